@@ -1,0 +1,160 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/neo4j"
+)
+
+// errHelp is returned when the user asked for --help; the usage has been
+// printed already.
+var errHelp = flag.ErrHelp
+
+// Config is what serve and migrate need. Each field comes from a flag, which
+// falls back to an environment variable, which falls back to a default.
+type Config struct {
+	Addr            string
+	Neo4jURI        string
+	Neo4jUsername   string
+	Neo4jPassword   string
+	Neo4jDatabase   string
+	Neo4jWait       time.Duration
+	ShutdownTimeout time.Duration
+	MaxBodyBytes    int64
+	AllowedOrigins  string
+	LogLevel        string
+	LogFormat       string
+
+	printUsage func()
+}
+
+// flagSet returns a FlagSet for the named command bound to c. envs maps each
+// flag to the environment variable it falls back to.
+func (c *Config) flagSet(name string, stdout io.Writer, serve bool) (*flag.FlagSet, map[string]string) {
+	fs := flag.NewFlagSet("ssfgraph "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // run prints errors as one line
+	fs.Usage = func() {}     // parse prints the usage for --help only
+	printUsage := func() {
+		fs.SetOutput(stdout)
+		fmt.Fprintf(stdout, "Usage: ssfgraph %s [flags]\n\nFlags (each falls back to the environment variable in brackets):\n", name)
+		fs.PrintDefaults()
+		fmt.Fprintln(stdout, "\nNEO4J_PASSWORD (environment only) is the Neo4j password.")
+		fs.SetOutput(io.Discard)
+	}
+	envs := map[string]string{}
+	c.printUsage = printUsage
+	bind := func(flagName, envName string) { envs[flagName] = envName }
+	if serve {
+		fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen `address` for HTTP and websockets [SSFGRAPH_ADDR]")
+		bind("addr", "SSFGRAPH_ADDR")
+		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests to finish on shutdown [SSFGRAPH_SHUTDOWN_TIMEOUT]")
+		bind("shutdown-timeout", "SSFGRAPH_SHUTDOWN_TIMEOUT")
+		fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body or websocket message, in `bytes` [SSFGRAPH_MAX_BODY_BYTES]")
+		bind("max-body-bytes", "SSFGRAPH_MAX_BODY_BYTES")
+		fs.StringVar(&c.AllowedOrigins, "allowed-origins", "", "comma-separated `origins` whose pages may open websockets besides the server's own; * allows any [SSFGRAPH_ALLOWED_ORIGINS]")
+		bind("allowed-origins", "SSFGRAPH_ALLOWED_ORIGINS")
+	}
+	fs.StringVar(&c.Neo4jURI, "neo4j-uri", "bolt://127.0.0.1:7687", "Neo4j Bolt `URI` [NEO4J_URI]")
+	bind("neo4j-uri", "NEO4J_URI")
+	fs.StringVar(&c.Neo4jUsername, "neo4j-username", "", "Neo4j user; empty for a Neo4j without authentication [NEO4J_USERNAME]")
+	bind("neo4j-username", "NEO4J_USERNAME")
+	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", "neo4j", "Neo4j database `name` [NEO4J_DATABASE]")
+	bind("neo4j-database", "NEO4J_DATABASE")
+	fs.DurationVar(&c.Neo4jWait, "neo4j-wait", 60*time.Second, "how long to keep retrying while Neo4j does not answer at start [SSFGRAPH_NEO4J_WAIT]")
+	bind("neo4j-wait", "SSFGRAPH_NEO4J_WAIT")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error [SSFGRAPH_LOG_LEVEL]")
+	bind("log-level", "SSFGRAPH_LOG_LEVEL")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json [SSFGRAPH_LOG_FORMAT]")
+	bind("log-format", "SSFGRAPH_LOG_FORMAT")
+	c.Neo4jPassword = os.Getenv("NEO4J_PASSWORD") // environment only: flags show in ps
+	return fs, envs
+}
+
+// parse applies the environment, then args, to c and validates the result.
+// Bad flags, variables and values come back as usage errors.
+func (c *Config) parse(fs *flag.FlagSet, envs map[string]string, args []string) error {
+	for _, name := range slices.Sorted(maps.Keys(envs)) {
+		if v, ok := os.LookupEnv(envs[name]); ok && v != "" {
+			if err := fs.Set(name, v); err != nil {
+				return usageError("%s=%q: %v", envs[name], v, err)
+			}
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			c.printUsage()
+			return errHelp
+		}
+		return usageError("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if err := c.Validate(); err != nil {
+		return usageError("%v", err)
+	}
+	return nil
+}
+
+// Validate checks the values that flags and the environment gave.
+func (c *Config) Validate() error {
+	if c.Addr != "" {
+		if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+			return fmt.Errorf("bad listen address %q: %v", c.Addr, err)
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			return fmt.Errorf("bad listen address %q: port must be a number from 0 to 65535", c.Addr)
+		}
+	}
+	if err := neo4j.ValidateURI(c.Neo4jURI); err != nil {
+		return fmt.Errorf("NEO4J_URI: %s", strings.TrimPrefix(err.Error(), "invalid: "))
+	}
+	if c.Neo4jDatabase == "" {
+		return errors.New("the Neo4j database name is empty")
+	}
+	if c.Neo4jWait <= 0 {
+		return fmt.Errorf("--neo4j-wait must be positive, got %s", c.Neo4jWait)
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json, got %q", c.LogFormat)
+	}
+	return nil
+}
+
+// logger returns the slog logger the config asks for, writing to w.
+func (c *Config) logger(w io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// db returns a (not yet connected) neo4j.DB for the config.
+func (c *Config) db(log *slog.Logger) *neo4j.DB {
+	db := neo4j.NewDB(c.Neo4jURI)
+	db.Username, db.Password, db.DatabaseName, db.Log = c.Neo4jUsername, c.Neo4jPassword, c.Neo4jDatabase, log
+	return db
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("--log-level must be debug, info, warn or error, got %q", s)
+	}
+	return l, nil
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/internal/wsclient"
+)
+
+func TestCommandLineErrors(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{"NoCommand", nil, nil, exitUsage, ""},
+		{"UnknownCommand", []string{"serv"}, nil, exitUsage, `unknown command "serv"`},
+		{"UnknownFlag", []string{"serve", "--bogus"}, nil, exitUsage, "flag provided but not defined: -bogus"},
+		{"StrayArgument", []string{"serve", "extra"}, nil, exitUsage, `unexpected argument "extra"`},
+		{"MalformedURI", []string{"serve"}, map[string]string{"NEO4J_URI": "localhost:7687"}, exitUsage, `NEO4J_URI: malformed Neo4j URI "localhost:7687"`},
+		{"BadEnvDuration", []string{"serve"}, map[string]string{"SSFGRAPH_NEO4J_WAIT": "soon"}, exitUsage, "SSFGRAPH_NEO4J_WAIT"},
+		{"BadAddr", []string{"serve", "--addr", "nowhere"}, nil, exitUsage, `bad listen address "nowhere"`},
+		{"BadLogLevel", []string{"migrate", "--log-level", "loud"}, nil, exitUsage, "--log-level"},
+		{"PortInUse", []string{"serve", "--addr", busy.Addr().String()}, nil, exitError, "address is already in use"},
+		{"Neo4jNeverUp", []string{"serve", "--addr", "127.0.0.1:0", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-wait", "1s"}, nil, exitError, "did not answer within 1s"},
+		{"MigrateNeo4jNeverUp", []string{"migrate", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-wait", "500ms"}, nil, exitError, "bolt://127.0.0.1:1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("NEO4J_URI", "")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), tt.args, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
+			}
+			if tt.want == "" {
+				return
+			}
+			first, _, _ := strings.Cut(lastError(stderr.String()), "\n")
+			if !strings.Contains(first, tt.want) {
+				t.Errorf("error line %q does not contain %q", first, tt.want)
+			}
+			if !strings.HasPrefix(first, "ssfgraph") {
+				t.Errorf("error line %q does not start with the command name", first)
+			}
+		})
+	}
+}
+
+// lastError returns stderr from its first line that starts with "ssfgraph"
+// (log lines come before it).
+func lastError(stderr string) string {
+	if i := strings.Index(stderr, "\nssfgraph"); i >= 0 {
+		return stderr[i+1:]
+	}
+	return stderr
+}
+
+func TestHelpListsEveryCommandAndFlag(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(t.Context(), []string{"--help"}, &out, io.Discard); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, c := range commands {
+		if !strings.Contains(out.String(), c.name) {
+			t.Errorf("--help does not list %s", c.name)
+		}
+	}
+	out.Reset()
+	if code := run(t.Context(), []string{"serve", "--help"}, &out, io.Discard); code != exitOK {
+		t.Fatalf("serve --help: exit %d", code)
+	}
+	for _, f := range []string{"-addr", "SSFGRAPH_ADDR", "-neo4j-uri", "NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"} {
+		if !strings.Contains(out.String(), f) {
+			t.Errorf("serve --help does not mention %s", f)
+		}
+	}
+}
+
+// startMain runs a server on a free port against the Neo4j at uri.
+func startMain(t *testing.T, uri string) *Main {
+	t.Helper()
+	cfg := Config{
+		Addr: "127.0.0.1:0", Neo4jURI: uri, Neo4jDatabase: "neo4j",
+		Neo4jUsername: os.Getenv("NEO4J_USERNAME"), Neo4jPassword: os.Getenv("NEO4J_PASSWORD"),
+		Neo4jWait: 60 * time.Second, ShutdownTimeout: 5 * time.Second, MaxBodyBytes: 1 << 20,
+		LogLevel: "warn", LogFormat: "text",
+	}
+	m := NewMain(cfg, cfg.logger(io.Discard))
+	if err := m.Run(t.Context()); err != nil {
+		_ = m.Close()
+		t.Fatalf("Run: %v\nstart Neo4j with: make neo4j-start", err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	c := http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	m := startMain(t, neo4jtest.URI())
+
+	if code, body := get(t, m.URL()+"/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz = %d %s", code, body)
+	}
+	resp, err := http.Post(m.URL()+"/graphql", "application/json", strings.NewReader(`{"query":"{ serverInfo { version neo4jVersion } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Data struct{ ServerInfo struct{ Version, Neo4jVersion string } }
+	}
+	err = json.NewDecoder(resp.Body).Decode(&r)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := m.DB.Neo4jVersion(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Data.ServerInfo.Neo4jVersion != want || !strings.HasPrefix(want, "5.") || r.Data.ServerInfo.Version == "" {
+		t.Errorf("serverInfo = %+v, want neo4jVersion %q", r.Data.ServerInfo, want)
+	}
+}
+
+// TestShutdownEndsSubscriptions checks that Close ends open websocket
+// subscriptions on both subprotocols and leaves no goroutine behind.
+func TestShutdownEndsSubscriptions(t *testing.T) {
+	before := runtime.NumGoroutine()
+	m := startMain(t, neo4jtest.URI())
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var clients []*wsclient.Client
+	for _, proto := range []string{wsclient.TransportWS, wsclient.LegacyWS} {
+		c, err := wsclient.Dial(ctx, m.URL()+"/graphql", proto, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Conn.Close()
+		if err := c.Subscribe("t", `subscription { ticks(every: 20) { n } }`, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.NextData(ctx); err != nil {
+			t.Fatalf("%s: first tick: %v", proto, err)
+		}
+		clients = append(clients, c)
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- m.Close() }()
+	for _, c := range clients {
+		for {
+			_, _, err := c.NextData(ctx)
+			if err == nil {
+				continue // ticks sent before the close
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("%s: subscription still open after Close", c.Protocol)
+			}
+			break // closed, completed or connection error: ended
+		}
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return")
+	}
+	waitFor(t, 10*time.Second, func() bool { return runtime.NumGoroutine() <= before+2 },
+		func() string { return "goroutines left after shutdown: " + goroutineDump() })
+}
+
+// waitFor polls cond until it holds or d passes, then fails with msg().
+func waitFor(t *testing.T, d time.Duration, cond func() bool, msg func() string) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal(msg())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func goroutineDump() string {
+	buf := make([]byte, 1<<20)
+	return string(buf[:runtime.Stack(buf, true)])
+}
+
+// TestReadyzFollowsNeo4j stops and starts a private Neo4j under a running
+// server: /readyz turns 503 while /healthz stays 200, and comes back to 200
+// without restarting the server.
+func TestReadyzFollowsNeo4j(t *testing.T) {
+	in := neo4jtest.StartInstance(t)
+	m := startMain(t, in.URI)
+	if code, body := get(t, m.URL()+"/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz with Neo4j up = %d %s", code, body)
+	}
+
+	in.Stop()
+	waitFor(t, 30*time.Second, func() bool { code, _ := get(t, m.URL()+"/readyz"); return code == http.StatusServiceUnavailable },
+		func() string { return "/readyz did not turn 503 after Neo4j stopped" })
+	if code, body := get(t, m.URL()+"/readyz"); !strings.Contains(body, "does not answer") {
+		t.Errorf("/readyz while down = %d %s, want a reason naming Neo4j", code, body)
+	}
+	if code, _ := get(t, m.URL()+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz while Neo4j is down = %d, want 200", code)
+	}
+
+	in.Start()
+	waitFor(t, 60*time.Second, func() bool { code, _ := get(t, m.URL()+"/readyz"); return code == http.StatusOK },
+		func() string { return "/readyz did not come back to 200 after Neo4j restarted" })
+}

@@ -1,0 +1,166 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// QueryObserver is told how long each call to Neo4j took and how it ended.
+// Implementations must be safe for concurrent use and must not block.
+type QueryObserver interface {
+	ObserveQuery(op string, d time.Duration, err error)
+}
+
+// DB is ssfgraph's connection to one Neo4j database. Set its exported fields,
+// then call Open (or OpenWithRetry); Close releases it. Its methods are safe
+// for concurrent use once Open has returned.
+type DB struct {
+	// URI is the Bolt URI, for example bolt://127.0.0.1:7687.
+	URI string
+	// Username and Password authenticate to Neo4j; an empty Username means
+	// no authentication (a local instance with auth disabled).
+	Username, Password string
+	// DatabaseName is the name of the database to use (default "neo4j").
+	DatabaseName string
+	// Observer, if set, is told the latency of every query.
+	Observer QueryObserver
+	// Log receives connection attempts and schema changes (default: discard).
+	Log *slog.Logger
+
+	once     sync.Once
+	driver   neo4j.DriverWithContext
+	initErr  error
+	migrated atomic.Bool
+}
+
+// NewDB returns a DB for the Neo4j at uri, using the database "neo4j" and no
+// authentication. It does not connect.
+func NewDB(uri string) *DB {
+	return &DB{URI: uri, DatabaseName: "neo4j"}
+}
+
+// ValidateURI checks that uri is a URI the driver can dial: a bolt or neo4j
+// scheme (with optional +s or +ssc) and a host. It returns an EINVALID error
+// that names what is wrong.
+func ValidateURI(uri string) error {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return model.Errorf(model.EINVALID, "malformed Neo4j URI %q: %v", uri, err)
+	}
+	switch u.Scheme {
+	case "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc":
+	default:
+		return model.Errorf(model.EINVALID, "malformed Neo4j URI %q: scheme must be bolt, bolt+s, bolt+ssc, neo4j, neo4j+s or neo4j+ssc", uri)
+	}
+	if u.Hostname() == "" {
+		return model.Errorf(model.EINVALID, "malformed Neo4j URI %q: no host", uri)
+	}
+	if p := u.Port(); p != "" && strings.Trim(p, "0123456789") != "" {
+		return model.Errorf(model.EINVALID, "malformed Neo4j URI %q: bad port %q", uri, p)
+	}
+	return nil
+}
+
+// init creates the driver once. The driver does not dial until first used.
+func (db *DB) init() error {
+	db.once.Do(func() {
+		if db.DatabaseName == "" {
+			db.DatabaseName = "neo4j"
+		}
+		if db.Log == nil {
+			db.Log = slog.New(slog.DiscardHandler)
+		}
+		if err := ValidateURI(db.URI); err != nil {
+			db.initErr = err
+			return
+		}
+		auth := neo4j.NoAuth()
+		if db.Username != "" {
+			auth = neo4j.BasicAuth(db.Username, db.Password, "")
+		}
+		drv, err := neo4j.NewDriverWithContext(db.URI, auth, func(c *config.Config) {
+			c.MaxConnectionPoolSize = 50
+			c.ConnectionAcquisitionTimeout = 5 * time.Second
+			c.SocketConnectTimeout = 3 * time.Second
+			c.MaxTransactionRetryTime = 10 * time.Second
+			c.UserAgent = "ssfgraph"
+		})
+		if err != nil {
+			db.initErr = model.Errorf(model.EINVALID, "Neo4j URI %q: %v", db.URI, err)
+			return
+		}
+		db.driver = drv
+	})
+	return db.initErr
+}
+
+// Open connects to Neo4j once and applies the schema migrations. It returns
+// EINVALID for a malformed URI, and an error wrapping the driver's when Neo4j
+// does not answer or refuses the credentials.
+func (db *DB) Open(ctx context.Context) error {
+	if err := db.init(); err != nil {
+		return err
+	}
+	if err := db.driver.VerifyConnectivity(ctx); err != nil {
+		return formatError("neo4j.Open", db.URI, err)
+	}
+	return db.Migrate(ctx)
+}
+
+// OpenWithRetry calls Open until it succeeds, backing off from 250 ms to 5 s
+// between attempts, and gives up when ctx ends, returning the last failure.
+// Errors that retrying cannot fix (a malformed URI, refused credentials) end
+// it at once.
+func (db *DB) OpenWithRetry(ctx context.Context) error {
+	backoff := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := db.Open(ctx)
+		if err == nil {
+			return nil
+		}
+		if !retryable(err) {
+			return err
+		}
+		db.Log.InfoContext(ctx, "neo4j not ready, retrying", "uri", db.URI, "attempt", attempt, "in", backoff, "err", err)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// retryable reports whether Open may succeed if tried again.
+func retryable(err error) bool {
+	switch model.ErrorCode(err) {
+	case model.EINVALID, model.EUNAUTHENTICATED, model.EFORBIDDEN:
+		return false
+	}
+	return true
+}
+
+// Close releases the driver and its connections.
+func (db *DB) Close(ctx context.Context) error {
+	if db.driver == nil {
+		return nil
+	}
+	if err := db.driver.Close(ctx); err != nil {
+		return fmt.Errorf("neo4j.Close: %w", err)
+	}
+	return nil
+}
+
+// Database returns the name of the database the graph is kept in.
+func (db *DB) Database() string { return db.DatabaseName }

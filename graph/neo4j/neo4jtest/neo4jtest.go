@@ -1,0 +1,148 @@
+// Package neo4jtest opens the Neo4j that tests run against and starts
+// private Neo4j instances for tests that must stop and start one. When Neo4j
+// cannot be reached, tests fail at once naming the command that starts it;
+// they never skip.
+package neo4jtest
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/neo4j"
+)
+
+// URI returns the Bolt URI of the test database: NEO4J_URI, or the local
+// instance that `make neo4j-start` runs.
+func URI() string {
+	return cmp.Or(os.Getenv("NEO4J_URI"), "bolt://127.0.0.1:7687")
+}
+
+// Config fills db's credentials and database from the same environment
+// variables the server reads.
+func Config(db *neo4j.DB) *neo4j.DB {
+	db.Username = os.Getenv("NEO4J_USERNAME")
+	db.Password = os.Getenv("NEO4J_PASSWORD")
+	db.DatabaseName = cmp.Or(os.Getenv("NEO4J_DATABASE"), "neo4j")
+	return db
+}
+
+// Open connects to the test database and applies the migrations. It fails
+// the test, naming the fix, when Neo4j cannot be reached. The DB is closed
+// when the test ends.
+func Open(t testing.TB) *neo4j.DB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db := Config(neo4j.NewDB(URI()))
+	if err := db.Open(ctx); err != nil {
+		t.Fatalf("Neo4j unreachable at %s: %v\nstart it with: make neo4j-start (or run the whole suite with: make test)", URI(), err)
+	}
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	return db
+}
+
+// RepoRoot returns the repository's top folder (where go.mod is).
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("neo4jtest: no go.mod above the test's folder")
+		}
+		dir = parent
+	}
+}
+
+// Instance is a private Neo4j run by tools/neo4j/neo4j.sh in a temporary
+// folder on a free port, for tests that stop and start the database.
+type Instance struct {
+	// URI is the instance's Bolt URI.
+	URI string
+
+	t      testing.TB
+	script string
+	env    []string
+	mu     sync.Mutex
+}
+
+// StartInstance starts a private Neo4j and stops it when the test ends. It
+// needs the jars that `make neo4j-start` fetches (it fetches them itself if
+// they are missing) and takes 10–40 s.
+func StartInstance(t testing.TB) *Instance {
+	t.Helper()
+	port := freePort(t)
+	in := &Instance{
+		URI:    "bolt://127.0.0.1:" + strconv.Itoa(port),
+		t:      t,
+		script: filepath.Join(RepoRoot(t), "tools", "neo4j", "neo4j.sh"),
+		env: append(os.Environ(),
+			"NEO4J_LOCAL_HOME="+t.TempDir(),
+			"NEO4J_LOCAL_PORT="+strconv.Itoa(port),
+			"NEO4J_LOCAL_HEAP=512m",
+			"NEO4J_LOCAL_PAGECACHE=64m",
+		),
+	}
+	t.Cleanup(func() { _ = in.run("stop") })
+	in.Start()
+	return in
+}
+
+// Start starts the instance (again) and waits until Bolt answers.
+func (in *Instance) Start() {
+	in.t.Helper()
+	if err := in.run("start"); err != nil {
+		in.t.Fatalf("neo4jtest: starting Neo4j on %s: %v", in.URI, err)
+	}
+}
+
+// Stop stops the instance cleanly and waits until it has exited.
+func (in *Instance) Stop() {
+	in.t.Helper()
+	if err := in.run("stop"); err != nil {
+		in.t.Fatalf("neo4jtest: stopping Neo4j on %s: %v", in.URI, err)
+	}
+}
+
+func (in *Instance) run(verb string) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", in.script, verb)
+	cmd.Env = in.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s: %w\n%s", in.script, verb, err, strings.TrimSpace(out.String()))
+	}
+	return nil
+}
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func freePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}

@@ -1,0 +1,237 @@
+package resolvers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/gorilla/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/ssfgraph/ssfgraph/graph"
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/metrics"
+)
+
+// Default limits; Options overrides each.
+const (
+	DefaultMaxBodyBytes    = 1 << 20 // a POST body or a websocket message
+	DefaultComplexityLimit = 1000
+	DefaultDepthLimit      = 12
+)
+
+// Options configures NewHandler. System is required; the rest have defaults.
+type Options struct {
+	// System reports on the store, for serverInfo and /readyz.
+	System model.SystemService
+	// Version is this build's version.
+	Version string
+	// Log receives internal errors and recovered panics (default: discard).
+	Log *slog.Logger
+	// Metrics records operations and websocket connections; nil records nothing.
+	Metrics *metrics.Metrics
+	// MaxBodyBytes caps a request body and a websocket message.
+	MaxBodyBytes int64
+	// ComplexityLimit caps the complexity of one operation.
+	ComplexityLimit int
+	// DepthLimit caps the nesting of selections in one operation.
+	DepthLimit int
+	// AllowedOrigins lists the origins (scheme://host[:port]) whose pages may
+	// open websockets besides the server's own; "*" allows any.
+	AllowedOrigins []string
+	// KeepAlive is the interval of websocket keep-alive messages (default 10 s).
+	KeepAlive time.Duration
+}
+
+// extCodes turns model error codes into GraphQL `extensions.code` values.
+var extCodes = map[string]string{
+	model.EINVALID:         "BAD_USER_INPUT",
+	model.ENOTFOUND:        "NOT_FOUND",
+	model.ECONFLICT:        "CONFLICT",
+	model.EFORBIDDEN:       "FORBIDDEN",
+	model.EUNAUTHENTICATED: "UNAUTHENTICATED",
+	model.EUNAVAILABLE:     "UNAVAILABLE",
+	model.ETIMEOUT:         "TIMEOUT",
+	model.EINTERNAL:        "INTERNAL",
+}
+
+// NewHandler returns ssfgraph's HTTP handler: GraphQL on /graphql (POST, GET
+// and websocket upgrades), GraphiQL on /, /healthz, /readyz and /metrics.
+func NewHandler(o Options) http.Handler {
+	o = o.withDefaults()
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", limitBody(o.MaxBodyBytes, newGraphQLServer(o)))
+	mux.Handle("GET /{$}", playground.Handler("ssfgraph", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := o.System.Ready(r.Context()); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": model.ErrorMessage(err)})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	if o.Metrics != nil {
+		mux.Handle("GET /metrics", o.Metrics.Handler())
+	}
+	return mux
+}
+
+func (o Options) withDefaults() Options {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.ComplexityLimit <= 0 {
+		o.ComplexityLimit = DefaultComplexityLimit
+	}
+	if o.DepthLimit <= 0 {
+		o.DepthLimit = DefaultDepthLimit
+	}
+	if o.KeepAlive <= 0 {
+		o.KeepAlive = 10 * time.Second
+	}
+	if o.Version == "" {
+		o.Version = "devel"
+	}
+	return o
+}
+
+// newGraphQLServer builds the gqlgen server with its transports, limits,
+// error presenter and metrics.
+func newGraphQLServer(o Options) *handler.Server {
+	res := &Resolver{System: o.System, Version: o.Version, Log: o.Log}
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
+
+	readLimit := o.MaxBodyBytes
+	srv.AddTransport(transport.Websocket{ // first: it claims any Upgrade request
+		Implementation: GorillaWS{
+			Upgrader: websocket.Upgrader{CheckOrigin: checkOrigin(o.AllowedOrigins)},
+			OnOpen:   o.Metrics.WebsocketOpened,
+			OnClose:  o.Metrics.WebsocketClosed,
+		},
+		InitTimeout:           10 * time.Second,
+		KeepAlivePingInterval: o.KeepAlive,
+		PingPongInterval:      o.KeepAlive,
+		PayloadReadLimit:      &readLimit,
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	srv.SetValidationRulesFn(validationRules(o.DepthLimit))
+	srv.Use(operationMetrics{m: o.Metrics})
+	srv.SetErrorPresenter(errorPresenter(o.Log))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		o.Log.ErrorContext(ctx, "graphql panic", "panic", p)
+		return model.Errorf(model.EINTERNAL, "internal error")
+	})
+	return srv
+}
+
+// errorPresenter turns errors into GraphQL errors with an `extensions.code`.
+// gqlgen's own errors keep their codes (or get BAD_REQUEST); *model.Error
+// gets its mapped code and field; anything else is logged and shown as
+// "internal error".
+func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		if _, ok := gerr.Extensions["code"]; ok {
+			return gerr // gqlgen's own: parse, validation, complexity
+		}
+		if gerr.Err == nil { // made by gqlgen itself, e.g. an undecodable body
+			gerr.Extensions = map[string]any{"code": "BAD_REQUEST"}
+			return gerr
+		}
+		code := model.ErrorCode(err)
+		if code == model.EINTERNAL {
+			log.ErrorContext(ctx, "graphql", "path", gerr.Path.String(), "err", err)
+			gerr.Message = "internal error"
+		} else {
+			gerr.Message = model.ErrorMessage(err)
+		}
+		gerr.Extensions = map[string]any{"code": extCodes[code]}
+		if f := model.ErrorField(err); f != "" {
+			gerr.Extensions["field"] = f
+		}
+		return gerr
+	}
+}
+
+// checkOrigin allows same-origin websocket requests, requests without an
+// Origin header (non-browser clients), and the listed origins.
+func checkOrigin(allowed []string) func(*http.Request) bool {
+	return func(r *http.Request) bool {
+		origin := r.Header.Get("Origin")
+		if origin == "" || slices.Contains(allowed, "*") || slices.Contains(allowed, origin) {
+			return true
+		}
+		u, err := url.Parse(origin)
+		return err == nil && strings.EqualFold(u.Host, r.Host)
+	}
+}
+
+// limitBody rejects a request body larger than limit with 413 and a GraphQL
+// error coded REQUEST_TOO_LARGE, before gqlgen reads it.
+func limitBody(limit int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		tooLarge := func() {
+			writeJSON(w, http.StatusRequestEntityTooLarge, graphql.Response{Errors: gqlerror.List{{
+				Message:    fmt.Sprintf("request body is larger than the limit of %d bytes", limit),
+				Extensions: map[string]any{"code": "REQUEST_TOO_LARGE"},
+			}}})
+		}
+		if r.ContentLength > limit {
+			tooLarge()
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				tooLarge()
+				return
+			}
+			writeJSON(w, http.StatusBadRequest, graphql.Response{Errors: gqlerror.List{{
+				Message:    "could not read the request body: " + err.Error(),
+				Extensions: map[string]any{"code": "BAD_REQUEST"},
+			}}})
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// writeJSON writes v as a JSON response with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,21 @@
+// Package resolvers is ssfgraph's GraphQL layer: thin resolvers that check
+// arguments and call the model services, the HTTP handler with its limits and
+// error presenter, and the gorilla/websocket adapter for subscriptions. It
+// holds no Cypher and does not import the driver.
+package resolvers
+
+import (
+	"log/slog"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// Resolver holds what the resolvers depend on. It is built by NewHandler.
+type Resolver struct {
+	// System reports on the store.
+	System model.SystemService
+	// Version is this build's version, shown by serverInfo.
+	Version string
+	// Log receives what the resolvers log (once, at the edge).
+	Log *slog.Logger
+}
