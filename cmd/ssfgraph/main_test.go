@@ -137,7 +137,9 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	var r struct {
-		Data struct{ ServerInfo struct{ Version, Neo4jVersion string } }
+		Data struct {
+			ServerInfo struct{ Version, Neo4jVersion string }
+		}
 	}
 	err = json.NewDecoder(resp.Body).Decode(&r)
 	resp.Body.Close()
