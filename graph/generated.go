@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -28,16 +29,356 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Analysis() AnalysisResolver
+	Assessment() AssessmentResolver
+	Asset() AssetResolver
+	AxisScale() AxisScaleResolver
+	Clause() ClauseResolver
+	ClauseMapping() ClauseMappingResolver
+	CoverageLine() CoverageLineResolver
+	Department() DepartmentResolver
+	Feedback() FeedbackResolver
+	Guideline() GuidelineResolver
+	Incident() IncidentResolver
+	InsurancePolicy() InsurancePolicyResolver
+	Measure() MeasureResolver
+	MeasureClauseLink() MeasureClauseLinkResolver
+	Mutation() MutationResolver
+	Opinion() OpinionResolver
+	Organization() OrganizationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	Target() TargetResolver
+	Threat() ThreatResolver
+	Treatment() TreatmentResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Analysis struct {
+		Assessments             func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Organization            func(childComplexity int) int
+		Policies                func(childComplexity int) int
+		SharedWithOrganizations func(childComplexity int) int
+		SharedWithSectors       func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		SubmittedAt             func(childComplexity int) int
+		Supersedes              func(childComplexity int) int
+		Target                  func(childComplexity int) int
+		Title                   func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		Version                 func(childComplexity int) int
+		Visibility              func(childComplexity int) int
+	}
+
+	AnalysisConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	Assessment struct {
+		Analysis         func(childComplexity int) int
+		Assets           func(childComplexity int) int
+		Axis1            func(childComplexity int) int
+		Axis2            func(childComplexity int) int
+		Category         func(childComplexity int) int
+		EstimatedLossJpy func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Incident         func(childComplexity int) int
+		OwnerDepartment  func(childComplexity int) int
+		Rationale        func(childComplexity int) int
+		Threats          func(childComplexity int) int
+		Treatments       func(childComplexity int) int
+	}
+
+	Asset struct {
+		ConnectsTo  func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Target      func(childComplexity int) int
+	}
+
+	AxisLevel struct {
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		LabelEn     func(childComplexity int) int
+		LabelJa     func(childComplexity int) int
+		MaxJpy      func(childComplexity int) int
+		MinJpy      func(childComplexity int) int
+		Rank        func(childComplexity int) int
+	}
+
+	AxisScale struct {
+		Axis      func(childComplexity int) int
+		Confirmed func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Levels    func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Source    func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	CategoryRule struct {
+		Axis1Rank func(childComplexity int) int
+		Axis2Rank func(childComplexity int) int
+		Category  func(childComplexity int) int
+	}
+
+	Clause struct {
+		Children   func(childComplexity int) int
+		Guideline  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		MappedFrom func(childComplexity int) int
+		Mappings   func(childComplexity int) int
+		Measures   func(childComplexity int) int
+		Parent     func(childComplexity int) int
+		Ref        func(childComplexity int) int
+		Text       func(childComplexity int) int
+		Title      func(childComplexity int) int
+	}
+
+	ClauseMapping struct {
+		Confidence   func(childComplexity int) int
+		Coverage     func(childComplexity int) int
+		Origin       func(childComplexity int) int
+		Rationale    func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Target       func(childComplexity int) int
+	}
+
+	CoverageLine struct {
+		CoversIncidents  func(childComplexity int) int
+		CoversThreats    func(childComplexity int) int
+		DeductibleJpy    func(childComplexity int) int
+		Exclusions       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LimitJpy         func(childComplexity int) int
+		RequiresClauses  func(childComplexity int) int
+		RequiresMeasures func(childComplexity int) int
+		Type             func(childComplexity int) int
+	}
+
+	Department struct {
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Organization func(childComplexity int) int
+	}
+
+	Feedback struct {
+		About              func(childComplexity int) int
+		AboutVersion       func(childComplexity int) int
+		Answer             func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		RespondedAt        func(childComplexity int) int
+		RoutedTo           func(childComplexity int) int
+		RoutedToDepartment func(childComplexity int) int
+		Sector             func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Text               func(childComplexity int) int
+	}
+
+	FeedbackConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	Guideline struct {
+		ClauseCount func(childComplexity int) int
+		Clauses     func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Publisher   func(childComplexity int) int
+		Title       func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	GuidelineConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	Incident struct {
+		Consequence func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Target      func(childComplexity int) int
+	}
+
+	InsurancePolicy struct {
+		AggregateLimitJpy func(childComplexity int) int
+		Holder            func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Insurer           func(childComplexity int) int
+		Lines             func(childComplexity int) int
+		PeriodEnd         func(childComplexity int) int
+		PeriodStart       func(childComplexity int) int
+		Product           func(childComplexity int) int
+	}
+
+	InsurancePolicyConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	Measure struct {
+		Clauses     func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Mitigates   func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Perspective func(childComplexity int) int
+	}
+
+	MeasureClauseLink struct {
+		Clause       func(childComplexity int) int
+		Coverage     func(childComplexity int) int
+		Measure      func(childComplexity int) int
+		Rationale    func(childComplexity int) int
+		Relationship func(childComplexity int) int
+	}
+
+	MeasureConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AssessIncident          func(childComplexity int, input model.AssessIncidentInput) int
+		ConnectAssets           func(childComplexity int, fromID string, toID string) int
+		CreateAnalysis          func(childComplexity int, input model.AnalysisInput) int
+		CreateAsset             func(childComplexity int, input model.AssetInput) int
+		CreateClause            func(childComplexity int, input model.ClauseInput) int
+		CreateDepartment        func(childComplexity int, input model.DepartmentInput) int
+		CreateGuideline         func(childComplexity int, input model.GuidelineInput) int
+		CreateIncident          func(childComplexity int, input model.IncidentInput) int
+		CreateInsurancePolicy   func(childComplexity int, input model.InsurancePolicyInput) int
+		CreateMeasure           func(childComplexity int, input model.MeasureInput) int
+		CreateOrganization      func(childComplexity int, input model.OrganizationInput) int
+		CreateTarget            func(childComplexity int, input model.TargetInput) int
+		CreateThreat            func(childComplexity int, input model.ThreatInput) int
+		DeleteAnalysis          func(childComplexity int, id string) int
+		DeleteAsset             func(childComplexity int, id string, cascade *bool) int
+		DeleteClause            func(childComplexity int, id string, cascade *bool) int
+		DeleteDepartment        func(childComplexity int, id string, cascade *bool) int
+		DeleteGuideline         func(childComplexity int, id string, cascade *bool) int
+		DeleteIncident          func(childComplexity int, id string, cascade *bool) int
+		DeleteInsurancePolicy   func(childComplexity int, id string, cascade *bool) int
+		DeleteMeasure           func(childComplexity int, id string, cascade *bool) int
+		DeleteOrganization      func(childComplexity int, id string, cascade *bool) int
+		DeleteTarget            func(childComplexity int, id string, cascade *bool) int
+		DeleteThreat            func(childComplexity int, id string, cascade *bool) int
+		DisconnectAssets        func(childComplexity int, fromID string, toID string) int
+		ExpressOpinion          func(childComplexity int, input model.OpinionInput) int
+		LinkMeasureToClause     func(childComplexity int, input model.MeasureClauseInput) int
+		LinkThreatToMeasure     func(childComplexity int, threatID string, measureID string, rationale *string) int
+		MapClauses              func(childComplexity int, input model.ClauseMappingInput) int
+		RemoveAssessment        func(childComplexity int, id string) int
+		RespondToFeedback       func(childComplexity int, input model.FeedbackResponseInput) int
+		ReviseAnalysis          func(childComplexity int, id string) int
+		SetAnalysisPolicies     func(childComplexity int, id string, policyIds []string) int
+		SetCategoryRule         func(childComplexity int, input model.CategoryRuleInput) int
+		SubmitAnalysis          func(childComplexity int, id string) int
+		SubmitFeedback          func(childComplexity int, input model.FeedbackInput) int
+		UnlinkMeasureFromClause func(childComplexity int, measureID string, clauseID string) int
+		UnmapClauses            func(childComplexity int, sourceID string, targetID string) int
+		UpdateAnalysis          func(childComplexity int, id string, input model.AnalysisUpdateInput) int
+		UpdateAsset             func(childComplexity int, id string, input model.AssetInput) int
+		UpdateAxisLevel         func(childComplexity int, id string, input model.AxisLevelInput) int
+		UpdateClause            func(childComplexity int, id string, input model.ClauseInput) int
+		UpdateDepartment        func(childComplexity int, id string, name string) int
+		UpdateGuideline         func(childComplexity int, id string, input model.GuidelineInput) int
+		UpdateIncident          func(childComplexity int, id string, input model.IncidentInput) int
+		UpdateInsurancePolicy   func(childComplexity int, id string, input model.InsurancePolicyInput) int
+		UpdateMeasure           func(childComplexity int, id string, input model.MeasureInput) int
+		UpdateOrganization      func(childComplexity int, id string, input model.OrganizationInput) int
+		UpdateTarget            func(childComplexity int, id string, input model.TargetInput) int
+		UpdateThreat            func(childComplexity int, id string, input model.ThreatInput) int
+		WithdrawOpinion         func(childComplexity int, id string) int
+	}
+
+	Opinion struct {
+		About        func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Rationale    func(childComplexity int) int
+		Stance       func(childComplexity int) int
+	}
+
+	Organization struct {
+		Analyses    func(childComplexity int) int
+		Departments func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Policies    func(childComplexity int) int
+		Sector      func(childComplexity int) int
+	}
+
+	OrganizationConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PageInfo struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+	}
+
+	Perspective struct {
+		Code        func(childComplexity int) int
+		Description func(childComplexity int) int
+		NameEn      func(childComplexity int) int
+		NameJa      func(childComplexity int) int
+	}
+
 	Query struct {
-		ServerInfo func(childComplexity int) int
+		Analyses          func(childComplexity int, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) int
+		Analysis          func(childComplexity int, id string) int
+		AxisScales        func(childComplexity int) int
+		CategoryRules     func(childComplexity int) int
+		Feedback          func(childComplexity int, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) int
+		Guideline         func(childComplexity int, id string) int
+		Guidelines        func(childComplexity int, first *int, after *string, text *string) int
+		InsurancePolicies func(childComplexity int, first *int, after *string, holderID *string) int
+		Measures          func(childComplexity int, first *int, after *string, perspective *string, text *string) int
+		Node              func(childComplexity int, id string) int
+		Organizations     func(childComplexity int, first *int, after *string, sector *string, text *string) int
+		Perspectives      func(childComplexity int) int
+		Search            func(childComplexity int, text string, first *int) int
+		Sectors           func(childComplexity int) int
+		ServerInfo        func(childComplexity int) int
+		Target            func(childComplexity int, id string) int
+		Targets           func(childComplexity int, first *int, after *string, sector *string, text *string) int
+		Threats           func(childComplexity int, first *int, after *string, kind *string, text *string) int
+		Viewer            func(childComplexity int) int
+	}
+
+	SearchHit struct {
+		Node  func(childComplexity int) int
+		Score func(childComplexity int) int
+	}
+
+	Sector struct {
+		Name          func(childComplexity int) int
+		Organizations func(childComplexity int) int
+		Targets       func(childComplexity int) int
 	}
 
 	ServerInfo struct {
@@ -51,9 +392,53 @@ type ComplexityRoot struct {
 		Ticks func(childComplexity int, every *int, count *int) int
 	}
 
+	Target struct {
+		Analyses    func(childComplexity int, status *model.AnalysisStatus) int
+		Assets      func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Incidents   func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Sector      func(childComplexity int) int
+	}
+
+	TargetConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	Threat struct {
+		Description func(childComplexity int) int
+		ExternalID  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		MitigatedBy func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Source      func(childComplexity int) int
+	}
+
+	ThreatConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
 	Tick struct {
 		At func(childComplexity int) int
 		N  func(childComplexity int) int
+	}
+
+	Treatment struct {
+		Measure     func(childComplexity int) int
+		Perspective func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
+	Viewer struct {
+		Organization func(childComplexity int) int
+		Role         func(childComplexity int) int
+		UserID       func(childComplexity int) int
 	}
 }
 
@@ -61,11 +446,182 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AnalysisResolver interface {
+	SharedWithOrganizations(ctx context.Context, obj *model.Analysis) ([]*model.Organization, error)
+
+	Organization(ctx context.Context, obj *model.Analysis) (*model.Organization, error)
+	Target(ctx context.Context, obj *model.Analysis) (*model.Target, error)
+	Assessments(ctx context.Context, obj *model.Analysis) ([]*model.Assessment, error)
+	Policies(ctx context.Context, obj *model.Analysis) ([]*model.InsurancePolicy, error)
+	Supersedes(ctx context.Context, obj *model.Analysis) (*model.Analysis, error)
+}
+type AssessmentResolver interface {
+	Analysis(ctx context.Context, obj *model.Assessment) (*model.Analysis, error)
+	Incident(ctx context.Context, obj *model.Assessment) (*model.Incident, error)
+	Axis1(ctx context.Context, obj *model.Assessment) (*model.AxisLevel, error)
+	Axis2(ctx context.Context, obj *model.Assessment) (*model.AxisLevel, error)
+
+	OwnerDepartment(ctx context.Context, obj *model.Assessment) (*model.Department, error)
+	Threats(ctx context.Context, obj *model.Assessment) ([]*model.Threat, error)
+	Assets(ctx context.Context, obj *model.Assessment) ([]*model.Asset, error)
+	Treatments(ctx context.Context, obj *model.Assessment) ([]*model.Treatment, error)
+}
+type AssetResolver interface {
+	Target(ctx context.Context, obj *model.Asset) (*model.Target, error)
+	ConnectsTo(ctx context.Context, obj *model.Asset) ([]*model.Asset, error)
+}
+type AxisScaleResolver interface {
+	Levels(ctx context.Context, obj *model.AxisScale) ([]*model.AxisLevel, error)
+}
+type ClauseResolver interface {
+	Guideline(ctx context.Context, obj *model.Clause) (*model.Guideline, error)
+	Parent(ctx context.Context, obj *model.Clause) (*model.Clause, error)
+	Children(ctx context.Context, obj *model.Clause) ([]*model.Clause, error)
+	Mappings(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error)
+	MappedFrom(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error)
+	Measures(ctx context.Context, obj *model.Clause) ([]*model.MeasureClauseLink, error)
+}
+type ClauseMappingResolver interface {
+	Source(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error)
+	Target(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error)
+}
+type CoverageLineResolver interface {
+	CoversIncidents(ctx context.Context, obj *model.CoverageLine) ([]*model.Incident, error)
+	CoversThreats(ctx context.Context, obj *model.CoverageLine) ([]*model.Threat, error)
+	RequiresMeasures(ctx context.Context, obj *model.CoverageLine) ([]*model.Measure, error)
+	RequiresClauses(ctx context.Context, obj *model.CoverageLine) ([]*model.Clause, error)
+}
+type DepartmentResolver interface {
+	Organization(ctx context.Context, obj *model.Department) (*model.Organization, error)
+}
+type FeedbackResolver interface {
+	About(ctx context.Context, obj *model.Feedback) (model.Node, error)
+
+	Organization(ctx context.Context, obj *model.Feedback) (*model.Organization, error)
+
+	RoutedTo(ctx context.Context, obj *model.Feedback) (*model.Organization, error)
+	RoutedToDepartment(ctx context.Context, obj *model.Feedback) (*model.Department, error)
+}
+type GuidelineResolver interface {
+	Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error)
+	ClauseCount(ctx context.Context, obj *model.Guideline) (int, error)
+}
+type IncidentResolver interface {
+	Target(ctx context.Context, obj *model.Incident) (*model.Target, error)
+}
+type InsurancePolicyResolver interface {
+	Holder(ctx context.Context, obj *model.InsurancePolicy) (*model.Organization, error)
+
+	Lines(ctx context.Context, obj *model.InsurancePolicy) ([]*model.CoverageLine, error)
+}
+type MeasureResolver interface {
+	Perspective(ctx context.Context, obj *model.Measure) (*model.Perspective, error)
+
+	Mitigates(ctx context.Context, obj *model.Measure) ([]*model.Threat, error)
+	Clauses(ctx context.Context, obj *model.Measure) ([]*model.MeasureClauseLink, error)
+}
+type MeasureClauseLinkResolver interface {
+	Measure(ctx context.Context, obj *model.MeasureClauseLink) (*model.Measure, error)
+	Clause(ctx context.Context, obj *model.MeasureClauseLink) (*model.Clause, error)
+}
+type MutationResolver interface {
+	CreateOrganization(ctx context.Context, input model.OrganizationInput) (*model.Organization, error)
+	UpdateOrganization(ctx context.Context, id string, input model.OrganizationInput) (*model.Organization, error)
+	DeleteOrganization(ctx context.Context, id string, cascade *bool) (string, error)
+	CreateDepartment(ctx context.Context, input model.DepartmentInput) (*model.Department, error)
+	UpdateDepartment(ctx context.Context, id string, name string) (*model.Department, error)
+	DeleteDepartment(ctx context.Context, id string, cascade *bool) (string, error)
+	CreateTarget(ctx context.Context, input model.TargetInput) (*model.Target, error)
+	UpdateTarget(ctx context.Context, id string, input model.TargetInput) (*model.Target, error)
+	DeleteTarget(ctx context.Context, id string, cascade *bool) (string, error)
+	CreateAsset(ctx context.Context, input model.AssetInput) (*model.Asset, error)
+	UpdateAsset(ctx context.Context, id string, input model.AssetInput) (*model.Asset, error)
+	DeleteAsset(ctx context.Context, id string, cascade *bool) (string, error)
+	ConnectAssets(ctx context.Context, fromID string, toID string) (*model.Asset, error)
+	DisconnectAssets(ctx context.Context, fromID string, toID string) (*model.Asset, error)
+	CreateIncident(ctx context.Context, input model.IncidentInput) (*model.Incident, error)
+	UpdateIncident(ctx context.Context, id string, input model.IncidentInput) (*model.Incident, error)
+	DeleteIncident(ctx context.Context, id string, cascade *bool) (string, error)
+	CreateThreat(ctx context.Context, input model.ThreatInput) (*model.Threat, error)
+	UpdateThreat(ctx context.Context, id string, input model.ThreatInput) (*model.Threat, error)
+	DeleteThreat(ctx context.Context, id string, cascade *bool) (string, error)
+	CreateMeasure(ctx context.Context, input model.MeasureInput) (*model.Measure, error)
+	UpdateMeasure(ctx context.Context, id string, input model.MeasureInput) (*model.Measure, error)
+	DeleteMeasure(ctx context.Context, id string, cascade *bool) (string, error)
+	LinkThreatToMeasure(ctx context.Context, threatID string, measureID string, rationale *string) (*model.Threat, error)
+	CreateGuideline(ctx context.Context, input model.GuidelineInput) (*model.Guideline, error)
+	UpdateGuideline(ctx context.Context, id string, input model.GuidelineInput) (*model.Guideline, error)
+	DeleteGuideline(ctx context.Context, id string, cascade *bool) (string, error)
+	CreateClause(ctx context.Context, input model.ClauseInput) (*model.Clause, error)
+	UpdateClause(ctx context.Context, id string, input model.ClauseInput) (*model.Clause, error)
+	DeleteClause(ctx context.Context, id string, cascade *bool) (string, error)
+	MapClauses(ctx context.Context, input model.ClauseMappingInput) (*model.ClauseMapping, error)
+	UnmapClauses(ctx context.Context, sourceID string, targetID string) (bool, error)
+	LinkMeasureToClause(ctx context.Context, input model.MeasureClauseInput) (*model.MeasureClauseLink, error)
+	UnlinkMeasureFromClause(ctx context.Context, measureID string, clauseID string) (bool, error)
+	CreateAnalysis(ctx context.Context, input model.AnalysisInput) (*model.Analysis, error)
+	UpdateAnalysis(ctx context.Context, id string, input model.AnalysisUpdateInput) (*model.Analysis, error)
+	DeleteAnalysis(ctx context.Context, id string) (string, error)
+	AssessIncident(ctx context.Context, input model.AssessIncidentInput) (*model.Assessment, error)
+	RemoveAssessment(ctx context.Context, id string) (string, error)
+	SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, error)
+	ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, error)
+	SetAnalysisPolicies(ctx context.Context, id string, policyIds []string) (*model.Analysis, error)
+	CreateInsurancePolicy(ctx context.Context, input model.InsurancePolicyInput) (*model.InsurancePolicy, error)
+	UpdateInsurancePolicy(ctx context.Context, id string, input model.InsurancePolicyInput) (*model.InsurancePolicy, error)
+	DeleteInsurancePolicy(ctx context.Context, id string, cascade *bool) (string, error)
+	SubmitFeedback(ctx context.Context, input model.FeedbackInput) (*model.Feedback, error)
+	RespondToFeedback(ctx context.Context, input model.FeedbackResponseInput) (*model.Feedback, error)
+	ExpressOpinion(ctx context.Context, input model.OpinionInput) (*model.Opinion, error)
+	WithdrawOpinion(ctx context.Context, id string) (string, error)
+	UpdateAxisLevel(ctx context.Context, id string, input model.AxisLevelInput) (*model.AxisLevel, error)
+	SetCategoryRule(ctx context.Context, input model.CategoryRuleInput) (*model.CategoryRule, error)
+}
+type OpinionResolver interface {
+	About(ctx context.Context, obj *model.Opinion) (model.Node, error)
+	Organization(ctx context.Context, obj *model.Opinion) (*model.Organization, error)
+}
+type OrganizationResolver interface {
+	Departments(ctx context.Context, obj *model.Organization) ([]*model.Department, error)
+	Analyses(ctx context.Context, obj *model.Organization) ([]*model.Analysis, error)
+	Policies(ctx context.Context, obj *model.Organization) ([]*model.InsurancePolicy, error)
+}
 type QueryResolver interface {
 	ServerInfo(ctx context.Context) (*model.ServerInfo, error)
+	Viewer(ctx context.Context) (*model.Viewer, error)
+	Node(ctx context.Context, id string) (model.Node, error)
+	Organizations(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.OrganizationConnection, error)
+	Sectors(ctx context.Context) ([]*model.Sector, error)
+	Targets(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.TargetConnection, error)
+	Target(ctx context.Context, id string) (*model.Target, error)
+	Threats(ctx context.Context, first *int, after *string, kind *string, text *string) (*model.ThreatConnection, error)
+	Measures(ctx context.Context, first *int, after *string, perspective *string, text *string) (*model.MeasureConnection, error)
+	Guidelines(ctx context.Context, first *int, after *string, text *string) (*model.GuidelineConnection, error)
+	Guideline(ctx context.Context, id string) (*model.Guideline, error)
+	Analyses(ctx context.Context, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) (*model.AnalysisConnection, error)
+	Analysis(ctx context.Context, id string) (*model.Analysis, error)
+	InsurancePolicies(ctx context.Context, first *int, after *string, holderID *string) (*model.InsurancePolicyConnection, error)
+	Feedback(ctx context.Context, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) (*model.FeedbackConnection, error)
+	Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error)
+	AxisScales(ctx context.Context) ([]*model.AxisScale, error)
+	Perspectives(ctx context.Context) ([]*model.Perspective, error)
+	CategoryRules(ctx context.Context) ([]*model.CategoryRule, error)
 }
 type SubscriptionResolver interface {
 	Ticks(ctx context.Context, every *int, count *int) (<-chan *model.Tick, error)
+}
+type TargetResolver interface {
+	Assets(ctx context.Context, obj *model.Target) ([]*model.Asset, error)
+	Incidents(ctx context.Context, obj *model.Target) ([]*model.Incident, error)
+	Analyses(ctx context.Context, obj *model.Target, status *model.AnalysisStatus) ([]*model.Analysis, error)
+}
+type ThreatResolver interface {
+	MitigatedBy(ctx context.Context, obj *model.Threat) ([]*model.Measure, error)
+}
+type TreatmentResolver interface {
+	Measure(ctx context.Context, obj *model.Treatment) (*model.Measure, error)
+
+	Perspective(ctx context.Context, obj *model.Treatment) (*model.Perspective, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -86,12 +642,1760 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Analysis.assessments":
+		if e.ComplexityRoot.Analysis.Assessments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Assessments(childComplexity), true
+	case "Analysis.createdAt":
+		if e.ComplexityRoot.Analysis.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.CreatedAt(childComplexity), true
+	case "Analysis.id":
+		if e.ComplexityRoot.Analysis.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.ID(childComplexity), true
+	case "Analysis.organization":
+		if e.ComplexityRoot.Analysis.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Organization(childComplexity), true
+	case "Analysis.policies":
+		if e.ComplexityRoot.Analysis.Policies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Policies(childComplexity), true
+	case "Analysis.sharedWithOrganizations":
+		if e.ComplexityRoot.Analysis.SharedWithOrganizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.SharedWithOrganizations(childComplexity), true
+	case "Analysis.sharedWithSectors":
+		if e.ComplexityRoot.Analysis.SharedWithSectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.SharedWithSectors(childComplexity), true
+	case "Analysis.status":
+		if e.ComplexityRoot.Analysis.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Status(childComplexity), true
+	case "Analysis.submittedAt":
+		if e.ComplexityRoot.Analysis.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.SubmittedAt(childComplexity), true
+	case "Analysis.supersedes":
+		if e.ComplexityRoot.Analysis.Supersedes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Supersedes(childComplexity), true
+	case "Analysis.target":
+		if e.ComplexityRoot.Analysis.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Target(childComplexity), true
+	case "Analysis.title":
+		if e.ComplexityRoot.Analysis.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Title(childComplexity), true
+	case "Analysis.updatedAt":
+		if e.ComplexityRoot.Analysis.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.UpdatedAt(childComplexity), true
+	case "Analysis.version":
+		if e.ComplexityRoot.Analysis.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Version(childComplexity), true
+	case "Analysis.visibility":
+		if e.ComplexityRoot.Analysis.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.Visibility(childComplexity), true
+
+	case "AnalysisConnection.nodes":
+		if e.ComplexityRoot.AnalysisConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisConnection.Nodes(childComplexity), true
+	case "AnalysisConnection.pageInfo":
+		if e.ComplexityRoot.AnalysisConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisConnection.PageInfo(childComplexity), true
+	case "AnalysisConnection.totalCount":
+		if e.ComplexityRoot.AnalysisConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisConnection.TotalCount(childComplexity), true
+
+	case "Assessment.analysis":
+		if e.ComplexityRoot.Assessment.Analysis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Analysis(childComplexity), true
+	case "Assessment.assets":
+		if e.ComplexityRoot.Assessment.Assets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Assets(childComplexity), true
+	case "Assessment.axis1":
+		if e.ComplexityRoot.Assessment.Axis1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Axis1(childComplexity), true
+	case "Assessment.axis2":
+		if e.ComplexityRoot.Assessment.Axis2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Axis2(childComplexity), true
+	case "Assessment.category":
+		if e.ComplexityRoot.Assessment.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Category(childComplexity), true
+	case "Assessment.estimatedLossJPY":
+		if e.ComplexityRoot.Assessment.EstimatedLossJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.EstimatedLossJpy(childComplexity), true
+	case "Assessment.id":
+		if e.ComplexityRoot.Assessment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.ID(childComplexity), true
+	case "Assessment.incident":
+		if e.ComplexityRoot.Assessment.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Incident(childComplexity), true
+	case "Assessment.ownerDepartment":
+		if e.ComplexityRoot.Assessment.OwnerDepartment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.OwnerDepartment(childComplexity), true
+	case "Assessment.rationale":
+		if e.ComplexityRoot.Assessment.Rationale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Rationale(childComplexity), true
+	case "Assessment.threats":
+		if e.ComplexityRoot.Assessment.Threats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Threats(childComplexity), true
+	case "Assessment.treatments":
+		if e.ComplexityRoot.Assessment.Treatments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Treatments(childComplexity), true
+
+	case "Asset.connectsTo":
+		if e.ComplexityRoot.Asset.ConnectsTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.ConnectsTo(childComplexity), true
+	case "Asset.description":
+		if e.ComplexityRoot.Asset.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.Description(childComplexity), true
+	case "Asset.id":
+		if e.ComplexityRoot.Asset.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.ID(childComplexity), true
+	case "Asset.kind":
+		if e.ComplexityRoot.Asset.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.Kind(childComplexity), true
+	case "Asset.name":
+		if e.ComplexityRoot.Asset.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.Name(childComplexity), true
+	case "Asset.target":
+		if e.ComplexityRoot.Asset.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.Target(childComplexity), true
+
+	case "AxisLevel.description":
+		if e.ComplexityRoot.AxisLevel.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisLevel.Description(childComplexity), true
+	case "AxisLevel.id":
+		if e.ComplexityRoot.AxisLevel.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisLevel.ID(childComplexity), true
+	case "AxisLevel.labelEn":
+		if e.ComplexityRoot.AxisLevel.LabelEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisLevel.LabelEn(childComplexity), true
+	case "AxisLevel.labelJa":
+		if e.ComplexityRoot.AxisLevel.LabelJa == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisLevel.LabelJa(childComplexity), true
+	case "AxisLevel.maxJPY":
+		if e.ComplexityRoot.AxisLevel.MaxJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisLevel.MaxJpy(childComplexity), true
+	case "AxisLevel.minJPY":
+		if e.ComplexityRoot.AxisLevel.MinJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisLevel.MinJpy(childComplexity), true
+	case "AxisLevel.rank":
+		if e.ComplexityRoot.AxisLevel.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisLevel.Rank(childComplexity), true
+
+	case "AxisScale.axis":
+		if e.ComplexityRoot.AxisScale.Axis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisScale.Axis(childComplexity), true
+	case "AxisScale.confirmed":
+		if e.ComplexityRoot.AxisScale.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisScale.Confirmed(childComplexity), true
+	case "AxisScale.id":
+		if e.ComplexityRoot.AxisScale.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisScale.ID(childComplexity), true
+	case "AxisScale.levels":
+		if e.ComplexityRoot.AxisScale.Levels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisScale.Levels(childComplexity), true
+	case "AxisScale.name":
+		if e.ComplexityRoot.AxisScale.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisScale.Name(childComplexity), true
+	case "AxisScale.source":
+		if e.ComplexityRoot.AxisScale.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisScale.Source(childComplexity), true
+	case "AxisScale.version":
+		if e.ComplexityRoot.AxisScale.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AxisScale.Version(childComplexity), true
+
+	case "CategoryRule.axis1Rank":
+		if e.ComplexityRoot.CategoryRule.Axis1Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryRule.Axis1Rank(childComplexity), true
+	case "CategoryRule.axis2Rank":
+		if e.ComplexityRoot.CategoryRule.Axis2Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryRule.Axis2Rank(childComplexity), true
+	case "CategoryRule.category":
+		if e.ComplexityRoot.CategoryRule.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryRule.Category(childComplexity), true
+
+	case "Clause.children":
+		if e.ComplexityRoot.Clause.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Children(childComplexity), true
+	case "Clause.guideline":
+		if e.ComplexityRoot.Clause.Guideline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Guideline(childComplexity), true
+	case "Clause.id":
+		if e.ComplexityRoot.Clause.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.ID(childComplexity), true
+	case "Clause.mappedFrom":
+		if e.ComplexityRoot.Clause.MappedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.MappedFrom(childComplexity), true
+	case "Clause.mappings":
+		if e.ComplexityRoot.Clause.Mappings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Mappings(childComplexity), true
+	case "Clause.measures":
+		if e.ComplexityRoot.Clause.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Measures(childComplexity), true
+	case "Clause.parent":
+		if e.ComplexityRoot.Clause.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Parent(childComplexity), true
+	case "Clause.ref":
+		if e.ComplexityRoot.Clause.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Ref(childComplexity), true
+	case "Clause.text":
+		if e.ComplexityRoot.Clause.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Text(childComplexity), true
+	case "Clause.title":
+		if e.ComplexityRoot.Clause.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Title(childComplexity), true
+
+	case "ClauseMapping.confidence":
+		if e.ComplexityRoot.ClauseMapping.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.Confidence(childComplexity), true
+	case "ClauseMapping.coverage":
+		if e.ComplexityRoot.ClauseMapping.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.Coverage(childComplexity), true
+	case "ClauseMapping.origin":
+		if e.ComplexityRoot.ClauseMapping.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.Origin(childComplexity), true
+	case "ClauseMapping.rationale":
+		if e.ComplexityRoot.ClauseMapping.Rationale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.Rationale(childComplexity), true
+	case "ClauseMapping.relationship":
+		if e.ComplexityRoot.ClauseMapping.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.Relationship(childComplexity), true
+	case "ClauseMapping.source":
+		if e.ComplexityRoot.ClauseMapping.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.Source(childComplexity), true
+	case "ClauseMapping.target":
+		if e.ComplexityRoot.ClauseMapping.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.Target(childComplexity), true
+
+	case "CoverageLine.coversIncidents":
+		if e.ComplexityRoot.CoverageLine.CoversIncidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLine.CoversIncidents(childComplexity), true
+	case "CoverageLine.coversThreats":
+		if e.ComplexityRoot.CoverageLine.CoversThreats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLine.CoversThreats(childComplexity), true
+	case "CoverageLine.deductibleJPY":
+		if e.ComplexityRoot.CoverageLine.DeductibleJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLine.DeductibleJpy(childComplexity), true
+	case "CoverageLine.exclusions":
+		if e.ComplexityRoot.CoverageLine.Exclusions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLine.Exclusions(childComplexity), true
+	case "CoverageLine.id":
+		if e.ComplexityRoot.CoverageLine.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLine.ID(childComplexity), true
+	case "CoverageLine.limitJPY":
+		if e.ComplexityRoot.CoverageLine.LimitJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLine.LimitJpy(childComplexity), true
+	case "CoverageLine.requiresClauses":
+		if e.ComplexityRoot.CoverageLine.RequiresClauses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLine.RequiresClauses(childComplexity), true
+	case "CoverageLine.requiresMeasures":
+		if e.ComplexityRoot.CoverageLine.RequiresMeasures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLine.RequiresMeasures(childComplexity), true
+	case "CoverageLine.type":
+		if e.ComplexityRoot.CoverageLine.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLine.Type(childComplexity), true
+
+	case "Department.id":
+		if e.ComplexityRoot.Department.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.ID(childComplexity), true
+	case "Department.name":
+		if e.ComplexityRoot.Department.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.Name(childComplexity), true
+	case "Department.organization":
+		if e.ComplexityRoot.Department.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.Organization(childComplexity), true
+
+	case "Feedback.about":
+		if e.ComplexityRoot.Feedback.About == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.About(childComplexity), true
+	case "Feedback.aboutVersion":
+		if e.ComplexityRoot.Feedback.AboutVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.AboutVersion(childComplexity), true
+	case "Feedback.answer":
+		if e.ComplexityRoot.Feedback.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Answer(childComplexity), true
+	case "Feedback.createdAt":
+		if e.ComplexityRoot.Feedback.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.CreatedAt(childComplexity), true
+	case "Feedback.id":
+		if e.ComplexityRoot.Feedback.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.ID(childComplexity), true
+	case "Feedback.kind":
+		if e.ComplexityRoot.Feedback.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Kind(childComplexity), true
+	case "Feedback.organization":
+		if e.ComplexityRoot.Feedback.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Organization(childComplexity), true
+	case "Feedback.respondedAt":
+		if e.ComplexityRoot.Feedback.RespondedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.RespondedAt(childComplexity), true
+	case "Feedback.routedTo":
+		if e.ComplexityRoot.Feedback.RoutedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.RoutedTo(childComplexity), true
+	case "Feedback.routedToDepartment":
+		if e.ComplexityRoot.Feedback.RoutedToDepartment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.RoutedToDepartment(childComplexity), true
+	case "Feedback.sector":
+		if e.ComplexityRoot.Feedback.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Sector(childComplexity), true
+	case "Feedback.status":
+		if e.ComplexityRoot.Feedback.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Status(childComplexity), true
+	case "Feedback.text":
+		if e.ComplexityRoot.Feedback.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Text(childComplexity), true
+
+	case "FeedbackConnection.nodes":
+		if e.ComplexityRoot.FeedbackConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackConnection.Nodes(childComplexity), true
+	case "FeedbackConnection.pageInfo":
+		if e.ComplexityRoot.FeedbackConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackConnection.PageInfo(childComplexity), true
+	case "FeedbackConnection.totalCount":
+		if e.ComplexityRoot.FeedbackConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackConnection.TotalCount(childComplexity), true
+
+	case "Guideline.clauseCount":
+		if e.ComplexityRoot.Guideline.ClauseCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guideline.ClauseCount(childComplexity), true
+	case "Guideline.clauses":
+		if e.ComplexityRoot.Guideline.Clauses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guideline.Clauses(childComplexity), true
+	case "Guideline.id":
+		if e.ComplexityRoot.Guideline.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guideline.ID(childComplexity), true
+	case "Guideline.publisher":
+		if e.ComplexityRoot.Guideline.Publisher == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guideline.Publisher(childComplexity), true
+	case "Guideline.title":
+		if e.ComplexityRoot.Guideline.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guideline.Title(childComplexity), true
+	case "Guideline.version":
+		if e.ComplexityRoot.Guideline.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guideline.Version(childComplexity), true
+
+	case "GuidelineConnection.nodes":
+		if e.ComplexityRoot.GuidelineConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineConnection.Nodes(childComplexity), true
+	case "GuidelineConnection.pageInfo":
+		if e.ComplexityRoot.GuidelineConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineConnection.PageInfo(childComplexity), true
+	case "GuidelineConnection.totalCount":
+		if e.ComplexityRoot.GuidelineConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineConnection.TotalCount(childComplexity), true
+
+	case "Incident.consequence":
+		if e.ComplexityRoot.Incident.Consequence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Consequence(childComplexity), true
+	case "Incident.description":
+		if e.ComplexityRoot.Incident.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Description(childComplexity), true
+	case "Incident.id":
+		if e.ComplexityRoot.Incident.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.ID(childComplexity), true
+	case "Incident.name":
+		if e.ComplexityRoot.Incident.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Name(childComplexity), true
+	case "Incident.target":
+		if e.ComplexityRoot.Incident.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Target(childComplexity), true
+
+	case "InsurancePolicy.aggregateLimitJPY":
+		if e.ComplexityRoot.InsurancePolicy.AggregateLimitJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.AggregateLimitJpy(childComplexity), true
+	case "InsurancePolicy.holder":
+		if e.ComplexityRoot.InsurancePolicy.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.Holder(childComplexity), true
+	case "InsurancePolicy.id":
+		if e.ComplexityRoot.InsurancePolicy.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.ID(childComplexity), true
+	case "InsurancePolicy.insurer":
+		if e.ComplexityRoot.InsurancePolicy.Insurer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.Insurer(childComplexity), true
+	case "InsurancePolicy.lines":
+		if e.ComplexityRoot.InsurancePolicy.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.Lines(childComplexity), true
+	case "InsurancePolicy.periodEnd":
+		if e.ComplexityRoot.InsurancePolicy.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.PeriodEnd(childComplexity), true
+	case "InsurancePolicy.periodStart":
+		if e.ComplexityRoot.InsurancePolicy.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.PeriodStart(childComplexity), true
+	case "InsurancePolicy.product":
+		if e.ComplexityRoot.InsurancePolicy.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.Product(childComplexity), true
+
+	case "InsurancePolicyConnection.nodes":
+		if e.ComplexityRoot.InsurancePolicyConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyConnection.Nodes(childComplexity), true
+	case "InsurancePolicyConnection.pageInfo":
+		if e.ComplexityRoot.InsurancePolicyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyConnection.PageInfo(childComplexity), true
+	case "InsurancePolicyConnection.totalCount":
+		if e.ComplexityRoot.InsurancePolicyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyConnection.TotalCount(childComplexity), true
+
+	case "Measure.clauses":
+		if e.ComplexityRoot.Measure.Clauses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Clauses(childComplexity), true
+	case "Measure.description":
+		if e.ComplexityRoot.Measure.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Description(childComplexity), true
+	case "Measure.id":
+		if e.ComplexityRoot.Measure.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.ID(childComplexity), true
+	case "Measure.kind":
+		if e.ComplexityRoot.Measure.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Kind(childComplexity), true
+	case "Measure.mitigates":
+		if e.ComplexityRoot.Measure.Mitigates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Mitigates(childComplexity), true
+	case "Measure.name":
+		if e.ComplexityRoot.Measure.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Name(childComplexity), true
+	case "Measure.perspective":
+		if e.ComplexityRoot.Measure.Perspective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Perspective(childComplexity), true
+
+	case "MeasureClauseLink.clause":
+		if e.ComplexityRoot.MeasureClauseLink.Clause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureClauseLink.Clause(childComplexity), true
+	case "MeasureClauseLink.coverage":
+		if e.ComplexityRoot.MeasureClauseLink.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureClauseLink.Coverage(childComplexity), true
+	case "MeasureClauseLink.measure":
+		if e.ComplexityRoot.MeasureClauseLink.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureClauseLink.Measure(childComplexity), true
+	case "MeasureClauseLink.rationale":
+		if e.ComplexityRoot.MeasureClauseLink.Rationale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureClauseLink.Rationale(childComplexity), true
+	case "MeasureClauseLink.relationship":
+		if e.ComplexityRoot.MeasureClauseLink.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureClauseLink.Relationship(childComplexity), true
+
+	case "MeasureConnection.nodes":
+		if e.ComplexityRoot.MeasureConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureConnection.Nodes(childComplexity), true
+	case "MeasureConnection.pageInfo":
+		if e.ComplexityRoot.MeasureConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureConnection.PageInfo(childComplexity), true
+	case "MeasureConnection.totalCount":
+		if e.ComplexityRoot.MeasureConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureConnection.TotalCount(childComplexity), true
+
+	case "Mutation.assessIncident":
+		if e.ComplexityRoot.Mutation.AssessIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assessIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssessIncident(childComplexity, args["input"].(model.AssessIncidentInput)), true
+	case "Mutation.connectAssets":
+		if e.ComplexityRoot.Mutation.ConnectAssets == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_connectAssets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConnectAssets(childComplexity, args["fromId"].(string), args["toId"].(string)), true
+	case "Mutation.createAnalysis":
+		if e.ComplexityRoot.Mutation.CreateAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAnalysis(childComplexity, args["input"].(model.AnalysisInput)), true
+	case "Mutation.createAsset":
+		if e.ComplexityRoot.Mutation.CreateAsset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAsset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAsset(childComplexity, args["input"].(model.AssetInput)), true
+	case "Mutation.createClause":
+		if e.ComplexityRoot.Mutation.CreateClause == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createClause_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateClause(childComplexity, args["input"].(model.ClauseInput)), true
+	case "Mutation.createDepartment":
+		if e.ComplexityRoot.Mutation.CreateDepartment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDepartment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDepartment(childComplexity, args["input"].(model.DepartmentInput)), true
+	case "Mutation.createGuideline":
+		if e.ComplexityRoot.Mutation.CreateGuideline == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createGuideline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateGuideline(childComplexity, args["input"].(model.GuidelineInput)), true
+	case "Mutation.createIncident":
+		if e.ComplexityRoot.Mutation.CreateIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIncident(childComplexity, args["input"].(model.IncidentInput)), true
+	case "Mutation.createInsurancePolicy":
+		if e.ComplexityRoot.Mutation.CreateInsurancePolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createInsurancePolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateInsurancePolicy(childComplexity, args["input"].(model.InsurancePolicyInput)), true
+	case "Mutation.createMeasure":
+		if e.ComplexityRoot.Mutation.CreateMeasure == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMeasure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMeasure(childComplexity, args["input"].(model.MeasureInput)), true
+	case "Mutation.createOrganization":
+		if e.ComplexityRoot.Mutation.CreateOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateOrganization(childComplexity, args["input"].(model.OrganizationInput)), true
+	case "Mutation.createTarget":
+		if e.ComplexityRoot.Mutation.CreateTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTarget(childComplexity, args["input"].(model.TargetInput)), true
+	case "Mutation.createThreat":
+		if e.ComplexityRoot.Mutation.CreateThreat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createThreat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateThreat(childComplexity, args["input"].(model.ThreatInput)), true
+	case "Mutation.deleteAnalysis":
+		if e.ComplexityRoot.Mutation.DeleteAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAnalysis(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteAsset":
+		if e.ComplexityRoot.Mutation.DeleteAsset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAsset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAsset(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.deleteClause":
+		if e.ComplexityRoot.Mutation.DeleteClause == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteClause_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteClause(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.deleteDepartment":
+		if e.ComplexityRoot.Mutation.DeleteDepartment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteDepartment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteDepartment(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.deleteGuideline":
+		if e.ComplexityRoot.Mutation.DeleteGuideline == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteGuideline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteGuideline(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.deleteIncident":
+		if e.ComplexityRoot.Mutation.DeleteIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteIncident(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.deleteInsurancePolicy":
+		if e.ComplexityRoot.Mutation.DeleteInsurancePolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteInsurancePolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteInsurancePolicy(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.deleteMeasure":
+		if e.ComplexityRoot.Mutation.DeleteMeasure == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMeasure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMeasure(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.deleteOrganization":
+		if e.ComplexityRoot.Mutation.DeleteOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteOrganization(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.deleteTarget":
+		if e.ComplexityRoot.Mutation.DeleteTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTarget(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.deleteThreat":
+		if e.ComplexityRoot.Mutation.DeleteThreat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteThreat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteThreat(childComplexity, args["id"].(string), args["cascade"].(*bool)), true
+	case "Mutation.disconnectAssets":
+		if e.ComplexityRoot.Mutation.DisconnectAssets == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disconnectAssets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisconnectAssets(childComplexity, args["fromId"].(string), args["toId"].(string)), true
+	case "Mutation.expressOpinion":
+		if e.ComplexityRoot.Mutation.ExpressOpinion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_expressOpinion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExpressOpinion(childComplexity, args["input"].(model.OpinionInput)), true
+	case "Mutation.linkMeasureToClause":
+		if e.ComplexityRoot.Mutation.LinkMeasureToClause == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_linkMeasureToClause_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LinkMeasureToClause(childComplexity, args["input"].(model.MeasureClauseInput)), true
+	case "Mutation.linkThreatToMeasure":
+		if e.ComplexityRoot.Mutation.LinkThreatToMeasure == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_linkThreatToMeasure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LinkThreatToMeasure(childComplexity, args["threatId"].(string), args["measureId"].(string), args["rationale"].(*string)), true
+	case "Mutation.mapClauses":
+		if e.ComplexityRoot.Mutation.MapClauses == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mapClauses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MapClauses(childComplexity, args["input"].(model.ClauseMappingInput)), true
+	case "Mutation.removeAssessment":
+		if e.ComplexityRoot.Mutation.RemoveAssessment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeAssessment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveAssessment(childComplexity, args["id"].(string)), true
+	case "Mutation.respondToFeedback":
+		if e.ComplexityRoot.Mutation.RespondToFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_respondToFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RespondToFeedback(childComplexity, args["input"].(model.FeedbackResponseInput)), true
+	case "Mutation.reviseAnalysis":
+		if e.ComplexityRoot.Mutation.ReviseAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviseAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviseAnalysis(childComplexity, args["id"].(string)), true
+	case "Mutation.setAnalysisPolicies":
+		if e.ComplexityRoot.Mutation.SetAnalysisPolicies == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAnalysisPolicies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetAnalysisPolicies(childComplexity, args["id"].(string), args["policyIds"].([]string)), true
+	case "Mutation.setCategoryRule":
+		if e.ComplexityRoot.Mutation.SetCategoryRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCategoryRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCategoryRule(childComplexity, args["input"].(model.CategoryRuleInput)), true
+	case "Mutation.submitAnalysis":
+		if e.ComplexityRoot.Mutation.SubmitAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitAnalysis(childComplexity, args["id"].(string)), true
+	case "Mutation.submitFeedback":
+		if e.ComplexityRoot.Mutation.SubmitFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitFeedback(childComplexity, args["input"].(model.FeedbackInput)), true
+	case "Mutation.unlinkMeasureFromClause":
+		if e.ComplexityRoot.Mutation.UnlinkMeasureFromClause == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unlinkMeasureFromClause_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnlinkMeasureFromClause(childComplexity, args["measureId"].(string), args["clauseId"].(string)), true
+	case "Mutation.unmapClauses":
+		if e.ComplexityRoot.Mutation.UnmapClauses == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unmapClauses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnmapClauses(childComplexity, args["sourceId"].(string), args["targetId"].(string)), true
+	case "Mutation.updateAnalysis":
+		if e.ComplexityRoot.Mutation.UpdateAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAnalysis(childComplexity, args["id"].(string), args["input"].(model.AnalysisUpdateInput)), true
+	case "Mutation.updateAsset":
+		if e.ComplexityRoot.Mutation.UpdateAsset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAsset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAsset(childComplexity, args["id"].(string), args["input"].(model.AssetInput)), true
+	case "Mutation.updateAxisLevel":
+		if e.ComplexityRoot.Mutation.UpdateAxisLevel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAxisLevel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAxisLevel(childComplexity, args["id"].(string), args["input"].(model.AxisLevelInput)), true
+	case "Mutation.updateClause":
+		if e.ComplexityRoot.Mutation.UpdateClause == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateClause_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateClause(childComplexity, args["id"].(string), args["input"].(model.ClauseInput)), true
+	case "Mutation.updateDepartment":
+		if e.ComplexityRoot.Mutation.UpdateDepartment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDepartment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDepartment(childComplexity, args["id"].(string), args["name"].(string)), true
+	case "Mutation.updateGuideline":
+		if e.ComplexityRoot.Mutation.UpdateGuideline == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateGuideline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateGuideline(childComplexity, args["id"].(string), args["input"].(model.GuidelineInput)), true
+	case "Mutation.updateIncident":
+		if e.ComplexityRoot.Mutation.UpdateIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateIncident(childComplexity, args["id"].(string), args["input"].(model.IncidentInput)), true
+	case "Mutation.updateInsurancePolicy":
+		if e.ComplexityRoot.Mutation.UpdateInsurancePolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateInsurancePolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateInsurancePolicy(childComplexity, args["id"].(string), args["input"].(model.InsurancePolicyInput)), true
+	case "Mutation.updateMeasure":
+		if e.ComplexityRoot.Mutation.UpdateMeasure == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMeasure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMeasure(childComplexity, args["id"].(string), args["input"].(model.MeasureInput)), true
+	case "Mutation.updateOrganization":
+		if e.ComplexityRoot.Mutation.UpdateOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOrganization(childComplexity, args["id"].(string), args["input"].(model.OrganizationInput)), true
+	case "Mutation.updateTarget":
+		if e.ComplexityRoot.Mutation.UpdateTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTarget(childComplexity, args["id"].(string), args["input"].(model.TargetInput)), true
+	case "Mutation.updateThreat":
+		if e.ComplexityRoot.Mutation.UpdateThreat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateThreat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateThreat(childComplexity, args["id"].(string), args["input"].(model.ThreatInput)), true
+	case "Mutation.withdrawOpinion":
+		if e.ComplexityRoot.Mutation.WithdrawOpinion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawOpinion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawOpinion(childComplexity, args["id"].(string)), true
+
+	case "Opinion.about":
+		if e.ComplexityRoot.Opinion.About == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opinion.About(childComplexity), true
+	case "Opinion.createdAt":
+		if e.ComplexityRoot.Opinion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opinion.CreatedAt(childComplexity), true
+	case "Opinion.id":
+		if e.ComplexityRoot.Opinion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opinion.ID(childComplexity), true
+	case "Opinion.organization":
+		if e.ComplexityRoot.Opinion.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opinion.Organization(childComplexity), true
+	case "Opinion.rationale":
+		if e.ComplexityRoot.Opinion.Rationale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opinion.Rationale(childComplexity), true
+	case "Opinion.stance":
+		if e.ComplexityRoot.Opinion.Stance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opinion.Stance(childComplexity), true
+
+	case "Organization.analyses":
+		if e.ComplexityRoot.Organization.Analyses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Analyses(childComplexity), true
+	case "Organization.departments":
+		if e.ComplexityRoot.Organization.Departments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Departments(childComplexity), true
+	case "Organization.id":
+		if e.ComplexityRoot.Organization.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.ID(childComplexity), true
+	case "Organization.name":
+		if e.ComplexityRoot.Organization.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Name(childComplexity), true
+	case "Organization.policies":
+		if e.ComplexityRoot.Organization.Policies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Policies(childComplexity), true
+	case "Organization.sector":
+		if e.ComplexityRoot.Organization.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Sector(childComplexity), true
+
+	case "OrganizationConnection.nodes":
+		if e.ComplexityRoot.OrganizationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.Nodes(childComplexity), true
+	case "OrganizationConnection.pageInfo":
+		if e.ComplexityRoot.OrganizationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.PageInfo(childComplexity), true
+	case "OrganizationConnection.totalCount":
+		if e.ComplexityRoot.OrganizationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.TotalCount(childComplexity), true
+
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "Perspective.code":
+		if e.ComplexityRoot.Perspective.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.Code(childComplexity), true
+	case "Perspective.description":
+		if e.ComplexityRoot.Perspective.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.Description(childComplexity), true
+	case "Perspective.nameEn":
+		if e.ComplexityRoot.Perspective.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.NameEn(childComplexity), true
+	case "Perspective.nameJa":
+		if e.ComplexityRoot.Perspective.NameJa == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Perspective.NameJa(childComplexity), true
+
+	case "Query.analyses":
+		if e.ComplexityRoot.Query.Analyses == nil {
+			break
+		}
+
+		args, err := ec.field_Query_analyses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Analyses(childComplexity, args["first"].(*int), args["after"].(*string), args["targetId"].(*string), args["organizationId"].(*string), args["status"].(*model.AnalysisStatus), args["sector"].(*string), args["text"].(*string)), true
+	case "Query.analysis":
+		if e.ComplexityRoot.Query.Analysis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_analysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Analysis(childComplexity, args["id"].(string)), true
+	case "Query.axisScales":
+		if e.ComplexityRoot.Query.AxisScales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AxisScales(childComplexity), true
+	case "Query.categoryRules":
+		if e.ComplexityRoot.Query.CategoryRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CategoryRules(childComplexity), true
+	case "Query.feedback":
+		if e.ComplexityRoot.Query.Feedback == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Feedback(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*model.FeedbackStatus), args["routedToId"].(*string), args["sector"].(*string)), true
+	case "Query.guideline":
+		if e.ComplexityRoot.Query.Guideline == nil {
+			break
+		}
+
+		args, err := ec.field_Query_guideline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Guideline(childComplexity, args["id"].(string)), true
+	case "Query.guidelines":
+		if e.ComplexityRoot.Query.Guidelines == nil {
+			break
+		}
+
+		args, err := ec.field_Query_guidelines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Guidelines(childComplexity, args["first"].(*int), args["after"].(*string), args["text"].(*string)), true
+	case "Query.insurancePolicies":
+		if e.ComplexityRoot.Query.InsurancePolicies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_insurancePolicies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InsurancePolicies(childComplexity, args["first"].(*int), args["after"].(*string), args["holderId"].(*string)), true
+
+	case "Query.measures":
+		if e.ComplexityRoot.Query.Measures == nil {
+			break
+		}
+
+		args, err := ec.field_Query_measures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Measures(childComplexity, args["first"].(*int), args["after"].(*string), args["perspective"].(*string), args["text"].(*string)), true
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.organizations":
+		if e.ComplexityRoot.Query.Organizations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_organizations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["sector"].(*string), args["text"].(*string)), true
+	case "Query.perspectives":
+		if e.ComplexityRoot.Query.Perspectives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Perspectives(childComplexity), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int)), true
+	case "Query.sectors":
+		if e.ComplexityRoot.Query.Sectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Sectors(childComplexity), true
 	case "Query.serverInfo":
 		if e.ComplexityRoot.Query.ServerInfo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.ServerInfo(childComplexity), true
+	case "Query.target":
+		if e.ComplexityRoot.Query.Target == nil {
+			break
+		}
+
+		args, err := ec.field_Query_target_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Target(childComplexity, args["id"].(string)), true
+	case "Query.targets":
+		if e.ComplexityRoot.Query.Targets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_targets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["sector"].(*string), args["text"].(*string)), true
+	case "Query.threats":
+		if e.ComplexityRoot.Query.Threats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Threats(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["text"].(*string)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "SearchHit.node":
+		if e.ComplexityRoot.SearchHit.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Node(childComplexity), true
+	case "SearchHit.score":
+		if e.ComplexityRoot.SearchHit.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
+
+	case "Sector.name":
+		if e.ComplexityRoot.Sector.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Name(childComplexity), true
+	case "Sector.organizations":
+		if e.ComplexityRoot.Sector.Organizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Organizations(childComplexity), true
+	case "Sector.targets":
+		if e.ComplexityRoot.Sector.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Targets(childComplexity), true
 
 	case "ServerInfo.database":
 		if e.ComplexityRoot.ServerInfo.Database == nil {
@@ -130,6 +2434,135 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.Ticks(childComplexity, args["every"].(*int), args["count"].(*int)), true
 
+	case "Target.analyses":
+		if e.ComplexityRoot.Target.Analyses == nil {
+			break
+		}
+
+		args, err := ec.field_Target_analyses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Target.Analyses(childComplexity, args["status"].(*model.AnalysisStatus)), true
+	case "Target.assets":
+		if e.ComplexityRoot.Target.Assets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Assets(childComplexity), true
+	case "Target.description":
+		if e.ComplexityRoot.Target.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Description(childComplexity), true
+	case "Target.id":
+		if e.ComplexityRoot.Target.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.ID(childComplexity), true
+	case "Target.incidents":
+		if e.ComplexityRoot.Target.Incidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Incidents(childComplexity), true
+	case "Target.name":
+		if e.ComplexityRoot.Target.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Name(childComplexity), true
+	case "Target.sector":
+		if e.ComplexityRoot.Target.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Sector(childComplexity), true
+
+	case "TargetConnection.nodes":
+		if e.ComplexityRoot.TargetConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetConnection.Nodes(childComplexity), true
+	case "TargetConnection.pageInfo":
+		if e.ComplexityRoot.TargetConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetConnection.PageInfo(childComplexity), true
+	case "TargetConnection.totalCount":
+		if e.ComplexityRoot.TargetConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetConnection.TotalCount(childComplexity), true
+
+	case "Threat.description":
+		if e.ComplexityRoot.Threat.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Description(childComplexity), true
+	case "Threat.externalId":
+		if e.ComplexityRoot.Threat.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.ExternalID(childComplexity), true
+	case "Threat.id":
+		if e.ComplexityRoot.Threat.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.ID(childComplexity), true
+	case "Threat.kind":
+		if e.ComplexityRoot.Threat.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Kind(childComplexity), true
+	case "Threat.mitigatedBy":
+		if e.ComplexityRoot.Threat.MitigatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.MitigatedBy(childComplexity), true
+	case "Threat.name":
+		if e.ComplexityRoot.Threat.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Name(childComplexity), true
+	case "Threat.source":
+		if e.ComplexityRoot.Threat.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Source(childComplexity), true
+
+	case "ThreatConnection.nodes":
+		if e.ComplexityRoot.ThreatConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatConnection.Nodes(childComplexity), true
+	case "ThreatConnection.pageInfo":
+		if e.ComplexityRoot.ThreatConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatConnection.PageInfo(childComplexity), true
+	case "ThreatConnection.totalCount":
+		if e.ComplexityRoot.ThreatConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatConnection.TotalCount(childComplexity), true
+
 	case "Tick.at":
 		if e.ComplexityRoot.Tick.At == nil {
 			break
@@ -143,6 +2576,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Tick.N(childComplexity), true
 
+	case "Treatment.measure":
+		if e.ComplexityRoot.Treatment.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Treatment.Measure(childComplexity), true
+	case "Treatment.perspective":
+		if e.ComplexityRoot.Treatment.Perspective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Treatment.Perspective(childComplexity), true
+	case "Treatment.status":
+		if e.ComplexityRoot.Treatment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Treatment.Status(childComplexity), true
+
+	case "Viewer.organization":
+		if e.ComplexityRoot.Viewer.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Organization(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.userId":
+		if e.ComplexityRoot.Viewer.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.UserID(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -151,7 +2622,32 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AnalysisInput", ec.unmarshalInputAnalysisInput),
+			graphql.NewInputUnmarshaler("AnalysisUpdateInput", ec.unmarshalInputAnalysisUpdateInput),
+			graphql.NewInputUnmarshaler("AssessIncidentInput", ec.unmarshalInputAssessIncidentInput),
+			graphql.NewInputUnmarshaler("AssetInput", ec.unmarshalInputAssetInput),
+			graphql.NewInputUnmarshaler("AxisLevelInput", ec.unmarshalInputAxisLevelInput),
+			graphql.NewInputUnmarshaler("CategoryRuleInput", ec.unmarshalInputCategoryRuleInput),
+			graphql.NewInputUnmarshaler("ClauseInput", ec.unmarshalInputClauseInput),
+			graphql.NewInputUnmarshaler("ClauseMappingInput", ec.unmarshalInputClauseMappingInput),
+			graphql.NewInputUnmarshaler("CoverageLineInput", ec.unmarshalInputCoverageLineInput),
+			graphql.NewInputUnmarshaler("DepartmentInput", ec.unmarshalInputDepartmentInput),
+			graphql.NewInputUnmarshaler("FeedbackInput", ec.unmarshalInputFeedbackInput),
+			graphql.NewInputUnmarshaler("FeedbackResponseInput", ec.unmarshalInputFeedbackResponseInput),
+			graphql.NewInputUnmarshaler("GuidelineInput", ec.unmarshalInputGuidelineInput),
+			graphql.NewInputUnmarshaler("IncidentInput", ec.unmarshalInputIncidentInput),
+			graphql.NewInputUnmarshaler("InsurancePolicyInput", ec.unmarshalInputInsurancePolicyInput),
+			graphql.NewInputUnmarshaler("MeasureClauseInput", ec.unmarshalInputMeasureClauseInput),
+			graphql.NewInputUnmarshaler("MeasureInput", ec.unmarshalInputMeasureInput),
+			graphql.NewInputUnmarshaler("NewIncidentInput", ec.unmarshalInputNewIncidentInput),
+			graphql.NewInputUnmarshaler("OpinionInput", ec.unmarshalInputOpinionInput),
+			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
+			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
+			graphql.NewInputUnmarshaler("ThreatInput", ec.unmarshalInputThreatInput),
+			graphql.NewInputUnmarshaler("ThreatRefInput", ec.unmarshalInputThreatRefInput),
+			graphql.NewInputUnmarshaler("TreatmentInput", ec.unmarshalInputTreatmentInput),
+		)
 	}
 	first := true
 
@@ -185,6 +2681,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 	case ast.Subscription:
 		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
@@ -231,6 +2742,10 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../schema.graphqls", Input: `# The ssfgraph API contract. Every type, field and argument carries a description,
 # which GraphiQL (served at /) shows as documentation.
+#
+# Principle: every judgment belongs to an Analysis by an Organization. Targets, assets,
+# incidents, threats, measures and guideline clauses are shared nodes that align the
+# analyses of different organizations for comparison.
 
 """
 An instant in time, as an RFC 3339 string with a time zone (for example ` + "`" + `2026-11-26T12:00:00Z` + "`" + `).
@@ -238,7 +2753,31 @@ An instant in time, as an RFC 3339 string with a time zone (for example ` + "`" 
 scalar Time
 
 """
-The root of every read.
+Anything with a globally unique id; ` + "`" + `node(id)` + "`" + ` finds it.
+"""
+interface Node {
+  """
+  The unique, stable id of this node.
+  """
+  id: ID!
+}
+
+"""
+Where a page of a connection stands (Relay cursor pagination).
+"""
+type PageInfo {
+  """
+  Whether there are items after ` + "`" + `endCursor` + "`" + `.
+  """
+  hasNextPage: Boolean!
+  """
+  The cursor of the last item of this page; pass it as ` + "`" + `after` + "`" + ` for the next page.
+  """
+  endCursor: String
+}
+
+"""
+The root of every read. Lists are Relay connections ordered by id, so pages are stable.
 """
 type Query {
   """
@@ -246,6 +2785,877 @@ type Query {
   Reading it makes one round trip to Neo4j, so it also shows that the database answers.
   """
   serverInfo: ServerInfo!
+  """
+  The caller as the server knows them from the bearer token, or null for an anonymous caller.
+  """
+  viewer: Viewer
+  """
+  Any node by id, or null when there is none the caller may see.
+  """
+  node(
+    """
+    The id of the node.
+    """
+    id: ID!
+  ): Node
+  """
+  Organizations, ordered by id.
+  """
+  organizations(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+    """
+    Keep only organizations of this sector.
+    """
+    sector: String
+    """
+    Keep only organizations whose name matches this full-text query.
+    """
+    text: String
+  ): OrganizationConnection!
+  """
+  The sectors that organizations and targets name, with counts.
+  """
+  sectors: [Sector!]!
+  """
+  Targets (systems or services analysed), ordered by id.
+  """
+  targets(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+    """
+    Keep only targets of this sector.
+    """
+    sector: String
+    """
+    Keep only targets whose name or description matches this full-text query.
+    """
+    text: String
+  ): TargetConnection!
+  """
+  One target by id, or null.
+  """
+  target(
+    """
+    The target's id.
+    """
+    id: ID!
+  ): Target
+  """
+  The threat catalog, ordered by id.
+  """
+  threats(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+    """
+    Keep only threats of this kind (for example ` + "`" + `cyber-attack` + "`" + `, ` + "`" + `failure` + "`" + `, ` + "`" + `human-error` + "`" + `).
+    """
+    kind: String
+    """
+    Keep only threats whose name or description matches this full-text query.
+    """
+    text: String
+  ): ThreatConnection!
+  """
+  The measure catalog, ordered by id.
+  """
+  measures(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+    """
+    Keep only measures on this axis-3 perspective (` + "`" + `P1` + "`" + ` to ` + "`" + `P4` + "`" + `).
+    """
+    perspective: String
+    """
+    Keep only measures whose name or description matches this full-text query.
+    """
+    text: String
+  ): MeasureConnection!
+  """
+  External guidelines (standards, regulations, sector guidance), ordered by id.
+  """
+  guidelines(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+    """
+    Keep only guidelines whose title matches this full-text query.
+    """
+    text: String
+  ): GuidelineConnection!
+  """
+  One guideline by id, or null.
+  """
+  guideline(
+    """
+    The guideline's id.
+    """
+    id: ID!
+  ): Guideline
+  """
+  Analyses the caller may see, ordered by id.
+  """
+  analyses(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+    """
+    Keep only analyses of this target.
+    """
+    targetId: ID
+    """
+    Keep only analyses authored by this organization.
+    """
+    organizationId: ID
+    """
+    Keep only analyses in this status.
+    """
+    status: AnalysisStatus
+    """
+    Keep only analyses of targets in this sector.
+    """
+    sector: String
+    """
+    Keep only analyses whose title matches this full-text query.
+    """
+    text: String
+  ): AnalysisConnection!
+  """
+  One analysis by id, or null when there is none the caller may see.
+  """
+  analysis(
+    """
+    The analysis's id.
+    """
+    id: ID!
+  ): Analysis
+  """
+  Insurance policies, ordered by id.
+  """
+  insurancePolicies(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+    """
+    Keep only policies held by this organization.
+    """
+    holderId: ID
+  ): InsurancePolicyConnection!
+  """
+  Feedback the caller may see, newest first within each page's order by id.
+  """
+  feedback(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+    """
+    Keep only feedback in this status.
+    """
+    status: FeedbackStatus
+    """
+    Keep only feedback routed to this organization (the owner of what it is about).
+    """
+    routedToId: ID
+    """
+    Keep only feedback from authors in this sector.
+    """
+    sector: String
+  ): FeedbackConnection!
+  """
+  Full-text search across targets, assets, incidents, threats, measures, guidelines, clauses,
+  organizations, analyses and feedback. Results are ordered by relevance.
+  """
+  search(
+    """
+    The words to look for. Lucene syntax is not interpreted: the text is matched as plain words.
+    """
+    text: String!
+    """
+    How many results: 1 to 100 (default 20).
+    """
+    first: Int = 20
+  ): [SearchHit!]!
+  """
+  The axis scales (axis 1 recoverability, axis 2 economic impact) in force.
+  """
+  axisScales: [AxisScale!]!
+  """
+  The four axis-3 perspectives, P1 to P4.
+  """
+  perspectives: [Perspective!]!
+  """
+  The rules that derive an assessment's category from its axis-1 and axis-2 ranks.
+  """
+  categoryRules: [CategoryRule!]!
+}
+
+"""
+One result of ` + "`" + `search` + "`" + `.
+"""
+type SearchHit {
+  """
+  The node found.
+  """
+  node: Node!
+  """
+  Its full-text relevance score; higher is better.
+  """
+  score: Float!
+}
+
+"""
+The caller, as the bearer token says.
+"""
+type Viewer {
+  """
+  The user's id.
+  """
+  userId: ID!
+  """
+  The organization the user acts for.
+  """
+  organization: Organization!
+  """
+  The user's role: ` + "`" + `viewer` + "`" + `, ` + "`" + `analyst` + "`" + `, ` + "`" + `org-admin` + "`" + `, ` + "`" + `curator` + "`" + ` or ` + "`" + `admin` + "`" + `.
+  """
+  role: String!
+}
+
+"""
+The root of every change. Every mutation needs a bearer token; a failed mutation changes nothing.
+"""
+type Mutation {
+  """
+  Creates an organization. Admins only.
+  """
+  createOrganization(
+    """
+    The new organization.
+    """
+    input: OrganizationInput!
+  ): Organization!
+  """
+  Changes an organization's name or sector. Its org-admins or admins.
+  """
+  updateOrganization(
+    """
+    The organization's id.
+    """
+    id: ID!
+    """
+    The new values.
+    """
+    input: OrganizationInput!
+  ): Organization!
+  """
+  Deletes an organization. Refused while it has analyses, departments, policies or feedback unless ` + "`" + `cascade` + "`" + ` is true. Admins only.
+  """
+  deleteOrganization(
+    """
+    The organization's id.
+    """
+    id: ID!
+    """
+    Also delete everything the organization owns (analyses, departments, policies, feedback).
+    """
+    cascade: Boolean = false
+  ): ID!
+  """
+  Creates a department in an organization. Its org-admins or admins.
+  """
+  createDepartment(
+    """
+    The new department.
+    """
+    input: DepartmentInput!
+  ): Department!
+  """
+  Renames a department.
+  """
+  updateDepartment(
+    """
+    The department's id.
+    """
+    id: ID!
+    """
+    The new name.
+    """
+    name: String!
+  ): Department!
+  """
+  Deletes a department. Refused while assessments name it as owner, unless ` + "`" + `cascade` + "`" + ` is true (they lose their owner).
+  """
+  deleteDepartment(
+    """
+    The department's id.
+    """
+    id: ID!
+    """
+    Unset the owner of assessments that name it.
+    """
+    cascade: Boolean = false
+  ): ID!
+
+  """
+  Creates a target (a system or service to analyse).
+  """
+  createTarget(
+    """
+    The new target.
+    """
+    input: TargetInput!
+  ): Target!
+  """
+  Changes a target.
+  """
+  updateTarget(
+    """
+    The target's id.
+    """
+    id: ID!
+    """
+    The new values.
+    """
+    input: TargetInput!
+  ): Target!
+  """
+  Deletes a target. Refused while analyses, assets or incidents belong to it, unless ` + "`" + `cascade` + "`" + ` is true.
+  """
+  deleteTarget(
+    """
+    The target's id.
+    """
+    id: ID!
+    """
+    Also delete its assets, incidents and the analyses of it.
+    """
+    cascade: Boolean = false
+  ): ID!
+  """
+  Adds an asset to a target.
+  """
+  createAsset(
+    """
+    The new asset.
+    """
+    input: AssetInput!
+  ): Asset!
+  """
+  Changes an asset's name, kind or description (not its target).
+  """
+  updateAsset(
+    """
+    The asset's id.
+    """
+    id: ID!
+    """
+    The new values; ` + "`" + `targetId` + "`" + ` must stay the same.
+    """
+    input: AssetInput!
+  ): Asset!
+  """
+  Deletes an asset. Refused while assessments name it, unless ` + "`" + `cascade` + "`" + ` is true.
+  """
+  deleteAsset(
+    """
+    The asset's id.
+    """
+    id: ID!
+    """
+    Remove it from the assessments that name it.
+    """
+    cascade: Boolean = false
+  ): ID!
+  """
+  Records that one asset connects to another of the same target (a data or control flow).
+  """
+  connectAssets(
+    """
+    The asset the connection starts from.
+    """
+    fromId: ID!
+    """
+    The asset it connects to.
+    """
+    toId: ID!
+  ): Asset!
+  """
+  Removes a connection between two assets.
+  """
+  disconnectAssets(
+    """
+    The asset the connection starts from.
+    """
+    fromId: ID!
+    """
+    The asset it connects to.
+    """
+    toId: ID!
+  ): Asset!
+  """
+  Adds an incident (a harm in physical space) to a target.
+  """
+  createIncident(
+    """
+    The new incident.
+    """
+    input: IncidentInput!
+  ): Incident!
+  """
+  Changes an incident's name, consequence or description (not its target).
+  """
+  updateIncident(
+    """
+    The incident's id.
+    """
+    id: ID!
+    """
+    The new values; ` + "`" + `targetId` + "`" + ` must stay the same.
+    """
+    input: IncidentInput!
+  ): Incident!
+  """
+  Deletes an incident. Refused while assessments are of it, unless ` + "`" + `cascade` + "`" + ` is true (they are deleted too).
+  """
+  deleteIncident(
+    """
+    The incident's id.
+    """
+    id: ID!
+    """
+    Also delete the draft assessments of it. Assessments in submitted analyses are never deleted.
+    """
+    cascade: Boolean = false
+  ): ID!
+
+  """
+  Adds a threat to the catalog.
+  """
+  createThreat(
+    """
+    The new threat.
+    """
+    input: ThreatInput!
+  ): Threat!
+  """
+  Changes a threat.
+  """
+  updateThreat(
+    """
+    The threat's id.
+    """
+    id: ID!
+    """
+    The new values.
+    """
+    input: ThreatInput!
+  ): Threat!
+  """
+  Deletes a threat. Refused while assessments name it, unless ` + "`" + `cascade` + "`" + ` is true.
+  """
+  deleteThreat(
+    """
+    The threat's id.
+    """
+    id: ID!
+    """
+    Remove it from the draft assessments that name it.
+    """
+    cascade: Boolean = false
+  ): ID!
+  """
+  Adds a measure to the catalog.
+  """
+  createMeasure(
+    """
+    The new measure.
+    """
+    input: MeasureInput!
+  ): Measure!
+  """
+  Changes a measure.
+  """
+  updateMeasure(
+    """
+    The measure's id.
+    """
+    id: ID!
+    """
+    The new values.
+    """
+    input: MeasureInput!
+  ): Measure!
+  """
+  Deletes a measure. Refused while treatments apply it, unless ` + "`" + `cascade` + "`" + ` is true.
+  """
+  deleteMeasure(
+    """
+    The measure's id.
+    """
+    id: ID!
+    """
+    Remove it from the draft assessments that apply it.
+    """
+    cascade: Boolean = false
+  ): ID!
+  """
+  Records that a measure mitigates a threat.
+  """
+  linkThreatToMeasure(
+    """
+    The threat.
+    """
+    threatId: ID!
+    """
+    The measure that mitigates it.
+    """
+    measureId: ID!
+    """
+    Why or how the measure mitigates the threat.
+    """
+    rationale: String
+  ): Threat!
+
+  """
+  Adds an external guideline.
+  """
+  createGuideline(
+    """
+    The new guideline.
+    """
+    input: GuidelineInput!
+  ): Guideline!
+  """
+  Changes a guideline.
+  """
+  updateGuideline(
+    """
+    The guideline's id.
+    """
+    id: ID!
+    """
+    The new values.
+    """
+    input: GuidelineInput!
+  ): Guideline!
+  """
+  Deletes a guideline. Refused while it has clauses, unless ` + "`" + `cascade` + "`" + ` is true (its clauses and their links go too).
+  """
+  deleteGuideline(
+    """
+    The guideline's id.
+    """
+    id: ID!
+    """
+    Also delete its clauses and their mappings and measure links.
+    """
+    cascade: Boolean = false
+  ): ID!
+  """
+  Adds a clause to a guideline, optionally under a parent clause.
+  """
+  createClause(
+    """
+    The new clause.
+    """
+    input: ClauseInput!
+  ): Clause!
+  """
+  Changes a clause's reference, title or text.
+  """
+  updateClause(
+    """
+    The clause's id.
+    """
+    id: ID!
+    """
+    The new values; ` + "`" + `guidelineId` + "`" + ` and ` + "`" + `parentId` + "`" + ` must stay the same.
+    """
+    input: ClauseInput!
+  ): Clause!
+  """
+  Deletes a clause. Refused while it has sub-clauses, mappings or measure links, unless ` + "`" + `cascade` + "`" + ` is true.
+  """
+  deleteClause(
+    """
+    The clause's id.
+    """
+    id: ID!
+    """
+    Also delete its sub-clauses and every mapping and measure link of them.
+    """
+    cascade: Boolean = false
+  ): ID!
+  """
+  Maps one clause to another (a crosswalk edge, read as "source RELATIONSHIP target"). Mapping the same pair again replaces the mapping.
+  """
+  mapClauses(
+    """
+    The mapping.
+    """
+    input: ClauseMappingInput!
+  ): ClauseMapping!
+  """
+  Removes the mapping from one clause to another.
+  """
+  unmapClauses(
+    """
+    The source clause.
+    """
+    sourceId: ID!
+    """
+    The target clause.
+    """
+    targetId: ID!
+  ): Boolean!
+  """
+  Records that a measure satisfies a clause, fully or in part. Linking the same pair again replaces the link.
+  """
+  linkMeasureToClause(
+    """
+    The link.
+    """
+    input: MeasureClauseInput!
+  ): MeasureClauseLink!
+  """
+  Removes the link between a measure and a clause.
+  """
+  unlinkMeasureFromClause(
+    """
+    The measure.
+    """
+    measureId: ID!
+    """
+    The clause.
+    """
+    clauseId: ID!
+  ): Boolean!
+
+  """
+  Starts a draft analysis of a target by the caller's organization.
+  """
+  createAnalysis(
+    """
+    The new analysis.
+    """
+    input: AnalysisInput!
+  ): Analysis!
+  """
+  Changes a draft analysis's title and sharing. A submitted version cannot be changed: revise it.
+  """
+  updateAnalysis(
+    """
+    The analysis's id.
+    """
+    id: ID!
+    """
+    The new values.
+    """
+    input: AnalysisUpdateInput!
+  ): Analysis!
+  """
+  Deletes a draft analysis and its assessments. Submitted versions are kept for the record and cannot be deleted.
+  """
+  deleteAnalysis(
+    """
+    The analysis's id.
+    """
+    id: ID!
+  ): ID!
+  """
+  Adds or replaces the assessment of one incident in a draft analysis, in one call. It may name existing
+  incidents, threats, assets and measures by id, or create new ones inline.
+  """
+  assessIncident(
+    """
+    The assessment.
+    """
+    input: AssessIncidentInput!
+  ): Assessment!
+  """
+  Removes an assessment from a draft analysis.
+  """
+  removeAssessment(
+    """
+    The assessment's id.
+    """
+    id: ID!
+  ): ID!
+  """
+  Freezes a draft analysis as a submitted version. It can no longer change; ` + "`" + `reviseAnalysis` + "`" + ` starts the next version.
+  """
+  submitAnalysis(
+    """
+    The analysis's id.
+    """
+    id: ID!
+  ): Analysis!
+  """
+  Starts a new draft version of a submitted analysis, copying its assessments. The new version supersedes the old,
+  which stays readable.
+  """
+  reviseAnalysis(
+    """
+    The id of the submitted version to revise.
+    """
+    id: ID!
+  ): Analysis!
+  """
+  Names the insurance policies a draft analysis relies on (replacing the previous list).
+  """
+  setAnalysisPolicies(
+    """
+    The analysis's id.
+    """
+    id: ID!
+    """
+    The policies' ids.
+    """
+    policyIds: [ID!]!
+  ): Analysis!
+
+  """
+  Records an insurance policy held by an organization, with its coverage lines.
+  """
+  createInsurancePolicy(
+    """
+    The new policy.
+    """
+    input: InsurancePolicyInput!
+  ): InsurancePolicy!
+  """
+  Replaces an insurance policy's terms and coverage lines.
+  """
+  updateInsurancePolicy(
+    """
+    The policy's id.
+    """
+    id: ID!
+    """
+    The new terms and lines.
+    """
+    input: InsurancePolicyInput!
+  ): InsurancePolicy!
+  """
+  Deletes an insurance policy. Refused while analyses rely on it, unless ` + "`" + `cascade` + "`" + ` is true.
+  """
+  deleteInsurancePolicy(
+    """
+    The policy's id.
+    """
+    id: ID!
+    """
+    Also remove it from the draft analyses that rely on it.
+    """
+    cascade: Boolean = false
+  ): ID!
+
+  """
+  Gives feedback on any node (an analysis, an assessment, a catalog entry, a mapping's clause…).
+  It is routed to the node's owner.
+  """
+  submitFeedback(
+    """
+    The feedback.
+    """
+    input: FeedbackInput!
+  ): Feedback!
+  """
+  The owner's answer to feedback: acknowledge, accept or decline it.
+  """
+  respondToFeedback(
+    """
+    The answer.
+    """
+    input: FeedbackResponseInput!
+  ): Feedback!
+  """
+  Agrees or disagrees with one judgment (an assessment, a treatment, a clause mapping…), with a rationale.
+  One opinion per organization and judgment: a second replaces the first.
+  """
+  expressOpinion(
+    """
+    The opinion.
+    """
+    input: OpinionInput!
+  ): Opinion!
+  """
+  Withdraws one of the caller's organization's opinions.
+  """
+  withdrawOpinion(
+    """
+    The opinion's id.
+    """
+    id: ID!
+  ): ID!
+
+  """
+  Changes the labels and money bounds of one axis level. Curators only.
+  """
+  updateAxisLevel(
+    """
+    The level's id.
+    """
+    id: ID!
+    """
+    The new values.
+    """
+    input: AxisLevelInput!
+  ): AxisLevel!
+  """
+  Sets the category that an axis-1 rank and an axis-2 rank give. Curators only. Existing assessments keep the
+  category they were given until they are assessed again.
+  """
+  setCategoryRule(
+    """
+    The rule.
+    """
+    input: CategoryRuleInput!
+  ): CategoryRule!
 }
 
 """
@@ -305,6 +3715,1720 @@ type Tick {
   """
   at: Time!
 }
+
+# ---------------------------------------------------------------- people
+
+"""
+A company, committee or agency that writes analyses, holds policies or gives feedback.
+"""
+type Organization implements Node {
+  """
+  The organization's id.
+  """
+  id: ID!
+  """
+  Its name.
+  """
+  name: String!
+  """
+  Its industry sector (for example ` + "`" + `medical` + "`" + `, ` + "`" + `building` + "`" + `, ` + "`" + `home` + "`" + `, ` + "`" + `vehicle` + "`" + `, ` + "`" + `factory` + "`" + `, ` + "`" + `insurance` + "`" + `).
+  """
+  sector: String!
+  """
+  Its departments, ordered by id.
+  """
+  departments: [Department!]!
+  """
+  The analyses it authored that the caller may see, ordered by id.
+  """
+  analyses: [Analysis!]!
+  """
+  The insurance policies it holds, ordered by id.
+  """
+  policies: [InsurancePolicy!]!
+}
+
+"""
+A department of an organization; the owner (所管部) of the risks assigned to it.
+"""
+type Department implements Node {
+  """
+  The department's id.
+  """
+  id: ID!
+  """
+  Its name.
+  """
+  name: String!
+  """
+  The organization it belongs to.
+  """
+  organization: Organization!
+}
+
+"""
+A sector, as organizations and targets name it.
+"""
+type Sector {
+  """
+  The sector's name.
+  """
+  name: String!
+  """
+  How many organizations are in it.
+  """
+  organizations: Int!
+  """
+  How many targets are in it.
+  """
+  targets: Int!
+}
+
+# ---------------------------------------------------------------- targets
+
+"""
+A system or service that organizations analyse, such as a smart-home window-shutter service.
+"""
+type Target implements Node {
+  """
+  The target's id.
+  """
+  id: ID!
+  """
+  Its name.
+  """
+  name: String!
+  """
+  Its industry sector.
+  """
+  sector: String!
+  """
+  What it is and where its boundary lies.
+  """
+  description: String!
+  """
+  Its assets, ordered by id.
+  """
+  assets: [Asset!]!
+  """
+  The incidents it can cause in physical space, ordered by id.
+  """
+  incidents: [Incident!]!
+  """
+  The analyses of it that the caller may see, ordered by id.
+  """
+  analyses(
+    """
+    Keep only analyses in this status.
+    """
+    status: AnalysisStatus
+  ): [Analysis!]!
+}
+
+"""
+A part of a target: a component, data, people, a procedure, a system or an organization.
+"""
+type Asset implements Node {
+  """
+  The asset's id.
+  """
+  id: ID!
+  """
+  Its name.
+  """
+  name: String!
+  """
+  Its kind (for example ` + "`" + `component` + "`" + `, ` + "`" + `data` + "`" + `, ` + "`" + `people` + "`" + `, ` + "`" + `procedure` + "`" + `, ` + "`" + `system` + "`" + `, ` + "`" + `organization` + "`" + `).
+  """
+  kind: String!
+  """
+  What it is.
+  """
+  description: String!
+  """
+  The target it belongs to.
+  """
+  target: Target!
+  """
+  The assets it connects to, ordered by id.
+  """
+  connectsTo: [Asset!]!
+}
+
+"""
+A harm a target can cause in physical space, the unit that analyses rate.
+"""
+type Incident implements Node {
+  """
+  The incident's id.
+  """
+  id: ID!
+  """
+  Its name.
+  """
+  name: String!
+  """
+  The kind of consequence (for example ` + "`" + `life-body` + "`" + `, ` + "`" + `property` + "`" + `, ` + "`" + `environment` + "`" + `, ` + "`" + `service-stop` + "`" + `, ` + "`" + `privacy` + "`" + `, ` + "`" + `other` + "`" + `).
+  """
+  consequence: String!
+  """
+  A concrete narrative of what happens.
+  """
+  description: String!
+  """
+  The target it belongs to.
+  """
+  target: Target!
+}
+
+# ---------------------------------------------------------------- catalogs
+
+"""
+A cause of incidents: a cyber attack technique, a failure, a human error, misuse, an environmental event.
+"""
+type Threat implements Node {
+  """
+  The threat's id.
+  """
+  id: ID!
+  """
+  Its name.
+  """
+  name: String!
+  """
+  Its kind (for example ` + "`" + `cyber-attack` + "`" + `, ` + "`" + `failure` + "`" + `, ` + "`" + `human-error` + "`" + `, ` + "`" + `misuse` + "`" + `, ` + "`" + `environmental` + "`" + `).
+  """
+  kind: String!
+  """
+  What it is.
+  """
+  description: String!
+  """
+  Its id in an external catalog, for example the ATT&CK for ICS technique ` + "`" + `T0866` + "`" + `.
+  """
+  externalId: String
+  """
+  The catalog it comes from, for example ` + "`" + `mitre-attack-ics` + "`" + `.
+  """
+  source: String
+  """
+  The measures that mitigate it, ordered by id.
+  """
+  mitigatedBy: [Measure!]!
+}
+
+"""
+Something done against threats or incidents: a security or safety control, a continuity means, user education, insurance.
+"""
+type Measure implements Node {
+  """
+  The measure's id.
+  """
+  id: ID!
+  """
+  Its name.
+  """
+  name: String!
+  """
+  What is done.
+  """
+  description: String!
+  """
+  Its default axis-3 perspective.
+  """
+  perspective: Perspective!
+  """
+  Its type (for example ` + "`" + `technical` + "`" + `, ` + "`" + `organizational` + "`" + `, ` + "`" + `human` + "`" + `, ` + "`" + `physical` + "`" + `, ` + "`" + `contractual` + "`" + `).
+  """
+  kind: String!
+  """
+  The threats it mitigates, ordered by id.
+  """
+  mitigates: [Threat!]!
+  """
+  The guideline clauses it satisfies, ordered by clause id.
+  """
+  clauses: [MeasureClauseLink!]!
+}
+
+"""
+A standard, regulation or sector guideline, such as IEC 62443-3-3 or NIST SP 800-53.
+"""
+type Guideline implements Node {
+  """
+  The guideline's id.
+  """
+  id: ID!
+  """
+  Its title.
+  """
+  title: String!
+  """
+  Who publishes it.
+  """
+  publisher: String!
+  """
+  Its version or edition.
+  """
+  version: String!
+  """
+  Its top-level clauses, ordered by id.
+  """
+  clauses: [Clause!]!
+  """
+  How many clauses it has, at any level.
+  """
+  clauseCount: Int!
+}
+
+"""
+A clause (section, control, requirement, enhancement) of a guideline.
+"""
+type Clause implements Node {
+  """
+  The clause's id.
+  """
+  id: ID!
+  """
+  Its reference within the guideline, for example ` + "`" + `AC-2(1)` + "`" + ` or ` + "`" + `SR 1.1` + "`" + `.
+  """
+  ref: String!
+  """
+  Its title.
+  """
+  title: String!
+  """
+  Its text.
+  """
+  text: String!
+  """
+  The guideline it belongs to.
+  """
+  guideline: Guideline!
+  """
+  The clause it is part of, or null at the top level.
+  """
+  parent: Clause
+  """
+  Its sub-clauses, ordered by id.
+  """
+  children: [Clause!]!
+  """
+  The mappings from this clause to clauses of other guidelines, ordered by target id.
+  """
+  mappings: [ClauseMapping!]!
+  """
+  The mappings from other clauses to this one, ordered by source id.
+  """
+  mappedFrom: [ClauseMapping!]!
+  """
+  The measures that satisfy it, ordered by measure id.
+  """
+  measures: [MeasureClauseLink!]!
+}
+
+"""
+How a mapping's source relates to its target, in the OSCAL control-mapping vocabulary, read as "source RELATIONSHIP target".
+"""
+enum MappingRelationship {
+  """
+  Same effective meaning.
+  """
+  EQUIVALENT_TO
+  """
+  Same requirements, word for word.
+  """
+  EQUAL_TO
+  """
+  The target holds all of the source and more.
+  """
+  SUBSET_OF
+  """
+  The source holds all of the target and more.
+  """
+  SUPERSET_OF
+  """
+  They overlap, and each has something the other lacks.
+  """
+  INTERSECTS_WITH
+  """
+  Checked, and unrelated.
+  """
+  NO_RELATIONSHIP
+}
+
+"""
+The ground of a mapping (OSCAL).
+"""
+enum MappingRationale {
+  """
+  The wording matches.
+  """
+  SYNTACTIC
+  """
+  The meaning matches.
+  """
+  SEMANTIC
+  """
+  The results when implemented match.
+  """
+  FUNCTIONAL
+}
+
+"""
+A crosswalk edge from one clause to another.
+"""
+type ClauseMapping {
+  """
+  The source clause.
+  """
+  source: Clause!
+  """
+  The target clause.
+  """
+  target: Clause!
+  """
+  How the source relates to the target.
+  """
+  relationship: MappingRelationship!
+  """
+  The ground of the mapping, if stated.
+  """
+  rationale: MappingRationale
+  """
+  How sure the mapping's author is, from 0 to 1, if stated.
+  """
+  confidence: Float
+  """
+  The share of the target's requirements that the source meets, from 0 to 1, if stated.
+  """
+  coverage: Float
+  """
+  Where the mapping comes from (a document, a committee, an organization).
+  """
+  origin: String
+}
+
+"""
+A measure's claim to satisfy a clause.
+"""
+type MeasureClauseLink {
+  """
+  The measure.
+  """
+  measure: Measure!
+  """
+  The clause.
+  """
+  clause: Clause!
+  """
+  How the measure relates to the clause.
+  """
+  relationship: MappingRelationship!
+  """
+  The share of the clause that the measure meets, from 0 to 1, if stated.
+  """
+  coverage: Float
+  """
+  Why the measure satisfies the clause.
+  """
+  rationale: String
+}
+
+# ---------------------------------------------------------------- scales
+
+"""
+A versioned scale for one IoT-SSF axis. Seeded with illustrative defaults (` + "`" + `confirmed: false` + "`" + `) for committees to correct.
+"""
+type AxisScale implements Node {
+  """
+  The scale's id.
+  """
+  id: ID!
+  """
+  The axis: 1 (recoverability) or 2 (economic impact).
+  """
+  axis: Int!
+  """
+  The scale's version.
+  """
+  version: String!
+  """
+  The scale's name.
+  """
+  name: String!
+  """
+  Whether the levels were checked against the published framework.
+  """
+  confirmed: Boolean!
+  """
+  Where the levels come from.
+  """
+  source: String!
+  """
+  Its levels, by rank from lowest to highest.
+  """
+  levels: [AxisLevel!]!
+}
+
+"""
+One level of an axis scale.
+"""
+type AxisLevel implements Node {
+  """
+  The level's id, for example ` + "`" + `axis1-v1-3` + "`" + `.
+  """
+  id: ID!
+  """
+  Its rank on the scale, from 1 (lowest).
+  """
+  rank: Int!
+  """
+  Its label in English.
+  """
+  labelEn: String!
+  """
+  Its label in Japanese.
+  """
+  labelJa: String!
+  """
+  What the level means, with examples.
+  """
+  description: String!
+  """
+  For axis 2: the lowest loss in yen at this level.
+  """
+  minJPY: Float
+  """
+  For axis 2: the highest loss in yen at this level (null for the top level).
+  """
+  maxJPY: Float
+}
+
+"""
+An axis-3 perspective on measures.
+"""
+type Perspective {
+  """
+  Its code, ` + "`" + `P1` + "`" + ` to ` + "`" + `P4` + "`" + `.
+  """
+  code: String!
+  """
+  Its name in English.
+  """
+  nameEn: String!
+  """
+  Its name in Japanese.
+  """
+  nameJa: String!
+  """
+  What it covers.
+  """
+  description: String!
+}
+
+"""
+A rule of the category matrix: an axis-1 rank and an axis-2 rank give a category.
+"""
+type CategoryRule {
+  """
+  The axis-1 rank.
+  """
+  axis1Rank: Int!
+  """
+  The axis-2 rank.
+  """
+  axis2Rank: Int!
+  """
+  The category they give, as a rank (higher is more severe).
+  """
+  category: Int!
+}
+
+# ---------------------------------------------------------------- analyses
+
+"""
+Whether an analysis can still change.
+"""
+enum AnalysisStatus {
+  """
+  Being written; its organization may change it.
+  """
+  DRAFT
+  """
+  Frozen as a version; it can no longer change.
+  """
+  SUBMITTED
+}
+
+"""
+Who may read an analysis besides its organization.
+"""
+enum Visibility {
+  """
+  Its organization only.
+  """
+  PRIVATE
+  """
+  Its organization and the organizations and sectors it is shared with.
+  """
+  SHARED
+  """
+  Everyone, anonymous callers included.
+  """
+  PUBLIC
+}
+
+"""
+How far a measure applied to an incident has come.
+"""
+enum TreatmentStatus {
+  """
+  Decided, not yet in place.
+  """
+  PLANNED
+  """
+  In place.
+  """
+  IMPLEMENTED
+  """
+  In place and checked.
+  """
+  VERIFIED
+}
+
+"""
+One organization's analysis of one target, in one version.
+"""
+type Analysis implements Node {
+  """
+  The analysis's id (each version has its own).
+  """
+  id: ID!
+  """
+  Its title.
+  """
+  title: String!
+  """
+  DRAFT or SUBMITTED.
+  """
+  status: AnalysisStatus!
+  """
+  Its version number, from 1.
+  """
+  version: Int!
+  """
+  Who may read it.
+  """
+  visibility: Visibility!
+  """
+  The organizations it is shared with (for SHARED).
+  """
+  sharedWithOrganizations: [Organization!]!
+  """
+  The sectors it is shared with (for SHARED).
+  """
+  sharedWithSectors: [String!]!
+  """
+  The organization that wrote it.
+  """
+  organization: Organization!
+  """
+  The target it analyses.
+  """
+  target: Target!
+  """
+  Its assessments, ordered by incident id.
+  """
+  assessments: [Assessment!]!
+  """
+  The insurance policies it relies on, ordered by id.
+  """
+  policies: [InsurancePolicy!]!
+  """
+  The version it revises, or null for version 1.
+  """
+  supersedes: Analysis
+  """
+  When it was created.
+  """
+  createdAt: Time!
+  """
+  When it was last changed.
+  """
+  updatedAt: Time!
+  """
+  When it was submitted, or null for a draft.
+  """
+  submittedAt: Time
+}
+
+"""
+An analysis's judgment of one incident: its IoT-SSF ratings, causes, owner and measures.
+"""
+type Assessment implements Node {
+  """
+  The assessment's id.
+  """
+  id: ID!
+  """
+  The analysis it belongs to.
+  """
+  analysis: Analysis!
+  """
+  The incident it rates.
+  """
+  incident: Incident!
+  """
+  The axis-1 (recoverability) level.
+  """
+  axis1: AxisLevel!
+  """
+  The axis-2 (economic impact) level.
+  """
+  axis2: AxisLevel!
+  """
+  The category that the category rules derive from the two levels.
+  """
+  category: Int!
+  """
+  The estimated loss in yen, if given.
+  """
+  estimatedLossJPY: Float
+  """
+  Why the incident was rated so.
+  """
+  rationale: String!
+  """
+  The department that owns this risk, if assigned.
+  """
+  ownerDepartment: Department
+  """
+  The threats that cause the incident, ordered by id.
+  """
+  threats: [Threat!]!
+  """
+  The assets it happens through, ordered by id.
+  """
+  assets: [Asset!]!
+  """
+  The measures applied to it, ordered by measure id.
+  """
+  treatments: [Treatment!]!
+}
+
+"""
+A measure applied to an assessed incident.
+"""
+type Treatment {
+  """
+  The measure.
+  """
+  measure: Measure!
+  """
+  How far it has come.
+  """
+  status: TreatmentStatus!
+  """
+  The perspective it is applied on (the measure's default unless the analysis says otherwise).
+  """
+  perspective: Perspective!
+}
+
+# ---------------------------------------------------------------- insurance
+
+"""
+An insurance policy held by an organization.
+"""
+type InsurancePolicy implements Node {
+  """
+  The policy's id.
+  """
+  id: ID!
+  """
+  The insurer's name.
+  """
+  insurer: String!
+  """
+  The organization that holds it.
+  """
+  holder: Organization!
+  """
+  The product's name.
+  """
+  product: String!
+  """
+  The first day of cover (YYYY-MM-DD).
+  """
+  periodStart: String!
+  """
+  The last day of cover (YYYY-MM-DD).
+  """
+  periodEnd: String!
+  """
+  The most the policy pays in the period, in yen.
+  """
+  aggregateLimitJPY: Float!
+  """
+  Its coverage lines, ordered by id.
+  """
+  lines: [CoverageLine!]!
+}
+
+"""
+One coverage line of a policy: a coverage type with its limit, deductible, exclusions, what it covers and what it requires.
+"""
+type CoverageLine {
+  """
+  The line's id.
+  """
+  id: ID!
+  """
+  The coverage type, for example ` + "`" + `business-interruption` + "`" + `, ` + "`" + `incident-response` + "`" + `, ` + "`" + `third-party-liability` + "`" + `, ` + "`" + `product-liability` + "`" + `.
+  """
+  type: String!
+  """
+  The most this line pays, in yen.
+  """
+  limitJPY: Float!
+  """
+  What the holder bears first, in yen.
+  """
+  deductibleJPY: Float!
+  """
+  What the line does not cover, in words.
+  """
+  exclusions: [String!]!
+  """
+  The incidents it covers, ordered by id.
+  """
+  coversIncidents: [Incident!]!
+  """
+  The threats it covers, ordered by id.
+  """
+  coversThreats: [Threat!]!
+  """
+  The measures the holder must have in place for the line to respond, ordered by id.
+  """
+  requiresMeasures: [Measure!]!
+  """
+  The clauses the holder must satisfy for the line to respond, ordered by id.
+  """
+  requiresClauses: [Clause!]!
+}
+
+# ---------------------------------------------------------------- feedback
+
+"""
+What feedback is, in the buckets of the 2023 IoT-SSF demonstration report.
+"""
+enum FeedbackKind {
+  """
+  Merits and demerits of what was analysed or how.
+  """
+  MERIT_DEMERIT
+  """
+  A risk the analysis missed.
+  """
+  NEW_RISK
+  """
+  A problem or hesitation, including friction with other documents.
+  """
+  PROBLEM_OR_HESITATION
+  """
+  A request to revise the analysis or node.
+  """
+  REVISION_REQUEST
+}
+
+"""
+Where feedback stands: OPEN → ACKNOWLEDGED → ACCEPTED or DECLINED.
+"""
+enum FeedbackStatus {
+  """
+  Not yet answered.
+  """
+  OPEN
+  """
+  Seen by the owner.
+  """
+  ACKNOWLEDGED
+  """
+  Accepted by the owner (a later version takes it in).
+  """
+  ACCEPTED
+  """
+  Declined by the owner, with a reason.
+  """
+  DECLINED
+}
+
+"""
+Feedback from any sector on an analysis, a judgment or any node, routed to its owner.
+"""
+type Feedback implements Node {
+  """
+  The feedback's id.
+  """
+  id: ID!
+  """
+  What it is.
+  """
+  kind: FeedbackKind!
+  """
+  The feedback itself.
+  """
+  text: String!
+  """
+  Where it stands.
+  """
+  status: FeedbackStatus!
+  """
+  The owner's answer, once given.
+  """
+  answer: String
+  """
+  What it is about.
+  """
+  about: Node!
+  """
+  The version of the analysis it concerns, when it is about an analysis or one of its assessments.
+  """
+  aboutVersion: Int
+  """
+  The organization of its author.
+  """
+  organization: Organization!
+  """
+  Its author's sector.
+  """
+  sector: String!
+  """
+  The organization it is routed to: the owner of what it is about, or null for shared catalog nodes (curators).
+  """
+  routedTo: Organization
+  """
+  The department it is routed to, when it is about an assessment with an owner department.
+  """
+  routedToDepartment: Department
+  """
+  When it was given.
+  """
+  createdAt: Time!
+  """
+  When the owner last answered.
+  """
+  respondedAt: Time
+}
+
+"""
+Agreement or disagreement.
+"""
+enum Stance {
+  """
+  Agrees with the judgment.
+  """
+  AGREE
+  """
+  Disagrees with the judgment.
+  """
+  DISAGREE
+}
+
+"""
+An organization's agreement or disagreement with one judgment.
+"""
+type Opinion implements Node {
+  """
+  The opinion's id.
+  """
+  id: ID!
+  """
+  Agree or disagree.
+  """
+  stance: Stance!
+  """
+  Why.
+  """
+  rationale: String!
+  """
+  The judgment it is about (an assessment, a treatment's assessment, a clause…).
+  """
+  about: Node!
+  """
+  The organization that holds it.
+  """
+  organization: Organization!
+  """
+  When it was expressed.
+  """
+  createdAt: Time!
+}
+
+# ---------------------------------------------------------------- connections
+
+"""
+A page of organizations.
+"""
+type OrganizationConnection {
+  """
+  The organizations on this page.
+  """
+  nodes: [Organization!]!
+  """
+  Where this page stands.
+  """
+  pageInfo: PageInfo!
+  """
+  How many organizations match, over all pages.
+  """
+  totalCount: Int!
+}
+
+"""
+A page of targets.
+"""
+type TargetConnection {
+  """
+  The targets on this page.
+  """
+  nodes: [Target!]!
+  """
+  Where this page stands.
+  """
+  pageInfo: PageInfo!
+  """
+  How many targets match, over all pages.
+  """
+  totalCount: Int!
+}
+
+"""
+A page of threats.
+"""
+type ThreatConnection {
+  """
+  The threats on this page.
+  """
+  nodes: [Threat!]!
+  """
+  Where this page stands.
+  """
+  pageInfo: PageInfo!
+  """
+  How many threats match, over all pages.
+  """
+  totalCount: Int!
+}
+
+"""
+A page of measures.
+"""
+type MeasureConnection {
+  """
+  The measures on this page.
+  """
+  nodes: [Measure!]!
+  """
+  Where this page stands.
+  """
+  pageInfo: PageInfo!
+  """
+  How many measures match, over all pages.
+  """
+  totalCount: Int!
+}
+
+"""
+A page of guidelines.
+"""
+type GuidelineConnection {
+  """
+  The guidelines on this page.
+  """
+  nodes: [Guideline!]!
+  """
+  Where this page stands.
+  """
+  pageInfo: PageInfo!
+  """
+  How many guidelines match, over all pages.
+  """
+  totalCount: Int!
+}
+
+"""
+A page of analyses.
+"""
+type AnalysisConnection {
+  """
+  The analyses on this page.
+  """
+  nodes: [Analysis!]!
+  """
+  Where this page stands.
+  """
+  pageInfo: PageInfo!
+  """
+  How many analyses match, over all pages.
+  """
+  totalCount: Int!
+}
+
+"""
+A page of insurance policies.
+"""
+type InsurancePolicyConnection {
+  """
+  The policies on this page.
+  """
+  nodes: [InsurancePolicy!]!
+  """
+  Where this page stands.
+  """
+  pageInfo: PageInfo!
+  """
+  How many policies match, over all pages.
+  """
+  totalCount: Int!
+}
+
+"""
+A page of feedback.
+"""
+type FeedbackConnection {
+  """
+  The feedback on this page.
+  """
+  nodes: [Feedback!]!
+  """
+  Where this page stands.
+  """
+  pageInfo: PageInfo!
+  """
+  How much feedback matches, over all pages.
+  """
+  totalCount: Int!
+}
+
+# ---------------------------------------------------------------- inputs
+
+"""
+An organization's fields.
+"""
+input OrganizationInput {
+  """
+  An id to use (letters, digits, ` + "`" + `.` + "`" + `, ` + "`" + `_` + "`" + `, ` + "`" + `-` + "`" + `, ` + "`" + `:` + "`" + `; up to 200 characters); generated when omitted.
+  """
+  id: ID
+  """
+  Its name (1 to 500 characters).
+  """
+  name: String!
+  """
+  Its sector (1 to 100 characters).
+  """
+  sector: String!
+}
+
+"""
+A department's fields.
+"""
+input DepartmentInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  The organization it belongs to.
+  """
+  organizationId: ID!
+  """
+  Its name.
+  """
+  name: String!
+}
+
+"""
+A target's fields.
+"""
+input TargetInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  Its name.
+  """
+  name: String!
+  """
+  Its sector.
+  """
+  sector: String!
+  """
+  What it is and where its boundary lies.
+  """
+  description: String
+}
+
+"""
+An asset's fields.
+"""
+input AssetInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  The target it belongs to.
+  """
+  targetId: ID!
+  """
+  Its name.
+  """
+  name: String!
+  """
+  Its kind (for example ` + "`" + `component` + "`" + `, ` + "`" + `data` + "`" + `, ` + "`" + `people` + "`" + `, ` + "`" + `procedure` + "`" + `, ` + "`" + `system` + "`" + `, ` + "`" + `organization` + "`" + `).
+  """
+  kind: String!
+  """
+  What it is.
+  """
+  description: String
+}
+
+"""
+An incident's fields.
+"""
+input IncidentInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  The target it belongs to.
+  """
+  targetId: ID!
+  """
+  Its name.
+  """
+  name: String!
+  """
+  The kind of consequence (for example ` + "`" + `life-body` + "`" + `, ` + "`" + `property` + "`" + `, ` + "`" + `service-stop` + "`" + `).
+  """
+  consequence: String!
+  """
+  A concrete narrative of what happens.
+  """
+  description: String
+}
+
+"""
+A threat's fields.
+"""
+input ThreatInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  Its name.
+  """
+  name: String!
+  """
+  Its kind (for example ` + "`" + `cyber-attack` + "`" + `, ` + "`" + `failure` + "`" + `, ` + "`" + `human-error` + "`" + `, ` + "`" + `misuse` + "`" + `, ` + "`" + `environmental` + "`" + `).
+  """
+  kind: String!
+  """
+  What it is.
+  """
+  description: String
+  """
+  Its id in an external catalog, for example ` + "`" + `T0866` + "`" + `.
+  """
+  externalId: String
+  """
+  The catalog it comes from.
+  """
+  source: String
+}
+
+"""
+A measure's fields.
+"""
+input MeasureInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  Its name.
+  """
+  name: String!
+  """
+  What is done.
+  """
+  description: String
+  """
+  Its default axis-3 perspective code, ` + "`" + `P1` + "`" + ` to ` + "`" + `P4` + "`" + `.
+  """
+  perspective: String!
+  """
+  Its type (for example ` + "`" + `technical` + "`" + `, ` + "`" + `organizational` + "`" + `, ` + "`" + `human` + "`" + `, ` + "`" + `physical` + "`" + `, ` + "`" + `contractual` + "`" + `).
+  """
+  kind: String!
+}
+
+"""
+A guideline's fields.
+"""
+input GuidelineInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  Its title.
+  """
+  title: String!
+  """
+  Who publishes it.
+  """
+  publisher: String!
+  """
+  Its version or edition.
+  """
+  version: String!
+}
+
+"""
+A clause's fields.
+"""
+input ClauseInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  The guideline it belongs to.
+  """
+  guidelineId: ID!
+  """
+  The clause it is part of, in the same guideline; omitted at the top level.
+  """
+  parentId: ID
+  """
+  Its reference, for example ` + "`" + `SR 1.1` + "`" + `.
+  """
+  ref: String!
+  """
+  Its title.
+  """
+  title: String!
+  """
+  Its text.
+  """
+  text: String
+}
+
+"""
+A crosswalk edge.
+"""
+input ClauseMappingInput {
+  """
+  The source clause.
+  """
+  sourceId: ID!
+  """
+  The target clause (of another guideline, or of the same one).
+  """
+  targetId: ID!
+  """
+  How the source relates to the target.
+  """
+  relationship: MappingRelationship!
+  """
+  The ground of the mapping.
+  """
+  rationale: MappingRationale
+  """
+  How sure the author is, from 0 to 1.
+  """
+  confidence: Float
+  """
+  The share of the target's requirements the source meets, from 0 to 1.
+  """
+  coverage: Float
+  """
+  Where the mapping comes from.
+  """
+  origin: String
+}
+
+"""
+A measure-to-clause link.
+"""
+input MeasureClauseInput {
+  """
+  The measure.
+  """
+  measureId: ID!
+  """
+  The clause.
+  """
+  clauseId: ID!
+  """
+  How the measure relates to the clause (default EQUIVALENT_TO).
+  """
+  relationship: MappingRelationship = EQUIVALENT_TO
+  """
+  The share of the clause the measure meets, from 0 to 1.
+  """
+  coverage: Float
+  """
+  Why the measure satisfies the clause.
+  """
+  rationale: String
+}
+
+"""
+A new analysis.
+"""
+input AnalysisInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  The target it analyses.
+  """
+  targetId: ID!
+  """
+  Its title.
+  """
+  title: String!
+  """
+  Who may read it (default PRIVATE).
+  """
+  visibility: Visibility = PRIVATE
+  """
+  For SHARED: the organizations it is shared with.
+  """
+  sharedWithOrganizationIds: [ID!]
+  """
+  For SHARED: the sectors it is shared with.
+  """
+  sharedWithSectors: [String!]
+}
+
+"""
+The changeable fields of a draft analysis; omitted fields stay as they are.
+"""
+input AnalysisUpdateInput {
+  """
+  Its title.
+  """
+  title: String
+  """
+  Who may read it.
+  """
+  visibility: Visibility
+  """
+  For SHARED: the organizations it is shared with.
+  """
+  sharedWithOrganizationIds: [ID!]
+  """
+  For SHARED: the sectors it is shared with.
+  """
+  sharedWithSectors: [String!]
+}
+
+"""
+The assessment of one incident, as ` + "`" + `assessIncident` + "`" + ` takes it. Each reference is either an existing id
+or a new node inline (exactly one of the two).
+"""
+input AssessIncidentInput {
+  """
+  The draft analysis it belongs to.
+  """
+  analysisId: ID!
+  """
+  An existing incident of the analysis's target.
+  """
+  incidentId: ID
+  """
+  Or a new incident of the analysis's target.
+  """
+  newIncident: NewIncidentInput
+  """
+  The axis-1 level's rank on the axis-1 scale.
+  """
+  axis1: Int!
+  """
+  The axis-2 level's rank on the axis-2 scale.
+  """
+  axis2: Int!
+  """
+  The estimated loss in yen (0 or more).
+  """
+  estimatedLossJPY: Float
+  """
+  Why the incident is rated so.
+  """
+  rationale: String
+  """
+  The department of the analysis's organization that owns the risk.
+  """
+  ownerDepartmentId: ID
+  """
+  The threats that cause the incident.
+  """
+  threats: [ThreatRefInput!]
+  """
+  The assets of the target it happens through.
+  """
+  assetIds: [ID!]
+  """
+  The measures applied.
+  """
+  treatments: [TreatmentInput!]
+}
+
+"""
+A new incident inline in an assessment.
+"""
+input NewIncidentInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  Its name.
+  """
+  name: String!
+  """
+  The kind of consequence.
+  """
+  consequence: String!
+  """
+  A concrete narrative of what happens.
+  """
+  description: String
+}
+
+"""
+A threat by id, or a new one inline.
+"""
+input ThreatRefInput {
+  """
+  An existing threat.
+  """
+  id: ID
+  """
+  Or a new threat.
+  """
+  new: ThreatInput
+}
+
+"""
+A measure applied to an assessed incident.
+"""
+input TreatmentInput {
+  """
+  An existing measure.
+  """
+  measureId: ID
+  """
+  Or a new measure.
+  """
+  newMeasure: MeasureInput
+  """
+  How far it has come.
+  """
+  status: TreatmentStatus!
+  """
+  The perspective it is applied on, if not the measure's default.
+  """
+  perspective: String
+}
+
+"""
+An insurance policy with its lines.
+"""
+input InsurancePolicyInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  The insurer's name.
+  """
+  insurer: String!
+  """
+  The organization that holds it.
+  """
+  holderId: ID!
+  """
+  The product's name.
+  """
+  product: String!
+  """
+  The first day of cover (YYYY-MM-DD).
+  """
+  periodStart: String!
+  """
+  The last day of cover (YYYY-MM-DD), not before the first.
+  """
+  periodEnd: String!
+  """
+  The most the policy pays in the period, in yen.
+  """
+  aggregateLimitJPY: Float!
+  """
+  Its coverage lines.
+  """
+  lines: [CoverageLineInput!]!
+}
+
+"""
+A coverage line.
+"""
+input CoverageLineInput {
+  """
+  An id to use; generated when omitted.
+  """
+  id: ID
+  """
+  The coverage type.
+  """
+  type: String!
+  """
+  The most the line pays, in yen; not above the aggregate limit.
+  """
+  limitJPY: Float!
+  """
+  What the holder bears first, in yen.
+  """
+  deductibleJPY: Float = 0
+  """
+  What the line does not cover.
+  """
+  exclusions: [String!]
+  """
+  The incidents it covers.
+  """
+  coversIncidentIds: [ID!]
+  """
+  The threats it covers.
+  """
+  coversThreatIds: [ID!]
+  """
+  The measures it requires.
+  """
+  requiresMeasureIds: [ID!]
+  """
+  The clauses it requires.
+  """
+  requiresClauseIds: [ID!]
+}
+
+"""
+New feedback.
+"""
+input FeedbackInput {
+  """
+  What it is.
+  """
+  kind: FeedbackKind!
+  """
+  The feedback itself (1 to 10000 characters).
+  """
+  text: String!
+  """
+  The node it is about.
+  """
+  aboutId: ID!
+}
+
+"""
+An owner's answer to feedback.
+"""
+input FeedbackResponseInput {
+  """
+  The feedback's id.
+  """
+  id: ID!
+  """
+  The new status: ACKNOWLEDGED, ACCEPTED or DECLINED.
+  """
+  status: FeedbackStatus!
+  """
+  The answer; required to decline.
+  """
+  answer: String
+}
+
+"""
+An opinion on a judgment.
+"""
+input OpinionInput {
+  """
+  The judgment it is about (an assessment, a clause, a measure…).
+  """
+  aboutId: ID!
+  """
+  Agree or disagree.
+  """
+  stance: Stance!
+  """
+  Why (1 to 10000 characters).
+  """
+  rationale: String!
+}
+
+"""
+The changeable fields of an axis level.
+"""
+input AxisLevelInput {
+  """
+  Its label in English.
+  """
+  labelEn: String!
+  """
+  Its label in Japanese.
+  """
+  labelJa: String!
+  """
+  What the level means.
+  """
+  description: String
+  """
+  For axis 2: the lowest loss in yen.
+  """
+  minJPY: Float
+  """
+  For axis 2: the highest loss in yen.
+  """
+  maxJPY: Float
+}
+
+"""
+A rule of the category matrix.
+"""
+input CategoryRuleInput {
+  """
+  The axis-1 rank.
+  """
+  axis1Rank: Int!
+  """
+  The axis-2 rank.
+  """
+  axis2Rank: Int!
+  """
+  The category they give (1 or more).
+  """
+  category: Int!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -312,6 +5436,502 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Analysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Analysis_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Analysis_title(ctx, field)
+	case "status":
+		return ec.fieldContext_Analysis_status(ctx, field)
+	case "version":
+		return ec.fieldContext_Analysis_version(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Analysis_visibility(ctx, field)
+	case "sharedWithOrganizations":
+		return ec.fieldContext_Analysis_sharedWithOrganizations(ctx, field)
+	case "sharedWithSectors":
+		return ec.fieldContext_Analysis_sharedWithSectors(ctx, field)
+	case "organization":
+		return ec.fieldContext_Analysis_organization(ctx, field)
+	case "target":
+		return ec.fieldContext_Analysis_target(ctx, field)
+	case "assessments":
+		return ec.fieldContext_Analysis_assessments(ctx, field)
+	case "policies":
+		return ec.fieldContext_Analysis_policies(ctx, field)
+	case "supersedes":
+		return ec.fieldContext_Analysis_supersedes(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Analysis_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Analysis_updatedAt(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_Analysis_submittedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Analysis", field.Name)
+}
+
+func (ec *executionContext) childFields_AnalysisConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_AnalysisConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AnalysisConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AnalysisConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnalysisConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_Assessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Assessment_id(ctx, field)
+	case "analysis":
+		return ec.fieldContext_Assessment_analysis(ctx, field)
+	case "incident":
+		return ec.fieldContext_Assessment_incident(ctx, field)
+	case "axis1":
+		return ec.fieldContext_Assessment_axis1(ctx, field)
+	case "axis2":
+		return ec.fieldContext_Assessment_axis2(ctx, field)
+	case "category":
+		return ec.fieldContext_Assessment_category(ctx, field)
+	case "estimatedLossJPY":
+		return ec.fieldContext_Assessment_estimatedLossJPY(ctx, field)
+	case "rationale":
+		return ec.fieldContext_Assessment_rationale(ctx, field)
+	case "ownerDepartment":
+		return ec.fieldContext_Assessment_ownerDepartment(ctx, field)
+	case "threats":
+		return ec.fieldContext_Assessment_threats(ctx, field)
+	case "assets":
+		return ec.fieldContext_Assessment_assets(ctx, field)
+	case "treatments":
+		return ec.fieldContext_Assessment_treatments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Assessment", field.Name)
+}
+
+func (ec *executionContext) childFields_Asset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Asset_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Asset_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_Asset_kind(ctx, field)
+	case "description":
+		return ec.fieldContext_Asset_description(ctx, field)
+	case "target":
+		return ec.fieldContext_Asset_target(ctx, field)
+	case "connectsTo":
+		return ec.fieldContext_Asset_connectsTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Asset", field.Name)
+}
+
+func (ec *executionContext) childFields_AxisLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AxisLevel_id(ctx, field)
+	case "rank":
+		return ec.fieldContext_AxisLevel_rank(ctx, field)
+	case "labelEn":
+		return ec.fieldContext_AxisLevel_labelEn(ctx, field)
+	case "labelJa":
+		return ec.fieldContext_AxisLevel_labelJa(ctx, field)
+	case "description":
+		return ec.fieldContext_AxisLevel_description(ctx, field)
+	case "minJPY":
+		return ec.fieldContext_AxisLevel_minJPY(ctx, field)
+	case "maxJPY":
+		return ec.fieldContext_AxisLevel_maxJPY(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AxisLevel", field.Name)
+}
+
+func (ec *executionContext) childFields_AxisScale(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AxisScale_id(ctx, field)
+	case "axis":
+		return ec.fieldContext_AxisScale_axis(ctx, field)
+	case "version":
+		return ec.fieldContext_AxisScale_version(ctx, field)
+	case "name":
+		return ec.fieldContext_AxisScale_name(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_AxisScale_confirmed(ctx, field)
+	case "source":
+		return ec.fieldContext_AxisScale_source(ctx, field)
+	case "levels":
+		return ec.fieldContext_AxisScale_levels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AxisScale", field.Name)
+}
+
+func (ec *executionContext) childFields_CategoryRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "axis1Rank":
+		return ec.fieldContext_CategoryRule_axis1Rank(ctx, field)
+	case "axis2Rank":
+		return ec.fieldContext_CategoryRule_axis2Rank(ctx, field)
+	case "category":
+		return ec.fieldContext_CategoryRule_category(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CategoryRule", field.Name)
+}
+
+func (ec *executionContext) childFields_Clause(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Clause_id(ctx, field)
+	case "ref":
+		return ec.fieldContext_Clause_ref(ctx, field)
+	case "title":
+		return ec.fieldContext_Clause_title(ctx, field)
+	case "text":
+		return ec.fieldContext_Clause_text(ctx, field)
+	case "guideline":
+		return ec.fieldContext_Clause_guideline(ctx, field)
+	case "parent":
+		return ec.fieldContext_Clause_parent(ctx, field)
+	case "children":
+		return ec.fieldContext_Clause_children(ctx, field)
+	case "mappings":
+		return ec.fieldContext_Clause_mappings(ctx, field)
+	case "mappedFrom":
+		return ec.fieldContext_Clause_mappedFrom(ctx, field)
+	case "measures":
+		return ec.fieldContext_Clause_measures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Clause", field.Name)
+}
+
+func (ec *executionContext) childFields_ClauseMapping(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_ClauseMapping_source(ctx, field)
+	case "target":
+		return ec.fieldContext_ClauseMapping_target(ctx, field)
+	case "relationship":
+		return ec.fieldContext_ClauseMapping_relationship(ctx, field)
+	case "rationale":
+		return ec.fieldContext_ClauseMapping_rationale(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ClauseMapping_confidence(ctx, field)
+	case "coverage":
+		return ec.fieldContext_ClauseMapping_coverage(ctx, field)
+	case "origin":
+		return ec.fieldContext_ClauseMapping_origin(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClauseMapping", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CoverageLine_id(ctx, field)
+	case "type":
+		return ec.fieldContext_CoverageLine_type(ctx, field)
+	case "limitJPY":
+		return ec.fieldContext_CoverageLine_limitJPY(ctx, field)
+	case "deductibleJPY":
+		return ec.fieldContext_CoverageLine_deductibleJPY(ctx, field)
+	case "exclusions":
+		return ec.fieldContext_CoverageLine_exclusions(ctx, field)
+	case "coversIncidents":
+		return ec.fieldContext_CoverageLine_coversIncidents(ctx, field)
+	case "coversThreats":
+		return ec.fieldContext_CoverageLine_coversThreats(ctx, field)
+	case "requiresMeasures":
+		return ec.fieldContext_CoverageLine_requiresMeasures(ctx, field)
+	case "requiresClauses":
+		return ec.fieldContext_CoverageLine_requiresClauses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageLine", field.Name)
+}
+
+func (ec *executionContext) childFields_Department(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Department_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Department_name(ctx, field)
+	case "organization":
+		return ec.fieldContext_Department_organization(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Department", field.Name)
+}
+
+func (ec *executionContext) childFields_Feedback(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Feedback_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Feedback_kind(ctx, field)
+	case "text":
+		return ec.fieldContext_Feedback_text(ctx, field)
+	case "status":
+		return ec.fieldContext_Feedback_status(ctx, field)
+	case "answer":
+		return ec.fieldContext_Feedback_answer(ctx, field)
+	case "about":
+		return ec.fieldContext_Feedback_about(ctx, field)
+	case "aboutVersion":
+		return ec.fieldContext_Feedback_aboutVersion(ctx, field)
+	case "organization":
+		return ec.fieldContext_Feedback_organization(ctx, field)
+	case "sector":
+		return ec.fieldContext_Feedback_sector(ctx, field)
+	case "routedTo":
+		return ec.fieldContext_Feedback_routedTo(ctx, field)
+	case "routedToDepartment":
+		return ec.fieldContext_Feedback_routedToDepartment(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Feedback_createdAt(ctx, field)
+	case "respondedAt":
+		return ec.fieldContext_Feedback_respondedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Feedback", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_FeedbackConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FeedbackConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FeedbackConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_Guideline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Guideline_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Guideline_title(ctx, field)
+	case "publisher":
+		return ec.fieldContext_Guideline_publisher(ctx, field)
+	case "version":
+		return ec.fieldContext_Guideline_version(ctx, field)
+	case "clauses":
+		return ec.fieldContext_Guideline_clauses(ctx, field)
+	case "clauseCount":
+		return ec.fieldContext_Guideline_clauseCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Guideline", field.Name)
+}
+
+func (ec *executionContext) childFields_GuidelineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_GuidelineConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GuidelineConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GuidelineConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GuidelineConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_Incident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Incident_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Incident_name(ctx, field)
+	case "consequence":
+		return ec.fieldContext_Incident_consequence(ctx, field)
+	case "description":
+		return ec.fieldContext_Incident_description(ctx, field)
+	case "target":
+		return ec.fieldContext_Incident_target(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
+}
+
+func (ec *executionContext) childFields_InsurancePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_InsurancePolicy_id(ctx, field)
+	case "insurer":
+		return ec.fieldContext_InsurancePolicy_insurer(ctx, field)
+	case "holder":
+		return ec.fieldContext_InsurancePolicy_holder(ctx, field)
+	case "product":
+		return ec.fieldContext_InsurancePolicy_product(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_InsurancePolicy_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_InsurancePolicy_periodEnd(ctx, field)
+	case "aggregateLimitJPY":
+		return ec.fieldContext_InsurancePolicy_aggregateLimitJPY(ctx, field)
+	case "lines":
+		return ec.fieldContext_InsurancePolicy_lines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsurancePolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_InsurancePolicyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_InsurancePolicyConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InsurancePolicyConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InsurancePolicyConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsurancePolicyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_Measure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Measure_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Measure_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Measure_description(ctx, field)
+	case "perspective":
+		return ec.fieldContext_Measure_perspective(ctx, field)
+	case "kind":
+		return ec.fieldContext_Measure_kind(ctx, field)
+	case "mitigates":
+		return ec.fieldContext_Measure_mitigates(ctx, field)
+	case "clauses":
+		return ec.fieldContext_Measure_clauses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
+}
+
+func (ec *executionContext) childFields_MeasureClauseLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measure":
+		return ec.fieldContext_MeasureClauseLink_measure(ctx, field)
+	case "clause":
+		return ec.fieldContext_MeasureClauseLink_clause(ctx, field)
+	case "relationship":
+		return ec.fieldContext_MeasureClauseLink_relationship(ctx, field)
+	case "coverage":
+		return ec.fieldContext_MeasureClauseLink_coverage(ctx, field)
+	case "rationale":
+		return ec.fieldContext_MeasureClauseLink_rationale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeasureClauseLink", field.Name)
+}
+
+func (ec *executionContext) childFields_MeasureConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_MeasureConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MeasureConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MeasureConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeasureConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_Opinion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Opinion_id(ctx, field)
+	case "stance":
+		return ec.fieldContext_Opinion_stance(ctx, field)
+	case "rationale":
+		return ec.fieldContext_Opinion_rationale(ctx, field)
+	case "about":
+		return ec.fieldContext_Opinion_about(ctx, field)
+	case "organization":
+		return ec.fieldContext_Opinion_organization(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Opinion_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Opinion", field.Name)
+}
+
+func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Organization_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Organization_name(ctx, field)
+	case "sector":
+		return ec.fieldContext_Organization_sector(ctx, field)
+	case "departments":
+		return ec.fieldContext_Organization_departments(ctx, field)
+	case "analyses":
+		return ec.fieldContext_Organization_analyses(ctx, field)
+	case "policies":
+		return ec.fieldContext_Organization_policies(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganizationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_OrganizationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OrganizationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Perspective(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Perspective_code(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_Perspective_nameEn(ctx, field)
+	case "nameJa":
+		return ec.fieldContext_Perspective_nameJa(ctx, field)
+	case "description":
+		return ec.fieldContext_Perspective_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Perspective", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SearchHit_node(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchHit_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
+}
+
+func (ec *executionContext) childFields_Sector(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Sector_name(ctx, field)
+	case "organizations":
+		return ec.fieldContext_Sector_organizations(ctx, field)
+	case "targets":
+		return ec.fieldContext_Sector_targets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Sector", field.Name)
+}
 
 func (ec *executionContext) childFields_ServerInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -327,6 +5947,70 @@ func (ec *executionContext) childFields_ServerInfo(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ServerInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Target_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Target_name(ctx, field)
+	case "sector":
+		return ec.fieldContext_Target_sector(ctx, field)
+	case "description":
+		return ec.fieldContext_Target_description(ctx, field)
+	case "assets":
+		return ec.fieldContext_Target_assets(ctx, field)
+	case "incidents":
+		return ec.fieldContext_Target_incidents(ctx, field)
+	case "analyses":
+		return ec.fieldContext_Target_analyses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_TargetConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TargetConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TargetConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_Threat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Threat_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Threat_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_Threat_kind(ctx, field)
+	case "description":
+		return ec.fieldContext_Threat_description(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Threat_externalId(ctx, field)
+	case "source":
+		return ec.fieldContext_Threat_source(ctx, field)
+	case "mitigatedBy":
+		return ec.fieldContext_Threat_mitigatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Threat", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_ThreatConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ThreatConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ThreatConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_Tick(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "n":
@@ -335,6 +6019,30 @@ func (ec *executionContext) childFields_Tick(ctx context.Context, field graphql.
 		return ec.fieldContext_Tick_at(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tick", field.Name)
+}
+
+func (ec *executionContext) childFields_Treatment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measure":
+		return ec.fieldContext_Treatment_measure(ctx, field)
+	case "status":
+		return ec.fieldContext_Treatment_status(ctx, field)
+	case "perspective":
+		return ec.fieldContext_Treatment_perspective(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Treatment", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userId":
+		return ec.fieldContext_Viewer_userId(ctx, field)
+	case "organization":
+		return ec.fieldContext_Viewer_organization(ctx, field)
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -453,6 +6161,952 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_assessIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssessIncidentInput, error) {
+			return ec.unmarshalNAssessIncidentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssessIncidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_connectAssets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fromId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "toId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAnalysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnalysisInput, error) {
+			return ec.unmarshalNAnalysisInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAsset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssetInput, error) {
+			return ec.unmarshalNAssetInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createClause_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ClauseInput, error) {
+			return ec.unmarshalNClauseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createDepartment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DepartmentInput, error) {
+			return ec.unmarshalNDepartmentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createGuideline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.GuidelineInput, error) {
+			return ec.unmarshalNGuidelineInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IncidentInput, error) {
+			return ec.unmarshalNIncidentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createInsurancePolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InsurancePolicyInput, error) {
+			return ec.unmarshalNInsurancePolicyInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMeasure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MeasureInput, error) {
+			return ec.unmarshalNMeasureInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OrganizationInput, error) {
+			return ec.unmarshalNOrganizationInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TargetInput, error) {
+			return ec.unmarshalNTargetInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createThreat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ThreatInput, error) {
+			return ec.unmarshalNThreatInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteAnalysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteAsset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteClause_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteDepartment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteGuideline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteInsurancePolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteMeasure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteThreat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cascade",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cascade"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_disconnectAssets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fromId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "toId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_expressOpinion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpinionInput, error) {
+			return ec.unmarshalNOpinionInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOpinionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_linkMeasureToClause_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MeasureClauseInput, error) {
+			return ec.unmarshalNMeasureClauseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureClauseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_linkThreatToMeasure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "threatId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threatId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "measureId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["measureId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "rationale",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rationale"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mapClauses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ClauseMappingInput, error) {
+			return ec.unmarshalNClauseMappingInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseMappingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeAssessment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_respondToFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FeedbackResponseInput, error) {
+			return ec.unmarshalNFeedbackResponseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackResponseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reviseAnalysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setAnalysisPolicies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "policyIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["policyIds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setCategoryRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CategoryRuleInput, error) {
+			return ec.unmarshalNCategoryRuleInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCategoryRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitAnalysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FeedbackInput, error) {
+			return ec.unmarshalNFeedbackInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unlinkMeasureFromClause_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "measureId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["measureId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "clauseId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clauseId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unmapClauses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sourceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sourceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAnalysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnalysisUpdateInput, error) {
+			return ec.unmarshalNAnalysisUpdateInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisUpdateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAsset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssetInput, error) {
+			return ec.unmarshalNAssetInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAxisLevel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AxisLevelInput, error) {
+			return ec.unmarshalNAxisLevelInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateClause_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ClauseInput, error) {
+			return ec.unmarshalNClauseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateDepartment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateGuideline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.GuidelineInput, error) {
+			return ec.unmarshalNGuidelineInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IncidentInput, error) {
+			return ec.unmarshalNIncidentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateInsurancePolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InsurancePolicyInput, error) {
+			return ec.unmarshalNInsurancePolicyInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMeasure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MeasureInput, error) {
+			return ec.unmarshalNMeasureInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OrganizationInput, error) {
+			return ec.unmarshalNOrganizationInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TargetInput, error) {
+			return ec.unmarshalNTargetInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateThreat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ThreatInput, error) {
+			return ec.unmarshalNThreatInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawOpinion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -464,6 +7118,404 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_analyses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.AnalysisStatus, error) {
+			return ec.unmarshalOAnalysisStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_analysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_feedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.FeedbackStatus, error) {
+			return ec.unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "routedToId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["routedToId"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_guideline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_guidelines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_insurancePolicies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "holderId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["holderId"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_measures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "perspective",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["perspective"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_target_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_targets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_threats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg3
 	return args, nil
 }
 
@@ -486,6 +7538,20 @@ func (ec *executionContext) field_Subscription_ticks_args(ctx context.Context, r
 		return nil, err
 	}
 	args["count"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Target_analyses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.AnalysisStatus, error) {
+			return ec.unmarshalOAnalysisStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
 	return args, nil
 }
 
@@ -563,6 +7629,6447 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _Analysis_id(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Analysis_title(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "String")
+}
+
+func (ec *executionContext) _Analysis_status(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AnalysisStatus) graphql.Marshaler {
+			return ec.marshalNAnalysisStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "AnalysisStatus")
+}
+
+func (ec *executionContext) _Analysis_version(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Analysis_visibility(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Visibility) graphql.Marshaler {
+			return ec.marshalNVisibility2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "Visibility")
+}
+
+func (ec *executionContext) _Analysis_sharedWithOrganizations(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_sharedWithOrganizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().SharedWithOrganizations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_sharedWithOrganizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_sharedWithSectors(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_sharedWithSectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedWithSectors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_sharedWithSectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "String")
+}
+
+func (ec *executionContext) _Analysis_organization(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_target(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_assessments(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_assessments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().Assessments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Assessment) graphql.Marshaler {
+			return ec.marshalNAssessment2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssessmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_assessments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assessment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_policies(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_policies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().Policies(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InsurancePolicy) graphql.Marshaler {
+			return ec.marshalNInsurancePolicy2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_policies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_supersedes(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_supersedes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().Supersedes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalOAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_supersedes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Analysis_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Analysis_submittedAt(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Analysis", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AnalysisConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AnalysisConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AnalysisConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AnalysisConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalysisConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Assessment_id(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assessment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Assessment_analysis(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_analysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().Analysis(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_analysis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assessment_incident(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assessment_axis1(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_axis1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().Axis1(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AxisLevel) graphql.Marshaler {
+			return ec.marshalNAxisLevel2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_axis1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AxisLevel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assessment_axis2(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_axis2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().Axis2(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AxisLevel) graphql.Marshaler {
+			return ec.marshalNAxisLevel2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_axis2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AxisLevel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assessment_category(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assessment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Assessment_estimatedLossJPY(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_estimatedLossJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimatedLossJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_estimatedLossJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assessment", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Assessment_rationale(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_rationale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rationale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_rationale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assessment_ownerDepartment(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_ownerDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().OwnerDepartment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Department) graphql.Marshaler {
+			return ec.marshalODepartment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_ownerDepartment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assessment_threats(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_threats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().Threats(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_threats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assessment_assets(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_assets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().Assets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_assets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assessment_treatments(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_treatments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().Treatments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Treatment) graphql.Marshaler {
+			return ec.marshalNTreatment2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_treatments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assessment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Treatment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Asset_id(ctx context.Context, field graphql.CollectedField, obj *model.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Asset_name(ctx context.Context, field graphql.CollectedField, obj *model.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Asset_kind(ctx context.Context, field graphql.CollectedField, obj *model.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Asset_description(ctx context.Context, field graphql.CollectedField, obj *model.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Asset_target(ctx context.Context, field graphql.CollectedField, obj *model.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Asset().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Asset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Asset_connectsTo(ctx context.Context, field graphql.CollectedField, obj *model.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_connectsTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Asset().ConnectsTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_connectsTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Asset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AxisLevel_id(ctx context.Context, field graphql.CollectedField, obj *model.AxisLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisLevel_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisLevel_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisLevel", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AxisLevel_rank(ctx context.Context, field graphql.CollectedField, obj *model.AxisLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisLevel_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisLevel_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisLevel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AxisLevel_labelEn(ctx context.Context, field graphql.CollectedField, obj *model.AxisLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisLevel_labelEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisLevel_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisLevel", field, false, false, "String")
+}
+
+func (ec *executionContext) _AxisLevel_labelJa(ctx context.Context, field graphql.CollectedField, obj *model.AxisLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisLevel_labelJa(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelJa, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisLevel_labelJa(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisLevel", field, false, false, "String")
+}
+
+func (ec *executionContext) _AxisLevel_description(ctx context.Context, field graphql.CollectedField, obj *model.AxisLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisLevel_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisLevel_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisLevel", field, false, false, "String")
+}
+
+func (ec *executionContext) _AxisLevel_minJPY(ctx context.Context, field graphql.CollectedField, obj *model.AxisLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisLevel_minJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AxisLevel_minJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisLevel", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AxisLevel_maxJPY(ctx context.Context, field graphql.CollectedField, obj *model.AxisLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisLevel_maxJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AxisLevel_maxJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisLevel", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AxisScale_id(ctx context.Context, field graphql.CollectedField, obj *model.AxisScale) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisScale_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisScale_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisScale", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AxisScale_axis(ctx context.Context, field graphql.CollectedField, obj *model.AxisScale) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisScale_axis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisScale_axis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisScale", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AxisScale_version(ctx context.Context, field graphql.CollectedField, obj *model.AxisScale) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisScale_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisScale_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisScale", field, false, false, "String")
+}
+
+func (ec *executionContext) _AxisScale_name(ctx context.Context, field graphql.CollectedField, obj *model.AxisScale) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisScale_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisScale_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisScale", field, false, false, "String")
+}
+
+func (ec *executionContext) _AxisScale_confirmed(ctx context.Context, field graphql.CollectedField, obj *model.AxisScale) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisScale_confirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisScale_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisScale", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AxisScale_source(ctx context.Context, field graphql.CollectedField, obj *model.AxisScale) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisScale_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisScale_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AxisScale", field, false, false, "String")
+}
+
+func (ec *executionContext) _AxisScale_levels(ctx context.Context, field graphql.CollectedField, obj *model.AxisScale) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AxisScale_levels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AxisScale().Levels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AxisLevel) graphql.Marshaler {
+			return ec.marshalNAxisLevel2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AxisScale_levels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AxisScale",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AxisLevel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CategoryRule_axis1Rank(ctx context.Context, field graphql.CollectedField, obj *model.CategoryRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryRule_axis1Rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis1Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryRule_axis1Rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CategoryRule_axis2Rank(ctx context.Context, field graphql.CollectedField, obj *model.CategoryRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryRule_axis2Rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis2Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryRule_axis2Rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CategoryRule_category(ctx context.Context, field graphql.CollectedField, obj *model.CategoryRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CategoryRule_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CategoryRule_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CategoryRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Clause_id(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clause", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Clause_ref(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clause", field, false, false, "String")
+}
+
+func (ec *executionContext) _Clause_title(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clause", field, false, false, "String")
+}
+
+func (ec *executionContext) _Clause_text(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clause", field, false, false, "String")
+}
+
+func (ec *executionContext) _Clause_guideline(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_guideline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clause().Guideline(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+			return ec.marshalNGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_guideline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clause",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guideline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Clause_parent(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clause().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalOClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clause",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Clause_children(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clause().Children(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clause",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Clause_mappings(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_mappings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clause().Mappings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ClauseMapping) graphql.Marshaler {
+			return ec.marshalNClauseMapping2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseMappingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_mappings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clause",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClauseMapping(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Clause_mappedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_mappedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clause().MappedFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ClauseMapping) graphql.Marshaler {
+			return ec.marshalNClauseMapping2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseMappingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_mappedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clause",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClauseMapping(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Clause_measures(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clause().Measures(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MeasureClauseLink) graphql.Marshaler {
+			return ec.marshalNMeasureClauseLink2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureClauseLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clause",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasureClauseLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClauseMapping_source(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClauseMapping().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClauseMapping",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClauseMapping_target(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClauseMapping().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClauseMapping",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClauseMapping_relationship(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MappingRelationship) graphql.Marshaler {
+			return ec.marshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "MappingRelationship")
+}
+
+func (ec *executionContext) _ClauseMapping_rationale(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_rationale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rationale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MappingRationale) graphql.Marshaler {
+			return ec.marshalOMappingRationale2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRationale(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_rationale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "MappingRationale")
+}
+
+func (ec *executionContext) _ClauseMapping_confidence(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClauseMapping_coverage(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClauseMapping_origin(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageLine_id(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLine_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLine_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CoverageLine_type(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLine_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLine_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageLine_limitJPY(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLine_limitJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLine_limitJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageLine", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageLine_deductibleJPY(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLine_deductibleJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeductibleJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLine_deductibleJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageLine", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageLine_exclusions(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLine_exclusions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exclusions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLine_exclusions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageLine_coversIncidents(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLine_coversIncidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageLine().CoversIncidents(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLine_coversIncidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageLine_coversThreats(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLine_coversThreats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageLine().CoversThreats(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLine_coversThreats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageLine_requiresMeasures(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLine_requiresMeasures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageLine().RequiresMeasures(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLine_requiresMeasures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageLine_requiresClauses(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLine_requiresClauses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageLine().RequiresClauses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLine_requiresClauses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Department_id(ctx context.Context, field graphql.CollectedField, obj *model.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Department_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Department", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Department_name(ctx context.Context, field graphql.CollectedField, obj *model.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Department_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Department", field, false, false, "String")
+}
+
+func (ec *executionContext) _Department_organization(ctx context.Context, field graphql.CollectedField, obj *model.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Department().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Department_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Department",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Feedback_kind(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackKind) graphql.Marshaler {
+			return ec.marshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "FeedbackKind")
+}
+
+func (ec *executionContext) _Feedback_text(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Feedback_status(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackStatus) graphql.Marshaler {
+			return ec.marshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "FeedbackStatus")
+}
+
+func (ec *executionContext) _Feedback_answer(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Feedback_about(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_about(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feedback().About(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feedback",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Feedback_aboutVersion(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_aboutVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AboutVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_aboutVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Feedback_organization(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feedback().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feedback",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Feedback_sector(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Feedback_routedTo(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_routedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feedback().RoutedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_routedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feedback",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Feedback_routedToDepartment(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_routedToDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feedback().RoutedToDepartment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Department) graphql.Marshaler {
+			return ec.marshalODepartment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_routedToDepartment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feedback",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Feedback_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Feedback_respondedAt(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_respondedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RespondedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FeedbackConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Feedback) graphql.Marshaler {
+			return ec.marshalNFeedback2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feedback(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Guideline_id(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guideline_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guideline_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guideline", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Guideline_title(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guideline_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guideline_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guideline", field, false, false, "String")
+}
+
+func (ec *executionContext) _Guideline_publisher(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guideline_publisher(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Publisher, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guideline_publisher(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guideline", field, false, false, "String")
+}
+
+func (ec *executionContext) _Guideline_version(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guideline_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guideline_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guideline", field, false, false, "String")
+}
+
+func (ec *executionContext) _Guideline_clauses(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guideline_clauses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Guideline().Clauses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guideline_clauses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Guideline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Guideline_clauseCount(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guideline_clauseCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Guideline().ClauseCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guideline_clauseCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guideline", field, true, true, "Int")
+}
+
+func (ec *executionContext) _GuidelineConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Guideline) graphql.Marshaler {
+			return ec.marshalNGuideline2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuidelineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guideline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GuidelineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuidelineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GuidelineConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuidelineConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Incident_id(ctx context.Context, field graphql.CollectedField, obj *model.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Incident_name(ctx context.Context, field graphql.CollectedField, obj *model.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_consequence(ctx context.Context, field graphql.CollectedField, obj *model.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_consequence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consequence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_consequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_description(ctx context.Context, field graphql.CollectedField, obj *model.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_target(ctx context.Context, field graphql.CollectedField, obj *model.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsurancePolicy_id(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicy", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InsurancePolicy_insurer(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_insurer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Insurer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_insurer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsurancePolicy_holder(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InsurancePolicy().Holder(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsurancePolicy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsurancePolicy_product(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsurancePolicy_periodStart(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_periodStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_periodStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsurancePolicy_periodEnd(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_periodEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_periodEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicy", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsurancePolicy_aggregateLimitJPY(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_aggregateLimitJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AggregateLimitJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_aggregateLimitJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicy", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsurancePolicy_lines(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InsurancePolicy().Lines(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CoverageLine) graphql.Marshaler {
+			return ec.marshalNCoverageLine2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsurancePolicy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsurancePolicyConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicyConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InsurancePolicy) graphql.Marshaler {
+			return ec.marshalNInsurancePolicy2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicyConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsurancePolicyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsurancePolicyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsurancePolicyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsurancePolicyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Measure_id(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Measure_name(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "String")
+}
+
+func (ec *executionContext) _Measure_description(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "String")
+}
+
+func (ec *executionContext) _Measure_perspective(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_perspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measure().Perspective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Perspective) graphql.Marshaler {
+			return ec.marshalNPerspective2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPerspective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_perspective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Perspective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Measure_kind(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "String")
+}
+
+func (ec *executionContext) _Measure_mitigates(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_mitigates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measure().Mitigates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_mitigates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Measure_clauses(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_clauses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measure().Clauses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MeasureClauseLink) graphql.Marshaler {
+			return ec.marshalNMeasureClauseLink2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureClauseLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_clauses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasureClauseLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasureClauseLink_measure(ctx context.Context, field graphql.CollectedField, obj *model.MeasureClauseLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureClauseLink_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeasureClauseLink().Measure(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureClauseLink_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasureClauseLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasureClauseLink_clause(ctx context.Context, field graphql.CollectedField, obj *model.MeasureClauseLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureClauseLink_clause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeasureClauseLink().Clause(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureClauseLink_clause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasureClauseLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasureClauseLink_relationship(ctx context.Context, field graphql.CollectedField, obj *model.MeasureClauseLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureClauseLink_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MappingRelationship) graphql.Marshaler {
+			return ec.marshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureClauseLink_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureClauseLink", field, false, false, "MappingRelationship")
+}
+
+func (ec *executionContext) _MeasureClauseLink_coverage(ctx context.Context, field graphql.CollectedField, obj *model.MeasureClauseLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureClauseLink_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureClauseLink_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureClauseLink", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasureClauseLink_rationale(ctx context.Context, field graphql.CollectedField, obj *model.MeasureClauseLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureClauseLink_rationale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rationale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureClauseLink_rationale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureClauseLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _MeasureConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MeasureConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasureConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasureConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MeasureConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasureConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasureConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MeasureConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Mutation_createOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateOrganization(ctx, fc.Args["input"].(model.OrganizationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateOrganization(ctx, fc.Args["id"].(string), fc.Args["input"].(model.OrganizationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteOrganization(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createDepartment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateDepartment(ctx, fc.Args["input"].(model.DepartmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Department) graphql.Marshaler {
+			return ec.marshalNDepartment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createDepartment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateDepartment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateDepartment(ctx, fc.Args["id"].(string), fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Department) graphql.Marshaler {
+			return ec.marshalNDepartment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateDepartment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteDepartment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteDepartment(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteDepartment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTarget(ctx, fc.Args["input"].(model.TargetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTarget(ctx, fc.Args["id"].(string), fc.Args["input"].(model.TargetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteTarget(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAsset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAsset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAsset(ctx, fc.Args["input"].(model.AssetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAsset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAsset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAsset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAsset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAsset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAsset(ctx, fc.Args["id"].(string), fc.Args["input"].(model.AssetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAsset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAsset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAsset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteAsset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteAsset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteAsset(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteAsset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteAsset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_connectAssets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_connectAssets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConnectAssets(ctx, fc.Args["fromId"].(string), fc.Args["toId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAsset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_connectAssets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_connectAssets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disconnectAssets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disconnectAssets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisconnectAssets(ctx, fc.Args["fromId"].(string), fc.Args["toId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAsset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disconnectAssets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disconnectAssets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createIncident(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createIncident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateIncident(ctx, fc.Args["input"].(model.IncidentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createIncident(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createIncident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateIncident(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateIncident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateIncident(ctx, fc.Args["id"].(string), fc.Args["input"].(model.IncidentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateIncident(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateIncident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteIncident(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteIncident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteIncident(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteIncident(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteIncident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createThreat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createThreat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateThreat(ctx, fc.Args["input"].(model.ThreatInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createThreat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createThreat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateThreat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateThreat(ctx, fc.Args["id"].(string), fc.Args["input"].(model.ThreatInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateThreat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateThreat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteThreat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteThreat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteThreat(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteThreat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteThreat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMeasure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMeasure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMeasure(ctx, fc.Args["input"].(model.MeasureInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMeasure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMeasure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMeasure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMeasure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMeasure(ctx, fc.Args["id"].(string), fc.Args["input"].(model.MeasureInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMeasure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMeasure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMeasure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMeasure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMeasure(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMeasure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMeasure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_linkThreatToMeasure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_linkThreatToMeasure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LinkThreatToMeasure(ctx, fc.Args["threatId"].(string), fc.Args["measureId"].(string), fc.Args["rationale"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_linkThreatToMeasure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_linkThreatToMeasure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createGuideline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createGuideline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateGuideline(ctx, fc.Args["input"].(model.GuidelineInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+			return ec.marshalNGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createGuideline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guideline(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createGuideline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateGuideline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateGuideline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateGuideline(ctx, fc.Args["id"].(string), fc.Args["input"].(model.GuidelineInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+			return ec.marshalNGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateGuideline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guideline(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateGuideline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteGuideline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteGuideline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteGuideline(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteGuideline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteGuideline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createClause(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createClause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateClause(ctx, fc.Args["input"].(model.ClauseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createClause(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createClause_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateClause(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateClause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateClause(ctx, fc.Args["id"].(string), fc.Args["input"].(model.ClauseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateClause(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateClause_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteClause(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteClause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteClause(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteClause(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteClause_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mapClauses(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mapClauses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MapClauses(ctx, fc.Args["input"].(model.ClauseMappingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClauseMapping) graphql.Marshaler {
+			return ec.marshalNClauseMapping2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseMapping(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mapClauses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClauseMapping(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mapClauses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unmapClauses(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unmapClauses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnmapClauses(ctx, fc.Args["sourceId"].(string), fc.Args["targetId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unmapClauses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unmapClauses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_linkMeasureToClause(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_linkMeasureToClause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LinkMeasureToClause(ctx, fc.Args["input"].(model.MeasureClauseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MeasureClauseLink) graphql.Marshaler {
+			return ec.marshalNMeasureClauseLink2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureClauseLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_linkMeasureToClause(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasureClauseLink(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_linkMeasureToClause_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unlinkMeasureFromClause(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unlinkMeasureFromClause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnlinkMeasureFromClause(ctx, fc.Args["measureId"].(string), fc.Args["clauseId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unlinkMeasureFromClause(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unlinkMeasureFromClause_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAnalysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAnalysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAnalysis(ctx, fc.Args["input"].(model.AnalysisInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAnalysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAnalysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAnalysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAnalysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAnalysis(ctx, fc.Args["id"].(string), fc.Args["input"].(model.AnalysisUpdateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAnalysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAnalysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteAnalysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteAnalysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteAnalysis(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteAnalysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteAnalysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assessIncident(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assessIncident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssessIncident(ctx, fc.Args["input"].(model.AssessIncidentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Assessment) graphql.Marshaler {
+			return ec.marshalNAssessment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssessment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assessIncident(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assessment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assessIncident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeAssessment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeAssessment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveAssessment(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeAssessment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeAssessment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitAnalysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitAnalysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitAnalysis(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitAnalysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitAnalysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviseAnalysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviseAnalysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviseAnalysis(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviseAnalysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviseAnalysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setAnalysisPolicies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setAnalysisPolicies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetAnalysisPolicies(ctx, fc.Args["id"].(string), fc.Args["policyIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setAnalysisPolicies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setAnalysisPolicies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createInsurancePolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createInsurancePolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateInsurancePolicy(ctx, fc.Args["input"].(model.InsurancePolicyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsurancePolicy) graphql.Marshaler {
+			return ec.marshalNInsurancePolicy2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createInsurancePolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createInsurancePolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateInsurancePolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateInsurancePolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateInsurancePolicy(ctx, fc.Args["id"].(string), fc.Args["input"].(model.InsurancePolicyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsurancePolicy) graphql.Marshaler {
+			return ec.marshalNInsurancePolicy2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateInsurancePolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateInsurancePolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteInsurancePolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteInsurancePolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteInsurancePolicy(ctx, fc.Args["id"].(string), fc.Args["cascade"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteInsurancePolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteInsurancePolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitFeedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitFeedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitFeedback(ctx, fc.Args["input"].(model.FeedbackInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Feedback) graphql.Marshaler {
+			return ec.marshalNFeedback2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedback(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feedback(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_respondToFeedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_respondToFeedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RespondToFeedback(ctx, fc.Args["input"].(model.FeedbackResponseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Feedback) graphql.Marshaler {
+			return ec.marshalNFeedback2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedback(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_respondToFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feedback(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_respondToFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_expressOpinion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_expressOpinion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ExpressOpinion(ctx, fc.Args["input"].(model.OpinionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Opinion) graphql.Marshaler {
+			return ec.marshalNOpinion2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOpinion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_expressOpinion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Opinion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_expressOpinion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawOpinion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawOpinion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawOpinion(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawOpinion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawOpinion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAxisLevel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAxisLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAxisLevel(ctx, fc.Args["id"].(string), fc.Args["input"].(model.AxisLevelInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AxisLevel) graphql.Marshaler {
+			return ec.marshalNAxisLevel2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAxisLevel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AxisLevel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAxisLevel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCategoryRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCategoryRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCategoryRule(ctx, fc.Args["input"].(model.CategoryRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CategoryRule) graphql.Marshaler {
+			return ec.marshalNCategoryRule2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCategoryRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCategoryRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CategoryRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCategoryRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Opinion_id(ctx context.Context, field graphql.CollectedField, obj *model.Opinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Opinion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Opinion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Opinion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Opinion_stance(ctx context.Context, field graphql.CollectedField, obj *model.Opinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Opinion_stance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Stance) graphql.Marshaler {
+			return ec.marshalNStance2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐStance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Opinion_stance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Opinion", field, false, false, "Stance")
+}
+
+func (ec *executionContext) _Opinion_rationale(ctx context.Context, field graphql.CollectedField, obj *model.Opinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Opinion_rationale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rationale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Opinion_rationale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Opinion", field, false, false, "String")
+}
+
+func (ec *executionContext) _Opinion_about(ctx context.Context, field graphql.CollectedField, obj *model.Opinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Opinion_about(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Opinion().About(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Opinion_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Opinion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Opinion_organization(ctx context.Context, field graphql.CollectedField, obj *model.Opinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Opinion_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Opinion().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Opinion_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Opinion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Opinion_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Opinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Opinion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Opinion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Opinion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
+func (ec *executionContext) _Organization_sector(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
+func (ec *executionContext) _Organization_departments(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_departments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().Departments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Department) graphql.Marshaler {
+			return ec.marshalNDepartment2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_departments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_analyses(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_analyses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().Analyses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_analyses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_policies(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_policies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().Policies(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InsurancePolicy) graphql.Marshaler {
+			return ec.marshalNInsurancePolicy2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_policies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Perspective_code(ctx context.Context, field graphql.CollectedField, obj *model.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "String")
+}
+
+func (ec *executionContext) _Perspective_nameEn(ctx context.Context, field graphql.CollectedField, obj *model.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_nameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "String")
+}
+
+func (ec *executionContext) _Perspective_nameJa(ctx context.Context, field graphql.CollectedField, obj *model.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_nameJa(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameJa, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_nameJa(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "String")
+}
+
+func (ec *executionContext) _Perspective_description(ctx context.Context, field graphql.CollectedField, obj *model.Perspective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Perspective_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Perspective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Perspective", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_serverInfo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -590,6 +14097,738 @@ func (ec *executionContext) fieldContext_Query_serverInfo(_ context.Context, fie
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ServerInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+			return ec.marshalOViewer2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_organizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["sector"].(*string), fc.Args["text"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_sectors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Sectors(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Sector) graphql.Marshaler {
+			return ec.marshalNSector2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSectorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_targets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Targets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["sector"].(*string), fc.Args["text"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TargetConnection) graphql.Marshaler {
+			return ec.marshalNTargetConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_targets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_targets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_target(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Target(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Target) graphql.Marshaler {
+			return ec.marshalOTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_target(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_target_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Threats(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*string), fc.Args["text"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatConnection) graphql.Marshaler {
+			return ec.marshalNThreatConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_measures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Measures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["perspective"].(*string), fc.Args["text"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MeasureConnection) graphql.Marshaler {
+			return ec.marshalNMeasureConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_measures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasureConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_measures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_guidelines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_guidelines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Guidelines(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["text"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GuidelineConnection) graphql.Marshaler {
+			return ec.marshalNGuidelineConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_guidelines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GuidelineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_guidelines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_guideline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_guideline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Guideline(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+			return ec.marshalOGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_guideline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guideline(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_guideline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_analyses(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_analyses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Analyses(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["targetId"].(*string), fc.Args["organizationId"].(*string), fc.Args["status"].(*model.AnalysisStatus), fc.Args["sector"].(*string), fc.Args["text"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnalysisConnection) graphql.Marshaler {
+			return ec.marshalNAnalysisConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_analyses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalysisConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_analyses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_analysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_analysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Analysis(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalOAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_analysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_analysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_insurancePolicies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_insurancePolicies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InsurancePolicies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["holderId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsurancePolicyConnection) graphql.Marshaler {
+			return ec.marshalNInsurancePolicyConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_insurancePolicies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_insurancePolicies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_feedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Feedback(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*model.FeedbackStatus), fc.Args["routedToId"].(*string), fc.Args["sector"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeedbackConnection) graphql.Marshaler {
+			return ec.marshalNFeedbackConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_feedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchHit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_axisScales(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_axisScales(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AxisScales(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AxisScale) graphql.Marshaler {
+			return ec.marshalNAxisScale2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisScaleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_axisScales(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AxisScale(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_perspectives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_perspectives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Perspectives(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Perspective) graphql.Marshaler {
+			return ec.marshalNPerspective2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPerspectiveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_perspectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Perspective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_categoryRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_categoryRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CategoryRules(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CategoryRule) graphql.Marshaler {
+			return ec.marshalNCategoryRule2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCategoryRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_categoryRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CategoryRule(ctx, field)
 		},
 	}
 	return fc, nil
@@ -669,6 +14908,130 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Sector_name(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sector_organizations(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organizations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Sector_targets(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ServerInfo_version(ctx context.Context, field graphql.CollectedField, obj *model.ServerInfo) (ret graphql.Marshaler) {
@@ -807,6 +15170,550 @@ func (ec *executionContext) fieldContext_Subscription_ticks(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Target_id(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Target_name(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
+}
+
+func (ec *executionContext) _Target_sector(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
+}
+
+func (ec *executionContext) _Target_description(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
+}
+
+func (ec *executionContext) _Target_assets(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_assets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Target().Assets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_assets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Target",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Target_incidents(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_incidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Target().Incidents(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_incidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Target",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Target_analyses(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_analyses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Target().Analyses(ctx, obj, fc.Args["status"].(*model.AnalysisStatus))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_analyses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Target",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Target_analyses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.TargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Threat_id(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Threat_name(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "String")
+}
+
+func (ec *executionContext) _Threat_kind(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "String")
+}
+
+func (ec *executionContext) _Threat_description(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "String")
+}
+
+func (ec *executionContext) _Threat_externalId(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "String")
+}
+
+func (ec *executionContext) _Threat_source(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "String")
+}
+
+func (ec *executionContext) _Threat_mitigatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_mitigatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Threat().MitigatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_mitigatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Threat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ThreatConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ThreatConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ThreatConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatConnection", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Tick_n(ctx context.Context, field graphql.CollectedField, obj *model.Tick) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -851,6 +15758,171 @@ func (ec *executionContext) _Tick_at(ctx context.Context, field graphql.Collecte
 }
 func (ec *executionContext) fieldContext_Tick_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tick", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Treatment_measure(ctx context.Context, field graphql.CollectedField, obj *model.Treatment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Treatment_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Treatment().Measure(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Treatment_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Treatment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Treatment_status(ctx context.Context, field graphql.CollectedField, obj *model.Treatment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Treatment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TreatmentStatus) graphql.Marshaler {
+			return ec.marshalNTreatmentStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Treatment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Treatment", field, false, false, "TreatmentStatus")
+}
+
+func (ec *executionContext) _Treatment_perspective(ctx context.Context, field graphql.CollectedField, obj *model.Treatment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Treatment_perspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Treatment().Perspective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Perspective) graphql.Marshaler {
+			return ec.marshalNPerspective2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPerspective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Treatment_perspective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Treatment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Perspective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_userId(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Viewer_organization(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -1926,13 +16998,3781 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAnalysisInput(ctx context.Context, obj any) (model.AnalysisInput, error) {
+	var it model.AnalysisInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["visibility"]; !present {
+		asMap["visibility"] = "PRIVATE"
+	}
+
+	fieldsInOrder := [...]string{"id", "targetId", "title", "visibility", "sharedWithOrganizationIds", "sharedWithSectors"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "targetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalOVisibility2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		case "sharedWithOrganizationIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharedWithOrganizationIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharedWithOrganizationIds = data
+		case "sharedWithSectors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharedWithSectors"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharedWithSectors = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnalysisInput unmarshals raw into the AnalysisInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnalysisInput(ctx context.Context, raw any) (model.AnalysisInput, error) {
+	var out model.AnalysisInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnalysisInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAnalysisUpdateInput(ctx context.Context, obj any) (model.AnalysisUpdateInput, error) {
+	var it model.AnalysisUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "visibility", "sharedWithOrganizationIds", "sharedWithSectors"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalOVisibility2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		case "sharedWithOrganizationIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharedWithOrganizationIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharedWithOrganizationIds = data
+		case "sharedWithSectors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharedWithSectors"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharedWithSectors = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnalysisUpdateInput unmarshals raw into the AnalysisUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnalysisUpdateInput(ctx context.Context, raw any) (model.AnalysisUpdateInput, error) {
+	var out model.AnalysisUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnalysisUpdateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssessIncidentInput(ctx context.Context, obj any) (model.AssessIncidentInput, error) {
+	var it model.AssessIncidentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"analysisId", "incidentId", "newIncident", "axis1", "axis2", "estimatedLossJPY", "rationale", "ownerDepartmentId", "threats", "assetIds", "treatments"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "analysisId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("analysisId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnalysisID = data
+		case "incidentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incidentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncidentID = data
+		case "newIncident":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newIncident"))
+			data, err := ec.unmarshalONewIncidentInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNewIncidentInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewIncident = data
+		case "axis1":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("axis1"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Axis1 = data
+		case "axis2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("axis2"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Axis2 = data
+		case "estimatedLossJPY":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedLossJPY"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedLossJpy = data
+		case "rationale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rationale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rationale = data
+		case "ownerDepartmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerDepartmentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerDepartmentID = data
+		case "threats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threats"))
+			data, err := ec.unmarshalOThreatRefInput2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatRefInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threats = data
+		case "assetIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assetIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssetIds = data
+		case "treatments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("treatments"))
+			data, err := ec.unmarshalOTreatmentInput2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Treatments = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssessIncidentInput unmarshals raw into the AssessIncidentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssessIncidentInput(ctx context.Context, raw any) (model.AssessIncidentInput, error) {
+	var out model.AssessIncidentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssessIncidentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssetInput(ctx context.Context, obj any) (model.AssetInput, error) {
+	var it model.AssetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "targetId", "name", "kind", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "targetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssetInput unmarshals raw into the AssetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssetInput(ctx context.Context, raw any) (model.AssetInput, error) {
+	var out model.AssetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAxisLevelInput(ctx context.Context, obj any) (model.AxisLevelInput, error) {
+	var it model.AxisLevelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"labelEn", "labelJa", "description", "minJPY", "maxJPY"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "labelEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labelEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LabelEn = data
+		case "labelJa":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labelJa"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LabelJa = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "minJPY":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minJPY"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinJpy = data
+		case "maxJPY":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxJPY"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxJpy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAxisLevelInput unmarshals raw into the AxisLevelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAxisLevelInput(ctx context.Context, raw any) (model.AxisLevelInput, error) {
+	var out model.AxisLevelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AxisLevelInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCategoryRuleInput(ctx context.Context, obj any) (model.CategoryRuleInput, error) {
+	var it model.CategoryRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"axis1Rank", "axis2Rank", "category"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "axis1Rank":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("axis1Rank"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Axis1Rank = data
+		case "axis2Rank":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("axis2Rank"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Axis2Rank = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCategoryRuleInput unmarshals raw into the CategoryRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCategoryRuleInput(ctx context.Context, raw any) (model.CategoryRuleInput, error) {
+	var out model.CategoryRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CategoryRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputClauseInput(ctx context.Context, obj any) (model.ClauseInput, error) {
+	var it model.ClauseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "guidelineId", "parentId", "ref", "title", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "guidelineId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("guidelineId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GuidelineID = data
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClauseInput unmarshals raw into the ClauseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClauseInput(ctx context.Context, raw any) (model.ClauseInput, error) {
+	var out model.ClauseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClauseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputClauseMappingInput(ctx context.Context, obj any) (model.ClauseMappingInput, error) {
+	var it model.ClauseMappingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sourceId", "targetId", "relationship", "rationale", "confidence", "coverage", "origin"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sourceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		case "targetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetID = data
+		case "relationship":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationship"))
+			data, err := ec.unmarshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relationship = data
+		case "rationale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rationale"))
+			data, err := ec.unmarshalOMappingRationale2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRationale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rationale = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		case "coverage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coverage"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Coverage = data
+		case "origin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("origin"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Origin = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClauseMappingInput unmarshals raw into the ClauseMappingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClauseMappingInput(ctx context.Context, raw any) (model.ClauseMappingInput, error) {
+	var out model.ClauseMappingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClauseMappingInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCoverageLineInput(ctx context.Context, obj any) (model.CoverageLineInput, error) {
+	var it model.CoverageLineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["deductibleJPY"]; !present {
+		asMap["deductibleJPY"] = 0
+	}
+
+	fieldsInOrder := [...]string{"id", "type", "limitJPY", "deductibleJPY", "exclusions", "coversIncidentIds", "coversThreatIds", "requiresMeasureIds", "requiresClauseIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "limitJPY":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitJPY"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitJpy = data
+		case "deductibleJPY":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deductibleJPY"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeductibleJpy = data
+		case "exclusions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusions"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exclusions = data
+		case "coversIncidentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coversIncidentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoversIncidentIds = data
+		case "coversThreatIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coversThreatIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CoversThreatIds = data
+		case "requiresMeasureIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiresMeasureIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiresMeasureIds = data
+		case "requiresClauseIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiresClauseIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiresClauseIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCoverageLineInput unmarshals raw into the CoverageLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCoverageLineInput(ctx context.Context, raw any) (model.CoverageLineInput, error) {
+	var out model.CoverageLineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CoverageLineInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDepartmentInput(ctx context.Context, obj any) (model.DepartmentInput, error) {
+	var it model.DepartmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "organizationId", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "organizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDepartmentInput unmarshals raw into the DepartmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDepartmentInput(ctx context.Context, raw any) (model.DepartmentInput, error) {
+	var out model.DepartmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DepartmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFeedbackInput(ctx context.Context, obj any) (model.FeedbackInput, error) {
+	var it model.FeedbackInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "text", "aboutId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "aboutId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aboutId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AboutID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFeedbackInput unmarshals raw into the FeedbackInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFeedbackInput(ctx context.Context, raw any) (model.FeedbackInput, error) {
+	var out model.FeedbackInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FeedbackInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFeedbackResponseInput(ctx context.Context, obj any) (model.FeedbackResponseInput, error) {
+	var it model.FeedbackResponseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "status", "answer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFeedbackResponseInput unmarshals raw into the FeedbackResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFeedbackResponseInput(ctx context.Context, raw any) (model.FeedbackResponseInput, error) {
+	var out model.FeedbackResponseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FeedbackResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGuidelineInput(ctx context.Context, obj any) (model.GuidelineInput, error) {
+	var it model.GuidelineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "publisher", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGuidelineInput unmarshals raw into the GuidelineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGuidelineInput(ctx context.Context, raw any) (model.GuidelineInput, error) {
+	var out model.GuidelineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GuidelineInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIncidentInput(ctx context.Context, obj any) (model.IncidentInput, error) {
+	var it model.IncidentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "targetId", "name", "consequence", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "targetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "consequence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consequence"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Consequence = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIncidentInput unmarshals raw into the IncidentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIncidentInput(ctx context.Context, raw any) (model.IncidentInput, error) {
+	var out model.IncidentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IncidentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInsurancePolicyInput(ctx context.Context, obj any) (model.InsurancePolicyInput, error) {
+	var it model.InsurancePolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "insurer", "holderId", "product", "periodStart", "periodEnd", "aggregateLimitJPY", "lines"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "insurer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("insurer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Insurer = data
+		case "holderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holderId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolderID = data
+		case "product":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("product"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Product = data
+		case "periodStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodStart"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodStart = data
+		case "periodEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodEnd"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodEnd = data
+		case "aggregateLimitJPY":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aggregateLimitJPY"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AggregateLimitJpy = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNCoverageLineInput2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLineInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInsurancePolicyInput unmarshals raw into the InsurancePolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInsurancePolicyInput(ctx context.Context, raw any) (model.InsurancePolicyInput, error) {
+	var out model.InsurancePolicyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InsurancePolicyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMeasureClauseInput(ctx context.Context, obj any) (model.MeasureClauseInput, error) {
+	var it model.MeasureClauseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["relationship"]; !present {
+		asMap["relationship"] = "EQUIVALENT_TO"
+	}
+
+	fieldsInOrder := [...]string{"measureId", "clauseId", "relationship", "coverage", "rationale"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "measureId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measureId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeasureID = data
+		case "clauseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clauseId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClauseID = data
+		case "relationship":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationship"))
+			data, err := ec.unmarshalOMappingRelationship2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relationship = data
+		case "coverage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coverage"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Coverage = data
+		case "rationale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rationale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rationale = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeasureClauseInput unmarshals raw into the MeasureClauseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeasureClauseInput(ctx context.Context, raw any) (model.MeasureClauseInput, error) {
+	var out model.MeasureClauseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeasureClauseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMeasureInput(ctx context.Context, obj any) (model.MeasureInput, error) {
+	var it model.MeasureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "description", "perspective", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "perspective":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("perspective"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Perspective = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeasureInput unmarshals raw into the MeasureInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeasureInput(ctx context.Context, raw any) (model.MeasureInput, error) {
+	var out model.MeasureInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeasureInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNewIncidentInput(ctx context.Context, obj any) (model.NewIncidentInput, error) {
+	var it model.NewIncidentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "consequence", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "consequence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consequence"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Consequence = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNewIncidentInput unmarshals raw into the NewIncidentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNewIncidentInput(ctx context.Context, raw any) (model.NewIncidentInput, error) {
+	var out model.NewIncidentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NewIncidentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOpinionInput(ctx context.Context, obj any) (model.OpinionInput, error) {
+	var it model.OpinionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"aboutId", "stance", "rationale"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "aboutId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aboutId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AboutID = data
+		case "stance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stance"))
+			data, err := ec.unmarshalNStance2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐStance(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stance = data
+		case "rationale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rationale"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rationale = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOpinionInput unmarshals raw into the OpinionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOpinionInput(ctx context.Context, raw any) (model.OpinionInput, error) {
+	var out model.OpinionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OpinionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context, obj any) (model.OrganizationInput, error) {
+	var it model.OrganizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "sector"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationInput unmarshals raw into the OrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationInput(ctx context.Context, raw any) (model.OrganizationInput, error) {
+	var out model.OrganizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTargetInput(ctx context.Context, obj any) (model.TargetInput, error) {
+	var it model.TargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "sector", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTargetInput unmarshals raw into the TargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTargetInput(ctx context.Context, raw any) (model.TargetInput, error) {
+	var out model.TargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreatInput(ctx context.Context, obj any) (model.ThreatInput, error) {
+	var it model.ThreatInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "kind", "description", "externalId", "source"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatInput unmarshals raw into the ThreatInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatInput(ctx context.Context, raw any) (model.ThreatInput, error) {
+	var out model.ThreatInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreatRefInput(ctx context.Context, obj any) (model.ThreatRefInput, error) {
+	var it model.ThreatRefInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "new"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "new":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("new"))
+			data, err := ec.unmarshalOThreatInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.New = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatRefInput unmarshals raw into the ThreatRefInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatRefInput(ctx context.Context, raw any) (model.ThreatRefInput, error) {
+	var out model.ThreatRefInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatRefInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTreatmentInput(ctx context.Context, obj any) (model.TreatmentInput, error) {
+	var it model.TreatmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"measureId", "newMeasure", "status", "perspective"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "measureId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measureId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeasureID = data
+		case "newMeasure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newMeasure"))
+			data, err := ec.unmarshalOMeasureInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewMeasure = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNTreatmentStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "perspective":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("perspective"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Perspective = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTreatmentInput unmarshals raw into the TreatmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTreatmentInput(ctx context.Context, raw any) (model.TreatmentInput, error) {
+	var out model.TreatmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TreatmentInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.Threat:
+		return ec._Threat(ctx, sel, &obj)
+	case *model.Threat:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Threat(ctx, sel, obj)
+	case model.Target:
+		return ec._Target(ctx, sel, &obj)
+	case *model.Target:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Target(ctx, sel, obj)
+	case model.Organization:
+		return ec._Organization(ctx, sel, &obj)
+	case *model.Organization:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Organization(ctx, sel, obj)
+	case model.Opinion:
+		return ec._Opinion(ctx, sel, &obj)
+	case *model.Opinion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Opinion(ctx, sel, obj)
+	case model.Measure:
+		return ec._Measure(ctx, sel, &obj)
+	case *model.Measure:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Measure(ctx, sel, obj)
+	case model.InsurancePolicy:
+		return ec._InsurancePolicy(ctx, sel, &obj)
+	case *model.InsurancePolicy:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InsurancePolicy(ctx, sel, obj)
+	case model.Incident:
+		return ec._Incident(ctx, sel, &obj)
+	case *model.Incident:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Incident(ctx, sel, obj)
+	case model.Guideline:
+		return ec._Guideline(ctx, sel, &obj)
+	case *model.Guideline:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Guideline(ctx, sel, obj)
+	case model.Feedback:
+		return ec._Feedback(ctx, sel, &obj)
+	case *model.Feedback:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Feedback(ctx, sel, obj)
+	case model.Department:
+		return ec._Department(ctx, sel, &obj)
+	case *model.Department:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Department(ctx, sel, obj)
+	case model.Clause:
+		return ec._Clause(ctx, sel, &obj)
+	case *model.Clause:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Clause(ctx, sel, obj)
+	case model.AxisScale:
+		return ec._AxisScale(ctx, sel, &obj)
+	case *model.AxisScale:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AxisScale(ctx, sel, obj)
+	case model.AxisLevel:
+		return ec._AxisLevel(ctx, sel, &obj)
+	case *model.AxisLevel:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AxisLevel(ctx, sel, obj)
+	case model.Asset:
+		return ec._Asset(ctx, sel, &obj)
+	case *model.Asset:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Asset(ctx, sel, obj)
+	case model.Assessment:
+		return ec._Assessment(ctx, sel, &obj)
+	case *model.Assessment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Assessment(ctx, sel, obj)
+	case model.Analysis:
+		return ec._Analysis(ctx, sel, &obj)
+	case *model.Analysis:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Analysis(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var analysisImplementors = []string{"Analysis", "Node"}
+
+func (ec *executionContext) _Analysis(ctx context.Context, sel ast.SelectionSet, obj *model.Analysis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, analysisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Analysis")
+		case "id":
+			out.Values[i] = ec._Analysis_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Analysis_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Analysis_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Analysis_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "visibility":
+			out.Values[i] = ec._Analysis_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedWithOrganizations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_sharedWithOrganizations(ctx, field, obj)
+				})
+		case "sharedWithSectors":
+			out.Values[i] = ec._Analysis_sharedWithSectors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_organization(ctx, field, obj)
+				})
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_target(ctx, field, obj)
+				})
+		case "assessments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_assessments(ctx, field, obj)
+				})
+		case "policies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_policies(ctx, field, obj)
+				})
+		case "supersedes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_supersedes(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Analysis_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Analysis_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._Analysis_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var analysisConnectionImplementors = []string{"AnalysisConnection"}
+
+func (ec *executionContext) _AnalysisConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AnalysisConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, analysisConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnalysisConnection")
+		case "nodes":
+			out.Values[i] = ec._AnalysisConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AnalysisConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AnalysisConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assessmentImplementors = []string{"Assessment", "Node"}
+
+func (ec *executionContext) _Assessment(ctx context.Context, sel ast.SelectionSet, obj *model.Assessment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assessmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Assessment")
+		case "id":
+			out.Values[i] = ec._Assessment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "analysis":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_analysis(ctx, field, obj)
+				})
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_incident(ctx, field, obj)
+				})
+		case "axis1":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_axis1(ctx, field, obj)
+				})
+		case "axis2":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_axis2(ctx, field, obj)
+				})
+		case "category":
+			out.Values[i] = ec._Assessment_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "estimatedLossJPY":
+			out.Values[i] = ec._Assessment_estimatedLossJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rationale":
+			out.Values[i] = ec._Assessment_rationale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ownerDepartment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_ownerDepartment(ctx, field, obj)
+				})
+		case "threats":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_threats(ctx, field, obj)
+				})
+		case "assets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_assets(ctx, field, obj)
+				})
+		case "treatments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_treatments(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assetImplementors = []string{"Asset", "Node"}
+
+func (ec *executionContext) _Asset(ctx context.Context, sel ast.SelectionSet, obj *model.Asset) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Asset")
+		case "id":
+			out.Values[i] = ec._Asset_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Asset_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Asset_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Asset_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Asset_target(ctx, field, obj)
+				})
+		case "connectsTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Asset_connectsTo(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var axisLevelImplementors = []string{"AxisLevel", "Node"}
+
+func (ec *executionContext) _AxisLevel(ctx context.Context, sel ast.SelectionSet, obj *model.AxisLevel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, axisLevelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AxisLevel")
+		case "id":
+			out.Values[i] = ec._AxisLevel_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._AxisLevel_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelEn":
+			out.Values[i] = ec._AxisLevel_labelEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelJa":
+			out.Values[i] = ec._AxisLevel_labelJa(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._AxisLevel_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minJPY":
+			out.Values[i] = ec._AxisLevel_minJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxJPY":
+			out.Values[i] = ec._AxisLevel_maxJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var axisScaleImplementors = []string{"AxisScale", "Node"}
+
+func (ec *executionContext) _AxisScale(ctx context.Context, sel ast.SelectionSet, obj *model.AxisScale) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, axisScaleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AxisScale")
+		case "id":
+			out.Values[i] = ec._AxisScale_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "axis":
+			out.Values[i] = ec._AxisScale_axis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._AxisScale_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._AxisScale_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confirmed":
+			out.Values[i] = ec._AxisScale_confirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._AxisScale_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "levels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AxisScale_levels(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var categoryRuleImplementors = []string{"CategoryRule"}
+
+func (ec *executionContext) _CategoryRule(ctx context.Context, sel ast.SelectionSet, obj *model.CategoryRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, categoryRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CategoryRule")
+		case "axis1Rank":
+			out.Values[i] = ec._CategoryRule_axis1Rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "axis2Rank":
+			out.Values[i] = ec._CategoryRule_axis2Rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._CategoryRule_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clauseImplementors = []string{"Clause", "Node"}
+
+func (ec *executionContext) _Clause(ctx context.Context, sel ast.SelectionSet, obj *model.Clause) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clauseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Clause")
+		case "id":
+			out.Values[i] = ec._Clause_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ref":
+			out.Values[i] = ec._Clause_ref(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Clause_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Clause_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "guideline":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clause_guideline(ctx, field, obj)
+				})
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clause_parent(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clause_children(ctx, field, obj)
+				})
+		case "mappings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clause_mappings(ctx, field, obj)
+				})
+		case "mappedFrom":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clause_mappedFrom(ctx, field, obj)
+				})
+		case "measures":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clause_measures(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clauseMappingImplementors = []string{"ClauseMapping"}
+
+func (ec *executionContext) _ClauseMapping(ctx context.Context, sel ast.SelectionSet, obj *model.ClauseMapping) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clauseMappingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClauseMapping")
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClauseMapping_source(ctx, field, obj)
+				})
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClauseMapping_target(ctx, field, obj)
+				})
+		case "relationship":
+			out.Values[i] = ec._ClauseMapping_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rationale":
+			out.Values[i] = ec._ClauseMapping_rationale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._ClauseMapping_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coverage":
+			out.Values[i] = ec._ClauseMapping_coverage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "origin":
+			out.Values[i] = ec._ClauseMapping_origin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageLineImplementors = []string{"CoverageLine"}
+
+func (ec *executionContext) _CoverageLine(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageLine")
+		case "id":
+			out.Values[i] = ec._CoverageLine_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._CoverageLine_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limitJPY":
+			out.Values[i] = ec._CoverageLine_limitJPY(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deductibleJPY":
+			out.Values[i] = ec._CoverageLine_deductibleJPY(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exclusions":
+			out.Values[i] = ec._CoverageLine_exclusions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coversIncidents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageLine_coversIncidents(ctx, field, obj)
+				})
+		case "coversThreats":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageLine_coversThreats(ctx, field, obj)
+				})
+		case "requiresMeasures":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageLine_requiresMeasures(ctx, field, obj)
+				})
+		case "requiresClauses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageLine_requiresClauses(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var departmentImplementors = []string{"Department", "Node"}
+
+func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSet, obj *model.Department) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Department")
+		case "id":
+			out.Values[i] = ec._Department_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Department_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Department_organization(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackImplementors = []string{"Feedback", "Node"}
+
+func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet, obj *model.Feedback) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Feedback")
+		case "id":
+			out.Values[i] = ec._Feedback_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Feedback_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Feedback_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Feedback_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answer":
+			out.Values[i] = ec._Feedback_answer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "about":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feedback_about(ctx, field, obj)
+				})
+		case "aboutVersion":
+			out.Values[i] = ec._Feedback_aboutVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feedback_organization(ctx, field, obj)
+				})
+		case "sector":
+			out.Values[i] = ec._Feedback_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "routedTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feedback_routedTo(ctx, field, obj)
+				})
+		case "routedToDepartment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feedback_routedToDepartment(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Feedback_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "respondedAt":
+			out.Values[i] = ec._Feedback_respondedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackConnectionImplementors = []string{"FeedbackConnection"}
+
+func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackConnection")
+		case "nodes":
+			out.Values[i] = ec._FeedbackConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FeedbackConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._FeedbackConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var guidelineImplementors = []string{"Guideline", "Node"}
+
+func (ec *executionContext) _Guideline(ctx context.Context, sel ast.SelectionSet, obj *model.Guideline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, guidelineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Guideline")
+		case "id":
+			out.Values[i] = ec._Guideline_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Guideline_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publisher":
+			out.Values[i] = ec._Guideline_publisher(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Guideline_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clauses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Guideline_clauses(ctx, field, obj)
+				})
+		case "clauseCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Guideline_clauseCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var guidelineConnectionImplementors = []string{"GuidelineConnection"}
+
+func (ec *executionContext) _GuidelineConnection(ctx context.Context, sel ast.SelectionSet, obj *model.GuidelineConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, guidelineConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GuidelineConnection")
+		case "nodes":
+			out.Values[i] = ec._GuidelineConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._GuidelineConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._GuidelineConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incidentImplementors = []string{"Incident", "Node"}
+
+func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet, obj *model.Incident) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incidentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Incident")
+		case "id":
+			out.Values[i] = ec._Incident_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Incident_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "consequence":
+			out.Values[i] = ec._Incident_consequence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Incident_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_target(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insurancePolicyImplementors = []string{"InsurancePolicy", "Node"}
+
+func (ec *executionContext) _InsurancePolicy(ctx context.Context, sel ast.SelectionSet, obj *model.InsurancePolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insurancePolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsurancePolicy")
+		case "id":
+			out.Values[i] = ec._InsurancePolicy_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "insurer":
+			out.Values[i] = ec._InsurancePolicy_insurer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holder":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InsurancePolicy_holder(ctx, field, obj)
+				})
+		case "product":
+			out.Values[i] = ec._InsurancePolicy_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodStart":
+			out.Values[i] = ec._InsurancePolicy_periodStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodEnd":
+			out.Values[i] = ec._InsurancePolicy_periodEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aggregateLimitJPY":
+			out.Values[i] = ec._InsurancePolicy_aggregateLimitJPY(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InsurancePolicy_lines(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insurancePolicyConnectionImplementors = []string{"InsurancePolicyConnection"}
+
+func (ec *executionContext) _InsurancePolicyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InsurancePolicyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insurancePolicyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsurancePolicyConnection")
+		case "nodes":
+			out.Values[i] = ec._InsurancePolicyConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InsurancePolicyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._InsurancePolicyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measureImplementors = []string{"Measure", "Node"}
+
+func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, obj *model.Measure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Measure")
+		case "id":
+			out.Values[i] = ec._Measure_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Measure_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Measure_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "perspective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measure_perspective(ctx, field, obj)
+				})
+		case "kind":
+			out.Values[i] = ec._Measure_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mitigates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measure_mitigates(ctx, field, obj)
+				})
+		case "clauses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measure_clauses(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measureClauseLinkImplementors = []string{"MeasureClauseLink"}
+
+func (ec *executionContext) _MeasureClauseLink(ctx context.Context, sel ast.SelectionSet, obj *model.MeasureClauseLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measureClauseLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeasureClauseLink")
+		case "measure":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MeasureClauseLink_measure(ctx, field, obj)
+				})
+		case "clause":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MeasureClauseLink_clause(ctx, field, obj)
+				})
+		case "relationship":
+			out.Values[i] = ec._MeasureClauseLink_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coverage":
+			out.Values[i] = ec._MeasureClauseLink_coverage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rationale":
+			out.Values[i] = ec._MeasureClauseLink_rationale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measureConnectionImplementors = []string{"MeasureConnection"}
+
+func (ec *executionContext) _MeasureConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MeasureConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measureConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeasureConnection")
+		case "nodes":
+			out.Values[i] = ec._MeasureConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MeasureConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MeasureConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createDepartment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createDepartment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateDepartment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateDepartment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteDepartment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteDepartment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAsset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAsset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAsset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAsset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteAsset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteAsset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "connectAssets":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_connectAssets(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disconnectAssets":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disconnectAssets(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createIncident":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createIncident(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateIncident":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateIncident(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteIncident":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteIncident(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createThreat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createThreat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateThreat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateThreat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteThreat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteThreat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMeasure":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMeasure(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMeasure":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMeasure(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMeasure":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMeasure(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkThreatToMeasure":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_linkThreatToMeasure(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createGuideline":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createGuideline(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateGuideline":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateGuideline(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteGuideline":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteGuideline(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createClause":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createClause(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateClause":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateClause(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteClause":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteClause(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mapClauses":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mapClauses(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmapClauses":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unmapClauses(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkMeasureToClause":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_linkMeasureToClause(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlinkMeasureFromClause":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unlinkMeasureFromClause(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAnalysis":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAnalysis(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAnalysis":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAnalysis(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteAnalysis":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteAnalysis(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assessIncident":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assessIncident(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeAssessment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeAssessment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitAnalysis":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitAnalysis(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviseAnalysis":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviseAnalysis(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setAnalysisPolicies":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setAnalysisPolicies(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createInsurancePolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createInsurancePolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateInsurancePolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateInsurancePolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteInsurancePolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteInsurancePolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitFeedback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respondToFeedback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_respondToFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expressOpinion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_expressOpinion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawOpinion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawOpinion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAxisLevel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAxisLevel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCategoryRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCategoryRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var opinionImplementors = []string{"Opinion", "Node"}
+
+func (ec *executionContext) _Opinion(ctx context.Context, sel ast.SelectionSet, obj *model.Opinion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, opinionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Opinion")
+		case "id":
+			out.Values[i] = ec._Opinion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stance":
+			out.Values[i] = ec._Opinion_stance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rationale":
+			out.Values[i] = ec._Opinion_rationale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "about":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Opinion_about(ctx, field, obj)
+				})
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Opinion_organization(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Opinion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var organizationImplementors = []string{"Organization", "Node"}
+
+func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Organization")
+		case "id":
+			out.Values[i] = ec._Organization_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Organization_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sector":
+			out.Values[i] = ec._Organization_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "departments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_departments(ctx, field, obj)
+				})
+		case "analyses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_analyses(ctx, field, obj)
+				})
+		case "policies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_policies(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var organizationConnectionImplementors = []string{"OrganizationConnection"}
+
+func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationConnection")
+		case "nodes":
+			out.Values[i] = ec._OrganizationConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OrganizationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._OrganizationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pageInfoImplementors = []string{"PageInfo"}
+
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var perspectiveImplementors = []string{"Perspective"}
+
+func (ec *executionContext) _Perspective(ctx context.Context, sel ast.SelectionSet, obj *model.Perspective) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perspectiveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Perspective")
+		case "code":
+			out.Values[i] = ec._Perspective_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nameEn":
+			out.Values[i] = ec._Perspective_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nameJa":
+			out.Values[i] = ec._Perspective_nameJa(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._Perspective_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var queryImplementors = []string{"Query"}
 
@@ -1959,6 +20799,114 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_serverInfo(ctx, field)
 				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
+				})
+		case "node":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_node(ctx, field)
+				})
+		case "organizations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_organizations(ctx, field)
+				})
+		case "sectors":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_sectors(ctx, field)
+				})
+		case "targets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_targets(ctx, field)
+				})
+		case "target":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_target(ctx, field)
+				})
+		case "threats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threats(ctx, field)
+				})
+		case "measures":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_measures(ctx, field)
+				})
+		case "guidelines":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_guidelines(ctx, field)
+				})
+		case "guideline":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_guideline(ctx, field)
+				})
+		case "analyses":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_analyses(ctx, field)
+				})
+		case "analysis":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_analysis(ctx, field)
+				})
+		case "insurancePolicies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_insurancePolicies(ctx, field)
+				})
+		case "feedback":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_feedback(ctx, field)
+				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
+		case "axisScales":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_axisScales(ctx, field)
+				})
+		case "perspectives":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_perspectives(ctx, field)
+				})
+		case "categoryRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_categoryRules(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -1972,6 +20920,87 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchHitImplementors = []string{"SearchHit"}
+
+func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchHit")
+		case "node":
+			out.Values[i] = ec._SearchHit_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sectorImplementors = []string{"Sector"}
+
+func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, obj *model.Sector) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sectorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Sector")
+		case "name":
+			out.Values[i] = ec._Sector_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organizations":
+			out.Values[i] = ec._Sector_organizations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targets":
+			out.Values[i] = ec._Sector_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2058,6 +21087,222 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 }
 
+var targetImplementors = []string{"Target", "Node"}
+
+func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, obj *model.Target) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Target")
+		case "id":
+			out.Values[i] = ec._Target_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Target_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sector":
+			out.Values[i] = ec._Target_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Target_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_assets(ctx, field, obj)
+				})
+		case "incidents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_incidents(ctx, field, obj)
+				})
+		case "analyses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_analyses(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetConnectionImplementors = []string{"TargetConnection"}
+
+func (ec *executionContext) _TargetConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TargetConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetConnection")
+		case "nodes":
+			out.Values[i] = ec._TargetConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TargetConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TargetConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threatImplementors = []string{"Threat", "Node"}
+
+func (ec *executionContext) _Threat(ctx context.Context, sel ast.SelectionSet, obj *model.Threat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Threat")
+		case "id":
+			out.Values[i] = ec._Threat_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Threat_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Threat_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Threat_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Threat_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._Threat_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mitigatedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Threat_mitigatedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threatConnectionImplementors = []string{"ThreatConnection"}
+
+func (ec *executionContext) _ThreatConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreatConnection")
+		case "nodes":
+			out.Values[i] = ec._ThreatConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ThreatConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ThreatConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var tickImplementors = []string{"Tick"}
 
 func (ec *executionContext) _Tick(ctx context.Context, sel ast.SelectionSet, obj *model.Tick) graphql.Marshaler {
@@ -2076,6 +21321,94 @@ func (ec *executionContext) _Tick(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "at":
 			out.Values[i] = ec._Tick_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var treatmentImplementors = []string{"Treatment"}
+
+func (ec *executionContext) _Treatment(ctx context.Context, sel ast.SelectionSet, obj *model.Treatment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, treatmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Treatment")
+		case "measure":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Treatment_measure(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Treatment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "perspective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Treatment_perspective(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "userId":
+			out.Values[i] = ec._Viewer_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organization":
+			out.Values[i] = ec._Viewer_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -2458,6 +21791,169 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAnalysis2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Analysis) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx context.Context, sel ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Analysis!")
+		return graphql.Null
+	}
+	return ec._Analysis(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAnalysisConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisConnection(ctx context.Context, sel ast.SelectionSet, v *model.AnalysisConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnalysisConnection!")
+		return graphql.Null
+	}
+	return ec._AnalysisConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAnalysisInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisInput(ctx context.Context, v any) (model.AnalysisInput, error) {
+	res, err := ec.unmarshalInputAnalysisInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAnalysisStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisStatus(ctx context.Context, v any) (model.AnalysisStatus, error) {
+	var res model.AnalysisStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnalysisStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisStatus(ctx context.Context, sel ast.SelectionSet, v model.AnalysisStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAnalysisUpdateInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisUpdateInput(ctx context.Context, v any) (model.AnalysisUpdateInput, error) {
+	res, err := ec.unmarshalInputAnalysisUpdateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAssessIncidentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssessIncidentInput(ctx context.Context, v any) (model.AssessIncidentInput, error) {
+	res, err := ec.unmarshalInputAssessIncidentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssessment2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssessmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Assessment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssessment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssessment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssessment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssessment(ctx context.Context, sel ast.SelectionSet, v *model.Assessment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Assessment!")
+		return graphql.Null
+	}
+	return ec._Assessment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAsset2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Asset) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAsset2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAsset(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAsset2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAsset(ctx context.Context, sel ast.SelectionSet, v *model.Asset) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Asset!")
+		return graphql.Null
+	}
+	return ec._Asset(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssetInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssetInput(ctx context.Context, v any) (model.AssetInput, error) {
+	res, err := ec.unmarshalInputAssetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAxisLevel2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AxisLevel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAxisLevel2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAxisLevel2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevel(ctx context.Context, sel ast.SelectionSet, v *model.AxisLevel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AxisLevel!")
+		return graphql.Null
+	}
+	return ec._AxisLevel(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAxisLevelInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevelInput(ctx context.Context, v any) (model.AxisLevelInput, error) {
+	res, err := ec.unmarshalInputAxisLevelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAxisScale2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisScaleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AxisScale) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAxisScale2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisScale(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAxisScale2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisScale(ctx context.Context, sel ast.SelectionSet, v *model.AxisScale) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AxisScale!")
+		return graphql.Null
+	}
+	return ec._AxisScale(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -2470,6 +21966,387 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCategoryRule2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCategoryRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CategoryRule) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCategoryRule2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCategoryRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCategoryRule2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCategoryRule(ctx context.Context, sel ast.SelectionSet, v *model.CategoryRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CategoryRule!")
+		return graphql.Null
+	}
+	return ec._CategoryRule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCategoryRuleInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCategoryRuleInput(ctx context.Context, v any) (model.CategoryRuleInput, error) {
+	res, err := ec.unmarshalInputCategoryRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx context.Context, sel ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Clause!")
+		return graphql.Null
+	}
+	return ec._Clause(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNClauseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseInput(ctx context.Context, v any) (model.ClauseInput, error) {
+	res, err := ec.unmarshalInputClauseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClauseMapping2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseMappingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ClauseMapping) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClauseMapping2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseMapping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClauseMapping2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseMapping(ctx context.Context, sel ast.SelectionSet, v *model.ClauseMapping) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClauseMapping!")
+		return graphql.Null
+	}
+	return ec._ClauseMapping(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNClauseMappingInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseMappingInput(ctx context.Context, v any) (model.ClauseMappingInput, error) {
+	res, err := ec.unmarshalInputClauseMappingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageLine2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageLine2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageLine2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLine(ctx context.Context, sel ast.SelectionSet, v *model.CoverageLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageLine!")
+		return graphql.Null
+	}
+	return ec._CoverageLine(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCoverageLineInput2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLineInputᚄ(ctx context.Context, v any) ([]*model.CoverageLineInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CoverageLineInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCoverageLineInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLineInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCoverageLineInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLineInput(ctx context.Context, v any) (*model.CoverageLineInput, error) {
+	res, err := ec.unmarshalInputCoverageLineInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDepartment2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Department) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDepartment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDepartment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartment(ctx context.Context, sel ast.SelectionSet, v *model.Department) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Department!")
+		return graphql.Null
+	}
+	return ec._Department(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDepartmentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartmentInput(ctx context.Context, v any) (model.DepartmentInput, error) {
+	res, err := ec.unmarshalInputDepartmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFeedback2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Feedback) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedback2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedback(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedback2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedback(ctx context.Context, sel ast.SelectionSet, v *model.Feedback) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Feedback!")
+		return graphql.Null
+	}
+	return ec._Feedback(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeedbackConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackConnection(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackConnection!")
+		return graphql.Null
+	}
+	return ec._FeedbackConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFeedbackInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackInput(ctx context.Context, v any) (model.FeedbackInput, error) {
+	res, err := ec.unmarshalInputFeedbackInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx context.Context, v any) (model.FeedbackKind, error) {
+	var res model.FeedbackKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx context.Context, sel ast.SelectionSet, v model.FeedbackKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFeedbackResponseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackResponseInput(ctx context.Context, v any) (model.FeedbackResponseInput, error) {
+	res, err := ec.unmarshalInputFeedbackResponseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, v any) (model.FeedbackStatus, error) {
+	var res model.FeedbackStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, sel ast.SelectionSet, v model.FeedbackStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNGuideline2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Guideline) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx context.Context, sel ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Guideline!")
+		return graphql.Null
+	}
+	return ec._Guideline(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGuidelineConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineConnection(ctx context.Context, sel ast.SelectionSet, v *model.GuidelineConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GuidelineConnection!")
+		return graphql.Null
+	}
+	return ec._GuidelineConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGuidelineInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineInput(ctx context.Context, v any) (model.GuidelineInput, error) {
+	res, err := ec.unmarshalInputGuidelineInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIncident2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Incident) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx context.Context, sel ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Incident!")
+		return graphql.Null
+	}
+	return ec._Incident(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIncidentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentInput(ctx context.Context, v any) (model.IncidentInput, error) {
+	res, err := ec.unmarshalInputIncidentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInsurancePolicy2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsurancePolicy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInsurancePolicy2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInsurancePolicy2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicy(ctx context.Context, sel ast.SelectionSet, v *model.InsurancePolicy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsurancePolicy!")
+		return graphql.Null
+	}
+	return ec._InsurancePolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInsurancePolicyConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyConnection(ctx context.Context, sel ast.SelectionSet, v *model.InsurancePolicyConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsurancePolicyConnection!")
+		return graphql.Null
+	}
+	return ec._InsurancePolicyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInsurancePolicyInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyInput(ctx context.Context, v any) (model.InsurancePolicyInput, error) {
+	res, err := ec.unmarshalInputInsurancePolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -2486,12 +22363,236 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx context.Context, v any) (model.MappingRelationship, error) {
+	var res model.MappingRelationship
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx context.Context, sel ast.SelectionSet, v model.MappingRelationship) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMeasure2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Measure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx context.Context, sel ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Measure!")
+		return graphql.Null
+	}
+	return ec._Measure(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeasureClauseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureClauseInput(ctx context.Context, v any) (model.MeasureClauseInput, error) {
+	res, err := ec.unmarshalInputMeasureClauseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasureClauseLink2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureClauseLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MeasureClauseLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeasureClauseLink2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureClauseLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMeasureClauseLink2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureClauseLink(ctx context.Context, sel ast.SelectionSet, v *model.MeasureClauseLink) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MeasureClauseLink!")
+		return graphql.Null
+	}
+	return ec._MeasureClauseLink(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMeasureConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureConnection(ctx context.Context, sel ast.SelectionSet, v *model.MeasureConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MeasureConnection!")
+		return graphql.Null
+	}
+	return ec._MeasureConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeasureInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureInput(ctx context.Context, v any) (model.MeasureInput, error) {
+	res, err := ec.unmarshalInputMeasureInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Node!")
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOpinion2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOpinion(ctx context.Context, sel ast.SelectionSet, v *model.Opinion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Opinion!")
+		return graphql.Null
+	}
+	return ec._Opinion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpinionInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOpinionInput(ctx context.Context, v any) (model.OpinionInput, error) {
+	res, err := ec.unmarshalInputOpinionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Organization!")
+		return graphql.Null
+	}
+	return ec._Organization(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrganizationConnection!")
+		return graphql.Null
+	}
+	return ec._OrganizationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrganizationInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationInput(ctx context.Context, v any) (model.OrganizationInput, error) {
+	res, err := ec.unmarshalInputOrganizationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerspective2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPerspectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Perspective) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerspective2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPerspective(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerspective2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPerspective(ctx context.Context, sel ast.SelectionSet, v *model.Perspective) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Perspective!")
+		return graphql.Null
+	}
+	return ec._Perspective(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchHit!")
+		return graphql.Null
+	}
+	return ec._SearchHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSector2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSectorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Sector) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSector2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSector(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSector2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v *model.Sector) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Sector!")
+		return graphql.Null
+	}
+	return ec._Sector(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNServerInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐServerInfo(ctx context.Context, sel ast.SelectionSet, v *model.ServerInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ServerInfo!")
 		return graphql.Null
 	}
 	return ec._ServerInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStance2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐStance(ctx context.Context, v any) (model.Stance, error) {
+	var res model.Stance
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStance2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐStance(ctx context.Context, sel ast.SelectionSet, v model.Stance) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -2506,6 +22607,114 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTarget2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Target) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx context.Context, sel ast.SelectionSet, v *model.Target) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Target!")
+		return graphql.Null
+	}
+	return ec._Target(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTargetConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetConnection(ctx context.Context, sel ast.SelectionSet, v *model.TargetConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TargetConnection!")
+		return graphql.Null
+	}
+	return ec._TargetConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTargetInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetInput(ctx context.Context, v any) (model.TargetInput, error) {
+	res, err := ec.unmarshalInputTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreat2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Threat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx context.Context, sel ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Threat!")
+		return graphql.Null
+	}
+	return ec._Threat(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreatConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThreatConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreatConnection!")
+		return graphql.Null
+	}
+	return ec._ThreatConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNThreatInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatInput(ctx context.Context, v any) (model.ThreatInput, error) {
+	res, err := ec.unmarshalInputThreatInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThreatRefInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatRefInput(ctx context.Context, v any) (*model.ThreatRefInput, error) {
+	res, err := ec.unmarshalInputThreatRefInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTick2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTick(ctx context.Context, sel ast.SelectionSet, v *model.Tick) graphql.Marshaler {
@@ -2528,6 +22737,55 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTreatment2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Treatment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTreatment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTreatment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatment(ctx context.Context, sel ast.SelectionSet, v *model.Treatment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Treatment!")
+		return graphql.Null
+	}
+	return ec._Treatment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTreatmentInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentInput(ctx context.Context, v any) (*model.TreatmentInput, error) {
+	res, err := ec.unmarshalInputTreatmentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTreatmentStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentStatus(ctx context.Context, v any) (model.TreatmentStatus, error) {
+	var res model.TreatmentStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTreatmentStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentStatus(ctx context.Context, sel ast.SelectionSet, v model.TreatmentStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNVisibility2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx context.Context, v any) (model.Visibility, error) {
+	var res model.Visibility
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVisibility2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx context.Context, sel ast.SelectionSet, v model.Visibility) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -2672,6 +22930,29 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx context.Context, sel ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Analysis(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAnalysisStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisStatus(ctx context.Context, v any) (*model.AnalysisStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AnalysisStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAnalysisStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisStatus(ctx context.Context, sel ast.SelectionSet, v *model.AnalysisStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -2702,6 +22983,113 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx context.Context, sel ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Clause(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODepartment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartment(ctx context.Context, sel ast.SelectionSet, v *model.Department) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Department(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, v any) (*model.FeedbackStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FeedbackStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFeedbackStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx context.Context, sel ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Guideline(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -2720,6 +23108,103 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOMappingRationale2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRationale(ctx context.Context, v any) (*model.MappingRationale, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MappingRationale)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMappingRationale2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRationale(ctx context.Context, sel ast.SelectionSet, v *model.MappingRationale) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMappingRelationship2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx context.Context, v any) (*model.MappingRelationship, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MappingRelationship)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMappingRelationship2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx context.Context, sel ast.SelectionSet, v *model.MappingRelationship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMeasureInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureInput(ctx context.Context, v any) (*model.MeasureInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMeasureInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONewIncidentInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNewIncidentInput(ctx context.Context, v any) (*model.NewIncidentInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNewIncidentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Organization(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -2736,6 +23221,96 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx context.Context, sel ast.SelectionSet, v *model.Target) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Target(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOThreatInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatInput(ctx context.Context, v any) (*model.ThreatInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreatInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOThreatRefInput2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatRefInputᚄ(ctx context.Context, v any) ([]*model.ThreatRefInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ThreatRefInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatRefInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatRefInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOTreatmentInput2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentInputᚄ(ctx context.Context, v any) ([]*model.TreatmentInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TreatmentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTreatmentInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOViewer2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOVisibility2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx context.Context, v any) (*model.Visibility, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Visibility)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVisibility2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx context.Context, sel ast.SelectionSet, v *model.Visibility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

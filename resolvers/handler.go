@@ -38,8 +38,8 @@ const (
 
 // Options configures NewHandler. System is required; the rest have defaults.
 type Options struct {
-	// System reports on the store, for serverInfo and /readyz.
-	System model.SystemService
+	// Store reads and writes the graph and reports on Neo4j.
+	Store model.Store
 	// Version is this build's version.
 	Version string
 	// Log receives internal errors and recovered panics (default: discard).
@@ -76,13 +76,14 @@ var extCodes = map[string]string{
 func NewHandler(o Options) http.Handler {
 	o = o.withDefaults()
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(o.MaxBodyBytes, newGraphQLServer(o)))
+	auth := newAuthenticator(o.Store)
+	mux.Handle("/graphql", limitBody(o.MaxBodyBytes, auth.middleware(newGraphQLServer(o, auth))))
 	mux.Handle("GET /{$}", playground.Handler("ssfgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := o.System.Ready(r.Context()); err != nil {
+		if err := o.Store.Ready(r.Context()); err != nil {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": model.ErrorMessage(err)})
 			return
 		}
@@ -118,8 +119,8 @@ func (o Options) withDefaults() Options {
 
 // newGraphQLServer builds the gqlgen server with its transports, limits,
 // error presenter and metrics.
-func newGraphQLServer(o Options) *handler.Server {
-	res := &Resolver{System: o.System, Version: o.Version, Log: o.Log}
+func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
+	res := &Resolver{Store: o.Store, Version: o.Version, Log: o.Log}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
 
 	readLimit := o.MaxBodyBytes
@@ -129,6 +130,7 @@ func newGraphQLServer(o Options) *handler.Server {
 			OnOpen:   o.Metrics.WebsocketOpened,
 			OnClose:  o.Metrics.WebsocketClosed,
 		},
+		InitFunc:              auth.websocketInit,
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: o.KeepAlive,
 		PingPongInterval:      o.KeepAlive,
@@ -144,6 +146,9 @@ func newGraphQLServer(o Options) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
 	srv.SetValidationRulesFn(validationRules(o.DepthLimit))
 	srv.Use(operationMetrics{m: o.Metrics})
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(withLoaders(ctx, o.Store)) // fresh loaders per query, mutation or subscription event
+	})
 	srv.SetErrorPresenter(errorPresenter(o.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Log.ErrorContext(ctx, "graphql panic", "panic", p)

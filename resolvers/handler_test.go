@@ -22,8 +22,8 @@ import (
 // newServer serves NewHandler over real HTTP on a real Neo4j.
 func newServer(t *testing.T, o resolvers.Options) *httptest.Server {
 	t.Helper()
-	if o.System == nil {
-		o.System = neo4jtest.Open(t)
+	if o.Store == nil {
+		o.Store = neo4jtest.Open(t)
 	}
 	srv := httptest.NewServer(resolvers.NewHandler(o))
 	t.Cleanup(srv.Close)
@@ -68,7 +68,7 @@ func TestServerInfoOverPOSTAndGET(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newServer(t, resolvers.Options{System: db, Version: "v-test"})
+	srv := newServer(t, resolvers.Options{Store: db, Version: "v-test"})
 
 	status, r := post(t, srv, `{ serverInfo { version neo4jVersion neo4jEdition database } }`, nil)
 	if status != http.StatusOK || len(r.Errors) > 0 {
@@ -133,7 +133,7 @@ func TestHealthReadyGraphiQLAndMetrics(t *testing.T) {
 	m := metrics.New()
 	db := neo4jtest.Open(t)
 	db.Observer = m
-	srv := newServer(t, resolvers.Options{System: db, Metrics: m})
+	srv := newServer(t, resolvers.Options{Store: db, Metrics: m})
 	post(t, srv, `query Probe { serverInfo { version } }`, nil)
 	post(t, srv, `query Broken { nope }`, nil)
 
@@ -291,5 +291,50 @@ func TestTicksRejectsBadArguments(t *testing.T) {
 		if _, _, err := c.NextData(ctx); err != wsclient.ErrComplete {
 			t.Errorf("%s: after the error: %v, want complete", q, err)
 		}
+	}
+}
+
+// postAs sends a GraphQL request with a bearer token ("" for none).
+func postAs(t *testing.T, srv *httptest.Server, token, query string, vars map[string]any) (int, gqlResponse) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r gqlResponse
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("response is not JSON (HTTP %d): %s", resp.StatusCode, raw)
+	}
+	return resp.StatusCode, r
+}
+
+// code returns the extensions.code of the response's first error, or "".
+func (r gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// decode unmarshals the response's data into v, failing on errors.
+func (r gqlResponse) decode(t *testing.T, v any) {
+	t.Helper()
+	if len(r.Errors) > 0 {
+		t.Fatalf("unexpected errors: %+v", r.Errors)
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -12,8 +12,8 @@ import (
 
 // Resolver holds what the resolvers depend on. It is built by NewHandler.
 type Resolver struct {
-	// System reports on the store.
-	System model.SystemService
+	// Store reads and writes the graph.
+	Store model.Store
 	// Version is this build's version, shown by serverInfo.
 	Version string
 	// Log receives what the resolvers log (once, at the edge).

@@ -13,9 +13,509 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
+// SharedWithOrganizations is the resolver for the sharedWithOrganizations field.
+func (r *analysisResolver) SharedWithOrganizations(ctx context.Context, obj *model.Analysis) ([]*model.Organization, error) {
+	return loadNodes[model.Organization](ctx, obj.SharedWithOrganizationIDs)
+}
+
+// Organization is the resolver for the organization field.
+func (r *analysisResolver) Organization(ctx context.Context, obj *model.Analysis) (*model.Organization, error) {
+	return loadNode[model.Organization](ctx, obj.OrganizationID)
+}
+
+// Target is the resolver for the target field.
+func (r *analysisResolver) Target(ctx context.Context, obj *model.Analysis) (*model.Target, error) {
+	return loadNode[model.Target](ctx, obj.TargetID)
+}
+
+// Assessments is the resolver for the assessments field.
+func (r *analysisResolver) Assessments(ctx context.Context, obj *model.Analysis) ([]*model.Assessment, error) {
+	return loadRelated[model.Assessment](ctx, model.AnalysisAssessments, obj.ID)
+}
+
+// Policies is the resolver for the policies field.
+func (r *analysisResolver) Policies(ctx context.Context, obj *model.Analysis) ([]*model.InsurancePolicy, error) {
+	return loadRelated[model.InsurancePolicy](ctx, model.AnalysisPolicies, obj.ID)
+}
+
+// Supersedes is the resolver for the supersedes field.
+func (r *analysisResolver) Supersedes(ctx context.Context, obj *model.Analysis) (*model.Analysis, error) {
+	return visibleAnalysis(ctx, obj.SupersedesID)
+}
+
+// Analysis is the resolver for the analysis field.
+func (r *assessmentResolver) Analysis(ctx context.Context, obj *model.Assessment) (*model.Analysis, error) {
+	return loadNode[model.Analysis](ctx, obj.AnalysisID)
+}
+
+// Incident is the resolver for the incident field.
+func (r *assessmentResolver) Incident(ctx context.Context, obj *model.Assessment) (*model.Incident, error) {
+	return loadNode[model.Incident](ctx, obj.IncidentID)
+}
+
+// Axis1 is the resolver for the axis1 field.
+func (r *assessmentResolver) Axis1(ctx context.Context, obj *model.Assessment) (*model.AxisLevel, error) {
+	return axisLevel(ctx, 1, obj.Axis1Rank)
+}
+
+// Axis2 is the resolver for the axis2 field.
+func (r *assessmentResolver) Axis2(ctx context.Context, obj *model.Assessment) (*model.AxisLevel, error) {
+	return axisLevel(ctx, 2, obj.Axis2Rank)
+}
+
+// OwnerDepartment is the resolver for the ownerDepartment field.
+func (r *assessmentResolver) OwnerDepartment(ctx context.Context, obj *model.Assessment) (*model.Department, error) {
+	return loadNodePtr[model.Department](ctx, obj.OwnerDepartmentID)
+}
+
+// Threats is the resolver for the threats field.
+func (r *assessmentResolver) Threats(ctx context.Context, obj *model.Assessment) ([]*model.Threat, error) {
+	return loadRelated[model.Threat](ctx, model.AssessmentThreats, obj.ID)
+}
+
+// Assets is the resolver for the assets field.
+func (r *assessmentResolver) Assets(ctx context.Context, obj *model.Assessment) ([]*model.Asset, error) {
+	return loadRelated[model.Asset](ctx, model.AssessmentAssets, obj.ID)
+}
+
+// Treatments is the resolver for the treatments field.
+func (r *assessmentResolver) Treatments(ctx context.Context, obj *model.Assessment) ([]*model.Treatment, error) {
+	return loadRelated[model.Treatment](ctx, model.AssessmentTreatments, obj.ID)
+}
+
+// Target is the resolver for the target field.
+func (r *assetResolver) Target(ctx context.Context, obj *model.Asset) (*model.Target, error) {
+	return loadNode[model.Target](ctx, obj.TargetID)
+}
+
+// ConnectsTo is the resolver for the connectsTo field.
+func (r *assetResolver) ConnectsTo(ctx context.Context, obj *model.Asset) ([]*model.Asset, error) {
+	return loadRelated[model.Asset](ctx, model.AssetConnectsTo, obj.ID)
+}
+
+// Levels is the resolver for the levels field.
+func (r *axisScaleResolver) Levels(ctx context.Context, obj *model.AxisScale) ([]*model.AxisLevel, error) {
+	return scaleLevels(ctx, obj.Axis)
+}
+
+// Guideline is the resolver for the guideline field.
+func (r *clauseResolver) Guideline(ctx context.Context, obj *model.Clause) (*model.Guideline, error) {
+	return loadNode[model.Guideline](ctx, obj.GuidelineID)
+}
+
+// Parent is the resolver for the parent field.
+func (r *clauseResolver) Parent(ctx context.Context, obj *model.Clause) (*model.Clause, error) {
+	return loadNodePtr[model.Clause](ctx, obj.ParentID)
+}
+
+// Children is the resolver for the children field.
+func (r *clauseResolver) Children(ctx context.Context, obj *model.Clause) ([]*model.Clause, error) {
+	return loadRelated[model.Clause](ctx, model.ClauseChildren, obj.ID)
+}
+
+// Mappings is the resolver for the mappings field.
+func (r *clauseResolver) Mappings(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error) {
+	return ignoreNotFound(loadersFrom(ctx).mappingsOut.Load(ctx, obj.ID))
+}
+
+// MappedFrom is the resolver for the mappedFrom field.
+func (r *clauseResolver) MappedFrom(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error) {
+	return ignoreNotFound(loadersFrom(ctx).mappingsIn.Load(ctx, obj.ID))
+}
+
+// Measures is the resolver for the measures field.
+func (r *clauseResolver) Measures(ctx context.Context, obj *model.Clause) ([]*model.MeasureClauseLink, error) {
+	return ignoreNotFound(loadersFrom(ctx).linksByClause.Load(ctx, obj.ID))
+}
+
+// Source is the resolver for the source field.
+func (r *clauseMappingResolver) Source(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error) {
+	return loadNode[model.Clause](ctx, obj.SourceID)
+}
+
+// Target is the resolver for the target field.
+func (r *clauseMappingResolver) Target(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error) {
+	return loadNode[model.Clause](ctx, obj.TargetID)
+}
+
+// CoversIncidents is the resolver for the coversIncidents field.
+func (r *coverageLineResolver) CoversIncidents(ctx context.Context, obj *model.CoverageLine) ([]*model.Incident, error) {
+	return loadRelated[model.Incident](ctx, model.LineCoversIncidents, obj.ID)
+}
+
+// CoversThreats is the resolver for the coversThreats field.
+func (r *coverageLineResolver) CoversThreats(ctx context.Context, obj *model.CoverageLine) ([]*model.Threat, error) {
+	return loadRelated[model.Threat](ctx, model.LineCoversThreats, obj.ID)
+}
+
+// RequiresMeasures is the resolver for the requiresMeasures field.
+func (r *coverageLineResolver) RequiresMeasures(ctx context.Context, obj *model.CoverageLine) ([]*model.Measure, error) {
+	return loadRelated[model.Measure](ctx, model.LineRequiresMeasures, obj.ID)
+}
+
+// RequiresClauses is the resolver for the requiresClauses field.
+func (r *coverageLineResolver) RequiresClauses(ctx context.Context, obj *model.CoverageLine) ([]*model.Clause, error) {
+	return loadRelated[model.Clause](ctx, model.LineRequiresClauses, obj.ID)
+}
+
+// Organization is the resolver for the organization field.
+func (r *departmentResolver) Organization(ctx context.Context, obj *model.Department) (*model.Organization, error) {
+	return loadNode[model.Organization](ctx, obj.OrganizationID)
+}
+
+// About is the resolver for the about field.
+func (r *feedbackResolver) About(ctx context.Context, obj *model.Feedback) (model.Node, error) {
+	return visibleNode(ctx, obj.AboutID)
+}
+
+// Organization is the resolver for the organization field.
+func (r *feedbackResolver) Organization(ctx context.Context, obj *model.Feedback) (*model.Organization, error) {
+	return loadNode[model.Organization](ctx, obj.OrganizationID)
+}
+
+// RoutedTo is the resolver for the routedTo field.
+func (r *feedbackResolver) RoutedTo(ctx context.Context, obj *model.Feedback) (*model.Organization, error) {
+	return loadNodePtr[model.Organization](ctx, obj.RoutedToID)
+}
+
+// RoutedToDepartment is the resolver for the routedToDepartment field.
+func (r *feedbackResolver) RoutedToDepartment(ctx context.Context, obj *model.Feedback) (*model.Department, error) {
+	return loadNodePtr[model.Department](ctx, obj.RoutedToDepartmentID)
+}
+
+// Clauses is the resolver for the clauses field.
+func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error) {
+	return loadRelated[model.Clause](ctx, model.GuidelineTopClauses, obj.ID)
+}
+
+// ClauseCount is the resolver for the clauseCount field.
+func (r *guidelineResolver) ClauseCount(ctx context.Context, obj *model.Guideline) (int, error) {
+	return ignoreNotFound(loadersFrom(ctx).clauseCounts.Load(ctx, obj.ID))
+}
+
+// Target is the resolver for the target field.
+func (r *incidentResolver) Target(ctx context.Context, obj *model.Incident) (*model.Target, error) {
+	return loadNode[model.Target](ctx, obj.TargetID)
+}
+
+// Holder is the resolver for the holder field.
+func (r *insurancePolicyResolver) Holder(ctx context.Context, obj *model.InsurancePolicy) (*model.Organization, error) {
+	return loadNode[model.Organization](ctx, obj.HolderID)
+}
+
+// Lines is the resolver for the lines field.
+func (r *insurancePolicyResolver) Lines(ctx context.Context, obj *model.InsurancePolicy) ([]*model.CoverageLine, error) {
+	return loadRelated[model.CoverageLine](ctx, model.PolicyLines, obj.ID)
+}
+
+// Perspective is the resolver for the perspective field.
+func (r *measureResolver) Perspective(ctx context.Context, obj *model.Measure) (*model.Perspective, error) {
+	return perspective(ctx, obj.PerspectiveCode)
+}
+
+// Mitigates is the resolver for the mitigates field.
+func (r *measureResolver) Mitigates(ctx context.Context, obj *model.Measure) ([]*model.Threat, error) {
+	return loadRelated[model.Threat](ctx, model.MeasureMitigates, obj.ID)
+}
+
+// Clauses is the resolver for the clauses field.
+func (r *measureResolver) Clauses(ctx context.Context, obj *model.Measure) ([]*model.MeasureClauseLink, error) {
+	return ignoreNotFound(loadersFrom(ctx).linksByMeasure.Load(ctx, obj.ID))
+}
+
+// Measure is the resolver for the measure field.
+func (r *measureClauseLinkResolver) Measure(ctx context.Context, obj *model.MeasureClauseLink) (*model.Measure, error) {
+	return loadNode[model.Measure](ctx, obj.MeasureID)
+}
+
+// Clause is the resolver for the clause field.
+func (r *measureClauseLinkResolver) Clause(ctx context.Context, obj *model.MeasureClauseLink) (*model.Clause, error) {
+	return loadNode[model.Clause](ctx, obj.ClauseID)
+}
+
+// CreateOrganization is the resolver for the createOrganization field.
+func (r *mutationResolver) CreateOrganization(ctx context.Context, input model.OrganizationInput) (*model.Organization, error) {
+	return r.createOrganization(ctx, input)
+}
+
+// UpdateOrganization is the resolver for the updateOrganization field.
+func (r *mutationResolver) UpdateOrganization(ctx context.Context, id string, input model.OrganizationInput) (*model.Organization, error) {
+	return r.updateOrganization(ctx, id, input)
+}
+
+// DeleteOrganization is the resolver for the deleteOrganization field.
+func (r *mutationResolver) DeleteOrganization(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteOrganization(ctx, id, cascade)
+}
+
+// CreateDepartment is the resolver for the createDepartment field.
+func (r *mutationResolver) CreateDepartment(ctx context.Context, input model.DepartmentInput) (*model.Department, error) {
+	return r.createDepartment(ctx, input)
+}
+
+// UpdateDepartment is the resolver for the updateDepartment field.
+func (r *mutationResolver) UpdateDepartment(ctx context.Context, id string, name string) (*model.Department, error) {
+	return r.updateDepartment(ctx, id, name)
+}
+
+// DeleteDepartment is the resolver for the deleteDepartment field.
+func (r *mutationResolver) DeleteDepartment(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteDepartment(ctx, id, cascade)
+}
+
+// CreateTarget is the resolver for the createTarget field.
+func (r *mutationResolver) CreateTarget(ctx context.Context, input model.TargetInput) (*model.Target, error) {
+	return r.createTarget(ctx, input)
+}
+
+// UpdateTarget is the resolver for the updateTarget field.
+func (r *mutationResolver) UpdateTarget(ctx context.Context, id string, input model.TargetInput) (*model.Target, error) {
+	return r.updateTarget(ctx, id, input)
+}
+
+// DeleteTarget is the resolver for the deleteTarget field.
+func (r *mutationResolver) DeleteTarget(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteTarget(ctx, id, cascade)
+}
+
+// CreateAsset is the resolver for the createAsset field.
+func (r *mutationResolver) CreateAsset(ctx context.Context, input model.AssetInput) (*model.Asset, error) {
+	return r.createAsset(ctx, input)
+}
+
+// UpdateAsset is the resolver for the updateAsset field.
+func (r *mutationResolver) UpdateAsset(ctx context.Context, id string, input model.AssetInput) (*model.Asset, error) {
+	return r.updateAsset(ctx, id, input)
+}
+
+// DeleteAsset is the resolver for the deleteAsset field.
+func (r *mutationResolver) DeleteAsset(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteAsset(ctx, id, cascade)
+}
+
+// ConnectAssets is the resolver for the connectAssets field.
+func (r *mutationResolver) ConnectAssets(ctx context.Context, fromID string, toID string) (*model.Asset, error) {
+	return r.connectAssets(ctx, fromID, toID)
+}
+
+// DisconnectAssets is the resolver for the disconnectAssets field.
+func (r *mutationResolver) DisconnectAssets(ctx context.Context, fromID string, toID string) (*model.Asset, error) {
+	return r.disconnectAssets(ctx, fromID, toID)
+}
+
+// CreateIncident is the resolver for the createIncident field.
+func (r *mutationResolver) CreateIncident(ctx context.Context, input model.IncidentInput) (*model.Incident, error) {
+	return r.createIncident(ctx, input)
+}
+
+// UpdateIncident is the resolver for the updateIncident field.
+func (r *mutationResolver) UpdateIncident(ctx context.Context, id string, input model.IncidentInput) (*model.Incident, error) {
+	return r.updateIncident(ctx, id, input)
+}
+
+// DeleteIncident is the resolver for the deleteIncident field.
+func (r *mutationResolver) DeleteIncident(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteIncident(ctx, id, cascade)
+}
+
+// CreateThreat is the resolver for the createThreat field.
+func (r *mutationResolver) CreateThreat(ctx context.Context, input model.ThreatInput) (*model.Threat, error) {
+	return r.createThreat(ctx, input)
+}
+
+// UpdateThreat is the resolver for the updateThreat field.
+func (r *mutationResolver) UpdateThreat(ctx context.Context, id string, input model.ThreatInput) (*model.Threat, error) {
+	return r.updateThreat(ctx, id, input)
+}
+
+// DeleteThreat is the resolver for the deleteThreat field.
+func (r *mutationResolver) DeleteThreat(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteThreat(ctx, id, cascade)
+}
+
+// CreateMeasure is the resolver for the createMeasure field.
+func (r *mutationResolver) CreateMeasure(ctx context.Context, input model.MeasureInput) (*model.Measure, error) {
+	return r.createMeasure(ctx, input)
+}
+
+// UpdateMeasure is the resolver for the updateMeasure field.
+func (r *mutationResolver) UpdateMeasure(ctx context.Context, id string, input model.MeasureInput) (*model.Measure, error) {
+	return r.updateMeasure(ctx, id, input)
+}
+
+// DeleteMeasure is the resolver for the deleteMeasure field.
+func (r *mutationResolver) DeleteMeasure(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteMeasure(ctx, id, cascade)
+}
+
+// LinkThreatToMeasure is the resolver for the linkThreatToMeasure field.
+func (r *mutationResolver) LinkThreatToMeasure(ctx context.Context, threatID string, measureID string, rationale *string) (*model.Threat, error) {
+	return r.linkThreatToMeasure(ctx, threatID, measureID, rationale)
+}
+
+// CreateGuideline is the resolver for the createGuideline field.
+func (r *mutationResolver) CreateGuideline(ctx context.Context, input model.GuidelineInput) (*model.Guideline, error) {
+	return r.createGuideline(ctx, input)
+}
+
+// UpdateGuideline is the resolver for the updateGuideline field.
+func (r *mutationResolver) UpdateGuideline(ctx context.Context, id string, input model.GuidelineInput) (*model.Guideline, error) {
+	return r.updateGuideline(ctx, id, input)
+}
+
+// DeleteGuideline is the resolver for the deleteGuideline field.
+func (r *mutationResolver) DeleteGuideline(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteGuideline(ctx, id, cascade)
+}
+
+// CreateClause is the resolver for the createClause field.
+func (r *mutationResolver) CreateClause(ctx context.Context, input model.ClauseInput) (*model.Clause, error) {
+	return r.createClause(ctx, input)
+}
+
+// UpdateClause is the resolver for the updateClause field.
+func (r *mutationResolver) UpdateClause(ctx context.Context, id string, input model.ClauseInput) (*model.Clause, error) {
+	return r.updateClause(ctx, id, input)
+}
+
+// DeleteClause is the resolver for the deleteClause field.
+func (r *mutationResolver) DeleteClause(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteClause(ctx, id, cascade)
+}
+
+// MapClauses is the resolver for the mapClauses field.
+func (r *mutationResolver) MapClauses(ctx context.Context, input model.ClauseMappingInput) (*model.ClauseMapping, error) {
+	return r.mapClauses(ctx, input)
+}
+
+// UnmapClauses is the resolver for the unmapClauses field.
+func (r *mutationResolver) UnmapClauses(ctx context.Context, sourceID string, targetID string) (bool, error) {
+	return r.unmapClauses(ctx, sourceID, targetID)
+}
+
+// LinkMeasureToClause is the resolver for the linkMeasureToClause field.
+func (r *mutationResolver) LinkMeasureToClause(ctx context.Context, input model.MeasureClauseInput) (*model.MeasureClauseLink, error) {
+	return r.linkMeasureToClause(ctx, input)
+}
+
+// UnlinkMeasureFromClause is the resolver for the unlinkMeasureFromClause field.
+func (r *mutationResolver) UnlinkMeasureFromClause(ctx context.Context, measureID string, clauseID string) (bool, error) {
+	return r.unlinkMeasureFromClause(ctx, measureID, clauseID)
+}
+
+// CreateAnalysis is the resolver for the createAnalysis field.
+func (r *mutationResolver) CreateAnalysis(ctx context.Context, input model.AnalysisInput) (*model.Analysis, error) {
+	return r.createAnalysis(ctx, input)
+}
+
+// UpdateAnalysis is the resolver for the updateAnalysis field.
+func (r *mutationResolver) UpdateAnalysis(ctx context.Context, id string, input model.AnalysisUpdateInput) (*model.Analysis, error) {
+	return r.updateAnalysis(ctx, id, input)
+}
+
+// DeleteAnalysis is the resolver for the deleteAnalysis field.
+func (r *mutationResolver) DeleteAnalysis(ctx context.Context, id string) (string, error) {
+	return r.deleteAnalysis(ctx, id)
+}
+
+// AssessIncident is the resolver for the assessIncident field.
+func (r *mutationResolver) AssessIncident(ctx context.Context, input model.AssessIncidentInput) (*model.Assessment, error) {
+	return r.assessIncident(ctx, input)
+}
+
+// RemoveAssessment is the resolver for the removeAssessment field.
+func (r *mutationResolver) RemoveAssessment(ctx context.Context, id string) (string, error) {
+	return r.removeAssessment(ctx, id)
+}
+
+// SubmitAnalysis is the resolver for the submitAnalysis field.
+func (r *mutationResolver) SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
+	return r.submitAnalysis(ctx, id)
+}
+
+// ReviseAnalysis is the resolver for the reviseAnalysis field.
+func (r *mutationResolver) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
+	return r.reviseAnalysis(ctx, id)
+}
+
+// SetAnalysisPolicies is the resolver for the setAnalysisPolicies field.
+func (r *mutationResolver) SetAnalysisPolicies(ctx context.Context, id string, policyIds []string) (*model.Analysis, error) {
+	return r.setAnalysisPolicies(ctx, id, policyIds)
+}
+
+// CreateInsurancePolicy is the resolver for the createInsurancePolicy field.
+func (r *mutationResolver) CreateInsurancePolicy(ctx context.Context, input model.InsurancePolicyInput) (*model.InsurancePolicy, error) {
+	return r.createInsurancePolicy(ctx, input)
+}
+
+// UpdateInsurancePolicy is the resolver for the updateInsurancePolicy field.
+func (r *mutationResolver) UpdateInsurancePolicy(ctx context.Context, id string, input model.InsurancePolicyInput) (*model.InsurancePolicy, error) {
+	return r.updateInsurancePolicy(ctx, id, input)
+}
+
+// DeleteInsurancePolicy is the resolver for the deleteInsurancePolicy field.
+func (r *mutationResolver) DeleteInsurancePolicy(ctx context.Context, id string, cascade *bool) (string, error) {
+	return r.deleteInsurancePolicy(ctx, id, cascade)
+}
+
+// SubmitFeedback is the resolver for the submitFeedback field.
+func (r *mutationResolver) SubmitFeedback(ctx context.Context, input model.FeedbackInput) (*model.Feedback, error) {
+	return r.submitFeedback(ctx, input)
+}
+
+// RespondToFeedback is the resolver for the respondToFeedback field.
+func (r *mutationResolver) RespondToFeedback(ctx context.Context, input model.FeedbackResponseInput) (*model.Feedback, error) {
+	return r.respondToFeedback(ctx, input)
+}
+
+// ExpressOpinion is the resolver for the expressOpinion field.
+func (r *mutationResolver) ExpressOpinion(ctx context.Context, input model.OpinionInput) (*model.Opinion, error) {
+	return r.expressOpinion(ctx, input)
+}
+
+// WithdrawOpinion is the resolver for the withdrawOpinion field.
+func (r *mutationResolver) WithdrawOpinion(ctx context.Context, id string) (string, error) {
+	return r.withdrawOpinion(ctx, id)
+}
+
+// UpdateAxisLevel is the resolver for the updateAxisLevel field.
+func (r *mutationResolver) UpdateAxisLevel(ctx context.Context, id string, input model.AxisLevelInput) (*model.AxisLevel, error) {
+	return r.updateAxisLevel(ctx, id, input)
+}
+
+// SetCategoryRule is the resolver for the setCategoryRule field.
+func (r *mutationResolver) SetCategoryRule(ctx context.Context, input model.CategoryRuleInput) (*model.CategoryRule, error) {
+	return r.setCategoryRule(ctx, input)
+}
+
+// About is the resolver for the about field.
+func (r *opinionResolver) About(ctx context.Context, obj *model.Opinion) (model.Node, error) {
+	return visibleNode(ctx, obj.AboutID)
+}
+
+// Organization is the resolver for the organization field.
+func (r *opinionResolver) Organization(ctx context.Context, obj *model.Opinion) (*model.Organization, error) {
+	return loadNode[model.Organization](ctx, obj.OrganizationID)
+}
+
+// Departments is the resolver for the departments field.
+func (r *organizationResolver) Departments(ctx context.Context, obj *model.Organization) ([]*model.Department, error) {
+	return loadRelated[model.Department](ctx, model.OrganizationDepartments, obj.ID)
+}
+
+// Analyses is the resolver for the analyses field.
+func (r *organizationResolver) Analyses(ctx context.Context, obj *model.Organization) ([]*model.Analysis, error) {
+	return readableRelated(ctx, model.OrganizationAnalyses, obj.ID)
+}
+
+// Policies is the resolver for the policies field.
+func (r *organizationResolver) Policies(ctx context.Context, obj *model.Organization) ([]*model.InsurancePolicy, error) {
+	return loadRelated[model.InsurancePolicy](ctx, model.OrganizationPolicies, obj.ID)
+}
+
 // ServerInfo is the resolver for the serverInfo field.
 func (r *queryResolver) ServerInfo(ctx context.Context) (*model.ServerInfo, error) {
-	version, edition, err := r.System.Neo4jVersion(ctx)
+	version, edition, err := r.Store.Neo4jVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -23,8 +523,118 @@ func (r *queryResolver) ServerInfo(ctx context.Context) (*model.ServerInfo, erro
 		Version:      r.Version,
 		Neo4jVersion: version,
 		Neo4jEdition: edition,
-		Database:     r.System.Database(),
+		Database:     r.Store.Database(),
 	}, nil
+}
+
+// Viewer is the resolver for the viewer field.
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	return viewer(ctx)
+}
+
+// Node is the resolver for the node field.
+func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	return visibleNode(ctx, id)
+}
+
+// Organizations is the resolver for the organizations field.
+func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.OrganizationConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListOrganizations, first, after, filters{"sector": sector}, text)
+	return &model.OrganizationConnection{Nodes: nodesAs[model.Organization](page), PageInfo: info, TotalCount: total(page)}, err
+}
+
+// Sectors is the resolver for the sectors field.
+func (r *queryResolver) Sectors(ctx context.Context) ([]*model.Sector, error) {
+	return r.Store.Sectors(ctx)
+}
+
+// Targets is the resolver for the targets field.
+func (r *queryResolver) Targets(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.TargetConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListTargets, first, after, filters{"sector": sector}, text)
+	return &model.TargetConnection{Nodes: nodesAs[model.Target](page), PageInfo: info, TotalCount: total(page)}, err
+}
+
+// Target is the resolver for the target field.
+func (r *queryResolver) Target(ctx context.Context, id string) (*model.Target, error) {
+	return loadNode[model.Target](ctx, id)
+}
+
+// Threats is the resolver for the threats field.
+func (r *queryResolver) Threats(ctx context.Context, first *int, after *string, kind *string, text *string) (*model.ThreatConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListThreats, first, after, filters{"kind": kind}, text)
+	return &model.ThreatConnection{Nodes: nodesAs[model.Threat](page), PageInfo: info, TotalCount: total(page)}, err
+}
+
+// Measures is the resolver for the measures field.
+func (r *queryResolver) Measures(ctx context.Context, first *int, after *string, perspective *string, text *string) (*model.MeasureConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListMeasures, first, after, filters{"perspective": perspective}, text)
+	return &model.MeasureConnection{Nodes: nodesAs[model.Measure](page), PageInfo: info, TotalCount: total(page)}, err
+}
+
+// Guidelines is the resolver for the guidelines field.
+func (r *queryResolver) Guidelines(ctx context.Context, first *int, after *string, text *string) (*model.GuidelineConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListGuidelines, first, after, nil, text)
+	return &model.GuidelineConnection{Nodes: nodesAs[model.Guideline](page), PageInfo: info, TotalCount: total(page)}, err
+}
+
+// Guideline is the resolver for the guideline field.
+func (r *queryResolver) Guideline(ctx context.Context, id string) (*model.Guideline, error) {
+	return loadNode[model.Guideline](ctx, id)
+}
+
+// Analyses is the resolver for the analyses field.
+func (r *queryResolver) Analyses(ctx context.Context, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) (*model.AnalysisConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListAnalyses, first, after, filters{"targetId": targetID, "organizationId": organizationID, "status": (*string)(status), "sector": sector}, text)
+	return &model.AnalysisConnection{Nodes: nodesAs[model.Analysis](page), PageInfo: info, TotalCount: total(page)}, err
+}
+
+// Analysis is the resolver for the analysis field.
+func (r *queryResolver) Analysis(ctx context.Context, id string) (*model.Analysis, error) {
+	return visibleAnalysis(ctx, &id)
+}
+
+// InsurancePolicies is the resolver for the insurancePolicies field.
+func (r *queryResolver) InsurancePolicies(ctx context.Context, first *int, after *string, holderID *string) (*model.InsurancePolicyConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListPolicies, first, after, filters{"holderId": holderID}, nil)
+	return &model.InsurancePolicyConnection{Nodes: nodesAs[model.InsurancePolicy](page), PageInfo: info, TotalCount: total(page)}, err
+}
+
+// Feedback is the resolver for the feedback field.
+func (r *queryResolver) Feedback(ctx context.Context, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) (*model.FeedbackConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListFeedback, first, after, filters{"status": (*string)(status), "routedToId": routedToID, "sector": sector}, nil)
+	return &model.FeedbackConnection{Nodes: nodesAs[model.Feedback](page), PageInfo: info, TotalCount: total(page)}, err
+}
+
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error) {
+	return search(ctx, r.Store, text, first)
+}
+
+// AxisScales is the resolver for the axisScales field.
+func (r *queryResolver) AxisScales(ctx context.Context) ([]*model.AxisScale, error) {
+	s, err := loadersFrom(ctx).loadScales(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Axes, nil
+}
+
+// Perspectives is the resolver for the perspectives field.
+func (r *queryResolver) Perspectives(ctx context.Context) ([]*model.Perspective, error) {
+	s, err := loadersFrom(ctx).loadScales(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Perspectives, nil
+}
+
+// CategoryRules is the resolver for the categoryRules field.
+func (r *queryResolver) CategoryRules(ctx context.Context) ([]*model.CategoryRule, error) {
+	s, err := loadersFrom(ctx).loadScales(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Rules, nil
 }
 
 // Ticks is the resolver for the ticks field.
@@ -48,13 +658,127 @@ func (r *subscriptionResolver) Ticks(ctx context.Context, every *int, count *int
 	return ch, nil
 }
 
+// Assets is the resolver for the assets field.
+func (r *targetResolver) Assets(ctx context.Context, obj *model.Target) ([]*model.Asset, error) {
+	return loadRelated[model.Asset](ctx, model.TargetAssets, obj.ID)
+}
+
+// Incidents is the resolver for the incidents field.
+func (r *targetResolver) Incidents(ctx context.Context, obj *model.Target) ([]*model.Incident, error) {
+	return loadRelated[model.Incident](ctx, model.TargetIncidents, obj.ID)
+}
+
+// Analyses is the resolver for the analyses field.
+func (r *targetResolver) Analyses(ctx context.Context, obj *model.Target, status *model.AnalysisStatus) ([]*model.Analysis, error) {
+	return analysesWithStatus(ctx, obj.ID, status)
+}
+
+// MitigatedBy is the resolver for the mitigatedBy field.
+func (r *threatResolver) MitigatedBy(ctx context.Context, obj *model.Threat) ([]*model.Measure, error) {
+	return loadRelated[model.Measure](ctx, model.ThreatMitigatedBy, obj.ID)
+}
+
+// Measure is the resolver for the measure field.
+func (r *treatmentResolver) Measure(ctx context.Context, obj *model.Treatment) (*model.Measure, error) {
+	return loadNode[model.Measure](ctx, obj.MeasureID)
+}
+
+// Perspective is the resolver for the perspective field.
+func (r *treatmentResolver) Perspective(ctx context.Context, obj *model.Treatment) (*model.Perspective, error) {
+	return perspective(ctx, obj.PerspectiveCode)
+}
+
+// Analysis returns graph.AnalysisResolver implementation.
+func (r *Resolver) Analysis() graph.AnalysisResolver { return &analysisResolver{r} }
+
+// Assessment returns graph.AssessmentResolver implementation.
+func (r *Resolver) Assessment() graph.AssessmentResolver { return &assessmentResolver{r} }
+
+// Asset returns graph.AssetResolver implementation.
+func (r *Resolver) Asset() graph.AssetResolver { return &assetResolver{r} }
+
+// AxisScale returns graph.AxisScaleResolver implementation.
+func (r *Resolver) AxisScale() graph.AxisScaleResolver { return &axisScaleResolver{r} }
+
+// Clause returns graph.ClauseResolver implementation.
+func (r *Resolver) Clause() graph.ClauseResolver { return &clauseResolver{r} }
+
+// ClauseMapping returns graph.ClauseMappingResolver implementation.
+func (r *Resolver) ClauseMapping() graph.ClauseMappingResolver { return &clauseMappingResolver{r} }
+
+// CoverageLine returns graph.CoverageLineResolver implementation.
+func (r *Resolver) CoverageLine() graph.CoverageLineResolver { return &coverageLineResolver{r} }
+
+// Department returns graph.DepartmentResolver implementation.
+func (r *Resolver) Department() graph.DepartmentResolver { return &departmentResolver{r} }
+
+// Feedback returns graph.FeedbackResolver implementation.
+func (r *Resolver) Feedback() graph.FeedbackResolver { return &feedbackResolver{r} }
+
+// Guideline returns graph.GuidelineResolver implementation.
+func (r *Resolver) Guideline() graph.GuidelineResolver { return &guidelineResolver{r} }
+
+// Incident returns graph.IncidentResolver implementation.
+func (r *Resolver) Incident() graph.IncidentResolver { return &incidentResolver{r} }
+
+// InsurancePolicy returns graph.InsurancePolicyResolver implementation.
+func (r *Resolver) InsurancePolicy() graph.InsurancePolicyResolver {
+	return &insurancePolicyResolver{r}
+}
+
+// Measure returns graph.MeasureResolver implementation.
+func (r *Resolver) Measure() graph.MeasureResolver { return &measureResolver{r} }
+
+// MeasureClauseLink returns graph.MeasureClauseLinkResolver implementation.
+func (r *Resolver) MeasureClauseLink() graph.MeasureClauseLinkResolver {
+	return &measureClauseLinkResolver{r}
+}
+
+// Mutation returns graph.MutationResolver implementation.
+func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
+
+// Opinion returns graph.OpinionResolver implementation.
+func (r *Resolver) Opinion() graph.OpinionResolver { return &opinionResolver{r} }
+
+// Organization returns graph.OrganizationResolver implementation.
+func (r *Resolver) Organization() graph.OrganizationResolver { return &organizationResolver{r} }
+
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
 // Subscription returns graph.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
 
+// Target returns graph.TargetResolver implementation.
+func (r *Resolver) Target() graph.TargetResolver { return &targetResolver{r} }
+
+// Threat returns graph.ThreatResolver implementation.
+func (r *Resolver) Threat() graph.ThreatResolver { return &threatResolver{r} }
+
+// Treatment returns graph.TreatmentResolver implementation.
+func (r *Resolver) Treatment() graph.TreatmentResolver { return &treatmentResolver{r} }
+
 type (
-	queryResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
+	analysisResolver          struct{ *Resolver }
+	assessmentResolver        struct{ *Resolver }
+	assetResolver             struct{ *Resolver }
+	axisScaleResolver         struct{ *Resolver }
+	clauseResolver            struct{ *Resolver }
+	clauseMappingResolver     struct{ *Resolver }
+	coverageLineResolver      struct{ *Resolver }
+	departmentResolver        struct{ *Resolver }
+	feedbackResolver          struct{ *Resolver }
+	guidelineResolver         struct{ *Resolver }
+	incidentResolver          struct{ *Resolver }
+	insurancePolicyResolver   struct{ *Resolver }
+	measureResolver           struct{ *Resolver }
+	measureClauseLinkResolver struct{ *Resolver }
+	mutationResolver          struct{ *Resolver }
+	opinionResolver           struct{ *Resolver }
+	organizationResolver      struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	subscriptionResolver      struct{ *Resolver }
+	targetResolver            struct{ *Resolver }
+	threatResolver            struct{ *Resolver }
+	treatmentResolver         struct{ *Resolver }
 )

@@ -86,7 +86,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.cancelBase = cancelBase
 	m.srv = &http.Server{
 		Handler: resolvers.NewHandler(resolvers.Options{
-			System:         m.DB,
+			Store:          m.DB,
 			Version:        Version(),
 			Log:            m.Log,
 			Metrics:        m.Metrics,

@@ -2,11 +2,968 @@
 
 package model
 
-// The root of every read.
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// A page of analyses.
+type AnalysisConnection struct {
+	// The analyses on this page.
+	Nodes []*Analysis `json:"nodes"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many analyses match, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A new analysis.
+type AnalysisInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// The target it analyses.
+	TargetID string `json:"targetId"`
+	// Its title.
+	Title string `json:"title"`
+	// Who may read it (default PRIVATE).
+	Visibility *Visibility `json:"visibility,omitempty"`
+	// For SHARED: the organizations it is shared with.
+	SharedWithOrganizationIds []string `json:"sharedWithOrganizationIds,omitempty"`
+	// For SHARED: the sectors it is shared with.
+	SharedWithSectors []string `json:"sharedWithSectors,omitempty"`
+}
+
+// The changeable fields of a draft analysis; omitted fields stay as they are.
+type AnalysisUpdateInput struct {
+	// Its title.
+	Title *string `json:"title,omitempty"`
+	// Who may read it.
+	Visibility *Visibility `json:"visibility,omitempty"`
+	// For SHARED: the organizations it is shared with.
+	SharedWithOrganizationIds []string `json:"sharedWithOrganizationIds,omitempty"`
+	// For SHARED: the sectors it is shared with.
+	SharedWithSectors []string `json:"sharedWithSectors,omitempty"`
+}
+
+// The assessment of one incident, as `assessIncident` takes it. Each reference is either an existing id
+// or a new node inline (exactly one of the two).
+type AssessIncidentInput struct {
+	// The draft analysis it belongs to.
+	AnalysisID string `json:"analysisId"`
+	// An existing incident of the analysis's target.
+	IncidentID *string `json:"incidentId,omitempty"`
+	// Or a new incident of the analysis's target.
+	NewIncident *NewIncidentInput `json:"newIncident,omitempty"`
+	// The axis-1 level's rank on the axis-1 scale.
+	Axis1 int `json:"axis1"`
+	// The axis-2 level's rank on the axis-2 scale.
+	Axis2 int `json:"axis2"`
+	// The estimated loss in yen (0 or more).
+	EstimatedLossJpy *float64 `json:"estimatedLossJPY,omitempty"`
+	// Why the incident is rated so.
+	Rationale *string `json:"rationale,omitempty"`
+	// The department of the analysis's organization that owns the risk.
+	OwnerDepartmentID *string `json:"ownerDepartmentId,omitempty"`
+	// The threats that cause the incident.
+	Threats []*ThreatRefInput `json:"threats,omitempty"`
+	// The assets of the target it happens through.
+	AssetIds []string `json:"assetIds,omitempty"`
+	// The measures applied.
+	Treatments []*TreatmentInput `json:"treatments,omitempty"`
+}
+
+// An asset's fields.
+type AssetInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// The target it belongs to.
+	TargetID string `json:"targetId"`
+	// Its name.
+	Name string `json:"name"`
+	// Its kind (for example `component`, `data`, `people`, `procedure`, `system`, `organization`).
+	Kind string `json:"kind"`
+	// What it is.
+	Description *string `json:"description,omitempty"`
+}
+
+// The changeable fields of an axis level.
+type AxisLevelInput struct {
+	// Its label in English.
+	LabelEn string `json:"labelEn"`
+	// Its label in Japanese.
+	LabelJa string `json:"labelJa"`
+	// What the level means.
+	Description *string `json:"description,omitempty"`
+	// For axis 2: the lowest loss in yen.
+	MinJpy *float64 `json:"minJPY,omitempty"`
+	// For axis 2: the highest loss in yen.
+	MaxJpy *float64 `json:"maxJPY,omitempty"`
+}
+
+// A rule of the category matrix.
+type CategoryRuleInput struct {
+	// The axis-1 rank.
+	Axis1Rank int `json:"axis1Rank"`
+	// The axis-2 rank.
+	Axis2Rank int `json:"axis2Rank"`
+	// The category they give (1 or more).
+	Category int `json:"category"`
+}
+
+// A clause's fields.
+type ClauseInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// The guideline it belongs to.
+	GuidelineID string `json:"guidelineId"`
+	// The clause it is part of, in the same guideline; omitted at the top level.
+	ParentID *string `json:"parentId,omitempty"`
+	// Its reference, for example `SR 1.1`.
+	Ref string `json:"ref"`
+	// Its title.
+	Title string `json:"title"`
+	// Its text.
+	Text *string `json:"text,omitempty"`
+}
+
+// A crosswalk edge.
+type ClauseMappingInput struct {
+	// The source clause.
+	SourceID string `json:"sourceId"`
+	// The target clause (of another guideline, or of the same one).
+	TargetID string `json:"targetId"`
+	// How the source relates to the target.
+	Relationship MappingRelationship `json:"relationship"`
+	// The ground of the mapping.
+	Rationale *MappingRationale `json:"rationale,omitempty"`
+	// How sure the author is, from 0 to 1.
+	Confidence *float64 `json:"confidence,omitempty"`
+	// The share of the target's requirements the source meets, from 0 to 1.
+	Coverage *float64 `json:"coverage,omitempty"`
+	// Where the mapping comes from.
+	Origin *string `json:"origin,omitempty"`
+}
+
+// A coverage line.
+type CoverageLineInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// The coverage type.
+	Type string `json:"type"`
+	// The most the line pays, in yen; not above the aggregate limit.
+	LimitJpy float64 `json:"limitJPY"`
+	// What the holder bears first, in yen.
+	DeductibleJpy *float64 `json:"deductibleJPY,omitempty"`
+	// What the line does not cover.
+	Exclusions []string `json:"exclusions,omitempty"`
+	// The incidents it covers.
+	CoversIncidentIds []string `json:"coversIncidentIds,omitempty"`
+	// The threats it covers.
+	CoversThreatIds []string `json:"coversThreatIds,omitempty"`
+	// The measures it requires.
+	RequiresMeasureIds []string `json:"requiresMeasureIds,omitempty"`
+	// The clauses it requires.
+	RequiresClauseIds []string `json:"requiresClauseIds,omitempty"`
+}
+
+// A department's fields.
+type DepartmentInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// The organization it belongs to.
+	OrganizationID string `json:"organizationId"`
+	// Its name.
+	Name string `json:"name"`
+}
+
+// A page of feedback.
+type FeedbackConnection struct {
+	// The feedback on this page.
+	Nodes []*Feedback `json:"nodes"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How much feedback matches, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// New feedback.
+type FeedbackInput struct {
+	// What it is.
+	Kind FeedbackKind `json:"kind"`
+	// The feedback itself (1 to 10000 characters).
+	Text string `json:"text"`
+	// The node it is about.
+	AboutID string `json:"aboutId"`
+}
+
+// An owner's answer to feedback.
+type FeedbackResponseInput struct {
+	// The feedback's id.
+	ID string `json:"id"`
+	// The new status: ACKNOWLEDGED, ACCEPTED or DECLINED.
+	Status FeedbackStatus `json:"status"`
+	// The answer; required to decline.
+	Answer *string `json:"answer,omitempty"`
+}
+
+// A page of guidelines.
+type GuidelineConnection struct {
+	// The guidelines on this page.
+	Nodes []*Guideline `json:"nodes"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many guidelines match, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A guideline's fields.
+type GuidelineInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// Its title.
+	Title string `json:"title"`
+	// Who publishes it.
+	Publisher string `json:"publisher"`
+	// Its version or edition.
+	Version string `json:"version"`
+}
+
+// An incident's fields.
+type IncidentInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// The target it belongs to.
+	TargetID string `json:"targetId"`
+	// Its name.
+	Name string `json:"name"`
+	// The kind of consequence (for example `life-body`, `property`, `service-stop`).
+	Consequence string `json:"consequence"`
+	// A concrete narrative of what happens.
+	Description *string `json:"description,omitempty"`
+}
+
+// A page of insurance policies.
+type InsurancePolicyConnection struct {
+	// The policies on this page.
+	Nodes []*InsurancePolicy `json:"nodes"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many policies match, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// An insurance policy with its lines.
+type InsurancePolicyInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// The insurer's name.
+	Insurer string `json:"insurer"`
+	// The organization that holds it.
+	HolderID string `json:"holderId"`
+	// The product's name.
+	Product string `json:"product"`
+	// The first day of cover (YYYY-MM-DD).
+	PeriodStart string `json:"periodStart"`
+	// The last day of cover (YYYY-MM-DD), not before the first.
+	PeriodEnd string `json:"periodEnd"`
+	// The most the policy pays in the period, in yen.
+	AggregateLimitJpy float64 `json:"aggregateLimitJPY"`
+	// Its coverage lines.
+	Lines []*CoverageLineInput `json:"lines"`
+}
+
+// A measure-to-clause link.
+type MeasureClauseInput struct {
+	// The measure.
+	MeasureID string `json:"measureId"`
+	// The clause.
+	ClauseID string `json:"clauseId"`
+	// How the measure relates to the clause (default EQUIVALENT_TO).
+	Relationship *MappingRelationship `json:"relationship,omitempty"`
+	// The share of the clause the measure meets, from 0 to 1.
+	Coverage *float64 `json:"coverage,omitempty"`
+	// Why the measure satisfies the clause.
+	Rationale *string `json:"rationale,omitempty"`
+}
+
+// A page of measures.
+type MeasureConnection struct {
+	// The measures on this page.
+	Nodes []*Measure `json:"nodes"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many measures match, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A measure's fields.
+type MeasureInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// Its name.
+	Name string `json:"name"`
+	// What is done.
+	Description *string `json:"description,omitempty"`
+	// Its default axis-3 perspective code, `P1` to `P4`.
+	Perspective string `json:"perspective"`
+	// Its type (for example `technical`, `organizational`, `human`, `physical`, `contractual`).
+	Kind string `json:"kind"`
+}
+
+// The root of every change. Every mutation needs a bearer token; a failed mutation changes nothing.
+type Mutation struct {
+}
+
+// A new incident inline in an assessment.
+type NewIncidentInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// Its name.
+	Name string `json:"name"`
+	// The kind of consequence.
+	Consequence string `json:"consequence"`
+	// A concrete narrative of what happens.
+	Description *string `json:"description,omitempty"`
+}
+
+// An opinion on a judgment.
+type OpinionInput struct {
+	// The judgment it is about (an assessment, a clause, a measure…).
+	AboutID string `json:"aboutId"`
+	// Agree or disagree.
+	Stance Stance `json:"stance"`
+	// Why (1 to 10000 characters).
+	Rationale string `json:"rationale"`
+}
+
+// A page of organizations.
+type OrganizationConnection struct {
+	// The organizations on this page.
+	Nodes []*Organization `json:"nodes"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many organizations match, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// An organization's fields.
+type OrganizationInput struct {
+	// An id to use (letters, digits, `.`, `_`, `-`, `:`; up to 200 characters); generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// Its name (1 to 500 characters).
+	Name string `json:"name"`
+	// Its sector (1 to 100 characters).
+	Sector string `json:"sector"`
+}
+
+// Where a page of a connection stands (Relay cursor pagination).
+type PageInfo struct {
+	// Whether there are items after `endCursor`.
+	HasNextPage bool `json:"hasNextPage"`
+	// The cursor of the last item of this page; pass it as `after` for the next page.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+// The root of every read. Lists are Relay connections ordered by id, so pages are stable.
 type Query struct {
+}
+
+// One result of `search`.
+type SearchHit struct {
+	// The node found.
+	Node Node `json:"node"`
+	// Its full-text relevance score; higher is better.
+	Score float64 `json:"score"`
+}
+
+// A sector, as organizations and targets name it.
+type Sector struct {
+	// The sector's name.
+	Name string `json:"name"`
+	// How many organizations are in it.
+	Organizations int `json:"organizations"`
+	// How many targets are in it.
+	Targets int `json:"targets"`
 }
 
 // The root of every live stream, served over websockets on `/graphql`
 // (subprotocols `graphql-transport-ws` and the legacy `graphql-ws`).
 type Subscription struct {
+}
+
+// A page of targets.
+type TargetConnection struct {
+	// The targets on this page.
+	Nodes []*Target `json:"nodes"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many targets match, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A target's fields.
+type TargetInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// Its name.
+	Name string `json:"name"`
+	// Its sector.
+	Sector string `json:"sector"`
+	// What it is and where its boundary lies.
+	Description *string `json:"description,omitempty"`
+}
+
+// A page of threats.
+type ThreatConnection struct {
+	// The threats on this page.
+	Nodes []*Threat `json:"nodes"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many threats match, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A threat's fields.
+type ThreatInput struct {
+	// An id to use; generated when omitted.
+	ID *string `json:"id,omitempty"`
+	// Its name.
+	Name string `json:"name"`
+	// Its kind (for example `cyber-attack`, `failure`, `human-error`, `misuse`, `environmental`).
+	Kind string `json:"kind"`
+	// What it is.
+	Description *string `json:"description,omitempty"`
+	// Its id in an external catalog, for example `T0866`.
+	ExternalID *string `json:"externalId,omitempty"`
+	// The catalog it comes from.
+	Source *string `json:"source,omitempty"`
+}
+
+// A threat by id, or a new one inline.
+type ThreatRefInput struct {
+	// An existing threat.
+	ID *string `json:"id,omitempty"`
+	// Or a new threat.
+	New *ThreatInput `json:"new,omitempty"`
+}
+
+// A measure applied to an assessed incident.
+type TreatmentInput struct {
+	// An existing measure.
+	MeasureID *string `json:"measureId,omitempty"`
+	// Or a new measure.
+	NewMeasure *MeasureInput `json:"newMeasure,omitempty"`
+	// How far it has come.
+	Status TreatmentStatus `json:"status"`
+	// The perspective it is applied on, if not the measure's default.
+	Perspective *string `json:"perspective,omitempty"`
+}
+
+// The caller, as the bearer token says.
+type Viewer struct {
+	// The user's id.
+	UserID string `json:"userId"`
+	// The organization the user acts for.
+	Organization *Organization `json:"organization"`
+	// The user's role: `viewer`, `analyst`, `org-admin`, `curator` or `admin`.
+	Role string `json:"role"`
+}
+
+// Whether an analysis can still change.
+type AnalysisStatus string
+
+const (
+	// Being written; its organization may change it.
+	AnalysisStatusDraft AnalysisStatus = "DRAFT"
+	// Frozen as a version; it can no longer change.
+	AnalysisStatusSubmitted AnalysisStatus = "SUBMITTED"
+)
+
+var AllAnalysisStatus = []AnalysisStatus{
+	AnalysisStatusDraft,
+	AnalysisStatusSubmitted,
+}
+
+func (e AnalysisStatus) IsValid() bool {
+	switch e {
+	case AnalysisStatusDraft, AnalysisStatusSubmitted:
+		return true
+	}
+	return false
+}
+
+func (e AnalysisStatus) String() string {
+	return string(e)
+}
+
+func (e *AnalysisStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnalysisStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnalysisStatus", str)
+	}
+	return nil
+}
+
+func (e AnalysisStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnalysisStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnalysisStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What feedback is, in the buckets of the 2023 IoT-SSF demonstration report.
+type FeedbackKind string
+
+const (
+	// Merits and demerits of what was analysed or how.
+	FeedbackKindMeritDemerit FeedbackKind = "MERIT_DEMERIT"
+	// A risk the analysis missed.
+	FeedbackKindNewRisk FeedbackKind = "NEW_RISK"
+	// A problem or hesitation, including friction with other documents.
+	FeedbackKindProblemOrHesitation FeedbackKind = "PROBLEM_OR_HESITATION"
+	// A request to revise the analysis or node.
+	FeedbackKindRevisionRequest FeedbackKind = "REVISION_REQUEST"
+)
+
+var AllFeedbackKind = []FeedbackKind{
+	FeedbackKindMeritDemerit,
+	FeedbackKindNewRisk,
+	FeedbackKindProblemOrHesitation,
+	FeedbackKindRevisionRequest,
+}
+
+func (e FeedbackKind) IsValid() bool {
+	switch e {
+	case FeedbackKindMeritDemerit, FeedbackKindNewRisk, FeedbackKindProblemOrHesitation, FeedbackKindRevisionRequest:
+		return true
+	}
+	return false
+}
+
+func (e FeedbackKind) String() string {
+	return string(e)
+}
+
+func (e *FeedbackKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FeedbackKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FeedbackKind", str)
+	}
+	return nil
+}
+
+func (e FeedbackKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FeedbackKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FeedbackKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where feedback stands: OPEN → ACKNOWLEDGED → ACCEPTED or DECLINED.
+type FeedbackStatus string
+
+const (
+	// Not yet answered.
+	FeedbackStatusOpen FeedbackStatus = "OPEN"
+	// Seen by the owner.
+	FeedbackStatusAcknowledged FeedbackStatus = "ACKNOWLEDGED"
+	// Accepted by the owner (a later version takes it in).
+	FeedbackStatusAccepted FeedbackStatus = "ACCEPTED"
+	// Declined by the owner, with a reason.
+	FeedbackStatusDeclined FeedbackStatus = "DECLINED"
+)
+
+var AllFeedbackStatus = []FeedbackStatus{
+	FeedbackStatusOpen,
+	FeedbackStatusAcknowledged,
+	FeedbackStatusAccepted,
+	FeedbackStatusDeclined,
+}
+
+func (e FeedbackStatus) IsValid() bool {
+	switch e {
+	case FeedbackStatusOpen, FeedbackStatusAcknowledged, FeedbackStatusAccepted, FeedbackStatusDeclined:
+		return true
+	}
+	return false
+}
+
+func (e FeedbackStatus) String() string {
+	return string(e)
+}
+
+func (e *FeedbackStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FeedbackStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FeedbackStatus", str)
+	}
+	return nil
+}
+
+func (e FeedbackStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FeedbackStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FeedbackStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The ground of a mapping (OSCAL).
+type MappingRationale string
+
+const (
+	// The wording matches.
+	MappingRationaleSyntactic MappingRationale = "SYNTACTIC"
+	// The meaning matches.
+	MappingRationaleSemantic MappingRationale = "SEMANTIC"
+	// The results when implemented match.
+	MappingRationaleFunctional MappingRationale = "FUNCTIONAL"
+)
+
+var AllMappingRationale = []MappingRationale{
+	MappingRationaleSyntactic,
+	MappingRationaleSemantic,
+	MappingRationaleFunctional,
+}
+
+func (e MappingRationale) IsValid() bool {
+	switch e {
+	case MappingRationaleSyntactic, MappingRationaleSemantic, MappingRationaleFunctional:
+		return true
+	}
+	return false
+}
+
+func (e MappingRationale) String() string {
+	return string(e)
+}
+
+func (e *MappingRationale) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MappingRationale(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MappingRationale", str)
+	}
+	return nil
+}
+
+func (e MappingRationale) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MappingRationale) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MappingRationale) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a mapping's source relates to its target, in the OSCAL control-mapping vocabulary, read as "source RELATIONSHIP target".
+type MappingRelationship string
+
+const (
+	// Same effective meaning.
+	MappingRelationshipEquivalentTo MappingRelationship = "EQUIVALENT_TO"
+	// Same requirements, word for word.
+	MappingRelationshipEqualTo MappingRelationship = "EQUAL_TO"
+	// The target holds all of the source and more.
+	MappingRelationshipSubsetOf MappingRelationship = "SUBSET_OF"
+	// The source holds all of the target and more.
+	MappingRelationshipSupersetOf MappingRelationship = "SUPERSET_OF"
+	// They overlap, and each has something the other lacks.
+	MappingRelationshipIntersectsWith MappingRelationship = "INTERSECTS_WITH"
+	// Checked, and unrelated.
+	MappingRelationshipNoRelationship MappingRelationship = "NO_RELATIONSHIP"
+)
+
+var AllMappingRelationship = []MappingRelationship{
+	MappingRelationshipEquivalentTo,
+	MappingRelationshipEqualTo,
+	MappingRelationshipSubsetOf,
+	MappingRelationshipSupersetOf,
+	MappingRelationshipIntersectsWith,
+	MappingRelationshipNoRelationship,
+}
+
+func (e MappingRelationship) IsValid() bool {
+	switch e {
+	case MappingRelationshipEquivalentTo, MappingRelationshipEqualTo, MappingRelationshipSubsetOf, MappingRelationshipSupersetOf, MappingRelationshipIntersectsWith, MappingRelationshipNoRelationship:
+		return true
+	}
+	return false
+}
+
+func (e MappingRelationship) String() string {
+	return string(e)
+}
+
+func (e *MappingRelationship) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MappingRelationship(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MappingRelationship", str)
+	}
+	return nil
+}
+
+func (e MappingRelationship) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MappingRelationship) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MappingRelationship) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Agreement or disagreement.
+type Stance string
+
+const (
+	// Agrees with the judgment.
+	StanceAgree Stance = "AGREE"
+	// Disagrees with the judgment.
+	StanceDisagree Stance = "DISAGREE"
+)
+
+var AllStance = []Stance{
+	StanceAgree,
+	StanceDisagree,
+}
+
+func (e Stance) IsValid() bool {
+	switch e {
+	case StanceAgree, StanceDisagree:
+		return true
+	}
+	return false
+}
+
+func (e Stance) String() string {
+	return string(e)
+}
+
+func (e *Stance) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Stance(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Stance", str)
+	}
+	return nil
+}
+
+func (e Stance) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Stance) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Stance) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How far a measure applied to an incident has come.
+type TreatmentStatus string
+
+const (
+	// Decided, not yet in place.
+	TreatmentStatusPlanned TreatmentStatus = "PLANNED"
+	// In place.
+	TreatmentStatusImplemented TreatmentStatus = "IMPLEMENTED"
+	// In place and checked.
+	TreatmentStatusVerified TreatmentStatus = "VERIFIED"
+)
+
+var AllTreatmentStatus = []TreatmentStatus{
+	TreatmentStatusPlanned,
+	TreatmentStatusImplemented,
+	TreatmentStatusVerified,
+}
+
+func (e TreatmentStatus) IsValid() bool {
+	switch e {
+	case TreatmentStatusPlanned, TreatmentStatusImplemented, TreatmentStatusVerified:
+		return true
+	}
+	return false
+}
+
+func (e TreatmentStatus) String() string {
+	return string(e)
+}
+
+func (e *TreatmentStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TreatmentStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TreatmentStatus", str)
+	}
+	return nil
+}
+
+func (e TreatmentStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TreatmentStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TreatmentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Who may read an analysis besides its organization.
+type Visibility string
+
+const (
+	// Its organization only.
+	VisibilityPrivate Visibility = "PRIVATE"
+	// Its organization and the organizations and sectors it is shared with.
+	VisibilityShared Visibility = "SHARED"
+	// Everyone, anonymous callers included.
+	VisibilityPublic Visibility = "PUBLIC"
+)
+
+var AllVisibility = []Visibility{
+	VisibilityPrivate,
+	VisibilityShared,
+	VisibilityPublic,
+}
+
+func (e Visibility) IsValid() bool {
+	switch e {
+	case VisibilityPrivate, VisibilityShared, VisibilityPublic:
+		return true
+	}
+	return false
+}
+
+func (e Visibility) String() string {
+	return string(e)
+}
+
+func (e *Visibility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Visibility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Visibility", str)
+	}
+	return nil
+}
+
+func (e Visibility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Visibility) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Visibility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

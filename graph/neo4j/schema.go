@@ -8,8 +8,11 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// schemaVersion grows whenever schemaStatements changes.
-const schemaVersion = 1
+// schemaVersion grows whenever schemaStatements or the seeds change.
+const schemaVersion = 2
+
+// fulltextIndex is the full-text index over names and texts.
+const fulltextIndex = "ssf_text"
 
 // Labels of the graph. Cypher is built from these constants at compile time,
 // never from input.
@@ -42,6 +45,7 @@ const (
 
 // idLabels are the labels whose `id` is unique.
 var idLabels = []string{
+	labelEntity,
 	labelThreat, labelMeasure, labelGuideline, labelClause, labelAssetKind,
 	labelAxisScale, labelAxisLevel, labelPerspective, labelCategoryRule,
 	labelTarget, labelAsset, labelIncident,
@@ -60,7 +64,10 @@ func schemaStatements() []string {
 		"CREATE INDEX target_sector IF NOT EXISTS FOR (n:"+labelTarget+") ON (n.sector)",
 		"CREATE INDEX organization_sector IF NOT EXISTS FOR (n:"+labelOrganization+") ON (n.sector)",
 		"CREATE INDEX threat_external_id IF NOT EXISTS FOR (n:"+labelThreat+") ON (n.externalId)",
-		"CREATE FULLTEXT INDEX ssf_text IF NOT EXISTS FOR (n:"+labelTarget+"|"+labelAsset+"|"+labelIncident+"|"+
+		"CREATE INDEX analysis_target IF NOT EXISTS FOR (n:"+labelAnalysis+") ON (n.targetId)",
+		"CREATE INDEX analysis_organization IF NOT EXISTS FOR (n:"+labelAnalysis+") ON (n.organizationId)",
+		"CREATE INDEX feedback_routed_to IF NOT EXISTS FOR (n:"+labelFeedback+") ON (n.routedToId)",
+		"CREATE FULLTEXT INDEX "+fulltextIndex+" IF NOT EXISTS FOR (n:"+labelTarget+"|"+labelAsset+"|"+labelIncident+"|"+
 			labelThreat+"|"+labelMeasure+"|"+labelGuideline+"|"+labelClause+"|"+labelOrganization+"|"+
 			labelAnalysis+"|"+labelFeedback+") ON EACH [n.name, n.title, n.text, n.description, n.rationale]",
 	)
@@ -102,6 +109,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	if _, err := db.execute(ctx, "neo4j.Migrate", "CALL db.awaitIndexes(300)", nil); err != nil {
 		return formatError("neo4j.Migrate", "awaiting indexes", err)
+	}
+	if _, err := db.execute(ctx, "neo4j.Migrate", seedScalesCypher, seedScalesParams()); err != nil {
+		return formatError("neo4j.Migrate", "seeding the IoT-SSF scales", err)
 	}
 	if _, err := db.execute(ctx, "neo4j.Migrate", recordMigrationCypher, map[string]any{"version": schemaVersion}); err != nil {
 		return formatError("neo4j.Migrate", "recording the schema version", err)

@@ -1,0 +1,278 @@
+package model
+
+import "time"
+
+// The graph's node types. Fields that name other nodes hold their ids; the
+// GraphQL layer resolves them through batched loaders. Each type is bound to
+// the schema type of the same name by gqlgen's autobind.
+
+// Node is anything with a globally unique id.
+type Node interface {
+	IsNode()
+	GetID() string
+}
+
+// Organization is a company, committee or agency.
+type Organization struct {
+	ID     string
+	Name   string
+	Sector string
+}
+
+// Department is a department of an organization.
+type Department struct {
+	ID             string
+	Name           string
+	OrganizationID string
+}
+
+// Target is a system or service that organizations analyse.
+type Target struct {
+	ID          string
+	Name        string
+	Sector      string
+	Description string
+}
+
+// Asset is a part of a target.
+type Asset struct {
+	ID          string
+	TargetID    string
+	Name        string
+	Kind        string
+	Description string
+}
+
+// Incident is a harm a target can cause in physical space.
+type Incident struct {
+	ID          string
+	TargetID    string
+	Name        string
+	Consequence string
+	Description string
+}
+
+// Threat is a catalog entry for a cause of incidents.
+type Threat struct {
+	ID          string
+	Name        string
+	Kind        string
+	Description string
+	ExternalID  *string
+	Source      *string
+}
+
+// Measure is a catalog entry for something done against threats.
+type Measure struct {
+	ID              string
+	Name            string
+	Description     string
+	PerspectiveCode string
+	Kind            string
+}
+
+// Guideline is an external standard, regulation or sector guideline.
+type Guideline struct {
+	ID        string
+	Title     string
+	Publisher string
+	Version   string
+}
+
+// Clause is a clause of a guideline.
+type Clause struct {
+	ID          string
+	GuidelineID string
+	ParentID    *string
+	Ref         string
+	Title       string
+	Text        string
+}
+
+// ClauseMapping is a crosswalk edge from one clause to another.
+type ClauseMapping struct {
+	SourceID     string
+	TargetID     string
+	Relationship MappingRelationship
+	Rationale    *MappingRationale
+	Confidence   *float64
+	Coverage     *float64
+	Origin       *string
+}
+
+// MeasureClauseLink is a measure's claim to satisfy a clause.
+type MeasureClauseLink struct {
+	MeasureID    string
+	ClauseID     string
+	Relationship MappingRelationship
+	Coverage     *float64
+	Rationale    *string
+}
+
+// AxisScale is a versioned scale for one IoT-SSF axis.
+type AxisScale struct {
+	ID        string
+	Axis      int
+	Version   string
+	Name      string
+	Confirmed bool
+	Source    string
+}
+
+// AxisLevel is one level of an axis scale.
+type AxisLevel struct {
+	ID          string
+	ScaleID     string
+	Axis        int
+	Rank        int
+	LabelEn     string
+	LabelJa     string
+	Description string
+	MinJpy      *float64
+	MaxJpy      *float64
+}
+
+// Perspective is an axis-3 perspective, P1 to P4.
+type Perspective struct {
+	Code        string
+	NameEn      string
+	NameJa      string
+	Description string
+}
+
+// CategoryRule maps an axis-1 rank and an axis-2 rank to a category.
+type CategoryRule struct {
+	Axis1Rank int
+	Axis2Rank int
+	Category  int
+}
+
+// Analysis is one organization's analysis of one target, in one version.
+type Analysis struct {
+	ID                        string
+	Title                     string
+	Status                    AnalysisStatus
+	Version                   int
+	Visibility                Visibility
+	SharedWithOrganizationIDs []string
+	SharedWithSectors         []string
+	OrganizationID            string
+	TargetID                  string
+	SupersedesID              *string
+	CreatedAt                 time.Time
+	UpdatedAt                 time.Time
+	SubmittedAt               *time.Time
+}
+
+// Assessment is an analysis's judgment of one incident.
+type Assessment struct {
+	ID                string
+	AnalysisID        string
+	IncidentID        string
+	Axis1Rank         int
+	Axis2Rank         int
+	Category          int
+	EstimatedLossJpy  *float64
+	Rationale         string
+	OwnerDepartmentID *string
+}
+
+// Treatment is a measure applied to an assessed incident.
+type Treatment struct {
+	ID              string
+	AssessmentID    string
+	MeasureID       string
+	Status          TreatmentStatus
+	PerspectiveCode string
+}
+
+// InsurancePolicy is an insurance policy held by an organization.
+type InsurancePolicy struct {
+	ID                string
+	Insurer           string
+	HolderID          string
+	Product           string
+	PeriodStart       string
+	PeriodEnd         string
+	AggregateLimitJpy float64
+}
+
+// CoverageLine is one coverage line of a policy.
+type CoverageLine struct {
+	ID            string
+	PolicyID      string
+	Type          string
+	LimitJpy      float64
+	DeductibleJpy float64
+	Exclusions    []string
+}
+
+// Feedback is feedback on a node, routed to its owner.
+type Feedback struct {
+	ID                   string
+	Kind                 FeedbackKind
+	Text                 string
+	Status               FeedbackStatus
+	Answer               *string
+	AboutID              string
+	AboutVersion         *int
+	OrganizationID       string
+	Sector               string
+	RoutedToID           *string
+	RoutedToDepartmentID *string
+	CreatedAt            time.Time
+	RespondedAt          *time.Time
+}
+
+// Opinion is an organization's agreement or disagreement with a judgment.
+type Opinion struct {
+	ID             string
+	Stance         Stance
+	Rationale      string
+	AboutID        string
+	OrganizationID string
+	CreatedAt      time.Time
+}
+
+func (Organization) IsNode()    {}
+func (Department) IsNode()      {}
+func (Target) IsNode()          {}
+func (Asset) IsNode()           {}
+func (Incident) IsNode()        {}
+func (Threat) IsNode()          {}
+func (Measure) IsNode()         {}
+func (Guideline) IsNode()       {}
+func (Clause) IsNode()          {}
+func (AxisScale) IsNode()       {}
+func (AxisLevel) IsNode()       {}
+func (Analysis) IsNode()        {}
+func (Assessment) IsNode()      {}
+func (InsurancePolicy) IsNode() {}
+func (Feedback) IsNode()        {}
+func (Opinion) IsNode()         {}
+
+// GetID returns the node's id.
+func (n Organization) GetID() string    { return n.ID }
+func (n Department) GetID() string      { return n.ID }
+func (n Target) GetID() string          { return n.ID }
+func (n Asset) GetID() string           { return n.ID }
+func (n Incident) GetID() string        { return n.ID }
+func (n Threat) GetID() string          { return n.ID }
+func (n Measure) GetID() string         { return n.ID }
+func (n Guideline) GetID() string       { return n.ID }
+func (n Clause) GetID() string          { return n.ID }
+func (n AxisScale) GetID() string       { return n.ID }
+func (n AxisLevel) GetID() string       { return n.ID }
+func (n Analysis) GetID() string        { return n.ID }
+func (n Assessment) GetID() string      { return n.ID }
+func (n InsurancePolicy) GetID() string { return n.ID }
+func (n Feedback) GetID() string        { return n.ID }
+func (n Opinion) GetID() string         { return n.ID }
+
+// Treatment and CoverageLine are stored as nodes of their own but are not
+// Nodes of the API (they have no `node(id)` entry); these methods let the
+// loaders handle them like the rest.
+func (Treatment) IsNode()            {}
+func (CoverageLine) IsNode()         {}
+func (n Treatment) GetID() string    { return n.ID }
+func (n CoverageLine) GetID() string { return n.ID }

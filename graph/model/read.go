@@ -1,0 +1,147 @@
+package model
+
+import "context"
+
+// Relation names a one-to-many path that the API follows from a node to
+// other nodes, for batched loading. graph/neo4j maps each to its Cypher.
+type Relation string
+
+// The relations the API follows.
+const (
+	OrganizationDepartments Relation = "Organization.departments"
+	OrganizationAnalyses    Relation = "Organization.analyses"
+	OrganizationPolicies    Relation = "Organization.policies"
+	TargetAssets            Relation = "Target.assets"
+	TargetIncidents         Relation = "Target.incidents"
+	TargetAnalyses          Relation = "Target.analyses"
+	AssetConnectsTo         Relation = "Asset.connectsTo"
+	ThreatMitigatedBy       Relation = "Threat.mitigatedBy"
+	MeasureMitigates        Relation = "Measure.mitigates"
+	GuidelineTopClauses     Relation = "Guideline.clauses"
+	ClauseChildren          Relation = "Clause.children"
+	AnalysisAssessments     Relation = "Analysis.assessments"
+	AnalysisPolicies        Relation = "Analysis.policies"
+	AssessmentThreats       Relation = "Assessment.threats"
+	AssessmentAssets        Relation = "Assessment.assets"
+	AssessmentTreatments    Relation = "Assessment.treatments"
+	PolicyLines             Relation = "InsurancePolicy.lines"
+	LineCoversIncidents     Relation = "CoverageLine.coversIncidents"
+	LineCoversThreats       Relation = "CoverageLine.coversThreats"
+	LineRequiresMeasures    Relation = "CoverageLine.requiresMeasures"
+	LineRequiresClauses     Relation = "CoverageLine.requiresClauses"
+)
+
+// ListQuery asks for one page of one kind of node, ordered by id.
+type ListQuery struct {
+	// Label is the kind: one of the List* constants.
+	Label string
+	// First is the page size; After the id to start after ("" for the start).
+	First int
+	After string
+	// Filters maps a filter name (sector, kind, perspective, status,
+	// organizationId, targetId, holderId, routedToId) to the value to match;
+	// each kind accepts the filters its GraphQL list field offers.
+	Filters map[string]string
+	// Text, if set, keeps only nodes that match it in the full-text index.
+	Text string
+	// Viewer is the caller, for analyses' and feedback's visibility.
+	Viewer *Principal
+}
+
+// The kinds List accepts.
+const (
+	ListOrganizations = "Organization"
+	ListTargets       = "Target"
+	ListThreats       = "Threat"
+	ListMeasures      = "Measure"
+	ListGuidelines    = "Guideline"
+	ListAnalyses      = "Analysis"
+	ListPolicies      = "InsurancePolicy"
+	ListFeedback      = "Feedback"
+)
+
+// Page is one page of a list.
+type Page struct {
+	Nodes       []Node
+	Total       int
+	HasNextPage bool
+}
+
+// Hit is one full-text search result.
+type Hit struct {
+	Node  Node
+	Score float64
+}
+
+// Scales are the axis scales, perspectives and category rules in force.
+type Scales struct {
+	Axes         []*AxisScale
+	Levels       []*AxisLevel // ordered by axis, then rank
+	Perspectives []*Perspective
+	Rules        []*CategoryRule
+}
+
+// Level returns the level of the given axis and rank, or nil.
+func (s *Scales) Level(axis, rank int) *AxisLevel {
+	for _, l := range s.Levels {
+		if l.Axis == axis && l.Rank == rank {
+			return l
+		}
+	}
+	return nil
+}
+
+// Perspective returns the perspective with the given code, or nil.
+func (s *Scales) Perspective(code string) *Perspective {
+	for _, p := range s.Perspectives {
+		if p.Code == code {
+			return p
+		}
+	}
+	return nil
+}
+
+// Category returns the category the rules give for the two ranks, and
+// whether a rule exists.
+func (s *Scales) Category(axis1, axis2 int) (int, bool) {
+	for _, r := range s.Rules {
+		if r.Axis1Rank == axis1 && r.Axis2Rank == axis2 {
+			return r.Category, true
+		}
+	}
+	return 0, false
+}
+
+// ReadService reads the graph in batches, for the GraphQL layer's
+// dataloaders. Every method makes one round trip to Neo4j whatever the
+// number of ids. Its methods are safe for concurrent use.
+type ReadService interface {
+	// Nodes returns the nodes with the given ids, of any kind; ids that do
+	// not exist are missing from the map.
+	Nodes(ctx context.Context, ids []string) (map[string]Node, error)
+	// Related returns, for each id, the nodes that rel leads to from it, in
+	// the relation's order (by id unless the relation says otherwise).
+	Related(ctx context.Context, rel Relation, ids []string) (map[string][]Node, error)
+	// ClauseMappings returns, for each clause id, its outgoing mappings
+	// (ordered by target id) or, when incoming is true, its incoming ones
+	// (ordered by source id).
+	ClauseMappings(ctx context.Context, ids []string, incoming bool) (map[string][]*ClauseMapping, error)
+	// MeasureClauseLinks returns, for each measure id, its clause links
+	// (ordered by clause id) or, when byClause is true, for each clause id
+	// its measure links (ordered by measure id).
+	MeasureClauseLinks(ctx context.Context, ids []string, byClause bool) (map[string][]*MeasureClauseLink, error)
+	// ClauseCounts returns, for each guideline id, how many clauses it has.
+	ClauseCounts(ctx context.Context, ids []string) (map[string]int, error)
+	// List returns one page of a list. It returns EINVALID for an unknown
+	// kind or filter.
+	List(ctx context.Context, q ListQuery) (*Page, error)
+	// Search returns the nodes that match text in the full-text index, best
+	// first; analyses and their assessments the viewer may not read are
+	// left out.
+	Search(ctx context.Context, text string, first int, viewer *Principal) ([]Hit, error)
+	// Sectors returns the sectors named by organizations and targets, with
+	// counts, ordered by name.
+	Sectors(ctx context.Context) ([]*Sector, error)
+	// Scales returns the axis scales, perspectives and category rules.
+	Scales(ctx context.Context) (*Scales, error)
+}

@@ -1,0 +1,74 @@
+package neo4j
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+var _ model.TokenService = (*DB)(nil)
+
+// tokenPrefix starts every token, so that leaked tokens are easy to find.
+const tokenPrefix = "ssf_"
+
+// hashToken returns the id a token is stored under: only this hash is kept.
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+const authenticateCypher = `
+MATCH (t:` + labelAPIToken + ` {id: $hash})-[:ACTS_FOR]->(o:` + labelOrganization + `)
+WHERE t.revoked IS NULL OR t.revoked = false
+RETURN t.userId AS user, t.role AS role, o.id AS org, o.sector AS sector`
+
+// Authenticate returns the principal a token stands for.
+func (db *DB) Authenticate(ctx context.Context, token string) (*model.Principal, error) {
+	if !strings.HasPrefix(token, tokenPrefix) {
+		return nil, model.Errorf(model.EUNAUTHENTICATED, "malformed bearer token")
+	}
+	res, err := db.read(ctx, "neo4j.Authenticate", authenticateCypher, map[string]any{"hash": hashToken(token)})
+	if err != nil {
+		return nil, formatError("neo4j.Authenticate", "token", err)
+	}
+	if len(res.Records) == 0 {
+		return nil, model.Errorf(model.EUNAUTHENTICATED, "unknown or revoked bearer token")
+	}
+	p := props(res.Records[0].AsMap())
+	return &model.Principal{UserID: p.str("user"), Role: model.Role(p.str("role")), OrganizationID: p.str("org"), Sector: p.str("sector")}, nil
+}
+
+const createTokenCypher = `
+MATCH (o:` + labelOrganization + ` {id: $org})
+MERGE (u:` + labelUser + ` {id: $user})
+  ON CREATE SET u.createdAt = datetime()
+CREATE (t:` + labelAPIToken + ` {id: $hash, userId: $user, role: $role, createdAt: datetime()})
+CREATE (t)-[:ACTS_FOR]->(o), (t)-[:FOR_USER]->(u)
+RETURN t.id`
+
+// CreateToken issues a new token; only its hash is stored.
+func (db *DB) CreateToken(ctx context.Context, user, org string, role model.Role) (string, error) {
+	if !role.Valid() {
+		return "", model.FieldErrorf(model.EINVALID, "role", "unknown role %q (want viewer, analyst, org-admin, curator or admin)", role)
+	}
+	if err := validID("user", user); err != nil {
+		return "", err
+	}
+	buf := make([]byte, 32)
+	_, _ = rand.Read(buf)
+	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(buf)
+	res, err := db.execute(ctx, "neo4j.CreateToken", createTokenCypher,
+		map[string]any{"org": org, "user": user, "role": string(role), "hash": hashToken(token)})
+	if err != nil {
+		return "", formatError("neo4j.CreateToken", "token for "+user, err)
+	}
+	if len(res.Records) == 0 {
+		return "", model.FieldErrorf(model.ENOTFOUND, "org", "no organization %q", org)
+	}
+	return token, nil
+}

@@ -1,0 +1,140 @@
+package neo4j
+
+import (
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// labelEntity is on every node the API can find by id; its uniqueness
+// constraint makes `MATCH (n:Entity {id: $id})` an index lookup whatever the
+// node's kind.
+const labelEntity = "Entity"
+
+// decode turns a stored node into its model type, by label. It returns nil
+// for a node of no API kind. Property names are the model fields' names in
+// lowerCamelCase; references to other nodes are kept as id properties beside
+// the relationships, so one node decodes alone.
+func decode(n neo4j.Node) model.Node {
+	p := props(n.Props)
+	for _, l := range n.Labels {
+		switch l {
+		case labelOrganization:
+			return &model.Organization{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector")}
+		case labelDepartment:
+			return &model.Department{ID: p.str("id"), Name: p.str("name"), OrganizationID: p.str("organizationId")}
+		case labelTarget:
+			return &model.Target{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector"), Description: p.str("description")}
+		case labelAsset:
+			return &model.Asset{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description")}
+		case labelIncident:
+			return &model.Incident{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Consequence: p.str("consequence"), Description: p.str("description")}
+		case labelThreat:
+			return &model.Threat{ID: p.str("id"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description"), ExternalID: p.strPtr("externalId"), Source: p.strPtr("source")}
+		case labelMeasure:
+			return &model.Measure{ID: p.str("id"), Name: p.str("name"), Description: p.str("description"), PerspectiveCode: p.str("perspective"), Kind: p.str("kind")}
+		case labelGuideline:
+			return &model.Guideline{ID: p.str("id"), Title: p.str("title"), Publisher: p.str("publisher"), Version: p.str("version")}
+		case labelClause:
+			return &model.Clause{ID: p.str("id"), GuidelineID: p.str("guidelineId"), ParentID: p.strPtr("parentId"), Ref: p.str("ref"), Title: p.str("title"), Text: p.str("text")}
+		case labelAxisScale:
+			return &model.AxisScale{ID: p.str("id"), Axis: p.int("axis"), Version: p.str("version"), Name: p.str("name"), Confirmed: p.bool("confirmed"), Source: p.str("source")}
+		case labelAxisLevel:
+			return &model.AxisLevel{ID: p.str("id"), ScaleID: p.str("scaleId"), Axis: p.int("axis"), Rank: p.int("rank"), LabelEn: p.str("labelEn"), LabelJa: p.str("labelJa"),
+				Description: p.str("description"), MinJpy: p.floatPtr("minJPY"), MaxJpy: p.floatPtr("maxJPY")}
+		case labelAnalysis:
+			return &model.Analysis{ID: p.str("id"), Title: p.str("title"), Status: model.AnalysisStatus(p.str("status")), Version: p.int("version"),
+				Visibility: model.Visibility(p.str("visibility")), SharedWithOrganizationIDs: p.strs("sharedWithOrganizationIds"), SharedWithSectors: p.strs("sharedWithSectors"),
+				OrganizationID: p.str("organizationId"), TargetID: p.str("targetId"), SupersedesID: p.strPtr("supersedesId"),
+				CreatedAt: p.time("createdAt"), UpdatedAt: p.time("updatedAt"), SubmittedAt: p.timePtr("submittedAt")}
+		case labelAssessment:
+			return &model.Assessment{ID: p.str("id"), AnalysisID: p.str("analysisId"), IncidentID: p.str("incidentId"), Axis1Rank: p.int("axis1"), Axis2Rank: p.int("axis2"),
+				Category: p.int("category"), EstimatedLossJpy: p.floatPtr("estimatedLossJPY"), Rationale: p.str("rationale"), OwnerDepartmentID: p.strPtr("ownerDepartmentId")}
+		case labelTreatment:
+			return &model.Treatment{ID: p.str("id"), AssessmentID: p.str("assessmentId"), MeasureID: p.str("measureId"), Status: model.TreatmentStatus(p.str("status")), PerspectiveCode: p.str("perspective")}
+		case labelInsurancePolicy:
+			return &model.InsurancePolicy{ID: p.str("id"), Insurer: p.str("insurer"), HolderID: p.str("holderId"), Product: p.str("product"),
+				PeriodStart: p.str("periodStart"), PeriodEnd: p.str("periodEnd"), AggregateLimitJpy: p.float("aggregateLimitJPY")}
+		case labelCoverageLine:
+			return &model.CoverageLine{ID: p.str("id"), PolicyID: p.str("policyId"), Type: p.str("type"), LimitJpy: p.float("limitJPY"), DeductibleJpy: p.float("deductibleJPY"), Exclusions: p.strs("exclusions")}
+		case labelFeedback:
+			return &model.Feedback{ID: p.str("id"), Kind: model.FeedbackKind(p.str("kind")), Text: p.str("text"), Status: model.FeedbackStatus(p.str("status")), Answer: p.strPtr("answer"),
+				AboutID: p.str("aboutId"), AboutVersion: p.intPtr("aboutVersion"), OrganizationID: p.str("organizationId"), Sector: p.str("sector"),
+				RoutedToID: p.strPtr("routedToId"), RoutedToDepartmentID: p.strPtr("routedToDepartmentId"), CreatedAt: p.time("createdAt"), RespondedAt: p.timePtr("respondedAt")}
+		case labelOpinion:
+			return &model.Opinion{ID: p.str("id"), Stance: model.Stance(p.str("stance")), Rationale: p.str("rationale"), AboutID: p.str("aboutId"), OrganizationID: p.str("organizationId"), CreatedAt: p.time("createdAt")}
+		}
+	}
+	return nil
+}
+
+// props reads typed values from a node's properties; a missing or
+// mistyped property reads as the zero value (or nil for pointers).
+type props map[string]any
+
+func (p props) str(k string) string { s, _ := p[k].(string); return s }
+
+func (p props) strPtr(k string) *string {
+	if s, ok := p[k].(string); ok {
+		return &s
+	}
+	return nil
+}
+
+func (p props) int(k string) int { n, _ := p[k].(int64); return int(n) }
+
+func (p props) intPtr(k string) *int {
+	if n, ok := p[k].(int64); ok {
+		v := int(n)
+		return &v
+	}
+	return nil
+}
+
+func (p props) bool(k string) bool { b, _ := p[k].(bool); return b }
+
+func (p props) float(k string) float64 {
+	if f := p.floatPtr(k); f != nil {
+		return *f
+	}
+	return 0
+}
+
+func (p props) floatPtr(k string) *float64 {
+	switch v := p[k].(type) {
+	case float64:
+		return &v
+	case int64:
+		f := float64(v)
+		return &f
+	}
+	return nil
+}
+
+func (p props) strs(k string) []string {
+	raw, _ := p[k].([]any)
+	out := make([]string, 0, len(raw))
+	for _, v := range raw {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p props) time(k string) time.Time {
+	if t := p.timePtr(k); t != nil {
+		return *t
+	}
+	return time.Time{}
+}
+
+func (p props) timePtr(k string) *time.Time {
+	if t, ok := p[k].(time.Time); ok {
+		t = t.UTC()
+		return &t
+	}
+	return nil
+}

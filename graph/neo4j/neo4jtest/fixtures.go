@@ -1,0 +1,129 @@
+package neo4jtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"testing"
+	"time"
+
+	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j"
+)
+
+// Prefix returns a prefix unique to this test (such as "t3f9a2c-") and
+// deletes, when the test ends, every node whose id or userId starts with
+// it. Tests give their nodes ids with this prefix so that they can run in
+// parallel on the one database and clean up after themselves; they must not
+// assert global counts.
+func Prefix(t testing.TB) string {
+	t.Helper()
+	buf := make([]byte, 4)
+	_, _ = rand.Read(buf)
+	prefix := "t" + hex.EncodeToString(buf) + "-"
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := run(ctx, `MATCH (n) WHERE n.id STARTS WITH $p OR n.userId STARTS WITH $p DETACH DELETE n`, map[string]any{"p": prefix}); err != nil {
+			t.Logf("neo4jtest: cleaning up %s: %v", prefix, err)
+		}
+	})
+	return prefix
+}
+
+// Org creates an organization with the given id, name and sector directly
+// in Neo4j (not through the API under test) and returns its id.
+func Org(t testing.TB, id, sector string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := run(ctx, `MERGE (o:Organization:Entity {id: $id}) SET o.name = $id, o.sector = $sector`,
+		map[string]any{"id": id, "sector": sector})
+	if err != nil {
+		t.Fatalf("neo4jtest.Org %s: %v", id, err)
+	}
+	return id
+}
+
+// Token issues a bearer token for a user (named after the organization and
+// role) of organization org with role.
+func Token(t testing.TB, db *neo4j.DB, org string, role model.Role) string {
+	t.Helper()
+	tok, err := db.CreateToken(t.Context(), org+"-"+string(role), org, role)
+	if err != nil {
+		t.Fatalf("neo4jtest.Token %s %s: %v", org, role, err)
+	}
+	return tok
+}
+
+// Count returns the number of nodes whose id starts with prefix, for tests
+// that check that a failed write changed nothing.
+func Count(t testing.TB, prefix string) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	d, err := driver(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close(ctx)
+	res, err := drv.ExecuteQuery(ctx, d, `MATCH (n) WHERE n.id STARTS WITH $p RETURN count(n) AS n`,
+		map[string]any{"p": prefix}, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := res.Records[0].Values[0].(int64)
+	return int(n)
+}
+
+// Snapshot returns a fingerprint of every node and relationship whose
+// nodes' ids start with prefix (labels, properties, relationship types and
+// properties), for tests that check that a failed write changed nothing.
+func Snapshot(t testing.TB, prefix string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	d, err := driver(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close(ctx)
+	res, err := drv.ExecuteQuery(ctx, d, `
+MATCH (n) WHERE n.id STARTS WITH $p
+OPTIONAL MATCH (n)-[r]->(m)
+WITH n, r, m ORDER BY n.id, type(r), m.id
+WITH n, collect(CASE WHEN r IS NULL THEN null ELSE [type(r), m.id, properties(r)] END) AS rels
+RETURN collect([labels(n), properties(n), rels]) AS all`, map[string]any{"p": prefix},
+		drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(res.Records[0].Values[0])
+}
+
+func database() string {
+	db := Config(neo4j.NewDB(URI()))
+	return db.DatabaseName
+}
+
+func driver(ctx context.Context) (drv.DriverWithContext, error) {
+	db := Config(neo4j.NewDB(URI()))
+	auth := drv.NoAuth()
+	if db.Username != "" {
+		auth = drv.BasicAuth(db.Username, db.Password, "")
+	}
+	return drv.NewDriverWithContext(URI(), auth)
+}
+
+func run(ctx context.Context, cypher string, params map[string]any) error {
+	d, err := driver(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close(ctx)
+	_, err = drv.ExecuteQuery(ctx, d, cypher, params, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
+	return err
+}

@@ -1,0 +1,413 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+var _ model.ReadService = (*DB)(nil)
+
+// Relationship types of the graph (see doc.go).
+const (
+	relHasDepartment = "HAS_DEPARTMENT"
+	relAuthored      = "AUTHORED"
+	relHolds         = "HOLDS"
+	relHasAsset      = "HAS_ASSET"
+	relHasIncident   = "HAS_INCIDENT"
+	relAnalyzes      = "ANALYZES"
+	relConnectsTo    = "CONNECTS_TO"
+	relMitigatedBy   = "MITIGATED_BY"
+	relHasClause     = "HAS_CLAUSE"
+	relPartOf        = "PART_OF"
+	relHasAssessment = "HAS_ASSESSMENT"
+	relReliesOn      = "RELIES_ON"
+	relOf            = "OF"
+	relCausedBy      = "CAUSED_BY"
+	relThrough       = "THROUGH"
+	relOwnedBy       = "OWNED_BY"
+	relTreatedBy     = "TREATED_BY"
+	relApplies       = "APPLIES"
+	relHasLine       = "HAS_LINE"
+	relCovers        = "COVERS"
+	relRequires      = "REQUIRES"
+	relMapsTo        = "MAPS_TO"
+	relSatisfies     = "SATISFIES"
+	relSupersedes    = "SUPERSEDES"
+	relAbout         = "ABOUT"
+	relBy            = "BY"
+	relRoutedTo      = "ROUTED_TO"
+	relHasLevel      = "HAS_LEVEL"
+	relSharedWith    = "SHARED_WITH"
+)
+
+// relationCypher maps each model.Relation to a MATCH pattern from `n` (the
+// node whose id is `id`) to `m`, and the key `m` is ordered by.
+var relationCypher = map[model.Relation]struct{ match, order string }{
+	model.OrganizationDepartments: {"(n:" + labelOrganization + " {id: id})-[:" + relHasDepartment + "]->(m:" + labelDepartment + ")", "m.id"},
+	model.OrganizationAnalyses:    {"(n:" + labelOrganization + " {id: id})-[:" + relAuthored + "]->(m:" + labelAnalysis + ")", "m.id"},
+	model.OrganizationPolicies:    {"(n:" + labelOrganization + " {id: id})-[:" + relHolds + "]->(m:" + labelInsurancePolicy + ")", "m.id"},
+	model.TargetAssets:            {"(n:" + labelTarget + " {id: id})-[:" + relHasAsset + "]->(m:" + labelAsset + ")", "m.id"},
+	model.TargetIncidents:         {"(n:" + labelTarget + " {id: id})-[:" + relHasIncident + "]->(m:" + labelIncident + ")", "m.id"},
+	model.TargetAnalyses:          {"(n:" + labelTarget + " {id: id})<-[:" + relAnalyzes + "]-(m:" + labelAnalysis + ")", "m.id"},
+	model.AssetConnectsTo:         {"(n:" + labelAsset + " {id: id})-[:" + relConnectsTo + "]->(m:" + labelAsset + ")", "m.id"},
+	model.ThreatMitigatedBy:       {"(n:" + labelThreat + " {id: id})-[:" + relMitigatedBy + "]->(m:" + labelMeasure + ")", "m.id"},
+	model.MeasureMitigates:        {"(n:" + labelMeasure + " {id: id})<-[:" + relMitigatedBy + "]-(m:" + labelThreat + ")", "m.id"},
+	model.GuidelineTopClauses:     {"(n:" + labelGuideline + " {id: id})-[:" + relHasClause + "]->(m:" + labelClause + ") WHERE m.parentId IS NULL", "m.id"},
+	model.ClauseChildren:          {"(n:" + labelClause + " {id: id})<-[:" + relPartOf + "]-(m:" + labelClause + ")", "m.id"},
+	model.AnalysisAssessments:     {"(n:" + labelAnalysis + " {id: id})-[:" + relHasAssessment + "]->(m:" + labelAssessment + ")", "m.incidentId"},
+	model.AnalysisPolicies:        {"(n:" + labelAnalysis + " {id: id})-[:" + relReliesOn + "]->(m:" + labelInsurancePolicy + ")", "m.id"},
+	model.AssessmentThreats:       {"(n:" + labelAssessment + " {id: id})-[:" + relCausedBy + "]->(m:" + labelThreat + ")", "m.id"},
+	model.AssessmentAssets:        {"(n:" + labelAssessment + " {id: id})-[:" + relThrough + "]->(m:" + labelAsset + ")", "m.id"},
+	model.AssessmentTreatments:    {"(n:" + labelAssessment + " {id: id})-[:" + relTreatedBy + "]->(m:" + labelTreatment + ")", "m.measureId"},
+	model.PolicyLines:             {"(n:" + labelInsurancePolicy + " {id: id})-[:" + relHasLine + "]->(m:" + labelCoverageLine + ")", "m.id"},
+	model.LineCoversIncidents:     {"(n:" + labelCoverageLine + " {id: id})-[:" + relCovers + "]->(m:" + labelIncident + ")", "m.id"},
+	model.LineCoversThreats:       {"(n:" + labelCoverageLine + " {id: id})-[:" + relCovers + "]->(m:" + labelThreat + ")", "m.id"},
+	model.LineRequiresMeasures:    {"(n:" + labelCoverageLine + " {id: id})-[:" + relRequires + "]->(m:" + labelMeasure + ")", "m.id"},
+	model.LineRequiresClauses:     {"(n:" + labelCoverageLine + " {id: id})-[:" + relRequires + "]->(m:" + labelClause + ")", "m.id"},
+}
+
+const nodesCypher = `
+UNWIND $ids AS id
+MATCH (n:` + labelEntity + ` {id: id})
+RETURN id, n`
+
+// Nodes returns the nodes with the given ids, of any kind, in one round trip.
+func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]model.Node, error) {
+	res, err := db.read(ctx, "neo4j.Nodes", nodesCypher, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, formatError("neo4j.Nodes", fmt.Sprintf("%d ids", len(ids)), err)
+	}
+	out := make(map[string]model.Node, len(res.Records))
+	for _, r := range res.Records {
+		id, _ := r.Values[0].(string)
+		if n, ok := r.Values[1].(neo4j.Node); ok {
+			if m := decode(n); m != nil {
+				out[id] = m
+			}
+		}
+	}
+	return out, nil
+}
+
+// Related returns, for each id, the nodes rel leads to, in one round trip.
+func (db *DB) Related(ctx context.Context, rel model.Relation, ids []string) (map[string][]model.Node, error) {
+	c, ok := relationCypher[rel]
+	if !ok {
+		return nil, fmt.Errorf("neo4j.Related: unknown relation %q", rel)
+	}
+	cypher := "UNWIND $ids AS id MATCH " + c.match + " WITH id, m ORDER BY " + c.order + ", m.id RETURN id, collect(m) AS ms"
+	res, err := db.read(ctx, "neo4j.Related "+string(rel), cypher, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, formatError("neo4j.Related", string(rel), err)
+	}
+	out := make(map[string][]model.Node, len(res.Records))
+	for _, r := range res.Records {
+		id, _ := r.Values[0].(string)
+		ms, _ := r.Values[1].([]any)
+		nodes := make([]model.Node, 0, len(ms))
+		for _, m := range ms {
+			if n, ok := m.(neo4j.Node); ok {
+				if d := decode(n); d != nil {
+					nodes = append(nodes, d)
+				}
+			}
+		}
+		out[id] = nodes
+	}
+	return out, nil
+}
+
+const clauseMappingsOutCypher = `
+UNWIND $ids AS id
+MATCH (s:` + labelClause + ` {id: id})-[r:` + relMapsTo + `]->(t:` + labelClause + `)
+WITH id, s, r, t ORDER BY t.id
+RETURN id, collect({source: s.id, target: t.id, props: properties(r)}) AS ms`
+
+const clauseMappingsInCypher = `
+UNWIND $ids AS id
+MATCH (s:` + labelClause + `)-[r:` + relMapsTo + `]->(t:` + labelClause + ` {id: id})
+WITH id, s, r, t ORDER BY s.id
+RETURN id, collect({source: s.id, target: t.id, props: properties(r)}) AS ms`
+
+// ClauseMappings returns each clause's outgoing (or incoming) mappings.
+func (db *DB) ClauseMappings(ctx context.Context, ids []string, incoming bool) (map[string][]*model.ClauseMapping, error) {
+	cypher := clauseMappingsOutCypher
+	if incoming {
+		cypher = clauseMappingsInCypher
+	}
+	res, err := db.read(ctx, "neo4j.ClauseMappings", cypher, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, formatError("neo4j.ClauseMappings", fmt.Sprintf("%d ids", len(ids)), err)
+	}
+	out := make(map[string][]*model.ClauseMapping, len(res.Records))
+	for _, r := range res.Records {
+		id, _ := r.Values[0].(string)
+		for _, m := range r.Values[1].([]any) {
+			row := m.(map[string]any)
+			p := props(row["props"].(map[string]any))
+			cm := &model.ClauseMapping{
+				SourceID: row["source"].(string), TargetID: row["target"].(string),
+				Relationship: model.MappingRelationship(p.str("relationship")),
+				Confidence:   p.floatPtr("confidence"), Coverage: p.floatPtr("coverage"), Origin: p.strPtr("source"),
+			}
+			if s := p.strPtr("rationale"); s != nil {
+				ra := model.MappingRationale(*s)
+				cm.Rationale = &ra
+			}
+			out[id] = append(out[id], cm)
+		}
+	}
+	return out, nil
+}
+
+const linksByMeasureCypher = `
+UNWIND $ids AS id
+MATCH (m:` + labelMeasure + ` {id: id})-[r:` + relSatisfies + `]->(c:` + labelClause + `)
+WITH id, m, r, c ORDER BY c.id
+RETURN id, collect({measure: m.id, clause: c.id, props: properties(r)}) AS ls`
+
+const linksByClauseCypher = `
+UNWIND $ids AS id
+MATCH (m:` + labelMeasure + `)-[r:` + relSatisfies + `]->(c:` + labelClause + ` {id: id})
+WITH id, m, r, c ORDER BY m.id
+RETURN id, collect({measure: m.id, clause: c.id, props: properties(r)}) AS ls`
+
+// MeasureClauseLinks returns each measure's clause links (or each clause's
+// measure links).
+func (db *DB) MeasureClauseLinks(ctx context.Context, ids []string, byClause bool) (map[string][]*model.MeasureClauseLink, error) {
+	cypher := linksByMeasureCypher
+	if byClause {
+		cypher = linksByClauseCypher
+	}
+	res, err := db.read(ctx, "neo4j.MeasureClauseLinks", cypher, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, formatError("neo4j.MeasureClauseLinks", fmt.Sprintf("%d ids", len(ids)), err)
+	}
+	out := make(map[string][]*model.MeasureClauseLink, len(res.Records))
+	for _, r := range res.Records {
+		id, _ := r.Values[0].(string)
+		for _, l := range r.Values[1].([]any) {
+			row := l.(map[string]any)
+			p := props(row["props"].(map[string]any))
+			out[id] = append(out[id], &model.MeasureClauseLink{
+				MeasureID: row["measure"].(string), ClauseID: row["clause"].(string),
+				Relationship: model.MappingRelationship(p.str("relationship")), Coverage: p.floatPtr("coverage"), Rationale: p.strPtr("rationale"),
+			})
+		}
+	}
+	return out, nil
+}
+
+const clauseCountsCypher = `
+UNWIND $ids AS id
+MATCH (g:` + labelGuideline + ` {id: id})
+RETURN id, COUNT { (g)-[:` + relHasClause + `]->(:` + labelClause + `) } AS n`
+
+// ClauseCounts returns how many clauses each guideline has.
+func (db *DB) ClauseCounts(ctx context.Context, ids []string) (map[string]int, error) {
+	res, err := db.read(ctx, "neo4j.ClauseCounts", clauseCountsCypher, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, formatError("neo4j.ClauseCounts", fmt.Sprintf("%d ids", len(ids)), err)
+	}
+	out := make(map[string]int, len(res.Records))
+	for _, r := range res.Records {
+		id, _ := r.Values[0].(string)
+		n, _ := r.Values[1].(int64)
+		out[id] = int(n)
+	}
+	return out, nil
+}
+
+const sectorsCypher = `
+CALL () { MATCH (o:` + labelOrganization + `) RETURN o.sector AS name, 'o' AS kind
+          UNION ALL MATCH (t:` + labelTarget + `) RETURN t.sector AS name, 't' AS kind }
+WITH name, kind WHERE name IS NOT NULL AND name <> ''
+RETURN name, sum(CASE kind WHEN 'o' THEN 1 ELSE 0 END) AS orgs, sum(CASE kind WHEN 't' THEN 1 ELSE 0 END) AS targets
+ORDER BY name`
+
+// Sectors returns the sectors that organizations and targets name.
+func (db *DB) Sectors(ctx context.Context) ([]*model.Sector, error) {
+	res, err := db.read(ctx, "neo4j.Sectors", sectorsCypher, nil)
+	if err != nil {
+		return nil, formatError("neo4j.Sectors", "", err)
+	}
+	out := make([]*model.Sector, 0, len(res.Records))
+	for _, r := range res.Records {
+		name, _ := r.Values[0].(string)
+		orgs, _ := r.Values[1].(int64)
+		targets, _ := r.Values[2].(int64)
+		out = append(out, &model.Sector{Name: name, Organizations: int(orgs), Targets: int(targets)})
+	}
+	return out, nil
+}
+
+// listFilters maps each list kind's filter names to a predicate on `n`
+// that holds when the parameter of the same name is null or matches.
+var listFilters = map[string]map[string]string{
+	model.ListOrganizations: {"sector": "n.sector = $sector"},
+	model.ListTargets:       {"sector": "n.sector = $sector"},
+	model.ListThreats:       {"kind": "n.kind = $kind"},
+	model.ListMeasures:      {"perspective": "n.perspective = $perspective"},
+	model.ListGuidelines:    {},
+	model.ListAnalyses: {
+		"targetId": "n.targetId = $targetId", "organizationId": "n.organizationId = $organizationId", "status": "n.status = $status",
+		"sector": "EXISTS { (n)-[:" + relAnalyzes + "]->(:" + labelTarget + " {sector: $sector}) }",
+	},
+	model.ListPolicies: {"holderId": "n.holderId = $holderId"},
+	model.ListFeedback: {"status": "n.status = $status", "routedToId": "n.routedToId = $routedToId", "sector": "n.sector = $sector"},
+}
+
+// visibleAnalysis holds when the viewer may read analysis `a` (see
+// model.Analysis.CanRead).
+const visibleAnalysis = `(a.visibility = 'PUBLIC' OR $viewerAdmin OR a.organizationId = $viewerOrg
+ OR (a.visibility = 'SHARED' AND ($viewerOrg IN a.sharedWithOrganizationIds OR $viewerSector IN a.sharedWithSectors)))`
+
+// listVisibility restricts a list kind to what the viewer may see.
+var listVisibility = map[string]string{
+	model.ListAnalyses: strings.ReplaceAll(visibleAnalysis, "a.", "n."),
+	// Feedback is seen by its author's organization, the organization it is
+	// routed to, and admins and curators; on public analyses by everyone.
+	model.ListFeedback: `($viewerAdmin OR $viewerCurator OR n.organizationId = $viewerOrg OR n.routedToId = $viewerOrg
+ OR EXISTS { MATCH (n)-[:` + relAbout + `]->(x) WHERE x.visibility = 'PUBLIC' OR EXISTS { (x)<-[:` + relHasAssessment + `]-(:` + labelAnalysis + ` {visibility: 'PUBLIC'}) } })`,
+}
+
+// List returns one page of a list, ordered by id, with its total count.
+func (db *DB) List(ctx context.Context, q model.ListQuery) (*model.Page, error) {
+	filters, ok := listFilters[q.Label]
+	if !ok {
+		return nil, model.Errorf(model.EINVALID, "unknown list %q", q.Label)
+	}
+	params := viewerParams(q.Viewer)
+	params["after"] = nil
+	if q.After != "" {
+		params["after"] = q.After
+	}
+	params["first"] = q.First
+	var where []string
+	for name, pred := range filters {
+		v, set := q.Filters[name]
+		if !set {
+			continue
+		}
+		params[name] = v
+		where = append(where, pred)
+	}
+	for name := range q.Filters {
+		if _, ok := filters[name]; !ok {
+			return nil, model.Errorf(model.EINVALID, "list %s has no filter %q", q.Label, name)
+		}
+	}
+	if v, ok := listVisibility[q.Label]; ok {
+		where = append(where, v)
+	}
+	match := "MATCH (n:" + q.Label + ")"
+	if q.Text != "" {
+		params["text"] = luceneQuery(q.Text)
+		match = "CALL db.index.fulltext.queryNodes('" + fulltextIndex + "', $text) YIELD node AS n WITH n WHERE n:" + q.Label
+		if len(where) > 0 {
+			match += " AND " + strings.Join(where, " AND ")
+			where = nil
+		}
+	}
+	cypher := match
+	if len(where) > 0 {
+		cypher += " WHERE " + strings.Join(where, " AND ")
+	}
+	// Sorting the ids only, then fetching the page's nodes, keeps memory
+	// proportional to the ids, not to the nodes.
+	cypher += `
+WITH n.id AS id ORDER BY id
+WITH collect(id) AS ids
+WITH ids, [x IN ids WHERE $after IS NULL OR x > $after] AS rest
+UNWIND (CASE WHEN size(rest) = 0 THEN [null] ELSE rest[0..$first] END) AS id
+OPTIONAL MATCH (m:` + q.Label + ` {id: id})
+RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
+	res, err := db.read(ctx, "neo4j.List "+q.Label, cypher, params)
+	if err != nil {
+		return nil, formatError("neo4j.List", q.Label, err)
+	}
+	page := &model.Page{}
+	if len(res.Records) == 0 {
+		return page, nil
+	}
+	r := res.Records[0]
+	total, _ := r.Values[0].(int64)
+	page.Total = int(total)
+	page.HasNextPage, _ = r.Values[1].(bool)
+	for _, m := range r.Values[2].([]any) {
+		if n, ok := m.(neo4j.Node); ok {
+			if d := decode(n); d != nil {
+				page.Nodes = append(page.Nodes, d)
+			}
+		}
+	}
+	return page, nil
+}
+
+// viewerParams returns the parameters visibleAnalysis and the feedback
+// visibility read.
+func viewerParams(p *model.Principal) map[string]any {
+	params := map[string]any{"viewerOrg": nil, "viewerSector": nil, "viewerAdmin": false, "viewerCurator": false}
+	if p != nil {
+		params["viewerOrg"] = p.OrganizationID
+		params["viewerSector"] = p.Sector
+		params["viewerAdmin"] = p.Role == model.RoleAdmin
+		params["viewerCurator"] = p.Role == model.RoleCurator
+	}
+	return params
+}
+
+// luceneQuery turns user text into a Lucene query that matches its words
+// as plain terms: every Lucene special character is escaped, so no input
+// can change the query's syntax.
+func luceneQuery(text string) string {
+	var b strings.Builder
+	for _, r := range text {
+		if strings.ContainsRune(`+-&|!(){}[]^"~*?:\/`, r) {
+			b.WriteRune('\\')
+		}
+		b.WriteRune(r)
+	}
+	q := strings.TrimSpace(b.String())
+	// Lucene's AND/OR/NOT keywords are only special in upper case.
+	for _, kw := range []string{"AND", "OR", "NOT"} {
+		q = strings.ReplaceAll(" "+q+" ", " "+kw+" ", " "+strings.ToLower(kw)+" ")
+		q = strings.TrimSpace(q)
+	}
+	return q
+}
+
+const searchCypher = `
+CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $text) YIELD node, score
+OPTIONAL MATCH (node)<-[:` + relHasAssessment + `]-(owner:` + labelAnalysis + `)
+WITH node, score, CASE WHEN node:` + labelAnalysis + ` THEN node ELSE owner END AS a
+WHERE (a IS NULL OR ` + visibleAnalysis + `) AND NOT node:` + labelFeedback + `
+RETURN node, score ORDER BY score DESC, node.id LIMIT $first`
+
+// Search returns the nodes that match text, best first.
+func (db *DB) Search(ctx context.Context, text string, first int, viewer *model.Principal) ([]model.Hit, error) {
+	q := luceneQuery(text)
+	if q == "" {
+		return nil, model.FieldErrorf(model.EINVALID, "text", "search text is empty")
+	}
+	params := viewerParams(viewer)
+	params["text"], params["first"] = q, first
+	res, err := db.read(ctx, "neo4j.Search", searchCypher, params)
+	if err != nil {
+		return nil, formatError("neo4j.Search", "", err)
+	}
+	hits := make([]model.Hit, 0, len(res.Records))
+	for _, r := range res.Records {
+		n, _ := r.Values[0].(neo4j.Node)
+		score, _ := r.Values[1].(float64)
+		if d := decode(n); d != nil {
+			hits = append(hits, model.Hit{Node: d, Score: score})
+		}
+	}
+	return hits, nil
+}

@@ -1,0 +1,182 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// loaderWait is how long a loader waits for more keys before it fetches.
+const loaderWait = time.Millisecond
+
+// loaders batch the reads of one operation: each field that fans out
+// (Analysis.assessments, Assessment.treatments, …) asks a loader, and the
+// loader turns the many asks of one level into one UNWIND round trip.
+// A fresh set is made for every operation (and every subscription event),
+// so nothing is cached across requests.
+type loaders struct {
+	read model.ReadService
+
+	nodes          *dataloadgen.Loader[string, model.Node]
+	mappingsOut    *dataloadgen.Loader[string, []*model.ClauseMapping]
+	mappingsIn     *dataloadgen.Loader[string, []*model.ClauseMapping]
+	linksByMeasure *dataloadgen.Loader[string, []*model.MeasureClauseLink]
+	linksByClause  *dataloadgen.Loader[string, []*model.MeasureClauseLink]
+	clauseCounts   *dataloadgen.Loader[string, int]
+
+	mu      sync.Mutex
+	related map[model.Relation]*dataloadgen.Loader[string, []model.Node]
+
+	scalesOnce sync.Once
+	scales     *model.Scales
+	scalesErr  error
+}
+
+func newLoaders(read model.ReadService) *loaders {
+	opts := []dataloadgen.Option{dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(1000)}
+	l := &loaders{read: read, related: map[model.Relation]*dataloadgen.Loader[string, []model.Node]{}}
+	l.nodes = dataloadgen.NewMappedLoader(read.Nodes, opts...)
+	l.mappingsOut = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*model.ClauseMapping, error) {
+		return read.ClauseMappings(ctx, ids, false)
+	}, opts...)
+	l.mappingsIn = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*model.ClauseMapping, error) {
+		return read.ClauseMappings(ctx, ids, true)
+	}, opts...)
+	l.linksByMeasure = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*model.MeasureClauseLink, error) {
+		return read.MeasureClauseLinks(ctx, ids, false)
+	}, opts...)
+	l.linksByClause = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*model.MeasureClauseLink, error) {
+		return read.MeasureClauseLinks(ctx, ids, true)
+	}, opts...)
+	l.clauseCounts = dataloadgen.NewMappedLoader(read.ClauseCounts, opts...)
+	return l
+}
+
+// relatedLoader returns the loader for rel, creating it on first use.
+func (l *loaders) relatedLoader(rel model.Relation) *dataloadgen.Loader[string, []model.Node] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ld, ok := l.related[rel]
+	if !ok {
+		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]model.Node, error) {
+			return l.read.Related(ctx, rel, ids)
+		}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(1000))
+		l.related[rel] = ld
+	}
+	return ld
+}
+
+// loadScales reads the scales once per operation.
+func (l *loaders) loadScales(ctx context.Context) (*model.Scales, error) {
+	l.scalesOnce.Do(func() { l.scales, l.scalesErr = l.read.Scales(ctx) })
+	return l.scales, l.scalesErr
+}
+
+type loadersKey struct{}
+
+// withLoaders returns ctx carrying a fresh set of loaders.
+func withLoaders(ctx context.Context, read model.ReadService) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(read))
+}
+
+// loadersFrom returns the operation's loaders.
+func loadersFrom(ctx context.Context) *loaders {
+	l, ok := ctx.Value(loadersKey{}).(*loaders)
+	if !ok {
+		panic("resolvers: no loaders in context (NewHandler installs them per operation)")
+	}
+	return l
+}
+
+// ignoreNotFound turns a loader's "no such key" into the zero value.
+func ignoreNotFound[V any](v V, err error) (V, error) {
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		var zero V
+		return zero, nil
+	}
+	return v, err
+}
+
+// loadNode returns the node with the given id when it is a *T, else nil.
+// It does not check visibility: callers that may reach an analysis or an
+// assessment use visibleNode.
+func loadNode[T any](ctx context.Context, id string) (*T, error) {
+	n, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, id))
+	if err != nil || n == nil {
+		return nil, err
+	}
+	t, _ := any(n).(*T)
+	return t, nil
+}
+
+// loadNodePtr is loadNode for an optional reference.
+func loadNodePtr[T any](ctx context.Context, id *string) (*T, error) {
+	if id == nil || *id == "" {
+		return nil, nil
+	}
+	return loadNode[T](ctx, *id)
+}
+
+// loadNodes returns the nodes with the given ids that are *T, in order.
+func loadNodes[T any](ctx context.Context, ids []string) ([]*T, error) {
+	out := make([]*T, 0, len(ids))
+	for _, id := range ids {
+		t, err := loadNode[T](ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// loadRelated returns the nodes that rel leads to from id, as *T.
+func loadRelated[T any](ctx context.Context, rel model.Relation, id string) ([]*T, error) {
+	ns, err := ignoreNotFound(loadersFrom(ctx).relatedLoader(rel).Load(ctx, id))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, 0, len(ns))
+	for _, n := range ns {
+		if t, ok := any(n).(*T); ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// visibleNode returns the node with the given id if the caller may see it:
+// an analysis they may read, an assessment or opinion of one, or any other
+// node. It returns nil otherwise.
+func visibleNode(ctx context.Context, id string) (model.Node, error) {
+	n, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, id))
+	if err != nil || n == nil {
+		return nil, err
+	}
+	ok, err := canSee(ctx, n)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return n, nil
+}
+
+// canSee reports whether the caller may see n.
+func canSee(ctx context.Context, n model.Node) (bool, error) {
+	switch n := n.(type) {
+	case *model.Analysis:
+		return n.CanRead(model.PrincipalFrom(ctx)), nil
+	case *model.Assessment:
+		a, err := loadNode[model.Analysis](ctx, n.AnalysisID)
+		return a != nil && a.CanRead(model.PrincipalFrom(ctx)), err
+	case *model.Treatment, *model.CoverageLine:
+		return false, nil // not nodes of the API
+	}
+	return true, nil
+}

@@ -1,0 +1,217 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// Page sizes of the list fields.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 500
+	maxSearchHits   = 100
+)
+
+// visibleAnalysis returns the analysis with the given id when the caller
+// may read it, else nil.
+func visibleAnalysis(ctx context.Context, id *string) (*model.Analysis, error) {
+	a, err := loadNodePtr[model.Analysis](ctx, id)
+	if err != nil || a == nil || !a.CanRead(model.PrincipalFrom(ctx)) {
+		return nil, err
+	}
+	return a, nil
+}
+
+// readableRelated returns the analyses rel leads to from id that the
+// caller may read.
+func readableRelated(ctx context.Context, rel model.Relation, id string) ([]*model.Analysis, error) {
+	as, err := loadRelated[model.Analysis](ctx, rel, id)
+	if err != nil {
+		return nil, err
+	}
+	p := model.PrincipalFrom(ctx)
+	out := as[:0:0]
+	for _, a := range as {
+		if a.CanRead(p) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// analysesWithStatus returns the target's analyses the caller may read, in
+// the given status if one is given.
+func analysesWithStatus(ctx context.Context, target string, status *model.AnalysisStatus) ([]*model.Analysis, error) {
+	as, err := readableRelated(ctx, model.TargetAnalyses, target)
+	if err != nil || status == nil {
+		return as, err
+	}
+	out := as[:0]
+	for _, a := range as {
+		if a.Status == *status {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// axisLevel returns the level of the given axis and rank in force.
+func axisLevel(ctx context.Context, axis, rank int) (*model.AxisLevel, error) {
+	s, err := loadersFrom(ctx).loadScales(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if l := s.Level(axis, rank); l != nil {
+		return l, nil
+	}
+	// A curator removed the level after the assessment was made: show the
+	// rank rather than fail the whole response.
+	return &model.AxisLevel{ID: "", Axis: axis, Rank: rank, LabelEn: "(level no longer on the scale)"}, nil
+}
+
+// scaleLevels returns the levels of one axis, by rank.
+func scaleLevels(ctx context.Context, axis int) ([]*model.AxisLevel, error) {
+	s, err := loadersFrom(ctx).loadScales(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*model.AxisLevel
+	for _, l := range s.Levels {
+		if l.Axis == axis {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// perspective returns the perspective with the given code.
+func perspective(ctx context.Context, code string) (*model.Perspective, error) {
+	s, err := loadersFrom(ctx).loadScales(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p := s.Perspective(code); p != nil {
+		return p, nil
+	}
+	return &model.Perspective{Code: code, NameEn: code}, nil
+}
+
+// viewer returns the caller, or nil for an anonymous one.
+func viewer(ctx context.Context) (*model.Viewer, error) {
+	p := model.PrincipalFrom(ctx)
+	if p == nil {
+		return nil, nil
+	}
+	org, err := loadNode[model.Organization](ctx, p.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	if org == nil {
+		org = &model.Organization{ID: p.OrganizationID}
+	}
+	return &model.Viewer{UserID: p.UserID, Organization: org, Role: string(p.Role)}, nil
+}
+
+// filters are a list field's optional filter arguments, by name.
+type filters map[string]*string
+
+// list reads one page of a list field, checking the paging arguments.
+func list(ctx context.Context, read model.ReadService, label string, first *int, after *string, f filters, text *string) (*model.Page, *model.PageInfo, error) {
+	q := model.ListQuery{Label: label, First: defaultPageSize, Filters: map[string]string{}, Viewer: model.PrincipalFrom(ctx)}
+	if first != nil {
+		if *first < 1 || *first > maxPageSize {
+			return nil, nil, model.FieldErrorf(model.EINVALID, "first", "first must be between 1 and %d, got %d", maxPageSize, *first)
+		}
+		q.First = *first
+	}
+	if after != nil && *after != "" {
+		id, err := decodeCursor(*after)
+		if err != nil {
+			return nil, nil, err
+		}
+		q.After = id
+	}
+	for name, v := range f {
+		if v != nil {
+			q.Filters[name] = *v
+		}
+	}
+	if text != nil {
+		q.Text = strings.TrimSpace(*text)
+	}
+	page, err := read.List(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	info := &model.PageInfo{HasNextPage: page.HasNextPage}
+	if n := len(page.Nodes); n > 0 {
+		c := encodeCursor(page.Nodes[n-1].GetID())
+		info.EndCursor = &c
+	}
+	return page, info, nil
+}
+
+// nodesAs returns a page's nodes as *T.
+func nodesAs[T any](page *model.Page) []*T {
+	if page == nil {
+		return nil
+	}
+	out := make([]*T, 0, len(page.Nodes))
+	for _, n := range page.Nodes {
+		if t, ok := any(n).(*T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func total(page *model.Page) int {
+	if page == nil {
+		return 0
+	}
+	return page.Total
+}
+
+// cursorPrefix marks ssfgraph cursors; a cursor is opaque to clients.
+const cursorPrefix = "id:"
+
+func encodeCursor(id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + id))
+}
+
+func decodeCursor(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !strings.HasPrefix(string(b), cursorPrefix) {
+		return "", model.FieldErrorf(model.EINVALID, "after", "malformed cursor %q: pass a pageInfo.endCursor back unchanged", c)
+	}
+	return strings.TrimPrefix(string(b), cursorPrefix), nil
+}
+
+// search runs a full-text search and keeps what the caller may see.
+func search(ctx context.Context, read model.ReadService, text string, first *int) ([]*model.SearchHit, error) {
+	n := 20
+	if first != nil {
+		if *first < 1 || *first > maxSearchHits {
+			return nil, model.FieldErrorf(model.EINVALID, "first", "first must be between 1 and %d, got %d", maxSearchHits, *first)
+		}
+		n = *first
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, model.FieldErrorf(model.EINVALID, "text", "search text is empty")
+	}
+	if len(text) > 1000 {
+		return nil, model.FieldErrorf(model.EINVALID, "text", "search text has %d bytes; the limit is 1000", len(text))
+	}
+	hits, err := read.Search(ctx, text, n, model.PrincipalFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.SearchHit, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, &model.SearchHit{Node: h.Node, Score: h.Score})
+	}
+	return out, nil
+}
