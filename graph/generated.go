@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/ssfgraph/ssfgraph/compare"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -30,25 +31,36 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Analysis() AnalysisResolver
+	AnalysisDiff() AnalysisDiffResolver
 	Assessment() AssessmentResolver
 	Asset() AssetResolver
 	AxisScale() AxisScaleResolver
 	Clause() ClauseResolver
 	ClauseMapping() ClauseMappingResolver
+	ComparedAnalysis() ComparedAnalysisResolver
+	ComparedMeasure() ComparedMeasureResolver
+	ComparisonEntry() ComparisonEntryResolver
 	CoverageLine() CoverageLineResolver
 	Department() DepartmentResolver
 	Feedback() FeedbackResolver
 	Guideline() GuidelineResolver
+	Hotspot() HotspotResolver
 	Incident() IncidentResolver
+	IncidentComparison() IncidentComparisonResolver
+	IncidentCoverage() IncidentCoverageResolver
+	IncidentDiff() IncidentDiffResolver
 	InsurancePolicy() InsurancePolicyResolver
 	Measure() MeasureResolver
+	MeasureChange() MeasureChangeResolver
 	MeasureClauseLink() MeasureClauseLinkResolver
 	Mutation() MutationResolver
 	Opinion() OpinionResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
+	Reliability() ReliabilityResolver
 	Subscription() SubscriptionResolver
 	Target() TargetResolver
+	TargetComparison() TargetComparisonResolver
 	Threat() ThreatResolver
 	Treatment() TreatmentResolver
 }
@@ -79,6 +91,27 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	AnalysisDiff struct {
+		A       func(childComplexity int) int
+		Added   func(childComplexity int) int
+		B       func(childComplexity int) int
+		Changed func(childComplexity int) int
+		Pair    func(childComplexity int) int
+		Removed func(childComplexity int) int
+	}
+
+	AnalysisPair struct {
+		A         func(childComplexity int) int
+		Assets    func(childComplexity int) int
+		Axis1     func(childComplexity int) int
+		Axis2     func(childComplexity int) int
+		B         func(childComplexity int) int
+		Category  func(childComplexity int) int
+		Incidents func(childComplexity int) int
+		Measures  func(childComplexity int) int
+		Threats   func(childComplexity int) int
 	}
 
 	Assessment struct {
@@ -154,6 +187,31 @@ type ComplexityRoot struct {
 		Target       func(childComplexity int) int
 	}
 
+	ComparedAnalysis struct {
+		Analysis     func(childComplexity int) int
+		Incidents    func(childComplexity int) int
+		Perspectives func(childComplexity int) int
+	}
+
+	ComparedMeasure struct {
+		Measure     func(childComplexity int) int
+		Perspective func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
+	ComparisonEntry struct {
+		AnalysisID      func(childComplexity int) int
+		Assets          func(childComplexity int) int
+		Axis1           func(childComplexity int) int
+		Axis2           func(childComplexity int) int
+		Category        func(childComplexity int) int
+		Measures        func(childComplexity int) int
+		Organization    func(childComplexity int) int
+		OwnerDepartment func(childComplexity int) int
+		Rationale       func(childComplexity int) int
+		Threats         func(childComplexity int) int
+	}
+
 	CoverageLine struct {
 		CoversIncidents  func(childComplexity int) int
 		CoversThreats    func(childComplexity int) int
@@ -170,6 +228,16 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Organization func(childComplexity int) int
+	}
+
+	Divergence struct {
+		Assets   func(childComplexity int) int
+		Axis1    func(childComplexity int) int
+		Axis2    func(childComplexity int) int
+		Category func(childComplexity int) int
+		Measures func(childComplexity int) int
+		Owner    func(childComplexity int) int
+		Threats  func(childComplexity int) int
 	}
 
 	Feedback struct {
@@ -209,12 +277,51 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	Hotspot struct {
+		Axis1    func(childComplexity int) int
+		Axis2    func(childComplexity int) int
+		Incident func(childComplexity int) int
+		Measures func(childComplexity int) int
+		Score    func(childComplexity int) int
+	}
+
 	Incident struct {
 		Consequence func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Target      func(childComplexity int) int
+	}
+
+	IncidentComparison struct {
+		Axis1     func(childComplexity int) int
+		Axis2     func(childComplexity int) int
+		Category  func(childComplexity int) int
+		Differs   func(childComplexity int) int
+		Divergent func(childComplexity int) int
+		Entries   func(childComplexity int) int
+		FoundBy   func(childComplexity int) int
+		Incident  func(childComplexity int) int
+		MissedBy  func(childComplexity int) int
+	}
+
+	IncidentCoverage struct {
+		FoundBy  func(childComplexity int) int
+		Incident func(childComplexity int) int
+		MissedBy func(childComplexity int) int
+	}
+
+	IncidentDiff struct {
+		Assets          func(childComplexity int) int
+		Axis1           func(childComplexity int) int
+		Axis2           func(childComplexity int) int
+		Category        func(childComplexity int) int
+		Incident        func(childComplexity int) int
+		MeasureChanges  func(childComplexity int) int
+		Measures        func(childComplexity int) int
+		OwnerDepartment func(childComplexity int) int
+		Rationale       func(childComplexity int) int
+		Threats         func(childComplexity int) int
 	}
 
 	InsurancePolicy struct {
@@ -234,6 +341,11 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	LevelChange struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	Measure struct {
 		Clauses     func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -242,6 +354,14 @@ type ComplexityRoot struct {
 		Mitigates   func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Perspective func(childComplexity int) int
+	}
+
+	MeasureChange struct {
+		FromPerspective func(childComplexity int) int
+		FromStatus      func(childComplexity int) int
+		MeasureID       func(childComplexity int) int
+		ToPerspective   func(childComplexity int) int
+		ToStatus        func(childComplexity int) int
 	}
 
 	MeasureClauseLink struct {
@@ -341,6 +461,11 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	PairAgreement struct {
+		Kappa   func(childComplexity int) int
+		Percent func(childComplexity int) int
+	}
+
 	Perspective struct {
 		Code        func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -348,11 +473,18 @@ type ComplexityRoot struct {
 		NameJa      func(childComplexity int) int
 	}
 
+	PerspectiveCount struct {
+		Measures    func(childComplexity int) int
+		Perspective func(childComplexity int) int
+	}
+
 	Query struct {
 		Analyses          func(childComplexity int, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) int
 		Analysis          func(childComplexity int, id string) int
 		AxisScales        func(childComplexity int) int
 		CategoryRules     func(childComplexity int) int
+		CompareAnalyses   func(childComplexity int, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) int
+		DiffAnalyses      func(childComplexity int, a string, b string) int
 		Feedback          func(childComplexity int, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) int
 		Guideline         func(childComplexity int, id string) int
 		Guidelines        func(childComplexity int, first *int, after *string, text *string) int
@@ -368,6 +500,13 @@ type ComplexityRoot struct {
 		Targets           func(childComplexity int, first *int, after *string, sector *string, text *string) int
 		Threats           func(childComplexity int, first *int, after *string, kind *string, text *string) int
 		Viewer            func(childComplexity int) int
+	}
+
+	Reliability struct {
+		Axis1    func(childComplexity int) int
+		Axis2    func(childComplexity int) int
+		Category func(childComplexity int) int
+		Metric   func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -388,8 +527,28 @@ type ComplexityRoot struct {
 		Version      func(childComplexity int) int
 	}
 
+	SetChange struct {
+		Added   func(childComplexity int) int
+		Removed func(childComplexity int) int
+	}
+
+	Spread struct {
+		Max   func(childComplexity int) int
+		Min   func(childComplexity int) int
+		N     func(childComplexity int) int
+		Range func(childComplexity int) int
+	}
+
+	Statistic struct {
+		N      func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
 	Subscription struct {
-		Ticks func(childComplexity int, every *int, count *int) int
+		ComparisonUpdated func(childComplexity int, targetID string, includeDrafts *bool, metric *model.AgreementMetric) int
+		FeedbackAdded     func(childComplexity int, targetID *string) int
+		Ticks             func(childComplexity int, every *int, count *int) int
 	}
 
 	Target struct {
@@ -402,10 +561,27 @@ type ComplexityRoot struct {
 		Sector      func(childComplexity int) int
 	}
 
+	TargetComparison struct {
+		Agreement  func(childComplexity int) int
+		Analyses   func(childComplexity int) int
+		ComputedAt func(childComplexity int) int
+		Hotspots   func(childComplexity int) int
+		Incidents  func(childComplexity int) int
+		Pairs      func(childComplexity int) int
+		Partial    func(childComplexity int) int
+		Revision   func(childComplexity int) int
+		Target     func(childComplexity int) int
+	}
+
 	TargetConnection struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	TextChange struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	Threat struct {
@@ -455,6 +631,13 @@ type AnalysisResolver interface {
 	Policies(ctx context.Context, obj *model.Analysis) ([]*model.InsurancePolicy, error)
 	Supersedes(ctx context.Context, obj *model.Analysis) (*model.Analysis, error)
 }
+type AnalysisDiffResolver interface {
+	A(ctx context.Context, obj *compare.AnalysisDiff) (*model.Analysis, error)
+	B(ctx context.Context, obj *compare.AnalysisDiff) (*model.Analysis, error)
+
+	Added(ctx context.Context, obj *compare.AnalysisDiff) ([]*model.Incident, error)
+	Removed(ctx context.Context, obj *compare.AnalysisDiff) ([]*model.Incident, error)
+}
 type AssessmentResolver interface {
 	Analysis(ctx context.Context, obj *model.Assessment) (*model.Analysis, error)
 	Incident(ctx context.Context, obj *model.Assessment) (*model.Incident, error)
@@ -485,6 +668,21 @@ type ClauseMappingResolver interface {
 	Source(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error)
 	Target(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error)
 }
+type ComparedAnalysisResolver interface {
+	Analysis(ctx context.Context, obj *compare.AnalysisSummary) (*model.Analysis, error)
+}
+type ComparedMeasureResolver interface {
+	Measure(ctx context.Context, obj *compare.MeasureRef) (*model.Measure, error)
+}
+type ComparisonEntryResolver interface {
+	AnalysisID(ctx context.Context, obj *compare.Entry) (string, error)
+	Organization(ctx context.Context, obj *compare.Entry) (*model.Organization, error)
+
+	Threats(ctx context.Context, obj *compare.Entry) ([]*model.Threat, error)
+	Assets(ctx context.Context, obj *compare.Entry) ([]*model.Asset, error)
+
+	OwnerDepartment(ctx context.Context, obj *compare.Entry) (*model.Department, error)
+}
 type CoverageLineResolver interface {
 	CoversIncidents(ctx context.Context, obj *model.CoverageLine) ([]*model.Incident, error)
 	CoversThreats(ctx context.Context, obj *model.CoverageLine) ([]*model.Threat, error)
@@ -506,8 +704,20 @@ type GuidelineResolver interface {
 	Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error)
 	ClauseCount(ctx context.Context, obj *model.Guideline) (int, error)
 }
+type HotspotResolver interface {
+	Incident(ctx context.Context, obj *compare.Hotspot) (*model.Incident, error)
+}
 type IncidentResolver interface {
 	Target(ctx context.Context, obj *model.Incident) (*model.Target, error)
+}
+type IncidentComparisonResolver interface {
+	Incident(ctx context.Context, obj *compare.IncidentRow) (*model.Incident, error)
+}
+type IncidentCoverageResolver interface {
+	Incident(ctx context.Context, obj *compare.Coverage) (*model.Incident, error)
+}
+type IncidentDiffResolver interface {
+	Incident(ctx context.Context, obj *compare.IncidentDiff) (*model.Incident, error)
 }
 type InsurancePolicyResolver interface {
 	Holder(ctx context.Context, obj *model.InsurancePolicy) (*model.Organization, error)
@@ -519,6 +729,13 @@ type MeasureResolver interface {
 
 	Mitigates(ctx context.Context, obj *model.Measure) ([]*model.Threat, error)
 	Clauses(ctx context.Context, obj *model.Measure) ([]*model.MeasureClauseLink, error)
+}
+type MeasureChangeResolver interface {
+	MeasureID(ctx context.Context, obj *compare.MeasureChange) (string, error)
+	FromPerspective(ctx context.Context, obj *compare.MeasureChange) (string, error)
+	ToPerspective(ctx context.Context, obj *compare.MeasureChange) (string, error)
+	FromStatus(ctx context.Context, obj *compare.MeasureChange) (string, error)
+	ToStatus(ctx context.Context, obj *compare.MeasureChange) (string, error)
 }
 type MeasureClauseLinkResolver interface {
 	Measure(ctx context.Context, obj *model.MeasureClauseLink) (*model.Measure, error)
@@ -606,14 +823,31 @@ type QueryResolver interface {
 	AxisScales(ctx context.Context) ([]*model.AxisScale, error)
 	Perspectives(ctx context.Context) ([]*model.Perspective, error)
 	CategoryRules(ctx context.Context) ([]*model.CategoryRule, error)
+	CompareAnalyses(ctx context.Context, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) (*model.TargetComparison, error)
+	DiffAnalyses(ctx context.Context, a string, b string) (*compare.AnalysisDiff, error)
+}
+type ReliabilityResolver interface {
+	Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error)
 }
 type SubscriptionResolver interface {
 	Ticks(ctx context.Context, every *int, count *int) (<-chan *model.Tick, error)
+	ComparisonUpdated(ctx context.Context, targetID string, includeDrafts *bool, metric *model.AgreementMetric) (<-chan *model.TargetComparison, error)
+	FeedbackAdded(ctx context.Context, targetID *string) (<-chan *model.Feedback, error)
 }
 type TargetResolver interface {
 	Assets(ctx context.Context, obj *model.Target) ([]*model.Asset, error)
 	Incidents(ctx context.Context, obj *model.Target) ([]*model.Incident, error)
 	Analyses(ctx context.Context, obj *model.Target, status *model.AnalysisStatus) ([]*model.Analysis, error)
+}
+type TargetComparisonResolver interface {
+	Target(ctx context.Context, obj *model.TargetComparison) (*model.Target, error)
+
+	Analyses(ctx context.Context, obj *model.TargetComparison) ([]*compare.AnalysisSummary, error)
+	Incidents(ctx context.Context, obj *model.TargetComparison) ([]*compare.IncidentRow, error)
+	Agreement(ctx context.Context, obj *model.TargetComparison) (*compare.Reliability, error)
+	Pairs(ctx context.Context, obj *model.TargetComparison) ([]*compare.Pair, error)
+	Partial(ctx context.Context, obj *model.TargetComparison) ([]*compare.Coverage, error)
+	Hotspots(ctx context.Context, obj *model.TargetComparison) ([]*compare.Hotspot, error)
 }
 type ThreatResolver interface {
 	MitigatedBy(ctx context.Context, obj *model.Threat) ([]*model.Measure, error)
@@ -751,6 +985,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AnalysisConnection.TotalCount(childComplexity), true
+
+	case "AnalysisDiff.a":
+		if e.ComplexityRoot.AnalysisDiff.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisDiff.A(childComplexity), true
+	case "AnalysisDiff.added":
+		if e.ComplexityRoot.AnalysisDiff.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisDiff.Added(childComplexity), true
+	case "AnalysisDiff.b":
+		if e.ComplexityRoot.AnalysisDiff.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisDiff.B(childComplexity), true
+	case "AnalysisDiff.changed":
+		if e.ComplexityRoot.AnalysisDiff.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisDiff.Changed(childComplexity), true
+	case "AnalysisDiff.pair":
+		if e.ComplexityRoot.AnalysisDiff.Pair == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisDiff.Pair(childComplexity), true
+	case "AnalysisDiff.removed":
+		if e.ComplexityRoot.AnalysisDiff.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisDiff.Removed(childComplexity), true
+
+	case "AnalysisPair.a":
+		if e.ComplexityRoot.AnalysisPair.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisPair.A(childComplexity), true
+	case "AnalysisPair.assets":
+		if e.ComplexityRoot.AnalysisPair.Assets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisPair.Assets(childComplexity), true
+	case "AnalysisPair.axis1":
+		if e.ComplexityRoot.AnalysisPair.Axis1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisPair.Axis1(childComplexity), true
+	case "AnalysisPair.axis2":
+		if e.ComplexityRoot.AnalysisPair.Axis2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisPair.Axis2(childComplexity), true
+	case "AnalysisPair.b":
+		if e.ComplexityRoot.AnalysisPair.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisPair.B(childComplexity), true
+	case "AnalysisPair.category":
+		if e.ComplexityRoot.AnalysisPair.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisPair.Category(childComplexity), true
+	case "AnalysisPair.incidents":
+		if e.ComplexityRoot.AnalysisPair.Incidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisPair.Incidents(childComplexity), true
+	case "AnalysisPair.measures":
+		if e.ComplexityRoot.AnalysisPair.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisPair.Measures(childComplexity), true
+	case "AnalysisPair.threats":
+		if e.ComplexityRoot.AnalysisPair.Threats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisPair.Threats(childComplexity), true
 
 	case "Assessment.analysis":
 		if e.ComplexityRoot.Assessment.Analysis == nil {
@@ -1071,6 +1397,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ClauseMapping.Target(childComplexity), true
 
+	case "ComparedAnalysis.analysis":
+		if e.ComplexityRoot.ComparedAnalysis.Analysis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparedAnalysis.Analysis(childComplexity), true
+	case "ComparedAnalysis.incidents":
+		if e.ComplexityRoot.ComparedAnalysis.Incidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparedAnalysis.Incidents(childComplexity), true
+	case "ComparedAnalysis.perspectives":
+		if e.ComplexityRoot.ComparedAnalysis.Perspectives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparedAnalysis.Perspectives(childComplexity), true
+
+	case "ComparedMeasure.measure":
+		if e.ComplexityRoot.ComparedMeasure.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparedMeasure.Measure(childComplexity), true
+	case "ComparedMeasure.perspective":
+		if e.ComplexityRoot.ComparedMeasure.Perspective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparedMeasure.Perspective(childComplexity), true
+	case "ComparedMeasure.status":
+		if e.ComplexityRoot.ComparedMeasure.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparedMeasure.Status(childComplexity), true
+
+	case "ComparisonEntry.analysisId":
+		if e.ComplexityRoot.ComparisonEntry.AnalysisID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.AnalysisID(childComplexity), true
+	case "ComparisonEntry.assets":
+		if e.ComplexityRoot.ComparisonEntry.Assets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Assets(childComplexity), true
+	case "ComparisonEntry.axis1":
+		if e.ComplexityRoot.ComparisonEntry.Axis1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Axis1(childComplexity), true
+	case "ComparisonEntry.axis2":
+		if e.ComplexityRoot.ComparisonEntry.Axis2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Axis2(childComplexity), true
+	case "ComparisonEntry.category":
+		if e.ComplexityRoot.ComparisonEntry.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Category(childComplexity), true
+	case "ComparisonEntry.measures":
+		if e.ComplexityRoot.ComparisonEntry.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Measures(childComplexity), true
+	case "ComparisonEntry.organization":
+		if e.ComplexityRoot.ComparisonEntry.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Organization(childComplexity), true
+	case "ComparisonEntry.ownerDepartment":
+		if e.ComplexityRoot.ComparisonEntry.OwnerDepartment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.OwnerDepartment(childComplexity), true
+	case "ComparisonEntry.rationale":
+		if e.ComplexityRoot.ComparisonEntry.Rationale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Rationale(childComplexity), true
+	case "ComparisonEntry.threats":
+		if e.ComplexityRoot.ComparisonEntry.Threats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Threats(childComplexity), true
+
 	case "CoverageLine.coversIncidents":
 		if e.ComplexityRoot.CoverageLine.CoversIncidents == nil {
 			break
@@ -1144,6 +1569,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Department.Organization(childComplexity), true
+
+	case "Divergence.assets":
+		if e.ComplexityRoot.Divergence.Assets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Divergence.Assets(childComplexity), true
+	case "Divergence.axis1":
+		if e.ComplexityRoot.Divergence.Axis1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Divergence.Axis1(childComplexity), true
+	case "Divergence.axis2":
+		if e.ComplexityRoot.Divergence.Axis2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Divergence.Axis2(childComplexity), true
+	case "Divergence.category":
+		if e.ComplexityRoot.Divergence.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Divergence.Category(childComplexity), true
+	case "Divergence.measures":
+		if e.ComplexityRoot.Divergence.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Divergence.Measures(childComplexity), true
+	case "Divergence.owner":
+		if e.ComplexityRoot.Divergence.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Divergence.Owner(childComplexity), true
+	case "Divergence.threats":
+		if e.ComplexityRoot.Divergence.Threats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Divergence.Threats(childComplexity), true
 
 	case "Feedback.about":
 		if e.ComplexityRoot.Feedback.About == nil {
@@ -1299,6 +1767,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GuidelineConnection.TotalCount(childComplexity), true
 
+	case "Hotspot.axis1":
+		if e.ComplexityRoot.Hotspot.Axis1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hotspot.Axis1(childComplexity), true
+	case "Hotspot.axis2":
+		if e.ComplexityRoot.Hotspot.Axis2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hotspot.Axis2(childComplexity), true
+	case "Hotspot.incident":
+		if e.ComplexityRoot.Hotspot.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hotspot.Incident(childComplexity), true
+	case "Hotspot.measures":
+		if e.ComplexityRoot.Hotspot.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hotspot.Measures(childComplexity), true
+	case "Hotspot.score":
+		if e.ComplexityRoot.Hotspot.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hotspot.Score(childComplexity), true
+
 	case "Incident.consequence":
 		if e.ComplexityRoot.Incident.Consequence == nil {
 			break
@@ -1329,6 +1828,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Target(childComplexity), true
+
+	case "IncidentComparison.axis1":
+		if e.ComplexityRoot.IncidentComparison.Axis1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentComparison.Axis1(childComplexity), true
+	case "IncidentComparison.axis2":
+		if e.ComplexityRoot.IncidentComparison.Axis2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentComparison.Axis2(childComplexity), true
+	case "IncidentComparison.category":
+		if e.ComplexityRoot.IncidentComparison.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentComparison.Category(childComplexity), true
+	case "IncidentComparison.differs":
+		if e.ComplexityRoot.IncidentComparison.Differs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentComparison.Differs(childComplexity), true
+	case "IncidentComparison.divergent":
+		if e.ComplexityRoot.IncidentComparison.Divergent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentComparison.Divergent(childComplexity), true
+	case "IncidentComparison.entries":
+		if e.ComplexityRoot.IncidentComparison.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentComparison.Entries(childComplexity), true
+	case "IncidentComparison.foundBy":
+		if e.ComplexityRoot.IncidentComparison.FoundBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentComparison.FoundBy(childComplexity), true
+	case "IncidentComparison.incident":
+		if e.ComplexityRoot.IncidentComparison.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentComparison.Incident(childComplexity), true
+	case "IncidentComparison.missedBy":
+		if e.ComplexityRoot.IncidentComparison.MissedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentComparison.MissedBy(childComplexity), true
+
+	case "IncidentCoverage.foundBy":
+		if e.ComplexityRoot.IncidentCoverage.FoundBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentCoverage.FoundBy(childComplexity), true
+	case "IncidentCoverage.incident":
+		if e.ComplexityRoot.IncidentCoverage.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentCoverage.Incident(childComplexity), true
+	case "IncidentCoverage.missedBy":
+		if e.ComplexityRoot.IncidentCoverage.MissedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentCoverage.MissedBy(childComplexity), true
+
+	case "IncidentDiff.assets":
+		if e.ComplexityRoot.IncidentDiff.Assets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.Assets(childComplexity), true
+	case "IncidentDiff.axis1":
+		if e.ComplexityRoot.IncidentDiff.Axis1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.Axis1(childComplexity), true
+	case "IncidentDiff.axis2":
+		if e.ComplexityRoot.IncidentDiff.Axis2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.Axis2(childComplexity), true
+	case "IncidentDiff.category":
+		if e.ComplexityRoot.IncidentDiff.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.Category(childComplexity), true
+	case "IncidentDiff.incident":
+		if e.ComplexityRoot.IncidentDiff.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.Incident(childComplexity), true
+	case "IncidentDiff.measureChanges":
+		if e.ComplexityRoot.IncidentDiff.MeasureChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.MeasureChanges(childComplexity), true
+	case "IncidentDiff.measures":
+		if e.ComplexityRoot.IncidentDiff.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.Measures(childComplexity), true
+	case "IncidentDiff.ownerDepartment":
+		if e.ComplexityRoot.IncidentDiff.OwnerDepartment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.OwnerDepartment(childComplexity), true
+	case "IncidentDiff.rationale":
+		if e.ComplexityRoot.IncidentDiff.Rationale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.Rationale(childComplexity), true
+	case "IncidentDiff.threats":
+		if e.ComplexityRoot.IncidentDiff.Threats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncidentDiff.Threats(childComplexity), true
 
 	case "InsurancePolicy.aggregateLimitJPY":
 		if e.ComplexityRoot.InsurancePolicy.AggregateLimitJpy == nil {
@@ -1398,6 +2032,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InsurancePolicyConnection.TotalCount(childComplexity), true
 
+	case "LevelChange.from":
+		if e.ComplexityRoot.LevelChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelChange.From(childComplexity), true
+	case "LevelChange.to":
+		if e.ComplexityRoot.LevelChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelChange.To(childComplexity), true
+
 	case "Measure.clauses":
 		if e.ComplexityRoot.Measure.Clauses == nil {
 			break
@@ -1440,6 +2087,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measure.Perspective(childComplexity), true
+
+	case "MeasureChange.fromPerspective":
+		if e.ComplexityRoot.MeasureChange.FromPerspective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureChange.FromPerspective(childComplexity), true
+	case "MeasureChange.fromStatus":
+		if e.ComplexityRoot.MeasureChange.FromStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureChange.FromStatus(childComplexity), true
+	case "MeasureChange.measureId":
+		if e.ComplexityRoot.MeasureChange.MeasureID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureChange.MeasureID(childComplexity), true
+	case "MeasureChange.toPerspective":
+		if e.ComplexityRoot.MeasureChange.ToPerspective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureChange.ToPerspective(childComplexity), true
+	case "MeasureChange.toStatus":
+		if e.ComplexityRoot.MeasureChange.ToStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureChange.ToStatus(childComplexity), true
 
 	case "MeasureClauseLink.clause":
 		if e.ComplexityRoot.MeasureClauseLink.Clause == nil {
@@ -2159,6 +2837,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "PairAgreement.kappa":
+		if e.ComplexityRoot.PairAgreement.Kappa == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairAgreement.Kappa(childComplexity), true
+	case "PairAgreement.percent":
+		if e.ComplexityRoot.PairAgreement.Percent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairAgreement.Percent(childComplexity), true
+
 	case "Perspective.code":
 		if e.ComplexityRoot.Perspective.Code == nil {
 			break
@@ -2183,6 +2874,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Perspective.NameJa(childComplexity), true
+
+	case "PerspectiveCount.measures":
+		if e.ComplexityRoot.PerspectiveCount.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerspectiveCount.Measures(childComplexity), true
+	case "PerspectiveCount.perspective":
+		if e.ComplexityRoot.PerspectiveCount.Perspective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerspectiveCount.Perspective(childComplexity), true
 
 	case "Query.analyses":
 		if e.ComplexityRoot.Query.Analyses == nil {
@@ -2218,6 +2922,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CategoryRules(childComplexity), true
+	case "Query.compareAnalyses":
+		if e.ComplexityRoot.Query.CompareAnalyses == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compareAnalyses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompareAnalyses(childComplexity, args["targetId"].(string), args["analysisIds"].([]string), args["includeDrafts"].(*bool), args["metric"].(*model.AgreementMetric)), true
+	case "Query.diffAnalyses":
+		if e.ComplexityRoot.Query.DiffAnalyses == nil {
+			break
+		}
+
+		args, err := ec.field_Query_diffAnalyses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DiffAnalyses(childComplexity, args["a"].(string), args["b"].(string)), true
 	case "Query.feedback":
 		if e.ComplexityRoot.Query.Feedback == nil {
 			break
@@ -2365,6 +3091,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
+	case "Reliability.axis1":
+		if e.ComplexityRoot.Reliability.Axis1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reliability.Axis1(childComplexity), true
+	case "Reliability.axis2":
+		if e.ComplexityRoot.Reliability.Axis2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reliability.Axis2(childComplexity), true
+	case "Reliability.category":
+		if e.ComplexityRoot.Reliability.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reliability.Category(childComplexity), true
+	case "Reliability.metric":
+		if e.ComplexityRoot.Reliability.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reliability.Metric(childComplexity), true
+
 	case "SearchHit.node":
 		if e.ComplexityRoot.SearchHit.Node == nil {
 			break
@@ -2422,6 +3173,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServerInfo.Version(childComplexity), true
 
+	case "SetChange.added":
+		if e.ComplexityRoot.SetChange.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetChange.Added(childComplexity), true
+	case "SetChange.removed":
+		if e.ComplexityRoot.SetChange.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetChange.Removed(childComplexity), true
+
+	case "Spread.max":
+		if e.ComplexityRoot.Spread.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Max(childComplexity), true
+	case "Spread.min":
+		if e.ComplexityRoot.Spread.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Min(childComplexity), true
+	case "Spread.n":
+		if e.ComplexityRoot.Spread.N == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.N(childComplexity), true
+	case "Spread.range":
+		if e.ComplexityRoot.Spread.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Spread.Range(childComplexity), true
+
+	case "Statistic.n":
+		if e.ComplexityRoot.Statistic.N == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistic.N(childComplexity), true
+	case "Statistic.reason":
+		if e.ComplexityRoot.Statistic.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistic.Reason(childComplexity), true
+	case "Statistic.value":
+		if e.ComplexityRoot.Statistic.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistic.Value(childComplexity), true
+
+	case "Subscription.comparisonUpdated":
+		if e.ComplexityRoot.Subscription.ComparisonUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_comparisonUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ComparisonUpdated(childComplexity, args["targetId"].(string), args["includeDrafts"].(*bool), args["metric"].(*model.AgreementMetric)), true
+	case "Subscription.feedbackAdded":
+		if e.ComplexityRoot.Subscription.FeedbackAdded == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_feedbackAdded_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.FeedbackAdded(childComplexity, args["targetId"].(*string)), true
 	case "Subscription.ticks":
 		if e.ComplexityRoot.Subscription.Ticks == nil {
 			break
@@ -2482,6 +3312,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Target.Sector(childComplexity), true
 
+	case "TargetComparison.agreement":
+		if e.ComplexityRoot.TargetComparison.Agreement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetComparison.Agreement(childComplexity), true
+	case "TargetComparison.analyses":
+		if e.ComplexityRoot.TargetComparison.Analyses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetComparison.Analyses(childComplexity), true
+	case "TargetComparison.computedAt":
+		if e.ComplexityRoot.TargetComparison.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetComparison.ComputedAt(childComplexity), true
+	case "TargetComparison.hotspots":
+		if e.ComplexityRoot.TargetComparison.Hotspots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetComparison.Hotspots(childComplexity), true
+	case "TargetComparison.incidents":
+		if e.ComplexityRoot.TargetComparison.Incidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetComparison.Incidents(childComplexity), true
+	case "TargetComparison.pairs":
+		if e.ComplexityRoot.TargetComparison.Pairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetComparison.Pairs(childComplexity), true
+	case "TargetComparison.partial":
+		if e.ComplexityRoot.TargetComparison.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetComparison.Partial(childComplexity), true
+	case "TargetComparison.revision":
+		if e.ComplexityRoot.TargetComparison.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetComparison.Revision(childComplexity), true
+	case "TargetComparison.target":
+		if e.ComplexityRoot.TargetComparison.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetComparison.Target(childComplexity), true
+
 	case "TargetConnection.nodes":
 		if e.ComplexityRoot.TargetConnection.Nodes == nil {
 			break
@@ -2500,6 +3385,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TargetConnection.TotalCount(childComplexity), true
+
+	case "TextChange.from":
+		if e.ComplexityRoot.TextChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TextChange.From(childComplexity), true
+	case "TextChange.to":
+		if e.ComplexityRoot.TextChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TextChange.To(childComplexity), true
 
 	case "Threat.description":
 		if e.ComplexityRoot.Threat.Description == nil {
@@ -3031,6 +3929,41 @@ type Query {
   The rules that derive an assessment's category from its axis-1 and axis-2 ranks.
   """
   categoryRules: [CategoryRule!]!
+  """
+  The comparison of the analyses of one target: where and by how much they differ, with agreement statistics.
+  By default it covers each organization's newest submitted version that the caller may read.
+  """
+  compareAnalyses(
+    """
+    The target whose analyses are compared.
+    """
+    targetId: ID!
+    """
+    Compare exactly these analyses (of this target, readable by the caller) instead of the default selection.
+    """
+    analysisIds: [ID!]
+    """
+    Also compare draft versions (each organization's newest version counts).
+    """
+    includeDrafts: Boolean = false
+    """
+    The difference function of Krippendorff's alpha.
+    """
+    metric: AgreementMetric = ORDINAL
+  ): TargetComparison!
+  """
+  What differs between two analyses of one target: two organizations' analyses, or two versions of one analysis.
+  """
+  diffAnalyses(
+    """
+    The first analysis (the "from" side).
+    """
+    a: ID!
+    """
+    The second analysis (the "to" side).
+    """
+    b: ID!
+  ): AnalysisDiff!
 }
 
 """
@@ -3678,6 +4611,34 @@ type Subscription {
     """
     count: Int
   ): Tick!
+  """
+  The comparison of a target's analyses: first the current one at once, then a new one after every committed change
+  to any analysis or assessment of the target (bursts within a short window are coalesced). Its ` + "`" + `revision` + "`" + ` only grows.
+  A subscriber that falls behind skips to the newest comparison.
+  """
+  comparisonUpdated(
+    """
+    The target to watch.
+    """
+    targetId: ID!
+    """
+    Also compare draft versions.
+    """
+    includeDrafts: Boolean = false
+    """
+    The difference function of Krippendorff's alpha.
+    """
+    metric: AgreementMetric = ORDINAL
+  ): TargetComparison!
+  """
+  Feedback as it is submitted: on analyses and assessments of one target, or, without a target, all feedback the caller may see.
+  """
+  feedbackAdded(
+    """
+    Only feedback about this target's analyses and assessments.
+    """
+    targetId: ID
+  ): Feedback!
 }
 
 """
@@ -5429,6 +6390,546 @@ input CategoryRuleInput {
   """
   category: Int!
 }
+
+# ---------------------------------------------------------------- comparison
+
+"""
+The difference function of Krippendorff's alpha.
+"""
+enum AgreementMetric {
+  """
+  Ranks are ordered; distances count the ranks between (the default for IoT-SSF levels).
+  """
+  ORDINAL
+  """
+  Ranks are equally spaced numbers.
+  """
+  INTERVAL
+  """
+  Ranks are unordered categories.
+  """
+  NOMINAL
+}
+
+"""
+A statistic that may be undefined: ` + "`" + `value` + "`" + ` is null with a ` + "`" + `reason` + "`" + ` when it cannot be computed.
+"""
+type Statistic {
+  """
+  The value, or null when undefined.
+  """
+  value: Float
+  """
+  How many ratings or pairs it was computed from.
+  """
+  n: Int!
+  """
+  Why the value is undefined (for example too few ratings, or no variation).
+  """
+  reason: String
+}
+
+"""
+The comparison of several analyses of one target.
+"""
+type TargetComparison {
+  """
+  The target.
+  """
+  target: Target!
+  """
+  A number that grows with every recomputation after a change; events with a higher revision are newer.
+  """
+  revision: Int!
+  """
+  When the analyses were read.
+  """
+  computedAt: Time!
+  """
+  Each analysis compared, ordered by id: this is the order used everywhere else.
+  """
+  analyses: [ComparedAnalysis!]!
+  """
+  One row per incident any analysis assessed, ordered by incident id.
+  """
+  incidents: [IncidentComparison!]!
+  """
+  Krippendorff's alpha over all analyses and incidents.
+  """
+  agreement: Reliability!
+  """
+  Agreement and overlap of each pair of analyses.
+  """
+  pairs: [AnalysisPair!]!
+  """
+  Incidents that only some analyses found, ordered by incident id.
+  """
+  partial: [IncidentCoverage!]!
+  """
+  Incidents ranked by disagreement, most first: where a committee should talk first.
+  """
+  hotspots: [Hotspot!]!
+}
+
+"""
+One analysis in a comparison.
+"""
+type ComparedAnalysis {
+  """
+  The analysis.
+  """
+  analysis: Analysis!
+  """
+  How many incidents it assesses.
+  """
+  incidents: Int!
+  """
+  How many distinct measures it applies per axis-3 perspective (P1 to P4 always listed).
+  """
+  perspectives: [PerspectiveCount!]!
+}
+
+"""
+How many distinct measures an analysis applies on one perspective.
+"""
+type PerspectiveCount {
+  """
+  The perspective code.
+  """
+  perspective: String!
+  """
+  How many distinct measures.
+  """
+  measures: Int!
+}
+
+"""
+Krippendorff's alpha for the axis ratings and the category.
+"""
+type Reliability {
+  """
+  The difference function used.
+  """
+  metric: AgreementMetric!
+  """
+  Alpha over the axis-1 ranks.
+  """
+  axis1: Statistic!
+  """
+  Alpha over the axis-2 ranks.
+  """
+  axis2: Statistic!
+  """
+  Alpha over the categories.
+  """
+  category: Statistic!
+}
+
+"""
+The analyses' assessments of one incident, side by side.
+"""
+type IncidentComparison {
+  """
+  The incident.
+  """
+  incident: Incident!
+  """
+  Each analysis's assessment of it, in analysis order.
+  """
+  entries: [ComparisonEntry!]!
+  """
+  The ids of the analyses that assessed it.
+  """
+  foundBy: [ID!]!
+  """
+  The ids of the analyses that did not.
+  """
+  missedBy: [ID!]!
+  """
+  The spread of the axis-1 ranks.
+  """
+  axis1: Spread!
+  """
+  The spread of the axis-2 ranks.
+  """
+  axis2: Spread!
+  """
+  The spread of the categories.
+  """
+  category: Spread!
+  """
+  What differs between the analyses.
+  """
+  differs: Divergence!
+  """
+  Whether anything differs.
+  """
+  divergent: Boolean!
+}
+
+"""
+One analysis's assessment of one incident in a comparison.
+"""
+type ComparisonEntry {
+  """
+  The analysis's id.
+  """
+  analysisId: ID!
+  """
+  The analysis's organization.
+  """
+  organization: Organization!
+  """
+  The axis-1 rank.
+  """
+  axis1: Int
+  """
+  The axis-2 rank.
+  """
+  axis2: Int
+  """
+  The category.
+  """
+  category: Int
+  """
+  The threats it names, ordered by id.
+  """
+  threats: [Threat!]!
+  """
+  The assets it names, ordered by id.
+  """
+  assets: [Asset!]!
+  """
+  The measures it applies, ordered by measure id.
+  """
+  measures: [ComparedMeasure!]!
+  """
+  The owner department, if any.
+  """
+  ownerDepartment: Department
+  """
+  Its rationale.
+  """
+  rationale: String!
+}
+
+"""
+A measure as an analysis applies it.
+"""
+type ComparedMeasure {
+  """
+  The measure.
+  """
+  measure: Measure!
+  """
+  The perspective it is applied on.
+  """
+  perspective: String!
+  """
+  Its treatment status (PLANNED, IMPLEMENTED or VERIFIED).
+  """
+  status: String!
+}
+
+"""
+The spread of ranks: null bounds when no analysis rated it.
+"""
+type Spread {
+  """
+  How many ratings.
+  """
+  n: Int!
+  """
+  The lowest rank.
+  """
+  min: Int
+  """
+  The highest rank.
+  """
+  max: Int
+  """
+  max − min.
+  """
+  range: Int
+}
+
+"""
+Which parts of the assessments differ between analyses.
+"""
+type Divergence {
+  """
+  The axis-1 ranks differ.
+  """
+  axis1: Boolean!
+  """
+  The axis-2 ranks differ.
+  """
+  axis2: Boolean!
+  """
+  The categories differ.
+  """
+  category: Boolean!
+  """
+  The threat sets differ.
+  """
+  threats: Boolean!
+  """
+  The asset sets differ.
+  """
+  assets: Boolean!
+  """
+  The measure sets differ.
+  """
+  measures: Boolean!
+  """
+  The owner departments differ.
+  """
+  owner: Boolean!
+}
+
+"""
+The agreement and overlap of two analyses.
+"""
+type AnalysisPair {
+  """
+  The first analysis's id.
+  """
+  a: ID!
+  """
+  The second analysis's id.
+  """
+  b: ID!
+  """
+  Agreement on axis 1, over the incidents both assessed.
+  """
+  axis1: PairAgreement!
+  """
+  Agreement on axis 2.
+  """
+  axis2: PairAgreement!
+  """
+  Agreement on the category.
+  """
+  category: PairAgreement!
+  """
+  Jaccard overlap of the incident sets.
+  """
+  incidents: Float!
+  """
+  Jaccard overlap of the threat sets.
+  """
+  threats: Float!
+  """
+  Jaccard overlap of the asset sets.
+  """
+  assets: Float!
+  """
+  Jaccard overlap of the measure sets.
+  """
+  measures: Float!
+}
+
+"""
+Pairwise agreement on one rating.
+"""
+type PairAgreement {
+  """
+  Cohen's kappa (quadratic-weighted by default).
+  """
+  kappa: Statistic!
+  """
+  The share of incidents rated the same, from 0 to 1.
+  """
+  percent: Statistic!
+}
+
+"""
+An incident that only some analyses found.
+"""
+type IncidentCoverage {
+  """
+  The incident.
+  """
+  incident: Incident!
+  """
+  The analyses that found it.
+  """
+  foundBy: [ID!]!
+  """
+  The analyses that did not.
+  """
+  missedBy: [ID!]!
+}
+
+"""
+An incident the analyses disagree on.
+"""
+type Hotspot {
+  """
+  The incident.
+  """
+  incident: Incident!
+  """
+  The disagreement score from 0 to 3: the sum of the three parts.
+  """
+  score: Float!
+  """
+  The axis-1 range relative to the widest, from 0 to 1.
+  """
+  axis1: Float!
+  """
+  The axis-2 range relative to the widest, from 0 to 1.
+  """
+  axis2: Float!
+  """
+  1 − the mean pairwise Jaccard overlap of the measure sets.
+  """
+  measures: Float!
+}
+
+"""
+What changed from analysis A to analysis B.
+"""
+type AnalysisDiff {
+  """
+  The "from" analysis.
+  """
+  a: Analysis!
+  """
+  The "to" analysis.
+  """
+  b: Analysis!
+  """
+  Their agreement and overlap.
+  """
+  pair: AnalysisPair!
+  """
+  Incidents B assesses and A does not.
+  """
+  added: [Incident!]!
+  """
+  Incidents A assesses and B does not.
+  """
+  removed: [Incident!]!
+  """
+  Incidents both assess whose assessments differ, ordered by incident id.
+  """
+  changed: [IncidentDiff!]!
+}
+
+"""
+How the assessment of one incident changed from A to B.
+"""
+type IncidentDiff {
+  """
+  The incident.
+  """
+  incident: Incident!
+  """
+  The axis-1 change, or null.
+  """
+  axis1: LevelChange
+  """
+  The axis-2 change, or null.
+  """
+  axis2: LevelChange
+  """
+  The category change, or null.
+  """
+  category: LevelChange
+  """
+  Threat ids added and removed.
+  """
+  threats: SetChange!
+  """
+  Asset ids added and removed.
+  """
+  assets: SetChange!
+  """
+  Measure ids added and removed.
+  """
+  measures: SetChange!
+  """
+  Measures in both whose perspective or status changed.
+  """
+  measureChanges: [MeasureChange!]!
+  """
+  The owner department change, or null.
+  """
+  ownerDepartment: TextChange
+  """
+  The rationale change, or null.
+  """
+  rationale: TextChange
+}
+
+"""
+A rank that changed.
+"""
+type LevelChange {
+  """
+  The rank in A.
+  """
+  from: Int
+  """
+  The rank in B.
+  """
+  to: Int
+}
+
+"""
+Ids added and removed.
+"""
+type SetChange {
+  """
+  Ids in B and not in A.
+  """
+  added: [ID!]!
+  """
+  Ids in A and not in B.
+  """
+  removed: [ID!]!
+}
+
+"""
+A text that changed.
+"""
+type TextChange {
+  """
+  The text in A.
+  """
+  from: String!
+  """
+  The text in B.
+  """
+  to: String!
+}
+
+"""
+A measure whose perspective or status changed.
+"""
+type MeasureChange {
+  """
+  The measure's id.
+  """
+  measureId: ID!
+  """
+  Its perspective in A.
+  """
+  fromPerspective: String!
+  """
+  Its perspective in B.
+  """
+  toPerspective: String!
+  """
+  Its status in A.
+  """
+  fromStatus: String!
+  """
+  Its status in B.
+  """
+  toStatus: String!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5483,6 +6984,48 @@ func (ec *executionContext) childFields_AnalysisConnection(ctx context.Context, 
 		return ec.fieldContext_AnalysisConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AnalysisConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AnalysisDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_AnalysisDiff_a(ctx, field)
+	case "b":
+		return ec.fieldContext_AnalysisDiff_b(ctx, field)
+	case "pair":
+		return ec.fieldContext_AnalysisDiff_pair(ctx, field)
+	case "added":
+		return ec.fieldContext_AnalysisDiff_added(ctx, field)
+	case "removed":
+		return ec.fieldContext_AnalysisDiff_removed(ctx, field)
+	case "changed":
+		return ec.fieldContext_AnalysisDiff_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnalysisDiff", field.Name)
+}
+
+func (ec *executionContext) childFields_AnalysisPair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_AnalysisPair_a(ctx, field)
+	case "b":
+		return ec.fieldContext_AnalysisPair_b(ctx, field)
+	case "axis1":
+		return ec.fieldContext_AnalysisPair_axis1(ctx, field)
+	case "axis2":
+		return ec.fieldContext_AnalysisPair_axis2(ctx, field)
+	case "category":
+		return ec.fieldContext_AnalysisPair_category(ctx, field)
+	case "incidents":
+		return ec.fieldContext_AnalysisPair_incidents(ctx, field)
+	case "threats":
+		return ec.fieldContext_AnalysisPair_threats(ctx, field)
+	case "assets":
+		return ec.fieldContext_AnalysisPair_assets(ctx, field)
+	case "measures":
+		return ec.fieldContext_AnalysisPair_measures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnalysisPair", field.Name)
 }
 
 func (ec *executionContext) childFields_Assessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5631,6 +7174,56 @@ func (ec *executionContext) childFields_ClauseMapping(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ClauseMapping", field.Name)
 }
 
+func (ec *executionContext) childFields_ComparedAnalysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "analysis":
+		return ec.fieldContext_ComparedAnalysis_analysis(ctx, field)
+	case "incidents":
+		return ec.fieldContext_ComparedAnalysis_incidents(ctx, field)
+	case "perspectives":
+		return ec.fieldContext_ComparedAnalysis_perspectives(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComparedAnalysis", field.Name)
+}
+
+func (ec *executionContext) childFields_ComparedMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measure":
+		return ec.fieldContext_ComparedMeasure_measure(ctx, field)
+	case "perspective":
+		return ec.fieldContext_ComparedMeasure_perspective(ctx, field)
+	case "status":
+		return ec.fieldContext_ComparedMeasure_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComparedMeasure", field.Name)
+}
+
+func (ec *executionContext) childFields_ComparisonEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "analysisId":
+		return ec.fieldContext_ComparisonEntry_analysisId(ctx, field)
+	case "organization":
+		return ec.fieldContext_ComparisonEntry_organization(ctx, field)
+	case "axis1":
+		return ec.fieldContext_ComparisonEntry_axis1(ctx, field)
+	case "axis2":
+		return ec.fieldContext_ComparisonEntry_axis2(ctx, field)
+	case "category":
+		return ec.fieldContext_ComparisonEntry_category(ctx, field)
+	case "threats":
+		return ec.fieldContext_ComparisonEntry_threats(ctx, field)
+	case "assets":
+		return ec.fieldContext_ComparisonEntry_assets(ctx, field)
+	case "measures":
+		return ec.fieldContext_ComparisonEntry_measures(ctx, field)
+	case "ownerDepartment":
+		return ec.fieldContext_ComparisonEntry_ownerDepartment(ctx, field)
+	case "rationale":
+		return ec.fieldContext_ComparisonEntry_rationale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComparisonEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_CoverageLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5665,6 +7258,26 @@ func (ec *executionContext) childFields_Department(ctx context.Context, field gr
 		return ec.fieldContext_Department_organization(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Department", field.Name)
+}
+
+func (ec *executionContext) childFields_Divergence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "axis1":
+		return ec.fieldContext_Divergence_axis1(ctx, field)
+	case "axis2":
+		return ec.fieldContext_Divergence_axis2(ctx, field)
+	case "category":
+		return ec.fieldContext_Divergence_category(ctx, field)
+	case "threats":
+		return ec.fieldContext_Divergence_threats(ctx, field)
+	case "assets":
+		return ec.fieldContext_Divergence_assets(ctx, field)
+	case "measures":
+		return ec.fieldContext_Divergence_measures(ctx, field)
+	case "owner":
+		return ec.fieldContext_Divergence_owner(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Divergence", field.Name)
 }
 
 func (ec *executionContext) childFields_Feedback(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5741,6 +7354,22 @@ func (ec *executionContext) childFields_GuidelineConnection(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type GuidelineConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_Hotspot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_Hotspot_incident(ctx, field)
+	case "score":
+		return ec.fieldContext_Hotspot_score(ctx, field)
+	case "axis1":
+		return ec.fieldContext_Hotspot_axis1(ctx, field)
+	case "axis2":
+		return ec.fieldContext_Hotspot_axis2(ctx, field)
+	case "measures":
+		return ec.fieldContext_Hotspot_measures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Hotspot", field.Name)
+}
+
 func (ec *executionContext) childFields_Incident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5755,6 +7384,68 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_target(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_IncidentComparison_incident(ctx, field)
+	case "entries":
+		return ec.fieldContext_IncidentComparison_entries(ctx, field)
+	case "foundBy":
+		return ec.fieldContext_IncidentComparison_foundBy(ctx, field)
+	case "missedBy":
+		return ec.fieldContext_IncidentComparison_missedBy(ctx, field)
+	case "axis1":
+		return ec.fieldContext_IncidentComparison_axis1(ctx, field)
+	case "axis2":
+		return ec.fieldContext_IncidentComparison_axis2(ctx, field)
+	case "category":
+		return ec.fieldContext_IncidentComparison_category(ctx, field)
+	case "differs":
+		return ec.fieldContext_IncidentComparison_differs(ctx, field)
+	case "divergent":
+		return ec.fieldContext_IncidentComparison_divergent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_IncidentCoverage_incident(ctx, field)
+	case "foundBy":
+		return ec.fieldContext_IncidentCoverage_foundBy(ctx, field)
+	case "missedBy":
+		return ec.fieldContext_IncidentCoverage_missedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentCoverage", field.Name)
+}
+
+func (ec *executionContext) childFields_IncidentDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_IncidentDiff_incident(ctx, field)
+	case "axis1":
+		return ec.fieldContext_IncidentDiff_axis1(ctx, field)
+	case "axis2":
+		return ec.fieldContext_IncidentDiff_axis2(ctx, field)
+	case "category":
+		return ec.fieldContext_IncidentDiff_category(ctx, field)
+	case "threats":
+		return ec.fieldContext_IncidentDiff_threats(ctx, field)
+	case "assets":
+		return ec.fieldContext_IncidentDiff_assets(ctx, field)
+	case "measures":
+		return ec.fieldContext_IncidentDiff_measures(ctx, field)
+	case "measureChanges":
+		return ec.fieldContext_IncidentDiff_measureChanges(ctx, field)
+	case "ownerDepartment":
+		return ec.fieldContext_IncidentDiff_ownerDepartment(ctx, field)
+	case "rationale":
+		return ec.fieldContext_IncidentDiff_rationale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncidentDiff", field.Name)
 }
 
 func (ec *executionContext) childFields_InsurancePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5791,6 +7482,16 @@ func (ec *executionContext) childFields_InsurancePolicyConnection(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type InsurancePolicyConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_LevelChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_LevelChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LevelChange_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LevelChange", field.Name)
+}
+
 func (ec *executionContext) childFields_Measure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5809,6 +7510,22 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 		return ec.fieldContext_Measure_clauses(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
+}
+
+func (ec *executionContext) childFields_MeasureChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measureId":
+		return ec.fieldContext_MeasureChange_measureId(ctx, field)
+	case "fromPerspective":
+		return ec.fieldContext_MeasureChange_fromPerspective(ctx, field)
+	case "toPerspective":
+		return ec.fieldContext_MeasureChange_toPerspective(ctx, field)
+	case "fromStatus":
+		return ec.fieldContext_MeasureChange_fromStatus(ctx, field)
+	case "toStatus":
+		return ec.fieldContext_MeasureChange_toStatus(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeasureChange", field.Name)
 }
 
 func (ec *executionContext) childFields_MeasureClauseLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5897,6 +7614,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PairAgreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kappa":
+		return ec.fieldContext_PairAgreement_kappa(ctx, field)
+	case "percent":
+		return ec.fieldContext_PairAgreement_percent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PairAgreement", field.Name)
+}
+
 func (ec *executionContext) childFields_Perspective(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -5909,6 +7636,30 @@ func (ec *executionContext) childFields_Perspective(ctx context.Context, field g
 		return ec.fieldContext_Perspective_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Perspective", field.Name)
+}
+
+func (ec *executionContext) childFields_PerspectiveCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "perspective":
+		return ec.fieldContext_PerspectiveCount_perspective(ctx, field)
+	case "measures":
+		return ec.fieldContext_PerspectiveCount_measures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerspectiveCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Reliability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_Reliability_metric(ctx, field)
+	case "axis1":
+		return ec.fieldContext_Reliability_axis1(ctx, field)
+	case "axis2":
+		return ec.fieldContext_Reliability_axis2(ctx, field)
+	case "category":
+		return ec.fieldContext_Reliability_category(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reliability", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5947,6 +7698,42 @@ func (ec *executionContext) childFields_ServerInfo(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ServerInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_SetChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "added":
+		return ec.fieldContext_SetChange_added(ctx, field)
+	case "removed":
+		return ec.fieldContext_SetChange_removed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetChange", field.Name)
+}
+
+func (ec *executionContext) childFields_Spread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "n":
+		return ec.fieldContext_Spread_n(ctx, field)
+	case "min":
+		return ec.fieldContext_Spread_min(ctx, field)
+	case "max":
+		return ec.fieldContext_Spread_max(ctx, field)
+	case "range":
+		return ec.fieldContext_Spread_range(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Spread", field.Name)
+}
+
+func (ec *executionContext) childFields_Statistic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_Statistic_value(ctx, field)
+	case "n":
+		return ec.fieldContext_Statistic_n(ctx, field)
+	case "reason":
+		return ec.fieldContext_Statistic_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Statistic", field.Name)
+}
+
 func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5967,6 +7754,30 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
 }
 
+func (ec *executionContext) childFields_TargetComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "target":
+		return ec.fieldContext_TargetComparison_target(ctx, field)
+	case "revision":
+		return ec.fieldContext_TargetComparison_revision(ctx, field)
+	case "computedAt":
+		return ec.fieldContext_TargetComparison_computedAt(ctx, field)
+	case "analyses":
+		return ec.fieldContext_TargetComparison_analyses(ctx, field)
+	case "incidents":
+		return ec.fieldContext_TargetComparison_incidents(ctx, field)
+	case "agreement":
+		return ec.fieldContext_TargetComparison_agreement(ctx, field)
+	case "pairs":
+		return ec.fieldContext_TargetComparison_pairs(ctx, field)
+	case "partial":
+		return ec.fieldContext_TargetComparison_partial(ctx, field)
+	case "hotspots":
+		return ec.fieldContext_TargetComparison_hotspots(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetComparison", field.Name)
+}
+
 func (ec *executionContext) childFields_TargetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -5977,6 +7788,16 @@ func (ec *executionContext) childFields_TargetConnection(ctx context.Context, fi
 		return ec.fieldContext_TargetConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TargetConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TextChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_TextChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_TextChange_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TextChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Threat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7197,6 +9018,66 @@ func (ec *executionContext) field_Query_analysis_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_compareAnalyses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "analysisIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["analysisIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeDrafts",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDrafts"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*model.AgreementMetric, error) {
+			return ec.unmarshalOAgreementMetric2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAgreementMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_diffAnalyses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "a",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["a"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "b",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["b"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_feedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7516,6 +9397,50 @@ func (ec *executionContext) field_Query_threats_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["text"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_comparisonUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeDrafts",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDrafts"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*model.AgreementMetric, error) {
+			return ec.unmarshalOAgreementMetric2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAgreementMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_feedbackAdded_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg0
 	return args, nil
 }
 
@@ -8113,6 +10038,432 @@ func (ec *executionContext) _AnalysisConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_AnalysisConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AnalysisConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnalysisDiff_a(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisDiff_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AnalysisDiff().A(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisDiff_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisDiff_b(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisDiff_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AnalysisDiff().B(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisDiff_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisDiff_pair(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisDiff_pair(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pair, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Pair) graphql.Marshaler {
+			return ec.marshalNAnalysisPair2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPair(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisDiff_pair(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalysisPair(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisDiff_added(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisDiff_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AnalysisDiff().Added(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisDiff_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisDiff_removed(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisDiff_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AnalysisDiff().Removed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisDiff_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisDiff_changed(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisDiff_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compare.IncidentDiff) graphql.Marshaler {
+			return ec.marshalNIncidentDiff2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐIncidentDiffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisDiff_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncidentDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisPair_a(ctx context.Context, field graphql.CollectedField, obj *compare.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisPair_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisPair_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalysisPair", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AnalysisPair_b(ctx context.Context, field graphql.CollectedField, obj *compare.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisPair_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisPair_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalysisPair", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AnalysisPair_axis1(ctx context.Context, field graphql.CollectedField, obj *compare.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisPair_axis1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Agreement) graphql.Marshaler {
+			return ec.marshalNPairAgreement2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisPair_axis1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairAgreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisPair_axis2(ctx context.Context, field graphql.CollectedField, obj *compare.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisPair_axis2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Agreement) graphql.Marshaler {
+			return ec.marshalNPairAgreement2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisPair_axis2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairAgreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisPair_category(ctx context.Context, field graphql.CollectedField, obj *compare.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisPair_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Agreement) graphql.Marshaler {
+			return ec.marshalNPairAgreement2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisPair_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairAgreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisPair_incidents(ctx context.Context, field graphql.CollectedField, obj *compare.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisPair_incidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incidents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisPair_incidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalysisPair", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AnalysisPair_threats(ctx context.Context, field graphql.CollectedField, obj *compare.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisPair_threats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisPair_threats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalysisPair", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AnalysisPair_assets(ctx context.Context, field graphql.CollectedField, obj *compare.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisPair_assets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisPair_assets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalysisPair", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AnalysisPair_measures(ctx context.Context, field graphql.CollectedField, obj *compare.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisPair_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisPair_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalysisPair", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Assessment_id(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
@@ -9482,6 +11833,446 @@ func (ec *executionContext) fieldContext_ClauseMapping_origin(_ context.Context,
 	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "String")
 }
 
+func (ec *executionContext) _ComparedAnalysis_analysis(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparedAnalysis_analysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComparedAnalysis().Analysis(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparedAnalysis_analysis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparedAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparedAnalysis_incidents(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparedAnalysis_incidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incidents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparedAnalysis_incidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparedAnalysis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComparedAnalysis_perspectives(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparedAnalysis_perspectives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Perspectives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compare.PerspectiveCount) graphql.Marshaler {
+			return ec.marshalNPerspectiveCount2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPerspectiveCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparedAnalysis_perspectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparedAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerspectiveCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparedMeasure_measure(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparedMeasure_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComparedMeasure().Measure(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparedMeasure_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparedMeasure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparedMeasure_perspective(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparedMeasure_perspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Perspective, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparedMeasure_perspective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparedMeasure", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparedMeasure_status(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparedMeasure_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparedMeasure_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparedMeasure", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparisonEntry_analysisId(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_analysisId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComparisonEntry().AnalysisID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_analysisId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonEntry", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ComparisonEntry_organization(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComparisonEntry().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonEntry_axis1(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_axis1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_axis1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComparisonEntry_axis2(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_axis2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_axis2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComparisonEntry_category(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComparisonEntry_threats(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_threats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComparisonEntry().Threats(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_threats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonEntry_assets(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_assets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComparisonEntry().Assets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_assets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonEntry_measures(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compare.MeasureRef) graphql.Marshaler {
+			return ec.marshalNComparedMeasure2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComparedMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonEntry_ownerDepartment(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_ownerDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComparisonEntry().OwnerDepartment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Department) graphql.Marshaler {
+			return ec.marshalODepartment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_ownerDepartment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonEntry_rationale(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_rationale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rationale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_rationale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _CoverageLine_id(ctx context.Context, field graphql.CollectedField, obj *model.CoverageLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9801,6 +12592,167 @@ func (ec *executionContext) fieldContext_Department_organization(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Divergence_axis1(ctx context.Context, field graphql.CollectedField, obj *compare.Divergence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Divergence_axis1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Divergence_axis1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Divergence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Divergence_axis2(ctx context.Context, field graphql.CollectedField, obj *compare.Divergence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Divergence_axis2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Divergence_axis2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Divergence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Divergence_category(ctx context.Context, field graphql.CollectedField, obj *compare.Divergence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Divergence_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Divergence_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Divergence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Divergence_threats(ctx context.Context, field graphql.CollectedField, obj *compare.Divergence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Divergence_threats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Divergence_threats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Divergence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Divergence_assets(ctx context.Context, field graphql.CollectedField, obj *compare.Divergence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Divergence_assets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Divergence_assets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Divergence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Divergence_measures(ctx context.Context, field graphql.CollectedField, obj *compare.Divergence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Divergence_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Divergence_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Divergence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Divergence_owner(ctx context.Context, field graphql.CollectedField, obj *compare.Divergence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Divergence_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Divergence_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Divergence", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
@@ -10459,6 +13411,130 @@ func (ec *executionContext) fieldContext_GuidelineConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("GuidelineConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Hotspot_incident(ctx context.Context, field graphql.CollectedField, obj *compare.Hotspot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hotspot_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Hotspot().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hotspot_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Hotspot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Hotspot_score(ctx context.Context, field graphql.CollectedField, obj *compare.Hotspot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hotspot_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hotspot_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hotspot", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Hotspot_axis1(ctx context.Context, field graphql.CollectedField, obj *compare.Hotspot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hotspot_axis1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hotspot_axis1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hotspot", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Hotspot_axis2(ctx context.Context, field graphql.CollectedField, obj *compare.Hotspot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hotspot_axis2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hotspot_axis2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hotspot", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Hotspot_measures(ctx context.Context, field graphql.CollectedField, obj *compare.Hotspot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hotspot_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hotspot_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hotspot", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Incident_id(ctx context.Context, field graphql.CollectedField, obj *model.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10578,6 +13654,665 @@ func (ec *executionContext) fieldContext_Incident_target(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentComparison_incident(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentComparison_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncidentComparison().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentComparison_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentComparison_entries(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentComparison_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compare.Entry) graphql.Marshaler {
+			return ec.marshalNComparisonEntry2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentComparison_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComparisonEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentComparison_foundBy(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentComparison_foundBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentComparison_foundBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentComparison", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IncidentComparison_missedBy(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentComparison_missedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentComparison_missedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentComparison", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IncidentComparison_axis1(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentComparison_axis1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Spread) graphql.Marshaler {
+			return ec.marshalNSpread2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐSpread(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentComparison_axis1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Spread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentComparison_axis2(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentComparison_axis2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Spread) graphql.Marshaler {
+			return ec.marshalNSpread2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐSpread(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentComparison_axis2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Spread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentComparison_category(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentComparison_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Spread) graphql.Marshaler {
+			return ec.marshalNSpread2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐSpread(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentComparison_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Spread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentComparison_differs(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentComparison_differs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Differs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Divergence) graphql.Marshaler {
+			return ec.marshalNDivergence2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐDivergence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentComparison_differs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Divergence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentComparison_divergent(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentComparison_divergent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Divergent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentComparison_divergent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentComparison", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IncidentCoverage_incident(ctx context.Context, field graphql.CollectedField, obj *compare.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentCoverage_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncidentCoverage().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentCoverage_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentCoverage_foundBy(ctx context.Context, field graphql.CollectedField, obj *compare.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentCoverage_foundBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentCoverage_foundBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentCoverage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IncidentCoverage_missedBy(ctx context.Context, field graphql.CollectedField, obj *compare.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentCoverage_missedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentCoverage_missedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncidentCoverage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IncidentDiff_incident(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncidentDiff().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentDiff_axis1(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_axis1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compare.LevelChange) graphql.Marshaler {
+			return ec.marshalOLevelChange2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐLevelChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_axis1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentDiff_axis2(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_axis2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compare.LevelChange) graphql.Marshaler {
+			return ec.marshalOLevelChange2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐLevelChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_axis2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentDiff_category(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compare.LevelChange) graphql.Marshaler {
+			return ec.marshalOLevelChange2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐLevelChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentDiff_threats(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_threats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.SetChange) graphql.Marshaler {
+			return ec.marshalNSetChange2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐSetChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_threats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentDiff_assets(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_assets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.SetChange) graphql.Marshaler {
+			return ec.marshalNSetChange2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐSetChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_assets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentDiff_measures(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.SetChange) graphql.Marshaler {
+			return ec.marshalNSetChange2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐSetChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentDiff_measureChanges(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_measureChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasureChanges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compare.MeasureChange) graphql.Marshaler {
+			return ec.marshalNMeasureChange2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_measureChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasureChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentDiff_ownerDepartment(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_ownerDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerDepartment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compare.TextChange) graphql.Marshaler {
+			return ec.marshalOTextChange2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐTextChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_ownerDepartment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TextChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncidentDiff_rationale(ctx context.Context, field graphql.CollectedField, obj *compare.IncidentDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncidentDiff_rationale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rationale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compare.TextChange) graphql.Marshaler {
+			return ec.marshalOTextChange2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐTextChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncidentDiff_rationale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncidentDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TextChange(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10872,6 +14607,52 @@ func (ec *executionContext) fieldContext_InsurancePolicyConnection_totalCount(_ 
 	return graphql.NewScalarFieldContext("InsurancePolicyConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _LevelChange_from(ctx context.Context, field graphql.CollectedField, obj *compare.LevelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LevelChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LevelChange_to(ctx context.Context, field graphql.CollectedField, obj *compare.LevelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LevelChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelChange", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Measure_id(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11058,6 +14839,121 @@ func (ec *executionContext) fieldContext_Measure_clauses(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MeasureChange_measureId(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureChange_measureId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeasureChange().MeasureID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureChange_measureId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureChange", field, true, true, "ID")
+}
+
+func (ec *executionContext) _MeasureChange_fromPerspective(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureChange_fromPerspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeasureChange().FromPerspective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureChange_fromPerspective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _MeasureChange_toPerspective(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureChange_toPerspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeasureChange().ToPerspective(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureChange_toPerspective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _MeasureChange_fromStatus(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureChange_fromStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeasureChange().FromStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureChange_fromStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _MeasureChange_toStatus(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureChange_toStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MeasureChange().ToStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureChange_toStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureChange", field, true, true, "String")
 }
 
 func (ec *executionContext) _MeasureClauseLink_measure(ctx context.Context, field graphql.CollectedField, obj *model.MeasureClauseLink) (ret graphql.Marshaler) {
@@ -13978,6 +17874,70 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PairAgreement_kappa(ctx context.Context, field graphql.CollectedField, obj *compare.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairAgreement_kappa(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kappa, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Stat) graphql.Marshaler {
+			return ec.marshalNStatistic2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐStat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairAgreement_kappa(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statistic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairAgreement_percent(ctx context.Context, field graphql.CollectedField, obj *compare.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairAgreement_percent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Stat) graphql.Marshaler {
+			return ec.marshalNStatistic2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐStat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairAgreement_percent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statistic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Perspective_code(ctx context.Context, field graphql.CollectedField, obj *model.Perspective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14068,6 +18028,52 @@ func (ec *executionContext) _Perspective_description(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Perspective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Perspective", field, false, false, "String")
+}
+
+func (ec *executionContext) _PerspectiveCount_perspective(ctx context.Context, field graphql.CollectedField, obj *compare.PerspectiveCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerspectiveCount_perspective(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Perspective, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerspectiveCount_perspective(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerspectiveCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _PerspectiveCount_measures(ctx context.Context, field graphql.CollectedField, obj *compare.PerspectiveCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerspectiveCount_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerspectiveCount_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerspectiveCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Query_serverInfo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -14834,6 +18840,94 @@ func (ec *executionContext) fieldContext_Query_categoryRules(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_compareAnalyses(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compareAnalyses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompareAnalyses(ctx, fc.Args["targetId"].(string), fc.Args["analysisIds"].([]string), fc.Args["includeDrafts"].(*bool), fc.Args["metric"].(*model.AgreementMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TargetComparison) graphql.Marshaler {
+			return ec.marshalNTargetComparison2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compareAnalyses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetComparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compareAnalyses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_diffAnalyses(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_diffAnalyses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DiffAnalyses(ctx, fc.Args["a"].(string), fc.Args["b"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compare.AnalysisDiff) graphql.Marshaler {
+			return ec.marshalNAnalysisDiff2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAnalysisDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_diffAnalyses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalysisDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_diffAnalyses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14905,6 +18999,125 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reliability_metric(ctx context.Context, field graphql.CollectedField, obj *compare.Reliability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reliability_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reliability().Metric(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AgreementMetric) graphql.Marshaler {
+			return ec.marshalNAgreementMetric2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAgreementMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reliability_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reliability", field, true, true, "AgreementMetric")
+}
+
+func (ec *executionContext) _Reliability_axis1(ctx context.Context, field graphql.CollectedField, obj *compare.Reliability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reliability_axis1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Stat) graphql.Marshaler {
+			return ec.marshalNStatistic2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐStat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reliability_axis1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reliability",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statistic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reliability_axis2(ctx context.Context, field graphql.CollectedField, obj *compare.Reliability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reliability_axis2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Axis2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Stat) graphql.Marshaler {
+			return ec.marshalNStatistic2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐStat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reliability_axis2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reliability",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statistic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reliability_category(ctx context.Context, field graphql.CollectedField, obj *compare.Reliability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reliability_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compare.Stat) graphql.Marshaler {
+			return ec.marshalNStatistic2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐStat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reliability_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reliability",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statistic(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15126,6 +19339,213 @@ func (ec *executionContext) fieldContext_ServerInfo_database(_ context.Context, 
 	return graphql.NewScalarFieldContext("ServerInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _SetChange_added(ctx context.Context, field graphql.CollectedField, obj *compare.SetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetChange_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetChange_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SetChange_removed(ctx context.Context, field graphql.CollectedField, obj *compare.SetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetChange_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetChange_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SetChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Spread_n(ctx context.Context, field graphql.CollectedField, obj *compare.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_n(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.N, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_n(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Spread_min(ctx context.Context, field graphql.CollectedField, obj *compare.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Spread_max(ctx context.Context, field graphql.CollectedField, obj *compare.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Spread_range(ctx context.Context, field graphql.CollectedField, obj *compare.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Spread_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Spread_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Spread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Statistic_value(ctx context.Context, field graphql.CollectedField, obj *compare.Stat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistic_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statistic_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistic", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Statistic_n(ctx context.Context, field graphql.CollectedField, obj *compare.Stat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistic_n(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.N, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistic_n(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Statistic_reason(ctx context.Context, field graphql.CollectedField, obj *compare.Stat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistic_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Statistic_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistic", field, false, false, "String")
+}
+
 func (ec *executionContext) _Subscription_ticks(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -15164,6 +19584,94 @@ func (ec *executionContext) fieldContext_Subscription_ticks(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_ticks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_comparisonUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_comparisonUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ComparisonUpdated(ctx, fc.Args["targetId"].(string), fc.Args["includeDrafts"].(*bool), fc.Args["metric"].(*model.AgreementMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TargetComparison) graphql.Marshaler {
+			return ec.marshalNTargetComparison2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_comparisonUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetComparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_comparisonUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_feedbackAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_feedbackAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().FeedbackAdded(ctx, fc.Args["targetId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Feedback) graphql.Marshaler {
+			return ec.marshalNFeedback2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedback(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_feedbackAdded(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feedback(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_feedbackAdded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15370,6 +19878,276 @@ func (ec *executionContext) fieldContext_Target_analyses(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _TargetComparison_target(ctx context.Context, field graphql.CollectedField, obj *model.TargetComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetComparison_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TargetComparison().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetComparison_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetComparison_revision(ctx context.Context, field graphql.CollectedField, obj *model.TargetComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetComparison_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetComparison_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetComparison", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TargetComparison_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.TargetComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetComparison_computedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetComparison_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetComparison", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TargetComparison_analyses(ctx context.Context, field graphql.CollectedField, obj *model.TargetComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetComparison_analyses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TargetComparison().Analyses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*compare.AnalysisSummary) graphql.Marshaler {
+			return ec.marshalNComparedAnalysis2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAnalysisSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetComparison_analyses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComparedAnalysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetComparison_incidents(ctx context.Context, field graphql.CollectedField, obj *model.TargetComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetComparison_incidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TargetComparison().Incidents(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*compare.IncidentRow) graphql.Marshaler {
+			return ec.marshalNIncidentComparison2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐIncidentRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetComparison_incidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncidentComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetComparison_agreement(ctx context.Context, field graphql.CollectedField, obj *model.TargetComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetComparison_agreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TargetComparison().Agreement(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compare.Reliability) graphql.Marshaler {
+			return ec.marshalNReliability2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐReliability(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetComparison_agreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reliability(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetComparison_pairs(ctx context.Context, field graphql.CollectedField, obj *model.TargetComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetComparison_pairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TargetComparison().Pairs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*compare.Pair) graphql.Marshaler {
+			return ec.marshalNAnalysisPair2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPairᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetComparison_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalysisPair(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetComparison_partial(ctx context.Context, field graphql.CollectedField, obj *model.TargetComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetComparison_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TargetComparison().Partial(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*compare.Coverage) graphql.Marshaler {
+			return ec.marshalNIncidentCoverage2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetComparison_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncidentCoverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetComparison_hotspots(ctx context.Context, field graphql.CollectedField, obj *model.TargetComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetComparison_hotspots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TargetComparison().Hotspots(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*compare.Hotspot) graphql.Marshaler {
+			return ec.marshalNHotspot2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐHotspotᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetComparison_hotspots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetComparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Hotspot(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TargetConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.TargetConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15455,6 +20233,52 @@ func (ec *executionContext) _TargetConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_TargetConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TargetConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TextChange_from(ctx context.Context, field graphql.CollectedField, obj *compare.TextChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TextChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TextChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TextChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _TextChange_to(ctx context.Context, field graphql.CollectedField, obj *compare.TextChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TextChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TextChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TextChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _Threat_id(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
@@ -18961,6 +23785,141 @@ func (ec *executionContext) _AnalysisConnection(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var analysisDiffImplementors = []string{"AnalysisDiff"}
+
+func (ec *executionContext) _AnalysisDiff(ctx context.Context, sel ast.SelectionSet, obj *compare.AnalysisDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, analysisDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnalysisDiff")
+		case "a":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AnalysisDiff_a(ctx, field, obj)
+				})
+		case "b":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AnalysisDiff_b(ctx, field, obj)
+				})
+		case "pair":
+			out.Values[i] = ec._AnalysisDiff_pair(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "added":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AnalysisDiff_added(ctx, field, obj)
+				})
+		case "removed":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AnalysisDiff_removed(ctx, field, obj)
+				})
+		case "changed":
+			out.Values[i] = ec._AnalysisDiff_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var analysisPairImplementors = []string{"AnalysisPair"}
+
+func (ec *executionContext) _AnalysisPair(ctx context.Context, sel ast.SelectionSet, obj *compare.Pair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, analysisPairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnalysisPair")
+		case "a":
+			out.Values[i] = ec._AnalysisPair_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._AnalysisPair_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "axis1":
+			out.Values[i] = ec._AnalysisPair_axis1(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "axis2":
+			out.Values[i] = ec._AnalysisPair_axis2(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._AnalysisPair_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "incidents":
+			out.Values[i] = ec._AnalysisPair_incidents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threats":
+			out.Values[i] = ec._AnalysisPair_threats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assets":
+			out.Values[i] = ec._AnalysisPair_assets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measures":
+			out.Values[i] = ec._AnalysisPair_measures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var assessmentImplementors = []string{"Assessment", "Node"}
 
 func (ec *executionContext) _Assessment(ctx context.Context, sel ast.SelectionSet, obj *model.Assessment) graphql.Marshaler {
@@ -19436,6 +24395,177 @@ func (ec *executionContext) _ClauseMapping(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var comparedAnalysisImplementors = []string{"ComparedAnalysis"}
+
+func (ec *executionContext) _ComparedAnalysis(ctx context.Context, sel ast.SelectionSet, obj *compare.AnalysisSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparedAnalysisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComparedAnalysis")
+		case "analysis":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparedAnalysis_analysis(ctx, field, obj)
+				})
+		case "incidents":
+			out.Values[i] = ec._ComparedAnalysis_incidents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "perspectives":
+			out.Values[i] = ec._ComparedAnalysis_perspectives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparedMeasureImplementors = []string{"ComparedMeasure"}
+
+func (ec *executionContext) _ComparedMeasure(ctx context.Context, sel ast.SelectionSet, obj *compare.MeasureRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparedMeasureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComparedMeasure")
+		case "measure":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparedMeasure_measure(ctx, field, obj)
+				})
+		case "perspective":
+			out.Values[i] = ec._ComparedMeasure_perspective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ComparedMeasure_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparisonEntryImplementors = []string{"ComparisonEntry"}
+
+func (ec *executionContext) _ComparisonEntry(ctx context.Context, sel ast.SelectionSet, obj *compare.Entry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComparisonEntry")
+		case "analysisId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparisonEntry_analysisId(ctx, field, obj)
+				})
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparisonEntry_organization(ctx, field, obj)
+				})
+		case "axis1":
+			out.Values[i] = ec._ComparisonEntry_axis1(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "axis2":
+			out.Values[i] = ec._ComparisonEntry_axis2(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._ComparisonEntry_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "threats":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparisonEntry_threats(ctx, field, obj)
+				})
+		case "assets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparisonEntry_assets(ctx, field, obj)
+				})
+		case "measures":
+			out.Values[i] = ec._ComparisonEntry_measures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ownerDepartment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparisonEntry_ownerDepartment(ctx, field, obj)
+				})
+		case "rationale":
+			out.Values[i] = ec._ComparisonEntry_rationale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coverageLineImplementors = []string{"CoverageLine"}
 
 func (ec *executionContext) _CoverageLine(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageLine) graphql.Marshaler {
@@ -19540,6 +24670,69 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Department_organization(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var divergenceImplementors = []string{"Divergence"}
+
+func (ec *executionContext) _Divergence(ctx context.Context, sel ast.SelectionSet, obj *compare.Divergence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, divergenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Divergence")
+		case "axis1":
+			out.Values[i] = ec._Divergence_axis1(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "axis2":
+			out.Values[i] = ec._Divergence_axis2(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._Divergence_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threats":
+			out.Values[i] = ec._Divergence_threats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assets":
+			out.Values[i] = ec._Divergence_assets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measures":
+			out.Values[i] = ec._Divergence_measures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "owner":
+			out.Values[i] = ec._Divergence_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19800,6 +24993,60 @@ func (ec *executionContext) _GuidelineConnection(ctx context.Context, sel ast.Se
 	return out
 }
 
+var hotspotImplementors = []string{"Hotspot"}
+
+func (ec *executionContext) _Hotspot(ctx context.Context, sel ast.SelectionSet, obj *compare.Hotspot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hotspotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Hotspot")
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Hotspot_incident(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._Hotspot_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "axis1":
+			out.Values[i] = ec._Hotspot_axis1(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "axis2":
+			out.Values[i] = ec._Hotspot_axis2(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "measures":
+			out.Values[i] = ec._Hotspot_measures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var incidentImplementors = []string{"Incident", "Node"}
 
 func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet, obj *model.Incident) graphql.Marshaler {
@@ -19837,6 +25084,203 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_target(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incidentComparisonImplementors = []string{"IncidentComparison"}
+
+func (ec *executionContext) _IncidentComparison(ctx context.Context, sel ast.SelectionSet, obj *compare.IncidentRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incidentComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncidentComparison")
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncidentComparison_incident(ctx, field, obj)
+				})
+		case "entries":
+			out.Values[i] = ec._IncidentComparison_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foundBy":
+			out.Values[i] = ec._IncidentComparison_foundBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "missedBy":
+			out.Values[i] = ec._IncidentComparison_missedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "axis1":
+			out.Values[i] = ec._IncidentComparison_axis1(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "axis2":
+			out.Values[i] = ec._IncidentComparison_axis2(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._IncidentComparison_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "differs":
+			out.Values[i] = ec._IncidentComparison_differs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "divergent":
+			out.Values[i] = ec._IncidentComparison_divergent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incidentCoverageImplementors = []string{"IncidentCoverage"}
+
+func (ec *executionContext) _IncidentCoverage(ctx context.Context, sel ast.SelectionSet, obj *compare.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incidentCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncidentCoverage")
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncidentCoverage_incident(ctx, field, obj)
+				})
+		case "foundBy":
+			out.Values[i] = ec._IncidentCoverage_foundBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "missedBy":
+			out.Values[i] = ec._IncidentCoverage_missedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incidentDiffImplementors = []string{"IncidentDiff"}
+
+func (ec *executionContext) _IncidentDiff(ctx context.Context, sel ast.SelectionSet, obj *compare.IncidentDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incidentDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncidentDiff")
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncidentDiff_incident(ctx, field, obj)
+				})
+		case "axis1":
+			out.Values[i] = ec._IncidentDiff_axis1(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "axis2":
+			out.Values[i] = ec._IncidentDiff_axis2(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._IncidentDiff_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "threats":
+			out.Values[i] = ec._IncidentDiff_threats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assets":
+			out.Values[i] = ec._IncidentDiff_assets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "measures":
+			out.Values[i] = ec._IncidentDiff_measures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "measureChanges":
+			out.Values[i] = ec._IncidentDiff_measureChanges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ownerDepartment":
+			out.Values[i] = ec._IncidentDiff_ownerDepartment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rationale":
+			out.Values[i] = ec._IncidentDiff_rationale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19967,6 +25411,44 @@ func (ec *executionContext) _InsurancePolicyConnection(ctx context.Context, sel 
 	return out
 }
 
+var levelChangeImplementors = []string{"LevelChange"}
+
+func (ec *executionContext) _LevelChange(ctx context.Context, sel ast.SelectionSet, obj *compare.LevelChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, levelChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LevelChange")
+		case "from":
+			out.Values[i] = ec._LevelChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._LevelChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var measureImplementors = []string{"Measure", "Node"}
 
 func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, obj *model.Measure) graphql.Marshaler {
@@ -20015,6 +25497,64 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Measure_clauses(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measureChangeImplementors = []string{"MeasureChange"}
+
+func (ec *executionContext) _MeasureChange(ctx context.Context, sel ast.SelectionSet, obj *compare.MeasureChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measureChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeasureChange")
+		case "measureId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MeasureChange_measureId(ctx, field, obj)
+				})
+		case "fromPerspective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MeasureChange_fromPerspective(ctx, field, obj)
+				})
+		case "toPerspective":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MeasureChange_toPerspective(ctx, field, obj)
+				})
+		case "fromStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MeasureChange_fromStatus(ctx, field, obj)
+				})
+		case "toStatus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MeasureChange_toStatus(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20726,6 +26266,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var pairAgreementImplementors = []string{"PairAgreement"}
+
+func (ec *executionContext) _PairAgreement(ctx context.Context, sel ast.SelectionSet, obj *compare.Agreement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pairAgreementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PairAgreement")
+		case "kappa":
+			out.Values[i] = ec._PairAgreement_kappa(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "percent":
+			out.Values[i] = ec._PairAgreement_percent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var perspectiveImplementors = []string{"Perspective"}
 
 func (ec *executionContext) _Perspective(ctx context.Context, sel ast.SelectionSet, obj *model.Perspective) graphql.Marshaler {
@@ -20754,6 +26332,44 @@ func (ec *executionContext) _Perspective(ctx context.Context, sel ast.SelectionS
 			}
 		case "description":
 			out.Values[i] = ec._Perspective_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var perspectiveCountImplementors = []string{"PerspectiveCount"}
+
+func (ec *executionContext) _PerspectiveCount(ctx context.Context, sel ast.SelectionSet, obj *compare.PerspectiveCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perspectiveCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerspectiveCount")
+		case "perspective":
+			out.Values[i] = ec._PerspectiveCount_perspective(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measures":
+			out.Values[i] = ec._PerspectiveCount_measures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20907,6 +26523,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_categoryRules(ctx, field)
 				})
+		case "compareAnalyses":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compareAnalyses(ctx, field)
+				})
+		case "diffAnalyses":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_diffAnalyses(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -20918,6 +26546,55 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reliabilityImplementors = []string{"Reliability"}
+
+func (ec *executionContext) _Reliability(ctx context.Context, sel ast.SelectionSet, obj *compare.Reliability) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reliabilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reliability")
+		case "metric":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reliability_metric(ctx, field, obj)
+				})
+		case "axis1":
+			out.Values[i] = ec._Reliability_axis1(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "axis2":
+			out.Values[i] = ec._Reliability_axis2(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._Reliability_category(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -21067,6 +26744,135 @@ func (ec *executionContext) _ServerInfo(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var setChangeImplementors = []string{"SetChange"}
+
+func (ec *executionContext) _SetChange(ctx context.Context, sel ast.SelectionSet, obj *compare.SetChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetChange")
+		case "added":
+			out.Values[i] = ec._SetChange_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._SetChange_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var spreadImplementors = []string{"Spread"}
+
+func (ec *executionContext) _Spread(ctx context.Context, sel ast.SelectionSet, obj *compare.Spread) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, spreadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Spread")
+		case "n":
+			out.Values[i] = ec._Spread_n(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._Spread_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._Spread_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "range":
+			out.Values[i] = ec._Spread_range(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statisticImplementors = []string{"Statistic"}
+
+func (ec *executionContext) _Statistic(ctx context.Context, sel ast.SelectionSet, obj *compare.Stat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Statistic")
+		case "value":
+			out.Values[i] = ec._Statistic_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "n":
+			out.Values[i] = ec._Statistic_n(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Statistic_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -21082,6 +26888,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "ticks":
 		return ec._Subscription_ticks(ctx, fields[0])
+	case "comparisonUpdated":
+		return ec._Subscription_comparisonUpdated(ctx, fields[0])
+	case "feedbackAdded":
+		return ec._Subscription_feedbackAdded(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -21153,6 +26963,86 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var targetComparisonImplementors = []string{"TargetComparison"}
+
+func (ec *executionContext) _TargetComparison(ctx context.Context, sel ast.SelectionSet, obj *model.TargetComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetComparison")
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetComparison_target(ctx, field, obj)
+				})
+		case "revision":
+			out.Values[i] = ec._TargetComparison_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "computedAt":
+			out.Values[i] = ec._TargetComparison_computedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "analyses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetComparison_analyses(ctx, field, obj)
+				})
+		case "incidents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetComparison_incidents(ctx, field, obj)
+				})
+		case "agreement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetComparison_agreement(ctx, field, obj)
+				})
+		case "pairs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetComparison_pairs(ctx, field, obj)
+				})
+		case "partial":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetComparison_partial(ctx, field, obj)
+				})
+		case "hotspots":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetComparison_hotspots(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var targetConnectionImplementors = []string{"TargetConnection"}
 
 func (ec *executionContext) _TargetConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TargetConnection) graphql.Marshaler {
@@ -21176,6 +27066,44 @@ func (ec *executionContext) _TargetConnection(ctx context.Context, sel ast.Selec
 			}
 		case "totalCount":
 			out.Values[i] = ec._TargetConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var textChangeImplementors = []string{"TextChange"}
+
+func (ec *executionContext) _TextChange(ctx context.Context, sel ast.SelectionSet, obj *compare.TextChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, textChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TextChange")
+		case "from":
+			out.Values[i] = ec._TextChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._TextChange_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21791,6 +27719,16 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAgreementMetric2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAgreementMetric(ctx context.Context, v any) (model.AgreementMetric, error) {
+	var res model.AgreementMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgreementMetric2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAgreementMetric(ctx context.Context, sel ast.SelectionSet, v model.AgreementMetric) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNAnalysis2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Analysis) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21823,9 +27761,45 @@ func (ec *executionContext) marshalNAnalysisConnection2ᚖgithubᚗcomᚋssfgrap
 	return ec._AnalysisConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAnalysisDiff2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAnalysisDiff(ctx context.Context, sel ast.SelectionSet, v *compare.AnalysisDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnalysisDiff!")
+		return graphql.Null
+	}
+	return ec._AnalysisDiff(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAnalysisInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisInput(ctx context.Context, v any) (model.AnalysisInput, error) {
 	res, err := ec.unmarshalInputAnalysisInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnalysisPair2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPair(ctx context.Context, sel ast.SelectionSet, v compare.Pair) graphql.Marshaler {
+	return ec._AnalysisPair(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAnalysisPair2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPairᚄ(ctx context.Context, sel ast.SelectionSet, v []*compare.Pair) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnalysisPair2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPair(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAnalysisPair2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPair(ctx context.Context, sel ast.SelectionSet, v *compare.Pair) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnalysisPair!")
+		return graphql.Null
+	}
+	return ec._AnalysisPair(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAnalysisStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisStatus(ctx context.Context, v any) (model.AnalysisStatus, error) {
@@ -22055,6 +28029,70 @@ func (ec *executionContext) unmarshalNClauseMappingInput2githubᚗcomᚋssfgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNComparedAnalysis2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAnalysisSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*compare.AnalysisSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComparedAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAnalysisSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComparedAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAnalysisSummary(ctx context.Context, sel ast.SelectionSet, v *compare.AnalysisSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComparedAnalysis!")
+		return graphql.Null
+	}
+	return ec._ComparedAnalysis(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComparedMeasure2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRef(ctx context.Context, sel ast.SelectionSet, v compare.MeasureRef) graphql.Marshaler {
+	return ec._ComparedMeasure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNComparedMeasure2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRefᚄ(ctx context.Context, sel ast.SelectionSet, v []compare.MeasureRef) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComparedMeasure2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComparisonEntry2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐEntry(ctx context.Context, sel ast.SelectionSet, v compare.Entry) graphql.Marshaler {
+	return ec._ComparisonEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNComparisonEntry2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []compare.Entry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComparisonEntry2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCoverageLine2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageLine) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22125,6 +28163,10 @@ func (ec *executionContext) marshalNDepartment2ᚖgithubᚗcomᚋssfgraphᚋssfg
 func (ec *executionContext) unmarshalNDepartmentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartmentInput(ctx context.Context, v any) (model.DepartmentInput, error) {
 	res, err := ec.unmarshalInputDepartmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDivergence2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐDivergence(ctx context.Context, sel ast.SelectionSet, v compare.Divergence) graphql.Marshaler {
+	return ec._Divergence(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNFeedback2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Feedback) graphql.Marshaler {
@@ -22240,6 +28282,30 @@ func (ec *executionContext) unmarshalNGuidelineInput2githubᚗcomᚋssfgraphᚋs
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNHotspot2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐHotspotᚄ(ctx context.Context, sel ast.SelectionSet, v []*compare.Hotspot) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHotspot2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐHotspot(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHotspot2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐHotspot(ctx context.Context, sel ast.SelectionSet, v *compare.Hotspot) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Hotspot!")
+		return graphql.Null
+	}
+	return ec._Hotspot(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22305,6 +28371,74 @@ func (ec *executionContext) marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgra
 		return graphql.Null
 	}
 	return ec._Incident(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIncidentComparison2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐIncidentRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*compare.IncidentRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIncidentComparison2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐIncidentRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIncidentComparison2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐIncidentRow(ctx context.Context, sel ast.SelectionSet, v *compare.IncidentRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IncidentComparison!")
+		return graphql.Null
+	}
+	return ec._IncidentComparison(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIncidentCoverage2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*compare.Coverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIncidentCoverage2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIncidentCoverage2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *compare.Coverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IncidentCoverage!")
+		return graphql.Null
+	}
+	return ec._IncidentCoverage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIncidentDiff2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐIncidentDiff(ctx context.Context, sel ast.SelectionSet, v compare.IncidentDiff) graphql.Marshaler {
+	return ec._IncidentDiff(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIncidentDiff2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐIncidentDiffᚄ(ctx context.Context, sel ast.SelectionSet, v []compare.IncidentDiff) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIncidentDiff2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐIncidentDiff(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNIncidentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentInput(ctx context.Context, v any) (model.IncidentInput, error) {
@@ -22395,6 +28529,26 @@ func (ec *executionContext) marshalNMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgrap
 		return graphql.Null
 	}
 	return ec._Measure(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMeasureChange2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureChange(ctx context.Context, sel ast.SelectionSet, v compare.MeasureChange) graphql.Marshaler {
+	return ec._MeasureChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMeasureChange2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []compare.MeasureChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeasureChange2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNMeasureClauseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureClauseInput(ctx context.Context, v any) (model.MeasureClauseInput, error) {
@@ -22505,6 +28659,10 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋssfgraphᚋssfgra
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPairAgreement2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐAgreement(ctx context.Context, sel ast.SelectionSet, v compare.Agreement) graphql.Marshaler {
+	return ec._PairAgreement(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNPerspective2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPerspectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Perspective) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22527,6 +28685,34 @@ func (ec *executionContext) marshalNPerspective2ᚖgithubᚗcomᚋssfgraphᚋssf
 		return graphql.Null
 	}
 	return ec._Perspective(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerspectiveCount2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPerspectiveCount(ctx context.Context, sel ast.SelectionSet, v compare.PerspectiveCount) graphql.Marshaler {
+	return ec._PerspectiveCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPerspectiveCount2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPerspectiveCountᚄ(ctx context.Context, sel ast.SelectionSet, v []compare.PerspectiveCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerspectiveCount2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐPerspectiveCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReliability2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐReliability(ctx context.Context, sel ast.SelectionSet, v *compare.Reliability) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reliability!")
+		return graphql.Null
+	}
+	return ec._Reliability(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
@@ -22585,6 +28771,14 @@ func (ec *executionContext) marshalNServerInfo2ᚖgithubᚗcomᚋssfgraphᚋssfg
 	return ec._ServerInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSetChange2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐSetChange(ctx context.Context, sel ast.SelectionSet, v compare.SetChange) graphql.Marshaler {
+	return ec._SetChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSpread2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐSpread(ctx context.Context, sel ast.SelectionSet, v compare.Spread) graphql.Marshaler {
+	return ec._Spread(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNStance2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐStance(ctx context.Context, v any) (model.Stance, error) {
 	var res model.Stance
 	err := res.UnmarshalGQL(v)
@@ -22593,6 +28787,10 @@ func (ec *executionContext) unmarshalNStance2githubᚗcomᚋssfgraphᚋssfgraph�
 
 func (ec *executionContext) marshalNStance2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐStance(ctx context.Context, sel ast.SelectionSet, v model.Stance) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNStatistic2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐStat(ctx context.Context, sel ast.SelectionSet, v compare.Stat) graphql.Marshaler {
+	return ec._Statistic(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -22660,6 +28858,14 @@ func (ec *executionContext) marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraph
 		return graphql.Null
 	}
 	return ec._Target(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTargetComparison2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetComparison(ctx context.Context, sel ast.SelectionSet, v *model.TargetComparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TargetComparison!")
+		return graphql.Null
+	}
+	return ec._TargetComparison(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTargetConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetConnection(ctx context.Context, sel ast.SelectionSet, v *model.TargetConnection) graphql.Marshaler {
@@ -22930,6 +29136,22 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAgreementMetric2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAgreementMetric(ctx context.Context, v any) (*model.AgreementMetric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AgreementMetric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAgreementMetric2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAgreementMetric(ctx context.Context, sel ast.SelectionSet, v *model.AgreementMetric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx context.Context, sel ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23108,6 +29330,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOLevelChange2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐLevelChange(ctx context.Context, sel ast.SelectionSet, v *compare.LevelChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LevelChange(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOMappingRationale2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRationale(ctx context.Context, v any) (*model.MappingRationale, error) {
 	if v == nil {
 		return nil, nil
@@ -23170,6 +29399,18 @@ func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋssfgraphᚋss
 	return ec._Organization(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -23228,6 +29469,13 @@ func (ec *executionContext) marshalOTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraph
 		return graphql.Null
 	}
 	return ec._Target(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTextChange2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐTextChange(ctx context.Context, sel ast.SelectionSet, v *compare.TextChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TextChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOThreatInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatInput(ctx context.Context, v any) (*model.ThreatInput, error) {

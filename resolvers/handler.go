@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -25,7 +26,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ssfgraph/ssfgraph/graph"
+	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
 )
 
@@ -44,6 +47,12 @@ type Options struct {
 	Version string
 	// Log receives internal errors and recovered panics (default: discard).
 	Log *slog.Logger
+	// Bus carries subscription events; NewHandler makes an in-process one
+	// when nil. The caller closes it on shutdown to end subscriptions.
+	Bus model.EventBus
+	// Live recomputes comparisons; NewHandler makes one over Store and Bus
+	// when nil.
+	Live *live.Comparisons
 	// Metrics records operations and websocket connections; nil records nothing.
 	Metrics *metrics.Metrics
 	// MaxBodyBytes caps a request body and a websocket message.
@@ -114,13 +123,19 @@ func (o Options) withDefaults() Options {
 	if o.Version == "" {
 		o.Version = "devel"
 	}
+	if o.Bus == nil {
+		o.Bus = broker.New()
+	}
+	if o.Live == nil {
+		o.Live = live.New(o.Store, o.Bus, 0, o.Log)
+	}
 	return o
 }
 
 // newGraphQLServer builds the gqlgen server with its transports, limits,
 // error presenter and metrics.
 func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
-	res := &Resolver{Store: o.Store, Version: o.Version, Log: o.Log}
+	res := &Resolver{Store: o.Store, Bus: o.Bus, Live: o.Live, Version: o.Version, Log: o.Log}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
 
 	readLimit := o.MaxBodyBytes
@@ -172,6 +187,12 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr
 		}
 		code := model.ErrorCode(err)
+		if code == model.EINTERNAL && badEnumValue.MatchString(err.Error()) {
+			// gqlgen's generated enum UnmarshalGQL (reached with a value in
+			// the wrong case through variables): the client's mistake.
+			return &gqlerror.Error{Message: err.Error(), Path: gerr.Path, Locations: gerr.Locations,
+				Extensions: map[string]any{"code": extCodes[model.EINVALID]}}
+		}
 		if code == model.EINTERNAL {
 			log.ErrorContext(ctx, "graphql", "path", gerr.Path.String(), "err", err)
 			gerr.Message = "internal error"
@@ -185,6 +206,9 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		return gerr
 	}
 }
+
+// badEnumValue matches the error of gqlgen's generated enum unmarshalers.
+var badEnumValue = regexp.MustCompile(`^.{1,200} is not a valid [A-Z][A-Za-z]*$`)
 
 // checkOrigin allows same-origin websocket requests, requests without an
 // Origin header (non-browser clients), and the listed origins.

@@ -13,8 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
+	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
@@ -24,6 +26,15 @@ func newServer(t *testing.T, o resolvers.Options) *httptest.Server {
 	t.Helper()
 	if o.Store == nil {
 		o.Store = neo4jtest.Open(t)
+	}
+	if o.Bus == nil {
+		bus := broker.New()
+		o.Bus = bus
+		t.Cleanup(bus.Close)
+	}
+	if o.Live == nil {
+		o.Live = live.New(o.Store, o.Bus, 0, nil)
+		t.Cleanup(o.Live.Close) // before the store closes: cleanups run last-in first-out
 	}
 	srv := httptest.NewServer(resolvers.NewHandler(o))
 	t.Cleanup(srv.Close)
@@ -336,5 +347,13 @@ func (r gqlResponse) decode(t *testing.T, v any) {
 	}
 	if err := json.Unmarshal(r.Data, v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestEnumValueInWrongCaseIsBadUserInput(t *testing.T) {
+	srv := newServer(t, resolvers.Options{})
+	_, r := post(t, srv, `query($s: AnalysisStatus) { analyses(status: $s) { totalCount } }`, map[string]any{"s": "draft"})
+	if code := r.code(); code != "BAD_USER_INPUT" && code != "GRAPHQL_VALIDATION_FAILED" {
+		t.Fatalf("status \"draft\": errors %+v, want BAD_USER_INPUT or GRAPHQL_VALIDATION_FAILED", r.Errors)
 	}
 }

@@ -4,15 +4,9 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"time"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
-
-// loaderWait is how long a loader waits for more keys before it fetches.
-const loaderWait = time.Millisecond
 
 // loaders batch the reads of one operation: each field that fans out
 // (Analysis.assessments, Assessment.treatments, …) asks a loader, and the
@@ -22,15 +16,20 @@ const loaderWait = time.Millisecond
 type loaders struct {
 	read model.ReadService
 
-	nodes          *dataloadgen.Loader[string, model.Node]
-	mappingsOut    *dataloadgen.Loader[string, []*model.ClauseMapping]
-	mappingsIn     *dataloadgen.Loader[string, []*model.ClauseMapping]
-	linksByMeasure *dataloadgen.Loader[string, []*model.MeasureClauseLink]
-	linksByClause  *dataloadgen.Loader[string, []*model.MeasureClauseLink]
-	clauseCounts   *dataloadgen.Loader[string, int]
+	nodes          siblingLoader[model.Node]
+	mappingsOut    siblingLoader[[]*model.ClauseMapping]
+	mappingsIn     siblingLoader[[]*model.ClauseMapping]
+	linksByMeasure siblingLoader[[]*model.MeasureClauseLink]
+	linksByClause  siblingLoader[[]*model.MeasureClauseLink]
+	clauseCounts   siblingLoader[int]
 
 	mu      sync.Mutex
-	related map[model.Relation]*dataloadgen.Loader[string, []model.Node]
+	related map[model.Relation]siblingLoader[[]model.Node]
+
+	// groups maps each object that a batch or a list page returned to all
+	// the objects of that batch (its siblings), for prefetching.
+	groupsMu sync.Mutex
+	groups   map[any]*siblingGroup
 
 	scalesOnce sync.Once
 	scales     *model.Scales
@@ -38,34 +37,33 @@ type loaders struct {
 }
 
 func newLoaders(read model.ReadService) *loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(1000)}
-	l := &loaders{read: read, related: map[model.Relation]*dataloadgen.Loader[string, []model.Node]{}}
-	l.nodes = dataloadgen.NewMappedLoader(read.Nodes, opts...)
-	l.mappingsOut = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*model.ClauseMapping, error) {
+	l := &loaders{read: read, related: map[model.Relation]siblingLoader[[]model.Node]{}, groups: map[any]*siblingGroup{}}
+	l.nodes = newSiblingLoader(l, refKey, read.Nodes)
+	l.mappingsOut = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]*model.ClauseMapping, error) {
 		return read.ClauseMappings(ctx, ids, false)
-	}, opts...)
-	l.mappingsIn = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*model.ClauseMapping, error) {
+	})
+	l.mappingsIn = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]*model.ClauseMapping, error) {
 		return read.ClauseMappings(ctx, ids, true)
-	}, opts...)
-	l.linksByMeasure = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*model.MeasureClauseLink, error) {
+	})
+	l.linksByMeasure = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]*model.MeasureClauseLink, error) {
 		return read.MeasureClauseLinks(ctx, ids, false)
-	}, opts...)
-	l.linksByClause = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*model.MeasureClauseLink, error) {
+	})
+	l.linksByClause = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]*model.MeasureClauseLink, error) {
 		return read.MeasureClauseLinks(ctx, ids, true)
-	}, opts...)
-	l.clauseCounts = dataloadgen.NewMappedLoader(read.ClauseCounts, opts...)
+	})
+	l.clauseCounts = newSiblingLoader(l, parentKey, read.ClauseCounts)
 	return l
 }
 
 // relatedLoader returns the loader for rel, creating it on first use.
-func (l *loaders) relatedLoader(rel model.Relation) *dataloadgen.Loader[string, []model.Node] {
+func (l *loaders) relatedLoader(rel model.Relation) siblingLoader[[]model.Node] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ld, ok := l.related[rel]
 	if !ok {
-		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]model.Node, error) {
+		ld = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]model.Node, error) {
 			return l.read.Related(ctx, rel, ids)
-		}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(1000))
+		})
 		l.related[rel] = ld
 	}
 	return ld
@@ -95,7 +93,7 @@ func loadersFrom(ctx context.Context) *loaders {
 
 // ignoreNotFound turns a loader's "no such key" into the zero value.
 func ignoreNotFound[V any](v V, err error) (V, error) {
-	if errors.Is(err, dataloadgen.ErrNotFound) {
+	if errors.Is(err, errNotFound) {
 		var zero V
 		return zero, nil
 	}
@@ -175,8 +173,42 @@ func canSee(ctx context.Context, n model.Node) (bool, error) {
 	case *model.Assessment:
 		a, err := loadNode[model.Analysis](ctx, n.AnalysisID)
 		return a != nil && a.CanRead(model.PrincipalFrom(ctx)), err
+	case *model.Feedback:
+		return feedbackReadable(ctx, n)
+	case *model.Opinion:
+		p := model.PrincipalFrom(ctx)
+		if p != nil && (p.Is(model.RoleCurator) || p.OrganizationID == n.OrganizationID) {
+			return true, nil
+		}
+		about, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, n.AboutID))
+		if err != nil || about == nil {
+			return false, err
+		}
+		return canSee(ctx, about)
 	case *model.Treatment, *model.CoverageLine:
 		return false, nil // not nodes of the API
 	}
 	return true, nil
+}
+
+// feedbackReadable applies the feedback list's rule to one feedback: its
+// author's and owner's organizations, curators and admins, and everyone
+// when it is about a public analysis or an assessment of one.
+func feedbackReadable(ctx context.Context, f *model.Feedback) (bool, error) {
+	p := model.PrincipalFrom(ctx)
+	if p != nil && (p.Is(model.RoleCurator) || p.OrganizationID == f.OrganizationID || f.RoutedToID != nil && p.OrganizationID == *f.RoutedToID) {
+		return true, nil
+	}
+	about, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, f.AboutID))
+	if err != nil {
+		return false, err
+	}
+	switch a := about.(type) {
+	case *model.Analysis:
+		return a.Visibility == model.VisibilityPublic, nil
+	case *model.Assessment:
+		an, err := loadNode[model.Analysis](ctx, a.AnalysisID)
+		return an != nil && an.Visibility == model.VisibilityPublic, err
+	}
+	return false, nil
 }

@@ -146,6 +146,11 @@ func list(ctx context.Context, read model.ReadService, label string, first *int,
 	if err != nil {
 		return nil, nil, err
 	}
+	members := make([]any, len(page.Nodes))
+	for i, n := range page.Nodes {
+		members[i] = n
+	}
+	loadersFrom(ctx).rememberGroup(members)
 	info := &model.PageInfo{HasNextPage: page.HasNextPage}
 	if n := len(page.Nodes); n > 0 {
 		c := encodeCursor(page.Nodes[n-1].GetID())

@@ -8,12 +8,17 @@ import (
 	"log/slog"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/live"
 )
 
 // Resolver holds what the resolvers depend on. It is built by NewHandler.
 type Resolver struct {
 	// Store reads and writes the graph.
 	Store model.Store
+	// Bus carries events to subscriptions.
+	Bus model.EventBus
+	// Live recomputes and publishes comparisons when analyses change.
+	Live *live.Comparisons
 	// Version is this build's version, shown by serverInfo.
 	Version string
 	// Log receives what the resolvers log (once, at the edge).

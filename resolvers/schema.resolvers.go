@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ssfgraph/ssfgraph/compare"
 	"github.com/ssfgraph/ssfgraph/graph"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
@@ -41,6 +42,26 @@ func (r *analysisResolver) Policies(ctx context.Context, obj *model.Analysis) ([
 // Supersedes is the resolver for the supersedes field.
 func (r *analysisResolver) Supersedes(ctx context.Context, obj *model.Analysis) (*model.Analysis, error) {
 	return visibleAnalysis(ctx, obj.SupersedesID)
+}
+
+// A is the resolver for the a field.
+func (r *analysisDiffResolver) A(ctx context.Context, obj *compare.AnalysisDiff) (*model.Analysis, error) {
+	return loadNode[model.Analysis](ctx, obj.A)
+}
+
+// B is the resolver for the b field.
+func (r *analysisDiffResolver) B(ctx context.Context, obj *compare.AnalysisDiff) (*model.Analysis, error) {
+	return loadNode[model.Analysis](ctx, obj.B)
+}
+
+// Added is the resolver for the added field.
+func (r *analysisDiffResolver) Added(ctx context.Context, obj *compare.AnalysisDiff) ([]*model.Incident, error) {
+	return loadNodes[model.Incident](ctx, obj.Added)
+}
+
+// Removed is the resolver for the removed field.
+func (r *analysisDiffResolver) Removed(ctx context.Context, obj *compare.AnalysisDiff) ([]*model.Incident, error) {
+	return loadNodes[model.Incident](ctx, obj.Removed)
 }
 
 // Analysis is the resolver for the analysis field.
@@ -138,6 +159,41 @@ func (r *clauseMappingResolver) Target(ctx context.Context, obj *model.ClauseMap
 	return loadNode[model.Clause](ctx, obj.TargetID)
 }
 
+// Analysis is the resolver for the analysis field.
+func (r *comparedAnalysisResolver) Analysis(ctx context.Context, obj *compare.AnalysisSummary) (*model.Analysis, error) {
+	return loadNode[model.Analysis](ctx, obj.ID)
+}
+
+// Measure is the resolver for the measure field.
+func (r *comparedMeasureResolver) Measure(ctx context.Context, obj *compare.MeasureRef) (*model.Measure, error) {
+	return loadNode[model.Measure](ctx, obj.ID)
+}
+
+// AnalysisID is the resolver for the analysisId field.
+func (r *comparisonEntryResolver) AnalysisID(ctx context.Context, obj *compare.Entry) (string, error) {
+	return obj.Analysis, nil
+}
+
+// Organization is the resolver for the organization field.
+func (r *comparisonEntryResolver) Organization(ctx context.Context, obj *compare.Entry) (*model.Organization, error) {
+	return loadNode[model.Organization](ctx, obj.Organization)
+}
+
+// Threats is the resolver for the threats field.
+func (r *comparisonEntryResolver) Threats(ctx context.Context, obj *compare.Entry) ([]*model.Threat, error) {
+	return loadNodes[model.Threat](ctx, obj.Threats)
+}
+
+// Assets is the resolver for the assets field.
+func (r *comparisonEntryResolver) Assets(ctx context.Context, obj *compare.Entry) ([]*model.Asset, error) {
+	return loadNodes[model.Asset](ctx, obj.Assets)
+}
+
+// OwnerDepartment is the resolver for the ownerDepartment field.
+func (r *comparisonEntryResolver) OwnerDepartment(ctx context.Context, obj *compare.Entry) (*model.Department, error) {
+	return loadNode[model.Department](ctx, obj.OwnerDepartment)
+}
+
 // CoversIncidents is the resolver for the coversIncidents field.
 func (r *coverageLineResolver) CoversIncidents(ctx context.Context, obj *model.CoverageLine) ([]*model.Incident, error) {
 	return loadRelated[model.Incident](ctx, model.LineCoversIncidents, obj.ID)
@@ -193,9 +249,29 @@ func (r *guidelineResolver) ClauseCount(ctx context.Context, obj *model.Guidelin
 	return ignoreNotFound(loadersFrom(ctx).clauseCounts.Load(ctx, obj.ID))
 }
 
+// Incident is the resolver for the incident field.
+func (r *hotspotResolver) Incident(ctx context.Context, obj *compare.Hotspot) (*model.Incident, error) {
+	return loadNode[model.Incident](ctx, obj.Incident)
+}
+
 // Target is the resolver for the target field.
 func (r *incidentResolver) Target(ctx context.Context, obj *model.Incident) (*model.Target, error) {
 	return loadNode[model.Target](ctx, obj.TargetID)
+}
+
+// Incident is the resolver for the incident field.
+func (r *incidentComparisonResolver) Incident(ctx context.Context, obj *compare.IncidentRow) (*model.Incident, error) {
+	return loadNode[model.Incident](ctx, obj.Incident)
+}
+
+// Incident is the resolver for the incident field.
+func (r *incidentCoverageResolver) Incident(ctx context.Context, obj *compare.Coverage) (*model.Incident, error) {
+	return loadNode[model.Incident](ctx, obj.Incident)
+}
+
+// Incident is the resolver for the incident field.
+func (r *incidentDiffResolver) Incident(ctx context.Context, obj *compare.IncidentDiff) (*model.Incident, error) {
+	return loadNode[model.Incident](ctx, obj.Incident)
 }
 
 // Holder is the resolver for the holder field.
@@ -221,6 +297,31 @@ func (r *measureResolver) Mitigates(ctx context.Context, obj *model.Measure) ([]
 // Clauses is the resolver for the clauses field.
 func (r *measureResolver) Clauses(ctx context.Context, obj *model.Measure) ([]*model.MeasureClauseLink, error) {
 	return ignoreNotFound(loadersFrom(ctx).linksByMeasure.Load(ctx, obj.ID))
+}
+
+// MeasureID is the resolver for the measureId field.
+func (r *measureChangeResolver) MeasureID(ctx context.Context, obj *compare.MeasureChange) (string, error) {
+	return obj.ID, nil
+}
+
+// FromPerspective is the resolver for the fromPerspective field.
+func (r *measureChangeResolver) FromPerspective(ctx context.Context, obj *compare.MeasureChange) (string, error) {
+	return obj.From.Perspective, nil
+}
+
+// ToPerspective is the resolver for the toPerspective field.
+func (r *measureChangeResolver) ToPerspective(ctx context.Context, obj *compare.MeasureChange) (string, error) {
+	return obj.To.Perspective, nil
+}
+
+// FromStatus is the resolver for the fromStatus field.
+func (r *measureChangeResolver) FromStatus(ctx context.Context, obj *compare.MeasureChange) (string, error) {
+	return obj.From.Status, nil
+}
+
+// ToStatus is the resolver for the toStatus field.
+func (r *measureChangeResolver) ToStatus(ctx context.Context, obj *compare.MeasureChange) (string, error) {
+	return obj.To.Status, nil
 }
 
 // Measure is the resolver for the measure field.
@@ -637,6 +738,21 @@ func (r *queryResolver) CategoryRules(ctx context.Context) ([]*model.CategoryRul
 	return s.Rules, nil
 }
 
+// CompareAnalyses is the resolver for the compareAnalyses field.
+func (r *queryResolver) CompareAnalyses(ctx context.Context, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) (*model.TargetComparison, error) {
+	return r.compareAnalyses(ctx, targetID, analysisIds, includeDrafts, metric)
+}
+
+// DiffAnalyses is the resolver for the diffAnalyses field.
+func (r *queryResolver) DiffAnalyses(ctx context.Context, a string, b string) (*compare.AnalysisDiff, error) {
+	return r.diffAnalyses(ctx, a, b)
+}
+
+// Metric is the resolver for the metric field.
+func (r *reliabilityResolver) Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error) {
+	return metricName(obj.Metric), nil
+}
+
 // Ticks is the resolver for the ticks field.
 func (r *subscriptionResolver) Ticks(ctx context.Context, every *int, count *int) (<-chan *model.Tick, error) {
 	interval := 1000
@@ -658,6 +774,16 @@ func (r *subscriptionResolver) Ticks(ctx context.Context, every *int, count *int
 	return ch, nil
 }
 
+// ComparisonUpdated is the resolver for the comparisonUpdated field.
+func (r *subscriptionResolver) ComparisonUpdated(ctx context.Context, targetID string, includeDrafts *bool, metric *model.AgreementMetric) (<-chan *model.TargetComparison, error) {
+	return r.comparisonUpdated(ctx, targetID, includeDrafts, metric)
+}
+
+// FeedbackAdded is the resolver for the feedbackAdded field.
+func (r *subscriptionResolver) FeedbackAdded(ctx context.Context, targetID *string) (<-chan *model.Feedback, error) {
+	return r.feedbackStream(ctx, targetID)
+}
+
 // Assets is the resolver for the assets field.
 func (r *targetResolver) Assets(ctx context.Context, obj *model.Target) ([]*model.Asset, error) {
 	return loadRelated[model.Asset](ctx, model.TargetAssets, obj.ID)
@@ -671,6 +797,41 @@ func (r *targetResolver) Incidents(ctx context.Context, obj *model.Target) ([]*m
 // Analyses is the resolver for the analyses field.
 func (r *targetResolver) Analyses(ctx context.Context, obj *model.Target, status *model.AnalysisStatus) ([]*model.Analysis, error) {
 	return analysesWithStatus(ctx, obj.ID, status)
+}
+
+// Target is the resolver for the target field.
+func (r *targetComparisonResolver) Target(ctx context.Context, obj *model.TargetComparison) (*model.Target, error) {
+	return loadNode[model.Target](ctx, obj.TargetID)
+}
+
+// Analyses is the resolver for the analyses field.
+func (r *targetComparisonResolver) Analyses(ctx context.Context, obj *model.TargetComparison) ([]*compare.AnalysisSummary, error) {
+	return ptrs(obj.Comparison.Analyses), nil
+}
+
+// Incidents is the resolver for the incidents field.
+func (r *targetComparisonResolver) Incidents(ctx context.Context, obj *model.TargetComparison) ([]*compare.IncidentRow, error) {
+	return ptrs(obj.Comparison.Incidents), nil
+}
+
+// Agreement is the resolver for the agreement field.
+func (r *targetComparisonResolver) Agreement(ctx context.Context, obj *model.TargetComparison) (*compare.Reliability, error) {
+	return &obj.Comparison.Alpha, nil
+}
+
+// Pairs is the resolver for the pairs field.
+func (r *targetComparisonResolver) Pairs(ctx context.Context, obj *model.TargetComparison) ([]*compare.Pair, error) {
+	return ptrs(obj.Comparison.Pairs), nil
+}
+
+// Partial is the resolver for the partial field.
+func (r *targetComparisonResolver) Partial(ctx context.Context, obj *model.TargetComparison) ([]*compare.Coverage, error) {
+	return ptrs(obj.Comparison.Partial), nil
+}
+
+// Hotspots is the resolver for the hotspots field.
+func (r *targetComparisonResolver) Hotspots(ctx context.Context, obj *model.TargetComparison) ([]*compare.Hotspot, error) {
+	return ptrs(obj.Comparison.Hotspots), nil
 }
 
 // MitigatedBy is the resolver for the mitigatedBy field.
@@ -691,6 +852,9 @@ func (r *treatmentResolver) Perspective(ctx context.Context, obj *model.Treatmen
 // Analysis returns graph.AnalysisResolver implementation.
 func (r *Resolver) Analysis() graph.AnalysisResolver { return &analysisResolver{r} }
 
+// AnalysisDiff returns graph.AnalysisDiffResolver implementation.
+func (r *Resolver) AnalysisDiff() graph.AnalysisDiffResolver { return &analysisDiffResolver{r} }
+
 // Assessment returns graph.AssessmentResolver implementation.
 func (r *Resolver) Assessment() graph.AssessmentResolver { return &assessmentResolver{r} }
 
@@ -706,6 +870,21 @@ func (r *Resolver) Clause() graph.ClauseResolver { return &clauseResolver{r} }
 // ClauseMapping returns graph.ClauseMappingResolver implementation.
 func (r *Resolver) ClauseMapping() graph.ClauseMappingResolver { return &clauseMappingResolver{r} }
 
+// ComparedAnalysis returns graph.ComparedAnalysisResolver implementation.
+func (r *Resolver) ComparedAnalysis() graph.ComparedAnalysisResolver {
+	return &comparedAnalysisResolver{r}
+}
+
+// ComparedMeasure returns graph.ComparedMeasureResolver implementation.
+func (r *Resolver) ComparedMeasure() graph.ComparedMeasureResolver {
+	return &comparedMeasureResolver{r}
+}
+
+// ComparisonEntry returns graph.ComparisonEntryResolver implementation.
+func (r *Resolver) ComparisonEntry() graph.ComparisonEntryResolver {
+	return &comparisonEntryResolver{r}
+}
+
 // CoverageLine returns graph.CoverageLineResolver implementation.
 func (r *Resolver) CoverageLine() graph.CoverageLineResolver { return &coverageLineResolver{r} }
 
@@ -718,8 +897,24 @@ func (r *Resolver) Feedback() graph.FeedbackResolver { return &feedbackResolver{
 // Guideline returns graph.GuidelineResolver implementation.
 func (r *Resolver) Guideline() graph.GuidelineResolver { return &guidelineResolver{r} }
 
+// Hotspot returns graph.HotspotResolver implementation.
+func (r *Resolver) Hotspot() graph.HotspotResolver { return &hotspotResolver{r} }
+
 // Incident returns graph.IncidentResolver implementation.
 func (r *Resolver) Incident() graph.IncidentResolver { return &incidentResolver{r} }
+
+// IncidentComparison returns graph.IncidentComparisonResolver implementation.
+func (r *Resolver) IncidentComparison() graph.IncidentComparisonResolver {
+	return &incidentComparisonResolver{r}
+}
+
+// IncidentCoverage returns graph.IncidentCoverageResolver implementation.
+func (r *Resolver) IncidentCoverage() graph.IncidentCoverageResolver {
+	return &incidentCoverageResolver{r}
+}
+
+// IncidentDiff returns graph.IncidentDiffResolver implementation.
+func (r *Resolver) IncidentDiff() graph.IncidentDiffResolver { return &incidentDiffResolver{r} }
 
 // InsurancePolicy returns graph.InsurancePolicyResolver implementation.
 func (r *Resolver) InsurancePolicy() graph.InsurancePolicyResolver {
@@ -728,6 +923,9 @@ func (r *Resolver) InsurancePolicy() graph.InsurancePolicyResolver {
 
 // Measure returns graph.MeasureResolver implementation.
 func (r *Resolver) Measure() graph.MeasureResolver { return &measureResolver{r} }
+
+// MeasureChange returns graph.MeasureChangeResolver implementation.
+func (r *Resolver) MeasureChange() graph.MeasureChangeResolver { return &measureChangeResolver{r} }
 
 // MeasureClauseLink returns graph.MeasureClauseLinkResolver implementation.
 func (r *Resolver) MeasureClauseLink() graph.MeasureClauseLinkResolver {
@@ -746,11 +944,19 @@ func (r *Resolver) Organization() graph.OrganizationResolver { return &organizat
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
+// Reliability returns graph.ReliabilityResolver implementation.
+func (r *Resolver) Reliability() graph.ReliabilityResolver { return &reliabilityResolver{r} }
+
 // Subscription returns graph.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
 
 // Target returns graph.TargetResolver implementation.
 func (r *Resolver) Target() graph.TargetResolver { return &targetResolver{r} }
+
+// TargetComparison returns graph.TargetComparisonResolver implementation.
+func (r *Resolver) TargetComparison() graph.TargetComparisonResolver {
+	return &targetComparisonResolver{r}
+}
 
 // Threat returns graph.ThreatResolver implementation.
 func (r *Resolver) Threat() graph.ThreatResolver { return &threatResolver{r} }
@@ -759,26 +965,37 @@ func (r *Resolver) Threat() graph.ThreatResolver { return &threatResolver{r} }
 func (r *Resolver) Treatment() graph.TreatmentResolver { return &treatmentResolver{r} }
 
 type (
-	analysisResolver          struct{ *Resolver }
-	assessmentResolver        struct{ *Resolver }
-	assetResolver             struct{ *Resolver }
-	axisScaleResolver         struct{ *Resolver }
-	clauseResolver            struct{ *Resolver }
-	clauseMappingResolver     struct{ *Resolver }
-	coverageLineResolver      struct{ *Resolver }
-	departmentResolver        struct{ *Resolver }
-	feedbackResolver          struct{ *Resolver }
-	guidelineResolver         struct{ *Resolver }
-	incidentResolver          struct{ *Resolver }
-	insurancePolicyResolver   struct{ *Resolver }
-	measureResolver           struct{ *Resolver }
-	measureClauseLinkResolver struct{ *Resolver }
-	mutationResolver          struct{ *Resolver }
-	opinionResolver           struct{ *Resolver }
-	organizationResolver      struct{ *Resolver }
-	queryResolver             struct{ *Resolver }
-	subscriptionResolver      struct{ *Resolver }
-	targetResolver            struct{ *Resolver }
-	threatResolver            struct{ *Resolver }
-	treatmentResolver         struct{ *Resolver }
+	analysisResolver           struct{ *Resolver }
+	analysisDiffResolver       struct{ *Resolver }
+	assessmentResolver         struct{ *Resolver }
+	assetResolver              struct{ *Resolver }
+	axisScaleResolver          struct{ *Resolver }
+	clauseResolver             struct{ *Resolver }
+	clauseMappingResolver      struct{ *Resolver }
+	comparedAnalysisResolver   struct{ *Resolver }
+	comparedMeasureResolver    struct{ *Resolver }
+	comparisonEntryResolver    struct{ *Resolver }
+	coverageLineResolver       struct{ *Resolver }
+	departmentResolver         struct{ *Resolver }
+	feedbackResolver           struct{ *Resolver }
+	guidelineResolver          struct{ *Resolver }
+	hotspotResolver            struct{ *Resolver }
+	incidentResolver           struct{ *Resolver }
+	incidentComparisonResolver struct{ *Resolver }
+	incidentCoverageResolver   struct{ *Resolver }
+	incidentDiffResolver       struct{ *Resolver }
+	insurancePolicyResolver    struct{ *Resolver }
+	measureResolver            struct{ *Resolver }
+	measureChangeResolver      struct{ *Resolver }
+	measureClauseLinkResolver  struct{ *Resolver }
+	mutationResolver           struct{ *Resolver }
+	opinionResolver            struct{ *Resolver }
+	organizationResolver       struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	reliabilityResolver        struct{ *Resolver }
+	subscriptionResolver       struct{ *Resolver }
+	targetResolver             struct{ *Resolver }
+	targetComparisonResolver   struct{ *Resolver }
+	threatResolver             struct{ *Resolver }
+	treatmentResolver          struct{ *Resolver }
 )

@@ -2,6 +2,8 @@
 //
 //	ssfgraph serve     run the GraphQL server
 //	ssfgraph migrate   create Neo4j constraints and indexes, then exit
+//	ssfgraph token     issue a bearer token (token create --org ID --user NAME --role ROLE)
+//	ssfgraph seed      load the illustrative demo (seed --demo)
 //	ssfgraph version   print the version
 //
 // Run `ssfgraph COMMAND --help` for a command's flags. Every flag falls back
@@ -34,6 +36,8 @@ type command struct {
 var commands = []command{
 	{"serve", "run the GraphQL server (HTTP, websockets) on a Neo4j database", runServe},
 	{"migrate", "create the Neo4j constraints and indexes, then exit", runMigrate},
+	{"token", "issue a bearer token: token create --org ID --user NAME --role ROLE", runToken},
+	{"seed", "load the illustrative demo data set (--demo), then print a token per demo organization", runSeed},
 	{"version", "print the version of this build", runVersion},
 }
 

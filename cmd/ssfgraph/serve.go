@@ -12,7 +12,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
+	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
@@ -49,6 +51,9 @@ type Main struct {
 	DB      *neo4j.DB
 	Metrics *metrics.Metrics
 
+	Bus  *broker.Broker
+	Live *live.Comparisons
+
 	ln         net.Listener
 	srv        *http.Server
 	cancelBase context.CancelFunc
@@ -61,6 +66,8 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 	m := &Main{Config: cfg, Log: log, Metrics: metrics.New(), serveErr: make(chan error, 1)}
 	m.DB = cfg.db(log)
 	m.DB.Observer = m.Metrics
+	m.Bus = broker.New()
+	m.Live = live.New(m.DB, m.Bus, 0, log)
 	return m
 }
 
@@ -87,6 +94,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.srv = &http.Server{
 		Handler: resolvers.NewHandler(resolvers.Options{
 			Store:          m.DB,
+			Bus:            m.Bus,
+			Live:           m.Live,
 			Version:        Version(),
 			Log:            m.Log,
 			Metrics:        m.Metrics,
@@ -98,7 +107,10 @@ func (m *Main) Run(ctx context.Context) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
-	m.srv.RegisterOnShutdown(cancelBase)
+	m.srv.RegisterOnShutdown(func() {
+		cancelBase()
+		m.Bus.Close() // ends every subscription's stream
+	})
 	go func() {
 		if err := m.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			m.serveErr <- err
@@ -144,6 +156,8 @@ func (m *Main) Close() error {
 	if m.cancelBase != nil {
 		m.cancelBase()
 	}
+	m.Bus.Close()
+	m.Live.Close()
 	if err := m.DB.Close(context.Background()); err != nil {
 		errs = append(errs, err)
 	}

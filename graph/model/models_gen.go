@@ -471,6 +471,67 @@ type Viewer struct {
 	Role string `json:"role"`
 }
 
+// The difference function of Krippendorff's alpha.
+type AgreementMetric string
+
+const (
+	// Ranks are ordered; distances count the ranks between (the default for IoT-SSF levels).
+	AgreementMetricOrdinal AgreementMetric = "ORDINAL"
+	// Ranks are equally spaced numbers.
+	AgreementMetricInterval AgreementMetric = "INTERVAL"
+	// Ranks are unordered categories.
+	AgreementMetricNominal AgreementMetric = "NOMINAL"
+)
+
+var AllAgreementMetric = []AgreementMetric{
+	AgreementMetricOrdinal,
+	AgreementMetricInterval,
+	AgreementMetricNominal,
+}
+
+func (e AgreementMetric) IsValid() bool {
+	switch e {
+	case AgreementMetricOrdinal, AgreementMetricInterval, AgreementMetricNominal:
+		return true
+	}
+	return false
+}
+
+func (e AgreementMetric) String() string {
+	return string(e)
+}
+
+func (e *AgreementMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AgreementMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AgreementMetric", str)
+	}
+	return nil
+}
+
+func (e AgreementMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AgreementMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AgreementMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Whether an analysis can still change.
 type AnalysisStatus string
 

@@ -100,6 +100,7 @@ type ScaleService interface {
 type Store interface {
 	SystemService
 	ReadService
+	ComparisonReader
 	TokenService
 	PeopleService
 	TargetService

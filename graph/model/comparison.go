@@ -1,0 +1,55 @@
+package model
+
+import (
+	"context"
+	"time"
+
+	"github.com/ssfgraph/ssfgraph/compare"
+)
+
+// AnalysisSnapshot is one analysis with everything a comparison reads of
+// it, loaded in one piece.
+type AnalysisSnapshot struct {
+	Analysis    *Analysis
+	Assessments []AssessmentSnapshot
+}
+
+// AssessmentSnapshot is an assessment with the ids it refers to.
+type AssessmentSnapshot struct {
+	IncidentID        string
+	Axis1, Axis2      int
+	Category          int
+	OwnerDepartmentID string
+	Rationale         string
+	ThreatIDs         []string
+	AssetIDs          []string
+	Treatments        []TreatmentRef
+}
+
+// TreatmentRef is a measure applied to an assessment, by id.
+type TreatmentRef struct {
+	MeasureID   string
+	Perspective string
+	Status      TreatmentStatus
+}
+
+// ComparisonReader loads analyses for comparison, each call in one round
+// trip to Neo4j. Its methods are safe for concurrent use.
+type ComparisonReader interface {
+	// TargetAnalyses returns every analysis of the target, drafts and
+	// every visibility included (callers filter), ordered by id. It
+	// returns ENOTFOUND when the target does not exist.
+	TargetAnalyses(ctx context.Context, targetID string) ([]*AnalysisSnapshot, error)
+	// AnalysisSnapshots returns the analyses with the given ids that exist,
+	// in the order of ids.
+	AnalysisSnapshots(ctx context.Context, ids []string) ([]*AnalysisSnapshot, error)
+}
+
+// TargetComparison is the comparison of the analyses of one target at one
+// revision, as the API serves it.
+type TargetComparison struct {
+	TargetID   string
+	Revision   int
+	ComputedAt time.Time
+	Comparison compare.Comparison
+}

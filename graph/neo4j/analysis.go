@@ -1,0 +1,1100 @@
+package neo4j
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+var _ model.AnalysisService = (*DB)(nil)
+
+// Text limits of the analysis writes (see the schema's input docs).
+const (
+	analysisNameMax = 500   // names and titles
+	analysisTextMax = 20000 // descriptions and rationales
+	analysisCodeMax = 100   // kinds, sectors, consequences, external ids
+)
+
+// analysisTx runs the statements of one write transaction and tells the
+// DB's Observer about each, like execute and read do.
+type analysisTx struct {
+	db *DB
+	op string
+	tx neo4j.ManagedTransaction
+}
+
+// run runs one statement and collects its records.
+func (t analysisTx) run(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	start := time.Now()
+	res, err := t.tx.Run(ctx, cypher, params)
+	var recs []*neo4j.Record
+	if err == nil {
+		recs, err = res.Collect(ctx)
+	}
+	if t.db.Observer != nil {
+		t.db.Observer.ObserveQuery(t.op, time.Since(start), err)
+	}
+	return recs, err
+}
+
+// analysisWrite runs fn in one retried write transaction: an error from fn
+// rolls everything back. fn may be retried, so it only talks to tx.
+func analysisWrite[T any](ctx context.Context, db *DB, op, subject string, fn func(tx analysisTx) (T, error)) (T, error) {
+	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
+	defer sess.Close(ctx)
+	out, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
+		return fn(analysisTx{db: db, op: op, tx: tx})
+	})
+	if err != nil {
+		var zero T
+		return zero, formatError(op, subject, err)
+	}
+	return out, nil
+}
+
+// analysisChildID returns a new id for a node that belongs to parent (an
+// assessment of an analysis, a treatment of an assessment): the parent's
+// id with a random suffix, so that the child sorts and is cleaned up with
+// its parent, or a plain random id when that would be too long.
+func analysisChildID(parent, kind string) string {
+	buf := make([]byte, 6)
+	_, _ = rand.Read(buf)
+	suffix := kind + "-" + hex.EncodeToString(buf)
+	if id := parent + ":" + suffix; len(id) <= 200 {
+		return id
+	}
+	id, _ := newID("", nil, kind)
+	return id
+}
+
+// analysisVersionSuffix matches the ids analysisVersionID makes.
+var analysisVersionSuffix = regexp.MustCompile(`^(.+):v([0-9]+)$`)
+
+// analysisVersionID is the id of the version after the analysis old with
+// the given version: the id of version 1 followed by ":v" and the new
+// version number (so that concurrent revisions of one version clash on the
+// id constraint too), or a random id when that would be too long.
+func analysisVersionID(old string, version int) string {
+	base := old
+	if m := analysisVersionSuffix.FindStringSubmatch(old); m != nil && m[2] == strconv.Itoa(version) {
+		base = m[1]
+	}
+	if id := base + ":v" + strconv.Itoa(version+1); len(id) <= 200 {
+		return id
+	}
+	id, _ := newID("", nil, "analysis")
+	return id
+}
+
+// analysisSubmittedError is the refusal of every change to a submitted
+// version.
+func analysisSubmittedError(id string) error {
+	return model.Errorf(model.ECONFLICT, "analysis %q is submitted and can no longer change; call reviseAnalysis to start a new draft version", id)
+}
+
+// analysisSharing is the validated visibility and sharing of an analysis.
+type analysisSharing struct {
+	visibility model.Visibility
+	orgs       []string
+	sectors    []string
+}
+
+// analysisSharedOrgs checks the shared organization ids (format only) and
+// drops repeats, keeping the first. It also returns the input position of
+// each id it keeps, for error messages.
+func analysisSharedOrgs(ids []string) ([]string, []int, error) {
+	out := make([]string, 0, len(ids))
+	at := make([]int, 0, len(ids))
+	for i, id := range ids {
+		if err := validID(fmt.Sprintf("input.sharedWithOrganizationIds.%d", i), id); err != nil {
+			return nil, nil, err
+		}
+		if !slices.Contains(out, id) {
+			out, at = append(out, id), append(at, i)
+		}
+	}
+	return out, at, nil
+}
+
+// analysisSharedSectors checks the shared sectors and drops repeats.
+func analysisSharedSectors(sectors []string) ([]string, error) {
+	out := make([]string, 0, len(sectors))
+	for i, s := range sectors {
+		v, err := text(fmt.Sprintf("input.sharedWithSectors.%d", i), &s, 1, analysisCodeMax)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// check enforces the sharing rules: SHARED names at least one organization
+// or sector; PRIVATE and PUBLIC name none.
+func (s analysisSharing) check() error {
+	if !s.visibility.IsValid() {
+		return model.FieldErrorf(model.EINVALID, "input.visibility", "unknown visibility %q (want PRIVATE, SHARED or PUBLIC)", s.visibility)
+	}
+	if s.visibility == model.VisibilityShared {
+		if len(s.orgs) == 0 && len(s.sectors) == 0 {
+			return model.FieldErrorf(model.EINVALID, "input.visibility", "a SHARED analysis must be shared with at least one organization or sector (sharedWithOrganizationIds, sharedWithSectors)")
+		}
+		return nil
+	}
+	if len(s.orgs) > 0 {
+		return model.FieldErrorf(model.EINVALID, "input.sharedWithOrganizationIds", "a %s analysis is shared with no organization; use visibility SHARED", s.visibility)
+	}
+	if len(s.sectors) > 0 {
+		return model.FieldErrorf(model.EINVALID, "input.sharedWithSectors", "a %s analysis is shared with no sector; use visibility SHARED", s.visibility)
+	}
+	return nil
+}
+
+// analysisMissingOrgs returns the ENOTFOUND error for the first of ids
+// that a check statement reported missing (missing holds indexes into ids,
+// at their input positions).
+func analysisMissingOrgs(ids []string, at []int, missing []any) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	i, _ := missing[0].(int64)
+	return model.FieldErrorf(model.ENOTFOUND, fmt.Sprintf("input.sharedWithOrganizationIds.%d", at[i]), "no organization %q", ids[i])
+}
+
+// analysisRecord decodes the first value of the first record as a *T.
+func analysisRecord[T any](recs []*neo4j.Record) (*T, error) {
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("no record returned")
+	}
+	n, ok := recs[0].Values[0].(neo4j.Node)
+	if !ok {
+		return nil, fmt.Errorf("record holds %T, not a node", recs[0].Values[0])
+	}
+	t, ok := any(decode(n)).(*T)
+	if !ok {
+		return nil, fmt.Errorf("node %v does not decode as %T", n.Labels, t)
+	}
+	return t, nil
+}
+
+// ---------------------------------------------------------------- create
+
+const createAnalysisCheckCypher = `
+OPTIONAL MATCH (o:` + labelOrganization + ` {id: $org})
+OPTIONAL MATCH (t:` + labelTarget + ` {id: $target})
+RETURN o IS NOT NULL AS org, t IS NOT NULL AS target,
+  [i IN range(0, size($shared) - 1) WHERE NOT EXISTS { MATCH (:` + labelOrganization + ` {id: $shared[i]}) }] AS missing`
+
+const createAnalysisCypher = `
+MATCH (o:` + labelOrganization + ` {id: $org}), (t:` + labelTarget + ` {id: $target})
+CREATE (a:` + labelAnalysis + `:` + labelEntity + ` {id: $id, title: $title, status: 'DRAFT', version: 1,
+  visibility: $visibility, sharedWithOrganizationIds: $shared, sharedWithSectors: $sectors,
+  organizationId: o.id, targetId: t.id, createdAt: datetime(), updatedAt: datetime()})
+CREATE (o)-[:` + relAuthored + `]->(a), (a)-[:` + relAnalyzes + `]->(t)
+WITH a
+CALL (a) {
+  UNWIND $shared AS sid
+  MATCH (s:` + labelOrganization + ` {id: sid})
+  CREATE (a)-[:` + relSharedWith + `]->(s)
+}
+RETURN a`
+
+// CreateAnalysis starts a draft analysis (version 1) of a target by
+// organization org. It returns EINVALID for bad input or sharing that does
+// not fit the visibility, ENOTFOUND for an unknown organization, target or
+// shared organization, and ECONFLICT for an id in use.
+func (db *DB) CreateAnalysis(ctx context.Context, org string, in model.AnalysisInput) (*model.Analysis, error) {
+	id, err := newID("input.id", in.ID, "analysis")
+	if err != nil {
+		return nil, err
+	}
+	if err := validID("input.targetId", in.TargetID); err != nil {
+		return nil, err
+	}
+	title, err := text("input.title", &in.Title, 1, analysisNameMax)
+	if err != nil {
+		return nil, err
+	}
+	sh := analysisSharing{visibility: model.VisibilityPrivate}
+	if in.Visibility != nil {
+		sh.visibility = *in.Visibility
+	}
+	var orgsAt []int
+	if sh.orgs, orgsAt, err = analysisSharedOrgs(in.SharedWithOrganizationIds); err != nil {
+		return nil, err
+	}
+	if sh.sectors, err = analysisSharedSectors(in.SharedWithSectors); err != nil {
+		return nil, err
+	}
+	if err := sh.check(); err != nil {
+		return nil, err
+	}
+	params := map[string]any{
+		"id": id, "org": org, "target": in.TargetID, "title": title,
+		"visibility": string(sh.visibility), "shared": sh.orgs, "sectors": sh.sectors,
+	}
+	return analysisWrite(ctx, db, "neo4j.CreateAnalysis", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+		recs, err := tx.run(ctx, createAnalysisCheckCypher, params)
+		if err != nil {
+			return nil, err
+		}
+		p := props(recs[0].AsMap())
+		switch {
+		case !p.bool("org"):
+			return nil, model.Errorf(model.ENOTFOUND, "no organization %q", org)
+		case !p.bool("target"):
+			return nil, model.FieldErrorf(model.ENOTFOUND, "input.targetId", "no target %q", in.TargetID)
+		}
+		if err := analysisMissingOrgs(sh.orgs, orgsAt, recs[0].Values[2].([]any)); err != nil {
+			return nil, err
+		}
+		recs, err = tx.run(ctx, createAnalysisCypher, params)
+		if err != nil {
+			return nil, err
+		}
+		return analysisRecord[model.Analysis](recs)
+	})
+}
+
+// ---------------------------------------------------------------- update
+
+// analysisLockCypher starts every change to an existing analysis: it takes
+// the analysis's write lock (a property set and removed again, so nothing
+// changes), so that concurrent changes to one analysis run one after the
+// other, and reads what the change is checked against.
+const analysisLockCypher = `
+OPTIONAL MATCH (a:` + labelAnalysis + ` {id: $id})
+SET a._lock = true
+REMOVE a._lock
+WITH a
+RETURN a`
+
+// lockAnalysis locks and returns the analysis with the given id. It
+// returns ENOTFOUND naming field when there is none and, unless submitted
+// is allowed, ECONFLICT for a submitted one.
+func (t analysisTx) lockAnalysis(ctx context.Context, id, field string, allowSubmitted bool) (*model.Analysis, error) {
+	recs, err := t.run(ctx, analysisLockCypher, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	n, ok := recs[0].Values[0].(neo4j.Node)
+	if !ok {
+		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q", id)
+	}
+	a := decode(n).(*model.Analysis)
+	if a.Status == model.AnalysisStatusSubmitted && !allowSubmitted {
+		return nil, analysisSubmittedError(id)
+	}
+	return a, nil
+}
+
+const analysisOrgsMissingCypher = `
+RETURN [i IN range(0, size($shared) - 1) WHERE NOT EXISTS { MATCH (:` + labelOrganization + ` {id: $shared[i]}) }] AS missing`
+
+const updateAnalysisCypher = `
+MATCH (a:` + labelAnalysis + ` {id: $id})
+SET a.title = $title, a.visibility = $visibility, a.sharedWithOrganizationIds = $shared,
+  a.sharedWithSectors = $sectors, a.updatedAt = datetime()
+WITH a
+CALL (a) {
+  MATCH (a)-[r:` + relSharedWith + `]->()
+  DELETE r
+}
+CALL (a) {
+  UNWIND $shared AS sid
+  MATCH (s:` + labelOrganization + ` {id: sid})
+  CREATE (a)-[:` + relSharedWith + `]->(s)
+}
+RETURN a`
+
+// UpdateAnalysis changes a draft analysis's title, visibility and sharing;
+// omitted fields keep their values, except that sharing lists are cleared
+// when the visibility changes to PRIVATE or PUBLIC without naming them. It
+// returns ENOTFOUND for an unknown analysis or shared organization,
+// EINVALID for bad input, and ECONFLICT for a submitted analysis.
+func (db *DB) UpdateAnalysis(ctx context.Context, id string, in model.AnalysisUpdateInput) (*model.Analysis, error) {
+	var title *string
+	if in.Title != nil {
+		v, err := text("input.title", in.Title, 1, analysisNameMax)
+		if err != nil {
+			return nil, err
+		}
+		title = &v
+	}
+	var orgs, sectors []string
+	var orgsAt []int
+	var err error
+	if in.SharedWithOrganizationIds != nil {
+		if orgs, orgsAt, err = analysisSharedOrgs(in.SharedWithOrganizationIds); err != nil {
+			return nil, err
+		}
+	}
+	if in.SharedWithSectors != nil {
+		if sectors, err = analysisSharedSectors(in.SharedWithSectors); err != nil {
+			return nil, err
+		}
+	}
+	if in.Visibility != nil && !in.Visibility.IsValid() {
+		return nil, model.FieldErrorf(model.EINVALID, "input.visibility", "unknown visibility %q (want PRIVATE, SHARED or PUBLIC)", *in.Visibility)
+	}
+	return analysisWrite(ctx, db, "neo4j.UpdateAnalysis", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+		a, err := tx.lockAnalysis(ctx, id, "id", false)
+		if err != nil {
+			return nil, err
+		}
+		sh := analysisSharing{visibility: a.Visibility, orgs: a.SharedWithOrganizationIDs, sectors: a.SharedWithSectors}
+		if in.Visibility != nil && *in.Visibility != a.Visibility {
+			sh.visibility = *in.Visibility
+			if sh.visibility != model.VisibilityShared {
+				sh.orgs, sh.sectors = nil, nil
+			}
+		}
+		if in.SharedWithOrganizationIds != nil {
+			sh.orgs = orgs
+		}
+		if in.SharedWithSectors != nil {
+			sh.sectors = sectors
+		}
+		if err := sh.check(); err != nil {
+			return nil, err
+		}
+		newTitle := a.Title
+		if title != nil {
+			newTitle = *title
+		}
+		if len(orgs) > 0 { // only the organizations named now: one deleted since may stay
+			recs, err := tx.run(ctx, analysisOrgsMissingCypher, map[string]any{"shared": orgs})
+			if err != nil {
+				return nil, err
+			}
+			if err := analysisMissingOrgs(orgs, orgsAt, recs[0].Values[0].([]any)); err != nil {
+				return nil, err
+			}
+		}
+		recs, err := tx.run(ctx, updateAnalysisCypher, map[string]any{
+			"id": id, "title": newTitle, "visibility": string(sh.visibility),
+			"shared": append([]string{}, sh.orgs...), "sectors": append([]string{}, sh.sectors...),
+		})
+		if err != nil {
+			return nil, err
+		}
+		return analysisRecord[model.Analysis](recs)
+	})
+}
+
+// ---------------------------------------------------------------- delete
+
+const deleteAnalysisCypher = `
+MATCH (a:` + labelAnalysis + ` {id: $id})
+CALL (a) {
+  MATCH (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  DETACH DELETE tr
+}
+CALL (a) {
+  MATCH (a)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `)
+  DETACH DELETE s
+}
+DETACH DELETE a`
+
+// DeleteAnalysis deletes a draft analysis with its assessments and their
+// treatments. It returns ENOTFOUND for an unknown analysis and ECONFLICT
+// for a submitted one.
+func (db *DB) DeleteAnalysis(ctx context.Context, id string) error {
+	_, err := analysisWrite(ctx, db, "neo4j.DeleteAnalysis", "analysis "+id, func(tx analysisTx) (struct{}, error) {
+		if _, err := tx.lockAnalysis(ctx, id, "id", false); err != nil {
+			return struct{}{}, err
+		}
+		_, err := tx.run(ctx, deleteAnalysisCypher, map[string]any{"id": id})
+		return struct{}{}, err
+	})
+	return err
+}
+
+// ---------------------------------------------------------------- assess
+
+// assessCheckCypher reads, in one round trip, everything AssessIncident
+// checks its references against.
+const assessCheckCypher = `
+RETURN
+  head([(:` + labelAnalysis + ` {id: $analysis})-[:` + relHasAssessment + `]->(x:` + labelAssessment + ` {incidentId: $incident}) | x.id]) AS existing,
+  head(COLLECT { MATCH (i:` + labelIncident + ` {id: $incident}) RETURN coalesce(i.targetId, '') }) AS incidentTarget,
+  EXISTS { MATCH (:` + labelAxisLevel + ` {axis: 1, rank: $axis1}) } AS axis1,
+  EXISTS { MATCH (:` + labelAxisLevel + ` {axis: 2, rank: $axis2}) } AS axis2,
+  head(COLLECT { MATCH (r:` + labelCategoryRule + ` {axis1Rank: $axis1, axis2Rank: $axis2}) RETURN r.category ORDER BY r.id }) AS category,
+  head(COLLECT { MATCH (d:` + labelDepartment + ` {id: $dept}) RETURN coalesce(d.organizationId, '') }) AS deptOrg,
+  [x IN $threats | EXISTS { MATCH (:` + labelThreat + ` {id: x}) }] AS threats,
+  [x IN $assets | head(COLLECT { MATCH (s:` + labelAsset + ` {id: x}) RETURN coalesce(s.targetId, '') })] AS assets,
+  [x IN $measures | head(COLLECT { MATCH (m:` + labelMeasure + ` {id: x}) RETURN coalesce(m.perspective, '') })] AS measures,
+  [x IN $newIds | EXISTS { MATCH (:` + labelEntity + ` {id: x}) }] AS taken,
+  COLLECT { MATCH (p:` + labelPerspective + `) RETURN p.code } AS perspectives`
+
+// assessWriteCypher creates the new catalog nodes, then the assessment (or
+// clears the one it replaces, keeping its id) with all its edges and
+// treatments, in one statement.
+const assessWriteCypher = `
+MATCH (a:` + labelAnalysis + ` {id: $analysis})-[:` + relAnalyzes + `]->(t:` + labelTarget + `)
+CALL (t) {
+  UNWIND $newIncidents AS ni
+  CREATE (i:` + labelIncident + `:` + labelEntity + `)
+  SET i = ni, i.targetId = t.id, i.createdAt = datetime(), i.updatedAt = datetime()
+  CREATE (t)-[:` + relHasIncident + `]->(i)
+}
+CALL () {
+  UNWIND $newThreats AS nt
+  CREATE (x:` + labelThreat + `:` + labelEntity + `)
+  SET x = nt, x.createdAt = datetime(), x.updatedAt = datetime()
+}
+CALL () {
+  UNWIND $newMeasures AS nm
+  CREATE (x:` + labelMeasure + `:` + labelEntity + `)
+  SET x = nm, x.createdAt = datetime(), x.updatedAt = datetime()
+}
+CALL (a) {
+  MATCH (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + ` {id: $sid})-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  DETACH DELETE tr
+}
+CALL (a) {
+  MATCH (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + ` {id: $sid})-[r:` + relOf + `|` + relCausedBy + `|` + relThrough + `|` + relOwnedBy + `]->()
+  DELETE r
+}
+MERGE (s:` + labelAssessment + ` {id: $sid})
+  ON CREATE SET s:` + labelEntity + `
+SET s += $props
+MERGE (a)-[:` + relHasAssessment + `]->(s)
+SET a.updatedAt = datetime()
+WITH s
+MATCH (i:` + labelIncident + ` {id: $incident})
+CREATE (s)-[:` + relOf + `]->(i)
+WITH s
+CALL (s) {
+  UNWIND $threatIds AS x
+  MATCH (th:` + labelThreat + ` {id: x})
+  MERGE (s)-[:` + relCausedBy + `]->(th)
+}
+CALL (s) {
+  UNWIND $assetIds AS x
+  MATCH (as:` + labelAsset + ` {id: x})
+  MERGE (s)-[:` + relThrough + `]->(as)
+}
+CALL (s) {
+  UNWIND $depts AS x
+  MATCH (d:` + labelDepartment + ` {id: x})
+  CREATE (s)-[:` + relOwnedBy + `]->(d)
+}
+CALL (s) {
+  UNWIND $treatments AS tr
+  MATCH (m:` + labelMeasure + ` {id: tr.measureId})
+  CREATE (s)-[:` + relTreatedBy + `]->(n:` + labelTreatment + `:` + labelEntity + ` {id: tr.id, assessmentId: s.id, measureId: m.id,
+    status: tr.status, perspective: coalesce(tr.perspective, m.perspective)})-[:` + relApplies + `]->(m)
+}
+RETURN s`
+
+// assessPlan is AssessIncident's input, checked in Go and ready for the
+// check and write statements.
+type assessPlan struct {
+	incidentID   string
+	incidentNew  bool
+	newIncidents []map[string]any
+	newThreats   []map[string]any
+	newMeasures  []map[string]any
+	newIDs       []string // ids of new nodes, in input order
+	newFields    []string // the input fields that name them
+	threatIDs    []string // every threat, existing or new
+	oldThreats   []string // existing threats, to check
+	oldThreatAt  []string // their input fields
+	assetIDs     []string
+	measureIDs   []string // existing measures, to check
+	measureAt    []string // their input fields
+	treatments   []map[string]any
+	treatmentAt  []string // each treatment's perspective field
+	props        map[string]any
+}
+
+// planAssessment checks AssessIncident's input in Go: shapes, lengths,
+// numbers and enums. References are checked in the transaction.
+func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
+	pl := &assessPlan{}
+	if err := validID("input.analysisId", in.AnalysisID); err != nil {
+		return nil, err
+	}
+	addNew := func(field, id string) error {
+		if i := slices.Index(pl.newIDs, id); i >= 0 {
+			return model.FieldErrorf(model.EINVALID, field, "id %q is given to two new nodes (also %s)", id, pl.newFields[i])
+		}
+		pl.newIDs, pl.newFields = append(pl.newIDs, id), append(pl.newFields, field)
+		return nil
+	}
+	switch {
+	case in.IncidentID != nil && in.NewIncident != nil:
+		return nil, model.FieldErrorf(model.EINVALID, "input.incidentId", "give either incidentId or newIncident, not both")
+	case in.IncidentID == nil && in.NewIncident == nil:
+		return nil, model.FieldErrorf(model.EINVALID, "input.incidentId", "give incidentId (an incident of the analysis's target) or newIncident")
+	case in.IncidentID != nil:
+		if err := validID("input.incidentId", *in.IncidentID); err != nil {
+			return nil, err
+		}
+		pl.incidentID = *in.IncidentID
+	default:
+		ni := in.NewIncident
+		id, err := newID("input.newIncident.id", ni.ID, "incident")
+		if err != nil {
+			return nil, err
+		}
+		name, err := text("input.newIncident.name", &ni.Name, 1, analysisNameMax)
+		if err != nil {
+			return nil, err
+		}
+		consequence, err := text("input.newIncident.consequence", &ni.Consequence, 1, analysisCodeMax)
+		if err != nil {
+			return nil, err
+		}
+		desc, err := text("input.newIncident.description", ni.Description, 0, analysisTextMax)
+		if err != nil {
+			return nil, err
+		}
+		_ = addNew("input.newIncident.id", id)
+		pl.incidentID, pl.incidentNew = id, true
+		pl.newIncidents = []map[string]any{{"id": id, "name": name, "consequence": consequence, "description": desc}}
+	}
+	var loss any
+	if in.EstimatedLossJpy != nil {
+		v := *in.EstimatedLossJpy
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, model.FieldErrorf(model.EINVALID, "input.estimatedLossJPY", "estimatedLossJPY must be a finite amount of 0 or more, got %v", v)
+		}
+		loss = v
+	}
+	rationale, err := text("input.rationale", in.Rationale, 0, analysisTextMax)
+	if err != nil {
+		return nil, err
+	}
+	var dept any
+	if in.OwnerDepartmentID != nil {
+		if err := validID("input.ownerDepartmentId", *in.OwnerDepartmentID); err != nil {
+			return nil, err
+		}
+		dept = *in.OwnerDepartmentID
+	}
+	for i, ref := range in.Threats {
+		field := fmt.Sprintf("input.threats.%d", i)
+		if ref == nil || (ref.ID == nil) == (ref.New == nil) {
+			return nil, model.FieldErrorf(model.EINVALID, field, "give either id (an existing threat) or new (a new threat), exactly one")
+		}
+		if ref.ID != nil {
+			if err := validID(field+".id", *ref.ID); err != nil {
+				return nil, err
+			}
+			pl.oldThreats, pl.oldThreatAt = append(pl.oldThreats, *ref.ID), append(pl.oldThreatAt, field+".id")
+			pl.threatIDs = append(pl.threatIDs, *ref.ID)
+			continue
+		}
+		th, err := analysisNewThreat(field+".new", ref.New)
+		if err != nil {
+			return nil, err
+		}
+		if err := addNew(field+".new.id", th["id"].(string)); err != nil {
+			return nil, err
+		}
+		pl.newThreats = append(pl.newThreats, th)
+		pl.threatIDs = append(pl.threatIDs, th["id"].(string))
+	}
+	for i, id := range in.AssetIds {
+		if err := validID(fmt.Sprintf("input.assetIds.%d", i), id); err != nil {
+			return nil, err
+		}
+		pl.assetIDs = append(pl.assetIDs, id)
+	}
+	var treated []string
+	for i, tr := range in.Treatments {
+		field := fmt.Sprintf("input.treatments.%d", i)
+		if tr == nil || (tr.MeasureID == nil) == (tr.NewMeasure == nil) {
+			return nil, model.FieldErrorf(model.EINVALID, field, "give either measureId (an existing measure) or newMeasure, exactly one")
+		}
+		if !tr.Status.IsValid() {
+			return nil, model.FieldErrorf(model.EINVALID, field+".status", "unknown treatment status %q (want PLANNED, IMPLEMENTED or VERIFIED)", tr.Status)
+		}
+		var perspective any
+		if tr.Perspective != nil {
+			v, err := text(field+".perspective", tr.Perspective, 1, analysisCodeMax)
+			if err != nil {
+				return nil, err
+			}
+			perspective = v
+		}
+		var measure, measureField string
+		if tr.MeasureID != nil {
+			measure, measureField = *tr.MeasureID, field+".measureId"
+			if err := validID(measureField, measure); err != nil {
+				return nil, err
+			}
+			pl.measureIDs, pl.measureAt = append(pl.measureIDs, measure), append(pl.measureAt, measureField)
+		} else {
+			m, err := analysisNewMeasure(field+".newMeasure", tr.NewMeasure)
+			if err != nil {
+				return nil, err
+			}
+			measure, measureField = m["id"].(string), field+".newMeasure.id"
+			if err := addNew(measureField, measure); err != nil {
+				return nil, err
+			}
+			pl.newMeasures = append(pl.newMeasures, m)
+		}
+		if slices.Contains(treated, measure) {
+			return nil, model.FieldErrorf(model.EINVALID, measureField, "measure %q is applied twice; give one treatment per measure", measure)
+		}
+		treated = append(treated, measure)
+		pl.treatments = append(pl.treatments, map[string]any{"measureId": measure, "status": string(tr.Status), "perspective": perspective})
+		pl.treatmentAt = append(pl.treatmentAt, field+".perspective")
+	}
+	pl.props = map[string]any{
+		"analysisId": in.AnalysisID, "incidentId": pl.incidentID, "axis1": in.Axis1, "axis2": in.Axis2,
+		"estimatedLossJPY": loss, "rationale": rationale, "ownerDepartmentId": dept,
+	}
+	return pl, nil
+}
+
+// analysisNewThreat checks an inline new threat and returns its properties.
+func analysisNewThreat(field string, in *model.ThreatInput) (map[string]any, error) {
+	id, err := newID(field+".id", in.ID, "threat")
+	if err != nil {
+		return nil, err
+	}
+	name, err := text(field+".name", &in.Name, 1, analysisNameMax)
+	if err != nil {
+		return nil, err
+	}
+	kind, err := text(field+".kind", &in.Kind, 1, analysisCodeMax)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := text(field+".description", in.Description, 0, analysisTextMax)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{"id": id, "name": name, "kind": kind, "description": desc}
+	if in.ExternalID != nil {
+		if m["externalId"], err = text(field+".externalId", in.ExternalID, 1, analysisCodeMax); err != nil {
+			return nil, err
+		}
+	}
+	if in.Source != nil {
+		if m["source"], err = text(field+".source", in.Source, 1, analysisCodeMax); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// analysisNewMeasure checks an inline new measure and returns its
+// properties; its perspective is checked against the stored ones later.
+func analysisNewMeasure(field string, in *model.MeasureInput) (map[string]any, error) {
+	id, err := newID(field+".id", in.ID, "measure")
+	if err != nil {
+		return nil, err
+	}
+	name, err := text(field+".name", &in.Name, 1, analysisNameMax)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := text(field+".description", in.Description, 0, analysisTextMax)
+	if err != nil {
+		return nil, err
+	}
+	perspective, err := text(field+".perspective", &in.Perspective, 1, analysisCodeMax)
+	if err != nil {
+		return nil, err
+	}
+	kind, err := text(field+".kind", &in.Kind, 1, analysisCodeMax)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"id": id, "name": name, "description": desc, "perspective": perspective, "kind": kind}, nil
+}
+
+// AssessIncident adds or replaces the assessment of one incident in a draft
+// analysis, creating the inline new incident, threats and measures, in one
+// transaction. Assessing an incident again replaces its assessment, which
+// keeps its id. The category is derived from the category rules. It
+// returns EINVALID for bad input (naming the field: a reference of another
+// target or organization, a rank not on its scale, an unknown perspective),
+// ENOTFOUND for a dangling reference, and ECONFLICT for a submitted
+// analysis or a new node whose id is in use.
+func (db *DB) AssessIncident(ctx context.Context, in model.AssessIncidentInput) (*model.Assessment, error) {
+	pl, err := planAssessment(in)
+	if err != nil {
+		return nil, err
+	}
+	dept := pl.props["ownerDepartmentId"]
+	incident := any(pl.incidentID)
+	if pl.incidentNew {
+		incident = nil
+	}
+	check := map[string]any{
+		"analysis": in.AnalysisID, "incident": incident, "axis1": in.Axis1, "axis2": in.Axis2, "dept": dept,
+		"threats": analysisList(pl.oldThreats), "assets": analysisList(pl.assetIDs), "measures": analysisList(pl.measureIDs), "newIds": analysisList(pl.newIDs),
+	}
+	return analysisWrite(ctx, db, "neo4j.AssessIncident", "assessment of "+pl.incidentID+" in "+in.AnalysisID, func(tx analysisTx) (*model.Assessment, error) {
+		a, err := tx.lockAnalysis(ctx, in.AnalysisID, "input.analysisId", false)
+		if err != nil {
+			return nil, err
+		}
+		recs, err := tx.run(ctx, assessCheckCypher, check)
+		if err != nil {
+			return nil, err
+		}
+		c := props(recs[0].AsMap())
+		if !pl.incidentNew {
+			switch it := c.strPtr("incidentTarget"); {
+			case it == nil:
+				return nil, model.FieldErrorf(model.ENOTFOUND, "input.incidentId", "no incident %q", pl.incidentID)
+			case *it != a.TargetID:
+				return nil, model.FieldErrorf(model.EINVALID, "input.incidentId", "incident %q belongs to target %q, not to the analysis's target %q", pl.incidentID, *it, a.TargetID)
+			}
+		}
+		if !c.bool("axis1") {
+			return nil, model.FieldErrorf(model.EINVALID, "input.axis1", "axis 1 has no level of rank %d", in.Axis1)
+		}
+		if !c.bool("axis2") {
+			return nil, model.FieldErrorf(model.EINVALID, "input.axis2", "axis 2 has no level of rank %d", in.Axis2)
+		}
+		category := c.intPtr("category")
+		if category == nil {
+			return nil, model.FieldErrorf(model.EINVALID, "input.axis1", "no category rule gives a category for axis-1 rank %d and axis-2 rank %d", in.Axis1, in.Axis2)
+		}
+		if dept != nil {
+			switch org := c.strPtr("deptOrg"); {
+			case org == nil:
+				return nil, model.FieldErrorf(model.ENOTFOUND, "input.ownerDepartmentId", "no department %q", dept)
+			case *org != a.OrganizationID:
+				return nil, model.FieldErrorf(model.EINVALID, "input.ownerDepartmentId", "department %q belongs to organization %q, not to the analysis's organization %q", dept, *org, a.OrganizationID)
+			}
+		}
+		for i, ok := range c["threats"].([]any) {
+			if ok != true {
+				return nil, model.FieldErrorf(model.ENOTFOUND, pl.oldThreatAt[i], "no threat %q", pl.oldThreats[i])
+			}
+		}
+		for i, v := range c["assets"].([]any) {
+			field := fmt.Sprintf("input.assetIds.%d", i)
+			switch t, _ := v.(string); {
+			case v == nil:
+				return nil, model.FieldErrorf(model.ENOTFOUND, field, "no asset %q", pl.assetIDs[i])
+			case t != a.TargetID:
+				return nil, model.FieldErrorf(model.EINVALID, field, "asset %q belongs to target %q, not to the analysis's target %q", pl.assetIDs[i], t, a.TargetID)
+			}
+		}
+		measurePerspective := map[string]string{}
+		for i, v := range c["measures"].([]any) {
+			if v == nil {
+				return nil, model.FieldErrorf(model.ENOTFOUND, pl.measureAt[i], "no measure %q", pl.measureIDs[i])
+			}
+			measurePerspective[pl.measureIDs[i]] = v.(string)
+		}
+		perspectives := c.strs("perspectives")
+		for _, m := range pl.newMeasures {
+			if p := m["perspective"].(string); !slices.Contains(perspectives, p) {
+				field := strings.TrimSuffix(pl.newFields[slices.Index(pl.newIDs, m["id"].(string))], ".id")
+				return nil, model.FieldErrorf(model.EINVALID, field+".perspective", "unknown perspective %q (want one of %v)", p, perspectives)
+			}
+		}
+		for i, tr := range pl.treatments {
+			if p, ok := tr["perspective"].(string); ok && !slices.Contains(perspectives, p) {
+				return nil, model.FieldErrorf(model.EINVALID, pl.treatmentAt[i], "unknown perspective %q (want one of %v)", p, perspectives)
+			}
+		}
+		for i, taken := range c["taken"].([]any) {
+			if taken == true {
+				return nil, model.FieldErrorf(model.ECONFLICT, pl.newFields[i], "id %q is already in use", pl.newIDs[i])
+			}
+		}
+		sid := analysisChildID(in.AnalysisID, "as")
+		if s := c.strPtr("existing"); s != nil {
+			sid = *s
+		}
+		treatments := make([]map[string]any, len(pl.treatments))
+		for i, tr := range pl.treatments {
+			treatments[i] = map[string]any{"id": analysisChildID(sid, "tr"), "measureId": tr["measureId"], "status": tr["status"], "perspective": tr["perspective"]}
+		}
+		props := analysisCopyMap(pl.props)
+		props["category"] = *category
+		var depts []string
+		if dept != nil {
+			depts = []string{dept.(string)}
+		}
+		recs, err = tx.run(ctx, assessWriteCypher, map[string]any{
+			"analysis": in.AnalysisID, "sid": sid, "props": props, "incident": pl.incidentID,
+			"newIncidents": analysisMaps(pl.newIncidents), "newThreats": analysisMaps(pl.newThreats), "newMeasures": analysisMaps(pl.newMeasures),
+			"threatIds": analysisList(pl.threatIDs), "assetIds": analysisList(pl.assetIDs), "depts": analysisList(depts), "treatments": analysisMaps(treatments),
+		})
+		if err != nil {
+			return nil, err
+		}
+		return analysisRecord[model.Assessment](recs)
+	})
+}
+
+// analysisCopyMap returns a shallow copy of m.
+func analysisCopyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// analysisList returns s, or an empty list for nil, so that Cypher gets []
+// and not null.
+func analysisList(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// analysisMaps is analysisList for lists of maps.
+func analysisMaps(s []map[string]any) []map[string]any {
+	if s == nil {
+		return []map[string]any{}
+	}
+	return s
+}
+
+// ---------------------------------------------------------------- remove
+
+const analysisAssessmentOwnerCypher = `
+OPTIONAL MATCH (a:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + ` {id: $id})
+RETURN a.id AS analysis`
+
+const removeAssessmentCypher = `
+MATCH (a:` + labelAnalysis + ` {id: $analysis})-[:` + relHasAssessment + `]->(s:` + labelAssessment + ` {id: $id})
+SET a.updatedAt = datetime()
+WITH s
+CALL (s) {
+  MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  DETACH DELETE tr
+}
+DETACH DELETE s`
+
+// RemoveAssessment deletes an assessment of a draft analysis with its
+// treatments. It returns ENOTFOUND for an unknown assessment and ECONFLICT
+// for one of a submitted analysis.
+func (db *DB) RemoveAssessment(ctx context.Context, id string) error {
+	_, err := analysisWrite(ctx, db, "neo4j.RemoveAssessment", "assessment "+id, func(tx analysisTx) (struct{}, error) {
+		recs, err := tx.run(ctx, analysisAssessmentOwnerCypher, map[string]any{"id": id})
+		if err != nil {
+			return struct{}{}, err
+		}
+		analysis, _ := recs[0].Values[0].(string)
+		if analysis == "" {
+			return struct{}{}, model.FieldErrorf(model.ENOTFOUND, "id", "no assessment %q", id)
+		}
+		if _, err := tx.lockAnalysis(ctx, analysis, "id", false); err != nil {
+			return struct{}{}, err
+		}
+		_, err = tx.run(ctx, removeAssessmentCypher, map[string]any{"id": id, "analysis": analysis})
+		return struct{}{}, err
+	})
+	return err
+}
+
+// ---------------------------------------------------------------- submit
+
+const analysisAssessmentCountCypher = `
+MATCH (a:` + labelAnalysis + ` {id: $id})
+RETURN COUNT { (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + `) } AS n`
+
+const submitAnalysisCypher = `
+MATCH (a:` + labelAnalysis + ` {id: $id})
+SET a.status = 'SUBMITTED', a.submittedAt = datetime(), a.updatedAt = datetime()
+RETURN a`
+
+// SubmitAnalysis freezes a draft analysis as a submitted version. It
+// returns ENOTFOUND for an unknown analysis, ECONFLICT for one already
+// submitted and EINVALID for one without assessments.
+func (db *DB) SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
+	return analysisWrite(ctx, db, "neo4j.SubmitAnalysis", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+		a, err := tx.lockAnalysis(ctx, id, "id", true)
+		if err != nil {
+			return nil, err
+		}
+		if a.Status == model.AnalysisStatusSubmitted {
+			return nil, model.FieldErrorf(model.ECONFLICT, "id", "analysis %q is already submitted; call reviseAnalysis to start a new draft version", id)
+		}
+		recs, err := tx.run(ctx, analysisAssessmentCountCypher, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := recs[0].Values[0].(int64); n == 0 {
+			return nil, model.FieldErrorf(model.EINVALID, "id", "analysis %q has no assessments; assess at least one incident before submitting", id)
+		}
+		recs, err = tx.run(ctx, submitAnalysisCypher, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		return analysisRecord[model.Analysis](recs)
+	})
+}
+
+// ---------------------------------------------------------------- revise
+
+const reviseCheckCypher = `
+MATCH (a:` + labelAnalysis + ` {id: $id})
+RETURN [(n:` + labelAnalysis + `)-[:` + relSupersedes + `]->(a) | n.id] AS supersededBy,
+  [(a)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `) | {id: s.id, treatments: [(s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `) | tr.id]}] AS assessments`
+
+const reviseAnalysisCypher = `
+MATCH (o:` + labelOrganization + `)-[:` + relAuthored + `]->(old:` + labelAnalysis + ` {id: $id})-[:` + relAnalyzes + `]->(t:` + labelTarget + `)
+CREATE (a:` + labelAnalysis + `:` + labelEntity + ` {id: $new, title: old.title, status: 'DRAFT', version: old.version + 1,
+  visibility: old.visibility, sharedWithOrganizationIds: coalesce(old.sharedWithOrganizationIds, []),
+  sharedWithSectors: coalesce(old.sharedWithSectors, []), organizationId: o.id, targetId: t.id,
+  supersedesId: old.id, createdAt: datetime(), updatedAt: datetime()})
+CREATE (o)-[:` + relAuthored + `]->(a), (a)-[:` + relAnalyzes + `]->(t), (a)-[:` + relSupersedes + `]->(old)
+WITH old, a
+CALL (old, a) {
+  MATCH (old)-[:` + relSharedWith + `]->(x)
+  CREATE (a)-[:` + relSharedWith + `]->(x)
+}
+CALL (old, a) {
+  MATCH (old)-[:` + relReliesOn + `]->(p)
+  CREATE (a)-[:` + relReliesOn + `]->(p)
+}
+CALL (a) {
+  UNWIND $copies AS c
+  MATCH (s:` + labelAssessment + ` {id: c.old})
+  CREATE (a)-[:` + relHasAssessment + `]->(s2:` + labelAssessment + `:` + labelEntity + `)
+  SET s2 = s {.*, id: c.new, analysisId: a.id}
+  WITH s, s2, c
+  CALL (s, s2) {
+    MATCH (s)-[:` + relOf + `]->(x)
+    CREATE (s2)-[:` + relOf + `]->(x)
+  }
+  CALL (s, s2) {
+    MATCH (s)-[:` + relCausedBy + `]->(x)
+    CREATE (s2)-[:` + relCausedBy + `]->(x)
+  }
+  CALL (s, s2) {
+    MATCH (s)-[:` + relThrough + `]->(x)
+    CREATE (s2)-[:` + relThrough + `]->(x)
+  }
+  CALL (s, s2) {
+    MATCH (s)-[:` + relOwnedBy + `]->(x)
+    CREATE (s2)-[:` + relOwnedBy + `]->(x)
+  }
+  CALL (s2, c) {
+    UNWIND c.treatments AS tc
+    MATCH (tr:` + labelTreatment + ` {id: tc.old})-[:` + relApplies + `]->(m)
+    CREATE (s2)-[:` + relTreatedBy + `]->(tr2:` + labelTreatment + `:` + labelEntity + `)-[:` + relApplies + `]->(m)
+    SET tr2 = tr {.*, id: tc.new, assessmentId: s2.id}
+  }
+}
+RETURN a`
+
+// ReviseAnalysis starts the next draft version of a submitted analysis: a
+// copy with the same organization, target, title, sharing and policies,
+// whose assessments, their edges and treatments are copied under new ids,
+// and which supersedes it. It returns ENOTFOUND for an unknown analysis and
+// ECONFLICT for a draft or an analysis that a later version already
+// supersedes.
+func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
+	return analysisWrite(ctx, db, "neo4j.ReviseAnalysis", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+		old, err := tx.lockAnalysis(ctx, id, "id", true)
+		if err != nil {
+			return nil, err
+		}
+		if old.Status != model.AnalysisStatusSubmitted {
+			return nil, model.FieldErrorf(model.ECONFLICT, "id", "analysis %q is a draft; change it directly, or submit it before revising", id)
+		}
+		recs, err := tx.run(ctx, reviseCheckCypher, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		c := props(recs[0].AsMap())
+		if by := c.strs("supersededBy"); len(by) > 0 {
+			return nil, model.FieldErrorf(model.ECONFLICT, "id", "analysis %q is already revised by %q; revise the latest version", id, by[0])
+		}
+		newID := analysisVersionID(id, old.Version)
+		var copies []map[string]any
+		for _, v := range c["assessments"].([]any) {
+			s := props(v.(map[string]any))
+			sid := analysisChildID(newID, "as")
+			var trs []map[string]any
+			for _, tr := range s.strs("treatments") {
+				trs = append(trs, map[string]any{"old": tr, "new": analysisChildID(sid, "tr")})
+			}
+			copies = append(copies, map[string]any{"old": s.str("id"), "new": sid, "treatments": analysisMaps(trs)})
+		}
+		recs, err = tx.run(ctx, reviseAnalysisCypher, map[string]any{"id": id, "new": newID, "copies": analysisMaps(copies)})
+		if err != nil {
+			return nil, err
+		}
+		return analysisRecord[model.Analysis](recs)
+	})
+}
+
+// ---------------------------------------------------------------- policies
+
+const analysisPoliciesMissingCypher = `
+RETURN [i IN range(0, size($ids) - 1) WHERE NOT EXISTS { MATCH (:` + labelInsurancePolicy + ` {id: $ids[i]}) }] AS missing`
+
+const setAnalysisPoliciesCypher = `
+MATCH (a:` + labelAnalysis + ` {id: $id})
+SET a.updatedAt = datetime()
+WITH a
+CALL (a) {
+  MATCH (a)-[r:` + relReliesOn + `]->()
+  DELETE r
+}
+CALL (a) {
+  UNWIND $ids AS pid
+  MATCH (p:` + labelInsurancePolicy + ` {id: pid})
+  CREATE (a)-[:` + relReliesOn + `]->(p)
+}
+RETURN a`
+
+// SetAnalysisPolicies replaces the insurance policies a draft analysis
+// relies on. It returns EINVALID for a malformed id, ENOTFOUND for an
+// unknown analysis or policy (naming policyIds.N), and ECONFLICT for a
+// submitted analysis.
+func (db *DB) SetAnalysisPolicies(ctx context.Context, id string, policyIDs []string) (*model.Analysis, error) {
+	ids := make([]string, 0, len(policyIDs))
+	at := make([]int, 0, len(policyIDs))
+	for i, p := range policyIDs {
+		if err := validID(fmt.Sprintf("policyIds.%d", i), p); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(ids, p) {
+			ids, at = append(ids, p), append(at, i)
+		}
+	}
+	return analysisWrite(ctx, db, "neo4j.SetAnalysisPolicies", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+		if _, err := tx.lockAnalysis(ctx, id, "id", false); err != nil {
+			return nil, err
+		}
+		recs, err := tx.run(ctx, analysisPoliciesMissingCypher, map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		if missing := recs[0].Values[0].([]any); len(missing) > 0 {
+			i, _ := missing[0].(int64)
+			return nil, model.FieldErrorf(model.ENOTFOUND, fmt.Sprintf("policyIds.%d", at[i]), "no insurance policy %q", ids[i])
+		}
+		recs, err = tx.run(ctx, setAnalysisPoliciesCypher, map[string]any{"id": id, "ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		return analysisRecord[model.Analysis](recs)
+	})
+}

@@ -1,0 +1,87 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+var _ model.ComparisonReader = (*DB)(nil)
+
+// snapshotProjection returns, for an analysis `a`, its assessments with the
+// ids they refer to: everything a comparison reads, in one pass.
+const snapshotProjection = `[(a)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `) | s {
+  .incidentId, .axis1, .axis2, .category, .ownerDepartmentId, .rationale,
+  threats: [(s)-[:` + relCausedBy + `]->(x:` + labelThreat + `) | x.id],
+  assets: [(s)-[:` + relThrough + `]->(x:` + labelAsset + `) | x.id],
+  treatments: [(s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `) | tr {.measureId, .perspective, .status}]
+}]`
+
+const targetAnalysesCypher = `
+MATCH (t:` + labelTarget + ` {id: $target})
+OPTIONAL MATCH (t)<-[:` + relAnalyzes + `]-(a:` + labelAnalysis + `)
+WITH a ORDER BY a.id
+RETURN a, CASE WHEN a IS NULL THEN [] ELSE ` + snapshotProjection + ` END AS assessments`
+
+// TargetAnalyses returns every analysis of the target with its assessments.
+func (db *DB) TargetAnalyses(ctx context.Context, targetID string) ([]*model.AnalysisSnapshot, error) {
+	res, err := db.read(ctx, "neo4j.TargetAnalyses", targetAnalysesCypher, map[string]any{"target": targetID})
+	if err != nil {
+		return nil, formatError("neo4j.TargetAnalyses", "target "+targetID, err)
+	}
+	if len(res.Records) == 0 {
+		return nil, model.FieldErrorf(model.ENOTFOUND, "targetId", "no target %q", targetID)
+	}
+	return snapshots(res.Records), nil
+}
+
+const analysisSnapshotsCypher = `
+UNWIND range(0, size($ids) - 1) AS i
+MATCH (a:` + labelAnalysis + ` {id: $ids[i]})
+WITH i, a ORDER BY i
+RETURN a, ` + snapshotProjection + ` AS assessments`
+
+// AnalysisSnapshots returns the analyses with the given ids, in order.
+func (db *DB) AnalysisSnapshots(ctx context.Context, ids []string) ([]*model.AnalysisSnapshot, error) {
+	res, err := db.read(ctx, "neo4j.AnalysisSnapshots", analysisSnapshotsCypher, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, formatError("neo4j.AnalysisSnapshots", fmt.Sprint(ids), err)
+	}
+	return snapshots(res.Records), nil
+}
+
+// snapshots decodes rows of (analysis node, assessments list).
+func snapshots(records []*neo4j.Record) []*model.AnalysisSnapshot {
+	out := make([]*model.AnalysisSnapshot, 0, len(records))
+	for _, r := range records {
+		n, ok := r.Values[0].(neo4j.Node)
+		if !ok {
+			continue // a target without analyses
+		}
+		a, _ := decode(n).(*model.Analysis)
+		if a == nil {
+			continue
+		}
+		rows, _ := r.Values[1].([]any)
+		snap := &model.AnalysisSnapshot{Analysis: a, Assessments: make([]model.AssessmentSnapshot, 0, len(rows))}
+		for _, row := range rows {
+			p := props(row.(map[string]any))
+			s := model.AssessmentSnapshot{
+				IncidentID: p.str("incidentId"), Axis1: p.int("axis1"), Axis2: p.int("axis2"), Category: p.int("category"),
+				OwnerDepartmentID: p.str("ownerDepartmentId"), Rationale: p.str("rationale"),
+				ThreatIDs: p.strs("threats"), AssetIDs: p.strs("assets"),
+			}
+			trs, _ := p["treatments"].([]any)
+			for _, tr := range trs {
+				tp := props(tr.(map[string]any))
+				s.Treatments = append(s.Treatments, model.TreatmentRef{MeasureID: tp.str("measureId"), Perspective: tp.str("perspective"), Status: model.TreatmentStatus(tp.str("status"))})
+			}
+			snap.Assessments = append(snap.Assessments, s)
+		}
+		out = append(out, snap)
+	}
+	return out
+}

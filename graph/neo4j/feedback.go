@@ -1,0 +1,343 @@
+package neo4j
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+var _ model.FeedbackService = (*DB)(nil)
+
+// Limits of the feedback and opinion texts (see FeedbackInput, OpinionInput).
+const (
+	maxFeedbackText = 10000
+	maxOpinionText  = 10000
+)
+
+// feedbackAboutLabels are the kinds of node that feedback and opinions may be
+// about: analyses and their assessments, and the shared catalog, scale and
+// target nodes. People, policies, feedback and opinions are not judgments
+// and cannot be.
+var feedbackAboutLabels = []string{
+	labelAnalysis, labelAssessment,
+	labelTarget, labelAsset, labelIncident,
+	labelThreat, labelMeasure, labelGuideline, labelClause,
+	labelAxisScale, labelAxisLevel,
+}
+
+// resolveAboutCypher finds the node feedback or an opinion is about, when
+// the author may see it, with the analysis it belongs to (itself or the
+// analysis of an assessment), that analysis's organization and the
+// assessment's owner department. It returns no row when the node does not
+// exist, is of another kind, or belongs to an analysis the author may not
+// read.
+const resolveAboutCypher = `
+MATCH (x:` + labelEntity + ` {id: $about})
+WHERE any(l IN labels(x) WHERE l IN $aboutLabels)
+OPTIONAL MATCH (pa:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(x)
+WITH x, CASE WHEN x:` + labelAnalysis + ` THEN x ELSE pa END AS a
+WHERE NOT (x:` + labelAssessment + ` AND a IS NULL) AND (a IS NULL OR ` + visibleAnalysis + `)
+OPTIONAL MATCH (owner:` + labelOrganization + `)-[:` + relAuthored + `]->(a)
+OPTIONAL MATCH (x)-[:` + relOwnedBy + `]->(d:` + labelDepartment + `) WHERE x:` + labelAssessment + `
+RETURN a.version AS version, owner.id AS owner, d.id AS department
+LIMIT 1`
+
+// aboutNode is what resolveFeedbackAbout found.
+type aboutNode struct {
+	version    any // the analysis's version (int64), or nil
+	owner      any // the owning organization's id (string), or nil
+	department any // the assessment's owner department's id (string), or nil
+}
+
+// resolveFeedbackAbout runs resolveAboutCypher in tx. It returns ENOTFOUND naming
+// field when there is no such node that by may see.
+func resolveFeedbackAbout(ctx context.Context, tx neo4j.ManagedTransaction, by *model.Principal, field, id string) (*aboutNode, error) {
+	params := viewerParams(by)
+	params["about"], params["aboutLabels"] = id, feedbackAboutLabels
+	res, err := tx.Run(ctx, resolveAboutCypher, params)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis, assessment, catalog, scale or target node %q that you may see", truncate(id, 60))
+	}
+	v := recs[0].Values
+	return &aboutNode{version: v[0], owner: v[1], department: v[2]}, nil
+}
+
+// authorOrgCypher locks the author's organization, so that one
+// organization's concurrent opinions on one node cannot both be created.
+const authorOrgCypher = `
+MATCH (o:` + labelOrganization + ` {id: $org})
+SET o._lock = true REMOVE o._lock
+RETURN o.id`
+
+// lockAuthorOrg checks, in tx, that the principal's organization exists,
+// and holds its write lock until the transaction ends.
+func lockAuthorOrg(ctx context.Context, tx neo4j.ManagedTransaction, by *model.Principal) error {
+	res, err := tx.Run(ctx, authorOrgCypher, map[string]any{"org": by.OrganizationID})
+	if err != nil {
+		return err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return model.Errorf(model.ENOTFOUND, "your organization %q no longer exists", by.OrganizationID)
+	}
+	return nil
+}
+
+const createFeedbackCypher = `
+MATCH (x:` + labelEntity + ` {id: $about}), (o:` + labelOrganization + ` {id: $org})
+OPTIONAL MATCH (owner:` + labelOrganization + ` {id: $owner})
+CREATE (f:` + labelFeedback + `:` + labelEntity + ` {id: $id, kind: $kind, text: $text, status: $status,
+  aboutId: $about, organizationId: $org, sector: $sector, createdAt: datetime()})
+SET f.aboutVersion = $aboutVersion, f.routedToId = $owner, f.routedToDepartmentId = $department
+CREATE (f)-[:` + relAbout + `]->(x), (f)-[:` + relBy + `]->(o)
+FOREACH (_ IN CASE WHEN owner IS NULL THEN [] ELSE [1] END | CREATE (f)-[:` + relRoutedTo + `]->(owner))
+RETURN f`
+
+// SubmitFeedback records feedback by the principal's organization about a
+// node the principal may see, and routes it to that node's owner: the
+// organization of an analysis (and the owner department of an
+// assessment), or no organization (curators) for shared nodes. It returns
+// EINVALID for a bad kind or text, and ENOTFOUND (input.aboutId) when the
+// node does not exist, cannot take feedback, or is not visible to by.
+func (db *DB) SubmitFeedback(ctx context.Context, by *model.Principal, in model.FeedbackInput) (*model.Feedback, error) {
+	if by == nil {
+		return nil, model.Errorf(model.EUNAUTHENTICATED, "feedback needs an author")
+	}
+	if !in.Kind.IsValid() {
+		return nil, model.FieldErrorf(model.EINVALID, "input.kind", "unknown feedback kind %q", truncate(string(in.Kind), 60))
+	}
+	txt, err := text("input.text", &in.Text, 1, maxFeedbackText)
+	if err != nil {
+		return nil, err
+	}
+	id, _ := newID("", nil, "feedback")
+	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
+	defer sess.Close(ctx)
+	fb, err := feedbackObserve(db, "neo4j.SubmitFeedback", func() (*model.Feedback, error) {
+		return neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (*model.Feedback, error) {
+			ab, err := resolveFeedbackAbout(ctx, tx, by, "input.aboutId", in.AboutID)
+			if err != nil {
+				return nil, err
+			}
+			if err := lockAuthorOrg(ctx, tx, by); err != nil {
+				return nil, err
+			}
+			return feedbackSingle[*model.Feedback](ctx, tx, createFeedbackCypher, map[string]any{
+				"id": id, "kind": string(in.Kind), "text": txt, "status": string(model.FeedbackStatusOpen),
+				"about": in.AboutID, "org": by.OrganizationID, "sector": by.Sector,
+				"aboutVersion": ab.version, "owner": ab.owner, "department": ab.department,
+			})
+		})
+	})
+	if err != nil {
+		return nil, formatError("neo4j.SubmitFeedback", "feedback "+id, err)
+	}
+	return fb, nil
+}
+
+// lockFeedbackCypher takes the feedback's write lock before its status is
+// read, so that two concurrent answers cannot both pass the transition
+// check.
+const lockFeedbackCypher = `
+MATCH (f:` + labelFeedback + `:` + labelEntity + ` {id: $id})
+SET f._lock = true REMOVE f._lock
+RETURN f.status`
+
+const respondToFeedbackCypher = `
+MATCH (f:` + labelFeedback + `:` + labelEntity + ` {id: $id})
+SET f.status = $status, f.respondedAt = datetime(), f.answer = coalesce($answer, f.answer)
+RETURN f`
+
+// feedbackTransitions lists, for each status, the statuses an answer may
+// move feedback to.
+var feedbackTransitions = map[model.FeedbackStatus][]model.FeedbackStatus{
+	model.FeedbackStatusOpen:         {model.FeedbackStatusAcknowledged, model.FeedbackStatusAccepted, model.FeedbackStatusDeclined},
+	model.FeedbackStatusAcknowledged: {model.FeedbackStatusAccepted, model.FeedbackStatusDeclined},
+}
+
+// RespondToFeedback records the owner's answer: OPEN → ACKNOWLEDGED, and
+// OPEN or ACKNOWLEDGED → ACCEPTED or DECLINED. It sets the answer (when one
+// is given) and respondedAt. It returns EINVALID for a bad status or a
+// decline without an answer, ENOTFOUND (input.id) for unknown feedback and
+// ECONFLICT (input.status) for any other transition.
+func (db *DB) RespondToFeedback(ctx context.Context, in model.FeedbackResponseInput) (*model.Feedback, error) {
+	if !in.Status.IsValid() {
+		return nil, model.FieldErrorf(model.EINVALID, "input.status", "unknown feedback status %q", truncate(string(in.Status), 60))
+	}
+	var answer any
+	if in.Answer != nil {
+		a, err := text("input.answer", in.Answer, 0, maxFeedbackText)
+		if err != nil {
+			return nil, err
+		}
+		answer = a
+	}
+	if in.Status == model.FeedbackStatusDeclined && (in.Answer == nil || strings.TrimSpace(*in.Answer) == "") {
+		return nil, model.FieldErrorf(model.EINVALID, "input.answer", "declining feedback needs an answer that says why")
+	}
+	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
+	defer sess.Close(ctx)
+	fb, err := feedbackObserve(db, "neo4j.RespondToFeedback", func() (*model.Feedback, error) {
+		return neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (*model.Feedback, error) {
+			res, err := tx.Run(ctx, lockFeedbackCypher, map[string]any{"id": in.ID})
+			if err != nil {
+				return nil, err
+			}
+			recs, err := res.Collect(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if len(recs) == 0 {
+				return nil, model.FieldErrorf(model.ENOTFOUND, "input.id", "no feedback %q", truncate(in.ID, 60))
+			}
+			from, _ := recs[0].Values[0].(string)
+			if !feedbackTransitionAllowed(model.FeedbackStatus(from), in.Status) {
+				return nil, model.FieldErrorf(model.ECONFLICT, "input.status", "feedback %s is %s; it cannot become %s (OPEN → ACKNOWLEDGED → ACCEPTED or DECLINED)", in.ID, from, in.Status)
+			}
+			return feedbackSingle[*model.Feedback](ctx, tx, respondToFeedbackCypher, map[string]any{"id": in.ID, "status": string(in.Status), "answer": answer})
+		})
+	})
+	if err != nil {
+		return nil, formatError("neo4j.RespondToFeedback", "feedback "+in.ID, err)
+	}
+	return fb, nil
+}
+
+func feedbackTransitionAllowed(from, to model.FeedbackStatus) bool {
+	for _, s := range feedbackTransitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// opinionID returns the id of organization org's opinion on node about:
+// one per pair, so that a second opinion replaces the first and the
+// uniqueness constraint on ids keeps concurrent ones from doubling.
+func opinionID(org, about string) string {
+	sum := sha256.Sum256([]byte(org + "\x00" + about))
+	return "opinion-" + hex.EncodeToString(sum[:16])
+}
+
+const expressOpinionCypher = `
+MATCH (x:` + labelEntity + ` {id: $about}), (o:` + labelOrganization + ` {id: $org})
+MERGE (p:` + labelOpinion + `:` + labelEntity + ` {id: $id})
+  ON CREATE SET p.createdAt = datetime(), p.aboutId = $about, p.organizationId = $org
+SET p.stance = $stance, p.rationale = $rationale, p.updatedAt = datetime()
+MERGE (p)-[:` + relAbout + `]->(x)
+MERGE (p)-[:` + relBy + `]->(o)
+RETURN p`
+
+// ExpressOpinion records the principal's organization's agreement or
+// disagreement with a node the principal may see. An organization holds
+// one opinion per node: a second replaces the stance and rationale of the
+// first and keeps its id. It returns EINVALID for a bad stance or
+// rationale and ENOTFOUND (input.aboutId) as SubmitFeedback does.
+func (db *DB) ExpressOpinion(ctx context.Context, by *model.Principal, in model.OpinionInput) (*model.Opinion, error) {
+	if by == nil {
+		return nil, model.Errorf(model.EUNAUTHENTICATED, "an opinion needs an author")
+	}
+	if !in.Stance.IsValid() {
+		return nil, model.FieldErrorf(model.EINVALID, "input.stance", "unknown stance %q", truncate(string(in.Stance), 60))
+	}
+	rationale, err := text("input.rationale", &in.Rationale, 1, maxOpinionText)
+	if err != nil {
+		return nil, err
+	}
+	id := opinionID(by.OrganizationID, in.AboutID)
+	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
+	defer sess.Close(ctx)
+	op, err := feedbackObserve(db, "neo4j.ExpressOpinion", func() (*model.Opinion, error) {
+		return neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (*model.Opinion, error) {
+			if _, err := resolveFeedbackAbout(ctx, tx, by, "input.aboutId", in.AboutID); err != nil {
+				return nil, err
+			}
+			if err := lockAuthorOrg(ctx, tx, by); err != nil {
+				return nil, err
+			}
+			return feedbackSingle[*model.Opinion](ctx, tx, expressOpinionCypher, map[string]any{
+				"id": id, "about": in.AboutID, "org": by.OrganizationID, "stance": string(in.Stance), "rationale": rationale,
+			})
+		})
+	})
+	if err != nil {
+		return nil, formatError("neo4j.ExpressOpinion", "opinion "+id, err)
+	}
+	return op, nil
+}
+
+const withdrawOpinionCypher = `
+MATCH (p:` + labelOpinion + `:` + labelEntity + ` {id: $id})
+DETACH DELETE p
+RETURN count(*) AS n`
+
+// WithdrawOpinion deletes an opinion. It returns ENOTFOUND (id) when there
+// is none.
+func (db *DB) WithdrawOpinion(ctx context.Context, id string) error {
+	res, err := db.execute(ctx, "neo4j.WithdrawOpinion", withdrawOpinionCypher, map[string]any{"id": id})
+	if err != nil {
+		return formatError("neo4j.WithdrawOpinion", "opinion "+id, err)
+	}
+	if n, _ := res.Records[0].Values[0].(int64); n == 0 {
+		return model.FieldErrorf(model.ENOTFOUND, "id", "no opinion %q", truncate(id, 60))
+	}
+	return nil
+}
+
+// errFeedbackRow reports a statement that returned something other than
+// the one node it should have.
+var errFeedbackRow = errors.New("neo4j: unexpected result row")
+
+// feedbackSingle runs cypher in tx and decodes the one node it returns as
+// T. It returns an error when there is no row, which rolls the transaction
+// back. scales_write.go uses it too.
+func feedbackSingle[T model.Node](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (T, error) {
+	var zero T
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return zero, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return zero, err
+	}
+	n, ok := rec.Values[0].(neo4j.Node)
+	if !ok {
+		return zero, errFeedbackRow
+	}
+	t, ok := decode(n).(T)
+	if !ok {
+		return zero, errFeedbackRow
+	}
+	return t, nil
+}
+
+// feedbackObserve runs f (a whole ExecuteWrite) and tells db.Observer how
+// long it took, as execute does for single statements. scales_write.go
+// uses it too.
+func feedbackObserve[T any](db *DB, op string, f func() (T, error)) (T, error) {
+	start := time.Now()
+	v, err := f()
+	if db.Observer != nil {
+		db.Observer.ObserveQuery(op, time.Since(start), err)
+	}
+	return v, err
+}

@@ -1,0 +1,576 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+var _ model.PeopleService = (*DB)(nil)
+
+// relActsFor links an API token to the organization it acts for (see
+// auth.go).
+const relActsFor = "ACTS_FOR"
+
+// Text limits shared by the writes of organizations, departments, targets,
+// assets, incidents and insurance policies.
+const (
+	maxName        = 500   // names and titles
+	maxDescription = 20000 // descriptions, narratives and exclusions
+	maxCode        = 100   // kinds, sectors, consequence and coverage types
+)
+
+// txWrite runs work in one write transaction (retried by the driver on
+// transient failures), tells the Observer how long it took, and classifies
+// the error with formatError. work must only talk to tx. A *model.Error that
+// work returns rolls the transaction back and reaches the caller as it is.
+func txWrite[T any](ctx context.Context, db *DB, op, subject string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
+	defer sess.Close(ctx)
+	start := time.Now()
+	v, err := neo4j.ExecuteWrite(ctx, sess, work)
+	if db.Observer != nil {
+		observed := err
+		if _, ok := errors.AsType[*model.Error](err); ok {
+			observed = nil // the client's mistake, not Neo4j's failure
+		}
+		db.Observer.ObserveQuery(op, time.Since(start), observed)
+	}
+	if err != nil {
+		var zero T
+		return zero, formatError(op, subject, err)
+	}
+	return v, nil
+}
+
+// txRecords runs one statement in tx and returns all its records.
+func txRecords(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// txNode runs one statement in tx that returns at most one row whose first
+// column is a node, and decodes it. It returns nil when there is no row.
+func txNode[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (*T, error) {
+	recs, err := txRecords(ctx, tx, cypher, params)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	n, ok := recs[0].Values[0].(neo4j.Node)
+	if !ok {
+		return nil, fmt.Errorf("expected a node, got %T", recs[0].Values[0])
+	}
+	t, ok := any(decode(n)).(*T)
+	if !ok {
+		return nil, fmt.Errorf("node %v does not decode to %T", n.Labels, t)
+	}
+	return t, nil
+}
+
+// ref is a reference that a write checks inside its transaction: the node
+// with id must exist and carry label, or, when label is "", no node may
+// have id yet (a new node's id).
+type ref struct {
+	field string // the input path to name in the error
+	id    string
+	label string
+	what  string // "organization", "incident", … for the message
+}
+
+const checkRefsCypher = `
+UNWIND $refs AS r
+OPTIONAL MATCH (n:` + labelEntity + ` {id: r.id})
+RETURN r.i AS i, n IS NOT NULL AS found, n IS NOT NULL AND r.label IN labels(n) AS ok`
+
+// checkRefs checks all refs in one round trip and returns an error for the
+// first that fails, in order: ECONFLICT for a new id that is taken,
+// ENOTFOUND for a reference to a missing node or a node of another kind.
+func checkRefs(ctx context.Context, tx neo4j.ManagedTransaction, refs []ref) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, len(refs))
+	for i, r := range refs {
+		rows[i] = map[string]any{"i": i, "id": r.id, "label": r.label}
+	}
+	recs, err := txRecords(ctx, tx, checkRefsCypher, map[string]any{"refs": rows})
+	if err != nil {
+		return err
+	}
+	type result struct{ found, ok bool }
+	results := make([]result, len(refs))
+	for _, rec := range recs {
+		i, _ := rec.Values[0].(int64)
+		found, _ := rec.Values[1].(bool)
+		ok, _ := rec.Values[2].(bool)
+		if int(i) < len(results) {
+			results[i] = result{found, ok}
+		}
+	}
+	for i, r := range refs {
+		switch res := results[i]; {
+		case r.label == "" && res.found:
+			return model.FieldErrorf(model.ECONFLICT, r.field, "the id %q is already taken", r.id)
+		case r.label != "" && !res.found:
+			return model.FieldErrorf(model.ENOTFOUND, r.field, "no %s %q", r.what, r.id)
+		case r.label != "" && !res.ok:
+			return model.FieldErrorf(model.ENOTFOUND, r.field, "%q is not %s", r.id, article(r.what))
+		}
+	}
+	return nil
+}
+
+// article returns what with "a" or "an" in front.
+func article(what string) string {
+	if what != "" && strings.ContainsRune("aeiou", rune(what[0])) {
+		return "an " + what
+	}
+	return "a " + what
+}
+
+// checkSameID returns EINVALID when an update's input names an id other
+// than the one being updated.
+func checkSameID(id string, in *string) error {
+	if in != nil && *in != "" && *in != id {
+		return model.FieldErrorf(model.EINVALID, "input.id", "input.id %q differs from the id %q being updated; ids cannot change", truncate(*in, 60), truncate(id, 60))
+	}
+	return nil
+}
+
+// lockForDelete runs a lock statement: one that takes the write lock of the
+// node to delete and of the analyses a cascade would change (a property set
+// and removed again, so nothing changes), and returns a row when the node
+// exists. After it, no analysis involved can be submitted or changed by
+// another transaction until this one ends, so the plan read next stays
+// true. It reports whether the node exists.
+func lockForDelete(ctx context.Context, tx neo4j.ManagedTransaction, cypher, id string) (bool, error) {
+	recs, err := txRecords(ctx, tx, cypher, map[string]any{"id": id})
+	return len(recs) > 0, err
+}
+
+// deleteNodesCypher deletes nodes by element id, together with the
+// feedback and opinions about them: what they were about no longer exists.
+const deleteNodesCypher = `
+UNWIND $eids AS e
+MATCH (x) WHERE elementId(x) = e
+OPTIONAL MATCH (x)<-[:` + relAbout + `]-(f) WHERE f:` + labelFeedback + ` OR f:` + labelOpinion + `
+WITH collect(DISTINCT x) + collect(DISTINCT f) AS ns
+UNWIND ns AS n
+WITH DISTINCT n
+DETACH DELETE n
+RETURN count(*) AS deleted`
+
+// deleteNodes runs deleteNodesCypher in tx.
+func deleteNodes(ctx context.Context, tx neo4j.ManagedTransaction, eids []string) error {
+	_, err := txRecords(ctx, tx, deleteNodesCypher, map[string]any{"eids": eids})
+	return err
+}
+
+// touchAnalysesCypher marks draft analyses as changed by a cascade.
+const touchAnalysesCypher = `
+UNWIND $ids AS id
+MATCH (a:` + labelAnalysis + ` {id: id})
+SET a.updatedAt = datetime()`
+
+// touchAnalyses runs touchAnalysesCypher in tx.
+func touchAnalyses(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := txRecords(ctx, tx, touchAnalysesCypher, map[string]any{"ids": ids})
+	return err
+}
+
+// orError returns err, or a new error with msg when err is nil.
+func orError(err error, msg string) error {
+	if err != nil {
+		return err
+	}
+	return errors.New(msg)
+}
+
+// recordStrings reads a list of strings from a record's column.
+func recordStrings(rec *neo4j.Record, key string) []string {
+	v, _ := rec.Get(key)
+	raw, _ := v.([]any)
+	out := make([]string, 0, len(raw))
+	for _, x := range raw {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// recordInt reads an integer from a record's column.
+func recordInt(rec *neo4j.Record, key string) int {
+	v, _ := rec.Get(key)
+	n, _ := v.(int64)
+	return int(n)
+}
+
+// dependents names what still depends on a node, for an ECONFLICT message:
+// "3 analyses and 1 department". Zero counts are left out.
+func dependents(counts ...any) string {
+	var parts []string
+	for i := 0; i+1 < len(counts); i += 2 {
+		n, _ := counts[i].(int)
+		if n == 0 {
+			continue
+		}
+		what, _ := counts[i+1].(string)
+		if n != 1 {
+			what = plural(what)
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n, what))
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// plural returns the plural of one of the nouns dependents uses.
+func plural(what string) string {
+	switch {
+	case strings.HasSuffix(what, "sis"):
+		return strings.TrimSuffix(what, "sis") + "ses"
+	case strings.HasSuffix(what, "y"):
+		return strings.TrimSuffix(what, "y") + "ies"
+	case what == "feedback":
+		return what
+	}
+	return what + "s"
+}
+
+// validOrganization checks an organization's fields.
+func validOrganization(in model.OrganizationInput) (name, sector string, err error) {
+	if name, err = text("input.name", &in.Name, 1, maxName); err != nil {
+		return "", "", err
+	}
+	if sector, err = text("input.sector", &in.Sector, 1, maxCode); err != nil {
+		return "", "", err
+	}
+	return name, sector, nil
+}
+
+const createOrganizationCypher = `
+CREATE (o:` + labelOrganization + `:` + labelEntity + ` {id: $id, name: $name, sector: $sector})
+RETURN o`
+
+// CreateOrganization creates an organization. It returns EINVALID for a
+// bad id, name or sector and ECONFLICT when the id is taken.
+func (db *DB) CreateOrganization(ctx context.Context, in model.OrganizationInput) (*model.Organization, error) {
+	id, err := newID("input.id", in.ID, "org")
+	if err != nil {
+		return nil, err
+	}
+	name, sector, err := validOrganization(in)
+	if err != nil {
+		return nil, err
+	}
+	return txWrite(ctx, db, "neo4j.CreateOrganization", "organization "+id, func(tx neo4j.ManagedTransaction) (*model.Organization, error) {
+		if err := checkRefs(ctx, tx, []ref{{field: "input.id", id: id}}); err != nil {
+			return nil, err
+		}
+		return txNode[model.Organization](ctx, tx, createOrganizationCypher, map[string]any{"id": id, "name": name, "sector": sector})
+	})
+}
+
+const updateOrganizationCypher = `
+MATCH (o:` + labelOrganization + ` {id: $id})
+SET o.name = $name, o.sector = $sector
+RETURN o`
+
+// UpdateOrganization changes an organization's name and sector. It returns
+// ENOTFOUND for an unknown id and EINVALID for bad values or an input id
+// other than id.
+func (db *DB) UpdateOrganization(ctx context.Context, id string, in model.OrganizationInput) (*model.Organization, error) {
+	if err := checkSameID(id, in.ID); err != nil {
+		return nil, err
+	}
+	name, sector, err := validOrganization(in)
+	if err != nil {
+		return nil, err
+	}
+	return txWrite(ctx, db, "neo4j.UpdateOrganization", "organization "+id, func(tx neo4j.ManagedTransaction) (*model.Organization, error) {
+		o, err := txNode[model.Organization](ctx, tx, updateOrganizationCypher, map[string]any{"id": id, "name": name, "sector": sector})
+		if err == nil && o == nil {
+			err = model.FieldErrorf(model.ENOTFOUND, "id", "no organization %q", id)
+		}
+		return o, err
+	})
+}
+
+// frozenAnalysis holds for an analysis `a` that may no longer change (it is
+// submitted, or has no status at all).
+const frozenAnalysis = `(a.status IS NULL OR a.status <> 'DRAFT')`
+
+// lockOrganizationCypher locks an organization, the analyses it authored
+// and the analyses that name its departments or policies.
+const lockOrganizationCypher = `
+MATCH (o:` + labelOrganization + ` {id: $id})
+SET o._lock = true REMOVE o._lock
+WITH o
+CALL (o) {
+  OPTIONAL MATCH (o)-[:` + relAuthored + `]->(a:` + labelAnalysis + `)
+  RETURN collect(a) AS authored
+}
+CALL (o) {
+  OPTIONAL MATCH (o)-[:` + relHasDepartment + `]->(:` + labelDepartment + `)<-[:` + relOwnedBy + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+  RETURN collect(a) AS owning
+}
+CALL (o) {
+  OPTIONAL MATCH (o)-[:` + relHolds + `]->(:` + labelInsurancePolicy + `)<-[:` + relReliesOn + `]-(a:` + labelAnalysis + `)
+  RETURN collect(a) AS relying
+}
+FOREACH (a IN authored + owning + relying | SET a._lock = true REMOVE a._lock)
+RETURN o.id AS id`
+
+// planDeleteOrganizationCypher finds what depends on an organization and
+// what a cascade would delete (as element ids).
+const planDeleteOrganizationCypher = `
+MATCH (o:` + labelOrganization + ` {id: $id})
+CALL (o) {
+  OPTIONAL MATCH (o)-[:` + relAuthored + `]->(a:` + labelAnalysis + `)
+  RETURN count(a) AS analyses, count(CASE WHEN ` + frozenAnalysis + ` THEN a END) AS submitted,
+         collect(CASE WHEN a.status = 'DRAFT' THEN a END) AS drafts
+}
+CALL (drafts) {
+  UNWIND drafts AS d
+  OPTIONAL MATCH (d)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `)
+  OPTIONAL MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  RETURN collect(DISTINCT s) + collect(DISTINCT tr) AS inner
+}
+CALL (o) {
+  OPTIONAL MATCH (o)-[:` + relHasDepartment + `]->(dep:` + labelDepartment + `)
+  RETURN count(dep) AS departments, collect(dep) AS deps
+}
+CALL (deps) {
+  UNWIND deps AS dep
+  MATCH (dep)<-[:` + relOwnedBy + `]-(s:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+  RETURN count(DISTINCT CASE WHEN ` + frozenAnalysis + ` THEN s END) AS frozenOwned,
+         collect(DISTINCT CASE WHEN NOT ` + frozenAnalysis + ` THEN s.id END) AS owned,
+         collect(DISTINCT CASE WHEN NOT ` + frozenAnalysis + ` THEN a.id END) AS ownedAnalyses
+}
+CALL (o) {
+  OPTIONAL MATCH (o)-[:` + relHolds + `]->(p:` + labelInsurancePolicy + `)
+  OPTIONAL MATCH (p)-[:` + relHasLine + `]->(l:` + labelCoverageLine + `)
+  RETURN count(DISTINCT p) AS policies, collect(DISTINCT p) + collect(DISTINCT l) AS pls
+}
+CALL (o) {
+  MATCH (o)-[:` + relHolds + `]->(:` + labelInsurancePolicy + `)<-[:` + relReliesOn + `]-(a:` + labelAnalysis + `)
+  RETURN count(DISTINCT CASE WHEN ` + frozenAnalysis + ` THEN a END) AS frozenReliant,
+         collect(DISTINCT CASE WHEN NOT ` + frozenAnalysis + ` THEN a.id END) AS reliant
+}
+CALL (o) {
+  OPTIONAL MATCH (o)<--(f) WHERE (f:` + labelFeedback + ` OR f:` + labelOpinion + `) AND f.organizationId = o.id
+  WITH DISTINCT f
+  RETURN count(CASE WHEN f:` + labelFeedback + ` THEN f END) AS feedback,
+         count(CASE WHEN f:` + labelOpinion + ` THEN f END) AS opinions, collect(f) AS fs
+}
+CALL (o) {
+  OPTIONAL MATCH (o)<-[:` + relActsFor + `]-(k:` + labelAPIToken + `)
+  RETURN collect(k) AS ks
+}
+RETURN analyses, submitted, departments, frozenOwned, policies, frozenReliant, feedback, opinions,
+       owned, ownedAnalyses + reliant AS touched, [d IN deps | d.id] AS departmentIds,
+       [n IN drafts + inner + deps + pls + fs + ks + [o] | elementId(n)] AS doomed`
+
+// DeleteOrganization deletes an organization and its API tokens. Without
+// cascade it refuses (ECONFLICT) while the organization authored analyses,
+// has departments, holds policies or wrote feedback or opinions. With
+// cascade it deletes them too (draft analyses with their assessments and
+// treatments, departments, policies with their lines, feedback and
+// opinions), but still refuses while it authored a submitted analysis or
+// while a submitted analysis names one of its departments or policies:
+// submitted versions are the record. It returns ENOTFOUND for an unknown id.
+func (db *DB) DeleteOrganization(ctx context.Context, id string, cascade bool) error {
+	_, err := txWrite(ctx, db, "neo4j.DeleteOrganization", "organization "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if found, err := lockForDelete(ctx, tx, lockOrganizationCypher, id); err != nil || !found {
+			if err == nil {
+				err = model.FieldErrorf(model.ENOTFOUND, "id", "no organization %q", id)
+			}
+			return struct{}{}, err
+		}
+		recs, err := txRecords(ctx, tx, planDeleteOrganizationCypher, map[string]any{"id": id})
+		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
+			return struct{}{}, orError(err, "no plan row")
+		}
+		rec := recs[0]
+		if !cascade {
+			if deps := dependents(recordInt(rec, "analyses"), "analysis", recordInt(rec, "departments"), "department",
+				recordInt(rec, "policies"), "insurance policy", recordInt(rec, "feedback"), "feedback",
+				recordInt(rec, "opinions"), "opinion"); deps != "" {
+				return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "organization %q still has %s; delete them first or pass cascade: true", id, deps)
+			}
+		}
+		if n := recordInt(rec, "submitted"); n > 0 {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "organization %q authored %s; submitted versions are the record and are never deleted", id, dependents(n, "submitted analysis"))
+		}
+		if n := recordInt(rec, "frozenOwned"); n > 0 {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "departments of organization %q own %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
+		}
+		if n := recordInt(rec, "frozenReliant"); n > 0 {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "policies of organization %q are relied on by %s; submitted versions cannot change", id, dependents(n, "submitted analysis"))
+		}
+		if err := unsetOwners(ctx, tx, recordStrings(rec, "departmentIds"), recordStrings(rec, "owned")); err != nil {
+			return struct{}{}, err
+		}
+		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
+	})
+	return err
+}
+
+// unsetOwnersCypher removes the ownerDepartmentId of assessments owned by
+// departments about to be deleted (their OWNED_BY relationships go with
+// the departments).
+const unsetOwnersCypher = `
+UNWIND $assessments AS sid
+MATCH (s:` + labelAssessment + ` {id: sid})
+WHERE s.ownerDepartmentId IN $departments
+SET s.ownerDepartmentId = null`
+
+// unsetOwners unsets departments as owners of the given assessments.
+func unsetOwners(ctx context.Context, tx neo4j.ManagedTransaction, departments, assessments []string) error {
+	if len(departments) == 0 || len(assessments) == 0 {
+		return nil
+	}
+	_, err := txRecords(ctx, tx, unsetOwnersCypher, map[string]any{"departments": departments, "assessments": assessments})
+	return err
+}
+
+const createDepartmentCypher = `
+MATCH (o:` + labelOrganization + ` {id: $org})
+CREATE (o)-[:` + relHasDepartment + `]->(d:` + labelDepartment + `:` + labelEntity + ` {id: $id, name: $name, organizationId: $org})
+RETURN d`
+
+// CreateDepartment creates a department of an organization. It returns
+// EINVALID for a bad id or name, ENOTFOUND for an unknown organization and
+// ECONFLICT when the id is taken.
+func (db *DB) CreateDepartment(ctx context.Context, in model.DepartmentInput) (*model.Department, error) {
+	id, err := newID("input.id", in.ID, "dept")
+	if err != nil {
+		return nil, err
+	}
+	if err := validID("input.organizationId", in.OrganizationID); err != nil {
+		return nil, err
+	}
+	name, err := text("input.name", &in.Name, 1, maxName)
+	if err != nil {
+		return nil, err
+	}
+	return txWrite(ctx, db, "neo4j.CreateDepartment", "department "+id, func(tx neo4j.ManagedTransaction) (*model.Department, error) {
+		if err := checkRefs(ctx, tx, []ref{
+			{field: "input.organizationId", id: in.OrganizationID, label: labelOrganization, what: "organization"},
+			{field: "input.id", id: id},
+		}); err != nil {
+			return nil, err
+		}
+		return txNode[model.Department](ctx, tx, createDepartmentCypher, map[string]any{"id": id, "org": in.OrganizationID, "name": name})
+	})
+}
+
+const updateDepartmentCypher = `
+MATCH (d:` + labelDepartment + ` {id: $id})
+SET d.name = $name
+RETURN d`
+
+// UpdateDepartment renames a department. It returns EINVALID for a bad
+// name and ENOTFOUND for an unknown id.
+func (db *DB) UpdateDepartment(ctx context.Context, id, name string) (*model.Department, error) {
+	name, err := text("name", &name, 1, maxName)
+	if err != nil {
+		return nil, err
+	}
+	return txWrite(ctx, db, "neo4j.UpdateDepartment", "department "+id, func(tx neo4j.ManagedTransaction) (*model.Department, error) {
+		d, err := txNode[model.Department](ctx, tx, updateDepartmentCypher, map[string]any{"id": id, "name": name})
+		if err == nil && d == nil {
+			err = model.FieldErrorf(model.ENOTFOUND, "id", "no department %q", id)
+		}
+		return d, err
+	})
+}
+
+// lockDepartmentCypher locks a department and the analyses whose
+// assessments it owns.
+const lockDepartmentCypher = `
+MATCH (d:` + labelDepartment + ` {id: $id})
+SET d._lock = true REMOVE d._lock
+WITH d
+OPTIONAL MATCH (d)<-[:` + relOwnedBy + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+WITH d, collect(DISTINCT a) AS as
+FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
+RETURN d.id AS id`
+
+const planDeleteDepartmentCypher = `
+MATCH (d:` + labelDepartment + ` {id: $id})
+OPTIONAL MATCH (d)<-[:` + relOwnedBy + `]-(s:` + labelAssessment + `)
+OPTIONAL MATCH (s)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+RETURN count(DISTINCT s) AS owned,
+       count(DISTINCT CASE WHEN a IS NOT NULL AND ` + frozenAnalysis + ` THEN s END) AS frozen,
+       collect(DISTINCT s.id) AS assessments,
+       collect(DISTINCT CASE WHEN a IS NOT NULL AND NOT ` + frozenAnalysis + ` THEN a.id END) AS touched,
+       [elementId(d)] AS doomed`
+
+// DeleteDepartment deletes a department. Without cascade it refuses
+// (ECONFLICT) while assessments name it as owner; with cascade they lose
+// their owner, unless one of them belongs to a submitted analysis
+// (ECONFLICT). It returns ENOTFOUND for an unknown id.
+func (db *DB) DeleteDepartment(ctx context.Context, id string, cascade bool) error {
+	_, err := txWrite(ctx, db, "neo4j.DeleteDepartment", "department "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if found, err := lockForDelete(ctx, tx, lockDepartmentCypher, id); err != nil || !found {
+			if err == nil {
+				err = model.FieldErrorf(model.ENOTFOUND, "id", "no department %q", id)
+			}
+			return struct{}{}, err
+		}
+		recs, err := txRecords(ctx, tx, planDeleteDepartmentCypher, map[string]any{"id": id})
+		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
+			return struct{}{}, orError(err, "no plan row")
+		}
+		rec := recs[0]
+		if n := recordInt(rec, "owned"); n > 0 && !cascade {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "department %q owns %s; pass cascade: true to unset their owner", id, dependents(n, "assessment"))
+		}
+		if n := recordInt(rec, "frozen"); n > 0 {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "department %q owns %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
+		}
+		if err := unsetOwners(ctx, tx, []string{id}, recordStrings(rec, "assessments")); err != nil {
+			return struct{}{}, err
+		}
+		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
+	})
+	return err
+}
+
+// dedupe returns ids without repeats, in first-seen order.
+func dedupe(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

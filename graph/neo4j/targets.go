@@ -1,0 +1,535 @@
+package neo4j
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+var _ model.TargetService = (*DB)(nil)
+
+// validTarget checks a target's fields.
+func validTarget(in model.TargetInput) (map[string]any, error) {
+	name, err := text("input.name", &in.Name, 1, maxName)
+	if err != nil {
+		return nil, err
+	}
+	sector, err := text("input.sector", &in.Sector, 1, maxCode)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := text("input.description", in.Description, 0, maxDescription)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"name": name, "sector": sector, "description": desc}, nil
+}
+
+const createTargetCypher = `
+CREATE (t:` + labelTarget + `:` + labelEntity + ` {id: $id, name: $name, sector: $sector, description: $description})
+RETURN t`
+
+// CreateTarget creates a target. It returns EINVALID for a bad id, name,
+// sector or description and ECONFLICT when the id is taken.
+func (db *DB) CreateTarget(ctx context.Context, in model.TargetInput) (*model.Target, error) {
+	id, err := newID("input.id", in.ID, "target")
+	if err != nil {
+		return nil, err
+	}
+	params, err := validTarget(in)
+	if err != nil {
+		return nil, err
+	}
+	params["id"] = id
+	return txWrite(ctx, db, "neo4j.CreateTarget", "target "+id, func(tx neo4j.ManagedTransaction) (*model.Target, error) {
+		if err := checkRefs(ctx, tx, []ref{{field: "input.id", id: id}}); err != nil {
+			return nil, err
+		}
+		return txNode[model.Target](ctx, tx, createTargetCypher, params)
+	})
+}
+
+const updateTargetCypher = `
+MATCH (t:` + labelTarget + ` {id: $id})
+SET t.name = $name, t.sector = $sector, t.description = $description
+RETURN t`
+
+// UpdateTarget replaces a target's name, sector and description (an
+// omitted description becomes empty). It returns ENOTFOUND for an unknown
+// id and EINVALID for bad values.
+func (db *DB) UpdateTarget(ctx context.Context, id string, in model.TargetInput) (*model.Target, error) {
+	if err := checkSameID(id, in.ID); err != nil {
+		return nil, err
+	}
+	params, err := validTarget(in)
+	if err != nil {
+		return nil, err
+	}
+	params["id"] = id
+	return txWrite(ctx, db, "neo4j.UpdateTarget", "target "+id, func(tx neo4j.ManagedTransaction) (*model.Target, error) {
+		t, err := txNode[model.Target](ctx, tx, updateTargetCypher, params)
+		if err == nil && t == nil {
+			err = model.FieldErrorf(model.ENOTFOUND, "id", "no target %q", id)
+		}
+		return t, err
+	})
+}
+
+// lockTargetCypher locks a target and the analyses that name its assets or incidents (those of
+// it among them).
+const lockTargetCypher = `
+MATCH (t:` + labelTarget + ` {id: $id})
+SET t._lock = true REMOVE t._lock
+WITH t
+OPTIONAL MATCH (t)-[:` + relHasAsset + `|` + relHasIncident + `]->()<-[:` + relOf + `|` + relThrough + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+WITH t, collect(DISTINCT a) AS as
+FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
+RETURN t.id AS id`
+
+// lockTargetAnalysesCypher locks the analyses of a target.
+const lockTargetAnalysesCypher = `
+MATCH (t:` + labelTarget + ` {id: $id})<-[:` + relAnalyzes + `]-(a:` + labelAnalysis + `)
+SET a._lock = true REMOVE a._lock
+RETURN count(a) AS n`
+
+// planDeleteTargetCypher finds what depends on a target and what a cascade
+// would delete: its draft analyses with their assessments and treatments,
+// its assets and incidents, and any draft assessment of its incidents.
+const planDeleteTargetCypher = `
+MATCH (t:` + labelTarget + ` {id: $id})
+CALL (t) {
+  OPTIONAL MATCH (t)<-[:` + relAnalyzes + `]-(a:` + labelAnalysis + `)
+  RETURN count(a) AS analyses, count(CASE WHEN ` + frozenAnalysis + ` THEN a END) AS submitted,
+         collect(CASE WHEN a.status = 'DRAFT' THEN a END) AS drafts
+}
+CALL (drafts) {
+  UNWIND drafts AS d
+  OPTIONAL MATCH (d)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `)
+  OPTIONAL MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  RETURN collect(DISTINCT s) + collect(DISTINCT tr) AS inner
+}
+CALL (t) {
+  OPTIONAL MATCH (t)-[:` + relHasAsset + `]->(x:` + labelAsset + `)
+  RETURN count(x) AS assets, collect(x) AS xs
+}
+CALL (t) {
+  OPTIONAL MATCH (t)-[:` + relHasIncident + `]->(i:` + labelIncident + `)
+  RETURN count(i) AS incidents, collect(i) AS is
+}
+CALL (xs, is) {
+  UNWIND xs + is AS n
+  MATCH (n)<-[:` + relOf + `|` + relThrough + `]-(s:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+  RETURN count(DISTINCT CASE WHEN ` + frozenAnalysis + ` THEN s END) AS frozenRefs,
+         collect(DISTINCT CASE WHEN NOT ` + frozenAnalysis + ` THEN a.id END) AS touched
+}
+CALL (is) {
+  UNWIND is AS i
+  MATCH (i)<-[:` + relOf + `]-(s:` + labelAssessment + `)
+  OPTIONAL MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  RETURN collect(DISTINCT s) + collect(DISTINCT tr) AS ofIncidents
+}
+RETURN analyses, submitted, assets, incidents, frozenRefs, touched,
+       [n IN drafts + inner + ofIncidents + xs + is + [t] | elementId(n)] AS doomed`
+
+// DeleteTarget deletes a target. Without cascade it refuses (ECONFLICT)
+// while analyses, assets or incidents belong to it; with cascade it deletes
+// them (draft analyses with their assessments and treatments), but still
+// refuses while a submitted analysis analyzes it or names its incidents or
+// assets. It returns ENOTFOUND for an unknown id.
+func (db *DB) DeleteTarget(ctx context.Context, id string, cascade bool) error {
+	_, err := txWrite(ctx, db, "neo4j.DeleteTarget", "target "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if found, err := lockForDelete(ctx, tx, lockTargetCypher, id); err != nil || !found {
+			if err == nil {
+				err = model.FieldErrorf(model.ENOTFOUND, "id", "no target %q", id)
+			}
+			return struct{}{}, err
+		}
+		if _, err := txRecords(ctx, tx, lockTargetAnalysesCypher, map[string]any{"id": id}); err != nil {
+			return struct{}{}, err
+		}
+		recs, err := txRecords(ctx, tx, planDeleteTargetCypher, map[string]any{"id": id})
+		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
+			return struct{}{}, orError(err, "no plan row")
+		}
+		rec := recs[0]
+		if !cascade {
+			if deps := dependents(recordInt(rec, "analyses"), "analysis", recordInt(rec, "assets"), "asset", recordInt(rec, "incidents"), "incident"); deps != "" {
+				return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "target %q still has %s; delete them first or pass cascade: true", id, deps)
+			}
+		}
+		if n := recordInt(rec, "submitted"); n > 0 {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "target %q is analyzed by %s; submitted versions are the record and are never deleted", id, dependents(n, "submitted analysis"))
+		}
+		if n := recordInt(rec, "frozenRefs"); n > 0 {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "incidents or assets of target %q are named by %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
+		}
+		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
+	})
+	return err
+}
+
+// validAsset checks an asset's fields except its id.
+func validAsset(in model.AssetInput) (map[string]any, error) {
+	if err := validID("input.targetId", in.TargetID); err != nil {
+		return nil, err
+	}
+	name, err := text("input.name", &in.Name, 1, maxName)
+	if err != nil {
+		return nil, err
+	}
+	kind, err := text("input.kind", &in.Kind, 1, maxCode)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := text("input.description", in.Description, 0, maxDescription)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"targetId": in.TargetID, "name": name, "kind": kind, "description": desc}, nil
+}
+
+const createAssetCypher = `
+MATCH (t:` + labelTarget + ` {id: $targetId})
+CREATE (t)-[:` + relHasAsset + `]->(x:` + labelAsset + `:` + labelEntity + ` {id: $id, targetId: $targetId, name: $name, kind: $kind, description: $description})
+RETURN x`
+
+// CreateAsset adds an asset to a target. It returns EINVALID for bad
+// values, ENOTFOUND for an unknown target and ECONFLICT when the id is
+// taken.
+func (db *DB) CreateAsset(ctx context.Context, in model.AssetInput) (*model.Asset, error) {
+	id, err := newID("input.id", in.ID, "asset")
+	if err != nil {
+		return nil, err
+	}
+	params, err := validAsset(in)
+	if err != nil {
+		return nil, err
+	}
+	params["id"] = id
+	return txWrite(ctx, db, "neo4j.CreateAsset", "asset "+id, func(tx neo4j.ManagedTransaction) (*model.Asset, error) {
+		if err := checkRefs(ctx, tx, []ref{
+			{field: "input.targetId", id: in.TargetID, label: labelTarget, what: "target"},
+			{field: "input.id", id: id},
+		}); err != nil {
+			return nil, err
+		}
+		return txNode[model.Asset](ctx, tx, createAssetCypher, params)
+	})
+}
+
+const targetOfCypher = `
+MATCH (n:` + labelEntity + ` {id: $id})
+WHERE n:` + labelAsset + ` OR n:` + labelIncident + `
+RETURN n.targetId AS targetId, n:` + labelAsset + ` AS asset`
+
+// checkTargetUnchanged returns ENOTFOUND when there is no node id of the
+// given label (labelAsset or labelIncident), and EINVALID when targetID is
+// not the target it belongs to.
+func checkTargetUnchanged(ctx context.Context, tx neo4j.ManagedTransaction, id, label, what, targetID string) error {
+	recs, err := txRecords(ctx, tx, targetOfCypher, map[string]any{"id": id})
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return model.FieldErrorf(model.ENOTFOUND, "id", "no %s %q", what, id)
+	}
+	if isAsset, _ := recs[0].Values[1].(bool); isAsset != (label == labelAsset) {
+		return model.FieldErrorf(model.ENOTFOUND, "id", "%q is not %s", id, article(what))
+	}
+	if stored, _ := recs[0].Values[0].(string); stored != targetID {
+		return model.FieldErrorf(model.EINVALID, "input.targetId", "%s %q belongs to target %q; its target cannot change", what, id, stored)
+	}
+	return nil
+}
+
+const updateAssetCypher = `
+MATCH (x:` + labelAsset + ` {id: $id})
+SET x.name = $name, x.kind = $kind, x.description = $description
+RETURN x`
+
+// UpdateAsset replaces an asset's name, kind and description. It returns
+// ENOTFOUND for an unknown id and EINVALID for bad values, another id in
+// the input or a different targetId (an asset never moves).
+func (db *DB) UpdateAsset(ctx context.Context, id string, in model.AssetInput) (*model.Asset, error) {
+	if err := checkSameID(id, in.ID); err != nil {
+		return nil, err
+	}
+	params, err := validAsset(in)
+	if err != nil {
+		return nil, err
+	}
+	params["id"] = id
+	return txWrite(ctx, db, "neo4j.UpdateAsset", "asset "+id, func(tx neo4j.ManagedTransaction) (*model.Asset, error) {
+		if err := checkTargetUnchanged(ctx, tx, id, labelAsset, "asset", in.TargetID); err != nil {
+			return nil, err
+		}
+		return txNode[model.Asset](ctx, tx, updateAssetCypher, params)
+	})
+}
+
+// lockAssetCypher locks an asset and the analyses whose assessments go through it.
+const lockAssetCypher = `
+MATCH (x:` + labelAsset + ` {id: $id})
+SET x._lock = true REMOVE x._lock
+WITH x
+OPTIONAL MATCH (x)<-[:` + relThrough + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+WITH x, collect(DISTINCT a) AS as
+FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
+RETURN x.id AS id`
+
+// planDeleteAssetCypher finds the assessments that go through an asset.
+const planDeleteAssetCypher = `
+MATCH (x:` + labelAsset + ` {id: $id})
+OPTIONAL MATCH (x)<-[:` + relThrough + `]-(s:` + labelAssessment + `)
+OPTIONAL MATCH (s)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+RETURN count(DISTINCT s) AS refs,
+       count(DISTINCT CASE WHEN a IS NOT NULL AND ` + frozenAnalysis + ` THEN s END) AS frozen,
+       collect(DISTINCT CASE WHEN a IS NOT NULL AND NOT ` + frozenAnalysis + ` THEN a.id END) AS touched,
+       [elementId(x)] AS doomed`
+
+// DeleteAsset deletes an asset and its connections. Without cascade it
+// refuses (ECONFLICT) while assessments go through it; with cascade it is
+// removed from them, unless one belongs to a submitted analysis
+// (ECONFLICT). It returns ENOTFOUND for an unknown id.
+func (db *DB) DeleteAsset(ctx context.Context, id string, cascade bool) error {
+	_, err := txWrite(ctx, db, "neo4j.DeleteAsset", "asset "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if found, err := lockForDelete(ctx, tx, lockAssetCypher, id); err != nil || !found {
+			if err == nil {
+				err = model.FieldErrorf(model.ENOTFOUND, "id", "no asset %q", id)
+			}
+			return struct{}{}, err
+		}
+		recs, err := txRecords(ctx, tx, planDeleteAssetCypher, map[string]any{"id": id})
+		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
+			return struct{}{}, orError(err, "no plan row")
+		}
+		rec := recs[0]
+		if n := recordInt(rec, "refs"); n > 0 && !cascade {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "asset %q is named by %s; pass cascade: true to remove it from them", id, dependents(n, "assessment"))
+		}
+		if n := recordInt(rec, "frozen"); n > 0 {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "asset %q is named by %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
+		}
+		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
+			return struct{}{}, err
+		}
+		// The THROUGH relationships go with the asset.
+		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
+	})
+	return err
+}
+
+const assetPairCypher = `
+OPTIONAL MATCH (f:` + labelAsset + ` {id: $from})
+OPTIONAL MATCH (t:` + labelAsset + ` {id: $to})
+RETURN f IS NOT NULL AS fromFound, t IS NOT NULL AS toFound, f.targetId AS fromTarget, t.targetId AS toTarget`
+
+// checkAssetPair checks the two assets of a connection: both exist (else
+// ENOTFOUND) and, when sameTarget, they belong to one target (else
+// EINVALID).
+func checkAssetPair(ctx context.Context, tx neo4j.ManagedTransaction, fromID, toID string, sameTarget bool) error {
+	recs, err := txRecords(ctx, tx, assetPairCypher, map[string]any{"from": fromID, "to": toID})
+	if err != nil {
+		return err
+	}
+	m := props(recs[0].AsMap())
+	switch {
+	case !m.bool("fromFound"):
+		return model.FieldErrorf(model.ENOTFOUND, "fromId", "no asset %q", fromID)
+	case !m.bool("toFound"):
+		return model.FieldErrorf(model.ENOTFOUND, "toId", "no asset %q", toID)
+	case sameTarget && m.str("fromTarget") != m.str("toTarget"):
+		return model.FieldErrorf(model.EINVALID, "toId", "asset %q belongs to target %q and asset %q to target %q; only assets of one target connect",
+			fromID, m.str("fromTarget"), toID, m.str("toTarget"))
+	}
+	return nil
+}
+
+// validAssetPair checks the ids of a connection.
+func validAssetPair(fromID, toID string) error {
+	if err := validID("fromId", fromID); err != nil {
+		return err
+	}
+	if err := validID("toId", toID); err != nil {
+		return err
+	}
+	if fromID == toID {
+		return model.FieldErrorf(model.EINVALID, "toId", "an asset cannot connect to itself (%q)", fromID)
+	}
+	return nil
+}
+
+const connectAssetsCypher = `
+MATCH (f:` + labelAsset + ` {id: $from}), (t:` + labelAsset + ` {id: $to})
+MERGE (f)-[:` + relConnectsTo + `]->(t)
+RETURN f`
+
+// ConnectAssets records that asset fromID connects to asset toID, once
+// (connecting again changes nothing), and returns the from asset. It
+// returns ENOTFOUND for an unknown asset and EINVALID for an asset
+// connected to itself or to an asset of another target.
+func (db *DB) ConnectAssets(ctx context.Context, fromID, toID string) (*model.Asset, error) {
+	if err := validAssetPair(fromID, toID); err != nil {
+		return nil, err
+	}
+	return txWrite(ctx, db, "neo4j.ConnectAssets", "asset "+fromID, func(tx neo4j.ManagedTransaction) (*model.Asset, error) {
+		if err := checkAssetPair(ctx, tx, fromID, toID, true); err != nil {
+			return nil, err
+		}
+		return txNode[model.Asset](ctx, tx, connectAssetsCypher, map[string]any{"from": fromID, "to": toID})
+	})
+}
+
+const disconnectAssetsCypher = `
+MATCH (f:` + labelAsset + ` {id: $from})
+OPTIONAL MATCH (f)-[r:` + relConnectsTo + `]->(:` + labelAsset + ` {id: $to})
+DELETE r
+WITH DISTINCT f
+RETURN f`
+
+// DisconnectAssets removes the connection from asset fromID to asset toID,
+// if there is one, and returns the from asset. It returns ENOTFOUND for an
+// unknown asset.
+func (db *DB) DisconnectAssets(ctx context.Context, fromID, toID string) (*model.Asset, error) {
+	if err := validAssetPair(fromID, toID); err != nil {
+		return nil, err
+	}
+	return txWrite(ctx, db, "neo4j.DisconnectAssets", "asset "+fromID, func(tx neo4j.ManagedTransaction) (*model.Asset, error) {
+		if err := checkAssetPair(ctx, tx, fromID, toID, false); err != nil {
+			return nil, err
+		}
+		return txNode[model.Asset](ctx, tx, disconnectAssetsCypher, map[string]any{"from": fromID, "to": toID})
+	})
+}
+
+// validIncident checks an incident's fields except its id.
+func validIncident(in model.IncidentInput) (map[string]any, error) {
+	if err := validID("input.targetId", in.TargetID); err != nil {
+		return nil, err
+	}
+	name, err := text("input.name", &in.Name, 1, maxName)
+	if err != nil {
+		return nil, err
+	}
+	consequence, err := text("input.consequence", &in.Consequence, 1, maxCode)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := text("input.description", in.Description, 0, maxDescription)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"targetId": in.TargetID, "name": name, "consequence": consequence, "description": desc}, nil
+}
+
+const createIncidentCypher = `
+MATCH (t:` + labelTarget + ` {id: $targetId})
+CREATE (t)-[:` + relHasIncident + `]->(i:` + labelIncident + `:` + labelEntity + ` {id: $id, targetId: $targetId, name: $name, consequence: $consequence, description: $description})
+RETURN i`
+
+// CreateIncident adds an incident to a target. It returns EINVALID for bad
+// values, ENOTFOUND for an unknown target and ECONFLICT when the id is
+// taken.
+func (db *DB) CreateIncident(ctx context.Context, in model.IncidentInput) (*model.Incident, error) {
+	id, err := newID("input.id", in.ID, "incident")
+	if err != nil {
+		return nil, err
+	}
+	params, err := validIncident(in)
+	if err != nil {
+		return nil, err
+	}
+	params["id"] = id
+	return txWrite(ctx, db, "neo4j.CreateIncident", "incident "+id, func(tx neo4j.ManagedTransaction) (*model.Incident, error) {
+		if err := checkRefs(ctx, tx, []ref{
+			{field: "input.targetId", id: in.TargetID, label: labelTarget, what: "target"},
+			{field: "input.id", id: id},
+		}); err != nil {
+			return nil, err
+		}
+		return txNode[model.Incident](ctx, tx, createIncidentCypher, params)
+	})
+}
+
+const updateIncidentCypher = `
+MATCH (i:` + labelIncident + ` {id: $id})
+SET i.name = $name, i.consequence = $consequence, i.description = $description
+RETURN i`
+
+// UpdateIncident replaces an incident's name, consequence and description.
+// It returns ENOTFOUND for an unknown id and EINVALID for bad values,
+// another id in the input or a different targetId.
+func (db *DB) UpdateIncident(ctx context.Context, id string, in model.IncidentInput) (*model.Incident, error) {
+	if err := checkSameID(id, in.ID); err != nil {
+		return nil, err
+	}
+	params, err := validIncident(in)
+	if err != nil {
+		return nil, err
+	}
+	params["id"] = id
+	return txWrite(ctx, db, "neo4j.UpdateIncident", "incident "+id, func(tx neo4j.ManagedTransaction) (*model.Incident, error) {
+		if err := checkTargetUnchanged(ctx, tx, id, labelIncident, "incident", in.TargetID); err != nil {
+			return nil, err
+		}
+		return txNode[model.Incident](ctx, tx, updateIncidentCypher, params)
+	})
+}
+
+// lockIncidentCypher locks an incident and the analyses that assess it.
+const lockIncidentCypher = `
+MATCH (i:` + labelIncident + ` {id: $id})
+SET i._lock = true REMOVE i._lock
+WITH i
+OPTIONAL MATCH (i)<-[:` + relOf + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+WITH i, collect(DISTINCT a) AS as
+FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
+RETURN i.id AS id`
+
+// planDeleteIncidentCypher finds the assessments of an incident and their
+// treatments.
+const planDeleteIncidentCypher = `
+MATCH (i:` + labelIncident + ` {id: $id})
+OPTIONAL MATCH (i)<-[:` + relOf + `]-(s:` + labelAssessment + `)
+OPTIONAL MATCH (s)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+OPTIONAL MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+WITH i, collect(DISTINCT s) AS ss, collect(DISTINCT tr) AS trs,
+     count(DISTINCT CASE WHEN a IS NOT NULL AND ` + frozenAnalysis + ` THEN s END) AS frozen,
+     collect(DISTINCT CASE WHEN a IS NOT NULL AND NOT ` + frozenAnalysis + ` THEN a.id END) AS touched
+RETURN size(ss) AS refs, frozen, touched, [n IN ss + trs + [i] | elementId(n)] AS doomed`
+
+// DeleteIncident deletes an incident. Without cascade it refuses
+// (ECONFLICT) while assessments are of it; with cascade it deletes them
+// with their treatments, unless one belongs to a submitted analysis
+// (ECONFLICT). It returns ENOTFOUND for an unknown id.
+func (db *DB) DeleteIncident(ctx context.Context, id string, cascade bool) error {
+	_, err := txWrite(ctx, db, "neo4j.DeleteIncident", "incident "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if found, err := lockForDelete(ctx, tx, lockIncidentCypher, id); err != nil || !found {
+			if err == nil {
+				err = model.FieldErrorf(model.ENOTFOUND, "id", "no incident %q", id)
+			}
+			return struct{}{}, err
+		}
+		recs, err := txRecords(ctx, tx, planDeleteIncidentCypher, map[string]any{"id": id})
+		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
+			return struct{}{}, orError(err, "no plan row")
+		}
+		rec := recs[0]
+		if n := recordInt(rec, "refs"); n > 0 && !cascade {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "incident %q has %s; pass cascade: true to delete them", id, dependents(n, "assessment"))
+		}
+		if n := recordInt(rec, "frozen"); n > 0 {
+			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "incident %q has %s in submitted analyses; submitted versions are never changed", id, dependents(n, "assessment"))
+		}
+		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
+	})
+	return err
+}

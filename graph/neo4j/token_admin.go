@@ -1,0 +1,41 @@
+package neo4j
+
+import "context"
+
+// ensureOrganizationCypher creates the organization unless it exists and
+// says whether it did. An existing organization keeps its name and sector.
+const ensureOrganizationCypher = `
+OPTIONAL MATCH (e:` + labelOrganization + ` {id: $id})
+WITH e IS NULL AS created
+MERGE (o:` + labelOrganization + `:` + labelEntity + ` {id: $id})
+  ON CREATE SET o.name = $name, o.sector = $sector
+RETURN created`
+
+// EnsureOrganization creates the organization id with the given name and
+// sector unless it exists, for `ssfgraph token create` to bootstrap the
+// first organization and admin. It reports whether it created the
+// organization; an existing one is left unchanged. It returns EINVALID for
+// a bad id, name (1 to 500 characters) or sector (1 to 100 characters),
+// and ECONFLICT when the id belongs to a node of another kind.
+func (db *DB) EnsureOrganization(ctx context.Context, id, name, sector string) (bool, error) {
+	if err := validID("org", id); err != nil {
+		return false, err
+	}
+	name, err := text("org-name", &name, 1, 500)
+	if err != nil {
+		return false, err
+	}
+	sector, err = text("sector", &sector, 1, 100)
+	if err != nil {
+		return false, err
+	}
+	if err := db.init(); err != nil {
+		return false, err
+	}
+	res, err := db.execute(ctx, "neo4j.EnsureOrganization", ensureOrganizationCypher, map[string]any{"id": id, "name": name, "sector": sector})
+	if err != nil {
+		return false, formatError("neo4j.EnsureOrganization", "organization "+id, err)
+	}
+	created, _ := res.Records[0].Values[0].(bool)
+	return created, nil
+}

@@ -1,0 +1,240 @@
+// Package live keeps comparisons of analyses current: when an analysis of
+// a target changes, it reloads the target's analyses once per short window
+// (coalescing bursts), gives the new state a revision that only grows, and
+// publishes it on the event bus for the comparisonUpdated subscription.
+package live
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ssfgraph/ssfgraph/compare"
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// DefaultWindow is how long changes to one target are gathered before the
+// comparison is recomputed once for all of them.
+const DefaultWindow = 100 * time.Millisecond
+
+// Topic returns the bus topic of a target's comparisons.
+func Topic(targetID string) string { return "comparison/" + targetID }
+
+// Snapshot is the state of every analysis of one target at one revision.
+// It is immutable once published; Compare memoizes per option set, so many
+// subscribers with the same view share one computation.
+type Snapshot struct {
+	TargetID string
+	Revision int
+	At       time.Time
+	Analyses []*model.AnalysisSnapshot
+
+	memo sync.Map // view key → *model.TargetComparison
+}
+
+// Comparisons recomputes and publishes comparisons. Build it with New.
+// Its methods are safe for concurrent use.
+type Comparisons struct {
+	reader model.ComparisonReader
+	bus    model.EventBus
+	window time.Duration
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	targets map[string]*targetState
+	closed  bool
+	wg      sync.WaitGroup
+}
+
+// targetState is the refresh state of one target.
+type targetState struct {
+	revision int
+	pending  bool // a refresh is scheduled or running
+	dirty    bool // a change arrived while a refresh ran
+}
+
+// New returns Comparisons that read through reader and publish on bus,
+// gathering changes for window (DefaultWindow when zero).
+func New(reader model.ComparisonReader, bus model.EventBus, window time.Duration, log *slog.Logger) *Comparisons {
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Comparisons{reader: reader, bus: bus, window: window, log: log, targets: map[string]*targetState{}}
+}
+
+// Changed records that an analysis of the target changed (after its
+// transaction committed). Within the window, many calls cause one refresh.
+func (c *Comparisons) Changed(targetID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	st := c.state(targetID)
+	if st.pending {
+		st.dirty = true
+		return
+	}
+	st.pending = true
+	c.wg.Add(1)
+	time.AfterFunc(c.window, func() { c.refresh(targetID) })
+}
+
+func (c *Comparisons) state(targetID string) *targetState {
+	st, ok := c.targets[targetID]
+	if !ok {
+		st = &targetState{}
+		c.targets[targetID] = st
+	}
+	return st
+}
+
+// refresh reloads the target, publishes the new snapshot and runs again if
+// more changes arrived meanwhile. Refreshes of one target never overlap, so
+// revisions are published in order.
+func (c *Comparisons) refresh(targetID string) {
+	defer c.wg.Done()
+	for {
+		c.mu.Lock()
+		c.targets[targetID].dirty = false
+		c.mu.Unlock()
+
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		analyses, err := c.reader.TargetAnalyses(ctx, targetID)
+		cancel()
+
+		c.mu.Lock()
+		st := c.targets[targetID]
+		if err != nil {
+			c.log.Error("live: reloading target for comparison", "target", targetID, "err", err)
+		} else if !c.closed {
+			st.revision++
+			snap := &Snapshot{TargetID: targetID, Revision: st.revision, At: time.Now().UTC(), Analyses: analyses}
+			c.bus.Publish(Topic(targetID), snap)
+		}
+		if !st.dirty || c.closed {
+			st.pending = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		time.Sleep(c.window) // gather the changes that arrived meanwhile
+	}
+}
+
+// Current loads the target's analyses now and returns them at the current
+// revision (0 before the first change this process saw).
+func (c *Comparisons) Current(ctx context.Context, targetID string) (*Snapshot, error) {
+	analyses, err := c.reader.TargetAnalyses(ctx, targetID)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	rev := c.state(targetID).revision
+	c.mu.Unlock()
+	return &Snapshot{TargetID: targetID, Revision: rev, At: time.Now().UTC(), Analyses: analyses}, nil
+}
+
+// Close stops scheduling refreshes and waits for running ones.
+func (c *Comparisons) Close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.wg.Wait()
+}
+
+// View says which analyses of a snapshot a comparison covers.
+type View struct {
+	// Viewer is the caller; only analyses they may read are compared.
+	Viewer *model.Principal
+	// AnalysisIDs, if set, picks exactly these analyses.
+	AnalysisIDs []string
+	// IncludeDrafts also compares draft versions.
+	IncludeDrafts bool
+	// Metric is the Krippendorff's alpha metric.
+	Metric compare.Metric
+}
+
+// Select returns the analyses of the snapshot that the view covers: with
+// AnalysisIDs, those of them the viewer may read; otherwise every readable
+// submitted analysis (and draft, with IncludeDrafts) that no other selected
+// analysis supersedes, so that each organization's newest version counts.
+func (s *Snapshot) Select(v View) []*model.AnalysisSnapshot {
+	var out []*model.AnalysisSnapshot
+	if len(v.AnalysisIDs) > 0 {
+		want := map[string]bool{}
+		for _, id := range v.AnalysisIDs {
+			want[id] = true
+		}
+		for _, a := range s.Analyses {
+			if want[a.Analysis.ID] && a.Analysis.CanRead(v.Viewer) {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	superseded := map[string]bool{}
+	var candidates []*model.AnalysisSnapshot
+	for _, a := range s.Analyses {
+		if !a.Analysis.CanRead(v.Viewer) || (a.Analysis.Status == model.AnalysisStatusDraft && !v.IncludeDrafts) {
+			continue
+		}
+		candidates = append(candidates, a)
+		if a.Analysis.SupersedesID != nil {
+			superseded[*a.Analysis.SupersedesID] = true
+		}
+	}
+	for _, a := range candidates {
+		if !superseded[a.Analysis.ID] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Compare returns the comparison of the analyses the view selects,
+// computing it once per distinct selection and metric.
+func (s *Snapshot) Compare(v View) *model.TargetComparison {
+	selected := s.Select(v)
+	ids := make([]string, len(selected))
+	for i, a := range selected {
+		ids[i] = a.Analysis.ID
+	}
+	key := v.Metric.String() + "|" + strings.Join(ids, "\x00")
+	if c, ok := s.memo.Load(key); ok {
+		return c.(*model.TargetComparison)
+	}
+	in := make([]compare.Analysis, len(selected))
+	for i, a := range selected {
+		in[i] = ToCompare(a)
+	}
+	c := &model.TargetComparison{
+		TargetID: s.TargetID, Revision: s.Revision, ComputedAt: s.At,
+		Comparison: compare.Compare(in, compare.Options{Metric: v.Metric}),
+	}
+	actual, _ := s.memo.LoadOrStore(key, c)
+	return actual.(*model.TargetComparison)
+}
+
+// ToCompare turns an analysis snapshot into compare's input.
+func ToCompare(a *model.AnalysisSnapshot) compare.Analysis {
+	out := compare.Analysis{ID: a.Analysis.ID, Organization: a.Analysis.OrganizationID, Assessments: make([]compare.Assessment, len(a.Assessments))}
+	for i, s := range a.Assessments {
+		axis1, axis2, cat := s.Axis1, s.Axis2, s.Category
+		ms := make([]compare.MeasureRef, len(s.Treatments))
+		for j, tr := range s.Treatments {
+			ms[j] = compare.MeasureRef{ID: tr.MeasureID, Perspective: tr.Perspective, Status: string(tr.Status)}
+		}
+		out.Assessments[i] = compare.Assessment{
+			Incident: s.IncidentID, Axis1: &axis1, Axis2: &axis2, Category: &cat,
+			Threats: s.ThreatIDs, Assets: s.AssetIDs, Measures: ms,
+			OwnerDepartment: s.OwnerDepartmentID, Rationale: s.Rationale,
+		}
+	}
+	return out
+}

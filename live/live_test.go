@@ -1,0 +1,118 @@
+package live_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/broker"
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/live"
+)
+
+// countingReader counts the reads of a real store.
+type countingReader struct {
+	*neo4j.DB
+	reads atomic.Int64
+}
+
+func (c *countingReader) TargetAnalyses(ctx context.Context, id string) ([]*model.AnalysisSnapshot, error) {
+	c.reads.Add(1)
+	return c.DB.TargetAnalyses(ctx, id)
+}
+
+func TestChangedCoalescesBurstsAndRevisionsGrow(t *testing.T) {
+	db := neo4jtest.Open(t)
+	fx := neo4jtest.ComparisonFixture(t, neo4jtest.Prefix(t), 2, 5)
+	reader := &countingReader{DB: db}
+	bus := broker.New()
+	lv := live.New(reader, bus, 50*time.Millisecond, nil)
+	defer lv.Close()
+	events := bus.Subscribe(t.Context(), live.Topic(fx.TargetID), 16)
+
+	for range 20 {
+		lv.Changed(fx.TargetID)
+	}
+	first := receive(t, events)
+	if first.Revision != 1 || len(first.Analyses) != 2 {
+		t.Fatalf("first snapshot: revision %d with %d analyses, want 1 with 2", first.Revision, len(first.Analyses))
+	}
+	select {
+	case ev := <-events:
+		t.Fatalf("a burst of 20 changes published more than once: %+v", ev)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if n := reader.reads.Load(); n != 1 {
+		t.Errorf("a burst of 20 changes read the target %d times, want 1", n)
+	}
+	lv.Changed(fx.TargetID)
+	if second := receive(t, events); second.Revision != 2 {
+		t.Errorf("second revision %d, want 2", second.Revision)
+	}
+	cur, err := lv.Current(t.Context(), fx.TargetID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.Revision != 2 {
+		t.Errorf("Current revision %d, want 2", cur.Revision)
+	}
+	if _, err := lv.Current(t.Context(), fx.TargetID+"-missing"); model.ErrorCode(err) != model.ENOTFOUND {
+		t.Errorf("Current(unknown target) = %v, want ENOTFOUND", err)
+	}
+}
+
+func receive(t *testing.T, ch <-chan any) *live.Snapshot {
+	t.Helper()
+	select {
+	case ev := <-ch:
+		return ev.(*live.Snapshot)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no snapshot published")
+		return nil
+	}
+}
+
+func TestSelectPicksNewestReadableVersions(t *testing.T) {
+	v1 := "a-v1"
+	snap := &live.Snapshot{TargetID: "t", Analyses: []*model.AnalysisSnapshot{
+		{Analysis: &model.Analysis{ID: "a-v1", OrganizationID: "A", Status: model.AnalysisStatusSubmitted, Visibility: model.VisibilityPublic}},
+		{Analysis: &model.Analysis{ID: "a-v2", OrganizationID: "A", Status: model.AnalysisStatusDraft, Visibility: model.VisibilityPublic, SupersedesID: &v1}},
+		{Analysis: &model.Analysis{ID: "b", OrganizationID: "B", Status: model.AnalysisStatusSubmitted, Visibility: model.VisibilityPrivate}},
+		{Analysis: &model.Analysis{ID: "c", OrganizationID: "C", Status: model.AnalysisStatusSubmitted, Visibility: model.VisibilityShared, SharedWithSectors: []string{"medical"}}},
+	}}
+	medic := &model.Principal{OrganizationID: "M", Sector: "medical", Role: model.RoleViewer}
+	orgB := &model.Principal{OrganizationID: "B", Sector: "home", Role: model.RoleAnalyst}
+	for _, tt := range []struct {
+		name string
+		view live.View
+		want []string
+	}{
+		{"Anonymous", live.View{}, []string{"a-v1"}},
+		{"AnonymousWithDrafts", live.View{IncludeDrafts: true}, []string{"a-v2"}},
+		{"SharedSector", live.View{Viewer: medic}, []string{"a-v1", "c"}},
+		{"OwnPrivate", live.View{Viewer: orgB}, []string{"a-v1", "b"}},
+		{"ExplicitIDsStillFiltered", live.View{Viewer: medic, AnalysisIDs: []string{"a-v1", "a-v2", "b"}}, []string{"a-v1", "a-v2"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, a := range snap.Select(tt.view) {
+				got = append(got, a.Analysis.ID)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("Select = %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Fatalf("Select = %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+	// Many subscribers with the same view share one computation.
+	if a, b := snap.Compare(live.View{Viewer: medic}), snap.Compare(live.View{Viewer: medic}); a != b {
+		t.Error("Compare did not memoize an identical view")
+	}
+}

@@ -1,0 +1,160 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// The analysis mutations. createAnalysis needs an analyst or org-admin (or
+// an admin) and writes for the caller's organization; every other one
+// loads the analysis it changes (NOT_FOUND when missing or not readable by
+// the caller) and needs model.RequireWriter for its organization. The store
+// refuses changes to submitted versions (CONFLICT). After each committed
+// change, analysisChanged tells the target's subscribers.
+
+// writableAnalysis returns the analysis with the given id when the caller
+// may change it. It returns EUNAUTHENTICATED for an anonymous caller,
+// ENOTFOUND (naming field) when there is no analysis the caller may read,
+// and EFORBIDDEN when the caller may read but not write it.
+func writableAnalysis(ctx context.Context, id, field string) (*model.Analysis, error) {
+	p, err := model.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, err := loadNode[model.Analysis](ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil || !a.CanRead(p) {
+		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q", id)
+	}
+	if _, err := model.RequireWriter(ctx, a.OrganizationID); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// forgetNode drops id from the operation's node cache, so that fields of a
+// mutation's result read the node as the mutation left it.
+func forgetNode(ctx context.Context, id string) {
+	loadersFrom(ctx).nodes.Clear(id)
+}
+
+func (r *mutationResolver) createAnalysis(ctx context.Context, input model.AnalysisInput) (*model.Analysis, error) {
+	p, err := model.Require(ctx, model.RoleAnalyst, model.RoleOrgAdmin)
+	if err != nil {
+		return nil, err
+	}
+	a, err := r.Store.CreateAnalysis(ctx, p.OrganizationID, input)
+	if err != nil {
+		return nil, err
+	}
+	r.analysisChanged(ctx, a.TargetID)
+	return a, nil
+}
+
+func (r *mutationResolver) updateAnalysis(ctx context.Context, id string, input model.AnalysisUpdateInput) (*model.Analysis, error) {
+	if _, err := writableAnalysis(ctx, id, "id"); err != nil {
+		return nil, err
+	}
+	a, err := r.Store.UpdateAnalysis(ctx, id, input)
+	if err != nil {
+		return nil, err
+	}
+	forgetNode(ctx, id)
+	r.analysisChanged(ctx, a.TargetID)
+	return a, nil
+}
+
+func (r *mutationResolver) deleteAnalysis(ctx context.Context, id string) (string, error) {
+	a, err := writableAnalysis(ctx, id, "id")
+	if err != nil {
+		return "", err
+	}
+	if err := r.Store.DeleteAnalysis(ctx, id); err != nil {
+		return "", err
+	}
+	forgetNode(ctx, id)
+	r.analysisChanged(ctx, a.TargetID)
+	return id, nil
+}
+
+func (r *mutationResolver) assessIncident(ctx context.Context, input model.AssessIncidentInput) (*model.Assessment, error) {
+	a, err := writableAnalysis(ctx, input.AnalysisID, "input.analysisId")
+	if err != nil {
+		return nil, err
+	}
+	s, err := r.Store.AssessIncident(ctx, input)
+	if err != nil {
+		return nil, err
+	}
+	forgetNode(ctx, a.ID)
+	r.analysisChanged(ctx, a.TargetID)
+	return s, nil
+}
+
+func (r *mutationResolver) removeAssessment(ctx context.Context, id string) (string, error) {
+	if _, err := model.Require(ctx); err != nil {
+		return "", err
+	}
+	s, err := loadNode[model.Assessment](ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if s == nil {
+		return "", model.FieldErrorf(model.ENOTFOUND, "id", "no assessment %q", id)
+	}
+	a, err := writableAnalysis(ctx, s.AnalysisID, "id")
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return "", model.FieldErrorf(model.ENOTFOUND, "id", "no assessment %q", id)
+		}
+		return "", err
+	}
+	if err := r.Store.RemoveAssessment(ctx, id); err != nil {
+		return "", err
+	}
+	forgetNode(ctx, id)
+	forgetNode(ctx, a.ID)
+	r.analysisChanged(ctx, a.TargetID)
+	return id, nil
+}
+
+func (r *mutationResolver) submitAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
+	if _, err := writableAnalysis(ctx, id, "id"); err != nil {
+		return nil, err
+	}
+	a, err := r.Store.SubmitAnalysis(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	forgetNode(ctx, id)
+	r.analysisChanged(ctx, a.TargetID)
+	return a, nil
+}
+
+func (r *mutationResolver) reviseAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
+	if _, err := writableAnalysis(ctx, id, "id"); err != nil {
+		return nil, err
+	}
+	a, err := r.Store.ReviseAnalysis(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r.analysisChanged(ctx, a.TargetID)
+	return a, nil
+}
+
+func (r *mutationResolver) setAnalysisPolicies(ctx context.Context, id string, policyIds []string) (*model.Analysis, error) {
+	if _, err := writableAnalysis(ctx, id, "id"); err != nil {
+		return nil, err
+	}
+	a, err := r.Store.SetAnalysisPolicies(ctx, id, policyIds)
+	if err != nil {
+		return nil, err
+	}
+	forgetNode(ctx, id)
+	r.analysisChanged(ctx, a.TargetID)
+	return a, nil
+}

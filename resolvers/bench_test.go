@@ -1,0 +1,45 @@
+package resolvers_test
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/resolvers"
+)
+
+// BenchmarkNestedRead reads 100 targets × 5 analyses × 50 assessments, each
+// with its levels, incident, threats and treatments with their measures'
+// clauses, through real GraphQL over real HTTP on the real Neo4j. It
+// reports round trips to Neo4j per read besides time and allocations (of
+// client and server: both run in this process). The data is created once
+// with batched UNWIND fixtures and deleted in batches afterwards.
+//
+//	go test -run '^$' -bench BenchmarkNestedRead -benchmem -benchtime 3x ./resolvers/
+func BenchmarkNestedRead(b *testing.B) {
+	size := neo4jtest.AnalysisBulkSize{Targets: 100, AnalysesPerTarget: 5, AssessmentsPerAnalysis: 50}
+	p := neo4jtest.Prefix(b)
+	bulk := neo4jtest.AnalysisBulkCreate(b, p, size)
+	counter := &tripCounter{}
+	db := neo4jtest.Open(b)
+	db.Observer = counter
+	srv := httptest.NewServer(resolvers.NewHandler(resolvers.Options{Store: db}))
+	b.Cleanup(srv.Close)
+
+	// One checked read first: the benchmark must read everything.
+	assessments, treatments, _ := countNested(b, postNested(b, srv, bulk.Word, 500), size)
+	if assessments != bulk.Assessments || treatments != 2*bulk.Assessments {
+		b.Fatalf("read %d assessments and %d treatments, want %d and %d", assessments, treatments, bulk.Assessments, 2*bulk.Assessments)
+	}
+	counter.take()
+
+	b.ReportAllocs()
+	reads := 0
+	for b.Loop() {
+		postNested(b, srv, bulk.Word, 500)
+		reads++
+	}
+	trips, by := counter.take()
+	b.ReportMetric(float64(trips)/float64(reads), "roundtrips/op")
+	b.Logf("%d reads, %d round trips: %s", reads, trips, by)
+}

@@ -1,0 +1,191 @@
+package resolvers
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/ssfgraph/ssfgraph/compare"
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/live"
+)
+
+// feedbackTopic is the bus topic of feedbackAdded.
+const feedbackTopic = "feedback"
+
+// feedbackBuffer is how many feedback events a subscriber may fall behind
+// before it is dropped (its subscription ends with an error).
+const feedbackBuffer = 256
+
+// feedbackEvent is what submitFeedback publishes: the feedback, the target
+// it concerns (if any) and the analysis it is about (for visibility).
+type feedbackEvent struct {
+	Feedback *model.Feedback
+	TargetID string
+	Analysis *model.Analysis
+}
+
+// agreementMetrics maps the API's agreement metrics to compare's.
+var agreementMetrics = map[model.AgreementMetric]compare.Metric{
+	model.AgreementMetricOrdinal:  compare.Ordinal,
+	model.AgreementMetricInterval: compare.Interval,
+	model.AgreementMetricNominal:  compare.Nominal,
+}
+
+func metricName(m compare.Metric) model.AgreementMetric {
+	for k, v := range agreementMetrics {
+		if v == m {
+			return k
+		}
+	}
+	return model.AgreementMetricOrdinal
+}
+
+// view builds the comparison view of the caller's arguments.
+func view(ctx context.Context, ids []string, includeDrafts *bool, metric *model.AgreementMetric) live.View {
+	v := live.View{Viewer: model.PrincipalFrom(ctx), AnalysisIDs: ids, IncludeDrafts: includeDrafts != nil && *includeDrafts}
+	if metric != nil {
+		v.Metric = agreementMetrics[*metric]
+	}
+	return v
+}
+
+// compareAnalyses reads the target's analyses in one round trip and
+// compares the ones the view selects.
+func (r *queryResolver) compareAnalyses(ctx context.Context, targetID string, ids []string, includeDrafts *bool, metric *model.AgreementMetric) (*model.TargetComparison, error) {
+	snap, err := r.Live.Current(ctx, targetID)
+	if err != nil {
+		return nil, err
+	}
+	v := view(ctx, ids, includeDrafts, metric)
+	if len(ids) > 0 {
+		readable := snap.Select(v)
+		for i, id := range ids {
+			if !slices.ContainsFunc(readable, func(a *model.AnalysisSnapshot) bool { return a.Analysis.ID == id }) {
+				return nil, model.FieldErrorf(model.EINVALID, "analysisIds."+strconv.Itoa(i), "%q is not an analysis of target %q that you may read", id, targetID)
+			}
+		}
+	}
+	return snap.Compare(v), nil
+}
+
+// diffAnalyses compares two analyses of one target.
+func (r *queryResolver) diffAnalyses(ctx context.Context, a, b string) (*compare.AnalysisDiff, error) {
+	snaps, err := r.Store.AnalysisSnapshots(ctx, []string{a, b})
+	if err != nil {
+		return nil, err
+	}
+	viewer := model.PrincipalFrom(ctx)
+	find := func(field, id string) (*model.AnalysisSnapshot, error) {
+		for _, s := range snaps {
+			if s.Analysis.ID == id && s.Analysis.CanRead(viewer) {
+				return s, nil
+			}
+		}
+		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q that you may read", id)
+	}
+	sa, err := find("a", a)
+	if err != nil {
+		return nil, err
+	}
+	sb, err := find("b", b)
+	if err != nil {
+		return nil, err
+	}
+	if sa.Analysis.TargetID != sb.Analysis.TargetID {
+		return nil, model.FieldErrorf(model.EINVALID, "b", "analyses %q and %q are of different targets (%q and %q)", a, b, sa.Analysis.TargetID, sb.Analysis.TargetID)
+	}
+	d := compare.Diff(live.ToCompare(sa), live.ToCompare(sb))
+	return &d, nil
+}
+
+// comparisonUpdated sends the current comparison, then a new one after each
+// change of the target's analyses. It subscribes before reading, so no
+// change between the two is missed; events not newer than the last sent
+// are skipped, so the revision only grows. The bus keeps only the newest
+// unsent state, so a slow client skips to it instead of stalling anyone.
+func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID string, includeDrafts *bool, metric *model.AgreementMetric) (<-chan *model.TargetComparison, error) {
+	v := view(ctx, nil, includeDrafts, metric)
+	ctx, cancel := context.WithCancel(ctx)
+	events := r.Bus.SubscribeLatest(ctx, live.Topic(targetID))
+	snap, err := r.Live.Current(ctx, targetID)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	out := make(chan *model.TargetComparison, 1)
+	go func() {
+		defer cancel()
+		defer close(out)
+		last := snap.Revision
+		if !send(ctx, out, snap.Compare(v)) {
+			return
+		}
+		for ev := range events {
+			s, ok := ev.(*live.Snapshot)
+			if !ok || s.Revision <= last {
+				continue
+			}
+			last = s.Revision
+			if !send(ctx, out, s.Compare(v)) {
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// feedbackStream sends feedback as it is submitted, keeping what the
+// caller may see (and, with a target, what concerns it).
+func (r *subscriptionResolver) feedbackStream(ctx context.Context, targetID *string) (<-chan *model.Feedback, error) {
+	events := r.Bus.Subscribe(ctx, feedbackTopic, feedbackBuffer)
+	viewer := model.PrincipalFrom(ctx)
+	out := make(chan *model.Feedback, 1)
+	go func() {
+		defer close(out)
+		for ev := range events {
+			fe, ok := ev.(feedbackEvent)
+			if !ok || (targetID != nil && fe.TargetID != *targetID) || !feedbackVisible(viewer, fe) {
+				continue
+			}
+			if !send(ctx, out, fe.Feedback) {
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// feedbackVisible reports whether viewer may see the feedback of an event:
+// its author's and its owner's organizations, admins and curators, and
+// whoever may read the analysis it is about.
+func feedbackVisible(viewer *model.Principal, fe feedbackEvent) bool {
+	f := fe.Feedback
+	switch {
+	case viewer != nil && (viewer.Is(model.RoleCurator) || viewer.OrganizationID == f.OrganizationID ||
+		f.RoutedToID != nil && viewer.OrganizationID == *f.RoutedToID):
+		return true
+	case fe.Analysis != nil:
+		return fe.Analysis.CanRead(viewer)
+	}
+	return false
+}
+
+// send sends v on out unless ctx ends first.
+func send[T any](ctx context.Context, out chan<- T, v T) bool {
+	select {
+	case out <- v:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// ptrs returns pointers to the elements of s, for gqlgen's list resolvers.
+func ptrs[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
+}

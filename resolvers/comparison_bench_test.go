@@ -1,0 +1,156 @@
+package resolvers_test
+
+import (
+	"context"
+	"encoding/json"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/broker"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/internal/wsclient"
+	"github.com/ssfgraph/ssfgraph/live"
+	"github.com/ssfgraph/ssfgraph/resolvers"
+)
+
+// cmpTripCounter counts Neo4j round trips (graph/neo4j's QueryObserver).
+type cmpTripCounter struct{ n atomic.Int64 }
+
+func (c *cmpTripCounter) ObserveQuery(string, time.Duration, error) { c.n.Add(1) }
+
+// BenchmarkCompareAnalyses compares 10 analyses × 1,000 incidents through
+// GraphQL and reports the Cypher round trips per comparison. Its fixture
+// takes a minute to write the first time.
+func BenchmarkCompareAnalyses(b *testing.B) {
+	db := neo4jtest.Open(b)
+	trips := &cmpTripCounter{}
+	db.Observer = trips
+	prefix := neo4jtest.Prefix(b)
+	fx := neo4jtest.ComparisonFixture(b, prefix, 10, 1000)
+	srv := newBenchServer(b, resolvers.Options{Store: db})
+
+	for _, bc := range []struct{ name, query string }{
+		{"summary", `query($t: ID!) { compareAnalyses(targetId: $t) { revision analyses { analysis { id } incidents perspectives { perspective measures } }
+			agreement { axis1 { value } axis2 { value } category { value } } pairs { a b axis1 { kappa { value } } incidents measures }
+			hotspots { score incident { id } } } }`},
+		{"full", `query($t: ID!) { compareAnalyses(targetId: $t) { revision agreement { axis1 { value } }
+			incidents { incident { id } divergent axis1 { range } entries { analysisId axis1 axis2 category measures { measure { id } status } } } } }`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			body, _ := json.Marshal(map[string]any{"query": bc.query, "variables": map[string]any{"t": fx.TargetID}})
+			trips.n.Store(0)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				status, raw := postBytes(b, srv.URL+"/graphql", body)
+				if status != 200 || len(raw) < 100 {
+					b.Fatalf("HTTP %d: %.300s", status, raw)
+				}
+			}
+			b.ReportMetric(float64(trips.n.Load())/float64(b.N), "roundtrips/op")
+		})
+	}
+}
+
+// BenchmarkComparisonFanout measures how long one comparison update takes
+// to reach each of 1,000 websocket subscribers, from the moment it is
+// published (its computedAt) to the moment each client has decoded it,
+// and the server memory each subscriber holds.
+func BenchmarkComparisonFanout(b *testing.B) {
+	const subscribers = 1000
+	db := neo4jtest.Open(b)
+	prefix := neo4jtest.Prefix(b)
+	fx := neo4jtest.ComparisonFixture(b, prefix, 3, 20)
+	bus := broker.New()
+	lv := live.New(db, bus, 10*time.Millisecond, nil)
+	b.Cleanup(lv.Close)
+	b.Cleanup(bus.Close)
+	srv := newBenchServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+
+	runtime.GC()
+	var ms0 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	clients := make([]*wsclient.Client, subscribers)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := wsclient.Dial(ctx, srv.URL+"/graphql", wsclient.TransportWS, nil)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if err := c.Subscribe("cmp", `subscription($t: ID!) { comparisonUpdated(targetId: $t) { revision computedAt agreement { axis1 { value } } } }`,
+				map[string]any{"t": fx.TargetID}); err != nil {
+				b.Error(err)
+				return
+			}
+			if _, _, err := c.NextData(ctx); err != nil {
+				b.Error(err)
+				return
+			}
+			clients[i] = c
+		}()
+	}
+	wg.Wait()
+	if b.Failed() {
+		b.FailNow()
+	}
+	defer func() {
+		for _, c := range clients {
+			c.Close()
+		}
+	}()
+	runtime.GC()
+	var ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms1)
+
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+	)
+	b.ResetTimer()
+	for b.Loop() {
+		lv.Changed(fx.TargetID)
+		var round sync.WaitGroup
+		for _, c := range clients {
+			round.Add(1)
+			go func() {
+				defer round.Done()
+				_, payload, err := c.NextData(ctx)
+				got := time.Now()
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				var ev struct {
+					Data struct {
+						ComparisonUpdated struct{ ComputedAt time.Time }
+					}
+				}
+				if err := json.Unmarshal(payload, &ev); err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				latencies = append(latencies, got.Sub(ev.Data.ComparisonUpdated.ComputedAt))
+				mu.Unlock()
+			}()
+		}
+		round.Wait()
+	}
+	b.StopTimer()
+	slices.Sort(latencies)
+	if len(latencies) > 0 {
+		b.ReportMetric(float64(latencies[len(latencies)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
+	}
+	b.ReportMetric(float64(int64(ms1.HeapInuse)-int64(ms0.HeapInuse))/subscribers, "heap-B/subscriber")
+}

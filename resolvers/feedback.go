@@ -1,0 +1,104 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// feedbackAbout checks that the caller may give feedback on, or an opinion
+// of, the node with the given id: an analysis they may read, an assessment
+// of one, or a shared catalog, scale or target node. It returns ENOTFOUND
+// naming input.aboutId otherwise. The store checks the same again in its
+// transaction.
+func feedbackAbout(ctx context.Context, id string) error {
+	n, err := visibleNode(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch n.(type) {
+	case *model.Analysis, *model.Assessment,
+		*model.Target, *model.Asset, *model.Incident,
+		*model.Threat, *model.Measure, *model.Guideline, *model.Clause,
+		*model.AxisScale, *model.AxisLevel:
+		return nil
+	}
+	return model.FieldErrorf(model.ENOTFOUND, "input.aboutId", "no analysis, assessment, catalog, scale or target node %q that you may see", id)
+}
+
+// submitFeedback lets any signed-in caller give feedback on what they may
+// see; it is routed to the owner and announced once committed.
+func (r *mutationResolver) submitFeedback(ctx context.Context, input model.FeedbackInput) (*model.Feedback, error) {
+	p, err := model.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := feedbackAbout(ctx, input.AboutID); err != nil {
+		return nil, err
+	}
+	fb, err := r.Store.SubmitFeedback(ctx, p, input)
+	if err != nil {
+		return nil, err
+	}
+	r.feedbackAdded(ctx, fb)
+	return fb, nil
+}
+
+// respondToFeedback lets the owner answer feedback: writers of the
+// organization it is routed to, or curators (and admins) for feedback on
+// shared nodes.
+func (r *mutationResolver) respondToFeedback(ctx context.Context, input model.FeedbackResponseInput) (*model.Feedback, error) {
+	if _, err := model.Require(ctx); err != nil {
+		return nil, err
+	}
+	fb, err := loadNode[model.Feedback](ctx, input.ID)
+	if err != nil {
+		return nil, err
+	}
+	if fb == nil {
+		return nil, model.FieldErrorf(model.ENOTFOUND, "input.id", "no feedback %q", input.ID)
+	}
+	if fb.RoutedToID != nil && *fb.RoutedToID != "" {
+		if _, err := model.RequireWriter(ctx, *fb.RoutedToID); err != nil {
+			return nil, err
+		}
+	} else if _, err := model.Require(ctx, model.RoleCurator, model.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return r.Store.RespondToFeedback(ctx, input)
+}
+
+// expressOpinion lets any signed-in caller record their organization's
+// opinion of what they may see.
+func (r *mutationResolver) expressOpinion(ctx context.Context, input model.OpinionInput) (*model.Opinion, error) {
+	p, err := model.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := feedbackAbout(ctx, input.AboutID); err != nil {
+		return nil, err
+	}
+	return r.Store.ExpressOpinion(ctx, p, input)
+}
+
+// withdrawOpinion lets the writers of the opinion's organization (and
+// admins) delete it.
+func (r *mutationResolver) withdrawOpinion(ctx context.Context, id string) (string, error) {
+	if _, err := model.Require(ctx); err != nil {
+		return "", err
+	}
+	op, err := loadNode[model.Opinion](ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if op == nil {
+		return "", model.FieldErrorf(model.ENOTFOUND, "id", "no opinion %q", id)
+	}
+	if _, err := model.RequireWriter(ctx, op.OrganizationID); err != nil {
+		return "", err
+	}
+	if err := r.Store.WithdrawOpinion(ctx, id); err != nil {
+		return "", err
+	}
+	return id, nil
+}

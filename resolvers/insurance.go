@@ -1,0 +1,53 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+func (r *mutationResolver) createInsurancePolicy(ctx context.Context, input model.InsurancePolicyInput) (*model.InsurancePolicy, error) {
+	if _, err := model.RequireWriter(ctx, input.HolderID); err != nil {
+		return nil, err
+	}
+	return r.Store.CreateInsurancePolicy(ctx, input)
+}
+
+// policyForWriter loads policy id and checks that the caller may write for
+// its holder.
+func policyForWriter(ctx context.Context, id string) (*model.InsurancePolicy, error) {
+	if _, err := model.Require(ctx); err != nil {
+		return nil, err
+	}
+	p, err := loadNode[model.InsurancePolicy](ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, model.FieldErrorf(model.ENOTFOUND, "id", "no insurance policy %q", id)
+	}
+	if _, err := model.RequireWriter(ctx, p.HolderID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (r *mutationResolver) updateInsurancePolicy(ctx context.Context, id string, input model.InsurancePolicyInput) (*model.InsurancePolicy, error) {
+	if _, err := policyForWriter(ctx, id); err != nil {
+		return nil, err
+	}
+	if _, err := model.RequireWriter(ctx, input.HolderID); err != nil {
+		return nil, err
+	}
+	return r.Store.UpdateInsurancePolicy(ctx, id, input)
+}
+
+func (r *mutationResolver) deleteInsurancePolicy(ctx context.Context, id string, cascade *bool) (string, error) {
+	if _, err := policyForWriter(ctx, id); err != nil {
+		return "", err
+	}
+	if err := r.Store.DeleteInsurancePolicy(ctx, id, cascadeOf(cascade)); err != nil {
+		return "", err
+	}
+	return id, nil
+}

@@ -1,0 +1,177 @@
+package resolvers
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// A siblingLoader makes one level of a query one batch however the
+// resolvers are scheduled. Timing alone cannot promise that: on a busy
+// machine the resolvers of one level start over tens of milliseconds. So
+// when a field of an object first loads, the loader also queues the keys of
+// the same field of all the object's siblings (the objects that came back
+// in the same batch or list page); their own loads then find their values
+// cached or in flight. (Idea and first version: the analysis area's
+// round-trip test, which found the split batches.)
+type siblingLoader[V any] struct {
+	l   *loaders
+	ld  *batchLoader[V]
+	key func(parent any, field string) (string, bool)
+}
+
+func newSiblingLoader[V any](l *loaders, key func(any, string) (string, bool), fetch func(context.Context, []string) (map[string]V, error)) siblingLoader[V] {
+	ld := newBatchLoader(func(ctx context.Context, ids []string) (map[string]V, error) {
+		m, err := fetch(ctx, ids)
+		if err == nil {
+			l.rememberResult(m)
+		}
+		return m, err
+	})
+	return siblingLoader[V]{l: l, ld: ld, key: key}
+}
+
+// Load returns the value for key, first queuing the keys of the same field
+// of the siblings of the object being resolved.
+func (s siblingLoader[V]) Load(ctx context.Context, key string) (V, error) {
+	if keys := s.l.siblingKeys(ctx, s.ld, s.key); len(keys) > 0 {
+		s.ld.Prime(ctx, keys)
+	}
+	return s.ld.Load(ctx, key)
+}
+
+// Clear forgets the value for key.
+func (s siblingLoader[V]) Clear(key string) { s.ld.Clear(key) }
+
+// siblingGroup is the objects one batch or page returned.
+type siblingGroup struct {
+	members []any
+	mu      sync.Mutex
+	primed  map[primeKey]bool
+}
+
+type primeKey struct {
+	field  string
+	loader any
+}
+
+// rememberResult records the objects of a batch's result (a map of
+// objects or of lists of objects) as one sibling group.
+func (l *loaders) rememberResult(result any) {
+	var members []any
+	for it := reflect.ValueOf(result).MapRange(); it.Next(); {
+		switch v := it.Value(); v.Kind() {
+		case reflect.Slice:
+			for i := range v.Len() {
+				members = append(members, v.Index(i).Interface())
+			}
+		case reflect.Pointer, reflect.Interface:
+			members = append(members, v.Interface())
+		}
+	}
+	l.rememberGroup(members)
+}
+
+// rememberGroup records members as siblings of each other. An object keeps
+// the first group it was seen in.
+func (l *loaders) rememberGroup(members []any) {
+	if len(members) < 2 {
+		return
+	}
+	g := &siblingGroup{members: members, primed: map[primeKey]bool{}}
+	l.groupsMu.Lock()
+	defer l.groupsMu.Unlock()
+	for _, m := range members {
+		if reflect.ValueOf(m).Kind() != reflect.Pointer {
+			continue
+		}
+		if _, ok := l.groups[m]; !ok {
+			l.groups[m] = g
+		}
+	}
+}
+
+// siblingKeys returns, once per sibling group, field and loader, the keys
+// of the field being resolved for every sibling of its parent object of
+// the same type; nil otherwise.
+func (l *loaders) siblingKeys(ctx context.Context, loader any, key func(any, string) (string, bool)) []string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Parent == nil {
+		return nil
+	}
+	parent := deref(fc.Parent.Result)
+	if parent == nil {
+		return nil
+	}
+	l.groupsMu.Lock()
+	g := l.groups[parent]
+	l.groupsMu.Unlock()
+	if g == nil {
+		return nil
+	}
+	pk := primeKey{field: fc.Object + "." + fc.Field.Alias, loader: loader}
+	g.mu.Lock()
+	done := g.primed[pk]
+	g.primed[pk] = true
+	g.mu.Unlock()
+	if done {
+		return nil
+	}
+	t := reflect.TypeOf(parent)
+	keys := make([]string, 0, len(g.members))
+	for _, m := range g.members {
+		if reflect.TypeOf(m) != t {
+			continue
+		}
+		if k, ok := key(m, fc.Field.Name); ok && k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// deref turns a list element's **T into *T.
+func deref(v any) any {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return nil
+	}
+	return rv.Interface()
+}
+
+// parentKey is the key of loaders keyed by the parent's own id.
+func parentKey(parent any, _ string) (string, bool) {
+	n, ok := parent.(model.Node)
+	if !ok {
+		return "", false
+	}
+	return n.GetID(), true
+}
+
+// refKey is the key of the node loader for a reference field: by the
+// model's naming rule, the parent's <Field>ID, such as
+// Assessment.IncidentID for `incident`.
+func refKey(parent any, field string) (string, bool) {
+	rv := reflect.ValueOf(parent)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct || field == "" {
+		return "", false
+	}
+	f := rv.Elem().FieldByName(strings.ToUpper(field[:1]) + field[1:] + "ID")
+	switch {
+	case !f.IsValid():
+		return "", false
+	case f.Kind() == reflect.String:
+		return f.String(), true
+	case f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.String:
+		return f.Elem().String(), true
+	}
+	return "", false
+}
