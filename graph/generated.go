@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/ssfgraph/ssfgraph/compare"
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/ingest"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -45,6 +46,7 @@ type ResolverRoot interface {
 	Feedback() FeedbackResolver
 	Guideline() GuidelineResolver
 	Hotspot() HotspotResolver
+	ImportReport() ImportReportResolver
 	Incident() IncidentResolver
 	IncidentComparison() IncidentComparisonResolver
 	IncidentCoverage() IncidentCoverageResolver
@@ -285,6 +287,28 @@ type ComplexityRoot struct {
 		Score    func(childComplexity int) int
 	}
 
+	ImportCount struct {
+		Created   func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		DryRun        func(childComplexity int) int
+		Format        func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+		Source        func(childComplexity int) int
+		TookMs        func(childComplexity int) int
+		Warnings      func(childComplexity int) int
+	}
+
+	ImportWarning struct {
+		Location func(childComplexity int) int
+		Message  func(childComplexity int) int
+	}
+
 	Incident struct {
 		Consequence func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -405,6 +429,7 @@ type ComplexityRoot struct {
 		DeleteThreat            func(childComplexity int, id string, cascade *bool) int
 		DisconnectAssets        func(childComplexity int, fromID string, toID string) int
 		ExpressOpinion          func(childComplexity int, input model.OpinionInput) int
+		ImportDocument          func(childComplexity int, format *model.ImportFormat, content string, name *string, dryRun *bool) int
 		LinkMeasureToClause     func(childComplexity int, input model.MeasureClauseInput) int
 		LinkThreatToMeasure     func(childComplexity int, threatID string, measureID string, rationale *string) int
 		MapClauses              func(childComplexity int, input model.ClauseMappingInput) int
@@ -707,6 +732,14 @@ type GuidelineResolver interface {
 type HotspotResolver interface {
 	Incident(ctx context.Context, obj *compare.Hotspot) (*model.Incident, error)
 }
+type ImportReportResolver interface {
+	Format(ctx context.Context, obj *ingest.Report) (string, error)
+
+	Nodes(ctx context.Context, obj *ingest.Report) ([]*model.ImportCount, error)
+	Relationships(ctx context.Context, obj *ingest.Report) ([]*model.ImportCount, error)
+
+	TookMs(ctx context.Context, obj *ingest.Report) (float64, error)
+}
 type IncidentResolver interface {
 	Target(ctx context.Context, obj *model.Incident) (*model.Target, error)
 }
@@ -791,6 +824,7 @@ type MutationResolver interface {
 	RespondToFeedback(ctx context.Context, input model.FeedbackResponseInput) (*model.Feedback, error)
 	ExpressOpinion(ctx context.Context, input model.OpinionInput) (*model.Opinion, error)
 	WithdrawOpinion(ctx context.Context, id string) (string, error)
+	ImportDocument(ctx context.Context, format *model.ImportFormat, content string, name *string, dryRun *bool) (*ingest.Report, error)
 	UpdateAxisLevel(ctx context.Context, id string, input model.AxisLevelInput) (*model.AxisLevel, error)
 	SetCategoryRule(ctx context.Context, input model.CategoryRuleInput) (*model.CategoryRule, error)
 }
@@ -1798,6 +1832,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Hotspot.Score(childComplexity), true
 
+	case "ImportCount.created":
+		if e.ComplexityRoot.ImportCount.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCount.Created(childComplexity), true
+	case "ImportCount.kind":
+		if e.ComplexityRoot.ImportCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCount.Kind(childComplexity), true
+	case "ImportCount.unchanged":
+		if e.ComplexityRoot.ImportCount.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCount.Unchanged(childComplexity), true
+	case "ImportCount.updated":
+		if e.ComplexityRoot.ImportCount.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCount.Updated(childComplexity), true
+
+	case "ImportReport.dryRun":
+		if e.ComplexityRoot.ImportReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DryRun(childComplexity), true
+	case "ImportReport.format":
+		if e.ComplexityRoot.ImportReport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Format(childComplexity), true
+	case "ImportReport.nodes":
+		if e.ComplexityRoot.ImportReport.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Nodes(childComplexity), true
+	case "ImportReport.relationships":
+		if e.ComplexityRoot.ImportReport.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Relationships(childComplexity), true
+	case "ImportReport.source":
+		if e.ComplexityRoot.ImportReport.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Source(childComplexity), true
+	case "ImportReport.tookMs":
+		if e.ComplexityRoot.ImportReport.TookMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.TookMs(childComplexity), true
+	case "ImportReport.warnings":
+		if e.ComplexityRoot.ImportReport.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Warnings(childComplexity), true
+
+	case "ImportWarning.location":
+		if e.ComplexityRoot.ImportWarning.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportWarning.Location(childComplexity), true
+	case "ImportWarning.message":
+		if e.ComplexityRoot.ImportWarning.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportWarning.Message(childComplexity), true
+
 	case "Incident.consequence":
 		if e.ComplexityRoot.Incident.Consequence == nil {
 			break
@@ -2455,6 +2570,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ExpressOpinion(childComplexity, args["input"].(model.OpinionInput)), true
+	case "Mutation.importDocument":
+		if e.ComplexityRoot.Mutation.ImportDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportDocument(childComplexity, args["format"].(*model.ImportFormat), args["content"].(string), args["name"].(*string), args["dryRun"].(*bool)), true
 	case "Mutation.linkMeasureToClause":
 		if e.ComplexityRoot.Mutation.LinkMeasureToClause == nil {
 			break
@@ -4566,6 +4692,31 @@ type Mutation {
     id: ID!
   ): ID!
 
+  """
+  Loads a document (a native analysis document, a STIX 2.1 bundle, an OSCAL catalog or mapping collection, a CSV
+  crosswalk or a CISO Assistant library) in one transaction: all of it or, on any error, nothing. Loading the same
+  document again changes nothing. Catalogs and crosswalks need a curator or admin; a native document needs a writer of
+  the organization it names. The request body limit (` + "`" + `--max-body-bytes` + "`" + `, 1 MiB by default) bounds the content:
+  use ` + "`" + `ssfgraph ingest` + "`" + ` for large files.
+  """
+  importDocument(
+    """
+    The document's format; AUTO recognises it from its content.
+    """
+    format: ImportFormat = AUTO
+    """
+    The document itself (JSON, YAML or CSV text).
+    """
+    content: String!
+    """
+    A name for the document in the report and in errors (default ` + "`" + `request` + "`" + `).
+    """
+    name: String
+    """
+    Check everything and count what would change, then write nothing.
+    """
+    dryRun: Boolean = false
+  ): ImportReport!
   """
   Changes the labels and money bounds of one axis level. Curators only.
   """
@@ -6930,6 +7081,112 @@ type MeasureChange {
   """
   toStatus: String!
 }
+
+# ---------------------------------------------------------------- ingest
+
+"""
+The formats ` + "`" + `importDocument` + "`" + ` reads.
+"""
+enum ImportFormat {
+  """
+  Recognise the format from the content.
+  """
+  AUTO
+  """
+  A native analysis document (` + "`" + `apiVersion: ssfgraph/v1` + "`" + `, YAML or JSON).
+  """
+  NATIVE
+  """
+  A STIX 2.1 bundle, such as MITRE ATT&CK for ICS.
+  """
+  STIX
+  """
+  An OSCAL catalog (JSON).
+  """
+  OSCAL_CATALOG
+  """
+  An OSCAL mapping collection (JSON).
+  """
+  OSCAL_MAPPING
+  """
+  A CSV crosswalk between two guidelines.
+  """
+  CSV_CROSSWALK
+  """
+  A CISO Assistant library (YAML): a framework, reference controls or requirement mapping sets.
+  """
+  CISO_LIBRARY
+}
+
+"""
+What loading one document did (or, for a dry run, would do).
+"""
+type ImportReport {
+  """
+  The document's name.
+  """
+  source: String!
+  """
+  The format it was read as.
+  """
+  format: String!
+  """
+  Whether nothing was written.
+  """
+  dryRun: Boolean!
+  """
+  Counts per node label, ordered by label.
+  """
+  nodes: [ImportCount!]!
+  """
+  Counts per relationship type, ordered by type.
+  """
+  relationships: [ImportCount!]!
+  """
+  Things skipped or flagged without failing, with where they are in the document.
+  """
+  warnings: [ImportWarning!]!
+  """
+  How long the load took, in milliseconds.
+  """
+  tookMs: Float!
+}
+
+"""
+What a load did to one label or relationship type.
+"""
+type ImportCount {
+  """
+  The node label or relationship type.
+  """
+  kind: String!
+  """
+  How many were created.
+  """
+  created: Int!
+  """
+  How many existed and were changed.
+  """
+  updated: Int!
+  """
+  How many existed as they are in the document.
+  """
+  unchanged: Int!
+}
+
+"""
+A non-fatal finding of a load.
+"""
+type ImportWarning {
+  """
+  Where in the document.
+  """
+  location: String!
+  """
+  What was found.
+  """
+  message: String!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -7368,6 +7625,50 @@ func (ec *executionContext) childFields_Hotspot(ctx context.Context, field graph
 		return ec.fieldContext_Hotspot_measures(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Hotspot", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ImportCount_kind(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportCount_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportCount_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportCount_unchanged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_ImportReport_source(ctx, field)
+	case "format":
+		return ec.fieldContext_ImportReport_format(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_ImportReport_dryRun(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ImportReport_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_ImportReport_relationships(ctx, field)
+	case "warnings":
+		return ec.fieldContext_ImportReport_warnings(ctx, field)
+	case "tookMs":
+		return ec.fieldContext_ImportReport_tookMs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportWarning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "location":
+		return ec.fieldContext_ImportWarning_location(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportWarning_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportWarning", field.Name)
 }
 
 func (ec *executionContext) childFields_Incident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8439,6 +8740,44 @@ func (ec *executionContext) field_Mutation_expressOpinion_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.ImportFormat, error) {
+			return ec.unmarshalOImportFormat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐImportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "content",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["content"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg3
 	return args, nil
 }
 
@@ -13535,6 +13874,332 @@ func (ec *executionContext) fieldContext_Hotspot_measures(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Hotspot", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ImportCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.ImportCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportCount_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCount_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCount_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportCount_updated(ctx context.Context, field graphql.CollectedField, obj *model.ImportCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCount_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCount_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportCount_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCount_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCount_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_source(ctx context.Context, field graphql.CollectedField, obj *ingest.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_format(ctx context.Context, field graphql.CollectedField, obj *ingest.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportReport().Format(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *ingest.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_nodes(ctx context.Context, field graphql.CollectedField, obj *ingest.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportReport().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportCount) graphql.Marshaler {
+			return ec.marshalNImportCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐImportCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_relationships(ctx context.Context, field graphql.CollectedField, obj *ingest.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportReport().Relationships(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportCount) graphql.Marshaler {
+			return ec.marshalNImportCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐImportCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_warnings(ctx context.Context, field graphql.CollectedField, obj *ingest.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ingest.Warning) graphql.Marshaler {
+			return ec.marshalNImportWarning2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋingestᚐWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportWarning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_tookMs(ctx context.Context, field graphql.CollectedField, obj *ingest.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_tookMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportReport().TookMs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_tookMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, true, true, "Float")
+}
+
+func (ec *executionContext) _ImportWarning_location(ctx context.Context, field graphql.CollectedField, obj *ingest.Warning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportWarning_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportWarning_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportWarning", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportWarning_message(ctx context.Context, field graphql.CollectedField, obj *ingest.Warning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportWarning_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportWarning_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportWarning", field, false, false, "String")
+}
+
 func (ec *executionContext) _Incident_id(ctx context.Context, field graphql.CollectedField, obj *model.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17326,6 +17991,50 @@ func (ec *executionContext) fieldContext_Mutation_withdrawOpinion(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_withdrawOpinion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportDocument(ctx, fc.Args["format"].(*model.ImportFormat), fc.Args["content"].(string), fc.Args["name"].(*string), fc.Args["dryRun"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ingest.Report) graphql.Marshaler {
+			return ec.marshalNImportReport2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋingestᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25047,6 +25756,159 @@ func (ec *executionContext) _Hotspot(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var importCountImplementors = []string{"ImportCount"}
+
+func (ec *executionContext) _ImportCount(ctx context.Context, sel ast.SelectionSet, obj *model.ImportCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportCount")
+		case "kind":
+			out.Values[i] = ec._ImportCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._ImportCount_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ImportCount_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportCount_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importReportImplementors = []string{"ImportReport"}
+
+func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *ingest.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportReport")
+		case "source":
+			out.Values[i] = ec._ImportReport_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "format":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportReport_format(ctx, field, obj)
+				})
+		case "dryRun":
+			out.Values[i] = ec._ImportReport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportReport_nodes(ctx, field, obj)
+				})
+		case "relationships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportReport_relationships(ctx, field, obj)
+				})
+		case "warnings":
+			out.Values[i] = ec._ImportReport_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tookMs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportReport_tookMs(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importWarningImplementors = []string{"ImportWarning"}
+
+func (ec *executionContext) _ImportWarning(ctx context.Context, sel ast.SelectionSet, obj *ingest.Warning) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importWarningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportWarning")
+		case "location":
+			out.Values[i] = ec._ImportWarning_location(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ImportWarning_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var incidentImplementors = []string{"Incident", "Node"}
 
 func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet, obj *model.Incident) graphql.Marshaler {
@@ -26029,6 +26891,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "withdrawOpinion":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_withdrawOpinion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importDocument(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -28349,6 +29218,58 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNImportCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐImportCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐImportCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐImportCount(ctx context.Context, sel ast.SelectionSet, v *model.ImportCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportCount!")
+		return graphql.Null
+	}
+	return ec._ImportCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportReport2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋingestᚐReport(ctx context.Context, sel ast.SelectionSet, v *ingest.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportReport!")
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportWarning2githubᚗcomᚋssfgraphᚋssfgraphᚋingestᚐWarning(ctx context.Context, sel ast.SelectionSet, v ingest.Warning) graphql.Marshaler {
+	return ec._ImportWarning(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportWarning2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋingestᚐWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []ingest.Warning) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportWarning2githubᚗcomᚋssfgraphᚋssfgraphᚋingestᚐWarning(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNIncident2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Incident) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -29310,6 +30231,22 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOImportFormat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐImportFormat(ctx context.Context, v any) (*model.ImportFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ImportFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportFormat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐImportFormat(ctx context.Context, sel ast.SelectionSet, v *model.ImportFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

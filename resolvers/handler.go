@@ -28,6 +28,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph"
 	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/ingest"
 	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
 )
@@ -135,7 +136,8 @@ func (o Options) withDefaults() Options {
 // newGraphQLServer builds the gqlgen server with its transports, limits,
 // error presenter and metrics.
 func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
-	res := &Resolver{Store: o.Store, Bus: o.Bus, Live: o.Live, Version: o.Version, Log: o.Log}
+	loader, _ := o.Store.(ingest.Loader) // graph/neo4j's DB is one
+	res := &Resolver{Store: o.Store, Loader: loader, Bus: o.Bus, Live: o.Live, Version: o.Version, Log: o.Log}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
 
 	readLimit := o.MaxBodyBytes

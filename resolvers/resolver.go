@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/ingest"
 	"github.com/ssfgraph/ssfgraph/live"
 )
 
@@ -15,6 +16,8 @@ import (
 type Resolver struct {
 	// Store reads and writes the graph.
 	Store model.Store
+	// Loader writes ingested documents (importDocument).
+	Loader ingest.Loader
 	// Bus carries events to subscriptions.
 	Bus model.EventBus
 	// Live recomputes and publishes comparisons when analyses change.

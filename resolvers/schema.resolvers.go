@@ -12,6 +12,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/compare"
 	"github.com/ssfgraph/ssfgraph/graph"
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
 // SharedWithOrganizations is the resolver for the sharedWithOrganizations field.
@@ -252,6 +253,26 @@ func (r *guidelineResolver) ClauseCount(ctx context.Context, obj *model.Guidelin
 // Incident is the resolver for the incident field.
 func (r *hotspotResolver) Incident(ctx context.Context, obj *compare.Hotspot) (*model.Incident, error) {
 	return loadNode[model.Incident](ctx, obj.Incident)
+}
+
+// Format is the resolver for the format field.
+func (r *importReportResolver) Format(ctx context.Context, obj *ingest.Report) (string, error) {
+	return string(obj.Format), nil
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *importReportResolver) Nodes(ctx context.Context, obj *ingest.Report) ([]*model.ImportCount, error) {
+	return importCounts(obj.Nodes), nil
+}
+
+// Relationships is the resolver for the relationships field.
+func (r *importReportResolver) Relationships(ctx context.Context, obj *ingest.Report) ([]*model.ImportCount, error) {
+	return importCounts(obj.Rels), nil
+}
+
+// TookMs is the resolver for the tookMs field.
+func (r *importReportResolver) TookMs(ctx context.Context, obj *ingest.Report) (float64, error) {
+	return float64(obj.Took.Microseconds()) / 1000, nil
 }
 
 // Target is the resolver for the target field.
@@ -579,6 +600,11 @@ func (r *mutationResolver) WithdrawOpinion(ctx context.Context, id string) (stri
 	return r.withdrawOpinion(ctx, id)
 }
 
+// ImportDocument is the resolver for the importDocument field.
+func (r *mutationResolver) ImportDocument(ctx context.Context, format *model.ImportFormat, content string, name *string, dryRun *bool) (*ingest.Report, error) {
+	return r.importDocument(ctx, format, content, name, dryRun)
+}
+
 // UpdateAxisLevel is the resolver for the updateAxisLevel field.
 func (r *mutationResolver) UpdateAxisLevel(ctx context.Context, id string, input model.AxisLevelInput) (*model.AxisLevel, error) {
 	return r.updateAxisLevel(ctx, id, input)
@@ -900,6 +926,9 @@ func (r *Resolver) Guideline() graph.GuidelineResolver { return &guidelineResolv
 // Hotspot returns graph.HotspotResolver implementation.
 func (r *Resolver) Hotspot() graph.HotspotResolver { return &hotspotResolver{r} }
 
+// ImportReport returns graph.ImportReportResolver implementation.
+func (r *Resolver) ImportReport() graph.ImportReportResolver { return &importReportResolver{r} }
+
 // Incident returns graph.IncidentResolver implementation.
 func (r *Resolver) Incident() graph.IncidentResolver { return &incidentResolver{r} }
 
@@ -980,6 +1009,7 @@ type (
 	feedbackResolver           struct{ *Resolver }
 	guidelineResolver          struct{ *Resolver }
 	hotspotResolver            struct{ *Resolver }
+	importReportResolver       struct{ *Resolver }
 	incidentResolver           struct{ *Resolver }
 	incidentComparisonResolver struct{ *Resolver }
 	incidentCoverageResolver   struct{ *Resolver }

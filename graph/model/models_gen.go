@@ -230,6 +230,18 @@ type GuidelineInput struct {
 	Version string `json:"version"`
 }
 
+// What a load did to one label or relationship type.
+type ImportCount struct {
+	// The node label or relationship type.
+	Kind string `json:"kind"`
+	// How many were created.
+	Created int `json:"created"`
+	// How many existed and were changed.
+	Updated int `json:"updated"`
+	// How many existed as they are in the document.
+	Unchanged int `json:"unchanged"`
+}
+
 // An incident's fields.
 type IncidentInput struct {
 	// An id to use; generated when omitted.
@@ -713,6 +725,79 @@ func (e *FeedbackStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e FeedbackStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The formats `importDocument` reads.
+type ImportFormat string
+
+const (
+	// Recognise the format from the content.
+	ImportFormatAuto ImportFormat = "AUTO"
+	// A native analysis document (`apiVersion: ssfgraph/v1`, YAML or JSON).
+	ImportFormatNative ImportFormat = "NATIVE"
+	// A STIX 2.1 bundle, such as MITRE ATT&CK for ICS.
+	ImportFormatStix ImportFormat = "STIX"
+	// An OSCAL catalog (JSON).
+	ImportFormatOscalCatalog ImportFormat = "OSCAL_CATALOG"
+	// An OSCAL mapping collection (JSON).
+	ImportFormatOscalMapping ImportFormat = "OSCAL_MAPPING"
+	// A CSV crosswalk between two guidelines.
+	ImportFormatCSVCrosswalk ImportFormat = "CSV_CROSSWALK"
+	// A CISO Assistant library (YAML): a framework, reference controls or requirement mapping sets.
+	ImportFormatCisoLibrary ImportFormat = "CISO_LIBRARY"
+)
+
+var AllImportFormat = []ImportFormat{
+	ImportFormatAuto,
+	ImportFormatNative,
+	ImportFormatStix,
+	ImportFormatOscalCatalog,
+	ImportFormatOscalMapping,
+	ImportFormatCSVCrosswalk,
+	ImportFormatCisoLibrary,
+}
+
+func (e ImportFormat) IsValid() bool {
+	switch e {
+	case ImportFormatAuto, ImportFormatNative, ImportFormatStix, ImportFormatOscalCatalog, ImportFormatOscalMapping, ImportFormatCSVCrosswalk, ImportFormatCisoLibrary:
+		return true
+	}
+	return false
+}
+
+func (e ImportFormat) String() string {
+	return string(e)
+}
+
+func (e *ImportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportFormat", str)
+	}
+	return nil
+}
+
+func (e ImportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
