@@ -13,7 +13,9 @@ NEO4J := tools/neo4j/neo4j.sh
 # Shell prefix for recipes that need Neo4j: keep NEO4J_URI, or start the local Neo4j and take the
 # URI from the last line of its output (NEO4J_URI=bolt://...).
 define use_neo4j
+local_neo4j=; \
 if [ -z "$${NEO4J_URI:-}" ]; then \
+	local_neo4j=1; \
 	out=$$($(NEO4J) start); printf '%s\n' "$$out"; \
 	NEO4J_URI=$$(printf '%s\n' "$$out" | sed -n 's/^NEO4J_URI=//p' | tail -n 1); \
 else \
@@ -27,8 +29,11 @@ endef
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-run: ## start the local Neo4j unless NEO4J_URI is set, then the server (go run ./cmd/ssfgraph serve)
-	@$(use_neo4j) go run ./cmd/ssfgraph serve
+run: ## start the local Neo4j unless NEO4J_URI is set (then load the demo and print its tokens), then the server
+	@$(use_neo4j) if [ -n "$$local_neo4j" ]; then \
+		go run ./cmd/ssfgraph seed --demo || echo "loading the demo failed (see above); serving anyway"; \
+	fi; \
+	go run ./cmd/ssfgraph serve
 
 test: ## start the local Neo4j unless NEO4J_URI is set, then all tests with -race
 	@$(use_neo4j) go test -race -count=1 -timeout 30m ./...

@@ -60,6 +60,7 @@ type ResolverRoot interface {
 	Organization() OrganizationResolver
 	Query() QueryResolver
 	Reliability() ReliabilityResolver
+	Statistic() StatisticResolver
 	Subscription() SubscriptionResolver
 	Target() TargetResolver
 	TargetComparison() TargetComparisonResolver
@@ -862,6 +863,9 @@ type QueryResolver interface {
 }
 type ReliabilityResolver interface {
 	Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error)
+}
+type StatisticResolver interface {
+	Reason(ctx context.Context, obj *compare.Stat) (*string, error)
 }
 type SubscriptionResolver interface {
 	Ticks(ctx context.Context, every *int, count *int) (<-chan *model.Tick, error)
@@ -20241,18 +20245,18 @@ func (ec *executionContext) _Statistic_reason(ctx context.Context, field graphql
 			return ec.fieldContext_Statistic_reason(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
+			return ec.Resolvers.Statistic().Reason(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Statistic_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Statistic", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Statistic", field, true, true, "String")
 }
 
 func (ec *executionContext) _Subscription_ticks(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -27713,18 +27717,19 @@ func (ec *executionContext) _Statistic(ctx context.Context, sel ast.SelectionSet
 		case "value":
 			out.Values[i] = ec._Statistic_value(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "n":
 			out.Values[i] = ec._Statistic_n(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reason":
-			out.Values[i] = ec._Statistic_reason(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Statistic_reason(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30334,18 +30339,6 @@ func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋssfgraphᚋss
 		return graphql.Null
 	}
 	return ec._Organization(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
-	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

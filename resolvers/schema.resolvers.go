@@ -779,6 +779,14 @@ func (r *reliabilityResolver) Metric(ctx context.Context, obj *compare.Reliabili
 	return metricName(obj.Metric), nil
 }
 
+// Reason is the resolver for the reason field.
+func (r *statisticResolver) Reason(ctx context.Context, obj *compare.Stat) (*string, error) {
+	if obj.Reason == "" {
+		return nil, nil
+	}
+	return &obj.Reason, nil
+}
+
 // Ticks is the resolver for the ticks field.
 func (r *subscriptionResolver) Ticks(ctx context.Context, every *int, count *int) (<-chan *model.Tick, error) {
 	interval := 1000
@@ -976,6 +984,9 @@ func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 // Reliability returns graph.ReliabilityResolver implementation.
 func (r *Resolver) Reliability() graph.ReliabilityResolver { return &reliabilityResolver{r} }
 
+// Statistic returns graph.StatisticResolver implementation.
+func (r *Resolver) Statistic() graph.StatisticResolver { return &statisticResolver{r} }
+
 // Subscription returns graph.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
 
@@ -1023,6 +1034,7 @@ type (
 	organizationResolver       struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	reliabilityResolver        struct{ *Resolver }
+	statisticResolver          struct{ *Resolver }
 	subscriptionResolver       struct{ *Resolver }
 	targetResolver             struct{ *Resolver }
 	targetComparisonResolver   struct{ *Resolver }

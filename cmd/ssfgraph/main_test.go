@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
 )
@@ -156,7 +157,8 @@ func TestServeEndToEnd(t *testing.T) {
 }
 
 // TestShutdownEndsSubscriptions checks that Close ends open websocket
-// subscriptions on both subprotocols and leaves no goroutine behind.
+// subscriptions (ticks on both subprotocols, and a comparison) and leaves
+// no goroutine behind.
 func TestShutdownEndsSubscriptions(t *testing.T) {
 	before := runtime.NumGoroutine()
 	m := startMain(t, neo4jtest.URI())
@@ -177,6 +179,25 @@ func TestShutdownEndsSubscriptions(t *testing.T) {
 		}
 		clients = append(clients, c)
 	}
+
+	// And a comparison subscription, which lives on the event bus.
+	prefix := neo4jtest.Prefix(t)
+	target := prefix + "target"
+	if _, err := m.DB.CreateTarget(ctx, model.TargetInput{ID: &target, Name: "Shutdown target", Sector: "home"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := wsclient.Dial(ctx, m.URL()+"/graphql", wsclient.TransportWS, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Conn.Close()
+	if err := c.Subscribe("cmp", `subscription($t: ID!) { comparisonUpdated(targetId: $t) { revision } }`, map[string]any{"t": target}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.NextData(ctx); err != nil {
+		t.Fatalf("first comparison: %v", err)
+	}
+	clients = append(clients, c)
 
 	done := make(chan error, 1)
 	go func() { done <- m.Close() }()
