@@ -19,6 +19,12 @@ import (
 // comparison is recomputed once for all of them.
 const DefaultWindow = 100 * time.Millisecond
 
+// DefaultCacheTTL is how long Current may serve a snapshot it read before
+// without reading again, when no change was recorded since. Changes made
+// through this process invalidate it at once; changes made by other
+// processes (another replica, `ssfgraph ingest`) show within this time.
+const DefaultCacheTTL = 2 * time.Second
+
 // Topic returns the bus topic of a target's comparisons.
 func Topic(targetID string) string { return "comparison/" + targetID }
 
@@ -42,6 +48,10 @@ type Comparisons struct {
 	window time.Duration
 	log    *slog.Logger
 
+	// CacheTTL bounds how long Current serves a cached snapshot (see
+	// DefaultCacheTTL); zero or less disables the cache.
+	CacheTTL time.Duration
+
 	mu      sync.Mutex
 	targets map[string]*targetState
 	closed  bool
@@ -53,6 +63,9 @@ type targetState struct {
 	revision int
 	pending  bool // a refresh is scheduled or running
 	dirty    bool // a change arrived while a refresh ran
+	changes  int  // changes recorded so far
+	cached   *Snapshot
+	cachedAt int // changes when cached was read
 }
 
 // New returns Comparisons that read through reader and publish on bus,
@@ -64,7 +77,7 @@ func New(reader model.ComparisonReader, bus model.EventBus, window time.Duration
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Comparisons{reader: reader, bus: bus, window: window, log: log, targets: map[string]*targetState{}}
+	return &Comparisons{reader: reader, bus: bus, window: window, log: log, CacheTTL: DefaultCacheTTL, targets: map[string]*targetState{}}
 }
 
 // Changed records that an analysis of the target changed (after its
@@ -76,6 +89,7 @@ func (c *Comparisons) Changed(targetID string) {
 		return
 	}
 	st := c.state(targetID)
+	st.changes++
 	if st.pending {
 		st.dirty = true
 		return
@@ -102,6 +116,7 @@ func (c *Comparisons) refresh(targetID string) {
 	for {
 		c.mu.Lock()
 		c.targets[targetID].dirty = false
+		seen := c.targets[targetID].changes
 		c.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -115,6 +130,7 @@ func (c *Comparisons) refresh(targetID string) {
 		} else if !c.closed {
 			st.revision++
 			snap := &Snapshot{TargetID: targetID, Revision: st.revision, At: time.Now().UTC(), Analyses: analyses}
+			st.cached, st.cachedAt = snap, seen
 			c.bus.Publish(Topic(targetID), snap)
 		}
 		if !st.dirty || c.closed {
@@ -127,17 +143,32 @@ func (c *Comparisons) refresh(targetID string) {
 	}
 }
 
-// Current loads the target's analyses now and returns them at the current
-// revision (0 before the first change this process saw).
+// Current returns the target's analyses at the current revision (0 before
+// the first change this process saw): the snapshot it read last when no
+// change was recorded since and it is younger than CacheTTL, else a fresh
+// read. It returns ENOTFOUND for an unknown target.
 func (c *Comparisons) Current(ctx context.Context, targetID string) (*Snapshot, error) {
+	c.mu.Lock()
+	st := c.state(targetID)
+	if s := st.cached; s != nil && st.cachedAt == st.changes && time.Since(s.At) < c.CacheTTL {
+		c.mu.Unlock()
+		return s, nil
+	}
+	seen := st.changes
+	c.mu.Unlock()
+
 	analyses, err := c.reader.TargetAnalyses(ctx, targetID)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	rev := c.state(targetID).revision
-	c.mu.Unlock()
-	return &Snapshot{TargetID: targetID, Revision: rev, At: time.Now().UTC(), Analyses: analyses}, nil
+	defer c.mu.Unlock()
+	st = c.state(targetID)
+	snap := &Snapshot{TargetID: targetID, Revision: st.revision, At: time.Now().UTC(), Analyses: analyses}
+	if st.changes == seen && st.revision == snap.Revision {
+		st.cached, st.cachedAt = snap, seen
+	}
+	return snap, nil
 }
 
 // Close stops scheduling refreshes and waits for running ones.

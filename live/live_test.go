@@ -116,3 +116,31 @@ func TestSelectPicksNewestReadableVersions(t *testing.T) {
 		t.Error("Compare did not memoize an identical view")
 	}
 }
+
+func TestCurrentServesCacheUntilAChange(t *testing.T) {
+	db := neo4jtest.Open(t)
+	fx := neo4jtest.ComparisonFixture(t, neo4jtest.Prefix(t), 2, 3)
+	reader := &countingReader{DB: db}
+	bus := broker.New()
+	lv := live.New(reader, bus, time.Second, nil) // the refresh runs after the checks
+	defer lv.Close()
+
+	a, err := lv.Current(t.Context(), fx.TargetID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := lv.Current(t.Context(), fx.TargetID)
+	if a != b || reader.reads.Load() != 1 {
+		t.Fatalf("second Current read again (%d reads); want the cached snapshot", reader.reads.Load())
+	}
+	lv.Changed(fx.TargetID)
+	c, _ := lv.Current(t.Context(), fx.TargetID) // the change invalidates at once
+	if c == a || reader.reads.Load() != 2 {
+		t.Fatalf("Current after a change served the stale snapshot (%d reads)", reader.reads.Load())
+	}
+	lv.CacheTTL = 0
+	d, _ := lv.Current(t.Context(), fx.TargetID)
+	if d == c {
+		t.Fatal("with the cache off, Current served a cached snapshot")
+	}
+}

@@ -138,6 +138,18 @@ func (l *batchLoader[V]) Prime(ctx context.Context, keys []string) {
 	}
 }
 
+// Put caches value for key, unless the key is cached or in flight already.
+func (l *batchLoader[V]) Put(key string, value V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.cache[key]; ok {
+		return
+	}
+	e := &batchEntry[V]{done: make(chan struct{}), value: value}
+	close(e.done)
+	l.cache[key] = e
+}
+
 // Clear forgets key, so that the next Load fetches it again (after a
 // mutation changed it).
 func (l *batchLoader[V]) Clear(key string) {

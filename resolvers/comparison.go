@@ -66,7 +66,20 @@ func (r *queryResolver) compareAnalyses(ctx context.Context, targetID string, id
 			}
 		}
 	}
-	return snap.Compare(v), nil
+	return compared(ctx, snap, v), nil
+}
+
+// compared returns the snapshot's comparison for the view, with the
+// operation's node cache holding the snapshot's analyses. (The comparison's
+// field resolvers record its rows as sibling groups, for queries and
+// subscription events alike.)
+func compared(ctx context.Context, snap *live.Snapshot, v live.View) *model.TargetComparison {
+	c := snap.Compare(v)
+	l := loadersFrom(ctx)
+	for _, a := range snap.Analyses {
+		l.nodes.Put(a.Analysis.ID, a.Analysis)
+	}
+	return c
 }
 
 // diffAnalyses compares two analyses of one target.

@@ -31,17 +31,29 @@ func BenchmarkCompareAnalyses(b *testing.B) {
 	db.Observer = trips
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 10, 1000)
-	srv := newBenchServer(b, resolvers.Options{Store: db})
+	bus := broker.New()
+	b.Cleanup(bus.Close)
+	lv := live.New(db, bus, 0, nil)
+	b.Cleanup(lv.Close)
+	srv := newBenchServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
 
-	for _, bc := range []struct{ name, query string }{
-		{"summary", `query($t: ID!) { compareAnalyses(targetId: $t) { revision analyses { analysis { id } incidents perspectives { perspective measures } }
+	summary := `query($t: ID!) { compareAnalyses(targetId: $t) { revision analyses { analysis { id } incidents perspectives { perspective measures } }
 			agreement { axis1 { value } axis2 { value } category { value } } pairs { a b axis1 { kappa { value } } incidents measures }
-			hotspots { score incident { id } } } }`},
-		{"full", `query($t: ID!) { compareAnalyses(targetId: $t) { revision agreement { axis1 { value } }
-			incidents { incident { id } divergent axis1 { range } entries { analysisId axis1 axis2 category measures { measure { id } status } } } } }`},
+			hotspots { score incident { id } } } }`
+	full := `query($t: ID!) { compareAnalyses(targetId: $t) { revision agreement { axis1 { value } }
+			incidents { incident { id } divergent axis1 { range } entries { analysisId axis1 axis2 category measures { measure { id } status } } } } }`
+	for _, bc := range []struct {
+		name, query string
+		cache       time.Duration
+	}{
+		{"summary/uncached", summary, 0},       // every request reads the 10,000 assessments from Neo4j
+		{"summary/cached", summary, time.Hour}, // no change since the last read: the snapshot is reused
+		{"full/cached", full, time.Hour},       // 10,000 side-by-side entries in the response
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			lv.CacheTTL = bc.cache
 			body, _ := json.Marshal(map[string]any{"query": bc.query, "variables": map[string]any{"t": fx.TargetID}})
+			postBytes(b, srv.URL+"/graphql", body) // warm the cache (when on) and the plan
 			trips.n.Store(0)
 			b.ReportAllocs()
 			b.ResetTimer()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/ssfgraph/ssfgraph/compare"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
@@ -28,8 +29,9 @@ type loaders struct {
 
 	// groups maps each object that a batch or a list page returned to all
 	// the objects of that batch (its siblings), for prefetching.
-	groupsMu sync.Mutex
-	groups   map[any]*siblingGroup
+	groupsMu    sync.Mutex
+	groups      map[any]*siblingGroup
+	comparisons map[*compare.Comparison]bool // recorded by rememberComparison
 
 	scalesOnce sync.Once
 	scales     *model.Scales

@@ -840,11 +840,13 @@ func (r *targetComparisonResolver) Target(ctx context.Context, obj *model.Target
 
 // Analyses is the resolver for the analyses field.
 func (r *targetComparisonResolver) Analyses(ctx context.Context, obj *model.TargetComparison) ([]*compare.AnalysisSummary, error) {
+	loadersFrom(ctx).rememberComparison(&obj.Comparison)
 	return ptrs(obj.Comparison.Analyses), nil
 }
 
 // Incidents is the resolver for the incidents field.
 func (r *targetComparisonResolver) Incidents(ctx context.Context, obj *model.TargetComparison) ([]*compare.IncidentRow, error) {
+	loadersFrom(ctx).rememberComparison(&obj.Comparison)
 	return ptrs(obj.Comparison.Incidents), nil
 }
 
@@ -860,11 +862,13 @@ func (r *targetComparisonResolver) Pairs(ctx context.Context, obj *model.TargetC
 
 // Partial is the resolver for the partial field.
 func (r *targetComparisonResolver) Partial(ctx context.Context, obj *model.TargetComparison) ([]*compare.Coverage, error) {
+	loadersFrom(ctx).rememberComparison(&obj.Comparison)
 	return ptrs(obj.Comparison.Partial), nil
 }
 
 // Hotspots is the resolver for the hotspots field.
 func (r *targetComparisonResolver) Hotspots(ctx context.Context, obj *model.TargetComparison) ([]*compare.Hotspot, error) {
+	loadersFrom(ctx).rememberComparison(&obj.Comparison)
 	return ptrs(obj.Comparison.Hotspots), nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/ssfgraph/ssfgraph/compare"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
@@ -47,6 +48,9 @@ func (s siblingLoader[V]) Load(ctx context.Context, key string) (V, error) {
 
 // Clear forgets the value for key.
 func (s siblingLoader[V]) Clear(key string) { s.ld.Clear(key) }
+
+// Put caches value for key.
+func (s siblingLoader[V]) Put(key string, value V) { s.ld.Put(key, value) }
 
 // siblingGroup is the objects one batch or page returned.
 type siblingGroup struct {
@@ -156,15 +160,30 @@ func parentKey(parent any, _ string) (string, bool) {
 	return n.GetID(), true
 }
 
+// refFields names the Go field that holds a reference where the naming
+// rule of refKey does not find it.
+var refFields = map[reflect.Type]map[string]string{
+	reflect.TypeFor[compare.MeasureRef]():      {"measure": "ID"},
+	reflect.TypeFor[compare.AnalysisSummary](): {"analysis": "ID"},
+}
+
 // refKey is the key of the node loader for a reference field: by the
 // model's naming rule, the parent's <Field>ID, such as
-// Assessment.IncidentID for `incident`.
+// Assessment.IncidentID for `incident`, or else a string field <Field>
+// (compare's rows name incidents so).
 func refKey(parent any, field string) (string, bool) {
 	rv := reflect.ValueOf(parent)
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct || field == "" {
 		return "", false
 	}
-	f := rv.Elem().FieldByName(strings.ToUpper(field[:1]) + field[1:] + "ID")
+	name := strings.ToUpper(field[:1]) + field[1:]
+	f := rv.Elem().FieldByName(name + "ID")
+	if !f.IsValid() {
+		f = rv.Elem().FieldByName(name)
+	}
+	if other, ok := refFields[rv.Elem().Type()][field]; ok {
+		f = rv.Elem().FieldByName(other)
+	}
 	switch {
 	case !f.IsValid():
 		return "", false
@@ -174,4 +193,44 @@ func refKey(parent any, field string) (string, bool) {
 		return f.Elem().String(), true
 	}
 	return "", false
+}
+
+// rememberComparison records the rows of a comparison, their entries and
+// the measures of those as sibling groups, so that resolving the objects
+// they name (incidents, organizations, measures) takes one batch per kind.
+func (l *loaders) rememberComparison(c *compare.Comparison) {
+	l.groupsMu.Lock()
+	seen := l.comparisons[c]
+	if l.comparisons == nil {
+		l.comparisons = map[*compare.Comparison]bool{}
+	}
+	l.comparisons[c] = true
+	l.groupsMu.Unlock()
+	if seen {
+		return
+	}
+	var rows, entries, measures, summaries, hotspots, partial []any
+	for i := range c.Incidents {
+		row := &c.Incidents[i]
+		rows = append(rows, row)
+		for j := range row.Entries {
+			e := &row.Entries[j]
+			entries = append(entries, e)
+			for k := range e.Measures {
+				measures = append(measures, &e.Measures[k])
+			}
+		}
+	}
+	for i := range c.Analyses {
+		summaries = append(summaries, &c.Analyses[i])
+	}
+	for i := range c.Hotspots {
+		hotspots = append(hotspots, &c.Hotspots[i])
+	}
+	for i := range c.Partial {
+		partial = append(partial, &c.Partial[i])
+	}
+	for _, g := range [][]any{rows, entries, measures, summaries, hotspots, partial} {
+		l.rememberGroup(g)
+	}
 }
