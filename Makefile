@@ -24,7 +24,7 @@ fi; \
 export NEO4J_URI;
 endef
 
-.PHONY: help run test bench generate check neo4j-start neo4j-stop
+.PHONY: help run test bench fuzz generate check neo4j-start neo4j-stop
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,14 @@ test: ## start the local Neo4j unless NEO4J_URI is set, then all tests with -rac
 
 bench: ## start the local Neo4j unless NEO4J_URI is set, then the benchmarks
 	@$(use_neo4j) go test -run '^$$' -bench . -benchmem ./...
+
+FUZZTIME ?= 5s
+
+fuzz: ## run every ingest fuzz target for $(FUZZTIME) each (go test -fuzz)
+	@for t in $$(go test -list '^Fuzz' ./ingest/ | grep '^Fuzz'); do \
+		echo "fuzz $$t"; \
+		go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./ingest/ || exit 1; \
+	done
 
 generate: ## regenerate code (gqlgen)
 	go generate ./...

@@ -4,6 +4,8 @@
 //	ssfgraph migrate   create Neo4j constraints and indexes, then exit
 //	ssfgraph token     issue a bearer token (token create --org ID --user NAME --role ROLE)
 //	ssfgraph seed      load the illustrative demo (seed --demo)
+//	ssfgraph ingest    load catalogs, crosswalks and analysis documents (ingest [--dry-run] FILE...)
+//	ssfgraph export    write an analysis as a native document (export analysis ID [--format yaml|json] [--out FILE])
 //	ssfgraph version   print the version
 //
 // Run `ssfgraph COMMAND --help` for a command's flags. Every flag falls back
@@ -38,6 +40,8 @@ var commands = []command{
 	{"migrate", "create the Neo4j constraints and indexes, then exit", runMigrate},
 	{"token", "issue a bearer token: token create --org ID --user NAME --role ROLE", runToken},
 	{"seed", "load the illustrative demo data set (--demo), then print a token per demo organization", runSeed},
+	{"ingest", "load catalogs, crosswalks and analysis documents: ingest [--format F] [--dry-run] [--json] FILE...", runIngest},
+	{"export", "write an analysis as a native analysis document: export analysis ID [--format yaml|json] [--out FILE]", runExport},
 	{"version", "print the version of this build", runVersion},
 }
 

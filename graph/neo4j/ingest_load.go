@@ -1,0 +1,773 @@
+package neo4j
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/ingest"
+)
+
+var _ ingest.Loader = (*DB)(nil)
+
+// ingestChunk is the most rows one UNWIND statement of a load carries.
+const ingestChunk = 5000
+
+// ingestMaxID is the longest id, in bytes, a loaded node may have (an index
+// key must stay well below Neo4j's limit).
+const ingestMaxID = 1024
+
+// ingestMissingShown is how many missing relationship ends an error lists.
+const ingestMissingShown = 20
+
+// ingestOutcome classifies a row against `old`, the node or relationship it
+// will MERGE onto (null when there is none): created, unchanged when every
+// property the row sets has that value already (null for null), else updated.
+const ingestOutcome = `CASE WHEN old IS NULL THEN 'created'
+  WHEN all(k IN keys(row.props) WHERE coalesce(old[k] = row.props[k], old[k] IS NULL AND row.props[k] IS NULL)) THEN 'unchanged'
+  ELSE 'updated' END`
+
+// ingestNodeCypher returns the statement that merges rows {id, props} onto
+// nodes of label. It is called only with the label constants below, so the
+// statement is built from constants, never from input. The node also gets
+// :Entity (every API node has it; its uniqueness constraint keeps ids unique
+// across labels).
+func ingestNodeCypher(label string) string {
+	return `
+UNWIND $rows AS row
+OPTIONAL MATCH (old:` + label + ` {id: row.id})
+WITH row, ` + ingestOutcome + ` AS outcome
+MERGE (n:` + label + ` {id: row.id})
+SET n:` + labelEntity + `, n += row.props
+RETURN outcome, count(*) AS n`
+}
+
+// ingestRelCypher returns the statement that merges rows {from, to, props}
+// onto relationships of type typ from a from-labelled node to a
+// to-labelled one. Like ingestNodeCypher it is called only with constants.
+func ingestRelCypher(typ, from, to string) string {
+	return `
+UNWIND $rows AS row
+MATCH (a:` + from + ` {id: row.from})
+MATCH (b:` + to + ` {id: row.to})
+CALL (a, b) { OPTIONAL MATCH (a)-[o:` + typ + `]->(b) RETURN o AS old LIMIT 1 }
+WITH row, a, b, ` + ingestOutcome + ` AS outcome
+MERGE (a)-[r:` + typ + `]->(b)
+SET r += row.props
+RETURN outcome, count(*) AS n`
+}
+
+// ingestNodeStatements is the whitelist of node labels a batch may name,
+// with the statement that writes each.
+var ingestNodeStatements = map[string]string{
+	labelThreat:          ingestNodeCypher(labelThreat),
+	labelMeasure:         ingestNodeCypher(labelMeasure),
+	labelGuideline:       ingestNodeCypher(labelGuideline),
+	labelClause:          ingestNodeCypher(labelClause),
+	labelAssetKind:       ingestNodeCypher(labelAssetKind),
+	labelTarget:          ingestNodeCypher(labelTarget),
+	labelAsset:           ingestNodeCypher(labelAsset),
+	labelIncident:        ingestNodeCypher(labelIncident),
+	labelOrganization:    ingestNodeCypher(labelOrganization),
+	labelDepartment:      ingestNodeCypher(labelDepartment),
+	labelAnalysis:        ingestNodeCypher(labelAnalysis),
+	labelAssessment:      ingestNodeCypher(labelAssessment),
+	labelTreatment:       ingestNodeCypher(labelTreatment),
+	labelInsurancePolicy: ingestNodeCypher(labelInsurancePolicy),
+	labelCoverageLine:    ingestNodeCypher(labelCoverageLine),
+}
+
+// ingestRelKey is a relationship type with the labels of its ends.
+type ingestRelKey struct{ Type, From, To string }
+
+// ingestRelStatements is the whitelist of relationships a batch may name
+// (type and end labels, as ingest.go lists them), with the statement that
+// writes each.
+var ingestRelStatements = func() map[ingestRelKey]string {
+	m := map[ingestRelKey]string{}
+	for _, k := range []ingestRelKey{
+		{relMitigatedBy, labelThreat, labelMeasure},
+		{ingest.RelTargets, labelThreat, labelAssetKind},
+		{relHasClause, labelGuideline, labelClause},
+		{relPartOf, labelClause, labelClause},
+		{relMapsTo, labelClause, labelClause},
+		{relSatisfies, labelMeasure, labelClause},
+		{relHasAsset, labelTarget, labelAsset},
+		{relHasIncident, labelTarget, labelIncident},
+		{relConnectsTo, labelAsset, labelAsset},
+		{relHasDepartment, labelOrganization, labelDepartment},
+		{relAuthored, labelOrganization, labelAnalysis},
+		{relAnalyzes, labelAnalysis, labelTarget},
+		{relHasAssessment, labelAnalysis, labelAssessment},
+		{relOf, labelAssessment, labelIncident},
+		{relCausedBy, labelAssessment, labelThreat},
+		{relThrough, labelAssessment, labelAsset},
+		{relOwnedBy, labelAssessment, labelDepartment},
+		{relTreatedBy, labelAssessment, labelTreatment},
+		{relApplies, labelTreatment, labelMeasure},
+		{relHolds, labelOrganization, labelInsurancePolicy},
+		{relHasLine, labelInsurancePolicy, labelCoverageLine},
+		{relCovers, labelCoverageLine, labelIncident},
+		{relCovers, labelCoverageLine, labelThreat},
+		{relRequires, labelCoverageLine, labelMeasure},
+		{relRequires, labelCoverageLine, labelClause},
+		{relReliesOn, labelAnalysis, labelInsurancePolicy},
+	} {
+		m[k] = ingestRelCypher(k.Type, k.From, k.To)
+	}
+	return m
+}()
+
+// ingestLabelsCypher finds, in one round trip, the labels of the nodes with
+// the given ids (null for an id nothing has).
+const ingestLabelsCypher = `
+UNWIND $ids AS id
+OPTIONAL MATCH (n:` + labelEntity + ` {id: id})
+RETURN id, labels(n) AS labels`
+
+// LoadBatch writes b in one transaction: it validates the batch (labels and
+// relationship types against a whitelist, ids, property values), checks in
+// one query that every relationship end outside the batch is stored with the
+// right label, then MERGEs nodes and relationships with UNWIND in chunks of
+// at most 5000 rows, counting what it created, updated and left unchanged.
+// It commits unless dryRun is set or anything failed, in which case it rolls
+// back and nothing is written. Problems with the batch come back as an
+// *ingest.Error (missing ends listed with their Where and Hint); Neo4j
+// failures are classified as the other methods do (a value too large for
+// an index is an *ingest.Error too). A MAPS_TO whose missing end is a
+// clause of a guideline that is loaded is skipped with a warning instead
+// (see skipUnknownMappedClauses). A load that fails with a transient error
+// (a deadlock with a concurrent load) is tried again, up to three times in
+// all. Properties a batch does not name are left as they are; a nil value
+// removes one. If ctx carries a progress function (ingest.WithProgress) it
+// is told of every chunk written. LoadBatch is safe for concurrent use.
+func (db *DB) LoadBatch(ctx context.Context, b *ingest.Batch, dryRun bool) (*ingest.Report, error) {
+	if err := db.init(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	backoff := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		rep, err := db.loadOnce(ctx, b, dryRun)
+		if err == nil {
+			rep.DryRun = dryRun
+			rep.Took = time.Since(start)
+			return rep, nil
+		}
+		// A deadlock with a concurrent load of the same nodes, or a lost
+		// connection: everything was rolled back and loading is idempotent,
+		// so the whole load may run again.
+		if attempt == ingestAttempts || !neo4j.IsRetryable(err) || ctx.Err() != nil {
+			return nil, loadError(cmp.Or(b.Source, "document"), err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, loadError(cmp.Or(b.Source, "document"), err)
+		case <-time.After(backoff):
+		}
+		backoff *= 2
+	}
+}
+
+// ingestAttempts is how many times LoadBatch tries a load that fails with a
+// transient error.
+const ingestAttempts = 3
+
+// loadOnce prepares b and loads it in one transaction, committed unless
+// dryRun is set or anything failed. Its errors are not classified yet.
+func (db *DB) loadOnce(ctx context.Context, b *ingest.Batch, dryRun bool) (*ingest.Report, error) {
+	p, err := prepareBatch(b)
+	if err != nil {
+		return nil, err
+	}
+	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := db.loadInTx(ctx, tx, p)
+	if err != nil || dryRun {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return rep, err
+	}
+	if err := db.commit(ctx, tx); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// LoadBatches loads batches in order, calling done after each with its
+// report or its error; a failed batch does not stop the ones after it.
+// Without dryRun each batch is written in its own transaction, exactly as
+// LoadBatch does, so each is atomic. With dryRun they all run in one
+// transaction that is rolled back at the end, so that each batch is checked
+// against what the batches before it would have written (a mapping given
+// after its catalogs finds their clauses). When a dry-run batch fails inside
+// Neo4j, the transaction is replaced and the batches after it no longer see
+// the ones before. LoadBatches is safe for concurrent use.
+func (db *DB) LoadBatches(ctx context.Context, batches []*ingest.Batch, dryRun bool, done func(i int, r *ingest.Report, err error)) {
+	if !dryRun {
+		for i, b := range batches {
+			r, err := db.LoadBatch(ctx, b, false)
+			done(i, r, err)
+		}
+		return
+	}
+	if err := db.init(); err != nil {
+		for i := range batches {
+			done(i, nil, err)
+		}
+		return
+	}
+	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	var tx neo4j.ExplicitTransaction
+	defer func() {
+		if tx != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	for i, b := range batches {
+		start := time.Now()
+		p, err := prepareBatch(b)
+		if err != nil {
+			done(i, nil, err)
+			continue
+		}
+		if tx == nil {
+			if tx, err = sess.BeginTransaction(ctx); err != nil {
+				tx = nil
+				done(i, nil, formatError("neo4j.LoadBatch", p.source, err))
+				continue
+			}
+		}
+		rep, err := db.loadInTx(ctx, tx, p)
+		if err != nil {
+			if _, ok := errors.AsType[*ingest.Error](err); !ok {
+				// Neo4j failed the transaction: start afresh for the rest.
+				_ = tx.Rollback(context.WithoutCancel(ctx))
+				tx = nil
+			}
+			done(i, nil, loadError(p.source, err))
+			continue
+		}
+		rep.DryRun = true
+		rep.Took = time.Since(start)
+		done(i, rep, nil)
+	}
+}
+
+// commit commits tx and tells the Observer how long that took.
+func (db *DB) commit(ctx context.Context, tx neo4j.ExplicitTransaction) error {
+	start := time.Now()
+	err := tx.Commit(ctx)
+	if db.Observer != nil {
+		db.Observer.ObserveQuery("neo4j.LoadBatch", time.Since(start), err)
+	}
+	return err
+}
+
+// indexTooLarge finds the index schema and the size in Neo4j's message
+// about a value too large for an index.
+var indexTooLarge = regexp.MustCompile(`schema=(\(:[A-Za-z]+ \{[A-Za-z]+\}\)).*property size: (\d+)`)
+
+// loadError returns err as it is when it is a problem with the batch, as an
+// *ingest.Error when Neo4j refused a value of the batch, and classified
+// (formatError) otherwise.
+func loadError(source string, err error) error {
+	if _, ok := errors.AsType[*ingest.Error](err); ok {
+		return err
+	}
+	if e, ok := errors.AsType[*neo4j.Neo4jError](err); ok && strings.Contains(e.Msg, "too large to index") {
+		what := "an indexed property"
+		if m := indexTooLarge.FindStringSubmatch(e.Msg); m != nil {
+			what = fmt.Sprintf("%s, %s bytes,", m[1], m[2])
+		}
+		return &ingest.Error{File: source, Message: fmt.Sprintf("a value of %s is too large for its index; shorten it", what)}
+	}
+	return formatError("neo4j.LoadBatch", source, err)
+}
+
+// loadInTx checks the ends of p's relationships and writes p in tx. It
+// writes nothing when the check fails.
+func (db *DB) loadInTx(ctx context.Context, tx neo4j.ExplicitTransaction, p *preparedBatch) (*ingest.Report, error) {
+	if err := db.checkEnds(ctx, tx, p); err != nil {
+		return nil, err
+	}
+	rep := &ingest.Report{Source: p.source, Format: p.format, Nodes: map[string]ingest.Counts{}, Rels: map[string]ingest.Counts{},
+		Warnings: p.warnings}
+	for _, label := range p.labels {
+		rows := p.nodes[label]
+		c, err := db.writeChunks(ctx, tx, ingestNodeStatements[label], rows)
+		if err != nil {
+			return nil, err
+		}
+		if c.Created+c.Updated+c.Unchanged != len(rows) {
+			return nil, fmt.Errorf("%d of %d %s nodes were not written", len(rows)-c.Created-c.Updated-c.Unchanged, len(rows), label)
+		}
+		rep.Nodes[label] = c
+	}
+	for _, k := range p.relKeys {
+		rows := p.rels[k]
+		c, err := db.writeChunks(ctx, tx, ingestRelStatements[k], rows)
+		if err != nil {
+			return nil, err
+		}
+		if c.Created+c.Updated+c.Unchanged != len(rows) {
+			// The ends were checked a moment ago: something deleted them since.
+			return nil, fmt.Errorf("%d of %d %s relationships from %s to %s found no end", len(rows)-c.Created-c.Updated-c.Unchanged, len(rows), k.Type, k.From, k.To)
+		}
+		sum := rep.Rels[k.Type]
+		sum.Created += c.Created
+		sum.Updated += c.Updated
+		sum.Unchanged += c.Unchanged
+		rep.Rels[k.Type] = sum
+	}
+	if rep.Warnings == nil {
+		rep.Warnings = []ingest.Warning{}
+	}
+	return rep, nil
+}
+
+// writeChunks runs cypher over rows in chunks of at most ingestChunk and
+// adds up the outcomes it returns.
+func (db *DB) writeChunks(ctx context.Context, tx neo4j.ExplicitTransaction, cypher string, rows []map[string]any) (ingest.Counts, error) {
+	var c ingest.Counts
+	for chunk := range slices.Chunk(rows, ingestChunk) {
+		recs, err := db.runInTx(ctx, tx, cypher, map[string]any{"rows": chunk})
+		if err != nil {
+			return c, err
+		}
+		for _, r := range recs {
+			outcome, _ := r.Values[0].(string)
+			n, _ := r.Values[1].(int64)
+			switch outcome {
+			case "created":
+				c.Created += int(n)
+			case "updated":
+				c.Updated += int(n)
+			case "unchanged":
+				c.Unchanged += int(n)
+			}
+		}
+		ingest.ReportProgress(ctx, len(chunk))
+	}
+	return c, nil
+}
+
+// runInTx runs one statement in tx, collects its records and tells the
+// Observer how long it took.
+func (db *DB) runInTx(ctx context.Context, tx neo4j.ExplicitTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	start := time.Now()
+	res, err := tx.Run(ctx, cypher, params)
+	var recs []*neo4j.Record
+	if err == nil {
+		recs, err = res.Collect(ctx)
+	}
+	if db.Observer != nil {
+		db.Observer.ObserveQuery("neo4j.LoadBatch", time.Since(start), err)
+	}
+	return recs, err
+}
+
+// checkEnds looks up, in one query, every id of the batch's nodes and of
+// the relationship ends outside the batch. It fails when a batch node's id
+// is stored with another label, or when an outside end is not stored with
+// the label the relationship needs.
+func (db *DB) checkEnds(ctx context.Context, tx neo4j.ExplicitTransaction, p *preparedBatch) error {
+	ids := make([]string, 0, len(p.nodeLabel)+len(p.external))
+	seen := make(map[string]bool, cap(ids))
+	for _, label := range p.labels {
+		for _, row := range p.nodes[label] {
+			id := row["id"].(string)
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, e := range p.external {
+		if !seen[e.id] {
+			seen[e.id] = true
+			ids = append(ids, e.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	recs, err := db.runInTx(ctx, tx, ingestLabelsCypher, map[string]any{"ids": ids})
+	if err != nil {
+		return err
+	}
+	stored := make(map[string][]string, len(recs))
+	for _, r := range recs {
+		id, _ := r.Values[0].(string)
+		raw, _ := r.Values[1].([]any)
+		for _, l := range raw {
+			if s, ok := l.(string); ok && s != labelEntity {
+				stored[id] = append(stored[id], s)
+			}
+		}
+	}
+	var conflicts []string
+	for _, label := range p.labels {
+		for _, row := range p.nodes[label] {
+			id := row["id"].(string)
+			if ls, ok := stored[id]; ok && !slices.Contains(ls, label) {
+				conflicts = append(conflicts, fmt.Sprintf("%s %s: the database has a %s with this id", humanLabel(label), id, humanLabel(mainLabel(ls))))
+			}
+		}
+	}
+	if len(conflicts) > 0 {
+		return &ingest.Error{File: p.source, Message: listProblems(conflicts, "node ids are taken by nodes of another kind")}
+	}
+	var absent []externalEnd // not stored at all
+	var missing []string
+	var firstWhere string
+	addMissing := func(where, msg string) {
+		if len(missing) == 0 {
+			firstWhere = where
+		}
+		missing = append(missing, where+": "+msg)
+	}
+	for _, e := range p.external {
+		ls, ok := stored[e.id]
+		switch {
+		case ok && slices.Contains(ls, e.label):
+		case ok:
+			addMissing(cmp.Or(e.where, e.rel), fmt.Sprintf("%s %s is a %s in the database, not a %s", humanLabel(e.label), e.id, humanLabel(mainLabel(ls)), humanLabel(e.label)))
+		default:
+			absent = append(absent, e)
+		}
+	}
+	absent, err = db.skipUnknownMappedClauses(ctx, tx, p, absent)
+	if err != nil {
+		return err
+	}
+	for _, e := range absent {
+		msg := fmt.Sprintf("%s %s is not loaded", humanLabel(e.label), e.id)
+		if e.hint != "" {
+			msg += fmt.Sprintf("; ingest %s first (or give both files in one run)", e.hint)
+		}
+		addMissing(cmp.Or(e.where, e.rel), msg)
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return &ingest.Error{File: p.source, Path: firstWhere, Message: strings.TrimPrefix(missing[0], firstWhere+": ")}
+	}
+	return &ingest.Error{File: p.source, Message: listProblems(missing, "relationship ends are not in the database")}
+}
+
+// ingestSiblingsCypher says, for each id prefix, whether a stored clause
+// has an id that starts with it.
+const ingestSiblingsCypher = `
+UNWIND $prefixes AS prefix
+RETURN prefix, EXISTS { MATCH (c:` + labelClause + `) WHERE c.id STARTS WITH prefix } AS loaded`
+
+// skipUnknownMappedClauses drops, with a warning, each MAPS_TO whose
+// missing end is a clause of a guideline that is loaded (stored clauses
+// share the missing id's prefix up to its last ':'): a crosswalk made for
+// another revision of a guideline can name clauses the loaded revision does
+// not have, and that should not keep the rest of the crosswalk out. It
+// returns the ends that are still missing: those of other relationships,
+// and clauses of guidelines that are not loaded at all.
+func (db *DB) skipUnknownMappedClauses(ctx context.Context, tx neo4j.ExplicitTransaction, p *preparedBatch, absent []externalEnd) ([]externalEnd, error) {
+	prefixOf := func(e externalEnd) string {
+		if e.key.Type != relMapsTo || e.label != labelClause {
+			return ""
+		}
+		return e.id[:strings.LastIndex(e.id, ":")+1]
+	}
+	var prefixes []string
+	for _, e := range absent {
+		if pre := prefixOf(e); pre != "" && !slices.Contains(prefixes, pre) {
+			prefixes = append(prefixes, pre)
+		}
+	}
+	if len(prefixes) == 0 {
+		return absent, nil
+	}
+	recs, err := db.runInTx(ctx, tx, ingestSiblingsCypher, map[string]any{"prefixes": prefixes})
+	if err != nil {
+		return nil, err
+	}
+	loaded := map[string]bool{}
+	for _, r := range recs {
+		pre, _ := r.Values[0].(string)
+		ok, _ := r.Values[1].(bool)
+		loaded[pre] = ok
+	}
+	skip := map[ingestRelKey]map[int]bool{}
+	var still []externalEnd
+	for _, e := range absent {
+		pre := prefixOf(e)
+		if pre == "" || !loaded[pre] {
+			still = append(still, e)
+			continue
+		}
+		if skip[e.key] == nil {
+			skip[e.key] = map[int]bool{}
+		}
+		if !skip[e.key][e.row] {
+			skip[e.key][e.row] = true
+			p.warnings = append(p.warnings, ingest.Warning{Location: cmp.Or(e.where, e.rel),
+				Message: fmt.Sprintf("clause %s is not in the loaded guideline (a crosswalk for another revision?); this mapping is skipped", e.id)})
+		}
+	}
+	for k, rows := range skip {
+		kept := p.rels[k][:0:0]
+		for i, row := range p.rels[k] {
+			if !rows[i] {
+				kept = append(kept, row)
+			}
+		}
+		p.rels[k] = kept
+		if len(kept) == 0 {
+			p.relKeys = slices.DeleteFunc(p.relKeys, func(x ingestRelKey) bool { return x == k })
+		}
+	}
+	return still, nil
+}
+
+// listProblems joins problems under a heading that counts them, showing at
+// most ingestMissingShown.
+func listProblems(problems []string, what string) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%d %s:", len(problems), what)
+	for i, p := range problems {
+		if i == ingestMissingShown {
+			fmt.Fprintf(&sb, "\n\t… and %d more", len(problems)-i)
+			break
+		}
+		sb.WriteString("\n\t" + p)
+	}
+	return sb.String()
+}
+
+// mainLabel returns the first of a stored node's labels, for messages.
+func mainLabel(labels []string) string {
+	if len(labels) == 0 {
+		return "node"
+	}
+	slices.Sort(labels)
+	return labels[0]
+}
+
+// humanLabel writes a label in words: InsurancePolicy → insurance policy.
+func humanLabel(label string) string {
+	var sb strings.Builder
+	for i, r := range label {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				sb.WriteByte(' ')
+			}
+			r += 'a' - 'A'
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// preparedBatch is a validated batch, deduplicated and grouped into the
+// rows each statement takes.
+type preparedBatch struct {
+	source   string
+	format   ingest.Format
+	warnings []ingest.Warning
+	// labels lists the node labels present, sorted; nodes holds each one's
+	// rows {id, props} in batch order.
+	labels []string
+	nodes  map[string][]map[string]any
+	// nodeLabel is each batch node's label, by id.
+	nodeLabel map[string]string
+	// relKeys lists the relationship kinds present, sorted; rels holds
+	// each one's rows {from, to, props} in batch order.
+	relKeys []ingestRelKey
+	rels    map[ingestRelKey][]map[string]any
+	// external lists the relationship ends that are not batch nodes.
+	external []externalEnd
+}
+
+// externalEnd is a relationship end that must be stored already.
+type externalEnd struct {
+	id, label  string
+	where, rel string // the Rel's Where, and a description of it
+	hint       string
+	// key and row locate the relationship's row in preparedBatch.rels.
+	key ingestRelKey
+	row int
+}
+
+// prepareBatch validates b and groups it into rows. It merges a node or
+// relationship given twice (a warning when their properties disagree: the
+// last value wins) and fails with an *ingest.Error on an unknown label,
+// relationship type or end labels, an empty or overlong id, an id given with
+// two labels, or a property value Neo4j cannot store.
+func prepareBatch(b *ingest.Batch) (*preparedBatch, error) {
+	if b == nil {
+		return nil, &ingest.Error{Message: "no batch to load"}
+	}
+	source := cmp.Or(b.Source, "document")
+	fail := func(path, format string, args ...any) error {
+		return &ingest.Error{File: source, Path: path, Message: fmt.Sprintf(format, args...)}
+	}
+	if n := len(b.Nodes) + len(b.Rels); n > ingest.MaxRecords {
+		return nil, fail("", "%d nodes and relationships; the limit is %d per document", n, ingest.MaxRecords)
+	}
+	p := &preparedBatch{source: source, format: b.Format, warnings: slices.Clone(b.Warnings),
+		nodes: map[string][]map[string]any{}, nodeLabel: map[string]string{}, rels: map[ingestRelKey][]map[string]any{}}
+	rowOf := map[string]map[string]any{}
+	for i, n := range b.Nodes {
+		where := fmt.Sprintf("node %q", n.ID)
+		if _, ok := ingestNodeStatements[n.Label]; !ok {
+			return nil, fail("", "%s (batch node %d): label %q is not one ingest writes", where, i, n.Label)
+		}
+		if err := checkID(n.ID); err != nil {
+			return nil, fail("", "%s node (batch node %d): %v", n.Label, i, err)
+		}
+		props, err := storableProps(n.Props)
+		if err != nil {
+			return nil, fail("", "%s %s: %v", humanLabel(n.Label), n.ID, err)
+		}
+		if id, ok := props["id"]; ok {
+			if id != n.ID {
+				return nil, fail("", "%s %s: property id is %v", humanLabel(n.Label), n.ID, id)
+			}
+			delete(props, "id")
+		}
+		if l, ok := p.nodeLabel[n.ID]; ok {
+			if l != n.Label {
+				return nil, fail("", "id %s is given both as a %s and as a %s", n.ID, humanLabel(l), humanLabel(n.Label))
+			}
+			if k, ok := mergeProps(rowOf[n.ID]["props"].(map[string]any), props); !ok {
+				p.warnings = append(p.warnings, ingest.Warning{Location: fmt.Sprintf("%s %s", humanLabel(n.Label), n.ID),
+					Message: fmt.Sprintf("given twice with different values of %s; the last one is kept", k)})
+			}
+			continue
+		}
+		p.nodeLabel[n.ID] = n.Label
+		row := map[string]any{"id": n.ID, "props": props}
+		rowOf[n.ID] = row
+		p.nodes[n.Label] = append(p.nodes[n.Label], row)
+	}
+	type relID struct{ typ, from, to string }
+	relRow := map[relID]map[string]any{}
+	for i, r := range b.Rels {
+		k := ingestRelKey{r.Type, r.FromLabel, r.ToLabel}
+		desc := fmt.Sprintf("%s from %s %s to %s %s", r.Type, humanLabel(r.FromLabel), r.From, humanLabel(r.ToLabel), r.To)
+		where := cmp.Or(r.Where, fmt.Sprintf("relationship %d", i))
+		if _, ok := ingestRelStatements[k]; !ok {
+			return nil, fail(r.Where, "relationship %s: ingest writes no %s from a %s to a %s", desc, r.Type, humanLabel(r.FromLabel), humanLabel(r.ToLabel))
+		}
+		var ends []externalEnd
+		for _, end := range []struct{ id, label string }{{r.From, r.FromLabel}, {r.To, r.ToLabel}} {
+			if err := checkID(end.id); err != nil {
+				return nil, fail(r.Where, "relationship %s: %v", desc, err)
+			}
+			switch l, ok := p.nodeLabel[end.id]; {
+			case !ok:
+				ends = append(ends, externalEnd{id: end.id, label: end.label, where: r.Where, rel: where, hint: r.Hint, key: k, row: len(p.rels[k])})
+			case l != end.label:
+				return nil, fail(r.Where, "relationship %s: %s is a %s in this document", desc, end.id, humanLabel(l))
+			}
+		}
+		props, err := storableProps(r.Props)
+		if err != nil {
+			return nil, fail(r.Where, "relationship %s: %v", desc, err)
+		}
+		id := relID{r.Type, r.From, r.To}
+		if row, ok := relRow[id]; ok {
+			if name, ok := mergeProps(row["props"].(map[string]any), props); !ok {
+				p.warnings = append(p.warnings, ingest.Warning{Location: where,
+					Message: fmt.Sprintf("%s is given twice with different values of %s; the last one is kept", desc, name)})
+			}
+			continue
+		}
+		p.external = append(p.external, ends...)
+		row := map[string]any{"from": r.From, "to": r.To, "props": props}
+		relRow[id] = row
+		p.rels[k] = append(p.rels[k], row)
+	}
+	for l := range p.nodes {
+		p.labels = append(p.labels, l)
+	}
+	slices.Sort(p.labels)
+	for k := range p.rels {
+		p.relKeys = append(p.relKeys, k)
+	}
+	slices.SortFunc(p.relKeys, func(a, b ingestRelKey) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
+	})
+	return p, nil
+}
+
+// checkID says what is wrong with a node id, if anything.
+func checkID(id string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return errors.New("empty id")
+	case len(id) > ingestMaxID:
+		return fmt.Errorf("id %.40q… is longer than %d bytes", id, ingestMaxID)
+	}
+	return nil
+}
+
+// mergeProps copies src into dst and reports the first key (in order) whose
+// value it changed, with ok false, when there is one.
+func mergeProps(dst, src map[string]any) (string, bool) {
+	changed := ""
+	for _, k := range slices.Sorted(maps.Keys(src)) {
+		if old, ok := dst[k]; ok && changed == "" && !reflect.DeepEqual(old, src[k]) {
+			changed = k
+		}
+		dst[k] = src[k]
+	}
+	return changed, changed == ""
+}
+
+// storableProps returns a copy of props with values Neo4j stores: strings,
+// bools, integers, floats, times, lists of strings, and nil (which removes
+// the property). It fails on any other value and on an empty key.
+func storableProps(props map[string]any) (map[string]any, error) {
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		if k == "" {
+			return nil, errors.New("a property with an empty name")
+		}
+		switch v := v.(type) {
+		case nil, string, bool, int64, float64, time.Time:
+			out[k] = v
+		case int:
+			out[k] = int64(v)
+		case int32:
+			out[k] = int64(v)
+		case float32:
+			out[k] = float64(v)
+		case []string:
+			out[k] = slices.Clone(v)
+		case []any:
+			ss := make([]string, len(v))
+			for i, e := range v {
+				s, ok := e.(string)
+				if !ok {
+					return nil, fmt.Errorf("property %s: a list may hold only strings, not %T", k, e)
+				}
+				ss[i] = s
+			}
+			out[k] = ss
+		default:
+			return nil, fmt.Errorf("property %s: a %T cannot be stored", k, v)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,316 @@
+package resolvers_test
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/resolvers"
+)
+
+const importQ = `mutation($f: ImportFormat, $c: String!, $n: String, $d: Boolean) {
+  importDocument(format: $f, content: $c, name: $n, dryRun: $d) {
+    source format dryRun tookMs
+    nodes { kind created updated unchanged }
+    relationships { kind created updated unchanged }
+    warnings { location message }
+  }
+}`
+
+// importReport is the ImportReport a test reads back.
+type importReport struct {
+	Source, Format string
+	DryRun         bool
+	TookMs         float64
+	Nodes          []importCount
+	Relationships  []importCount
+	Warnings       []struct{ Location, Message string }
+}
+
+type importCount struct {
+	Kind                        string
+	Created, Updated, Unchanged int
+}
+
+// count returns the counts of kind in cs (zero when absent).
+func count(cs []importCount, kind string) importCount {
+	for _, c := range cs {
+		if c.Kind == kind {
+			return c
+		}
+	}
+	return importCount{Kind: kind}
+}
+
+// importEnv is a server on the real Neo4j with two organizations and a
+// token for each role of the first and an analyst of the second.
+type importEnv struct {
+	srv       *httptest.Server
+	p         string
+	org, org2 string
+	tokens    map[model.Role]string
+	other     string // an analyst of org2
+}
+
+func newImportEnv(t *testing.T) *importEnv {
+	t.Helper()
+	db := neo4jtest.Open(t)
+	p := neo4jtest.Prefix(t)
+	e := &importEnv{srv: newServer(t, resolvers.Options{Store: db}), p: p, org: neo4jtest.Org(t, p+"org", "factory"),
+		org2: neo4jtest.Org(t, p+"org2", "factory"), tokens: map[model.Role]string{}}
+	for _, role := range model.Roles {
+		e.tokens[role] = neo4jtest.Token(t, db, e.org, role)
+	}
+	e.other = neo4jtest.Token(t, db, e.org2, model.RoleAnalyst)
+	t.Cleanup(func() {
+		neo4jtest.AnalysisExec(t, `MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n`, map[string]any{"p": "stix:" + p})
+	})
+	return e
+}
+
+// importAs sends importDocument with token ("" for none).
+func (e *importEnv) importAs(t *testing.T, token, format, content, name string, dryRun bool) gqlResponse {
+	t.Helper()
+	vars := map[string]any{"c": content, "d": dryRun}
+	if format != "" {
+		vars["f"] = format
+	}
+	if name != "" {
+		vars["n"] = name
+	}
+	_, r := postAs(t, e.srv, token, importQ, vars)
+	return r
+}
+
+// mustImport imports and returns the report, failing on any error.
+func (e *importEnv) mustImport(t *testing.T, token, format, content, name string, dryRun bool) importReport {
+	t.Helper()
+	var out struct{ ImportDocument importReport }
+	e.importAs(t, token, format, content, name, dryRun).decode(t, &out)
+	return out.ImportDocument
+}
+
+// bundle is a small STIX bundle whose ATT&CK ids start with the prefix
+// (node ids "stix:" + prefix + "T0001" …, removed by the env's cleanup).
+func (e *importEnv) bundle() string {
+	obj := func(typ, n, ext string) string {
+		return fmt.Sprintf(`{"type": %q, "spec_version": "2.1", "id": "%s--00000000-0000-4000-8000-0000000000%s", "name": "%s %s",
+			"external_references": [{"source_name": "mitre-attack", "external_id": "%s%s"}]}`, typ, typ, n, typ, n, e.p, ext)
+	}
+	return `{"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000000", "objects": [` +
+		obj("attack-pattern", "01", "T0001") + ",\n" + obj("attack-pattern", "02", "T0002") + ",\n" + obj("course-of-action", "03", "M0001") + `,
+		{"type": "relationship", "spec_version": "2.1", "id": "relationship--00000000-0000-4000-8000-000000000004", "relationship_type": "mitigates",
+		 "source_ref": "course-of-action--00000000-0000-4000-8000-000000000003", "target_ref": "attack-pattern--00000000-0000-4000-8000-000000000001",
+		 "description": "Stops it."},
+		{"type": "x-mitre-tactic", "spec_version": "2.1", "id": "x-mitre-tactic--00000000-0000-4000-8000-000000000005", "name": "Collection"}
+	]}`
+}
+
+// native is a small native analysis document of organization org, with
+// ids under the prefix; rationale varies the one assessment.
+func (e *importEnv) native(org, status, rationale string) string {
+	p := e.p
+	return `apiVersion: ssfgraph/v1
+kind: AnalysisDocument
+organization:
+  id: ` + org + `
+  name: ` + org + `
+  sector: factory
+target:
+  id: ` + p + `target
+  name: Boiler monitoring
+  sector: factory
+  incidents:
+    - id: ` + p + `inc
+      name: Overpressure
+      consequence: life-body
+analysis:
+  id: ` + p + `analysis
+  title: A view of boiler monitoring
+  status: ` + status + `
+  version: 1
+  visibility: PRIVATE
+  assessments:
+    - incident: ` + p + `inc
+      axis1: 3
+      axis2: 2
+      rationale: ` + rationale + `
+`
+}
+
+func TestImportDocumentAuthorization(t *testing.T) {
+	e := newImportEnv(t)
+	for _, tt := range []struct {
+		name    string
+		token   string
+		content string
+		code    string // "" for success
+	}{
+		{"AnonymousCatalog", "", e.bundle(), "UNAUTHENTICATED"},
+		{"ViewerCatalog", e.tokens[model.RoleViewer], e.bundle(), "FORBIDDEN"},
+		{"AnalystCatalog", e.tokens[model.RoleAnalyst], e.bundle(), "FORBIDDEN"},
+		{"OrgAdminCatalog", e.tokens[model.RoleOrgAdmin], e.bundle(), "FORBIDDEN"},
+		{"CuratorCatalog", e.tokens[model.RoleCurator], e.bundle(), ""},
+		{"AdminCatalog", e.tokens[model.RoleAdmin], e.bundle(), ""},
+		{"AnonymousNative", "", e.native(e.org, "DRAFT", "r"), "UNAUTHENTICATED"},
+		{"ViewerNative", e.tokens[model.RoleViewer], e.native(e.org, "DRAFT", "r"), "FORBIDDEN"},
+		{"AnalystNative", e.tokens[model.RoleAnalyst], e.native(e.org, "DRAFT", "r"), ""},
+		{"OrgAdminNative", e.tokens[model.RoleOrgAdmin], e.native(e.org, "DRAFT", "r"), ""},
+		{"CuratorNative", e.tokens[model.RoleCurator], e.native(e.org, "DRAFT", "r"), "FORBIDDEN"},
+		{"AdminNative", e.tokens[model.RoleAdmin], e.native(e.org, "DRAFT", "r"), ""},
+		{"OtherOrgsAnalystNative", e.other, e.native(e.org, "DRAFT", "r"), "FORBIDDEN"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := neo4jtest.Snapshot(t, e.p)
+			r := e.importAs(t, tt.token, "", tt.content, "doc", false)
+			if tt.code != "" {
+				wantError(t, r, tt.code, "")
+				if after := neo4jtest.Snapshot(t, e.p); after != before {
+					t.Errorf("a refused import wrote: %s", after)
+				}
+				return
+			}
+			var out struct{ ImportDocument importReport }
+			r.decode(t, &out)
+			if len(out.ImportDocument.Nodes) == 0 {
+				t.Errorf("report without nodes: %+v", out.ImportDocument)
+			}
+		})
+	}
+
+	// The analysis is stored now, owned by org: another organization's
+	// analyst cannot take it over by naming their own organization.
+	before := neo4jtest.Snapshot(t, e.p)
+	wantError(t, e.importAs(t, e.other, "NATIVE", e.native(e.org2, "DRAFT", "mine now"), "doc", false), "FORBIDDEN", "")
+	if after := neo4jtest.Snapshot(t, e.p); after != before {
+		t.Errorf("a refused takeover wrote: %s", after)
+	}
+}
+
+func TestImportDocumentLoadsSTIXOnceThenChangesNothing(t *testing.T) {
+	e := newImportEnv(t)
+	curator := e.tokens[model.RoleCurator]
+	before := neo4jtest.Snapshot(t, "stix:"+e.p)
+
+	dry := e.mustImport(t, curator, "", e.bundle(), "", true)
+	if !dry.DryRun || dry.Source != "request" || dry.Format != "stix" || count(dry.Nodes, "Threat").Created != 2 {
+		t.Errorf("dry run report: %+v", dry)
+	}
+	if after := neo4jtest.Snapshot(t, "stix:"+e.p); after != before {
+		t.Errorf("dryRun wrote: %s", after)
+	}
+
+	rep := e.mustImport(t, curator, "STIX", e.bundle(), "small-bundle.json", false)
+	if rep.DryRun || rep.Source != "small-bundle.json" || rep.TookMs <= 0 {
+		t.Errorf("report header: %+v", rep)
+	}
+	if c := count(rep.Nodes, "Threat"); c.Created != 2 {
+		t.Errorf("Threat %+v, want 2 created", c)
+	}
+	if c := count(rep.Nodes, "Measure"); c.Created != 1 {
+		t.Errorf("Measure %+v, want 1 created", c)
+	}
+	if c := count(rep.Relationships, "MITIGATED_BY"); c.Created != 1 {
+		t.Errorf("MITIGATED_BY %+v, want 1 created", c)
+	}
+	if len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[0].Location, "objects[") {
+		t.Errorf("warnings %+v, want one locating the skipped tactic", rep.Warnings)
+	}
+	var threat struct {
+		Threat struct {
+			Name        string
+			MitigatedBy []struct{ ID string }
+		}
+	}
+	_, r := postAs(t, e.srv, curator, `query($id: ID!) { threat: node(id: $id) { ... on Threat { name mitigatedBy { id } } } }`, map[string]any{"id": "stix:" + e.p + "T0001"})
+	r.decode(t, &threat)
+	if threat.Threat.Name != "attack-pattern 01" || len(threat.Threat.MitigatedBy) != 1 || threat.Threat.MitigatedBy[0].ID != "stix:"+e.p+"M0001" {
+		t.Errorf("the imported threat reads back as %+v", threat.Threat)
+	}
+
+	again := e.mustImport(t, curator, "STIX", e.bundle(), "small-bundle.json", false)
+	for _, c := range append(again.Nodes, again.Relationships...) {
+		if c.Created != 0 || c.Updated != 0 || c.Unchanged == 0 {
+			t.Errorf("second import: %+v, want only unchanged", c)
+		}
+	}
+}
+
+func TestImportDocumentBrokenWritesNothing(t *testing.T) {
+	e := newImportEnv(t)
+	curator := e.tokens[model.RoleCurator]
+	bundle := e.bundle()
+	for _, tt := range []struct {
+		name, format, content string
+		message               []string
+	}{
+		{"Truncated", "", bundle[:len(bundle)*2/3], []string{"broken.json:"}},
+		{"Corrupted", "STIX", strings.Replace(bundle, `"name": "attack-pattern 02"`, `"name": ["a list"]`, 1), []string{"broken.json:", "objects[1].name"}},
+		{"UnknownFormat", "", "just words", []string{"broken.json: cannot tell the format"}},
+		{"WrongFormat", "OSCAL_CATALOG", bundle, []string{"broken.json"}},
+		{"Empty", "STIX", "  ", []string{"broken.json: the document is empty"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := neo4jtest.Snapshot(t, "stix:"+e.p)
+			for _, dry := range []bool{false, true} {
+				r := e.importAs(t, curator, tt.format, tt.content, "broken.json", dry)
+				wantError(t, r, "BAD_USER_INPUT", "content")
+				if len(r.Errors) > 0 {
+					for _, m := range tt.message {
+						if !strings.Contains(r.Errors[0].Message, m) {
+							t.Errorf("message %q does not contain %q", r.Errors[0].Message, m)
+						}
+					}
+				}
+			}
+			if after := neo4jtest.Snapshot(t, "stix:"+e.p); after != before {
+				t.Errorf("a broken document wrote: %s", after)
+			}
+		})
+	}
+}
+
+// TestImportDocumentDanglingReferenceWritesNothing imports a native
+// document whose assessment cites a threat nobody loaded: the whole
+// document is refused, naming where the reference is.
+func TestImportDocumentDanglingReferenceWritesNothing(t *testing.T) {
+	e := newImportEnv(t)
+	doc := strings.Replace(e.native(e.org, "DRAFT", "r"), "      axis2: 2\n", "      axis2: 2\n      threats: ["+e.p+"missing-threat]\n", 1)
+	before := neo4jtest.Snapshot(t, e.p)
+	for _, dry := range []bool{true, false} {
+		r := e.importAs(t, e.tokens[model.RoleAnalyst], "", doc, "analysis.yaml", dry)
+		wantError(t, r, "BAD_USER_INPUT", "content")
+		if len(r.Errors) > 0 && !strings.Contains(r.Errors[0].Message, "analysis.yaml: analysis.assessments[0].threats[0]: threat "+e.p+"missing-threat is not loaded") {
+			t.Errorf("message %q does not name the file, the place and the missing threat", r.Errors[0].Message)
+		}
+	}
+	if after := neo4jtest.Snapshot(t, e.p); after != before {
+		t.Errorf("a document with a dangling reference wrote: %s", after)
+	}
+}
+
+func TestImportDocumentKeepsSubmittedAnalyses(t *testing.T) {
+	e := newImportEnv(t)
+	analyst := e.tokens[model.RoleAnalyst]
+	rep := e.mustImport(t, analyst, "NATIVE", e.native(e.org, "SUBMITTED", "first view"), "analysis.yaml", false)
+	if c := count(rep.Nodes, "Analysis"); c.Created != 1 {
+		t.Fatalf("Analysis %+v, want 1 created", c)
+	}
+	rep = e.mustImport(t, analyst, "NATIVE", e.native(e.org, "SUBMITTED", "first view"), "analysis.yaml", false)
+	if c := count(rep.Nodes, "Assessment"); c.Unchanged != 1 {
+		t.Errorf("re-importing a submitted analysis unchanged: Assessment %+v, want 1 unchanged", c)
+	}
+	before := neo4jtest.Snapshot(t, e.p)
+	r := e.importAs(t, analyst, "NATIVE", e.native(e.org, "SUBMITTED", "second thoughts"), "analysis.yaml", false)
+	wantError(t, r, "CONFLICT", "")
+	if after := neo4jtest.Snapshot(t, e.p); after != before {
+		t.Errorf("a refused change to a submitted analysis wrote: %s", after)
+	}
+	// A dry run of the change is allowed: it writes nothing anyway.
+	if dry := e.mustImport(t, analyst, "NATIVE", e.native(e.org, "SUBMITTED", "second thoughts"), "analysis.yaml", true); count(dry.Nodes, "Assessment").Updated != 1 {
+		t.Errorf("dry run of a change: %+v", dry.Nodes)
+	}
+}
