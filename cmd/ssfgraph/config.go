@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -149,6 +150,17 @@ func (c *Config) db(log *slog.Logger) *neo4j.DB {
 	db := neo4j.NewDB(c.Neo4jURI)
 	db.Username, db.Password, db.DatabaseName, db.Log = c.Neo4jUsername, c.Neo4jPassword, c.Neo4jDatabase, log
 	return db
+}
+
+// connect opens db, retrying for up to Neo4jWait while Neo4j does not
+// answer, and wraps a failure with the URI.
+func (c *Config) connect(ctx context.Context, db *neo4j.DB) error {
+	waitCtx, cancel := context.WithTimeout(ctx, c.Neo4jWait)
+	defer cancel()
+	if err := db.OpenWithRetry(waitCtx); err != nil {
+		return fmt.Errorf("Neo4j at %s: %w", c.Neo4jURI, err)
+	}
+	return nil
 }
 
 func parseLevel(s string) (slog.Level, error) {

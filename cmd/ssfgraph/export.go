@@ -53,10 +53,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	db := cfg.db(cfg.logger(stderr))
 	defer db.Close(context.WithoutCancel(ctx))
-	waitCtx, cancel := context.WithTimeout(ctx, cfg.Neo4jWait)
-	defer cancel()
-	if err := db.OpenWithRetry(waitCtx); err != nil {
-		return fmt.Errorf("Neo4j at %s: %w", cfg.Neo4jURI, err)
+	if err := cfg.connect(ctx, db); err != nil {
+		return err
 	}
 	doc, err := db.ExportAnalysis(ctx, id)
 	if err != nil {

@@ -68,10 +68,8 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if connected {
 			return nil
 		}
-		waitCtx, cancel := context.WithTimeout(ctx, cfg.Neo4jWait)
-		defer cancel()
-		if err := db.OpenWithRetry(waitCtx); err != nil {
-			return fmt.Errorf("Neo4j at %s: %w", cfg.Neo4jURI, err)
+		if err := cfg.connect(ctx, db); err != nil {
+			return err
 		}
 		connected = true
 		return nil

@@ -18,10 +18,8 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	db := cfg.db(cfg.logger(stderr))
 	defer db.Close(context.WithoutCancel(ctx))
-	waitCtx, cancel := context.WithTimeout(ctx, cfg.Neo4jWait)
-	defer cancel()
-	if err := db.OpenWithRetry(waitCtx); err != nil {
-		return fmt.Errorf("Neo4j at %s: %w", cfg.Neo4jURI, err)
+	if err := cfg.connect(ctx, db); err != nil {
+		return err
 	}
 	_, err := fmt.Fprintf(stdout, "schema ready on %s (database %s)\n", cfg.Neo4jURI, cfg.Neo4jDatabase)
 	return err

@@ -25,10 +25,8 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	db := cfg.db(cfg.logger(stderr))
 	defer db.Close(context.WithoutCancel(ctx))
-	waitCtx, cancel := context.WithTimeout(ctx, cfg.Neo4jWait)
-	defer cancel()
-	if err := db.OpenWithRetry(waitCtx); err != nil {
-		return fmt.Errorf("Neo4j at %s: %w", cfg.Neo4jURI, err)
+	if err := cfg.connect(ctx, db); err != nil {
+		return err
 	}
 	if *reset {
 		if err := db.DeleteDemo(ctx); err != nil {

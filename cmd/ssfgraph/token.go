@@ -64,10 +64,8 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: max(level, slog.LevelWarn)}))
 	db := cfg.db(log)
 	defer db.Close(context.WithoutCancel(ctx))
-	waitCtx, cancel := context.WithTimeout(ctx, cfg.Neo4jWait)
-	defer cancel()
-	if err := db.OpenWithRetry(waitCtx); err != nil {
-		return fmt.Errorf("Neo4j at %s: %w", cfg.Neo4jURI, err)
+	if err := cfg.connect(ctx, db); err != nil {
+		return err
 	}
 	created := false
 	if orgName != "" {
