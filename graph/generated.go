@@ -5704,9 +5704,9 @@ type Feedback implements Node {
   """
   answer: String
   """
-  What it is about.
+  What it is about, or null when that was deleted or is not visible to the caller.
   """
-  about: Node!
+  about: Node
   """
   The version of the analysis it concerns, when it is about an analysis or one of its assessments.
   """
@@ -5768,9 +5768,9 @@ type Opinion implements Node {
   """
   rationale: String!
   """
-  The judgment it is about (an assessment, a treatment's assessment, a clause…).
+  The judgment it is about (an assessment, a clause…), or null when that was deleted or is not visible to the caller.
   """
-  about: Node!
+  about: Node
   """
   The organization that holds it.
   """
@@ -13226,10 +13226,10 @@ func (ec *executionContext) _Feedback_about(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			return ec.marshalONode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Feedback_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18215,10 +18215,10 @@ func (ec *executionContext) _Opinion_about(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			return ec.marshalONode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Opinion_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25501,7 +25501,7 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "about":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Feedback_about(ctx, field, obj)
 				})
@@ -26965,7 +26965,7 @@ func (ec *executionContext) _Opinion(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "about":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Opinion_about(ctx, field, obj)
 				})
