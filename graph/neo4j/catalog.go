@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -21,37 +20,10 @@ const (
 	catalogTextMax = 20000
 )
 
-// catalogWrite runs fn in one retried write transaction, tells the Observer
-// how long it took, and classifies the error. fn must only talk to tx: it
-// may run more than once.
-func catalogWrite[T any](ctx context.Context, db *DB, op, subject string, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	start := time.Now()
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
-	defer sess.Close(ctx)
-	v, err := neo4j.ExecuteWrite(ctx, sess, fn)
-	if db.Observer != nil {
-		db.Observer.ObserveQuery(op, time.Since(start), err)
-	}
-	if err != nil {
-		var zero T
-		return zero, formatError(op, subject, err)
-	}
-	return v, nil
-}
-
-// catalogRecords runs one statement in tx and returns all its records.
-func catalogRecords(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	res, err := tx.Run(ctx, cypher, params)
-	if err != nil {
-		return nil, err
-	}
-	return res.Collect(ctx)
-}
-
 // catalogNode runs one statement whose first column is a node and returns
 // the first record's node as a *T, or nil when there is no record.
 func catalogNode[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (*T, error) {
-	recs, err := catalogRecords(ctx, tx, cypher, params)
+	recs, err := txRecords(ctx, tx, cypher, params)
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}
@@ -82,7 +54,7 @@ func catalogResolve(ctx context.Context, tx neo4j.ManagedTransaction, refs ...ca
 	for i, r := range refs {
 		rows[i] = map[string]any{"i": i, "id": r.id, "label": r.label}
 	}
-	recs, err := catalogRecords(ctx, tx, catalogRefsCypher, map[string]any{"refs": rows})
+	recs, err := txRecords(ctx, tx, catalogRefsCypher, map[string]any{"refs": rows})
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +79,7 @@ MATCH (n:` + labelEntity + ` {id: $id}) RETURN labels(n) AS labels`
 
 // catalogFreeID returns ECONFLICT naming field when a node already has id.
 func catalogFreeID(ctx context.Context, tx neo4j.ManagedTransaction, field, id string) error {
-	recs, err := catalogRecords(ctx, tx, catalogIDTakenCypher, map[string]any{"id": id})
+	recs, err := txRecords(ctx, tx, catalogIDTakenCypher, map[string]any{"id": id})
 	if err != nil {
 		return err
 	}
@@ -246,7 +218,7 @@ func (db *DB) CreateThreat(ctx context.Context, in model.ThreatInput) (*model.Th
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.CreateThreat", "threat "+id, func(tx neo4j.ManagedTransaction) (*model.Threat, error) {
+	return txWrite(ctx, db, "neo4j.CreateThreat", "threat "+id, func(tx neo4j.ManagedTransaction) (*model.Threat, error) {
 		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
 			return nil, err
 		}
@@ -272,7 +244,7 @@ func (db *DB) UpdateThreat(ctx context.Context, id string, in model.ThreatInput)
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.UpdateThreat", "threat "+id, func(tx neo4j.ManagedTransaction) (*model.Threat, error) {
+	return txWrite(ctx, db, "neo4j.UpdateThreat", "threat "+id, func(tx neo4j.ManagedTransaction) (*model.Threat, error) {
 		t, err := catalogNode[model.Threat](ctx, tx, updateThreatCypher, map[string]any{"id": id, "props": fields})
 		if err == nil && t == nil {
 			err = model.FieldErrorf(model.ENOTFOUND, "id", "no threat %q", id)
@@ -310,8 +282,8 @@ func (db *DB) DeleteThreat(ctx context.Context, id string, cascade bool) error {
 	if err := validID("id", id); err != nil {
 		return err
 	}
-	_, err := catalogWrite(ctx, db, "neo4j.DeleteThreat", "threat "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := catalogRecords(ctx, tx, threatDependentsCypher, map[string]any{"id": id})
+	_, err := txWrite(ctx, db, "neo4j.DeleteThreat", "threat "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := txRecords(ctx, tx, threatDependentsCypher, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -328,7 +300,7 @@ func (db *DB) DeleteThreat(ctx context.Context, id string, cascade bool) error {
 		if d := catalogDependents(v[1], "assessment", v[2], "coverage line"); d != "" && !cascade {
 			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "threat %q is still used by %s; delete with cascade to remove it from them", id, d)
 		}
-		_, err = catalogRecords(ctx, tx, deleteThreatCypher, map[string]any{"id": id})
+		_, err = txRecords(ctx, tx, deleteThreatCypher, map[string]any{"id": id})
 		return struct{}{}, err
 	})
 	return err
@@ -367,7 +339,7 @@ RETURN p IS NOT NULL AS ok, COLLECT { MATCH (q:` + labelPerspective + `) RETURN 
 // catalogCheckPerspective returns EINVALID naming field unless code is the code
 // of a stored Perspective (P1 to P4 as seeded).
 func catalogCheckPerspective(ctx context.Context, tx neo4j.ManagedTransaction, field, code string) error {
-	recs, err := catalogRecords(ctx, tx, perspectiveCypher, map[string]any{"code": code})
+	recs, err := txRecords(ctx, tx, perspectiveCypher, map[string]any{"code": code})
 	if err != nil {
 		return err
 	}
@@ -403,7 +375,7 @@ func (db *DB) CreateMeasure(ctx context.Context, in model.MeasureInput) (*model.
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.CreateMeasure", "measure "+id, func(tx neo4j.ManagedTransaction) (*model.Measure, error) {
+	return txWrite(ctx, db, "neo4j.CreateMeasure", "measure "+id, func(tx neo4j.ManagedTransaction) (*model.Measure, error) {
 		if err := catalogCheckPerspective(ctx, tx, "input.perspective", in.Perspective); err != nil {
 			return nil, err
 		}
@@ -432,7 +404,7 @@ func (db *DB) UpdateMeasure(ctx context.Context, id string, in model.MeasureInpu
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.UpdateMeasure", "measure "+id, func(tx neo4j.ManagedTransaction) (*model.Measure, error) {
+	return txWrite(ctx, db, "neo4j.UpdateMeasure", "measure "+id, func(tx neo4j.ManagedTransaction) (*model.Measure, error) {
 		if err := catalogCheckPerspective(ctx, tx, "input.perspective", in.Perspective); err != nil {
 			return nil, err
 		}
@@ -474,8 +446,8 @@ func (db *DB) DeleteMeasure(ctx context.Context, id string, cascade bool) error 
 	if err := validID("id", id); err != nil {
 		return err
 	}
-	_, err := catalogWrite(ctx, db, "neo4j.DeleteMeasure", "measure "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := catalogRecords(ctx, tx, measureDependentsCypher, map[string]any{"id": id})
+	_, err := txWrite(ctx, db, "neo4j.DeleteMeasure", "measure "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := txRecords(ctx, tx, measureDependentsCypher, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -492,7 +464,7 @@ func (db *DB) DeleteMeasure(ctx context.Context, id string, cascade bool) error 
 		if d := catalogDependents(v[1], "treatment", v[2], "coverage line"); d != "" && !cascade {
 			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "measure %q is still used by %s; delete with cascade to remove it from them", id, d)
 		}
-		_, err = catalogRecords(ctx, tx, deleteMeasureCypher, map[string]any{"id": id})
+		_, err = txRecords(ctx, tx, deleteMeasureCypher, map[string]any{"id": id})
 		return struct{}{}, err
 	})
 	return err
@@ -519,7 +491,7 @@ func (db *DB) LinkThreatToMeasure(ctx context.Context, threatID, measureID strin
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.LinkThreatToMeasure", "threat "+threatID, func(tx neo4j.ManagedTransaction) (*model.Threat, error) {
+	return txWrite(ctx, db, "neo4j.LinkThreatToMeasure", "threat "+threatID, func(tx neo4j.ManagedTransaction) (*model.Threat, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"threatId", labelThreat, threatID, "threat"},
 			catalogRef{"measureId", labelMeasure, measureID, "measure"}); err != nil {
@@ -568,7 +540,7 @@ func (db *DB) CreateGuideline(ctx context.Context, in model.GuidelineInput) (*mo
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.CreateGuideline", "guideline "+id, func(tx neo4j.ManagedTransaction) (*model.Guideline, error) {
+	return txWrite(ctx, db, "neo4j.CreateGuideline", "guideline "+id, func(tx neo4j.ManagedTransaction) (*model.Guideline, error) {
 		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
 			return nil, err
 		}
@@ -594,7 +566,7 @@ func (db *DB) UpdateGuideline(ctx context.Context, id string, in model.Guideline
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.UpdateGuideline", "guideline "+id, func(tx neo4j.ManagedTransaction) (*model.Guideline, error) {
+	return txWrite(ctx, db, "neo4j.UpdateGuideline", "guideline "+id, func(tx neo4j.ManagedTransaction) (*model.Guideline, error) {
 		g, err := catalogNode[model.Guideline](ctx, tx, updateGuidelineCypher, map[string]any{"id": id, "props": fields})
 		if err == nil && g == nil {
 			err = model.FieldErrorf(model.ENOTFOUND, "id", "no guideline %q", id)
@@ -633,8 +605,8 @@ func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) erro
 	if err := validID("id", id); err != nil {
 		return err
 	}
-	_, err := catalogWrite(ctx, db, "neo4j.DeleteGuideline", "guideline "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := catalogRecords(ctx, tx, guidelineDependentsCypher, map[string]any{"id": id})
+	_, err := txWrite(ctx, db, "neo4j.DeleteGuideline", "guideline "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := txRecords(ctx, tx, guidelineDependentsCypher, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -650,11 +622,11 @@ func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) erro
 				return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "guideline %q still has %s; delete with cascade to delete them too",
 					id, catalogDependents(int64(len(ids)), "clause"))
 			}
-			if _, err := catalogRecords(ctx, tx, deleteClausesCypher, map[string]any{"ids": ids}); err != nil {
+			if _, err := txRecords(ctx, tx, deleteClausesCypher, map[string]any{"ids": ids}); err != nil {
 				return struct{}{}, err
 			}
 		}
-		_, err = catalogRecords(ctx, tx, deleteGuidelineCypher, map[string]any{"id": id})
+		_, err = txRecords(ctx, tx, deleteGuidelineCypher, map[string]any{"id": id})
 		return struct{}{}, err
 	})
 	return err
@@ -719,7 +691,7 @@ func (db *DB) CreateClause(ctx context.Context, in model.ClauseInput) (*model.Cl
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.CreateClause", "clause "+id, func(tx neo4j.ManagedTransaction) (*model.Clause, error) {
+	return txWrite(ctx, db, "neo4j.CreateClause", "clause "+id, func(tx neo4j.ManagedTransaction) (*model.Clause, error) {
 		refs := []catalogRef{{"input.guidelineId", labelGuideline, in.GuidelineID, "guideline"}}
 		if parent != nil {
 			refs = append(refs, catalogRef{"input.parentId", labelClause, *parent, "clause"})
@@ -768,7 +740,7 @@ func (db *DB) UpdateClause(ctx context.Context, id string, in model.ClauseInput)
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.UpdateClause", "clause "+id, func(tx neo4j.ManagedTransaction) (*model.Clause, error) {
+	return txWrite(ctx, db, "neo4j.UpdateClause", "clause "+id, func(tx neo4j.ManagedTransaction) (*model.Clause, error) {
 		nodes, err := catalogResolve(ctx, tx, catalogRef{"id", labelClause, id, "clause"})
 		if err != nil {
 			return nil, err
@@ -811,8 +783,8 @@ func (db *DB) DeleteClause(ctx context.Context, id string, cascade bool) error {
 	if err := validID("id", id); err != nil {
 		return err
 	}
-	_, err := catalogWrite(ctx, db, "neo4j.DeleteClause", "clause "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := catalogRecords(ctx, tx, clauseDependentsCypher, map[string]any{"id": id})
+	_, err := txWrite(ctx, db, "neo4j.DeleteClause", "clause "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := txRecords(ctx, tx, clauseDependentsCypher, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -826,7 +798,7 @@ func (db *DB) DeleteClause(ctx context.Context, id string, cascade bool) error {
 		if d := catalogDependents(v[1], "sub-clause", v[2], "mapping", v[3], "measure link", v[4], "coverage line"); d != "" && !cascade {
 			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "clause %q still has %s; delete with cascade to delete them too", id, d)
 		}
-		_, err = catalogRecords(ctx, tx, deleteClausesCypher, map[string]any{"ids": v[0]})
+		_, err = txRecords(ctx, tx, deleteClausesCypher, map[string]any{"ids": v[0]})
 		return struct{}{}, err
 	})
 	return err
@@ -877,13 +849,13 @@ func (db *DB) MapClauses(ctx context.Context, in model.ClauseMappingInput) (*mod
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.MapClauses", "mapping "+in.SourceID+" → "+in.TargetID, func(tx neo4j.ManagedTransaction) (*model.ClauseMapping, error) {
+	return txWrite(ctx, db, "neo4j.MapClauses", "mapping "+in.SourceID+" → "+in.TargetID, func(tx neo4j.ManagedTransaction) (*model.ClauseMapping, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"input.sourceId", labelClause, in.SourceID, "clause"},
 			catalogRef{"input.targetId", labelClause, in.TargetID, "clause"}); err != nil {
 			return nil, err
 		}
-		recs, err := catalogRecords(ctx, tx, mapClausesCypher, map[string]any{
+		recs, err := txRecords(ctx, tx, mapClausesCypher, map[string]any{
 			"source": in.SourceID, "target": in.TargetID, "relationship": string(in.Relationship), "rationale": rationale,
 			"confidence": confidence, "coverage": coverage, "origin": catalogStr(origin),
 		})
@@ -918,7 +890,7 @@ func (db *DB) UnmapClauses(ctx context.Context, sourceID, targetID string) (bool
 	if err := validID("targetId", targetID); err != nil {
 		return false, err
 	}
-	return catalogWrite(ctx, db, "neo4j.UnmapClauses", "mapping "+sourceID+" → "+targetID, func(tx neo4j.ManagedTransaction) (bool, error) {
+	return txWrite(ctx, db, "neo4j.UnmapClauses", "mapping "+sourceID+" → "+targetID, func(tx neo4j.ManagedTransaction) (bool, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"sourceId", labelClause, sourceID, "clause"},
 			catalogRef{"targetId", labelClause, targetID, "clause"}); err != nil {
@@ -931,7 +903,7 @@ func (db *DB) UnmapClauses(ctx context.Context, sourceID, targetID string) (bool
 // catalogCount runs a statement that returns one count and reports whether
 // it is positive.
 func catalogCount(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (bool, error) {
-	recs, err := catalogRecords(ctx, tx, cypher, params)
+	recs, err := txRecords(ctx, tx, cypher, params)
 	if err != nil || len(recs) == 0 {
 		return false, err
 	}
@@ -972,13 +944,13 @@ func (db *DB) LinkMeasureToClause(ctx context.Context, in model.MeasureClauseInp
 	if err != nil {
 		return nil, err
 	}
-	return catalogWrite(ctx, db, "neo4j.LinkMeasureToClause", "link "+in.MeasureID+" → "+in.ClauseID, func(tx neo4j.ManagedTransaction) (*model.MeasureClauseLink, error) {
+	return txWrite(ctx, db, "neo4j.LinkMeasureToClause", "link "+in.MeasureID+" → "+in.ClauseID, func(tx neo4j.ManagedTransaction) (*model.MeasureClauseLink, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"input.measureId", labelMeasure, in.MeasureID, "measure"},
 			catalogRef{"input.clauseId", labelClause, in.ClauseID, "clause"}); err != nil {
 			return nil, err
 		}
-		recs, err := catalogRecords(ctx, tx, linkMeasureToClauseCypher, map[string]any{
+		recs, err := txRecords(ctx, tx, linkMeasureToClauseCypher, map[string]any{
 			"measure": in.MeasureID, "clause": in.ClauseID, "relationship": string(rel), "coverage": coverage, "rationale": catalogStr(rationale),
 		})
 		if err != nil {
@@ -1008,7 +980,7 @@ func (db *DB) UnlinkMeasureFromClause(ctx context.Context, measureID, clauseID s
 	if err := validID("clauseId", clauseID); err != nil {
 		return false, err
 	}
-	return catalogWrite(ctx, db, "neo4j.UnlinkMeasureFromClause", "link "+measureID+" → "+clauseID, func(tx neo4j.ManagedTransaction) (bool, error) {
+	return txWrite(ctx, db, "neo4j.UnlinkMeasureFromClause", "link "+measureID+" → "+clauseID, func(tx neo4j.ManagedTransaction) (bool, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"measureId", labelMeasure, measureID, "measure"},
 			catalogRef{"clauseId", labelClause, clauseID, "clause"}); err != nil {

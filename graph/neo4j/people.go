@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -25,38 +24,6 @@ const (
 	maxDescription = 20000 // descriptions, narratives and exclusions
 	maxCode        = 100   // kinds, sectors, consequence and coverage types
 )
-
-// txWrite runs work in one write transaction (retried by the driver on
-// transient failures), tells the Observer how long it took, and classifies
-// the error with formatError. work must only talk to tx. A *model.Error that
-// work returns rolls the transaction back and reaches the caller as it is.
-func txWrite[T any](ctx context.Context, db *DB, op, subject string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
-	defer sess.Close(ctx)
-	start := time.Now()
-	v, err := neo4j.ExecuteWrite(ctx, sess, work)
-	if db.Observer != nil {
-		observed := err
-		if _, ok := errors.AsType[*model.Error](err); ok {
-			observed = nil // the client's mistake, not Neo4j's failure
-		}
-		db.Observer.ObserveQuery(op, time.Since(start), observed)
-	}
-	if err != nil {
-		var zero T
-		return zero, formatError(op, subject, err)
-	}
-	return v, nil
-}
-
-// txRecords runs one statement in tx and returns all its records.
-func txRecords(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	res, err := tx.Run(ctx, cypher, params)
-	if err != nil {
-		return nil, err
-	}
-	return res.Collect(ctx)
-}
 
 // txNode runs one statement in tx that returns at most one row whose first
 // column is a node, and decodes it. It returns nil when there is no row.
