@@ -40,9 +40,7 @@ func newSiblingLoader[V any](l *loaders, key func(any, string) (string, bool), f
 // Load returns the value for key, first queuing the keys of the same field
 // of the siblings of the object being resolved.
 func (s siblingLoader[V]) Load(ctx context.Context, key string) (V, error) {
-	if keys := s.l.siblingKeys(ctx, s.ld, s.key); len(keys) > 0 {
-		s.ld.Prime(ctx, keys)
-	}
+	s.l.prefetch(ctx, s.ld, s.key, func(keys []string) { s.ld.Prime(ctx, keys) })
 	return s.ld.Load(ctx, key)
 }
 
@@ -56,7 +54,7 @@ func (s siblingLoader[V]) Put(key string, value V) { s.ld.Put(key, value) }
 type siblingGroup struct {
 	members []any
 	mu      sync.Mutex
-	primed  map[primeKey]bool
+	primed  map[primeKey]chan struct{} // closed once the field's keys are queued
 }
 
 type primeKey struct {
@@ -87,7 +85,7 @@ func (l *loaders) rememberGroup(members []any) {
 	if len(members) < 2 {
 		return
 	}
-	g := &siblingGroup{members: members, primed: map[primeKey]bool{}}
+	g := &siblingGroup{members: members, primed: map[primeKey]chan struct{}{}}
 	l.groupsMu.Lock()
 	defer l.groupsMu.Unlock()
 	for _, m := range members {
@@ -100,32 +98,42 @@ func (l *loaders) rememberGroup(members []any) {
 	}
 }
 
-// siblingKeys returns, once per sibling group, field and loader, the keys
-// of the field being resolved for every sibling of its parent object of
-// the same type; nil otherwise.
-func (l *loaders) siblingKeys(ctx context.Context, loader any, key func(any, string) (string, bool)) []string {
+// prefetch queues (with queue), once per sibling group, field and loader,
+// the keys of the field being resolved for every sibling of its parent
+// object of the same type. Other siblings resolving the same field wait
+// until that is done, so that none of their loads can start a batch of
+// its own before the group's keys are queued.
+func (l *loaders) prefetch(ctx context.Context, loader any, key func(any, string) (string, bool), queue func([]string)) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Parent == nil {
-		return nil
+		return
 	}
 	parent := deref(fc.Parent.Result)
 	if parent == nil {
-		return nil
+		return
 	}
 	l.groupsMu.Lock()
 	g := l.groups[parent]
 	l.groupsMu.Unlock()
 	if g == nil {
-		return nil
+		return
 	}
 	pk := primeKey{field: fc.Object + "." + fc.Field.Alias, loader: loader}
 	g.mu.Lock()
-	done := g.primed[pk]
-	g.primed[pk] = true
-	g.mu.Unlock()
-	if done {
-		return nil
+	done, started := g.primed[pk]
+	if !started {
+		done = make(chan struct{})
+		g.primed[pk] = done
 	}
+	g.mu.Unlock()
+	if started {
+		select {
+		case <-done:
+		case <-ctx.Done():
+		}
+		return
+	}
+	defer close(done)
 	t := reflect.TypeOf(parent)
 	keys := make([]string, 0, len(g.members))
 	for _, m := range g.members {
@@ -136,7 +144,9 @@ func (l *loaders) siblingKeys(ctx context.Context, loader any, key func(any, str
 			keys = append(keys, k)
 		}
 	}
-	return keys
+	if len(keys) > 0 {
+		queue(keys)
+	}
 }
 
 // deref turns a list element's **T into *T.
