@@ -17,5 +17,22 @@
 //	insurance InsurancePolicy, CoverageLine
 //
 // plus one SchemaMigration node that records the schema version applied.
+// Every API node also carries the label Entity, whose uniqueness constraint
+// makes a lookup by id an index lookup whatever the kind. References to
+// other nodes are stored both as relationships and as id properties (such
+// as Assessment.incidentId), so that a node decodes alone (decode.go).
+//
+// Relationships (read.go has the constants and directions):
+//
+//	Organization -HAS_DEPARTMENT-> Department, -AUTHORED-> Analysis, -HOLDS-> InsurancePolicy
+//	Target -HAS_ASSET-> Asset -CONNECTS_TO-> Asset; Target -HAS_INCIDENT-> Incident
+//	Threat -MITIGATED_BY-> Measure; Threat -TARGETS-> AssetKind
+//	Guideline -HAS_CLAUSE-> Clause -PART_OF-> Clause; Clause -MAPS_TO-> Clause; Measure -SATISFIES-> Clause
+//	Analysis -ANALYZES-> Target, -HAS_ASSESSMENT-> Assessment, -RELIES_ON-> InsurancePolicy, -SUPERSEDES-> Analysis
+//	Assessment -OF-> Incident, -CAUSED_BY-> Threat, -THROUGH-> Asset, -OWNED_BY-> Department, -TREATED_BY-> Treatment -APPLIES-> Measure
+//	InsurancePolicy -HAS_LINE-> CoverageLine -COVERS-> Incident|Threat, -REQUIRES-> Measure|Clause
+//	Feedback|Opinion -ABOUT-> any node, -BY-> Organization; Feedback -ROUTED_TO-> Organization
+//	ApiToken -ACTS_FOR-> Organization, -FOR_USER-> User; AxisScale -HAS_LEVEL-> AxisLevel
+//
 // Names and texts carry the full-text index `ssf_text`.
 package neo4j
