@@ -42,6 +42,13 @@ type DB struct {
 	driver   neo4j.DriverWithContext
 	initErr  error
 	migrated atomic.Bool
+
+	// inflight is held for reading by every statement execute and read
+	// run, and for writing by Close: the driver must not close under a
+	// query, which background readers (subscriptions, live comparisons)
+	// could otherwise still be running at shutdown.
+	inflight sync.RWMutex
+	closed   bool
 }
 
 // NewDB returns a DB for the Neo4j at uri, using the database "neo4j" and no
@@ -151,8 +158,12 @@ func retryable(err error) bool {
 	return true
 }
 
-// Close releases the driver and its connections.
+// Close waits for the statements in flight, then releases the driver and
+// its connections. Statements after Close fail with EUNAVAILABLE.
 func (db *DB) Close(ctx context.Context) error {
+	db.inflight.Lock()
+	db.closed = true
+	db.inflight.Unlock()
 	if db.driver == nil {
 		return nil
 	}
@@ -161,6 +172,19 @@ func (db *DB) Close(ctx context.Context) error {
 	}
 	return nil
 }
+
+// enter marks a statement in flight, or fails when the DB is closed;
+// leave ends it.
+func (db *DB) enter() error {
+	db.inflight.RLock()
+	if db.closed {
+		db.inflight.RUnlock()
+		return model.Errorf(model.EUNAVAILABLE, "the store is closed")
+	}
+	return nil
+}
+
+func (db *DB) leave() { db.inflight.RUnlock() }
 
 // Database returns the name of the database the graph is kept in.
 func (db *DB) Database() string { return db.DatabaseName }

@@ -124,6 +124,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 // execute runs one auto-committed, retried statement through ExecuteQuery and
 // tells the Observer how long it took.
 func (db *DB) execute(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
+	if err := db.enter(); err != nil {
+		return nil, err
+	}
+	defer db.leave()
 	start := time.Now()
 	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(db.DatabaseName))
@@ -135,6 +139,10 @@ func (db *DB) execute(ctx context.Context, op, cypher string, params map[string]
 
 // read is execute with routing to readers, for statements that only read.
 func (db *DB) read(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
+	if err := db.enter(); err != nil {
+		return nil, err
+	}
+	defer db.leave()
 	start := time.Now()
 	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(db.DatabaseName), neo4j.ExecuteQueryWithReadersRouting())

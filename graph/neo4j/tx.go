@@ -15,6 +15,11 @@ import (
 // the error with formatError. work must only talk to tx. A *model.Error that
 // work returns rolls the transaction back and reaches the caller as it is.
 func txWrite[T any](ctx context.Context, db *DB, op, subject string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	if err := db.enter(); err != nil {
+		var zero T
+		return zero, err
+	}
+	defer db.leave()
 	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
 	defer sess.Close(ctx)
 	start := time.Now()
