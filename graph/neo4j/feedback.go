@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -128,26 +127,22 @@ func (db *DB) SubmitFeedback(ctx context.Context, by *model.Principal, in model.
 		return nil, err
 	}
 	id, _ := newID("", nil, "feedback")
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
-	defer sess.Close(ctx)
-	fb, err := feedbackObserve(db, "neo4j.SubmitFeedback", func() (*model.Feedback, error) {
-		return neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (*model.Feedback, error) {
-			ab, err := resolveFeedbackAbout(ctx, tx, by, "input.aboutId", in.AboutID)
-			if err != nil {
-				return nil, err
-			}
-			if err := lockAuthorOrg(ctx, tx, by); err != nil {
-				return nil, err
-			}
-			return feedbackSingle[*model.Feedback](ctx, tx, createFeedbackCypher, map[string]any{
-				"id": id, "kind": string(in.Kind), "text": txt, "status": string(model.FeedbackStatusOpen),
-				"about": in.AboutID, "org": by.OrganizationID, "sector": by.Sector,
-				"aboutVersion": ab.version, "owner": ab.owner, "department": ab.department,
-			})
+	fb, err := txWrite(ctx, db, "neo4j.SubmitFeedback", "feedback "+id, func(tx neo4j.ManagedTransaction) (*model.Feedback, error) {
+		ab, err := resolveFeedbackAbout(ctx, tx, by, "input.aboutId", in.AboutID)
+		if err != nil {
+			return nil, err
+		}
+		if err := lockAuthorOrg(ctx, tx, by); err != nil {
+			return nil, err
+		}
+		return feedbackSingle[*model.Feedback](ctx, tx, createFeedbackCypher, map[string]any{
+			"id": id, "kind": string(in.Kind), "text": txt, "status": string(model.FeedbackStatusOpen),
+			"about": in.AboutID, "org": by.OrganizationID, "sector": by.Sector,
+			"aboutVersion": ab.version, "owner": ab.owner, "department": ab.department,
 		})
 	})
 	if err != nil {
-		return nil, formatError("neo4j.SubmitFeedback", "feedback "+id, err)
+		return nil, err
 	}
 	return fb, nil
 }
@@ -192,30 +187,26 @@ func (db *DB) RespondToFeedback(ctx context.Context, in model.FeedbackResponseIn
 	if in.Status == model.FeedbackStatusDeclined && (in.Answer == nil || strings.TrimSpace(*in.Answer) == "") {
 		return nil, model.FieldErrorf(model.EINVALID, "input.answer", "declining feedback needs an answer that says why")
 	}
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
-	defer sess.Close(ctx)
-	fb, err := feedbackObserve(db, "neo4j.RespondToFeedback", func() (*model.Feedback, error) {
-		return neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (*model.Feedback, error) {
-			res, err := tx.Run(ctx, lockFeedbackCypher, map[string]any{"id": in.ID})
-			if err != nil {
-				return nil, err
-			}
-			recs, err := res.Collect(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if len(recs) == 0 {
-				return nil, model.FieldErrorf(model.ENOTFOUND, "input.id", "no feedback %q", truncate(in.ID, 60))
-			}
-			from, _ := recs[0].Values[0].(string)
-			if !feedbackTransitionAllowed(model.FeedbackStatus(from), in.Status) {
-				return nil, model.FieldErrorf(model.ECONFLICT, "input.status", "feedback %s is %s; it cannot become %s (OPEN → ACKNOWLEDGED → ACCEPTED or DECLINED)", in.ID, from, in.Status)
-			}
-			return feedbackSingle[*model.Feedback](ctx, tx, respondToFeedbackCypher, map[string]any{"id": in.ID, "status": string(in.Status), "answer": answer})
-		})
+	fb, err := txWrite(ctx, db, "neo4j.RespondToFeedback", "feedback "+in.ID, func(tx neo4j.ManagedTransaction) (*model.Feedback, error) {
+		res, err := tx.Run(ctx, lockFeedbackCypher, map[string]any{"id": in.ID})
+		if err != nil {
+			return nil, err
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, model.FieldErrorf(model.ENOTFOUND, "input.id", "no feedback %q", truncate(in.ID, 60))
+		}
+		from, _ := recs[0].Values[0].(string)
+		if !feedbackTransitionAllowed(model.FeedbackStatus(from), in.Status) {
+			return nil, model.FieldErrorf(model.ECONFLICT, "input.status", "feedback %s is %s; it cannot become %s (OPEN → ACKNOWLEDGED → ACCEPTED or DECLINED)", in.ID, from, in.Status)
+		}
+		return feedbackSingle[*model.Feedback](ctx, tx, respondToFeedbackCypher, map[string]any{"id": in.ID, "status": string(in.Status), "answer": answer})
 	})
 	if err != nil {
-		return nil, formatError("neo4j.RespondToFeedback", "feedback "+in.ID, err)
+		return nil, err
 	}
 	return fb, nil
 }
@@ -263,23 +254,19 @@ func (db *DB) ExpressOpinion(ctx context.Context, by *model.Principal, in model.
 		return nil, err
 	}
 	id := opinionID(by.OrganizationID, in.AboutID)
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
-	defer sess.Close(ctx)
-	op, err := feedbackObserve(db, "neo4j.ExpressOpinion", func() (*model.Opinion, error) {
-		return neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (*model.Opinion, error) {
-			if _, err := resolveFeedbackAbout(ctx, tx, by, "input.aboutId", in.AboutID); err != nil {
-				return nil, err
-			}
-			if err := lockAuthorOrg(ctx, tx, by); err != nil {
-				return nil, err
-			}
-			return feedbackSingle[*model.Opinion](ctx, tx, expressOpinionCypher, map[string]any{
-				"id": id, "about": in.AboutID, "org": by.OrganizationID, "stance": string(in.Stance), "rationale": rationale,
-			})
+	op, err := txWrite(ctx, db, "neo4j.ExpressOpinion", "opinion "+id, func(tx neo4j.ManagedTransaction) (*model.Opinion, error) {
+		if _, err := resolveFeedbackAbout(ctx, tx, by, "input.aboutId", in.AboutID); err != nil {
+			return nil, err
+		}
+		if err := lockAuthorOrg(ctx, tx, by); err != nil {
+			return nil, err
+		}
+		return feedbackSingle[*model.Opinion](ctx, tx, expressOpinionCypher, map[string]any{
+			"id": id, "about": in.AboutID, "org": by.OrganizationID, "stance": string(in.Stance), "rationale": rationale,
 		})
 	})
 	if err != nil {
-		return nil, formatError("neo4j.ExpressOpinion", "opinion "+id, err)
+		return nil, err
 	}
 	return op, nil
 }
@@ -328,16 +315,4 @@ func feedbackSingle[T model.Node](ctx context.Context, tx neo4j.ManagedTransacti
 		return zero, errFeedbackRow
 	}
 	return t, nil
-}
-
-// feedbackObserve runs f (a whole ExecuteWrite) and tells db.Observer how
-// long it took, as execute does for single statements. scales_write.go
-// uses it too.
-func feedbackObserve[T any](db *DB, op string, f func() (T, error)) (T, error) {
-	start := time.Now()
-	v, err := f()
-	if db.Observer != nil {
-		db.Observer.ObserveQuery(op, time.Since(start), err)
-	}
-	return v, err
 }

@@ -70,34 +70,30 @@ func (db *DB) UpdateAxisLevel(ctx context.Context, id string, in model.AxisLevel
 	if in.MaxJpy != nil {
 		params["maxJPY"] = *in.MaxJpy
 	}
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
-	defer sess.Close(ctx)
-	level, err := feedbackObserve(db, "neo4j.UpdateAxisLevel", func() (*model.AxisLevel, error) {
-		return neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (*model.AxisLevel, error) {
-			res, err := tx.Run(ctx, axisLevelAxisCypher, map[string]any{"id": id})
-			if err != nil {
-				return nil, err
+	level, err := txWrite(ctx, db, "neo4j.UpdateAxisLevel", "axis level "+id, func(tx neo4j.ManagedTransaction) (*model.AxisLevel, error) {
+		res, err := tx.Run(ctx, axisLevelAxisCypher, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, model.FieldErrorf(model.ENOTFOUND, "id", "no axis level %q", truncate(id, 60))
+		}
+		if axis, _ := recs[0].Values[0].(int64); axis != 2 {
+			if in.MinJpy != nil {
+				return nil, model.FieldErrorf(model.EINVALID, "input.minJPY", "only axis-2 levels have money bounds; %s is on axis %d", id, axis)
 			}
-			recs, err := res.Collect(ctx)
-			if err != nil {
-				return nil, err
+			if in.MaxJpy != nil {
+				return nil, model.FieldErrorf(model.EINVALID, "input.maxJPY", "only axis-2 levels have money bounds; %s is on axis %d", id, axis)
 			}
-			if len(recs) == 0 {
-				return nil, model.FieldErrorf(model.ENOTFOUND, "id", "no axis level %q", truncate(id, 60))
-			}
-			if axis, _ := recs[0].Values[0].(int64); axis != 2 {
-				if in.MinJpy != nil {
-					return nil, model.FieldErrorf(model.EINVALID, "input.minJPY", "only axis-2 levels have money bounds; %s is on axis %d", id, axis)
-				}
-				if in.MaxJpy != nil {
-					return nil, model.FieldErrorf(model.EINVALID, "input.maxJPY", "only axis-2 levels have money bounds; %s is on axis %d", id, axis)
-				}
-			}
-			return feedbackSingle[*model.AxisLevel](ctx, tx, updateAxisLevelCypher, params)
-		})
+		}
+		return feedbackSingle[*model.AxisLevel](ctx, tx, updateAxisLevelCypher, params)
 	})
 	if err != nil {
-		return nil, formatError("neo4j.UpdateAxisLevel", "axis level "+id, err)
+		return nil, err
 	}
 	return level, nil
 }
@@ -132,38 +128,34 @@ func (db *DB) SetCategoryRule(ctx context.Context, in model.CategoryRuleInput) (
 		"scale2":    "axis2-" + scaleVersion,
 		"axis1Rank": in.Axis1Rank, "axis2Rank": in.Axis2Rank, "category": in.Category,
 	}
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
-	defer sess.Close(ctx)
-	rule, err := feedbackObserve(db, "neo4j.SetCategoryRule", func() (*model.CategoryRule, error) {
-		return neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (*model.CategoryRule, error) {
-			res, err := tx.Run(ctx, ranksExistCypher, params)
-			if err != nil {
-				return nil, err
-			}
-			rec, err := res.Single(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if ok, _ := rec.Values[0].(bool); !ok {
-				return nil, model.FieldErrorf(model.EINVALID, "input.axis1Rank", "the axis-1 scale %s has no rank %d", params["scale1"], in.Axis1Rank)
-			}
-			if ok, _ := rec.Values[1].(bool); !ok {
-				return nil, model.FieldErrorf(model.EINVALID, "input.axis2Rank", "the axis-2 scale %s has no rank %d", params["scale2"], in.Axis2Rank)
-			}
-			res, err = tx.Run(ctx, setCategoryRuleCypher, params)
-			if err != nil {
-				return nil, err
-			}
-			rec, err = res.Single(ctx)
-			if err != nil {
-				return nil, err
-			}
-			p := props(rec.AsMap())
-			return &model.CategoryRule{Axis1Rank: p.int("axis1Rank"), Axis2Rank: p.int("axis2Rank"), Category: p.int("category")}, nil
-		})
+	rule, err := txWrite(ctx, db, "neo4j.SetCategoryRule", fmt.Sprintf("category rule %d×%d", in.Axis1Rank, in.Axis2Rank), func(tx neo4j.ManagedTransaction) (*model.CategoryRule, error) {
+		res, err := tx.Run(ctx, ranksExistCypher, params)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ok, _ := rec.Values[0].(bool); !ok {
+			return nil, model.FieldErrorf(model.EINVALID, "input.axis1Rank", "the axis-1 scale %s has no rank %d", params["scale1"], in.Axis1Rank)
+		}
+		if ok, _ := rec.Values[1].(bool); !ok {
+			return nil, model.FieldErrorf(model.EINVALID, "input.axis2Rank", "the axis-2 scale %s has no rank %d", params["scale2"], in.Axis2Rank)
+		}
+		res, err = tx.Run(ctx, setCategoryRuleCypher, params)
+		if err != nil {
+			return nil, err
+		}
+		rec, err = res.Single(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p := props(rec.AsMap())
+		return &model.CategoryRule{Axis1Rank: p.int("axis1Rank"), Axis2Rank: p.int("axis2Rank"), Category: p.int("category")}, nil
 	})
 	if err != nil {
-		return nil, formatError("neo4j.SetCategoryRule", fmt.Sprintf("category rule %d×%d", in.Axis1Rank, in.Axis2Rank), err)
+		return nil, err
 	}
 	return rule, nil
 }

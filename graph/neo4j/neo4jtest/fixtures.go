@@ -63,19 +63,7 @@ func Token(t testing.TB, db *neo4j.DB, org string, role model.Role) string {
 // that check that a failed write changed nothing.
 func Count(t testing.TB, prefix string) int {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	d, err := driver(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close(ctx)
-	res, err := drv.ExecuteQuery(ctx, d, `MATCH (n) WHERE n.id STARTS WITH $p RETURN count(n) AS n`,
-		map[string]any{"p": prefix}, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, _ := res.Records[0].Values[0].(int64)
+	n, _ := value(t, `MATCH (n) WHERE n.id STARTS WITH $p RETURN count(n) AS n`, map[string]any{"p": prefix}).(int64)
 	return int(n)
 }
 
@@ -84,6 +72,22 @@ func Count(t testing.TB, prefix string) int {
 // properties), for tests that check that a failed write changed nothing.
 func Snapshot(t testing.TB, prefix string) string {
 	t.Helper()
+	return fmt.Sprint(value(t, `MATCH (n) WHERE n.id STARTS WITH $p`+fingerprint, map[string]any{"p": prefix}))
+}
+
+// fingerprint follows a MATCH of nodes `n`: it returns, in a fixed order,
+// each node's labels and properties and its outgoing relationships' types,
+// ends and properties.
+const fingerprint = `
+OPTIONAL MATCH (n)-[r]->(m)
+WITH n, r, m ORDER BY n.id, type(r), m.id
+WITH n, collect(CASE WHEN r IS NULL THEN null ELSE [type(r), m.id, properties(r)] END) AS rels
+RETURN collect([labels(n), properties(n), rels]) AS all`
+
+// value runs one read and returns the first value of its first record,
+// failing the test on any error.
+func value(t testing.TB, cypher string, params map[string]any) any {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	d, err := driver(ctx)
@@ -91,17 +95,14 @@ func Snapshot(t testing.TB, prefix string) string {
 		t.Fatal(err)
 	}
 	defer d.Close(ctx)
-	res, err := drv.ExecuteQuery(ctx, d, `
-MATCH (n) WHERE n.id STARTS WITH $p
-OPTIONAL MATCH (n)-[r]->(m)
-WITH n, r, m ORDER BY n.id, type(r), m.id
-WITH n, collect(CASE WHEN r IS NULL THEN null ELSE [type(r), m.id, properties(r)] END) AS rels
-RETURN collect([labels(n), properties(n), rels]) AS all`, map[string]any{"p": prefix},
-		drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
+	res, err := drv.ExecuteQuery(ctx, d, cypher, params, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("neo4jtest: %v", err)
 	}
-	return fmt.Sprint(res.Records[0].Values[0])
+	if len(res.Records) == 0 {
+		t.Fatalf("neo4jtest: no row from %s", cypher)
+	}
+	return res.Records[0].Values[0]
 }
 
 func database() string {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // FeedbackFixtures creates, directly in Neo4j (not through the API under
@@ -152,22 +150,5 @@ func CleanupFeedback(t testing.TB, prefix string) {
 // (Snapshot does not see them: their ids are generated).
 func FeedbackSnapshot(t testing.TB, prefix string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	d, err := driver(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close(ctx)
-	res, err := drv.ExecuteQuery(ctx, d, `
-MATCH (n) WHERE (n:Feedback OR n:Opinion) AND n.organizationId STARTS WITH $p
-OPTIONAL MATCH (n)-[r]->(m)
-WITH n, r, m ORDER BY n.id, type(r), m.id
-WITH n, collect(CASE WHEN r IS NULL THEN null ELSE [type(r), m.id, properties(r)] END) AS rels
-RETURN collect([labels(n), properties(n), rels]) AS all`, map[string]any{"p": prefix},
-		drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprint(res.Records[0].Values[0])
+	return fmt.Sprint(value(t, `MATCH (n) WHERE (n:Feedback OR n:Opinion) AND n.organizationId STARTS WITH $p`+fingerprint, map[string]any{"p": prefix}))
 }
