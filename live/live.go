@@ -44,7 +44,7 @@ type Snapshot struct {
 // Its methods are safe for concurrent use.
 type Comparisons struct {
 	reader model.ComparisonReader
-	bus    model.EventBus
+	bus    model.EventBus[*Snapshot]
 	window time.Duration
 	log    *slog.Logger
 
@@ -70,7 +70,7 @@ type targetState struct {
 
 // New returns Comparisons that read through reader and publish on bus,
 // gathering changes for window (DefaultWindow when zero).
-func New(reader model.ComparisonReader, bus model.EventBus, window time.Duration, log *slog.Logger) *Comparisons {
+func New(reader model.ComparisonReader, bus model.EventBus[*Snapshot], window time.Duration, log *slog.Logger) *Comparisons {
 	if window <= 0 {
 		window = DefaultWindow
 	}

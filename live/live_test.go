@@ -28,7 +28,7 @@ func TestChangedCoalescesBurstsAndRevisionsGrow(t *testing.T) {
 	db := neo4jtest.Open(t)
 	fx := neo4jtest.ComparisonFixture(t, neo4jtest.Prefix(t), 2, 5)
 	reader := &countingReader{DB: db}
-	bus := broker.New()
+	bus := broker.New[*live.Snapshot]()
 	lv := live.New(reader, bus, 50*time.Millisecond, nil)
 	defer lv.Close()
 	events := bus.Subscribe(t.Context(), live.Topic(fx.TargetID), 16)
@@ -64,11 +64,11 @@ func TestChangedCoalescesBurstsAndRevisionsGrow(t *testing.T) {
 	}
 }
 
-func receive(t *testing.T, ch <-chan any) *live.Snapshot {
+func receive(t *testing.T, ch <-chan *live.Snapshot) *live.Snapshot {
 	t.Helper()
 	select {
 	case ev := <-ch:
-		return ev.(*live.Snapshot)
+		return ev
 	case <-time.After(10 * time.Second):
 		t.Fatal("no snapshot published")
 		return nil
@@ -121,7 +121,7 @@ func TestCurrentServesCacheUntilAChange(t *testing.T) {
 	db := neo4jtest.Open(t)
 	fx := neo4jtest.ComparisonFixture(t, neo4jtest.Prefix(t), 2, 3)
 	reader := &countingReader{DB: db}
-	bus := broker.New()
+	bus := broker.New[*live.Snapshot]()
 	lv := live.New(reader, bus, time.Second, nil) // the refresh runs after the checks
 	defer lv.Close()
 

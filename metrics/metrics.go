@@ -31,6 +31,7 @@ type Metrics struct {
 	latency    *prometheus.HistogramVec
 	websockets prometheus.Gauge
 	neo4j      *prometheus.HistogramVec
+	neo4jTx    *prometheus.HistogramVec
 
 	mu    sync.Mutex
 	names map[string]struct{}
@@ -59,9 +60,14 @@ func New() *Metrics {
 			Help:    "Time of each call to Neo4j, by store operation and outcome.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}, []string{"op", "outcome"}),
+		neo4jTx: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "ssfgraph_neo4j_transaction_duration_seconds",
+			Help:    "Time of each Neo4j transaction (its statements, retries and commit), by store operation and outcome.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
+		}, []string{"op", "outcome"}),
 		names: map[string]struct{}{},
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.websockets, m.neo4j,
+	m.registry.MustRegister(m.requests, m.latency, m.websockets, m.neo4j, m.neo4jTx,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -118,15 +124,25 @@ func (m *Metrics) WebsocketClosed() {
 	}
 }
 
-// ObserveQuery records the latency of one call to Neo4j; it implements
-// graph/neo4j's QueryObserver.
+// ObserveQuery records the latency of one statement sent to Neo4j; it
+// implements graph/neo4j's QueryObserver.
 func (m *Metrics) ObserveQuery(op string, d time.Duration, err error) {
-	if m == nil {
-		return
+	if m != nil {
+		m.neo4j.WithLabelValues(op, outcomeOf(err)).Observe(d.Seconds())
 	}
-	outcome := "ok"
+}
+
+// ObserveTransaction records the latency of one Neo4j transaction; it
+// implements graph/neo4j's TransactionObserver.
+func (m *Metrics) ObserveTransaction(op string, d time.Duration, err error) {
+	if m != nil {
+		m.neo4jTx.WithLabelValues(op, outcomeOf(err)).Observe(d.Seconds())
+	}
+}
+
+func outcomeOf(err error) string {
 	if err != nil {
-		outcome = "error"
+		return "error"
 	}
-	m.neo4j.WithLabelValues(op, outcome).Observe(d.Seconds())
+	return "ok"
 }

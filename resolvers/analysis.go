@@ -11,7 +11,8 @@ import (
 // loads the analysis it changes (NOT_FOUND when missing or not readable by
 // the caller) and needs model.RequireWriter for its organization. The store
 // refuses changes to submitted versions (CONFLICT). After each committed
-// change, analysisChanged tells the target's subscribers.
+// change, the store reports what changed to the operation's commit hook
+// (Resolver.committed), which tells the target's subscribers.
 
 // writableAnalysis returns the analysis with the given id when the caller
 // may change it. It returns EUNAUTHENTICATED for an anonymous caller,
@@ -35,12 +36,6 @@ func writableAnalysis(ctx context.Context, id, field string) (*model.Analysis, e
 	return a, nil
 }
 
-// forgetNode drops id from the operation's node cache, so that fields of a
-// mutation's result read the node as the mutation left it.
-func forgetNode(ctx context.Context, id string) {
-	loadersFrom(ctx).nodes.Clear(id)
-}
-
 func (r *mutationResolver) createAnalysis(ctx context.Context, input model.AnalysisInput) (*model.Analysis, error) {
 	p, err := model.Require(ctx, model.RoleAnalyst, model.RoleOrgAdmin)
 	if err != nil {
@@ -50,7 +45,6 @@ func (r *mutationResolver) createAnalysis(ctx context.Context, input model.Analy
 	if err != nil {
 		return nil, err
 	}
-	r.analysisChanged(ctx, a.TargetID)
 	return a, nil
 }
 
@@ -62,36 +56,24 @@ func (r *mutationResolver) updateAnalysis(ctx context.Context, id string, input 
 	if err != nil {
 		return nil, err
 	}
-	forgetNode(ctx, id)
-	r.analysisChanged(ctx, a.TargetID)
 	return a, nil
 }
 
 func (r *mutationResolver) deleteAnalysis(ctx context.Context, id string) (string, error) {
-	a, err := writableAnalysis(ctx, id, "id")
-	if err != nil {
+	if _, err := writableAnalysis(ctx, id, "id"); err != nil {
 		return "", err
 	}
 	if err := r.Store.DeleteAnalysis(ctx, id); err != nil {
 		return "", err
 	}
-	forgetNode(ctx, id)
-	r.analysisChanged(ctx, a.TargetID)
 	return id, nil
 }
 
 func (r *mutationResolver) assessIncident(ctx context.Context, input model.AssessIncidentInput) (*model.Assessment, error) {
-	a, err := writableAnalysis(ctx, input.AnalysisID, "input.analysisId")
-	if err != nil {
+	if _, err := writableAnalysis(ctx, input.AnalysisID, "input.analysisId"); err != nil {
 		return nil, err
 	}
-	s, err := r.Store.AssessIncident(ctx, input)
-	if err != nil {
-		return nil, err
-	}
-	forgetNode(ctx, a.ID)
-	r.analysisChanged(ctx, a.TargetID)
-	return s, nil
+	return r.Store.AssessIncident(ctx, input)
 }
 
 func (r *mutationResolver) removeAssessment(ctx context.Context, id string) (string, error) {
@@ -105,8 +87,7 @@ func (r *mutationResolver) removeAssessment(ctx context.Context, id string) (str
 	if s == nil {
 		return "", model.FieldErrorf(model.ENOTFOUND, "id", "no assessment %q", id)
 	}
-	a, err := writableAnalysis(ctx, s.AnalysisID, "id")
-	if err != nil {
+	if _, err := writableAnalysis(ctx, s.AnalysisID, "id"); err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
 			return "", model.FieldErrorf(model.ENOTFOUND, "id", "no assessment %q", id)
 		}
@@ -115,9 +96,6 @@ func (r *mutationResolver) removeAssessment(ctx context.Context, id string) (str
 	if err := r.Store.RemoveAssessment(ctx, id); err != nil {
 		return "", err
 	}
-	forgetNode(ctx, id)
-	forgetNode(ctx, a.ID)
-	r.analysisChanged(ctx, a.TargetID)
 	return id, nil
 }
 
@@ -129,8 +107,6 @@ func (r *mutationResolver) submitAnalysis(ctx context.Context, id string) (*mode
 	if err != nil {
 		return nil, err
 	}
-	forgetNode(ctx, id)
-	r.analysisChanged(ctx, a.TargetID)
 	return a, nil
 }
 
@@ -142,7 +118,6 @@ func (r *mutationResolver) reviseAnalysis(ctx context.Context, id string) (*mode
 	if err != nil {
 		return nil, err
 	}
-	r.analysisChanged(ctx, a.TargetID)
 	return a, nil
 }
 
@@ -154,7 +129,5 @@ func (r *mutationResolver) setAnalysisPolicies(ctx context.Context, id string, p
 	if err != nil {
 		return nil, err
 	}
-	forgetNode(ctx, id)
-	r.analysisChanged(ctx, a.TargetID)
 	return a, nil
 }

@@ -16,7 +16,7 @@ import (
 func newBenchServer(tb testing.TB, o resolvers.Options) *httptest.Server {
 	tb.Helper()
 	if o.Bus == nil {
-		bus := broker.New()
+		bus := broker.New[*live.Snapshot]()
 		o.Bus = bus
 		tb.Cleanup(bus.Close)
 	}

@@ -10,21 +10,6 @@ import (
 	"github.com/ssfgraph/ssfgraph/live"
 )
 
-// feedbackTopic is the bus topic of feedbackAdded.
-const feedbackTopic = "feedback"
-
-// feedbackBuffer is how many feedback events a subscriber may fall behind
-// before it is dropped (its subscription ends with an error).
-const feedbackBuffer = 256
-
-// feedbackEvent is what submitFeedback publishes: the feedback, the target
-// it concerns (if any) and the analysis it is about (for visibility).
-type feedbackEvent struct {
-	Feedback *model.Feedback
-	TargetID string
-	Analysis *model.Analysis
-}
-
 // agreementMetrics maps the API's agreement metrics to compare's.
 var agreementMetrics = map[model.AgreementMetric]compare.Metric{
 	model.AgreementMetricOrdinal:  compare.Ordinal,
@@ -134,9 +119,8 @@ func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID s
 		if !send(ctx, out, snap.Compare(v)) {
 			return
 		}
-		for ev := range events {
-			s, ok := ev.(*live.Snapshot)
-			if !ok || s.Revision <= last {
+		for s := range events {
+			if s.Revision <= last {
 				continue
 			}
 			last = s.Revision
@@ -151,14 +135,13 @@ func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID s
 // feedbackStream sends feedback as it is submitted, keeping what the
 // caller may see (and, with a target, what concerns it).
 func (r *subscriptionResolver) feedbackStream(ctx context.Context, targetID *string) (<-chan *model.Feedback, error) {
-	events := r.Bus.Subscribe(ctx, feedbackTopic, feedbackBuffer)
+	events := r.FeedbackBus.Subscribe(ctx, feedbackTopic, feedbackBuffer)
 	viewer := model.PrincipalFrom(ctx)
 	out := make(chan *model.Feedback, 1)
 	go func() {
 		defer close(out)
-		for ev := range events {
-			fe, ok := ev.(feedbackEvent)
-			if !ok || (targetID != nil && fe.TargetID != *targetID) || !feedbackVisible(viewer, fe) {
+		for fe := range events {
+			if targetID != nil && fe.TargetID != *targetID || !fe.Feedback.ReadableBy(viewer, fe.About, fe.Analysis) {
 				continue
 			}
 			if !send(ctx, out, fe.Feedback) {
@@ -167,21 +150,6 @@ func (r *subscriptionResolver) feedbackStream(ctx context.Context, targetID *str
 		}
 	}()
 	return out, nil
-}
-
-// feedbackVisible reports whether viewer may see the feedback of an event:
-// its author's and its owner's organizations, admins and curators, and
-// whoever may read the analysis it is about.
-func feedbackVisible(viewer *model.Principal, fe feedbackEvent) bool {
-	f := fe.Feedback
-	switch {
-	case viewer != nil && (viewer.Is(model.RoleCurator) || viewer.OrganizationID == f.OrganizationID ||
-		f.RoutedToID != nil && viewer.OrganizationID == *f.RoutedToID):
-		return true
-	case fe.Analysis != nil:
-		return fe.Analysis.CanRead(viewer)
-	}
-	return false
 }
 
 // send sends v on out unless ctx ends first.

@@ -31,7 +31,7 @@ func BenchmarkCompareAnalyses(b *testing.B) {
 	db.Observer = trips
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 10, 1000)
-	bus := broker.New()
+	bus := broker.New[*live.Snapshot]()
 	b.Cleanup(bus.Close)
 	lv := live.New(db, bus, 0, nil)
 	b.Cleanup(lv.Close)
@@ -77,7 +77,7 @@ func BenchmarkComparisonFanout(b *testing.B) {
 	db := neo4jtest.Open(b)
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 3, 20)
-	bus := broker.New()
+	bus := broker.New[*live.Snapshot]()
 	lv := live.New(db, bus, 10*time.Millisecond, nil)
 	b.Cleanup(lv.Close)
 	b.Cleanup(bus.Close)

@@ -6,36 +6,58 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
-// analysisChanged is called by every mutation that changed an analysis or
-// one of its assessments of the given target, after the change committed
-// (never for a rolled-back write). It schedules the target's comparison to
-// be recomputed and published to comparisonUpdated subscribers.
-func (r *Resolver) analysisChanged(ctx context.Context, targetID string) {
-	_ = ctx
-	r.Live.Changed(targetID)
+// feedbackTopic is the bus topic of feedbackAdded.
+const feedbackTopic = "feedback"
+
+// feedbackBuffer is how many feedback events a subscriber may fall behind
+// before it is dropped (its subscription ends with an error).
+const feedbackBuffer = 256
+
+// committed is the one place where the effects of a committed write
+// follow: the store calls it (as the commit hook NewHandler puts in every
+// operation's context) after each write transaction that changed
+// something, with what it changed. It forgets the changed nodes in the
+// operation's loaders, so that the mutation's result reads them as they
+// are now; schedules the comparisons of the changed targets to be
+// recomputed and published to comparisonUpdated; and publishes submitted
+// feedback to feedbackAdded. No resolver calls it or publishes by itself.
+func (r *Resolver) committed(ctx context.Context, c *model.Change) {
+	l := loadersFrom(ctx)
+	for _, id := range c.Nodes {
+		l.nodes.Clear(id)
+	}
+	for _, target := range c.Targets {
+		r.Live.Changed(target)
+	}
+	for _, fb := range c.Feedback {
+		r.FeedbackBus.Publish(feedbackTopic, feedbackEvent(ctx, fb))
+	}
 }
 
-// feedbackAdded is called after feedback was committed. It publishes the
-// feedback to feedbackAdded subscribers, with the target and analysis it
-// concerns so that each subscriber sees only what it may.
-func (r *Resolver) feedbackAdded(ctx context.Context, fb *model.Feedback) {
-	ev := feedbackEvent{Feedback: fb}
-	if n, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, fb.AboutID)); err == nil {
-		switch n := n.(type) {
-		case *model.Analysis:
-			ev.Analysis = n
-		case *model.Assessment:
-			ev.Analysis, _ = loadNode[model.Analysis](ctx, n.AnalysisID)
-		case *model.Target:
-			ev.TargetID = n.ID
-		case *model.Incident:
-			ev.TargetID = n.TargetID
-		case *model.Asset:
-			ev.TargetID = n.TargetID
-		}
+// feedbackEvent returns fb with the node it is about, and the analysis and
+// target it concerns, so that each subscriber is shown only what it may
+// read (model.Feedback.ReadableBy).
+func feedbackEvent(ctx context.Context, fb *model.Feedback) *model.FeedbackEvent {
+	ev := &model.FeedbackEvent{Feedback: fb}
+	about, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, fb.AboutID))
+	if err != nil || about == nil {
+		return ev // only its author, owner and curators will see it
+	}
+	ev.About = about
+	switch n := about.(type) {
+	case *model.Analysis:
+		ev.Analysis = n
+	case *model.Assessment:
+		ev.Analysis, _ = loadNode[model.Analysis](ctx, n.AnalysisID)
+	case *model.Target:
+		ev.TargetID = n.ID
+	case *model.Incident:
+		ev.TargetID = n.TargetID
+	case *model.Asset:
+		ev.TargetID = n.TargetID
 	}
 	if ev.Analysis != nil {
 		ev.TargetID = ev.Analysis.TargetID
 	}
-	r.Bus.Publish(feedbackTopic, ev)
+	return ev
 }

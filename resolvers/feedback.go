@@ -40,7 +40,6 @@ func (r *mutationResolver) submitFeedback(ctx context.Context, input model.Feedb
 	if err != nil {
 		return nil, err
 	}
-	r.feedbackAdded(ctx, fb)
 	return fb, nil
 }
 

@@ -48,9 +48,12 @@ type Options struct {
 	Version string
 	// Log receives internal errors and recovered panics (default: discard).
 	Log *slog.Logger
-	// Bus carries subscription events; NewHandler makes an in-process one
-	// when nil. The caller closes it on shutdown to end subscriptions.
-	Bus model.EventBus
+	// Bus carries comparison snapshots to subscriptions; NewHandler makes
+	// an in-process one when nil. The caller closes it on shutdown to end
+	// subscriptions.
+	Bus model.EventBus[*live.Snapshot]
+	// FeedbackBus carries submitted feedback to subscriptions, like Bus.
+	FeedbackBus model.EventBus[*model.FeedbackEvent]
 	// Live recomputes comparisons; NewHandler makes one over Store and Bus
 	// when nil.
 	Live *live.Comparisons
@@ -125,7 +128,10 @@ func (o Options) withDefaults() Options {
 		o.Version = "devel"
 	}
 	if o.Bus == nil {
-		o.Bus = broker.New()
+		o.Bus = broker.New[*live.Snapshot]()
+	}
+	if o.FeedbackBus == nil {
+		o.FeedbackBus = broker.New[*model.FeedbackEvent]()
 	}
 	if o.Live == nil {
 		o.Live = live.New(o.Store, o.Bus, 0, o.Log)
@@ -137,7 +143,7 @@ func (o Options) withDefaults() Options {
 // error presenter and metrics.
 func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 	loader, _ := o.Store.(ingest.Loader) // graph/neo4j's DB is one
-	res := &Resolver{Store: o.Store, Loader: loader, Bus: o.Bus, Live: o.Live, Version: o.Version, Log: o.Log}
+	res := &Resolver{Store: o.Store, Loader: loader, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
 
 	readLimit := o.MaxBodyBytes
@@ -164,7 +170,9 @@ func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 	srv.SetValidationRulesFn(validationRules(o.DepthLimit))
 	srv.Use(operationMetrics{m: o.Metrics})
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		return next(withLoaders(ctx, o.Store)) // fresh loaders per query, mutation or subscription event
+		// Fresh loaders per query, mutation or subscription event, and the
+		// publisher that follows each write's commit.
+		return next(model.WithCommitHook(withLoaders(ctx, o.Store), res.committed))
 	})
 	srv.SetErrorPresenter(errorPresenter(o.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {

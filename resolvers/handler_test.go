@@ -28,7 +28,7 @@ func newServer(t *testing.T, o resolvers.Options) *httptest.Server {
 		o.Store = neo4jtest.Open(t)
 	}
 	if o.Bus == nil {
-		bus := broker.New()
+		bus := broker.New[*live.Snapshot]()
 		o.Bus = bus
 		t.Cleanup(bus.Close)
 	}

@@ -76,26 +76,16 @@ func (r *mutationResolver) importDocument(ctx context.Context, format *model.Imp
 	if err != nil {
 		return nil, importError(err)
 	}
-	dry := dryRun != nil && *dryRun
 	if f == ingest.FormatNative {
-		submitted, err := r.authorizeNative(ctx, b)
-		if err != nil {
+		if err := r.authorizeNative(ctx, b); err != nil {
 			return nil, err
 		}
-		if len(submitted) > 0 && !dry {
-			if err := r.keepSubmitted(ctx, b, submitted); err != nil {
-				return nil, err
-			}
-		}
 	}
-	rep, err := r.Loader.LoadBatch(ctx, b, dry)
+	// The loader refuses, in the load's own transaction, a document that
+	// would change a submitted analysis.
+	rep, err := r.Loader.LoadBatch(ctx, b, dryRun != nil && *dryRun)
 	if err != nil {
 		return nil, importError(err)
-	}
-	if !dry {
-		for _, target := range batchTargets(b) {
-			r.analysisChanged(ctx, target)
-		}
 	}
 	return rep, nil
 }
@@ -116,9 +106,8 @@ var ownedLabels = []string{ingest.LabelOrganization, ingest.LabelDepartment, ing
 
 // authorizeNative checks that the caller may write every organization a
 // native batch writes for, as the batch says and as the stored nodes it
-// would overwrite say. It returns the ids of stored analyses that are no
-// longer drafts.
-func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch) ([]string, error) {
+// would overwrite say.
+func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch) error {
 	orgs := map[string]bool{}
 	var ids []string
 	for _, n := range b.Nodes {
@@ -136,13 +125,12 @@ func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch)
 		}
 	}
 	delete(orgs, "")
-	var submitted []string
 	// Stored nodes name their owner directly or through a parent: an
 	// assessment its analysis, a treatment its assessment, a line its policy.
 	for round := 0; len(ids) > 0 && round < 3; round++ {
 		stored, err := r.Store.Nodes(ctx, ids)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ids = nil
 		for _, n := range stored {
@@ -153,9 +141,6 @@ func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch)
 				orgs[n.OrganizationID] = true
 			case *model.Analysis:
 				orgs[n.OrganizationID] = true
-				if n.Status != model.AnalysisStatusDraft {
-					submitted = append(submitted, n.ID)
-				}
 			case *model.InsurancePolicy:
 				orgs[n.HolderID] = true
 			case *model.Assessment:
@@ -170,58 +155,13 @@ func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch)
 	delete(orgs, "")
 	if len(orgs) == 0 {
 		if _, err := model.Require(ctx, catalogImporters...); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, org := range slices.Sorted(maps.Keys(orgs)) {
 		if _, err := model.RequireWriter(ctx, org); err != nil {
-			return nil, err
+			return err
 		}
-	}
-	slices.Sort(submitted)
-	return slices.Compact(submitted), nil
-}
-
-// analysisLabels are what a native document changes of an analysis.
-var analysisLabels = []string{ingest.LabelAnalysis, ingest.LabelAssessment, ingest.LabelTreatment}
-
-// analysisRels are the relationships that hang from an analysis.
-var analysisRels = []string{ingest.RelAuthored, ingest.RelAnalyzes, ingest.RelHasAssessment, ingest.RelOf, ingest.RelCausedBy,
-	ingest.RelThrough, ingest.RelOwnedBy, ingest.RelTreatedBy, ingest.RelApplies, ingest.RelReliesOn}
-
-// keepSubmitted refuses, after a dry run, a document that would change any
-// analysis when one it names is submitted: a submitted version is immutable
-// (revise it instead). Loading such a document unchanged is allowed.
-func (r *mutationResolver) keepSubmitted(ctx context.Context, b *ingest.Batch, submitted []string) error {
-	rep, err := r.Loader.LoadBatch(ctx, b, true)
-	if err != nil {
-		return importError(err)
-	}
-	changed := func(m map[string]ingest.Counts, kinds []string) bool {
-		for _, k := range kinds {
-			if c := m[k]; c.Created+c.Updated > 0 {
-				return true
-			}
-		}
-		return false
-	}
-	if changed(rep.Nodes, analysisLabels) || changed(rep.Rels, analysisRels) {
-		return model.Errorf(model.ECONFLICT, "analysis %s is submitted and cannot change; revise it (reviseAnalysis) and import the document as the new version", strings.Join(submitted, ", "))
 	}
 	return nil
-}
-
-// batchTargets lists the targets of the analyses a batch writes.
-func batchTargets(b *ingest.Batch) []string {
-	var out []string
-	for _, n := range b.Nodes {
-		if n.Label != ingest.LabelAnalysis {
-			continue
-		}
-		if t, _ := n.Props["targetId"].(string); t != "" && !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

@@ -193,24 +193,21 @@ func canSee(ctx context.Context, n model.Node) (bool, error) {
 	return true, nil
 }
 
-// feedbackReadable applies the feedback list's rule to one feedback: its
-// author's and owner's organizations, curators and admins, and everyone
-// when it is about a public analysis or an assessment of one.
+// feedbackReadable applies model.Feedback.ReadableBy, the one feedback
+// visibility rule, loading what f is about.
 func feedbackReadable(ctx context.Context, f *model.Feedback) (bool, error) {
-	p := model.PrincipalFrom(ctx)
-	if p != nil && (p.Is(model.RoleCurator) || p.OrganizationID == f.OrganizationID || f.RoutedToID != nil && p.OrganizationID == *f.RoutedToID) {
-		return true, nil
-	}
 	about, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, f.AboutID))
 	if err != nil {
 		return false, err
 	}
+	var analysis *model.Analysis
 	switch a := about.(type) {
 	case *model.Analysis:
-		return a.Visibility == model.VisibilityPublic, nil
+		analysis = a
 	case *model.Assessment:
-		an, err := loadNode[model.Analysis](ctx, a.AnalysisID)
-		return an != nil && an.Visibility == model.VisibilityPublic, err
+		if analysis, err = loadNode[model.Analysis](ctx, a.AnalysisID); err != nil {
+			return false, err
+		}
 	}
-	return false, nil
+	return f.ReadableBy(model.PrincipalFrom(ctx), about, analysis), nil
 }

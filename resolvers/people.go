@@ -40,29 +40,10 @@ func (r *mutationResolver) deleteOrganization(ctx context.Context, id string, ca
 	if _, err := model.Require(ctx, model.RoleAdmin); err != nil {
 		return "", err
 	}
-	// The analyses a cascade may delete, read before they are gone, so that
-	// their targets' comparisons can be recomputed afterwards.
-	analyses, err := loadRelated[model.Analysis](ctx, model.OrganizationAnalyses, id)
-	if err != nil {
-		return "", err
-	}
 	if err := r.Store.DeleteOrganization(ctx, id, cascadeOf(cascade)); err != nil {
 		return "", err
 	}
-	r.analysesChanged(ctx, analyses)
 	return id, nil
-}
-
-// analysesChanged tells the subscribers of each target of analyses, once
-// per target, that its analyses changed.
-func (r *Resolver) analysesChanged(ctx context.Context, analyses []*model.Analysis) {
-	seen := map[string]bool{}
-	for _, a := range analyses {
-		if !seen[a.TargetID] {
-			seen[a.TargetID] = true
-			r.analysisChanged(ctx, a.TargetID)
-		}
-	}
 }
 
 func (r *mutationResolver) createDepartment(ctx context.Context, input model.DepartmentInput) (*model.Department, error) {

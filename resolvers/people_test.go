@@ -41,7 +41,7 @@ func newPPEnv(t *testing.T) *ppEnv {
 	prefix := neo4jtest.Prefix(t)
 	// Cascades recompute comparisons in the background: stop that before
 	// the store closes (cleanups run last-registered first).
-	bus := broker.New()
+	bus := broker.New[*live.Snapshot]()
 	lv := live.New(db, bus, 0, nil)
 	t.Cleanup(bus.Close)
 	t.Cleanup(lv.Close)

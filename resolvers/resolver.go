@@ -18,8 +18,10 @@ type Resolver struct {
 	Store model.Store
 	// Loader writes ingested documents (importDocument).
 	Loader ingest.Loader
-	// Bus carries events to subscriptions.
-	Bus model.EventBus
+	// Bus carries comparison snapshots to comparisonUpdated subscriptions.
+	Bus model.EventBus[*live.Snapshot]
+	// FeedbackBus carries submitted feedback to feedbackAdded subscriptions.
+	FeedbackBus model.EventBus[*model.FeedbackEvent]
 	// Live recomputes and publishes comparisons when analyses change.
 	Live *live.Comparisons
 	// Version is this build's version, shown by serverInfo.

@@ -35,9 +35,6 @@ func (r *mutationResolver) deleteTarget(ctx context.Context, id string, cascade 
 	if err := r.Store.DeleteTarget(ctx, id, cascadeOf(cascade)); err != nil {
 		return "", err
 	}
-	if cascadeOf(cascade) {
-		r.analysisChanged(ctx, id)
-	}
 	return id, nil
 }
 
@@ -59,15 +56,8 @@ func (r *mutationResolver) deleteAsset(ctx context.Context, id string, cascade *
 	if _, err := model.Require(ctx, targetDeleters...); err != nil {
 		return "", err
 	}
-	a, err := loadNode[model.Asset](ctx, id)
-	if err != nil {
-		return "", err
-	}
 	if err := r.Store.DeleteAsset(ctx, id, cascadeOf(cascade)); err != nil {
 		return "", err
-	}
-	if a != nil && cascadeOf(cascade) {
-		r.analysisChanged(ctx, a.TargetID)
 	}
 	return id, nil
 }
@@ -104,15 +94,8 @@ func (r *mutationResolver) deleteIncident(ctx context.Context, id string, cascad
 	if _, err := model.Require(ctx, targetDeleters...); err != nil {
 		return "", err
 	}
-	i, err := loadNode[model.Incident](ctx, id)
-	if err != nil {
-		return "", err
-	}
 	if err := r.Store.DeleteIncident(ctx, id, cascadeOf(cascade)); err != nil {
 		return "", err
-	}
-	if i != nil && cascadeOf(cascade) {
-		r.analysisChanged(ctx, i.TargetID)
 	}
 	return id, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/broker"
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
@@ -51,13 +52,14 @@ type Main struct {
 	DB      *neo4j.DB
 	Metrics *metrics.Metrics
 
-	Bus  *broker.Broker
-	Live *live.Comparisons
+	Bus         *broker.Broker[*live.Snapshot]
+	FeedbackBus *broker.Broker[*model.FeedbackEvent]
+	Live        *live.Comparisons
 
-	ln         net.Listener
-	srv        *http.Server
-	cancelBase context.CancelFunc
-	serveErr   chan error
+	ln            net.Listener
+	srv           *http.Server
+	cancelStreams context.CancelFunc
+	serveErr      chan error
 }
 
 // NewMain returns a Main for cfg that logs to log. It does not listen or
@@ -66,7 +68,8 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 	m := &Main{Config: cfg, Log: log, Metrics: metrics.New(), serveErr: make(chan error, 1)}
 	m.DB = cfg.db(log)
 	m.DB.Observer = m.Metrics
-	m.Bus = broker.New()
+	m.Bus = broker.New[*live.Snapshot]()
+	m.FeedbackBus = broker.New[*model.FeedbackEvent]()
 	m.Live = live.New(m.DB, m.Bus, 0, log)
 	return m
 }
@@ -86,30 +89,32 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.ln = ln
 
-	// Requests, websockets included, live under baseCtx; shutdown cancels it
-	// so that open subscriptions end (http.Server.Shutdown skips hijacked
-	// connections).
-	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
-	m.cancelBase = cancelBase
+	// Websockets live under streamsCtx; shutdown cancels it so that open
+	// subscriptions end (http.Server.Shutdown skips hijacked connections).
+	// Other requests are left to finish: Shutdown waits for them, so a
+	// mutation under way commits or rolls back whole, never cut off.
+	streamsCtx, cancelStreams := context.WithCancel(context.WithoutCancel(ctx))
+	m.cancelStreams = cancelStreams
 	m.srv = &http.Server{
-		Handler: resolvers.NewHandler(resolvers.Options{
+		Handler: endStreamsWith(streamsCtx, resolvers.NewHandler(resolvers.Options{
 			Store:          m.DB,
 			Bus:            m.Bus,
+			FeedbackBus:    m.FeedbackBus,
 			Live:           m.Live,
 			Version:        Version(),
 			Log:            m.Log,
 			Metrics:        m.Metrics,
 			MaxBodyBytes:   m.Config.MaxBodyBytes,
 			AllowedOrigins: splitList(m.Config.AllowedOrigins),
-		}),
-		BaseContext:       func(net.Listener) context.Context { return baseCtx },
+		})),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
 	m.srv.RegisterOnShutdown(func() {
-		cancelBase()
+		cancelStreams()
 		m.Bus.Close() // ends every subscription's stream
+		m.FeedbackBus.Close()
 	})
 	go func() {
 		if err := m.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
@@ -153,10 +158,11 @@ func (m *Main) Close() error {
 			_ = m.srv.Close()
 		}
 	}
-	if m.cancelBase != nil {
-		m.cancelBase()
+	if m.cancelStreams != nil {
+		m.cancelStreams()
 	}
 	m.Bus.Close()
+	m.FeedbackBus.Close()
 	m.Live.Close()
 	if err := m.DB.Close(context.Background()); err != nil {
 		errs = append(errs, err)
@@ -173,4 +179,21 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// endStreamsWith returns next with the context of each websocket upgrade
+// request also ended when streams ends, so that shutdown can end
+// subscriptions without cutting off the other requests in flight.
+func endStreamsWith(streams context.Context, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(streams, cancel)
+		defer stop()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

@@ -11,32 +11,32 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
-var _ model.EventBus = (*Broker)(nil)
+var _ model.EventBus[int] = (*Broker[int])(nil)
 
 // Broker is an in-process model.EventBus. The zero value is not usable:
 // call New. Its methods are safe for concurrent use.
-type Broker struct {
+type Broker[E any] struct {
 	mu     sync.Mutex
-	subs   map[string]map[*subscriber]struct{}
+	subs   map[string]map[*subscriber[E]]struct{}
 	closed bool
 }
 
-type subscriber struct {
-	ch     chan any
+type subscriber[E any] struct {
+	ch     chan E
 	latest bool // keep only the newest unread event
 	done   bool
 }
 
-// New returns an empty Broker.
-func New() *Broker {
-	return &Broker{subs: map[string]map[*subscriber]struct{}{}}
+// New returns an empty Broker of events of type E.
+func New[E any]() *Broker[E] {
+	return &Broker[E]{subs: map[string]map[*subscriber[E]]struct{}{}}
 }
 
 // Publish sends event to every subscriber of topic without blocking. A
 // latest-only subscriber's unread event is replaced; a buffered subscriber
 // whose buffer is full is dropped and its channel closed, so that it knows
 // it missed events.
-func (b *Broker) Publish(topic string, event any) {
+func (b *Broker[E]) Publish(topic string, event E) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for s := range b.subs[topic] {
@@ -59,17 +59,17 @@ func (b *Broker) Publish(topic string, event any) {
 
 // Subscribe returns a channel with every event of topic, buffering up to
 // buffer of them (at least 1).
-func (b *Broker) Subscribe(ctx context.Context, topic string, buffer int) <-chan any {
-	return b.add(ctx, topic, &subscriber{ch: make(chan any, max(buffer, 1))})
+func (b *Broker[E]) Subscribe(ctx context.Context, topic string, buffer int) <-chan E {
+	return b.add(ctx, topic, &subscriber[E]{ch: make(chan E, max(buffer, 1))})
 }
 
 // SubscribeLatest returns a channel that holds the newest event of topic
 // the subscriber has not read yet.
-func (b *Broker) SubscribeLatest(ctx context.Context, topic string) <-chan any {
-	return b.add(ctx, topic, &subscriber{ch: make(chan any, 1), latest: true})
+func (b *Broker[E]) SubscribeLatest(ctx context.Context, topic string) <-chan E {
+	return b.add(ctx, topic, &subscriber[E]{ch: make(chan E, 1), latest: true})
 }
 
-func (b *Broker) add(ctx context.Context, topic string, s *subscriber) <-chan any {
+func (b *Broker[E]) add(ctx context.Context, topic string, s *subscriber[E]) <-chan E {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -77,7 +77,7 @@ func (b *Broker) add(ctx context.Context, topic string, s *subscriber) <-chan an
 		return s.ch
 	}
 	if b.subs[topic] == nil {
-		b.subs[topic] = map[*subscriber]struct{}{}
+		b.subs[topic] = map[*subscriber[E]]struct{}{}
 	}
 	b.subs[topic][s] = struct{}{}
 	context.AfterFunc(ctx, func() {
@@ -90,7 +90,7 @@ func (b *Broker) add(ctx context.Context, topic string, s *subscriber) <-chan an
 
 // removeLocked drops s and closes its channel, once. b.mu must be held, so
 // that no Publish can send on the closed channel.
-func (b *Broker) removeLocked(topic string, s *subscriber) {
+func (b *Broker[E]) removeLocked(topic string, s *subscriber[E]) {
 	if s.done {
 		return
 	}
@@ -103,7 +103,7 @@ func (b *Broker) removeLocked(topic string, s *subscriber) {
 }
 
 // Subscribers returns how many subscribers topic has now.
-func (b *Broker) Subscribers(topic string) int {
+func (b *Broker[E]) Subscribers(topic string) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return len(b.subs[topic])
@@ -111,7 +111,7 @@ func (b *Broker) Subscribers(topic string) int {
 
 // Close closes every subscriber's channel; later subscriptions get a
 // closed channel. Server shutdown calls it so that subscriptions end.
-func (b *Broker) Close() {
+func (b *Broker[E]) Close() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.closed = true

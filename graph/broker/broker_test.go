@@ -11,7 +11,7 @@ import (
 )
 
 func TestSubscribeGetsEveryEventInOrder(t *testing.T) {
-	b := broker.New()
+	b := broker.New[any]()
 	ch := b.Subscribe(t.Context(), "x", 8)
 	for i := range 5 {
 		b.Publish("x", i)
@@ -25,7 +25,7 @@ func TestSubscribeGetsEveryEventInOrder(t *testing.T) {
 }
 
 func TestSlowBufferedSubscriberIsDroppedNotBlocking(t *testing.T) {
-	b := broker.New()
+	b := broker.New[any]()
 	slow := b.Subscribe(t.Context(), "x", 2)
 	fast := b.Subscribe(t.Context(), "x", 100)
 	done := make(chan struct{})
@@ -55,7 +55,7 @@ func TestSlowBufferedSubscriberIsDroppedNotBlocking(t *testing.T) {
 }
 
 func TestLatestSubscriberGetsNewest(t *testing.T) {
-	b := broker.New()
+	b := broker.New[any]()
 	ch := b.SubscribeLatest(t.Context(), "x")
 	for i := range 100 {
 		b.Publish("x", i)
@@ -72,7 +72,7 @@ func TestLatestSubscriberGetsNewest(t *testing.T) {
 
 func TestCancelAndCloseEndSubscriptions(t *testing.T) {
 	before := runtime.NumGoroutine()
-	b := broker.New()
+	b := broker.New[any]()
 	ctx, cancel := context.WithCancel(t.Context())
 	ch := b.Subscribe(ctx, "x", 1)
 	other := b.SubscribeLatest(t.Context(), "y")
@@ -97,7 +97,7 @@ func TestCancelAndCloseEndSubscriptions(t *testing.T) {
 }
 
 func TestConcurrentPublishSubscribe(t *testing.T) {
-	b := broker.New()
+	b := broker.New[any]()
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Add(1)

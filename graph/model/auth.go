@@ -97,23 +97,6 @@ func joinRoles(roles []Role) string {
 	return s
 }
 
-// CanRead reports whether p may read analysis a: its own organization,
-// admins, everyone for PUBLIC, and the named organizations and sectors for
-// SHARED.
-func (a *Analysis) CanRead(p *Principal) bool {
-	switch {
-	case a.Visibility == VisibilityPublic:
-		return true
-	case p == nil:
-		return false
-	case p.Role == RoleAdmin || p.OrganizationID == a.OrganizationID:
-		return true
-	case a.Visibility == VisibilityShared:
-		return slices.Contains(a.SharedWithOrganizationIDs, p.OrganizationID) || slices.Contains(a.SharedWithSectors, p.Sector)
-	}
-	return false
-}
-
 // TokenService issues and checks bearer tokens.
 // Its methods are safe for concurrent use.
 type TokenService interface {

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -18,50 +17,6 @@ import (
 )
 
 var _ model.AnalysisService = (*DB)(nil)
-
-// Text limits of the analysis writes (see the schema's input docs).
-const (
-	analysisNameMax = 500   // names and titles
-	analysisTextMax = 20000 // descriptions and rationales
-	analysisCodeMax = 100   // kinds, sectors, consequences, external ids
-)
-
-// analysisTx runs the statements of one write transaction and tells the
-// DB's Observer about each, like execute and read do.
-type analysisTx struct {
-	db *DB
-	op string
-	tx neo4j.ManagedTransaction
-}
-
-// run runs one statement and collects its records.
-func (t analysisTx) run(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	start := time.Now()
-	res, err := t.tx.Run(ctx, cypher, params)
-	var recs []*neo4j.Record
-	if err == nil {
-		recs, err = res.Collect(ctx)
-	}
-	if t.db.Observer != nil {
-		t.db.Observer.ObserveQuery(t.op, time.Since(start), err)
-	}
-	return recs, err
-}
-
-// analysisWrite runs fn in one retried write transaction: an error from fn
-// rolls everything back. fn may be retried, so it only talks to tx.
-func analysisWrite[T any](ctx context.Context, db *DB, op, subject string, fn func(tx analysisTx) (T, error)) (T, error) {
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
-	defer sess.Close(ctx)
-	out, err := neo4j.ExecuteWrite(ctx, sess, func(tx neo4j.ManagedTransaction) (T, error) {
-		return fn(analysisTx{db: db, op: op, tx: tx})
-	})
-	if err != nil {
-		var zero T
-		return zero, formatError(op, subject, err)
-	}
-	return out, nil
-}
 
 // analysisChildID returns a new id for a node that belongs to parent (an
 // assessment of an analysis, a treatment of an assessment): the parent's
@@ -117,7 +72,7 @@ func analysisSharedOrgs(ids []string) ([]string, []int, error) {
 	out := make([]string, 0, len(ids))
 	at := make([]int, 0, len(ids))
 	for i, id := range ids {
-		if err := validID(fmt.Sprintf("input.sharedWithOrganizationIds.%d", i), id); err != nil {
+		if err := model.ValidID(fmt.Sprintf("input.sharedWithOrganizationIds.%d", i), id); err != nil {
 			return nil, nil, err
 		}
 		if !slices.Contains(out, id) {
@@ -131,7 +86,7 @@ func analysisSharedOrgs(ids []string) ([]string, []int, error) {
 func analysisSharedSectors(sectors []string) ([]string, error) {
 	out := make([]string, 0, len(sectors))
 	for i, s := range sectors {
-		v, err := text(fmt.Sprintf("input.sharedWithSectors.%d", i), &s, 1, analysisCodeMax)
+		v, err := model.Text(fmt.Sprintf("input.sharedWithSectors.%d", i), &s, 1, model.MaxCode)
 		if err != nil {
 			return nil, err
 		}
@@ -174,22 +129,6 @@ func analysisMissingOrgs(ids []string, at []int, missing []any) error {
 	return model.FieldErrorf(model.ENOTFOUND, fmt.Sprintf("input.sharedWithOrganizationIds.%d", at[i]), "no organization %q", ids[i])
 }
 
-// analysisRecord decodes the first value of the first record as a *T.
-func analysisRecord[T any](recs []*neo4j.Record) (*T, error) {
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("no record returned")
-	}
-	n, ok := recs[0].Values[0].(neo4j.Node)
-	if !ok {
-		return nil, fmt.Errorf("record holds %T, not a node", recs[0].Values[0])
-	}
-	t, ok := any(decode(n)).(*T)
-	if !ok {
-		return nil, fmt.Errorf("node %v does not decode as %T", n.Labels, t)
-	}
-	return t, nil
-}
-
 // ---------------------------------------------------------------- create
 
 const createAnalysisCheckCypher = `
@@ -221,10 +160,10 @@ func (db *DB) CreateAnalysis(ctx context.Context, org string, in model.AnalysisI
 	if err != nil {
 		return nil, err
 	}
-	if err := validID("input.targetId", in.TargetID); err != nil {
+	if err := model.ValidID("input.targetId", in.TargetID); err != nil {
 		return nil, err
 	}
-	title, err := text("input.title", &in.Title, 1, analysisNameMax)
+	title, err := model.Text("input.title", &in.Title, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +185,7 @@ func (db *DB) CreateAnalysis(ctx context.Context, org string, in model.AnalysisI
 		"id": id, "org": org, "target": in.TargetID, "title": title,
 		"visibility": string(sh.visibility), "shared": sh.orgs, "sectors": sh.sectors,
 	}
-	return analysisWrite(ctx, db, "neo4j.CreateAnalysis", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+	return writeTx(ctx, db, "neo4j.CreateAnalysis", "analysis "+id, func(tx *txn) (*model.Analysis, error) {
 		recs, err := tx.run(ctx, createAnalysisCheckCypher, params)
 		if err != nil {
 			return nil, err
@@ -265,7 +204,8 @@ func (db *DB) CreateAnalysis(ctx context.Context, org string, in model.AnalysisI
 		if err != nil {
 			return nil, err
 		}
-		return analysisRecord[model.Analysis](recs)
+		tx.touchTargets(in.TargetID)
+		return requireNode[model.Analysis](recs)
 	})
 }
 
@@ -282,10 +222,12 @@ REMOVE a._lock
 WITH a
 RETURN a`
 
-// lockAnalysis locks and returns the analysis with the given id. It
+// lockAnalysis locks and returns the analysis with the given id, and
+// records it and its target as changed (the transaction locks it to change
+// it; nothing is reported unless it commits). It
 // returns ENOTFOUND naming field when there is none and, unless submitted
 // is allowed, ECONFLICT for a submitted one.
-func (t analysisTx) lockAnalysis(ctx context.Context, id, field string, allowSubmitted bool) (*model.Analysis, error) {
+func (t *txn) lockAnalysis(ctx context.Context, id, field string, allowSubmitted bool) (*model.Analysis, error) {
 	recs, err := t.run(ctx, analysisLockCypher, map[string]any{"id": id})
 	if err != nil {
 		return nil, err
@@ -298,6 +240,8 @@ func (t analysisTx) lockAnalysis(ctx context.Context, id, field string, allowSub
 	if a.Status == model.AnalysisStatusSubmitted && !allowSubmitted {
 		return nil, analysisSubmittedError(id)
 	}
+	t.touchTargets(a.TargetID) // locked to be changed
+	t.touchNodes(a.ID)
 	return a, nil
 }
 
@@ -328,7 +272,7 @@ RETURN a`
 func (db *DB) UpdateAnalysis(ctx context.Context, id string, in model.AnalysisUpdateInput) (*model.Analysis, error) {
 	var title *string
 	if in.Title != nil {
-		v, err := text("input.title", in.Title, 1, analysisNameMax)
+		v, err := model.Text("input.title", in.Title, 1, model.MaxName)
 		if err != nil {
 			return nil, err
 		}
@@ -350,7 +294,7 @@ func (db *DB) UpdateAnalysis(ctx context.Context, id string, in model.AnalysisUp
 	if in.Visibility != nil && !in.Visibility.IsValid() {
 		return nil, model.FieldErrorf(model.EINVALID, "input.visibility", "unknown visibility %q (want PRIVATE, SHARED or PUBLIC)", *in.Visibility)
 	}
-	return analysisWrite(ctx, db, "neo4j.UpdateAnalysis", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+	return writeTx(ctx, db, "neo4j.UpdateAnalysis", "analysis "+id, func(tx *txn) (*model.Analysis, error) {
 		a, err := tx.lockAnalysis(ctx, id, "id", false)
 		if err != nil {
 			return nil, err
@@ -391,7 +335,7 @@ func (db *DB) UpdateAnalysis(ctx context.Context, id string, in model.AnalysisUp
 		if err != nil {
 			return nil, err
 		}
-		return analysisRecord[model.Analysis](recs)
+		return requireNode[model.Analysis](recs)
 	})
 }
 
@@ -413,7 +357,7 @@ DETACH DELETE a`
 // treatments. It returns ENOTFOUND for an unknown analysis and ECONFLICT
 // for a submitted one.
 func (db *DB) DeleteAnalysis(ctx context.Context, id string) error {
-	_, err := analysisWrite(ctx, db, "neo4j.DeleteAnalysis", "analysis "+id, func(tx analysisTx) (struct{}, error) {
+	_, err := writeTx(ctx, db, "neo4j.DeleteAnalysis", "analysis "+id, func(tx *txn) (struct{}, error) {
 		if _, err := tx.lockAnalysis(ctx, id, "id", false); err != nil {
 			return struct{}{}, err
 		}
@@ -527,7 +471,7 @@ type assessPlan struct {
 // numbers and enums. References are checked in the transaction.
 func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
 	pl := &assessPlan{}
-	if err := validID("input.analysisId", in.AnalysisID); err != nil {
+	if err := model.ValidID("input.analysisId", in.AnalysisID); err != nil {
 		return nil, err
 	}
 	addNew := func(field, id string) error {
@@ -543,7 +487,7 @@ func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
 	case in.IncidentID == nil && in.NewIncident == nil:
 		return nil, model.FieldErrorf(model.EINVALID, "input.incidentId", "give incidentId (an incident of the analysis's target) or newIncident")
 	case in.IncidentID != nil:
-		if err := validID("input.incidentId", *in.IncidentID); err != nil {
+		if err := model.ValidID("input.incidentId", *in.IncidentID); err != nil {
 			return nil, err
 		}
 		pl.incidentID = *in.IncidentID
@@ -553,15 +497,15 @@ func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		name, err := text("input.newIncident.name", &ni.Name, 1, analysisNameMax)
+		name, err := model.Text("input.newIncident.name", &ni.Name, 1, model.MaxName)
 		if err != nil {
 			return nil, err
 		}
-		consequence, err := text("input.newIncident.consequence", &ni.Consequence, 1, analysisCodeMax)
+		consequence, err := model.Text("input.newIncident.consequence", &ni.Consequence, 1, model.MaxCode)
 		if err != nil {
 			return nil, err
 		}
-		desc, err := text("input.newIncident.description", ni.Description, 0, analysisTextMax)
+		desc, err := model.Text("input.newIncident.description", ni.Description, 0, model.MaxText)
 		if err != nil {
 			return nil, err
 		}
@@ -577,13 +521,13 @@ func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
 		}
 		loss = v
 	}
-	rationale, err := text("input.rationale", in.Rationale, 0, analysisTextMax)
+	rationale, err := model.Text("input.rationale", in.Rationale, 0, model.MaxText)
 	if err != nil {
 		return nil, err
 	}
 	var dept any
 	if in.OwnerDepartmentID != nil {
-		if err := validID("input.ownerDepartmentId", *in.OwnerDepartmentID); err != nil {
+		if err := model.ValidID("input.ownerDepartmentId", *in.OwnerDepartmentID); err != nil {
 			return nil, err
 		}
 		dept = *in.OwnerDepartmentID
@@ -594,7 +538,7 @@ func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
 			return nil, model.FieldErrorf(model.EINVALID, field, "give either id (an existing threat) or new (a new threat), exactly one")
 		}
 		if ref.ID != nil {
-			if err := validID(field+".id", *ref.ID); err != nil {
+			if err := model.ValidID(field+".id", *ref.ID); err != nil {
 				return nil, err
 			}
 			pl.oldThreats, pl.oldThreatAt = append(pl.oldThreats, *ref.ID), append(pl.oldThreatAt, field+".id")
@@ -612,7 +556,7 @@ func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
 		pl.threatIDs = append(pl.threatIDs, th["id"].(string))
 	}
 	for i, id := range in.AssetIds {
-		if err := validID(fmt.Sprintf("input.assetIds.%d", i), id); err != nil {
+		if err := model.ValidID(fmt.Sprintf("input.assetIds.%d", i), id); err != nil {
 			return nil, err
 		}
 		pl.assetIDs = append(pl.assetIDs, id)
@@ -628,7 +572,7 @@ func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
 		}
 		var perspective any
 		if tr.Perspective != nil {
-			v, err := text(field+".perspective", tr.Perspective, 1, analysisCodeMax)
+			v, err := model.Text(field+".perspective", tr.Perspective, 1, model.MaxCode)
 			if err != nil {
 				return nil, err
 			}
@@ -637,7 +581,7 @@ func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
 		var measure, measureField string
 		if tr.MeasureID != nil {
 			measure, measureField = *tr.MeasureID, field+".measureId"
-			if err := validID(measureField, measure); err != nil {
+			if err := model.ValidID(measureField, measure); err != nil {
 				return nil, err
 			}
 			pl.measureIDs, pl.measureAt = append(pl.measureIDs, measure), append(pl.measureAt, measureField)
@@ -666,62 +610,35 @@ func planAssessment(in model.AssessIncidentInput) (*assessPlan, error) {
 	return pl, nil
 }
 
-// analysisNewThreat checks an inline new threat and returns its properties.
+// analysisNewThreat checks an inline new threat and returns its
+// properties (id included), exactly as createThreat would store it.
 func analysisNewThreat(field string, in *model.ThreatInput) (map[string]any, error) {
+	if err := in.Validate(field); err != nil {
+		return nil, err
+	}
 	id, err := newID(field+".id", in.ID, "threat")
 	if err != nil {
 		return nil, err
 	}
-	name, err := text(field+".name", &in.Name, 1, analysisNameMax)
-	if err != nil {
-		return nil, err
-	}
-	kind, err := text(field+".kind", &in.Kind, 1, analysisCodeMax)
-	if err != nil {
-		return nil, err
-	}
-	desc, err := text(field+".description", in.Description, 0, analysisTextMax)
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]any{"id": id, "name": name, "kind": kind, "description": desc}
-	if in.ExternalID != nil {
-		if m["externalId"], err = text(field+".externalId", in.ExternalID, 1, analysisCodeMax); err != nil {
-			return nil, err
-		}
-	}
-	if in.Source != nil {
-		if m["source"], err = text(field+".source", in.Source, 1, analysisCodeMax); err != nil {
-			return nil, err
-		}
-	}
+	m := threatProps(*in)
+	m["id"] = id
 	return m, nil
 }
 
 // analysisNewMeasure checks an inline new measure and returns its
-// properties; its perspective is checked against the stored ones later.
+// properties (id included), exactly as createMeasure would store it; its
+// perspective is checked against the stored ones later.
 func analysisNewMeasure(field string, in *model.MeasureInput) (map[string]any, error) {
+	if err := in.Validate(field); err != nil {
+		return nil, err
+	}
 	id, err := newID(field+".id", in.ID, "measure")
 	if err != nil {
 		return nil, err
 	}
-	name, err := text(field+".name", &in.Name, 1, analysisNameMax)
-	if err != nil {
-		return nil, err
-	}
-	desc, err := text(field+".description", in.Description, 0, analysisTextMax)
-	if err != nil {
-		return nil, err
-	}
-	perspective, err := text(field+".perspective", &in.Perspective, 1, analysisCodeMax)
-	if err != nil {
-		return nil, err
-	}
-	kind, err := text(field+".kind", &in.Kind, 1, analysisCodeMax)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"id": id, "name": name, "description": desc, "perspective": perspective, "kind": kind}, nil
+	m := measureProps(*in)
+	m["id"] = id
+	return m, nil
 }
 
 // AssessIncident adds or replaces the assessment of one incident in a draft
@@ -746,7 +663,7 @@ func (db *DB) AssessIncident(ctx context.Context, in model.AssessIncidentInput) 
 		"analysis": in.AnalysisID, "incident": incident, "axis1": in.Axis1, "axis2": in.Axis2, "dept": dept,
 		"threats": analysisList(pl.oldThreats), "assets": analysisList(pl.assetIDs), "measures": analysisList(pl.measureIDs), "newIds": analysisList(pl.newIDs),
 	}
-	return analysisWrite(ctx, db, "neo4j.AssessIncident", "assessment of "+pl.incidentID+" in "+in.AnalysisID, func(tx analysisTx) (*model.Assessment, error) {
+	return writeTx(ctx, db, "neo4j.AssessIncident", "assessment of "+pl.incidentID+" in "+in.AnalysisID, func(tx *txn) (*model.Assessment, error) {
 		a, err := tx.lockAnalysis(ctx, in.AnalysisID, "input.analysisId", false)
 		if err != nil {
 			return nil, err
@@ -842,7 +759,8 @@ func (db *DB) AssessIncident(ctx context.Context, in model.AssessIncidentInput) 
 		if err != nil {
 			return nil, err
 		}
-		return analysisRecord[model.Assessment](recs)
+		tx.touchNodes(sid)
+		return requireNode[model.Assessment](recs)
 	})
 }
 
@@ -892,7 +810,7 @@ DETACH DELETE s`
 // treatments. It returns ENOTFOUND for an unknown assessment and ECONFLICT
 // for one of a submitted analysis.
 func (db *DB) RemoveAssessment(ctx context.Context, id string) error {
-	_, err := analysisWrite(ctx, db, "neo4j.RemoveAssessment", "assessment "+id, func(tx analysisTx) (struct{}, error) {
+	_, err := writeTx(ctx, db, "neo4j.RemoveAssessment", "assessment "+id, func(tx *txn) (struct{}, error) {
 		recs, err := tx.run(ctx, analysisAssessmentOwnerCypher, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
@@ -905,6 +823,7 @@ func (db *DB) RemoveAssessment(ctx context.Context, id string) error {
 			return struct{}{}, err
 		}
 		_, err = tx.run(ctx, removeAssessmentCypher, map[string]any{"id": id, "analysis": analysis})
+		tx.touchNodes(id)
 		return struct{}{}, err
 	})
 	return err
@@ -925,7 +844,7 @@ RETURN a`
 // returns ENOTFOUND for an unknown analysis, ECONFLICT for one already
 // submitted and EINVALID for one without assessments.
 func (db *DB) SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
-	return analysisWrite(ctx, db, "neo4j.SubmitAnalysis", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+	return writeTx(ctx, db, "neo4j.SubmitAnalysis", "analysis "+id, func(tx *txn) (*model.Analysis, error) {
 		a, err := tx.lockAnalysis(ctx, id, "id", true)
 		if err != nil {
 			return nil, err
@@ -944,7 +863,7 @@ func (db *DB) SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, e
 		if err != nil {
 			return nil, err
 		}
-		return analysisRecord[model.Analysis](recs)
+		return requireNode[model.Analysis](recs)
 	})
 }
 
@@ -1009,7 +928,7 @@ RETURN a`
 // ECONFLICT for a draft or an analysis that a later version already
 // supersedes.
 func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
-	return analysisWrite(ctx, db, "neo4j.ReviseAnalysis", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+	return writeTx(ctx, db, "neo4j.ReviseAnalysis", "analysis "+id, func(tx *txn) (*model.Analysis, error) {
 		old, err := tx.lockAnalysis(ctx, id, "id", true)
 		if err != nil {
 			return nil, err
@@ -1040,7 +959,8 @@ func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, e
 		if err != nil {
 			return nil, err
 		}
-		return analysisRecord[model.Analysis](recs)
+		tx.touchNodes(newID)
+		return requireNode[model.Analysis](recs)
 	})
 }
 
@@ -1072,14 +992,14 @@ func (db *DB) SetAnalysisPolicies(ctx context.Context, id string, policyIDs []st
 	ids := make([]string, 0, len(policyIDs))
 	at := make([]int, 0, len(policyIDs))
 	for i, p := range policyIDs {
-		if err := validID(fmt.Sprintf("policyIds.%d", i), p); err != nil {
+		if err := model.ValidID(fmt.Sprintf("policyIds.%d", i), p); err != nil {
 			return nil, err
 		}
 		if !slices.Contains(ids, p) {
 			ids, at = append(ids, p), append(at, i)
 		}
 	}
-	return analysisWrite(ctx, db, "neo4j.SetAnalysisPolicies", "analysis "+id, func(tx analysisTx) (*model.Analysis, error) {
+	return writeTx(ctx, db, "neo4j.SetAnalysisPolicies", "analysis "+id, func(tx *txn) (*model.Analysis, error) {
 		if _, err := tx.lockAnalysis(ctx, id, "id", false); err != nil {
 			return nil, err
 		}
@@ -1095,6 +1015,6 @@ func (db *DB) SetAnalysisPolicies(ctx context.Context, id string, policyIDs []st
 		if err != nil {
 			return nil, err
 		}
-		return analysisRecord[model.Analysis](recs)
+		return requireNode[model.Analysis](recs)
 	})
 }

@@ -32,14 +32,14 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*model.Principal,
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return nil, model.Errorf(model.EUNAUTHENTICATED, "malformed bearer token")
 	}
-	res, err := db.read(ctx, "neo4j.Authenticate", authenticateCypher, map[string]any{"hash": hashToken(token)})
+	res, err := db.read(ctx, "neo4j.Authenticate", "token", authenticateCypher, map[string]any{"hash": hashToken(token)})
 	if err != nil {
-		return nil, formatError("neo4j.Authenticate", "token", err)
+		return nil, err
 	}
-	if len(res.Records) == 0 {
+	if len(res) == 0 {
 		return nil, model.Errorf(model.EUNAUTHENTICATED, "unknown or revoked bearer token")
 	}
-	p := props(res.Records[0].AsMap())
+	p := props(res[0].AsMap())
 	return &model.Principal{UserID: p.str("user"), Role: model.Role(p.str("role")), OrganizationID: p.str("org"), Sector: p.str("sector")}, nil
 }
 
@@ -56,18 +56,18 @@ func (db *DB) CreateToken(ctx context.Context, user, org string, role model.Role
 	if !role.Valid() {
 		return "", model.FieldErrorf(model.EINVALID, "role", "unknown role %q (want viewer, analyst, org-admin, curator or admin)", role)
 	}
-	if err := validID("user", user); err != nil {
+	if err := model.ValidID("user", user); err != nil {
 		return "", err
 	}
 	buf := make([]byte, 32)
 	_, _ = rand.Read(buf)
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(buf)
-	res, err := db.execute(ctx, "neo4j.CreateToken", createTokenCypher,
+	res, err := db.write(ctx, "neo4j.CreateToken", "token for "+user, createTokenCypher,
 		map[string]any{"org": org, "user": user, "role": string(role), "hash": hashToken(token)})
 	if err != nil {
-		return "", formatError("neo4j.CreateToken", "token for "+user, err)
+		return "", err
 	}
-	if len(res.Records) == 0 {
+	if len(res) == 0 {
 		return "", model.FieldErrorf(model.ENOTFOUND, "org", "no organization %q", org)
 	}
 	return token, nil

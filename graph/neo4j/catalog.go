@@ -13,28 +13,6 @@ import (
 
 var _ model.CatalogService = (*DB)(nil)
 
-// Text limits of the catalog fields, in characters.
-const (
-	catalogNameMax = 500
-	catalogCodeMax = 100
-	catalogTextMax = 20000
-)
-
-// catalogNode runs one statement whose first column is a node and returns
-// the first record's node as a *T, or nil when there is no record.
-func catalogNode[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (*T, error) {
-	recs, err := txRecords(ctx, tx, cypher, params)
-	if err != nil || len(recs) == 0 {
-		return nil, err
-	}
-	n, ok := recs[0].Values[0].(neo4j.Node)
-	if !ok {
-		return nil, nil
-	}
-	t, _ := any(decode(n)).(*T)
-	return t, nil
-}
-
 // catalogRef is a reference to a node that must exist: its id, one of its
 // labels, the input field that names it and what to call it in errors.
 type catalogRef struct {
@@ -49,12 +27,12 @@ RETURN r.i AS i, n`
 // catalogResolve checks that every ref exists, in one round trip, and
 // returns their nodes in order. It returns ENOTFOUND naming the first
 // missing reference's field.
-func catalogResolve(ctx context.Context, tx neo4j.ManagedTransaction, refs ...catalogRef) ([]neo4j.Node, error) {
+func catalogResolve(ctx context.Context, tx *txn, refs ...catalogRef) ([]neo4j.Node, error) {
 	rows := make([]map[string]any, len(refs))
 	for i, r := range refs {
 		rows[i] = map[string]any{"i": i, "id": r.id, "label": r.label}
 	}
-	recs, err := txRecords(ctx, tx, catalogRefsCypher, map[string]any{"refs": rows})
+	recs, err := tx.run(ctx, catalogRefsCypher, map[string]any{"refs": rows})
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +56,8 @@ const catalogIDTakenCypher = `
 MATCH (n:` + labelEntity + ` {id: $id}) RETURN labels(n) AS labels`
 
 // catalogFreeID returns ECONFLICT naming field when a node already has id.
-func catalogFreeID(ctx context.Context, tx neo4j.ManagedTransaction, field, id string) error {
-	recs, err := txRecords(ctx, tx, catalogIDTakenCypher, map[string]any{"id": id})
+func catalogFreeID(ctx context.Context, tx *txn, field, id string) error {
+	recs, err := tx.run(ctx, catalogIDTakenCypher, map[string]any{"id": id})
 	if err != nil {
 		return err
 	}
@@ -99,22 +77,9 @@ func catalogGone(field string) error {
 // than the node's: ids never change.
 func catalogSameID(field string, in *string, id string) error {
 	if in != nil && *in != "" && *in != id {
-		return model.FieldErrorf(model.EINVALID, field, "an update cannot change the id (%q to %q)", id, truncate(*in, 60))
+		return model.FieldErrorf(model.EINVALID, field, "an update cannot change the id (%q to %q)", id, model.Truncate(*in, 60))
 	}
 	return nil
-}
-
-// catalogOptionalText checks an optional text: nil (or empty, when minLen is 1)
-// stays nil, anything else must have minLen to maxLen characters.
-func catalogOptionalText(field string, s *string, minLen, maxLen int) (*string, error) {
-	if s == nil || *s == "" && minLen > 0 {
-		return nil, nil
-	}
-	v, err := text(field, s, minLen, maxLen)
-	if err != nil {
-		return nil, err
-	}
-	return &v, nil
 }
 
 // catalogUnit checks an optional share or confidence: from 0 to 1.
@@ -175,31 +140,18 @@ func catalogDependents(counts ...any) string {
 
 // ---------------------------------------------------------------- threats
 
-// catalogThreatProps checks a threat's fields (field names are under prefix, such
-// as "input" or "input.assessments.0.threats.1.new") and returns the
-// properties to store. Callers that create threats inline use it too.
-func catalogThreatProps(prefix string, in model.ThreatInput) (map[string]any, error) {
-	name, err := text(prefix+".name", &in.Name, 1, catalogNameMax)
-	if err != nil {
-		return nil, err
+// optionalString is the value of s, "" when it is nil.
+func optionalString(s *string) string {
+	if s == nil {
+		return ""
 	}
-	kind, err := text(prefix+".kind", &in.Kind, 1, catalogCodeMax)
-	if err != nil {
-		return nil, err
-	}
-	desc, err := text(prefix+".description", in.Description, 0, catalogTextMax)
-	if err != nil {
-		return nil, err
-	}
-	ext, err := catalogOptionalText(prefix+".externalId", in.ExternalID, 1, catalogCodeMax)
-	if err != nil {
-		return nil, err
-	}
-	src, err := catalogOptionalText(prefix+".source", in.Source, 1, catalogNameMax)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"name": name, "kind": kind, "description": desc, "externalId": catalogStr(ext), "source": catalogStr(src)}, nil
+	return *s
+}
+
+// threatProps returns the properties a validated threat is stored with.
+func threatProps(in model.ThreatInput) map[string]any {
+	return map[string]any{"name": in.Name, "kind": in.Kind, "description": optionalString(in.Description),
+		"externalId": catalogStr(in.ExternalID), "source": catalogStr(in.Source)}
 }
 
 const createThreatCypher = `
@@ -214,15 +166,15 @@ func (db *DB) CreateThreat(ctx context.Context, in model.ThreatInput) (*model.Th
 	if err != nil {
 		return nil, err
 	}
-	fields, err := catalogThreatProps("input", in)
-	if err != nil {
+	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.CreateThreat", "threat "+id, func(tx neo4j.ManagedTransaction) (*model.Threat, error) {
+	fields := threatProps(in)
+	return writeTx(ctx, db, "neo4j.CreateThreat", "threat "+id, func(tx *txn) (*model.Threat, error) {
 		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
 			return nil, err
 		}
-		return catalogNode[model.Threat](ctx, tx, createThreatCypher, map[string]any{"id": id, "props": fields})
+		return txNode[model.Threat](ctx, tx, createThreatCypher, map[string]any{"id": id, "props": fields})
 	})
 }
 
@@ -234,18 +186,18 @@ RETURN n`
 // UpdateThreat replaces a threat's fields. It returns ENOTFOUND for an
 // unknown threat and EINVALID for a bad field.
 func (db *DB) UpdateThreat(ctx context.Context, id string, in model.ThreatInput) (*model.Threat, error) {
-	if err := validID("id", id); err != nil {
+	if err := model.ValidID("id", id); err != nil {
 		return nil, err
 	}
 	if err := catalogSameID("input.id", in.ID, id); err != nil {
 		return nil, err
 	}
-	fields, err := catalogThreatProps("input", in)
-	if err != nil {
+	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.UpdateThreat", "threat "+id, func(tx neo4j.ManagedTransaction) (*model.Threat, error) {
-		t, err := catalogNode[model.Threat](ctx, tx, updateThreatCypher, map[string]any{"id": id, "props": fields})
+	fields := threatProps(in)
+	return writeTx(ctx, db, "neo4j.UpdateThreat", "threat "+id, func(tx *txn) (*model.Threat, error) {
+		t, err := txNode[model.Threat](ctx, tx, updateThreatCypher, map[string]any{"id": id, "props": fields})
 		if err == nil && t == nil {
 			err = model.FieldErrorf(model.ENOTFOUND, "id", "no threat %q", id)
 		}
@@ -269,8 +221,9 @@ const deleteThreatCypher = `
 MATCH (t:` + labelThreat + ` {id: $id})
 OPTIONAL MATCH (a:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relCausedBy + `]->(t)
 SET a.updatedAt = datetime()
-WITH DISTINCT t
-DETACH DELETE t`
+WITH t, collect(DISTINCT a.targetId) AS targets, collect(DISTINCT a.id) AS nodes
+DETACH DELETE t
+RETURN targets, nodes`
 
 // DeleteThreat deletes a threat with its mitigation links. It returns
 // ENOTFOUND for an unknown threat and ECONFLICT while assessments name it
@@ -279,11 +232,11 @@ DETACH DELETE t`
 // (ECONFLICT) while an assessment of a submitted analysis names it, or
 // while feedback or opinions are about it.
 func (db *DB) DeleteThreat(ctx context.Context, id string, cascade bool) error {
-	if err := validID("id", id); err != nil {
+	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
-	_, err := txWrite(ctx, db, "neo4j.DeleteThreat", "threat "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := txRecords(ctx, tx, threatDependentsCypher, map[string]any{"id": id})
+	_, err := writeTx(ctx, db, "neo4j.DeleteThreat", "threat "+id, func(tx *txn) (struct{}, error) {
+		recs, err := tx.run(ctx, threatDependentsCypher, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -300,7 +253,11 @@ func (db *DB) DeleteThreat(ctx context.Context, id string, cascade bool) error {
 		if d := catalogDependents(v[1], "assessment", v[2], "coverage line"); d != "" && !cascade {
 			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "threat %q is still used by %s; delete with cascade to remove it from them", id, d)
 		}
-		_, err = txRecords(ctx, tx, deleteThreatCypher, map[string]any{"id": id})
+		recs, err = tx.run(ctx, deleteThreatCypher, map[string]any{"id": id})
+		if err == nil && len(recs) == 1 {
+			tx.touchRecord(recs[0])
+		}
+		tx.touchNodes(id)
 		return struct{}{}, err
 	})
 	return err
@@ -308,28 +265,11 @@ func (db *DB) DeleteThreat(ctx context.Context, id string, cascade bool) error {
 
 // ---------------------------------------------------------------- measures
 
-// catalogMeasureProps checks a measure's fields (field names are under prefix)
-// and returns the properties to store. It does not check that the
-// perspective exists: catalogCheckPerspective does, inside the transaction.
-// Callers that create measures inline use it too.
-func catalogMeasureProps(prefix string, in model.MeasureInput) (map[string]any, error) {
-	name, err := text(prefix+".name", &in.Name, 1, catalogNameMax)
-	if err != nil {
-		return nil, err
-	}
-	desc, err := text(prefix+".description", in.Description, 0, catalogTextMax)
-	if err != nil {
-		return nil, err
-	}
-	persp, err := text(prefix+".perspective", &in.Perspective, 1, catalogCodeMax)
-	if err != nil {
-		return nil, err
-	}
-	kind, err := text(prefix+".kind", &in.Kind, 1, catalogCodeMax)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"name": name, "description": desc, "perspective": persp, "kind": kind}, nil
+// measureProps returns the properties a validated measure is stored with.
+// That its perspective exists is checked by catalogCheckPerspective, inside
+// the transaction.
+func measureProps(in model.MeasureInput) map[string]any {
+	return map[string]any{"name": in.Name, "description": optionalString(in.Description), "perspective": in.Perspective, "kind": in.Kind}
 }
 
 const perspectiveCypher = `
@@ -338,8 +278,8 @@ RETURN p IS NOT NULL AS ok, COLLECT { MATCH (q:` + labelPerspective + `) RETURN 
 
 // catalogCheckPerspective returns EINVALID naming field unless code is the code
 // of a stored Perspective (P1 to P4 as seeded).
-func catalogCheckPerspective(ctx context.Context, tx neo4j.ManagedTransaction, field, code string) error {
-	recs, err := txRecords(ctx, tx, perspectiveCypher, map[string]any{"code": code})
+func catalogCheckPerspective(ctx context.Context, tx *txn, field, code string) error {
+	recs, err := tx.run(ctx, perspectiveCypher, map[string]any{"code": code})
 	if err != nil {
 		return err
 	}
@@ -353,9 +293,9 @@ func catalogCheckPerspective(ctx context.Context, tx neo4j.ManagedTransaction, f
 				codes = append(codes, s)
 			}
 		}
-		return model.FieldErrorf(model.EINVALID, field, "unknown perspective %q; use one of %s", truncate(code, 60), strings.Join(codes, ", "))
+		return model.FieldErrorf(model.EINVALID, field, "unknown perspective %q; use one of %s", model.Truncate(code, 60), strings.Join(codes, ", "))
 	}
-	return model.FieldErrorf(model.EINVALID, field, "unknown perspective %q", truncate(code, 60))
+	return model.FieldErrorf(model.EINVALID, field, "unknown perspective %q", model.Truncate(code, 60))
 }
 
 const createMeasureCypher = `
@@ -371,18 +311,18 @@ func (db *DB) CreateMeasure(ctx context.Context, in model.MeasureInput) (*model.
 	if err != nil {
 		return nil, err
 	}
-	fields, err := catalogMeasureProps("input", in)
-	if err != nil {
+	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.CreateMeasure", "measure "+id, func(tx neo4j.ManagedTransaction) (*model.Measure, error) {
+	fields := measureProps(in)
+	return writeTx(ctx, db, "neo4j.CreateMeasure", "measure "+id, func(tx *txn) (*model.Measure, error) {
 		if err := catalogCheckPerspective(ctx, tx, "input.perspective", in.Perspective); err != nil {
 			return nil, err
 		}
 		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
 			return nil, err
 		}
-		return catalogNode[model.Measure](ctx, tx, createMeasureCypher, map[string]any{"id": id, "props": fields})
+		return txNode[model.Measure](ctx, tx, createMeasureCypher, map[string]any{"id": id, "props": fields})
 	})
 }
 
@@ -394,21 +334,21 @@ RETURN n`
 // UpdateMeasure replaces a measure's fields. It returns ENOTFOUND for an
 // unknown measure and EINVALID for a bad field or an unknown perspective.
 func (db *DB) UpdateMeasure(ctx context.Context, id string, in model.MeasureInput) (*model.Measure, error) {
-	if err := validID("id", id); err != nil {
+	if err := model.ValidID("id", id); err != nil {
 		return nil, err
 	}
 	if err := catalogSameID("input.id", in.ID, id); err != nil {
 		return nil, err
 	}
-	fields, err := catalogMeasureProps("input", in)
-	if err != nil {
+	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.UpdateMeasure", "measure "+id, func(tx neo4j.ManagedTransaction) (*model.Measure, error) {
+	fields := measureProps(in)
+	return writeTx(ctx, db, "neo4j.UpdateMeasure", "measure "+id, func(tx *txn) (*model.Measure, error) {
 		if err := catalogCheckPerspective(ctx, tx, "input.perspective", in.Perspective); err != nil {
 			return nil, err
 		}
-		m, err := catalogNode[model.Measure](ctx, tx, updateMeasureCypher, map[string]any{"id": id, "props": fields})
+		m, err := txNode[model.Measure](ctx, tx, updateMeasureCypher, map[string]any{"id": id, "props": fields})
 		if err == nil && m == nil {
 			err = model.FieldErrorf(model.ENOTFOUND, "id", "no measure %q", id)
 		}
@@ -431,9 +371,10 @@ MATCH (m:` + labelMeasure + ` {id: $id})
 OPTIONAL MATCH (tr:` + labelTreatment + `)-[:` + relApplies + `]->(m)
 OPTIONAL MATCH (a:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relTreatedBy + `]->(tr)
 SET a.updatedAt = datetime()
-DETACH DELETE tr
-WITH DISTINCT m
-DETACH DELETE m`
+WITH m, collect(DISTINCT tr) AS treatments, collect(DISTINCT a.targetId) AS targets, collect(DISTINCT a.id) AS nodes
+FOREACH (tr IN treatments | DETACH DELETE tr)
+DETACH DELETE m
+RETURN targets, nodes`
 
 // DeleteMeasure deletes a measure with its mitigation and clause links. It
 // returns ENOTFOUND for an unknown measure and ECONFLICT while treatments
@@ -443,11 +384,11 @@ DETACH DELETE m`
 // submitted analysis applies it, or while feedback or opinions are about it
 // or its treatments.
 func (db *DB) DeleteMeasure(ctx context.Context, id string, cascade bool) error {
-	if err := validID("id", id); err != nil {
+	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
-	_, err := txWrite(ctx, db, "neo4j.DeleteMeasure", "measure "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := txRecords(ctx, tx, measureDependentsCypher, map[string]any{"id": id})
+	_, err := writeTx(ctx, db, "neo4j.DeleteMeasure", "measure "+id, func(tx *txn) (struct{}, error) {
+		recs, err := tx.run(ctx, measureDependentsCypher, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -464,7 +405,11 @@ func (db *DB) DeleteMeasure(ctx context.Context, id string, cascade bool) error 
 		if d := catalogDependents(v[1], "treatment", v[2], "coverage line"); d != "" && !cascade {
 			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "measure %q is still used by %s; delete with cascade to remove it from them", id, d)
 		}
-		_, err = txRecords(ctx, tx, deleteMeasureCypher, map[string]any{"id": id})
+		recs, err = tx.run(ctx, deleteMeasureCypher, map[string]any{"id": id})
+		if err == nil && len(recs) == 1 {
+			tx.touchRecord(recs[0])
+		}
+		tx.touchNodes(id)
 		return struct{}{}, err
 	})
 	return err
@@ -481,23 +426,23 @@ RETURN t`
 // an optional rationale; linking again replaces the rationale. It returns
 // ENOTFOUND for an unknown threat or measure.
 func (db *DB) LinkThreatToMeasure(ctx context.Context, threatID, measureID string, rationale *string) (*model.Threat, error) {
-	if err := validID("threatId", threatID); err != nil {
+	if err := model.ValidID("threatId", threatID); err != nil {
 		return nil, err
 	}
-	if err := validID("measureId", measureID); err != nil {
+	if err := model.ValidID("measureId", measureID); err != nil {
 		return nil, err
 	}
-	ra, err := catalogOptionalText("rationale", rationale, 0, catalogTextMax)
+	ra, err := model.OptionalText("rationale", rationale, model.MaxText)
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.LinkThreatToMeasure", "threat "+threatID, func(tx neo4j.ManagedTransaction) (*model.Threat, error) {
+	return writeTx(ctx, db, "neo4j.LinkThreatToMeasure", "threat "+threatID, func(tx *txn) (*model.Threat, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"threatId", labelThreat, threatID, "threat"},
 			catalogRef{"measureId", labelMeasure, measureID, "measure"}); err != nil {
 			return nil, err
 		}
-		t, err := catalogNode[model.Threat](ctx, tx, linkThreatToMeasureCypher,
+		t, err := txNode[model.Threat](ctx, tx, linkThreatToMeasureCypher,
 			map[string]any{"threat": threatID, "measure": measureID, "rationale": catalogStr(ra)})
 		if err == nil && t == nil {
 			err = catalogGone("threatId")
@@ -509,15 +454,15 @@ func (db *DB) LinkThreatToMeasure(ctx context.Context, threatID, measureID strin
 // ---------------------------------------------------------------- guidelines
 
 func catalogGuidelineProps(in model.GuidelineInput) (map[string]any, error) {
-	title, err := text("input.title", &in.Title, 1, catalogNameMax)
+	title, err := model.Text("input.title", &in.Title, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	publisher, err := text("input.publisher", &in.Publisher, 1, catalogNameMax)
+	publisher, err := model.Text("input.publisher", &in.Publisher, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	version, err := text("input.version", &in.Version, 1, catalogCodeMax)
+	version, err := model.Text("input.version", &in.Version, 1, model.MaxCode)
 	if err != nil {
 		return nil, err
 	}
@@ -540,11 +485,11 @@ func (db *DB) CreateGuideline(ctx context.Context, in model.GuidelineInput) (*mo
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.CreateGuideline", "guideline "+id, func(tx neo4j.ManagedTransaction) (*model.Guideline, error) {
+	return writeTx(ctx, db, "neo4j.CreateGuideline", "guideline "+id, func(tx *txn) (*model.Guideline, error) {
 		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
 			return nil, err
 		}
-		return catalogNode[model.Guideline](ctx, tx, createGuidelineCypher, map[string]any{"id": id, "props": fields})
+		return txNode[model.Guideline](ctx, tx, createGuidelineCypher, map[string]any{"id": id, "props": fields})
 	})
 }
 
@@ -556,7 +501,7 @@ RETURN n`
 // UpdateGuideline replaces a guideline's fields. It returns ENOTFOUND for
 // an unknown guideline and EINVALID for a bad field.
 func (db *DB) UpdateGuideline(ctx context.Context, id string, in model.GuidelineInput) (*model.Guideline, error) {
-	if err := validID("id", id); err != nil {
+	if err := model.ValidID("id", id); err != nil {
 		return nil, err
 	}
 	if err := catalogSameID("input.id", in.ID, id); err != nil {
@@ -566,8 +511,8 @@ func (db *DB) UpdateGuideline(ctx context.Context, id string, in model.Guideline
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.UpdateGuideline", "guideline "+id, func(tx neo4j.ManagedTransaction) (*model.Guideline, error) {
-		g, err := catalogNode[model.Guideline](ctx, tx, updateGuidelineCypher, map[string]any{"id": id, "props": fields})
+	return writeTx(ctx, db, "neo4j.UpdateGuideline", "guideline "+id, func(tx *txn) (*model.Guideline, error) {
+		g, err := txNode[model.Guideline](ctx, tx, updateGuidelineCypher, map[string]any{"id": id, "props": fields})
 		if err == nil && g == nil {
 			err = model.FieldErrorf(model.ENOTFOUND, "id", "no guideline %q", id)
 		}
@@ -602,11 +547,11 @@ DETACH DELETE x`
 // coverage-line requirements. It always refuses (ECONFLICT) while feedback
 // or opinions are about the guideline or one of its clauses.
 func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) error {
-	if err := validID("id", id); err != nil {
+	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
-	_, err := txWrite(ctx, db, "neo4j.DeleteGuideline", "guideline "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := txRecords(ctx, tx, guidelineDependentsCypher, map[string]any{"id": id})
+	_, err := writeTx(ctx, db, "neo4j.DeleteGuideline", "guideline "+id, func(tx *txn) (struct{}, error) {
+		recs, err := tx.run(ctx, guidelineDependentsCypher, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -622,11 +567,11 @@ func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) erro
 				return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "guideline %q still has %s; delete with cascade to delete them too",
 					id, catalogDependents(int64(len(ids)), "clause"))
 			}
-			if _, err := txRecords(ctx, tx, deleteClausesCypher, map[string]any{"ids": ids}); err != nil {
+			if _, err := tx.run(ctx, deleteClausesCypher, map[string]any{"ids": ids}); err != nil {
 				return struct{}{}, err
 			}
 		}
-		_, err = txRecords(ctx, tx, deleteGuidelineCypher, map[string]any{"id": id})
+		_, err = tx.run(ctx, deleteGuidelineCypher, map[string]any{"id": id})
 		return struct{}{}, err
 	})
 	return err
@@ -635,15 +580,15 @@ func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) erro
 // ---------------------------------------------------------------- clauses
 
 func catalogClauseProps(in model.ClauseInput) (map[string]any, error) {
-	ref, err := text("input.ref", &in.Ref, 1, catalogCodeMax)
+	ref, err := model.Text("input.ref", &in.Ref, 1, model.MaxCode)
 	if err != nil {
 		return nil, err
 	}
-	title, err := text("input.title", &in.Title, 1, catalogNameMax)
+	title, err := model.Text("input.title", &in.Title, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	body, err := text("input.text", in.Text, 0, catalogTextMax)
+	body, err := model.Text("input.text", in.Text, 0, model.MaxText)
 	if err != nil {
 		return nil, err
 	}
@@ -652,13 +597,13 @@ func catalogClauseProps(in model.ClauseInput) (map[string]any, error) {
 
 // catalogClauseRefs checks the guideline and parent ids of a clause input.
 func catalogClauseRefs(in model.ClauseInput) (parent *string, err error) {
-	if err := validID("input.guidelineId", in.GuidelineID); err != nil {
+	if err := model.ValidID("input.guidelineId", in.GuidelineID); err != nil {
 		return nil, err
 	}
 	if in.ParentID == nil || *in.ParentID == "" {
 		return nil, nil
 	}
-	if err := validID("input.parentId", *in.ParentID); err != nil {
+	if err := model.ValidID("input.parentId", *in.ParentID); err != nil {
 		return nil, err
 	}
 	return in.ParentID, nil
@@ -691,7 +636,7 @@ func (db *DB) CreateClause(ctx context.Context, in model.ClauseInput) (*model.Cl
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.CreateClause", "clause "+id, func(tx neo4j.ManagedTransaction) (*model.Clause, error) {
+	return writeTx(ctx, db, "neo4j.CreateClause", "clause "+id, func(tx *txn) (*model.Clause, error) {
 		refs := []catalogRef{{"input.guidelineId", labelGuideline, in.GuidelineID, "guideline"}}
 		if parent != nil {
 			refs = append(refs, catalogRef{"input.parentId", labelClause, *parent, "clause"})
@@ -708,7 +653,7 @@ func (db *DB) CreateClause(ctx context.Context, in model.ClauseInput) (*model.Cl
 		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
 			return nil, err
 		}
-		c, err := catalogNode[model.Clause](ctx, tx, createClauseCypher,
+		c, err := txNode[model.Clause](ctx, tx, createClauseCypher,
 			map[string]any{"id": id, "props": fields, "guidelineId": in.GuidelineID, "parentId": catalogStr(parent)})
 		if err == nil && c == nil {
 			err = catalogGone("input.guidelineId")
@@ -726,7 +671,7 @@ RETURN n`
 // ENOTFOUND for an unknown clause and EINVALID for a bad field or an input
 // whose guidelineId or parentId differ from the clause's.
 func (db *DB) UpdateClause(ctx context.Context, id string, in model.ClauseInput) (*model.Clause, error) {
-	if err := validID("id", id); err != nil {
+	if err := model.ValidID("id", id); err != nil {
 		return nil, err
 	}
 	if err := catalogSameID("input.id", in.ID, id); err != nil {
@@ -740,7 +685,7 @@ func (db *DB) UpdateClause(ctx context.Context, id string, in model.ClauseInput)
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.UpdateClause", "clause "+id, func(tx neo4j.ManagedTransaction) (*model.Clause, error) {
+	return writeTx(ctx, db, "neo4j.UpdateClause", "clause "+id, func(tx *txn) (*model.Clause, error) {
 		nodes, err := catalogResolve(ctx, tx, catalogRef{"id", labelClause, id, "clause"})
 		if err != nil {
 			return nil, err
@@ -756,7 +701,7 @@ func (db *DB) UpdateClause(ctx context.Context, id string, in model.ClauseInput)
 			}
 			return nil, model.FieldErrorf(model.EINVALID, "input.parentId", "clause %q has %s; an update cannot move it", id, was)
 		}
-		return catalogNode[model.Clause](ctx, tx, updateClauseCypher, map[string]any{"id": id, "props": fields})
+		return txNode[model.Clause](ctx, tx, updateClauseCypher, map[string]any{"id": id, "props": fields})
 	})
 }
 
@@ -780,11 +725,11 @@ RETURN [x IN [c] + ds | x.id] AS ids,
 // and coverage-line requirements. It always refuses (ECONFLICT) while
 // feedback or opinions are about one of the clauses it would delete.
 func (db *DB) DeleteClause(ctx context.Context, id string, cascade bool) error {
-	if err := validID("id", id); err != nil {
+	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
-	_, err := txWrite(ctx, db, "neo4j.DeleteClause", "clause "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := txRecords(ctx, tx, clauseDependentsCypher, map[string]any{"id": id})
+	_, err := writeTx(ctx, db, "neo4j.DeleteClause", "clause "+id, func(tx *txn) (struct{}, error) {
+		recs, err := tx.run(ctx, clauseDependentsCypher, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -798,7 +743,7 @@ func (db *DB) DeleteClause(ctx context.Context, id string, cascade bool) error {
 		if d := catalogDependents(v[1], "sub-clause", v[2], "mapping", v[3], "measure link", v[4], "coverage line"); d != "" && !cascade {
 			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "clause %q still has %s; delete with cascade to delete them too", id, d)
 		}
-		_, err = txRecords(ctx, tx, deleteClausesCypher, map[string]any{"ids": v[0]})
+		_, err = tx.run(ctx, deleteClausesCypher, map[string]any{"ids": v[0]})
 		return struct{}{}, err
 	})
 	return err
@@ -818,22 +763,22 @@ RETURN properties(r) AS props`
 // the pair. It returns EINVALID for a bad field or a clause mapped to
 // itself and ENOTFOUND for an unknown clause.
 func (db *DB) MapClauses(ctx context.Context, in model.ClauseMappingInput) (*model.ClauseMapping, error) {
-	if err := validID("input.sourceId", in.SourceID); err != nil {
+	if err := model.ValidID("input.sourceId", in.SourceID); err != nil {
 		return nil, err
 	}
-	if err := validID("input.targetId", in.TargetID); err != nil {
+	if err := model.ValidID("input.targetId", in.TargetID); err != nil {
 		return nil, err
 	}
 	if in.SourceID == in.TargetID {
 		return nil, model.FieldErrorf(model.EINVALID, "input.targetId", "a clause cannot be mapped to itself (%q)", in.TargetID)
 	}
 	if !in.Relationship.IsValid() {
-		return nil, model.FieldErrorf(model.EINVALID, "input.relationship", "unknown relationship %q", truncate(string(in.Relationship), 60))
+		return nil, model.FieldErrorf(model.EINVALID, "input.relationship", "unknown relationship %q", model.Truncate(string(in.Relationship), 60))
 	}
 	var rationale any
 	if in.Rationale != nil {
 		if !in.Rationale.IsValid() {
-			return nil, model.FieldErrorf(model.EINVALID, "input.rationale", "unknown rationale %q", truncate(string(*in.Rationale), 60))
+			return nil, model.FieldErrorf(model.EINVALID, "input.rationale", "unknown rationale %q", model.Truncate(string(*in.Rationale), 60))
 		}
 		rationale = string(*in.Rationale)
 	}
@@ -845,17 +790,17 @@ func (db *DB) MapClauses(ctx context.Context, in model.ClauseMappingInput) (*mod
 	if err != nil {
 		return nil, err
 	}
-	origin, err := catalogOptionalText("input.origin", in.Origin, 1, catalogNameMax)
+	origin, err := model.OptionalText("input.origin", in.Origin, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.MapClauses", "mapping "+in.SourceID+" → "+in.TargetID, func(tx neo4j.ManagedTransaction) (*model.ClauseMapping, error) {
+	return writeTx(ctx, db, "neo4j.MapClauses", "mapping "+in.SourceID+" → "+in.TargetID, func(tx *txn) (*model.ClauseMapping, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"input.sourceId", labelClause, in.SourceID, "clause"},
 			catalogRef{"input.targetId", labelClause, in.TargetID, "clause"}); err != nil {
 			return nil, err
 		}
-		recs, err := txRecords(ctx, tx, mapClausesCypher, map[string]any{
+		recs, err := tx.run(ctx, mapClausesCypher, map[string]any{
 			"source": in.SourceID, "target": in.TargetID, "relationship": string(in.Relationship), "rationale": rationale,
 			"confidence": confidence, "coverage": coverage, "origin": catalogStr(origin),
 		})
@@ -884,13 +829,13 @@ RETURN count(r) AS n`
 // UnmapClauses removes the mapping from one clause to another. It reports
 // whether there was one, and returns ENOTFOUND for an unknown clause.
 func (db *DB) UnmapClauses(ctx context.Context, sourceID, targetID string) (bool, error) {
-	if err := validID("sourceId", sourceID); err != nil {
+	if err := model.ValidID("sourceId", sourceID); err != nil {
 		return false, err
 	}
-	if err := validID("targetId", targetID); err != nil {
+	if err := model.ValidID("targetId", targetID); err != nil {
 		return false, err
 	}
-	return txWrite(ctx, db, "neo4j.UnmapClauses", "mapping "+sourceID+" → "+targetID, func(tx neo4j.ManagedTransaction) (bool, error) {
+	return writeTx(ctx, db, "neo4j.UnmapClauses", "mapping "+sourceID+" → "+targetID, func(tx *txn) (bool, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"sourceId", labelClause, sourceID, "clause"},
 			catalogRef{"targetId", labelClause, targetID, "clause"}); err != nil {
@@ -902,8 +847,8 @@ func (db *DB) UnmapClauses(ctx context.Context, sourceID, targetID string) (bool
 
 // catalogCount runs a statement that returns one count and reports whether
 // it is positive.
-func catalogCount(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (bool, error) {
-	recs, err := txRecords(ctx, tx, cypher, params)
+func catalogCount(ctx context.Context, tx *txn, cypher string, params map[string]any) (bool, error) {
+	recs, err := tx.run(ctx, cypher, params)
 	if err != nil || len(recs) == 0 {
 		return false, err
 	}
@@ -923,10 +868,10 @@ RETURN properties(r) AS props`
 // returns EINVALID for a bad field and ENOTFOUND for an unknown measure or
 // clause.
 func (db *DB) LinkMeasureToClause(ctx context.Context, in model.MeasureClauseInput) (*model.MeasureClauseLink, error) {
-	if err := validID("input.measureId", in.MeasureID); err != nil {
+	if err := model.ValidID("input.measureId", in.MeasureID); err != nil {
 		return nil, err
 	}
-	if err := validID("input.clauseId", in.ClauseID); err != nil {
+	if err := model.ValidID("input.clauseId", in.ClauseID); err != nil {
 		return nil, err
 	}
 	rel := model.MappingRelationshipEquivalentTo
@@ -934,23 +879,23 @@ func (db *DB) LinkMeasureToClause(ctx context.Context, in model.MeasureClauseInp
 		rel = *in.Relationship
 	}
 	if !rel.IsValid() {
-		return nil, model.FieldErrorf(model.EINVALID, "input.relationship", "unknown relationship %q", truncate(string(rel), 60))
+		return nil, model.FieldErrorf(model.EINVALID, "input.relationship", "unknown relationship %q", model.Truncate(string(rel), 60))
 	}
 	coverage, err := catalogUnit("input.coverage", in.Coverage)
 	if err != nil {
 		return nil, err
 	}
-	rationale, err := catalogOptionalText("input.rationale", in.Rationale, 0, catalogTextMax)
+	rationale, err := model.OptionalText("input.rationale", in.Rationale, model.MaxText)
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.LinkMeasureToClause", "link "+in.MeasureID+" → "+in.ClauseID, func(tx neo4j.ManagedTransaction) (*model.MeasureClauseLink, error) {
+	return writeTx(ctx, db, "neo4j.LinkMeasureToClause", "link "+in.MeasureID+" → "+in.ClauseID, func(tx *txn) (*model.MeasureClauseLink, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"input.measureId", labelMeasure, in.MeasureID, "measure"},
 			catalogRef{"input.clauseId", labelClause, in.ClauseID, "clause"}); err != nil {
 			return nil, err
 		}
-		recs, err := txRecords(ctx, tx, linkMeasureToClauseCypher, map[string]any{
+		recs, err := tx.run(ctx, linkMeasureToClauseCypher, map[string]any{
 			"measure": in.MeasureID, "clause": in.ClauseID, "relationship": string(rel), "coverage": coverage, "rationale": catalogStr(rationale),
 		})
 		if err != nil {
@@ -974,13 +919,13 @@ RETURN count(r) AS n`
 // It reports whether there was one, and returns ENOTFOUND for an unknown
 // measure or clause.
 func (db *DB) UnlinkMeasureFromClause(ctx context.Context, measureID, clauseID string) (bool, error) {
-	if err := validID("measureId", measureID); err != nil {
+	if err := model.ValidID("measureId", measureID); err != nil {
 		return false, err
 	}
-	if err := validID("clauseId", clauseID); err != nil {
+	if err := model.ValidID("clauseId", clauseID); err != nil {
 		return false, err
 	}
-	return txWrite(ctx, db, "neo4j.UnlinkMeasureFromClause", "link "+measureID+" → "+clauseID, func(tx neo4j.ManagedTransaction) (bool, error) {
+	return writeTx(ctx, db, "neo4j.UnlinkMeasureFromClause", "link "+measureID+" → "+clauseID, func(tx *txn) (bool, error) {
 		if _, err := catalogResolve(ctx, tx,
 			catalogRef{"measureId", labelMeasure, measureID, "measure"},
 			catalogRef{"clauseId", labelClause, clauseID, "clause"}); err != nil {

@@ -28,14 +28,14 @@ RETURN a, CASE WHEN a IS NULL THEN [] ELSE ` + snapshotProjection + ` END AS ass
 
 // TargetAnalyses returns every analysis of the target with its assessments.
 func (db *DB) TargetAnalyses(ctx context.Context, targetID string) ([]*model.AnalysisSnapshot, error) {
-	res, err := db.read(ctx, "neo4j.TargetAnalyses", targetAnalysesCypher, map[string]any{"target": targetID})
+	res, err := db.read(ctx, "neo4j.TargetAnalyses", "target "+targetID, targetAnalysesCypher, map[string]any{"target": targetID})
 	if err != nil {
-		return nil, formatError("neo4j.TargetAnalyses", "target "+targetID, err)
+		return nil, err
 	}
-	if len(res.Records) == 0 {
+	if len(res) == 0 {
 		return nil, model.FieldErrorf(model.ENOTFOUND, "targetId", "no target %q", targetID)
 	}
-	return snapshots(res.Records), nil
+	return snapshots(res), nil
 }
 
 const analysisSnapshotsCypher = `
@@ -46,11 +46,11 @@ RETURN a, ` + snapshotProjection + ` AS assessments`
 
 // AnalysisSnapshots returns the analyses with the given ids, in order.
 func (db *DB) AnalysisSnapshots(ctx context.Context, ids []string) ([]*model.AnalysisSnapshot, error) {
-	res, err := db.read(ctx, "neo4j.AnalysisSnapshots", analysisSnapshotsCypher, map[string]any{"ids": ids})
+	res, err := db.read(ctx, "neo4j.AnalysisSnapshots", fmt.Sprint(ids), analysisSnapshotsCypher, map[string]any{"ids": ids})
 	if err != nil {
-		return nil, formatError("neo4j.AnalysisSnapshots", fmt.Sprint(ids), err)
+		return nil, err
 	}
-	return snapshots(res.Records), nil
+	return snapshots(res), nil
 }
 
 // snapshots decodes rows of (analysis node, assessments list).

@@ -1,6 +1,9 @@
 package neo4j
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -12,6 +15,56 @@ import (
 // constraint makes `MATCH (n:Entity {id: $id})` an index lookup whatever the
 // node's kind.
 const labelEntity = "Entity"
+
+// firstNode decodes the first column of the first record as a *T. It
+// returns nil when there is no record, and an error when the column is not
+// a node of T's kind.
+func firstNode[T any](recs []*neo4j.Record) (*T, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	n, ok := recs[0].Values[0].(neo4j.Node)
+	if !ok {
+		return nil, fmt.Errorf("expected a node, got %T", recs[0].Values[0])
+	}
+	t, ok := any(decode(n)).(*T)
+	if !ok {
+		return nil, fmt.Errorf("node %v does not decode to %T", n.Labels, t)
+	}
+	return t, nil
+}
+
+// requireNode is firstNode for a statement that must return a row.
+func requireNode[T any](recs []*neo4j.Record) (*T, error) {
+	if len(recs) == 0 {
+		return nil, errors.New("no record returned")
+	}
+	return firstNode[T](recs)
+}
+
+// txNode runs one statement in tx whose first column is a node and
+// decodes it (firstNode); the node is recorded as changed.
+func txNode[T any](ctx context.Context, tx *txn, cypher string, params map[string]any) (*T, error) {
+	recs, err := tx.run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	t, err := firstNode[T](recs)
+	if n, ok := any(t).(model.Node); ok && t != nil {
+		tx.touchNodes(n.GetID())
+	}
+	return t, err
+}
+
+// txOneNode is txNode for a statement that must return a row: none is an
+// error, which rolls the transaction back.
+func txOneNode[T any](ctx context.Context, tx *txn, cypher string, params map[string]any) (*T, error) {
+	t, err := txNode[T](ctx, tx, cypher, params)
+	if err == nil && t == nil {
+		err = errors.New("no record returned")
+	}
+	return t, err
+}
 
 // decode turns a stored node into its model type, by label. It returns nil
 // for a node of no API kind. Property names are the model fields' names in

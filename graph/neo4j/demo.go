@@ -2,8 +2,6 @@ package neo4j
 
 import (
 	"context"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // DemoPrefix starts the id of every node of the demo data set.
@@ -11,28 +9,21 @@ const DemoPrefix = "demo-"
 
 const deleteDemoCypher = `
 MATCH (n) WHERE n.id STARTS WITH $p OR n.userId STARTS WITH $p
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS`
+WITH n LIMIT 1000
+DETACH DELETE n
+RETURN count(*) AS deleted`
 
 // DeleteDemo deletes the demo data set (every node whose id or user id
 // starts with DemoPrefix, and its relationships), so that `seed --demo
-// --reset` can load it afresh.
+// --reset` can load it afresh. It deletes in transactions of 1000 nodes.
 func (db *DB) DeleteDemo(ctx context.Context) error {
-	if err := db.init(); err != nil {
-		return err
+	for {
+		recs, err := db.write(ctx, "neo4j.DeleteDemo", DemoPrefix+"*", deleteDemoCypher, map[string]any{"p": DemoPrefix})
+		if err != nil {
+			return err
+		}
+		if n, _ := recs[0].Values[0].(int64); n == 0 {
+			return nil
+		}
 	}
-	sess := db.driver.NewSession(ctx, sessionConfig(db.DatabaseName))
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, deleteDemoCypher, map[string]any{"p": DemoPrefix})
-	if err == nil {
-		_, err = res.Consume(ctx)
-	}
-	if err != nil {
-		return formatError("neo4j.DeleteDemo", DemoPrefix+"*", err)
-	}
-	return nil
-}
-
-// sessionConfig returns the configuration of a session on database.
-func sessionConfig(database string) neo4j.SessionConfig {
-	return neo4j.SessionConfig{DatabaseName: database}
 }

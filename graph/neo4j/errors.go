@@ -9,6 +9,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
 // formatError is the one place that classifies driver errors. It returns a
@@ -20,6 +21,9 @@ func formatError(op, subject string, err error) error {
 	}
 	if _, ok := errors.AsType[*model.Error](err); ok {
 		return err
+	}
+	if _, ok := errors.AsType[*ingest.Error](err); ok {
+		return err // the input's fault, located already
 	}
 	if e, ok := errors.AsType[*neo4j.Neo4jError](err); ok {
 		switch {
@@ -36,8 +40,13 @@ func formatError(op, subject string, err error) error {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return &wrapped{model.Errorf(model.ETIMEOUT, "%s timed out", op), err}
+	case errors.Is(err, context.Canceled):
+		return &wrapped{model.Errorf(model.EUNAVAILABLE, "the request was canceled before %s finished", op), err}
 	case neo4j.IsConnectivityError(err), neo4j.IsTransactionExecutionLimit(err):
 		return &wrapped{model.Errorf(model.EUNAVAILABLE, "Neo4j is unavailable"), fmt.Errorf("%s %s: %w", op, subject, err)}
+	}
+	if subject == "" {
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	return fmt.Errorf("%s %s: %w", op, subject, err)
 }

@@ -79,17 +79,17 @@ RETURN a {.*} AS analysis, o {.*} AS organization, t {.*} AS target,
 // an unknown analysis. It does not check who may read the analysis: it is
 // for the command line, which has the database's credentials.
 func (db *DB) ExportAnalysis(ctx context.Context, id string) (*ingest.Document, error) {
-	if err := validID("id", id); err != nil {
+	if err := model.ValidID("id", id); err != nil {
 		return nil, err
 	}
-	res, err := db.read(ctx, "neo4j.ExportAnalysis", exportAnalysisCypher, map[string]any{"id": id})
+	res, err := db.read(ctx, "neo4j.ExportAnalysis", "analysis "+id, exportAnalysisCypher, map[string]any{"id": id})
 	if err != nil {
-		return nil, formatError("neo4j.ExportAnalysis", "analysis "+id, err)
+		return nil, err
 	}
-	if len(res.Records) == 0 {
+	if len(res) == 0 {
 		return nil, model.FieldErrorf(model.ENOTFOUND, "id", "no analysis %q", id)
 	}
-	r := props(res.Records[0].AsMap())
+	r := props(res[0].AsMap())
 	a := exportMap(r["analysis"])
 	o, t := exportMap(r["organization"]), exportMap(r["target"])
 	if o == nil {

@@ -17,12 +17,12 @@ import (
 
 // ConstraintNames returns the names of the constraints in db's database.
 func ConstraintNames(ctx context.Context, db *DB) (map[string]bool, error) {
-	res, err := db.read(ctx, "test", "SHOW CONSTRAINTS YIELD name RETURN name", nil)
+	res, err := db.read(ctx, "test", "", "SHOW CONSTRAINTS YIELD name RETURN name", nil)
 	if err != nil {
 		return nil, err
 	}
 	names := map[string]bool{}
-	for _, r := range res.Records {
+	for _, r := range res {
 		names[r.Values[0].(string)] = true
 	}
 	return names, nil
@@ -61,7 +61,7 @@ func TestExportAnalysis(t *testing.T) {
 	_, _ = rand.Read(buf)
 	p := "x" + hex.EncodeToString(buf) + "-"
 	t.Cleanup(func() {
-		_, err := db.execute(context.Background(), "test", `MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n`, map[string]any{"p": p})
+		_, err := db.write(context.Background(), "test", "", `MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n`, map[string]any{"p": p})
 		if err != nil {
 			t.Logf("cleaning up %s: %v", p, err)
 		}
@@ -166,4 +166,36 @@ func TestExportAnalysis(t *testing.T) {
 			t.Errorf("ExportAnalysis(%q) = %v, want %s", tt.id, err, tt.code)
 		}
 	}
+}
+
+// AnalysisReadable evaluates analysisReadable, as Neo4j does, on each of
+// the analyses (maps with the stored properties) for viewer p, by id.
+func AnalysisReadable(ctx context.Context, db *DB, p *model.Principal, analyses []map[string]any) (map[string]bool, error) {
+	params := viewerParams(p)
+	params["analyses"] = analyses
+	recs, err := db.read(ctx, "test", "", `UNWIND $analyses AS a RETURN a.id, coalesce(`+analysisReadable("a")+`, false)`, params)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, r := range recs {
+		out[r.Values[0].(string)] = r.Values[1].(bool)
+	}
+	return out, nil
+}
+
+// FeedbackReadable evaluates feedbackReadable, as Neo4j does, on the
+// stored feedback with the given ids for viewer p, by id.
+func FeedbackReadable(ctx context.Context, db *DB, p *model.Principal, ids []string) (map[string]bool, error) {
+	params := viewerParams(p)
+	params["ids"] = ids
+	recs, err := db.read(ctx, "test", "", `UNWIND $ids AS id MATCH (n:`+labelFeedback+` {id: id}) RETURN id, coalesce(`+feedbackReadable("n")+`, false)`, params)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, r := range recs {
+		out[r.Values[0].(string)] = r.Values[1].(bool)
+	}
+	return out, nil
 }

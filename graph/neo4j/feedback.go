@@ -4,10 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"strings"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
@@ -37,12 +34,12 @@ var feedbackAboutLabels = []string{
 // assessment's owner department. It returns no row when the node does not
 // exist, is of another kind, or belongs to an analysis the author may not
 // read.
-const resolveAboutCypher = `
+var resolveAboutCypher = `
 MATCH (x:` + labelEntity + ` {id: $about})
 WHERE any(l IN labels(x) WHERE l IN $aboutLabels)
 OPTIONAL MATCH (pa:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(x)
 WITH x, CASE WHEN x:` + labelAnalysis + ` THEN x ELSE pa END AS a
-WHERE NOT (x:` + labelAssessment + ` AND a IS NULL) AND (a IS NULL OR ` + visibleAnalysis + `)
+WHERE NOT (x:` + labelAssessment + ` AND a IS NULL) AND (a IS NULL OR ` + analysisReadable("a") + `)
 OPTIONAL MATCH (owner:` + labelOrganization + `)-[:` + relAuthored + `]->(a)
 OPTIONAL MATCH (x)-[:` + relOwnedBy + `]->(d:` + labelDepartment + `) WHERE x:` + labelAssessment + `
 RETURN a.version AS version, owner.id AS owner, d.id AS department
@@ -57,19 +54,15 @@ type aboutNode struct {
 
 // resolveFeedbackAbout runs resolveAboutCypher in tx. It returns ENOTFOUND naming
 // field when there is no such node that by may see.
-func resolveFeedbackAbout(ctx context.Context, tx neo4j.ManagedTransaction, by *model.Principal, field, id string) (*aboutNode, error) {
+func resolveFeedbackAbout(ctx context.Context, tx *txn, by *model.Principal, field, id string) (*aboutNode, error) {
 	params := viewerParams(by)
 	params["about"], params["aboutLabels"] = id, feedbackAboutLabels
-	res, err := tx.Run(ctx, resolveAboutCypher, params)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := res.Collect(ctx)
+	recs, err := tx.run(ctx, resolveAboutCypher, params)
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis, assessment, catalog, scale or target node %q that you may see", truncate(id, 60))
+		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis, assessment, catalog, scale or target node %q that you may see", model.Truncate(id, 60))
 	}
 	v := recs[0].Values
 	return &aboutNode{version: v[0], owner: v[1], department: v[2]}, nil
@@ -84,12 +77,8 @@ RETURN o.id`
 
 // lockAuthorOrg checks, in tx, that the principal's organization exists,
 // and holds its write lock until the transaction ends.
-func lockAuthorOrg(ctx context.Context, tx neo4j.ManagedTransaction, by *model.Principal) error {
-	res, err := tx.Run(ctx, authorOrgCypher, map[string]any{"org": by.OrganizationID})
-	if err != nil {
-		return err
-	}
-	recs, err := res.Collect(ctx)
+func lockAuthorOrg(ctx context.Context, tx *txn, by *model.Principal) error {
+	recs, err := tx.run(ctx, authorOrgCypher, map[string]any{"org": by.OrganizationID})
 	if err != nil {
 		return err
 	}
@@ -120,14 +109,14 @@ func (db *DB) SubmitFeedback(ctx context.Context, by *model.Principal, in model.
 		return nil, model.Errorf(model.EUNAUTHENTICATED, "feedback needs an author")
 	}
 	if !in.Kind.IsValid() {
-		return nil, model.FieldErrorf(model.EINVALID, "input.kind", "unknown feedback kind %q", truncate(string(in.Kind), 60))
+		return nil, model.FieldErrorf(model.EINVALID, "input.kind", "unknown feedback kind %q", model.Truncate(string(in.Kind), 60))
 	}
-	txt, err := text("input.text", &in.Text, 1, maxFeedbackText)
+	txt, err := model.Text("input.text", &in.Text, 1, maxFeedbackText)
 	if err != nil {
 		return nil, err
 	}
 	id, _ := newID("", nil, "feedback")
-	fb, err := txWrite(ctx, db, "neo4j.SubmitFeedback", "feedback "+id, func(tx neo4j.ManagedTransaction) (*model.Feedback, error) {
+	fb, err := writeTx(ctx, db, "neo4j.SubmitFeedback", "feedback "+id, func(tx *txn) (*model.Feedback, error) {
 		ab, err := resolveFeedbackAbout(ctx, tx, by, "input.aboutId", in.AboutID)
 		if err != nil {
 			return nil, err
@@ -135,11 +124,15 @@ func (db *DB) SubmitFeedback(ctx context.Context, by *model.Principal, in model.
 		if err := lockAuthorOrg(ctx, tx, by); err != nil {
 			return nil, err
 		}
-		return feedbackSingle[*model.Feedback](ctx, tx, createFeedbackCypher, map[string]any{
+		fb, err := txOneNode[model.Feedback](ctx, tx, createFeedbackCypher, map[string]any{
 			"id": id, "kind": string(in.Kind), "text": txt, "status": string(model.FeedbackStatusOpen),
 			"about": in.AboutID, "org": by.OrganizationID, "sector": by.Sector,
 			"aboutVersion": ab.version, "owner": ab.owner, "department": ab.department,
 		})
+		if err == nil {
+			tx.touchFeedback(fb) // feedbackAdded subscribers hear of it
+		}
+		return fb, err
 	})
 	if err != nil {
 		return nil, err
@@ -174,11 +167,11 @@ var feedbackTransitions = map[model.FeedbackStatus][]model.FeedbackStatus{
 // ECONFLICT (input.status) for any other transition.
 func (db *DB) RespondToFeedback(ctx context.Context, in model.FeedbackResponseInput) (*model.Feedback, error) {
 	if !in.Status.IsValid() {
-		return nil, model.FieldErrorf(model.EINVALID, "input.status", "unknown feedback status %q", truncate(string(in.Status), 60))
+		return nil, model.FieldErrorf(model.EINVALID, "input.status", "unknown feedback status %q", model.Truncate(string(in.Status), 60))
 	}
 	var answer any
 	if in.Answer != nil {
-		a, err := text("input.answer", in.Answer, 0, maxFeedbackText)
+		a, err := model.Text("input.answer", in.Answer, 0, maxFeedbackText)
 		if err != nil {
 			return nil, err
 		}
@@ -187,23 +180,19 @@ func (db *DB) RespondToFeedback(ctx context.Context, in model.FeedbackResponseIn
 	if in.Status == model.FeedbackStatusDeclined && (in.Answer == nil || strings.TrimSpace(*in.Answer) == "") {
 		return nil, model.FieldErrorf(model.EINVALID, "input.answer", "declining feedback needs an answer that says why")
 	}
-	fb, err := txWrite(ctx, db, "neo4j.RespondToFeedback", "feedback "+in.ID, func(tx neo4j.ManagedTransaction) (*model.Feedback, error) {
-		res, err := tx.Run(ctx, lockFeedbackCypher, map[string]any{"id": in.ID})
-		if err != nil {
-			return nil, err
-		}
-		recs, err := res.Collect(ctx)
+	fb, err := writeTx(ctx, db, "neo4j.RespondToFeedback", "feedback "+in.ID, func(tx *txn) (*model.Feedback, error) {
+		recs, err := tx.run(ctx, lockFeedbackCypher, map[string]any{"id": in.ID})
 		if err != nil {
 			return nil, err
 		}
 		if len(recs) == 0 {
-			return nil, model.FieldErrorf(model.ENOTFOUND, "input.id", "no feedback %q", truncate(in.ID, 60))
+			return nil, model.FieldErrorf(model.ENOTFOUND, "input.id", "no feedback %q", model.Truncate(in.ID, 60))
 		}
 		from, _ := recs[0].Values[0].(string)
 		if !feedbackTransitionAllowed(model.FeedbackStatus(from), in.Status) {
 			return nil, model.FieldErrorf(model.ECONFLICT, "input.status", "feedback %s is %s; it cannot become %s (OPEN → ACKNOWLEDGED → ACCEPTED or DECLINED)", in.ID, from, in.Status)
 		}
-		return feedbackSingle[*model.Feedback](ctx, tx, respondToFeedbackCypher, map[string]any{"id": in.ID, "status": string(in.Status), "answer": answer})
+		return txOneNode[model.Feedback](ctx, tx, respondToFeedbackCypher, map[string]any{"id": in.ID, "status": string(in.Status), "answer": answer})
 	})
 	if err != nil {
 		return nil, err
@@ -247,21 +236,21 @@ func (db *DB) ExpressOpinion(ctx context.Context, by *model.Principal, in model.
 		return nil, model.Errorf(model.EUNAUTHENTICATED, "an opinion needs an author")
 	}
 	if !in.Stance.IsValid() {
-		return nil, model.FieldErrorf(model.EINVALID, "input.stance", "unknown stance %q", truncate(string(in.Stance), 60))
+		return nil, model.FieldErrorf(model.EINVALID, "input.stance", "unknown stance %q", model.Truncate(string(in.Stance), 60))
 	}
-	rationale, err := text("input.rationale", &in.Rationale, 1, maxOpinionText)
+	rationale, err := model.Text("input.rationale", &in.Rationale, 1, maxOpinionText)
 	if err != nil {
 		return nil, err
 	}
 	id := opinionID(by.OrganizationID, in.AboutID)
-	op, err := txWrite(ctx, db, "neo4j.ExpressOpinion", "opinion "+id, func(tx neo4j.ManagedTransaction) (*model.Opinion, error) {
+	op, err := writeTx(ctx, db, "neo4j.ExpressOpinion", "opinion "+id, func(tx *txn) (*model.Opinion, error) {
 		if _, err := resolveFeedbackAbout(ctx, tx, by, "input.aboutId", in.AboutID); err != nil {
 			return nil, err
 		}
 		if err := lockAuthorOrg(ctx, tx, by); err != nil {
 			return nil, err
 		}
-		return feedbackSingle[*model.Opinion](ctx, tx, expressOpinionCypher, map[string]any{
+		return txOneNode[model.Opinion](ctx, tx, expressOpinionCypher, map[string]any{
 			"id": id, "about": in.AboutID, "org": by.OrganizationID, "stance": string(in.Stance), "rationale": rationale,
 		})
 	})
@@ -279,40 +268,12 @@ RETURN count(*) AS n`
 // WithdrawOpinion deletes an opinion. It returns ENOTFOUND (id) when there
 // is none.
 func (db *DB) WithdrawOpinion(ctx context.Context, id string) error {
-	res, err := db.execute(ctx, "neo4j.WithdrawOpinion", withdrawOpinionCypher, map[string]any{"id": id})
+	res, err := db.write(ctx, "neo4j.WithdrawOpinion", "opinion "+id, withdrawOpinionCypher, map[string]any{"id": id})
 	if err != nil {
-		return formatError("neo4j.WithdrawOpinion", "opinion "+id, err)
+		return err
 	}
-	if n, _ := res.Records[0].Values[0].(int64); n == 0 {
-		return model.FieldErrorf(model.ENOTFOUND, "id", "no opinion %q", truncate(id, 60))
+	if n, _ := res[0].Values[0].(int64); n == 0 {
+		return model.FieldErrorf(model.ENOTFOUND, "id", "no opinion %q", model.Truncate(id, 60))
 	}
 	return nil
-}
-
-// errFeedbackRow reports a statement that returned something other than
-// the one node it should have.
-var errFeedbackRow = errors.New("neo4j: unexpected result row")
-
-// feedbackSingle runs cypher in tx and decodes the one node it returns as
-// T. It returns an error when there is no row, which rolls the transaction
-// back. scales_write.go uses it too.
-func feedbackSingle[T model.Node](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (T, error) {
-	var zero T
-	res, err := tx.Run(ctx, cypher, params)
-	if err != nil {
-		return zero, err
-	}
-	rec, err := res.Single(ctx)
-	if err != nil {
-		return zero, err
-	}
-	n, ok := rec.Values[0].(neo4j.Node)
-	if !ok {
-		return zero, errFeedbackRow
-	}
-	t, ok := decode(n).(T)
-	if !ok {
-		return zero, errFeedbackRow
-	}
-	return t, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
@@ -151,65 +152,31 @@ RETURN id, labels(n) AS labels`
 // removes one. If ctx carries a progress function (ingest.WithProgress) it
 // is told of every chunk written. LoadBatch is safe for concurrent use.
 func (db *DB) LoadBatch(ctx context.Context, b *ingest.Batch, dryRun bool) (*ingest.Report, error) {
-	if err := db.init(); err != nil {
-		return nil, err
-	}
 	start := time.Now()
-	backoff := 100 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		rep, err := db.loadOnce(ctx, b, dryRun)
-		if err == nil {
-			rep.DryRun = dryRun
-			rep.Took = time.Since(start)
-			return rep, nil
+	source := cmp.Or(b.Source, "document")
+	rep, err := writeTx(ctx, db, "neo4j.LoadBatch", source, func(t *txn) (*ingest.Report, error) {
+		p, err := prepareBatch(b) // afresh on a retry: loading changes it
+		if err != nil {
+			return nil, err
 		}
-		// A deadlock with a concurrent load of the same nodes, or a lost
-		// connection: everything was rolled back and loading is idempotent,
-		// so the whole load may run again.
-		if attempt == ingestAttempts || !neo4j.IsRetryable(err) || ctx.Err() != nil {
-			return nil, loadError(cmp.Or(b.Source, "document"), err)
+		rep, err := loadInTx(ctx, t, p)
+		if err == nil && dryRun {
+			return rep, errRollback
 		}
-		select {
-		case <-ctx.Done():
-			return nil, loadError(cmp.Or(b.Source, "document"), err)
-		case <-time.After(backoff):
-		}
-		backoff *= 2
-	}
-}
-
-// ingestAttempts is how many times LoadBatch tries a load that fails with a
-// transient error.
-const ingestAttempts = 3
-
-// loadOnce prepares b and loads it in one transaction, committed unless
-// dryRun is set or anything failed. Its errors are not classified yet.
-func (db *DB) loadOnce(ctx context.Context, b *ingest.Batch, dryRun bool) (*ingest.Report, error) {
-	p, err := prepareBatch(b)
-	if err != nil {
-		return nil, err
-	}
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName, AccessMode: neo4j.AccessModeWrite})
-	defer sess.Close(ctx)
-	tx, err := sess.BeginTransaction(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := db.loadInTx(ctx, tx, p)
-	if err != nil || dryRun {
-		_ = tx.Rollback(context.WithoutCancel(ctx))
 		return rep, err
+	})
+	if err != nil {
+		return nil, loadError(source, err)
 	}
-	if err := db.commit(ctx, tx); err != nil {
-		return nil, err
-	}
+	rep.DryRun = dryRun
+	rep.Took = time.Since(start)
 	return rep, nil
 }
 
 // LoadBatches loads batches in order, calling done after each with its
 // report or its error; a failed batch does not stop the ones after it.
 // Without dryRun each batch is written in its own transaction, exactly as
-// LoadBatch does, so each is atomic. With dryRun they all run in one
+// LoadBatch does, so each is atomic. With dryRun they run in one
 // transaction that is rolled back at the end, so that each batch is checked
 // against what the batches before it would have written (a mapping given
 // after its catalogs finds their clauses). When a dry-run batch fails inside
@@ -223,58 +190,58 @@ func (db *DB) LoadBatches(ctx context.Context, batches []*ingest.Batch, dryRun b
 		}
 		return
 	}
-	if err := db.init(); err != nil {
-		for i := range batches {
-			done(i, nil, err)
-		}
-		return
+	type outcome struct {
+		rep *ingest.Report
+		err error
 	}
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName, AccessMode: neo4j.AccessModeWrite})
-	defer sess.Close(ctx)
-	var tx neo4j.ExplicitTransaction
-	defer func() {
-		if tx != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-		}
-	}()
-	for i, b := range batches {
-		start := time.Now()
-		p, err := prepareBatch(b)
-		if err != nil {
-			done(i, nil, err)
-			continue
-		}
-		if tx == nil {
-			if tx, err = sess.BeginTransaction(ctx); err != nil {
-				tx = nil
-				done(i, nil, formatError("neo4j.LoadBatch", p.source, err))
-				continue
+	for next := 0; next < len(batches); {
+		// One rolled-back transaction from batch next on, until Neo4j
+		// fails one batch (which ends the transaction).
+		from := next
+		outcomes, err := writeTx(ctx, db, "neo4j.LoadBatch", "dry run", func(t *txn) ([]outcome, error) {
+			var out []outcome
+			for _, b := range batches[from:] {
+				start := time.Now()
+				p, err := prepareBatch(b)
+				if err != nil {
+					out = append(out, outcome{err: err})
+					continue
+				}
+				rep, err := loadInTx(ctx, t, p)
+				if err != nil {
+					out = append(out, outcome{err: loadError(p.source, err)})
+					if !isBatchError(err) {
+						break // Neo4j failed the transaction
+					}
+					continue
+				}
+				rep.DryRun = true
+				rep.Took = time.Since(start)
+				out = append(out, outcome{rep: rep})
 			}
-		}
-		rep, err := db.loadInTx(ctx, tx, p)
+			return out, errRollback
+		})
 		if err != nil {
-			if _, ok := errors.AsType[*ingest.Error](err); !ok {
-				// Neo4j failed the transaction: start afresh for the rest.
-				_ = tx.Rollback(context.WithoutCancel(ctx))
-				tx = nil
+			for i := next; i < len(batches); i++ {
+				done(i, nil, err)
 			}
-			done(i, nil, loadError(p.source, err))
-			continue
+			return
 		}
-		rep.DryRun = true
-		rep.Took = time.Since(start)
-		done(i, rep, nil)
+		for _, o := range outcomes {
+			done(next, o.rep, o.err)
+			next++
+		}
 	}
 }
 
-// commit commits tx and tells the Observer how long that took.
-func (db *DB) commit(ctx context.Context, tx neo4j.ExplicitTransaction) error {
-	start := time.Now()
-	err := tx.Commit(ctx)
-	if db.Observer != nil {
-		db.Observer.ObserveQuery("neo4j.LoadBatch", time.Since(start), err)
+// isBatchError reports whether err is a problem with a batch that leaves
+// its transaction usable.
+func isBatchError(err error) bool {
+	if _, ok := errors.AsType[*ingest.Error](err); ok {
+		return true
 	}
-	return err
+	_, ok := errors.AsType[*model.Error](err)
+	return ok
 }
 
 // indexTooLarge finds the index schema and the size in Neo4j's message
@@ -295,20 +262,24 @@ func loadError(source string, err error) error {
 		}
 		return &ingest.Error{File: source, Message: fmt.Sprintf("a value of %s is too large for its index; shorten it", what)}
 	}
-	return formatError("neo4j.LoadBatch", source, err)
+	return err
 }
 
 // loadInTx checks the ends of p's relationships and writes p in tx. It
 // writes nothing when the check fails.
-func (db *DB) loadInTx(ctx context.Context, tx neo4j.ExplicitTransaction, p *preparedBatch) (*ingest.Report, error) {
-	if err := db.checkEnds(ctx, tx, p); err != nil {
+func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, error) {
+	if err := checkEnds(ctx, t, p); err != nil {
+		return nil, err
+	}
+	submitted, err := submittedAnalyses(ctx, t, p)
+	if err != nil {
 		return nil, err
 	}
 	rep := &ingest.Report{Source: p.source, Format: p.format, Nodes: map[string]ingest.Counts{}, Rels: map[string]ingest.Counts{},
 		Warnings: p.warnings}
 	for _, label := range p.labels {
 		rows := p.nodes[label]
-		c, err := db.writeChunks(ctx, tx, ingestNodeStatements[label], rows)
+		c, err := writeChunks(ctx, t, ingestNodeStatements[label], rows)
 		if err != nil {
 			return nil, err
 		}
@@ -319,7 +290,7 @@ func (db *DB) loadInTx(ctx context.Context, tx neo4j.ExplicitTransaction, p *pre
 	}
 	for _, k := range p.relKeys {
 		rows := p.rels[k]
-		c, err := db.writeChunks(ctx, tx, ingestRelStatements[k], rows)
+		c, err := writeChunks(ctx, t, ingestRelStatements[k], rows)
 		if err != nil {
 			return nil, err
 		}
@@ -336,15 +307,93 @@ func (db *DB) loadInTx(ctx context.Context, tx neo4j.ExplicitTransaction, p *pre
 	if rep.Warnings == nil {
 		rep.Warnings = []ingest.Warning{}
 	}
+	if len(submitted) > 0 && (changed(rep.Nodes, analysisLabels) || changed(rep.Rels, analysisRels)) {
+		return nil, model.Errorf(model.ECONFLICT, "analysis %s is submitted and cannot change; revise it (reviseAnalysis) and load the document as the new version", strings.Join(submitted, ", "))
+	}
+	t.touchTargets(batchTargets(p)...)
 	return rep, nil
+}
+
+// analysisLabels are the labels of what makes up an analysis.
+var analysisLabels = []string{labelAnalysis, labelAssessment, labelTreatment}
+
+// analysisRels are the relationships that hang from an analysis.
+var analysisRels = []string{relAuthored, relAnalyzes, relHasAssessment, relOf, relCausedBy, relThrough, relOwnedBy, relTreatedBy, relApplies, relReliesOn}
+
+// changed reports whether counts show anything created or updated of kinds.
+func changed(counts map[string]ingest.Counts, kinds []string) bool {
+	for _, k := range kinds {
+		if c := counts[k]; c.Created+c.Updated > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// submittedAnalysesCypher finds the stored analyses that are no longer
+// drafts among the given analyses, and those owning the given
+// assessments or treatments.
+const submittedAnalysesCypher = `
+UNWIND $ids AS id
+MATCH (n:` + labelEntity + ` {id: id})
+OPTIONAL MATCH (a2:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(n)
+OPTIONAL MATCH (a3:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relTreatedBy + `]->(n)
+WITH coalesce(CASE WHEN n:` + labelAnalysis + ` THEN n END, a2, a3) AS a
+WHERE a IS NOT NULL AND a.status <> 'DRAFT'
+RETURN DISTINCT a.id AS id ORDER BY id`
+
+// submittedAnalyses returns the ids of the submitted analyses that p would
+// write to: analyses, assessments and treatments among its nodes, and the
+// starting ends of its relationships. A submitted version is immutable, so
+// the load may not change anything of an analysis when it names one.
+func submittedAnalyses(ctx context.Context, t *txn, p *preparedBatch) ([]string, error) {
+	var ids []string
+	for _, label := range analysisLabels {
+		for _, row := range p.nodes[label] {
+			ids = append(ids, row["id"].(string))
+		}
+	}
+	for _, k := range p.relKeys {
+		if slices.Contains(analysisLabels, k.From) {
+			for _, row := range p.rels[k] {
+				ids = append(ids, row["from"].(string))
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	slices.Sort(ids)
+	recs, err := t.run(ctx, submittedAnalysesCypher, map[string]any{"ids": slices.Compact(ids)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(recs))
+	for _, r := range recs {
+		id, _ := r.Values[0].(string)
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// batchTargets lists the targets of the analyses p writes.
+func batchTargets(p *preparedBatch) []string {
+	var out []string
+	for _, row := range p.nodes[labelAnalysis] {
+		props, _ := row["props"].(map[string]any)
+		if t, _ := props["targetId"].(string); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // writeChunks runs cypher over rows in chunks of at most ingestChunk and
 // adds up the outcomes it returns.
-func (db *DB) writeChunks(ctx context.Context, tx neo4j.ExplicitTransaction, cypher string, rows []map[string]any) (ingest.Counts, error) {
+func writeChunks(ctx context.Context, t *txn, cypher string, rows []map[string]any) (ingest.Counts, error) {
 	var c ingest.Counts
 	for chunk := range slices.Chunk(rows, ingestChunk) {
-		recs, err := db.runInTx(ctx, tx, cypher, map[string]any{"rows": chunk})
+		recs, err := t.run(ctx, cypher, map[string]any{"rows": chunk})
 		if err != nil {
 			return c, err
 		}
@@ -365,26 +414,11 @@ func (db *DB) writeChunks(ctx context.Context, tx neo4j.ExplicitTransaction, cyp
 	return c, nil
 }
 
-// runInTx runs one statement in tx, collects its records and tells the
-// Observer how long it took.
-func (db *DB) runInTx(ctx context.Context, tx neo4j.ExplicitTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	start := time.Now()
-	res, err := tx.Run(ctx, cypher, params)
-	var recs []*neo4j.Record
-	if err == nil {
-		recs, err = res.Collect(ctx)
-	}
-	if db.Observer != nil {
-		db.Observer.ObserveQuery("neo4j.LoadBatch", time.Since(start), err)
-	}
-	return recs, err
-}
-
 // checkEnds looks up, in one query, every id of the batch's nodes and of
 // the relationship ends outside the batch. It fails when a batch node's id
 // is stored with another label, or when an outside end is not stored with
 // the label the relationship needs.
-func (db *DB) checkEnds(ctx context.Context, tx neo4j.ExplicitTransaction, p *preparedBatch) error {
+func checkEnds(ctx context.Context, t *txn, p *preparedBatch) error {
 	ids := make([]string, 0, len(p.nodeLabel)+len(p.external))
 	seen := make(map[string]bool, cap(ids))
 	for _, label := range p.labels {
@@ -403,7 +437,7 @@ func (db *DB) checkEnds(ctx context.Context, tx neo4j.ExplicitTransaction, p *pr
 	if len(ids) == 0 {
 		return nil
 	}
-	recs, err := db.runInTx(ctx, tx, ingestLabelsCypher, map[string]any{"ids": ids})
+	recs, err := t.run(ctx, ingestLabelsCypher, map[string]any{"ids": ids})
 	if err != nil {
 		return err
 	}
@@ -448,7 +482,7 @@ func (db *DB) checkEnds(ctx context.Context, tx neo4j.ExplicitTransaction, p *pr
 			absent = append(absent, e)
 		}
 	}
-	absent, err = db.skipUnknownMappedClauses(ctx, tx, p, absent)
+	absent, err = skipUnknownMappedClauses(ctx, t, p, absent)
 	if err != nil {
 		return err
 	}
@@ -481,7 +515,7 @@ RETURN prefix, EXISTS { MATCH (c:` + labelClause + `) WHERE c.id STARTS WITH pre
 // not have, and that should not keep the rest of the crosswalk out. It
 // returns the ends that are still missing: those of other relationships,
 // and clauses of guidelines that are not loaded at all.
-func (db *DB) skipUnknownMappedClauses(ctx context.Context, tx neo4j.ExplicitTransaction, p *preparedBatch, absent []externalEnd) ([]externalEnd, error) {
+func skipUnknownMappedClauses(ctx context.Context, t *txn, p *preparedBatch, absent []externalEnd) ([]externalEnd, error) {
 	prefixOf := func(e externalEnd) string {
 		if e.key.Type != relMapsTo || e.label != labelClause {
 			return ""
@@ -497,7 +531,7 @@ func (db *DB) skipUnknownMappedClauses(ctx context.Context, tx neo4j.ExplicitTra
 	if len(prefixes) == 0 {
 		return absent, nil
 	}
-	recs, err := db.runInTx(ctx, tx, ingestSiblingsCypher, map[string]any{"prefixes": prefixes})
+	recs, err := t.run(ctx, ingestSiblingsCypher, map[string]any{"prefixes": prefixes})
 	if err != nil {
 		return nil, err
 	}

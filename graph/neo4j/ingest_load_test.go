@@ -451,10 +451,17 @@ func TestLoadBatchesDryRunSeesEarlierBatches(t *testing.T) {
 	}
 }
 
-// countingObserver counts the statements it is told about.
+// countingObserver counts the statements and transactions it is told
+// about.
 type countingObserver struct {
-	mu  sync.Mutex
-	ops map[string]int
+	mu       sync.Mutex
+	ops, txs map[string]int
+}
+
+func (o *countingObserver) ObserveTransaction(op string, _ time.Duration, _ error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.txs[op]++
 }
 
 func (o *countingObserver) ObserveQuery(op string, _ time.Duration, _ error) {
@@ -466,14 +473,17 @@ func (o *countingObserver) ObserveQuery(op string, _ time.Duration, _ error) {
 func TestLoadBatchTellsTheObserver(t *testing.T) {
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
-	obs := &countingObserver{ops: map[string]int{}}
+	obs := &countingObserver{ops: map[string]int{}, txs: map[string]int{}}
 	db.Observer = obs
 	if _, err := db.LoadBatch(t.Context(), loadCatalog(p), false); err != nil {
 		t.Fatal(err)
 	}
-	// One check, five node labels, five relationship kinds, one commit.
-	if got := obs.ops["neo4j.LoadBatch"]; got != 12 {
-		t.Errorf("observer saw %d LoadBatch statements, want 12", got)
+	// One check, five node labels, five relationship kinds; one transaction.
+	if got := obs.ops["neo4j.LoadBatch"]; got != 11 {
+		t.Errorf("observer saw %d LoadBatch statements, want 11", got)
+	}
+	if got := obs.txs["neo4j.LoadBatch"]; got != 1 {
+		t.Errorf("observer saw %d LoadBatch transactions, want 1", got)
 	}
 }
 

@@ -6,8 +6,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
@@ -31,7 +29,7 @@ type policyWrite struct {
 func validDate(field, s string) (time.Time, error) {
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil || len(s) != len(time.DateOnly) {
-		return time.Time{}, model.FieldErrorf(model.EINVALID, field, "%s %q is not a date of the form YYYY-MM-DD", field, truncate(s, 40))
+		return time.Time{}, model.FieldErrorf(model.EINVALID, field, "%s %q is not a date of the form YYYY-MM-DD", field, model.Truncate(s, 40))
 	}
 	return d, nil
 }
@@ -49,14 +47,14 @@ func validMoney(field string, v float64) error {
 // Line ids must always be free: an update deletes the old lines before it
 // checks, so a line may keep its id.
 func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error) {
-	insurer, err := text("input.insurer", &in.Insurer, 1, maxName)
+	insurer, err := model.Text("input.insurer", &in.Insurer, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	if err := validID("input.holderId", in.HolderID); err != nil {
+	if err := model.ValidID("input.holderId", in.HolderID); err != nil {
 		return nil, err
 	}
-	product, err := text("input.product", &in.Product, 1, maxName)
+	product, err := model.Text("input.product", &in.Product, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +98,7 @@ func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error)
 			return nil, model.FieldErrorf(model.EINVALID, field+".id", "the id %q is used twice in this policy", lineID)
 		}
 		seen[lineID] = n
-		typ, err := text(field+".type", &l.Type, 1, maxCode)
+		typ, err := model.Text(field+".type", &l.Type, 1, model.MaxCode)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +120,7 @@ func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error)
 		}
 		exclusions := make([]string, 0, len(l.Exclusions))
 		for m, e := range l.Exclusions {
-			v, err := text(fmt.Sprintf("%s.exclusions.%d", field, m), &e, 1, maxDescription)
+			v, err := model.Text(fmt.Sprintf("%s.exclusions.%d", field, m), &e, 1, model.MaxText)
 			if err != nil {
 				return nil, err
 			}
@@ -145,7 +143,7 @@ func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error)
 			}
 			for m, rid := range list.ids {
 				f := fmt.Sprintf("%s.%d", lf, m)
-				if err := validID(f, rid); err != nil {
+				if err := model.ValidID(f, rid); err != nil {
 					return nil, err
 				}
 				pw.refs = append(pw.refs, ref{field: f, id: rid, label: list.label, what: list.what})
@@ -208,7 +206,7 @@ func (db *DB) CreateInsurancePolicy(ctx context.Context, in model.InsurancePolic
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.CreateInsurancePolicy", "insurance policy "+id, func(tx neo4j.ManagedTransaction) (*model.InsurancePolicy, error) {
+	return writeTx(ctx, db, "neo4j.CreateInsurancePolicy", "insurance policy "+id, func(tx *txn) (*model.InsurancePolicy, error) {
 		if err := checkRefs(ctx, tx, append([]ref{{field: "input.id", id: id}}, pw.refs...)); err != nil {
 			return nil, err
 		}
@@ -216,7 +214,7 @@ func (db *DB) CreateInsurancePolicy(ctx context.Context, in model.InsurancePolic
 		if err != nil {
 			return nil, err
 		}
-		if _, err := txRecords(ctx, tx, createLinesCypher, pw.params); err != nil {
+		if _, err := tx.run(ctx, createLinesCypher, pw.params); err != nil {
 			return nil, err
 		}
 		return p, nil
@@ -256,8 +254,8 @@ func (db *DB) UpdateInsurancePolicy(ctx context.Context, id string, in model.Ins
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.UpdateInsurancePolicy", "insurance policy "+id, func(tx neo4j.ManagedTransaction) (*model.InsurancePolicy, error) {
-		recs, err := txRecords(ctx, tx, replacePolicyCypher, map[string]any{"id": id})
+	return writeTx(ctx, db, "neo4j.UpdateInsurancePolicy", "insurance policy "+id, func(tx *txn) (*model.InsurancePolicy, error) {
+		recs, err := tx.run(ctx, replacePolicyCypher, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
 		}
@@ -271,7 +269,7 @@ func (db *DB) UpdateInsurancePolicy(ctx context.Context, id string, in model.Ins
 		if err != nil {
 			return nil, err
 		}
-		if _, err := txRecords(ctx, tx, createLinesCypher, pw.params); err != nil {
+		if _, err := tx.run(ctx, createLinesCypher, pw.params); err != nil {
 			return nil, err
 		}
 		return p, nil
@@ -308,14 +306,14 @@ RETURN reliant, frozen, touched, [n IN ls + [p] | elementId(n)] AS doomed`
 // from the draft analyses that rely on it, unless a submitted analysis
 // relies on it (ECONFLICT). It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteInsurancePolicy(ctx context.Context, id string, cascade bool) error {
-	_, err := txWrite(ctx, db, "neo4j.DeleteInsurancePolicy", "insurance policy "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(ctx, db, "neo4j.DeleteInsurancePolicy", "insurance policy "+id, func(tx *txn) (struct{}, error) {
 		if found, err := lockForDelete(ctx, tx, lockPolicyCypher, id); err != nil || !found {
 			if err == nil {
 				err = model.FieldErrorf(model.ENOTFOUND, "id", "no insurance policy %q", id)
 			}
 			return struct{}{}, err
 		}
-		recs, err := txRecords(ctx, tx, planDeletePolicyCypher, map[string]any{"id": id})
+		recs, err := tx.run(ctx, planDeletePolicyCypher, map[string]any{"id": id})
 		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
 			return struct{}{}, orError(err, "no plan row")
 		}

@@ -16,10 +16,18 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
-// QueryObserver is told how long each call to Neo4j took and how it ended.
-// Implementations must be safe for concurrent use and must not block.
+// QueryObserver is told how long each statement sent to Neo4j took and how
+// it ended. Implementations must be safe for concurrent use and must not
+// block.
 type QueryObserver interface {
 	ObserveQuery(op string, d time.Duration, err error)
+}
+
+// TransactionObserver is a QueryObserver that is also told how long each
+// transaction took, from its start to its commit or rollback, retries
+// included. An error that is the client's (a *model.Error) counts as ok.
+type TransactionObserver interface {
+	ObserveTransaction(op string, d time.Duration, err error)
 }
 
 // DB is ssfgraph's connection to one Neo4j database. Set its exported fields,

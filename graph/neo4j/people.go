@@ -17,32 +17,6 @@ var _ model.PeopleService = (*DB)(nil)
 // auth.go).
 const relActsFor = "ACTS_FOR"
 
-// Text limits shared by the writes of organizations, departments, targets,
-// assets, incidents and insurance policies.
-const (
-	maxName        = 500   // names and titles
-	maxDescription = 20000 // descriptions, narratives and exclusions
-	maxCode        = 100   // kinds, sectors, consequence and coverage types
-)
-
-// txNode runs one statement in tx that returns at most one row whose first
-// column is a node, and decodes it. It returns nil when there is no row.
-func txNode[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (*T, error) {
-	recs, err := txRecords(ctx, tx, cypher, params)
-	if err != nil || len(recs) == 0 {
-		return nil, err
-	}
-	n, ok := recs[0].Values[0].(neo4j.Node)
-	if !ok {
-		return nil, fmt.Errorf("expected a node, got %T", recs[0].Values[0])
-	}
-	t, ok := any(decode(n)).(*T)
-	if !ok {
-		return nil, fmt.Errorf("node %v does not decode to %T", n.Labels, t)
-	}
-	return t, nil
-}
-
 // ref is a reference that a write checks inside its transaction: the node
 // with id must exist and carry label, or, when label is "", no node may
 // have id yet (a new node's id).
@@ -61,7 +35,7 @@ RETURN r.i AS i, n IS NOT NULL AS found, n IS NOT NULL AND r.label IN labels(n) 
 // checkRefs checks all refs in one round trip and returns an error for the
 // first that fails, in order: ECONFLICT for a new id that is taken,
 // ENOTFOUND for a reference to a missing node or a node of another kind.
-func checkRefs(ctx context.Context, tx neo4j.ManagedTransaction, refs []ref) error {
+func checkRefs(ctx context.Context, tx *txn, refs []ref) error {
 	if len(refs) == 0 {
 		return nil
 	}
@@ -69,7 +43,7 @@ func checkRefs(ctx context.Context, tx neo4j.ManagedTransaction, refs []ref) err
 	for i, r := range refs {
 		rows[i] = map[string]any{"i": i, "id": r.id, "label": r.label}
 	}
-	recs, err := txRecords(ctx, tx, checkRefsCypher, map[string]any{"refs": rows})
+	recs, err := tx.run(ctx, checkRefsCypher, map[string]any{"refs": rows})
 	if err != nil {
 		return err
 	}
@@ -108,7 +82,7 @@ func article(what string) string {
 // than the one being updated.
 func checkSameID(id string, in *string) error {
 	if in != nil && *in != "" && *in != id {
-		return model.FieldErrorf(model.EINVALID, "input.id", "input.id %q differs from the id %q being updated; ids cannot change", truncate(*in, 60), truncate(id, 60))
+		return model.FieldErrorf(model.EINVALID, "input.id", "input.id %q differs from the id %q being updated; ids cannot change", model.Truncate(*in, 60), model.Truncate(id, 60))
 	}
 	return nil
 }
@@ -119,8 +93,8 @@ func checkSameID(id string, in *string) error {
 // exists. After it, no analysis involved can be submitted or changed by
 // another transaction until this one ends, so the plan read next stays
 // true. It reports whether the node exists.
-func lockForDelete(ctx context.Context, tx neo4j.ManagedTransaction, cypher, id string) (bool, error) {
-	recs, err := txRecords(ctx, tx, cypher, map[string]any{"id": id})
+func lockForDelete(ctx context.Context, tx *txn, cypher, id string) (bool, error) {
+	recs, err := tx.run(ctx, cypher, map[string]any{"id": id})
 	return len(recs) > 0, err
 }
 
@@ -133,12 +107,17 @@ OPTIONAL MATCH (x)<-[:` + relAbout + `]-(f) WHERE f:` + labelFeedback + ` OR f:`
 WITH collect(DISTINCT x) + collect(DISTINCT f) AS ns
 UNWIND ns AS n
 WITH DISTINCT n
+WITH n, n.id AS id, CASE WHEN n:` + labelAnalysis + ` THEN n.targetId END AS target
 DETACH DELETE n
-RETURN count(*) AS deleted`
+RETURN collect(DISTINCT target) AS targets, collect(id) AS nodes`
 
-// deleteNodes runs deleteNodesCypher in tx.
-func deleteNodes(ctx context.Context, tx neo4j.ManagedTransaction, eids []string) error {
-	_, err := txRecords(ctx, tx, deleteNodesCypher, map[string]any{"eids": eids})
+// deleteNodes runs deleteNodesCypher in tx and records the deleted nodes,
+// and the targets of deleted analyses, as changed.
+func deleteNodes(ctx context.Context, tx *txn, eids []string) error {
+	recs, err := tx.run(ctx, deleteNodesCypher, map[string]any{"eids": eids})
+	if err == nil && len(recs) == 1 {
+		tx.touchRecord(recs[0])
+	}
 	return err
 }
 
@@ -146,14 +125,19 @@ func deleteNodes(ctx context.Context, tx neo4j.ManagedTransaction, eids []string
 const touchAnalysesCypher = `
 UNWIND $ids AS id
 MATCH (a:` + labelAnalysis + ` {id: id})
-SET a.updatedAt = datetime()`
+SET a.updatedAt = datetime()
+RETURN collect(DISTINCT a.targetId) AS targets, collect(a.id) AS nodes`
 
-// touchAnalyses runs touchAnalysesCypher in tx.
-func touchAnalyses(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) error {
+// touchAnalyses marks the draft analyses with the given ids as changed by
+// a cascade, in the graph and in what tx reports.
+func touchAnalyses(ctx context.Context, tx *txn, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := txRecords(ctx, tx, touchAnalysesCypher, map[string]any{"ids": ids})
+	recs, err := tx.run(ctx, touchAnalysesCypher, map[string]any{"ids": ids})
+	if err == nil && len(recs) == 1 {
+		tx.touchRecord(recs[0])
+	}
 	return err
 }
 
@@ -224,10 +208,10 @@ func plural(what string) string {
 
 // validOrganization checks an organization's fields.
 func validOrganization(in model.OrganizationInput) (name, sector string, err error) {
-	if name, err = text("input.name", &in.Name, 1, maxName); err != nil {
+	if name, err = model.Text("input.name", &in.Name, 1, model.MaxName); err != nil {
 		return "", "", err
 	}
-	if sector, err = text("input.sector", &in.Sector, 1, maxCode); err != nil {
+	if sector, err = model.Text("input.sector", &in.Sector, 1, model.MaxCode); err != nil {
 		return "", "", err
 	}
 	return name, sector, nil
@@ -248,7 +232,7 @@ func (db *DB) CreateOrganization(ctx context.Context, in model.OrganizationInput
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.CreateOrganization", "organization "+id, func(tx neo4j.ManagedTransaction) (*model.Organization, error) {
+	return writeTx(ctx, db, "neo4j.CreateOrganization", "organization "+id, func(tx *txn) (*model.Organization, error) {
 		if err := checkRefs(ctx, tx, []ref{{field: "input.id", id: id}}); err != nil {
 			return nil, err
 		}
@@ -272,7 +256,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, id string, in model.Organi
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.UpdateOrganization", "organization "+id, func(tx neo4j.ManagedTransaction) (*model.Organization, error) {
+	return writeTx(ctx, db, "neo4j.UpdateOrganization", "organization "+id, func(tx *txn) (*model.Organization, error) {
 		o, err := txNode[model.Organization](ctx, tx, updateOrganizationCypher, map[string]any{"id": id, "name": name, "sector": sector})
 		if err == nil && o == nil {
 			err = model.FieldErrorf(model.ENOTFOUND, "id", "no organization %q", id)
@@ -365,14 +349,14 @@ RETURN analyses, submitted, departments, frozenOwned, policies, frozenReliant, f
 // while a submitted analysis names one of its departments or policies:
 // submitted versions are the record. It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteOrganization(ctx context.Context, id string, cascade bool) error {
-	_, err := txWrite(ctx, db, "neo4j.DeleteOrganization", "organization "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(ctx, db, "neo4j.DeleteOrganization", "organization "+id, func(tx *txn) (struct{}, error) {
 		if found, err := lockForDelete(ctx, tx, lockOrganizationCypher, id); err != nil || !found {
 			if err == nil {
 				err = model.FieldErrorf(model.ENOTFOUND, "id", "no organization %q", id)
 			}
 			return struct{}{}, err
 		}
-		recs, err := txRecords(ctx, tx, planDeleteOrganizationCypher, map[string]any{"id": id})
+		recs, err := tx.run(ctx, planDeleteOrganizationCypher, map[string]any{"id": id})
 		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
 			return struct{}{}, orError(err, "no plan row")
 		}
@@ -414,11 +398,11 @@ WHERE s.ownerDepartmentId IN $departments
 SET s.ownerDepartmentId = null`
 
 // unsetOwners unsets departments as owners of the given assessments.
-func unsetOwners(ctx context.Context, tx neo4j.ManagedTransaction, departments, assessments []string) error {
+func unsetOwners(ctx context.Context, tx *txn, departments, assessments []string) error {
 	if len(departments) == 0 || len(assessments) == 0 {
 		return nil
 	}
-	_, err := txRecords(ctx, tx, unsetOwnersCypher, map[string]any{"departments": departments, "assessments": assessments})
+	_, err := tx.run(ctx, unsetOwnersCypher, map[string]any{"departments": departments, "assessments": assessments})
 	return err
 }
 
@@ -435,14 +419,14 @@ func (db *DB) CreateDepartment(ctx context.Context, in model.DepartmentInput) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := validID("input.organizationId", in.OrganizationID); err != nil {
+	if err := model.ValidID("input.organizationId", in.OrganizationID); err != nil {
 		return nil, err
 	}
-	name, err := text("input.name", &in.Name, 1, maxName)
+	name, err := model.Text("input.name", &in.Name, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.CreateDepartment", "department "+id, func(tx neo4j.ManagedTransaction) (*model.Department, error) {
+	return writeTx(ctx, db, "neo4j.CreateDepartment", "department "+id, func(tx *txn) (*model.Department, error) {
 		if err := checkRefs(ctx, tx, []ref{
 			{field: "input.organizationId", id: in.OrganizationID, label: labelOrganization, what: "organization"},
 			{field: "input.id", id: id},
@@ -461,11 +445,11 @@ RETURN d`
 // UpdateDepartment renames a department. It returns EINVALID for a bad
 // name and ENOTFOUND for an unknown id.
 func (db *DB) UpdateDepartment(ctx context.Context, id, name string) (*model.Department, error) {
-	name, err := text("name", &name, 1, maxName)
+	name, err := model.Text("name", &name, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.UpdateDepartment", "department "+id, func(tx neo4j.ManagedTransaction) (*model.Department, error) {
+	return writeTx(ctx, db, "neo4j.UpdateDepartment", "department "+id, func(tx *txn) (*model.Department, error) {
 		d, err := txNode[model.Department](ctx, tx, updateDepartmentCypher, map[string]any{"id": id, "name": name})
 		if err == nil && d == nil {
 			err = model.FieldErrorf(model.ENOTFOUND, "id", "no department %q", id)
@@ -500,14 +484,14 @@ RETURN count(DISTINCT s) AS owned,
 // their owner, unless one of them belongs to a submitted analysis
 // (ECONFLICT). It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteDepartment(ctx context.Context, id string, cascade bool) error {
-	_, err := txWrite(ctx, db, "neo4j.DeleteDepartment", "department "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(ctx, db, "neo4j.DeleteDepartment", "department "+id, func(tx *txn) (struct{}, error) {
 		if found, err := lockForDelete(ctx, tx, lockDepartmentCypher, id); err != nil || !found {
 			if err == nil {
 				err = model.FieldErrorf(model.ENOTFOUND, "id", "no department %q", id)
 			}
 			return struct{}{}, err
 		}
-		recs, err := txRecords(ctx, tx, planDeleteDepartmentCypher, map[string]any{"id": id})
+		recs, err := tx.run(ctx, planDeleteDepartmentCypher, map[string]any{"id": id})
 		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
 			return struct{}{}, orError(err, "no plan row")
 		}

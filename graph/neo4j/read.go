@@ -78,12 +78,12 @@ RETURN id, n`
 
 // Nodes returns the nodes with the given ids, of any kind, in one round trip.
 func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]model.Node, error) {
-	res, err := db.read(ctx, "neo4j.Nodes", nodesCypher, map[string]any{"ids": ids})
+	res, err := db.read(ctx, "neo4j.Nodes", fmt.Sprintf("%d ids", len(ids)), nodesCypher, map[string]any{"ids": ids})
 	if err != nil {
-		return nil, formatError("neo4j.Nodes", fmt.Sprintf("%d ids", len(ids)), err)
+		return nil, err
 	}
-	out := make(map[string]model.Node, len(res.Records))
-	for _, r := range res.Records {
+	out := make(map[string]model.Node, len(res))
+	for _, r := range res {
 		id, _ := r.Values[0].(string)
 		if n, ok := r.Values[1].(neo4j.Node); ok {
 			if m := decode(n); m != nil {
@@ -101,12 +101,12 @@ func (db *DB) Related(ctx context.Context, rel model.Relation, ids []string) (ma
 		return nil, fmt.Errorf("neo4j.Related: unknown relation %q", rel)
 	}
 	cypher := "UNWIND $ids AS id MATCH " + c.match + " WITH id, m ORDER BY " + c.order + ", m.id RETURN id, collect(m) AS ms"
-	res, err := db.read(ctx, "neo4j.Related "+string(rel), cypher, map[string]any{"ids": ids})
+	res, err := db.read(ctx, "neo4j.Related "+string(rel), fmt.Sprintf("%d ids", len(ids)), cypher, map[string]any{"ids": ids})
 	if err != nil {
-		return nil, formatError("neo4j.Related", string(rel), err)
+		return nil, err
 	}
-	out := make(map[string][]model.Node, len(res.Records))
-	for _, r := range res.Records {
+	out := make(map[string][]model.Node, len(res))
+	for _, r := range res {
 		id, _ := r.Values[0].(string)
 		ms, _ := r.Values[1].([]any)
 		nodes := make([]model.Node, 0, len(ms))
@@ -140,12 +140,12 @@ func (db *DB) ClauseMappings(ctx context.Context, ids []string, incoming bool) (
 	if incoming {
 		cypher = clauseMappingsInCypher
 	}
-	res, err := db.read(ctx, "neo4j.ClauseMappings", cypher, map[string]any{"ids": ids})
+	res, err := db.read(ctx, "neo4j.ClauseMappings", fmt.Sprintf("%d ids", len(ids)), cypher, map[string]any{"ids": ids})
 	if err != nil {
-		return nil, formatError("neo4j.ClauseMappings", fmt.Sprintf("%d ids", len(ids)), err)
+		return nil, err
 	}
-	out := make(map[string][]*model.ClauseMapping, len(res.Records))
-	for _, r := range res.Records {
+	out := make(map[string][]*model.ClauseMapping, len(res))
+	for _, r := range res {
 		id, _ := r.Values[0].(string)
 		for _, m := range r.Values[1].([]any) {
 			row := m.(map[string]any)
@@ -184,12 +184,12 @@ func (db *DB) MeasureClauseLinks(ctx context.Context, ids []string, byClause boo
 	if byClause {
 		cypher = linksByClauseCypher
 	}
-	res, err := db.read(ctx, "neo4j.MeasureClauseLinks", cypher, map[string]any{"ids": ids})
+	res, err := db.read(ctx, "neo4j.MeasureClauseLinks", fmt.Sprintf("%d ids", len(ids)), cypher, map[string]any{"ids": ids})
 	if err != nil {
-		return nil, formatError("neo4j.MeasureClauseLinks", fmt.Sprintf("%d ids", len(ids)), err)
+		return nil, err
 	}
-	out := make(map[string][]*model.MeasureClauseLink, len(res.Records))
-	for _, r := range res.Records {
+	out := make(map[string][]*model.MeasureClauseLink, len(res))
+	for _, r := range res {
 		id, _ := r.Values[0].(string)
 		for _, l := range r.Values[1].([]any) {
 			row := l.(map[string]any)
@@ -210,12 +210,12 @@ RETURN id, COUNT { (g)-[:` + relHasClause + `]->(:` + labelClause + `) } AS n`
 
 // ClauseCounts returns how many clauses each guideline has.
 func (db *DB) ClauseCounts(ctx context.Context, ids []string) (map[string]int, error) {
-	res, err := db.read(ctx, "neo4j.ClauseCounts", clauseCountsCypher, map[string]any{"ids": ids})
+	res, err := db.read(ctx, "neo4j.ClauseCounts", fmt.Sprintf("%d ids", len(ids)), clauseCountsCypher, map[string]any{"ids": ids})
 	if err != nil {
-		return nil, formatError("neo4j.ClauseCounts", fmt.Sprintf("%d ids", len(ids)), err)
+		return nil, err
 	}
-	out := make(map[string]int, len(res.Records))
-	for _, r := range res.Records {
+	out := make(map[string]int, len(res))
+	for _, r := range res {
 		id, _ := r.Values[0].(string)
 		n, _ := r.Values[1].(int64)
 		out[id] = int(n)
@@ -232,12 +232,12 @@ ORDER BY name`
 
 // Sectors returns the sectors that organizations and targets name.
 func (db *DB) Sectors(ctx context.Context) ([]*model.Sector, error) {
-	res, err := db.read(ctx, "neo4j.Sectors", sectorsCypher, nil)
+	res, err := db.read(ctx, "neo4j.Sectors", "", sectorsCypher, nil)
 	if err != nil {
-		return nil, formatError("neo4j.Sectors", "", err)
+		return nil, err
 	}
-	out := make([]*model.Sector, 0, len(res.Records))
-	for _, r := range res.Records {
+	out := make([]*model.Sector, 0, len(res))
+	for _, r := range res {
 		name, _ := r.Values[0].(string)
 		orgs, _ := r.Values[1].(int64)
 		targets, _ := r.Values[2].(int64)
@@ -262,18 +262,10 @@ var listFilters = map[string]map[string]string{
 	model.ListFeedback: {"status": "n.status = $status", "routedToId": "n.routedToId = $routedToId", "sector": "n.sector = $sector"},
 }
 
-// visibleAnalysis holds when the viewer may read analysis `a` (see
-// model.Analysis.CanRead).
-const visibleAnalysis = `(a.visibility = 'PUBLIC' OR $viewerAdmin OR a.organizationId = $viewerOrg
- OR (a.visibility = 'SHARED' AND ($viewerOrg IN a.sharedWithOrganizationIds OR $viewerSector IN a.sharedWithSectors)))`
-
 // listVisibility restricts a list kind to what the viewer may see.
 var listVisibility = map[string]string{
-	model.ListAnalyses: strings.ReplaceAll(visibleAnalysis, "a.", "n."),
-	// Feedback is seen by its author's organization, the organization it is
-	// routed to, and admins and curators; on public analyses by everyone.
-	model.ListFeedback: `($viewerAdmin OR $viewerCurator OR n.organizationId = $viewerOrg OR n.routedToId = $viewerOrg
- OR EXISTS { MATCH (n)-[:` + relAbout + `]->(x) WHERE x.visibility = 'PUBLIC' OR EXISTS { (x)<-[:` + relHasAssessment + `]-(:` + labelAnalysis + ` {visibility: 'PUBLIC'}) } })`,
+	model.ListAnalyses: analysisReadable("n"),
+	model.ListFeedback: feedbackReadable("n"),
 }
 
 // List returns one page of a list, ordered by id, with its total count.
@@ -327,15 +319,15 @@ WITH ids, [x IN ids WHERE $after IS NULL OR x > $after] AS rest
 UNWIND (CASE WHEN size(rest) = 0 THEN [null] ELSE rest[0..$first] END) AS id
 OPTIONAL MATCH (m:` + q.Label + ` {id: id})
 RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
-	res, err := db.read(ctx, "neo4j.List "+q.Label, cypher, params)
+	res, err := db.read(ctx, "neo4j.List "+q.Label, "", cypher, params)
 	if err != nil {
-		return nil, formatError("neo4j.List", q.Label, err)
+		return nil, err
 	}
 	page := &model.Page{}
-	if len(res.Records) == 0 {
+	if len(res) == 0 {
 		return page, nil
 	}
-	r := res.Records[0]
+	r := res[0]
 	total, _ := r.Values[0].(int64)
 	page.Total = int(total)
 	page.HasNextPage, _ = r.Values[1].(bool)
@@ -347,19 +339,6 @@ RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
 		}
 	}
 	return page, nil
-}
-
-// viewerParams returns the parameters visibleAnalysis and the feedback
-// visibility read.
-func viewerParams(p *model.Principal) map[string]any {
-	params := map[string]any{"viewerOrg": nil, "viewerSector": nil, "viewerAdmin": false, "viewerCurator": false}
-	if p != nil {
-		params["viewerOrg"] = p.OrganizationID
-		params["viewerSector"] = p.Sector
-		params["viewerAdmin"] = p.Role == model.RoleAdmin
-		params["viewerCurator"] = p.Role == model.RoleCurator
-	}
-	return params
 }
 
 // luceneQuery turns user text into a Lucene query that matches its words
@@ -382,11 +361,11 @@ func luceneQuery(text string) string {
 	return q
 }
 
-const searchCypher = `
+var searchCypher = `
 CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $text) YIELD node, score
 OPTIONAL MATCH (node)<-[:` + relHasAssessment + `]-(owner:` + labelAnalysis + `)
 WITH node, score, CASE WHEN node:` + labelAnalysis + ` THEN node ELSE owner END AS a
-WHERE (a IS NULL OR ` + visibleAnalysis + `) AND NOT node:` + labelFeedback + `
+WHERE (a IS NULL OR ` + analysisReadable("a") + `) AND NOT node:` + labelFeedback + `
 RETURN node, score ORDER BY score DESC, node.id LIMIT $first`
 
 // Search returns the nodes that match text, best first.
@@ -397,12 +376,12 @@ func (db *DB) Search(ctx context.Context, text string, first int, viewer *model.
 	}
 	params := viewerParams(viewer)
 	params["text"], params["first"] = q, first
-	res, err := db.read(ctx, "neo4j.Search", searchCypher, params)
+	res, err := db.read(ctx, "neo4j.Search", "", searchCypher, params)
 	if err != nil {
-		return nil, formatError("neo4j.Search", "", err)
+		return nil, err
 	}
-	hits := make([]model.Hit, 0, len(res.Records))
-	for _, r := range res.Records {
+	hits := make([]model.Hit, 0, len(res))
+	for _, r := range res {
 		n, _ := r.Values[0].(neo4j.Node)
 		score, _ := r.Values[1].(float64)
 		if d := decode(n); d != nil {

@@ -94,12 +94,12 @@ RETURN scales, levels, perspectives, rules`
 
 // Scales returns the axis scales, perspectives and category rules.
 func (db *DB) Scales(ctx context.Context) (*model.Scales, error) {
-	res, err := db.read(ctx, "neo4j.Scales", scalesCypher, nil)
+	res, err := db.read(ctx, "neo4j.Scales", "", scalesCypher, nil)
 	if err != nil {
-		return nil, formatError("neo4j.Scales", "", err)
+		return nil, err
 	}
 	s := &model.Scales{}
-	r := res.Records[0]
+	r := res[0]
 	for _, v := range r.Values[0].([]any) {
 		s.Axes = append(s.Axes, decode(v.(neo4j.Node)).(*model.AxisScale))
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
@@ -36,17 +34,17 @@ RETURN l`
 // negative or inverted bounds, or bounds on an axis-1 level, and ENOTFOUND
 // (id) for an unknown level.
 func (db *DB) UpdateAxisLevel(ctx context.Context, id string, in model.AxisLevelInput) (*model.AxisLevel, error) {
-	labelEn, err := text("input.labelEn", &in.LabelEn, 1, maxLevelLabel)
+	labelEn, err := model.Text("input.labelEn", &in.LabelEn, 1, maxLevelLabel)
 	if err != nil {
 		return nil, err
 	}
-	labelJa, err := text("input.labelJa", &in.LabelJa, 1, maxLevelLabel)
+	labelJa, err := model.Text("input.labelJa", &in.LabelJa, 1, maxLevelLabel)
 	if err != nil {
 		return nil, err
 	}
 	var description any
 	if in.Description != nil {
-		d, err := text("input.description", in.Description, 0, maxLevelDescription)
+		d, err := model.Text("input.description", in.Description, 0, maxLevelDescription)
 		if err != nil {
 			return nil, err
 		}
@@ -70,17 +68,13 @@ func (db *DB) UpdateAxisLevel(ctx context.Context, id string, in model.AxisLevel
 	if in.MaxJpy != nil {
 		params["maxJPY"] = *in.MaxJpy
 	}
-	level, err := txWrite(ctx, db, "neo4j.UpdateAxisLevel", "axis level "+id, func(tx neo4j.ManagedTransaction) (*model.AxisLevel, error) {
-		res, err := tx.Run(ctx, axisLevelAxisCypher, map[string]any{"id": id})
-		if err != nil {
-			return nil, err
-		}
-		recs, err := res.Collect(ctx)
+	level, err := writeTx(ctx, db, "neo4j.UpdateAxisLevel", "axis level "+id, func(tx *txn) (*model.AxisLevel, error) {
+		recs, err := tx.run(ctx, axisLevelAxisCypher, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
 		}
 		if len(recs) == 0 {
-			return nil, model.FieldErrorf(model.ENOTFOUND, "id", "no axis level %q", truncate(id, 60))
+			return nil, model.FieldErrorf(model.ENOTFOUND, "id", "no axis level %q", model.Truncate(id, 60))
 		}
 		if axis, _ := recs[0].Values[0].(int64); axis != 2 {
 			if in.MinJpy != nil {
@@ -90,7 +84,7 @@ func (db *DB) UpdateAxisLevel(ctx context.Context, id string, in model.AxisLevel
 				return nil, model.FieldErrorf(model.EINVALID, "input.maxJPY", "only axis-2 levels have money bounds; %s is on axis %d", id, axis)
 			}
 		}
-		return feedbackSingle[*model.AxisLevel](ctx, tx, updateAxisLevelCypher, params)
+		return txOneNode[model.AxisLevel](ctx, tx, updateAxisLevelCypher, params)
 	})
 	if err != nil {
 		return nil, err
@@ -128,12 +122,8 @@ func (db *DB) SetCategoryRule(ctx context.Context, in model.CategoryRuleInput) (
 		"scale2":    "axis2-" + scaleVersion,
 		"axis1Rank": in.Axis1Rank, "axis2Rank": in.Axis2Rank, "category": in.Category,
 	}
-	rule, err := txWrite(ctx, db, "neo4j.SetCategoryRule", fmt.Sprintf("category rule %d×%d", in.Axis1Rank, in.Axis2Rank), func(tx neo4j.ManagedTransaction) (*model.CategoryRule, error) {
-		res, err := tx.Run(ctx, ranksExistCypher, params)
-		if err != nil {
-			return nil, err
-		}
-		rec, err := res.Single(ctx)
+	rule, err := writeTx(ctx, db, "neo4j.SetCategoryRule", fmt.Sprintf("category rule %d×%d", in.Axis1Rank, in.Axis2Rank), func(tx *txn) (*model.CategoryRule, error) {
+		rec, err := tx.single(ctx, ranksExistCypher, params)
 		if err != nil {
 			return nil, err
 		}
@@ -143,11 +133,7 @@ func (db *DB) SetCategoryRule(ctx context.Context, in model.CategoryRuleInput) (
 		if ok, _ := rec.Values[1].(bool); !ok {
 			return nil, model.FieldErrorf(model.EINVALID, "input.axis2Rank", "the axis-2 scale %s has no rank %d", params["scale2"], in.Axis2Rank)
 		}
-		res, err = tx.Run(ctx, setCategoryRuleCypher, params)
-		if err != nil {
-			return nil, err
-		}
-		rec, err = res.Single(ctx)
+		rec, err = tx.single(ctx, setCategoryRuleCypher, params)
 		if err != nil {
 			return nil, err
 		}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // schemaVersion grows whenever schemaStatements or the seeds change.
@@ -103,51 +101,20 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	start := time.Now()
 	for _, stmt := range schemaStatements() {
-		if _, err := db.execute(ctx, "neo4j.Migrate", stmt, nil); err != nil {
-			return formatError("neo4j.Migrate", stmt, err)
+		if _, err := db.write(ctx, "neo4j.Migrate", stmt, stmt, nil); err != nil {
+			return err
 		}
 	}
-	if _, err := db.execute(ctx, "neo4j.Migrate", "CALL db.awaitIndexes(300)", nil); err != nil {
-		return formatError("neo4j.Migrate", "awaiting indexes", err)
+	if _, err := db.write(ctx, "neo4j.Migrate", "awaiting indexes", "CALL db.awaitIndexes(300)", nil); err != nil {
+		return err
 	}
-	if _, err := db.execute(ctx, "neo4j.Migrate", seedScalesCypher, seedScalesParams()); err != nil {
-		return formatError("neo4j.Migrate", "seeding the IoT-SSF scales", err)
+	if _, err := db.write(ctx, "neo4j.Migrate", "seeding the IoT-SSF scales", seedScalesCypher, seedScalesParams()); err != nil {
+		return err
 	}
-	if _, err := db.execute(ctx, "neo4j.Migrate", recordMigrationCypher, map[string]any{"version": schemaVersion}); err != nil {
-		return formatError("neo4j.Migrate", "recording the schema version", err)
+	if _, err := db.write(ctx, "neo4j.Migrate", "recording the schema version", recordMigrationCypher, map[string]any{"version": schemaVersion}); err != nil {
+		return err
 	}
 	db.migrated.Store(true)
 	db.Log.InfoContext(ctx, "neo4j schema ready", "version", schemaVersion, "statements", len(schemaStatements()), "took", time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// execute runs one auto-committed, retried statement through ExecuteQuery and
-// tells the Observer how long it took.
-func (db *DB) execute(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
-	if err := db.enter(); err != nil {
-		return nil, err
-	}
-	defer db.leave()
-	start := time.Now()
-	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(db.DatabaseName))
-	if db.Observer != nil {
-		db.Observer.ObserveQuery(op, time.Since(start), err)
-	}
-	return res, err
-}
-
-// read is execute with routing to readers, for statements that only read.
-func (db *DB) read(ctx context.Context, op, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
-	if err := db.enter(); err != nil {
-		return nil, err
-	}
-	defer db.leave()
-	start := time.Now()
-	res, err := neo4j.ExecuteQuery(ctx, db.driver, cypher, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(db.DatabaseName), neo4j.ExecuteQueryWithReadersRouting())
-	if db.Observer != nil {
-		db.Observer.ObserveQuery(op, time.Since(start), err)
-	}
-	return res, err
 }

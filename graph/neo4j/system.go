@@ -23,14 +23,14 @@ func (db *DB) Neo4jVersion(ctx context.Context) (version, edition string, err er
 	if err := db.init(); err != nil {
 		return "", "", err
 	}
-	res, err := db.read(ctx, "neo4j.Neo4jVersion", componentsCypher, nil)
+	res, err := db.read(ctx, "neo4j.Neo4jVersion", db.URI, componentsCypher, nil)
 	if err != nil {
-		return "", "", formatError("neo4j.Neo4jVersion", db.URI, err)
+		return "", "", err
 	}
-	if len(res.Records) != 1 {
+	if len(res) != 1 {
 		return "", "", errors.New("neo4j.Neo4jVersion: dbms.components() returned no Neo4j Kernel row")
 	}
-	rec := res.Records[0]
+	rec := res[0]
 	if version, _, err = neo4j.GetRecordValue[string](rec, "version"); err != nil {
 		return "", "", errors.New("neo4j.Neo4jVersion: " + err.Error())
 	}
@@ -53,7 +53,7 @@ func (db *DB) Ready(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
-	if _, err := db.read(ctx, "neo4j.Ready", "RETURN 1", nil); err != nil {
+	if _, err := db.read(ctx, "neo4j.Ready", "", "RETURN 1", nil); err != nil {
 		return &wrapped{model.Errorf(model.EUNAVAILABLE, "Neo4j at %s does not answer", db.URI), err}
 	}
 	return nil

@@ -3,8 +3,6 @@ package neo4j
 import (
 	"context"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
@@ -12,15 +10,15 @@ var _ model.TargetService = (*DB)(nil)
 
 // validTarget checks a target's fields.
 func validTarget(in model.TargetInput) (map[string]any, error) {
-	name, err := text("input.name", &in.Name, 1, maxName)
+	name, err := model.Text("input.name", &in.Name, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	sector, err := text("input.sector", &in.Sector, 1, maxCode)
+	sector, err := model.Text("input.sector", &in.Sector, 1, model.MaxCode)
 	if err != nil {
 		return nil, err
 	}
-	desc, err := text("input.description", in.Description, 0, maxDescription)
+	desc, err := model.Text("input.description", in.Description, 0, model.MaxText)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +41,7 @@ func (db *DB) CreateTarget(ctx context.Context, in model.TargetInput) (*model.Ta
 		return nil, err
 	}
 	params["id"] = id
-	return txWrite(ctx, db, "neo4j.CreateTarget", "target "+id, func(tx neo4j.ManagedTransaction) (*model.Target, error) {
+	return writeTx(ctx, db, "neo4j.CreateTarget", "target "+id, func(tx *txn) (*model.Target, error) {
 		if err := checkRefs(ctx, tx, []ref{{field: "input.id", id: id}}); err != nil {
 			return nil, err
 		}
@@ -68,7 +66,7 @@ func (db *DB) UpdateTarget(ctx context.Context, id string, in model.TargetInput)
 		return nil, err
 	}
 	params["id"] = id
-	return txWrite(ctx, db, "neo4j.UpdateTarget", "target "+id, func(tx neo4j.ManagedTransaction) (*model.Target, error) {
+	return writeTx(ctx, db, "neo4j.UpdateTarget", "target "+id, func(tx *txn) (*model.Target, error) {
 		t, err := txNode[model.Target](ctx, tx, updateTargetCypher, params)
 		if err == nil && t == nil {
 			err = model.FieldErrorf(model.ENOTFOUND, "id", "no target %q", id)
@@ -139,17 +137,17 @@ RETURN analyses, submitted, assets, incidents, frozenRefs, touched,
 // refuses while a submitted analysis analyzes it or names its incidents or
 // assets. It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteTarget(ctx context.Context, id string, cascade bool) error {
-	_, err := txWrite(ctx, db, "neo4j.DeleteTarget", "target "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(ctx, db, "neo4j.DeleteTarget", "target "+id, func(tx *txn) (struct{}, error) {
 		if found, err := lockForDelete(ctx, tx, lockTargetCypher, id); err != nil || !found {
 			if err == nil {
 				err = model.FieldErrorf(model.ENOTFOUND, "id", "no target %q", id)
 			}
 			return struct{}{}, err
 		}
-		if _, err := txRecords(ctx, tx, lockTargetAnalysesCypher, map[string]any{"id": id}); err != nil {
+		if _, err := tx.run(ctx, lockTargetAnalysesCypher, map[string]any{"id": id}); err != nil {
 			return struct{}{}, err
 		}
-		recs, err := txRecords(ctx, tx, planDeleteTargetCypher, map[string]any{"id": id})
+		recs, err := tx.run(ctx, planDeleteTargetCypher, map[string]any{"id": id})
 		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
 			return struct{}{}, orError(err, "no plan row")
 		}
@@ -175,18 +173,18 @@ func (db *DB) DeleteTarget(ctx context.Context, id string, cascade bool) error {
 
 // validAsset checks an asset's fields except its id.
 func validAsset(in model.AssetInput) (map[string]any, error) {
-	if err := validID("input.targetId", in.TargetID); err != nil {
+	if err := model.ValidID("input.targetId", in.TargetID); err != nil {
 		return nil, err
 	}
-	name, err := text("input.name", &in.Name, 1, maxName)
+	name, err := model.Text("input.name", &in.Name, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	kind, err := text("input.kind", &in.Kind, 1, maxCode)
+	kind, err := model.Text("input.kind", &in.Kind, 1, model.MaxCode)
 	if err != nil {
 		return nil, err
 	}
-	desc, err := text("input.description", in.Description, 0, maxDescription)
+	desc, err := model.Text("input.description", in.Description, 0, model.MaxText)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +209,7 @@ func (db *DB) CreateAsset(ctx context.Context, in model.AssetInput) (*model.Asse
 		return nil, err
 	}
 	params["id"] = id
-	return txWrite(ctx, db, "neo4j.CreateAsset", "asset "+id, func(tx neo4j.ManagedTransaction) (*model.Asset, error) {
+	return writeTx(ctx, db, "neo4j.CreateAsset", "asset "+id, func(tx *txn) (*model.Asset, error) {
 		if err := checkRefs(ctx, tx, []ref{
 			{field: "input.targetId", id: in.TargetID, label: labelTarget, what: "target"},
 			{field: "input.id", id: id},
@@ -230,8 +228,8 @@ RETURN n.targetId AS targetId, n:` + labelAsset + ` AS asset`
 // checkTargetUnchanged returns ENOTFOUND when there is no node id of the
 // given label (labelAsset or labelIncident), and EINVALID when targetID is
 // not the target it belongs to.
-func checkTargetUnchanged(ctx context.Context, tx neo4j.ManagedTransaction, id, label, what, targetID string) error {
-	recs, err := txRecords(ctx, tx, targetOfCypher, map[string]any{"id": id})
+func checkTargetUnchanged(ctx context.Context, tx *txn, id, label, what, targetID string) error {
+	recs, err := tx.run(ctx, targetOfCypher, map[string]any{"id": id})
 	if err != nil {
 		return err
 	}
@@ -264,7 +262,7 @@ func (db *DB) UpdateAsset(ctx context.Context, id string, in model.AssetInput) (
 		return nil, err
 	}
 	params["id"] = id
-	return txWrite(ctx, db, "neo4j.UpdateAsset", "asset "+id, func(tx neo4j.ManagedTransaction) (*model.Asset, error) {
+	return writeTx(ctx, db, "neo4j.UpdateAsset", "asset "+id, func(tx *txn) (*model.Asset, error) {
 		if err := checkTargetUnchanged(ctx, tx, id, labelAsset, "asset", in.TargetID); err != nil {
 			return nil, err
 		}
@@ -297,14 +295,14 @@ RETURN count(DISTINCT s) AS refs,
 // removed from them, unless one belongs to a submitted analysis
 // (ECONFLICT). It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteAsset(ctx context.Context, id string, cascade bool) error {
-	_, err := txWrite(ctx, db, "neo4j.DeleteAsset", "asset "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(ctx, db, "neo4j.DeleteAsset", "asset "+id, func(tx *txn) (struct{}, error) {
 		if found, err := lockForDelete(ctx, tx, lockAssetCypher, id); err != nil || !found {
 			if err == nil {
 				err = model.FieldErrorf(model.ENOTFOUND, "id", "no asset %q", id)
 			}
 			return struct{}{}, err
 		}
-		recs, err := txRecords(ctx, tx, planDeleteAssetCypher, map[string]any{"id": id})
+		recs, err := tx.run(ctx, planDeleteAssetCypher, map[string]any{"id": id})
 		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
 			return struct{}{}, orError(err, "no plan row")
 		}
@@ -332,8 +330,8 @@ RETURN f IS NOT NULL AS fromFound, t IS NOT NULL AS toFound, f.targetId AS fromT
 // checkAssetPair checks the two assets of a connection: both exist (else
 // ENOTFOUND) and, when sameTarget, they belong to one target (else
 // EINVALID).
-func checkAssetPair(ctx context.Context, tx neo4j.ManagedTransaction, fromID, toID string, sameTarget bool) error {
-	recs, err := txRecords(ctx, tx, assetPairCypher, map[string]any{"from": fromID, "to": toID})
+func checkAssetPair(ctx context.Context, tx *txn, fromID, toID string, sameTarget bool) error {
+	recs, err := tx.run(ctx, assetPairCypher, map[string]any{"from": fromID, "to": toID})
 	if err != nil {
 		return err
 	}
@@ -352,10 +350,10 @@ func checkAssetPair(ctx context.Context, tx neo4j.ManagedTransaction, fromID, to
 
 // validAssetPair checks the ids of a connection.
 func validAssetPair(fromID, toID string) error {
-	if err := validID("fromId", fromID); err != nil {
+	if err := model.ValidID("fromId", fromID); err != nil {
 		return err
 	}
-	if err := validID("toId", toID); err != nil {
+	if err := model.ValidID("toId", toID); err != nil {
 		return err
 	}
 	if fromID == toID {
@@ -377,7 +375,7 @@ func (db *DB) ConnectAssets(ctx context.Context, fromID, toID string) (*model.As
 	if err := validAssetPair(fromID, toID); err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.ConnectAssets", "asset "+fromID, func(tx neo4j.ManagedTransaction) (*model.Asset, error) {
+	return writeTx(ctx, db, "neo4j.ConnectAssets", "asset "+fromID, func(tx *txn) (*model.Asset, error) {
 		if err := checkAssetPair(ctx, tx, fromID, toID, true); err != nil {
 			return nil, err
 		}
@@ -399,7 +397,7 @@ func (db *DB) DisconnectAssets(ctx context.Context, fromID, toID string) (*model
 	if err := validAssetPair(fromID, toID); err != nil {
 		return nil, err
 	}
-	return txWrite(ctx, db, "neo4j.DisconnectAssets", "asset "+fromID, func(tx neo4j.ManagedTransaction) (*model.Asset, error) {
+	return writeTx(ctx, db, "neo4j.DisconnectAssets", "asset "+fromID, func(tx *txn) (*model.Asset, error) {
 		if err := checkAssetPair(ctx, tx, fromID, toID, false); err != nil {
 			return nil, err
 		}
@@ -409,18 +407,18 @@ func (db *DB) DisconnectAssets(ctx context.Context, fromID, toID string) (*model
 
 // validIncident checks an incident's fields except its id.
 func validIncident(in model.IncidentInput) (map[string]any, error) {
-	if err := validID("input.targetId", in.TargetID); err != nil {
+	if err := model.ValidID("input.targetId", in.TargetID); err != nil {
 		return nil, err
 	}
-	name, err := text("input.name", &in.Name, 1, maxName)
+	name, err := model.Text("input.name", &in.Name, 1, model.MaxName)
 	if err != nil {
 		return nil, err
 	}
-	consequence, err := text("input.consequence", &in.Consequence, 1, maxCode)
+	consequence, err := model.Text("input.consequence", &in.Consequence, 1, model.MaxCode)
 	if err != nil {
 		return nil, err
 	}
-	desc, err := text("input.description", in.Description, 0, maxDescription)
+	desc, err := model.Text("input.description", in.Description, 0, model.MaxText)
 	if err != nil {
 		return nil, err
 	}
@@ -445,7 +443,7 @@ func (db *DB) CreateIncident(ctx context.Context, in model.IncidentInput) (*mode
 		return nil, err
 	}
 	params["id"] = id
-	return txWrite(ctx, db, "neo4j.CreateIncident", "incident "+id, func(tx neo4j.ManagedTransaction) (*model.Incident, error) {
+	return writeTx(ctx, db, "neo4j.CreateIncident", "incident "+id, func(tx *txn) (*model.Incident, error) {
 		if err := checkRefs(ctx, tx, []ref{
 			{field: "input.targetId", id: in.TargetID, label: labelTarget, what: "target"},
 			{field: "input.id", id: id},
@@ -473,7 +471,7 @@ func (db *DB) UpdateIncident(ctx context.Context, id string, in model.IncidentIn
 		return nil, err
 	}
 	params["id"] = id
-	return txWrite(ctx, db, "neo4j.UpdateIncident", "incident "+id, func(tx neo4j.ManagedTransaction) (*model.Incident, error) {
+	return writeTx(ctx, db, "neo4j.UpdateIncident", "incident "+id, func(tx *txn) (*model.Incident, error) {
 		if err := checkTargetUnchanged(ctx, tx, id, labelIncident, "incident", in.TargetID); err != nil {
 			return nil, err
 		}
@@ -508,14 +506,14 @@ RETURN size(ss) AS refs, frozen, touched, [n IN ss + trs + [i] | elementId(n)] A
 // with their treatments, unless one belongs to a submitted analysis
 // (ECONFLICT). It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteIncident(ctx context.Context, id string, cascade bool) error {
-	_, err := txWrite(ctx, db, "neo4j.DeleteIncident", "incident "+id, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(ctx, db, "neo4j.DeleteIncident", "incident "+id, func(tx *txn) (struct{}, error) {
 		if found, err := lockForDelete(ctx, tx, lockIncidentCypher, id); err != nil || !found {
 			if err == nil {
 				err = model.FieldErrorf(model.ENOTFOUND, "id", "no incident %q", id)
 			}
 			return struct{}{}, err
 		}
-		recs, err := txRecords(ctx, tx, planDeleteIncidentCypher, map[string]any{"id": id})
+		recs, err := tx.run(ctx, planDeleteIncidentCypher, map[string]any{"id": id})
 		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
 			return struct{}{}, orError(err, "no plan row")
 		}

@@ -1,6 +1,10 @@
 package neo4j
 
-import "context"
+import (
+	"context"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
 
 // ensureOrganizationCypher creates the organization unless it exists and
 // says whether it did. An existing organization keeps its name and sector.
@@ -18,24 +22,24 @@ RETURN created`
 // a bad id, name (1 to 500 characters) or sector (1 to 100 characters),
 // and ECONFLICT when the id belongs to a node of another kind.
 func (db *DB) EnsureOrganization(ctx context.Context, id, name, sector string) (bool, error) {
-	if err := validID("org", id); err != nil {
+	if err := model.ValidID("org", id); err != nil {
 		return false, err
 	}
-	name, err := text("org-name", &name, 1, 500)
+	name, err := model.Text("org-name", &name, 1, 500)
 	if err != nil {
 		return false, err
 	}
-	sector, err = text("sector", &sector, 1, 100)
+	sector, err = model.Text("sector", &sector, 1, 100)
 	if err != nil {
 		return false, err
 	}
 	if err := db.init(); err != nil {
 		return false, err
 	}
-	res, err := db.execute(ctx, "neo4j.EnsureOrganization", ensureOrganizationCypher, map[string]any{"id": id, "name": name, "sector": sector})
+	res, err := db.write(ctx, "neo4j.EnsureOrganization", "organization "+id, ensureOrganizationCypher, map[string]any{"id": id, "name": name, "sector": sector})
 	if err != nil {
-		return false, formatError("neo4j.EnsureOrganization", "organization "+id, err)
+		return false, err
 	}
-	created, _ := res.Records[0].Values[0].(bool)
+	created, _ := res[0].Values[0].(bool)
 	return created, nil
 }

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -10,39 +11,182 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
-// txWrite runs work in one write transaction (retried by the driver on
-// transient failures), tells the Observer how long it took, and classifies
-// the error with formatError. work must only talk to tx. A *model.Error that
-// work returns rolls the transaction back and reaches the caller as it is.
-func txWrite[T any](ctx context.Context, db *DB, op, subject string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+// This file is the one way the store talks to Neo4j. Every statement, read
+// or write, single or one of many, runs in a transaction opened by
+// inTx: it waits for Close (the inflight guard), opens a session that
+// shares the driver's bookmark manager (so a read sees every write this
+// process committed before it, on a cluster too), runs the work through
+// the driver's retrying ExecuteRead/ExecuteWrite, tells the Observer about
+// every statement and every transaction, classifies the error once
+// (formatError), and after a commit hands what the work recorded as
+// changed to the commit hook of the context (model.WithCommitHook).
+
+// txn is one transaction in progress. The work function given to inTx
+// may be retried by the driver, so it must only talk to its txn: no
+// publishing, logging or appending to outer state. What it changed it
+// records with touch; the hooks see it only after the commit.
+type txn struct {
+	db     *DB
+	op     string
+	tx     runner
+	change model.Change
+}
+
+// runner is what both kinds of driver transaction offer.
+type runner interface {
+	Run(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error)
+}
+
+// run runs one statement and returns all its records, telling the
+// Observer how long it took.
+func (t *txn) run(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	start := time.Now()
+	res, err := t.tx.Run(ctx, cypher, params)
+	var recs []*neo4j.Record
+	if err == nil {
+		recs, err = res.Collect(ctx)
+	}
+	t.db.observe(t.op, start, err)
+	return recs, err
+}
+
+// touchTargets records that analyses of these targets (or what their
+// comparisons show) changed. Empty ids are ignored.
+func (t *txn) touchTargets(ids ...string) { t.change.AddTargets(ids...) }
+
+// touchNodes records that the nodes with these ids were created, changed
+// or deleted, so that caches holding them are cleared after the commit.
+func (t *txn) touchNodes(ids ...string) { t.change.AddNodes(ids...) }
+
+// touchRecord records the ids in the columns "targets" and "nodes" of a
+// record (lists of ids; either may be missing) as changed.
+func (t *txn) touchRecord(rec *neo4j.Record) {
+	t.touchTargets(recordStrings(rec, "targets")...)
+	t.touchNodes(recordStrings(rec, "nodes")...)
+}
+
+// touchFeedback records feedback that was submitted or answered.
+func (t *txn) touchFeedback(fb *model.Feedback) { t.change.Feedback = append(t.change.Feedback, fb) }
+
+// access is whether a transaction reads or writes.
+type access int
+
+const (
+	readAccess access = iota
+	writeAccess
+)
+
+// errRollback is returned by a work function to end its transaction with a
+// rollback instead of a commit while still handing its value back (a dry
+// run). inTx returns the value with a nil error.
+var errRollback = errors.New("roll back")
+
+// inTx runs work in one transaction of the given access, retried by the
+// driver on transient failures. op names the operation for metrics and
+// errors, subject what it is about (for messages). A *model.Error that work
+// returns rolls the transaction back and reaches the caller as it is; any
+// other error is classified by formatError. After a write commits, the
+// commit hooks get what work recorded as changed.
+func inTx[T any](ctx context.Context, db *DB, mode access, op, subject string, work func(t *txn) (T, error)) (T, error) {
+	var zero T
+	if err := db.init(); err != nil {
+		return zero, err
+	}
 	if err := db.enter(); err != nil {
-		var zero T
 		return zero, err
 	}
 	defer db.leave()
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName})
-	defer sess.Close(ctx)
+	cfg := neo4j.SessionConfig{DatabaseName: db.DatabaseName, BookmarkManager: db.driver.ExecuteQueryBookmarkManager()}
+	if mode == readAccess {
+		cfg.AccessMode = neo4j.AccessModeRead
+	}
+	sess := db.driver.NewSession(ctx, cfg)
+	defer sess.Close(context.WithoutCancel(ctx))
+	var last *txn
+	var v T // the driver drops the value of a work that fails, errRollback too
+	fn := func(tx neo4j.ManagedTransaction) (T, error) {
+		last = &txn{db: db, op: op, tx: tx} // a retry starts from nothing
+		var err error
+		v, err = work(last)
+		return v, err
+	}
 	start := time.Now()
-	v, err := neo4j.ExecuteWrite(ctx, sess, work)
-	if db.Observer != nil {
-		observed := err
-		if _, ok := errors.AsType[*model.Error](err); ok {
-			observed = nil // the client's mistake, not Neo4j's failure
-		}
-		db.Observer.ObserveQuery(op, time.Since(start), observed)
+	var err error
+	if mode == readAccess {
+		_, err = neo4j.ExecuteRead(ctx, sess, fn)
+	} else {
+		_, err = neo4j.ExecuteWrite(ctx, sess, fn)
+	}
+	rolledBack := errors.Is(err, errRollback)
+	if rolledBack {
+		err = nil
+	}
+	observed := err
+	if _, ok := errors.AsType[*model.Error](err); ok {
+		observed = nil // the client's mistake, not Neo4j's failure
+	}
+	if o, ok := db.Observer.(TransactionObserver); ok {
+		o.ObserveTransaction(op, time.Since(start), observed)
 	}
 	if err != nil {
-		var zero T
 		return zero, formatError(op, subject, err)
+	}
+	if mode == writeAccess && !rolledBack && last != nil && !last.change.Empty() {
+		db.committed(ctx, &last.change)
 	}
 	return v, nil
 }
 
-// txRecords runs one statement in tx and returns all its records.
-func txRecords(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	res, err := tx.Run(ctx, cypher, params)
+// writeTx runs work in one write transaction (see inTx).
+func writeTx[T any](ctx context.Context, db *DB, op, subject string, work func(t *txn) (T, error)) (T, error) {
+	return inTx(ctx, db, writeAccess, op, subject, work)
+}
+
+// readTx runs work in one read transaction, routed to readers (see inTx).
+func readTx[T any](ctx context.Context, db *DB, op, subject string, work func(t *txn) (T, error)) (T, error) {
+	return inTx(ctx, db, readAccess, op, subject, work)
+}
+
+// read runs one read-only statement in its own transaction and returns its
+// records; its errors are classified already.
+func (db *DB) read(ctx context.Context, op, subject, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	return readTx(ctx, db, op, subject, func(t *txn) ([]*neo4j.Record, error) {
+		return t.run(ctx, cypher, params)
+	})
+}
+
+// write runs one statement in its own write transaction and returns its
+// records; its errors are classified already.
+func (db *DB) write(ctx context.Context, op, subject, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	return writeTx(ctx, db, op, subject, func(t *txn) ([]*neo4j.Record, error) {
+		return t.run(ctx, cypher, params)
+	})
+}
+
+// observe tells the Observer, if any, how long op took since start.
+func (db *DB) observe(op string, start time.Time, err error) {
+	if db.Observer != nil {
+		db.Observer.ObserveQuery(op, time.Since(start), err)
+	}
+}
+
+// committed hands c to the commit hook in ctx, if any (see
+// model.WithCommitHook).
+func (db *DB) committed(ctx context.Context, c *model.Change) {
+	if h := model.CommitHookFrom(ctx); h != nil {
+		c.Normalize()
+		h(ctx, c)
+	}
+}
+
+// single runs one statement that must return exactly one record.
+func (t *txn) single(ctx context.Context, cypher string, params map[string]any) (*neo4j.Record, error) {
+	recs, err := t.run(ctx, cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	return res.Collect(ctx)
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("%s: expected one record, got %d", t.op, len(recs))
+	}
+	return recs[0], nil
 }

@@ -1,0 +1,46 @@
+package model
+
+import "slices"
+
+// Who may read what. These are the only statements of the visibility
+// rules in Go; graph/neo4j/visibility.go states each again as the Cypher
+// predicate that list and search queries filter with, and its tests check
+// on generated cases that both forms agree.
+
+// CanRead reports whether p may read analysis a: its own organization,
+// admins, everyone (anonymous callers too) for PUBLIC, and the named
+// organizations and sectors for SHARED.
+func (a *Analysis) CanRead(p *Principal) bool {
+	switch {
+	case a.Visibility == VisibilityPublic:
+		return true
+	case p == nil:
+		return false
+	case p.Role == RoleAdmin || p.OrganizationID == a.OrganizationID:
+		return true
+	case a.Visibility == VisibilityShared:
+		return slices.Contains(a.SharedWithOrganizationIDs, p.OrganizationID) || slices.Contains(a.SharedWithSectors, p.Sector)
+	}
+	return false
+}
+
+// ReadableBy reports whether p may read feedback f. Feedback is visible to
+// whoever may read what it is about, and always to its author's
+// organization, the organization it is routed to, curators and admins.
+// about is the node it is about (nil when that no longer exists: then
+// only those named above see it); analysis is the analysis that decides
+// who may read about (about itself, or the analysis of an assessment), nil
+// when about is neither. Every other kind feedback can be about (targets,
+// assets, incidents, catalogs, scales) is readable by everyone.
+func (f *Feedback) ReadableBy(p *Principal, about Node, analysis *Analysis) bool {
+	if p != nil && (p.Is(RoleCurator) || p.OrganizationID == f.OrganizationID || f.RoutedToID != nil && p.OrganizationID == *f.RoutedToID) {
+		return true
+	}
+	switch about.(type) {
+	case nil:
+		return false
+	case *Analysis, *Assessment:
+		return analysis != nil && analysis.CanRead(p)
+	}
+	return true
+}

@@ -1,0 +1,36 @@
+package neo4j
+
+import "github.com/ssfgraph/ssfgraph/graph/model"
+
+// The visibility rules as Cypher predicates, each the twin of a Go rule in
+// graph/model/visibility.go (visibility_test.go checks on generated cases
+// that both agree). They read the viewer from the parameters viewerParams
+// sets. v names the variable they test; callers pass a constant, never
+// input.
+
+// analysisReadable is model.Analysis.CanRead on the analysis v.
+func analysisReadable(v string) string {
+	return `(` + v + `.visibility = 'PUBLIC' OR $viewerAdmin OR ` + v + `.organizationId = $viewerOrg
+ OR (` + v + `.visibility = 'SHARED' AND ($viewerOrg IN ` + v + `.sharedWithOrganizationIds OR $viewerSector IN ` + v + `.sharedWithSectors)))`
+}
+
+// feedbackReadable is model.Feedback.ReadableBy on the feedback v.
+func feedbackReadable(v string) string {
+	return `($viewerAdmin OR $viewerCurator OR ` + v + `.organizationId = $viewerOrg OR ` + v + `.routedToId = $viewerOrg
+ OR EXISTS { MATCH (` + v + `)-[:` + relAbout + `]->(x)
+   WHERE NOT (x:` + labelAnalysis + ` OR x:` + labelAssessment + `)
+      OR (x:` + labelAnalysis + ` AND ` + analysisReadable("x") + `)
+      OR EXISTS { MATCH (x)<-[:` + relHasAssessment + `]-(xa:` + labelAnalysis + `) WHERE ` + analysisReadable("xa") + ` } })`
+}
+
+// viewerParams returns the parameters the predicates above read.
+func viewerParams(p *model.Principal) map[string]any {
+	params := map[string]any{"viewerOrg": nil, "viewerSector": nil, "viewerAdmin": false, "viewerCurator": false}
+	if p != nil {
+		params["viewerOrg"] = p.OrganizationID
+		params["viewerSector"] = p.Sector
+		params["viewerAdmin"] = p.Role == model.RoleAdmin
+		params["viewerCurator"] = p.Role == model.RoleCurator
+	}
+	return params
+}
