@@ -235,32 +235,23 @@ func (db *DB) DeleteThreat(ctx context.Context, id string, cascade bool) error {
 	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
-	_, err := writeTx(ctx, db, "neo4j.DeleteThreat", "threat "+id, func(tx *txn) (struct{}, error) {
-		recs, err := tx.run(ctx, threatDependentsCypher, map[string]any{"id": id})
-		if err != nil {
-			return struct{}{}, err
-		}
-		if len(recs) == 0 {
-			return struct{}{}, model.FieldErrorf(model.ENOTFOUND, "id", "no threat %q", id)
-		}
-		v := recs[0].Values
-		if d := catalogDependents(v[0], "assessment|assessments", "of submitted analyses"); d != "" {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "threat %q is named by %s, which cannot change", id, d)
-		}
-		if d := catalogDependents(v[3], "feedback item or opinion|feedback items or opinions"); d != "" {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "threat %q is the subject of %s; it cannot be deleted", id, d)
-		}
-		if d := catalogDependents(v[1], "assessment", v[2], "coverage line"); d != "" && !cascade {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "threat %q is still used by %s; delete with cascade to remove it from them", id, d)
-		}
-		recs, err = tx.run(ctx, deleteThreatCypher, map[string]any{"id": id})
-		if err == nil && len(recs) == 1 {
-			tx.touchRecord(recs[0])
-		}
-		tx.touchNodes(id)
-		return struct{}{}, err
-	})
-	return err
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteThreat", what: "threat", plan: threatDependentsCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			v := rec.Values
+			if d := catalogDependents(v[0], "assessment|assessments", "of submitted analyses"); d != "" {
+				return model.FieldErrorf(model.ECONFLICT, "id", "threat %q is named by %s, which cannot change", id, d)
+			}
+			if d := catalogDependents(v[3], "feedback item or opinion|feedback items or opinions"); d != "" {
+				return model.FieldErrorf(model.ECONFLICT, "id", "threat %q is the subject of %s; it cannot be deleted", id, d)
+			}
+			if d := catalogDependents(v[1], "assessment", v[2], "coverage line"); d != "" && !cascade {
+				return model.FieldErrorf(model.ECONFLICT, "id", "threat %q is still used by %s; delete with cascade to remove it from them", id, d)
+			}
+			return nil
+		},
+		remove: removeWith(deleteThreatCypher),
+	}, id, cascade)
 }
 
 // ---------------------------------------------------------------- measures
@@ -387,32 +378,23 @@ func (db *DB) DeleteMeasure(ctx context.Context, id string, cascade bool) error 
 	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
-	_, err := writeTx(ctx, db, "neo4j.DeleteMeasure", "measure "+id, func(tx *txn) (struct{}, error) {
-		recs, err := tx.run(ctx, measureDependentsCypher, map[string]any{"id": id})
-		if err != nil {
-			return struct{}{}, err
-		}
-		if len(recs) == 0 {
-			return struct{}{}, model.FieldErrorf(model.ENOTFOUND, "id", "no measure %q", id)
-		}
-		v := recs[0].Values
-		if d := catalogDependents(v[0], "treatment|treatments", "in submitted analyses"); d != "" {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "measure %q is applied by %s, which cannot change", id, d)
-		}
-		if d := catalogDependents(v[3], "feedback item or opinion|feedback items or opinions"); d != "" {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "measure %q (or a treatment applying it) is the subject of %s; it cannot be deleted", id, d)
-		}
-		if d := catalogDependents(v[1], "treatment", v[2], "coverage line"); d != "" && !cascade {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "measure %q is still used by %s; delete with cascade to remove it from them", id, d)
-		}
-		recs, err = tx.run(ctx, deleteMeasureCypher, map[string]any{"id": id})
-		if err == nil && len(recs) == 1 {
-			tx.touchRecord(recs[0])
-		}
-		tx.touchNodes(id)
-		return struct{}{}, err
-	})
-	return err
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteMeasure", what: "measure", plan: measureDependentsCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			v := rec.Values
+			if d := catalogDependents(v[0], "treatment|treatments", "in submitted analyses"); d != "" {
+				return model.FieldErrorf(model.ECONFLICT, "id", "measure %q is applied by %s, which cannot change", id, d)
+			}
+			if d := catalogDependents(v[3], "feedback item or opinion|feedback items or opinions"); d != "" {
+				return model.FieldErrorf(model.ECONFLICT, "id", "measure %q (or a treatment applying it) is the subject of %s; it cannot be deleted", id, d)
+			}
+			if d := catalogDependents(v[1], "treatment", v[2], "coverage line"); d != "" && !cascade {
+				return model.FieldErrorf(model.ECONFLICT, "id", "measure %q is still used by %s; delete with cascade to remove it from them", id, d)
+			}
+			return nil
+		},
+		remove: removeWith(deleteMeasureCypher),
+	}, id, cascade)
 }
 
 const linkThreatToMeasureCypher = `
@@ -550,31 +532,28 @@ func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) erro
 	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
-	_, err := writeTx(ctx, db, "neo4j.DeleteGuideline", "guideline "+id, func(tx *txn) (struct{}, error) {
-		recs, err := tx.run(ctx, guidelineDependentsCypher, map[string]any{"id": id})
-		if err != nil {
-			return struct{}{}, err
-		}
-		if len(recs) == 0 {
-			return struct{}{}, model.FieldErrorf(model.ENOTFOUND, "id", "no guideline %q", id)
-		}
-		ids, _ := recs[0].Values[0].([]any)
-		if d := catalogDependents(recs[0].Values[1], "node|nodes"); d != "" {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "feedback or opinions are about %s among guideline %q and its clauses; it cannot be deleted", d, id)
-		}
-		if len(ids) > 0 {
-			if !cascade {
-				return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "guideline %q still has %s; delete with cascade to delete them too",
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteGuideline", what: "guideline", plan: guidelineDependentsCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			if d := catalogDependents(rec.Values[1], "node|nodes"); d != "" {
+				return model.FieldErrorf(model.ECONFLICT, "id", "feedback or opinions are about %s among guideline %q and its clauses; it cannot be deleted", d, id)
+			}
+			if ids, _ := rec.Values[0].([]any); len(ids) > 0 && !cascade {
+				return model.FieldErrorf(model.ECONFLICT, "id", "guideline %q still has %s; delete with cascade to delete them too",
 					id, catalogDependents(int64(len(ids)), "clause"))
 			}
-			if _, err := tx.run(ctx, deleteClausesCypher, map[string]any{"ids": ids}); err != nil {
-				return struct{}{}, err
+			return nil
+		},
+		remove: func(ctx context.Context, tx *txn, rec *neo4j.Record, id string) error {
+			if ids, _ := rec.Values[0].([]any); len(ids) > 0 {
+				if _, err := tx.run(ctx, deleteClausesCypher, map[string]any{"ids": ids}); err != nil {
+					return err
+				}
 			}
-		}
-		_, err = tx.run(ctx, deleteGuidelineCypher, map[string]any{"id": id})
-		return struct{}{}, err
-	})
-	return err
+			_, err := tx.run(ctx, deleteGuidelineCypher, map[string]any{"id": id})
+			return err
+		},
+	}, id, cascade)
 }
 
 // ---------------------------------------------------------------- clauses
@@ -728,25 +707,23 @@ func (db *DB) DeleteClause(ctx context.Context, id string, cascade bool) error {
 	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
-	_, err := writeTx(ctx, db, "neo4j.DeleteClause", "clause "+id, func(tx *txn) (struct{}, error) {
-		recs, err := tx.run(ctx, clauseDependentsCypher, map[string]any{"id": id})
-		if err != nil {
-			return struct{}{}, err
-		}
-		if len(recs) == 0 {
-			return struct{}{}, model.FieldErrorf(model.ENOTFOUND, "id", "no clause %q", id)
-		}
-		v := recs[0].Values
-		if d := catalogDependents(v[5], "clause|clauses"); d != "" {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "feedback or opinions are about %s among clause %q and its sub-clauses; it cannot be deleted", d, id)
-		}
-		if d := catalogDependents(v[1], "sub-clause", v[2], "mapping", v[3], "measure link", v[4], "coverage line"); d != "" && !cascade {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "clause %q still has %s; delete with cascade to delete them too", id, d)
-		}
-		_, err = tx.run(ctx, deleteClausesCypher, map[string]any{"ids": v[0]})
-		return struct{}{}, err
-	})
-	return err
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteClause", what: "clause", plan: clauseDependentsCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			v := rec.Values
+			if d := catalogDependents(v[5], "clause|clauses"); d != "" {
+				return model.FieldErrorf(model.ECONFLICT, "id", "feedback or opinions are about %s among clause %q and its sub-clauses; it cannot be deleted", d, id)
+			}
+			if d := catalogDependents(v[1], "sub-clause", v[2], "mapping", v[3], "measure link", v[4], "coverage line"); d != "" && !cascade {
+				return model.FieldErrorf(model.ECONFLICT, "id", "clause %q still has %s; delete with cascade to delete them too", id, d)
+			}
+			return nil
+		},
+		remove: func(ctx context.Context, tx *txn, rec *neo4j.Record, _ string) error {
+			_, err := tx.run(ctx, deleteClausesCypher, map[string]any{"ids": rec.Values[0]})
+			return err
+		},
+	}, id, cascade)
 }
 
 // ---------------------------------------------------------------- crosswalks

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
@@ -306,29 +307,18 @@ RETURN reliant, frozen, touched, [n IN ls + [p] | elementId(n)] AS doomed`
 // from the draft analyses that rely on it, unless a submitted analysis
 // relies on it (ECONFLICT). It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteInsurancePolicy(ctx context.Context, id string, cascade bool) error {
-	_, err := writeTx(ctx, db, "neo4j.DeleteInsurancePolicy", "insurance policy "+id, func(tx *txn) (struct{}, error) {
-		if found, err := lockForDelete(ctx, tx, lockPolicyCypher, id); err != nil || !found {
-			if err == nil {
-				err = model.FieldErrorf(model.ENOTFOUND, "id", "no insurance policy %q", id)
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteInsurancePolicy", what: "insurance policy",
+		locks: []string{lockPolicyCypher}, plan: planDeletePolicyCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			if n := recordInt(rec, "reliant"); n > 0 && !cascade {
+				return model.FieldErrorf(model.ECONFLICT, "id", "insurance policy %q is relied on by %s; pass cascade: true to remove it from the draft ones", id, dependents(n, "analysis"))
 			}
-			return struct{}{}, err
-		}
-		recs, err := tx.run(ctx, planDeletePolicyCypher, map[string]any{"id": id})
-		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
-			return struct{}{}, orError(err, "no plan row")
-		}
-		rec := recs[0]
-		if n := recordInt(rec, "reliant"); n > 0 && !cascade {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "insurance policy %q is relied on by %s; pass cascade: true to remove it from the draft ones", id, dependents(n, "analysis"))
-		}
-		if n := recordInt(rec, "frozen"); n > 0 {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "insurance policy %q is relied on by %s; submitted versions cannot change", id, dependents(n, "submitted analysis"))
-		}
-		// The RELIES_ON relationships go with the policy.
-		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
-	})
-	return err
+			if n := recordInt(rec, "frozen"); n > 0 {
+				return model.FieldErrorf(model.ECONFLICT, "id", "insurance policy %q is relied on by %s; submitted versions cannot change", id, dependents(n, "submitted analysis"))
+			}
+			// The RELIES_ON relationships go with the policy.
+			return nil
+		},
+	}, id, cascade)
 }

@@ -349,43 +349,32 @@ RETURN analyses, submitted, departments, frozenOwned, policies, frozenReliant, f
 // while a submitted analysis names one of its departments or policies:
 // submitted versions are the record. It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteOrganization(ctx context.Context, id string, cascade bool) error {
-	_, err := writeTx(ctx, db, "neo4j.DeleteOrganization", "organization "+id, func(tx *txn) (struct{}, error) {
-		if found, err := lockForDelete(ctx, tx, lockOrganizationCypher, id); err != nil || !found {
-			if err == nil {
-				err = model.FieldErrorf(model.ENOTFOUND, "id", "no organization %q", id)
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteOrganization", what: "organization",
+		locks: []string{lockOrganizationCypher}, plan: planDeleteOrganizationCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			if !cascade {
+				if deps := dependents(recordInt(rec, "analyses"), "analysis", recordInt(rec, "departments"), "department",
+					recordInt(rec, "policies"), "insurance policy", recordInt(rec, "feedback"), "feedback",
+					recordInt(rec, "opinions"), "opinion"); deps != "" {
+					return model.FieldErrorf(model.ECONFLICT, "id", "organization %q still has %s; delete them first or pass cascade: true", id, deps)
+				}
 			}
-			return struct{}{}, err
-		}
-		recs, err := tx.run(ctx, planDeleteOrganizationCypher, map[string]any{"id": id})
-		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
-			return struct{}{}, orError(err, "no plan row")
-		}
-		rec := recs[0]
-		if !cascade {
-			if deps := dependents(recordInt(rec, "analyses"), "analysis", recordInt(rec, "departments"), "department",
-				recordInt(rec, "policies"), "insurance policy", recordInt(rec, "feedback"), "feedback",
-				recordInt(rec, "opinions"), "opinion"); deps != "" {
-				return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "organization %q still has %s; delete them first or pass cascade: true", id, deps)
+			if n := recordInt(rec, "submitted"); n > 0 {
+				return model.FieldErrorf(model.ECONFLICT, "id", "organization %q authored %s; submitted versions are the record and are never deleted", id, dependents(n, "submitted analysis"))
 			}
-		}
-		if n := recordInt(rec, "submitted"); n > 0 {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "organization %q authored %s; submitted versions are the record and are never deleted", id, dependents(n, "submitted analysis"))
-		}
-		if n := recordInt(rec, "frozenOwned"); n > 0 {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "departments of organization %q own %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
-		}
-		if n := recordInt(rec, "frozenReliant"); n > 0 {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "policies of organization %q are relied on by %s; submitted versions cannot change", id, dependents(n, "submitted analysis"))
-		}
-		if err := unsetOwners(ctx, tx, recordStrings(rec, "departmentIds"), recordStrings(rec, "owned")); err != nil {
-			return struct{}{}, err
-		}
-		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
-	})
-	return err
+			if n := recordInt(rec, "frozenOwned"); n > 0 {
+				return model.FieldErrorf(model.ECONFLICT, "id", "departments of organization %q own %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
+			}
+			if n := recordInt(rec, "frozenReliant"); n > 0 {
+				return model.FieldErrorf(model.ECONFLICT, "id", "policies of organization %q are relied on by %s; submitted versions cannot change", id, dependents(n, "submitted analysis"))
+			}
+			return nil
+		},
+		before: func(ctx context.Context, tx *txn, rec *neo4j.Record, id string) error {
+			return unsetOwners(ctx, tx, recordStrings(rec, "departmentIds"), recordStrings(rec, "owned"))
+		},
+	}, id, cascade)
 }
 
 // unsetOwnersCypher removes the ownerDepartmentId of assessments owned by
@@ -484,33 +473,22 @@ RETURN count(DISTINCT s) AS owned,
 // their owner, unless one of them belongs to a submitted analysis
 // (ECONFLICT). It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteDepartment(ctx context.Context, id string, cascade bool) error {
-	_, err := writeTx(ctx, db, "neo4j.DeleteDepartment", "department "+id, func(tx *txn) (struct{}, error) {
-		if found, err := lockForDelete(ctx, tx, lockDepartmentCypher, id); err != nil || !found {
-			if err == nil {
-				err = model.FieldErrorf(model.ENOTFOUND, "id", "no department %q", id)
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteDepartment", what: "department",
+		locks: []string{lockDepartmentCypher}, plan: planDeleteDepartmentCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			if n := recordInt(rec, "owned"); n > 0 && !cascade {
+				return model.FieldErrorf(model.ECONFLICT, "id", "department %q owns %s; pass cascade: true to unset their owner", id, dependents(n, "assessment"))
 			}
-			return struct{}{}, err
-		}
-		recs, err := tx.run(ctx, planDeleteDepartmentCypher, map[string]any{"id": id})
-		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
-			return struct{}{}, orError(err, "no plan row")
-		}
-		rec := recs[0]
-		if n := recordInt(rec, "owned"); n > 0 && !cascade {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "department %q owns %s; pass cascade: true to unset their owner", id, dependents(n, "assessment"))
-		}
-		if n := recordInt(rec, "frozen"); n > 0 {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "department %q owns %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
-		}
-		if err := unsetOwners(ctx, tx, []string{id}, recordStrings(rec, "assessments")); err != nil {
-			return struct{}{}, err
-		}
-		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
-	})
-	return err
+			if n := recordInt(rec, "frozen"); n > 0 {
+				return model.FieldErrorf(model.ECONFLICT, "id", "department %q owns %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
+			}
+			return nil
+		},
+		before: func(ctx context.Context, tx *txn, rec *neo4j.Record, id string) error {
+			return unsetOwners(ctx, tx, []string{id}, recordStrings(rec, "assessments"))
+		},
+	}, id, cascade)
 }
 
 // dedupe returns ids without repeats, in first-seen order.

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
@@ -137,38 +138,24 @@ RETURN analyses, submitted, assets, incidents, frozenRefs, touched,
 // refuses while a submitted analysis analyzes it or names its incidents or
 // assets. It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteTarget(ctx context.Context, id string, cascade bool) error {
-	_, err := writeTx(ctx, db, "neo4j.DeleteTarget", "target "+id, func(tx *txn) (struct{}, error) {
-		if found, err := lockForDelete(ctx, tx, lockTargetCypher, id); err != nil || !found {
-			if err == nil {
-				err = model.FieldErrorf(model.ENOTFOUND, "id", "no target %q", id)
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteTarget", what: "target",
+		locks: []string{lockTargetCypher, lockTargetAnalysesCypher}, plan: planDeleteTargetCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			if !cascade {
+				if deps := dependents(recordInt(rec, "analyses"), "analysis", recordInt(rec, "assets"), "asset", recordInt(rec, "incidents"), "incident"); deps != "" {
+					return model.FieldErrorf(model.ECONFLICT, "id", "target %q still has %s; delete them first or pass cascade: true", id, deps)
+				}
 			}
-			return struct{}{}, err
-		}
-		if _, err := tx.run(ctx, lockTargetAnalysesCypher, map[string]any{"id": id}); err != nil {
-			return struct{}{}, err
-		}
-		recs, err := tx.run(ctx, planDeleteTargetCypher, map[string]any{"id": id})
-		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
-			return struct{}{}, orError(err, "no plan row")
-		}
-		rec := recs[0]
-		if !cascade {
-			if deps := dependents(recordInt(rec, "analyses"), "analysis", recordInt(rec, "assets"), "asset", recordInt(rec, "incidents"), "incident"); deps != "" {
-				return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "target %q still has %s; delete them first or pass cascade: true", id, deps)
+			if n := recordInt(rec, "submitted"); n > 0 {
+				return model.FieldErrorf(model.ECONFLICT, "id", "target %q is analyzed by %s; submitted versions are the record and are never deleted", id, dependents(n, "submitted analysis"))
 			}
-		}
-		if n := recordInt(rec, "submitted"); n > 0 {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "target %q is analyzed by %s; submitted versions are the record and are never deleted", id, dependents(n, "submitted analysis"))
-		}
-		if n := recordInt(rec, "frozenRefs"); n > 0 {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "incidents or assets of target %q are named by %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
-		}
-		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
-	})
-	return err
+			if n := recordInt(rec, "frozenRefs"); n > 0 {
+				return model.FieldErrorf(model.ECONFLICT, "id", "incidents or assets of target %q are named by %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
+			}
+			return nil
+		},
+	}, id, cascade)
 }
 
 // validAsset checks an asset's fields except its id.
@@ -295,31 +282,19 @@ RETURN count(DISTINCT s) AS refs,
 // removed from them, unless one belongs to a submitted analysis
 // (ECONFLICT). It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteAsset(ctx context.Context, id string, cascade bool) error {
-	_, err := writeTx(ctx, db, "neo4j.DeleteAsset", "asset "+id, func(tx *txn) (struct{}, error) {
-		if found, err := lockForDelete(ctx, tx, lockAssetCypher, id); err != nil || !found {
-			if err == nil {
-				err = model.FieldErrorf(model.ENOTFOUND, "id", "no asset %q", id)
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteAsset", what: "asset",
+		locks: []string{lockAssetCypher}, plan: planDeleteAssetCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			if n := recordInt(rec, "refs"); n > 0 && !cascade {
+				return model.FieldErrorf(model.ECONFLICT, "id", "asset %q is named by %s; pass cascade: true to remove it from them", id, dependents(n, "assessment"))
 			}
-			return struct{}{}, err
-		}
-		recs, err := tx.run(ctx, planDeleteAssetCypher, map[string]any{"id": id})
-		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
-			return struct{}{}, orError(err, "no plan row")
-		}
-		rec := recs[0]
-		if n := recordInt(rec, "refs"); n > 0 && !cascade {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "asset %q is named by %s; pass cascade: true to remove it from them", id, dependents(n, "assessment"))
-		}
-		if n := recordInt(rec, "frozen"); n > 0 {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "asset %q is named by %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
-		}
-		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
-			return struct{}{}, err
-		}
-		// The THROUGH relationships go with the asset.
-		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
-	})
-	return err
+			if n := recordInt(rec, "frozen"); n > 0 {
+				return model.FieldErrorf(model.ECONFLICT, "id", "asset %q is named by %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
+			}
+			return nil
+		},
+	}, id, cascade)
 }
 
 const assetPairCypher = `
@@ -506,28 +481,17 @@ RETURN size(ss) AS refs, frozen, touched, [n IN ss + trs + [i] | elementId(n)] A
 // with their treatments, unless one belongs to a submitted analysis
 // (ECONFLICT). It returns ENOTFOUND for an unknown id.
 func (db *DB) DeleteIncident(ctx context.Context, id string, cascade bool) error {
-	_, err := writeTx(ctx, db, "neo4j.DeleteIncident", "incident "+id, func(tx *txn) (struct{}, error) {
-		if found, err := lockForDelete(ctx, tx, lockIncidentCypher, id); err != nil || !found {
-			if err == nil {
-				err = model.FieldErrorf(model.ENOTFOUND, "id", "no incident %q", id)
+	return db.deleteNode(ctx, deletion{
+		op: "neo4j.DeleteIncident", what: "incident",
+		locks: []string{lockIncidentCypher}, plan: planDeleteIncidentCypher,
+		check: func(rec *neo4j.Record, id string, cascade bool) error {
+			if n := recordInt(rec, "refs"); n > 0 && !cascade {
+				return model.FieldErrorf(model.ECONFLICT, "id", "incident %q has %s; pass cascade: true to delete them", id, dependents(n, "assessment"))
 			}
-			return struct{}{}, err
-		}
-		recs, err := tx.run(ctx, planDeleteIncidentCypher, map[string]any{"id": id})
-		if err != nil || len(recs) == 0 { // the node is locked: the plan has its one row
-			return struct{}{}, orError(err, "no plan row")
-		}
-		rec := recs[0]
-		if n := recordInt(rec, "refs"); n > 0 && !cascade {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "incident %q has %s; pass cascade: true to delete them", id, dependents(n, "assessment"))
-		}
-		if n := recordInt(rec, "frozen"); n > 0 {
-			return struct{}{}, model.FieldErrorf(model.ECONFLICT, "id", "incident %q has %s in submitted analyses; submitted versions are never changed", id, dependents(n, "assessment"))
-		}
-		if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, deleteNodes(ctx, tx, recordStrings(rec, "doomed"))
-	})
-	return err
+			if n := recordInt(rec, "frozen"); n > 0 {
+				return model.FieldErrorf(model.ECONFLICT, "id", "incident %q has %s in submitted analyses; submitted versions are never changed", id, dependents(n, "assessment"))
+			}
+			return nil
+		},
+	}, id, cascade)
 }
