@@ -14,8 +14,11 @@ const (
 	MaxCode = 100   // kinds, sectors, perspectives, consequences, external ids
 )
 
-// idPattern is what a client-chosen id may look like.
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$`)
+// IDPattern is what a client-chosen id may look like (a regular
+// expression, also in ingest/native_schema.json).
+const IDPattern = `^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$`
+
+var idPattern = regexp.MustCompile(IDPattern)
 
 // ValidID returns EINVALID naming field when id is not a usable id: 1 to
 // 200 letters, digits, '.', '_', ':' or '-', starting with a letter or
