@@ -52,6 +52,34 @@ func assessments(n int) []*assessment {
 	return out
 }
 
+// newSiblings returns a loader over a fake store and an empty Siblings.
+func newSiblings() (*store, *dataload.Loader[string, string], *dataload.Siblings) {
+	st := &store{}
+	return st, dataload.New(st.fetch, dataload.Limits{}), dataload.NewSiblings(fieldOf)
+}
+
+// wantOneFetch checks that st was asked once, for n keys.
+func wantOneFetch(t *testing.T, st *store, n int) {
+	t.Helper()
+	if got := st.batches(); len(got) != 1 || len(got[0]) != n {
+		t.Errorf("fetches %v, want one of %d keys", got, n)
+	}
+}
+
+// together resolves field of every parent at the same time, and waits.
+func together(t *testing.T, s *dataload.Siblings, l *dataload.Loader[string, string], parents []*assessment, name string, key func(*assessment) (string, bool)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, p := range parents {
+		wg.Go(func() {
+			if _, err := dataload.LoadFor(resolving(t.Context(), p, name), s, l, p, key); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // staggered resolves field of each parent in turn, starting one every
 // 10 ms (ten times the idle window), and waits for all. reported gives the
 // object the resolver side reports for the i-th parent.
@@ -89,9 +117,7 @@ func TestPrefetchMakesStaggeredSiblingsOneFetch(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				st := &store{}
-				l := dataload.New(st.fetch, dataload.Limits{})
-				s := dataload.NewSiblings(fieldOf)
+				st, l, s := newSiblings()
 				parents := assessments(n)
 				values := make([]assessment, n)
 				for i, p := range parents {
@@ -114,9 +140,7 @@ func TestPrefetchMakesStaggeredSiblingsOneFetch(t *testing.T) {
 // pointer to the element itself, which is the group's member.
 func TestPrefetchListOfValues(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := &store{}
-		l := dataload.New(st.fetch, dataload.Limits{})
-		s := dataload.NewSiblings(fieldOf)
+		st, l, s := newSiblings()
 		values := make([]assessment, 8)
 		members := make([]*assessment, len(values))
 		copies := make([]*assessment, len(values))
@@ -128,40 +152,44 @@ func TestPrefetchListOfValues(t *testing.T) {
 		}
 		dataload.Group(s, members)
 		staggered(t, s, l, copies, "ComparisonEntry.incident", incidentOf, func(i int) any { return &values[i] })
-		if got := st.batches(); len(got) != 1 || len(got[0]) != len(values) {
-			t.Errorf("fetches %v, want one of all %d incidents", got, len(values))
-		}
+		wantOneFetch(t, st, len(values))
 	})
 }
 
-func TestPrefetchConcurrentSiblingsMakeOneFetch(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		st := &store{}
-		l := dataload.New(st.fetch, dataload.Limits{})
-		s := dataload.NewSiblings(fieldOf)
-		parents := assessments(100)
-		dataload.Group(s, parents)
-		var wg sync.WaitGroup
-		for _, p := range parents {
-			wg.Go(func() {
-				ctx := resolving(t.Context(), p, "Assessment.incident")
-				if _, err := dataload.LoadFor(ctx, s, l, p, incidentOf); err != nil {
-					t.Error(err)
+// TestPrefetchMakesConcurrentSiblingsOneFetch resolves a field of 100
+// siblings at once. In "SlowQueuing", reading the last member's key takes
+// 5 ms (five idle windows): the other siblings must wait for the keys to be
+// queued rather than start a batch of their own.
+func TestPrefetchMakesConcurrentSiblingsOneFetch(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		key  func(last *assessment) func(*assessment) (string, bool)
+	}{
+		{"Fast", func(*assessment) func(*assessment) (string, bool) { return incidentOf }},
+		{"SlowQueuing", func(last *assessment) func(*assessment) (string, bool) {
+			return func(a *assessment) (string, bool) {
+				if a == last {
+					time.Sleep(5 * time.Millisecond)
 				}
+				return incidentOf(a)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				st, l, s := newSiblings()
+				parents := assessments(100)
+				dataload.Group(s, parents)
+				together(t, s, l, parents, "Assessment.incident", tt.key(parents[len(parents)-1]))
+				wantOneFetch(t, st, len(parents))
 			})
-		}
-		wg.Wait()
-		if got := st.batches(); len(got) != 1 || len(got[0]) != len(parents) {
-			t.Errorf("%d fetches, want one of all %d incidents", len(got), len(parents))
-		}
-	})
+		})
+	}
 }
 
 func TestPrefetchEachFieldSeparately(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		st := &store{}
-		l := dataload.New(st.fetch, dataload.Limits{})
-		s := dataload.NewSiblings(fieldOf)
+		st, l, s := newSiblings()
 		parents := assessments(6)
 		dataload.Group(s, parents)
 		self := func(i int) any { return parents[i] }
@@ -174,46 +202,37 @@ func TestPrefetchEachFieldSeparately(t *testing.T) {
 	})
 }
 
-func TestPrefetchSkipsOtherTypes(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		st := &store{}
-		l := dataload.New(st.fetch, dataload.Limits{})
-		s := dataload.NewSiblings(fieldOf)
-		parents := assessments(3)
-		dataload.Group(s, []any{parents[0], &target{id: "t0"}, parents[1], &target{id: "t1"}, parents[2]})
-		ctx := resolving(t.Context(), parents[0], "Assessment.incident")
-		if _, err := dataload.LoadFor(ctx, s, l, parents[0], incidentOf); err != nil {
-			t.Fatal(err)
-		}
-		want := [][]string{{"i00", "i01", "i02"}}
-		if got := st.batches(); !slices.EqualFunc(got, want, slices.Equal) {
-			t.Errorf("fetches %v, want %v", got, want)
-		}
-	})
-}
-
-func TestMemberKeepsFirstGroup(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		st := &store{}
-		l := dataload.New(st.fetch, dataload.Limits{})
-		s := dataload.NewSiblings(fieldOf)
-		parents := assessments(4)
-		dataload.Group(s, parents[:2])
-		dataload.Group(s, parents[1:])
-		ctx := resolving(t.Context(), parents[1], "Assessment.incident")
-		if _, err := dataload.LoadFor(ctx, s, l, parents[1], incidentOf); err != nil {
-			t.Fatal(err)
-		}
-		want := [][]string{{"i00", "i01"}}
-		if got := st.batches(); !slices.EqualFunc(got, want, slices.Equal) {
-			t.Errorf("fetches %v, want %v", got, want)
-		}
-	})
+// TestPrefetchQueuesWhichSiblings checks which keys one load queues.
+func TestPrefetchQueuesWhichSiblings(t *testing.T) {
+	parents := assessments(4)
+	for _, tt := range []struct {
+		name   string
+		groups [][]any
+		want   []string
+	}{
+		{"SkipsOtherTypes", [][]any{{parents[0], &target{id: "t0"}, parents[1], &target{id: "t1"}, parents[2]}}, []string{"i00", "i01", "i02"}},
+		{"FirstGroupKept", [][]any{{parents[0], parents[1]}, {parents[1], parents[2], parents[3]}}, []string{"i00", "i01"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				st, l, s := newSiblings()
+				for _, g := range tt.groups {
+					dataload.Group(s, g)
+				}
+				ctx := resolving(t.Context(), parents[1], "Assessment.incident")
+				if _, err := dataload.LoadFor(ctx, s, l, parents[1], incidentOf); err != nil {
+					t.Fatal(err)
+				}
+				if got := st.batches(); len(got) != 1 || !slices.Equal(got[0], tt.want) {
+					t.Errorf("fetches %v, want one of %v", got, tt.want)
+				}
+			})
+		})
+	}
 }
 
 func TestLoadForWithoutKey(t *testing.T) {
-	s := dataload.NewSiblings(fieldOf)
-	l := dataload.New((&store{}).fetch, dataload.Limits{})
+	_, l, s := newSiblings()
 	if _, err := dataload.LoadFor(t.Context(), s, l, &assessment{}, incidentOf); err != dataload.ErrNotFound {
 		t.Errorf("LoadFor without a key: %v, want ErrNotFound", err)
 	}
@@ -278,42 +297,8 @@ func TestGroupFetchResults(t *testing.T) {
 				st := &store{}
 				incidents := dataload.New(st.fetch, dataload.Limits{})
 				staggered(t, s, incidents, parents, "Assessment.incident", incidentOf, func(i int) any { return parents[i] })
-				if got := st.batches(); len(got) != 1 || len(got[0]) != len(parents) {
-					t.Errorf("fetches %v, want one of all %d incidents", got, len(parents))
-				}
+				wantOneFetch(t, st, len(parents))
 			})
 		})
 	}
-}
-
-// TestSiblingsWaitWhileKeysAreQueued makes queuing slow (reading one
-// member's key takes 5 ms, five idle windows): the other siblings must
-// wait for it rather than start a batch of their own.
-func TestSiblingsWaitWhileKeysAreQueued(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		st := &store{}
-		l := dataload.New(st.fetch, dataload.Limits{})
-		s := dataload.NewSiblings(fieldOf)
-		parents := assessments(8)
-		dataload.Group(s, parents)
-		slowKey := func(a *assessment) (string, bool) {
-			if a == parents[len(parents)-1] {
-				time.Sleep(5 * time.Millisecond)
-			}
-			return incidentOf(a)
-		}
-		var wg sync.WaitGroup
-		for _, p := range parents {
-			wg.Go(func() {
-				ctx := resolving(t.Context(), p, "Assessment.incident")
-				if _, err := dataload.LoadFor(ctx, s, l, p, slowKey); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
-		if got := st.batches(); len(got) != 1 {
-			t.Errorf("fetches %v, want one", got)
-		}
-	})
 }
