@@ -5,8 +5,11 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/ssfgraph/ssfgraph/compare"
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/internal/dataload"
 )
 
 // loaders batch the reads of one operation: each field that fans out
@@ -14,23 +17,25 @@ import (
 // loader turns the many asks of one level into one UNWIND round trip.
 // A fresh set is made for every operation (and every subscription event),
 // so nothing is cached across requests.
+//
+// The objects each batch returns, each list page and the rows of each
+// comparison are recorded as sibling groups (dataload.Siblings): when a
+// field of one of them loads through ref, loadRelatedOf or loadOf, the
+// same field's keys of all its siblings are queued with it, so a level is
+// one batch however gqlgen schedules its resolvers.
 type loaders struct {
-	read model.ReadService
+	read     model.ReadService
+	siblings *dataload.Siblings
 
-	nodes          siblingLoader[model.Node]
-	mappingsOut    siblingLoader[[]*model.ClauseMapping]
-	mappingsIn     siblingLoader[[]*model.ClauseMapping]
-	linksByMeasure siblingLoader[[]*model.MeasureClauseLink]
-	linksByClause  siblingLoader[[]*model.MeasureClauseLink]
-	clauseCounts   siblingLoader[int]
+	nodes          *dataload.Loader[string, model.Node]
+	mappingsOut    *dataload.Loader[string, []*model.ClauseMapping]
+	mappingsIn     *dataload.Loader[string, []*model.ClauseMapping]
+	linksByMeasure *dataload.Loader[string, []*model.MeasureClauseLink]
+	linksByClause  *dataload.Loader[string, []*model.MeasureClauseLink]
+	clauseCounts   *dataload.Loader[string, int]
 
-	mu      sync.Mutex
-	related map[model.Relation]siblingLoader[[]model.Node]
-
-	// groups maps each object that a batch or a list page returned to all
-	// the objects of that batch (its siblings), for prefetching.
-	groupsMu    sync.Mutex
-	groups      map[any]*siblingGroup
+	mu          sync.Mutex
+	related     map[model.Relation]*dataload.Loader[string, []model.Node]
 	comparisons map[*compare.Comparison]bool // recorded by rememberComparison
 
 	scalesOnce sync.Once
@@ -39,31 +44,35 @@ type loaders struct {
 }
 
 func newLoaders(read model.ReadService) *loaders {
-	l := &loaders{read: read, related: map[model.Relation]siblingLoader[[]model.Node]{}, groups: map[any]*siblingGroup{}}
-	l.nodes = newSiblingLoader(l, refKey, read.Nodes)
-	l.mappingsOut = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]*model.ClauseMapping, error) {
-		return read.ClauseMappings(ctx, ids, false)
-	})
-	l.mappingsIn = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]*model.ClauseMapping, error) {
-		return read.ClauseMappings(ctx, ids, true)
-	})
-	l.linksByMeasure = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]*model.MeasureClauseLink, error) {
-		return read.MeasureClauseLinks(ctx, ids, false)
-	})
-	l.linksByClause = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]*model.MeasureClauseLink, error) {
-		return read.MeasureClauseLinks(ctx, ids, true)
-	})
-	l.clauseCounts = newSiblingLoader(l, parentKey, read.ClauseCounts)
+	s := dataload.NewSiblings(resolving)
+	l := &loaders{read: read, siblings: s, related: map[model.Relation]*dataload.Loader[string, []model.Node]{}, comparisons: map[*compare.Comparison]bool{}}
+	l.nodes = dataload.New(dataload.GroupValues(s, read.Nodes), dataload.Limits{})
+	l.mappingsOut = listLoader(s, withFlag(read.ClauseMappings, false))
+	l.mappingsIn = listLoader(s, withFlag(read.ClauseMappings, true))
+	l.linksByMeasure = listLoader(s, withFlag(read.MeasureClauseLinks, false))
+	l.linksByClause = listLoader(s, withFlag(read.MeasureClauseLinks, true))
+	l.clauseCounts = dataload.New(read.ClauseCounts, dataload.Limits{})
 	return l
 }
 
+// listLoader returns a loader of lists whose elements, batch by batch,
+// become sibling groups.
+func listLoader[V comparable](s *dataload.Siblings, fetch dataload.Fetch[string, []V]) *dataload.Loader[string, []V] {
+	return dataload.New(dataload.GroupLists(s, fetch), dataload.Limits{})
+}
+
+// withFlag binds the direction argument of a ReadService batch method.
+func withFlag[V any](read func(context.Context, []string, bool) (map[string]V, error), flag bool) dataload.Fetch[string, V] {
+	return func(ctx context.Context, ids []string) (map[string]V, error) { return read(ctx, ids, flag) }
+}
+
 // relatedLoader returns the loader for rel, creating it on first use.
-func (l *loaders) relatedLoader(rel model.Relation) siblingLoader[[]model.Node] {
+func (l *loaders) relatedLoader(rel model.Relation) *dataload.Loader[string, []model.Node] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ld, ok := l.related[rel]
 	if !ok {
-		ld = newSiblingLoader(l, parentKey, func(ctx context.Context, ids []string) (map[string][]model.Node, error) {
+		ld = listLoader(l.siblings, func(ctx context.Context, ids []string) (map[string][]model.Node, error) {
 			return l.read.Related(ctx, rel, ids)
 		})
 		l.related[rel] = ld
@@ -75,6 +84,47 @@ func (l *loaders) relatedLoader(rel model.Relation) siblingLoader[[]model.Node] 
 func (l *loaders) loadScales(ctx context.Context) (*model.Scales, error) {
 	l.scalesOnce.Do(func() { l.scales, l.scalesErr = l.read.Scales(ctx) })
 	return l.scales, l.scalesErr
+}
+
+// rememberComparison records the rows of a comparison, their entries and
+// the measures of those (and its analyses, hotspots and partial rows) as
+// sibling groups, so that resolving the objects they name (incidents,
+// organizations, measures) takes one batch per kind.
+func (l *loaders) rememberComparison(c *compare.Comparison) {
+	l.mu.Lock()
+	seen := l.comparisons[c]
+	l.comparisons[c] = true
+	l.mu.Unlock()
+	if seen {
+		return
+	}
+	rows := ptrs(c.Incidents)
+	var entries []*compare.Entry
+	for _, row := range rows {
+		entries = append(entries, ptrs(row.Entries)...)
+	}
+	var measures []*compare.MeasureRef
+	for _, e := range entries {
+		measures = append(measures, ptrs(e.Measures)...)
+	}
+	dataload.Group(l.siblings, rows)
+	dataload.Group(l.siblings, entries)
+	dataload.Group(l.siblings, measures)
+	dataload.Group(l.siblings, ptrs(c.Analyses))
+	dataload.Group(l.siblings, ptrs(c.Hotspots))
+	dataload.Group(l.siblings, ptrs(c.Partial))
+}
+
+// resolving tells dataload.Siblings which object's field ctx resolves: the
+// Result of the parent FieldContext, which gqlgen sets to the object a
+// field returned, or to a pointer to a list's element (so the element
+// itself for a list of values, whose resolvers get a pointer to a copy).
+func resolving(ctx context.Context) (parent any, field string) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Parent == nil {
+		return nil, ""
+	}
+	return fc.Parent.Result, fc.Object + "." + fc.Field.Name
 }
 
 type loadersKey struct{}
@@ -95,11 +145,53 @@ func loadersFrom(ctx context.Context) *loaders {
 
 // ignoreNotFound turns a loader's "no such key" into the zero value.
 func ignoreNotFound[V any](v V, err error) (V, error) {
-	if errors.Is(err, errNotFound) {
+	if errors.Is(err, dataload.ErrNotFound) {
 		var zero V
 		return zero, nil
 	}
 	return v, err
+}
+
+// ref returns the id that id reads from parent, the object whose
+// reference field is being resolved, having first queued on the node
+// loader the same reference of parent's siblings, so that their loads make
+// one batch. An empty or nil id is no reference. Field resolvers pass what
+// it returns to loadNode, loadNodePtr, visibleNode or visibleAnalysis:
+//
+//	return loadNode[model.Incident](ctx, ref(ctx, obj, func(a *model.Assessment) string { return a.IncidentID }))
+func ref[P comparable, K string | *string](ctx context.Context, parent P, id func(P) K) K {
+	l := loadersFrom(ctx)
+	dataload.Prefetch(ctx, l.siblings, l.nodes, parent, func(p P) (string, bool) { return nodeID(id(p)) })
+	return id(parent)
+}
+
+// nodeID returns the node loader's key for a reference, and whether there
+// is one.
+func nodeID[K string | *string](id K) (string, bool) {
+	switch id := any(id).(type) {
+	case string:
+		return id, id != ""
+	case *string:
+		if id != nil && *id != "" {
+			return *id, true
+		}
+	}
+	return "", false
+}
+
+// node is the type of an object whose own id keys a loader.
+type node interface {
+	comparable
+	model.Node
+}
+
+// ownID is the key of loaders keyed by the parent's own id.
+func ownID[P node](parent P) (string, bool) { return parent.GetID(), true }
+
+// loadOf returns ld's value for parent's own id (the zero value when it
+// has none), having first queued the ids of parent's siblings.
+func loadOf[P node, V any](ctx context.Context, ld *dataload.Loader[string, V], parent P) (V, error) {
+	return ignoreNotFound(dataload.LoadFor(ctx, loadersFrom(ctx).siblings, ld, parent, ownID[P]))
 }
 
 // loadNode returns the node with the given id when it is a *T, else nil.
@@ -123,7 +215,9 @@ func loadNodePtr[T any](ctx context.Context, id *string) (*T, error) {
 }
 
 // loadNodes returns the nodes with the given ids that are *T, in order.
+// The ids are queued together, so they take one batch.
 func loadNodes[T any](ctx context.Context, ids []string) ([]*T, error) {
+	loadersFrom(ctx).nodes.Prime(ctx, ids...)
 	out := make([]*T, 0, len(ids))
 	for _, id := range ids {
 		t, err := loadNode[T](ctx, id)
@@ -139,7 +233,17 @@ func loadNodes[T any](ctx context.Context, ids []string) ([]*T, error) {
 
 // loadRelated returns the nodes that rel leads to from id, as *T.
 func loadRelated[T any](ctx context.Context, rel model.Relation, id string) ([]*T, error) {
-	ns, err := ignoreNotFound(loadersFrom(ctx).relatedLoader(rel).Load(ctx, id))
+	return nodesOf[T](ignoreNotFound(loadersFrom(ctx).relatedLoader(rel).Load(ctx, id)))
+}
+
+// loadRelatedOf is loadRelated from parent, the object whose field is
+// being resolved: it first queues the ids of parent's siblings.
+func loadRelatedOf[T any, P node](ctx context.Context, rel model.Relation, parent P) ([]*T, error) {
+	return nodesOf[T](loadOf(ctx, loadersFrom(ctx).relatedLoader(rel), parent))
+}
+
+// nodesOf returns the nodes of ns that are *T, unless err is set.
+func nodesOf[T any](ns []model.Node, err error) ([]*T, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/internal/dataload"
 )
 
 // Page sizes of the list fields.
@@ -25,10 +26,10 @@ func visibleAnalysis(ctx context.Context, id *string) (*model.Analysis, error) {
 	return a, nil
 }
 
-// readableRelated returns the analyses rel leads to from id that the
+// readableRelated returns the analyses rel leads to from parent that the
 // caller may read.
-func readableRelated(ctx context.Context, rel model.Relation, id string) ([]*model.Analysis, error) {
-	as, err := loadRelated[model.Analysis](ctx, rel, id)
+func readableRelated[P node](ctx context.Context, rel model.Relation, parent P) ([]*model.Analysis, error) {
+	as, err := loadRelatedOf[model.Analysis](ctx, rel, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +45,7 @@ func readableRelated(ctx context.Context, rel model.Relation, id string) ([]*mod
 
 // analysesWithStatus returns the target's analyses the caller may read, in
 // the given status if one is given.
-func analysesWithStatus(ctx context.Context, target string, status *model.AnalysisStatus) ([]*model.Analysis, error) {
+func analysesWithStatus(ctx context.Context, target *model.Target, status *model.AnalysisStatus) ([]*model.Analysis, error) {
 	as, err := readableRelated(ctx, model.TargetAnalyses, target)
 	if err != nil || status == nil {
 		return as, err
@@ -146,11 +147,7 @@ func list(ctx context.Context, read model.ReadService, label string, first *int,
 	if err != nil {
 		return nil, nil, err
 	}
-	members := make([]any, len(page.Nodes))
-	for i, n := range page.Nodes {
-		members[i] = n
-	}
-	loadersFrom(ctx).rememberGroup(members)
+	dataload.Group(loadersFrom(ctx).siblings, page.Nodes)
 	info := &model.PageInfo{HasNextPage: page.HasNextPage}
 	if n := len(page.Nodes); n > 0 {
 		c := encodeCursor(page.Nodes[n-1].GetID())

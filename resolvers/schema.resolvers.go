@@ -22,37 +22,37 @@ func (r *analysisResolver) SharedWithOrganizations(ctx context.Context, obj *mod
 
 // Organization is the resolver for the organization field.
 func (r *analysisResolver) Organization(ctx context.Context, obj *model.Analysis) (*model.Organization, error) {
-	return loadNode[model.Organization](ctx, obj.OrganizationID)
+	return loadNode[model.Organization](ctx, ref(ctx, obj, func(a *model.Analysis) string { return a.OrganizationID }))
 }
 
 // Target is the resolver for the target field.
 func (r *analysisResolver) Target(ctx context.Context, obj *model.Analysis) (*model.Target, error) {
-	return loadNode[model.Target](ctx, obj.TargetID)
+	return loadNode[model.Target](ctx, ref(ctx, obj, func(a *model.Analysis) string { return a.TargetID }))
 }
 
 // Assessments is the resolver for the assessments field.
 func (r *analysisResolver) Assessments(ctx context.Context, obj *model.Analysis) ([]*model.Assessment, error) {
-	return loadRelated[model.Assessment](ctx, model.AnalysisAssessments, obj.ID)
+	return loadRelatedOf[model.Assessment](ctx, model.AnalysisAssessments, obj)
 }
 
 // Policies is the resolver for the policies field.
 func (r *analysisResolver) Policies(ctx context.Context, obj *model.Analysis) ([]*model.InsurancePolicy, error) {
-	return loadRelated[model.InsurancePolicy](ctx, model.AnalysisPolicies, obj.ID)
+	return loadRelatedOf[model.InsurancePolicy](ctx, model.AnalysisPolicies, obj)
 }
 
 // Supersedes is the resolver for the supersedes field.
 func (r *analysisResolver) Supersedes(ctx context.Context, obj *model.Analysis) (*model.Analysis, error) {
-	return visibleAnalysis(ctx, obj.SupersedesID)
+	return visibleAnalysis(ctx, ref(ctx, obj, func(a *model.Analysis) *string { return a.SupersedesID }))
 }
 
 // A is the resolver for the a field.
 func (r *analysisDiffResolver) A(ctx context.Context, obj *compare.AnalysisDiff) (*model.Analysis, error) {
-	return loadNode[model.Analysis](ctx, obj.A)
+	return loadNode[model.Analysis](ctx, ref(ctx, obj, func(a *compare.AnalysisDiff) string { return a.A }))
 }
 
 // B is the resolver for the b field.
 func (r *analysisDiffResolver) B(ctx context.Context, obj *compare.AnalysisDiff) (*model.Analysis, error) {
-	return loadNode[model.Analysis](ctx, obj.B)
+	return loadNode[model.Analysis](ctx, ref(ctx, obj, func(a *compare.AnalysisDiff) string { return a.B }))
 }
 
 // Added is the resolver for the added field.
@@ -67,12 +67,12 @@ func (r *analysisDiffResolver) Removed(ctx context.Context, obj *compare.Analysi
 
 // Analysis is the resolver for the analysis field.
 func (r *assessmentResolver) Analysis(ctx context.Context, obj *model.Assessment) (*model.Analysis, error) {
-	return loadNode[model.Analysis](ctx, obj.AnalysisID)
+	return loadNode[model.Analysis](ctx, ref(ctx, obj, func(a *model.Assessment) string { return a.AnalysisID }))
 }
 
 // Incident is the resolver for the incident field.
 func (r *assessmentResolver) Incident(ctx context.Context, obj *model.Assessment) (*model.Incident, error) {
-	return loadNode[model.Incident](ctx, obj.IncidentID)
+	return loadNode[model.Incident](ctx, ref(ctx, obj, func(a *model.Assessment) string { return a.IncidentID }))
 }
 
 // Axis1 is the resolver for the axis1 field.
@@ -87,32 +87,32 @@ func (r *assessmentResolver) Axis2(ctx context.Context, obj *model.Assessment) (
 
 // OwnerDepartment is the resolver for the ownerDepartment field.
 func (r *assessmentResolver) OwnerDepartment(ctx context.Context, obj *model.Assessment) (*model.Department, error) {
-	return loadNodePtr[model.Department](ctx, obj.OwnerDepartmentID)
+	return loadNodePtr[model.Department](ctx, ref(ctx, obj, func(a *model.Assessment) *string { return a.OwnerDepartmentID }))
 }
 
 // Threats is the resolver for the threats field.
 func (r *assessmentResolver) Threats(ctx context.Context, obj *model.Assessment) ([]*model.Threat, error) {
-	return loadRelated[model.Threat](ctx, model.AssessmentThreats, obj.ID)
+	return loadRelatedOf[model.Threat](ctx, model.AssessmentThreats, obj)
 }
 
 // Assets is the resolver for the assets field.
 func (r *assessmentResolver) Assets(ctx context.Context, obj *model.Assessment) ([]*model.Asset, error) {
-	return loadRelated[model.Asset](ctx, model.AssessmentAssets, obj.ID)
+	return loadRelatedOf[model.Asset](ctx, model.AssessmentAssets, obj)
 }
 
 // Treatments is the resolver for the treatments field.
 func (r *assessmentResolver) Treatments(ctx context.Context, obj *model.Assessment) ([]*model.Treatment, error) {
-	return loadRelated[model.Treatment](ctx, model.AssessmentTreatments, obj.ID)
+	return loadRelatedOf[model.Treatment](ctx, model.AssessmentTreatments, obj)
 }
 
 // Target is the resolver for the target field.
 func (r *assetResolver) Target(ctx context.Context, obj *model.Asset) (*model.Target, error) {
-	return loadNode[model.Target](ctx, obj.TargetID)
+	return loadNode[model.Target](ctx, ref(ctx, obj, func(a *model.Asset) string { return a.TargetID }))
 }
 
 // ConnectsTo is the resolver for the connectsTo field.
 func (r *assetResolver) ConnectsTo(ctx context.Context, obj *model.Asset) ([]*model.Asset, error) {
-	return loadRelated[model.Asset](ctx, model.AssetConnectsTo, obj.ID)
+	return loadRelatedOf[model.Asset](ctx, model.AssetConnectsTo, obj)
 }
 
 // Levels is the resolver for the levels field.
@@ -122,52 +122,52 @@ func (r *axisScaleResolver) Levels(ctx context.Context, obj *model.AxisScale) ([
 
 // Guideline is the resolver for the guideline field.
 func (r *clauseResolver) Guideline(ctx context.Context, obj *model.Clause) (*model.Guideline, error) {
-	return loadNode[model.Guideline](ctx, obj.GuidelineID)
+	return loadNode[model.Guideline](ctx, ref(ctx, obj, func(c *model.Clause) string { return c.GuidelineID }))
 }
 
 // Parent is the resolver for the parent field.
 func (r *clauseResolver) Parent(ctx context.Context, obj *model.Clause) (*model.Clause, error) {
-	return loadNodePtr[model.Clause](ctx, obj.ParentID)
+	return loadNodePtr[model.Clause](ctx, ref(ctx, obj, func(c *model.Clause) *string { return c.ParentID }))
 }
 
 // Children is the resolver for the children field.
 func (r *clauseResolver) Children(ctx context.Context, obj *model.Clause) ([]*model.Clause, error) {
-	return loadRelated[model.Clause](ctx, model.ClauseChildren, obj.ID)
+	return loadRelatedOf[model.Clause](ctx, model.ClauseChildren, obj)
 }
 
 // Mappings is the resolver for the mappings field.
 func (r *clauseResolver) Mappings(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error) {
-	return ignoreNotFound(loadersFrom(ctx).mappingsOut.Load(ctx, obj.ID))
+	return loadOf(ctx, loadersFrom(ctx).mappingsOut, obj)
 }
 
 // MappedFrom is the resolver for the mappedFrom field.
 func (r *clauseResolver) MappedFrom(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error) {
-	return ignoreNotFound(loadersFrom(ctx).mappingsIn.Load(ctx, obj.ID))
+	return loadOf(ctx, loadersFrom(ctx).mappingsIn, obj)
 }
 
 // Measures is the resolver for the measures field.
 func (r *clauseResolver) Measures(ctx context.Context, obj *model.Clause) ([]*model.MeasureClauseLink, error) {
-	return ignoreNotFound(loadersFrom(ctx).linksByClause.Load(ctx, obj.ID))
+	return loadOf(ctx, loadersFrom(ctx).linksByClause, obj)
 }
 
 // Source is the resolver for the source field.
 func (r *clauseMappingResolver) Source(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error) {
-	return loadNode[model.Clause](ctx, obj.SourceID)
+	return loadNode[model.Clause](ctx, ref(ctx, obj, func(c *model.ClauseMapping) string { return c.SourceID }))
 }
 
 // Target is the resolver for the target field.
 func (r *clauseMappingResolver) Target(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error) {
-	return loadNode[model.Clause](ctx, obj.TargetID)
+	return loadNode[model.Clause](ctx, ref(ctx, obj, func(c *model.ClauseMapping) string { return c.TargetID }))
 }
 
 // Analysis is the resolver for the analysis field.
 func (r *comparedAnalysisResolver) Analysis(ctx context.Context, obj *compare.AnalysisSummary) (*model.Analysis, error) {
-	return loadNode[model.Analysis](ctx, obj.ID)
+	return loadNode[model.Analysis](ctx, ref(ctx, obj, func(a *compare.AnalysisSummary) string { return a.ID }))
 }
 
 // Measure is the resolver for the measure field.
 func (r *comparedMeasureResolver) Measure(ctx context.Context, obj *compare.MeasureRef) (*model.Measure, error) {
-	return loadNode[model.Measure](ctx, obj.ID)
+	return loadNode[model.Measure](ctx, ref(ctx, obj, func(m *compare.MeasureRef) string { return m.ID }))
 }
 
 // AnalysisID is the resolver for the analysisId field.
@@ -177,7 +177,7 @@ func (r *comparisonEntryResolver) AnalysisID(ctx context.Context, obj *compare.E
 
 // Organization is the resolver for the organization field.
 func (r *comparisonEntryResolver) Organization(ctx context.Context, obj *compare.Entry) (*model.Organization, error) {
-	return loadNode[model.Organization](ctx, obj.Organization)
+	return loadNode[model.Organization](ctx, ref(ctx, obj, func(e *compare.Entry) string { return e.Organization }))
 }
 
 // Threats is the resolver for the threats field.
@@ -192,67 +192,67 @@ func (r *comparisonEntryResolver) Assets(ctx context.Context, obj *compare.Entry
 
 // OwnerDepartment is the resolver for the ownerDepartment field.
 func (r *comparisonEntryResolver) OwnerDepartment(ctx context.Context, obj *compare.Entry) (*model.Department, error) {
-	return loadNode[model.Department](ctx, obj.OwnerDepartment)
+	return loadNode[model.Department](ctx, ref(ctx, obj, func(e *compare.Entry) string { return e.OwnerDepartment }))
 }
 
 // CoversIncidents is the resolver for the coversIncidents field.
 func (r *coverageLineResolver) CoversIncidents(ctx context.Context, obj *model.CoverageLine) ([]*model.Incident, error) {
-	return loadRelated[model.Incident](ctx, model.LineCoversIncidents, obj.ID)
+	return loadRelatedOf[model.Incident](ctx, model.LineCoversIncidents, obj)
 }
 
 // CoversThreats is the resolver for the coversThreats field.
 func (r *coverageLineResolver) CoversThreats(ctx context.Context, obj *model.CoverageLine) ([]*model.Threat, error) {
-	return loadRelated[model.Threat](ctx, model.LineCoversThreats, obj.ID)
+	return loadRelatedOf[model.Threat](ctx, model.LineCoversThreats, obj)
 }
 
 // RequiresMeasures is the resolver for the requiresMeasures field.
 func (r *coverageLineResolver) RequiresMeasures(ctx context.Context, obj *model.CoverageLine) ([]*model.Measure, error) {
-	return loadRelated[model.Measure](ctx, model.LineRequiresMeasures, obj.ID)
+	return loadRelatedOf[model.Measure](ctx, model.LineRequiresMeasures, obj)
 }
 
 // RequiresClauses is the resolver for the requiresClauses field.
 func (r *coverageLineResolver) RequiresClauses(ctx context.Context, obj *model.CoverageLine) ([]*model.Clause, error) {
-	return loadRelated[model.Clause](ctx, model.LineRequiresClauses, obj.ID)
+	return loadRelatedOf[model.Clause](ctx, model.LineRequiresClauses, obj)
 }
 
 // Organization is the resolver for the organization field.
 func (r *departmentResolver) Organization(ctx context.Context, obj *model.Department) (*model.Organization, error) {
-	return loadNode[model.Organization](ctx, obj.OrganizationID)
+	return loadNode[model.Organization](ctx, ref(ctx, obj, func(d *model.Department) string { return d.OrganizationID }))
 }
 
 // About is the resolver for the about field.
 func (r *feedbackResolver) About(ctx context.Context, obj *model.Feedback) (model.Node, error) {
-	return visibleNode(ctx, obj.AboutID)
+	return visibleNode(ctx, ref(ctx, obj, func(f *model.Feedback) string { return f.AboutID }))
 }
 
 // Organization is the resolver for the organization field.
 func (r *feedbackResolver) Organization(ctx context.Context, obj *model.Feedback) (*model.Organization, error) {
-	return loadNode[model.Organization](ctx, obj.OrganizationID)
+	return loadNode[model.Organization](ctx, ref(ctx, obj, func(f *model.Feedback) string { return f.OrganizationID }))
 }
 
 // RoutedTo is the resolver for the routedTo field.
 func (r *feedbackResolver) RoutedTo(ctx context.Context, obj *model.Feedback) (*model.Organization, error) {
-	return loadNodePtr[model.Organization](ctx, obj.RoutedToID)
+	return loadNodePtr[model.Organization](ctx, ref(ctx, obj, func(f *model.Feedback) *string { return f.RoutedToID }))
 }
 
 // RoutedToDepartment is the resolver for the routedToDepartment field.
 func (r *feedbackResolver) RoutedToDepartment(ctx context.Context, obj *model.Feedback) (*model.Department, error) {
-	return loadNodePtr[model.Department](ctx, obj.RoutedToDepartmentID)
+	return loadNodePtr[model.Department](ctx, ref(ctx, obj, func(f *model.Feedback) *string { return f.RoutedToDepartmentID }))
 }
 
 // Clauses is the resolver for the clauses field.
 func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error) {
-	return loadRelated[model.Clause](ctx, model.GuidelineTopClauses, obj.ID)
+	return loadRelatedOf[model.Clause](ctx, model.GuidelineTopClauses, obj)
 }
 
 // ClauseCount is the resolver for the clauseCount field.
 func (r *guidelineResolver) ClauseCount(ctx context.Context, obj *model.Guideline) (int, error) {
-	return ignoreNotFound(loadersFrom(ctx).clauseCounts.Load(ctx, obj.ID))
+	return loadOf(ctx, loadersFrom(ctx).clauseCounts, obj)
 }
 
 // Incident is the resolver for the incident field.
 func (r *hotspotResolver) Incident(ctx context.Context, obj *compare.Hotspot) (*model.Incident, error) {
-	return loadNode[model.Incident](ctx, obj.Incident)
+	return loadNode[model.Incident](ctx, ref(ctx, obj, func(h *compare.Hotspot) string { return h.Incident }))
 }
 
 // Format is the resolver for the format field.
@@ -277,32 +277,32 @@ func (r *importReportResolver) TookMs(ctx context.Context, obj *ingest.Report) (
 
 // Target is the resolver for the target field.
 func (r *incidentResolver) Target(ctx context.Context, obj *model.Incident) (*model.Target, error) {
-	return loadNode[model.Target](ctx, obj.TargetID)
+	return loadNode[model.Target](ctx, ref(ctx, obj, func(i *model.Incident) string { return i.TargetID }))
 }
 
 // Incident is the resolver for the incident field.
 func (r *incidentComparisonResolver) Incident(ctx context.Context, obj *compare.IncidentRow) (*model.Incident, error) {
-	return loadNode[model.Incident](ctx, obj.Incident)
+	return loadNode[model.Incident](ctx, ref(ctx, obj, func(i *compare.IncidentRow) string { return i.Incident }))
 }
 
 // Incident is the resolver for the incident field.
 func (r *incidentCoverageResolver) Incident(ctx context.Context, obj *compare.Coverage) (*model.Incident, error) {
-	return loadNode[model.Incident](ctx, obj.Incident)
+	return loadNode[model.Incident](ctx, ref(ctx, obj, func(c *compare.Coverage) string { return c.Incident }))
 }
 
 // Incident is the resolver for the incident field.
 func (r *incidentDiffResolver) Incident(ctx context.Context, obj *compare.IncidentDiff) (*model.Incident, error) {
-	return loadNode[model.Incident](ctx, obj.Incident)
+	return loadNode[model.Incident](ctx, ref(ctx, obj, func(i *compare.IncidentDiff) string { return i.Incident }))
 }
 
 // Holder is the resolver for the holder field.
 func (r *insurancePolicyResolver) Holder(ctx context.Context, obj *model.InsurancePolicy) (*model.Organization, error) {
-	return loadNode[model.Organization](ctx, obj.HolderID)
+	return loadNode[model.Organization](ctx, ref(ctx, obj, func(i *model.InsurancePolicy) string { return i.HolderID }))
 }
 
 // Lines is the resolver for the lines field.
 func (r *insurancePolicyResolver) Lines(ctx context.Context, obj *model.InsurancePolicy) ([]*model.CoverageLine, error) {
-	return loadRelated[model.CoverageLine](ctx, model.PolicyLines, obj.ID)
+	return loadRelatedOf[model.CoverageLine](ctx, model.PolicyLines, obj)
 }
 
 // Perspective is the resolver for the perspective field.
@@ -312,12 +312,12 @@ func (r *measureResolver) Perspective(ctx context.Context, obj *model.Measure) (
 
 // Mitigates is the resolver for the mitigates field.
 func (r *measureResolver) Mitigates(ctx context.Context, obj *model.Measure) ([]*model.Threat, error) {
-	return loadRelated[model.Threat](ctx, model.MeasureMitigates, obj.ID)
+	return loadRelatedOf[model.Threat](ctx, model.MeasureMitigates, obj)
 }
 
 // Clauses is the resolver for the clauses field.
 func (r *measureResolver) Clauses(ctx context.Context, obj *model.Measure) ([]*model.MeasureClauseLink, error) {
-	return ignoreNotFound(loadersFrom(ctx).linksByMeasure.Load(ctx, obj.ID))
+	return loadOf(ctx, loadersFrom(ctx).linksByMeasure, obj)
 }
 
 // MeasureID is the resolver for the measureId field.
@@ -347,12 +347,12 @@ func (r *measureChangeResolver) ToStatus(ctx context.Context, obj *compare.Measu
 
 // Measure is the resolver for the measure field.
 func (r *measureClauseLinkResolver) Measure(ctx context.Context, obj *model.MeasureClauseLink) (*model.Measure, error) {
-	return loadNode[model.Measure](ctx, obj.MeasureID)
+	return loadNode[model.Measure](ctx, ref(ctx, obj, func(m *model.MeasureClauseLink) string { return m.MeasureID }))
 }
 
 // Clause is the resolver for the clause field.
 func (r *measureClauseLinkResolver) Clause(ctx context.Context, obj *model.MeasureClauseLink) (*model.Clause, error) {
-	return loadNode[model.Clause](ctx, obj.ClauseID)
+	return loadNode[model.Clause](ctx, ref(ctx, obj, func(m *model.MeasureClauseLink) string { return m.ClauseID }))
 }
 
 // CreateOrganization is the resolver for the createOrganization field.
@@ -617,27 +617,27 @@ func (r *mutationResolver) SetCategoryRule(ctx context.Context, input model.Cate
 
 // About is the resolver for the about field.
 func (r *opinionResolver) About(ctx context.Context, obj *model.Opinion) (model.Node, error) {
-	return visibleNode(ctx, obj.AboutID)
+	return visibleNode(ctx, ref(ctx, obj, func(o *model.Opinion) string { return o.AboutID }))
 }
 
 // Organization is the resolver for the organization field.
 func (r *opinionResolver) Organization(ctx context.Context, obj *model.Opinion) (*model.Organization, error) {
-	return loadNode[model.Organization](ctx, obj.OrganizationID)
+	return loadNode[model.Organization](ctx, ref(ctx, obj, func(o *model.Opinion) string { return o.OrganizationID }))
 }
 
 // Departments is the resolver for the departments field.
 func (r *organizationResolver) Departments(ctx context.Context, obj *model.Organization) ([]*model.Department, error) {
-	return loadRelated[model.Department](ctx, model.OrganizationDepartments, obj.ID)
+	return loadRelatedOf[model.Department](ctx, model.OrganizationDepartments, obj)
 }
 
 // Analyses is the resolver for the analyses field.
 func (r *organizationResolver) Analyses(ctx context.Context, obj *model.Organization) ([]*model.Analysis, error) {
-	return readableRelated(ctx, model.OrganizationAnalyses, obj.ID)
+	return readableRelated(ctx, model.OrganizationAnalyses, obj)
 }
 
 // Policies is the resolver for the policies field.
 func (r *organizationResolver) Policies(ctx context.Context, obj *model.Organization) ([]*model.InsurancePolicy, error) {
-	return loadRelated[model.InsurancePolicy](ctx, model.OrganizationPolicies, obj.ID)
+	return loadRelatedOf[model.InsurancePolicy](ctx, model.OrganizationPolicies, obj)
 }
 
 // ServerInfo is the resolver for the serverInfo field.
@@ -820,22 +820,22 @@ func (r *subscriptionResolver) FeedbackAdded(ctx context.Context, targetID *stri
 
 // Assets is the resolver for the assets field.
 func (r *targetResolver) Assets(ctx context.Context, obj *model.Target) ([]*model.Asset, error) {
-	return loadRelated[model.Asset](ctx, model.TargetAssets, obj.ID)
+	return loadRelatedOf[model.Asset](ctx, model.TargetAssets, obj)
 }
 
 // Incidents is the resolver for the incidents field.
 func (r *targetResolver) Incidents(ctx context.Context, obj *model.Target) ([]*model.Incident, error) {
-	return loadRelated[model.Incident](ctx, model.TargetIncidents, obj.ID)
+	return loadRelatedOf[model.Incident](ctx, model.TargetIncidents, obj)
 }
 
 // Analyses is the resolver for the analyses field.
 func (r *targetResolver) Analyses(ctx context.Context, obj *model.Target, status *model.AnalysisStatus) ([]*model.Analysis, error) {
-	return analysesWithStatus(ctx, obj.ID, status)
+	return analysesWithStatus(ctx, obj, status)
 }
 
 // Target is the resolver for the target field.
 func (r *targetComparisonResolver) Target(ctx context.Context, obj *model.TargetComparison) (*model.Target, error) {
-	return loadNode[model.Target](ctx, obj.TargetID)
+	return loadNode[model.Target](ctx, ref(ctx, obj, func(t *model.TargetComparison) string { return t.TargetID }))
 }
 
 // Analyses is the resolver for the analyses field.
@@ -874,12 +874,12 @@ func (r *targetComparisonResolver) Hotspots(ctx context.Context, obj *model.Targ
 
 // MitigatedBy is the resolver for the mitigatedBy field.
 func (r *threatResolver) MitigatedBy(ctx context.Context, obj *model.Threat) ([]*model.Measure, error) {
-	return loadRelated[model.Measure](ctx, model.ThreatMitigatedBy, obj.ID)
+	return loadRelatedOf[model.Measure](ctx, model.ThreatMitigatedBy, obj)
 }
 
 // Measure is the resolver for the measure field.
 func (r *treatmentResolver) Measure(ctx context.Context, obj *model.Treatment) (*model.Measure, error) {
-	return loadNode[model.Measure](ctx, obj.MeasureID)
+	return loadNode[model.Measure](ctx, ref(ctx, obj, func(t *model.Treatment) string { return t.MeasureID }))
 }
 
 // Perspective is the resolver for the perspective field.
