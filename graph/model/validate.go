@@ -77,59 +77,129 @@ func Truncate(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// Validate checks a threat: its id when chosen, a name, a kind, an
-// optional description, external id and source. Empty optional fields
-// become absent. field is the input's path (such as "input" or
-// "input.newThreats.0"), which errors name. Every path that creates or
-// changes a threat (createThreat, updateThreat, threats created inline by
-// assessIncident) calls it.
-func (in *ThreatInput) Validate(field string) error {
-	if in.ID != nil && *in.ID != "" {
-		if err := ValidID(field+".id", *in.ID); err != nil {
-			return err
-		}
+// checks runs field checks in order and keeps the first failure.
+type checks struct{ err error }
+
+// text checks a text field (see Text); minLen 0 makes it optional.
+func (c *checks) text(field string, s *string, minLen, maxLen int) {
+	if c.err == nil {
+		_, c.err = Text(field, s, minLen, maxLen)
 	}
-	var err error
-	if _, err = Text(field+".name", &in.Name, 1, MaxName); err != nil {
-		return err
-	}
-	if _, err = Text(field+".kind", &in.Kind, 1, MaxCode); err != nil {
-		return err
-	}
-	if _, err = Text(field+".description", in.Description, 0, MaxText); err != nil {
-		return err
-	}
-	if in.ExternalID, err = OptionalText(field+".externalId", in.ExternalID, MaxCode); err != nil {
-		return err
-	}
-	if in.Source, err = OptionalText(field+".source", in.Source, MaxName); err != nil {
-		return err
-	}
-	return nil
 }
 
-// Validate checks a measure: its id when chosen, a name, a perspective
-// code and a kind, and an optional description. That the perspective
-// exists is checked where it is stored. Every path that creates or changes
-// a measure (createMeasure, updateMeasure, measures created inline by
-// assessIncident) calls it.
+// optional checks an optional text field and clears it when empty (see
+// OptionalText).
+func (c *checks) optional(field string, s **string, maxLen int) {
+	if c.err == nil {
+		*s, c.err = OptionalText(field, *s, maxLen)
+	}
+}
+
+// id checks a required id.
+func (c *checks) id(field, id string) {
+	if c.err == nil {
+		c.err = ValidID(field, id)
+	}
+}
+
+// chosenID checks an id the client may choose (nil or "" for a new one).
+func (c *checks) chosenID(field string, id *string) {
+	if id != nil && *id != "" {
+		c.id(field, *id)
+	}
+}
+
+// The Validate methods check an input whose path is field (such as
+// "input" or "input.threats.0.new", which errors name): ids, and texts
+// against the limits above. They return the first problem as EINVALID
+// naming its field. References to other nodes are checked where they are
+// stored. Every path that writes such an input calls its Validate.
+
+// Validate checks a threat. Empty optional fields become absent.
+func (in *ThreatInput) Validate(field string) error {
+	var c checks
+	c.chosenID(field+".id", in.ID)
+	c.text(field+".name", &in.Name, 1, MaxName)
+	c.text(field+".kind", &in.Kind, 1, MaxCode)
+	c.text(field+".description", in.Description, 0, MaxText)
+	c.optional(field+".externalId", &in.ExternalID, MaxCode)
+	c.optional(field+".source", &in.Source, MaxName)
+	return c.err
+}
+
+// Validate checks a measure; that its perspective exists is checked where
+// it is stored.
 func (in *MeasureInput) Validate(field string) error {
-	if in.ID != nil && *in.ID != "" {
-		if err := ValidID(field+".id", *in.ID); err != nil {
-			return err
-		}
+	var c checks
+	c.chosenID(field+".id", in.ID)
+	c.text(field+".name", &in.Name, 1, MaxName)
+	c.text(field+".description", in.Description, 0, MaxText)
+	c.text(field+".perspective", &in.Perspective, 1, MaxCode)
+	c.text(field+".kind", &in.Kind, 1, MaxCode)
+	return c.err
+}
+
+// Validate checks an organization.
+func (in *OrganizationInput) Validate(field string) error {
+	var c checks
+	c.text(field+".name", &in.Name, 1, MaxName)
+	c.text(field+".sector", &in.Sector, 1, MaxCode)
+	return c.err
+}
+
+// Validate checks a target.
+func (in *TargetInput) Validate(field string) error {
+	var c checks
+	c.text(field+".name", &in.Name, 1, MaxName)
+	c.text(field+".sector", &in.Sector, 1, MaxCode)
+	c.text(field+".description", in.Description, 0, MaxText)
+	return c.err
+}
+
+// Validate checks an asset.
+func (in *AssetInput) Validate(field string) error {
+	var c checks
+	c.id(field+".targetId", in.TargetID)
+	c.text(field+".name", &in.Name, 1, MaxName)
+	c.text(field+".kind", &in.Kind, 1, MaxCode)
+	c.text(field+".description", in.Description, 0, MaxText)
+	return c.err
+}
+
+// Validate checks an incident.
+func (in *IncidentInput) Validate(field string) error {
+	var c checks
+	c.id(field+".targetId", in.TargetID)
+	c.text(field+".name", &in.Name, 1, MaxName)
+	c.text(field+".consequence", &in.Consequence, 1, MaxCode)
+	c.text(field+".description", in.Description, 0, MaxText)
+	return c.err
+}
+
+// Validate checks a guideline.
+func (in *GuidelineInput) Validate(field string) error {
+	var c checks
+	c.chosenID(field+".id", in.ID)
+	c.text(field+".title", &in.Title, 1, MaxName)
+	c.text(field+".publisher", &in.Publisher, 1, MaxName)
+	c.text(field+".version", &in.Version, 1, MaxCode)
+	return c.err
+}
+
+// Validate checks a clause: the ids of its guideline and (optional, an
+// empty one becomes absent) parent, and its own fields. That they exist
+// is checked where it is stored.
+func (in *ClauseInput) Validate(field string) error {
+	var c checks
+	c.id(field+".guidelineId", in.GuidelineID)
+	if in.ParentID != nil && *in.ParentID == "" {
+		in.ParentID = nil
 	}
-	if _, err := Text(field+".name", &in.Name, 1, MaxName); err != nil {
-		return err
+	if in.ParentID != nil {
+		c.id(field+".parentId", *in.ParentID)
 	}
-	if _, err := Text(field+".description", in.Description, 0, MaxText); err != nil {
-		return err
-	}
-	if _, err := Text(field+".perspective", &in.Perspective, 1, MaxCode); err != nil {
-		return err
-	}
-	if _, err := Text(field+".kind", &in.Kind, 1, MaxCode); err != nil {
-		return err
-	}
-	return nil
+	c.text(field+".ref", &in.Ref, 1, MaxCode)
+	c.text(field+".title", &in.Title, 1, MaxName)
+	c.text(field+".text", in.Text, 0, MaxText)
+	return c.err
 }

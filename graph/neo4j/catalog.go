@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 
@@ -101,44 +102,61 @@ func catalogStr(s *string) any {
 	return *s
 }
 
-// catalogDependents describes what still depends on a node, for ECONFLICT
-// messages, from pairs of a count and a noun ("assessment", or
-// "singular|plural" when adding an s will not do): "3 assessments and 1
-// coverage line". It skips zero counts. A lone trailing string qualifies
-// the whole ("of submitted analyses").
-func catalogDependents(counts ...any) string {
-	var parts []string
-	for i := 0; i+1 < len(counts); i += 2 {
-		n, _ := counts[i].(int64)
-		if n == 0 {
-			continue
-		}
-		one, many, ok := strings.Cut(counts[i+1].(string), "|")
-		if !ok {
-			many = one + "s"
-		}
-		if n == 1 {
-			parts = append(parts, "1 "+one)
-		} else {
-			parts = append(parts, fmt.Sprintf("%d %s", n, many))
-		}
-	}
-	out := ""
-	switch len(parts) {
-	case 0:
-		return ""
-	case 1:
-		out = parts[0]
-	default:
-		out = strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-	}
-	if len(counts)%2 == 1 {
-		out += " " + counts[len(counts)-1].(string)
-	}
-	return out
+// ---------------------------------------------------------------- threats
+
+// catalogWrite is one create or update of a catalog node: the statement
+// (with $id and $props), the validated properties, and what to check in
+// the transaction before writing (nil for nothing).
+type catalogWrite struct {
+	op, what, cypher string
+	props            map[string]any
+	check            func(ctx context.Context, tx *txn) error
 }
 
-// ---------------------------------------------------------------- threats
+// catalogCreate creates the node w describes with the chosen id (checked,
+// and free) or a new one. It returns EINVALID for a bad id and ECONFLICT
+// when the id is taken.
+func catalogCreate[T any](ctx context.Context, db *DB, w catalogWrite, chosen *string) (*T, error) {
+	id, err := newID("input.id", chosen, w.what)
+	if err != nil {
+		return nil, err
+	}
+	return writeTx(ctx, db, w.op, w.what+" "+id, func(tx *txn) (*T, error) {
+		if w.check != nil {
+			if err := w.check(ctx, tx); err != nil {
+				return nil, err
+			}
+		}
+		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
+			return nil, err
+		}
+		return txNode[T](ctx, tx, w.cypher, map[string]any{"id": id, "props": w.props})
+	})
+}
+
+// catalogUpdate sets the properties w gives on the node id. It returns
+// EINVALID for a bad id or an input id that differs, and ENOTFOUND when
+// there is no such node.
+func catalogUpdate[T any](ctx context.Context, db *DB, w catalogWrite, id string, inputID *string) (*T, error) {
+	if err := model.ValidID("id", id); err != nil {
+		return nil, err
+	}
+	if err := catalogSameID("input.id", inputID, id); err != nil {
+		return nil, err
+	}
+	return writeTx(ctx, db, w.op, w.what+" "+id, func(tx *txn) (*T, error) {
+		if w.check != nil {
+			if err := w.check(ctx, tx); err != nil {
+				return nil, err
+			}
+		}
+		n, err := txNode[T](ctx, tx, w.cypher, map[string]any{"id": id, "props": w.props})
+		if err == nil && n == nil {
+			err = model.FieldErrorf(model.ENOTFOUND, "id", "no %s %q", w.what, model.Truncate(id, 60))
+		}
+		return n, err
+	})
+}
 
 // optionalString is the value of s, "" when it is nil.
 func optionalString(s *string) string {
@@ -162,20 +180,10 @@ RETURN n`
 // CreateThreat adds a threat to the catalog. It returns EINVALID for a bad
 // field and ECONFLICT when the chosen id is taken.
 func (db *DB) CreateThreat(ctx context.Context, in model.ThreatInput) (*model.Threat, error) {
-	id, err := newID("input.id", in.ID, "threat")
-	if err != nil {
-		return nil, err
-	}
 	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	fields := threatProps(in)
-	return writeTx(ctx, db, "neo4j.CreateThreat", "threat "+id, func(tx *txn) (*model.Threat, error) {
-		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
-			return nil, err
-		}
-		return txNode[model.Threat](ctx, tx, createThreatCypher, map[string]any{"id": id, "props": fields})
-	})
+	return catalogCreate[model.Threat](ctx, db, catalogWrite{op: "neo4j.CreateThreat", what: "threat", cypher: createThreatCypher, props: threatProps(in)}, in.ID)
 }
 
 const updateThreatCypher = `
@@ -186,23 +194,10 @@ RETURN n`
 // UpdateThreat replaces a threat's fields. It returns ENOTFOUND for an
 // unknown threat and EINVALID for a bad field.
 func (db *DB) UpdateThreat(ctx context.Context, id string, in model.ThreatInput) (*model.Threat, error) {
-	if err := model.ValidID("id", id); err != nil {
-		return nil, err
-	}
-	if err := catalogSameID("input.id", in.ID, id); err != nil {
-		return nil, err
-	}
 	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	fields := threatProps(in)
-	return writeTx(ctx, db, "neo4j.UpdateThreat", "threat "+id, func(tx *txn) (*model.Threat, error) {
-		t, err := txNode[model.Threat](ctx, tx, updateThreatCypher, map[string]any{"id": id, "props": fields})
-		if err == nil && t == nil {
-			err = model.FieldErrorf(model.ENOTFOUND, "id", "no threat %q", id)
-		}
-		return t, err
-	})
+	return catalogUpdate[model.Threat](ctx, db, catalogWrite{op: "neo4j.UpdateThreat", what: "threat", cypher: updateThreatCypher, props: threatProps(in)}, id, in.ID)
 }
 
 // The *DependentsCypher statements first write-lock the node (by setting
@@ -232,26 +227,9 @@ RETURN targets, nodes`
 // (ECONFLICT) while an assessment of a submitted analysis names it, or
 // while feedback or opinions are about it.
 func (db *DB) DeleteThreat(ctx context.Context, id string, cascade bool) error {
-	if err := model.ValidID("id", id); err != nil {
-		return err
-	}
-	return db.deleteNode(ctx, deletion{
-		op: "neo4j.DeleteThreat", what: "threat", plan: threatDependentsCypher,
-		check: func(rec *neo4j.Record, id string, cascade bool) error {
-			v := rec.Values
-			if d := catalogDependents(v[0], "assessment|assessments", "of submitted analyses"); d != "" {
-				return model.FieldErrorf(model.ECONFLICT, "id", "threat %q is named by %s, which cannot change", id, d)
-			}
-			if d := catalogDependents(v[3], "feedback item or opinion|feedback items or opinions"); d != "" {
-				return model.FieldErrorf(model.ECONFLICT, "id", "threat %q is the subject of %s; it cannot be deleted", id, d)
-			}
-			if d := catalogDependents(v[1], "assessment", v[2], "coverage line"); d != "" && !cascade {
-				return model.FieldErrorf(model.ECONFLICT, "id", "threat %q is still used by %s; delete with cascade to remove it from them", id, d)
-			}
-			return nil
-		},
-		remove: removeWith(deleteThreatCypher),
-	}, id, cascade)
+	return db.deleteCatalogEntry(ctx, deletion{op: "neo4j.DeleteThreat", what: "threat", plan: threatDependentsCypher,
+		use:    &inUse{frozen: "frozen", frozenNoun: "assessment", uses: []string{"assessments", "assessment", "lines", "coverage line"}},
+		remove: removeWith(deleteThreatCypher)}, id, cascade)
 }
 
 // ---------------------------------------------------------------- measures
@@ -298,23 +276,13 @@ RETURN n`
 // bad field or an unknown perspective and ECONFLICT when the chosen id is
 // taken.
 func (db *DB) CreateMeasure(ctx context.Context, in model.MeasureInput) (*model.Measure, error) {
-	id, err := newID("input.id", in.ID, "measure")
-	if err != nil {
-		return nil, err
-	}
 	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	fields := measureProps(in)
-	return writeTx(ctx, db, "neo4j.CreateMeasure", "measure "+id, func(tx *txn) (*model.Measure, error) {
-		if err := catalogCheckPerspective(ctx, tx, "input.perspective", in.Perspective); err != nil {
-			return nil, err
-		}
-		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
-			return nil, err
-		}
-		return txNode[model.Measure](ctx, tx, createMeasureCypher, map[string]any{"id": id, "props": fields})
-	})
+	return catalogCreate[model.Measure](ctx, db, catalogWrite{op: "neo4j.CreateMeasure", what: "measure", cypher: createMeasureCypher, props: measureProps(in),
+		check: func(ctx context.Context, tx *txn) error {
+			return catalogCheckPerspective(ctx, tx, "input.perspective", in.Perspective)
+		}}, in.ID)
 }
 
 const updateMeasureCypher = `
@@ -325,26 +293,13 @@ RETURN n`
 // UpdateMeasure replaces a measure's fields. It returns ENOTFOUND for an
 // unknown measure and EINVALID for a bad field or an unknown perspective.
 func (db *DB) UpdateMeasure(ctx context.Context, id string, in model.MeasureInput) (*model.Measure, error) {
-	if err := model.ValidID("id", id); err != nil {
-		return nil, err
-	}
-	if err := catalogSameID("input.id", in.ID, id); err != nil {
-		return nil, err
-	}
 	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	fields := measureProps(in)
-	return writeTx(ctx, db, "neo4j.UpdateMeasure", "measure "+id, func(tx *txn) (*model.Measure, error) {
-		if err := catalogCheckPerspective(ctx, tx, "input.perspective", in.Perspective); err != nil {
-			return nil, err
-		}
-		m, err := txNode[model.Measure](ctx, tx, updateMeasureCypher, map[string]any{"id": id, "props": fields})
-		if err == nil && m == nil {
-			err = model.FieldErrorf(model.ENOTFOUND, "id", "no measure %q", id)
-		}
-		return m, err
-	})
+	return catalogUpdate[model.Measure](ctx, db, catalogWrite{op: "neo4j.UpdateMeasure", what: "measure", cypher: updateMeasureCypher, props: measureProps(in),
+		check: func(ctx context.Context, tx *txn) error {
+			return catalogCheckPerspective(ctx, tx, "input.perspective", in.Perspective)
+		}}, id, in.ID)
 }
 
 const measureDependentsCypher = `
@@ -375,26 +330,28 @@ RETURN targets, nodes`
 // submitted analysis applies it, or while feedback or opinions are about it
 // or its treatments.
 func (db *DB) DeleteMeasure(ctx context.Context, id string, cascade bool) error {
+	return db.deleteCatalogEntry(ctx, deletion{op: "neo4j.DeleteMeasure", what: "measure", plan: measureDependentsCypher,
+		use:    &inUse{frozen: "frozen", frozenNoun: "treatment", frozenAs: "in submitted analyses", uses: []string{"treatments", "treatment", "lines", "coverage line"}},
+		remove: removeWith(deleteMeasureCypher)}, id, cascade)
+}
+
+// deleteCatalogEntry runs d, the deletion of a threat or a measure, whose
+// plan returns the columns frozen, the users named in d.use, and about
+// (how many feedback items and opinions are about the entry, or about
+// what uses it: those always keep it).
+func (db *DB) deleteCatalogEntry(ctx context.Context, d deletion, id string, cascade bool) error {
 	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
-	return db.deleteNode(ctx, deletion{
-		op: "neo4j.DeleteMeasure", what: "measure", plan: measureDependentsCypher,
-		check: func(rec *neo4j.Record, id string, cascade bool) error {
-			v := rec.Values
-			if d := catalogDependents(v[0], "treatment|treatments", "in submitted analyses"); d != "" {
-				return model.FieldErrorf(model.ECONFLICT, "id", "measure %q is applied by %s, which cannot change", id, d)
-			}
-			if d := catalogDependents(v[3], "feedback item or opinion|feedback items or opinions"); d != "" {
-				return model.FieldErrorf(model.ECONFLICT, "id", "measure %q (or a treatment applying it) is the subject of %s; it cannot be deleted", id, d)
-			}
-			if d := catalogDependents(v[1], "treatment", v[2], "coverage line"); d != "" && !cascade {
-				return model.FieldErrorf(model.ECONFLICT, "id", "measure %q is still used by %s; delete with cascade to remove it from them", id, d)
-			}
-			return nil
-		},
-		remove: removeWith(deleteMeasureCypher),
-	}, id, cascade)
+	d.use.verb, d.use.cascades = "is used by", "remove it from them"
+	d.check = func(rec *neo4j.Record, id string, _ bool) error {
+		if n := recordInt(rec, "about"); n > 0 {
+			return model.FieldErrorf(model.ECONFLICT, "id", "%s %q (or what uses it) is the subject of %s; it cannot be deleted", d.what, id,
+				dependents(n, "feedback item or opinion|feedback items or opinions"))
+		}
+		return nil
+	}
+	return db.deleteNode(ctx, d, id, cascade)
 }
 
 const linkThreatToMeasureCypher = `
@@ -436,19 +393,10 @@ func (db *DB) LinkThreatToMeasure(ctx context.Context, threatID, measureID strin
 // ---------------------------------------------------------------- guidelines
 
 func catalogGuidelineProps(in model.GuidelineInput) (map[string]any, error) {
-	title, err := model.Text("input.title", &in.Title, 1, model.MaxName)
-	if err != nil {
+	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	publisher, err := model.Text("input.publisher", &in.Publisher, 1, model.MaxName)
-	if err != nil {
-		return nil, err
-	}
-	version, err := model.Text("input.version", &in.Version, 1, model.MaxCode)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"title": title, "publisher": publisher, "version": version}, nil
+	return map[string]any{"title": in.Title, "publisher": in.Publisher, "version": in.Version}, nil
 }
 
 const createGuidelineCypher = `
@@ -459,20 +407,11 @@ RETURN n`
 // CreateGuideline adds a guideline. It returns EINVALID for a bad field
 // and ECONFLICT when the chosen id is taken.
 func (db *DB) CreateGuideline(ctx context.Context, in model.GuidelineInput) (*model.Guideline, error) {
-	id, err := newID("input.id", in.ID, "guideline")
-	if err != nil {
-		return nil, err
-	}
 	fields, err := catalogGuidelineProps(in)
 	if err != nil {
 		return nil, err
 	}
-	return writeTx(ctx, db, "neo4j.CreateGuideline", "guideline "+id, func(tx *txn) (*model.Guideline, error) {
-		if err := catalogFreeID(ctx, tx, "input.id", id); err != nil {
-			return nil, err
-		}
-		return txNode[model.Guideline](ctx, tx, createGuidelineCypher, map[string]any{"id": id, "props": fields})
-	})
+	return catalogCreate[model.Guideline](ctx, db, catalogWrite{op: "neo4j.CreateGuideline", what: "guideline", cypher: createGuidelineCypher, props: fields}, in.ID)
 }
 
 const updateGuidelineCypher = `
@@ -483,23 +422,11 @@ RETURN n`
 // UpdateGuideline replaces a guideline's fields. It returns ENOTFOUND for
 // an unknown guideline and EINVALID for a bad field.
 func (db *DB) UpdateGuideline(ctx context.Context, id string, in model.GuidelineInput) (*model.Guideline, error) {
-	if err := model.ValidID("id", id); err != nil {
-		return nil, err
-	}
-	if err := catalogSameID("input.id", in.ID, id); err != nil {
-		return nil, err
-	}
 	fields, err := catalogGuidelineProps(in)
 	if err != nil {
 		return nil, err
 	}
-	return writeTx(ctx, db, "neo4j.UpdateGuideline", "guideline "+id, func(tx *txn) (*model.Guideline, error) {
-		g, err := txNode[model.Guideline](ctx, tx, updateGuidelineCypher, map[string]any{"id": id, "props": fields})
-		if err == nil && g == nil {
-			err = model.FieldErrorf(model.ENOTFOUND, "id", "no guideline %q", id)
-		}
-		return g, err
-	})
+	return catalogUpdate[model.Guideline](ctx, db, catalogWrite{op: "neo4j.UpdateGuideline", what: "guideline", cypher: updateGuidelineCypher, props: fields}, id, in.ID)
 }
 
 const guidelineDependentsCypher = `
@@ -535,12 +462,12 @@ func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) erro
 	return db.deleteNode(ctx, deletion{
 		op: "neo4j.DeleteGuideline", what: "guideline", plan: guidelineDependentsCypher,
 		check: func(rec *neo4j.Record, id string, cascade bool) error {
-			if d := catalogDependents(rec.Values[1], "node|nodes"); d != "" {
+			if d := dependents(rec.Values[1], "node|nodes"); d != "" {
 				return model.FieldErrorf(model.ECONFLICT, "id", "feedback or opinions are about %s among guideline %q and its clauses; it cannot be deleted", d, id)
 			}
 			if ids, _ := rec.Values[0].([]any); len(ids) > 0 && !cascade {
 				return model.FieldErrorf(model.ECONFLICT, "id", "guideline %q still has %s; delete with cascade to delete them too",
-					id, catalogDependents(int64(len(ids)), "clause"))
+					id, dependents(int64(len(ids)), "clause"))
 			}
 			return nil
 		},
@@ -558,35 +485,15 @@ func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) erro
 
 // ---------------------------------------------------------------- clauses
 
-func catalogClauseProps(in model.ClauseInput) (map[string]any, error) {
-	ref, err := model.Text("input.ref", &in.Ref, 1, model.MaxCode)
-	if err != nil {
-		return nil, err
+// clauseWrite checks a clause input and returns its properties and its
+// parent's id (nil for a top-level clause).
+func clauseWrite(in model.ClauseInput) (map[string]any, *string, error) {
+	if err := in.Validate("input"); err != nil {
+		return nil, nil, err
 	}
-	title, err := model.Text("input.title", &in.Title, 1, model.MaxName)
-	if err != nil {
-		return nil, err
-	}
-	body, err := model.Text("input.text", in.Text, 0, model.MaxText)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"ref": ref, "title": title, "text": body}, nil
+	return map[string]any{"ref": in.Ref, "title": in.Title, "text": optionalString(in.Text)}, in.ParentID, nil
 }
 
-// catalogClauseRefs checks the guideline and parent ids of a clause input.
-func catalogClauseRefs(in model.ClauseInput) (parent *string, err error) {
-	if err := model.ValidID("input.guidelineId", in.GuidelineID); err != nil {
-		return nil, err
-	}
-	if in.ParentID == nil || *in.ParentID == "" {
-		return nil, nil
-	}
-	if err := model.ValidID("input.parentId", *in.ParentID); err != nil {
-		return nil, err
-	}
-	return in.ParentID, nil
-}
 
 const createClauseCypher = `
 MATCH (g:` + labelGuideline + ` {id: $guidelineId})
@@ -607,11 +514,7 @@ func (db *DB) CreateClause(ctx context.Context, in model.ClauseInput) (*model.Cl
 	if err != nil {
 		return nil, err
 	}
-	parent, err := catalogClauseRefs(in)
-	if err != nil {
-		return nil, err
-	}
-	fields, err := catalogClauseProps(in)
+	fields, parent, err := clauseWrite(in)
 	if err != nil {
 		return nil, err
 	}
@@ -656,11 +559,7 @@ func (db *DB) UpdateClause(ctx context.Context, id string, in model.ClauseInput)
 	if err := catalogSameID("input.id", in.ID, id); err != nil {
 		return nil, err
 	}
-	parent, err := catalogClauseRefs(in)
-	if err != nil {
-		return nil, err
-	}
-	fields, err := catalogClauseProps(in)
+	fields, parent, err := clauseWrite(in)
 	if err != nil {
 		return nil, err
 	}
@@ -711,10 +610,10 @@ func (db *DB) DeleteClause(ctx context.Context, id string, cascade bool) error {
 		op: "neo4j.DeleteClause", what: "clause", plan: clauseDependentsCypher,
 		check: func(rec *neo4j.Record, id string, cascade bool) error {
 			v := rec.Values
-			if d := catalogDependents(v[5], "clause|clauses"); d != "" {
+			if d := dependents(v[5], "clause|clauses"); d != "" {
 				return model.FieldErrorf(model.ECONFLICT, "id", "feedback or opinions are about %s among clause %q and its sub-clauses; it cannot be deleted", d, id)
 			}
-			if d := catalogDependents(v[1], "sub-clause", v[2], "mapping", v[3], "measure link", v[4], "coverage line"); d != "" && !cascade {
+			if d := dependents(v[1], "sub-clause", v[2], "mapping", v[3], "measure link", v[4], "coverage line"); d != "" && !cascade {
 				return model.FieldErrorf(model.ECONFLICT, "id", "clause %q still has %s; delete with cascade to delete them too", id, d)
 			}
 			return nil
@@ -729,8 +628,8 @@ func (db *DB) DeleteClause(ctx context.Context, id string, cascade bool) error {
 // ---------------------------------------------------------------- crosswalks
 
 const mapClausesCypher = `
-MATCH (s:` + labelClause + ` {id: $source})
-MATCH (t:` + labelClause + ` {id: $target})
+MATCH (s:` + labelClause + ` {id: $from})
+MATCH (t:` + labelClause + ` {id: $to})
 MERGE (s)-[r:` + relMapsTo + `]->(t)
 SET r.relationship = $relationship, r.rationale = $rationale, r.confidence = $confidence,
     r.coverage = $coverage, r.source = $origin
@@ -740,12 +639,6 @@ RETURN properties(r) AS props`
 // the pair. It returns EINVALID for a bad field or a clause mapped to
 // itself and ENOTFOUND for an unknown clause.
 func (db *DB) MapClauses(ctx context.Context, in model.ClauseMappingInput) (*model.ClauseMapping, error) {
-	if err := model.ValidID("input.sourceId", in.SourceID); err != nil {
-		return nil, err
-	}
-	if err := model.ValidID("input.targetId", in.TargetID); err != nil {
-		return nil, err
-	}
 	if in.SourceID == in.TargetID {
 		return nil, model.FieldErrorf(model.EINVALID, "input.targetId", "a clause cannot be mapped to itself (%q)", in.TargetID)
 	}
@@ -771,71 +664,38 @@ func (db *DB) MapClauses(ctx context.Context, in model.ClauseMappingInput) (*mod
 	if err != nil {
 		return nil, err
 	}
-	return writeTx(ctx, db, "neo4j.MapClauses", "mapping "+in.SourceID+" → "+in.TargetID, func(tx *txn) (*model.ClauseMapping, error) {
-		if _, err := catalogResolve(ctx, tx,
-			catalogRef{"input.sourceId", labelClause, in.SourceID, "clause"},
-			catalogRef{"input.targetId", labelClause, in.TargetID, "clause"}); err != nil {
-			return nil, err
-		}
-		recs, err := tx.run(ctx, mapClausesCypher, map[string]any{
-			"source": in.SourceID, "target": in.TargetID, "relationship": string(in.Relationship), "rationale": rationale,
-			"confidence": confidence, "coverage": coverage, "origin": catalogStr(origin),
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(recs) == 0 {
-			return nil, catalogGone("input")
-		}
-		p := props(recs[0].Values[0].(map[string]any))
-		m := &model.ClauseMapping{SourceID: in.SourceID, TargetID: in.TargetID, Relationship: model.MappingRelationship(p.str("relationship")),
-			Confidence: p.floatPtr("confidence"), Coverage: p.floatPtr("coverage"), Origin: p.strPtr("source")}
-		if s := p.strPtr("rationale"); s != nil {
-			ra := model.MappingRationale(*s)
-			m.Rationale = &ra
-		}
-		return m, nil
-	})
+	rec, err := catalogRelate(ctx, db, "neo4j.MapClauses", "mapping", mapClausesCypher,
+		catalogRef{"input.sourceId", labelClause, in.SourceID, "clause"}, catalogRef{"input.targetId", labelClause, in.TargetID, "clause"},
+		map[string]any{"relationship": string(in.Relationship), "rationale": rationale, "confidence": confidence, "coverage": coverage, "origin": catalogStr(origin)})
+	if err != nil {
+		return nil, err
+	}
+	p := props(rec.Values[0].(map[string]any))
+	m := &model.ClauseMapping{SourceID: in.SourceID, TargetID: in.TargetID, Relationship: model.MappingRelationship(p.str("relationship")),
+		Confidence: p.floatPtr("confidence"), Coverage: p.floatPtr("coverage"), Origin: p.strPtr("source")}
+	if s := p.strPtr("rationale"); s != nil {
+		ra := model.MappingRationale(*s)
+		m.Rationale = &ra
+	}
+	return m, nil
 }
 
 const unmapClausesCypher = `
-MATCH (:` + labelClause + ` {id: $source})-[r:` + relMapsTo + `]->(:` + labelClause + ` {id: $target})
+MATCH (:` + labelClause + ` {id: $from})-[r:` + relMapsTo + `]->(:` + labelClause + ` {id: $to})
 DELETE r
 RETURN count(r) AS n`
 
 // UnmapClauses removes the mapping from one clause to another. It reports
 // whether there was one, and returns ENOTFOUND for an unknown clause.
 func (db *DB) UnmapClauses(ctx context.Context, sourceID, targetID string) (bool, error) {
-	if err := model.ValidID("sourceId", sourceID); err != nil {
-		return false, err
-	}
-	if err := model.ValidID("targetId", targetID); err != nil {
-		return false, err
-	}
-	return writeTx(ctx, db, "neo4j.UnmapClauses", "mapping "+sourceID+" → "+targetID, func(tx *txn) (bool, error) {
-		if _, err := catalogResolve(ctx, tx,
-			catalogRef{"sourceId", labelClause, sourceID, "clause"},
-			catalogRef{"targetId", labelClause, targetID, "clause"}); err != nil {
-			return false, err
-		}
-		return catalogCount(ctx, tx, unmapClausesCypher, map[string]any{"source": sourceID, "target": targetID})
-	})
-}
-
-// catalogCount runs a statement that returns one count and reports whether
-// it is positive.
-func catalogCount(ctx context.Context, tx *txn, cypher string, params map[string]any) (bool, error) {
-	recs, err := tx.run(ctx, cypher, params)
-	if err != nil || len(recs) == 0 {
-		return false, err
-	}
-	n, _ := recs[0].Values[0].(int64)
-	return n > 0, nil
+	rec, err := catalogRelate(ctx, db, "neo4j.UnmapClauses", "mapping", unmapClausesCypher,
+		catalogRef{"sourceId", labelClause, sourceID, "clause"}, catalogRef{"targetId", labelClause, targetID, "clause"}, nil)
+	return err == nil && rec.Values[0].(int64) > 0, err
 }
 
 const linkMeasureToClauseCypher = `
-MATCH (m:` + labelMeasure + ` {id: $measure})
-MATCH (c:` + labelClause + ` {id: $clause})
+MATCH (m:` + labelMeasure + ` {id: $from})
+MATCH (c:` + labelClause + ` {id: $to})
 MERGE (m)-[r:` + relSatisfies + `]->(c)
 SET r.relationship = $relationship, r.coverage = $coverage, r.rationale = $rationale
 RETURN properties(r) AS props`
@@ -845,12 +705,6 @@ RETURN properties(r) AS props`
 // returns EINVALID for a bad field and ENOTFOUND for an unknown measure or
 // clause.
 func (db *DB) LinkMeasureToClause(ctx context.Context, in model.MeasureClauseInput) (*model.MeasureClauseLink, error) {
-	if err := model.ValidID("input.measureId", in.MeasureID); err != nil {
-		return nil, err
-	}
-	if err := model.ValidID("input.clauseId", in.ClauseID); err != nil {
-		return nil, err
-	}
 	rel := model.MappingRelationshipEquivalentTo
 	if in.Relationship != nil {
 		rel = *in.Relationship
@@ -866,29 +720,19 @@ func (db *DB) LinkMeasureToClause(ctx context.Context, in model.MeasureClauseInp
 	if err != nil {
 		return nil, err
 	}
-	return writeTx(ctx, db, "neo4j.LinkMeasureToClause", "link "+in.MeasureID+" → "+in.ClauseID, func(tx *txn) (*model.MeasureClauseLink, error) {
-		if _, err := catalogResolve(ctx, tx,
-			catalogRef{"input.measureId", labelMeasure, in.MeasureID, "measure"},
-			catalogRef{"input.clauseId", labelClause, in.ClauseID, "clause"}); err != nil {
-			return nil, err
-		}
-		recs, err := tx.run(ctx, linkMeasureToClauseCypher, map[string]any{
-			"measure": in.MeasureID, "clause": in.ClauseID, "relationship": string(rel), "coverage": coverage, "rationale": catalogStr(rationale),
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(recs) == 0 {
-			return nil, catalogGone("input")
-		}
-		p := props(recs[0].Values[0].(map[string]any))
-		return &model.MeasureClauseLink{MeasureID: in.MeasureID, ClauseID: in.ClauseID, Relationship: model.MappingRelationship(p.str("relationship")),
-			Coverage: p.floatPtr("coverage"), Rationale: p.strPtr("rationale")}, nil
-	})
+	rec, err := catalogRelate(ctx, db, "neo4j.LinkMeasureToClause", "link", linkMeasureToClauseCypher,
+		catalogRef{"input.measureId", labelMeasure, in.MeasureID, "measure"}, catalogRef{"input.clauseId", labelClause, in.ClauseID, "clause"},
+		map[string]any{"relationship": string(rel), "coverage": coverage, "rationale": catalogStr(rationale)})
+	if err != nil {
+		return nil, err
+	}
+	p := props(rec.Values[0].(map[string]any))
+	return &model.MeasureClauseLink{MeasureID: in.MeasureID, ClauseID: in.ClauseID, Relationship: model.MappingRelationship(p.str("relationship")),
+		Coverage: p.floatPtr("coverage"), Rationale: p.strPtr("rationale")}, nil
 }
 
 const unlinkMeasureFromClauseCypher = `
-MATCH (:` + labelMeasure + ` {id: $measure})-[r:` + relSatisfies + `]->(:` + labelClause + ` {id: $clause})
+MATCH (:` + labelMeasure + ` {id: $from})-[r:` + relSatisfies + `]->(:` + labelClause + ` {id: $to})
 DELETE r
 RETURN count(r) AS n`
 
@@ -896,18 +740,36 @@ RETURN count(r) AS n`
 // It reports whether there was one, and returns ENOTFOUND for an unknown
 // measure or clause.
 func (db *DB) UnlinkMeasureFromClause(ctx context.Context, measureID, clauseID string) (bool, error) {
-	if err := model.ValidID("measureId", measureID); err != nil {
-		return false, err
-	}
-	if err := model.ValidID("clauseId", clauseID); err != nil {
-		return false, err
-	}
-	return writeTx(ctx, db, "neo4j.UnlinkMeasureFromClause", "link "+measureID+" → "+clauseID, func(tx *txn) (bool, error) {
-		if _, err := catalogResolve(ctx, tx,
-			catalogRef{"measureId", labelMeasure, measureID, "measure"},
-			catalogRef{"clauseId", labelClause, clauseID, "clause"}); err != nil {
-			return false, err
+	rec, err := catalogRelate(ctx, db, "neo4j.UnlinkMeasureFromClause", "link", unlinkMeasureFromClauseCypher,
+		catalogRef{"measureId", labelMeasure, measureID, "measure"}, catalogRef{"clauseId", labelClause, clauseID, "clause"}, nil)
+	return err == nil && rec.Values[0].(int64) > 0, err
+}
+
+// catalogRelate runs cypher, which writes the relationship from the node
+// that from names to the node that to names (given as $from and $to, with
+// params), after checking their ids and, in the same transaction, that both
+// nodes exist (ENOTFOUND naming the missing one's field). It returns the
+// statement's first record, or an error when it returned none (a node
+// deleted meanwhile).
+func catalogRelate(ctx context.Context, db *DB, op, what, cypher string, from, to catalogRef, params map[string]any) (*neo4j.Record, error) {
+	for _, r := range []catalogRef{from, to} {
+		if err := model.ValidID(r.field, r.id); err != nil {
+			return nil, err
 		}
-		return catalogCount(ctx, tx, unlinkMeasureFromClauseCypher, map[string]any{"measure": measureID, "clause": clauseID})
+	}
+	p := map[string]any{"from": from.id, "to": to.id}
+	maps.Copy(p, params)
+	return writeTx(ctx, db, op, what+" "+from.id+" → "+to.id, func(tx *txn) (*neo4j.Record, error) {
+		if _, err := catalogResolve(ctx, tx, from, to); err != nil {
+			return nil, err
+		}
+		recs, err := tx.run(ctx, cypher, p)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, catalogGone("input")
+		}
+		return recs[0], nil
 	})
 }

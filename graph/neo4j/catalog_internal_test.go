@@ -2,7 +2,7 @@ package neo4j
 
 import "testing"
 
-func TestCatalogDependents(t *testing.T) {
+func TestDependents(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
 		counts []any
@@ -17,8 +17,8 @@ func TestCatalogDependents(t *testing.T) {
 		{"QualifiedNone", []any{int64(0), "treatment", "in submitted analyses"}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := catalogDependents(tt.counts...); got != tt.want {
-				t.Errorf("catalogDependents(%v) = %q, want %q", tt.counts, got, tt.want)
+			if got := dependents(tt.counts...); got != tt.want {
+				t.Errorf("dependents(%v) = %q, want %q", tt.counts, got, tt.want)
 			}
 		})
 	}

@@ -6,7 +6,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
@@ -310,15 +309,6 @@ func (db *DB) DeleteInsurancePolicy(ctx context.Context, id string, cascade bool
 	return db.deleteNode(ctx, deletion{
 		op: "neo4j.DeleteInsurancePolicy", what: "insurance policy",
 		locks: []string{lockPolicyCypher}, plan: planDeletePolicyCypher,
-		check: func(rec *neo4j.Record, id string, cascade bool) error {
-			if n := recordInt(rec, "reliant"); n > 0 && !cascade {
-				return model.FieldErrorf(model.ECONFLICT, "id", "insurance policy %q is relied on by %s; pass cascade: true to remove it from the draft ones", id, dependents(n, "analysis"))
-			}
-			if n := recordInt(rec, "frozen"); n > 0 {
-				return model.FieldErrorf(model.ECONFLICT, "id", "insurance policy %q is relied on by %s; submitted versions cannot change", id, dependents(n, "submitted analysis"))
-			}
-			// The RELIES_ON relationships go with the policy.
-			return nil
-		},
+		use: &inUse{frozen: "frozen", frozenNoun: "analysis", frozenAs: "that are submitted", uses: []string{"reliant", "analysis"}, verb: "is relied on by", cascades: "remove it from the draft ones"},
 	}, id, cascade)
 }

@@ -87,16 +87,6 @@ func checkSameID(id string, in *string) error {
 	return nil
 }
 
-// lockForDelete runs a lock statement: one that takes the write lock of the
-// node to delete and of the analyses a cascade would change (a property set
-// and removed again, so nothing changes), and returns a row when the node
-// exists. After it, no analysis involved can be submitted or changed by
-// another transaction until this one ends, so the plan read next stays
-// true. It reports whether the node exists.
-func lockForDelete(ctx context.Context, tx *txn, cypher, id string) (bool, error) {
-	recs, err := tx.run(ctx, cypher, map[string]any{"id": id})
-	return len(recs) > 0, err
-}
 
 // deleteNodesCypher deletes nodes by element id, together with the
 // feedback and opinions about them: what they were about no longer exists.
@@ -169,28 +159,47 @@ func recordInt(rec *neo4j.Record, key string) int {
 	return int(n)
 }
 
-// dependents names what still depends on a node, for an ECONFLICT message:
-// "3 analyses and 1 department". Zero counts are left out.
+// dependents describes what still depends on a node, for ECONFLICT
+// messages, from pairs of a count (int or int64) and a noun ("assessment",
+// or "singular|plural" where plural does not know it): "3 assessments and 1
+// coverage line". It skips zero counts. A lone trailing string qualifies
+// the whole ("of submitted analyses").
 func dependents(counts ...any) string {
 	var parts []string
 	for i := 0; i+1 < len(counts); i += 2 {
-		n, _ := counts[i].(int)
+		var n int64
+		switch c := counts[i].(type) {
+		case int:
+			n = int64(c)
+		case int64:
+			n = c
+		}
 		if n == 0 {
 			continue
 		}
-		what, _ := counts[i+1].(string)
-		if n != 1 {
-			what = plural(what)
+		one, many, ok := strings.Cut(counts[i+1].(string), "|")
+		if !ok {
+			many = plural(one)
 		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, what))
+		if n == 1 {
+			parts = append(parts, "1 "+one)
+		} else {
+			parts = append(parts, fmt.Sprintf("%d %s", n, many))
+		}
 	}
+	out := ""
 	switch len(parts) {
 	case 0:
 		return ""
 	case 1:
-		return parts[0]
+		out = parts[0]
+	default:
+		out = strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	if len(counts)%2 == 1 {
+		out += " " + counts[len(counts)-1].(string)
+	}
+	return out
 }
 
 // plural returns the plural of one of the nouns dependents uses.
@@ -208,13 +217,10 @@ func plural(what string) string {
 
 // validOrganization checks an organization's fields.
 func validOrganization(in model.OrganizationInput) (name, sector string, err error) {
-	if name, err = model.Text("input.name", &in.Name, 1, model.MaxName); err != nil {
+	if err := in.Validate("input"); err != nil {
 		return "", "", err
 	}
-	if sector, err = model.Text("input.sector", &in.Sector, 1, model.MaxCode); err != nil {
-		return "", "", err
-	}
-	return name, sector, nil
+	return in.Name, in.Sector, nil
 }
 
 const createOrganizationCypher = `
@@ -292,19 +298,9 @@ RETURN o.id AS id`
 
 // planDeleteOrganizationCypher finds what depends on an organization and
 // what a cascade would delete (as element ids).
-const planDeleteOrganizationCypher = `
+var planDeleteOrganizationCypher = `
 MATCH (o:` + labelOrganization + ` {id: $id})
-CALL (o) {
-  OPTIONAL MATCH (o)-[:` + relAuthored + `]->(a:` + labelAnalysis + `)
-  RETURN count(a) AS analyses, count(CASE WHEN ` + frozenAnalysis + ` THEN a END) AS submitted,
-         collect(CASE WHEN a.status = 'DRAFT' THEN a END) AS drafts
-}
-CALL (drafts) {
-  UNWIND drafts AS d
-  OPTIONAL MATCH (d)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `)
-  OPTIONAL MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
-  RETURN collect(DISTINCT s) + collect(DISTINCT tr) AS inner
-}
+` + planAnalysesCypher("o", "(o)-[:"+relAuthored+"]->(a:"+labelAnalysis+")") + `
 CALL (o) {
   OPTIONAL MATCH (o)-[:` + relHasDepartment + `]->(dep:` + labelDepartment + `)
   RETURN count(dep) AS departments, collect(dep) AS deps
@@ -447,26 +443,7 @@ func (db *DB) UpdateDepartment(ctx context.Context, id, name string) (*model.Dep
 	})
 }
 
-// lockDepartmentCypher locks a department and the analyses whose
-// assessments it owns.
-const lockDepartmentCypher = `
-MATCH (d:` + labelDepartment + ` {id: $id})
-SET d._lock = true REMOVE d._lock
-WITH d
-OPTIONAL MATCH (d)<-[:` + relOwnedBy + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
-WITH d, collect(DISTINCT a) AS as
-FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
-RETURN d.id AS id`
 
-const planDeleteDepartmentCypher = `
-MATCH (d:` + labelDepartment + ` {id: $id})
-OPTIONAL MATCH (d)<-[:` + relOwnedBy + `]-(s:` + labelAssessment + `)
-OPTIONAL MATCH (s)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
-RETURN count(DISTINCT s) AS owned,
-       count(DISTINCT CASE WHEN a IS NOT NULL AND ` + frozenAnalysis + ` THEN s END) AS frozen,
-       collect(DISTINCT s.id) AS assessments,
-       collect(DISTINCT CASE WHEN a IS NOT NULL AND NOT ` + frozenAnalysis + ` THEN a.id END) AS touched,
-       [elementId(d)] AS doomed`
 
 // DeleteDepartment deletes a department. Without cascade it refuses
 // (ECONFLICT) while assessments name it as owner; with cascade they lose
@@ -475,16 +452,8 @@ RETURN count(DISTINCT s) AS owned,
 func (db *DB) DeleteDepartment(ctx context.Context, id string, cascade bool) error {
 	return db.deleteNode(ctx, deletion{
 		op: "neo4j.DeleteDepartment", what: "department",
-		locks: []string{lockDepartmentCypher}, plan: planDeleteDepartmentCypher,
-		check: func(rec *neo4j.Record, id string, cascade bool) error {
-			if n := recordInt(rec, "owned"); n > 0 && !cascade {
-				return model.FieldErrorf(model.ECONFLICT, "id", "department %q owns %s; pass cascade: true to unset their owner", id, dependents(n, "assessment"))
-			}
-			if n := recordInt(rec, "frozen"); n > 0 {
-				return model.FieldErrorf(model.ECONFLICT, "id", "department %q owns %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
-			}
-			return nil
-		},
+		locks: []string{lockViaAssessmentsCypher(labelDepartment, relOwnedBy)}, plan: planViaAssessmentsCypher(labelDepartment, relOwnedBy),
+		use: &inUse{frozen: "frozen", frozenNoun: "assessment", uses: []string{"refs", "assessment"}, verb: "owns", cascades: "unset their owner"},
 		before: func(ctx context.Context, tx *txn, rec *neo4j.Record, id string) error {
 			return unsetOwners(ctx, tx, []string{id}, recordStrings(rec, "assessments"))
 		},

@@ -11,19 +11,10 @@ var _ model.TargetService = (*DB)(nil)
 
 // validTarget checks a target's fields.
 func validTarget(in model.TargetInput) (map[string]any, error) {
-	name, err := model.Text("input.name", &in.Name, 1, model.MaxName)
-	if err != nil {
+	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	sector, err := model.Text("input.sector", &in.Sector, 1, model.MaxCode)
-	if err != nil {
-		return nil, err
-	}
-	desc, err := model.Text("input.description", in.Description, 0, model.MaxText)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"name": name, "sector": sector, "description": desc}, nil
+	return map[string]any{"name": in.Name, "sector": in.Sector, "description": optionalString(in.Description)}, nil
 }
 
 const createTargetCypher = `
@@ -96,19 +87,9 @@ RETURN count(a) AS n`
 // planDeleteTargetCypher finds what depends on a target and what a cascade
 // would delete: its draft analyses with their assessments and treatments,
 // its assets and incidents, and any draft assessment of its incidents.
-const planDeleteTargetCypher = `
+var planDeleteTargetCypher = `
 MATCH (t:` + labelTarget + ` {id: $id})
-CALL (t) {
-  OPTIONAL MATCH (t)<-[:` + relAnalyzes + `]-(a:` + labelAnalysis + `)
-  RETURN count(a) AS analyses, count(CASE WHEN ` + frozenAnalysis + ` THEN a END) AS submitted,
-         collect(CASE WHEN a.status = 'DRAFT' THEN a END) AS drafts
-}
-CALL (drafts) {
-  UNWIND drafts AS d
-  OPTIONAL MATCH (d)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `)
-  OPTIONAL MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
-  RETURN collect(DISTINCT s) + collect(DISTINCT tr) AS inner
-}
+` + planAnalysesCypher("t", "(t)<-[:"+relAnalyzes+"]-(a:"+labelAnalysis+")") + `
 CALL (t) {
   OPTIONAL MATCH (t)-[:` + relHasAsset + `]->(x:` + labelAsset + `)
   RETURN count(x) AS assets, collect(x) AS xs
@@ -160,22 +141,10 @@ func (db *DB) DeleteTarget(ctx context.Context, id string, cascade bool) error {
 
 // validAsset checks an asset's fields except its id.
 func validAsset(in model.AssetInput) (map[string]any, error) {
-	if err := model.ValidID("input.targetId", in.TargetID); err != nil {
+	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	name, err := model.Text("input.name", &in.Name, 1, model.MaxName)
-	if err != nil {
-		return nil, err
-	}
-	kind, err := model.Text("input.kind", &in.Kind, 1, model.MaxCode)
-	if err != nil {
-		return nil, err
-	}
-	desc, err := model.Text("input.description", in.Description, 0, model.MaxText)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"targetId": in.TargetID, "name": name, "kind": kind, "description": desc}, nil
+	return map[string]any{"targetId": in.TargetID, "name": in.Name, "kind": in.Kind, "description": optionalString(in.Description)}, nil
 }
 
 const createAssetCypher = `
@@ -257,25 +226,7 @@ func (db *DB) UpdateAsset(ctx context.Context, id string, in model.AssetInput) (
 	})
 }
 
-// lockAssetCypher locks an asset and the analyses whose assessments go through it.
-const lockAssetCypher = `
-MATCH (x:` + labelAsset + ` {id: $id})
-SET x._lock = true REMOVE x._lock
-WITH x
-OPTIONAL MATCH (x)<-[:` + relThrough + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
-WITH x, collect(DISTINCT a) AS as
-FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
-RETURN x.id AS id`
 
-// planDeleteAssetCypher finds the assessments that go through an asset.
-const planDeleteAssetCypher = `
-MATCH (x:` + labelAsset + ` {id: $id})
-OPTIONAL MATCH (x)<-[:` + relThrough + `]-(s:` + labelAssessment + `)
-OPTIONAL MATCH (s)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
-RETURN count(DISTINCT s) AS refs,
-       count(DISTINCT CASE WHEN a IS NOT NULL AND ` + frozenAnalysis + ` THEN s END) AS frozen,
-       collect(DISTINCT CASE WHEN a IS NOT NULL AND NOT ` + frozenAnalysis + ` THEN a.id END) AS touched,
-       [elementId(x)] AS doomed`
 
 // DeleteAsset deletes an asset and its connections. Without cascade it
 // refuses (ECONFLICT) while assessments go through it; with cascade it is
@@ -284,16 +235,8 @@ RETURN count(DISTINCT s) AS refs,
 func (db *DB) DeleteAsset(ctx context.Context, id string, cascade bool) error {
 	return db.deleteNode(ctx, deletion{
 		op: "neo4j.DeleteAsset", what: "asset",
-		locks: []string{lockAssetCypher}, plan: planDeleteAssetCypher,
-		check: func(rec *neo4j.Record, id string, cascade bool) error {
-			if n := recordInt(rec, "refs"); n > 0 && !cascade {
-				return model.FieldErrorf(model.ECONFLICT, "id", "asset %q is named by %s; pass cascade: true to remove it from them", id, dependents(n, "assessment"))
-			}
-			if n := recordInt(rec, "frozen"); n > 0 {
-				return model.FieldErrorf(model.ECONFLICT, "id", "asset %q is named by %s of submitted analyses; submitted versions cannot change", id, dependents(n, "assessment"))
-			}
-			return nil
-		},
+		locks: []string{lockViaAssessmentsCypher(labelAsset, relThrough)}, plan: planViaAssessmentsCypher(labelAsset, relThrough),
+		use: &inUse{frozen: "frozen", frozenNoun: "assessment", uses: []string{"refs", "assessment"}, verb: "is named by", cascades: "remove it from them"},
 	}, id, cascade)
 }
 
@@ -382,22 +325,10 @@ func (db *DB) DisconnectAssets(ctx context.Context, fromID, toID string) (*model
 
 // validIncident checks an incident's fields except its id.
 func validIncident(in model.IncidentInput) (map[string]any, error) {
-	if err := model.ValidID("input.targetId", in.TargetID); err != nil {
+	if err := in.Validate("input"); err != nil {
 		return nil, err
 	}
-	name, err := model.Text("input.name", &in.Name, 1, model.MaxName)
-	if err != nil {
-		return nil, err
-	}
-	consequence, err := model.Text("input.consequence", &in.Consequence, 1, model.MaxCode)
-	if err != nil {
-		return nil, err
-	}
-	desc, err := model.Text("input.description", in.Description, 0, model.MaxText)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"targetId": in.TargetID, "name": name, "consequence": consequence, "description": desc}, nil
+	return map[string]any{"targetId": in.TargetID, "name": in.Name, "consequence": in.Consequence, "description": optionalString(in.Description)}, nil
 }
 
 const createIncidentCypher = `
@@ -454,15 +385,6 @@ func (db *DB) UpdateIncident(ctx context.Context, id string, in model.IncidentIn
 	})
 }
 
-// lockIncidentCypher locks an incident and the analyses that assess it.
-const lockIncidentCypher = `
-MATCH (i:` + labelIncident + ` {id: $id})
-SET i._lock = true REMOVE i._lock
-WITH i
-OPTIONAL MATCH (i)<-[:` + relOf + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
-WITH i, collect(DISTINCT a) AS as
-FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
-RETURN i.id AS id`
 
 // planDeleteIncidentCypher finds the assessments of an incident and their
 // treatments.
@@ -483,15 +405,7 @@ RETURN size(ss) AS refs, frozen, touched, [n IN ss + trs + [i] | elementId(n)] A
 func (db *DB) DeleteIncident(ctx context.Context, id string, cascade bool) error {
 	return db.deleteNode(ctx, deletion{
 		op: "neo4j.DeleteIncident", what: "incident",
-		locks: []string{lockIncidentCypher}, plan: planDeleteIncidentCypher,
-		check: func(rec *neo4j.Record, id string, cascade bool) error {
-			if n := recordInt(rec, "refs"); n > 0 && !cascade {
-				return model.FieldErrorf(model.ECONFLICT, "id", "incident %q has %s; pass cascade: true to delete them", id, dependents(n, "assessment"))
-			}
-			if n := recordInt(rec, "frozen"); n > 0 {
-				return model.FieldErrorf(model.ECONFLICT, "id", "incident %q has %s in submitted analyses; submitted versions are never changed", id, dependents(n, "assessment"))
-			}
-			return nil
-		},
+		locks: []string{lockViaAssessmentsCypher(labelIncident, relOf)}, plan: planDeleteIncidentCypher,
+		use: &inUse{frozen: "frozen", frozenNoun: "assessment", uses: []string{"refs", "assessment"}, verb: "is assessed by", cascades: "delete them"},
 	}, id, cascade)
 }
