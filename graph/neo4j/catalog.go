@@ -494,7 +494,6 @@ func clauseWrite(in model.ClauseInput) (map[string]any, *string, error) {
 	return map[string]any{"ref": in.Ref, "title": in.Title, "text": optionalString(in.Text)}, in.ParentID, nil
 }
 
-
 const createClauseCypher = `
 MATCH (g:` + labelGuideline + ` {id: $guidelineId})
 OPTIONAL MATCH (p:` + labelClause + ` {id: $parentId, guidelineId: $guidelineId})

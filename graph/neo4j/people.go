@@ -87,7 +87,6 @@ func checkSameID(id string, in *string) error {
 	return nil
 }
 
-
 // deleteNodesCypher deletes nodes by element id, together with the
 // feedback and opinions about them: what they were about no longer exists.
 const deleteNodesCypher = `
@@ -442,8 +441,6 @@ func (db *DB) UpdateDepartment(ctx context.Context, id, name string) (*model.Dep
 		return d, err
 	})
 }
-
-
 
 // DeleteDepartment deletes a department. Without cascade it refuses
 // (ECONFLICT) while assessments name it as owner; with cascade they lose

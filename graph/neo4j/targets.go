@@ -226,8 +226,6 @@ func (db *DB) UpdateAsset(ctx context.Context, id string, in model.AssetInput) (
 	})
 }
 
-
-
 // DeleteAsset deletes an asset and its connections. Without cascade it
 // refuses (ECONFLICT) while assessments go through it; with cascade it is
 // removed from them, unless one belongs to a submitted analysis
@@ -384,7 +382,6 @@ func (db *DB) UpdateIncident(ctx context.Context, id string, in model.IncidentIn
 		return txNode[model.Incident](ctx, tx, updateIncidentCypher, params)
 	})
 }
-
 
 // planDeleteIncidentCypher finds the assessments of an incident and their
 // treatments.
