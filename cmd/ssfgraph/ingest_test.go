@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
@@ -307,13 +309,44 @@ func ingestCutRow(t *testing.T, data []byte, n int) []byte {
 }
 
 // TestIngestOnPrivateNeo4j runs the ingest command on a private Neo4j,
-// whose whole graph the test may look at (the shared test database holds
-// other tests' data).
+// empty at first, whose whole graph the test may look at (the shared test
+// database holds other tests' data). Its subtests run in order.
 func TestIngestOnPrivateNeo4j(t *testing.T) {
 	in := neo4jtest.StartInstance(t)
 	t.Setenv("NEO4J_URI", in.URI) // neo4jtest's queries (Snapshot) go to the private instance
 	data := ingestDataDir(t)
 	uri := []string{"--neo4j-uri", in.URI}
+
+	// On the empty database, a dry run of a catalog and a native document
+	// that cites it checks both (the document against the built-in scales,
+	// as the database has none) and writes nothing: no node, and none of the
+	// constraints and indexes that connecting otherwise creates.
+	t.Run("DryRunWritesNothing", func(t *testing.T) {
+		code, stdout, stderr := ingestCLI(t, append(uri, "--dry-run", "--json",
+			filepath.Join(data, "ciso-assistant-libraries", "iec-62443-3-3-2013.yaml"),
+			filepath.Join(neo4jtest.RepoRoot(t), "ingest", "testdata", "native", "example.yaml"))...)
+		if code != exitOK {
+			t.Fatalf("--dry-run: exit %d: %s\n%s", code, stderr, stdout)
+		}
+		out := decodeIngestJSON(t, stdout)
+		if len(out.Files) != 2 || out.Files[1].Report == nil || out.Files[1].Report.Nodes["Analysis"].Created != 1 ||
+			out.Files[0].Report == nil || out.Files[0].Report.Nodes["Clause"].Created == 0 {
+			t.Errorf("the dry run did not check both files:\n%s", stdout)
+		}
+		if !strings.Contains(stderr, "built-in IoT-SSF scales") {
+			t.Errorf("stderr does not say that the built-in scales were used: %s", stderr)
+		}
+		if n := neo4jtest.AnalysisExec(t, "MATCH (n) RETURN count(n) AS n", nil)[0]["n"]; n != int64(0) {
+			t.Errorf("the dry run left %v nodes", n)
+		}
+		if c := neo4jtest.AnalysisExec(t, "SHOW CONSTRAINTS YIELD name", nil); len(c) > 0 {
+			t.Errorf("the dry run created constraints: %v", c)
+		}
+		// Neo4j's own token lookup indexes are there from the start.
+		if ix := neo4jtest.AnalysisExec(t, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", nil); len(ix) > 0 {
+			t.Errorf("the dry run created indexes: %v", ix)
+		}
+	})
 
 	// With the CSF 2.0 catalog and an excerpt of SP 800-53 loaded (AC-2,
 	// which rows 9 and 11 of the crosswalk map to; the mappings to other
@@ -360,4 +393,30 @@ func TestIngestOnPrivateNeo4j(t *testing.T) {
 			t.Error("the whole crosswalk did not change the graph either: the snapshot shows nothing")
 		}
 	})
+
+	// The scales a dry run falls back on are those that migrating seeds.
+	t.Run("DefaultScalesAreTheSeeded", func(t *testing.T) {
+		db := neo4j.NewDB(in.URI)
+		if err := db.Open(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close(context.Background())
+		stored, err := db.Scales(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := mustJSON(t, neo4j.DefaultScales()), mustJSON(t, stored); got != want {
+			t.Errorf("DefaultScales() =\n%s\nthe migrated database has\n%s", got, want)
+		}
+	})
+}
+
+// mustJSON returns v as indented JSON.
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
