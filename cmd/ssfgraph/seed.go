@@ -19,7 +19,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var cfg Config
 	fs, envs := cfg.flagSet("seed", stdout, false)
 	demo := fs.Bool("demo", false, "load the illustrative smart-home window-shutter demo (ids start with demo-)")
-	reset := fs.Bool("reset", false, "delete the demo data (every id starting with demo-) first")
+	reset := fs.Bool("reset", false, "delete the demo data (every id starting with demo-, and the feedback about it) first")
 	if err := cfg.parse(fs, envs, args); err != nil {
 		return err
 	}

@@ -113,6 +113,17 @@ func TestSeedDemo(t *testing.T) {
 	if !strings.Contains(r.Data.Target.Name, "illustrative") || len(r.Data.Target.Assets) != 6 || len(r.Data.Target.Incidents) != 5 {
 		t.Errorf("demo target = %+v", r.Data.Target)
 	}
+
+	// --reset deletes the demo (and so the tokens of the two seeds above,
+	// and the feedback, whose ids are generated) and loads it afresh: then
+	// everything is there once, as after the first seed.
+	stderr.Reset()
+	if code := run(t.Context(), []string{"seed", "--demo", "--reset", "--neo4j-uri", in.URI}, io.Discard, &stderr); code != exitOK || !strings.Contains(stderr.String(), "loaded the illustrative") {
+		t.Fatalf("seed --demo --reset: exit %d, stderr %q", code, stderr.String())
+	}
+	if again := seedCounts(t); fmt.Sprint(again) != fmt.Sprint(loaded) {
+		t.Errorf("after --reset the database has\n%v\nafter the first seed it had\n%v", again, loaded)
+	}
 }
 
 // seedCounts returns the number of nodes of each label (but Entity) and of

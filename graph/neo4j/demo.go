@@ -11,11 +11,13 @@ const DemoPrefix = "demo-"
 
 const deleteDemoCypher = `
 MATCH (n) WHERE n.id STARTS WITH $p OR n.userId STARTS WITH $p
+  OR ((n:` + labelFeedback + ` OR n:` + labelOpinion + `) AND (n.aboutId STARTS WITH $p OR n.organizationId STARTS WITH $p))
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS`
 
 // DeleteDemo deletes the demo data set (every node whose id or user id
-// starts with DemoPrefix, and its relationships), so that `seed --demo
-// --reset` can load it afresh.
+// starts with DemoPrefix, the feedback and opinions about such nodes or by
+// such organizations, whose own ids are generated, and their
+// relationships), so that `seed --demo --reset` can load it afresh.
 func (db *DB) DeleteDemo(ctx context.Context) error {
 	if err := db.init(); err != nil {
 		return err
