@@ -19,7 +19,8 @@ type csvRow struct {
 	lines []int
 }
 
-// cell returns the trimmed cell i, or "" for a short row.
+// cell returns the trimmed cell i, or "" for a column the row lacks (-1,
+// a column the header does not have).
 func (r csvRow) cell(i int) string {
 	if i < 0 || i >= len(r.cells) {
 		return ""
@@ -28,7 +29,7 @@ func (r csvRow) cell(i int) string {
 }
 
 // line returns the line cell i starts on (the row's first line for a
-// short row).
+// column the row lacks).
 func (r csvRow) line(i int) int {
 	if i >= 0 && i < len(r.lines) {
 		return r.lines[i]
@@ -119,10 +120,13 @@ func ParseCSVCrosswalk(name string, data []byte) (*Batch, error) {
 }
 
 // csvReadAll reads every record with the lines of its cells. A CSV syntax
-// error becomes an *Error with its line.
+// error becomes an *Error with its line, and so does a record with more or
+// fewer fields than the header (a row cut short, as in a truncated file,
+// or with a comma too many), so that such a file writes nothing. Empty
+// lines are skipped, and so are lines of white space only.
 func csvReadAll(name string, data []byte) ([]csvRow, error) {
 	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
+	r.FieldsPerRecord = -1 // checked below, so that the error can name the header's fields
 	var rows []csvRow
 	for {
 		rec, err := r.Read()
@@ -136,15 +140,43 @@ func csvReadAll(name string, data []byte) ([]csvRow, error) {
 			}
 			return nil, &Error{File: name, Message: "invalid CSV: " + err.Error()}
 		}
+		if len(rows) > 0 && len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a line of spaces
+		}
 		lines := make([]int, len(rec))
 		for i := range rec {
 			lines[i], _ = r.FieldPos(i)
+		}
+		if len(rows) > 0 && len(rec) != len(rows[0].cells) {
+			return nil, &Error{File: name, Line: lines[0], Message: csvFieldCount(rows, len(rec))}
 		}
 		rows = append(rows, csvRow{cells: rec, lines: lines})
 		if len(rows) > MaxRecords {
 			return nil, &Error{File: name, Line: lines[0], Message: fmt.Sprintf("the file has more than %d rows", MaxRecords)}
 		}
 	}
+}
+
+// csvFieldsShown is how many of the header's fields a field-count error
+// names.
+const csvFieldsShown = 8
+
+// csvFieldCount says that a record has n fields where the header (rows[0])
+// has another number, naming the header's fields.
+func csvFieldCount(rows []csvRow, n int) string {
+	want := len(rows[0].cells)
+	names := make([]string, 0, csvFieldsShown+1)
+	for i := range min(want, csvFieldsShown) {
+		names = append(names, ytruncate(csvColumnName(rows, i), 40))
+	}
+	if want > csvFieldsShown {
+		names = append(names, "…")
+	}
+	fields := "fields"
+	if n == 1 {
+		fields = "field"
+	}
+	return fmt.Sprintf("%d %s, want %d like the header (%s): is the file cut short, or is a comma missing or extra?", n, fields, want, strings.Join(names, ", "))
 }
 
 // csvFirstInvalidLine is the line of the first byte that is not UTF-8.

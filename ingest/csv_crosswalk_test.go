@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -302,6 +303,8 @@ func TestParseCSVCrosswalkShapes(t *testing.T) {
 			"nist-ir-8259-iot-catalog:iot-1.1 → nist-csf-2.0:pr.aa-01 INTERSECTS_WITH\nnist-ir-8259-iot-catalog:iot-1.1 → nist-csf-2.0:pr.aa-10 INTERSECTS_WITH", nil, ""},
 		{"BlankRowsSkipped", "source catalog,source id,target catalog,target ids\n,,,\nSP 800-53,AC-2,CSF 2.0,GV.OC-01\n",
 			"nist-sp800-53r5:ac-2 → nist-csf-2.0:gv.oc-01 INTERSECTS_WITH", nil, ""},
+		{"BlankLinesSkipped", "source catalog,source id,target catalog,target ids\r\n\r\nSP 800-53,AC-2,CSF 2.0,GV.OC-01\r\n  \n\n \t\n",
+			"nist-sp800-53r5:ac-2 → nist-csf-2.0:gv.oc-01 INTERSECTS_WITH", nil, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b, err := ingest.ParseCSVCrosswalk("t.csv", []byte(tt.in))
@@ -443,6 +446,10 @@ func TestParseCSVCrosswalkErrors(t *testing.T) {
 		{"BadSourceID", strings.Replace(tiny, "PR.AA-02", "PR.AA/02", 1), 6, "Source ID", `"PR.AA/02" is not a control id`},
 		{"IoTWithoutCatalog", "\"TECHNICAL\nCapability\",Element/Action,Related things\nX,Y,Z\n", 2, "Related things", "cannot tell which catalog this column names"},
 		{"IoTWithoutElements", "Capability,Related 800-53 controls\nX,AC-2\n", 1, "header", "needs an \"Element/Action\" column"},
+		{"RowCutShort", tiny[:strings.Index(tiny, "NIST CSF 2.0,DE.AE-02,")+len("NIST CSF 2.0,DE.AE-02,")], 3, "",
+			"3 fields, want 8 like the header (Source Guideline, Source ID, Target Guideline, Target IDs, Relationship, Rationale, Confidence, Coverage): is the file cut short"},
+		{"CommaTooMany", strings.Replace(tiny, "syntactic", "syntactic,", 1), 2, "", "9 fields, want 8 like the header"},
+		{"OneField", "source catalog,source id,target catalog,target ids\nSP 800-53\n", 2, "", "1 field, want 4"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b, err := ingest.ParseCSVCrosswalk("bad.csv", []byte(tt.in))
@@ -450,6 +457,69 @@ func TestParseCSVCrosswalkErrors(t *testing.T) {
 				t.Fatalf("no error; batch has %d relationships", len(b.Rels))
 			}
 			xwWantError(t, err, "bad.csv", tt.line, tt.path, tt.msg)
+		})
+	}
+}
+
+// xwCutInRow returns data cut after the second comma of the first record,
+// from the k-th on, whose first two fields are plain (unquoted) text, so
+// that its last record has 3 fields; and the line that record starts on.
+func xwCutInRow(t *testing.T, data []byte, k int) ([]byte, int) {
+	t.Helper()
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	for i := 0; ; i++ {
+		start := r.InputOffset()
+		rec, err := r.Read()
+		if err != nil {
+			t.Fatalf("no record from the %dth on to cut: %v", k, err)
+		}
+		prefix := rec[0] + "," + rec[1] + ","
+		if i >= k && len(rec) > 3 && bytes.HasPrefix(data[start:], []byte(prefix)) {
+			line, _ := r.FieldPos(0)
+			return data[:start+int64(len(prefix))], line
+		}
+	}
+}
+
+// TestParseCSVCrosswalkTruncatedRealFiles cuts real crosswalks in the
+// middle of a row: each fails, naming the line of the cut row and the
+// header's fields, so that nothing of it is loaded. The same files cut
+// between rows, or with blank lines after them, parse.
+func TestParseCSVCrosswalkTruncatedRealFiles(t *testing.T) {
+	for _, tt := range []struct {
+		folder, file string
+		fields       int
+		header       string // the header's first field as the error names it
+	}{
+		{"nist-csf2-to-sp800-53r5-oscal-mapping", "csf2_to_800-53_crosswalk.csv", 7, "$$Source_Resource, $$Target_Resource, $$Map_Source_ID_Ref_list"},
+		{"nist-iot-device-capabilities-catalog-mappings", "IoT_Catalog_to_800-53r5__Technical_Capabilities.csv", 5, "TECHNICAL Capability, Sub-Capabilities"},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			data := xwData(t, tt.folder, tt.file)
+			whole, err := ingest.Parse(tt.file, data, ingest.FormatAuto, ingest.ParseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cut, line := xwCutInRow(t, data, len(xwCSV(t, data))/3)
+			b, err := ingest.Parse(tt.file, cut, ingest.FormatAuto, ingest.ParseOptions{})
+			if err == nil {
+				t.Fatalf("the file cut in the row of line %d parsed, to %d relationships", line, len(b.Rels))
+			}
+			xwWantError(t, err, tt.file, line, "", fmt.Sprintf("3 fields, want %d like the header (%s", tt.fields, tt.header))
+			if want := fmt.Sprintf("%s:%d: 3 fields, want %d", tt.file, line, tt.fields); !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("error %q does not start with %q", err, want)
+			}
+
+			// Cut where that row starts instead, with blank lines after.
+			rowStart := bytes.LastIndexByte(cut[:len(cut)-1], '\n') + 1
+			b, err = ingest.Parse(tt.file, append(cut[:rowStart:rowStart], "\n\r\n  \n"...), ingest.FormatAuto, ingest.ParseOptions{})
+			if err != nil {
+				t.Fatalf("the file cut between rows: %v", err)
+			}
+			if len(b.Rels) == 0 || len(b.Rels) >= len(whole.Rels) {
+				t.Errorf("the file cut between rows has %d relationships; the whole file %d", len(b.Rels), len(whole.Rels))
+			}
 		})
 	}
 }

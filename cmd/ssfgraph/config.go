@@ -152,12 +152,24 @@ func (c *Config) db(log *slog.Logger) *neo4j.DB {
 	return db
 }
 
-// connect opens db, retrying for up to Neo4jWait while Neo4j does not
-// answer, and wraps a failure with the URI.
+// connect opens db (applying the schema migrations), retrying for up to
+// Neo4jWait while Neo4j does not answer, and wraps a failure with the URI.
 func (c *Config) connect(ctx context.Context, db *neo4j.DB) error {
+	return c.wait(ctx, db.OpenWithRetry)
+}
+
+// connectUnmigrated is connect without the schema migrations, for commands
+// that must write nothing (ingest --dry-run).
+func (c *Config) connectUnmigrated(ctx context.Context, db *neo4j.DB) error {
+	return c.wait(ctx, db.ConnectWithRetry)
+}
+
+// wait calls open with a deadline Neo4jWait away and wraps a failure with
+// the URI.
+func (c *Config) wait(ctx context.Context, open func(context.Context) error) error {
 	waitCtx, cancel := context.WithTimeout(ctx, c.Neo4jWait)
 	defer cancel()
-	if err := db.OpenWithRetry(waitCtx); err != nil {
+	if err := open(waitCtx); err != nil {
 		return fmt.Errorf("Neo4j at %s: %w", c.Neo4jURI, err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
@@ -26,6 +27,8 @@ const ingestWarningsShown = 20
 // document with --json, and always ends with a one-line summary (on stderr
 // with --json). On a terminal, stderr shows a progress bar. It fails when
 // any file fails, after naming each failure with its file and location.
+// With --dry-run it writes nothing at all, not even the schema migrations
+// that the other commands apply when they connect.
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs, envs := cfg.flagSet("ingest", stdout, false)
@@ -61,14 +64,22 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	// Parse first, so that broken files are reported without Neo4j; only
 	// native documents need it before (for the axis scales they rate on).
-	db := cfg.db(cfg.logger(stderr))
+	// A dry run writes nothing at all: it does not migrate the schema
+	// either, and checks native documents against the built-in scales when
+	// the database has none (it was never migrated).
+	log := cfg.logger(stderr)
+	db := cfg.db(log)
 	defer db.Close(context.WithoutCancel(ctx))
+	open := cfg.connect
+	if *dryRun {
+		open = cfg.connectUnmigrated
+	}
 	connected := false
 	connect := func() error {
 		if connected {
 			return nil
 		}
-		if err := cfg.connect(ctx, db); err != nil {
+		if err := open(ctx, db); err != nil {
 			return err
 		}
 		connected = true
@@ -82,6 +93,10 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 			if opts.Scales, err = db.Scales(ctx); err != nil {
 				return run.failAll(docs, fmt.Errorf("reading the axis scales for native documents: %w", err))
+			}
+			if *dryRun && len(opts.Scales.Axes) == 0 {
+				log.InfoContext(ctx, "the database has no axis scales (it was never migrated): native documents are checked against the built-in IoT-SSF scales")
+				opts.Scales = neo4j.DefaultScales()
 			}
 			break
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
@@ -103,12 +105,14 @@ func TestIngestBrokenRealFiles(t *testing.T) {
 	}
 	catalog := read("nist-sp800-53r5-oscal/NIST_SP-800-53_rev5_catalog.json")
 	attack := read("mitre-attack-ics/ics-attack-18.1.json")
+	crosswalk := read(ingestCrosswalk)
 	for _, tt := range []struct {
 		name string
 		data []byte
 	}{
 		{"truncated-800-53.json", catalog[:len(catalog)/2]},
 		{"corrupted-attack.json", append(append(append([]byte{}, attack[:len(attack)/3]...), []byte("}}}")...), attack[len(attack)/3:]...)},
+		{"truncated-crosswalk.csv", ingestCutRow(t, crosswalk, 100)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(dir, tt.name)
@@ -280,4 +284,139 @@ func TestIngestOrdersFilesOfOneRun(t *testing.T) {
 	if n := out.Files[0].Report.Nodes["Clause"]; n.Created+n.Updated+n.Unchanged != 1189+20 {
 		t.Errorf("800-53 clauses %+v, want 1,189 controls and 20 groups", n)
 	}
+}
+
+// ingestCrosswalk is the real CSV crosswalk (CSF 2.0 → SP 800-53), relative
+// to the data folder; it has one record a line.
+const ingestCrosswalk = "nist-csf2-to-sp800-53r5-oscal-mapping/csf2_to_800-53_crosswalk.csv"
+
+// ingestCutRow returns data cut after the second comma of line n (1-based),
+// as a copy: a file whose last row has 3 fields.
+func ingestCutRow(t *testing.T, data []byte, n int) []byte {
+	t.Helper()
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if n > len(lines) {
+		t.Fatalf("the file has %d lines, not %d", len(lines), n)
+	}
+	out := bytes.Join(lines[:n-1], nil)
+	row := lines[n-1]
+	i := bytes.IndexByte(row, ',')
+	j := bytes.IndexByte(row[i+1:], ',')
+	if i < 0 || j < 0 {
+		t.Fatalf("line %d has fewer than two commas: %q", n, row)
+	}
+	return append(out, row[:i+1+j+1]...)
+}
+
+// TestIngestOnPrivateNeo4j runs the ingest command on a private Neo4j,
+// empty at first, whose whole graph the test may look at (the shared test
+// database holds other tests' data). Its subtests run in order.
+func TestIngestOnPrivateNeo4j(t *testing.T) {
+	in := neo4jtest.StartInstance(t)
+	t.Setenv("NEO4J_URI", in.URI) // neo4jtest's queries (Snapshot) go to the private instance
+	data := ingestDataDir(t)
+	uri := []string{"--neo4j-uri", in.URI}
+
+	// On the empty database, a dry run of a catalog and a native document
+	// that cites it checks both (the document against the built-in scales,
+	// as the database has none) and writes nothing: no node, and none of the
+	// constraints and indexes that connecting otherwise creates.
+	t.Run("DryRunWritesNothing", func(t *testing.T) {
+		code, stdout, stderr := ingestCLI(t, append(uri, "--dry-run", "--json",
+			filepath.Join(data, "ciso-assistant-libraries", "iec-62443-3-3-2013.yaml"),
+			filepath.Join(neo4jtest.RepoRoot(t), "ingest", "testdata", "native", "example.yaml"))...)
+		if code != exitOK {
+			t.Fatalf("--dry-run: exit %d: %s\n%s", code, stderr, stdout)
+		}
+		out := decodeIngestJSON(t, stdout)
+		if len(out.Files) != 2 || out.Files[1].Report == nil || out.Files[1].Report.Nodes["Analysis"].Created != 1 ||
+			out.Files[0].Report == nil || out.Files[0].Report.Nodes["Clause"].Created == 0 {
+			t.Errorf("the dry run did not check both files:\n%s", stdout)
+		}
+		if !strings.Contains(stderr, "built-in IoT-SSF scales") {
+			t.Errorf("stderr does not say that the built-in scales were used: %s", stderr)
+		}
+		if n := neo4jtest.AnalysisExec(t, "MATCH (n) RETURN count(n) AS n", nil)[0]["n"]; n != int64(0) {
+			t.Errorf("the dry run left %v nodes", n)
+		}
+		if c := neo4jtest.AnalysisExec(t, "SHOW CONSTRAINTS YIELD name", nil); len(c) > 0 {
+			t.Errorf("the dry run created constraints: %v", c)
+		}
+		// Neo4j's own token lookup indexes are there from the start.
+		if ix := neo4jtest.AnalysisExec(t, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", nil); len(ix) > 0 {
+			t.Errorf("the dry run created indexes: %v", ix)
+		}
+	})
+
+	// With the CSF 2.0 catalog and an excerpt of SP 800-53 loaded (AC-2,
+	// which rows 9 and 11 of the crosswalk map to; the mappings to other
+	// controls are skipped with a warning), the CSV crosswalk cut in the
+	// middle of row 40 fails, naming the line, and changes nothing. The
+	// whole file does change the graph, so the snapshot would show it.
+	t.Run("TruncatedCrosswalkWritesNothing", func(t *testing.T) {
+		code, stdout, stderr := ingestCLI(t, append(uri,
+			filepath.Join(neo4jtest.RepoRoot(t), "ingest", "testdata", "oscal_catalog_tiny.json"),
+			filepath.Join(data, "nist-csf2-to-sp800-53r5-oscal-mapping", "NIST_CSF_v2.0.catalog.json"))...)
+		if code != exitOK {
+			t.Fatalf("loading the catalogs: exit %d: %s\n%s", code, stderr, lastLine(stdout))
+		}
+		whole, err := os.ReadFile(filepath.Join(data, ingestCrosswalk))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut := filepath.Join(t.TempDir(), "crosswalk.csv")
+		if err := os.WriteFile(cut, ingestCutRow(t, whole, 40), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before := neo4jtest.Snapshot(t, "")
+		code, stdout, stderr = ingestCLI(t, append(uri, cut)...)
+		if code != exitError {
+			t.Errorf("the cut crosswalk: exit %d, want %d; stdout:\n%s", code, exitError, stdout)
+		}
+		if want := "FAILED " + cut + ":40: 3 fields, want 7 like the header ($$Source_Resource, $$Target_Resource, "; !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q does not contain %q", stderr, want)
+		}
+		if !strings.HasPrefix(lastLine(stdout), "ingest: 1 file, 1 failed") {
+			t.Errorf("summary %q", lastLine(stdout))
+		}
+		if after := neo4jtest.Snapshot(t, ""); after != before {
+			t.Error("the cut crosswalk changed the graph")
+		}
+
+		if err := os.WriteFile(cut, whole, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if code, stdout, stderr := ingestCLI(t, append(uri, cut)...); code != exitOK {
+			t.Fatalf("the whole crosswalk: exit %d: %s\n%s", code, stderr, stdout)
+		}
+		if neo4jtest.Snapshot(t, "") == before {
+			t.Error("the whole crosswalk did not change the graph either: the snapshot shows nothing")
+		}
+	})
+
+	// The scales a dry run falls back on are those that migrating seeds.
+	t.Run("DefaultScalesAreTheSeeded", func(t *testing.T) {
+		db := neo4j.NewDB(in.URI)
+		if err := db.Open(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close(context.Background())
+		stored, err := db.Scales(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := mustJSON(t, neo4j.DefaultScales()), mustJSON(t, stored); got != want {
+			t.Errorf("DefaultScales() =\n%s\nthe migrated database has\n%s", got, want)
+		}
+	})
+}
+
+// mustJSON returns v as indented JSON.
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

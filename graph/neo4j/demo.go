@@ -9,13 +9,16 @@ const DemoPrefix = "demo-"
 
 const deleteDemoCypher = `
 MATCH (n) WHERE n.id STARTS WITH $p OR n.userId STARTS WITH $p
+  OR ((n:` + labelFeedback + ` OR n:` + labelOpinion + `) AND (n.aboutId STARTS WITH $p OR n.organizationId STARTS WITH $p))
 WITH n LIMIT 1000
 DETACH DELETE n
 RETURN count(*) AS deleted`
 
 // DeleteDemo deletes the demo data set (every node whose id or user id
-// starts with DemoPrefix, and its relationships), so that `seed --demo
-// --reset` can load it afresh. It deletes in transactions of 1000 nodes.
+// starts with DemoPrefix, the feedback and opinions about such nodes or by
+// such organizations, whose own ids are generated, and their
+// relationships), so that `seed --demo --reset` can load it afresh. It
+// deletes in transactions of 1000 nodes.
 func (db *DB) DeleteDemo(ctx context.Context) error {
 	for {
 		recs, err := db.write(ctx, "neo4j.DeleteDemo", DemoPrefix+"*", deleteDemoCypher, map[string]any{"p": DemoPrefix})

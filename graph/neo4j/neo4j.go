@@ -124,23 +124,42 @@ func (db *DB) init() error {
 // EINVALID for a malformed URI, and an error wrapping the driver's when Neo4j
 // does not answer or refuses the credentials.
 func (db *DB) Open(ctx context.Context) error {
+	if err := db.Connect(ctx); err != nil {
+		return err
+	}
+	return db.Migrate(ctx)
+}
+
+// Connect connects to Neo4j once and checks that it answers, like Open, but
+// applies no schema migrations: it writes nothing, for commands that must
+// not (`ingest --dry-run`). Ready reports the DB as not ready until Migrate
+// runs. Connect returns the errors Open returns.
+func (db *DB) Connect(ctx context.Context) error {
 	if err := db.init(); err != nil {
 		return err
 	}
 	if err := db.driver.VerifyConnectivity(ctx); err != nil {
-		return formatError("neo4j.Open", db.URI, err)
+		return formatError("neo4j.Connect", db.URI, err)
 	}
-	return db.Migrate(ctx)
+	return nil
 }
 
 // OpenWithRetry calls Open until it succeeds, backing off from 250 ms to 5 s
 // between attempts, and gives up when ctx ends, returning the last failure.
 // Errors that retrying cannot fix (a malformed URI, refused credentials) end
 // it at once.
-func (db *DB) OpenWithRetry(ctx context.Context) error {
+func (db *DB) OpenWithRetry(ctx context.Context) error { return db.retry(ctx, db.Open) }
+
+// ConnectWithRetry calls Connect as OpenWithRetry calls Open: it waits for
+// Neo4j without applying the schema migrations.
+func (db *DB) ConnectWithRetry(ctx context.Context) error { return db.retry(ctx, db.Connect) }
+
+// retry calls open until it succeeds, ctx ends or it fails with an error
+// that retrying cannot fix.
+func (db *DB) retry(ctx context.Context, open func(context.Context) error) error {
 	backoff := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := db.Open(ctx)
+		err := open(ctx)
 		if err == nil {
 			return nil
 		}

@@ -85,6 +85,38 @@ func seedScalesParams() map[string]any {
 	}
 }
 
+// DefaultScales returns the IoT-SSF scales, perspectives and category rules
+// that Migrate seeds, as Scales reads them from a database just migrated. It
+// writes nothing: a dry run checks native documents against them when the
+// database has never been migrated.
+func DefaultScales() *model.Scales {
+	seed := seedScalesParams()
+	s := &model.Scales{}
+	for _, sc := range seed["scales"].([]map[string]any) {
+		s.Axes = append(s.Axes, &model.AxisScale{ID: sc["id"].(string), Axis: sc["axis"].(int), Version: sc["version"].(string),
+			Name: sc["name"].(string), Source: seed["source"].(string)})
+		for _, l := range sc["levels"].([]map[string]any) {
+			lv := &model.AxisLevel{ID: l["id"].(string), ScaleID: l["scaleId"].(string), Axis: l["axis"].(int), Rank: l["rank"].(int),
+				LabelEn: l["labelEn"].(string), LabelJa: l["labelJa"].(string), Description: l["description"].(string)}
+			if v, ok := l["minJPY"].(float64); ok {
+				lv.MinJpy = &v
+			}
+			if v, ok := l["maxJPY"].(float64); ok {
+				lv.MaxJpy = &v
+			}
+			s.Levels = append(s.Levels, lv)
+		}
+	}
+	for _, p := range seed["perspectives"].([]map[string]any) {
+		s.Perspectives = append(s.Perspectives, &model.Perspective{Code: p["code"].(string), NameEn: p["nameEn"].(string),
+			NameJa: p["nameJa"].(string), Description: p["description"].(string)})
+	}
+	for _, r := range seed["rules"].([]map[string]any) {
+		s.Rules = append(s.Rules, &model.CategoryRule{Axis1Rank: r["axis1Rank"].(int), Axis2Rank: r["axis2Rank"].(int), Category: r["category"].(int)})
+	}
+	return s
+}
+
 const scalesCypher = `
 CALL () { MATCH (s:` + labelAxisScale + `) WITH s ORDER BY s.axis, s.id RETURN collect(s) AS scales }
 CALL () { MATCH (l:` + labelAxisLevel + `) WITH l ORDER BY l.axis, l.rank RETURN collect(l) AS levels }

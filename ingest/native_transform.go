@@ -1,0 +1,210 @@
+package ingest
+
+// Native documents: a checked Document turned into the Batch of nodes and
+// relationships the GraphQL mutations would have written.
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// batch turns a checked document into the nodes and relationships the
+// GraphQL mutations would have written.
+func (c *nativeCheck) batch(doc *Document) *Batch {
+	b := &Batch{Source: c.file, Format: FormatNative}
+	node := func(label, id string, props map[string]any) {
+		b.Nodes = append(b.Nodes, Node{Label: label, ID: id, Props: props})
+	}
+	rel := func(typ, fromLabel, from, toLabel, to, where string, props map[string]any) {
+		r := Rel{Type: typ, FromLabel: fromLabel, From: from, ToLabel: toLabel, To: to, Props: props, Where: where}
+		if !c.is(from, fromLabel) {
+			r.Hint = nativeHint(fromLabel, from)
+		}
+		if !c.is(to, toLabel) {
+			r.Hint = nativeHint(toLabel, to)
+		}
+		b.Rels = append(b.Rels, r)
+	}
+	o, t, a := doc.Organization, doc.Target, doc.Analysis
+	node(LabelOrganization, o.ID, map[string]any{"name": o.Name, "sector": o.Sector})
+	for i, d := range o.Departments {
+		node(LabelDepartment, d.ID, map[string]any{"name": d.Name, "organizationId": o.ID})
+		rel(RelHasDepartment, LabelOrganization, o.ID, LabelDepartment, d.ID, fmt.Sprintf("organization.departments[%d]", i), nil)
+	}
+	node(LabelTarget, t.ID, map[string]any{"name": t.Name, "sector": t.Sector, "description": t.Description})
+	for i, x := range t.Assets {
+		node(LabelAsset, x.ID, map[string]any{"targetId": t.ID, "name": x.Name, "kind": x.Kind, "description": x.Description})
+		rel(RelHasAsset, LabelTarget, t.ID, LabelAsset, x.ID, fmt.Sprintf("target.assets[%d]", i), nil)
+	}
+	for i, x := range t.Assets {
+		for j, to := range x.ConnectsTo {
+			rel(RelConnectsTo, LabelAsset, x.ID, LabelAsset, to, fmt.Sprintf("target.assets[%d].connectsTo[%d]", i, j), nil)
+		}
+	}
+	for i, x := range t.Incidents {
+		node(LabelIncident, x.ID, map[string]any{"targetId": t.ID, "name": x.Name, "consequence": x.Consequence, "description": x.Description})
+		rel(RelHasIncident, LabelTarget, t.ID, LabelIncident, x.ID, fmt.Sprintf("target.incidents[%d]", i), nil)
+	}
+	for _, x := range doc.Threats {
+		node(LabelThreat, x.ID, nativeCatalogProps(map[string]any{"name": x.Name, "kind": x.Kind, "description": x.Description},
+			x.ExternalID, x.Source))
+	}
+	for i, m := range doc.Measures {
+		node(LabelMeasure, m.ID, nativeCatalogProps(map[string]any{"name": m.Name, "description": m.Description, "perspective": m.Perspective, "kind": m.Kind},
+			m.ExternalID, m.Source))
+		for j, l := range m.Clauses {
+			lp := map[string]any{"relationship": l.Relationship}
+			if l.Coverage != nil {
+				lp["coverage"] = *l.Coverage
+			}
+			if l.Rationale != nil {
+				lp["rationale"] = *l.Rationale
+			}
+			rel(RelSatisfies, LabelMeasure, m.ID, LabelClause, l.Clause, fmt.Sprintf("measures[%d].clauses[%d]", i, j), lp)
+		}
+	}
+	for i, pol := range doc.Policies {
+		p := fmt.Sprintf("policies[%d]", i)
+		node(LabelPolicy, pol.ID, map[string]any{"insurer": pol.Insurer, "holderId": pol.HolderID, "product": pol.Product,
+			"periodStart": pol.PeriodStart, "periodEnd": pol.PeriodEnd, "aggregateLimitJPY": pol.AggregateLimitJPY})
+		rel(RelHolds, LabelOrganization, pol.HolderID, LabelPolicy, pol.ID, p+".holderId", nil)
+		for j, l := range pol.Lines {
+			lp := fmt.Sprintf("%s.lines[%d]", p, j)
+			node(LabelCoverageLine, l.ID, map[string]any{"policyId": pol.ID, "type": l.Type, "limitJPY": l.LimitJPY,
+				"deductibleJPY": l.DeductibleJPY, "exclusions": nativeList(l.Exclusions)})
+			rel(RelHasLine, LabelPolicy, pol.ID, LabelCoverageLine, l.ID, lp, nil)
+			for _, refs := range []struct {
+				typ, label, field string
+				ids               []string
+			}{
+				{RelCovers, LabelIncident, "coversIncidentIds", l.CoversIncidentIDs},
+				{RelCovers, LabelThreat, "coversThreatIds", l.CoversThreatIDs},
+				{RelRequires, LabelMeasure, "requiresMeasureIds", l.RequiresMeasureIDs},
+				{RelRequires, LabelClause, "requiresClauseIds", l.RequiresClauseIDs},
+			} {
+				for k, id := range refs.ids {
+					rel(refs.typ, LabelCoverageLine, l.ID, refs.label, id, fmt.Sprintf("%s.%s[%d]", lp, refs.field, k), nil)
+				}
+			}
+		}
+	}
+	ap := map[string]any{"title": a.Title, "status": a.Status, "version": int64(a.Version), "visibility": a.Visibility,
+		"sharedWithOrganizationIds": nativeList(a.SharedWithOrganizationIDs), "sharedWithSectors": nativeList(a.SharedWithSectors),
+		"organizationId": o.ID, "targetId": t.ID}
+	// Times the document omits are left as they are: a load never invents
+	// them, and loading the same document again changes nothing.
+	for k, v := range map[string]*time.Time{"createdAt": a.CreatedAt, "updatedAt": a.UpdatedAt, "submittedAt": a.SubmittedAt} {
+		if v != nil {
+			ap[k] = v.In(nativeUTC) // stored as datetime() stores them: offset Z
+		}
+	}
+	node(LabelAnalysis, a.ID, ap)
+	rel(RelAuthored, LabelOrganization, o.ID, LabelAnalysis, a.ID, "analysis", nil)
+	rel(RelAnalyzes, LabelAnalysis, a.ID, LabelTarget, t.ID, "analysis", nil)
+	for i, id := range a.Policies {
+		rel(RelReliesOn, LabelAnalysis, a.ID, LabelPolicy, id, fmt.Sprintf("analysis.policies[%d]", i), nil)
+	}
+	for i, s := range a.Assessments {
+		p := fmt.Sprintf("analysis.assessments[%d]", i)
+		props := map[string]any{"analysisId": a.ID, "incidentId": s.Incident, "axis1": int64(s.Axis1), "axis2": int64(s.Axis2),
+			"category": int64(*s.Category), "rationale": s.Rationale, "estimatedLossJPY": nil, "ownerDepartmentId": nativeOpt(s.OwnerDepartment)}
+		if s.EstimatedLossJPY != nil {
+			props["estimatedLossJPY"] = *s.EstimatedLossJPY
+		}
+		node(LabelAssessment, s.ID, props)
+		rel(RelHasAssessment, LabelAnalysis, a.ID, LabelAssessment, s.ID, p, nil)
+		rel(RelOf, LabelAssessment, s.ID, LabelIncident, s.Incident, p+".incident", nil)
+		for j, th := range s.Threats {
+			rel(RelCausedBy, LabelAssessment, s.ID, LabelThreat, th, fmt.Sprintf("%s.threats[%d]", p, j), nil)
+		}
+		for j, x := range s.Assets {
+			rel(RelThrough, LabelAssessment, s.ID, LabelAsset, x, fmt.Sprintf("%s.assets[%d]", p, j), nil)
+		}
+		if s.OwnerDepartment != "" {
+			rel(RelOwnedBy, LabelAssessment, s.ID, LabelDepartment, s.OwnerDepartment, p+".ownerDepartment", nil)
+		}
+		for j, tr := range s.Treatments {
+			tp := fmt.Sprintf("%s.treatments[%d]", p, j)
+			node(LabelTreatment, tr.ID, map[string]any{"assessmentId": s.ID, "measureId": tr.Measure, "status": tr.Status, "perspective": tr.Perspective})
+			rel(RelTreatedBy, LabelAssessment, s.ID, LabelTreatment, tr.ID, tp, nil)
+			rel(RelApplies, LabelTreatment, tr.ID, LabelMeasure, tr.Measure, tp+".measure", nil)
+		}
+	}
+	return b
+}
+
+// nativeUTC is the zone times are stored in: a fixed offset of zero, which
+// the driver sends as an offset (like Cypher's datetime()), not as a zone
+// name.
+var nativeUTC = time.FixedZone("Offset", 0)
+
+// nativeCatalogProps adds a threat's or measure's optional external id and
+// source when the document gives them. Threats and measures are shared
+// with other analyses and catalogs, so one the document leaves out is left
+// as it is stored (unlike an assessment's, see nativeOpt).
+func nativeCatalogProps(p map[string]any, externalID, source string) map[string]any {
+	if externalID != "" {
+		p["externalId"] = externalID
+	}
+	if source != "" {
+		p["source"] = source
+	}
+	return p
+}
+
+// nativeOpt is s, or nil (which removes the property) for "": a document
+// states every property of the assessments it defines.
+func nativeOpt(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nativeList returns s, or an empty list for nil, so that list properties are
+// stored as [] like the mutations store them.
+func nativeList(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// nativeHint says what to load first when a native document names a node
+// it does not define and the graph does not hold; the loader says "ingest
+// HINT first".
+func nativeHint(label, id string) string {
+	ns, _, _ := strings.Cut(id, ":")
+	switch label {
+	case LabelClause:
+		switch {
+		case ns == "ciso":
+			if parts := strings.Split(id, ":"); len(parts) > 4 && parts[3] == "req_node" {
+				return fmt.Sprintf("the CISO Assistant library of framework %s (guideline ciso:%s)", parts[4], parts[4])
+			}
+			return "the CISO Assistant library that defines the clause"
+		case ns == "nist-sp800-53r5":
+			return "the NIST SP 800-53 Rev. 5 OSCAL catalog (guideline nist-sp800-53r5)"
+		case ns == "nist-csf-2.0":
+			return "the NIST CSF 2.0 OSCAL catalog (guideline nist-csf-2.0)"
+		}
+		return "the guideline that defines the clause"
+	case LabelThreat, LabelMeasure:
+		what := strings.ToLower(label)
+		switch ns {
+		case "mitre-attack-ics":
+			return "the MITRE ATT&CK for ICS STIX bundle"
+		case "ciso":
+			return "the CISO Assistant reference-controls library that defines the " + what
+		}
+		return fmt.Sprintf("the catalog that defines the %s (or define it under %ss in this document)", what, what)
+	case LabelPolicy:
+		return "a document that defines the policy (or define it under policies in this document)"
+	case LabelOrganization:
+		return "a document that defines the organization (or create it through the API)"
+	case LabelIncident:
+		return "the document of the incident's target"
+	}
+	return "a document that defines it"
+}
