@@ -330,7 +330,7 @@ func (p *cisoParse) referenceControls(v *ynode, path string) error {
 		if ref != "" {
 			props["externalId"] = ref
 		}
-		p.b.Nodes = append(p.b.Nodes, Node{Label: LabelMeasure, ID: id, Props: props})
+		p.b.Nodes = append(p.b.Nodes, Node{Label: model.LabelMeasure, ID: id, Props: props})
 	}
 	return nil
 }
@@ -365,7 +365,7 @@ func (p *cisoParse) framework(v *ynode, path string) error {
 	if err != nil {
 		return err
 	}
-	p.b.Nodes = append(p.b.Nodes, Node{Label: LabelGuideline, ID: gid, Props: map[string]any{
+	p.b.Nodes = append(p.b.Nodes, Node{Label: model.LabelGuideline, ID: gid, Props: map[string]any{
 		"title": cisoFirst(title, p.title, p.ref, gid), "publisher": cisoFirst(p.provider, "unknown"), "version": cisoFirst(p.version, "unknown"),
 		"source": "CISO Assistant library " + p.urn,
 	}})
@@ -420,8 +420,8 @@ func (p *cisoParse) framework(v *ynode, path string) error {
 		}
 		byURN[urn] = len(reqs)
 		reqs = append(reqs, reqNode{id: id, parentURN: parent, line: n.line, at: rp})
-		p.b.Nodes = append(p.b.Nodes, Node{Label: LabelClause, ID: id, Props: props})
-		p.b.Rels = append(p.b.Rels, Rel{Type: RelHasClause, FromLabel: LabelGuideline, From: gid, ToLabel: LabelClause, To: id, Where: rp})
+		p.b.Nodes = append(p.b.Nodes, Node{Label: model.LabelClause, ID: id, Props: props})
+		p.b.Rels = append(p.b.Rels, Rel{Type: model.RelHasClause, FromLabel: model.LabelGuideline, From: gid, ToLabel: model.LabelClause, To: id, Where: rp})
 	}
 	// Parents may come after their children: resolve them once all are read.
 	first := len(p.b.Nodes) - len(reqs)
@@ -448,7 +448,7 @@ func (p *cisoParse) framework(v *ynode, path string) error {
 			k = next
 		}
 		p.b.Nodes[first+i].Props["parentId"] = reqs[j].id
-		p.b.Rels = append(p.b.Rels, Rel{Type: RelPartOf, FromLabel: LabelClause, From: r.id, ToLabel: LabelClause, To: reqs[j].id, Where: r.at + ".parent_urn"})
+		p.b.Rels = append(p.b.Rels, Rel{Type: model.RelPartOf, FromLabel: model.LabelClause, From: r.id, ToLabel: model.LabelClause, To: reqs[j].id, Where: r.at + ".parent_urn"})
 	}
 	for i, n := range nodes {
 		rp := fmt.Sprintf("%s[%d]", np, i)
@@ -471,7 +471,7 @@ func (p *cisoParse) framework(v *ynode, path string) error {
 				continue
 			}
 			seen[mid] = true
-			r := Rel{Type: RelSatisfies, FromLabel: LabelMeasure, From: mid, ToLabel: LabelClause, To: reqs[i].id,
+			r := Rel{Type: model.RelSatisfies, FromLabel: model.LabelMeasure, From: mid, ToLabel: model.LabelClause, To: reqs[i].id,
 				Props: map[string]any{"relationship": string(model.MappingRelationshipIntersectsWith)}, Where: at}
 			if !p.measures[mid] {
 				r.Hint = p.controlHint()
@@ -603,7 +603,7 @@ func (p *cisoParse) mappingSet(v *ynode, path string) error {
 			continue
 		}
 		seen[pair{from, to}] = len(p.b.Rels)
-		p.b.Rels = append(p.b.Rels, Rel{Type: RelMapsTo, FromLabel: LabelClause, From: from, ToLabel: LabelClause, To: to, Props: props, Where: mp, Hint: hint})
+		p.b.Rels = append(p.b.Rels, Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: from, ToLabel: model.LabelClause, To: to, Props: props, Where: mp, Hint: hint})
 	}
 	return nil
 }

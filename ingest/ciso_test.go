@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
@@ -50,7 +51,7 @@ func ctCounts(b *ingest.Batch) map[string]int {
 	c := map[string]int{}
 	for _, n := range b.Nodes {
 		c[n.Label]++
-		if n.Label == ingest.LabelClause {
+		if n.Label == model.LabelClause {
 			c["Clause/"+n.Props["kind"].(string)]++
 			if n.Props["withdrawn"] == true {
 				c["Clause/withdrawn"]++
@@ -113,11 +114,11 @@ func TestParseCISOLibraryCounts(t *testing.T) {
 			}
 			for _, n := range b.Nodes {
 				switch n.Label {
-				case ingest.LabelGuideline:
+				case model.LabelGuideline:
 					if n.ID != tt.guideline {
 						t.Errorf("guideline id %q, want %q", n.ID, tt.guideline)
 					}
-				case ingest.LabelClause:
+				case model.LabelClause:
 					if n.Props["guidelineId"] != tt.guideline || n.Props["ref"] == "" || n.Props["title"] == "" {
 						t.Errorf("clause %s: guidelineId %v, ref %q, title %q", n.ID, n.Props["guidelineId"], n.Props["ref"], n.Props["title"])
 					}
@@ -144,7 +145,7 @@ func TestCISOMappingsResolve(t *testing.T) {
 	clauses := map[string]string{} // clause id → guideline id
 	for _, f := range []string{"nist-csf-1.1.yaml", "nist-csf-2.0.yaml", "iso27001-2022.yaml", "nist-sp-800-53-rev5.yaml"} {
 		for _, n := range ctParse(t, f).Nodes {
-			if n.Label == ingest.LabelClause {
+			if n.Label == model.LabelClause {
 				clauses[n.ID] = n.Props["guidelineId"].(string)
 			}
 		}
@@ -162,7 +163,7 @@ func TestCISOMappingsResolve(t *testing.T) {
 			b := ctParse(t, tt.file)
 			entries := map[string]int{} // mapping set path → entries
 			for _, r := range b.Rels {
-				if r.Type != ingest.RelMapsTo {
+				if r.Type != model.RelMapsTo {
 					t.Fatalf("a %s in a mapping file", r.Type)
 				}
 				for _, end := range []string{r.From, r.To} {
@@ -222,14 +223,14 @@ func TestCISOReferenceControlsResolve(t *testing.T) {
 	}
 	iso := ctParse(t, "iso27001-2022.yaml")
 	for _, n := range iso.Nodes {
-		if n.Label == ingest.LabelMeasure {
+		if n.Label == model.LabelMeasure {
 			own[n.ID] = true
 		}
 	}
 	total, inFile := 0, 0
 	for _, f := range []*ingest.Batch{iso, ctParse(t, "nist-csf-1.1.yaml"), ctParse(t, "nist-csf-2.0.yaml")} {
 		for _, r := range f.Rels {
-			if r.Type != ingest.RelSatisfies {
+			if r.Type != model.RelSatisfies {
 				continue
 			}
 			total++

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // csvRow is one record of a CSV file with the line each cell starts on.
@@ -419,7 +421,7 @@ func csvAddPair(b *Batch, w *jpTally, seen map[[2]string]bool, from, to string, 
 		w.count("repeated pair", "", where)
 	default:
 		seen[[2]string{from, to}] = true
-		b.Rels = append(b.Rels, Rel{Type: RelMapsTo, FromLabel: LabelClause, From: from, ToLabel: LabelClause, To: to,
+		b.Rels = append(b.Rels, Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: from, ToLabel: model.LabelClause, To: to,
 			Props: mapsToProps(props), Where: where, Hint: hint})
 	}
 }
@@ -545,7 +547,7 @@ func csvIoT(name string, rows []csvRow, header []string, b *Batch) error {
 	default:
 		return &Error{File: name, Line: rows[0].line(mapCol), Path: csvColumnName(rows, mapCol), Message: "cannot tell which catalog this column names: expected SP 800-53 controls or Cybersecurity Framework subcategories"}
 	}
-	b.Nodes = append(b.Nodes, Node{Label: LabelGuideline, ID: jpGuidelineIoT, Props: map[string]any{
+	b.Nodes = append(b.Nodes, Node{Label: model.LabelGuideline, ID: jpGuidelineIoT, Props: map[string]any{
 		"title":     "NIST IoT Device Cybersecurity Capability Catalog (NISTIR 8259 series), as listed in NIST's mapping tables",
 		"publisher": "NIST",
 		"version":   "draft (2021-04)",
@@ -605,10 +607,10 @@ func csvIoT(name string, rows []csvRow, header []string, b *Batch) error {
 			if parent != "" {
 				props["parentId"] = parent
 			}
-			b.Nodes = append(b.Nodes, Node{Label: LabelClause, ID: lv.id, Props: props})
-			b.Rels = append(b.Rels, Rel{Type: RelHasClause, FromLabel: LabelGuideline, From: jpGuidelineIoT, ToLabel: LabelClause, To: lv.id, Props: map[string]any{}})
+			b.Nodes = append(b.Nodes, Node{Label: model.LabelClause, ID: lv.id, Props: props})
+			b.Rels = append(b.Rels, Rel{Type: model.RelHasClause, FromLabel: model.LabelGuideline, From: jpGuidelineIoT, ToLabel: model.LabelClause, To: lv.id, Props: map[string]any{}})
 			if parent != "" {
-				b.Rels = append(b.Rels, Rel{Type: RelPartOf, FromLabel: LabelClause, From: lv.id, ToLabel: LabelClause, To: parent, Props: map[string]any{}})
+				b.Rels = append(b.Rels, Rel{Type: model.RelPartOf, FromLabel: model.LabelClause, From: lv.id, ToLabel: model.LabelClause, To: parent, Props: map[string]any{}})
 			}
 			rowClause = lv.id
 		}

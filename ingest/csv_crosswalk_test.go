@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
@@ -60,7 +61,7 @@ func TestParseCSVCrosswalkCSF2To80053(t *testing.T) {
 		if !pairs[r.From+" "+r.To] {
 			t.Errorf("unexpected pair %s → %s (at %s)", r.From, r.To, r.Where)
 		}
-		if r.Type != ingest.RelMapsTo || r.Props["relationship"] != "SUPERSET_OF" || r.Props["confidence"] != 1.0 ||
+		if r.Type != model.RelMapsTo || r.Props["relationship"] != "SUPERSET_OF" || r.Props["confidence"] != 1.0 ||
 			r.Props["source"] != "csf2_to_800-53_crosswalk.csv" || r.Props["rationale"] != nil || r.Props["coverage"] != nil {
 			t.Fatalf("%s %s → %s props %v", r.Type, r.From, r.To, r.Props)
 		}
@@ -124,7 +125,7 @@ func TestParseCSVCrosswalkIoTCatalog(t *testing.T) {
 	}
 	csf11IDs := map[string]bool{}
 	for _, n := range csf11.Nodes {
-		if n.Label == ingest.LabelClause {
+		if n.Label == model.LabelClause {
 			csf11IDs[n.ID] = true
 		}
 	}
@@ -145,7 +146,7 @@ func TestParseCSVCrosswalkIoTCatalog(t *testing.T) {
 			kinds := map[string]int{}
 			clauses := map[string]bool{}
 			for _, n := range b.Nodes {
-				if n.Label == ingest.LabelClause {
+				if n.Label == model.LabelClause {
 					kinds[n.Props["kind"].(string)]++
 					clauses[n.ID] = true
 				}
@@ -168,10 +169,10 @@ func TestParseCSVCrosswalkIoTCatalog(t *testing.T) {
 			if kinds["element"]+kinds["sub-element"] != elements || elements == 0 {
 				t.Errorf("clause kinds %v, want %d elements and sub-elements", kinds, elements)
 			}
-			if xwNodes(b)[ingest.LabelGuideline] != 1 {
+			if xwNodes(b)[model.LabelGuideline] != 1 {
 				t.Errorf("nodes %v, want one Guideline", xwNodes(b))
 			}
-			xwNode(t, b, ingest.LabelGuideline, "nist-ir-8259-iot-catalog")
+			xwNode(t, b, model.LabelGuideline, "nist-ir-8259-iot-catalog")
 			// The pairs, reduced to SOURCE.md's ids, per row clause.
 			mapped := 0
 			for _, rec := range recs[1:] {
@@ -185,7 +186,7 @@ func TestParseCSVCrosswalkIoTCatalog(t *testing.T) {
 			reduced, ids := map[string]bool{}, map[string]bool{}
 			missing := map[string]bool{}
 			for _, r := range b.Rels {
-				if r.Type != ingest.RelMapsTo {
+				if r.Type != model.RelMapsTo {
 					continue
 				}
 				if !clauses[r.From] {
@@ -273,7 +274,7 @@ func TestParseCSVCrosswalkTiny(t *testing.T) {
 func xwPairs(b *ingest.Batch) string {
 	var out []string
 	for _, r := range b.Rels {
-		if r.Type == ingest.RelMapsTo {
+		if r.Type == model.RelMapsTo {
 			out = append(out, r.From+" → "+r.To+" "+r.Props["relationship"].(string))
 		}
 	}
@@ -387,7 +388,7 @@ func TestParseCSVCrosswalkTinyDetails(t *testing.T) {
 		{"nist-ir-8259-iot-catalog:tech-1.2.1", "text", "Ability to configure IoT device access control policies using IoT device identity.\no Ability to hide IoT device identity from non-authorized entities."},
 		{"nist-ir-8259-iot-catalog:tech-2.1.2", "kind", "element"},
 	} {
-		if got := xwNode(t, iot, ingest.LabelClause, tt.id).Props[tt.key]; got != tt.want {
+		if got := xwNode(t, iot, model.LabelClause, tt.id).Props[tt.key]; got != tt.want {
 			t.Errorf("%s %s = %q, want %q", tt.id, tt.key, got, tt.want)
 		}
 	}
@@ -412,7 +413,7 @@ func TestParseCSVCrosswalkTinyDetails(t *testing.T) {
 	if got := xwPairs(csf); got != want {
 		t.Errorf("IoT CSF pairs:\n%s\nwant:\n%s", got, want)
 	}
-	xwNode(t, csf, ingest.LabelClause, "nist-ir-8259-iot-catalog:nontech-2.1")
+	xwNode(t, csf, model.LabelClause, "nist-ir-8259-iot-catalog:nontech-2.1")
 	xwWarned(t, csf, `skipped: "ID-SC-3"`)
 	for _, r := range csf.Rels {
 		if strings.HasPrefix(r.To, c11) && !strings.Contains(r.Hint, "CISO Assistant NIST CSF 1.1 library") {

@@ -37,51 +37,6 @@ const (
 	MaxRecords   = 500_000  // nodes plus relationships per file
 )
 
-// Labels and relationship types a Batch may name. The loader writes only
-// these: Cypher is never built from other input.
-const (
-	LabelThreat       = "Threat"
-	LabelMeasure      = "Measure"
-	LabelGuideline    = "Guideline"
-	LabelClause       = "Clause"
-	LabelAssetKind    = "AssetKind"
-	LabelTarget       = "Target"
-	LabelAsset        = "Asset"
-	LabelIncident     = "Incident"
-	LabelOrganization = "Organization"
-	LabelDepartment   = "Department"
-	LabelAnalysis     = "Analysis"
-	LabelAssessment   = "Assessment"
-	LabelTreatment    = "Treatment"
-	LabelPolicy       = "InsurancePolicy"
-	LabelCoverageLine = "CoverageLine"
-
-	RelMitigatedBy   = "MITIGATED_BY"   // Threat → Measure
-	RelTargets       = "TARGETS"        // Threat → AssetKind
-	RelHasClause     = "HAS_CLAUSE"     // Guideline → Clause (every level)
-	RelPartOf        = "PART_OF"        // Clause → parent Clause
-	RelMapsTo        = "MAPS_TO"        // Clause → Clause
-	RelSatisfies     = "SATISFIES"      // Measure → Clause
-	RelHasAsset      = "HAS_ASSET"      // Target → Asset
-	RelHasIncident   = "HAS_INCIDENT"   // Target → Incident
-	RelConnectsTo    = "CONNECTS_TO"    // Asset → Asset
-	RelHasDepartment = "HAS_DEPARTMENT" // Organization → Department
-	RelAuthored      = "AUTHORED"       // Organization → Analysis
-	RelAnalyzes      = "ANALYZES"       // Analysis → Target
-	RelHasAssessment = "HAS_ASSESSMENT" // Analysis → Assessment
-	RelOf            = "OF"             // Assessment → Incident
-	RelCausedBy      = "CAUSED_BY"      // Assessment → Threat
-	RelThrough       = "THROUGH"        // Assessment → Asset
-	RelOwnedBy       = "OWNED_BY"       // Assessment → Department
-	RelTreatedBy     = "TREATED_BY"     // Assessment → Treatment
-	RelApplies       = "APPLIES"        // Treatment → Measure
-	RelHolds         = "HOLDS"          // Organization → InsurancePolicy
-	RelHasLine       = "HAS_LINE"       // InsurancePolicy → CoverageLine
-	RelCovers        = "COVERS"         // CoverageLine → Incident | Threat
-	RelRequires      = "REQUIRES"       // CoverageLine → Measure | Clause
-	RelReliesOn      = "RELIES_ON"      // Analysis → InsurancePolicy
-)
-
 // Node is one node to create or update, found by Label and ID. Props are
 // the node's properties in the storage shape of graph/neo4j/decode.go
 // (lowerCamelCase names; references also as id properties). Property values

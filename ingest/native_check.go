@@ -80,35 +80,35 @@ func (c *nativeCheck) is(id, label string) bool { return c.labels[id] == label }
 func (c *nativeCheck) check(doc *Document) error {
 	c.defined, c.labels, c.perspective = map[string]string{}, map[string]string{}, map[string]string{}
 	o, t, a := &doc.Organization, &doc.Target, &doc.Analysis
-	if err := c.define(o.ID, LabelOrganization, "organization.id"); err != nil {
+	if err := c.define(o.ID, model.LabelOrganization, "organization.id"); err != nil {
 		return err
 	}
 	for i, d := range o.Departments {
-		if err := c.define(d.ID, LabelDepartment, fmt.Sprintf("organization.departments[%d].id", i)); err != nil {
+		if err := c.define(d.ID, model.LabelDepartment, fmt.Sprintf("organization.departments[%d].id", i)); err != nil {
 			return err
 		}
 	}
-	if err := c.define(t.ID, LabelTarget, "target.id"); err != nil {
+	if err := c.define(t.ID, model.LabelTarget, "target.id"); err != nil {
 		return err
 	}
 	for i, x := range t.Assets {
-		if err := c.define(x.ID, LabelAsset, fmt.Sprintf("target.assets[%d].id", i)); err != nil {
+		if err := c.define(x.ID, model.LabelAsset, fmt.Sprintf("target.assets[%d].id", i)); err != nil {
 			return err
 		}
 	}
 	for i, x := range t.Incidents {
-		if err := c.define(x.ID, LabelIncident, fmt.Sprintf("target.incidents[%d].id", i)); err != nil {
+		if err := c.define(x.ID, model.LabelIncident, fmt.Sprintf("target.incidents[%d].id", i)); err != nil {
 			return err
 		}
 	}
 	for i, x := range doc.Threats {
-		if err := c.define(x.ID, LabelThreat, fmt.Sprintf("threats[%d].id", i)); err != nil {
+		if err := c.define(x.ID, model.LabelThreat, fmt.Sprintf("threats[%d].id", i)); err != nil {
 			return err
 		}
 	}
 	for i, m := range doc.Measures {
 		p := fmt.Sprintf("measures[%d]", i)
-		if err := c.define(m.ID, LabelMeasure, p+".id"); err != nil {
+		if err := c.define(m.ID, model.LabelMeasure, p+".id"); err != nil {
 			return err
 		}
 		if c.scales.Perspective(m.Perspective) == nil {
@@ -131,7 +131,7 @@ func (c *nativeCheck) check(doc *Document) error {
 	for i := range doc.Policies {
 		pol := &doc.Policies[i]
 		p := fmt.Sprintf("policies[%d]", i)
-		if err := c.define(pol.ID, LabelPolicy, p+".id"); err != nil {
+		if err := c.define(pol.ID, model.LabelInsurancePolicy, p+".id"); err != nil {
 			return err
 		}
 		if pol.HolderID == "" {
@@ -150,7 +150,7 @@ func (c *nativeCheck) check(doc *Document) error {
 		}
 		for j, l := range pol.Lines {
 			lp := fmt.Sprintf("%s.lines[%d]", p, j)
-			if err := c.define(l.ID, LabelCoverageLine, lp+".id"); err != nil {
+			if err := c.define(l.ID, model.LabelCoverageLine, lp+".id"); err != nil {
 				return err
 			}
 			if l.LimitJPY > pol.AggregateLimitJPY {
@@ -158,7 +158,7 @@ func (c *nativeCheck) check(doc *Document) error {
 			}
 		}
 	}
-	if err := c.define(a.ID, LabelAnalysis, "analysis.id"); err != nil {
+	if err := c.define(a.ID, model.LabelAnalysis, "analysis.id"); err != nil {
 		return err
 	}
 	if a.Status == "" {
@@ -186,13 +186,13 @@ func (c *nativeCheck) check(doc *Document) error {
 	// states, so that a derived id never hides a clash with a stated one.
 	for i := range a.Assessments {
 		if s := &a.Assessments[i]; s.ID != "" {
-			if err := c.define(s.ID, LabelAssessment, fmt.Sprintf("analysis.assessments[%d].id", i)); err != nil {
+			if err := c.define(s.ID, model.LabelAssessment, fmt.Sprintf("analysis.assessments[%d].id", i)); err != nil {
 				return err
 			}
 		}
 		for j, tr := range a.Assessments[i].Treatments {
 			if tr.ID != "" {
-				if err := c.define(tr.ID, LabelTreatment, fmt.Sprintf("analysis.assessments[%d].treatments[%d].id", i, j)); err != nil {
+				if err := c.define(tr.ID, model.LabelTreatment, fmt.Sprintf("analysis.assessments[%d].treatments[%d].id", i, j)); err != nil {
 					return err
 				}
 			}
@@ -204,7 +204,7 @@ func (c *nativeCheck) check(doc *Document) error {
 			switch {
 			case to == x.ID:
 				return c.err(p, "asset %q cannot connect to itself", to)
-			case !c.is(to, LabelAsset):
+			case !c.is(to, model.LabelAsset):
 				return c.err(p, "%q is not an asset of target %q in this document; only assets of one target connect", to, t.ID)
 			}
 		}
@@ -223,7 +223,7 @@ func (c *nativeCheck) assessment(doc *Document, i int, assessed map[string]int) 
 	a := &doc.Analysis
 	s := &a.Assessments[i]
 	p := fmt.Sprintf("analysis.assessments[%d]", i)
-	if !c.is(s.Incident, LabelIncident) {
+	if !c.is(s.Incident, model.LabelIncident) {
 		return c.err(p+".incident", "%q is not an incident of target %q in this document (target.incidents)", s.Incident, doc.Target.ID)
 	}
 	if k, dup := assessed[s.Incident]; dup {
@@ -244,22 +244,22 @@ func (c *nativeCheck) assessment(doc *Document, i int, assessed map[string]int) 
 		return c.err(p+".category", "category %d differs from %d, which the category rules in force derive from axis1 %d and axis2 %d; the category is always derived: remove it or correct it", *s.Category, cat, s.Axis1, s.Axis2)
 	}
 	s.Category = &cat
-	if s.OwnerDepartment != "" && !c.is(s.OwnerDepartment, LabelDepartment) {
+	if s.OwnerDepartment != "" && !c.is(s.OwnerDepartment, model.LabelDepartment) {
 		return c.err(p+".ownerDepartment", "%q is not a department of organization %q in this document (organization.departments)", s.OwnerDepartment, doc.Organization.ID)
 	}
 	for j, th := range s.Threats {
-		if c.labels[th] != "" && !c.is(th, LabelThreat) {
+		if c.labels[th] != "" && !c.is(th, model.LabelThreat) {
 			return c.err(fmt.Sprintf("%s.threats[%d]", p, j), "%q is not a threat: this document defines it as %s", th, c.defined[th])
 		}
 	}
 	for j, x := range s.Assets {
-		if !c.is(x, LabelAsset) {
+		if !c.is(x, model.LabelAsset) {
 			return c.err(fmt.Sprintf("%s.assets[%d]", p, j), "%q is not an asset of target %q in this document (target.assets)", x, doc.Target.ID)
 		}
 	}
 	if s.ID == "" {
 		s.ID = nativeChildID(a.ID, "as", s.Incident)
-		if err := c.define(s.ID, LabelAssessment, p+".id (derived)"); err != nil {
+		if err := c.define(s.ID, model.LabelAssessment, p+".id (derived)"); err != nil {
 			return err
 		}
 	}
@@ -271,7 +271,7 @@ func (c *nativeCheck) assessment(doc *Document, i int, assessed map[string]int) 
 			return c.err(tp+".measure", "measure %q is applied twice (also at %s.treatments[%d]); give one treatment per measure", tr.Measure, p, k)
 		}
 		applied[tr.Measure] = j
-		if c.labels[tr.Measure] != "" && !c.is(tr.Measure, LabelMeasure) {
+		if c.labels[tr.Measure] != "" && !c.is(tr.Measure, model.LabelMeasure) {
 			return c.err(tp+".measure", "%q is not a measure: this document defines it as %s", tr.Measure, c.defined[tr.Measure])
 		}
 		if tr.Perspective == "" {
@@ -285,7 +285,7 @@ func (c *nativeCheck) assessment(doc *Document, i int, assessed map[string]int) 
 		}
 		if tr.ID == "" {
 			tr.ID = nativeChildID(s.ID, "tr", tr.Measure)
-			if err := c.define(tr.ID, LabelTreatment, tp+".id (derived)"); err != nil {
+			if err := c.define(tr.ID, model.LabelTreatment, tp+".id (derived)"); err != nil {
 				return err
 			}
 		}

@@ -106,9 +106,9 @@ func TestParseNativeExample(t *testing.T) {
 		labels[n.Label]++
 		props[n.ID] = n.Props
 	}
-	for label, want := range map[string]int{ingest.LabelOrganization: 1, ingest.LabelDepartment: 2, ingest.LabelTarget: 1, ingest.LabelAsset: 4,
-		ingest.LabelIncident: 2, ingest.LabelThreat: 2, ingest.LabelMeasure: 4, ingest.LabelPolicy: 1, ingest.LabelCoverageLine: 1,
-		ingest.LabelAnalysis: 1, ingest.LabelAssessment: 2, ingest.LabelTreatment: 4} {
+	for label, want := range map[string]int{model.LabelOrganization: 1, model.LabelDepartment: 2, model.LabelTarget: 1, model.LabelAsset: 4,
+		model.LabelIncident: 2, model.LabelThreat: 2, model.LabelMeasure: 4, model.LabelInsurancePolicy: 1, model.LabelCoverageLine: 1,
+		model.LabelAnalysis: 1, model.LabelAssessment: 2, model.LabelTreatment: 4} {
 		if labels[label] != want {
 			t.Errorf("%d %s nodes, want %d", labels[label], label, want)
 		}
@@ -145,7 +145,7 @@ func TestParseNativeExample(t *testing.T) {
 		if r.Where == "" {
 			t.Errorf("%s %s → %s has no Where", r.Type, r.From, r.To)
 		}
-		if r.ToLabel == ingest.LabelClause {
+		if r.ToLabel == model.LabelClause {
 			hinted++
 			if !strings.Contains(r.Hint, "guideline ciso:iec-62443-3-3-2013") {
 				t.Errorf("%s → %s: hint %q does not name the guideline to load", r.Type, r.To, r.Hint)
@@ -386,7 +386,7 @@ func TestParseNativeDerivedIDs(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, n := range b.Nodes {
-			if n.Label == ingest.LabelAssessment || n.Label == ingest.LabelTreatment {
+			if n.Label == model.LabelAssessment || n.Label == model.LabelTreatment {
 				ids[i] = append(ids[i], n.ID)
 				if len(n.ID) > 200 {
 					t.Errorf("derived id %q is longer than 200", n.ID)

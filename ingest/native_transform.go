@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // batch turns a checked document into the nodes and relationships the
@@ -27,31 +29,31 @@ func (c *nativeCheck) batch(doc *Document) *Batch {
 		b.Rels = append(b.Rels, r)
 	}
 	o, t, a := doc.Organization, doc.Target, doc.Analysis
-	node(LabelOrganization, o.ID, map[string]any{"name": o.Name, "sector": o.Sector})
+	node(model.LabelOrganization, o.ID, map[string]any{"name": o.Name, "sector": o.Sector})
 	for i, d := range o.Departments {
-		node(LabelDepartment, d.ID, map[string]any{"name": d.Name, "organizationId": o.ID})
-		rel(RelHasDepartment, LabelOrganization, o.ID, LabelDepartment, d.ID, fmt.Sprintf("organization.departments[%d]", i), nil)
+		node(model.LabelDepartment, d.ID, map[string]any{"name": d.Name, "organizationId": o.ID})
+		rel(model.RelHasDepartment, model.LabelOrganization, o.ID, model.LabelDepartment, d.ID, fmt.Sprintf("organization.departments[%d]", i), nil)
 	}
-	node(LabelTarget, t.ID, map[string]any{"name": t.Name, "sector": t.Sector, "description": t.Description})
+	node(model.LabelTarget, t.ID, map[string]any{"name": t.Name, "sector": t.Sector, "description": t.Description})
 	for i, x := range t.Assets {
-		node(LabelAsset, x.ID, map[string]any{"targetId": t.ID, "name": x.Name, "kind": x.Kind, "description": x.Description})
-		rel(RelHasAsset, LabelTarget, t.ID, LabelAsset, x.ID, fmt.Sprintf("target.assets[%d]", i), nil)
+		node(model.LabelAsset, x.ID, map[string]any{"targetId": t.ID, "name": x.Name, "kind": x.Kind, "description": x.Description})
+		rel(model.RelHasAsset, model.LabelTarget, t.ID, model.LabelAsset, x.ID, fmt.Sprintf("target.assets[%d]", i), nil)
 	}
 	for i, x := range t.Assets {
 		for j, to := range x.ConnectsTo {
-			rel(RelConnectsTo, LabelAsset, x.ID, LabelAsset, to, fmt.Sprintf("target.assets[%d].connectsTo[%d]", i, j), nil)
+			rel(model.RelConnectsTo, model.LabelAsset, x.ID, model.LabelAsset, to, fmt.Sprintf("target.assets[%d].connectsTo[%d]", i, j), nil)
 		}
 	}
 	for i, x := range t.Incidents {
-		node(LabelIncident, x.ID, map[string]any{"targetId": t.ID, "name": x.Name, "consequence": x.Consequence, "description": x.Description})
-		rel(RelHasIncident, LabelTarget, t.ID, LabelIncident, x.ID, fmt.Sprintf("target.incidents[%d]", i), nil)
+		node(model.LabelIncident, x.ID, map[string]any{"targetId": t.ID, "name": x.Name, "consequence": x.Consequence, "description": x.Description})
+		rel(model.RelHasIncident, model.LabelTarget, t.ID, model.LabelIncident, x.ID, fmt.Sprintf("target.incidents[%d]", i), nil)
 	}
 	for _, x := range doc.Threats {
-		node(LabelThreat, x.ID, nativeCatalogProps(map[string]any{"name": x.Name, "kind": x.Kind, "description": x.Description},
+		node(model.LabelThreat, x.ID, nativeCatalogProps(map[string]any{"name": x.Name, "kind": x.Kind, "description": x.Description},
 			x.ExternalID, x.Source))
 	}
 	for i, m := range doc.Measures {
-		node(LabelMeasure, m.ID, nativeCatalogProps(map[string]any{"name": m.Name, "description": m.Description, "perspective": m.Perspective, "kind": m.Kind},
+		node(model.LabelMeasure, m.ID, nativeCatalogProps(map[string]any{"name": m.Name, "description": m.Description, "perspective": m.Perspective, "kind": m.Kind},
 			m.ExternalID, m.Source))
 		for j, l := range m.Clauses {
 			lp := map[string]any{"relationship": l.Relationship}
@@ -61,30 +63,30 @@ func (c *nativeCheck) batch(doc *Document) *Batch {
 			if l.Rationale != nil {
 				lp["rationale"] = *l.Rationale
 			}
-			rel(RelSatisfies, LabelMeasure, m.ID, LabelClause, l.Clause, fmt.Sprintf("measures[%d].clauses[%d]", i, j), lp)
+			rel(model.RelSatisfies, model.LabelMeasure, m.ID, model.LabelClause, l.Clause, fmt.Sprintf("measures[%d].clauses[%d]", i, j), lp)
 		}
 	}
 	for i, pol := range doc.Policies {
 		p := fmt.Sprintf("policies[%d]", i)
-		node(LabelPolicy, pol.ID, map[string]any{"insurer": pol.Insurer, "holderId": pol.HolderID, "product": pol.Product,
+		node(model.LabelInsurancePolicy, pol.ID, map[string]any{"insurer": pol.Insurer, "holderId": pol.HolderID, "product": pol.Product,
 			"periodStart": pol.PeriodStart, "periodEnd": pol.PeriodEnd, "aggregateLimitJPY": pol.AggregateLimitJPY})
-		rel(RelHolds, LabelOrganization, pol.HolderID, LabelPolicy, pol.ID, p+".holderId", nil)
+		rel(model.RelHolds, model.LabelOrganization, pol.HolderID, model.LabelInsurancePolicy, pol.ID, p+".holderId", nil)
 		for j, l := range pol.Lines {
 			lp := fmt.Sprintf("%s.lines[%d]", p, j)
-			node(LabelCoverageLine, l.ID, map[string]any{"policyId": pol.ID, "type": l.Type, "limitJPY": l.LimitJPY,
+			node(model.LabelCoverageLine, l.ID, map[string]any{"policyId": pol.ID, "type": l.Type, "limitJPY": l.LimitJPY,
 				"deductibleJPY": l.DeductibleJPY, "exclusions": nativeList(l.Exclusions)})
-			rel(RelHasLine, LabelPolicy, pol.ID, LabelCoverageLine, l.ID, lp, nil)
+			rel(model.RelHasLine, model.LabelInsurancePolicy, pol.ID, model.LabelCoverageLine, l.ID, lp, nil)
 			for _, refs := range []struct {
 				typ, label, field string
 				ids               []string
 			}{
-				{RelCovers, LabelIncident, "coversIncidentIds", l.CoversIncidentIDs},
-				{RelCovers, LabelThreat, "coversThreatIds", l.CoversThreatIDs},
-				{RelRequires, LabelMeasure, "requiresMeasureIds", l.RequiresMeasureIDs},
-				{RelRequires, LabelClause, "requiresClauseIds", l.RequiresClauseIDs},
+				{model.RelCovers, model.LabelIncident, "coversIncidentIds", l.CoversIncidentIDs},
+				{model.RelCovers, model.LabelThreat, "coversThreatIds", l.CoversThreatIDs},
+				{model.RelRequires, model.LabelMeasure, "requiresMeasureIds", l.RequiresMeasureIDs},
+				{model.RelRequires, model.LabelClause, "requiresClauseIds", l.RequiresClauseIDs},
 			} {
 				for k, id := range refs.ids {
-					rel(refs.typ, LabelCoverageLine, l.ID, refs.label, id, fmt.Sprintf("%s.%s[%d]", lp, refs.field, k), nil)
+					rel(refs.typ, model.LabelCoverageLine, l.ID, refs.label, id, fmt.Sprintf("%s.%s[%d]", lp, refs.field, k), nil)
 				}
 			}
 		}
@@ -99,11 +101,11 @@ func (c *nativeCheck) batch(doc *Document) *Batch {
 			ap[k] = v.In(nativeUTC) // stored as datetime() stores them: offset Z
 		}
 	}
-	node(LabelAnalysis, a.ID, ap)
-	rel(RelAuthored, LabelOrganization, o.ID, LabelAnalysis, a.ID, "analysis", nil)
-	rel(RelAnalyzes, LabelAnalysis, a.ID, LabelTarget, t.ID, "analysis", nil)
+	node(model.LabelAnalysis, a.ID, ap)
+	rel(model.RelAuthored, model.LabelOrganization, o.ID, model.LabelAnalysis, a.ID, "analysis", nil)
+	rel(model.RelAnalyzes, model.LabelAnalysis, a.ID, model.LabelTarget, t.ID, "analysis", nil)
 	for i, id := range a.Policies {
-		rel(RelReliesOn, LabelAnalysis, a.ID, LabelPolicy, id, fmt.Sprintf("analysis.policies[%d]", i), nil)
+		rel(model.RelReliesOn, model.LabelAnalysis, a.ID, model.LabelInsurancePolicy, id, fmt.Sprintf("analysis.policies[%d]", i), nil)
 	}
 	for i, s := range a.Assessments {
 		p := fmt.Sprintf("analysis.assessments[%d]", i)
@@ -112,23 +114,23 @@ func (c *nativeCheck) batch(doc *Document) *Batch {
 		if s.EstimatedLossJPY != nil {
 			props["estimatedLossJPY"] = *s.EstimatedLossJPY
 		}
-		node(LabelAssessment, s.ID, props)
-		rel(RelHasAssessment, LabelAnalysis, a.ID, LabelAssessment, s.ID, p, nil)
-		rel(RelOf, LabelAssessment, s.ID, LabelIncident, s.Incident, p+".incident", nil)
+		node(model.LabelAssessment, s.ID, props)
+		rel(model.RelHasAssessment, model.LabelAnalysis, a.ID, model.LabelAssessment, s.ID, p, nil)
+		rel(model.RelOf, model.LabelAssessment, s.ID, model.LabelIncident, s.Incident, p+".incident", nil)
 		for j, th := range s.Threats {
-			rel(RelCausedBy, LabelAssessment, s.ID, LabelThreat, th, fmt.Sprintf("%s.threats[%d]", p, j), nil)
+			rel(model.RelCausedBy, model.LabelAssessment, s.ID, model.LabelThreat, th, fmt.Sprintf("%s.threats[%d]", p, j), nil)
 		}
 		for j, x := range s.Assets {
-			rel(RelThrough, LabelAssessment, s.ID, LabelAsset, x, fmt.Sprintf("%s.assets[%d]", p, j), nil)
+			rel(model.RelThrough, model.LabelAssessment, s.ID, model.LabelAsset, x, fmt.Sprintf("%s.assets[%d]", p, j), nil)
 		}
 		if s.OwnerDepartment != "" {
-			rel(RelOwnedBy, LabelAssessment, s.ID, LabelDepartment, s.OwnerDepartment, p+".ownerDepartment", nil)
+			rel(model.RelOwnedBy, model.LabelAssessment, s.ID, model.LabelDepartment, s.OwnerDepartment, p+".ownerDepartment", nil)
 		}
 		for j, tr := range s.Treatments {
 			tp := fmt.Sprintf("%s.treatments[%d]", p, j)
-			node(LabelTreatment, tr.ID, map[string]any{"assessmentId": s.ID, "measureId": tr.Measure, "status": tr.Status, "perspective": tr.Perspective})
-			rel(RelTreatedBy, LabelAssessment, s.ID, LabelTreatment, tr.ID, tp, nil)
-			rel(RelApplies, LabelTreatment, tr.ID, LabelMeasure, tr.Measure, tp+".measure", nil)
+			node(model.LabelTreatment, tr.ID, map[string]any{"assessmentId": s.ID, "measureId": tr.Measure, "status": tr.Status, "perspective": tr.Perspective})
+			rel(model.RelTreatedBy, model.LabelAssessment, s.ID, model.LabelTreatment, tr.ID, tp, nil)
+			rel(model.RelApplies, model.LabelTreatment, tr.ID, model.LabelMeasure, tr.Measure, tp+".measure", nil)
 		}
 	}
 	return b
@@ -177,7 +179,7 @@ func nativeList(s []string) []string {
 func nativeHint(label, id string) string {
 	ns, _, _ := strings.Cut(id, ":")
 	switch label {
-	case LabelClause:
+	case model.LabelClause:
 		switch {
 		case ns == "ciso":
 			if parts := strings.Split(id, ":"); len(parts) > 4 && parts[3] == "req_node" {
@@ -190,7 +192,7 @@ func nativeHint(label, id string) string {
 			return "the NIST CSF 2.0 OSCAL catalog (guideline nist-csf-2.0)"
 		}
 		return "the guideline that defines the clause"
-	case LabelThreat, LabelMeasure:
+	case model.LabelThreat, model.LabelMeasure:
 		what := strings.ToLower(label)
 		switch ns {
 		case "mitre-attack-ics":
@@ -199,11 +201,11 @@ func nativeHint(label, id string) string {
 			return "the CISO Assistant reference-controls library that defines the " + what
 		}
 		return fmt.Sprintf("the catalog that defines the %s (or define it under %ss in this document)", what, what)
-	case LabelPolicy:
+	case model.LabelInsurancePolicy:
 		return "a document that defines the policy (or define it under policies in this document)"
-	case LabelOrganization:
+	case model.LabelOrganization:
 		return "a document that defines the organization (or create it through the API)"
-	case LabelIncident:
+	case model.LabelIncident:
 		return "the document of the incident's target"
 	}
 	return "a document that defines it"

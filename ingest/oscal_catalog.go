@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // OSCAL catalog shapes (OSCAL 1.0 to 1.2 JSON): only the fields the
@@ -128,7 +130,7 @@ func ParseOSCALCatalog(name string, data []byte) (*Batch, error) {
 		seen:   map[string]oscalSeen{},
 	}
 	t.collectParams(c)
-	t.b.Nodes = append(t.b.Nodes, Node{Label: LabelGuideline, ID: gid, Props: map[string]any{
+	t.b.Nodes = append(t.b.Nodes, Node{Label: model.LabelGuideline, ID: gid, Props: map[string]any{
 		"title":     strings.TrimSpace(c.Metadata.Title),
 		"publisher": oscalPublisher(c.Metadata),
 		"version":   c.Metadata.Version,
@@ -295,10 +297,10 @@ func (t *oscalCatalogTransform) addClause(id, parent, ref, title, kind, text str
 	if parent != "" {
 		props["parentId"] = parent
 	}
-	t.b.Nodes = append(t.b.Nodes, Node{Label: LabelClause, ID: id, Props: props})
-	t.b.Rels = append(t.b.Rels, Rel{Type: RelHasClause, FromLabel: LabelGuideline, From: t.gid, ToLabel: LabelClause, To: id, Props: map[string]any{}})
+	t.b.Nodes = append(t.b.Nodes, Node{Label: model.LabelClause, ID: id, Props: props})
+	t.b.Rels = append(t.b.Rels, Rel{Type: model.RelHasClause, FromLabel: model.LabelGuideline, From: t.gid, ToLabel: model.LabelClause, To: id, Props: map[string]any{}})
 	if parent != "" {
-		t.b.Rels = append(t.b.Rels, Rel{Type: RelPartOf, FromLabel: LabelClause, From: id, ToLabel: LabelClause, To: parent, Props: map[string]any{}})
+		t.b.Rels = append(t.b.Rels, Rel{Type: model.RelPartOf, FromLabel: model.LabelClause, From: id, ToLabel: model.LabelClause, To: parent, Props: map[string]any{}})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
@@ -18,7 +19,7 @@ type xwClauseStats struct {
 func xwClauses(b *ingest.Batch) xwClauseStats {
 	s := xwClauseStats{kinds: map[string]int{}}
 	for _, n := range b.Nodes {
-		if n.Label != ingest.LabelClause {
+		if n.Label != model.LabelClause {
 			continue
 		}
 		k, _ := n.Props["kind"].(string)
@@ -61,17 +62,17 @@ func TestParseOSCALCatalogSP80053(t *testing.T) {
 		t.Errorf("%d top-level clauses, want the 20 families", s.topLevel)
 	}
 	nodes, rels := xwNodes(b), xwRels(b)
-	if nodes[ingest.LabelGuideline] != 1 || nodes[ingest.LabelClause] != 1209 {
+	if nodes[model.LabelGuideline] != 1 || nodes[model.LabelClause] != 1209 {
 		t.Errorf("nodes %v, want 1 Guideline and 1,209 Clauses", nodes)
 	}
-	if rels[ingest.RelHasClause] != 1209 || rels[ingest.RelPartOf] != 1189 || len(rels) != 2 {
+	if rels[model.RelHasClause] != 1209 || rels[model.RelPartOf] != 1189 || len(rels) != 2 {
 		t.Errorf("relationships %v, want 1,209 HAS_CLAUSE and 1,189 PART_OF", rels)
 	}
 	if len(b.Warnings) != 0 {
 		t.Errorf("warnings %v, want none", b.Warnings)
 	}
 
-	g := xwNode(t, b, ingest.LabelGuideline, "nist-sp800-53r5")
+	g := xwNode(t, b, model.LabelGuideline, "nist-sp800-53r5")
 	if g.Props["version"] != "5.0.1" || g.Props["publisher"] != "NIST" || g.Props["source"] != "NIST_SP-800-53_rev5_catalog.json" ||
 		!strings.HasPrefix(g.Props["title"].(string), "NIST Special Publication 800-53 Revision 5") {
 		t.Errorf("guideline props = %v", g.Props)
@@ -92,11 +93,11 @@ func TestParseOSCALCatalogSP80053(t *testing.T) {
 		{"nist-sp800-53r5:ac-2.10", "withdrawn", true},
 		{"nist-sp800-53r5:ac-2.1", "withdrawn", false},
 	} {
-		if got := xwNode(t, b, ingest.LabelClause, tt.id).Props[tt.key]; got != tt.want {
+		if got := xwNode(t, b, model.LabelClause, tt.id).Props[tt.key]; got != tt.want {
 			t.Errorf("%s %s = %v, want %v", tt.id, tt.key, got, tt.want)
 		}
 	}
-	text := xwNode(t, b, ingest.LabelClause, "nist-sp800-53r5:ac-2").Props["text"].(string)
+	text := xwNode(t, b, model.LabelClause, "nist-sp800-53r5:ac-2").Props["text"].(string)
 	for _, want := range []string{
 		"a. Define and document the types of accounts allowed",
 		"\nc. Require [Assignment: organization-defined prerequisites and criteria] for group and role membership;",
@@ -163,10 +164,10 @@ func TestParseOSCALCatalogCSF(t *testing.T) {
 		t.Errorf("warnings %v, want one merge warning for each of the 6 repeated functions", b.Warnings)
 	}
 	rels := xwRels(b)
-	if rels[ingest.RelHasClause] != 6+categories+185 || rels[ingest.RelPartOf] != categories+185 {
+	if rels[model.RelHasClause] != 6+categories+185 || rels[model.RelPartOf] != categories+185 {
 		t.Errorf("relationships %v", rels)
 	}
-	g := xwNode(t, b, ingest.LabelGuideline, "nist-csf-2.0")
+	g := xwNode(t, b, model.LabelGuideline, "nist-csf-2.0")
 	if g.Props["version"] != "2.0" || g.Props["publisher"] != "NIST" {
 		t.Errorf("guideline props = %v", g.Props)
 	}
@@ -183,7 +184,7 @@ func TestParseOSCALCatalogCSF(t *testing.T) {
 		{"nist-csf-2.0:gv.oc-01", "withdrawn", false},
 		{"nist-csf-2.0:id.be-01", "withdrawn", true},
 	} {
-		if got := xwNode(t, b, ingest.LabelClause, tt.id).Props[tt.key]; got != tt.want {
+		if got := xwNode(t, b, model.LabelClause, tt.id).Props[tt.key]; got != tt.want {
 			t.Errorf("%s %s = %v, want %v", tt.id, tt.key, got, tt.want)
 		}
 	}
@@ -214,12 +215,12 @@ func TestParseOSCALCatalogTiny(t *testing.T) {
 		{"MergedGroupKeepsFirstTitle", "nist-sp800-53r5:gv", "title", "GOVERN (GV): a CSF-style function group"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := xwNode(t, b, ingest.LabelClause, tt.id).Props[tt.key]; got != tt.want {
+			if got := xwNode(t, b, model.LabelClause, tt.id).Props[tt.key]; got != tt.want {
 				t.Errorf("%s %s = %q, want %q", tt.id, tt.key, got, tt.want)
 			}
 		})
 	}
-	if g := xwNode(t, b, ingest.LabelGuideline, "nist-sp800-53r5"); g.Props["publisher"] != "NIST" {
+	if g := xwNode(t, b, model.LabelGuideline, "nist-sp800-53r5"); g.Props["publisher"] != "NIST" {
 		t.Errorf("publisher = %v", g.Props["publisher"])
 	}
 	xwWarned(t, b, `group id "gv" repeats the group at catalog.groups[1]`)
@@ -239,8 +240,8 @@ func TestParseOSCALCatalogGuidelineIDs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			xwNode(t, b, ingest.LabelGuideline, tt.want)
-			c := xwNode(t, b, ingest.LabelClause, tt.want+":c-1")
+			xwNode(t, b, model.LabelGuideline, tt.want)
+			c := xwNode(t, b, model.LabelClause, tt.want+":c-1")
 			if c.Props["kind"] != "control" || c.Props["parentId"] != nil {
 				t.Errorf("top-level control props = %v", c.Props)
 			}

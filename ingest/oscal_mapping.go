@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // OSCAL mapping-collection shapes (OSCAL 1.2 mapping model): only the
@@ -222,7 +224,7 @@ func ParseOSCALMapping(name string, data []byte) (*Batch, error) {
 						continue
 					}
 					seen[[2]string{from, to}] = true
-					b.Rels = append(b.Rels, Rel{Type: RelMapsTo, FromLabel: LabelClause, From: from, ToLabel: LabelClause, To: to,
+					b.Rels = append(b.Rels, Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: from, ToLabel: model.LabelClause, To: to,
 						Props: mapsToProps(props), Where: tp, Hint: hint})
 				}
 			}

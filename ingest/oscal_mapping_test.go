@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
@@ -16,7 +17,7 @@ func xwClauseIDs(t *testing.T, folder, file string) map[string]bool {
 	}
 	ids := map[string]bool{}
 	for _, n := range b.Nodes {
-		if n.Label == ingest.LabelClause {
+		if n.Label == model.LabelClause {
 			ids[n.ID] = true
 		}
 	}
@@ -40,7 +41,7 @@ func TestParseOSCALMappingCSFTo80053(t *testing.T) {
 	// SOURCE.md: 106 maps, all superset-of with confidence 100 %, 737
 	// source→target pairs, 210 distinct 800-53 targets (17 enhancements),
 	// 79 unmapped CSF ids in the source-gap-summary.
-	if n := xwRels(b)[ingest.RelMapsTo]; n != 737 || len(b.Rels) != 737 {
+	if n := xwRels(b)[model.RelMapsTo]; n != 737 || len(b.Rels) != 737 {
 		t.Errorf("%d MAPS_TO of %d relationships, want 737", n, len(b.Rels))
 	}
 	sources, targets, enhancements := map[string]bool{}, map[string]bool{}, map[string]bool{}

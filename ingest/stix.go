@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // STIX 2.1 bundle shapes: only the fields the transform reads. Unknown
@@ -109,11 +111,11 @@ func ParseSTIX(name string, data []byte) (*Batch, error) {
 		var label, kindProp string
 		switch o.Type {
 		case "attack-pattern":
-			label, kindProp = LabelThreat, "cyber-attack"
+			label, kindProp = model.LabelThreat, "cyber-attack"
 		case "course-of-action":
-			label, kindProp = LabelMeasure, "technical"
+			label, kindProp = model.LabelMeasure, "technical"
 		case "x-mitre-asset":
-			label = LabelAssetKind
+			label = model.LabelAssetKind
 		case "relationship":
 			continue
 		default:
@@ -161,9 +163,9 @@ func ParseSTIX(name string, data []byte) (*Batch, error) {
 			props["kind"] = kindProp
 		}
 		switch label {
-		case LabelThreat:
+		case model.LabelThreat:
 			props["tactics"] = stixTactics(o.KillChain)
-		case LabelMeasure:
+		case model.LabelMeasure:
 			props["perspective"] = "P1"
 		}
 		if o.Revoked || o.Deprecated {
@@ -184,9 +186,9 @@ func ParseSTIX(name string, data []byte) (*Batch, error) {
 		var relType, fromType, toType string
 		switch o.Relationship {
 		case "mitigates":
-			relType, fromType, toType = RelMitigatedBy, "course-of-action", "attack-pattern"
+			relType, fromType, toType = model.RelMitigatedBy, "course-of-action", "attack-pattern"
 		case "targets":
-			relType, fromType, toType = RelTargets, "attack-pattern", "x-mitre-asset"
+			relType, fromType, toType = model.RelTargets, "attack-pattern", "x-mitre-asset"
 		case "":
 			return nil, jpErrorAt(name, data, p, "relationship %s has no relationship_type", o.ID)
 		default:
@@ -214,7 +216,7 @@ func ParseSTIX(name string, data []byte) (*Batch, error) {
 		// STIX "X mitigates Y" is stored as Y-[:MITIGATED_BY]->X; "X targets
 		// Y" keeps its direction.
 		from, to := src, dst
-		if relType == RelMitigatedBy {
+		if relType == model.RelMitigatedBy {
 			from, to = dst, src
 		}
 		key := [3]string{relType, from.id, to.id}
@@ -224,7 +226,7 @@ func ParseSTIX(name string, data []byte) (*Batch, error) {
 		}
 		seen[key] = true
 		props := map[string]any{}
-		if relType == RelMitigatedBy && o.Description != "" {
+		if relType == model.RelMitigatedBy && o.Description != "" {
 			props["rationale"] = o.Description
 		}
 		b.Rels = append(b.Rels, Rel{Type: relType, FromLabel: from.label, From: from.id, ToLabel: to.label, To: to.id, Props: props, Where: p})

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
@@ -207,7 +208,7 @@ func TestParseSTIXAttackICS(t *testing.T) {
 	// SOURCE.md: 95 attack-pattern, 52 course-of-action, 18 x-mitre-asset;
 	// 331 mitigates and 685 targets relationships, none dangling.
 	nodes, rels := xwNodes(b), xwRels(b)
-	for label, want := range map[string]int{ingest.LabelThreat: 95, ingest.LabelMeasure: 52, ingest.LabelAssetKind: 18} {
+	for label, want := range map[string]int{model.LabelThreat: 95, model.LabelMeasure: 52, model.LabelAssetKind: 18} {
 		if nodes[label] != want {
 			t.Errorf("%d %s nodes, want %d", nodes[label], label, want)
 		}
@@ -215,7 +216,7 @@ func TestParseSTIXAttackICS(t *testing.T) {
 	if len(nodes) != 3 {
 		t.Errorf("labels %v, want only Threat, Measure and AssetKind", nodes)
 	}
-	for typ, want := range map[string]int{ingest.RelMitigatedBy: 331, ingest.RelTargets: 685} {
+	for typ, want := range map[string]int{model.RelMitigatedBy: 331, model.RelTargets: 685} {
 		if rels[typ] != want {
 			t.Errorf("%d %s relationships, want %d", rels[typ], typ, want)
 		}
@@ -236,7 +237,7 @@ func TestParseSTIXAttackICS(t *testing.T) {
 			externalIDs[id] = true
 		}
 	}
-	if flagged[ingest.LabelThreat] != 12 || flagged[ingest.LabelMeasure] != 0 || flagged[ingest.LabelAssetKind] != 0 {
+	if flagged[model.LabelThreat] != 12 || flagged[model.LabelMeasure] != 0 || flagged[model.LabelAssetKind] != 0 {
 		t.Errorf("flagged revoked/deprecated %v, want 12 threats and nothing else", flagged)
 	}
 	if len(externalIDs) != 95+52+18 {
@@ -259,7 +260,7 @@ func TestParseSTIXAttackICS(t *testing.T) {
 		}
 	}
 
-	th := xwNode(t, b, ingest.LabelThreat, "mitre-attack-ics:T0803")
+	th := xwNode(t, b, model.LabelThreat, "mitre-attack-ics:T0803")
 	if th.Props["name"] != "Block Command Message" || th.Props["kind"] != "cyber-attack" || th.Props["externalId"] != "T0803" ||
 		th.Props["source"] != "mitre-attack-ics" || th.Props["stixId"] != "attack-pattern--008b8f56-6107-48be-aa9f-746f927dbb61" ||
 		th.Props["revoked"] != false || th.Props["deprecated"] != false {
@@ -268,29 +269,29 @@ func TestParseSTIXAttackICS(t *testing.T) {
 	if tac, _ := th.Props["tactics"].([]string); len(tac) != 1 || tac[0] != "inhibit-response-function" {
 		t.Errorf("T0803 tactics = %v", th.Props["tactics"])
 	}
-	dep := xwNode(t, b, ingest.LabelThreat, "mitre-attack-ics:T0850")
+	dep := xwNode(t, b, model.LabelThreat, "mitre-attack-ics:T0850")
 	if dep.Props["deprecated"] != true {
 		t.Errorf("T0850 (deprecated, ATT&CK id under source mitre-ics-attack) props = %v", dep.Props)
 	}
-	m := xwNode(t, b, ingest.LabelMeasure, "mitre-attack-ics:M0948")
+	m := xwNode(t, b, model.LabelMeasure, "mitre-attack-ics:M0948")
 	if m.Props["name"] != "Application Isolation and Sandboxing" || m.Props["perspective"] != "P1" || m.Props["kind"] != "technical" {
 		t.Errorf("M0948 props = %v", m.Props)
 	}
-	a := xwNode(t, b, ingest.LabelAssetKind, "mitre-attack-ics:A0008")
+	a := xwNode(t, b, model.LabelAssetKind, "mitre-attack-ics:A0008")
 	if a.Props["name"] != "Application Server" {
 		t.Errorf("A0008 props = %v", a.Props)
 	}
 	withRationale := 0
 	for _, r := range b.Rels {
-		if r.Type == ingest.RelMitigatedBy {
-			if r.FromLabel != ingest.LabelThreat || r.ToLabel != ingest.LabelMeasure {
+		if r.Type == model.RelMitigatedBy {
+			if r.FromLabel != model.LabelThreat || r.ToLabel != model.LabelMeasure {
 				t.Fatalf("MITIGATED_BY %s → %s, want Threat → Measure", r.FromLabel, r.ToLabel)
 			}
 			if s, _ := r.Props["rationale"].(string); s != "" {
 				withRationale++
 			}
 		}
-		if r.Type == ingest.RelTargets && (r.FromLabel != ingest.LabelThreat || r.ToLabel != ingest.LabelAssetKind) {
+		if r.Type == model.RelTargets && (r.FromLabel != model.LabelThreat || r.ToLabel != model.LabelAssetKind) {
 			t.Fatalf("TARGETS %s → %s, want Threat → AssetKind", r.FromLabel, r.ToLabel)
 		}
 	}
@@ -314,13 +315,13 @@ func TestParseSTIXTiny(t *testing.T) {
 		key   string
 		want  any
 	}{
-		{"TechniqueName", ingest.LabelThreat, "mitre-attack-ics:T0803", "name", "Block Command Message"},
-		{"DescriptionKeptAsMarkdown", ingest.LabelThreat, "mitre-attack-ics:T0803", "description", "Adversaries may *block* a command message."},
-		{"DeprecatedKeptAndFlagged", ingest.LabelThreat, "mitre-attack-ics:T0850", "deprecated", true},
-		{"NotRevoked", ingest.LabelThreat, "mitre-attack-ics:T0850", "revoked", false},
-		{"MeasurePerspective", ingest.LabelMeasure, "mitre-attack-ics:M0948", "perspective", "P1"},
-		{"AssetByAttackID", ingest.LabelAssetKind, "mitre-attack-ics:A0003", "externalId", "A0003"},
-		{"AssetWithoutAttackID", ingest.LabelAssetKind, "mitre-attack-ics:x-mitre-asset--00000000-0000-4000-8000-000000000005", "stixId", "x-mitre-asset--00000000-0000-4000-8000-000000000005"},
+		{"TechniqueName", model.LabelThreat, "mitre-attack-ics:T0803", "name", "Block Command Message"},
+		{"DescriptionKeptAsMarkdown", model.LabelThreat, "mitre-attack-ics:T0803", "description", "Adversaries may *block* a command message."},
+		{"DeprecatedKeptAndFlagged", model.LabelThreat, "mitre-attack-ics:T0850", "deprecated", true},
+		{"NotRevoked", model.LabelThreat, "mitre-attack-ics:T0850", "revoked", false},
+		{"MeasurePerspective", model.LabelMeasure, "mitre-attack-ics:M0948", "perspective", "P1"},
+		{"AssetByAttackID", model.LabelAssetKind, "mitre-attack-ics:A0003", "externalId", "A0003"},
+		{"AssetWithoutAttackID", model.LabelAssetKind, "mitre-attack-ics:x-mitre-asset--00000000-0000-4000-8000-000000000005", "stixId", "x-mitre-asset--00000000-0000-4000-8000-000000000005"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := xwNode(t, b, tt.label, tt.id).Props[tt.key]; got != tt.want {

@@ -101,8 +101,8 @@ func importError(err error) error {
 }
 
 // ownedLabels are the labels of nodes an organization owns.
-var ownedLabels = []string{ingest.LabelOrganization, ingest.LabelDepartment, ingest.LabelAnalysis, ingest.LabelAssessment,
-	ingest.LabelTreatment, ingest.LabelPolicy, ingest.LabelCoverageLine}
+var ownedLabels = []string{model.LabelOrganization, model.LabelDepartment, model.LabelAnalysis, model.LabelAssessment,
+	model.LabelTreatment, model.LabelInsurancePolicy, model.LabelCoverageLine}
 
 // authorizeNative checks that the caller may write every organization a
 // native batch writes for, as the batch says and as the stored nodes it
@@ -113,11 +113,11 @@ func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch)
 	for _, n := range b.Nodes {
 		str := func(k string) string { s, _ := n.Props[k].(string); return s }
 		switch n.Label {
-		case ingest.LabelOrganization:
+		case model.LabelOrganization:
 			orgs[n.ID] = true
-		case ingest.LabelDepartment, ingest.LabelAnalysis:
+		case model.LabelDepartment, model.LabelAnalysis:
 			orgs[str("organizationId")] = true
-		case ingest.LabelPolicy:
+		case model.LabelInsurancePolicy:
 			orgs[str("holderId")] = true
 		}
 		if slices.Contains(ownedLabels, n.Label) {

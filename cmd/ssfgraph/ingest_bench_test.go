@@ -10,6 +10,7 @@ import (
 
 	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/ingest"
@@ -159,7 +160,7 @@ func benchRecords(b *testing.B, ctx context.Context, d drv.DriverWithContext) in
 
 // naiveLabels are the labels the naive loader accepts (it formats them
 // into Cypher, as a naive loader would; the batches come from our parsers).
-var naiveLabels = []string{ingest.LabelThreat, ingest.LabelMeasure, ingest.LabelGuideline, ingest.LabelClause, ingest.LabelAssetKind}
+var naiveLabels = []string{model.LabelThreat, model.LabelMeasure, model.LabelGuideline, model.LabelClause, model.LabelAssetKind}
 
 // naiveLoad writes a batch one record per transaction: an ExecuteWrite per
 // node (MERGE and SET) and per relationship (MATCH both ends, MERGE, SET).
@@ -191,7 +192,7 @@ func naiveLoad(b *testing.B, ctx context.Context, d drv.DriverWithContext, batch
 	}
 	for _, r := range batch.Rels {
 		typ := r.Type
-		if typ != ingest.RelMitigatedBy && typ != ingest.RelTargets && typ != ingest.RelHasClause && typ != ingest.RelPartOf && typ != ingest.RelMapsTo {
+		if typ != model.RelMitigatedBy && typ != model.RelTargets && typ != model.RelHasClause && typ != model.RelPartOf && typ != model.RelMapsTo {
 			b.Fatalf("naive loader: unexpected relationship type %q", typ)
 		}
 		write(`MATCH (a:`+label(r.FromLabel)+` {id: $from}) MATCH (b:`+label(r.ToLabel)+` {id: $to}) MERGE (a)-[r:`+typ+`]->(b) SET r += $props`,

@@ -132,22 +132,22 @@ func analysisMissingOrgs(ids []string, at []int, missing []any) error {
 // ---------------------------------------------------------------- create
 
 const createAnalysisCheckCypher = `
-OPTIONAL MATCH (o:` + labelOrganization + ` {id: $org})
-OPTIONAL MATCH (t:` + labelTarget + ` {id: $target})
+OPTIONAL MATCH (o:` + model.LabelOrganization + ` {id: $org})
+OPTIONAL MATCH (t:` + model.LabelTarget + ` {id: $target})
 RETURN o IS NOT NULL AS org, t IS NOT NULL AS target,
-  [i IN range(0, size($shared) - 1) WHERE NOT EXISTS { MATCH (:` + labelOrganization + ` {id: $shared[i]}) }] AS missing`
+  [i IN range(0, size($shared) - 1) WHERE NOT EXISTS { MATCH (:` + model.LabelOrganization + ` {id: $shared[i]}) }] AS missing`
 
 const createAnalysisCypher = `
-MATCH (o:` + labelOrganization + ` {id: $org}), (t:` + labelTarget + ` {id: $target})
-CREATE (a:` + labelAnalysis + `:` + labelEntity + ` {id: $id, title: $title, status: 'DRAFT', version: 1,
+MATCH (o:` + model.LabelOrganization + ` {id: $org}), (t:` + model.LabelTarget + ` {id: $target})
+CREATE (a:` + model.LabelAnalysis + `:` + model.LabelEntity + ` {id: $id, title: $title, status: 'DRAFT', version: 1,
   visibility: $visibility, sharedWithOrganizationIds: $shared, sharedWithSectors: $sectors,
   organizationId: o.id, targetId: t.id, createdAt: datetime(), updatedAt: datetime()})
-CREATE (o)-[:` + relAuthored + `]->(a), (a)-[:` + relAnalyzes + `]->(t)
+CREATE (o)-[:` + model.RelAuthored + `]->(a), (a)-[:` + model.RelAnalyzes + `]->(t)
 WITH a
 CALL (a) {
   UNWIND $shared AS sid
-  MATCH (s:` + labelOrganization + ` {id: sid})
-  CREATE (a)-[:` + relSharedWith + `]->(s)
+  MATCH (s:` + model.LabelOrganization + ` {id: sid})
+  CREATE (a)-[:` + model.RelSharedWith + `]->(s)
 }
 RETURN a`
 
@@ -216,7 +216,7 @@ func (db *DB) CreateAnalysis(ctx context.Context, org string, in model.AnalysisI
 // changes), so that concurrent changes to one analysis run one after the
 // other, and reads what the change is checked against.
 const analysisLockCypher = `
-OPTIONAL MATCH (a:` + labelAnalysis + ` {id: $id})
+OPTIONAL MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 SET a._lock = true
 REMOVE a._lock
 WITH a
@@ -246,21 +246,21 @@ func (t *txn) lockAnalysis(ctx context.Context, id, field string, allowSubmitted
 }
 
 const analysisOrgsMissingCypher = `
-RETURN [i IN range(0, size($shared) - 1) WHERE NOT EXISTS { MATCH (:` + labelOrganization + ` {id: $shared[i]}) }] AS missing`
+RETURN [i IN range(0, size($shared) - 1) WHERE NOT EXISTS { MATCH (:` + model.LabelOrganization + ` {id: $shared[i]}) }] AS missing`
 
 const updateAnalysisCypher = `
-MATCH (a:` + labelAnalysis + ` {id: $id})
+MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 SET a.title = $title, a.visibility = $visibility, a.sharedWithOrganizationIds = $shared,
   a.sharedWithSectors = $sectors, a.updatedAt = datetime()
 WITH a
 CALL (a) {
-  MATCH (a)-[r:` + relSharedWith + `]->()
+  MATCH (a)-[r:` + model.RelSharedWith + `]->()
   DELETE r
 }
 CALL (a) {
   UNWIND $shared AS sid
-  MATCH (s:` + labelOrganization + ` {id: sid})
-  CREATE (a)-[:` + relSharedWith + `]->(s)
+  MATCH (s:` + model.LabelOrganization + ` {id: sid})
+  CREATE (a)-[:` + model.RelSharedWith + `]->(s)
 }
 RETURN a`
 
@@ -342,13 +342,13 @@ func (db *DB) UpdateAnalysis(ctx context.Context, id string, in model.AnalysisUp
 // ---------------------------------------------------------------- delete
 
 const deleteAnalysisCypher = `
-MATCH (a:` + labelAnalysis + ` {id: $id})
+MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 CALL (a) {
-  MATCH (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  MATCH (a)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `)
   DETACH DELETE tr
 }
 CALL (a) {
-  MATCH (a)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `)
+  MATCH (a)-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + `)
   DETACH DELETE s
 }
 DETACH DELETE a`
@@ -373,76 +373,76 @@ func (db *DB) DeleteAnalysis(ctx context.Context, id string) error {
 // checks its references against.
 const assessCheckCypher = `
 RETURN
-  head([(:` + labelAnalysis + ` {id: $analysis})-[:` + relHasAssessment + `]->(x:` + labelAssessment + ` {incidentId: $incident}) | x.id]) AS existing,
-  head(COLLECT { MATCH (i:` + labelIncident + ` {id: $incident}) RETURN coalesce(i.targetId, '') }) AS incidentTarget,
-  EXISTS { MATCH (:` + labelAxisLevel + ` {axis: 1, rank: $axis1}) } AS axis1,
-  EXISTS { MATCH (:` + labelAxisLevel + ` {axis: 2, rank: $axis2}) } AS axis2,
-  head(COLLECT { MATCH (r:` + labelCategoryRule + ` {axis1Rank: $axis1, axis2Rank: $axis2}) RETURN r.category ORDER BY r.id }) AS category,
-  head(COLLECT { MATCH (d:` + labelDepartment + ` {id: $dept}) RETURN coalesce(d.organizationId, '') }) AS deptOrg,
-  [x IN $threats | EXISTS { MATCH (:` + labelThreat + ` {id: x}) }] AS threats,
-  [x IN $assets | head(COLLECT { MATCH (s:` + labelAsset + ` {id: x}) RETURN coalesce(s.targetId, '') })] AS assets,
-  [x IN $measures | head(COLLECT { MATCH (m:` + labelMeasure + ` {id: x}) RETURN coalesce(m.perspective, '') })] AS measures,
-  [x IN $newIds | EXISTS { MATCH (:` + labelEntity + ` {id: x}) }] AS taken,
-  COLLECT { MATCH (p:` + labelPerspective + `) RETURN p.code } AS perspectives`
+  head([(:` + model.LabelAnalysis + ` {id: $analysis})-[:` + model.RelHasAssessment + `]->(x:` + model.LabelAssessment + ` {incidentId: $incident}) | x.id]) AS existing,
+  head(COLLECT { MATCH (i:` + model.LabelIncident + ` {id: $incident}) RETURN coalesce(i.targetId, '') }) AS incidentTarget,
+  EXISTS { MATCH (:` + model.LabelAxisLevel + ` {axis: 1, rank: $axis1}) } AS axis1,
+  EXISTS { MATCH (:` + model.LabelAxisLevel + ` {axis: 2, rank: $axis2}) } AS axis2,
+  head(COLLECT { MATCH (r:` + model.LabelCategoryRule + ` {axis1Rank: $axis1, axis2Rank: $axis2}) RETURN r.category ORDER BY r.id }) AS category,
+  head(COLLECT { MATCH (d:` + model.LabelDepartment + ` {id: $dept}) RETURN coalesce(d.organizationId, '') }) AS deptOrg,
+  [x IN $threats | EXISTS { MATCH (:` + model.LabelThreat + ` {id: x}) }] AS threats,
+  [x IN $assets | head(COLLECT { MATCH (s:` + model.LabelAsset + ` {id: x}) RETURN coalesce(s.targetId, '') })] AS assets,
+  [x IN $measures | head(COLLECT { MATCH (m:` + model.LabelMeasure + ` {id: x}) RETURN coalesce(m.perspective, '') })] AS measures,
+  [x IN $newIds | EXISTS { MATCH (:` + model.LabelEntity + ` {id: x}) }] AS taken,
+  COLLECT { MATCH (p:` + model.LabelPerspective + `) RETURN p.code } AS perspectives`
 
 // assessWriteCypher creates the new catalog nodes, then the assessment (or
 // clears the one it replaces, keeping its id) with all its edges and
 // treatments, in one statement.
 const assessWriteCypher = `
-MATCH (a:` + labelAnalysis + ` {id: $analysis})-[:` + relAnalyzes + `]->(t:` + labelTarget + `)
+MATCH (a:` + model.LabelAnalysis + ` {id: $analysis})-[:` + model.RelAnalyzes + `]->(t:` + model.LabelTarget + `)
 CALL (t) {
   UNWIND $newIncidents AS ni
-  CREATE (i:` + labelIncident + `:` + labelEntity + `)
+  CREATE (i:` + model.LabelIncident + `:` + model.LabelEntity + `)
   SET i = ni, i.targetId = t.id, i.createdAt = datetime(), i.updatedAt = datetime()
-  CREATE (t)-[:` + relHasIncident + `]->(i)
+  CREATE (t)-[:` + model.RelHasIncident + `]->(i)
 }
 CALL () {
   UNWIND $newThreats AS nt
-  CREATE (x:` + labelThreat + `:` + labelEntity + `)
+  CREATE (x:` + model.LabelThreat + `:` + model.LabelEntity + `)
   SET x = nt, x.createdAt = datetime(), x.updatedAt = datetime()
 }
 CALL () {
   UNWIND $newMeasures AS nm
-  CREATE (x:` + labelMeasure + `:` + labelEntity + `)
+  CREATE (x:` + model.LabelMeasure + `:` + model.LabelEntity + `)
   SET x = nm, x.createdAt = datetime(), x.updatedAt = datetime()
 }
 CALL (a) {
-  MATCH (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + ` {id: $sid})-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  MATCH (a)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + ` {id: $sid})-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `)
   DETACH DELETE tr
 }
 CALL (a) {
-  MATCH (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + ` {id: $sid})-[r:` + relOf + `|` + relCausedBy + `|` + relThrough + `|` + relOwnedBy + `]->()
+  MATCH (a)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + ` {id: $sid})-[r:` + model.RelOf + `|` + model.RelCausedBy + `|` + model.RelThrough + `|` + model.RelOwnedBy + `]->()
   DELETE r
 }
-MERGE (s:` + labelAssessment + ` {id: $sid})
-  ON CREATE SET s:` + labelEntity + `
+MERGE (s:` + model.LabelAssessment + ` {id: $sid})
+  ON CREATE SET s:` + model.LabelEntity + `
 SET s += $props
-MERGE (a)-[:` + relHasAssessment + `]->(s)
+MERGE (a)-[:` + model.RelHasAssessment + `]->(s)
 SET a.updatedAt = datetime()
 WITH s
-MATCH (i:` + labelIncident + ` {id: $incident})
-CREATE (s)-[:` + relOf + `]->(i)
+MATCH (i:` + model.LabelIncident + ` {id: $incident})
+CREATE (s)-[:` + model.RelOf + `]->(i)
 WITH s
 CALL (s) {
   UNWIND $threatIds AS x
-  MATCH (th:` + labelThreat + ` {id: x})
-  MERGE (s)-[:` + relCausedBy + `]->(th)
+  MATCH (th:` + model.LabelThreat + ` {id: x})
+  MERGE (s)-[:` + model.RelCausedBy + `]->(th)
 }
 CALL (s) {
   UNWIND $assetIds AS x
-  MATCH (as:` + labelAsset + ` {id: x})
-  MERGE (s)-[:` + relThrough + `]->(as)
+  MATCH (as:` + model.LabelAsset + ` {id: x})
+  MERGE (s)-[:` + model.RelThrough + `]->(as)
 }
 CALL (s) {
   UNWIND $depts AS x
-  MATCH (d:` + labelDepartment + ` {id: x})
-  CREATE (s)-[:` + relOwnedBy + `]->(d)
+  MATCH (d:` + model.LabelDepartment + ` {id: x})
+  CREATE (s)-[:` + model.RelOwnedBy + `]->(d)
 }
 CALL (s) {
   UNWIND $treatments AS tr
-  MATCH (m:` + labelMeasure + ` {id: tr.measureId})
-  CREATE (s)-[:` + relTreatedBy + `]->(n:` + labelTreatment + `:` + labelEntity + ` {id: tr.id, assessmentId: s.id, measureId: m.id,
-    status: tr.status, perspective: coalesce(tr.perspective, m.perspective)})-[:` + relApplies + `]->(m)
+  MATCH (m:` + model.LabelMeasure + ` {id: tr.measureId})
+  CREATE (s)-[:` + model.RelTreatedBy + `]->(n:` + model.LabelTreatment + `:` + model.LabelEntity + ` {id: tr.id, assessmentId: s.id, measureId: m.id,
+    status: tr.status, perspective: coalesce(tr.perspective, m.perspective)})-[:` + model.RelApplies + `]->(m)
 }
 RETURN s`
 
@@ -793,15 +793,15 @@ func analysisMaps(s []map[string]any) []map[string]any {
 // ---------------------------------------------------------------- remove
 
 const analysisAssessmentOwnerCypher = `
-OPTIONAL MATCH (a:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + ` {id: $id})
+OPTIONAL MATCH (a:` + model.LabelAnalysis + `)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + ` {id: $id})
 RETURN a.id AS analysis`
 
 const removeAssessmentCypher = `
-MATCH (a:` + labelAnalysis + ` {id: $analysis})-[:` + relHasAssessment + `]->(s:` + labelAssessment + ` {id: $id})
+MATCH (a:` + model.LabelAnalysis + ` {id: $analysis})-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + ` {id: $id})
 SET a.updatedAt = datetime()
 WITH s
 CALL (s) {
-  MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  MATCH (s)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `)
   DETACH DELETE tr
 }
 DETACH DELETE s`
@@ -832,11 +832,11 @@ func (db *DB) RemoveAssessment(ctx context.Context, id string) error {
 // ---------------------------------------------------------------- submit
 
 const analysisAssessmentCountCypher = `
-MATCH (a:` + labelAnalysis + ` {id: $id})
-RETURN COUNT { (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + `) } AS n`
+MATCH (a:` + model.LabelAnalysis + ` {id: $id})
+RETURN COUNT { (a)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `) } AS n`
 
 const submitAnalysisCypher = `
-MATCH (a:` + labelAnalysis + ` {id: $id})
+MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 SET a.status = 'SUBMITTED', a.submittedAt = datetime(), a.updatedAt = datetime()
 RETURN a`
 
@@ -870,52 +870,52 @@ func (db *DB) SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, e
 // ---------------------------------------------------------------- revise
 
 const reviseCheckCypher = `
-MATCH (a:` + labelAnalysis + ` {id: $id})
-RETURN [(n:` + labelAnalysis + `)-[:` + relSupersedes + `]->(a) | n.id] AS supersededBy,
-  [(a)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `) | {id: s.id, treatments: [(s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `) | tr.id]}] AS assessments`
+MATCH (a:` + model.LabelAnalysis + ` {id: $id})
+RETURN [(n:` + model.LabelAnalysis + `)-[:` + model.RelSupersedes + `]->(a) | n.id] AS supersededBy,
+  [(a)-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + `) | {id: s.id, treatments: [(s)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `) | tr.id]}] AS assessments`
 
 const reviseAnalysisCypher = `
-MATCH (o:` + labelOrganization + `)-[:` + relAuthored + `]->(old:` + labelAnalysis + ` {id: $id})-[:` + relAnalyzes + `]->(t:` + labelTarget + `)
-CREATE (a:` + labelAnalysis + `:` + labelEntity + ` {id: $new, title: old.title, status: 'DRAFT', version: old.version + 1,
+MATCH (o:` + model.LabelOrganization + `)-[:` + model.RelAuthored + `]->(old:` + model.LabelAnalysis + ` {id: $id})-[:` + model.RelAnalyzes + `]->(t:` + model.LabelTarget + `)
+CREATE (a:` + model.LabelAnalysis + `:` + model.LabelEntity + ` {id: $new, title: old.title, status: 'DRAFT', version: old.version + 1,
   visibility: old.visibility, sharedWithOrganizationIds: coalesce(old.sharedWithOrganizationIds, []),
   sharedWithSectors: coalesce(old.sharedWithSectors, []), organizationId: o.id, targetId: t.id,
   supersedesId: old.id, createdAt: datetime(), updatedAt: datetime()})
-CREATE (o)-[:` + relAuthored + `]->(a), (a)-[:` + relAnalyzes + `]->(t), (a)-[:` + relSupersedes + `]->(old)
+CREATE (o)-[:` + model.RelAuthored + `]->(a), (a)-[:` + model.RelAnalyzes + `]->(t), (a)-[:` + model.RelSupersedes + `]->(old)
 WITH old, a
 CALL (old, a) {
-  MATCH (old)-[:` + relSharedWith + `]->(x)
-  CREATE (a)-[:` + relSharedWith + `]->(x)
+  MATCH (old)-[:` + model.RelSharedWith + `]->(x)
+  CREATE (a)-[:` + model.RelSharedWith + `]->(x)
 }
 CALL (old, a) {
-  MATCH (old)-[:` + relReliesOn + `]->(p)
-  CREATE (a)-[:` + relReliesOn + `]->(p)
+  MATCH (old)-[:` + model.RelReliesOn + `]->(p)
+  CREATE (a)-[:` + model.RelReliesOn + `]->(p)
 }
 CALL (a) {
   UNWIND $copies AS c
-  MATCH (s:` + labelAssessment + ` {id: c.old})
-  CREATE (a)-[:` + relHasAssessment + `]->(s2:` + labelAssessment + `:` + labelEntity + `)
+  MATCH (s:` + model.LabelAssessment + ` {id: c.old})
+  CREATE (a)-[:` + model.RelHasAssessment + `]->(s2:` + model.LabelAssessment + `:` + model.LabelEntity + `)
   SET s2 = s {.*, id: c.new, analysisId: a.id}
   WITH s, s2, c
   CALL (s, s2) {
-    MATCH (s)-[:` + relOf + `]->(x)
-    CREATE (s2)-[:` + relOf + `]->(x)
+    MATCH (s)-[:` + model.RelOf + `]->(x)
+    CREATE (s2)-[:` + model.RelOf + `]->(x)
   }
   CALL (s, s2) {
-    MATCH (s)-[:` + relCausedBy + `]->(x)
-    CREATE (s2)-[:` + relCausedBy + `]->(x)
+    MATCH (s)-[:` + model.RelCausedBy + `]->(x)
+    CREATE (s2)-[:` + model.RelCausedBy + `]->(x)
   }
   CALL (s, s2) {
-    MATCH (s)-[:` + relThrough + `]->(x)
-    CREATE (s2)-[:` + relThrough + `]->(x)
+    MATCH (s)-[:` + model.RelThrough + `]->(x)
+    CREATE (s2)-[:` + model.RelThrough + `]->(x)
   }
   CALL (s, s2) {
-    MATCH (s)-[:` + relOwnedBy + `]->(x)
-    CREATE (s2)-[:` + relOwnedBy + `]->(x)
+    MATCH (s)-[:` + model.RelOwnedBy + `]->(x)
+    CREATE (s2)-[:` + model.RelOwnedBy + `]->(x)
   }
   CALL (s2, c) {
     UNWIND c.treatments AS tc
-    MATCH (tr:` + labelTreatment + ` {id: tc.old})-[:` + relApplies + `]->(m)
-    CREATE (s2)-[:` + relTreatedBy + `]->(tr2:` + labelTreatment + `:` + labelEntity + `)-[:` + relApplies + `]->(m)
+    MATCH (tr:` + model.LabelTreatment + ` {id: tc.old})-[:` + model.RelApplies + `]->(m)
+    CREATE (s2)-[:` + model.RelTreatedBy + `]->(tr2:` + model.LabelTreatment + `:` + model.LabelEntity + `)-[:` + model.RelApplies + `]->(m)
     SET tr2 = tr {.*, id: tc.new, assessmentId: s2.id}
   }
 }
@@ -967,20 +967,20 @@ func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, e
 // ---------------------------------------------------------------- policies
 
 const analysisPoliciesMissingCypher = `
-RETURN [i IN range(0, size($ids) - 1) WHERE NOT EXISTS { MATCH (:` + labelInsurancePolicy + ` {id: $ids[i]}) }] AS missing`
+RETURN [i IN range(0, size($ids) - 1) WHERE NOT EXISTS { MATCH (:` + model.LabelInsurancePolicy + ` {id: $ids[i]}) }] AS missing`
 
 const setAnalysisPoliciesCypher = `
-MATCH (a:` + labelAnalysis + ` {id: $id})
+MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 SET a.updatedAt = datetime()
 WITH a
 CALL (a) {
-  MATCH (a)-[r:` + relReliesOn + `]->()
+  MATCH (a)-[r:` + model.RelReliesOn + `]->()
   DELETE r
 }
 CALL (a) {
   UNWIND $ids AS pid
-  MATCH (p:` + labelInsurancePolicy + ` {id: pid})
-  CREATE (a)-[:` + relReliesOn + `]->(p)
+  MATCH (p:` + model.LabelInsurancePolicy + ` {id: pid})
+  CREATE (a)-[:` + model.RelReliesOn + `]->(p)
 }
 RETURN a`
 

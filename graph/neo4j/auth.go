@@ -23,7 +23,7 @@ func hashToken(token string) string {
 }
 
 const authenticateCypher = `
-MATCH (t:` + labelAPIToken + ` {id: $hash})-[:ACTS_FOR]->(o:` + labelOrganization + `)
+MATCH (t:` + model.LabelAPIToken + ` {id: $hash})-[:ACTS_FOR]->(o:` + model.LabelOrganization + `)
 WHERE t.revoked IS NULL OR t.revoked = false
 RETURN t.userId AS user, t.role AS role, o.id AS org, o.sector AS sector`
 
@@ -44,11 +44,11 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*model.Principal,
 }
 
 const createTokenCypher = `
-MATCH (o:` + labelOrganization + ` {id: $org})
-MERGE (u:` + labelUser + ` {id: $user})
+MATCH (o:` + model.LabelOrganization + ` {id: $org})
+MERGE (u:` + model.LabelUser + ` {id: $user})
   ON CREATE SET u.createdAt = datetime()
-CREATE (t:` + labelAPIToken + ` {id: $hash, userId: $user, role: $role, createdAt: datetime()})
-CREATE (t)-[:ACTS_FOR]->(o), (t)-[:FOR_USER]->(u)
+CREATE (t:` + model.LabelAPIToken + ` {id: $hash, userId: $user, role: $role, createdAt: datetime()})
+CREATE (t)-[:` + model.RelActsFor + `]->(o), (t)-[:` + model.RelForUser + `]->(u)
 RETURN t.id`
 
 // CreateToken issues a new token; only its hash is stored.

@@ -22,7 +22,7 @@ type catalogRef struct {
 
 const catalogRefsCypher = `
 UNWIND $refs AS r
-OPTIONAL MATCH (n:` + labelEntity + ` {id: r.id}) WHERE r.label IN labels(n)
+OPTIONAL MATCH (n:` + model.LabelEntity + ` {id: r.id}) WHERE r.label IN labels(n)
 RETURN r.i AS i, n`
 
 // catalogResolve checks that every ref exists, in one round trip, and
@@ -54,7 +54,7 @@ func catalogResolve(ctx context.Context, tx *txn, refs ...catalogRef) ([]neo4j.N
 }
 
 const catalogIDTakenCypher = `
-MATCH (n:` + labelEntity + ` {id: $id}) RETURN labels(n) AS labels`
+MATCH (n:` + model.LabelEntity + ` {id: $id}) RETURN labels(n) AS labels`
 
 // catalogFreeID returns ECONFLICT naming field when a node already has id.
 func catalogFreeID(ctx context.Context, tx *txn, field, id string) error {
@@ -173,7 +173,7 @@ func threatProps(in model.ThreatInput) map[string]any {
 }
 
 const createThreatCypher = `
-CREATE (n:` + labelThreat + `:` + labelEntity + ` {id: $id})
+CREATE (n:` + model.LabelThreat + `:` + model.LabelEntity + ` {id: $id})
 SET n += $props
 RETURN n`
 
@@ -187,7 +187,7 @@ func (db *DB) CreateThreat(ctx context.Context, in model.ThreatInput) (*model.Th
 }
 
 const updateThreatCypher = `
-MATCH (n:` + labelThreat + ` {id: $id})
+MATCH (n:` + model.LabelThreat + ` {id: $id})
 SET n += $props
 RETURN n`
 
@@ -204,17 +204,17 @@ func (db *DB) UpdateThreat(ctx context.Context, id string, in model.ThreatInput)
 // and removing a dummy property), so that no other transaction can link to
 // it between the count and the delete.
 const threatDependentsCypher = `
-MATCH (t:` + labelThreat + ` {id: $id})
+MATCH (t:` + model.LabelThreat + ` {id: $id})
 SET t._lock = true REMOVE t._lock
-RETURN COUNT { MATCH (a:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relCausedBy + `]->(t)
+RETURN COUNT { MATCH (a:` + model.LabelAnalysis + `)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `)-[:` + model.RelCausedBy + `]->(t)
                WHERE a.status <> 'DRAFT' } AS frozen,
-       COUNT { (:` + labelAssessment + `)-[:` + relCausedBy + `]->(t) } AS assessments,
-       COUNT { (:` + labelCoverageLine + `)-[:` + relCovers + `]->(t) } AS lines,
-       COUNT { ()-[:` + relAbout + `]->(t) } AS about`
+       COUNT { (:` + model.LabelAssessment + `)-[:` + model.RelCausedBy + `]->(t) } AS assessments,
+       COUNT { (:` + model.LabelCoverageLine + `)-[:` + model.RelCovers + `]->(t) } AS lines,
+       COUNT { ()-[:` + model.RelAbout + `]->(t) } AS about`
 
 const deleteThreatCypher = `
-MATCH (t:` + labelThreat + ` {id: $id})
-OPTIONAL MATCH (a:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relCausedBy + `]->(t)
+MATCH (t:` + model.LabelThreat + ` {id: $id})
+OPTIONAL MATCH (a:` + model.LabelAnalysis + `)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `)-[:` + model.RelCausedBy + `]->(t)
 SET a.updatedAt = datetime()
 WITH t, collect(DISTINCT a.targetId) AS targets, collect(DISTINCT a.id) AS nodes
 DETACH DELETE t
@@ -242,8 +242,8 @@ func measureProps(in model.MeasureInput) map[string]any {
 }
 
 const perspectiveCypher = `
-OPTIONAL MATCH (p:` + labelPerspective + ` {id: $code})
-RETURN p IS NOT NULL AS ok, COLLECT { MATCH (q:` + labelPerspective + `) RETURN q.id ORDER BY q.id } AS codes`
+OPTIONAL MATCH (p:` + model.LabelPerspective + ` {id: $code})
+RETURN p IS NOT NULL AS ok, COLLECT { MATCH (q:` + model.LabelPerspective + `) RETURN q.id ORDER BY q.id } AS codes`
 
 // catalogCheckPerspective returns EINVALID naming field unless code is the code
 // of a stored Perspective (P1 to P4 as seeded).
@@ -268,7 +268,7 @@ func catalogCheckPerspective(ctx context.Context, tx *txn, field, code string) e
 }
 
 const createMeasureCypher = `
-CREATE (n:` + labelMeasure + `:` + labelEntity + ` {id: $id})
+CREATE (n:` + model.LabelMeasure + `:` + model.LabelEntity + ` {id: $id})
 SET n += $props
 RETURN n`
 
@@ -286,7 +286,7 @@ func (db *DB) CreateMeasure(ctx context.Context, in model.MeasureInput) (*model.
 }
 
 const updateMeasureCypher = `
-MATCH (n:` + labelMeasure + ` {id: $id})
+MATCH (n:` + model.LabelMeasure + ` {id: $id})
 SET n += $props
 RETURN n`
 
@@ -303,19 +303,19 @@ func (db *DB) UpdateMeasure(ctx context.Context, id string, in model.MeasureInpu
 }
 
 const measureDependentsCypher = `
-MATCH (m:` + labelMeasure + ` {id: $id})
+MATCH (m:` + model.LabelMeasure + ` {id: $id})
 SET m._lock = true REMOVE m._lock
-RETURN COUNT { MATCH (a:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relTreatedBy + `]->(:` + labelTreatment + `)-[:` + relApplies + `]->(m)
+RETURN COUNT { MATCH (a:` + model.LabelAnalysis + `)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `)-[:` + model.RelTreatedBy + `]->(:` + model.LabelTreatment + `)-[:` + model.RelApplies + `]->(m)
                WHERE a.status <> 'DRAFT' } AS frozen,
-       COUNT { (:` + labelTreatment + `)-[:` + relApplies + `]->(m) } AS treatments,
-       COUNT { (:` + labelCoverageLine + `)-[:` + relRequires + `]->(m) } AS lines,
-       COUNT { ()-[:` + relAbout + `]->(m) } +
-       COUNT { MATCH ()-[:` + relAbout + `]->(tr:` + labelTreatment + `)-[:` + relApplies + `]->(m) } AS about`
+       COUNT { (:` + model.LabelTreatment + `)-[:` + model.RelApplies + `]->(m) } AS treatments,
+       COUNT { (:` + model.LabelCoverageLine + `)-[:` + model.RelRequires + `]->(m) } AS lines,
+       COUNT { ()-[:` + model.RelAbout + `]->(m) } +
+       COUNT { MATCH ()-[:` + model.RelAbout + `]->(tr:` + model.LabelTreatment + `)-[:` + model.RelApplies + `]->(m) } AS about`
 
 const deleteMeasureCypher = `
-MATCH (m:` + labelMeasure + ` {id: $id})
-OPTIONAL MATCH (tr:` + labelTreatment + `)-[:` + relApplies + `]->(m)
-OPTIONAL MATCH (a:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relTreatedBy + `]->(tr)
+MATCH (m:` + model.LabelMeasure + ` {id: $id})
+OPTIONAL MATCH (tr:` + model.LabelTreatment + `)-[:` + model.RelApplies + `]->(m)
+OPTIONAL MATCH (a:` + model.LabelAnalysis + `)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `)-[:` + model.RelTreatedBy + `]->(tr)
 SET a.updatedAt = datetime()
 WITH m, collect(DISTINCT tr) AS treatments, collect(DISTINCT a.targetId) AS targets, collect(DISTINCT a.id) AS nodes
 FOREACH (tr IN treatments | DETACH DELETE tr)
@@ -355,9 +355,9 @@ func (db *DB) deleteCatalogEntry(ctx context.Context, d deletion, id string, cas
 }
 
 const linkThreatToMeasureCypher = `
-MATCH (t:` + labelThreat + ` {id: $threat})
-MATCH (m:` + labelMeasure + ` {id: $measure})
-MERGE (t)-[r:` + relMitigatedBy + `]->(m)
+MATCH (t:` + model.LabelThreat + ` {id: $threat})
+MATCH (m:` + model.LabelMeasure + ` {id: $measure})
+MERGE (t)-[r:` + model.RelMitigatedBy + `]->(m)
 SET r.rationale = $rationale
 RETURN t`
 
@@ -377,8 +377,8 @@ func (db *DB) LinkThreatToMeasure(ctx context.Context, threatID, measureID strin
 	}
 	return writeTx(ctx, db, "neo4j.LinkThreatToMeasure", "threat "+threatID, func(tx *txn) (*model.Threat, error) {
 		if _, err := catalogResolve(ctx, tx,
-			catalogRef{"threatId", labelThreat, threatID, "threat"},
-			catalogRef{"measureId", labelMeasure, measureID, "measure"}); err != nil {
+			catalogRef{"threatId", model.LabelThreat, threatID, "threat"},
+			catalogRef{"measureId", model.LabelMeasure, measureID, "measure"}); err != nil {
 			return nil, err
 		}
 		t, err := txNode[model.Threat](ctx, tx, linkThreatToMeasureCypher,
@@ -400,7 +400,7 @@ func catalogGuidelineProps(in model.GuidelineInput) (map[string]any, error) {
 }
 
 const createGuidelineCypher = `
-CREATE (n:` + labelGuideline + `:` + labelEntity + ` {id: $id})
+CREATE (n:` + model.LabelGuideline + `:` + model.LabelEntity + ` {id: $id})
 SET n += $props
 RETURN n`
 
@@ -415,7 +415,7 @@ func (db *DB) CreateGuideline(ctx context.Context, in model.GuidelineInput) (*mo
 }
 
 const updateGuidelineCypher = `
-MATCH (n:` + labelGuideline + ` {id: $id})
+MATCH (n:` + model.LabelGuideline + ` {id: $id})
 SET n += $props
 RETURN n`
 
@@ -430,16 +430,16 @@ func (db *DB) UpdateGuideline(ctx context.Context, id string, in model.Guideline
 }
 
 const guidelineDependentsCypher = `
-MATCH (g:` + labelGuideline + ` {id: $id})
+MATCH (g:` + model.LabelGuideline + ` {id: $id})
 SET g._lock = true REMOVE g._lock
 WITH g
-OPTIONAL MATCH (g)-[:` + relHasClause + `]->(c:` + labelClause + `)
+OPTIONAL MATCH (g)-[:` + model.RelHasClause + `]->(c:` + model.LabelClause + `)
 WITH g, collect(c) AS cs
 RETURN [c IN cs | c.id] AS ids,
-       size([x IN [g] + cs WHERE EXISTS { ()-[:` + relAbout + `]->(x) }]) AS about`
+       size([x IN [g] + cs WHERE EXISTS { ()-[:` + model.RelAbout + `]->(x) }]) AS about`
 
 const deleteGuidelineCypher = `
-MATCH (g:` + labelGuideline + ` {id: $id})
+MATCH (g:` + model.LabelGuideline + ` {id: $id})
 DETACH DELETE g`
 
 // deleteClausesCypher deletes the clauses with the given ids and every
@@ -447,7 +447,7 @@ DETACH DELETE g`
 // REQUIRES of coverage lines).
 const deleteClausesCypher = `
 UNWIND $ids AS cid
-MATCH (x:` + labelClause + ` {id: cid})
+MATCH (x:` + model.LabelClause + ` {id: cid})
 DETACH DELETE x`
 
 // DeleteGuideline deletes a guideline. It returns ENOTFOUND for an unknown
@@ -495,13 +495,13 @@ func clauseWrite(in model.ClauseInput) (map[string]any, *string, error) {
 }
 
 const createClauseCypher = `
-MATCH (g:` + labelGuideline + ` {id: $guidelineId})
-OPTIONAL MATCH (p:` + labelClause + ` {id: $parentId, guidelineId: $guidelineId})
+MATCH (g:` + model.LabelGuideline + ` {id: $guidelineId})
+OPTIONAL MATCH (p:` + model.LabelClause + ` {id: $parentId, guidelineId: $guidelineId})
 WITH g, p WHERE $parentId IS NULL OR p IS NOT NULL
-CREATE (c:` + labelClause + `:` + labelEntity + ` {id: $id})
+CREATE (c:` + model.LabelClause + `:` + model.LabelEntity + ` {id: $id})
 SET c += $props, c.guidelineId = $guidelineId, c.parentId = $parentId
-CREATE (g)-[:` + relHasClause + `]->(c)
-FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (c)-[:` + relPartOf + `]->(p))
+CREATE (g)-[:` + model.RelHasClause + `]->(c)
+FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (c)-[:` + model.RelPartOf + `]->(p))
 RETURN c`
 
 // CreateClause adds a clause to a guideline, under a parent clause of the
@@ -518,9 +518,9 @@ func (db *DB) CreateClause(ctx context.Context, in model.ClauseInput) (*model.Cl
 		return nil, err
 	}
 	return writeTx(ctx, db, "neo4j.CreateClause", "clause "+id, func(tx *txn) (*model.Clause, error) {
-		refs := []catalogRef{{"input.guidelineId", labelGuideline, in.GuidelineID, "guideline"}}
+		refs := []catalogRef{{"input.guidelineId", model.LabelGuideline, in.GuidelineID, "guideline"}}
 		if parent != nil {
-			refs = append(refs, catalogRef{"input.parentId", labelClause, *parent, "clause"})
+			refs = append(refs, catalogRef{"input.parentId", model.LabelClause, *parent, "clause"})
 		}
 		nodes, err := catalogResolve(ctx, tx, refs...)
 		if err != nil {
@@ -544,7 +544,7 @@ func (db *DB) CreateClause(ctx context.Context, in model.ClauseInput) (*model.Cl
 }
 
 const updateClauseCypher = `
-MATCH (n:` + labelClause + ` {id: $id})
+MATCH (n:` + model.LabelClause + ` {id: $id})
 SET n += $props
 RETURN n`
 
@@ -563,7 +563,7 @@ func (db *DB) UpdateClause(ctx context.Context, id string, in model.ClauseInput)
 		return nil, err
 	}
 	return writeTx(ctx, db, "neo4j.UpdateClause", "clause "+id, func(tx *txn) (*model.Clause, error) {
-		nodes, err := catalogResolve(ctx, tx, catalogRef{"id", labelClause, id, "clause"})
+		nodes, err := catalogResolve(ctx, tx, catalogRef{"id", model.LabelClause, id, "clause"})
 		if err != nil {
 			return nil, err
 		}
@@ -583,17 +583,17 @@ func (db *DB) UpdateClause(ctx context.Context, id string, in model.ClauseInput)
 }
 
 const clauseDependentsCypher = `
-MATCH (c:` + labelClause + ` {id: $id})
+MATCH (c:` + model.LabelClause + ` {id: $id})
 SET c._lock = true REMOVE c._lock
 WITH c
-OPTIONAL MATCH (d:` + labelClause + `)-[:` + relPartOf + `*1..]->(c)
+OPTIONAL MATCH (d:` + model.LabelClause + `)-[:` + model.RelPartOf + `*1..]->(c)
 WITH c, collect(DISTINCT d) AS ds
 RETURN [x IN [c] + ds | x.id] AS ids,
-       COUNT { (c)<-[:` + relPartOf + `]-(:` + labelClause + `) } AS children,
-       COUNT { (c)-[:` + relMapsTo + `]-(:` + labelClause + `) } AS mappings,
-       COUNT { (c)<-[:` + relSatisfies + `]-(:` + labelMeasure + `) } AS links,
-       COUNT { (c)<-[:` + relRequires + `]-(:` + labelCoverageLine + `) } AS lines,
-       size([x IN [c] + ds WHERE EXISTS { ()-[:` + relAbout + `]->(x) }]) AS about`
+       COUNT { (c)<-[:` + model.RelPartOf + `]-(:` + model.LabelClause + `) } AS children,
+       COUNT { (c)-[:` + model.RelMapsTo + `]-(:` + model.LabelClause + `) } AS mappings,
+       COUNT { (c)<-[:` + model.RelSatisfies + `]-(:` + model.LabelMeasure + `) } AS links,
+       COUNT { (c)<-[:` + model.RelRequires + `]-(:` + model.LabelCoverageLine + `) } AS lines,
+       size([x IN [c] + ds WHERE EXISTS { ()-[:` + model.RelAbout + `]->(x) }]) AS about`
 
 // DeleteClause deletes a clause. It returns ENOTFOUND for an unknown
 // clause and ECONFLICT while it has sub-clauses, mappings, measure links or
@@ -627,9 +627,9 @@ func (db *DB) DeleteClause(ctx context.Context, id string, cascade bool) error {
 // ---------------------------------------------------------------- crosswalks
 
 const mapClausesCypher = `
-MATCH (s:` + labelClause + ` {id: $from})
-MATCH (t:` + labelClause + ` {id: $to})
-MERGE (s)-[r:` + relMapsTo + `]->(t)
+MATCH (s:` + model.LabelClause + ` {id: $from})
+MATCH (t:` + model.LabelClause + ` {id: $to})
+MERGE (s)-[r:` + model.RelMapsTo + `]->(t)
 SET r.relationship = $relationship, r.rationale = $rationale, r.confidence = $confidence,
     r.coverage = $coverage, r.source = $origin
 RETURN properties(r) AS props`
@@ -664,7 +664,7 @@ func (db *DB) MapClauses(ctx context.Context, in model.ClauseMappingInput) (*mod
 		return nil, err
 	}
 	rec, err := catalogRelate(ctx, db, "neo4j.MapClauses", "mapping", mapClausesCypher,
-		catalogRef{"input.sourceId", labelClause, in.SourceID, "clause"}, catalogRef{"input.targetId", labelClause, in.TargetID, "clause"},
+		catalogRef{"input.sourceId", model.LabelClause, in.SourceID, "clause"}, catalogRef{"input.targetId", model.LabelClause, in.TargetID, "clause"},
 		map[string]any{"relationship": string(in.Relationship), "rationale": rationale, "confidence": confidence, "coverage": coverage, "origin": catalogStr(origin)})
 	if err != nil {
 		return nil, err
@@ -680,7 +680,7 @@ func (db *DB) MapClauses(ctx context.Context, in model.ClauseMappingInput) (*mod
 }
 
 const unmapClausesCypher = `
-MATCH (:` + labelClause + ` {id: $from})-[r:` + relMapsTo + `]->(:` + labelClause + ` {id: $to})
+MATCH (:` + model.LabelClause + ` {id: $from})-[r:` + model.RelMapsTo + `]->(:` + model.LabelClause + ` {id: $to})
 DELETE r
 RETURN count(r) AS n`
 
@@ -688,14 +688,14 @@ RETURN count(r) AS n`
 // whether there was one, and returns ENOTFOUND for an unknown clause.
 func (db *DB) UnmapClauses(ctx context.Context, sourceID, targetID string) (bool, error) {
 	rec, err := catalogRelate(ctx, db, "neo4j.UnmapClauses", "mapping", unmapClausesCypher,
-		catalogRef{"sourceId", labelClause, sourceID, "clause"}, catalogRef{"targetId", labelClause, targetID, "clause"}, nil)
+		catalogRef{"sourceId", model.LabelClause, sourceID, "clause"}, catalogRef{"targetId", model.LabelClause, targetID, "clause"}, nil)
 	return err == nil && rec.Values[0].(int64) > 0, err
 }
 
 const linkMeasureToClauseCypher = `
-MATCH (m:` + labelMeasure + ` {id: $from})
-MATCH (c:` + labelClause + ` {id: $to})
-MERGE (m)-[r:` + relSatisfies + `]->(c)
+MATCH (m:` + model.LabelMeasure + ` {id: $from})
+MATCH (c:` + model.LabelClause + ` {id: $to})
+MERGE (m)-[r:` + model.RelSatisfies + `]->(c)
 SET r.relationship = $relationship, r.coverage = $coverage, r.rationale = $rationale
 RETURN properties(r) AS props`
 
@@ -720,7 +720,7 @@ func (db *DB) LinkMeasureToClause(ctx context.Context, in model.MeasureClauseInp
 		return nil, err
 	}
 	rec, err := catalogRelate(ctx, db, "neo4j.LinkMeasureToClause", "link", linkMeasureToClauseCypher,
-		catalogRef{"input.measureId", labelMeasure, in.MeasureID, "measure"}, catalogRef{"input.clauseId", labelClause, in.ClauseID, "clause"},
+		catalogRef{"input.measureId", model.LabelMeasure, in.MeasureID, "measure"}, catalogRef{"input.clauseId", model.LabelClause, in.ClauseID, "clause"},
 		map[string]any{"relationship": string(rel), "coverage": coverage, "rationale": catalogStr(rationale)})
 	if err != nil {
 		return nil, err
@@ -731,7 +731,7 @@ func (db *DB) LinkMeasureToClause(ctx context.Context, in model.MeasureClauseInp
 }
 
 const unlinkMeasureFromClauseCypher = `
-MATCH (:` + labelMeasure + ` {id: $from})-[r:` + relSatisfies + `]->(:` + labelClause + ` {id: $to})
+MATCH (:` + model.LabelMeasure + ` {id: $from})-[r:` + model.RelSatisfies + `]->(:` + model.LabelClause + ` {id: $to})
 DELETE r
 RETURN count(r) AS n`
 
@@ -740,7 +740,7 @@ RETURN count(r) AS n`
 // measure or clause.
 func (db *DB) UnlinkMeasureFromClause(ctx context.Context, measureID, clauseID string) (bool, error) {
 	rec, err := catalogRelate(ctx, db, "neo4j.UnlinkMeasureFromClause", "link", unlinkMeasureFromClauseCypher,
-		catalogRef{"measureId", labelMeasure, measureID, "measure"}, catalogRef{"clauseId", labelClause, clauseID, "clause"}, nil)
+		catalogRef{"measureId", model.LabelMeasure, measureID, "measure"}, catalogRef{"clauseId", model.LabelClause, clauseID, "clause"}, nil)
 	return err == nil && rec.Values[0].(int64) > 0, err
 }
 

@@ -13,16 +13,16 @@ var _ model.ComparisonReader = (*DB)(nil)
 
 // snapshotProjection returns, for an analysis `a`, its assessments with the
 // ids they refer to: everything a comparison reads, in one pass.
-const snapshotProjection = `[(a)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `) | s {
+const snapshotProjection = `[(a)-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + `) | s {
   .incidentId, .axis1, .axis2, .category, .ownerDepartmentId, .rationale,
-  threats: [(s)-[:` + relCausedBy + `]->(x:` + labelThreat + `) | x.id],
-  assets: [(s)-[:` + relThrough + `]->(x:` + labelAsset + `) | x.id],
-  treatments: [(s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `) | tr {.measureId, .perspective, .status}]
+  threats: [(s)-[:` + model.RelCausedBy + `]->(x:` + model.LabelThreat + `) | x.id],
+  assets: [(s)-[:` + model.RelThrough + `]->(x:` + model.LabelAsset + `) | x.id],
+  treatments: [(s)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `) | tr {.measureId, .perspective, .status}]
 }]`
 
 const targetAnalysesCypher = `
-MATCH (t:` + labelTarget + ` {id: $target})
-OPTIONAL MATCH (t)<-[:` + relAnalyzes + `]-(a:` + labelAnalysis + `)
+MATCH (t:` + model.LabelTarget + ` {id: $target})
+OPTIONAL MATCH (t)<-[:` + model.RelAnalyzes + `]-(a:` + model.LabelAnalysis + `)
 WITH a ORDER BY a.id
 RETURN a, CASE WHEN a IS NULL THEN [] ELSE ` + snapshotProjection + ` END AS assessments`
 
@@ -40,7 +40,7 @@ func (db *DB) TargetAnalyses(ctx context.Context, targetID string) ([]*model.Ana
 
 const analysisSnapshotsCypher = `
 UNWIND range(0, size($ids) - 1) AS i
-MATCH (a:` + labelAnalysis + ` {id: $ids[i]})
+MATCH (a:` + model.LabelAnalysis + ` {id: $ids[i]})
 WITH i, a ORDER BY i
 RETURN a, ` + snapshotProjection + ` AS assessments`
 

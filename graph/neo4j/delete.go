@@ -136,7 +136,7 @@ func lockViaAssessmentsCypher(label, rel string) string {
 MATCH (n:` + label + ` {id: $id})
 SET n._lock = true REMOVE n._lock
 WITH n
-OPTIONAL MATCH (n)<-[:` + rel + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+OPTIONAL MATCH (n)<-[:` + rel + `]-(:` + model.LabelAssessment + `)<-[:` + model.RelHasAssessment + `]-(a:` + model.LabelAnalysis + `)
 WITH n, collect(DISTINCT a) AS as
 FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
 RETURN n.id AS id`
@@ -150,8 +150,8 @@ RETURN n.id AS id`
 func planViaAssessmentsCypher(label, rel string) string {
 	return `
 MATCH (n:` + label + ` {id: $id})
-OPTIONAL MATCH (n)<-[:` + rel + `]-(s:` + labelAssessment + `)
-OPTIONAL MATCH (s)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+OPTIONAL MATCH (n)<-[:` + rel + `]-(s:` + model.LabelAssessment + `)
+OPTIONAL MATCH (s)<-[:` + model.RelHasAssessment + `]-(a:` + model.LabelAnalysis + `)
 RETURN count(DISTINCT s) AS refs,
        count(DISTINCT CASE WHEN a IS NOT NULL AND ` + frozenAnalysis + ` THEN s END) AS frozen,
        collect(DISTINCT s.id) AS assessments,
@@ -173,8 +173,8 @@ func planAnalysesCypher(v, pattern string) string {
 }
 CALL (drafts) {
   UNWIND drafts AS d
-  OPTIONAL MATCH (d)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `)
-  OPTIONAL MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  OPTIONAL MATCH (d)-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + `)
+  OPTIONAL MATCH (s)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `)
   RETURN collect(DISTINCT s) + collect(DISTINCT tr) AS inner
 }`
 }

@@ -2,6 +2,8 @@ package neo4j
 
 import (
 	"context"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // DemoPrefix starts the id of every node of the demo data set.
@@ -9,7 +11,7 @@ const DemoPrefix = "demo-"
 
 const deleteDemoCypher = `
 MATCH (n) WHERE n.id STARTS WITH $p OR n.userId STARTS WITH $p
-  OR ((n:` + labelFeedback + ` OR n:` + labelOpinion + `) AND (n.aboutId STARTS WITH $p OR n.organizationId STARTS WITH $p))
+  OR ((n:` + model.LabelFeedback + ` OR n:` + model.LabelOpinion + `) AND (n.aboutId STARTS WITH $p OR n.organizationId STARTS WITH $p))
 WITH n LIMIT 1000
 DETACH DELETE n
 RETURN count(*) AS deleted`

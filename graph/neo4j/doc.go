@@ -6,8 +6,9 @@
 // # Storage shape
 //
 // Every node carries a unique `id` (a uniqueness constraint per label, created
-// at start-up by Migrate). The labels, from ../../DESIGN.md §4 of the shared
-// design notes:
+// at start-up by Migrate). The labels and relationship types are constants
+// of graph/model (vocabulary.go), the one list that ingest shares; Cypher
+// names them only through those constants. The labels:
 //
 //	catalogs  Threat, Measure, Guideline, Clause, AssetKind
 //	scales    AxisScale, AxisLevel, Perspective, CategoryRule
@@ -22,7 +23,7 @@
 // other nodes are stored both as relationships and as id properties (such
 // as Assessment.incidentId), so that a node decodes alone (decode.go).
 //
-// Relationships (read.go has the constants and directions):
+// Relationships:
 //
 //	Organization -HAS_DEPARTMENT-> Department, -AUTHORED-> Analysis, -HOLDS-> InsurancePolicy
 //	Target -HAS_ASSET-> Asset -CONNECTS_TO-> Asset; Target -HAS_INCIDENT-> Incident

@@ -16,57 +16,57 @@ import (
 // it relies on with their lines, and every threat and measure those name
 // (measures with the clauses they satisfy).
 const exportAnalysisCypher = `
-MATCH (a:` + labelAnalysis + ` {id: $id})
-OPTIONAL MATCH (o:` + labelOrganization + `)-[:` + relAuthored + `]->(a)
-OPTIONAL MATCH (a)-[:` + relAnalyzes + `]->(t:` + labelTarget + `)
+MATCH (a:` + model.LabelAnalysis + ` {id: $id})
+OPTIONAL MATCH (o:` + model.LabelOrganization + `)-[:` + model.RelAuthored + `]->(a)
+OPTIONAL MATCH (a)-[:` + model.RelAnalyzes + `]->(t:` + model.LabelTarget + `)
 CALL (a) {
-  OPTIONAL MATCH (a)-[:` + relHasAssessment + `]->(s:` + labelAssessment + `)
+  OPTIONAL MATCH (a)-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + `)
   WITH s WHERE s IS NOT NULL
   RETURN collect(s {.*,
-    incident: head([(s)-[:` + relOf + `]->(i:` + labelIncident + `) | i.id]),
-    threats: [(s)-[:` + relCausedBy + `]->(x:` + labelThreat + `) | x.id],
-    assets: [(s)-[:` + relThrough + `]->(x:` + labelAsset + `) | x.id],
-    owner: head([(s)-[:` + relOwnedBy + `]->(d:` + labelDepartment + `) | d.id]),
-    treatments: [(s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `) | tr {.*,
-      measure: head([(tr)-[:` + relApplies + `]->(m:` + labelMeasure + `) | m.id])}]}) AS assessments
+    incident: head([(s)-[:` + model.RelOf + `]->(i:` + model.LabelIncident + `) | i.id]),
+    threats: [(s)-[:` + model.RelCausedBy + `]->(x:` + model.LabelThreat + `) | x.id],
+    assets: [(s)-[:` + model.RelThrough + `]->(x:` + model.LabelAsset + `) | x.id],
+    owner: head([(s)-[:` + model.RelOwnedBy + `]->(d:` + model.LabelDepartment + `) | d.id]),
+    treatments: [(s)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `) | tr {.*,
+      measure: head([(tr)-[:` + model.RelApplies + `]->(m:` + model.LabelMeasure + `) | m.id])}]}) AS assessments
 }
 CALL (a) {
-  OPTIONAL MATCH (a)-[:` + relReliesOn + `]->(p:` + labelInsurancePolicy + `)
+  OPTIONAL MATCH (a)-[:` + model.RelReliesOn + `]->(p:` + model.LabelInsurancePolicy + `)
   WITH p WHERE p IS NOT NULL
   RETURN collect(p {.*,
-    holder: head([(h:` + labelOrganization + `)-[:` + relHolds + `]->(p) | h.id]),
-    lines: [(p)-[:` + relHasLine + `]->(l:` + labelCoverageLine + `) | l {.*,
-      coversIncidentIds: [(l)-[:` + relCovers + `]->(x:` + labelIncident + `) | x.id],
-      coversThreatIds: [(l)-[:` + relCovers + `]->(x:` + labelThreat + `) | x.id],
-      requiresMeasureIds: [(l)-[:` + relRequires + `]->(x:` + labelMeasure + `) | x.id],
-      requiresClauseIds: [(l)-[:` + relRequires + `]->(x:` + labelClause + `) | x.id]}]}) AS policies
+    holder: head([(h:` + model.LabelOrganization + `)-[:` + model.RelHolds + `]->(p) | h.id]),
+    lines: [(p)-[:` + model.RelHasLine + `]->(l:` + model.LabelCoverageLine + `) | l {.*,
+      coversIncidentIds: [(l)-[:` + model.RelCovers + `]->(x:` + model.LabelIncident + `) | x.id],
+      coversThreatIds: [(l)-[:` + model.RelCovers + `]->(x:` + model.LabelThreat + `) | x.id],
+      requiresMeasureIds: [(l)-[:` + model.RelRequires + `]->(x:` + model.LabelMeasure + `) | x.id],
+      requiresClauseIds: [(l)-[:` + model.RelRequires + `]->(x:` + model.LabelClause + `) | x.id]}]}) AS policies
 }
 CALL (a) {
   CALL (a) {
-    MATCH (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relCausedBy + `]->(x:` + labelThreat + `)
+    MATCH (a)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `)-[:` + model.RelCausedBy + `]->(x:` + model.LabelThreat + `)
     RETURN x
     UNION
-    MATCH (a)-[:` + relReliesOn + `]->(:` + labelInsurancePolicy + `)-[:` + relHasLine + `]->(:` + labelCoverageLine + `)-[:` + relCovers + `]->(x:` + labelThreat + `)
+    MATCH (a)-[:` + model.RelReliesOn + `]->(:` + model.LabelInsurancePolicy + `)-[:` + model.RelHasLine + `]->(:` + model.LabelCoverageLine + `)-[:` + model.RelCovers + `]->(x:` + model.LabelThreat + `)
     RETURN x
   }
   RETURN collect(DISTINCT x {.*}) AS threats
 }
 CALL (a) {
   CALL (a) {
-    MATCH (a)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relTreatedBy + `]->(:` + labelTreatment + `)-[:` + relApplies + `]->(x:` + labelMeasure + `)
+    MATCH (a)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `)-[:` + model.RelTreatedBy + `]->(:` + model.LabelTreatment + `)-[:` + model.RelApplies + `]->(x:` + model.LabelMeasure + `)
     RETURN x
     UNION
-    MATCH (a)-[:` + relReliesOn + `]->(:` + labelInsurancePolicy + `)-[:` + relHasLine + `]->(:` + labelCoverageLine + `)-[:` + relRequires + `]->(x:` + labelMeasure + `)
+    MATCH (a)-[:` + model.RelReliesOn + `]->(:` + model.LabelInsurancePolicy + `)-[:` + model.RelHasLine + `]->(:` + model.LabelCoverageLine + `)-[:` + model.RelRequires + `]->(x:` + model.LabelMeasure + `)
     RETURN x
   }
   RETURN collect(DISTINCT x {.*,
-    clauses: [(x)-[r:` + relSatisfies + `]->(c:` + labelClause + `) | {clause: c.id, relationship: r.relationship, coverage: r.coverage, rationale: r.rationale}]}) AS measures
+    clauses: [(x)-[r:` + model.RelSatisfies + `]->(c:` + model.LabelClause + `) | {clause: c.id, relationship: r.relationship, coverage: r.coverage, rationale: r.rationale}]}) AS measures
 }
 RETURN a {.*} AS analysis, o {.*} AS organization, t {.*} AS target,
-  [(o)-[:` + relHasDepartment + `]->(d:` + labelDepartment + `) | d {.*}] AS departments,
-  [(t)-[:` + relHasAsset + `]->(x:` + labelAsset + `) | x {.*, connectsTo: [(x)-[:` + relConnectsTo + `]->(y:` + labelAsset + `) | y.id]}] AS assets,
-  [(t)-[:` + relHasIncident + `]->(x:` + labelIncident + `) | x {.*}] AS incidents,
-  [(a)-[:` + relReliesOn + `]->(p:` + labelInsurancePolicy + `) | p.id] AS policyIds,
+  [(o)-[:` + model.RelHasDepartment + `]->(d:` + model.LabelDepartment + `) | d {.*}] AS departments,
+  [(t)-[:` + model.RelHasAsset + `]->(x:` + model.LabelAsset + `) | x {.*, connectsTo: [(x)-[:` + model.RelConnectsTo + `]->(y:` + model.LabelAsset + `) | y.id]}] AS assets,
+  [(t)-[:` + model.RelHasIncident + `]->(x:` + model.LabelIncident + `) | x {.*}] AS incidents,
+  [(a)-[:` + model.RelReliesOn + `]->(p:` + model.LabelInsurancePolicy + `) | p.id] AS policyIds,
   assessments, policies, threats, measures`
 
 // ExportAnalysis reads the analysis with the given id, with everything a

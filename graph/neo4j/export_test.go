@@ -189,7 +189,7 @@ func AnalysisReadable(ctx context.Context, db *DB, p *model.Principal, analyses 
 func FeedbackReadable(ctx context.Context, db *DB, p *model.Principal, ids []string) (map[string]bool, error) {
 	params := viewerParams(p)
 	params["ids"] = ids
-	recs, err := db.read(ctx, "test", "", `UNWIND $ids AS id MATCH (n:`+labelFeedback+` {id: id}) RETURN id, coalesce(`+feedbackReadable("n")+`, false)`, params)
+	recs, err := db.read(ctx, "test", "", `UNWIND $ids AS id MATCH (n:`+model.LabelFeedback+` {id: id}) RETURN id, coalesce(`+feedbackReadable("n")+`, false)`, params)
 	if err != nil {
 		return nil, err
 	}

@@ -22,10 +22,10 @@ const (
 // target nodes. People, policies, feedback and opinions are not judgments
 // and cannot be.
 var feedbackAboutLabels = []string{
-	labelAnalysis, labelAssessment,
-	labelTarget, labelAsset, labelIncident,
-	labelThreat, labelMeasure, labelGuideline, labelClause,
-	labelAxisScale, labelAxisLevel,
+	model.LabelAnalysis, model.LabelAssessment,
+	model.LabelTarget, model.LabelAsset, model.LabelIncident,
+	model.LabelThreat, model.LabelMeasure, model.LabelGuideline, model.LabelClause,
+	model.LabelAxisScale, model.LabelAxisLevel,
 }
 
 // resolveAboutCypher finds the node feedback or an opinion is about, when
@@ -35,13 +35,13 @@ var feedbackAboutLabels = []string{
 // exist, is of another kind, or belongs to an analysis the author may not
 // read.
 var resolveAboutCypher = `
-MATCH (x:` + labelEntity + ` {id: $about})
+MATCH (x:` + model.LabelEntity + ` {id: $about})
 WHERE any(l IN labels(x) WHERE l IN $aboutLabels)
-OPTIONAL MATCH (pa:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(x)
-WITH x, CASE WHEN x:` + labelAnalysis + ` THEN x ELSE pa END AS a
-WHERE NOT (x:` + labelAssessment + ` AND a IS NULL) AND (a IS NULL OR ` + analysisReadable("a") + `)
-OPTIONAL MATCH (owner:` + labelOrganization + `)-[:` + relAuthored + `]->(a)
-OPTIONAL MATCH (x)-[:` + relOwnedBy + `]->(d:` + labelDepartment + `) WHERE x:` + labelAssessment + `
+OPTIONAL MATCH (pa:` + model.LabelAnalysis + `)-[:` + model.RelHasAssessment + `]->(x)
+WITH x, CASE WHEN x:` + model.LabelAnalysis + ` THEN x ELSE pa END AS a
+WHERE NOT (x:` + model.LabelAssessment + ` AND a IS NULL) AND (a IS NULL OR ` + analysisReadable("a") + `)
+OPTIONAL MATCH (owner:` + model.LabelOrganization + `)-[:` + model.RelAuthored + `]->(a)
+OPTIONAL MATCH (x)-[:` + model.RelOwnedBy + `]->(d:` + model.LabelDepartment + `) WHERE x:` + model.LabelAssessment + `
 RETURN a.version AS version, owner.id AS owner, d.id AS department
 LIMIT 1`
 
@@ -71,7 +71,7 @@ func resolveFeedbackAbout(ctx context.Context, tx *txn, by *model.Principal, fie
 // authorOrgCypher locks the author's organization, so that one
 // organization's concurrent opinions on one node cannot both be created.
 const authorOrgCypher = `
-MATCH (o:` + labelOrganization + ` {id: $org})
+MATCH (o:` + model.LabelOrganization + ` {id: $org})
 SET o._lock = true REMOVE o._lock
 RETURN o.id`
 
@@ -89,13 +89,13 @@ func lockAuthorOrg(ctx context.Context, tx *txn, by *model.Principal) error {
 }
 
 const createFeedbackCypher = `
-MATCH (x:` + labelEntity + ` {id: $about}), (o:` + labelOrganization + ` {id: $org})
-OPTIONAL MATCH (owner:` + labelOrganization + ` {id: $owner})
-CREATE (f:` + labelFeedback + `:` + labelEntity + ` {id: $id, kind: $kind, text: $text, status: $status,
+MATCH (x:` + model.LabelEntity + ` {id: $about}), (o:` + model.LabelOrganization + ` {id: $org})
+OPTIONAL MATCH (owner:` + model.LabelOrganization + ` {id: $owner})
+CREATE (f:` + model.LabelFeedback + `:` + model.LabelEntity + ` {id: $id, kind: $kind, text: $text, status: $status,
   aboutId: $about, organizationId: $org, sector: $sector, createdAt: datetime()})
 SET f.aboutVersion = $aboutVersion, f.routedToId = $owner, f.routedToDepartmentId = $department
-CREATE (f)-[:` + relAbout + `]->(x), (f)-[:` + relBy + `]->(o)
-FOREACH (_ IN CASE WHEN owner IS NULL THEN [] ELSE [1] END | CREATE (f)-[:` + relRoutedTo + `]->(owner))
+CREATE (f)-[:` + model.RelAbout + `]->(x), (f)-[:` + model.RelBy + `]->(o)
+FOREACH (_ IN CASE WHEN owner IS NULL THEN [] ELSE [1] END | CREATE (f)-[:` + model.RelRoutedTo + `]->(owner))
 RETURN f`
 
 // SubmitFeedback records feedback by the principal's organization about a
@@ -144,12 +144,12 @@ func (db *DB) SubmitFeedback(ctx context.Context, by *model.Principal, in model.
 // read, so that two concurrent answers cannot both pass the transition
 // check.
 const lockFeedbackCypher = `
-MATCH (f:` + labelFeedback + `:` + labelEntity + ` {id: $id})
+MATCH (f:` + model.LabelFeedback + `:` + model.LabelEntity + ` {id: $id})
 SET f._lock = true REMOVE f._lock
 RETURN f.status`
 
 const respondToFeedbackCypher = `
-MATCH (f:` + labelFeedback + `:` + labelEntity + ` {id: $id})
+MATCH (f:` + model.LabelFeedback + `:` + model.LabelEntity + ` {id: $id})
 SET f.status = $status, f.respondedAt = datetime(), f.answer = coalesce($answer, f.answer)
 RETURN f`
 
@@ -218,12 +218,12 @@ func opinionID(org, about string) string {
 }
 
 const expressOpinionCypher = `
-MATCH (x:` + labelEntity + ` {id: $about}), (o:` + labelOrganization + ` {id: $org})
-MERGE (p:` + labelOpinion + `:` + labelEntity + ` {id: $id})
+MATCH (x:` + model.LabelEntity + ` {id: $about}), (o:` + model.LabelOrganization + ` {id: $org})
+MERGE (p:` + model.LabelOpinion + `:` + model.LabelEntity + ` {id: $id})
   ON CREATE SET p.createdAt = datetime(), p.aboutId = $about, p.organizationId = $org
 SET p.stance = $stance, p.rationale = $rationale, p.updatedAt = datetime()
-MERGE (p)-[:` + relAbout + `]->(x)
-MERGE (p)-[:` + relBy + `]->(o)
+MERGE (p)-[:` + model.RelAbout + `]->(x)
+MERGE (p)-[:` + model.RelBy + `]->(o)
 RETURN p`
 
 // ExpressOpinion records the principal's organization's agreement or
@@ -261,7 +261,7 @@ func (db *DB) ExpressOpinion(ctx context.Context, by *model.Principal, in model.
 }
 
 const withdrawOpinionCypher = `
-MATCH (p:` + labelOpinion + `:` + labelEntity + ` {id: $id})
+MATCH (p:` + model.LabelOpinion + `:` + model.LabelEntity + ` {id: $id})
 DETACH DELETE p
 RETURN count(*) AS n`
 

@@ -48,7 +48,7 @@ UNWIND $rows AS row
 OPTIONAL MATCH (old:` + label + ` {id: row.id})
 WITH row, ` + ingestOutcome + ` AS outcome
 MERGE (n:` + label + ` {id: row.id})
-SET n:` + labelEntity + `, n += row.props
+SET n:` + model.LabelEntity + `, n += row.props
 RETURN outcome, count(*) AS n`
 }
 
@@ -70,58 +70,58 @@ RETURN outcome, count(*) AS n`
 // ingestNodeStatements is the whitelist of node labels a batch may name,
 // with the statement that writes each.
 var ingestNodeStatements = map[string]string{
-	labelThreat:          ingestNodeCypher(labelThreat),
-	labelMeasure:         ingestNodeCypher(labelMeasure),
-	labelGuideline:       ingestNodeCypher(labelGuideline),
-	labelClause:          ingestNodeCypher(labelClause),
-	labelAssetKind:       ingestNodeCypher(labelAssetKind),
-	labelTarget:          ingestNodeCypher(labelTarget),
-	labelAsset:           ingestNodeCypher(labelAsset),
-	labelIncident:        ingestNodeCypher(labelIncident),
-	labelOrganization:    ingestNodeCypher(labelOrganization),
-	labelDepartment:      ingestNodeCypher(labelDepartment),
-	labelAnalysis:        ingestNodeCypher(labelAnalysis),
-	labelAssessment:      ingestNodeCypher(labelAssessment),
-	labelTreatment:       ingestNodeCypher(labelTreatment),
-	labelInsurancePolicy: ingestNodeCypher(labelInsurancePolicy),
-	labelCoverageLine:    ingestNodeCypher(labelCoverageLine),
+	model.LabelThreat:          ingestNodeCypher(model.LabelThreat),
+	model.LabelMeasure:         ingestNodeCypher(model.LabelMeasure),
+	model.LabelGuideline:       ingestNodeCypher(model.LabelGuideline),
+	model.LabelClause:          ingestNodeCypher(model.LabelClause),
+	model.LabelAssetKind:       ingestNodeCypher(model.LabelAssetKind),
+	model.LabelTarget:          ingestNodeCypher(model.LabelTarget),
+	model.LabelAsset:           ingestNodeCypher(model.LabelAsset),
+	model.LabelIncident:        ingestNodeCypher(model.LabelIncident),
+	model.LabelOrganization:    ingestNodeCypher(model.LabelOrganization),
+	model.LabelDepartment:      ingestNodeCypher(model.LabelDepartment),
+	model.LabelAnalysis:        ingestNodeCypher(model.LabelAnalysis),
+	model.LabelAssessment:      ingestNodeCypher(model.LabelAssessment),
+	model.LabelTreatment:       ingestNodeCypher(model.LabelTreatment),
+	model.LabelInsurancePolicy: ingestNodeCypher(model.LabelInsurancePolicy),
+	model.LabelCoverageLine:    ingestNodeCypher(model.LabelCoverageLine),
 }
 
 // ingestRelKey is a relationship type with the labels of its ends.
 type ingestRelKey struct{ Type, From, To string }
 
 // ingestRelStatements is the whitelist of relationships a batch may name
-// (type and end labels, as ingest.go lists them), with the statement that
+// (type and end labels, as graph/model's vocabulary.go lists them), with the statement that
 // writes each.
 var ingestRelStatements = func() map[ingestRelKey]string {
 	m := map[ingestRelKey]string{}
 	for _, k := range []ingestRelKey{
-		{relMitigatedBy, labelThreat, labelMeasure},
-		{ingest.RelTargets, labelThreat, labelAssetKind},
-		{relHasClause, labelGuideline, labelClause},
-		{relPartOf, labelClause, labelClause},
-		{relMapsTo, labelClause, labelClause},
-		{relSatisfies, labelMeasure, labelClause},
-		{relHasAsset, labelTarget, labelAsset},
-		{relHasIncident, labelTarget, labelIncident},
-		{relConnectsTo, labelAsset, labelAsset},
-		{relHasDepartment, labelOrganization, labelDepartment},
-		{relAuthored, labelOrganization, labelAnalysis},
-		{relAnalyzes, labelAnalysis, labelTarget},
-		{relHasAssessment, labelAnalysis, labelAssessment},
-		{relOf, labelAssessment, labelIncident},
-		{relCausedBy, labelAssessment, labelThreat},
-		{relThrough, labelAssessment, labelAsset},
-		{relOwnedBy, labelAssessment, labelDepartment},
-		{relTreatedBy, labelAssessment, labelTreatment},
-		{relApplies, labelTreatment, labelMeasure},
-		{relHolds, labelOrganization, labelInsurancePolicy},
-		{relHasLine, labelInsurancePolicy, labelCoverageLine},
-		{relCovers, labelCoverageLine, labelIncident},
-		{relCovers, labelCoverageLine, labelThreat},
-		{relRequires, labelCoverageLine, labelMeasure},
-		{relRequires, labelCoverageLine, labelClause},
-		{relReliesOn, labelAnalysis, labelInsurancePolicy},
+		{model.RelMitigatedBy, model.LabelThreat, model.LabelMeasure},
+		{model.RelTargets, model.LabelThreat, model.LabelAssetKind},
+		{model.RelHasClause, model.LabelGuideline, model.LabelClause},
+		{model.RelPartOf, model.LabelClause, model.LabelClause},
+		{model.RelMapsTo, model.LabelClause, model.LabelClause},
+		{model.RelSatisfies, model.LabelMeasure, model.LabelClause},
+		{model.RelHasAsset, model.LabelTarget, model.LabelAsset},
+		{model.RelHasIncident, model.LabelTarget, model.LabelIncident},
+		{model.RelConnectsTo, model.LabelAsset, model.LabelAsset},
+		{model.RelHasDepartment, model.LabelOrganization, model.LabelDepartment},
+		{model.RelAuthored, model.LabelOrganization, model.LabelAnalysis},
+		{model.RelAnalyzes, model.LabelAnalysis, model.LabelTarget},
+		{model.RelHasAssessment, model.LabelAnalysis, model.LabelAssessment},
+		{model.RelOf, model.LabelAssessment, model.LabelIncident},
+		{model.RelCausedBy, model.LabelAssessment, model.LabelThreat},
+		{model.RelThrough, model.LabelAssessment, model.LabelAsset},
+		{model.RelOwnedBy, model.LabelAssessment, model.LabelDepartment},
+		{model.RelTreatedBy, model.LabelAssessment, model.LabelTreatment},
+		{model.RelApplies, model.LabelTreatment, model.LabelMeasure},
+		{model.RelHolds, model.LabelOrganization, model.LabelInsurancePolicy},
+		{model.RelHasLine, model.LabelInsurancePolicy, model.LabelCoverageLine},
+		{model.RelCovers, model.LabelCoverageLine, model.LabelIncident},
+		{model.RelCovers, model.LabelCoverageLine, model.LabelThreat},
+		{model.RelRequires, model.LabelCoverageLine, model.LabelMeasure},
+		{model.RelRequires, model.LabelCoverageLine, model.LabelClause},
+		{model.RelReliesOn, model.LabelAnalysis, model.LabelInsurancePolicy},
 	} {
 		m[k] = ingestRelCypher(k.Type, k.From, k.To)
 	}
@@ -132,7 +132,7 @@ var ingestRelStatements = func() map[ingestRelKey]string {
 // the given ids (null for an id nothing has).
 const ingestLabelsCypher = `
 UNWIND $ids AS id
-OPTIONAL MATCH (n:` + labelEntity + ` {id: id})
+OPTIONAL MATCH (n:` + model.LabelEntity + ` {id: id})
 RETURN id, labels(n) AS labels`
 
 // LoadBatch writes b in one transaction: it validates the batch (labels and
@@ -315,10 +315,10 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 }
 
 // analysisLabels are the labels of what makes up an analysis.
-var analysisLabels = []string{labelAnalysis, labelAssessment, labelTreatment}
+var analysisLabels = []string{model.LabelAnalysis, model.LabelAssessment, model.LabelTreatment}
 
 // analysisRels are the relationships that hang from an analysis.
-var analysisRels = []string{relAuthored, relAnalyzes, relHasAssessment, relOf, relCausedBy, relThrough, relOwnedBy, relTreatedBy, relApplies, relReliesOn}
+var analysisRels = []string{model.RelAuthored, model.RelAnalyzes, model.RelHasAssessment, model.RelOf, model.RelCausedBy, model.RelThrough, model.RelOwnedBy, model.RelTreatedBy, model.RelApplies, model.RelReliesOn}
 
 // changed reports whether counts show anything created or updated of kinds.
 func changed(counts map[string]ingest.Counts, kinds []string) bool {
@@ -335,10 +335,10 @@ func changed(counts map[string]ingest.Counts, kinds []string) bool {
 // assessments or treatments.
 const submittedAnalysesCypher = `
 UNWIND $ids AS id
-MATCH (n:` + labelEntity + ` {id: id})
-OPTIONAL MATCH (a2:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(n)
-OPTIONAL MATCH (a3:` + labelAnalysis + `)-[:` + relHasAssessment + `]->(:` + labelAssessment + `)-[:` + relTreatedBy + `]->(n)
-WITH coalesce(CASE WHEN n:` + labelAnalysis + ` THEN n END, a2, a3) AS a
+MATCH (n:` + model.LabelEntity + ` {id: id})
+OPTIONAL MATCH (a2:` + model.LabelAnalysis + `)-[:` + model.RelHasAssessment + `]->(n)
+OPTIONAL MATCH (a3:` + model.LabelAnalysis + `)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `)-[:` + model.RelTreatedBy + `]->(n)
+WITH coalesce(CASE WHEN n:` + model.LabelAnalysis + ` THEN n END, a2, a3) AS a
 WHERE a IS NOT NULL AND a.status <> 'DRAFT'
 RETURN DISTINCT a.id AS id ORDER BY id`
 
@@ -379,7 +379,7 @@ func submittedAnalyses(ctx context.Context, t *txn, p *preparedBatch) ([]string,
 // batchTargets lists the targets of the analyses p writes.
 func batchTargets(p *preparedBatch) []string {
 	var out []string
-	for _, row := range p.nodes[labelAnalysis] {
+	for _, row := range p.nodes[model.LabelAnalysis] {
 		props, _ := row["props"].(map[string]any)
 		if t, _ := props["targetId"].(string); t != "" {
 			out = append(out, t)
@@ -446,7 +446,7 @@ func checkEnds(ctx context.Context, t *txn, p *preparedBatch) error {
 		id, _ := r.Values[0].(string)
 		raw, _ := r.Values[1].([]any)
 		for _, l := range raw {
-			if s, ok := l.(string); ok && s != labelEntity {
+			if s, ok := l.(string); ok && s != model.LabelEntity {
 				stored[id] = append(stored[id], s)
 			}
 		}
@@ -506,7 +506,7 @@ func checkEnds(ctx context.Context, t *txn, p *preparedBatch) error {
 // has an id that starts with it.
 const ingestSiblingsCypher = `
 UNWIND $prefixes AS prefix
-RETURN prefix, EXISTS { MATCH (c:` + labelClause + `) WHERE c.id STARTS WITH prefix } AS loaded`
+RETURN prefix, EXISTS { MATCH (c:` + model.LabelClause + `) WHERE c.id STARTS WITH prefix } AS loaded`
 
 // skipUnknownMappedClauses drops, with a warning, each MAPS_TO whose
 // missing end is a clause of a guideline that is loaded (stored clauses
@@ -517,7 +517,7 @@ RETURN prefix, EXISTS { MATCH (c:` + labelClause + `) WHERE c.id STARTS WITH pre
 // and clauses of guidelines that are not loaded at all.
 func skipUnknownMappedClauses(ctx context.Context, t *txn, p *preparedBatch, absent []externalEnd) ([]externalEnd, error) {
 	prefixOf := func(e externalEnd) string {
-		if e.key.Type != relMapsTo || e.label != labelClause {
+		if e.key.Type != model.RelMapsTo || e.label != model.LabelClause {
 			return ""
 		}
 		return e.id[:strings.LastIndex(e.id, ":")+1]

@@ -21,21 +21,21 @@ import (
 func loadCatalog(p string) *ingest.Batch {
 	return &ingest.Batch{Source: p + "catalog.json", Format: ingest.FormatSTIX,
 		Nodes: []ingest.Node{
-			{Label: ingest.LabelGuideline, ID: p + "g", Props: map[string]any{"title": "A guideline", "publisher": "IEC", "version": "1"}},
-			{Label: ingest.LabelClause, ID: p + "g:1", Props: map[string]any{"guidelineId": p + "g", "ref": "1", "title": "One", "withdrawn": false, "kind": "group"}},
-			{Label: ingest.LabelClause, ID: p + "g:1.1", Props: map[string]any{"guidelineId": p + "g", "parentId": p + "g:1", "ref": "1.1", "title": "One one", "withdrawn": true, "kind": "control"}},
-			{Label: ingest.LabelThreat, ID: p + "T1", Props: map[string]any{"name": "Threat one", "kind": "cyber-attack", "tactics": []string{"a", "b"}, "revoked": false}},
-			{Label: ingest.LabelMeasure, ID: p + "M1", Props: map[string]any{"name": "Measure one", "perspective": "P1", "kind": "technical"}},
-			{Label: ingest.LabelAssetKind, ID: p + "A1"}, // no properties at all
+			{Label: model.LabelGuideline, ID: p + "g", Props: map[string]any{"title": "A guideline", "publisher": "IEC", "version": "1"}},
+			{Label: model.LabelClause, ID: p + "g:1", Props: map[string]any{"guidelineId": p + "g", "ref": "1", "title": "One", "withdrawn": false, "kind": "group"}},
+			{Label: model.LabelClause, ID: p + "g:1.1", Props: map[string]any{"guidelineId": p + "g", "parentId": p + "g:1", "ref": "1.1", "title": "One one", "withdrawn": true, "kind": "control"}},
+			{Label: model.LabelThreat, ID: p + "T1", Props: map[string]any{"name": "Threat one", "kind": "cyber-attack", "tactics": []string{"a", "b"}, "revoked": false}},
+			{Label: model.LabelMeasure, ID: p + "M1", Props: map[string]any{"name": "Measure one", "perspective": "P1", "kind": "technical"}},
+			{Label: model.LabelAssetKind, ID: p + "A1"}, // no properties at all
 		},
 		Rels: []ingest.Rel{
-			{Type: ingest.RelHasClause, FromLabel: ingest.LabelGuideline, From: p + "g", ToLabel: ingest.LabelClause, To: p + "g:1"},
-			{Type: ingest.RelHasClause, FromLabel: ingest.LabelGuideline, From: p + "g", ToLabel: ingest.LabelClause, To: p + "g:1.1"},
-			{Type: ingest.RelPartOf, FromLabel: ingest.LabelClause, From: p + "g:1.1", ToLabel: ingest.LabelClause, To: p + "g:1", Props: map[string]any{}},
-			{Type: ingest.RelMapsTo, FromLabel: ingest.LabelClause, From: p + "g:1.1", ToLabel: ingest.LabelClause, To: p + "g:1",
+			{Type: model.RelHasClause, FromLabel: model.LabelGuideline, From: p + "g", ToLabel: model.LabelClause, To: p + "g:1"},
+			{Type: model.RelHasClause, FromLabel: model.LabelGuideline, From: p + "g", ToLabel: model.LabelClause, To: p + "g:1.1"},
+			{Type: model.RelPartOf, FromLabel: model.LabelClause, From: p + "g:1.1", ToLabel: model.LabelClause, To: p + "g:1", Props: map[string]any{}},
+			{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: p + "g:1.1", ToLabel: model.LabelClause, To: p + "g:1",
 				Props: map[string]any{"relationship": "SUBSET_OF", "confidence": 0.5, "source": "test"}},
-			{Type: ingest.RelMitigatedBy, FromLabel: ingest.LabelThreat, From: p + "T1", ToLabel: ingest.LabelMeasure, To: p + "M1", Props: map[string]any{"rationale": "because"}},
-			{Type: ingest.RelTargets, FromLabel: ingest.LabelThreat, From: p + "T1", ToLabel: ingest.LabelAssetKind, To: p + "A1"},
+			{Type: model.RelMitigatedBy, FromLabel: model.LabelThreat, From: p + "T1", ToLabel: model.LabelMeasure, To: p + "M1", Props: map[string]any{"rationale": "because"}},
+			{Type: model.RelTargets, FromLabel: model.LabelThreat, From: p + "T1", ToLabel: model.LabelAssetKind, To: p + "A1"},
 		},
 		Warnings: []ingest.Warning{{Location: "objects[7]", Message: "unknown type x-thing"}},
 	}
@@ -155,14 +155,14 @@ func TestLoadBatchDanglingReferenceWritesNothing(t *testing.T) {
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	ctx := t.Context()
-	if _, err := db.LoadBatch(ctx, &ingest.Batch{Source: "setup", Nodes: []ingest.Node{{Label: ingest.LabelThreat, ID: p + "stored"}}}, false); err != nil {
+	if _, err := db.LoadBatch(ctx, &ingest.Batch{Source: "setup", Nodes: []ingest.Node{{Label: model.LabelThreat, ID: p + "stored"}}}, false); err != nil {
 		t.Fatal(err)
 	}
 	hint := "the NIST SP 800-53 Rev. 5 catalog (guideline nist-sp800-53r5)"
 	mapping := func(targets ...string) *ingest.Batch {
-		b := &ingest.Batch{Source: "mapping.json", Nodes: []ingest.Node{{Label: ingest.LabelClause, ID: p + "src", Props: map[string]any{"ref": "S"}}}}
+		b := &ingest.Batch{Source: "mapping.json", Nodes: []ingest.Node{{Label: model.LabelClause, ID: p + "src", Props: map[string]any{"ref": "S"}}}}
 		for i, to := range targets {
-			b.Rels = append(b.Rels, ingest.Rel{Type: ingest.RelMapsTo, FromLabel: ingest.LabelClause, From: p + "src", ToLabel: ingest.LabelClause, To: to,
+			b.Rels = append(b.Rels, ingest.Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: p + "src", ToLabel: model.LabelClause, To: to,
 				Where: fmt.Sprintf("maps[3].targets[%d]", i), Hint: hint})
 		}
 		return b
@@ -264,12 +264,12 @@ func TestLoadBatchConflictingStoredLabelWritesNothing(t *testing.T) {
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	ctx := t.Context()
-	if _, err := db.LoadBatch(ctx, &ingest.Batch{Source: "setup", Nodes: []ingest.Node{{Label: ingest.LabelThreat, ID: p + "x", Props: map[string]any{"name": "kept"}}}}, false); err != nil {
+	if _, err := db.LoadBatch(ctx, &ingest.Batch{Source: "setup", Nodes: []ingest.Node{{Label: model.LabelThreat, ID: p + "x", Props: map[string]any{"name": "kept"}}}}, false); err != nil {
 		t.Fatal(err)
 	}
 	before := neo4jtest.Snapshot(t, p)
 	b := loadCatalog(p)
-	b.Nodes = append(b.Nodes, ingest.Node{Label: ingest.LabelMeasure, ID: p + "x", Props: map[string]any{"name": "clash"}})
+	b.Nodes = append(b.Nodes, ingest.Node{Label: model.LabelMeasure, ID: p + "x", Props: map[string]any{"name": "clash"}})
 	_, err := db.LoadBatch(ctx, b, false)
 	if ie, ok := errors.AsType[*ingest.Error](err); !ok || !strings.Contains(ie.Message, "measure "+p+"x: the database has a threat with this id") {
 		t.Fatalf("error = %v, want one naming the taken id", err)
@@ -286,13 +286,13 @@ func TestLoadBatchConflictingStoredLabelWritesNothing(t *testing.T) {
 func TestLoadBatchFailingInsideNeo4jWritesNothing(t *testing.T) {
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
-	b := &ingest.Batch{Source: "big.json", Nodes: []ingest.Node{{Label: ingest.LabelGuideline, ID: p + "g"}}}
+	b := &ingest.Batch{Source: "big.json", Nodes: []ingest.Node{{Label: model.LabelGuideline, ID: p + "g"}}}
 	for i := range 6000 {
 		id := fmt.Sprintf("%sc%05d", p, i)
-		b.Nodes = append(b.Nodes, ingest.Node{Label: ingest.LabelClause, ID: id, Props: map[string]any{"ref": id}})
-		b.Rels = append(b.Rels, ingest.Rel{Type: ingest.RelHasClause, FromLabel: ingest.LabelGuideline, From: p + "g", ToLabel: ingest.LabelClause, To: id})
+		b.Nodes = append(b.Nodes, ingest.Node{Label: model.LabelClause, ID: id, Props: map[string]any{"ref": id}})
+		b.Rels = append(b.Rels, ingest.Rel{Type: model.RelHasClause, FromLabel: model.LabelGuideline, From: p + "g", ToLabel: model.LabelClause, To: id})
 	}
-	b.Nodes = append(b.Nodes, ingest.Node{Label: ingest.LabelThreat, ID: p + "huge", Props: map[string]any{"externalId": strings.Repeat("T", 40000)}})
+	b.Nodes = append(b.Nodes, ingest.Node{Label: model.LabelThreat, ID: p + "huge", Props: map[string]any{"externalId": strings.Repeat("T", 40000)}})
 	var progressed atomic.Int64
 	ctx := ingest.WithProgress(t.Context(), func(n int) { progressed.Add(int64(n)) })
 	_, err := db.LoadBatch(ctx, b, false)
@@ -325,11 +325,11 @@ func TestLoadBatchStoresHostileStringsVerbatim(t *testing.T) {
 	b := &ingest.Batch{Source: "hostile.yaml"}
 	for i, s := range hostile {
 		id := fmt.Sprintf("%s%d`) DETACH DELETE n //", p, i)
-		b.Nodes = append(b.Nodes, ingest.Node{Label: ingest.LabelThreat, ID: id, Props: map[string]any{"name": s, "description": s, "kind": "cyber-attack"}})
-		b.Rels = append(b.Rels, ingest.Rel{Type: ingest.RelMitigatedBy, FromLabel: ingest.LabelThreat, From: id, ToLabel: ingest.LabelMeasure, To: p + "m",
+		b.Nodes = append(b.Nodes, ingest.Node{Label: model.LabelThreat, ID: id, Props: map[string]any{"name": s, "description": s, "kind": "cyber-attack"}})
+		b.Rels = append(b.Rels, ingest.Rel{Type: model.RelMitigatedBy, FromLabel: model.LabelThreat, From: id, ToLabel: model.LabelMeasure, To: p + "m",
 			Props: map[string]any{"rationale": s}})
 	}
-	b.Nodes = append(b.Nodes, ingest.Node{Label: ingest.LabelMeasure, ID: p + "m", Props: map[string]any{"name": hostile[0]}})
+	b.Nodes = append(b.Nodes, ingest.Node{Label: model.LabelMeasure, ID: p + "m", Props: map[string]any{"name": hostile[0]}})
 	rep, err := db.LoadBatch(t.Context(), b, false)
 	if err != nil {
 		t.Fatal(err)
@@ -364,16 +364,16 @@ func TestLoadBatchMergesDuplicatesAndChunks(t *testing.T) {
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	const n = 12001 // three chunks
-	b := &ingest.Batch{Source: "many.json", Nodes: []ingest.Node{{Label: ingest.LabelGuideline, ID: p + "g"}}}
+	b := &ingest.Batch{Source: "many.json", Nodes: []ingest.Node{{Label: model.LabelGuideline, ID: p + "g"}}}
 	for i := range n {
 		id := fmt.Sprintf("%sc%05d", p, i)
-		b.Nodes = append(b.Nodes, ingest.Node{Label: ingest.LabelClause, ID: id, Props: map[string]any{"ref": id, "guidelineId": p + "g"}})
-		b.Rels = append(b.Rels, ingest.Rel{Type: ingest.RelHasClause, FromLabel: ingest.LabelGuideline, From: p + "g", ToLabel: ingest.LabelClause, To: id})
+		b.Nodes = append(b.Nodes, ingest.Node{Label: model.LabelClause, ID: id, Props: map[string]any{"ref": id, "guidelineId": p + "g"}})
+		b.Rels = append(b.Rels, ingest.Rel{Type: model.RelHasClause, FromLabel: model.LabelGuideline, From: p + "g", ToLabel: model.LabelClause, To: id})
 	}
 	// The same node and relationship again: merged, with a warning only
 	// when the values differ.
-	b.Nodes = append(b.Nodes, b.Nodes[1], ingest.Node{Label: ingest.LabelClause, ID: p + "c00002", Props: map[string]any{"ref": "other"}})
-	b.Rels = append(b.Rels, b.Rels[0], ingest.Rel{Type: ingest.RelHasClause, FromLabel: ingest.LabelGuideline, From: p + "g", ToLabel: ingest.LabelClause, To: p + "c00003",
+	b.Nodes = append(b.Nodes, b.Nodes[1], ingest.Node{Label: model.LabelClause, ID: p + "c00002", Props: map[string]any{"ref": "other"}})
+	b.Rels = append(b.Rels, b.Rels[0], ingest.Rel{Type: model.RelHasClause, FromLabel: model.LabelGuideline, From: p + "g", ToLabel: model.LabelClause, To: p + "c00003",
 		Props: map[string]any{"order": int64(3)}, Where: "clauses[3]"})
 	var progressed atomic.Int64
 	ctx := ingest.WithProgress(t.Context(), func(n int) { progressed.Add(int64(n)) })
@@ -410,8 +410,8 @@ func TestLoadBatchesDryRunSeesEarlierBatches(t *testing.T) {
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	catalog := loadCatalog(p)
-	mapping := &ingest.Batch{Source: "mapping.json", Rels: []ingest.Rel{{Type: ingest.RelMapsTo, FromLabel: ingest.LabelClause, From: p + "g:1",
-		ToLabel: ingest.LabelClause, To: p + "g:1.1", Props: map[string]any{"relationship": "EQUAL_TO"}, Where: "maps[0]"}}}
+	mapping := &ingest.Batch{Source: "mapping.json", Rels: []ingest.Rel{{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: p + "g:1",
+		ToLabel: model.LabelClause, To: p + "g:1.1", Props: map[string]any{"relationship": "EQUAL_TO"}, Where: "maps[0]"}}}
 	broken := &ingest.Batch{Source: "broken.json", Nodes: []ingest.Node{{Label: "Nope", ID: p + "x"}}}
 
 	if _, err := db.LoadBatch(t.Context(), mapping, true); err == nil {
@@ -510,7 +510,7 @@ func TestLoadBatchSkipsMappingsToClausesTheLoadedGuidelineLacks(t *testing.T) {
 	maps := func(to ...string) *ingest.Batch {
 		b := &ingest.Batch{Source: "mapping.json"}
 		for i, id := range to {
-			b.Rels = append(b.Rels, ingest.Rel{Type: ingest.RelMapsTo, FromLabel: ingest.LabelClause, From: p + "g:1", ToLabel: ingest.LabelClause, To: id,
+			b.Rels = append(b.Rels, ingest.Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: p + "g:1", ToLabel: model.LabelClause, To: id,
 				Props: map[string]any{"relationship": "SUPERSET_OF"}, Where: fmt.Sprintf("maps[%d]", i), Hint: "the H catalog (guideline " + p + "h)"})
 		}
 		return b

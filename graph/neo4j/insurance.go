@@ -81,7 +81,7 @@ func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error)
 	pw := &policyWrite{
 		params: map[string]any{"id": id, "insurer": insurer, "holderId": in.HolderID, "product": product,
 			"periodStart": in.PeriodStart, "periodEnd": in.PeriodEnd, "aggregateLimitJPY": in.AggregateLimitJpy},
-		refs: []ref{{field: "input.holderId", id: in.HolderID, label: labelOrganization, what: "organization"}},
+		refs: []ref{{field: "input.holderId", id: in.HolderID, label: model.LabelOrganization, what: "organization"}},
 	}
 	lines := make([]map[string]any, 0, len(in.Lines))
 	seen := map[string]int{id: -1}
@@ -132,10 +132,10 @@ func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error)
 			key, field, label, what string
 			ids                     []string
 		}{
-			{"coversIncidentIds", "coversIncidentIds", labelIncident, "incident", l.CoversIncidentIds},
-			{"coversThreatIds", "coversThreatIds", labelThreat, "threat", l.CoversThreatIds},
-			{"requiresMeasureIds", "requiresMeasureIds", labelMeasure, "measure", l.RequiresMeasureIds},
-			{"requiresClauseIds", "requiresClauseIds", labelClause, "clause", l.RequiresClauseIds},
+			{"coversIncidentIds", "coversIncidentIds", model.LabelIncident, "incident", l.CoversIncidentIds},
+			{"coversThreatIds", "coversThreatIds", model.LabelThreat, "threat", l.CoversThreatIds},
+			{"requiresMeasureIds", "requiresMeasureIds", model.LabelMeasure, "measure", l.RequiresMeasureIds},
+			{"requiresClauseIds", "requiresClauseIds", model.LabelClause, "clause", l.RequiresClauseIds},
 		} {
 			lf := field + "." + list.field
 			if len(list.ids) > maxLineRefs {
@@ -159,36 +159,36 @@ func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error)
 // createLinesCypher creates a policy's lines and links each to what it
 // covers and requires, all in one statement.
 const createLinesCypher = `
-MATCH (p:` + labelInsurancePolicy + ` {id: $id})
+MATCH (p:` + model.LabelInsurancePolicy + ` {id: $id})
 UNWIND $lines AS line
-CREATE (p)-[:` + relHasLine + `]->(l:` + labelCoverageLine + `:` + labelEntity + ` {id: line.id, policyId: $id, type: line.type,
+CREATE (p)-[:` + model.RelHasLine + `]->(l:` + model.LabelCoverageLine + `:` + model.LabelEntity + ` {id: line.id, policyId: $id, type: line.type,
   limitJPY: line.limitJPY, deductibleJPY: line.deductibleJPY, exclusions: line.exclusions})
 WITH l, line
 CALL (l, line) {
   UNWIND line.coversIncidentIds AS x
-  MATCH (i:` + labelIncident + ` {id: x})
-  MERGE (l)-[:` + relCovers + `]->(i)
+  MATCH (i:` + model.LabelIncident + ` {id: x})
+  MERGE (l)-[:` + model.RelCovers + `]->(i)
 }
 CALL (l, line) {
   UNWIND line.coversThreatIds AS x
-  MATCH (th:` + labelThreat + ` {id: x})
-  MERGE (l)-[:` + relCovers + `]->(th)
+  MATCH (th:` + model.LabelThreat + ` {id: x})
+  MERGE (l)-[:` + model.RelCovers + `]->(th)
 }
 CALL (l, line) {
   UNWIND line.requiresMeasureIds AS x
-  MATCH (m:` + labelMeasure + ` {id: x})
-  MERGE (l)-[:` + relRequires + `]->(m)
+  MATCH (m:` + model.LabelMeasure + ` {id: x})
+  MERGE (l)-[:` + model.RelRequires + `]->(m)
 }
 CALL (l, line) {
   UNWIND line.requiresClauseIds AS x
-  MATCH (c:` + labelClause + ` {id: x})
-  MERGE (l)-[:` + relRequires + `]->(c)
+  MATCH (c:` + model.LabelClause + ` {id: x})
+  MERGE (l)-[:` + model.RelRequires + `]->(c)
 }
 RETURN count(l) AS lines`
 
 const createPolicyCypher = `
-MATCH (o:` + labelOrganization + ` {id: $holderId})
-CREATE (o)-[:` + relHolds + `]->(p:` + labelInsurancePolicy + `:` + labelEntity + ` {id: $id, insurer: $insurer, holderId: $holderId,
+MATCH (o:` + model.LabelOrganization + ` {id: $holderId})
+CREATE (o)-[:` + model.RelHolds + `]->(p:` + model.LabelInsurancePolicy + `:` + model.LabelEntity + ` {id: $id, insurer: $insurer, holderId: $holderId,
   product: $product, periodStart: $periodStart, periodEnd: $periodEnd, aggregateLimitJPY: $aggregateLimitJPY})
 RETURN p`
 
@@ -224,22 +224,22 @@ func (db *DB) CreateInsurancePolicy(ctx context.Context, in model.InsurancePolic
 // replacePolicyCypher deletes a policy's lines and moves it to its new
 // holder; updatePolicyCypher then sets its terms.
 const replacePolicyCypher = `
-MATCH (p:` + labelInsurancePolicy + ` {id: $id})
+MATCH (p:` + model.LabelInsurancePolicy + ` {id: $id})
 CALL (p) {
-  OPTIONAL MATCH (p)-[:` + relHasLine + `]->(l:` + labelCoverageLine + `)
+  OPTIONAL MATCH (p)-[:` + model.RelHasLine + `]->(l:` + model.LabelCoverageLine + `)
   DETACH DELETE l
 }
 CALL (p) {
-  OPTIONAL MATCH (p)<-[h:` + relHolds + `]-(:` + labelOrganization + `)
+  OPTIONAL MATCH (p)<-[h:` + model.RelHolds + `]-(:` + model.LabelOrganization + `)
   DELETE h
 }
 RETURN p.id AS id`
 
 const updatePolicyCypher = `
-MATCH (p:` + labelInsurancePolicy + ` {id: $id}), (o:` + labelOrganization + ` {id: $holderId})
+MATCH (p:` + model.LabelInsurancePolicy + ` {id: $id}), (o:` + model.LabelOrganization + ` {id: $holderId})
 SET p.insurer = $insurer, p.holderId = $holderId, p.product = $product, p.periodStart = $periodStart,
     p.periodEnd = $periodEnd, p.aggregateLimitJPY = $aggregateLimitJPY
-CREATE (o)-[:` + relHolds + `]->(p)
+CREATE (o)-[:` + model.RelHolds + `]->(p)
 RETURN p`
 
 // UpdateInsurancePolicy replaces a policy's terms and all its lines in one
@@ -278,10 +278,10 @@ func (db *DB) UpdateInsurancePolicy(ctx context.Context, id string, in model.Ins
 
 // lockPolicyCypher locks an insurance policy and the analyses that rely on it.
 const lockPolicyCypher = `
-MATCH (p:` + labelInsurancePolicy + ` {id: $id})
+MATCH (p:` + model.LabelInsurancePolicy + ` {id: $id})
 SET p._lock = true REMOVE p._lock
 WITH p
-OPTIONAL MATCH (p)<-[:` + relReliesOn + `]-(a:` + labelAnalysis + `)
+OPTIONAL MATCH (p)<-[:` + model.RelReliesOn + `]-(a:` + model.LabelAnalysis + `)
 WITH p, collect(DISTINCT a) AS as
 FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
 RETURN p.id AS id`
@@ -289,14 +289,14 @@ RETURN p.id AS id`
 // planDeletePolicyCypher finds the analyses that rely on a policy and what
 // its deletion removes.
 const planDeletePolicyCypher = `
-MATCH (p:` + labelInsurancePolicy + ` {id: $id})
+MATCH (p:` + model.LabelInsurancePolicy + ` {id: $id})
 CALL (p) {
-  OPTIONAL MATCH (p)<-[:` + relReliesOn + `]-(a:` + labelAnalysis + `)
+  OPTIONAL MATCH (p)<-[:` + model.RelReliesOn + `]-(a:` + model.LabelAnalysis + `)
   RETURN count(a) AS reliant, count(CASE WHEN ` + frozenAnalysis + ` THEN a END) AS frozen,
          collect(CASE WHEN NOT ` + frozenAnalysis + ` THEN a.id END) AS touched
 }
 CALL (p) {
-  OPTIONAL MATCH (p)-[:` + relHasLine + `]->(l:` + labelCoverageLine + `)
+  OPTIONAL MATCH (p)-[:` + model.RelHasLine + `]->(l:` + model.LabelCoverageLine + `)
   RETURN collect(l) AS ls
 }
 RETURN reliant, frozen, touched, [n IN ls + [p] | elementId(n)] AS doomed`

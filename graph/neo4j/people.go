@@ -13,9 +13,8 @@ import (
 
 var _ model.PeopleService = (*DB)(nil)
 
-// relActsFor links an API token to the organization it acts for (see
+// model.RelActsFor links an API token to the organization it acts for (see
 // auth.go).
-const relActsFor = "ACTS_FOR"
 
 // ref is a reference that a write checks inside its transaction: the node
 // with id must exist and carry label, or, when label is "", no node may
@@ -29,7 +28,7 @@ type ref struct {
 
 const checkRefsCypher = `
 UNWIND $refs AS r
-OPTIONAL MATCH (n:` + labelEntity + ` {id: r.id})
+OPTIONAL MATCH (n:` + model.LabelEntity + ` {id: r.id})
 RETURN r.i AS i, n IS NOT NULL AS found, n IS NOT NULL AND r.label IN labels(n) AS ok`
 
 // checkRefs checks all refs in one round trip and returns an error for the
@@ -92,11 +91,11 @@ func checkSameID(id string, in *string) error {
 const deleteNodesCypher = `
 UNWIND $eids AS e
 MATCH (x) WHERE elementId(x) = e
-OPTIONAL MATCH (x)<-[:` + relAbout + `]-(f) WHERE f:` + labelFeedback + ` OR f:` + labelOpinion + `
+OPTIONAL MATCH (x)<-[:` + model.RelAbout + `]-(f) WHERE f:` + model.LabelFeedback + ` OR f:` + model.LabelOpinion + `
 WITH collect(DISTINCT x) + collect(DISTINCT f) AS ns
 UNWIND ns AS n
 WITH DISTINCT n
-WITH n, n.id AS id, CASE WHEN n:` + labelAnalysis + ` THEN n.targetId END AS target
+WITH n, n.id AS id, CASE WHEN n:` + model.LabelAnalysis + ` THEN n.targetId END AS target
 DETACH DELETE n
 RETURN collect(DISTINCT target) AS targets, collect(id) AS nodes`
 
@@ -113,7 +112,7 @@ func deleteNodes(ctx context.Context, tx *txn, eids []string) error {
 // touchAnalysesCypher marks draft analyses as changed by a cascade.
 const touchAnalysesCypher = `
 UNWIND $ids AS id
-MATCH (a:` + labelAnalysis + ` {id: id})
+MATCH (a:` + model.LabelAnalysis + ` {id: id})
 SET a.updatedAt = datetime()
 RETURN collect(DISTINCT a.targetId) AS targets, collect(a.id) AS nodes`
 
@@ -223,7 +222,7 @@ func validOrganization(in model.OrganizationInput) (name, sector string, err err
 }
 
 const createOrganizationCypher = `
-CREATE (o:` + labelOrganization + `:` + labelEntity + ` {id: $id, name: $name, sector: $sector})
+CREATE (o:` + model.LabelOrganization + `:` + model.LabelEntity + ` {id: $id, name: $name, sector: $sector})
 RETURN o`
 
 // CreateOrganization creates an organization. It returns EINVALID for a
@@ -246,7 +245,7 @@ func (db *DB) CreateOrganization(ctx context.Context, in model.OrganizationInput
 }
 
 const updateOrganizationCypher = `
-MATCH (o:` + labelOrganization + ` {id: $id})
+MATCH (o:` + model.LabelOrganization + ` {id: $id})
 SET o.name = $name, o.sector = $sector
 RETURN o`
 
@@ -277,19 +276,19 @@ const frozenAnalysis = `(a.status IS NULL OR a.status <> 'DRAFT')`
 // lockOrganizationCypher locks an organization, the analyses it authored
 // and the analyses that name its departments or policies.
 const lockOrganizationCypher = `
-MATCH (o:` + labelOrganization + ` {id: $id})
+MATCH (o:` + model.LabelOrganization + ` {id: $id})
 SET o._lock = true REMOVE o._lock
 WITH o
 CALL (o) {
-  OPTIONAL MATCH (o)-[:` + relAuthored + `]->(a:` + labelAnalysis + `)
+  OPTIONAL MATCH (o)-[:` + model.RelAuthored + `]->(a:` + model.LabelAnalysis + `)
   RETURN collect(a) AS authored
 }
 CALL (o) {
-  OPTIONAL MATCH (o)-[:` + relHasDepartment + `]->(:` + labelDepartment + `)<-[:` + relOwnedBy + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+  OPTIONAL MATCH (o)-[:` + model.RelHasDepartment + `]->(:` + model.LabelDepartment + `)<-[:` + model.RelOwnedBy + `]-(:` + model.LabelAssessment + `)<-[:` + model.RelHasAssessment + `]-(a:` + model.LabelAnalysis + `)
   RETURN collect(a) AS owning
 }
 CALL (o) {
-  OPTIONAL MATCH (o)-[:` + relHolds + `]->(:` + labelInsurancePolicy + `)<-[:` + relReliesOn + `]-(a:` + labelAnalysis + `)
+  OPTIONAL MATCH (o)-[:` + model.RelHolds + `]->(:` + model.LabelInsurancePolicy + `)<-[:` + model.RelReliesOn + `]-(a:` + model.LabelAnalysis + `)
   RETURN collect(a) AS relying
 }
 FOREACH (a IN authored + owning + relying | SET a._lock = true REMOVE a._lock)
@@ -298,37 +297,37 @@ RETURN o.id AS id`
 // planDeleteOrganizationCypher finds what depends on an organization and
 // what a cascade would delete (as element ids).
 var planDeleteOrganizationCypher = `
-MATCH (o:` + labelOrganization + ` {id: $id})
-` + planAnalysesCypher("o", "(o)-[:"+relAuthored+"]->(a:"+labelAnalysis+")") + `
+MATCH (o:` + model.LabelOrganization + ` {id: $id})
+` + planAnalysesCypher("o", "(o)-[:"+model.RelAuthored+"]->(a:"+model.LabelAnalysis+")") + `
 CALL (o) {
-  OPTIONAL MATCH (o)-[:` + relHasDepartment + `]->(dep:` + labelDepartment + `)
+  OPTIONAL MATCH (o)-[:` + model.RelHasDepartment + `]->(dep:` + model.LabelDepartment + `)
   RETURN count(dep) AS departments, collect(dep) AS deps
 }
 CALL (deps) {
   UNWIND deps AS dep
-  MATCH (dep)<-[:` + relOwnedBy + `]-(s:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+  MATCH (dep)<-[:` + model.RelOwnedBy + `]-(s:` + model.LabelAssessment + `)<-[:` + model.RelHasAssessment + `]-(a:` + model.LabelAnalysis + `)
   RETURN count(DISTINCT CASE WHEN ` + frozenAnalysis + ` THEN s END) AS frozenOwned,
          collect(DISTINCT CASE WHEN NOT ` + frozenAnalysis + ` THEN s.id END) AS owned,
          collect(DISTINCT CASE WHEN NOT ` + frozenAnalysis + ` THEN a.id END) AS ownedAnalyses
 }
 CALL (o) {
-  OPTIONAL MATCH (o)-[:` + relHolds + `]->(p:` + labelInsurancePolicy + `)
-  OPTIONAL MATCH (p)-[:` + relHasLine + `]->(l:` + labelCoverageLine + `)
+  OPTIONAL MATCH (o)-[:` + model.RelHolds + `]->(p:` + model.LabelInsurancePolicy + `)
+  OPTIONAL MATCH (p)-[:` + model.RelHasLine + `]->(l:` + model.LabelCoverageLine + `)
   RETURN count(DISTINCT p) AS policies, collect(DISTINCT p) + collect(DISTINCT l) AS pls
 }
 CALL (o) {
-  MATCH (o)-[:` + relHolds + `]->(:` + labelInsurancePolicy + `)<-[:` + relReliesOn + `]-(a:` + labelAnalysis + `)
+  MATCH (o)-[:` + model.RelHolds + `]->(:` + model.LabelInsurancePolicy + `)<-[:` + model.RelReliesOn + `]-(a:` + model.LabelAnalysis + `)
   RETURN count(DISTINCT CASE WHEN ` + frozenAnalysis + ` THEN a END) AS frozenReliant,
          collect(DISTINCT CASE WHEN NOT ` + frozenAnalysis + ` THEN a.id END) AS reliant
 }
 CALL (o) {
-  OPTIONAL MATCH (o)<--(f) WHERE (f:` + labelFeedback + ` OR f:` + labelOpinion + `) AND f.organizationId = o.id
+  OPTIONAL MATCH (o)<--(f) WHERE (f:` + model.LabelFeedback + ` OR f:` + model.LabelOpinion + `) AND f.organizationId = o.id
   WITH DISTINCT f
-  RETURN count(CASE WHEN f:` + labelFeedback + ` THEN f END) AS feedback,
-         count(CASE WHEN f:` + labelOpinion + ` THEN f END) AS opinions, collect(f) AS fs
+  RETURN count(CASE WHEN f:` + model.LabelFeedback + ` THEN f END) AS feedback,
+         count(CASE WHEN f:` + model.LabelOpinion + ` THEN f END) AS opinions, collect(f) AS fs
 }
 CALL (o) {
-  OPTIONAL MATCH (o)<-[:` + relActsFor + `]-(k:` + labelAPIToken + `)
+  OPTIONAL MATCH (o)<-[:` + model.RelActsFor + `]-(k:` + model.LabelAPIToken + `)
   RETURN collect(k) AS ks
 }
 RETURN analyses, submitted, departments, frozenOwned, policies, frozenReliant, feedback, opinions,
@@ -377,7 +376,7 @@ func (db *DB) DeleteOrganization(ctx context.Context, id string, cascade bool) e
 // the departments).
 const unsetOwnersCypher = `
 UNWIND $assessments AS sid
-MATCH (s:` + labelAssessment + ` {id: sid})
+MATCH (s:` + model.LabelAssessment + ` {id: sid})
 WHERE s.ownerDepartmentId IN $departments
 SET s.ownerDepartmentId = null`
 
@@ -391,8 +390,8 @@ func unsetOwners(ctx context.Context, tx *txn, departments, assessments []string
 }
 
 const createDepartmentCypher = `
-MATCH (o:` + labelOrganization + ` {id: $org})
-CREATE (o)-[:` + relHasDepartment + `]->(d:` + labelDepartment + `:` + labelEntity + ` {id: $id, name: $name, organizationId: $org})
+MATCH (o:` + model.LabelOrganization + ` {id: $org})
+CREATE (o)-[:` + model.RelHasDepartment + `]->(d:` + model.LabelDepartment + `:` + model.LabelEntity + ` {id: $id, name: $name, organizationId: $org})
 RETURN d`
 
 // CreateDepartment creates a department of an organization. It returns
@@ -412,7 +411,7 @@ func (db *DB) CreateDepartment(ctx context.Context, in model.DepartmentInput) (*
 	}
 	return writeTx(ctx, db, "neo4j.CreateDepartment", "department "+id, func(tx *txn) (*model.Department, error) {
 		if err := checkRefs(ctx, tx, []ref{
-			{field: "input.organizationId", id: in.OrganizationID, label: labelOrganization, what: "organization"},
+			{field: "input.organizationId", id: in.OrganizationID, label: model.LabelOrganization, what: "organization"},
 			{field: "input.id", id: id},
 		}); err != nil {
 			return nil, err
@@ -422,7 +421,7 @@ func (db *DB) CreateDepartment(ctx context.Context, in model.DepartmentInput) (*
 }
 
 const updateDepartmentCypher = `
-MATCH (d:` + labelDepartment + ` {id: $id})
+MATCH (d:` + model.LabelDepartment + ` {id: $id})
 SET d.name = $name
 RETURN d`
 
@@ -449,7 +448,7 @@ func (db *DB) UpdateDepartment(ctx context.Context, id, name string) (*model.Dep
 func (db *DB) DeleteDepartment(ctx context.Context, id string, cascade bool) error {
 	return db.deleteNode(ctx, deletion{
 		op: "neo4j.DeleteDepartment", what: "department",
-		locks: []string{lockViaAssessmentsCypher(labelDepartment, relOwnedBy)}, plan: planViaAssessmentsCypher(labelDepartment, relOwnedBy),
+		locks: []string{lockViaAssessmentsCypher(model.LabelDepartment, model.RelOwnedBy)}, plan: planViaAssessmentsCypher(model.LabelDepartment, model.RelOwnedBy),
 		use: &inUse{frozen: "frozen", frozenNoun: "assessment", uses: []string{"refs", "assessment"}, verb: "owns", cascades: "unset their owner"},
 		before: func(ctx context.Context, tx *txn, rec *neo4j.Record, id string) error {
 			return unsetOwners(ctx, tx, []string{id}, recordStrings(rec, "assessments"))

@@ -12,68 +12,35 @@ import (
 
 var _ model.ReadService = (*DB)(nil)
 
-// Relationship types of the graph (see doc.go).
-const (
-	relHasDepartment = "HAS_DEPARTMENT"
-	relAuthored      = "AUTHORED"
-	relHolds         = "HOLDS"
-	relHasAsset      = "HAS_ASSET"
-	relHasIncident   = "HAS_INCIDENT"
-	relAnalyzes      = "ANALYZES"
-	relConnectsTo    = "CONNECTS_TO"
-	relMitigatedBy   = "MITIGATED_BY"
-	relHasClause     = "HAS_CLAUSE"
-	relPartOf        = "PART_OF"
-	relHasAssessment = "HAS_ASSESSMENT"
-	relReliesOn      = "RELIES_ON"
-	relOf            = "OF"
-	relCausedBy      = "CAUSED_BY"
-	relThrough       = "THROUGH"
-	relOwnedBy       = "OWNED_BY"
-	relTreatedBy     = "TREATED_BY"
-	relApplies       = "APPLIES"
-	relHasLine       = "HAS_LINE"
-	relCovers        = "COVERS"
-	relRequires      = "REQUIRES"
-	relMapsTo        = "MAPS_TO"
-	relSatisfies     = "SATISFIES"
-	relSupersedes    = "SUPERSEDES"
-	relAbout         = "ABOUT"
-	relBy            = "BY"
-	relRoutedTo      = "ROUTED_TO"
-	relHasLevel      = "HAS_LEVEL"
-	relSharedWith    = "SHARED_WITH"
-)
-
 // relationCypher maps each model.Relation to a MATCH pattern from `n` (the
 // node whose id is `id`) to `m`, and the key `m` is ordered by.
 var relationCypher = map[model.Relation]struct{ match, order string }{
-	model.OrganizationDepartments: {"(n:" + labelOrganization + " {id: id})-[:" + relHasDepartment + "]->(m:" + labelDepartment + ")", "m.id"},
-	model.OrganizationAnalyses:    {"(n:" + labelOrganization + " {id: id})-[:" + relAuthored + "]->(m:" + labelAnalysis + ")", "m.id"},
-	model.OrganizationPolicies:    {"(n:" + labelOrganization + " {id: id})-[:" + relHolds + "]->(m:" + labelInsurancePolicy + ")", "m.id"},
-	model.TargetAssets:            {"(n:" + labelTarget + " {id: id})-[:" + relHasAsset + "]->(m:" + labelAsset + ")", "m.id"},
-	model.TargetIncidents:         {"(n:" + labelTarget + " {id: id})-[:" + relHasIncident + "]->(m:" + labelIncident + ")", "m.id"},
-	model.TargetAnalyses:          {"(n:" + labelTarget + " {id: id})<-[:" + relAnalyzes + "]-(m:" + labelAnalysis + ")", "m.id"},
-	model.AssetConnectsTo:         {"(n:" + labelAsset + " {id: id})-[:" + relConnectsTo + "]->(m:" + labelAsset + ")", "m.id"},
-	model.ThreatMitigatedBy:       {"(n:" + labelThreat + " {id: id})-[:" + relMitigatedBy + "]->(m:" + labelMeasure + ")", "m.id"},
-	model.MeasureMitigates:        {"(n:" + labelMeasure + " {id: id})<-[:" + relMitigatedBy + "]-(m:" + labelThreat + ")", "m.id"},
-	model.GuidelineTopClauses:     {"(n:" + labelGuideline + " {id: id})-[:" + relHasClause + "]->(m:" + labelClause + ") WHERE m.parentId IS NULL", "m.id"},
-	model.ClauseChildren:          {"(n:" + labelClause + " {id: id})<-[:" + relPartOf + "]-(m:" + labelClause + ")", "m.id"},
-	model.AnalysisAssessments:     {"(n:" + labelAnalysis + " {id: id})-[:" + relHasAssessment + "]->(m:" + labelAssessment + ")", "m.incidentId"},
-	model.AnalysisPolicies:        {"(n:" + labelAnalysis + " {id: id})-[:" + relReliesOn + "]->(m:" + labelInsurancePolicy + ")", "m.id"},
-	model.AssessmentThreats:       {"(n:" + labelAssessment + " {id: id})-[:" + relCausedBy + "]->(m:" + labelThreat + ")", "m.id"},
-	model.AssessmentAssets:        {"(n:" + labelAssessment + " {id: id})-[:" + relThrough + "]->(m:" + labelAsset + ")", "m.id"},
-	model.AssessmentTreatments:    {"(n:" + labelAssessment + " {id: id})-[:" + relTreatedBy + "]->(m:" + labelTreatment + ")", "m.measureId"},
-	model.PolicyLines:             {"(n:" + labelInsurancePolicy + " {id: id})-[:" + relHasLine + "]->(m:" + labelCoverageLine + ")", "m.id"},
-	model.LineCoversIncidents:     {"(n:" + labelCoverageLine + " {id: id})-[:" + relCovers + "]->(m:" + labelIncident + ")", "m.id"},
-	model.LineCoversThreats:       {"(n:" + labelCoverageLine + " {id: id})-[:" + relCovers + "]->(m:" + labelThreat + ")", "m.id"},
-	model.LineRequiresMeasures:    {"(n:" + labelCoverageLine + " {id: id})-[:" + relRequires + "]->(m:" + labelMeasure + ")", "m.id"},
-	model.LineRequiresClauses:     {"(n:" + labelCoverageLine + " {id: id})-[:" + relRequires + "]->(m:" + labelClause + ")", "m.id"},
+	model.OrganizationDepartments: {"(n:" + model.LabelOrganization + " {id: id})-[:" + model.RelHasDepartment + "]->(m:" + model.LabelDepartment + ")", "m.id"},
+	model.OrganizationAnalyses:    {"(n:" + model.LabelOrganization + " {id: id})-[:" + model.RelAuthored + "]->(m:" + model.LabelAnalysis + ")", "m.id"},
+	model.OrganizationPolicies:    {"(n:" + model.LabelOrganization + " {id: id})-[:" + model.RelHolds + "]->(m:" + model.LabelInsurancePolicy + ")", "m.id"},
+	model.TargetAssets:            {"(n:" + model.LabelTarget + " {id: id})-[:" + model.RelHasAsset + "]->(m:" + model.LabelAsset + ")", "m.id"},
+	model.TargetIncidents:         {"(n:" + model.LabelTarget + " {id: id})-[:" + model.RelHasIncident + "]->(m:" + model.LabelIncident + ")", "m.id"},
+	model.TargetAnalyses:          {"(n:" + model.LabelTarget + " {id: id})<-[:" + model.RelAnalyzes + "]-(m:" + model.LabelAnalysis + ")", "m.id"},
+	model.AssetConnectsTo:         {"(n:" + model.LabelAsset + " {id: id})-[:" + model.RelConnectsTo + "]->(m:" + model.LabelAsset + ")", "m.id"},
+	model.ThreatMitigatedBy:       {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelMitigatedBy + "]->(m:" + model.LabelMeasure + ")", "m.id"},
+	model.MeasureMitigates:        {"(n:" + model.LabelMeasure + " {id: id})<-[:" + model.RelMitigatedBy + "]-(m:" + model.LabelThreat + ")", "m.id"},
+	model.GuidelineTopClauses:     {"(n:" + model.LabelGuideline + " {id: id})-[:" + model.RelHasClause + "]->(m:" + model.LabelClause + ") WHERE m.parentId IS NULL", "m.id"},
+	model.ClauseChildren:          {"(n:" + model.LabelClause + " {id: id})<-[:" + model.RelPartOf + "]-(m:" + model.LabelClause + ")", "m.id"},
+	model.AnalysisAssessments:     {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelHasAssessment + "]->(m:" + model.LabelAssessment + ")", "m.incidentId"},
+	model.AnalysisPolicies:        {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelReliesOn + "]->(m:" + model.LabelInsurancePolicy + ")", "m.id"},
+	model.AssessmentThreats:       {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelCausedBy + "]->(m:" + model.LabelThreat + ")", "m.id"},
+	model.AssessmentAssets:        {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelThrough + "]->(m:" + model.LabelAsset + ")", "m.id"},
+	model.AssessmentTreatments:    {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelTreatedBy + "]->(m:" + model.LabelTreatment + ")", "m.measureId"},
+	model.PolicyLines:             {"(n:" + model.LabelInsurancePolicy + " {id: id})-[:" + model.RelHasLine + "]->(m:" + model.LabelCoverageLine + ")", "m.id"},
+	model.LineCoversIncidents:     {"(n:" + model.LabelCoverageLine + " {id: id})-[:" + model.RelCovers + "]->(m:" + model.LabelIncident + ")", "m.id"},
+	model.LineCoversThreats:       {"(n:" + model.LabelCoverageLine + " {id: id})-[:" + model.RelCovers + "]->(m:" + model.LabelThreat + ")", "m.id"},
+	model.LineRequiresMeasures:    {"(n:" + model.LabelCoverageLine + " {id: id})-[:" + model.RelRequires + "]->(m:" + model.LabelMeasure + ")", "m.id"},
+	model.LineRequiresClauses:     {"(n:" + model.LabelCoverageLine + " {id: id})-[:" + model.RelRequires + "]->(m:" + model.LabelClause + ")", "m.id"},
 }
 
 const nodesCypher = `
 UNWIND $ids AS id
-MATCH (n:` + labelEntity + ` {id: id})
+MATCH (n:` + model.LabelEntity + ` {id: id})
 RETURN id, n`
 
 // Nodes returns the nodes with the given ids, of any kind, in one round trip.
@@ -124,13 +91,13 @@ func (db *DB) Related(ctx context.Context, rel model.Relation, ids []string) (ma
 
 const clauseMappingsOutCypher = `
 UNWIND $ids AS id
-MATCH (s:` + labelClause + ` {id: id})-[r:` + relMapsTo + `]->(t:` + labelClause + `)
+MATCH (s:` + model.LabelClause + ` {id: id})-[r:` + model.RelMapsTo + `]->(t:` + model.LabelClause + `)
 WITH id, s, r, t ORDER BY t.id
 RETURN id, collect({source: s.id, target: t.id, props: properties(r)}) AS ms`
 
 const clauseMappingsInCypher = `
 UNWIND $ids AS id
-MATCH (s:` + labelClause + `)-[r:` + relMapsTo + `]->(t:` + labelClause + ` {id: id})
+MATCH (s:` + model.LabelClause + `)-[r:` + model.RelMapsTo + `]->(t:` + model.LabelClause + ` {id: id})
 WITH id, s, r, t ORDER BY s.id
 RETURN id, collect({source: s.id, target: t.id, props: properties(r)}) AS ms`
 
@@ -167,13 +134,13 @@ func (db *DB) ClauseMappings(ctx context.Context, ids []string, incoming bool) (
 
 const linksByMeasureCypher = `
 UNWIND $ids AS id
-MATCH (m:` + labelMeasure + ` {id: id})-[r:` + relSatisfies + `]->(c:` + labelClause + `)
+MATCH (m:` + model.LabelMeasure + ` {id: id})-[r:` + model.RelSatisfies + `]->(c:` + model.LabelClause + `)
 WITH id, m, r, c ORDER BY c.id
 RETURN id, collect({measure: m.id, clause: c.id, props: properties(r)}) AS ls`
 
 const linksByClauseCypher = `
 UNWIND $ids AS id
-MATCH (m:` + labelMeasure + `)-[r:` + relSatisfies + `]->(c:` + labelClause + ` {id: id})
+MATCH (m:` + model.LabelMeasure + `)-[r:` + model.RelSatisfies + `]->(c:` + model.LabelClause + ` {id: id})
 WITH id, m, r, c ORDER BY m.id
 RETURN id, collect({measure: m.id, clause: c.id, props: properties(r)}) AS ls`
 
@@ -205,8 +172,8 @@ func (db *DB) MeasureClauseLinks(ctx context.Context, ids []string, byClause boo
 
 const clauseCountsCypher = `
 UNWIND $ids AS id
-MATCH (g:` + labelGuideline + ` {id: id})
-RETURN id, COUNT { (g)-[:` + relHasClause + `]->(:` + labelClause + `) } AS n`
+MATCH (g:` + model.LabelGuideline + ` {id: id})
+RETURN id, COUNT { (g)-[:` + model.RelHasClause + `]->(:` + model.LabelClause + `) } AS n`
 
 // ClauseCounts returns how many clauses each guideline has.
 func (db *DB) ClauseCounts(ctx context.Context, ids []string) (map[string]int, error) {
@@ -224,8 +191,8 @@ func (db *DB) ClauseCounts(ctx context.Context, ids []string) (map[string]int, e
 }
 
 const sectorsCypher = `
-CALL () { MATCH (o:` + labelOrganization + `) RETURN o.sector AS name, 'o' AS kind
-          UNION ALL MATCH (t:` + labelTarget + `) RETURN t.sector AS name, 't' AS kind }
+CALL () { MATCH (o:` + model.LabelOrganization + `) RETURN o.sector AS name, 'o' AS kind
+          UNION ALL MATCH (t:` + model.LabelTarget + `) RETURN t.sector AS name, 't' AS kind }
 WITH name, kind WHERE name IS NOT NULL AND name <> ''
 RETURN name, sum(CASE kind WHEN 'o' THEN 1 ELSE 0 END) AS orgs, sum(CASE kind WHEN 't' THEN 1 ELSE 0 END) AS targets
 ORDER BY name`
@@ -256,7 +223,7 @@ var listFilters = map[string]map[string]string{
 	model.ListGuidelines:    {},
 	model.ListAnalyses: {
 		"targetId": "n.targetId = $targetId", "organizationId": "n.organizationId = $organizationId", "status": "n.status = $status",
-		"sector": "EXISTS { (n)-[:" + relAnalyzes + "]->(:" + labelTarget + " {sector: $sector}) }",
+		"sector": "EXISTS { (n)-[:" + model.RelAnalyzes + "]->(:" + model.LabelTarget + " {sector: $sector}) }",
 	},
 	model.ListPolicies: {"holderId": "n.holderId = $holderId"},
 	model.ListFeedback: {"status": "n.status = $status", "routedToId": "n.routedToId = $routedToId", "sector": "n.sector = $sector"},
@@ -363,9 +330,9 @@ func luceneQuery(text string) string {
 
 var searchCypher = `
 CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $text) YIELD node, score
-OPTIONAL MATCH (node)<-[:` + relHasAssessment + `]-(owner:` + labelAnalysis + `)
-WITH node, score, CASE WHEN node:` + labelAnalysis + ` THEN node ELSE owner END AS a
-WHERE (a IS NULL OR ` + analysisReadable("a") + `) AND NOT node:` + labelFeedback + `
+OPTIONAL MATCH (node)<-[:` + model.RelHasAssessment + `]-(owner:` + model.LabelAnalysis + `)
+WITH node, score, CASE WHEN node:` + model.LabelAnalysis + ` THEN node ELSE owner END AS a
+WHERE (a IS NULL OR ` + analysisReadable("a") + `) AND NOT node:` + model.LabelFeedback + `
 RETURN node, score ORDER BY score DESC, node.id LIMIT $first`
 
 // Search returns the nodes that match text, best first.

@@ -22,20 +22,20 @@ const scaleSource = "ssfgraph illustrative defaults after METI IoT-SSF v1.0 (202
 // changes nothing.
 const seedScalesCypher = `
 UNWIND $scales AS s
-MERGE (sc:` + labelAxisScale + `:` + labelEntity + ` {id: s.id})
+MERGE (sc:` + model.LabelAxisScale + `:` + model.LabelEntity + ` {id: s.id})
   ON CREATE SET sc.axis = s.axis, sc.version = s.version, sc.name = s.name, sc.confirmed = false, sc.source = $source
 WITH sc, s
 UNWIND s.levels AS l
-MERGE (lv:` + labelAxisLevel + `:` + labelEntity + ` {id: l.id})
+MERGE (lv:` + model.LabelAxisLevel + `:` + model.LabelEntity + ` {id: l.id})
   ON CREATE SET lv += l
-MERGE (sc)-[:` + relHasLevel + `]->(lv)
+MERGE (sc)-[:` + model.RelHasLevel + `]->(lv)
 WITH count(*) AS levels
 UNWIND $perspectives AS p
-MERGE (pe:` + labelPerspective + ` {id: p.code})
+MERGE (pe:` + model.LabelPerspective + ` {id: p.code})
   ON CREATE SET pe += p
 WITH count(*) AS perspectives
 UNWIND $rules AS r
-MERGE (ru:` + labelCategoryRule + ` {id: r.id})
+MERGE (ru:` + model.LabelCategoryRule + ` {id: r.id})
   ON CREATE SET ru += r
 RETURN count(*) AS rules`
 
@@ -118,10 +118,10 @@ func DefaultScales() *model.Scales {
 }
 
 const scalesCypher = `
-CALL () { MATCH (s:` + labelAxisScale + `) WITH s ORDER BY s.axis, s.id RETURN collect(s) AS scales }
-CALL () { MATCH (l:` + labelAxisLevel + `) WITH l ORDER BY l.axis, l.rank RETURN collect(l) AS levels }
-CALL () { MATCH (p:` + labelPerspective + `) WITH p ORDER BY p.code RETURN collect(p {.*}) AS perspectives }
-CALL () { MATCH (r:` + labelCategoryRule + `) WITH r ORDER BY r.axis1Rank, r.axis2Rank RETURN collect(r {.*}) AS rules }
+CALL () { MATCH (s:` + model.LabelAxisScale + `) WITH s ORDER BY s.axis, s.id RETURN collect(s) AS scales }
+CALL () { MATCH (l:` + model.LabelAxisLevel + `) WITH l ORDER BY l.axis, l.rank RETURN collect(l) AS levels }
+CALL () { MATCH (p:` + model.LabelPerspective + `) WITH p ORDER BY p.code RETURN collect(p {.*}) AS perspectives }
+CALL () { MATCH (r:` + model.LabelCategoryRule + `) WITH r ORDER BY r.axis1Rank, r.axis2Rank RETURN collect(r {.*}) AS rules }
 RETURN scales, levels, perspectives, rules`
 
 // Scales returns the axis scales, perspectives and category rules.

@@ -17,12 +17,12 @@ const maxLevelLabel = 200
 const maxLevelDescription = 20000
 
 const axisLevelAxisCypher = `
-MATCH (l:` + labelAxisLevel + `:` + labelEntity + ` {id: $id})
+MATCH (l:` + model.LabelAxisLevel + `:` + model.LabelEntity + ` {id: $id})
 SET l._lock = true REMOVE l._lock
 RETURN l.axis`
 
 const updateAxisLevelCypher = `
-MATCH (l:` + labelAxisLevel + `:` + labelEntity + ` {id: $id})
+MATCH (l:` + model.LabelAxisLevel + `:` + model.LabelEntity + ` {id: $id})
 SET l.labelEn = $labelEn, l.labelJa = $labelJa, l.description = coalesce($description, l.description),
     l.minJPY = $minJPY, l.maxJPY = $maxJPY, l.updatedAt = datetime()
 RETURN l`
@@ -93,12 +93,12 @@ func (db *DB) UpdateAxisLevel(ctx context.Context, id string, in model.AxisLevel
 }
 
 const ranksExistCypher = `
-RETURN EXISTS { (:` + labelAxisScale + ` {id: $scale1})-[:` + relHasLevel + `]->(:` + labelAxisLevel + ` {rank: $axis1Rank}) } AS a1,
-       EXISTS { (:` + labelAxisScale + ` {id: $scale2})-[:` + relHasLevel + `]->(:` + labelAxisLevel + ` {rank: $axis2Rank}) } AS a2`
+RETURN EXISTS { (:` + model.LabelAxisScale + ` {id: $scale1})-[:` + model.RelHasLevel + `]->(:` + model.LabelAxisLevel + ` {rank: $axis1Rank}) } AS a1,
+       EXISTS { (:` + model.LabelAxisScale + ` {id: $scale2})-[:` + model.RelHasLevel + `]->(:` + model.LabelAxisLevel + ` {rank: $axis2Rank}) } AS a2`
 
 // setCategoryRuleCypher stores a rule in the shape seedScalesCypher seeds.
 const setCategoryRuleCypher = `
-MERGE (r:` + labelCategoryRule + ` {id: $id})
+MERGE (r:` + model.LabelCategoryRule + ` {id: $id})
 SET r.axis1Rank = $axis1Rank, r.axis2Rank = $axis2Rank, r.category = $category
 RETURN r.axis1Rank AS axis1Rank, r.axis2Rank AS axis2Rank, r.category AS category`
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // schemaVersion grows whenever schemaStatements or the seeds change.
@@ -12,44 +14,15 @@ const schemaVersion = 2
 // fulltextIndex is the full-text index over names and texts.
 const fulltextIndex = "ssf_text"
 
-// Labels of the graph. Cypher is built from these constants at compile time,
-// never from input.
-const (
-	labelThreat          = "Threat"
-	labelMeasure         = "Measure"
-	labelGuideline       = "Guideline"
-	labelClause          = "Clause"
-	labelAssetKind       = "AssetKind"
-	labelAxisScale       = "AxisScale"
-	labelAxisLevel       = "AxisLevel"
-	labelPerspective     = "Perspective"
-	labelCategoryRule    = "CategoryRule"
-	labelTarget          = "Target"
-	labelAsset           = "Asset"
-	labelIncident        = "Incident"
-	labelOrganization    = "Organization"
-	labelDepartment      = "Department"
-	labelUser            = "User"
-	labelAPIToken        = "ApiToken"
-	labelAnalysis        = "Analysis"
-	labelAssessment      = "Assessment"
-	labelTreatment       = "Treatment"
-	labelOpinion         = "Opinion"
-	labelFeedback        = "Feedback"
-	labelInsurancePolicy = "InsurancePolicy"
-	labelCoverageLine    = "CoverageLine"
-	labelSchemaMigration = "SchemaMigration"
-)
-
 // idLabels are the labels whose `id` is unique.
 var idLabels = []string{
-	labelEntity,
-	labelThreat, labelMeasure, labelGuideline, labelClause, labelAssetKind,
-	labelAxisScale, labelAxisLevel, labelPerspective, labelCategoryRule,
-	labelTarget, labelAsset, labelIncident,
-	labelOrganization, labelDepartment, labelUser, labelAPIToken,
-	labelAnalysis, labelAssessment, labelTreatment, labelOpinion, labelFeedback,
-	labelInsurancePolicy, labelCoverageLine, labelSchemaMigration,
+	model.LabelEntity,
+	model.LabelThreat, model.LabelMeasure, model.LabelGuideline, model.LabelClause, model.LabelAssetKind,
+	model.LabelAxisScale, model.LabelAxisLevel, model.LabelPerspective, model.LabelCategoryRule,
+	model.LabelTarget, model.LabelAsset, model.LabelIncident,
+	model.LabelOrganization, model.LabelDepartment, model.LabelUser, model.LabelAPIToken,
+	model.LabelAnalysis, model.LabelAssessment, model.LabelTreatment, model.LabelOpinion, model.LabelFeedback,
+	model.LabelInsurancePolicy, model.LabelCoverageLine, model.LabelSchemaMigration,
 }
 
 // schemaStatements returns the constraints and indexes, each idempotent.
@@ -59,15 +32,15 @@ func schemaStatements() []string {
 		stmts = append(stmts, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", snake(l), l))
 	}
 	return append(stmts,
-		"CREATE INDEX target_sector IF NOT EXISTS FOR (n:"+labelTarget+") ON (n.sector)",
-		"CREATE INDEX organization_sector IF NOT EXISTS FOR (n:"+labelOrganization+") ON (n.sector)",
-		"CREATE INDEX threat_external_id IF NOT EXISTS FOR (n:"+labelThreat+") ON (n.externalId)",
-		"CREATE INDEX analysis_target IF NOT EXISTS FOR (n:"+labelAnalysis+") ON (n.targetId)",
-		"CREATE INDEX analysis_organization IF NOT EXISTS FOR (n:"+labelAnalysis+") ON (n.organizationId)",
-		"CREATE INDEX feedback_routed_to IF NOT EXISTS FOR (n:"+labelFeedback+") ON (n.routedToId)",
-		"CREATE FULLTEXT INDEX "+fulltextIndex+" IF NOT EXISTS FOR (n:"+labelTarget+"|"+labelAsset+"|"+labelIncident+"|"+
-			labelThreat+"|"+labelMeasure+"|"+labelGuideline+"|"+labelClause+"|"+labelOrganization+"|"+
-			labelAnalysis+"|"+labelFeedback+") ON EACH [n.name, n.title, n.text, n.description, n.rationale]",
+		"CREATE INDEX target_sector IF NOT EXISTS FOR (n:"+model.LabelTarget+") ON (n.sector)",
+		"CREATE INDEX organization_sector IF NOT EXISTS FOR (n:"+model.LabelOrganization+") ON (n.sector)",
+		"CREATE INDEX threat_external_id IF NOT EXISTS FOR (n:"+model.LabelThreat+") ON (n.externalId)",
+		"CREATE INDEX analysis_target IF NOT EXISTS FOR (n:"+model.LabelAnalysis+") ON (n.targetId)",
+		"CREATE INDEX analysis_organization IF NOT EXISTS FOR (n:"+model.LabelAnalysis+") ON (n.organizationId)",
+		"CREATE INDEX feedback_routed_to IF NOT EXISTS FOR (n:"+model.LabelFeedback+") ON (n.routedToId)",
+		"CREATE FULLTEXT INDEX "+fulltextIndex+" IF NOT EXISTS FOR (n:"+model.LabelTarget+"|"+model.LabelAsset+"|"+model.LabelIncident+"|"+
+			model.LabelThreat+"|"+model.LabelMeasure+"|"+model.LabelGuideline+"|"+model.LabelClause+"|"+model.LabelOrganization+"|"+
+			model.LabelAnalysis+"|"+model.LabelFeedback+") ON EACH [n.name, n.title, n.text, n.description, n.rationale]",
 	)
 }
 
@@ -88,7 +61,7 @@ func snake(s string) string {
 }
 
 const recordMigrationCypher = `
-MERGE (m:` + labelSchemaMigration + ` {id: 'ssfgraph'})
+MERGE (m:` + model.LabelSchemaMigration + ` {id: 'ssfgraph'})
 SET m.version = $version, m.appliedAt = datetime()`
 
 // Migrate creates every constraint and index that does not exist yet, each in

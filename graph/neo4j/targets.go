@@ -18,7 +18,7 @@ func validTarget(in model.TargetInput) (map[string]any, error) {
 }
 
 const createTargetCypher = `
-CREATE (t:` + labelTarget + `:` + labelEntity + ` {id: $id, name: $name, sector: $sector, description: $description})
+CREATE (t:` + model.LabelTarget + `:` + model.LabelEntity + ` {id: $id, name: $name, sector: $sector, description: $description})
 RETURN t`
 
 // CreateTarget creates a target. It returns EINVALID for a bad id, name,
@@ -42,7 +42,7 @@ func (db *DB) CreateTarget(ctx context.Context, in model.TargetInput) (*model.Ta
 }
 
 const updateTargetCypher = `
-MATCH (t:` + labelTarget + ` {id: $id})
+MATCH (t:` + model.LabelTarget + ` {id: $id})
 SET t.name = $name, t.sector = $sector, t.description = $description
 RETURN t`
 
@@ -70,17 +70,17 @@ func (db *DB) UpdateTarget(ctx context.Context, id string, in model.TargetInput)
 // lockTargetCypher locks a target and the analyses that name its assets or incidents (those of
 // it among them).
 const lockTargetCypher = `
-MATCH (t:` + labelTarget + ` {id: $id})
+MATCH (t:` + model.LabelTarget + ` {id: $id})
 SET t._lock = true REMOVE t._lock
 WITH t
-OPTIONAL MATCH (t)-[:` + relHasAsset + `|` + relHasIncident + `]->()<-[:` + relOf + `|` + relThrough + `]-(:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+OPTIONAL MATCH (t)-[:` + model.RelHasAsset + `|` + model.RelHasIncident + `]->()<-[:` + model.RelOf + `|` + model.RelThrough + `]-(:` + model.LabelAssessment + `)<-[:` + model.RelHasAssessment + `]-(a:` + model.LabelAnalysis + `)
 WITH t, collect(DISTINCT a) AS as
 FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
 RETURN t.id AS id`
 
 // lockTargetAnalysesCypher locks the analyses of a target.
 const lockTargetAnalysesCypher = `
-MATCH (t:` + labelTarget + ` {id: $id})<-[:` + relAnalyzes + `]-(a:` + labelAnalysis + `)
+MATCH (t:` + model.LabelTarget + ` {id: $id})<-[:` + model.RelAnalyzes + `]-(a:` + model.LabelAnalysis + `)
 SET a._lock = true REMOVE a._lock
 RETURN count(a) AS n`
 
@@ -88,26 +88,26 @@ RETURN count(a) AS n`
 // would delete: its draft analyses with their assessments and treatments,
 // its assets and incidents, and any draft assessment of its incidents.
 var planDeleteTargetCypher = `
-MATCH (t:` + labelTarget + ` {id: $id})
-` + planAnalysesCypher("t", "(t)<-[:"+relAnalyzes+"]-(a:"+labelAnalysis+")") + `
+MATCH (t:` + model.LabelTarget + ` {id: $id})
+` + planAnalysesCypher("t", "(t)<-[:"+model.RelAnalyzes+"]-(a:"+model.LabelAnalysis+")") + `
 CALL (t) {
-  OPTIONAL MATCH (t)-[:` + relHasAsset + `]->(x:` + labelAsset + `)
+  OPTIONAL MATCH (t)-[:` + model.RelHasAsset + `]->(x:` + model.LabelAsset + `)
   RETURN count(x) AS assets, collect(x) AS xs
 }
 CALL (t) {
-  OPTIONAL MATCH (t)-[:` + relHasIncident + `]->(i:` + labelIncident + `)
+  OPTIONAL MATCH (t)-[:` + model.RelHasIncident + `]->(i:` + model.LabelIncident + `)
   RETURN count(i) AS incidents, collect(i) AS is
 }
 CALL (xs, is) {
   UNWIND xs + is AS n
-  MATCH (n)<-[:` + relOf + `|` + relThrough + `]-(s:` + labelAssessment + `)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
+  MATCH (n)<-[:` + model.RelOf + `|` + model.RelThrough + `]-(s:` + model.LabelAssessment + `)<-[:` + model.RelHasAssessment + `]-(a:` + model.LabelAnalysis + `)
   RETURN count(DISTINCT CASE WHEN ` + frozenAnalysis + ` THEN s END) AS frozenRefs,
          collect(DISTINCT CASE WHEN NOT ` + frozenAnalysis + ` THEN a.id END) AS touched
 }
 CALL (is) {
   UNWIND is AS i
-  MATCH (i)<-[:` + relOf + `]-(s:` + labelAssessment + `)
-  OPTIONAL MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+  MATCH (i)<-[:` + model.RelOf + `]-(s:` + model.LabelAssessment + `)
+  OPTIONAL MATCH (s)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `)
   RETURN collect(DISTINCT s) + collect(DISTINCT tr) AS ofIncidents
 }
 RETURN analyses, submitted, assets, incidents, frozenRefs, touched,
@@ -148,8 +148,8 @@ func validAsset(in model.AssetInput) (map[string]any, error) {
 }
 
 const createAssetCypher = `
-MATCH (t:` + labelTarget + ` {id: $targetId})
-CREATE (t)-[:` + relHasAsset + `]->(x:` + labelAsset + `:` + labelEntity + ` {id: $id, targetId: $targetId, name: $name, kind: $kind, description: $description})
+MATCH (t:` + model.LabelTarget + ` {id: $targetId})
+CREATE (t)-[:` + model.RelHasAsset + `]->(x:` + model.LabelAsset + `:` + model.LabelEntity + ` {id: $id, targetId: $targetId, name: $name, kind: $kind, description: $description})
 RETURN x`
 
 // CreateAsset adds an asset to a target. It returns EINVALID for bad
@@ -167,7 +167,7 @@ func (db *DB) CreateAsset(ctx context.Context, in model.AssetInput) (*model.Asse
 	params["id"] = id
 	return writeTx(ctx, db, "neo4j.CreateAsset", "asset "+id, func(tx *txn) (*model.Asset, error) {
 		if err := checkRefs(ctx, tx, []ref{
-			{field: "input.targetId", id: in.TargetID, label: labelTarget, what: "target"},
+			{field: "input.targetId", id: in.TargetID, label: model.LabelTarget, what: "target"},
 			{field: "input.id", id: id},
 		}); err != nil {
 			return nil, err
@@ -177,12 +177,12 @@ func (db *DB) CreateAsset(ctx context.Context, in model.AssetInput) (*model.Asse
 }
 
 const targetOfCypher = `
-MATCH (n:` + labelEntity + ` {id: $id})
-WHERE n:` + labelAsset + ` OR n:` + labelIncident + `
-RETURN n.targetId AS targetId, n:` + labelAsset + ` AS asset`
+MATCH (n:` + model.LabelEntity + ` {id: $id})
+WHERE n:` + model.LabelAsset + ` OR n:` + model.LabelIncident + `
+RETURN n.targetId AS targetId, n:` + model.LabelAsset + ` AS asset`
 
 // checkTargetUnchanged returns ENOTFOUND when there is no node id of the
-// given label (labelAsset or labelIncident), and EINVALID when targetID is
+// given label (model.LabelAsset or model.LabelIncident), and EINVALID when targetID is
 // not the target it belongs to.
 func checkTargetUnchanged(ctx context.Context, tx *txn, id, label, what, targetID string) error {
 	recs, err := tx.run(ctx, targetOfCypher, map[string]any{"id": id})
@@ -192,7 +192,7 @@ func checkTargetUnchanged(ctx context.Context, tx *txn, id, label, what, targetI
 	if len(recs) == 0 {
 		return model.FieldErrorf(model.ENOTFOUND, "id", "no %s %q", what, id)
 	}
-	if isAsset, _ := recs[0].Values[1].(bool); isAsset != (label == labelAsset) {
+	if isAsset, _ := recs[0].Values[1].(bool); isAsset != (label == model.LabelAsset) {
 		return model.FieldErrorf(model.ENOTFOUND, "id", "%q is not %s", id, article(what))
 	}
 	if stored, _ := recs[0].Values[0].(string); stored != targetID {
@@ -202,7 +202,7 @@ func checkTargetUnchanged(ctx context.Context, tx *txn, id, label, what, targetI
 }
 
 const updateAssetCypher = `
-MATCH (x:` + labelAsset + ` {id: $id})
+MATCH (x:` + model.LabelAsset + ` {id: $id})
 SET x.name = $name, x.kind = $kind, x.description = $description
 RETURN x`
 
@@ -219,7 +219,7 @@ func (db *DB) UpdateAsset(ctx context.Context, id string, in model.AssetInput) (
 	}
 	params["id"] = id
 	return writeTx(ctx, db, "neo4j.UpdateAsset", "asset "+id, func(tx *txn) (*model.Asset, error) {
-		if err := checkTargetUnchanged(ctx, tx, id, labelAsset, "asset", in.TargetID); err != nil {
+		if err := checkTargetUnchanged(ctx, tx, id, model.LabelAsset, "asset", in.TargetID); err != nil {
 			return nil, err
 		}
 		return txNode[model.Asset](ctx, tx, updateAssetCypher, params)
@@ -233,14 +233,14 @@ func (db *DB) UpdateAsset(ctx context.Context, id string, in model.AssetInput) (
 func (db *DB) DeleteAsset(ctx context.Context, id string, cascade bool) error {
 	return db.deleteNode(ctx, deletion{
 		op: "neo4j.DeleteAsset", what: "asset",
-		locks: []string{lockViaAssessmentsCypher(labelAsset, relThrough)}, plan: planViaAssessmentsCypher(labelAsset, relThrough),
+		locks: []string{lockViaAssessmentsCypher(model.LabelAsset, model.RelThrough)}, plan: planViaAssessmentsCypher(model.LabelAsset, model.RelThrough),
 		use: &inUse{frozen: "frozen", frozenNoun: "assessment", uses: []string{"refs", "assessment"}, verb: "is named by", cascades: "remove it from them"},
 	}, id, cascade)
 }
 
 const assetPairCypher = `
-OPTIONAL MATCH (f:` + labelAsset + ` {id: $from})
-OPTIONAL MATCH (t:` + labelAsset + ` {id: $to})
+OPTIONAL MATCH (f:` + model.LabelAsset + ` {id: $from})
+OPTIONAL MATCH (t:` + model.LabelAsset + ` {id: $to})
 RETURN f IS NOT NULL AS fromFound, t IS NOT NULL AS toFound, f.targetId AS fromTarget, t.targetId AS toTarget`
 
 // checkAssetPair checks the two assets of a connection: both exist (else
@@ -279,8 +279,8 @@ func validAssetPair(fromID, toID string) error {
 }
 
 const connectAssetsCypher = `
-MATCH (f:` + labelAsset + ` {id: $from}), (t:` + labelAsset + ` {id: $to})
-MERGE (f)-[:` + relConnectsTo + `]->(t)
+MATCH (f:` + model.LabelAsset + ` {id: $from}), (t:` + model.LabelAsset + ` {id: $to})
+MERGE (f)-[:` + model.RelConnectsTo + `]->(t)
 RETURN f`
 
 // ConnectAssets records that asset fromID connects to asset toID, once
@@ -300,8 +300,8 @@ func (db *DB) ConnectAssets(ctx context.Context, fromID, toID string) (*model.As
 }
 
 const disconnectAssetsCypher = `
-MATCH (f:` + labelAsset + ` {id: $from})
-OPTIONAL MATCH (f)-[r:` + relConnectsTo + `]->(:` + labelAsset + ` {id: $to})
+MATCH (f:` + model.LabelAsset + ` {id: $from})
+OPTIONAL MATCH (f)-[r:` + model.RelConnectsTo + `]->(:` + model.LabelAsset + ` {id: $to})
 DELETE r
 WITH DISTINCT f
 RETURN f`
@@ -330,8 +330,8 @@ func validIncident(in model.IncidentInput) (map[string]any, error) {
 }
 
 const createIncidentCypher = `
-MATCH (t:` + labelTarget + ` {id: $targetId})
-CREATE (t)-[:` + relHasIncident + `]->(i:` + labelIncident + `:` + labelEntity + ` {id: $id, targetId: $targetId, name: $name, consequence: $consequence, description: $description})
+MATCH (t:` + model.LabelTarget + ` {id: $targetId})
+CREATE (t)-[:` + model.RelHasIncident + `]->(i:` + model.LabelIncident + `:` + model.LabelEntity + ` {id: $id, targetId: $targetId, name: $name, consequence: $consequence, description: $description})
 RETURN i`
 
 // CreateIncident adds an incident to a target. It returns EINVALID for bad
@@ -349,7 +349,7 @@ func (db *DB) CreateIncident(ctx context.Context, in model.IncidentInput) (*mode
 	params["id"] = id
 	return writeTx(ctx, db, "neo4j.CreateIncident", "incident "+id, func(tx *txn) (*model.Incident, error) {
 		if err := checkRefs(ctx, tx, []ref{
-			{field: "input.targetId", id: in.TargetID, label: labelTarget, what: "target"},
+			{field: "input.targetId", id: in.TargetID, label: model.LabelTarget, what: "target"},
 			{field: "input.id", id: id},
 		}); err != nil {
 			return nil, err
@@ -359,7 +359,7 @@ func (db *DB) CreateIncident(ctx context.Context, in model.IncidentInput) (*mode
 }
 
 const updateIncidentCypher = `
-MATCH (i:` + labelIncident + ` {id: $id})
+MATCH (i:` + model.LabelIncident + ` {id: $id})
 SET i.name = $name, i.consequence = $consequence, i.description = $description
 RETURN i`
 
@@ -376,7 +376,7 @@ func (db *DB) UpdateIncident(ctx context.Context, id string, in model.IncidentIn
 	}
 	params["id"] = id
 	return writeTx(ctx, db, "neo4j.UpdateIncident", "incident "+id, func(tx *txn) (*model.Incident, error) {
-		if err := checkTargetUnchanged(ctx, tx, id, labelIncident, "incident", in.TargetID); err != nil {
+		if err := checkTargetUnchanged(ctx, tx, id, model.LabelIncident, "incident", in.TargetID); err != nil {
 			return nil, err
 		}
 		return txNode[model.Incident](ctx, tx, updateIncidentCypher, params)
@@ -386,10 +386,10 @@ func (db *DB) UpdateIncident(ctx context.Context, id string, in model.IncidentIn
 // planDeleteIncidentCypher finds the assessments of an incident and their
 // treatments.
 const planDeleteIncidentCypher = `
-MATCH (i:` + labelIncident + ` {id: $id})
-OPTIONAL MATCH (i)<-[:` + relOf + `]-(s:` + labelAssessment + `)
-OPTIONAL MATCH (s)<-[:` + relHasAssessment + `]-(a:` + labelAnalysis + `)
-OPTIONAL MATCH (s)-[:` + relTreatedBy + `]->(tr:` + labelTreatment + `)
+MATCH (i:` + model.LabelIncident + ` {id: $id})
+OPTIONAL MATCH (i)<-[:` + model.RelOf + `]-(s:` + model.LabelAssessment + `)
+OPTIONAL MATCH (s)<-[:` + model.RelHasAssessment + `]-(a:` + model.LabelAnalysis + `)
+OPTIONAL MATCH (s)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `)
 WITH i, collect(DISTINCT s) AS ss, collect(DISTINCT tr) AS trs,
      count(DISTINCT CASE WHEN a IS NOT NULL AND ` + frozenAnalysis + ` THEN s END) AS frozen,
      collect(DISTINCT CASE WHEN a IS NOT NULL AND NOT ` + frozenAnalysis + ` THEN a.id END) AS touched
@@ -402,7 +402,7 @@ RETURN size(ss) AS refs, frozen, touched, [n IN ss + trs + [i] | elementId(n)] A
 func (db *DB) DeleteIncident(ctx context.Context, id string, cascade bool) error {
 	return db.deleteNode(ctx, deletion{
 		op: "neo4j.DeleteIncident", what: "incident",
-		locks: []string{lockViaAssessmentsCypher(labelIncident, relOf)}, plan: planDeleteIncidentCypher,
+		locks: []string{lockViaAssessmentsCypher(model.LabelIncident, model.RelOf)}, plan: planDeleteIncidentCypher,
 		use: &inUse{frozen: "frozen", frozenNoun: "assessment", uses: []string{"refs", "assessment"}, verb: "is assessed by", cascades: "delete them"},
 	}, id, cascade)
 }

@@ -9,9 +9,9 @@ import (
 // ensureOrganizationCypher creates the organization unless it exists and
 // says whether it did. An existing organization keeps its name and sector.
 const ensureOrganizationCypher = `
-OPTIONAL MATCH (e:` + labelOrganization + ` {id: $id})
+OPTIONAL MATCH (e:` + model.LabelOrganization + ` {id: $id})
 WITH e IS NULL AS created
-MERGE (o:` + labelOrganization + `:` + labelEntity + ` {id: $id})
+MERGE (o:` + model.LabelOrganization + `:` + model.LabelEntity + ` {id: $id})
   ON CREATE SET o.name = $name, o.sector = $sector
 RETURN created`
 

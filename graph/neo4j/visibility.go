@@ -17,10 +17,10 @@ func analysisReadable(v string) string {
 // feedbackReadable is model.Feedback.ReadableBy on the feedback v.
 func feedbackReadable(v string) string {
 	return `($viewerAdmin OR $viewerCurator OR ` + v + `.organizationId = $viewerOrg OR ` + v + `.routedToId = $viewerOrg
- OR EXISTS { MATCH (` + v + `)-[:` + relAbout + `]->(x)
-   WHERE NOT (x:` + labelAnalysis + ` OR x:` + labelAssessment + `)
-      OR (x:` + labelAnalysis + ` AND ` + analysisReadable("x") + `)
-      OR EXISTS { MATCH (x)<-[:` + relHasAssessment + `]-(xa:` + labelAnalysis + `) WHERE ` + analysisReadable("xa") + ` } })`
+ OR EXISTS { MATCH (` + v + `)-[:` + model.RelAbout + `]->(x)
+   WHERE NOT (x:` + model.LabelAnalysis + ` OR x:` + model.LabelAssessment + `)
+      OR (x:` + model.LabelAnalysis + ` AND ` + analysisReadable("x") + `)
+      OR EXISTS { MATCH (x)<-[:` + model.RelHasAssessment + `]-(xa:` + model.LabelAnalysis + `) WHERE ` + analysisReadable("xa") + ` } })`
 }
 
 // viewerParams returns the parameters the predicates above read.
