@@ -125,6 +125,28 @@ func (db *DB) Open(ctx context.Context) error {
 	return db.Migrate(ctx)
 }
 
+// Connect connects to Neo4j once and checks that it answers, without
+// changing the schema: it only reads the schema version that Migrate
+// recorded, and the DB counts as migrated (see Ready) when that is this
+// build's. It returns the same errors as Open.
+func (db *DB) Connect(ctx context.Context) error {
+	if err := db.init(); err != nil {
+		return err
+	}
+	if err := db.driver.VerifyConnectivity(ctx); err != nil {
+		return formatError("neo4j.Connect", db.URI, err)
+	}
+	res, err := db.read(ctx, "neo4j.Connect", schemaVersionCypher, nil)
+	if err != nil {
+		return formatError("neo4j.Connect", "reading the schema version", err)
+	}
+	if len(res.Records) == 1 {
+		v, _, _ := neo4j.GetRecordValue[int64](res.Records[0], "version")
+		db.migrated.Store(v == schemaVersion)
+	}
+	return nil
+}
+
 // OpenWithRetry calls Open until it succeeds, backing off from 250 ms to 5 s
 // between attempts, and gives up when ctx ends, returning the last failure.
 // Errors that retrying cannot fix (a malformed URI, refused credentials) end

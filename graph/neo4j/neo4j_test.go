@@ -95,6 +95,31 @@ func TestOpenUnreachable(t *testing.T) {
 	if model.ErrorCode(err) != model.EUNAVAILABLE {
 		t.Fatalf("Open(closed port) = %v (code %q), want EUNAVAILABLE", err, model.ErrorCode(err))
 	}
+	if err := db.Connect(t.Context()); model.ErrorCode(err) != model.EUNAVAILABLE {
+		t.Fatalf("Connect(closed port) = %v (code %q), want EUNAVAILABLE", err, model.ErrorCode(err))
+	}
+}
+
+// TestConnectOnlyReads connects to the migrated test database: Connect
+// runs no migration, yet the DB is ready, since the schema version the
+// database records is this build's.
+func TestConnectOnlyReads(t *testing.T) {
+	neo4jtest.Open(t) // the process's DB migrated the database
+	obs := &countingObserver{ops: map[string]int{}}
+	db := neo4jtest.Config(neo4j.NewDB(neo4jtest.URI()))
+	db.Observer = obs
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	if err := db.Connect(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ready(t.Context()); err != nil {
+		t.Fatalf("Ready after Connect to a migrated database: %v", err)
+	}
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if len(obs.ops) != 2 || obs.ops["neo4j.Connect"] != 1 || obs.ops["neo4j.Ready"] != 1 {
+		t.Errorf("statements %v, want one of neo4j.Connect and one of neo4j.Ready", obs.ops)
+	}
 }
 
 // TestOnlyThisPackageImportsTheDriver keeps the driver behind graph/neo4j.
