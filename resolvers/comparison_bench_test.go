@@ -26,9 +26,8 @@ func (c *cmpTripCounter) ObserveQuery(string, time.Duration, error) { c.n.Add(1)
 // GraphQL and reports the Cypher round trips per comparison. Its fixture
 // takes a minute to write the first time.
 func BenchmarkCompareAnalyses(b *testing.B) {
-	db := neo4jtest.Open(b)
 	trips := &cmpTripCounter{}
-	db.Observer = trips
+	db := neo4jtest.OpenObserved(b, trips)
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 10, 1000)
 	bus := broker.New()

@@ -142,8 +142,7 @@ func TestBadRequestsGetCodedErrors(t *testing.T) {
 
 func TestHealthReadyGraphiQLAndMetrics(t *testing.T) {
 	m := metrics.New()
-	db := neo4jtest.Open(t)
-	db.Observer = m
+	db := neo4jtest.OpenObserved(t, m)
 	srv := newServer(t, resolvers.Options{Store: db, Metrics: m})
 	post(t, srv, `query Probe { serverInfo { version } }`, nil)
 	post(t, srv, `query Broken { nope }`, nil)

@@ -464,10 +464,9 @@ func (o *countingObserver) ObserveQuery(op string, _ time.Duration, _ error) {
 }
 
 func TestLoadBatchTellsTheObserver(t *testing.T) {
-	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	obs := &countingObserver{ops: map[string]int{}}
-	db.Observer = obs
+	db := neo4jtest.OpenObserved(t, obs)
 	if _, err := db.LoadBatch(t.Context(), loadCatalog(p), false); err != nil {
 		t.Fatal(err)
 	}

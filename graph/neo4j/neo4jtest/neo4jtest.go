@@ -37,19 +37,60 @@ func Config(db *neo4j.DB) *neo4j.DB {
 	return db
 }
 
-// Open connects to the test database and applies the migrations. It fails
-// the test, naming the fix, when Neo4j cannot be reached. The DB is closed
-// when the test ends.
+// Open returns the test process's one DB over the test database. The first
+// call connects and applies the migrations; later calls, from any test or
+// goroutine, return the same DB, which stays open until the process exits.
+// Tests must not Close it or change its fields (use OpenObserved for an
+// Observer of their own). When Neo4j cannot be reached, Open fails the test
+// at once, naming the command that starts it.
 func Open(t testing.TB) *neo4j.DB {
 	t.Helper()
+	shared.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		db := Config(neo4j.NewDB(URI()))
+		if err := db.Open(ctx); err != nil {
+			shared.err = unreachable(err)
+			_ = db.Close(ctx)
+			return
+		}
+		shared.db = db
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.db
+}
+
+// shared is the DB that Open returns.
+var shared struct {
+	once sync.Once
+	db   *neo4j.DB
+	err  error
+}
+
+// OpenObserved returns a DB of the test's own over the test database (which
+// Open has migrated), whose every query obs is told about, for tests that
+// count round trips. It connects without migrating and is closed when the
+// test ends.
+func OpenObserved(t testing.TB, obs neo4j.QueryObserver) *neo4j.DB {
+	t.Helper()
+	Open(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	db := Config(neo4j.NewDB(URI()))
-	if err := db.Open(ctx); err != nil {
-		t.Fatalf("Neo4j unreachable at %s: %v\nstart it with: make neo4j-start (or run the whole suite with: make test)", URI(), err)
+	if err := db.Connect(ctx); err != nil {
+		t.Fatal(unreachable(err))
 	}
 	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	db.Observer = obs
 	return db
+}
+
+// unreachable explains err, a failure to reach the test database, and
+// names the command that starts it.
+func unreachable(err error) error {
+	return fmt.Errorf("Neo4j unreachable at %s: %w\nstart it with: make neo4j-start (or run the whole suite with: make test)", URI(), err)
 }
 
 // RepoRoot returns the repository's top folder (where go.mod is).
