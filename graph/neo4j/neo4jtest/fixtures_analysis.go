@@ -126,17 +126,12 @@ func AnalysisExec(t testing.TB, cypher string, params map[string]any) []map[stri
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	d, err := driver(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close(ctx)
-	res, err := drv.ExecuteQuery(ctx, d, cypher, params, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
+	rows, err := query(ctx, cypher, params)
 	if err != nil {
 		t.Fatalf("neo4jtest.AnalysisExec: %v\n%s", err, cypher)
 	}
-	out := make([]map[string]any, len(res.Records))
-	for i, r := range res.Records {
+	out := make([]map[string]any, len(rows))
+	for i, r := range rows {
 		out[i] = r.AsMap()
 	}
 	return out
@@ -288,13 +283,12 @@ func AnalysisBulkCreate(t testing.TB, prefix string, size AnalysisBulkSize) *Ana
 func analysisDeleteInBatches(t testing.TB, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d, err := driver(ctx)
+	d, database, err := driver(ctx)
 	if err != nil {
 		t.Logf("neo4jtest: cleaning up %s: %v", prefix, err)
 		return
 	}
-	defer d.Close(ctx)
-	sess := d.NewSession(ctx, drv.SessionConfig{DatabaseName: database()})
+	sess := d.NewSession(ctx, drv.SessionConfig{DatabaseName: database})
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, `MATCH (n:Entity) WHERE n.id STARTS WITH $p CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`,
 		map[string]any{"p": prefix})
