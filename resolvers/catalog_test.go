@@ -2,7 +2,6 @@ package resolvers_test
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -12,44 +11,34 @@ import (
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
-// catalogFixture is a server on the real Neo4j, an id prefix, an
-// organization and a token for each role of it.
+// catalogFixture is a testEnv with an organization and a token for each
+// role of it.
 type catalogFixture struct {
+	*testEnv
 	t      *testing.T
-	srv    *httptest.Server
-	p      string
 	org    string
 	tokens map[model.Role]string
 }
 
 func newCatalogFixture(t *testing.T) *catalogFixture {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	p := neo4jtest.Prefix(t)
-	f := &catalogFixture{t: t, p: p, org: neo4jtest.Org(t, p+"org", "manufacturing"), tokens: map[model.Role]string{}}
-	for _, role := range model.Roles {
-		f.tokens[role] = neo4jtest.Token(t, db, f.org, role)
-	}
-	f.srv = newServer(t, resolvers.Options{Store: db})
+	env := newEnv(t, resolvers.Options{})
+	f := &catalogFixture{testEnv: env, t: t, org: env.org(t, "org", "manufacturing")}
+	f.tokens = env.tokensOf(t, f.org)
 	return f
 }
 
 // as sends a request with the token of role ("" for none).
 func (f *catalogFixture) as(role model.Role, query string, vars map[string]any) gqlResponse {
 	f.t.Helper()
-	_, r := postAs(f.t, f.srv, f.tokens[role], query, vars)
-	return r
+	return f.do(f.t, f.tokens[role], query, vars)
 }
 
 // must sends a request as a curator and decodes its data into v, failing
 // the test on any error.
 func (f *catalogFixture) must(query string, vars map[string]any, v any) {
 	f.t.Helper()
-	r := f.as(model.RoleCurator, query, vars)
-	if v == nil {
-		v = &map[string]any{}
-	}
-	r.decode(f.t, v)
+	f.testEnv.must(f.t, f.tokens[model.RoleCurator], query, vars, v)
 }
 
 // catWantError checks that r failed with code, naming field when field is

@@ -34,7 +34,7 @@ func BenchmarkCompareAnalyses(b *testing.B) {
 	b.Cleanup(bus.Close)
 	lv := live.New(db, bus, 0, nil)
 	b.Cleanup(lv.Close)
-	srv := newBenchServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
+	srv := newServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
 
 	summary := `query($t: ID!) { compareAnalyses(targetId: $t) { revision analyses { analysis { id } incidents perspectives { perspective measures } }
 			agreement { axis1 { value } axis2 { value } category { value } } pairs { a b axis1 { kappa { value } } incidents measures }
@@ -80,7 +80,7 @@ func BenchmarkComparisonFanout(b *testing.B) {
 	lv := live.New(db, bus, 10*time.Millisecond, nil)
 	b.Cleanup(lv.Close)
 	b.Cleanup(bus.Close)
-	srv := newBenchServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
+	srv := newServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 

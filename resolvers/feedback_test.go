@@ -3,7 +3,6 @@ package resolvers_test
 import (
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -20,8 +19,8 @@ import (
 // assessment owned by a department and one without, a private analysis
 // of the owner, and shared target and catalog nodes.
 type fbWorld struct {
-	srv    *httptest.Server
-	prefix string
+	*testEnv
+	prefix string // testEnv.p
 
 	owner, author, outsider string // organization ids
 	authorSector            string
@@ -37,23 +36,23 @@ type fbWorld struct {
 
 func newFBWorld(t *testing.T) *fbWorld {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	p := neo4jtest.Prefix(t)
+	env := newEnv(t, resolvers.Options{})
+	p := env.p
 	neo4jtest.CleanupFeedback(t, p)
-	w := &fbWorld{srv: newServer(t, resolvers.Options{Store: db}), prefix: p, authorSector: p + "medical"}
-	w.owner = neo4jtest.Org(t, p+"owner", p+"home")
-	w.author = neo4jtest.Org(t, p+"author", w.authorSector)
-	w.outsider = neo4jtest.Org(t, p+"outsider", p+"factory")
-	staff := neo4jtest.Org(t, p+"committee", p+"committee")
+	w := &fbWorld{testEnv: env, prefix: p, authorSector: p + "medical"}
+	w.owner = env.org(t, "owner", p+"home")
+	w.author = env.org(t, "author", w.authorSector)
+	w.outsider = env.org(t, "outsider", p+"factory")
+	staff := env.org(t, "committee", p+"committee")
 	w.tokens = map[string]string{
-		"ownerAnalyst":    neo4jtest.Token(t, db, w.owner, model.RoleAnalyst),
-		"ownerViewer":     neo4jtest.Token(t, db, w.owner, model.RoleViewer),
-		"ownerAdmin":      neo4jtest.Token(t, db, w.owner, model.RoleOrgAdmin),
-		"authorViewer":    neo4jtest.Token(t, db, w.author, model.RoleViewer),
-		"authorAnalyst":   neo4jtest.Token(t, db, w.author, model.RoleAnalyst),
-		"outsiderAnalyst": neo4jtest.Token(t, db, w.outsider, model.RoleAnalyst),
-		"curator":         neo4jtest.Token(t, db, staff, model.RoleCurator),
-		"admin":           neo4jtest.Token(t, db, staff, model.RoleAdmin),
+		"ownerAnalyst":    env.token(t, w.owner, model.RoleAnalyst),
+		"ownerViewer":     env.token(t, w.owner, model.RoleViewer),
+		"ownerAdmin":      env.token(t, w.owner, model.RoleOrgAdmin),
+		"authorViewer":    env.token(t, w.author, model.RoleViewer),
+		"authorAnalyst":   env.token(t, w.author, model.RoleAnalyst),
+		"outsiderAnalyst": env.token(t, w.outsider, model.RoleAnalyst),
+		"curator":         env.token(t, staff, model.RoleCurator),
+		"admin":           env.token(t, staff, model.RoleAdmin),
 	}
 	f := neo4jtest.NewFeedbackFixtures(t)
 	w.target = f.Target(p+"target", p+"home")

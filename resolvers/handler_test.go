@@ -1,77 +1,21 @@
 package resolvers_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
-	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
-
-// newServer serves NewHandler over real HTTP on a real Neo4j.
-func newServer(t *testing.T, o resolvers.Options) *httptest.Server {
-	t.Helper()
-	if o.Store == nil {
-		o.Store = neo4jtest.Open(t)
-	}
-	if o.Bus == nil {
-		bus := broker.New()
-		o.Bus = bus
-		t.Cleanup(bus.Close)
-	}
-	if o.Live == nil {
-		o.Live = live.New(o.Store, o.Bus, 0, nil)
-		t.Cleanup(o.Live.Close) // before the store closes: cleanups run last-in first-out
-	}
-	srv := httptest.NewServer(resolvers.NewHandler(o))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// gqlResponse is the shape of every GraphQL response.
-type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Path       []any          `json:"path"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-// post sends a GraphQL request and decodes the response.
-func post(t *testing.T, srv *httptest.Server, query string, vars map[string]any) (int, gqlResponse) {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	return postRaw(t, srv, body)
-}
-
-func postRaw(t *testing.T, srv *httptest.Server, body []byte) (int, gqlResponse) {
-	t.Helper()
-	resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var r gqlResponse
-	raw, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("response is not JSON (HTTP %d): %s", resp.StatusCode, raw)
-	}
-	return resp.StatusCode, r
-}
 
 func TestServerInfoOverPOSTAndGET(t *testing.T) {
 	db := neo4jtest.Open(t)
@@ -123,7 +67,7 @@ func TestBadRequestsGetCodedErrors(t *testing.T) {
 		{"TooDeep", []byte(`{"query":"{ serverInfo { version } }"}`), http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED", "nested 2 levels deep; the limit is 1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			status, r := postRaw(t, srv, tt.body)
+			status, r := postRaw(t, srv, "", tt.body)
 			if tt.status != 0 && status != tt.status {
 				t.Errorf("HTTP %d, want %d", status, tt.status)
 			}
@@ -301,51 +245,6 @@ func TestTicksRejectsBadArguments(t *testing.T) {
 		if _, _, err := c.NextData(ctx); err != wsclient.ErrComplete {
 			t.Errorf("%s: after the error: %v, want complete", q, err)
 		}
-	}
-}
-
-// postAs sends a GraphQL request with a bearer token ("" for none).
-func postAs(t *testing.T, srv *httptest.Server, token, query string, vars map[string]any) (int, gqlResponse) {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var r gqlResponse
-	raw, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("response is not JSON (HTTP %d): %s", resp.StatusCode, raw)
-	}
-	return resp.StatusCode, r
-}
-
-// code returns the extensions.code of the response's first error, or "".
-func (r gqlResponse) code() string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	c, _ := r.Errors[0].Extensions["code"].(string)
-	return c
-}
-
-// decode unmarshals the response's data into v, failing on errors.
-func (r gqlResponse) decode(t *testing.T, v any) {
-	t.Helper()
-	if len(r.Errors) > 0 {
-		t.Fatalf("unexpected errors: %+v", r.Errors)
-	}
-	if err := json.Unmarshal(r.Data, v); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -2,15 +2,11 @@ package resolvers_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/model"
-	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
-	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
@@ -22,13 +18,12 @@ var ppHostile = []string{
 	"スマートホーム窓シャッター 🪟 — ünïcödé",
 }
 
-// ppEnv is a server over the test database with two organizations (org
-// and other) and a token for every role of each.
+// ppEnv is a testEnv with two organizations (org and other) and a token
+// for every role of each.
 type ppEnv struct {
+	*testEnv
 	t      *testing.T
-	db     *neo4j.DB
-	srv    *httptest.Server
-	prefix string
+	prefix string // testEnv.p
 	org    string
 	other  string
 	tok    map[model.Role]string // tokens of org
@@ -37,42 +32,23 @@ type ppEnv struct {
 
 func newPPEnv(t *testing.T) *ppEnv {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	prefix := neo4jtest.Prefix(t)
-	// Cascades recompute comparisons in the background: stop that before
-	// the store closes (cleanups run last-registered first).
-	bus := broker.New()
-	lv := live.New(db, bus, 0, nil)
-	t.Cleanup(bus.Close)
-	t.Cleanup(lv.Close)
-	e := &ppEnv{t: t, db: db, srv: newServer(t, resolvers.Options{Store: db, Bus: bus, Live: lv}), prefix: prefix,
-		org: neo4jtest.Org(t, prefix+"org", prefix+"home"), other: neo4jtest.Org(t, prefix+"other", prefix+"insurance"),
-		tok: map[model.Role]string{}, otok: map[model.Role]string{}}
-	for _, r := range model.Roles {
-		e.tok[r] = neo4jtest.Token(t, db, e.org, r)
-		e.otok[r] = neo4jtest.Token(t, db, e.other, r)
-	}
+	env := newEnv(t, resolvers.Options{})
+	e := &ppEnv{testEnv: env, t: t, prefix: env.p, org: env.org(t, "org", env.p+"home"), other: env.org(t, "other", env.p+"insurance")}
+	e.tok, e.otok = env.tokensOf(t, e.org), env.tokensOf(t, e.other)
 	return e
 }
 
 // do runs a request as token ("" for none).
 func (e *ppEnv) do(token, query string, vars map[string]any) gqlResponse {
 	e.t.Helper()
-	_, r := postAs(e.t, e.srv, token, query, vars)
-	return r
+	return e.testEnv.do(e.t, token, query, vars)
 }
 
 // ok runs a request that must succeed and decodes its data into v (if not
 // nil).
 func (e *ppEnv) ok(token, query string, vars map[string]any, v any) {
 	e.t.Helper()
-	r := e.do(token, query, vars)
-	if v == nil {
-		var ignore map[string]any
-		r.decode(e.t, &ignore)
-		return
-	}
-	r.decode(e.t, v)
+	e.must(e.t, token, query, vars, v)
 }
 
 // ppWant fails unless r has exactly one error with the given code and (when
