@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/internal/tstest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
@@ -180,9 +181,15 @@ func TestRolledBackMutationPublishesNothing(t *testing.T) {
 	e := newComparisonEnv(t)
 	e.mustDo(t, e.analystA, `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "Draft", visibility: PUBLIC}) { id } }`,
 		map[string]any{"id": e.prefix + "draft", "t": e.target})
-	time.Sleep(5 * liveWindow()) // let the creation's own update go out first
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
+	// The creation's own update goes out first.
+	tstest.WaitFor(t, 10*time.Second, func() error {
+		if s, err := e.lv.Current(ctx, e.target); err != nil || s.Revision < 1 {
+			return fmt.Errorf("the comparison of the new analysis was not published (%v)", err)
+		}
+		return nil
+	})
 	c := e.subscribe(ctx, t, wsclient.TransportWS, e.analystA, `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) { revision } }`, map[string]any{"t": e.target})
 	first := nextComparison(ctx, t, c)
 
@@ -298,21 +305,7 @@ func TestManySubscribersAllReceiveAndLeaveNoGoroutines(t *testing.T) {
 	for _, c := range clients {
 		c.Close()
 	}
-	waitGoroutines(t, before)
-}
-
-// waitGoroutines waits until the goroutine count is back to before (a few
-// may belong to the HTTP client's idle connections).
-func waitGoroutines(t *testing.T, before int) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for runtime.NumGoroutine() > before+5 {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines, %d before the subscribers:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	tstest.WaitGoroutines(t, 20*time.Second, before+5) // a few may be the HTTP client's idle connections
 }
 
 func TestCompareAndDiffQueries(t *testing.T) {
@@ -389,7 +382,13 @@ func TestFeedbackAddedReachesSubscribers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	c := e.subscribe(ctx, t, wsclient.TransportWS, e.analystA, `subscription($t: ID) { feedbackAdded(targetId: $t) { id kind text about { id } } }`, map[string]any{"t": e.target})
-	time.Sleep(200 * time.Millisecond) // the subscription registers before the feedback is given
+	// The subscription registers before the feedback is given.
+	tstest.WaitFor(t, 10*time.Second, func() error {
+		if n := e.bus.Subscribers(resolvers.FeedbackTopic); n != 1 {
+			return fmt.Errorf("%d subscribers to feedback, want 1", n)
+		}
+		return nil
+	})
 	e.mustDo(t, e.vw, `mutation($a: ID!) { submitFeedback(input: {kind: NEW_RISK, text: "Pets can trigger the shutter", aboutId: $a}) { id } }`, map[string]any{"a": idA})
 	_, payload, err := c.NextData(ctx)
 	if err != nil {
