@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 )
 
@@ -51,6 +52,9 @@ func Open(t testing.TB) *neo4j.DB {
 		db := Config(neo4j.NewDB(URI()))
 		if err := db.Open(ctx); err != nil {
 			shared.err = unreachable(err)
+			if model.ErrorCode(err) != model.EUNAVAILABLE {
+				shared.err = fmt.Errorf("neo4jtest: migrating the test database at %s: %w", URI(), err)
+			}
 			_ = db.Close(ctx)
 			return
 		}
