@@ -113,6 +113,7 @@ func (f *catalogFixture) nodeExists(id string) bool {
 }
 
 func TestCatalogThreatRoundTrip(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	id := f.p + "threat"
 	kind := f.p + "cyber-attack"
@@ -197,6 +198,7 @@ func TestCatalogThreatRoundTrip(t *testing.T) {
 }
 
 func TestCatalogMeasureRoundTrip(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	id := f.p + "measure"
 	word := strings.ReplaceAll(f.p, "-", "") + "firmware"
@@ -274,6 +276,7 @@ const catGuidelineTreeQ = `query($id: ID!) { guideline(id: $id) { id title publi
   clauses { id ref children { id ref parent { id } children { id ref } } } } }`
 
 func TestCatalogGuidelineAndClauseRoundTrip(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	g := f.p + "iec62443"
 
@@ -401,6 +404,7 @@ const catClauseLinksQ = `query($id: ID!) { node(id: $id) { ... on Clause {
   measures { measure { id } relationship coverage rationale } } } }`
 
 func TestCatalogCrosswalkAndMeasureLinks(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	iec, nist := f.p+"iec", f.p+"nist"
 	f.guideline(iec)
@@ -502,6 +506,7 @@ func TestCatalogCrosswalkAndMeasureLinks(t *testing.T) {
 }
 
 func TestCatalogDeleteGuidelineCascadeRemovesCrosswalks(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	a, b := f.p+"a", f.p+"b"
 	f.guideline(a)
@@ -536,6 +541,7 @@ func TestCatalogDeleteGuidelineCascadeRemovesCrosswalks(t *testing.T) {
 }
 
 func TestCatalogThreatPagingAndTextFilter(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	kind := f.p + "paging"
 	word := strings.ReplaceAll(f.p, "-", "") + "shutter"
@@ -592,6 +598,7 @@ func TestCatalogThreatPagingAndTextFilter(t *testing.T) {
 }
 
 func TestCatalogSearchFindsCatalogNodes(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	word := strings.ReplaceAll(f.p, "-", "") + "boiler"
 	f.threat(f.p+"t", "Remote "+word+" takeover", "cyber-attack", "")
@@ -625,6 +632,7 @@ func TestCatalogSearchFindsCatalogNodes(t *testing.T) {
 }
 
 func TestCatalogValidation(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "failure", "")
@@ -804,6 +812,7 @@ func TestCatalogValidation(t *testing.T) {
 }
 
 func TestCatalogAuthorization(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "failure", "")
@@ -901,6 +910,7 @@ func TestCatalogAuthorization(t *testing.T) {
 }
 
 func TestCatalogFailedMutationsChangeNothing(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "failure", "")
@@ -957,6 +967,7 @@ func TestCatalogFailedMutationsChangeNothing(t *testing.T) {
 }
 
 func TestCatalogDeleteThreatRespectsAnalysesAndCoverage(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "cyber-attack", "")
@@ -1011,6 +1022,7 @@ func TestCatalogDeleteThreatRespectsAnalysesAndCoverage(t *testing.T) {
 }
 
 func TestCatalogDeleteMeasureRespectsAnalysesAndCoverage(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "cyber-attack", "")
@@ -1083,6 +1095,7 @@ func TestCatalogDeleteMeasureRespectsAnalysesAndCoverage(t *testing.T) {
 }
 
 func TestCatalogHostileStringsAreStoredVerbatim(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"bystander", "Bystander", "failure", "")

@@ -120,6 +120,7 @@ func nextComparison(ctx context.Context, t *testing.T, c *wsclient.Client) compa
 }
 
 func TestComparisonUpdatedBroadcastsAgreement(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
@@ -178,6 +179,7 @@ func TestComparisonUpdatedBroadcastsAgreement(t *testing.T) {
 }
 
 func TestRolledBackMutationPublishesNothing(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	e.mustDo(t, e.analystA, `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "Draft", visibility: PUBLIC}) { id } }`,
 		map[string]any{"id": e.prefix + "draft", "t": e.target})
@@ -309,6 +311,7 @@ func TestManySubscribersAllReceiveAndLeaveNoGoroutines(t *testing.T) {
 }
 
 func TestCompareAndDiffQueries(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	idA := e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 2, 3, 4}, []int{1, 1, 1, 1})
 	idB := e.analyse(t, e.analystB, e.prefix+"analysis-b", []int{1, 2, 3, 3}, []int{1, 1, 1, 1})
@@ -377,6 +380,7 @@ func TestCompareAndDiffQueries(t *testing.T) {
 }
 
 func TestFeedbackAddedReachesSubscribers(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	idA := e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 1, 1, 1}, []int{1, 1, 1, 1})
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)

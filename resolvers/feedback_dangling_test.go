@@ -12,6 +12,7 @@ import (
 // feedback: the feedback stays readable, with `about` null, and the list
 // that holds it does not fail.
 func TestFeedbackOutlivesWhatItIsAbout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, resolvers.Options{})
 	p := e.p
 	author := e.token(t, e.org(t, "author", "home"), model.RoleAnalyst)

@@ -166,6 +166,7 @@ func fbID(s *struct{ ID string }) string {
 }
 
 func TestSubmitFeedbackRoutesToTheOwner(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	hostile := "'; MATCH (n) DETACH DELETE n // 「回復困難」\n<script>"
 	for _, tt := range []struct {
@@ -243,6 +244,7 @@ func TestSubmitFeedbackRoutesToTheOwner(t *testing.T) {
 }
 
 func TestFeedbackLifecycle(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	owner := w.tokens["ownerAnalyst"]
 
@@ -326,6 +328,7 @@ func TestFeedbackLifecycle(t *testing.T) {
 }
 
 func TestRespondToFeedbackAuthorization(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	fb := w.submit(t, w.tokens["authorAnalyst"], "REVISION_REQUEST", "please revise", w.assessed)
 	for _, tt := range []struct{ name, token, code string }{
@@ -360,6 +363,7 @@ func TestRespondToFeedbackAuthorization(t *testing.T) {
 }
 
 func TestSubmitFeedbackValidation(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	tok := w.tokens["authorAnalyst"]
 	for _, tt := range []struct {
@@ -435,6 +439,7 @@ func (w *fbWorld) withdraw(t *testing.T, token, id string) gqlResponse {
 }
 
 func TestOpinionRoundTrip(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	rationale := "'; MATCH (n) DETACH DELETE n // 妥当"
 	var first struct{ ExpressOpinion fbOpinion }
@@ -505,6 +510,7 @@ func TestOpinionRoundTrip(t *testing.T) {
 }
 
 func TestExpressOpinionValidation(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	tok := w.tokens["authorAnalyst"]
 	for _, tt := range []struct {
@@ -530,6 +536,7 @@ func TestExpressOpinionValidation(t *testing.T) {
 }
 
 func TestFailedFeedbackMutationsChangeNothing(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	accepted := w.submit(t, w.tokens["authorAnalyst"], "REVISION_REQUEST", "revise", w.assessed)
 	if r := w.respond(t, w.tokens["ownerAnalyst"], accepted.ID, "ACCEPTED", fbPtr("done")); len(r.Errors) > 0 {
@@ -585,6 +592,7 @@ func TestFailedFeedbackMutationsChangeNothing(t *testing.T) {
 // opinions on one node leave one opinion, and that of two concurrent
 // answers to open feedback exactly one wins.
 func TestConcurrentFeedbackWrites(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	const n = 8
 	var wg sync.WaitGroup

@@ -18,6 +18,7 @@ import (
 )
 
 func TestServerInfoOverPOSTAndGET(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	wantVersion, wantEdition, err := db.Neo4jVersion(t.Context())
 	if err != nil {
@@ -52,6 +53,7 @@ func TestServerInfoOverPOSTAndGET(t *testing.T) {
 }
 
 func TestBadRequestsGetCodedErrors(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, resolvers.Options{MaxBodyBytes: 4096, DepthLimit: 1})
 	for _, tt := range []struct {
 		name     string
@@ -85,6 +87,7 @@ func TestBadRequestsGetCodedErrors(t *testing.T) {
 }
 
 func TestHealthReadyGraphiQLAndMetrics(t *testing.T) {
+	t.Parallel()
 	m := metrics.New()
 	db := neo4jtest.OpenObserved(t, m)
 	srv := newServer(t, resolvers.Options{Store: db, Metrics: m})
@@ -118,6 +121,7 @@ func TestHealthReadyGraphiQLAndMetrics(t *testing.T) {
 }
 
 func TestSchemaIsDocumented(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, resolvers.Options{})
 	_, r := post(t, srv, `{ __schema { types { name kind description fields { name description args { name description } } } } }`, nil)
 	if len(r.Errors) > 0 {
@@ -171,6 +175,7 @@ func isBuiltin(name string) bool {
 }
 
 func TestTicksOverBothSubprotocols(t *testing.T) {
+	t.Parallel()
 	m := metrics.New()
 	srv := newServer(t, resolvers.Options{Metrics: m})
 	for _, proto := range []string{wsclient.TransportWS, wsclient.LegacyWS} {
@@ -218,6 +223,7 @@ func TestTicksOverBothSubprotocols(t *testing.T) {
 }
 
 func TestTicksRejectsBadArguments(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, resolvers.Options{})
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -249,6 +255,7 @@ func TestTicksRejectsBadArguments(t *testing.T) {
 }
 
 func TestEnumValueInWrongCaseIsBadUserInput(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, resolvers.Options{})
 	_, r := post(t, srv, `query($s: AnalysisStatus) { analyses(status: $s) { totalCount } }`, map[string]any{"s": "draft"})
 	if code := r.code(); code != "BAD_USER_INPUT" && code != "GRAPHQL_VALIDATION_FAILED" {

@@ -135,6 +135,7 @@ analysis:
 }
 
 func TestImportDocumentAuthorization(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	for _, tt := range []struct {
 		name    string
@@ -184,6 +185,7 @@ func TestImportDocumentAuthorization(t *testing.T) {
 }
 
 func TestImportDocumentLoadsSTIXOnceThenChangesNothing(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	curator := e.tokens[model.RoleCurator]
 	before := neo4jtest.Snapshot(t, "stix:"+e.p)
@@ -233,6 +235,7 @@ func TestImportDocumentLoadsSTIXOnceThenChangesNothing(t *testing.T) {
 }
 
 func TestImportDocumentBrokenWritesNothing(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	curator := e.tokens[model.RoleCurator]
 	bundle := e.bundle()
@@ -270,6 +273,7 @@ func TestImportDocumentBrokenWritesNothing(t *testing.T) {
 // document whose assessment cites a threat nobody loaded: the whole
 // document is refused, naming where the reference is.
 func TestImportDocumentDanglingReferenceWritesNothing(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	doc := strings.Replace(e.native(e.org, "DRAFT", "r"), "      axis2: 2\n", "      axis2: 2\n      threats: ["+e.p+"missing-threat]\n", 1)
 	before := neo4jtest.Snapshot(t, e.p)
@@ -286,6 +290,7 @@ func TestImportDocumentDanglingReferenceWritesNothing(t *testing.T) {
 }
 
 func TestImportDocumentKeepsSubmittedAnalyses(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	analyst := e.tokens[model.RoleAnalyst]
 	rep := e.mustImport(t, analyst, "NATIVE", e.native(e.org, "SUBMITTED", "first view"), "analysis.yaml", false)

@@ -143,6 +143,7 @@ func (e *ppEnv) readOrg(id string) ppOrg {
 }
 
 func TestOrganizationCreateReadUpdateDelete(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	admin := e.tok[model.RoleAdmin]
 	id := e.prefix + "acme"
@@ -224,6 +225,7 @@ func ppSectorOrgs(e *ppEnv, sector string) int {
 }
 
 func TestOrganizationGeneratesAnID(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	var created struct{ CreateOrganization model.Organization }
 	e.ok(e.tok[model.RoleAdmin], ppCreateOrg, map[string]any{"in": map[string]any{"name": "No id given", "sector": e.prefix + "s"}}, &created)
@@ -242,6 +244,7 @@ func TestOrganizationGeneratesAnID(t *testing.T) {
 }
 
 func TestDepartmentCreateReadUpdateDelete(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	orgAdmin := e.tok[model.RoleOrgAdmin]
 	id := e.prefix + "dept-a-ops"
@@ -285,6 +288,7 @@ func TestDepartmentCreateReadUpdateDelete(t *testing.T) {
 }
 
 func TestPeopleMutationsValidate(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	dept := e.prefix + "dept"
 	e.ok(e.tok[model.RoleOrgAdmin], ppCreateDep, map[string]any{"in": map[string]any{"id": dept, "organizationId": e.org, "name": "Ops"}}, nil)
@@ -330,6 +334,7 @@ func TestPeopleMutationsValidate(t *testing.T) {
 }
 
 func TestPeopleMutationsAuthorize(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	dept := e.prefix + "dept"
 	e.ok(e.tok[model.RoleOrgAdmin], ppCreateDep, map[string]any{"in": map[string]any{"id": dept, "organizationId": e.org, "name": "Ops"}}, nil)
@@ -399,6 +404,7 @@ func newPPWorld(e *ppEnv, org, tag string, status string) ppWorld {
 }
 
 func TestDeleteOrganizationCascades(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	org := neo4jtest.Org(t, e.prefix+"doomed", e.prefix+"home")
 	tok := neo4jtest.Token(t, e.db, org, model.RoleAnalyst)
@@ -441,6 +447,7 @@ func TestDeleteOrganizationCascades(t *testing.T) {
 }
 
 func TestDeleteOrganizationRefusesWithSubmittedAnalysis(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	org := neo4jtest.Org(t, e.prefix+"keeper", e.prefix+"home")
 	newPPWorld(e, org, "s-", "SUBMITTED")
@@ -456,6 +463,7 @@ func TestDeleteOrganizationRefusesWithSubmittedAnalysis(t *testing.T) {
 }
 
 func TestDeleteDepartmentCascades(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "d-", "DRAFT")
 	orgAdmin := e.tok[model.RoleOrgAdmin]
@@ -490,6 +498,7 @@ func TestDeleteDepartmentCascades(t *testing.T) {
 }
 
 func TestDeleteDepartmentRefusesWithSubmittedAnalysis(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "ds-", "SUBMITTED")
 	before := neo4jtest.Snapshot(t, e.prefix)
@@ -504,6 +513,7 @@ func TestDeleteDepartmentRefusesWithSubmittedAnalysis(t *testing.T) {
 }
 
 func TestFailedPeopleMutationsChangeNothing(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "f-", "DRAFT")
 	admin := e.tok[model.RoleAdmin]

@@ -79,6 +79,7 @@ func lastError(stderr string) string {
 }
 
 func TestHelpListsEveryCommandAndFlag(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	if code := run(t.Context(), []string{"--help"}, &out, io.Discard); code != exitOK {
 		t.Fatalf("exit %d", code)
@@ -139,6 +140,7 @@ func wantStatus(t *testing.T, url string, code int) error {
 }
 
 func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
 	m := startMain(t, neo4jtest.URI())
 
 	if code, body := get(t, m.URL()+"/readyz"); code != http.StatusOK {
@@ -239,6 +241,7 @@ func TestShutdownEndsSubscriptions(t *testing.T) {
 // server: /readyz turns 503 while /healthz stays 200, and comes back to 200
 // without restarting the server.
 func TestReadyzFollowsNeo4j(t *testing.T) {
+	t.Parallel()
 	in := neo4jtest.StartInstance(t)
 	m := startMain(t, in.URI)
 	if code, body := get(t, m.URL()+"/readyz"); code != http.StatusOK {

@@ -14,6 +14,7 @@ import (
 // TestSeedDemo loads the demo into a private Neo4j (so that it never
 // touches a developer's own demo data) and explores it as a newcomer would.
 func TestSeedDemo(t *testing.T) {
+	t.Parallel()
 	in := neo4jtest.StartInstance(t)
 	var stdout, stderr bytes.Buffer
 	if code := run(t.Context(), []string{"seed", "--demo", "--neo4j-uri", in.URI}, &stdout, &stderr); code != exitOK {

@@ -46,6 +46,7 @@ func (o *exportObserver) ObserveQuery(op string, _ time.Duration, _ error) {
 // the local instance of `make neo4j-start`, migrating it only if no test
 // has yet; it uses ids with a unique prefix and deletes them afterwards.
 func TestExportAnalysis(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	uri := os.Getenv("NEO4J_URI")
 	if uri == "" {

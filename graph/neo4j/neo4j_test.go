@@ -13,6 +13,7 @@ import (
 )
 
 func TestValidateURI(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		uri  string
 		want string // substring of the error, "" for none
@@ -46,6 +47,7 @@ func TestValidateURI(t *testing.T) {
 }
 
 func TestOpenMigratesIdempotently(t *testing.T) {
+	t.Parallel()
 	neo4jtest.Open(t) // the process's DB ran Migrate once
 	ctx := t.Context()
 	db := neo4jtest.Config(neo4j.NewDB(neo4jtest.URI()))
@@ -68,6 +70,7 @@ func TestOpenMigratesIdempotently(t *testing.T) {
 }
 
 func TestNeo4jVersion(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	version, edition, err := db.Neo4jVersion(t.Context())
 	if err != nil {
@@ -82,6 +85,7 @@ func TestNeo4jVersion(t *testing.T) {
 }
 
 func TestReadyBeforeMigrate(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Config(neo4j.NewDB(neo4jtest.URI()))
 	t.Cleanup(func() { _ = db.Close(context.Background()) })
 	err := db.Ready(t.Context())
@@ -91,6 +95,7 @@ func TestReadyBeforeMigrate(t *testing.T) {
 }
 
 func TestOpenUnreachable(t *testing.T) {
+	t.Parallel()
 	db := neo4j.NewDB("bolt://127.0.0.1:1")
 	t.Cleanup(func() { _ = db.Close(context.Background()) })
 	err := db.Open(t.Context())
@@ -106,6 +111,7 @@ func TestOpenUnreachable(t *testing.T) {
 // runs no migration, yet the DB is ready, since the schema version the
 // database records is this build's.
 func TestConnectOnlyReads(t *testing.T) {
+	t.Parallel()
 	neo4jtest.Open(t) // the process's DB migrated the database
 	obs := &countingObserver{ops: map[string]int{}}
 	db := neo4jtest.Config(neo4j.NewDB(neo4jtest.URI()))
@@ -126,6 +132,7 @@ func TestConnectOnlyReads(t *testing.T) {
 
 // TestOnlyThisPackageImportsTheDriver keeps the driver behind graph/neo4j.
 func TestOnlyThisPackageImportsTheDriver(t *testing.T) {
+	t.Parallel()
 	root := neo4jtest.RepoRoot(t)
 	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "./...")
 	cmd.Dir = root
