@@ -132,7 +132,7 @@ func exUnchanged(t *testing.T, what string, rep *ingest.Report) {
 // changes nothing.
 func TestExportRoundTrip(t *testing.T) {
 	t.Parallel()
-	in := neo4jtest.StartInstance(t)
+	in := neo4jtest.SharedInstance(t)
 	golden := filepath.Join(neo4jtest.RepoRoot(t), "ingest", "testdata", "native", "example.golden.yaml")
 	example, err := os.ReadFile(filepath.Join(neo4jtest.RepoRoot(t), "ingest", "testdata", "native", "example.yaml"))
 	if err != nil {

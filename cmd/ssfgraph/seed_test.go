@@ -11,11 +11,11 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 )
 
-// TestSeedDemo loads the demo into a private Neo4j (so that it never
+// TestSeedDemo loads the demo into an empty private Neo4j (so that it never
 // touches a developer's own demo data) and explores it as a newcomer would.
 func TestSeedDemo(t *testing.T) {
 	t.Parallel()
-	in := neo4jtest.StartInstance(t)
+	in := neo4jtest.SharedInstance(t)
 	var stdout, stderr bytes.Buffer
 	if code := run(t.Context(), []string{"seed", "--demo", "--neo4j-uri", in.URI}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("seed --demo: exit %d: %s", code, stderr.String())

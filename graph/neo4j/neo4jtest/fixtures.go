@@ -152,3 +152,18 @@ func driver(ctx context.Context) (drv.DriverWithContext, string, error) {
 	})
 	return fixtures.driver, fixtures.database, fixtures.err
 }
+
+// runInTransactions runs a statement that commits its own transactions
+// (CALL … IN TRANSACTIONS), which only an auto-commit transaction may run.
+func runInTransactions(ctx context.Context, d drv.DriverWithContext, database, cypher string, params map[string]any) error {
+	sess := d.NewSession(ctx, drv.SessionConfig{DatabaseName: database})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, cypher, params)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return err
+}
+
+// emptyCypher deletes every node, a few thousand per transaction.
+const emptyCypher = `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`

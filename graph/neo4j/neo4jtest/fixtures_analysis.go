@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // Fixtures for the analysis tests. They write directly in Neo4j, in the
@@ -284,16 +282,9 @@ func analysisDeleteInBatches(t testing.TB, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	d, database, err := driver(ctx)
-	if err != nil {
-		t.Logf("neo4jtest: cleaning up %s: %v", prefix, err)
-		return
-	}
-	sess := d.NewSession(ctx, drv.SessionConfig{DatabaseName: database})
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, `MATCH (n:Entity) WHERE n.id STARTS WITH $p CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`,
-		map[string]any{"p": prefix})
 	if err == nil {
-		_, err = res.Consume(ctx)
+		err = runInTransactions(ctx, d, database, `MATCH (n:Entity) WHERE n.id STARTS WITH $p CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`,
+			map[string]any{"p": prefix})
 	}
 	if err != nil {
 		t.Logf("neo4jtest: cleaning up %s: %v", prefix, err)

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 )
@@ -133,21 +135,93 @@ type Instance struct {
 // they are missing) and takes 10–40 s.
 func StartInstance(t testing.TB) *Instance {
 	t.Helper()
+	in := newInstance(t, t.TempDir())
+	t.Cleanup(func() { _ = in.run("stop") })
+	in.Start()
+	return in
+}
+
+// newInstance describes a private Neo4j with its files in home, on a free
+// port, whose Start and Stop fail t.
+func newInstance(t testing.TB, home string) *Instance {
+	t.Helper()
 	port := freePort(t)
-	in := &Instance{
+	return &Instance{
 		URI:    "bolt://127.0.0.1:" + strconv.Itoa(port),
 		t:      t,
 		script: filepath.Join(RepoRoot(t), "tools", "neo4j", "neo4j.sh"),
 		env: append(os.Environ(),
-			"NEO4J_LOCAL_HOME="+t.TempDir(),
+			"NEO4J_LOCAL_HOME="+home,
 			"NEO4J_LOCAL_PORT="+strconv.Itoa(port),
 			"NEO4J_LOCAL_HEAP=512m",
 			"NEO4J_LOCAL_PAGECACHE=64m",
 		),
 	}
-	t.Cleanup(func() { _ = in.run("stop") })
-	in.Start()
-	return in
+}
+
+// SharedInstance returns the test process's one private Neo4j, for tests
+// that need a database of their own but never stop it: it starts on first
+// use and is emptied (every node deleted; constraints and indexes stay)
+// for each test that takes it. The test holds it until it ends, so the
+// tests that take it run one after the other, each on an empty database,
+// while one start serves them all. A package that uses it runs its tests
+// through Main, which stops it when they are done.
+func SharedInstance(t testing.TB) *Instance {
+	t.Helper()
+	if !sharedInstance.main {
+		t.Fatal("neo4jtest.SharedInstance: the package's TestMain must run its tests through neo4jtest.Main, which stops the instance")
+	}
+	sharedInstance.mu.Lock()
+	t.Cleanup(sharedInstance.mu.Unlock) // last: after the test's own clean-ups
+	if sharedInstance.in == nil {
+		home, err := os.MkdirTemp("", "neo4jtest-shared-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := newInstance(t, home)
+		sharedInstance.in, sharedInstance.home = in, home
+		in.Start()
+		if sharedInstance.driver, err = drv.NewDriverWithContext(in.URI, drv.NoAuth()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := runInTransactions(ctx, sharedInstance.driver, "neo4j", emptyCypher, nil); err != nil {
+		t.Fatalf("neo4jtest: emptying the shared instance on %s: %v", sharedInstance.in.URI, err)
+	}
+	return sharedInstance.in
+}
+
+// sharedInstance is what SharedInstance hands out (with a driver to empty
+// it), and whether Main runs.
+var sharedInstance struct {
+	main   bool
+	mu     sync.Mutex
+	in     *Instance
+	home   string
+	driver drv.DriverWithContext
+}
+
+// Main runs the package's tests and then stops the instance that
+// SharedInstance started, if any; it returns m.Run's exit code. A package
+// whose tests use SharedInstance calls it from its TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(neo4jtest.Main(m)) }
+func Main(m *testing.M) int {
+	sharedInstance.main = true
+	code := m.Run()
+	if in := sharedInstance.in; in != nil {
+		if sharedInstance.driver != nil {
+			_ = sharedInstance.driver.Close(context.Background())
+		}
+		if err := in.run("stop"); err != nil {
+			fmt.Fprintf(os.Stderr, "neo4jtest: stopping the shared instance: %v\n", err)
+			code = cmp.Or(code, 1)
+		}
+		_ = os.RemoveAll(sharedInstance.home)
+	}
+	return code
 }
 
 // Start starts the instance (again) and waits until Bolt answers.
