@@ -37,6 +37,7 @@ type testEnv struct {
 // starts is stopped when the test ends.
 func newEnv(tb testing.TB, o resolvers.Options) *testEnv {
 	tb.Helper()
+	e := &testEnv{p: neo4jtest.Prefix(tb)} // its clean-up runs after live's below
 	if o.Store == nil {
 		o.Store = neo4jtest.Open(tb)
 	}
@@ -47,9 +48,9 @@ func newEnv(tb testing.TB, o resolvers.Options) *testEnv {
 	}
 	if o.Live == nil {
 		o.Live = live.New(o.Store, o.Bus, 0, nil)
-		tb.Cleanup(o.Live.Close) // before the store closes: cleanups run last-in first-out
+		tb.Cleanup(o.Live.Close) // before the store closes: clean-ups run last-in first-out
 	}
-	e := &testEnv{lv: o.Live, p: neo4jtest.Prefix(tb)}
+	e.lv = o.Live
 	e.db, _ = o.Store.(*neo4j.DB)
 	e.bus, _ = o.Bus.(*broker.Broker)
 	e.srv = httptest.NewServer(resolvers.NewHandler(o))

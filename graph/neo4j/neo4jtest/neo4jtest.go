@@ -1,7 +1,8 @@
-// Package neo4jtest opens the Neo4j that tests run against and starts
-// private Neo4j instances for tests that must stop and start one. When Neo4j
-// cannot be reached, tests fail at once naming the command that starts it;
-// they never skip.
+// Package neo4jtest opens the Neo4j that tests run against (one migrated DB
+// per test process), writes fixtures into it through one driver per
+// process, and starts private Neo4j instances for tests that need a
+// database of their own. When Neo4j cannot be reached, tests fail at once
+// naming the command that starts it; they never skip.
 package neo4jtest
 
 import (
