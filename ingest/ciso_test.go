@@ -74,6 +74,7 @@ func ctCounts(b *ingest.Batch) map[string]int {
 // TestParseCISOLibraryCounts asserts the record counts SOURCE.md gives for
 // every file of the folder.
 func TestParseCISOLibraryCounts(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		file      string
 		guideline string
@@ -132,6 +133,7 @@ func TestParseCISOLibraryCounts(t *testing.T) {
 // enhancements marked withdrawn: 182, as in NIST's OSCAL catalog
 // (nist-sp800-53r5-oscal/SOURCE.md).
 func TestParseCISOLibraryWithdrawn(t *testing.T) {
+	t.Parallel()
 	if c := ctCounts(ctParse(t, "nist-sp-800-53-rev5.yaml")); c["Clause/withdrawn"] != 182 {
 		t.Errorf("%d withdrawn clauses, want 182", c["Clause/withdrawn"])
 	}
@@ -142,6 +144,7 @@ func TestParseCISOLibraryWithdrawn(t *testing.T) {
 // gives (642/642, 343/343 and 185/185 mappings, as SOURCE.md measured),
 // and every hint names the guidelines of both ends.
 func TestCISOMappingsResolve(t *testing.T) {
+	t.Parallel()
 	clauses := map[string]string{} // clause id → guideline id
 	for _, f := range []string{"nist-csf-1.1.yaml", "nist-csf-2.0.yaml", "iso27001-2022.yaml", "nist-sp-800-53-rev5.yaml"} {
 		for _, n := range ctParse(t, f).Nodes {
@@ -213,6 +216,7 @@ func TestCISOMappingsResolve(t *testing.T) {
 // naming it, until it is loaded. Every reference (670) resolves to a
 // measure of key-reference-controls.yaml or of ISO 27001's own controls.
 func TestCISOReferenceControlsResolve(t *testing.T) {
+	t.Parallel()
 	own := map[string]bool{}
 	kref := map[string]bool{}
 	for _, n := range ctParse(t, "key-reference-controls.yaml").Nodes {
@@ -310,6 +314,7 @@ objects:
 
 // TestParseCISOLibraryMapping checks how each field is read, on ctLibrary.
 func TestParseCISOLibraryMapping(t *testing.T) {
+	t.Parallel()
 	b, err := ingest.ParseCISOLibrary("small.yaml", []byte(ctLibrary))
 	if err != nil {
 		t.Fatal(err)
@@ -401,6 +406,7 @@ func TestParseCISOLibraryMapping(t *testing.T) {
 }
 
 func TestParseCISOLibraryErrors(t *testing.T) {
+	t.Parallel()
 	iec, err := os.ReadFile(filepath.Join(ctDir(t), "iec-62443-3-3-2013.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -476,6 +482,7 @@ func TestParseCISOLibraryErrors(t *testing.T) {
 // framework that cites reference controls nobody loaded fails, naming
 // key-reference-controls.yaml.
 func TestCISOLibrariesLoadDryRun(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	dir := ctDir(t)
 	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))

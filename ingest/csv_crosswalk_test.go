@@ -25,6 +25,7 @@ func xwCSV(t *testing.T, data []byte) [][]string {
 }
 
 func TestParseCSVCrosswalkCSF2To80053(t *testing.T) {
+	t.Parallel()
 	const folder = "nist-csf2-to-sp800-53r5-oscal-mapping"
 	data := xwData(t, folder, "csf2_to_800-53_crosswalk.csv")
 	b, err := ingest.Parse("csf2_to_800-53_crosswalk.csv", data, ingest.FormatAuto, ingest.ParseOptions{})
@@ -117,6 +118,7 @@ var xwIoTFiles = []struct {
 }
 
 func TestParseCSVCrosswalkIoTCatalog(t *testing.T) {
+	t.Parallel()
 	const folder = "nist-iot-device-capabilities-catalog-mappings"
 	sp := xwClauseIDs(t, "nist-sp800-53r5-oscal", "NIST_SP-800-53_rev5_catalog.json")
 	csf11, err := ingest.ParseCISOLibrary("nist-csf-1.1.yaml", xwData(t, "ciso-assistant-libraries", "nist-csf-1.1.yaml"))
@@ -258,6 +260,7 @@ func TestParseCSVCrosswalkIoTCatalog(t *testing.T) {
 }
 
 func TestParseCSVCrosswalkTiny(t *testing.T) {
+	t.Parallel()
 	for _, file := range []string{"csv_crosswalk_tiny.csv", "csv_trestle_tiny.csv", "csv_iot_tiny.csv", "csv_iot_csf_tiny.csv"} {
 		t.Run(file, func(t *testing.T) {
 			b, err := ingest.ParseCSVCrosswalk(file, xwTestdata(t, file))
@@ -282,6 +285,7 @@ func xwPairs(b *ingest.Batch) string {
 }
 
 func TestParseCSVCrosswalkShapes(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name, in, pairs string
 		props           map[string]any // of the first pair
@@ -340,6 +344,7 @@ func TestParseCSVCrosswalkShapes(t *testing.T) {
 }
 
 func TestParseCSVCrosswalkTinyDetails(t *testing.T) {
+	t.Parallel()
 	b, err := ingest.ParseCSVCrosswalk("csv_crosswalk_tiny.csv", xwTestdata(t, "csv_crosswalk_tiny.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -423,6 +428,7 @@ func TestParseCSVCrosswalkTinyDetails(t *testing.T) {
 }
 
 func TestParseCSVCrosswalkErrors(t *testing.T) {
+	t.Parallel()
 	tiny := string(xwTestdata(t, "csv_crosswalk_tiny.csv"))
 	for _, tt := range []struct {
 		name, in string

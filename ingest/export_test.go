@@ -58,6 +58,7 @@ func etShuffle(doc *ingest.Document, r *rand.Rand) {
 // many orders: the bytes are always the same, in both formats, and read
 // back as the same document.
 func TestMarshalDocumentIsDeterministic(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{ingest.ExportYAML, ingest.ExportJSON} {
 		want, err := ingest.MarshalDocument(etExample(t), format)
 		if err != nil {
@@ -104,6 +105,7 @@ var etStrings = []string{
 // TestMarshalDocumentKeepsStrings writes each tricky text in several
 // places and checks that it reads back unchanged, in YAML and JSON.
 func TestMarshalDocumentKeepsStrings(t *testing.T) {
+	t.Parallel()
 	for _, s := range etStrings {
 		for _, format := range []string{ingest.ExportYAML, ingest.ExportJSON} {
 			doc := etExample(t)
@@ -158,6 +160,7 @@ func TestMarshalDocumentKeepsStrings(t *testing.T) {
 // TestMarshalDocumentKeepsNumbers checks that amounts and shares read back
 // as the same float64.
 func TestMarshalDocumentKeepsNumbers(t *testing.T) {
+	t.Parallel()
 	for _, f := range []float64{0, 0.1, 0.6, 1, 1.5, 1e-7, 5e-324, 123456789.123, 999999999999999, 1e15, 1e21, 1.7976931348623157e308, 8e8, 1234567.5} {
 		for _, format := range []string{ingest.ExportYAML, ingest.ExportJSON} {
 			doc := etExample(t)
@@ -186,6 +189,7 @@ func TestMarshalDocumentKeepsNumbers(t *testing.T) {
 
 // TestMarshalDocumentTimes checks the optional analysis times.
 func TestMarshalDocumentTimes(t *testing.T) {
+	t.Parallel()
 	doc := etExample(t)
 	at := time.Date(2026, 4, 1, 9, 30, 15, 123456789, time.FixedZone("JST", 9*3600))
 	doc.Analysis.CreatedAt, doc.Analysis.SubmittedAt = &at, &at

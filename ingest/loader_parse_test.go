@@ -27,6 +27,7 @@ func loaderDataDir(t testing.TB) string {
 }
 
 func TestDetectFormat(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name, doc string
 		want      ingest.Format
@@ -69,6 +70,7 @@ func TestDetectFormat(t *testing.T) {
 }
 
 func TestDetectFormatOfEveryRealDataSet(t *testing.T) {
+	t.Parallel()
 	data := loaderDataDir(t)
 	want := map[string]ingest.Format{
 		"mitre-attack-ics/ics-attack-18.1.json":                                                              ingest.FormatSTIX,
@@ -99,6 +101,7 @@ func TestDetectFormatOfEveryRealDataSet(t *testing.T) {
 }
 
 func TestParseDispatchesAndLimits(t *testing.T) {
+	t.Parallel()
 	tiny, err := os.ReadFile(filepath.Join("testdata", "stix_tiny.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -142,6 +145,7 @@ func TestParseDispatchesAndLimits(t *testing.T) {
 }
 
 func TestOrder(t *testing.T) {
+	t.Parallel()
 	file := func(name, content string) ingest.File { return ingest.File{Name: name, Data: []byte(content)} }
 	var (
 		stix     = file("attack.json", `{"type": "bundle", "objects": []}`)
@@ -188,6 +192,7 @@ func TestOrder(t *testing.T) {
 }
 
 func TestProgressAndReports(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	p := ingest.NewProgress(&buf, 2000)
 	p.File("catalog.json")

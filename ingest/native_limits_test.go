@@ -13,6 +13,7 @@ import (
 // applies to every input, so that a document cannot hold what the API
 // refuses (or the other way round).
 func TestNativeSchemaLimitsAreTheModels(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("native_schema.json")
 	if err != nil {
 		t.Fatal(err)

@@ -81,6 +81,7 @@ func ntBatchJSON(t testing.TB, b *ingest.Batch) []byte {
 }
 
 func TestParseNativeExample(t *testing.T) {
+	t.Parallel()
 	b, err := ingest.ParseNative("example.yaml", ntExample(t), ntScales())
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +167,7 @@ func TestParseNativeExample(t *testing.T) {
 
 // TestParseNativeJSON reads the example as JSON: the same batch.
 func TestParseNativeJSON(t *testing.T) {
+	t.Parallel()
 	doc, err := ingest.ParseDocument("example.yaml", ntExample(t))
 	if err != nil {
 		t.Fatal(err)
@@ -207,6 +209,7 @@ type ntCase struct {
 }
 
 func TestParseNativeErrors(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []ntCase{
 		{"BadRank", "      axis1: 2\n", "      axis1: 9\n", "analysis.assessments[1].axis1", "axis1: 9", "axis 1 has no level of rank 9 (ranks 1, 2, 3, 4)"},
 		{"BadRankAxis2", "axis2: 3", "axis2: 5", "analysis.assessments[0].axis2", "axis2: 5", "axis 2 has no level of rank 5"},
@@ -305,6 +308,7 @@ func ntCheck(t *testing.T, name, doc string, tt ntCase) {
 
 // TestParseNativeJSONErrors checks that JSON documents get lines too.
 func TestParseNativeJSONErrors(t *testing.T) {
+	t.Parallel()
 	doc, err := ingest.ParseDocument("example.yaml", ntExample(t))
 	if err != nil {
 		t.Fatal(err)
@@ -339,6 +343,7 @@ func TestParseNativeJSONErrors(t *testing.T) {
 
 // TestParseNativeLimits checks nesting, size and shape limits.
 func TestParseNativeLimits(t *testing.T) {
+	t.Parallel()
 	deep := "apiVersion: ssfgraph/v1\nkind: AnalysisDocument\nanalysis:\n  id: " + strings.Repeat("[", ingest.MaxDepth) + strings.Repeat("]", ingest.MaxDepth) + "\n"
 	bomb := strings.Repeat("[", 1_000_000)
 	for _, tt := range []struct {
@@ -377,6 +382,7 @@ func TestParseNativeLimits(t *testing.T) {
 // TestParseNativeDerivedIDs checks that omitted ids are derived the same way
 // every time, and hashed when the derived id would be too long.
 func TestParseNativeDerivedIDs(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("i", 190)
 	doc := strings.NewReplacer("example-inc-overpressure", long).Replace(string(ntExample(t)))
 	var ids [2][]string
@@ -406,6 +412,7 @@ func TestParseNativeDerivedIDs(t *testing.T) {
 // enumerations are the model's, and that it uses only what the validator
 // enforces (ParseDocument fails otherwise).
 func TestNativeSchemaMatchesTheModel(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("native_schema.json")
 	if err != nil {
 		t.Fatal(err)
@@ -474,6 +481,7 @@ func TestNativeSchemaMatchesTheModel(t *testing.T) {
 // TestParseNativeExponents reads plain exponent numbers (3e7) as numbers,
 // as YAML 1.2 does, and quoted ones as strings.
 func TestParseNativeExponents(t *testing.T) {
+	t.Parallel()
 	doc := strings.Replace(string(ntExample(t)), "estimatedLossJPY: 30000000", "estimatedLossJPY: 3e7", 1)
 	b, err := ingest.ParseNative("exp.yaml", []byte(doc), ntScales())
 	if err != nil {

@@ -35,6 +35,7 @@ func xwClauses(b *ingest.Batch) xwClauseStats {
 }
 
 func TestParseOSCALCatalogSP80053(t *testing.T) {
+	t.Parallel()
 	data := xwData(t, "nist-sp800-53r5-oscal", "NIST_SP-800-53_rev5_catalog.json")
 	b, err := ingest.Parse("NIST_SP-800-53_rev5_catalog.json", data, ingest.FormatAuto, ingest.ParseOptions{})
 	if err != nil {
@@ -115,6 +116,7 @@ func TestParseOSCALCatalogSP80053(t *testing.T) {
 }
 
 func TestParseOSCALCatalogCSF(t *testing.T) {
+	t.Parallel()
 	data := xwData(t, "nist-csf2-to-sp800-53r5-oscal-mapping", "NIST_CSF_v2.0.catalog.json")
 	b, err := ingest.Parse("NIST_CSF_v2.0.catalog.json", data, ingest.FormatAuto, ingest.ParseOptions{})
 	if err != nil {
@@ -191,6 +193,7 @@ func TestParseOSCALCatalogCSF(t *testing.T) {
 }
 
 func TestParseOSCALCatalogTiny(t *testing.T) {
+	t.Parallel()
 	b, err := ingest.ParseOSCALCatalog("oscal_catalog_tiny.json", xwTestdata(t, "oscal_catalog_tiny.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -227,6 +230,7 @@ func TestParseOSCALCatalogTiny(t *testing.T) {
 }
 
 func TestParseOSCALCatalogGuidelineIDs(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ title, want string }{
 		{"NIST Special Publication 800-53 Revision 5: Security and Privacy Controls", "nist-sp800-53r5"},
 		{"NIST SP 800-53 Rev 4", "nist-sp800-53r4"},
@@ -252,6 +256,7 @@ func TestParseOSCALCatalogGuidelineIDs(t *testing.T) {
 func jsonString(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 func TestParseOSCALCatalogErrors(t *testing.T) {
+	t.Parallel()
 	tiny := string(xwTestdata(t, "oscal_catalog_tiny.json"))
 	real := xwData(t, "nist-sp800-53r5-oscal", "NIST_SP-800-53_rev5_catalog.json")
 	cut := len(real) * 2 / 3

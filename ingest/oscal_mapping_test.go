@@ -25,6 +25,7 @@ func xwClauseIDs(t *testing.T, folder, file string) map[string]bool {
 }
 
 func TestParseOSCALMappingCSFTo80053(t *testing.T) {
+	t.Parallel()
 	const folder = "nist-csf2-to-sp800-53r5-oscal-mapping"
 	data := xwData(t, folder, "NIST_CSF_v2.0-to-NIST_SP-800-53_rev5.mapping-collection.json")
 	b, err := ingest.Parse("mapping-collection.json", data, ingest.FormatAuto, ingest.ParseOptions{})
@@ -99,6 +100,7 @@ func TestParseOSCALMappingCSFTo80053(t *testing.T) {
 }
 
 func TestParseOSCALMappingTiny(t *testing.T) {
+	t.Parallel()
 	b, err := ingest.ParseOSCALMapping("oscal_mapping_tiny.json", xwTestdata(t, "oscal_mapping_tiny.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -144,6 +146,7 @@ func TestParseOSCALMappingTiny(t *testing.T) {
 }
 
 func TestParseOSCALMappingErrors(t *testing.T) {
+	t.Parallel()
 	tiny := string(xwTestdata(t, "oscal_mapping_tiny.json"))
 	real := xwData(t, "nist-csf2-to-sp800-53r5-oscal-mapping", "NIST_CSF_v2.0-to-NIST_SP-800-53_rev5.mapping-collection.json")
 	cut := len(real) / 3

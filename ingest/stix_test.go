@@ -196,6 +196,7 @@ func xwWarned(t *testing.T, b *ingest.Batch, parts ...string) {
 }
 
 func TestParseSTIXAttackICS(t *testing.T) {
+	t.Parallel()
 	data := xwData(t, "mitre-attack-ics", "ics-attack-18.1.json")
 	b, err := ingest.Parse("ics-attack-18.1.json", data, ingest.FormatAuto, ingest.ParseOptions{})
 	if err != nil {
@@ -301,6 +302,7 @@ func TestParseSTIXAttackICS(t *testing.T) {
 }
 
 func TestParseSTIXTiny(t *testing.T) {
+	t.Parallel()
 	b, err := ingest.ParseSTIX("stix_tiny.json", xwTestdata(t, "stix_tiny.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -380,6 +382,7 @@ func xwWantError(t *testing.T, err error, file string, line int, path, msg strin
 }
 
 func TestParseSTIXErrors(t *testing.T) {
+	t.Parallel()
 	tiny := string(xwTestdata(t, "stix_tiny.json"))
 	real := xwData(t, "mitre-attack-ics", "ics-attack-18.1.json")
 	truncatedAt := bytes.Count(real[:len(real)/2], []byte("\n")) + 1
@@ -422,6 +425,7 @@ func TestParseSTIXErrors(t *testing.T) {
 }
 
 func TestParseSTIXEdgeCases(t *testing.T) {
+	t.Parallel()
 	const ap1 = `{"type": "attack-pattern", "id": "attack-pattern--1", "name": "One", "external_references": [{"source_name": "mitre-attack", "external_id": "T0001"}]}`
 	const coa = `{"type": "course-of-action", "id": "course-of-action--1", "name": "Fix", "external_references": [{"source_name": "mitre-attack", "external_id": "M0001"}]}`
 	bundle := func(objects ...string) string {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -20,12 +19,11 @@ import (
 // Cypher; it must be stored verbatim.
 const hostile = `'; MATCH (n) DETACH DELETE n //"` + "`"
 
-// analysisEnv is a server over the real Neo4j with the nodes of a
-// neo4jtest.AnalysisScene and tokens for its organizations.
+// analysisEnv is a testEnv with the nodes of a neo4jtest.AnalysisScene and
+// tokens for its organizations.
 type analysisEnv struct {
-	srv *httptest.Server
-	p   string
-	s   *neo4jtest.AnalysisScene
+	*testEnv
+	s *neo4jtest.AnalysisScene
 	// Tokens of the scene's Org.
 	analyst, orgAdmin, viewer, curator, admin string
 	// Analysts of OtherOrg (sector OtherSector) and ThirdOrg (ThirdSector).
@@ -34,31 +32,16 @@ type analysisEnv struct {
 
 func newAnalysisEnv(t *testing.T) *analysisEnv {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	p := neo4jtest.Prefix(t)
-	s := neo4jtest.NewAnalysisScene(t, p)
+	env := newEnv(t, resolvers.Options{})
+	s := neo4jtest.NewAnalysisScene(t, env.p)
+	tok := env.tokensOf(t, s.Org)
 	return &analysisEnv{
-		srv: newServer(t, resolvers.Options{Store: db}), p: p, s: s,
-		analyst:  neo4jtest.Token(t, db, s.Org, model.RoleAnalyst),
-		orgAdmin: neo4jtest.Token(t, db, s.Org, model.RoleOrgAdmin),
-		viewer:   neo4jtest.Token(t, db, s.Org, model.RoleViewer),
-		curator:  neo4jtest.Token(t, db, s.Org, model.RoleCurator),
-		admin:    neo4jtest.Token(t, db, s.Org, model.RoleAdmin),
-		other:    neo4jtest.Token(t, db, s.OtherOrg, model.RoleAnalyst),
-		third:    neo4jtest.Token(t, db, s.ThirdOrg, model.RoleAnalyst),
+		testEnv: env, s: s,
+		analyst: tok[model.RoleAnalyst], orgAdmin: tok[model.RoleOrgAdmin], viewer: tok[model.RoleViewer],
+		curator: tok[model.RoleCurator], admin: tok[model.RoleAdmin],
+		other: env.token(t, s.OtherOrg, model.RoleAnalyst),
+		third: env.token(t, s.ThirdOrg, model.RoleAnalyst),
 	}
-}
-
-func (e *analysisEnv) do(t *testing.T, token, query string, vars map[string]any) gqlResponse {
-	t.Helper()
-	_, r := postAs(t, e.srv, token, query, vars)
-	return r
-}
-
-// must runs query and decodes its data into v, failing on any error.
-func (e *analysisEnv) must(t *testing.T, token, query string, vars map[string]any, v any) {
-	t.Helper()
-	e.do(t, token, query, vars).decode(t, v)
 }
 
 // wantError checks that r failed with the given code and (if not empty)

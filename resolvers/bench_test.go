@@ -21,8 +21,7 @@ func BenchmarkNestedRead(b *testing.B) {
 	p := neo4jtest.Prefix(b)
 	bulk := neo4jtest.AnalysisBulkCreate(b, p, size)
 	counter := &tripCounter{}
-	db := neo4jtest.Open(b)
-	db.Observer = counter
+	db := neo4jtest.OpenObserved(b, counter)
 	srv := httptest.NewServer(resolvers.NewHandler(resolvers.Options{Store: db}))
 	b.Cleanup(srv.Close)
 

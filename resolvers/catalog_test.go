@@ -2,7 +2,6 @@ package resolvers_test
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -12,44 +11,34 @@ import (
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
-// catalogFixture is a server on the real Neo4j, an id prefix, an
-// organization and a token for each role of it.
+// catalogFixture is a testEnv with an organization and a token for each
+// role of it.
 type catalogFixture struct {
+	*testEnv
 	t      *testing.T
-	srv    *httptest.Server
-	p      string
 	org    string
 	tokens map[model.Role]string
 }
 
 func newCatalogFixture(t *testing.T) *catalogFixture {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	p := neo4jtest.Prefix(t)
-	f := &catalogFixture{t: t, p: p, org: neo4jtest.Org(t, p+"org", "manufacturing"), tokens: map[model.Role]string{}}
-	for _, role := range model.Roles {
-		f.tokens[role] = neo4jtest.Token(t, db, f.org, role)
-	}
-	f.srv = newServer(t, resolvers.Options{Store: db})
+	env := newEnv(t, resolvers.Options{})
+	f := &catalogFixture{testEnv: env, t: t, org: env.org(t, "org", "manufacturing")}
+	f.tokens = env.tokensOf(t, f.org)
 	return f
 }
 
 // as sends a request with the token of role ("" for none).
 func (f *catalogFixture) as(role model.Role, query string, vars map[string]any) gqlResponse {
 	f.t.Helper()
-	_, r := postAs(f.t, f.srv, f.tokens[role], query, vars)
-	return r
+	return f.do(f.t, f.tokens[role], query, vars)
 }
 
 // must sends a request as a curator and decodes its data into v, failing
 // the test on any error.
 func (f *catalogFixture) must(query string, vars map[string]any, v any) {
 	f.t.Helper()
-	r := f.as(model.RoleCurator, query, vars)
-	if v == nil {
-		v = &map[string]any{}
-	}
-	r.decode(f.t, v)
+	f.testEnv.must(f.t, f.tokens[model.RoleCurator], query, vars, v)
 }
 
 // catWantError checks that r failed with code, naming field when field is
@@ -124,6 +113,7 @@ func (f *catalogFixture) nodeExists(id string) bool {
 }
 
 func TestCatalogThreatRoundTrip(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	id := f.p + "threat"
 	kind := f.p + "cyber-attack"
@@ -208,6 +198,7 @@ func TestCatalogThreatRoundTrip(t *testing.T) {
 }
 
 func TestCatalogMeasureRoundTrip(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	id := f.p + "measure"
 	word := strings.ReplaceAll(f.p, "-", "") + "firmware"
@@ -285,6 +276,7 @@ const catGuidelineTreeQ = `query($id: ID!) { guideline(id: $id) { id title publi
   clauses { id ref children { id ref parent { id } children { id ref } } } } }`
 
 func TestCatalogGuidelineAndClauseRoundTrip(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	g := f.p + "iec62443"
 
@@ -412,6 +404,7 @@ const catClauseLinksQ = `query($id: ID!) { node(id: $id) { ... on Clause {
   measures { measure { id } relationship coverage rationale } } } }`
 
 func TestCatalogCrosswalkAndMeasureLinks(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	iec, nist := f.p+"iec", f.p+"nist"
 	f.guideline(iec)
@@ -513,6 +506,7 @@ func TestCatalogCrosswalkAndMeasureLinks(t *testing.T) {
 }
 
 func TestCatalogDeleteGuidelineCascadeRemovesCrosswalks(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	a, b := f.p+"a", f.p+"b"
 	f.guideline(a)
@@ -547,6 +541,7 @@ func TestCatalogDeleteGuidelineCascadeRemovesCrosswalks(t *testing.T) {
 }
 
 func TestCatalogThreatPagingAndTextFilter(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	kind := f.p + "paging"
 	word := strings.ReplaceAll(f.p, "-", "") + "shutter"
@@ -603,6 +598,7 @@ func TestCatalogThreatPagingAndTextFilter(t *testing.T) {
 }
 
 func TestCatalogSearchFindsCatalogNodes(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	word := strings.ReplaceAll(f.p, "-", "") + "boiler"
 	f.threat(f.p+"t", "Remote "+word+" takeover", "cyber-attack", "")
@@ -636,6 +632,7 @@ func TestCatalogSearchFindsCatalogNodes(t *testing.T) {
 }
 
 func TestCatalogValidation(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "failure", "")
@@ -815,6 +812,7 @@ func TestCatalogValidation(t *testing.T) {
 }
 
 func TestCatalogAuthorization(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "failure", "")
@@ -912,6 +910,7 @@ func TestCatalogAuthorization(t *testing.T) {
 }
 
 func TestCatalogFailedMutationsChangeNothing(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "failure", "")
@@ -968,6 +967,7 @@ func TestCatalogFailedMutationsChangeNothing(t *testing.T) {
 }
 
 func TestCatalogDeleteThreatRespectsAnalysesAndCoverage(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "cyber-attack", "")
@@ -1022,6 +1022,7 @@ func TestCatalogDeleteThreatRespectsAnalysesAndCoverage(t *testing.T) {
 }
 
 func TestCatalogDeleteMeasureRespectsAnalysesAndCoverage(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"t", "Threat", "cyber-attack", "")
@@ -1094,6 +1095,7 @@ func TestCatalogDeleteMeasureRespectsAnalysesAndCoverage(t *testing.T) {
 }
 
 func TestCatalogHostileStringsAreStoredVerbatim(t *testing.T) {
+	t.Parallel()
 	f := newCatalogFixture(t)
 	p := f.p
 	f.threat(p+"bystander", "Bystander", "failure", "")

@@ -26,16 +26,15 @@ func (c *cmpTripCounter) ObserveQuery(string, time.Duration, error) { c.n.Add(1)
 // GraphQL and reports the Cypher round trips per comparison. Its fixture
 // takes a minute to write the first time.
 func BenchmarkCompareAnalyses(b *testing.B) {
-	db := neo4jtest.Open(b)
 	trips := &cmpTripCounter{}
-	db.Observer = trips
+	db := neo4jtest.OpenObserved(b, trips)
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 10, 1000)
 	bus := broker.New[*live.Snapshot]()
 	b.Cleanup(bus.Close)
 	lv := live.New(db, bus, 0, nil)
 	b.Cleanup(lv.Close)
-	srv := newBenchServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
+	srv := newServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
 
 	summary := `query($t: ID!) { compareAnalyses(targetId: $t) { revision analyses { analysis { id } incidents perspectives { perspective measures } }
 			agreement { axis1 { value } axis2 { value } category { value } } pairs { a b axis1 { kappa { value } } incidents measures }
@@ -81,7 +80,7 @@ func BenchmarkComparisonFanout(b *testing.B) {
 	lv := live.New(db, bus, 10*time.Millisecond, nil)
 	b.Cleanup(lv.Close)
 	b.Cleanup(bus.Close)
-	srv := newBenchServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
+	srv := newServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/http/httptest"
 	"runtime"
 	"slices"
 	"sync"
@@ -13,34 +12,28 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
-	"github.com/ssfgraph/ssfgraph/graph/neo4j"
-	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/internal/tstest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
-// comparisonEnv is a server with two analyst organizations and a viewer
+// comparisonEnv is a testEnv with two analyst organizations and a viewer
 // organization, and one target with four incidents, all created through
 // the API.
 type comparisonEnv struct {
-	srv                    *httptest.Server
-	db                     *neo4j.DB
-	prefix, target         string
+	*testEnv
+	prefix, target         string // prefix is testEnv.p
 	incidents              []string
 	analystA, analystB, vw string
 }
 
 func newComparisonEnv(t *testing.T) *comparisonEnv {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	e := &comparisonEnv{db: db, prefix: neo4jtest.Prefix(t)}
-	e.srv = newServer(t, resolvers.Options{Store: db})
-	orgA := neo4jtest.Org(t, e.prefix+"org-a", "home")
-	orgB := neo4jtest.Org(t, e.prefix+"org-b", "building")
-	orgC := neo4jtest.Org(t, e.prefix+"org-c", "insurance")
-	e.analystA = neo4jtest.Token(t, db, orgA, model.RoleAnalyst)
-	e.analystB = neo4jtest.Token(t, db, orgB, model.RoleAnalyst)
-	e.vw = neo4jtest.Token(t, db, orgC, model.RoleViewer)
+	env := newEnv(t, resolvers.Options{})
+	e := &comparisonEnv{testEnv: env, prefix: env.p}
+	e.analystA = e.token(t, e.org(t, "org-a", "home"), model.RoleAnalyst)
+	e.analystB = e.token(t, e.org(t, "org-b", "building"), model.RoleAnalyst)
+	e.vw = e.token(t, e.org(t, "org-c", "insurance"), model.RoleViewer)
 	e.target = e.prefix + "shutter"
 	e.mustDo(t, e.analystA, `mutation($id: ID!) { createTarget(input: {id: $id, name: "Smart window shutter", sector: "home"}) { id } }`, map[string]any{"id": e.target})
 	for i := range 4 {
@@ -52,13 +45,10 @@ func newComparisonEnv(t *testing.T) *comparisonEnv {
 	return e
 }
 
-func (e *comparisonEnv) mustDo(t *testing.T, token, q string, vars map[string]any) json.RawMessage {
+// mustDo sends a request that must succeed.
+func (e *comparisonEnv) mustDo(t *testing.T, token, q string, vars map[string]any) {
 	t.Helper()
-	_, r := postAs(t, e.srv, token, q, vars)
-	if len(r.Errors) > 0 {
-		t.Fatalf("%s: %+v", q, r.Errors)
-	}
-	return r.Data
+	e.must(t, token, q, vars, nil)
 }
 
 // analyse creates, fills and submits a PUBLIC analysis with the given axis
@@ -130,19 +120,13 @@ func nextComparison(ctx context.Context, t *testing.T, c *wsclient.Client) compa
 }
 
 func TestComparisonUpdatedBroadcastsAgreement(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	var clients []*wsclient.Client
 	for _, proto := range []string{wsclient.TransportWS, wsclient.LegacyWS} {
-		c, err := wsclient.Dial(ctx, e.srv.URL+"/graphql", proto, map[string]any{"Authorization": "Bearer " + e.vw})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		if err := c.Subscribe("cmp", `subscription($t: ID!) { comparisonUpdated(targetId: $t) { `+comparisonFields+` } }`, map[string]any{"t": e.target}); err != nil {
-			t.Fatal(err)
-		}
+		c := e.subscribe(ctx, t, proto, e.vw, `subscription($t: ID!) { comparisonUpdated(targetId: $t) { `+comparisonFields+` } }`, map[string]any{"t": e.target})
 		first := nextComparison(ctx, t, c)
 		if len(first.Analyses) != 0 {
 			t.Fatalf("%s: first event compares %d analyses, want 0", proto, len(first.Analyses))
@@ -195,20 +179,20 @@ func TestComparisonUpdatedBroadcastsAgreement(t *testing.T) {
 }
 
 func TestRolledBackMutationPublishesNothing(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	e.mustDo(t, e.analystA, `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "Draft", visibility: PUBLIC}) { id } }`,
 		map[string]any{"id": e.prefix + "draft", "t": e.target})
-	time.Sleep(5 * liveWindow()) // let the creation's own update go out first
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	c, err := wsclient.Dial(ctx, e.srv.URL+"/graphql", wsclient.TransportWS, map[string]any{"Authorization": "Bearer " + e.analystA})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Subscribe("cmp", `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) { revision } }`, map[string]any{"t": e.target}); err != nil {
-		t.Fatal(err)
-	}
+	// The creation's own update goes out first.
+	tstest.WaitFor(t, 10*time.Second, func() error {
+		if s, err := e.lv.Current(ctx, e.target); err != nil || s.Revision < 1 {
+			return fmt.Errorf("the comparison of the new analysis was not published (%v)", err)
+		}
+		return nil
+	})
+	c := e.subscribe(ctx, t, wsclient.TransportWS, e.analystA, `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) { revision } }`, map[string]any{"t": e.target})
 	first := nextComparison(ctx, t, c)
 
 	// Fails validation inside the write: a rank that is not on the scale,
@@ -229,14 +213,7 @@ func TestRolledBackMutationPublishesNothing(t *testing.T) {
 	}
 	// The socket timed out reading; a fresh client shows that a committed
 	// change does publish.
-	c2, err := wsclient.Dial(ctx, e.srv.URL+"/graphql", wsclient.TransportWS, map[string]any{"Authorization": "Bearer " + e.analystA})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c2.Close()
-	if err := c2.Subscribe("cmp", `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) { revision } }`, map[string]any{"t": e.target}); err != nil {
-		t.Fatal(err)
-	}
+	c2 := e.subscribe(ctx, t, wsclient.TransportWS, e.analystA, `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) { revision } }`, map[string]any{"t": e.target})
 	again := nextComparison(ctx, t, c2)
 	if again.Revision != first.Revision {
 		t.Fatalf("revision moved from %d to %d with no committed change", first.Revision, again.Revision)
@@ -330,24 +307,11 @@ func TestManySubscribersAllReceiveAndLeaveNoGoroutines(t *testing.T) {
 	for _, c := range clients {
 		c.Close()
 	}
-	waitGoroutines(t, before)
-}
-
-// waitGoroutines waits until the goroutine count is back to before (a few
-// may belong to the HTTP client's idle connections).
-func waitGoroutines(t *testing.T, before int) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for runtime.NumGoroutine() > before+5 {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines, %d before the subscribers:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	tstest.WaitGoroutines(t, 20*time.Second, before+5) // a few may be the HTTP client's idle connections
 }
 
 func TestCompareAndDiffQueries(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	idA := e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 2, 3, 4}, []int{1, 1, 1, 1})
 	idB := e.analyse(t, e.analystB, e.prefix+"analysis-b", []int{1, 2, 3, 3}, []int{1, 1, 1, 1})
@@ -416,19 +380,19 @@ func TestCompareAndDiffQueries(t *testing.T) {
 }
 
 func TestFeedbackAddedReachesSubscribers(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	idA := e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 1, 1, 1}, []int{1, 1, 1, 1})
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	c, err := wsclient.Dial(ctx, e.srv.URL+"/graphql", wsclient.TransportWS, map[string]any{"Authorization": "Bearer " + e.analystA})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Subscribe("fb", `subscription($t: ID) { feedbackAdded(targetId: $t) { id kind text about { id } } }`, map[string]any{"t": e.target}); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(200 * time.Millisecond) // the subscription registers before the feedback is given
+	c := e.subscribe(ctx, t, wsclient.TransportWS, e.analystA, `subscription($t: ID) { feedbackAdded(targetId: $t) { id kind text about { id } } }`, map[string]any{"t": e.target})
+	// The subscription registers before the feedback is given.
+	tstest.WaitFor(t, 10*time.Second, func() error {
+		if n := e.bus.Subscribers(resolvers.FeedbackTopic); n != 1 {
+			return fmt.Errorf("%d subscribers to feedback, want 1", n)
+		}
+		return nil
+	})
 	e.mustDo(t, e.vw, `mutation($a: ID!) { submitFeedback(input: {kind: NEW_RISK, text: "Pets can trigger the shutter", aboutId: $a}) { id } }`, map[string]any{"a": idA})
 	_, payload, err := c.NextData(ctx)
 	if err != nil {

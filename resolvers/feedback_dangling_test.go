@@ -12,15 +12,15 @@ import (
 // feedback: the feedback stays readable, with `about` null, and the list
 // that holds it does not fail.
 func TestFeedbackOutlivesWhatItIsAbout(t *testing.T) {
-	db := neo4jtest.Open(t)
-	p := neo4jtest.Prefix(t)
-	srv := newServer(t, resolvers.Options{Store: db})
-	author := neo4jtest.Token(t, db, neo4jtest.Org(t, p+"author", "home"), model.RoleAnalyst)
-	reader := neo4jtest.Token(t, db, neo4jtest.Org(t, p+"reader", "medical"), model.RoleViewer)
+	t.Parallel()
+	e := newEnv(t, resolvers.Options{})
+	p := e.p
+	author := e.token(t, e.org(t, "author", "home"), model.RoleAnalyst)
+	reader := e.token(t, e.org(t, "reader", "medical"), model.RoleViewer)
 	neo4jtest.CleanupFeedback(t, p)
 	do := func(token, q string, vars map[string]any) gqlResponse {
 		t.Helper()
-		_, r := postAs(t, srv, token, q, vars)
+		r := e.do(t, token, q, vars)
 		if len(r.Errors) > 0 {
 			t.Fatalf("%s: %+v", q, r.Errors)
 		}

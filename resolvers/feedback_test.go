@@ -3,7 +3,6 @@ package resolvers_test
 import (
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -20,8 +19,8 @@ import (
 // assessment owned by a department and one without, a private analysis
 // of the owner, and shared target and catalog nodes.
 type fbWorld struct {
-	srv    *httptest.Server
-	prefix string
+	*testEnv
+	prefix string // testEnv.p
 
 	owner, author, outsider string // organization ids
 	authorSector            string
@@ -37,23 +36,23 @@ type fbWorld struct {
 
 func newFBWorld(t *testing.T) *fbWorld {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	p := neo4jtest.Prefix(t)
+	env := newEnv(t, resolvers.Options{})
+	p := env.p
 	neo4jtest.CleanupFeedback(t, p)
-	w := &fbWorld{srv: newServer(t, resolvers.Options{Store: db}), prefix: p, authorSector: p + "medical"}
-	w.owner = neo4jtest.Org(t, p+"owner", p+"home")
-	w.author = neo4jtest.Org(t, p+"author", w.authorSector)
-	w.outsider = neo4jtest.Org(t, p+"outsider", p+"factory")
-	staff := neo4jtest.Org(t, p+"committee", p+"committee")
+	w := &fbWorld{testEnv: env, prefix: p, authorSector: p + "medical"}
+	w.owner = env.org(t, "owner", p+"home")
+	w.author = env.org(t, "author", w.authorSector)
+	w.outsider = env.org(t, "outsider", p+"factory")
+	staff := env.org(t, "committee", p+"committee")
 	w.tokens = map[string]string{
-		"ownerAnalyst":    neo4jtest.Token(t, db, w.owner, model.RoleAnalyst),
-		"ownerViewer":     neo4jtest.Token(t, db, w.owner, model.RoleViewer),
-		"ownerAdmin":      neo4jtest.Token(t, db, w.owner, model.RoleOrgAdmin),
-		"authorViewer":    neo4jtest.Token(t, db, w.author, model.RoleViewer),
-		"authorAnalyst":   neo4jtest.Token(t, db, w.author, model.RoleAnalyst),
-		"outsiderAnalyst": neo4jtest.Token(t, db, w.outsider, model.RoleAnalyst),
-		"curator":         neo4jtest.Token(t, db, staff, model.RoleCurator),
-		"admin":           neo4jtest.Token(t, db, staff, model.RoleAdmin),
+		"ownerAnalyst":    env.token(t, w.owner, model.RoleAnalyst),
+		"ownerViewer":     env.token(t, w.owner, model.RoleViewer),
+		"ownerAdmin":      env.token(t, w.owner, model.RoleOrgAdmin),
+		"authorViewer":    env.token(t, w.author, model.RoleViewer),
+		"authorAnalyst":   env.token(t, w.author, model.RoleAnalyst),
+		"outsiderAnalyst": env.token(t, w.outsider, model.RoleAnalyst),
+		"curator":         env.token(t, staff, model.RoleCurator),
+		"admin":           env.token(t, staff, model.RoleAdmin),
 	}
 	f := neo4jtest.NewFeedbackFixtures(t)
 	w.target = f.Target(p+"target", p+"home")
@@ -167,6 +166,7 @@ func fbID(s *struct{ ID string }) string {
 }
 
 func TestSubmitFeedbackRoutesToTheOwner(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	hostile := "'; MATCH (n) DETACH DELETE n // 「回復困難」\n<script>"
 	for _, tt := range []struct {
@@ -244,6 +244,7 @@ func TestSubmitFeedbackRoutesToTheOwner(t *testing.T) {
 }
 
 func TestFeedbackLifecycle(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	owner := w.tokens["ownerAnalyst"]
 
@@ -327,6 +328,7 @@ func TestFeedbackLifecycle(t *testing.T) {
 }
 
 func TestRespondToFeedbackAuthorization(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	fb := w.submit(t, w.tokens["authorAnalyst"], "REVISION_REQUEST", "please revise", w.assessed)
 	for _, tt := range []struct{ name, token, code string }{
@@ -361,6 +363,7 @@ func TestRespondToFeedbackAuthorization(t *testing.T) {
 }
 
 func TestSubmitFeedbackValidation(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	tok := w.tokens["authorAnalyst"]
 	for _, tt := range []struct {
@@ -436,6 +439,7 @@ func (w *fbWorld) withdraw(t *testing.T, token, id string) gqlResponse {
 }
 
 func TestOpinionRoundTrip(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	rationale := "'; MATCH (n) DETACH DELETE n // 妥当"
 	var first struct{ ExpressOpinion fbOpinion }
@@ -506,6 +510,7 @@ func TestOpinionRoundTrip(t *testing.T) {
 }
 
 func TestExpressOpinionValidation(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	tok := w.tokens["authorAnalyst"]
 	for _, tt := range []struct {
@@ -531,6 +536,7 @@ func TestExpressOpinionValidation(t *testing.T) {
 }
 
 func TestFailedFeedbackMutationsChangeNothing(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	accepted := w.submit(t, w.tokens["authorAnalyst"], "REVISION_REQUEST", "revise", w.assessed)
 	if r := w.respond(t, w.tokens["ownerAnalyst"], accepted.ID, "ACCEPTED", fbPtr("done")); len(r.Errors) > 0 {
@@ -586,6 +592,7 @@ func TestFailedFeedbackMutationsChangeNothing(t *testing.T) {
 // opinions on one node leave one opinion, and that of two concurrent
 // answers to open feedback exactly one wins.
 func TestConcurrentFeedbackWrites(t *testing.T) {
+	t.Parallel()
 	w := newFBWorld(t)
 	const n = 8
 	var wg sync.WaitGroup

@@ -1,79 +1,24 @@
 package resolvers_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
-	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
-// newServer serves NewHandler over real HTTP on a real Neo4j.
-func newServer(t *testing.T, o resolvers.Options) *httptest.Server {
-	t.Helper()
-	if o.Store == nil {
-		o.Store = neo4jtest.Open(t)
-	}
-	if o.Bus == nil {
-		bus := broker.New[*live.Snapshot]()
-		o.Bus = bus
-		t.Cleanup(bus.Close)
-	}
-	if o.Live == nil {
-		o.Live = live.New(o.Store, o.Bus, 0, nil)
-		t.Cleanup(o.Live.Close) // before the store closes: cleanups run last-in first-out
-	}
-	srv := httptest.NewServer(resolvers.NewHandler(o))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// gqlResponse is the shape of every GraphQL response.
-type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Path       []any          `json:"path"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-// post sends a GraphQL request and decodes the response.
-func post(t *testing.T, srv *httptest.Server, query string, vars map[string]any) (int, gqlResponse) {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	return postRaw(t, srv, body)
-}
-
-func postRaw(t *testing.T, srv *httptest.Server, body []byte) (int, gqlResponse) {
-	t.Helper()
-	resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var r gqlResponse
-	raw, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("response is not JSON (HTTP %d): %s", resp.StatusCode, raw)
-	}
-	return resp.StatusCode, r
-}
-
 func TestServerInfoOverPOSTAndGET(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	wantVersion, wantEdition, err := db.Neo4jVersion(t.Context())
 	if err != nil {
@@ -108,6 +53,7 @@ func TestServerInfoOverPOSTAndGET(t *testing.T) {
 }
 
 func TestBadRequestsGetCodedErrors(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, resolvers.Options{MaxBodyBytes: 4096, DepthLimit: 1})
 	for _, tt := range []struct {
 		name     string
@@ -123,7 +69,7 @@ func TestBadRequestsGetCodedErrors(t *testing.T) {
 		{"TooDeep", []byte(`{"query":"{ serverInfo { version } }"}`), http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED", "nested 2 levels deep; the limit is 1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			status, r := postRaw(t, srv, tt.body)
+			status, r := postRaw(t, srv, "", tt.body)
 			if tt.status != 0 && status != tt.status {
 				t.Errorf("HTTP %d, want %d", status, tt.status)
 			}
@@ -141,9 +87,9 @@ func TestBadRequestsGetCodedErrors(t *testing.T) {
 }
 
 func TestHealthReadyGraphiQLAndMetrics(t *testing.T) {
+	t.Parallel()
 	m := metrics.New()
-	db := neo4jtest.Open(t)
-	db.Observer = m
+	db := neo4jtest.OpenObserved(t, m)
 	srv := newServer(t, resolvers.Options{Store: db, Metrics: m})
 	post(t, srv, `query Probe { serverInfo { version } }`, nil)
 	post(t, srv, `query Broken { nope }`, nil)
@@ -175,6 +121,7 @@ func TestHealthReadyGraphiQLAndMetrics(t *testing.T) {
 }
 
 func TestSchemaIsDocumented(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, resolvers.Options{})
 	_, r := post(t, srv, `{ __schema { types { name kind description fields { name description args { name description } } } } }`, nil)
 	if len(r.Errors) > 0 {
@@ -228,6 +175,7 @@ func isBuiltin(name string) bool {
 }
 
 func TestTicksOverBothSubprotocols(t *testing.T) {
+	t.Parallel()
 	m := metrics.New()
 	srv := newServer(t, resolvers.Options{Metrics: m})
 	for _, proto := range []string{wsclient.TransportWS, wsclient.LegacyWS} {
@@ -275,6 +223,7 @@ func TestTicksOverBothSubprotocols(t *testing.T) {
 }
 
 func TestTicksRejectsBadArguments(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, resolvers.Options{})
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -305,52 +254,8 @@ func TestTicksRejectsBadArguments(t *testing.T) {
 	}
 }
 
-// postAs sends a GraphQL request with a bearer token ("" for none).
-func postAs(t *testing.T, srv *httptest.Server, token, query string, vars map[string]any) (int, gqlResponse) {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var r gqlResponse
-	raw, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("response is not JSON (HTTP %d): %s", resp.StatusCode, raw)
-	}
-	return resp.StatusCode, r
-}
-
-// code returns the extensions.code of the response's first error, or "".
-func (r gqlResponse) code() string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	c, _ := r.Errors[0].Extensions["code"].(string)
-	return c
-}
-
-// decode unmarshals the response's data into v, failing on errors.
-func (r gqlResponse) decode(t *testing.T, v any) {
-	t.Helper()
-	if len(r.Errors) > 0 {
-		t.Fatalf("unexpected errors: %+v", r.Errors)
-	}
-	if err := json.Unmarshal(r.Data, v); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestEnumValueInWrongCaseIsBadUserInput(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, resolvers.Options{})
 	_, r := post(t, srv, `query($s: AnalysisStatus) { analyses(status: $s) { totalCount } }`, map[string]any{"s": "draft"})
 	if code := r.code(); code != "BAD_USER_INPUT" && code != "GRAPHQL_VALIDATION_FAILED" {

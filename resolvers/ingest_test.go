@@ -2,7 +2,6 @@ package resolvers_test
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -45,11 +44,10 @@ func count(cs []importCount, kind string) importCount {
 	return importCount{Kind: kind}
 }
 
-// importEnv is a server on the real Neo4j with two organizations and a
-// token for each role of the first and an analyst of the second.
+// importEnv is a testEnv with two organizations, a token for each role of
+// the first and an analyst of the second.
 type importEnv struct {
-	srv       *httptest.Server
-	p         string
+	*testEnv
 	org, org2 string
 	tokens    map[model.Role]string
 	other     string // an analyst of org2
@@ -57,16 +55,12 @@ type importEnv struct {
 
 func newImportEnv(t *testing.T) *importEnv {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	p := neo4jtest.Prefix(t)
-	e := &importEnv{srv: newServer(t, resolvers.Options{Store: db}), p: p, org: neo4jtest.Org(t, p+"org", "factory"),
-		org2: neo4jtest.Org(t, p+"org2", "factory"), tokens: map[model.Role]string{}}
-	for _, role := range model.Roles {
-		e.tokens[role] = neo4jtest.Token(t, db, e.org, role)
-	}
-	e.other = neo4jtest.Token(t, db, e.org2, model.RoleAnalyst)
+	env := newEnv(t, resolvers.Options{})
+	e := &importEnv{testEnv: env, org: env.org(t, "org", "factory"), org2: env.org(t, "org2", "factory")}
+	e.tokens = env.tokensOf(t, e.org)
+	e.other = env.token(t, e.org2, model.RoleAnalyst)
 	t.Cleanup(func() {
-		neo4jtest.AnalysisExec(t, `MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n`, map[string]any{"p": "stix:" + p})
+		neo4jtest.AnalysisExec(t, `MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n`, map[string]any{"p": "stix:" + e.p})
 	})
 	return e
 }
@@ -81,8 +75,7 @@ func (e *importEnv) importAs(t *testing.T, token, format, content, name string, 
 	if name != "" {
 		vars["n"] = name
 	}
-	_, r := postAs(t, e.srv, token, importQ, vars)
-	return r
+	return e.do(t, token, importQ, vars)
 }
 
 // mustImport imports and returns the report, failing on any error.
@@ -142,6 +135,7 @@ analysis:
 }
 
 func TestImportDocumentAuthorization(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	for _, tt := range []struct {
 		name    string
@@ -191,6 +185,7 @@ func TestImportDocumentAuthorization(t *testing.T) {
 }
 
 func TestImportDocumentLoadsSTIXOnceThenChangesNothing(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	curator := e.tokens[model.RoleCurator]
 	before := neo4jtest.Snapshot(t, "stix:"+e.p)
@@ -240,6 +235,7 @@ func TestImportDocumentLoadsSTIXOnceThenChangesNothing(t *testing.T) {
 }
 
 func TestImportDocumentBrokenWritesNothing(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	curator := e.tokens[model.RoleCurator]
 	bundle := e.bundle()
@@ -277,6 +273,7 @@ func TestImportDocumentBrokenWritesNothing(t *testing.T) {
 // document whose assessment cites a threat nobody loaded: the whole
 // document is refused, naming where the reference is.
 func TestImportDocumentDanglingReferenceWritesNothing(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	doc := strings.Replace(e.native(e.org, "DRAFT", "r"), "      axis2: 2\n", "      axis2: 2\n      threats: ["+e.p+"missing-threat]\n", 1)
 	before := neo4jtest.Snapshot(t, e.p)
@@ -293,6 +290,7 @@ func TestImportDocumentDanglingReferenceWritesNothing(t *testing.T) {
 }
 
 func TestImportDocumentKeepsSubmittedAnalyses(t *testing.T) {
+	t.Parallel()
 	e := newImportEnv(t)
 	analyst := e.tokens[model.RoleAnalyst]
 	rep := e.mustImport(t, analyst, "NATIVE", e.native(e.org, "SUBMITTED", "first view"), "analysis.yaml", false)

@@ -102,6 +102,7 @@ func (s *ppInsurance) list(holder string) []ppPolicy {
 }
 
 func TestInsurancePolicyCreateReadUpdateDelete(t *testing.T) {
+	t.Parallel()
 	s := newPPInsurance(t)
 	analyst := s.tok[model.RoleAnalyst]
 	id := s.prefix + "policy"
@@ -188,6 +189,7 @@ func TestInsurancePolicyCreateReadUpdateDelete(t *testing.T) {
 }
 
 func TestInsurancePolicyGeneratesIDsAndBatchesLines(t *testing.T) {
+	t.Parallel()
 	s := newPPInsurance(t)
 	in := s.policy("", s.org)
 	lines := make([]any, 0, 150)
@@ -226,6 +228,7 @@ func TestInsurancePolicyGeneratesIDsAndBatchesLines(t *testing.T) {
 }
 
 func TestInsurancePolicyMutationsValidate(t *testing.T) {
+	t.Parallel()
 	s := newPPInsurance(t)
 	existing := s.prefix + "existing"
 	s.ok(s.tok[model.RoleAnalyst], ppCreatePolicy, map[string]any{"in": s.policy(existing, s.org)}, nil)
@@ -295,6 +298,7 @@ func TestInsurancePolicyMutationsValidate(t *testing.T) {
 }
 
 func TestInsurancePolicyMutationsAuthorize(t *testing.T) {
+	t.Parallel()
 	s := newPPInsurance(t)
 	id := s.prefix + "policy"
 	s.ok(s.tok[model.RoleAnalyst], ppCreatePolicy, map[string]any{"in": s.policy(id, s.org)}, nil)
@@ -329,6 +333,7 @@ func TestInsurancePolicyMutationsAuthorize(t *testing.T) {
 }
 
 func TestDeleteInsurancePolicyCascades(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "p-", "DRAFT")
 	analyst := e.tok[model.RoleAnalyst]
@@ -353,6 +358,7 @@ func TestDeleteInsurancePolicyCascades(t *testing.T) {
 }
 
 func TestDeleteInsurancePolicyRefusesWithSubmittedAnalysis(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "ps-", "SUBMITTED")
 	before := neo4jtest.Snapshot(t, e.prefix)

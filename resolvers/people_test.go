@@ -2,15 +2,11 @@ package resolvers_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/model"
-	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
-	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
@@ -22,13 +18,12 @@ var ppHostile = []string{
 	"スマートホーム窓シャッター 🪟 — ünïcödé",
 }
 
-// ppEnv is a server over the test database with two organizations (org
-// and other) and a token for every role of each.
+// ppEnv is a testEnv with two organizations (org and other) and a token
+// for every role of each.
 type ppEnv struct {
+	*testEnv
 	t      *testing.T
-	db     *neo4j.DB
-	srv    *httptest.Server
-	prefix string
+	prefix string // testEnv.p
 	org    string
 	other  string
 	tok    map[model.Role]string // tokens of org
@@ -37,42 +32,23 @@ type ppEnv struct {
 
 func newPPEnv(t *testing.T) *ppEnv {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	prefix := neo4jtest.Prefix(t)
-	// Cascades recompute comparisons in the background: stop that before
-	// the store closes (cleanups run last-registered first).
-	bus := broker.New[*live.Snapshot]()
-	lv := live.New(db, bus, 0, nil)
-	t.Cleanup(bus.Close)
-	t.Cleanup(lv.Close)
-	e := &ppEnv{t: t, db: db, srv: newServer(t, resolvers.Options{Store: db, Bus: bus, Live: lv}), prefix: prefix,
-		org: neo4jtest.Org(t, prefix+"org", prefix+"home"), other: neo4jtest.Org(t, prefix+"other", prefix+"insurance"),
-		tok: map[model.Role]string{}, otok: map[model.Role]string{}}
-	for _, r := range model.Roles {
-		e.tok[r] = neo4jtest.Token(t, db, e.org, r)
-		e.otok[r] = neo4jtest.Token(t, db, e.other, r)
-	}
+	env := newEnv(t, resolvers.Options{})
+	e := &ppEnv{testEnv: env, t: t, prefix: env.p, org: env.org(t, "org", env.p+"home"), other: env.org(t, "other", env.p+"insurance")}
+	e.tok, e.otok = env.tokensOf(t, e.org), env.tokensOf(t, e.other)
 	return e
 }
 
 // do runs a request as token ("" for none).
 func (e *ppEnv) do(token, query string, vars map[string]any) gqlResponse {
 	e.t.Helper()
-	_, r := postAs(e.t, e.srv, token, query, vars)
-	return r
+	return e.testEnv.do(e.t, token, query, vars)
 }
 
 // ok runs a request that must succeed and decodes its data into v (if not
 // nil).
 func (e *ppEnv) ok(token, query string, vars map[string]any, v any) {
 	e.t.Helper()
-	r := e.do(token, query, vars)
-	if v == nil {
-		var ignore map[string]any
-		r.decode(e.t, &ignore)
-		return
-	}
-	r.decode(e.t, v)
+	e.must(e.t, token, query, vars, v)
 }
 
 // ppWant fails unless r has exactly one error with the given code and (when
@@ -167,6 +143,7 @@ func (e *ppEnv) readOrg(id string) ppOrg {
 }
 
 func TestOrganizationCreateReadUpdateDelete(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	admin := e.tok[model.RoleAdmin]
 	id := e.prefix + "acme"
@@ -248,6 +225,7 @@ func ppSectorOrgs(e *ppEnv, sector string) int {
 }
 
 func TestOrganizationGeneratesAnID(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	var created struct{ CreateOrganization model.Organization }
 	e.ok(e.tok[model.RoleAdmin], ppCreateOrg, map[string]any{"in": map[string]any{"name": "No id given", "sector": e.prefix + "s"}}, &created)
@@ -266,6 +244,7 @@ func TestOrganizationGeneratesAnID(t *testing.T) {
 }
 
 func TestDepartmentCreateReadUpdateDelete(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	orgAdmin := e.tok[model.RoleOrgAdmin]
 	id := e.prefix + "dept-a-ops"
@@ -309,6 +288,7 @@ func TestDepartmentCreateReadUpdateDelete(t *testing.T) {
 }
 
 func TestPeopleMutationsValidate(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	dept := e.prefix + "dept"
 	e.ok(e.tok[model.RoleOrgAdmin], ppCreateDep, map[string]any{"in": map[string]any{"id": dept, "organizationId": e.org, "name": "Ops"}}, nil)
@@ -354,6 +334,7 @@ func TestPeopleMutationsValidate(t *testing.T) {
 }
 
 func TestPeopleMutationsAuthorize(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	dept := e.prefix + "dept"
 	e.ok(e.tok[model.RoleOrgAdmin], ppCreateDep, map[string]any{"in": map[string]any{"id": dept, "organizationId": e.org, "name": "Ops"}}, nil)
@@ -423,6 +404,7 @@ func newPPWorld(e *ppEnv, org, tag string, status string) ppWorld {
 }
 
 func TestDeleteOrganizationCascades(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	org := neo4jtest.Org(t, e.prefix+"doomed", e.prefix+"home")
 	tok := neo4jtest.Token(t, e.db, org, model.RoleAnalyst)
@@ -465,6 +447,7 @@ func TestDeleteOrganizationCascades(t *testing.T) {
 }
 
 func TestDeleteOrganizationRefusesWithSubmittedAnalysis(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	org := neo4jtest.Org(t, e.prefix+"keeper", e.prefix+"home")
 	newPPWorld(e, org, "s-", "SUBMITTED")
@@ -480,6 +463,7 @@ func TestDeleteOrganizationRefusesWithSubmittedAnalysis(t *testing.T) {
 }
 
 func TestDeleteDepartmentCascades(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "d-", "DRAFT")
 	orgAdmin := e.tok[model.RoleOrgAdmin]
@@ -514,6 +498,7 @@ func TestDeleteDepartmentCascades(t *testing.T) {
 }
 
 func TestDeleteDepartmentRefusesWithSubmittedAnalysis(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "ds-", "SUBMITTED")
 	before := neo4jtest.Snapshot(t, e.prefix)
@@ -528,6 +513,7 @@ func TestDeleteDepartmentRefusesWithSubmittedAnalysis(t *testing.T) {
 }
 
 func TestFailedPeopleMutationsChangeNothing(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "f-", "DRAFT")
 	admin := e.tok[model.RoleAdmin]

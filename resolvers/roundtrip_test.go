@@ -159,8 +159,7 @@ func TestNestedReadRoundTripsDoNotGrow(t *testing.T) {
 			p := neo4jtest.Prefix(t)
 			bulk := neo4jtest.AnalysisBulkCreate(t, p, size)
 			counter := &tripCounter{}
-			db := neo4jtest.Open(t)
-			db.Observer = counter
+			db := neo4jtest.OpenObserved(t, counter)
 			srv := newServer(t, resolvers.Options{Store: db})
 			counter.take() // nothing before the query counts
 

@@ -3,32 +3,21 @@ package resolvers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/internal/tstest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
 // Tests that each rule that once had several copies now answers the same
 // on every path.
-
-// waitFor polls cond until it holds or timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s", timeout, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // feedbackSubscriber subscribes to feedbackAdded as token over a real
 // websocket and returns the client.
@@ -76,12 +65,10 @@ func (e *comparisonEnv) draft(t *testing.T, token, id string) string {
 // feedbackAdded subscription. An outsider sees it on none. (The list and
 // node(id) once refused what the subscription showed.)
 func TestFeedbackVisibilityIsOneRule(t *testing.T) {
-	db := neo4jtest.Open(t)
-	p := neo4jtest.Prefix(t)
+	t.Parallel()
+	env := newEnv(t, resolvers.Options{})
+	db, p, srv := env.db, env.p, env.srv
 	neo4jtest.CleanupFeedback(t, p)
-	fbBus := broker.New[*model.FeedbackEvent]()
-	t.Cleanup(fbBus.Close)
-	srv := newServer(t, resolvers.Options{Store: db, FeedbackBus: fbBus})
 	owner := neo4jtest.Org(t, p+"owner", p+"home")
 	author := neo4jtest.Org(t, p+"author", p+"medical")
 	reader := neo4jtest.Org(t, p+"reader", p+"vehicles")
@@ -98,9 +85,14 @@ func TestFeedbackVisibilityIsOneRule(t *testing.T) {
 	defer cancel()
 	readerSub := feedbackSubscriber(t, ctx, srv.URL, readerTok)
 	outsiderSub := feedbackSubscriber(t, ctx, srv.URL, outsiderTok)
-	waitFor(t, 10*time.Second, "two feedbackAdded subscribers", func() bool { return fbBus.Subscribers("feedback") == 2 })
+	tstest.WaitFor(t, 10*time.Second, func() error {
+		if n := env.fbBus.Subscribers(resolvers.FeedbackTopic); n != 2 {
+			return fmt.Errorf("%d feedbackAdded subscribers, want 2", n)
+		}
+		return nil
+	})
 
-	w := &fbWorld{srv: srv}
+	w := &fbWorld{testEnv: env}
 	shared := w.submit(t, authorTok, "NEW_RISK", "the shared view misses pets", analysis)
 	// Feedback about a target, which everyone may read, reaches both.
 	public := w.submit(t, authorTok, "NEW_RISK", "the target floods", target)
@@ -130,6 +122,7 @@ func TestFeedbackVisibilityIsOneRule(t *testing.T) {
 // changes the analysis, so a comparisonUpdated subscriber gets a new
 // revision after each, without the resolvers publishing anything.
 func TestCascadingDeletesPublishComparisons(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	p := e.prefix
 	curator := neo4jtest.Token(t, e.db, neo4jtest.Org(t, p+"committee", p+"committee"), model.RoleCurator)
@@ -177,10 +170,8 @@ func TestCascadingDeletesPublishComparisons(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal(e.mustDo(t, e.analystA, `query($id: ID!) { analysis(id: $id) { assessments { threats { id } treatments { measure { id } } ownerDepartment { id } } } }`,
-		map[string]any{"id": analysis}), &got); err != nil {
-		t.Fatal(err)
-	}
+	e.must(t, e.analystA, `query($id: ID!) { analysis(id: $id) { assessments { threats { id } treatments { measure { id } } ownerDepartment { id } } } }`,
+		map[string]any{"id": analysis}, &got)
 	for _, s := range got.Analysis.Assessments {
 		if len(s.Threats) > 0 || len(s.Treatments) > 0 || s.OwnerDepartment != nil {
 			t.Errorf("after the cascades an assessment still has %+v", s)
@@ -192,6 +183,7 @@ func TestCascadingDeletesPublishComparisons(t *testing.T) {
 // inputs through createThreat and inline through assessIncident: each is
 // accepted by both or refused by both, with the same code.
 func TestInlineAndCatalogThreatsShareOneValidation(t *testing.T) {
+	t.Parallel()
 	e := newComparisonEnv(t)
 	p := e.prefix
 	analysis := e.draft(t, e.analystA, p+"analysis-v")

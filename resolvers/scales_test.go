@@ -1,12 +1,10 @@
 package resolvers_test
 
 import (
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
-	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
@@ -28,21 +26,20 @@ const scUpdateLevelMutation = `mutation($id: ID!, $in: AxisLevelInput!) { update
 const scSetRuleMutation = `mutation($in: CategoryRuleInput!) { setCategoryRule(input: $in) { axis1Rank axis2Rank category } }`
 
 type scWorld struct {
-	srv    *httptest.Server
-	prefix string
+	*testEnv
+	prefix string            // testEnv.p
 	tokens map[string]string // curator, admin, orgAdmin, analyst
 }
 
 func newSCWorld(t *testing.T) *scWorld {
 	t.Helper()
-	db := neo4jtest.Open(t)
-	p := neo4jtest.Prefix(t)
-	org := neo4jtest.Org(t, p+"committee", "committee")
-	return &scWorld{srv: newServer(t, resolvers.Options{Store: db}), prefix: p, tokens: map[string]string{
-		"curator":  neo4jtest.Token(t, db, org, model.RoleCurator),
-		"admin":    neo4jtest.Token(t, db, org, model.RoleAdmin),
-		"orgAdmin": neo4jtest.Token(t, db, org, model.RoleOrgAdmin),
-		"analyst":  neo4jtest.Token(t, db, org, model.RoleAnalyst),
+	env := newEnv(t, resolvers.Options{})
+	org := env.org(t, "committee", "committee")
+	return &scWorld{testEnv: env, prefix: env.p, tokens: map[string]string{
+		"curator":  env.token(t, org, model.RoleCurator),
+		"admin":    env.token(t, org, model.RoleAdmin),
+		"orgAdmin": env.token(t, org, model.RoleOrgAdmin),
+		"analyst":  env.token(t, org, model.RoleAnalyst),
 	}}
 }
 

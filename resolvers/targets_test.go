@@ -49,6 +49,7 @@ func (e *ppEnv) readTarget(id string) ppTarget {
 }
 
 func TestTargetCreateReadUpdateDelete(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	analyst := e.tok[model.RoleAnalyst]
 	id := e.prefix + "shutter"
@@ -169,6 +170,7 @@ func TestTargetCreateReadUpdateDelete(t *testing.T) {
 }
 
 func TestTargetMutationsValidate(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "v-", "DRAFT")
 	other := e.prefix + "other-target"
@@ -253,6 +255,7 @@ func TestTargetMutationsValidate(t *testing.T) {
 }
 
 func TestTargetMutationsAuthorize(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "a-", "DRAFT")
 	newTarget := map[string]any{"in": map[string]any{"id": e.prefix + "new", "name": "N", "sector": "home"}}
@@ -289,6 +292,7 @@ func TestTargetMutationsAuthorize(t *testing.T) {
 }
 
 func TestDeleteTargetCascades(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "c-", "DRAFT")
 	aboutIncident := neo4jtest.PeopleFeedbackFixture(t, e.prefix+"fb-incident", e.other, w.incident)
@@ -324,6 +328,7 @@ func TestDeleteTargetCascades(t *testing.T) {
 }
 
 func TestTargetDeletesRefuseWithSubmittedAnalysis(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "s-", "SUBMITTED")
 	curator := e.tok[model.RoleCurator]
@@ -347,6 +352,7 @@ func TestTargetDeletesRefuseWithSubmittedAnalysis(t *testing.T) {
 }
 
 func TestDeleteAssetCascadeRemovesItFromDraftAssessments(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "x-", "DRAFT")
 	peer := e.prefix + "peer"
@@ -369,6 +375,7 @@ func TestDeleteAssetCascadeRemovesItFromDraftAssessments(t *testing.T) {
 }
 
 func TestDeleteIncidentCascadeDeletesDraftAssessments(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "i-", "DRAFT")
 	treatment := w.assessment + "-" + e.prefix + "i-measure"
@@ -392,6 +399,7 @@ func TestDeleteIncidentCascadeDeletesDraftAssessments(t *testing.T) {
 }
 
 func TestFailedTargetMutationsChangeNothing(t *testing.T) {
+	t.Parallel()
 	e := newPPEnv(t)
 	w := newPPWorld(e, e.org, "n-", "DRAFT")
 	admin := e.tok[model.RoleAdmin]

@@ -36,6 +36,7 @@ type composeFile struct {
 }
 
 func TestDockerCompose(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(filepath.Join(neo4jtest.RepoRoot(t), "docker-compose.yml"))
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +86,7 @@ func TestDockerCompose(t *testing.T) {
 func hasKey(m map[string]any, k string) bool { _, ok := m[k]; return ok }
 
 func TestDockerfile(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(filepath.Join(neo4jtest.RepoRoot(t), "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)

@@ -131,7 +131,8 @@ func exUnchanged(t *testing.T, what string, rep *ingest.Report) {
 // again to the same bytes, and loading an export where it came from
 // changes nothing.
 func TestExportRoundTrip(t *testing.T) {
-	in := neo4jtest.StartInstance(t)
+	t.Parallel()
+	in := neo4jtest.SharedInstance(t)
 	golden := filepath.Join(neo4jtest.RepoRoot(t), "ingest", "testdata", "native", "example.golden.yaml")
 	example, err := os.ReadFile(filepath.Join(neo4jtest.RepoRoot(t), "ingest", "testdata", "native", "example.yaml"))
 	if err != nil {

@@ -49,6 +49,7 @@ func lastLine(s string) string {
 }
 
 func TestIngestCommandLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	unknown := filepath.Join(dir, "notes.txt")
 	if err := os.WriteFile(unknown, []byte("just some words\n"), 0o600); err != nil {
@@ -94,6 +95,7 @@ func TestIngestCommandLine(t *testing.T) {
 // to Neo4j (which is unreachable here), and a good file given in the same
 // run is still checked on its own.
 func TestIngestBrokenRealFiles(t *testing.T) {
+	t.Parallel()
 	data := ingestDataDir(t)
 	dir := t.TempDir()
 	read := func(rel string) []byte {
@@ -192,6 +194,7 @@ func decodeIngestJSON(t *testing.T, stdout string) ingestJSON {
 }
 
 func TestIngestDryRunThenLoadThenNothingChanges(t *testing.T) {
+	t.Parallel()
 	p := neo4jtest.Prefix(t)
 	path := ingestBundle(t, p, "bundle.json")
 	uri := []string{"--neo4j-uri", neo4jtest.URI()}
@@ -249,6 +252,7 @@ func TestIngestDryRunThenLoadThenNothingChanges(t *testing.T) {
 // it would write): the catalogs are loaded first and the crosswalk finds
 // every clause the loaded catalogs have.
 func TestIngestOrdersFilesOfOneRun(t *testing.T) {
+	t.Parallel()
 	data := ingestDataDir(t)
 	mapping := filepath.Join(data, "nist-csf2-to-sp800-53r5-oscal-mapping", "NIST_CSF_v2.0-to-NIST_SP-800-53_rev5.mapping-collection.json")
 	sp80053 := filepath.Join(data, "nist-sp800-53r5-oscal", "NIST_SP-800-53_rev5_catalog.json")

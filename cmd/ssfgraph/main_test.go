@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/internal/tstest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
 )
 
@@ -77,6 +79,7 @@ func lastError(stderr string) string {
 }
 
 func TestHelpListsEveryCommandAndFlag(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	if code := run(t.Context(), []string{"--help"}, &out, io.Discard); code != exitOK {
 		t.Fatalf("exit %d", code)
@@ -127,7 +130,17 @@ func get(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// wantStatus returns an error unless GET url answers with status code.
+func wantStatus(t *testing.T, url string, code int) error {
+	t.Helper()
+	if got, body := get(t, url); got != code {
+		return fmt.Errorf("GET %s = %d %s, want %d", url, got, body, code)
+	}
+	return nil
+}
+
 func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
 	m := startMain(t, neo4jtest.URI())
 
 	if code, body := get(t, m.URL()+"/readyz"); code != http.StatusOK {
@@ -221,31 +234,14 @@ func TestShutdownEndsSubscriptions(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close did not return")
 	}
-	waitFor(t, 10*time.Second, func() bool { return runtime.NumGoroutine() <= before+2 },
-		func() string { return "goroutines left after shutdown: " + goroutineDump() })
-}
-
-// waitFor polls cond until it holds or d passes, then fails with msg().
-func waitFor(t *testing.T, d time.Duration, cond func() bool, msg func() string) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal(msg())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func goroutineDump() string {
-	buf := make([]byte, 1<<20)
-	return string(buf[:runtime.Stack(buf, true)])
+	tstest.WaitGoroutines(t, 10*time.Second, before+2)
 }
 
 // TestReadyzFollowsNeo4j stops and starts a private Neo4j under a running
 // server: /readyz turns 503 while /healthz stays 200, and comes back to 200
 // without restarting the server.
 func TestReadyzFollowsNeo4j(t *testing.T) {
+	t.Parallel()
 	in := neo4jtest.StartInstance(t)
 	m := startMain(t, in.URI)
 	if code, body := get(t, m.URL()+"/readyz"); code != http.StatusOK {
@@ -253,8 +249,7 @@ func TestReadyzFollowsNeo4j(t *testing.T) {
 	}
 
 	in.Stop()
-	waitFor(t, 30*time.Second, func() bool { code, _ := get(t, m.URL()+"/readyz"); return code == http.StatusServiceUnavailable },
-		func() string { return "/readyz did not turn 503 after Neo4j stopped" })
+	tstest.WaitFor(t, 30*time.Second, func() error { return wantStatus(t, m.URL()+"/readyz", http.StatusServiceUnavailable) })
 	if code, body := get(t, m.URL()+"/readyz"); !strings.Contains(body, "does not answer") {
 		t.Errorf("/readyz while down = %d %s, want a reason naming Neo4j", code, body)
 	}
@@ -263,6 +258,5 @@ func TestReadyzFollowsNeo4j(t *testing.T) {
 	}
 
 	in.Start()
-	waitFor(t, 60*time.Second, func() bool { code, _ := get(t, m.URL()+"/readyz"); return code == http.StatusOK },
-		func() string { return "/readyz did not come back to 200 after Neo4j restarted" })
+	tstest.WaitFor(t, 60*time.Second, func() error { return wantStatus(t, m.URL()+"/readyz", http.StatusOK) })
 }

@@ -12,10 +12,10 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 )
 
-// TestSeedDemo loads the demo into a private Neo4j (so that it never
+// TestSeedDemo loads the demo into an empty private Neo4j (so that it never
 // touches a developer's own demo data) and explores it as a newcomer would.
 func TestSeedDemo(t *testing.T) {
-	in := neo4jtest.StartInstance(t)
+	in := neo4jtest.SharedInstance(t)
 	t.Setenv("NEO4J_URI", in.URI) // neo4jtest's queries go to the private instance
 	var stdout, stderr bytes.Buffer
 	if code := run(t.Context(), []string{"seed", "--demo", "--neo4j-uri", in.URI}, &stdout, &stderr); code != exitOK {

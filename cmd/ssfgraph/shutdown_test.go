@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/internal/tstest"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the server's concurrent logging.
@@ -40,6 +42,7 @@ func (l *lockedBuffer) String() string {
 // error), and nothing is logged at error level (a statement racing the
 // driver's close would be).
 func TestShutdownDuringAssessIncidentStream(t *testing.T) {
+	t.Parallel()
 	logs := &lockedBuffer{}
 	cfg := Config{
 		Addr: "127.0.0.1:0", Neo4jURI: neo4jtest.URI(), Neo4jDatabase: "neo4j",
@@ -126,12 +129,22 @@ func TestShutdownDuringAssessIncidentStream(t *testing.T) {
 			}
 		})
 	}
-	waitFor(t, 30*time.Second, func() bool { return ok.Load() >= 20 }, func() string { return "the clients' writes did not get through" })
+	tstest.WaitFor(t, 30*time.Second, func() error {
+		if n := ok.Load(); n < 20 {
+			return fmt.Errorf("only %d of the clients' writes got through", n)
+		}
+		return nil
+	})
 	closed = true
 	if err := m.Close(); err != nil {
 		t.Errorf("Close during writes: %v", err)
 	}
-	waitFor(t, 10*time.Second, func() bool { return refused.Load() > 0 }, func() string { return "clients still answered after Close" })
+	tstest.WaitFor(t, 10*time.Second, func() error {
+		if refused.Load() == 0 {
+			return errors.New("clients still answered after Close")
+		}
+		return nil
+	})
 	close(stop)
 	wg.Wait()
 	bad.Range(func(k, _ any) bool {

@@ -159,6 +159,7 @@ func TestTokenCreateErrors(t *testing.T) {
 }
 
 func TestTokenHelp(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	if code := run(t.Context(), []string{"token", "create", "--help"}, &out, &bytes.Buffer{}); code != exitOK {
 		t.Fatalf("token create --help: exit %d", code)

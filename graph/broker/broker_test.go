@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/broker"
+	"github.com/ssfgraph/ssfgraph/internal/tstest"
 )
 
 func TestSubscribeGetsEveryEventInOrder(t *testing.T) {
@@ -90,10 +91,7 @@ func TestCancelAndCloseEndSubscriptions(t *testing.T) {
 	if _, ok := <-b.Subscribe(t.Context(), "z", 1); ok {
 		t.Fatal("subscription after Close got an open channel")
 	}
-	time.Sleep(10 * time.Millisecond)
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("goroutines: %d before, %d after", before, n)
-	}
+	tstest.WaitGoroutines(t, 5*time.Second, before)
 }
 
 func TestConcurrentPublishSubscribe(t *testing.T) {

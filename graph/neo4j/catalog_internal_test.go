@@ -3,6 +3,7 @@ package neo4j
 import "testing"
 
 func TestDependents(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		counts []any

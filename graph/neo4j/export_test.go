@@ -42,10 +42,11 @@ func (o *exportObserver) ObserveQuery(op string, _ time.Duration, _ error) {
 
 // TestExportAnalysis reads back, in one round trip, an analysis written
 // through the store's mutations. It runs inside the package (to count the
-// round trips), so it opens the test database itself: NEO4J_URI, or the
-// local instance of `make neo4j-start`; it uses ids with a unique prefix
-// and deletes them afterwards.
+// round trips), so it connects to the test database itself: NEO4J_URI, or
+// the local instance of `make neo4j-start`, migrating it only if no test
+// has yet; it uses ids with a unique prefix and deletes them afterwards.
 func TestExportAnalysis(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	uri := os.Getenv("NEO4J_URI")
 	if uri == "" {
@@ -53,8 +54,13 @@ func TestExportAnalysis(t *testing.T) {
 	}
 	db := NewDB(uri)
 	db.Username, db.Password = os.Getenv("NEO4J_USERNAME"), os.Getenv("NEO4J_PASSWORD")
-	if err := db.Open(ctx); err != nil {
+	if err := db.Connect(ctx); err != nil {
 		t.Fatalf("Neo4j unreachable at %s: %v\nstart it with: make neo4j-start", uri, err)
+	}
+	if db.Ready(ctx) != nil {
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	t.Cleanup(func() { _ = db.Close(context.Background()) }) // after the clean-up below
 	buf := make([]byte, 4)

@@ -11,6 +11,7 @@ import (
 // call the store directly, to check that it refuses on its own too, and
 // the values GraphQL's enum validation never lets through.
 func TestFeedbackStoreChecks(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	neo4jtest.CleanupFeedback(t, p)

@@ -50,6 +50,7 @@ func wantCounts(t *testing.T, what string, got, want map[string]ingest.Counts) {
 }
 
 func TestLoadBatchCreatesThenChangesNothing(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	ctx := t.Context()
@@ -130,6 +131,7 @@ func TestLoadBatchCreatesThenChangesNothing(t *testing.T) {
 }
 
 func TestLoadBatchDryRunWritesNothing(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	before := neo4jtest.Snapshot(t, p)
@@ -152,6 +154,7 @@ func TestLoadBatchDryRunWritesNothing(t *testing.T) {
 }
 
 func TestLoadBatchDanglingReferenceWritesNothing(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	ctx := t.Context()
@@ -213,6 +216,7 @@ func TestLoadBatchDanglingReferenceWritesNothing(t *testing.T) {
 }
 
 func TestLoadBatchRejectsBadBatches(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	node := func(label, id string, props map[string]any) ingest.Node {
@@ -261,6 +265,7 @@ func TestLoadBatchRejectsBadBatches(t *testing.T) {
 }
 
 func TestLoadBatchConflictingStoredLabelWritesNothing(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	ctx := t.Context()
@@ -284,6 +289,7 @@ func TestLoadBatchConflictingStoredLabelWritesNothing(t *testing.T) {
 // a Threat's externalId is too large for its range index. Everything written
 // before the failure must be rolled back.
 func TestLoadBatchFailingInsideNeo4jWritesNothing(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	b := &ingest.Batch{Source: "big.json", Nodes: []ingest.Node{{Label: model.LabelGuideline, ID: p + "g"}}}
@@ -311,6 +317,7 @@ func TestLoadBatchFailingInsideNeo4jWritesNothing(t *testing.T) {
 }
 
 func TestLoadBatchStoresHostileStringsVerbatim(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	hostile := []string{
@@ -361,6 +368,7 @@ func TestLoadBatchStoresHostileStringsVerbatim(t *testing.T) {
 }
 
 func TestLoadBatchMergesDuplicatesAndChunks(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	const n = 12001 // three chunks
@@ -407,6 +415,7 @@ func TestLoadBatchMergesDuplicatesAndChunks(t *testing.T) {
 }
 
 func TestLoadBatchesDryRunSeesEarlierBatches(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	catalog := loadCatalog(p)
@@ -471,10 +480,10 @@ func (o *countingObserver) ObserveQuery(op string, _ time.Duration, _ error) {
 }
 
 func TestLoadBatchTellsTheObserver(t *testing.T) {
-	db := neo4jtest.Open(t)
+	t.Parallel()
 	p := neo4jtest.Prefix(t)
 	obs := &countingObserver{ops: map[string]int{}, txs: map[string]int{}}
-	db.Observer = obs
+	db := neo4jtest.OpenObserved(t, obs)
 	if _, err := db.LoadBatch(t.Context(), loadCatalog(p), false); err != nil {
 		t.Fatal(err)
 	}
@@ -488,6 +497,7 @@ func TestLoadBatchTellsTheObserver(t *testing.T) {
 }
 
 func TestLoadBatchHonoursCancellation(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -501,6 +511,7 @@ func TestLoadBatchHonoursCancellation(t *testing.T) {
 }
 
 func TestLoadBatchSkipsMappingsToClausesTheLoadedGuidelineLacks(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	ctx := t.Context()

@@ -11,6 +11,7 @@ import (
 // Non-finite amounts cannot travel in JSON, so the GraphQL tests cannot
 // send them; the store must still refuse them.
 func TestInsurancePolicyRefusesNonFiniteMoney(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	prefix := neo4jtest.Prefix(t)
 	org := neo4jtest.Org(t, prefix+"org", "home")

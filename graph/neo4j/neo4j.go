@@ -132,14 +132,24 @@ func (db *DB) Open(ctx context.Context) error {
 
 // Connect connects to Neo4j once and checks that it answers, like Open, but
 // applies no schema migrations: it writes nothing, for commands that must
-// not (`ingest --dry-run`). Ready reports the DB as not ready until Migrate
-// runs. Connect returns the errors Open returns.
+// not (`ingest --dry-run`) and tests that share a migrated database. It
+// only reads the schema version that Migrate recorded, and the DB counts
+// as migrated (see Ready) when that is this build's. It returns the same
+// errors as Open.
 func (db *DB) Connect(ctx context.Context) error {
 	if err := db.init(); err != nil {
 		return err
 	}
 	if err := db.driver.VerifyConnectivity(ctx); err != nil {
 		return formatError("neo4j.Connect", db.URI, err)
+	}
+	recs, err := db.read(ctx, "neo4j.Connect", "reading the schema version", schemaVersionCypher, nil)
+	if err != nil {
+		return err
+	}
+	if len(recs) == 1 {
+		v, _, _ := neo4j.GetRecordValue[int64](recs[0], "version")
+		db.migrated.Store(v == schemaVersion)
 	}
 	return nil
 }

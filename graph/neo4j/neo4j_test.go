@@ -13,6 +13,7 @@ import (
 )
 
 func TestValidateURI(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		uri  string
 		want string // substring of the error, "" for none
@@ -46,10 +47,13 @@ func TestValidateURI(t *testing.T) {
 }
 
 func TestOpenMigratesIdempotently(t *testing.T) {
-	db := neo4jtest.Open(t) // Open runs Migrate once
+	t.Parallel()
+	neo4jtest.Open(t) // the process's DB ran Migrate once
 	ctx := t.Context()
-	if err := db.Migrate(ctx); err != nil { // and again: nothing to do
-		t.Fatalf("second Migrate: %v", err)
+	db := neo4jtest.Config(neo4j.NewDB(neo4jtest.URI()))
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	if err := db.Open(ctx); err != nil { // and again: nothing to do
+		t.Fatalf("second Open: %v", err)
 	}
 	if err := db.Ready(ctx); err != nil {
 		t.Fatalf("Ready after Migrate: %v", err)
@@ -66,6 +70,7 @@ func TestOpenMigratesIdempotently(t *testing.T) {
 }
 
 func TestNeo4jVersion(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	version, edition, err := db.Neo4jVersion(t.Context())
 	if err != nil {
@@ -80,6 +85,7 @@ func TestNeo4jVersion(t *testing.T) {
 }
 
 func TestReadyBeforeMigrate(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Config(neo4j.NewDB(neo4jtest.URI()))
 	t.Cleanup(func() { _ = db.Close(context.Background()) })
 	err := db.Ready(t.Context())
@@ -89,16 +95,44 @@ func TestReadyBeforeMigrate(t *testing.T) {
 }
 
 func TestOpenUnreachable(t *testing.T) {
+	t.Parallel()
 	db := neo4j.NewDB("bolt://127.0.0.1:1")
 	t.Cleanup(func() { _ = db.Close(context.Background()) })
 	err := db.Open(t.Context())
 	if model.ErrorCode(err) != model.EUNAVAILABLE {
 		t.Fatalf("Open(closed port) = %v (code %q), want EUNAVAILABLE", err, model.ErrorCode(err))
 	}
+	if err := db.Connect(t.Context()); model.ErrorCode(err) != model.EUNAVAILABLE {
+		t.Fatalf("Connect(closed port) = %v (code %q), want EUNAVAILABLE", err, model.ErrorCode(err))
+	}
+}
+
+// TestConnectOnlyReads connects to the migrated test database: Connect
+// runs no migration, yet the DB is ready, since the schema version the
+// database records is this build's.
+func TestConnectOnlyReads(t *testing.T) {
+	t.Parallel()
+	neo4jtest.Open(t) // the process's DB migrated the database
+	obs := &countingObserver{ops: map[string]int{}}
+	db := neo4jtest.Config(neo4j.NewDB(neo4jtest.URI()))
+	db.Observer = obs
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	if err := db.Connect(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ready(t.Context()); err != nil {
+		t.Fatalf("Ready after Connect to a migrated database: %v", err)
+	}
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if len(obs.ops) != 2 || obs.ops["neo4j.Connect"] != 1 || obs.ops["neo4j.Ready"] != 1 {
+		t.Errorf("statements %v, want one of neo4j.Connect and one of neo4j.Ready", obs.ops)
+	}
 }
 
 // TestOnlyThisPackageImportsTheDriver keeps the driver behind graph/neo4j.
 func TestOnlyThisPackageImportsTheDriver(t *testing.T) {
+	t.Parallel()
 	root := neo4jtest.RepoRoot(t)
 	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "./...")
 	cmd.Dir = root

@@ -64,6 +64,10 @@ const recordMigrationCypher = `
 MERGE (m:` + model.LabelSchemaMigration + ` {id: 'ssfgraph'})
 SET m.version = $version, m.appliedAt = datetime()`
 
+const schemaVersionCypher = `
+MATCH (m:` + model.LabelSchemaMigration + ` {id: 'ssfgraph'})
+RETURN m.version AS version`
+
 // Migrate creates every constraint and index that does not exist yet, each in
 // its own transaction (Neo4j does not mix schema and data writes), waits for
 // the indexes to come online and records the schema version. It is

@@ -9,6 +9,7 @@ import (
 )
 
 func TestEnsureOrganization(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	created, err := db.EnsureOrganization(t.Context(), p+"org", "Org 「一」", "home")

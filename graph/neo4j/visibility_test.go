@@ -40,6 +40,7 @@ func subset(r *rand.Rand, xs []string) []string {
 }
 
 func TestAnalysisVisibilityCypherAgreesWithGo(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	orgs, sectors := []string{"o1", "o2", "o3"}, []string{"", "home", "medical"}
@@ -76,6 +77,7 @@ func TestAnalysisVisibilityCypherAgreesWithGo(t *testing.T) {
 }
 
 func TestFeedbackVisibilityCypherAgreesWithGo(t *testing.T) {
+	t.Parallel()
 	db := neo4jtest.Open(t)
 	p := neo4jtest.Prefix(t)
 	neo4jtest.CleanupFeedback(t, p)

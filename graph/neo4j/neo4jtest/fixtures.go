@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,41 +91,79 @@ func value(t testing.TB, cypher string, params map[string]any) any {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	d, err := driver(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close(ctx)
-	res, err := drv.ExecuteQuery(ctx, d, cypher, params, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
+	rows, err := query(ctx, cypher, params)
 	if err != nil {
 		t.Fatalf("neo4jtest: %v", err)
 	}
-	if len(res.Records) == 0 {
+	if len(rows) == 0 {
 		t.Fatalf("neo4jtest: no row from %s", cypher)
 	}
-	return res.Records[0].Values[0]
+	return rows[0].Values[0]
 }
 
-func database() string {
-	db := Config(neo4j.NewDB(URI()))
-	return db.DatabaseName
-}
-
-func driver(ctx context.Context) (drv.DriverWithContext, error) {
-	db := Config(neo4j.NewDB(URI()))
-	auth := drv.NoAuth()
-	if db.Username != "" {
-		auth = drv.BasicAuth(db.Username, db.Password, "")
-	}
-	return drv.NewDriverWithContext(URI(), auth)
-}
-
+// run runs one statement in its own transaction.
 func run(ctx context.Context, cypher string, params map[string]any) error {
-	d, err := driver(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close(ctx)
-	_, err = drv.ExecuteQuery(ctx, d, cypher, params, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
+	_, err := query(ctx, cypher, params)
 	return err
 }
+
+// query runs one statement in its own (retried) transaction through the
+// fixtures' driver and returns its records.
+func query(ctx context.Context, cypher string, params map[string]any) ([]*drv.Record, error) {
+	d, database, err := driver(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := drv.ExecuteQuery(ctx, d, cypher, params, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database))
+	if err != nil {
+		return nil, err
+	}
+	return res.Records, nil
+}
+
+// fixtures is the one driver (and database name) that the fixtures,
+// snapshots and clean-ups of a test process share. The driver is safe for
+// concurrent use and stays open until the process exits.
+var fixtures struct {
+	once     sync.Once
+	driver   drv.DriverWithContext
+	database string
+	err      error
+}
+
+// driver returns the fixtures' driver, creating it and checking that Neo4j
+// answers on the first call.
+func driver(ctx context.Context) (drv.DriverWithContext, string, error) {
+	fixtures.once.Do(func() {
+		cfg := Config(neo4j.NewDB(URI()))
+		auth := drv.NoAuth()
+		if cfg.Username != "" {
+			auth = drv.BasicAuth(cfg.Username, cfg.Password, "")
+		}
+		d, err := drv.NewDriverWithContext(URI(), auth)
+		if err == nil {
+			err = d.VerifyConnectivity(ctx)
+		}
+		if err != nil {
+			fixtures.err = unreachable(err)
+			return
+		}
+		fixtures.driver, fixtures.database = d, cfg.DatabaseName
+	})
+	return fixtures.driver, fixtures.database, fixtures.err
+}
+
+// runInTransactions runs a statement that commits its own transactions
+// (CALL … IN TRANSACTIONS), which only an auto-commit transaction may run.
+func runInTransactions(ctx context.Context, d drv.DriverWithContext, database, cypher string, params map[string]any) error {
+	sess := d.NewSession(ctx, drv.SessionConfig{DatabaseName: database})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, cypher, params)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return err
+}
+
+// emptyCypher deletes every node, a few thousand per transaction.
+const emptyCypher = `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // Fixtures for the analysis tests. They write directly in Neo4j, in the
@@ -126,17 +124,12 @@ func AnalysisExec(t testing.TB, cypher string, params map[string]any) []map[stri
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	d, err := driver(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close(ctx)
-	res, err := drv.ExecuteQuery(ctx, d, cypher, params, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
+	rows, err := query(ctx, cypher, params)
 	if err != nil {
 		t.Fatalf("neo4jtest.AnalysisExec: %v\n%s", err, cypher)
 	}
-	out := make([]map[string]any, len(res.Records))
-	for i, r := range res.Records {
+	out := make([]map[string]any, len(rows))
+	for i, r := range rows {
 		out[i] = r.AsMap()
 	}
 	return out
@@ -288,18 +281,10 @@ func AnalysisBulkCreate(t testing.TB, prefix string, size AnalysisBulkSize) *Ana
 func analysisDeleteInBatches(t testing.TB, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d, err := driver(ctx)
-	if err != nil {
-		t.Logf("neo4jtest: cleaning up %s: %v", prefix, err)
-		return
-	}
-	defer d.Close(ctx)
-	sess := d.NewSession(ctx, drv.SessionConfig{DatabaseName: database()})
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, `MATCH (n:Entity) WHERE n.id STARTS WITH $p CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`,
-		map[string]any{"p": prefix})
+	d, database, err := driver(ctx)
 	if err == nil {
-		_, err = res.Consume(ctx)
+		err = runInTransactions(ctx, d, database, `MATCH (n:Entity) WHERE n.id STARTS WITH $p CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`,
+			map[string]any{"p": prefix})
 	}
 	if err != nil {
 		t.Logf("neo4jtest: cleaning up %s: %v", prefix, err)

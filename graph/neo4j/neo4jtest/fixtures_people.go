@@ -5,8 +5,6 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // PeopleAnalysis describes an analysis that PeopleAnalysisFixture writes
@@ -168,17 +166,12 @@ func peopleNonNil(s []string) []string {
 
 // peopleQuery runs one statement and returns its rows as maps.
 func peopleQuery(ctx context.Context, cypher string, params map[string]any) ([]map[string]any, error) {
-	d, err := driver(ctx)
+	records, err := query(ctx, cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	defer d.Close(ctx)
-	res, err := drv.ExecuteQuery(ctx, d, cypher, params, drv.EagerResultTransformer, drv.ExecuteQueryWithDatabase(database()))
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]map[string]any, 0, len(res.Records))
-	for _, r := range res.Records {
+	rows := make([]map[string]any, 0, len(records))
+	for _, r := range records {
 		rows = append(rows, r.AsMap())
 	}
 	return rows, nil

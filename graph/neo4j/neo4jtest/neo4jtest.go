@@ -1,7 +1,8 @@
-// Package neo4jtest opens the Neo4j that tests run against and starts
-// private Neo4j instances for tests that must stop and start one. When Neo4j
-// cannot be reached, tests fail at once naming the command that starts it;
-// they never skip.
+// Package neo4jtest opens the Neo4j that tests run against (one migrated DB
+// per test process), writes fixtures into it through one driver per
+// process, and starts private Neo4j instances for tests that need a
+// database of their own. When Neo4j cannot be reached, tests fail at once
+// naming the command that starts it; they never skip.
 package neo4jtest
 
 import (
@@ -19,6 +20,9 @@ import (
 	"testing"
 	"time"
 
+	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 )
 
@@ -37,19 +41,63 @@ func Config(db *neo4j.DB) *neo4j.DB {
 	return db
 }
 
-// Open connects to the test database and applies the migrations. It fails
-// the test, naming the fix, when Neo4j cannot be reached. The DB is closed
-// when the test ends.
+// Open returns the test process's one DB over the test database. The first
+// call connects and applies the migrations; later calls, from any test or
+// goroutine, return the same DB, which stays open until the process exits.
+// Tests must not Close it or change its fields (use OpenObserved for an
+// Observer of their own). When Neo4j cannot be reached, Open fails the test
+// at once, naming the command that starts it.
 func Open(t testing.TB) *neo4j.DB {
 	t.Helper()
+	shared.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		db := Config(neo4j.NewDB(URI()))
+		if err := db.Open(ctx); err != nil {
+			shared.err = unreachable(err)
+			if model.ErrorCode(err) != model.EUNAVAILABLE {
+				shared.err = fmt.Errorf("neo4jtest: migrating the test database at %s: %w", URI(), err)
+			}
+			_ = db.Close(ctx)
+			return
+		}
+		shared.db = db
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.db
+}
+
+// shared is the DB that Open returns.
+var shared struct {
+	once sync.Once
+	db   *neo4j.DB
+	err  error
+}
+
+// OpenObserved returns a DB of the test's own over the test database (which
+// Open has migrated), whose every query obs is told about, for tests that
+// count round trips. It connects without migrating and is closed when the
+// test ends.
+func OpenObserved(t testing.TB, obs neo4j.QueryObserver) *neo4j.DB {
+	t.Helper()
+	Open(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	db := Config(neo4j.NewDB(URI()))
-	if err := db.Open(ctx); err != nil {
-		t.Fatalf("Neo4j unreachable at %s: %v\nstart it with: make neo4j-start (or run the whole suite with: make test)", URI(), err)
+	if err := db.Connect(ctx); err != nil {
+		t.Fatal(unreachable(err))
 	}
 	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	db.Observer = obs
 	return db
+}
+
+// unreachable explains err, a failure to reach the test database, and
+// names the command that starts it.
+func unreachable(err error) error {
+	return fmt.Errorf("Neo4j unreachable at %s: %w\nstart it with: make neo4j-start (or run the whole suite with: make test)", URI(), err)
 }
 
 // RepoRoot returns the repository's top folder (where go.mod is).
@@ -88,21 +136,93 @@ type Instance struct {
 // they are missing) and takes 10–40 s.
 func StartInstance(t testing.TB) *Instance {
 	t.Helper()
+	in := newInstance(t, t.TempDir())
+	t.Cleanup(func() { _ = in.run("stop") })
+	in.Start()
+	return in
+}
+
+// newInstance describes a private Neo4j with its files in home, on a free
+// port, whose Start and Stop fail t.
+func newInstance(t testing.TB, home string) *Instance {
+	t.Helper()
 	port := freePort(t)
-	in := &Instance{
+	return &Instance{
 		URI:    "bolt://127.0.0.1:" + strconv.Itoa(port),
 		t:      t,
 		script: filepath.Join(RepoRoot(t), "tools", "neo4j", "neo4j.sh"),
 		env: append(os.Environ(),
-			"NEO4J_LOCAL_HOME="+t.TempDir(),
+			"NEO4J_LOCAL_HOME="+home,
 			"NEO4J_LOCAL_PORT="+strconv.Itoa(port),
 			"NEO4J_LOCAL_HEAP=512m",
 			"NEO4J_LOCAL_PAGECACHE=64m",
 		),
 	}
-	t.Cleanup(func() { _ = in.run("stop") })
-	in.Start()
-	return in
+}
+
+// SharedInstance returns the test process's one private Neo4j, for tests
+// that need a database of their own but never stop it: it starts on first
+// use and is emptied (every node deleted; constraints and indexes stay)
+// for each test that takes it. The test holds it until it ends, so the
+// tests that take it run one after the other, each on an empty database,
+// while one start serves them all. A package that uses it runs its tests
+// through Main, which stops it when they are done.
+func SharedInstance(t testing.TB) *Instance {
+	t.Helper()
+	if !sharedInstance.main {
+		t.Fatal("neo4jtest.SharedInstance: the package's TestMain must run its tests through neo4jtest.Main, which stops the instance")
+	}
+	sharedInstance.mu.Lock()
+	t.Cleanup(sharedInstance.mu.Unlock) // last: after the test's own clean-ups
+	if sharedInstance.in == nil {
+		home, err := os.MkdirTemp("", "neo4jtest-shared-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := newInstance(t, home)
+		sharedInstance.in, sharedInstance.home = in, home
+		in.Start()
+		if sharedInstance.driver, err = drv.NewDriverWithContext(in.URI, drv.NoAuth()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := runInTransactions(ctx, sharedInstance.driver, "neo4j", emptyCypher, nil); err != nil {
+		t.Fatalf("neo4jtest: emptying the shared instance on %s: %v", sharedInstance.in.URI, err)
+	}
+	return sharedInstance.in
+}
+
+// sharedInstance is what SharedInstance hands out (with a driver to empty
+// it), and whether Main runs.
+var sharedInstance struct {
+	main   bool
+	mu     sync.Mutex
+	in     *Instance
+	home   string
+	driver drv.DriverWithContext
+}
+
+// Main runs the package's tests and then stops the instance that
+// SharedInstance started, if any; it returns m.Run's exit code. A package
+// whose tests use SharedInstance calls it from its TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(neo4jtest.Main(m)) }
+func Main(m *testing.M) int {
+	sharedInstance.main = true
+	code := m.Run()
+	if in := sharedInstance.in; in != nil {
+		if sharedInstance.driver != nil {
+			_ = sharedInstance.driver.Close(context.Background())
+		}
+		if err := in.run("stop"); err != nil {
+			fmt.Fprintf(os.Stderr, "neo4jtest: stopping the shared instance: %v\n", err)
+			code = cmp.Or(code, 1)
+		}
+		_ = os.RemoveAll(sharedInstance.home)
+	}
+	return code
 }
 
 // Start starts the instance (again) and waits until Bolt answers.
