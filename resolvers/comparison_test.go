@@ -388,7 +388,7 @@ func TestFeedbackAddedReachesSubscribers(t *testing.T) {
 	c := e.subscribe(ctx, t, wsclient.TransportWS, e.analystA, `subscription($t: ID) { feedbackAdded(targetId: $t) { id kind text about { id } } }`, map[string]any{"t": e.target})
 	// The subscription registers before the feedback is given.
 	tstest.WaitFor(t, 10*time.Second, func() error {
-		if n := e.bus.Subscribers(resolvers.FeedbackTopic); n != 1 {
+		if n := e.fbBus.Subscribers(resolvers.FeedbackTopic); n != 1 {
 			return fmt.Errorf("%d subscribers to feedback, want 1", n)
 		}
 		return nil

@@ -470,6 +470,9 @@ type countingObserver struct {
 func (o *countingObserver) ObserveTransaction(op string, _ time.Duration, _ error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.txs == nil {
+		o.txs = map[string]int{}
+	}
 	o.txs[op]++
 }
 

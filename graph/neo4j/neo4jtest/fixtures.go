@@ -121,36 +121,53 @@ func query(ctx context.Context, cypher string, params map[string]any) ([]*drv.Re
 	return res.Records, nil
 }
 
-// fixtures is the one driver (and database name) that the fixtures,
-// snapshots and clean-ups of a test process share. The driver is safe for
-// concurrent use and stays open until the process exits.
+// fixtures holds the fixtures' drivers, one per URI (a test that points
+// NEO4J_URI at a private instance with t.Setenv gets a driver of its own,
+// and the others keep the shared database's), each created and checked
+// once.
 var fixtures struct {
+	mu      sync.Mutex
+	drivers map[string]*fixtureDriver
+}
+
+type fixtureDriver struct {
 	once     sync.Once
 	driver   drv.DriverWithContext
 	database string
 	err      error
 }
 
-// driver returns the fixtures' driver, creating it and checking that Neo4j
-// answers on the first call.
+// driver returns the fixtures' driver for the current NEO4J_URI, creating
+// it and checking that Neo4j answers on its first use.
 func driver(ctx context.Context) (drv.DriverWithContext, string, error) {
-	fixtures.once.Do(func() {
-		cfg := Config(neo4j.NewDB(URI()))
+	uri := URI()
+	fixtures.mu.Lock()
+	if fixtures.drivers == nil {
+		fixtures.drivers = map[string]*fixtureDriver{}
+	}
+	f, ok := fixtures.drivers[uri]
+	if !ok {
+		f = &fixtureDriver{}
+		fixtures.drivers[uri] = f
+	}
+	fixtures.mu.Unlock()
+	f.once.Do(func() {
+		cfg := Config(neo4j.NewDB(uri))
 		auth := drv.NoAuth()
 		if cfg.Username != "" {
 			auth = drv.BasicAuth(cfg.Username, cfg.Password, "")
 		}
-		d, err := drv.NewDriverWithContext(URI(), auth)
+		d, err := drv.NewDriverWithContext(uri, auth)
 		if err == nil {
 			err = d.VerifyConnectivity(ctx)
 		}
 		if err != nil {
-			fixtures.err = unreachable(err)
+			f.err = unreachable(err)
 			return
 		}
-		fixtures.driver, fixtures.database = d, cfg.DatabaseName
+		f.driver, f.database = d, cfg.DatabaseName
 	})
-	return fixtures.driver, fixtures.database, fixtures.err
+	return f.driver, f.database, f.err
 }
 
 // runInTransactions runs a statement that commits its own transactions
