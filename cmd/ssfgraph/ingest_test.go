@@ -316,8 +316,8 @@ func ingestCutRow(t *testing.T, data []byte, n int) []byte {
 // empty at first, whose whole graph the test may look at (the shared test
 // database holds other tests' data). Its subtests run in order.
 func TestIngestOnPrivateNeo4j(t *testing.T) {
+	t.Parallel()
 	in := neo4jtest.StartInstance(t)
-	t.Setenv("NEO4J_URI", in.URI) // neo4jtest's queries (Snapshot) go to the private instance
 	data := ingestDataDir(t)
 	uri := []string{"--neo4j-uri", in.URI}
 
@@ -340,14 +340,14 @@ func TestIngestOnPrivateNeo4j(t *testing.T) {
 		if !strings.Contains(stderr, "built-in IoT-SSF scales") {
 			t.Errorf("stderr does not say that the built-in scales were used: %s", stderr)
 		}
-		if n := neo4jtest.AnalysisExec(t, "MATCH (n) RETURN count(n) AS n", nil)[0]["n"]; n != int64(0) {
+		if n := in.Exec(t, "MATCH (n) RETURN count(n) AS n", nil)[0]["n"]; n != int64(0) {
 			t.Errorf("the dry run left %v nodes", n)
 		}
-		if c := neo4jtest.AnalysisExec(t, "SHOW CONSTRAINTS YIELD name", nil); len(c) > 0 {
+		if c := in.Exec(t, "SHOW CONSTRAINTS YIELD name", nil); len(c) > 0 {
 			t.Errorf("the dry run created constraints: %v", c)
 		}
 		// Neo4j's own token lookup indexes are there from the start.
-		if ix := neo4jtest.AnalysisExec(t, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", nil); len(ix) > 0 {
+		if ix := in.Exec(t, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", nil); len(ix) > 0 {
 			t.Errorf("the dry run created indexes: %v", ix)
 		}
 	})
@@ -372,7 +372,7 @@ func TestIngestOnPrivateNeo4j(t *testing.T) {
 		if err := os.WriteFile(cut, ingestCutRow(t, whole, 40), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		before := neo4jtest.Snapshot(t, "")
+		before := in.Snapshot(t, "")
 		code, stdout, stderr = ingestCLI(t, append(uri, cut)...)
 		if code != exitError {
 			t.Errorf("the cut crosswalk: exit %d, want %d; stdout:\n%s", code, exitError, stdout)
@@ -383,7 +383,7 @@ func TestIngestOnPrivateNeo4j(t *testing.T) {
 		if !strings.HasPrefix(lastLine(stdout), "ingest: 1 file, 1 failed") {
 			t.Errorf("summary %q", lastLine(stdout))
 		}
-		if after := neo4jtest.Snapshot(t, ""); after != before {
+		if after := in.Snapshot(t, ""); after != before {
 			t.Error("the cut crosswalk changed the graph")
 		}
 
@@ -393,7 +393,7 @@ func TestIngestOnPrivateNeo4j(t *testing.T) {
 		if code, stdout, stderr := ingestCLI(t, append(uri, cut)...); code != exitOK {
 			t.Fatalf("the whole crosswalk: exit %d: %s\n%s", code, stderr, stdout)
 		}
-		if neo4jtest.Snapshot(t, "") == before {
+		if in.Snapshot(t, "") == before {
 			t.Error("the whole crosswalk did not change the graph either: the snapshot shows nothing")
 		}
 	})

@@ -21,6 +21,9 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := cfg.connect(ctx, db); err != nil {
 		return err
 	}
+	if err := db.Migrate(ctx); err != nil { // again, even when the version was recorded: repairs what is missing
+		return fmt.Errorf("Neo4j at %s: %w", cfg.Neo4jURI, err)
+	}
 	_, err := fmt.Fprintf(stdout, "schema ready on %s (database %s)\n", cfg.Neo4jURI, cfg.Neo4jDatabase)
 	return err
 }

@@ -15,13 +15,13 @@ import (
 // TestSeedDemo loads the demo into an empty private Neo4j (so that it never
 // touches a developer's own demo data) and explores it as a newcomer would.
 func TestSeedDemo(t *testing.T) {
+	t.Parallel()
 	in := neo4jtest.SharedInstance(t)
-	t.Setenv("NEO4J_URI", in.URI) // neo4jtest's queries go to the private instance
 	var stdout, stderr bytes.Buffer
 	if code := run(t.Context(), []string{"seed", "--demo", "--neo4j-uri", in.URI}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("seed --demo: exit %d: %s", code, stderr.String())
 	}
-	loaded := seedCounts(t)
+	loaded := seedCounts(t, in)
 	for k, want := range map[string]int{
 		"Organization": 4, "Department": 4, "Target": 1, "Asset": 6, "Incident": 5, "Threat": 5, "Measure": 8,
 		"Guideline": 2, "Clause": 6, "InsurancePolicy": 1, "CoverageLine": 2, "Analysis": 2, "Assessment": 8, "Treatment": 13,
@@ -36,7 +36,7 @@ func TestSeedDemo(t *testing.T) {
 	}
 	// The analyses came through the ingest path, which derives the ids of
 	// the assessments and treatments that a native document leaves out.
-	if rows := neo4jtest.AnalysisExec(t, `MATCH (:Assessment {id: 'demo-analysis-maker:as:demo-inc-crush'})-[:TREATED_BY]->(tr:Treatment)
+	if rows := in.Exec(t, `MATCH (:Assessment {id: 'demo-analysis-maker:as:demo-inc-crush'})-[:TREATED_BY]->(tr:Treatment)
 		RETURN tr.id AS id ORDER BY id`, nil); fmt.Sprint(rows) != "[map[id:demo-analysis-maker:as:demo-inc-crush:tr:demo-m-cmd-auth] map[id:demo-analysis-maker:as:demo-inc-crush:tr:demo-m-interlock]]" {
 		t.Errorf("treatments of the maker's crush assessment: %v", rows)
 	}
@@ -121,17 +121,17 @@ func TestSeedDemo(t *testing.T) {
 	if code := run(t.Context(), []string{"seed", "--demo", "--reset", "--neo4j-uri", in.URI}, io.Discard, &stderr); code != exitOK || !strings.Contains(stderr.String(), "loaded the illustrative") {
 		t.Fatalf("seed --demo --reset: exit %d, stderr %q", code, stderr.String())
 	}
-	if again := seedCounts(t); fmt.Sprint(again) != fmt.Sprint(loaded) {
+	if again := seedCounts(t, in); fmt.Sprint(again) != fmt.Sprint(loaded) {
 		t.Errorf("after --reset the database has\n%v\nafter the first seed it had\n%v", again, loaded)
 	}
 }
 
 // seedCounts returns the number of nodes of each label (but Entity) and of
-// relationships of each type in the database.
-func seedCounts(t *testing.T) map[string]int {
+// relationships of each type in the private instance in.
+func seedCounts(t *testing.T, in *neo4jtest.Instance) map[string]int {
 	t.Helper()
 	counts := map[string]int{}
-	for _, r := range neo4jtest.AnalysisExec(t, `MATCH (n) RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS key, count(*) AS n
+	for _, r := range in.Exec(t, `MATCH (n) RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS key, count(*) AS n
 		UNION ALL MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n`, nil) {
 		counts[r["key"].(string)] += int(r["n"].(int64))
 	}

@@ -120,12 +120,17 @@ func (db *DB) init() error {
 	return db.initErr
 }
 
-// Open connects to Neo4j once and applies the schema migrations. It returns
-// EINVALID for a malformed URI, and an error wrapping the driver's when Neo4j
-// does not answer or refuses the credentials.
+// Open connects to Neo4j once and applies the schema migrations, unless
+// the database records this build's schema version already (then they ran;
+// Migrate applies them again regardless). It returns EINVALID for a
+// malformed URI, and an error wrapping the driver's when Neo4j does not
+// answer or refuses the credentials.
 func (db *DB) Open(ctx context.Context) error {
 	if err := db.Connect(ctx); err != nil {
 		return err
+	}
+	if db.migrated.Load() {
+		return nil
 	}
 	return db.Migrate(ctx)
 }

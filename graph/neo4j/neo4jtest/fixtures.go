@@ -76,6 +76,23 @@ func Snapshot(t testing.TB, prefix string) string {
 	return fmt.Sprint(value(t, `MATCH (n) WHERE n.id STARTS WITH $p`+fingerprint, map[string]any{"p": prefix}))
 }
 
+// Snapshot is Snapshot of the private instance.
+func (in *Instance) Snapshot(t testing.TB, prefix string) string {
+	t.Helper()
+	rows := in.Exec(t, `MATCH (n) WHERE n.id STARTS WITH $p`+fingerprint, map[string]any{"p": prefix})
+	if len(rows) == 0 {
+		t.Fatal("neo4jtest: no snapshot row")
+	}
+	return fmt.Sprint(rows[0]["all"])
+}
+
+// Exec runs one Cypher statement on the private instance in its own
+// transaction and returns its records as maps, failing the test on error.
+func (in *Instance) Exec(t testing.TB, cypher string, params map[string]any) []map[string]any {
+	t.Helper()
+	return execOn(t, in.URI, cypher, params)
+}
+
 // fingerprint follows a MATCH of nodes `n`: it returns, in a fixed order,
 // each node's labels and properties and its outgoing relationships' types,
 // ends and properties.
@@ -110,7 +127,12 @@ func run(ctx context.Context, cypher string, params map[string]any) error {
 // query runs one statement in its own (retried) transaction through the
 // fixtures' driver and returns its records.
 func query(ctx context.Context, cypher string, params map[string]any) ([]*drv.Record, error) {
-	d, database, err := driver(ctx)
+	return queryOn(ctx, URI(), cypher, params)
+}
+
+// queryOn is query on the Neo4j at uri.
+func queryOn(ctx context.Context, uri, cypher string, params map[string]any) ([]*drv.Record, error) {
+	d, database, err := driver(ctx, uri)
 	if err != nil {
 		return nil, err
 	}
@@ -121,10 +143,9 @@ func query(ctx context.Context, cypher string, params map[string]any) ([]*drv.Re
 	return res.Records, nil
 }
 
-// fixtures holds the fixtures' drivers, one per URI (a test that points
-// NEO4J_URI at a private instance with t.Setenv gets a driver of its own,
-// and the others keep the shared database's), each created and checked
-// once.
+// fixtures holds the fixtures' drivers, one per URI (the test database's,
+// and each private instance's that a test queries through Instance.Exec),
+// each created and checked once.
 var fixtures struct {
 	mu      sync.Mutex
 	drivers map[string]*fixtureDriver
@@ -137,10 +158,9 @@ type fixtureDriver struct {
 	err      error
 }
 
-// driver returns the fixtures' driver for the current NEO4J_URI, creating
-// it and checking that Neo4j answers on its first use.
-func driver(ctx context.Context) (drv.DriverWithContext, string, error) {
-	uri := URI()
+// driver returns the fixtures' driver for uri, creating it and checking
+// that Neo4j answers on its first use.
+func driver(ctx context.Context, uri string) (drv.DriverWithContext, string, error) {
 	fixtures.mu.Lock()
 	if fixtures.drivers == nil {
 		fixtures.drivers = map[string]*fixtureDriver{}

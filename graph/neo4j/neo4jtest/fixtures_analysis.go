@@ -122,11 +122,17 @@ func NewAnalysisScene(t testing.TB, prefix string) *AnalysisScene {
 // returns its records as maps, failing the test on error.
 func AnalysisExec(t testing.TB, cypher string, params map[string]any) []map[string]any {
 	t.Helper()
+	return execOn(t, URI(), cypher, params)
+}
+
+// execOn is AnalysisExec on the Neo4j at uri.
+func execOn(t testing.TB, uri, cypher string, params map[string]any) []map[string]any {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	rows, err := query(ctx, cypher, params)
+	rows, err := queryOn(ctx, uri, cypher, params)
 	if err != nil {
-		t.Fatalf("neo4jtest.AnalysisExec: %v\n%s", err, cypher)
+		t.Fatalf("neo4jtest: %v\n%s", err, cypher)
 	}
 	out := make([]map[string]any, len(rows))
 	for i, r := range rows {
@@ -281,7 +287,7 @@ func AnalysisBulkCreate(t testing.TB, prefix string, size AnalysisBulkSize) *Ana
 func analysisDeleteInBatches(t testing.TB, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d, database, err := driver(ctx)
+	d, database, err := driver(ctx, URI())
 	if err == nil {
 		err = runInTransactions(ctx, d, database, `MATCH (n:Entity) WHERE n.id STARTS WITH $p CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`,
 			map[string]any{"p": prefix})
