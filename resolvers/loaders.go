@@ -231,13 +231,9 @@ func loadNodes[T any](ctx context.Context, ids []string) ([]*T, error) {
 	return out, nil
 }
 
-// loadRelated returns the nodes that rel leads to from id, as *T.
-func loadRelated[T any](ctx context.Context, rel model.Relation, id string) ([]*T, error) {
-	return nodesOf[T](ignoreNotFound(loadersFrom(ctx).relatedLoader(rel).Load(ctx, id)))
-}
-
-// loadRelatedOf is loadRelated from parent, the object whose field is
-// being resolved: it first queues the ids of parent's siblings.
+// loadRelatedOf returns the nodes that rel leads to from parent (the
+// object whose field is being resolved), as *T; it first queues the ids of
+// parent's siblings, so that one level of a query is one round trip.
 func loadRelatedOf[T any, P node](ctx context.Context, rel model.Relation, parent P) ([]*T, error) {
 	return nodesOf[T](loadOf(ctx, loadersFrom(ctx).relatedLoader(rel), parent))
 }

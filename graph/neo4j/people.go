@@ -2,7 +2,6 @@ package neo4j
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -127,14 +126,6 @@ func touchAnalyses(ctx context.Context, tx *txn, ids []string) error {
 		tx.touchRecord(recs[0])
 	}
 	return err
-}
-
-// orError returns err, or a new error with msg when err is nil.
-func orError(err error, msg string) error {
-	if err != nil {
-		return err
-	}
-	return errors.New(msg)
 }
 
 // recordStrings reads a list of strings from a record's column.
