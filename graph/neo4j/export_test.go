@@ -177,25 +177,21 @@ func TestExportAnalysis(t *testing.T) {
 // AnalysisReadable evaluates analysisReadable, as Neo4j does, on each of
 // the analyses (maps with the stored properties) for viewer p, by id.
 func AnalysisReadable(ctx context.Context, db *DB, p *model.Principal, analyses []map[string]any) (map[string]bool, error) {
-	params := viewerParams(p)
-	params["analyses"] = analyses
-	recs, err := db.read(ctx, "test", "", `UNWIND $analyses AS a RETURN a.id, coalesce(`+analysisReadable("a")+`, false)`, params)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for _, r := range recs {
-		out[r.Values[0].(string)] = r.Values[1].(bool)
-	}
-	return out, nil
+	return evalPredicate(ctx, db, p, `UNWIND $rows AS a RETURN a.id, coalesce(`+analysisReadable("a")+`, false)`, analyses)
 }
 
 // FeedbackReadable evaluates feedbackReadable, as Neo4j does, on the
 // stored feedback with the given ids for viewer p, by id.
 func FeedbackReadable(ctx context.Context, db *DB, p *model.Principal, ids []string) (map[string]bool, error) {
+	return evalPredicate(ctx, db, p, `UNWIND $rows AS id MATCH (n:`+model.LabelFeedback+` {id: id}) RETURN id, coalesce(`+feedbackReadable("n")+`, false)`, ids)
+}
+
+// evalPredicate runs cypher over rows for viewer p and returns its answers
+// (id, bool) by id.
+func evalPredicate[R any](ctx context.Context, db *DB, p *model.Principal, cypher string, rows []R) (map[string]bool, error) {
 	params := viewerParams(p)
-	params["ids"] = ids
-	recs, err := db.read(ctx, "test", "", `UNWIND $ids AS id MATCH (n:`+model.LabelFeedback+` {id: id}) RETURN id, coalesce(`+feedbackReadable("n")+`, false)`, params)
+	params["rows"] = rows
+	recs, err := db.read(ctx, "test", "", cypher, params)
 	if err != nil {
 		return nil, err
 	}
