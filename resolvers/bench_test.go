@@ -20,7 +20,7 @@ func BenchmarkNestedRead(b *testing.B) {
 	size := neo4jtest.AnalysisBulkSize{Targets: 100, AnalysesPerTarget: 5, AssessmentsPerAnalysis: 50}
 	p := neo4jtest.Prefix(b)
 	bulk := neo4jtest.AnalysisBulkCreate(b, p, size)
-	counter := &tripCounter{}
+	counter := &neo4jtest.Counter{}
 	db := neo4jtest.OpenObserved(b, counter)
 	srv := httptest.NewServer(resolvers.NewHandler(resolvers.Options{Store: db}))
 	b.Cleanup(srv.Close)
@@ -30,7 +30,7 @@ func BenchmarkNestedRead(b *testing.B) {
 	if assessments != bulk.Assessments || treatments != 2*bulk.Assessments {
 		b.Fatalf("read %d assessments and %d treatments, want %d and %d", assessments, treatments, bulk.Assessments, 2*bulk.Assessments)
 	}
-	counter.take()
+	counter.Take()
 
 	b.ReportAllocs()
 	reads := 0
@@ -38,7 +38,7 @@ func BenchmarkNestedRead(b *testing.B) {
 		postNested(b, srv, bulk.Word, 500)
 		reads++
 	}
-	trips, by := counter.take()
+	trips, by := counter.Take()
 	b.ReportMetric(float64(trips)/float64(reads), "roundtrips/op")
 	b.Logf("%d reads, %d round trips: %s", reads, trips, by)
 }

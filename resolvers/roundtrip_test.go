@@ -5,47 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
-
-// tripCounter is a neo4j.QueryObserver that counts the round trips to
-// Neo4j, by operation.
-type tripCounter struct {
-	mu  sync.Mutex
-	ops map[string]int
-}
-
-// ObserveQuery counts one round trip.
-func (c *tripCounter) ObserveQuery(op string, _ time.Duration, _ error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ops == nil {
-		c.ops = map[string]int{}
-	}
-	c.ops[op]++
-}
-
-// take returns the round trips counted since the last take, and by what.
-func (c *tripCounter) take() (int, string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	var by []string
-	for op, k := range c.ops {
-		n += k
-		by = append(by, fmt.Sprintf("%s×%d", op, k))
-	}
-	sort.Strings(by)
-	c.ops = nil
-	return n, strings.Join(by, ", ")
-}
 
 // nestedReadDoc is the nested read whose round trips must not grow with
 // the data: targets, their analyses, their assessments with levels,
@@ -158,13 +123,13 @@ func TestNestedReadRoundTripsDoNotGrow(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p := neo4jtest.Prefix(t)
 			bulk := neo4jtest.AnalysisBulkCreate(t, p, size)
-			counter := &tripCounter{}
+			counter := &neo4jtest.Counter{}
 			db := neo4jtest.OpenObserved(t, counter)
 			srv := newServer(t, resolvers.Options{Store: db})
-			counter.take() // nothing before the query counts
+			counter.Take() // nothing before the query counts
 
 			raw := postNested(t, srv, bulk.Word, 500)
-			n, by := counter.take()
+			n, by := counter.Take()
 			assessments, treatments, clauses := countNested(t, raw, size)
 			if assessments != bulk.Assessments || treatments != 2*bulk.Assessments || clauses != treatments {
 				t.Errorf("read %d assessments, %d treatments, %d clause links; want %d, %d, %d",

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
@@ -460,41 +459,19 @@ func TestLoadBatchesDryRunSeesEarlierBatches(t *testing.T) {
 	}
 }
 
-// countingObserver counts the statements and transactions it is told
-// about.
-type countingObserver struct {
-	mu       sync.Mutex
-	ops, txs map[string]int
-}
-
-func (o *countingObserver) ObserveTransaction(op string, _ time.Duration, _ error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.txs == nil {
-		o.txs = map[string]int{}
-	}
-	o.txs[op]++
-}
-
-func (o *countingObserver) ObserveQuery(op string, _ time.Duration, _ error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.ops[op]++
-}
-
 func TestLoadBatchTellsTheObserver(t *testing.T) {
 	t.Parallel()
 	p := neo4jtest.Prefix(t)
-	obs := &countingObserver{ops: map[string]int{}, txs: map[string]int{}}
+	obs := &neo4jtest.Counter{}
 	db := neo4jtest.OpenObserved(t, obs)
 	if _, err := db.LoadBatch(t.Context(), loadCatalog(p), false); err != nil {
 		t.Fatal(err)
 	}
 	// One check, five node labels, five relationship kinds; one transaction.
-	if got := obs.ops["neo4j.LoadBatch"]; got != 11 {
+	if got := obs.Queries("neo4j.LoadBatch"); got != 11 {
 		t.Errorf("observer saw %d LoadBatch statements, want 11", got)
 	}
-	if got := obs.txs["neo4j.LoadBatch"]; got != 1 {
+	if got := obs.Transactions("neo4j.LoadBatch"); got != 1 {
 		t.Errorf("observer saw %d LoadBatch transactions, want 1", got)
 	}
 }

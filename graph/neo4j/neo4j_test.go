@@ -113,7 +113,7 @@ func TestOpenUnreachable(t *testing.T) {
 func TestConnectOnlyReads(t *testing.T) {
 	t.Parallel()
 	neo4jtest.Open(t) // the process's DB migrated the database
-	obs := &countingObserver{ops: map[string]int{}}
+	obs := &neo4jtest.Counter{}
 	db := neo4jtest.Config(neo4j.NewDB(neo4jtest.URI()))
 	db.Observer = obs
 	t.Cleanup(func() { _ = db.Close(context.Background()) })
@@ -123,10 +123,8 @@ func TestConnectOnlyReads(t *testing.T) {
 	if err := db.Ready(t.Context()); err != nil {
 		t.Fatalf("Ready after Connect to a migrated database: %v", err)
 	}
-	obs.mu.Lock()
-	defer obs.mu.Unlock()
-	if len(obs.ops) != 2 || obs.ops["neo4j.Connect"] != 1 || obs.ops["neo4j.Ready"] != 1 {
-		t.Errorf("statements %v, want one of neo4j.Connect and one of neo4j.Ready", obs.ops)
+	if n, by := obs.Take(); n != 2 || by != "neo4j.Connect×1, neo4j.Ready×1" {
+		t.Errorf("statements %s, want one of neo4j.Connect and one of neo4j.Ready", by)
 	}
 }
 
