@@ -79,7 +79,7 @@ func TestDirectClaims(t *testing.T) {
 	if got := statuses(res); !mapsEqual(got, want) {
 		t.Fatalf("statuses %v, want %v", got, want)
 	}
-	if s := res.Summary; s.Covered != 1 || s.Partial != 2 || s.Planned != 1 || s.Gap != 2 || s.Clauses != 6 {
+	if s := res.Summary; s.Covered != 1 || s.Partial != 2 || s.Planned != 1 || s.Gaps != 2 || s.Clauses != 6 {
 		t.Fatalf("summary %+v", s)
 	}
 	// cov: a 1, b 0.5, d 0.4 → 1.9 / 6.

@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/ssfgraph/ssfgraph/compare"
+	"github.com/ssfgraph/ssfgraph/coverage"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -37,20 +38,27 @@ type ResolverRoot interface {
 	Asset() AssetResolver
 	AxisScale() AxisScaleResolver
 	Clause() ClauseResolver
+	ClauseCoverage() ClauseCoverageResolver
 	ClauseMapping() ClauseMappingResolver
 	ComparedAnalysis() ComparedAnalysisResolver
 	ComparedMeasure() ComparedMeasureResolver
 	ComparisonEntry() ComparisonEntryResolver
 	CoverageLine() CoverageLineResolver
+	CoveragePath() CoveragePathResolver
+	CoverageStep() CoverageStepResolver
+	Crosswalk() CrosswalkResolver
 	Department() DepartmentResolver
+	FamilyCoverage() FamilyCoverageResolver
 	Feedback() FeedbackResolver
 	Guideline() GuidelineResolver
+	GuidelineCoverage() GuidelineCoverageResolver
 	Hotspot() HotspotResolver
 	ImportReport() ImportReportResolver
 	Incident() IncidentResolver
 	IncidentComparison() IncidentComparisonResolver
 	IncidentCoverage() IncidentCoverageResolver
 	IncidentDiff() IncidentDiffResolver
+	InferredMapping() InferredMappingResolver
 	InsurancePolicy() InsurancePolicyResolver
 	Measure() MeasureResolver
 	MeasureChange() MeasureChangeResolver
@@ -180,6 +188,14 @@ type ComplexityRoot struct {
 		Title      func(childComplexity int) int
 	}
 
+	ClauseCoverage struct {
+		Clause func(childComplexity int) int
+		Path   func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Score  func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
 	ClauseMapping struct {
 		Confidence   func(childComplexity int) int
 		Coverage     func(childComplexity int) int
@@ -227,6 +243,57 @@ type ComplexityRoot struct {
 		Type             func(childComplexity int) int
 	}
 
+	CoveragePath struct {
+		Achieved     func(childComplexity int) int
+		Confidence   func(childComplexity int) int
+		Hops         func(childComplexity int) int
+		Inferred     func(childComplexity int) int
+		Measure      func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Score        func(childComplexity int) int
+		Steps        func(childComplexity int) int
+	}
+
+	CoverageStep struct {
+		Confidence         func(childComplexity int) int
+		Coverage           func(childComplexity int) int
+		From               func(childComplexity int) int
+		Group              func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Members            func(childComplexity int) int
+		Origin             func(childComplexity int) int
+		Rationale          func(childComplexity int) int
+		Relationship       func(childComplexity int) int
+		Reversed           func(childComplexity int) int
+		Score              func(childComplexity int) int
+		StoredRelationship func(childComplexity int) int
+		To                 func(childComplexity int) int
+	}
+
+	CoverageSummary struct {
+		Applicable     func(childComplexity int) int
+		Clauses        func(childComplexity int) int
+		Covered        func(childComplexity int) int
+		CoveredPercent func(childComplexity int) int
+		GapPercent     func(childComplexity int) int
+		Gaps           func(childComplexity int) int
+		NotApplicable  func(childComplexity int) int
+		Partial        func(childComplexity int) int
+		PartialPercent func(childComplexity int) int
+		Planned        func(childComplexity int) int
+		PlannedPercent func(childComplexity int) int
+		Score          func(childComplexity int) int
+	}
+
+	Crosswalk struct {
+		From         func(childComplexity int) int
+		Mappings     func(childComplexity int) int
+		MaxHops      func(childComplexity int) int
+		To           func(childComplexity int) int
+		UnmappedFrom func(childComplexity int) int
+		UnmappedTo   func(childComplexity int) int
+	}
+
 	Department struct {
 		ID           func(childComplexity int) int
 		Name         func(childComplexity int) int
@@ -241,6 +308,11 @@ type ComplexityRoot struct {
 		Measures func(childComplexity int) int
 		Owner    func(childComplexity int) int
 		Threats  func(childComplexity int) int
+	}
+
+	FamilyCoverage struct {
+		Family  func(childComplexity int) int
+		Summary func(childComplexity int) int
 	}
 
 	Feedback struct {
@@ -278,6 +350,15 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	GuidelineCoverage struct {
+		Analysis  func(childComplexity int) int
+		Clauses   func(childComplexity int, status *model.CoverageStatus) int
+		Families  func(childComplexity int) int
+		Guideline func(childComplexity int) int
+		MaxHops   func(childComplexity int) int
+		Summary   func(childComplexity int) int
 	}
 
 	Hotspot struct {
@@ -347,6 +428,13 @@ type ComplexityRoot struct {
 		OwnerDepartment func(childComplexity int) int
 		Rationale       func(childComplexity int) int
 		Threats         func(childComplexity int) int
+	}
+
+	InferredMapping struct {
+		Path         func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Target       func(childComplexity int) int
 	}
 
 	InsurancePolicy struct {
@@ -510,9 +598,11 @@ type ComplexityRoot struct {
 		AxisScales        func(childComplexity int) int
 		CategoryRules     func(childComplexity int) int
 		CompareAnalyses   func(childComplexity int, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) int
+		Crosswalk         func(childComplexity int, fromGuidelineID string, toGuidelineID string, maxHops *int) int
 		DiffAnalyses      func(childComplexity int, a string, b string) int
 		Feedback          func(childComplexity int, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) int
 		Guideline         func(childComplexity int, id string) int
+		GuidelineCoverage func(childComplexity int, analysisID string, guidelineID string, maxHops *int) int
 		Guidelines        func(childComplexity int, first *int, after *string, text *string) int
 		InsurancePolicies func(childComplexity int, first *int, after *string, holderID *string) int
 		Measures          func(childComplexity int, first *int, after *string, perspective *string, text *string) int
@@ -690,6 +780,12 @@ type ClauseResolver interface {
 	MappedFrom(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error)
 	Measures(ctx context.Context, obj *model.Clause) ([]*model.MeasureClauseLink, error)
 }
+type ClauseCoverageResolver interface {
+	Clause(ctx context.Context, obj *coverage.ClauseResult) (*model.Clause, error)
+	Status(ctx context.Context, obj *coverage.ClauseResult) (model.CoverageStatus, error)
+
+	Reason(ctx context.Context, obj *coverage.ClauseResult) (*string, error)
+}
 type ClauseMappingResolver interface {
 	Source(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error)
 	Target(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error)
@@ -715,8 +811,36 @@ type CoverageLineResolver interface {
 	RequiresMeasures(ctx context.Context, obj *model.CoverageLine) ([]*model.Measure, error)
 	RequiresClauses(ctx context.Context, obj *model.CoverageLine) ([]*model.Clause, error)
 }
+type CoveragePathResolver interface {
+	Measure(ctx context.Context, obj *coverage.Path) (*model.Measure, error)
+
+	Relationship(ctx context.Context, obj *coverage.Path) (model.MappingRelationship, error)
+}
+type CoverageStepResolver interface {
+	Kind(ctx context.Context, obj *coverage.Step) (model.CoverageStepKind, error)
+	From(ctx context.Context, obj *coverage.Step) (model.Node, error)
+	To(ctx context.Context, obj *coverage.Step) (*model.Clause, error)
+	StoredRelationship(ctx context.Context, obj *coverage.Step) (model.MappingRelationship, error)
+
+	Relationship(ctx context.Context, obj *coverage.Step) (model.MappingRelationship, error)
+
+	Rationale(ctx context.Context, obj *coverage.Step) (*string, error)
+	Origin(ctx context.Context, obj *coverage.Step) (*string, error)
+	Group(ctx context.Context, obj *coverage.Step) (*string, error)
+	Members(ctx context.Context, obj *coverage.Step) ([]*model.Clause, error)
+}
+type CrosswalkResolver interface {
+	From(ctx context.Context, obj *model.Crosswalk) (*model.Guideline, error)
+	To(ctx context.Context, obj *model.Crosswalk) (*model.Guideline, error)
+
+	UnmappedFrom(ctx context.Context, obj *model.Crosswalk) ([]*model.Clause, error)
+	UnmappedTo(ctx context.Context, obj *model.Crosswalk) ([]*model.Clause, error)
+}
 type DepartmentResolver interface {
 	Organization(ctx context.Context, obj *model.Department) (*model.Organization, error)
+}
+type FamilyCoverageResolver interface {
+	Family(ctx context.Context, obj *coverage.FamilySummary) (*model.Clause, error)
 }
 type FeedbackResolver interface {
 	About(ctx context.Context, obj *model.Feedback) (model.Node, error)
@@ -729,6 +853,12 @@ type FeedbackResolver interface {
 type GuidelineResolver interface {
 	Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error)
 	ClauseCount(ctx context.Context, obj *model.Guideline) (int, error)
+}
+type GuidelineCoverageResolver interface {
+	Analysis(ctx context.Context, obj *model.GuidelineCoverage) (*model.Analysis, error)
+	Guideline(ctx context.Context, obj *model.GuidelineCoverage) (*model.Guideline, error)
+
+	Clauses(ctx context.Context, obj *model.GuidelineCoverage, status *model.CoverageStatus) ([]*coverage.ClauseResult, error)
 }
 type HotspotResolver interface {
 	Incident(ctx context.Context, obj *compare.Hotspot) (*model.Incident, error)
@@ -752,6 +882,11 @@ type IncidentCoverageResolver interface {
 }
 type IncidentDiffResolver interface {
 	Incident(ctx context.Context, obj *compare.IncidentDiff) (*model.Incident, error)
+}
+type InferredMappingResolver interface {
+	Source(ctx context.Context, obj *coverage.Mapping) (*model.Clause, error)
+	Target(ctx context.Context, obj *coverage.Mapping) (*model.Clause, error)
+	Relationship(ctx context.Context, obj *coverage.Mapping) (model.MappingRelationship, error)
 }
 type InsurancePolicyResolver interface {
 	Holder(ctx context.Context, obj *model.InsurancePolicy) (*model.Organization, error)
@@ -860,6 +995,8 @@ type QueryResolver interface {
 	CategoryRules(ctx context.Context) ([]*model.CategoryRule, error)
 	CompareAnalyses(ctx context.Context, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) (*model.TargetComparison, error)
 	DiffAnalyses(ctx context.Context, a string, b string) (*compare.AnalysisDiff, error)
+	GuidelineCoverage(ctx context.Context, analysisID string, guidelineID string, maxHops *int) (*model.GuidelineCoverage, error)
+	Crosswalk(ctx context.Context, fromGuidelineID string, toGuidelineID string, maxHops *int) (*model.Crosswalk, error)
 }
 type ReliabilityResolver interface {
 	Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error)
@@ -1392,6 +1529,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Clause.Title(childComplexity), true
 
+	case "ClauseCoverage.clause":
+		if e.ComplexityRoot.ClauseCoverage.Clause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseCoverage.Clause(childComplexity), true
+	case "ClauseCoverage.path":
+		if e.ComplexityRoot.ClauseCoverage.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseCoverage.Path(childComplexity), true
+	case "ClauseCoverage.reason":
+		if e.ComplexityRoot.ClauseCoverage.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseCoverage.Reason(childComplexity), true
+	case "ClauseCoverage.score":
+		if e.ComplexityRoot.ClauseCoverage.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseCoverage.Score(childComplexity), true
+	case "ClauseCoverage.status":
+		if e.ComplexityRoot.ClauseCoverage.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseCoverage.Status(childComplexity), true
+
 	case "ClauseMapping.confidence":
 		if e.ComplexityRoot.ClauseMapping.Confidence == nil {
 			break
@@ -1589,6 +1757,244 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CoverageLine.Type(childComplexity), true
 
+	case "CoveragePath.achieved":
+		if e.ComplexityRoot.CoveragePath.Achieved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePath.Achieved(childComplexity), true
+	case "CoveragePath.confidence":
+		if e.ComplexityRoot.CoveragePath.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePath.Confidence(childComplexity), true
+	case "CoveragePath.hops":
+		if e.ComplexityRoot.CoveragePath.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePath.Hops(childComplexity), true
+	case "CoveragePath.inferred":
+		if e.ComplexityRoot.CoveragePath.Inferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePath.Inferred(childComplexity), true
+	case "CoveragePath.measure":
+		if e.ComplexityRoot.CoveragePath.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePath.Measure(childComplexity), true
+	case "CoveragePath.relationship":
+		if e.ComplexityRoot.CoveragePath.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePath.Relationship(childComplexity), true
+	case "CoveragePath.score":
+		if e.ComplexityRoot.CoveragePath.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePath.Score(childComplexity), true
+	case "CoveragePath.steps":
+		if e.ComplexityRoot.CoveragePath.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoveragePath.Steps(childComplexity), true
+
+	case "CoverageStep.confidence":
+		if e.ComplexityRoot.CoverageStep.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Confidence(childComplexity), true
+	case "CoverageStep.coverage":
+		if e.ComplexityRoot.CoverageStep.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Coverage(childComplexity), true
+	case "CoverageStep.from":
+		if e.ComplexityRoot.CoverageStep.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.From(childComplexity), true
+	case "CoverageStep.group":
+		if e.ComplexityRoot.CoverageStep.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Group(childComplexity), true
+	case "CoverageStep.kind":
+		if e.ComplexityRoot.CoverageStep.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Kind(childComplexity), true
+	case "CoverageStep.members":
+		if e.ComplexityRoot.CoverageStep.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Members(childComplexity), true
+	case "CoverageStep.origin":
+		if e.ComplexityRoot.CoverageStep.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Origin(childComplexity), true
+	case "CoverageStep.rationale":
+		if e.ComplexityRoot.CoverageStep.Rationale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Rationale(childComplexity), true
+	case "CoverageStep.relationship":
+		if e.ComplexityRoot.CoverageStep.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Relationship(childComplexity), true
+	case "CoverageStep.reversed":
+		if e.ComplexityRoot.CoverageStep.Reversed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Reversed(childComplexity), true
+	case "CoverageStep.score":
+		if e.ComplexityRoot.CoverageStep.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.Score(childComplexity), true
+	case "CoverageStep.storedRelationship":
+		if e.ComplexityRoot.CoverageStep.StoredRelationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.StoredRelationship(childComplexity), true
+	case "CoverageStep.to":
+		if e.ComplexityRoot.CoverageStep.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageStep.To(childComplexity), true
+
+	case "CoverageSummary.applicable":
+		if e.ComplexityRoot.CoverageSummary.Applicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.Applicable(childComplexity), true
+	case "CoverageSummary.clauses":
+		if e.ComplexityRoot.CoverageSummary.Clauses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.Clauses(childComplexity), true
+	case "CoverageSummary.covered":
+		if e.ComplexityRoot.CoverageSummary.Covered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.Covered(childComplexity), true
+	case "CoverageSummary.coveredPercent":
+		if e.ComplexityRoot.CoverageSummary.CoveredPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.CoveredPercent(childComplexity), true
+	case "CoverageSummary.gapPercent":
+		if e.ComplexityRoot.CoverageSummary.GapPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.GapPercent(childComplexity), true
+	case "CoverageSummary.gaps":
+		if e.ComplexityRoot.CoverageSummary.Gaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.Gaps(childComplexity), true
+	case "CoverageSummary.notApplicable":
+		if e.ComplexityRoot.CoverageSummary.NotApplicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.NotApplicable(childComplexity), true
+	case "CoverageSummary.partial":
+		if e.ComplexityRoot.CoverageSummary.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.Partial(childComplexity), true
+	case "CoverageSummary.partialPercent":
+		if e.ComplexityRoot.CoverageSummary.PartialPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.PartialPercent(childComplexity), true
+	case "CoverageSummary.planned":
+		if e.ComplexityRoot.CoverageSummary.Planned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.Planned(childComplexity), true
+	case "CoverageSummary.plannedPercent":
+		if e.ComplexityRoot.CoverageSummary.PlannedPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.PlannedPercent(childComplexity), true
+	case "CoverageSummary.score":
+		if e.ComplexityRoot.CoverageSummary.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSummary.Score(childComplexity), true
+
+	case "Crosswalk.from":
+		if e.ComplexityRoot.Crosswalk.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Crosswalk.From(childComplexity), true
+	case "Crosswalk.mappings":
+		if e.ComplexityRoot.Crosswalk.Mappings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Crosswalk.Mappings(childComplexity), true
+	case "Crosswalk.maxHops":
+		if e.ComplexityRoot.Crosswalk.MaxHops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Crosswalk.MaxHops(childComplexity), true
+	case "Crosswalk.to":
+		if e.ComplexityRoot.Crosswalk.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Crosswalk.To(childComplexity), true
+	case "Crosswalk.unmappedFrom":
+		if e.ComplexityRoot.Crosswalk.UnmappedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Crosswalk.UnmappedFrom(childComplexity), true
+	case "Crosswalk.unmappedTo":
+		if e.ComplexityRoot.Crosswalk.UnmappedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Crosswalk.UnmappedTo(childComplexity), true
+
 	case "Department.id":
 		if e.ComplexityRoot.Department.ID == nil {
 			break
@@ -1650,6 +2056,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Divergence.Threats(childComplexity), true
+
+	case "FamilyCoverage.family":
+		if e.ComplexityRoot.FamilyCoverage.Family == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FamilyCoverage.Family(childComplexity), true
+	case "FamilyCoverage.summary":
+		if e.ComplexityRoot.FamilyCoverage.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FamilyCoverage.Summary(childComplexity), true
 
 	case "Feedback.about":
 		if e.ComplexityRoot.Feedback.About == nil {
@@ -1804,6 +2223,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GuidelineConnection.TotalCount(childComplexity), true
+
+	case "GuidelineCoverage.analysis":
+		if e.ComplexityRoot.GuidelineCoverage.Analysis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineCoverage.Analysis(childComplexity), true
+	case "GuidelineCoverage.clauses":
+		if e.ComplexityRoot.GuidelineCoverage.Clauses == nil {
+			break
+		}
+
+		args, err := ec.field_GuidelineCoverage_clauses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.GuidelineCoverage.Clauses(childComplexity, args["status"].(*model.CoverageStatus)), true
+	case "GuidelineCoverage.families":
+		if e.ComplexityRoot.GuidelineCoverage.Families == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineCoverage.Families(childComplexity), true
+	case "GuidelineCoverage.guideline":
+		if e.ComplexityRoot.GuidelineCoverage.Guideline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineCoverage.Guideline(childComplexity), true
+	case "GuidelineCoverage.maxHops":
+		if e.ComplexityRoot.GuidelineCoverage.MaxHops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineCoverage.MaxHops(childComplexity), true
+	case "GuidelineCoverage.summary":
+		if e.ComplexityRoot.GuidelineCoverage.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineCoverage.Summary(childComplexity), true
 
 	case "Hotspot.axis1":
 		if e.ComplexityRoot.Hotspot.Axis1 == nil {
@@ -2082,6 +2543,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IncidentDiff.Threats(childComplexity), true
+
+	case "InferredMapping.path":
+		if e.ComplexityRoot.InferredMapping.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InferredMapping.Path(childComplexity), true
+	case "InferredMapping.relationship":
+		if e.ComplexityRoot.InferredMapping.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InferredMapping.Relationship(childComplexity), true
+	case "InferredMapping.source":
+		if e.ComplexityRoot.InferredMapping.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InferredMapping.Source(childComplexity), true
+	case "InferredMapping.target":
+		if e.ComplexityRoot.InferredMapping.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InferredMapping.Target(childComplexity), true
 
 	case "InsurancePolicy.aggregateLimitJPY":
 		if e.ComplexityRoot.InsurancePolicy.AggregateLimitJpy == nil {
@@ -3063,6 +3549,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CompareAnalyses(childComplexity, args["targetId"].(string), args["analysisIds"].([]string), args["includeDrafts"].(*bool), args["metric"].(*model.AgreementMetric)), true
+	case "Query.crosswalk":
+		if e.ComplexityRoot.Query.Crosswalk == nil {
+			break
+		}
+
+		args, err := ec.field_Query_crosswalk_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Crosswalk(childComplexity, args["fromGuidelineId"].(string), args["toGuidelineId"].(string), args["maxHops"].(*int)), true
 	case "Query.diffAnalyses":
 		if e.ComplexityRoot.Query.DiffAnalyses == nil {
 			break
@@ -3096,6 +3593,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Guideline(childComplexity, args["id"].(string)), true
+	case "Query.guidelineCoverage":
+		if e.ComplexityRoot.Query.GuidelineCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_guidelineCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GuidelineCoverage(childComplexity, args["analysisId"].(string), args["guidelineId"].(string), args["maxHops"].(*int)), true
 	case "Query.guidelines":
 		if e.ComplexityRoot.Query.Guidelines == nil {
 			break
@@ -5551,6 +6059,377 @@ type Treatment {
   perspective: Perspective!
 }
 
+# ---------------------------------------------------------------- coverage (due care)
+
+extend type Query {
+  """
+  How far an analysis's measures reach into a guideline, directly or through crosswalks: for every clause a status
+  with the path that explains it, and a summary per guideline and per clause family. Groupings (families, functions,
+  categories) and withdrawn clauses are not counted; revoked and deprecated measures claim nothing.
+  The caller must be able to read the analysis.
+  """
+  guidelineCoverage(
+    """
+    The analysis whose measures count: implemented or verified treatments make COVERED or PARTIAL, planned ones PLANNED.
+    """
+    analysisId: ID!
+    """
+    The guideline to cover.
+    """
+    guidelineId: ID!
+    """
+    How many crosswalk mappings a path may walk: 1 to 6.
+    """
+    maxHops: Int = 3
+  ): GuidelineCoverage!
+  """
+  The clause-to-clause mapping between two guidelines inferred from every loaded crosswalk, hub and spoke through any
+  guideline: for each clause of ` + "`" + `from` + "`" + `, the clauses of ` + "`" + `to` + "`" + ` it reaches with the composed relationship, score,
+  confidence and path, plus the clauses of either side that nothing reaches. Paths whose composition tells nothing
+  are left out. Export it as an OSCAL mapping collection with ` + "`" + `ssfgraph export crosswalk` + "`" + `.
+  """
+  crosswalk(
+    """
+    The source guideline.
+    """
+    fromGuidelineId: ID!
+    """
+    The target guideline.
+    """
+    toGuidelineId: ID!
+    """
+    How many mappings a path may walk: 1 to 6.
+    """
+    maxHops: Int = 3
+  ): Crosswalk!
+}
+
+"""
+Where a clause stands for an analysis.
+"""
+enum CoverageStatus {
+  """
+  An implemented or verified measure meets all of it, directly or through a path of full relationships.
+  """
+  COVERED
+  """
+  Implemented or verified measures meet part of it (a subset or intersecting relationship, or a stated coverage below 1).
+  """
+  PARTIAL
+  """
+  Only planned measures reach it.
+  """
+  PLANNED
+  """
+  Nothing reaches it.
+  """
+  GAP
+  """
+  The analysis marked it not applicable, with a reason.
+  """
+  NOT_APPLICABLE
+}
+
+"""
+The coverage of one analysis against one guideline.
+"""
+type GuidelineCoverage {
+  """
+  The analysis.
+  """
+  analysis: Analysis!
+  """
+  The guideline.
+  """
+  guideline: Guideline!
+  """
+  The most mappings a path could walk.
+  """
+  maxHops: Int!
+  """
+  Counts over all counted clauses.
+  """
+  summary: CoverageSummary!
+  """
+  Counts per clause family (the top-level clause: an 800-53 family, a CSF function), ordered by family id.
+  """
+  families: [FamilyCoverage!]!
+  """
+  Each counted clause with its status and explaining path, ordered by clause id.
+  """
+  clauses(
+    """
+    Keep only clauses in this status.
+    """
+    status: CoverageStatus
+  ): [ClauseCoverage!]!
+}
+
+"""
+Clause counts by coverage status.
+"""
+type CoverageSummary {
+  """
+  How many clauses are counted.
+  """
+  clauses: Int!
+  """
+  How many are not marked not applicable.
+  """
+  applicable: Int!
+  """
+  How many are covered.
+  """
+  covered: Int!
+  """
+  How many are partly covered.
+  """
+  partial: Int!
+  """
+  How many only planned measures reach.
+  """
+  planned: Int!
+  """
+  How many nothing reaches.
+  """
+  gaps: Int!
+  """
+  How many are marked not applicable.
+  """
+  notApplicable: Int!
+  """
+  Covered clauses as a share of the applicable ones, in percent.
+  """
+  coveredPercent: Float!
+  """
+  Partly covered clauses as a share of the applicable ones, in percent.
+  """
+  partialPercent: Float!
+  """
+  Planned-only clauses as a share of the applicable ones, in percent.
+  """
+  plannedPercent: Float!
+  """
+  Gaps as a share of the applicable ones, in percent.
+  """
+  gapPercent: Float!
+  """
+  The mean coverage score of the applicable clauses, from 0 to 1 (a covered clause counts 1, a partial one its best path's score).
+  """
+  score: Float!
+}
+
+"""
+The coverage of one clause family.
+"""
+type FamilyCoverage {
+  """
+  The family: the top-level clause.
+  """
+  family: Clause!
+  """
+  Its counts.
+  """
+  summary: CoverageSummary!
+}
+
+"""
+One clause's coverage.
+"""
+type ClauseCoverage {
+  """
+  The clause.
+  """
+  clause: Clause!
+  """
+  Where it stands.
+  """
+  status: CoverageStatus!
+  """
+  Its coverage score from 0 to 1: 1 when covered, the best path's score when partial, else 0.
+  """
+  score: Float!
+  """
+  Why it is not applicable, when it is marked so.
+  """
+  reason: String
+  """
+  The best path that explains the status (null for a gap or a clause marked not applicable).
+  """
+  path: CoveragePath
+}
+
+"""
+A path from a measure (or, in a crosswalk, a clause) to a clause, and what it claims.
+"""
+type CoveragePath {
+  """
+  The measure it starts from (null in a crosswalk).
+  """
+  measure: Measure
+  """
+  Whether that measure is implemented or verified in the analysis (false when only planned, and in a crosswalk).
+  """
+  achieved: Boolean!
+  """
+  The start's relationship to the clause reached, composed step by step (never stronger than the weakest step).
+  """
+  relationship: MappingRelationship!
+  """
+  The share of the clause the path meets: the product of the steps' scores.
+  """
+  score: Float!
+  """
+  The lowest confidence stated along the path, or null when no step states one.
+  """
+  confidence: Float
+  """
+  How many clause-to-clause steps it walks.
+  """
+  hops: Int!
+  """
+  True when it walks at least one mapping (a measure's own claim on the clause is asserted).
+  """
+  inferred: Boolean!
+  """
+  The steps, in order.
+  """
+  steps: [CoverageStep!]!
+}
+
+"""
+What a step of a coverage path walks.
+"""
+enum CoverageStepKind {
+  """
+  A measure's claim on a clause.
+  """
+  SATISFIES
+  """
+  A crosswalk mapping between clauses.
+  """
+  MAPS_TO
+  """
+  A withdrawn clause to the clause its content was incorporated into (or moved to).
+  """
+  INCORPORATED_INTO
+  """
+  A multi-member map entry whose members on one side are all met, so the set as a whole is.
+  """
+  JOINT
+}
+
+"""
+One step of a coverage path.
+"""
+type CoverageStep {
+  """
+  What it walks.
+  """
+  kind: CoverageStepKind!
+  """
+  The measure or clause it starts from (null for a JOINT step: see members).
+  """
+  from: Node
+  """
+  The clause it reaches.
+  """
+  to: Clause!
+  """
+  The relationship as the edge stores it (read in the edge's own direction).
+  """
+  storedRelationship: MappingRelationship!
+  """
+  Whether the edge is walked against its direction (its relationship inverted: A subset-of B is B superset-of A).
+  """
+  reversed: Boolean!
+  """
+  The step's relationship from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + `: inverted when reversed; a member of a multi-member side counts as a
+  subset of its set, and a set as a superset of each member.
+  """
+  relationship: MappingRelationship!
+  """
+  The share of ` + "`" + `to` + "`" + ` the step meets.
+  """
+  score: Float!
+  """
+  The coverage the edge states, if any.
+  """
+  coverage: Float
+  """
+  The confidence the edge states, if any.
+  """
+  confidence: Float
+  """
+  The edge's rationale (a mapping's SYNTACTIC, SEMANTIC or FUNCTIONAL; a measure's own words).
+  """
+  rationale: String
+  """
+  The document or author the edge comes from.
+  """
+  origin: String
+  """
+  The multi-member map entry the edge belongs to, if any.
+  """
+  group: String
+  """
+  For a JOINT step: the members of the set that are all met, ordered by id.
+  """
+  members: [Clause!]!
+}
+
+"""
+The inferred mapping from one guideline to another.
+"""
+type Crosswalk {
+  """
+  The source guideline.
+  """
+  from: Guideline!
+  """
+  The target guideline.
+  """
+  to: Guideline!
+  """
+  The most mappings a path could walk.
+  """
+  maxHops: Int!
+  """
+  The inferred mappings, ordered by source clause then target clause.
+  """
+  mappings: [InferredMapping!]!
+  """
+  Counted clauses of the source guideline that reach no clause of the target, ordered by id.
+  """
+  unmappedFrom: [Clause!]!
+  """
+  Counted clauses of the target guideline that no clause of the source reaches, ordered by id.
+  """
+  unmappedTo: [Clause!]!
+}
+
+"""
+One inferred clause-to-clause mapping.
+"""
+type InferredMapping {
+  """
+  The source clause.
+  """
+  source: Clause!
+  """
+  The target clause.
+  """
+  target: Clause!
+  """
+  The source's relationship to the target, composed along the path.
+  """
+  relationship: MappingRelationship!
+  """
+  The best path between them.
+  """
+  path: CoveragePath!
+}
+
 # ---------------------------------------------------------------- insurance
 
 """
@@ -7415,6 +8294,22 @@ func (ec *executionContext) childFields_Clause(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Clause", field.Name)
 }
 
+func (ec *executionContext) childFields_ClauseCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clause":
+		return ec.fieldContext_ClauseCoverage_clause(ctx, field)
+	case "status":
+		return ec.fieldContext_ClauseCoverage_status(ctx, field)
+	case "score":
+		return ec.fieldContext_ClauseCoverage_score(ctx, field)
+	case "reason":
+		return ec.fieldContext_ClauseCoverage_reason(ctx, field)
+	case "path":
+		return ec.fieldContext_ClauseCoverage_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClauseCoverage", field.Name)
+}
+
 func (ec *executionContext) childFields_ClauseMapping(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "source":
@@ -7509,6 +8404,108 @@ func (ec *executionContext) childFields_CoverageLine(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CoverageLine", field.Name)
 }
 
+func (ec *executionContext) childFields_CoveragePath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measure":
+		return ec.fieldContext_CoveragePath_measure(ctx, field)
+	case "achieved":
+		return ec.fieldContext_CoveragePath_achieved(ctx, field)
+	case "relationship":
+		return ec.fieldContext_CoveragePath_relationship(ctx, field)
+	case "score":
+		return ec.fieldContext_CoveragePath_score(ctx, field)
+	case "confidence":
+		return ec.fieldContext_CoveragePath_confidence(ctx, field)
+	case "hops":
+		return ec.fieldContext_CoveragePath_hops(ctx, field)
+	case "inferred":
+		return ec.fieldContext_CoveragePath_inferred(ctx, field)
+	case "steps":
+		return ec.fieldContext_CoveragePath_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoveragePath", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_CoverageStep_kind(ctx, field)
+	case "from":
+		return ec.fieldContext_CoverageStep_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CoverageStep_to(ctx, field)
+	case "storedRelationship":
+		return ec.fieldContext_CoverageStep_storedRelationship(ctx, field)
+	case "reversed":
+		return ec.fieldContext_CoverageStep_reversed(ctx, field)
+	case "relationship":
+		return ec.fieldContext_CoverageStep_relationship(ctx, field)
+	case "score":
+		return ec.fieldContext_CoverageStep_score(ctx, field)
+	case "coverage":
+		return ec.fieldContext_CoverageStep_coverage(ctx, field)
+	case "confidence":
+		return ec.fieldContext_CoverageStep_confidence(ctx, field)
+	case "rationale":
+		return ec.fieldContext_CoverageStep_rationale(ctx, field)
+	case "origin":
+		return ec.fieldContext_CoverageStep_origin(ctx, field)
+	case "group":
+		return ec.fieldContext_CoverageStep_group(ctx, field)
+	case "members":
+		return ec.fieldContext_CoverageStep_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageStep", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clauses":
+		return ec.fieldContext_CoverageSummary_clauses(ctx, field)
+	case "applicable":
+		return ec.fieldContext_CoverageSummary_applicable(ctx, field)
+	case "covered":
+		return ec.fieldContext_CoverageSummary_covered(ctx, field)
+	case "partial":
+		return ec.fieldContext_CoverageSummary_partial(ctx, field)
+	case "planned":
+		return ec.fieldContext_CoverageSummary_planned(ctx, field)
+	case "gaps":
+		return ec.fieldContext_CoverageSummary_gaps(ctx, field)
+	case "notApplicable":
+		return ec.fieldContext_CoverageSummary_notApplicable(ctx, field)
+	case "coveredPercent":
+		return ec.fieldContext_CoverageSummary_coveredPercent(ctx, field)
+	case "partialPercent":
+		return ec.fieldContext_CoverageSummary_partialPercent(ctx, field)
+	case "plannedPercent":
+		return ec.fieldContext_CoverageSummary_plannedPercent(ctx, field)
+	case "gapPercent":
+		return ec.fieldContext_CoverageSummary_gapPercent(ctx, field)
+	case "score":
+		return ec.fieldContext_CoverageSummary_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_Crosswalk(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Crosswalk_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Crosswalk_to(ctx, field)
+	case "maxHops":
+		return ec.fieldContext_Crosswalk_maxHops(ctx, field)
+	case "mappings":
+		return ec.fieldContext_Crosswalk_mappings(ctx, field)
+	case "unmappedFrom":
+		return ec.fieldContext_Crosswalk_unmappedFrom(ctx, field)
+	case "unmappedTo":
+		return ec.fieldContext_Crosswalk_unmappedTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Crosswalk", field.Name)
+}
+
 func (ec *executionContext) childFields_Department(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7539,6 +8536,16 @@ func (ec *executionContext) childFields_Divergence(ctx context.Context, field gr
 		return ec.fieldContext_Divergence_owner(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Divergence", field.Name)
+}
+
+func (ec *executionContext) childFields_FamilyCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "family":
+		return ec.fieldContext_FamilyCoverage_family(ctx, field)
+	case "summary":
+		return ec.fieldContext_FamilyCoverage_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FamilyCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_Feedback(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7613,6 +8620,24 @@ func (ec *executionContext) childFields_GuidelineConnection(ctx context.Context,
 		return ec.fieldContext_GuidelineConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GuidelineConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_GuidelineCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "analysis":
+		return ec.fieldContext_GuidelineCoverage_analysis(ctx, field)
+	case "guideline":
+		return ec.fieldContext_GuidelineCoverage_guideline(ctx, field)
+	case "maxHops":
+		return ec.fieldContext_GuidelineCoverage_maxHops(ctx, field)
+	case "summary":
+		return ec.fieldContext_GuidelineCoverage_summary(ctx, field)
+	case "families":
+		return ec.fieldContext_GuidelineCoverage_families(ctx, field)
+	case "clauses":
+		return ec.fieldContext_GuidelineCoverage_clauses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GuidelineCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_Hotspot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7751,6 +8776,20 @@ func (ec *executionContext) childFields_IncidentDiff(ctx context.Context, field 
 		return ec.fieldContext_IncidentDiff_rationale(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IncidentDiff", field.Name)
+}
+
+func (ec *executionContext) childFields_InferredMapping(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_InferredMapping_source(ctx, field)
+	case "target":
+		return ec.fieldContext_InferredMapping_target(ctx, field)
+	case "relationship":
+		return ec.fieldContext_InferredMapping_relationship(ctx, field)
+	case "path":
+		return ec.fieldContext_InferredMapping_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InferredMapping", field.Name)
 }
 
 func (ec *executionContext) childFields_InsurancePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8286,6 +9325,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_GuidelineCoverage_clauses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.CoverageStatus, error) {
+			return ec.unmarshalOCoverageStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_assessIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -9399,6 +10452,36 @@ func (ec *executionContext) field_Query_compareAnalyses_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_crosswalk_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fromGuidelineId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromGuidelineId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "toGuidelineId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toGuidelineId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_diffAnalyses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9464,6 +10547,36 @@ func (ec *executionContext) field_Query_feedback_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["sector"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_guidelineCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "analysisId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["analysisId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "guidelineId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["guidelineId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
 	return args, nil
 }
 
@@ -11997,6 +13110,139 @@ func (ec *executionContext) fieldContext_Clause_measures(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _ClauseCoverage_clause(ctx context.Context, field graphql.CollectedField, obj *coverage.ClauseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseCoverage_clause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClauseCoverage().Clause(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseCoverage_clause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClauseCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClauseCoverage_status(ctx context.Context, field graphql.CollectedField, obj *coverage.ClauseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseCoverage_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClauseCoverage().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CoverageStatus) graphql.Marshaler {
+			return ec.marshalNCoverageStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseCoverage_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseCoverage", field, true, true, "CoverageStatus")
+}
+
+func (ec *executionContext) _ClauseCoverage_score(ctx context.Context, field graphql.CollectedField, obj *coverage.ClauseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseCoverage_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseCoverage_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseCoverage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClauseCoverage_reason(ctx context.Context, field graphql.CollectedField, obj *coverage.ClauseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseCoverage_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ClauseCoverage().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseCoverage_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseCoverage", field, true, true, "String")
+}
+
+func (ec *executionContext) _ClauseCoverage_path(ctx context.Context, field graphql.CollectedField, obj *coverage.ClauseResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseCoverage_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coverage.Path) graphql.Marshaler {
+			return ec.marshalOCoveragePath2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐPath(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseCoverage_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClauseCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoveragePath(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ClauseMapping_source(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12859,6 +14105,993 @@ func (ec *executionContext) fieldContext_CoverageLine_requiresClauses(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _CoveragePath_measure(ctx context.Context, field graphql.CollectedField, obj *coverage.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePath_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoveragePath().Measure(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalOMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePath_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoveragePath",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoveragePath_achieved(ctx context.Context, field graphql.CollectedField, obj *coverage.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePath_achieved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Achieved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePath_achieved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePath", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CoveragePath_relationship(ctx context.Context, field graphql.CollectedField, obj *coverage.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePath_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoveragePath().Relationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MappingRelationship) graphql.Marshaler {
+			return ec.marshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePath_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePath", field, true, true, "MappingRelationship")
+}
+
+func (ec *executionContext) _CoveragePath_score(ctx context.Context, field graphql.CollectedField, obj *coverage.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePath_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePath_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePath", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoveragePath_confidence(ctx context.Context, field graphql.CollectedField, obj *coverage.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePath_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePath_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePath", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoveragePath_hops(ctx context.Context, field graphql.CollectedField, obj *coverage.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePath_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePath_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePath", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CoveragePath_inferred(ctx context.Context, field graphql.CollectedField, obj *coverage.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePath_inferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inferred(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePath_inferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoveragePath", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _CoveragePath_steps(ctx context.Context, field graphql.CollectedField, obj *coverage.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoveragePath_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []coverage.Step) graphql.Marshaler {
+			return ec.marshalNCoverageStep2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoveragePath_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoveragePath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageStep_kind(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageStep().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CoverageStepKind) graphql.Marshaler {
+			return ec.marshalNCoverageStepKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageStepKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, true, true, "CoverageStepKind")
+}
+
+func (ec *executionContext) _CoverageStep_from(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageStep().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageStep_to(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageStep().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageStep_storedRelationship(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_storedRelationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageStep().StoredRelationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MappingRelationship) graphql.Marshaler {
+			return ec.marshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_storedRelationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, true, true, "MappingRelationship")
+}
+
+func (ec *executionContext) _CoverageStep_reversed(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_reversed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reversed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_reversed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CoverageStep_relationship(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageStep().Relationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MappingRelationship) graphql.Marshaler {
+			return ec.marshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, true, true, "MappingRelationship")
+}
+
+func (ec *executionContext) _CoverageStep_score(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageStep_coverage(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageStep_confidence(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageStep_rationale(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_rationale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageStep().Rationale(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_rationale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, true, true, "String")
+}
+
+func (ec *executionContext) _CoverageStep_origin(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageStep().Origin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, true, true, "String")
+}
+
+func (ec *executionContext) _CoverageStep_group(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageStep().Group(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageStep", field, true, true, "String")
+}
+
+func (ec *executionContext) _CoverageStep_members(ctx context.Context, field graphql.CollectedField, obj *coverage.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageStep_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageStep().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageStep_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageSummary_clauses(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_clauses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clauses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_clauses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageSummary_applicable(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_applicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applicable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_applicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CoverageSummary_covered(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_covered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Covered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_covered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageSummary_partial(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageSummary_planned(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_planned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Planned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_planned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageSummary_gaps(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_gaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gaps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_gaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageSummary_notApplicable(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_notApplicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageSummary_coveredPercent(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_coveredPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoveredPercent(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_coveredPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, true, false, "Float")
+}
+
+func (ec *executionContext) _CoverageSummary_partialPercent(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_partialPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartialPercent(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_partialPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, true, false, "Float")
+}
+
+func (ec *executionContext) _CoverageSummary_plannedPercent(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_plannedPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlannedPercent(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_plannedPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, true, false, "Float")
+}
+
+func (ec *executionContext) _CoverageSummary_gapPercent(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_gapPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GapPercent(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_gapPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, true, false, "Float")
+}
+
+func (ec *executionContext) _CoverageSummary_score(ctx context.Context, field graphql.CollectedField, obj *coverage.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSummary_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSummary_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Crosswalk_from(ctx context.Context, field graphql.CollectedField, obj *model.Crosswalk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Crosswalk_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Crosswalk().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+			return ec.marshalNGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Crosswalk_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Crosswalk",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guideline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Crosswalk_to(ctx context.Context, field graphql.CollectedField, obj *model.Crosswalk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Crosswalk_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Crosswalk().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+			return ec.marshalNGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Crosswalk_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Crosswalk",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guideline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Crosswalk_maxHops(ctx context.Context, field graphql.CollectedField, obj *model.Crosswalk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Crosswalk_maxHops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxHops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Crosswalk_maxHops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Crosswalk", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Crosswalk_mappings(ctx context.Context, field graphql.CollectedField, obj *model.Crosswalk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Crosswalk_mappings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mappings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []coverage.Mapping) graphql.Marshaler {
+			return ec.marshalNInferredMapping2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐMappingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Crosswalk_mappings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Crosswalk",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InferredMapping(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Crosswalk_unmappedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Crosswalk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Crosswalk_unmappedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Crosswalk().UnmappedFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Crosswalk_unmappedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Crosswalk",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Crosswalk_unmappedTo(ctx context.Context, field graphql.CollectedField, obj *model.Crosswalk) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Crosswalk_unmappedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Crosswalk().UnmappedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Crosswalk_unmappedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Crosswalk",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Department_id(ctx context.Context, field graphql.CollectedField, obj *model.Department) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13096,6 +15329,70 @@ func (ec *executionContext) _Divergence_owner(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Divergence_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Divergence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FamilyCoverage_family(ctx context.Context, field graphql.CollectedField, obj *coverage.FamilySummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FamilyCoverage_family(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FamilyCoverage().Family(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FamilyCoverage_family(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FamilyCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FamilyCoverage_summary(ctx context.Context, field graphql.CollectedField, obj *coverage.FamilySummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FamilyCoverage_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v coverage.Summary) graphql.Marshaler {
+			return ec.marshalNCoverageSummary2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FamilyCoverage_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FamilyCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageSummary(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
@@ -13752,6 +16049,201 @@ func (ec *executionContext) _GuidelineConnection_totalCount(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_GuidelineConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GuidelineConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GuidelineCoverage_analysis(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineCoverage_analysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GuidelineCoverage().Analysis(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineCoverage_analysis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuidelineCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GuidelineCoverage_guideline(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineCoverage_guideline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GuidelineCoverage().Guideline(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+			return ec.marshalNGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineCoverage_guideline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuidelineCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guideline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GuidelineCoverage_maxHops(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineCoverage_maxHops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxHops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineCoverage_maxHops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuidelineCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GuidelineCoverage_summary(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineCoverage_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v coverage.Summary) graphql.Marshaler {
+			return ec.marshalNCoverageSummary2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineCoverage_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuidelineCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GuidelineCoverage_families(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineCoverage_families(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Families, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []coverage.FamilySummary) graphql.Marshaler {
+			return ec.marshalNFamilyCoverage2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐFamilySummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineCoverage_families(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuidelineCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FamilyCoverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GuidelineCoverage_clauses(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineCoverage_clauses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.GuidelineCoverage().Clauses(ctx, obj, fc.Args["status"].(*model.CoverageStatus))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*coverage.ClauseResult) graphql.Marshaler {
+			return ec.marshalNClauseCoverage2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐClauseResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineCoverage_clauses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuidelineCoverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClauseCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_GuidelineCoverage_clauses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Hotspot_incident(ctx context.Context, field graphql.CollectedField, obj *compare.Hotspot) (ret graphql.Marshaler) {
@@ -14982,6 +17474,125 @@ func (ec *executionContext) fieldContext_IncidentDiff_rationale(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TextChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InferredMapping_source(ctx context.Context, field graphql.CollectedField, obj *coverage.Mapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InferredMapping_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InferredMapping().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InferredMapping_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InferredMapping",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InferredMapping_target(ctx context.Context, field graphql.CollectedField, obj *coverage.Mapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InferredMapping_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InferredMapping().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InferredMapping_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InferredMapping",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InferredMapping_relationship(ctx context.Context, field graphql.CollectedField, obj *coverage.Mapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InferredMapping_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InferredMapping().Relationship(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MappingRelationship) graphql.Marshaler {
+			return ec.marshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InferredMapping_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InferredMapping", field, true, true, "MappingRelationship")
+}
+
+func (ec *executionContext) _InferredMapping_path(ctx context.Context, field graphql.CollectedField, obj *coverage.Mapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InferredMapping_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *coverage.Path) graphql.Marshaler {
+			return ec.marshalNCoveragePath2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐPath(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InferredMapping_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InferredMapping",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoveragePath(ctx, field)
 		},
 	}
 	return fc, nil
@@ -19635,6 +22246,94 @@ func (ec *executionContext) fieldContext_Query_diffAnalyses(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_diffAnalyses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_guidelineCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_guidelineCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GuidelineCoverage(ctx, fc.Args["analysisId"].(string), fc.Args["guidelineId"].(string), fc.Args["maxHops"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GuidelineCoverage) graphql.Marshaler {
+			return ec.marshalNGuidelineCoverage2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_guidelineCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GuidelineCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_guidelineCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_crosswalk(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_crosswalk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Crosswalk(ctx, fc.Args["fromGuidelineId"].(string), fc.Args["toGuidelineId"].(string), fc.Args["maxHops"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Crosswalk) graphql.Marshaler {
+			return ec.marshalNCrosswalk2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCrosswalk(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_crosswalk(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Crosswalk(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_crosswalk_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25043,6 +27742,62 @@ func (ec *executionContext) _Clause(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var clauseCoverageImplementors = []string{"ClauseCoverage"}
+
+func (ec *executionContext) _ClauseCoverage(ctx context.Context, sel ast.SelectionSet, obj *coverage.ClauseResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clauseCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClauseCoverage")
+		case "clause":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClauseCoverage_clause(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClauseCoverage_status(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._ClauseCoverage_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClauseCoverage_reason(ctx, field, obj)
+				})
+		case "path":
+			out.Values[i] = ec._ClauseCoverage_path(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clauseMappingImplementors = []string{"ClauseMapping"}
 
 func (ec *executionContext) _ClauseMapping(ctx context.Context, sel ast.SelectionSet, obj *model.ClauseMapping) graphql.Marshaler {
@@ -25356,6 +28111,328 @@ func (ec *executionContext) _CoverageLine(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var coveragePathImplementors = []string{"CoveragePath"}
+
+func (ec *executionContext) _CoveragePath(ctx context.Context, sel ast.SelectionSet, obj *coverage.Path) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coveragePathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoveragePath")
+		case "measure":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoveragePath_measure(ctx, field, obj)
+				})
+		case "achieved":
+			out.Values[i] = ec._CoveragePath_achieved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relationship":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoveragePath_relationship(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._CoveragePath_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._CoveragePath_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hops":
+			out.Values[i] = ec._CoveragePath_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inferred":
+			out.Values[i] = ec._CoveragePath_inferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "steps":
+			out.Values[i] = ec._CoveragePath_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageStepImplementors = []string{"CoverageStep"}
+
+func (ec *executionContext) _CoverageStep(ctx context.Context, sel ast.SelectionSet, obj *coverage.Step) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageStep")
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageStep_kind(ctx, field, obj)
+				})
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageStep_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageStep_to(ctx, field, obj)
+				})
+		case "storedRelationship":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageStep_storedRelationship(ctx, field, obj)
+				})
+		case "reversed":
+			out.Values[i] = ec._CoverageStep_reversed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relationship":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageStep_relationship(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._CoverageStep_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coverage":
+			out.Values[i] = ec._CoverageStep_coverage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._CoverageStep_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rationale":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageStep_rationale(ctx, field, obj)
+				})
+		case "origin":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageStep_origin(ctx, field, obj)
+				})
+		case "group":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageStep_group(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageStep_members(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageSummaryImplementors = []string{"CoverageSummary"}
+
+func (ec *executionContext) _CoverageSummary(ctx context.Context, sel ast.SelectionSet, obj *coverage.Summary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageSummary")
+		case "clauses":
+			out.Values[i] = ec._CoverageSummary_clauses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicable":
+			out.Values[i] = ec._CoverageSummary_applicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "covered":
+			out.Values[i] = ec._CoverageSummary_covered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partial":
+			out.Values[i] = ec._CoverageSummary_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "planned":
+			out.Values[i] = ec._CoverageSummary_planned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gaps":
+			out.Values[i] = ec._CoverageSummary_gaps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicable":
+			out.Values[i] = ec._CoverageSummary_notApplicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coveredPercent":
+			out.Values[i] = ec._CoverageSummary_coveredPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partialPercent":
+			out.Values[i] = ec._CoverageSummary_partialPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plannedPercent":
+			out.Values[i] = ec._CoverageSummary_plannedPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gapPercent":
+			out.Values[i] = ec._CoverageSummary_gapPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._CoverageSummary_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var crosswalkImplementors = []string{"Crosswalk"}
+
+func (ec *executionContext) _Crosswalk(ctx context.Context, sel ast.SelectionSet, obj *model.Crosswalk) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, crosswalkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Crosswalk")
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Crosswalk_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Crosswalk_to(ctx, field, obj)
+				})
+		case "maxHops":
+			out.Values[i] = ec._Crosswalk_maxHops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mappings":
+			out.Values[i] = ec._Crosswalk_mappings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unmappedFrom":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Crosswalk_unmappedFrom(ctx, field, obj)
+				})
+		case "unmappedTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Crosswalk_unmappedTo(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var departmentImplementors = []string{"Department", "Node"}
 
 func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSet, obj *model.Department) graphql.Marshaler {
@@ -25445,6 +28522,45 @@ func (ec *executionContext) _Divergence(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._Divergence_owner(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var familyCoverageImplementors = []string{"FamilyCoverage"}
+
+func (ec *executionContext) _FamilyCoverage(ctx context.Context, sel ast.SelectionSet, obj *coverage.FamilySummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, familyCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FamilyCoverage")
+		case "family":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FamilyCoverage_family(ctx, field, obj)
+				})
+		case "summary":
+			out.Values[i] = ec._FamilyCoverage_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25689,6 +28805,67 @@ func (ec *executionContext) _GuidelineConnection(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var guidelineCoverageImplementors = []string{"GuidelineCoverage"}
+
+func (ec *executionContext) _GuidelineCoverage(ctx context.Context, sel ast.SelectionSet, obj *model.GuidelineCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, guidelineCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GuidelineCoverage")
+		case "analysis":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GuidelineCoverage_analysis(ctx, field, obj)
+				})
+		case "guideline":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GuidelineCoverage_guideline(ctx, field, obj)
+				})
+		case "maxHops":
+			out.Values[i] = ec._GuidelineCoverage_maxHops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.Values[i] = ec._GuidelineCoverage_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "families":
+			out.Values[i] = ec._GuidelineCoverage_families(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clauses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GuidelineCoverage_clauses(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26145,6 +29322,57 @@ func (ec *executionContext) _IncidentDiff(ctx context.Context, sel ast.Selection
 		case "rationale":
 			out.Values[i] = ec._IncidentDiff_rationale(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inferredMappingImplementors = []string{"InferredMapping"}
+
+func (ec *executionContext) _InferredMapping(ctx context.Context, sel ast.SelectionSet, obj *coverage.Mapping) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inferredMappingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InferredMapping")
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InferredMapping_source(ctx, field, obj)
+				})
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InferredMapping_target(ctx, field, obj)
+				})
+		case "relationship":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InferredMapping_relationship(ctx, field, obj)
+				})
+		case "path":
+			out.Values[i] = ec._InferredMapping_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -27407,6 +30635,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_diffAnalyses(ctx, field)
+				})
+		case "guidelineCoverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_guidelineCoverage(ctx, field)
+				})
+		case "crosswalk":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_crosswalk(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -28869,6 +32109,30 @@ func (ec *executionContext) marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraph
 	return ec._Clause(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNClauseCoverage2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐClauseResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*coverage.ClauseResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClauseCoverage2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐClauseResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClauseCoverage2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐClauseResult(ctx context.Context, sel ast.SelectionSet, v *coverage.ClauseResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClauseCoverage!")
+		return graphql.Null
+	}
+	return ec._ClauseCoverage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNClauseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseInput(ctx context.Context, v any) (model.ClauseInput, error) {
 	res, err := ec.unmarshalInputClauseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -29010,6 +32274,66 @@ func (ec *executionContext) unmarshalNCoverageLineInput2ᚖgithubᚗcomᚋssfgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCoveragePath2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐPath(ctx context.Context, sel ast.SelectionSet, v *coverage.Path) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoveragePath!")
+		return graphql.Null
+	}
+	return ec._CoveragePath(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCoverageStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageStatus(ctx context.Context, v any) (model.CoverageStatus, error) {
+	var res model.CoverageStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageStatus(ctx context.Context, sel ast.SelectionSet, v model.CoverageStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCoverageStep2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐStep(ctx context.Context, sel ast.SelectionSet, v coverage.Step) graphql.Marshaler {
+	return ec._CoverageStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoverageStep2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐStepᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.Step) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageStep2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCoverageStepKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageStepKind(ctx context.Context, v any) (model.CoverageStepKind, error) {
+	var res model.CoverageStepKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageStepKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageStepKind(ctx context.Context, sel ast.SelectionSet, v model.CoverageStepKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCoverageSummary2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐSummary(ctx context.Context, sel ast.SelectionSet, v coverage.Summary) graphql.Marshaler {
+	return ec._CoverageSummary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCrosswalk2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCrosswalk(ctx context.Context, sel ast.SelectionSet, v *model.Crosswalk) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Crosswalk!")
+		return graphql.Null
+	}
+	return ec._Crosswalk(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDepartment2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Department) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -29041,6 +32365,26 @@ func (ec *executionContext) unmarshalNDepartmentInput2githubᚗcomᚋssfgraphᚋ
 
 func (ec *executionContext) marshalNDivergence2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐDivergence(ctx context.Context, sel ast.SelectionSet, v compare.Divergence) graphql.Marshaler {
 	return ec._Divergence(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFamilyCoverage2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐFamilySummary(ctx context.Context, sel ast.SelectionSet, v coverage.FamilySummary) graphql.Marshaler {
+	return ec._FamilyCoverage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFamilyCoverage2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐFamilySummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.FamilySummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFamilyCoverage2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐFamilySummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNFeedback2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Feedback) graphql.Marshaler {
@@ -29149,6 +32493,14 @@ func (ec *executionContext) marshalNGuidelineConnection2ᚖgithubᚗcomᚋssfgra
 		return graphql.Null
 	}
 	return ec._GuidelineConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGuidelineCoverage2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineCoverage(ctx context.Context, sel ast.SelectionSet, v *model.GuidelineCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GuidelineCoverage!")
+		return graphql.Null
+	}
+	return ec._GuidelineCoverage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNGuidelineInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineInput(ctx context.Context, v any) (model.GuidelineInput, error) {
@@ -29370,6 +32722,26 @@ func (ec *executionContext) marshalNIncidentDiff2ᚕgithubᚗcomᚋssfgraphᚋss
 func (ec *executionContext) unmarshalNIncidentInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncidentInput(ctx context.Context, v any) (model.IncidentInput, error) {
 	res, err := ec.unmarshalInputIncidentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInferredMapping2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐMapping(ctx context.Context, sel ast.SelectionSet, v coverage.Mapping) graphql.Marshaler {
+	return ec._InferredMapping(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInferredMapping2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐMappingᚄ(ctx context.Context, sel ast.SelectionSet, v []coverage.Mapping) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInferredMapping2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐMapping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNInsurancePolicy2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsurancePolicy) graphql.Marshaler {
@@ -30138,6 +33510,29 @@ func (ec *executionContext) marshalOClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraph
 	return ec._Clause(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOCoveragePath2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐPath(ctx context.Context, sel ast.SelectionSet, v *coverage.Path) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CoveragePath(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCoverageStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageStatus(ctx context.Context, v any) (*model.CoverageStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CoverageStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCoverageStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageStatus(ctx context.Context, sel ast.SelectionSet, v *model.CoverageStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalODepartment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐDepartment(ctx context.Context, sel ast.SelectionSet, v *model.Department) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -30309,6 +33704,13 @@ func (ec *executionContext) marshalOMappingRelationship2ᚖgithubᚗcomᚋssfgra
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx context.Context, sel ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Measure(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMeasureInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureInput(ctx context.Context, v any) (*model.MeasureInput, error) {

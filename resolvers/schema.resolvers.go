@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/compare"
+	"github.com/ssfgraph/ssfgraph/coverage"
 	"github.com/ssfgraph/ssfgraph/graph"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
@@ -150,6 +151,21 @@ func (r *clauseResolver) Measures(ctx context.Context, obj *model.Clause) ([]*mo
 	return loadOf(ctx, loadersFrom(ctx).linksByClause, obj)
 }
 
+// Clause is the resolver for the clause field.
+func (r *clauseCoverageResolver) Clause(ctx context.Context, obj *coverage.ClauseResult) (*model.Clause, error) {
+	return loadNode[model.Clause](ctx, ref(ctx, obj, func(c *coverage.ClauseResult) string { return c.Clause }))
+}
+
+// Status is the resolver for the status field.
+func (r *clauseCoverageResolver) Status(ctx context.Context, obj *coverage.ClauseResult) (model.CoverageStatus, error) {
+	return model.CoverageStatus(obj.Status), nil
+}
+
+// Reason is the resolver for the reason field.
+func (r *clauseCoverageResolver) Reason(ctx context.Context, obj *coverage.ClauseResult) (*string, error) {
+	return optional(obj.Reason), nil
+}
+
 // Source is the resolver for the source field.
 func (r *clauseMappingResolver) Source(ctx context.Context, obj *model.ClauseMapping) (*model.Clause, error) {
 	return loadNode[model.Clause](ctx, ref(ctx, obj, func(c *model.ClauseMapping) string { return c.SourceID }))
@@ -215,9 +231,92 @@ func (r *coverageLineResolver) RequiresClauses(ctx context.Context, obj *model.C
 	return loadRelatedOf[model.Clause](ctx, model.LineRequiresClauses, obj)
 }
 
+// Measure is the resolver for the measure field.
+func (r *coveragePathResolver) Measure(ctx context.Context, obj *coverage.Path) (*model.Measure, error) {
+	return loadNode[model.Measure](ctx, ref(ctx, obj, func(p *coverage.Path) string { return p.Measure }))
+}
+
+// Relationship is the resolver for the relationship field.
+func (r *coveragePathResolver) Relationship(ctx context.Context, obj *coverage.Path) (model.MappingRelationship, error) {
+	return relationship(obj.Relation), nil
+}
+
+// Kind is the resolver for the kind field.
+func (r *coverageStepResolver) Kind(ctx context.Context, obj *coverage.Step) (model.CoverageStepKind, error) {
+	return model.CoverageStepKind(obj.Kind), nil
+}
+
+// From is the resolver for the from field.
+func (r *coverageStepResolver) From(ctx context.Context, obj *coverage.Step) (model.Node, error) {
+	if obj.From == "" {
+		return nil, nil
+	}
+	return visibleNode(ctx, ref(ctx, obj, func(s *coverage.Step) string { return s.From }))
+}
+
+// To is the resolver for the to field.
+func (r *coverageStepResolver) To(ctx context.Context, obj *coverage.Step) (*model.Clause, error) {
+	return loadNode[model.Clause](ctx, ref(ctx, obj, func(s *coverage.Step) string { return s.To }))
+}
+
+// StoredRelationship is the resolver for the storedRelationship field.
+func (r *coverageStepResolver) StoredRelationship(ctx context.Context, obj *coverage.Step) (model.MappingRelationship, error) {
+	return relationship(obj.Stored), nil
+}
+
+// Relationship is the resolver for the relationship field.
+func (r *coverageStepResolver) Relationship(ctx context.Context, obj *coverage.Step) (model.MappingRelationship, error) {
+	return relationship(obj.Relation), nil
+}
+
+// Rationale is the resolver for the rationale field.
+func (r *coverageStepResolver) Rationale(ctx context.Context, obj *coverage.Step) (*string, error) {
+	return optional(obj.Rationale), nil
+}
+
+// Origin is the resolver for the origin field.
+func (r *coverageStepResolver) Origin(ctx context.Context, obj *coverage.Step) (*string, error) {
+	return optional(obj.Origin), nil
+}
+
+// Group is the resolver for the group field.
+func (r *coverageStepResolver) Group(ctx context.Context, obj *coverage.Step) (*string, error) {
+	return optional(obj.Group), nil
+}
+
+// Members is the resolver for the members field.
+func (r *coverageStepResolver) Members(ctx context.Context, obj *coverage.Step) ([]*model.Clause, error) {
+	return loadNodes[model.Clause](ctx, obj.Members)
+}
+
+// From is the resolver for the from field.
+func (r *crosswalkResolver) From(ctx context.Context, obj *model.Crosswalk) (*model.Guideline, error) {
+	return loadNode[model.Guideline](ctx, obj.FromID)
+}
+
+// To is the resolver for the to field.
+func (r *crosswalkResolver) To(ctx context.Context, obj *model.Crosswalk) (*model.Guideline, error) {
+	return loadNode[model.Guideline](ctx, obj.ToID)
+}
+
+// UnmappedFrom is the resolver for the unmappedFrom field.
+func (r *crosswalkResolver) UnmappedFrom(ctx context.Context, obj *model.Crosswalk) ([]*model.Clause, error) {
+	return loadNodes[model.Clause](ctx, obj.UnmappedFrom)
+}
+
+// UnmappedTo is the resolver for the unmappedTo field.
+func (r *crosswalkResolver) UnmappedTo(ctx context.Context, obj *model.Crosswalk) ([]*model.Clause, error) {
+	return loadNodes[model.Clause](ctx, obj.UnmappedTo)
+}
+
 // Organization is the resolver for the organization field.
 func (r *departmentResolver) Organization(ctx context.Context, obj *model.Department) (*model.Organization, error) {
 	return loadNode[model.Organization](ctx, ref(ctx, obj, func(d *model.Department) string { return d.OrganizationID }))
+}
+
+// Family is the resolver for the family field.
+func (r *familyCoverageResolver) Family(ctx context.Context, obj *coverage.FamilySummary) (*model.Clause, error) {
+	return loadNode[model.Clause](ctx, ref(ctx, obj, func(f *coverage.FamilySummary) string { return f.Family }))
 }
 
 // About is the resolver for the about field.
@@ -248,6 +347,21 @@ func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline) (
 // ClauseCount is the resolver for the clauseCount field.
 func (r *guidelineResolver) ClauseCount(ctx context.Context, obj *model.Guideline) (int, error) {
 	return loadOf(ctx, loadersFrom(ctx).clauseCounts, obj)
+}
+
+// Analysis is the resolver for the analysis field.
+func (r *guidelineCoverageResolver) Analysis(ctx context.Context, obj *model.GuidelineCoverage) (*model.Analysis, error) {
+	return visibleAnalysis(ctx, &obj.AnalysisID)
+}
+
+// Guideline is the resolver for the guideline field.
+func (r *guidelineCoverageResolver) Guideline(ctx context.Context, obj *model.GuidelineCoverage) (*model.Guideline, error) {
+	return loadNode[model.Guideline](ctx, obj.GuidelineID)
+}
+
+// Clauses is the resolver for the clauses field.
+func (r *guidelineCoverageResolver) Clauses(ctx context.Context, obj *model.GuidelineCoverage, status *model.CoverageStatus) ([]*coverage.ClauseResult, error) {
+	return clausesWith(obj.Clauses, status), nil
 }
 
 // Incident is the resolver for the incident field.
@@ -293,6 +407,21 @@ func (r *incidentCoverageResolver) Incident(ctx context.Context, obj *compare.Co
 // Incident is the resolver for the incident field.
 func (r *incidentDiffResolver) Incident(ctx context.Context, obj *compare.IncidentDiff) (*model.Incident, error) {
 	return loadNode[model.Incident](ctx, ref(ctx, obj, func(i *compare.IncidentDiff) string { return i.Incident }))
+}
+
+// Source is the resolver for the source field.
+func (r *inferredMappingResolver) Source(ctx context.Context, obj *coverage.Mapping) (*model.Clause, error) {
+	return loadNode[model.Clause](ctx, ref(ctx, obj, func(m *coverage.Mapping) string { return m.From }))
+}
+
+// Target is the resolver for the target field.
+func (r *inferredMappingResolver) Target(ctx context.Context, obj *coverage.Mapping) (*model.Clause, error) {
+	return loadNode[model.Clause](ctx, ref(ctx, obj, func(m *coverage.Mapping) string { return m.To }))
+}
+
+// Relationship is the resolver for the relationship field.
+func (r *inferredMappingResolver) Relationship(ctx context.Context, obj *coverage.Mapping) (model.MappingRelationship, error) {
+	return relationship(obj.Path.Relation), nil
 }
 
 // Holder is the resolver for the holder field.
@@ -774,6 +903,16 @@ func (r *queryResolver) DiffAnalyses(ctx context.Context, a string, b string) (*
 	return r.diffAnalyses(ctx, a, b)
 }
 
+// GuidelineCoverage is the resolver for the guidelineCoverage field.
+func (r *queryResolver) GuidelineCoverage(ctx context.Context, analysisID string, guidelineID string, maxHops *int) (*model.GuidelineCoverage, error) {
+	return r.guidelineCoverage(ctx, analysisID, guidelineID, maxHops)
+}
+
+// Crosswalk is the resolver for the crosswalk field.
+func (r *queryResolver) Crosswalk(ctx context.Context, fromGuidelineID string, toGuidelineID string, maxHops *int) (*model.Crosswalk, error) {
+	return r.crosswalk(ctx, fromGuidelineID, toGuidelineID, maxHops)
+}
+
 // Metric is the resolver for the metric field.
 func (r *reliabilityResolver) Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error) {
 	return metricName(obj.Metric), nil
@@ -905,6 +1044,9 @@ func (r *Resolver) AxisScale() graph.AxisScaleResolver { return &axisScaleResolv
 // Clause returns graph.ClauseResolver implementation.
 func (r *Resolver) Clause() graph.ClauseResolver { return &clauseResolver{r} }
 
+// ClauseCoverage returns graph.ClauseCoverageResolver implementation.
+func (r *Resolver) ClauseCoverage() graph.ClauseCoverageResolver { return &clauseCoverageResolver{r} }
+
 // ClauseMapping returns graph.ClauseMappingResolver implementation.
 func (r *Resolver) ClauseMapping() graph.ClauseMappingResolver { return &clauseMappingResolver{r} }
 
@@ -926,14 +1068,31 @@ func (r *Resolver) ComparisonEntry() graph.ComparisonEntryResolver {
 // CoverageLine returns graph.CoverageLineResolver implementation.
 func (r *Resolver) CoverageLine() graph.CoverageLineResolver { return &coverageLineResolver{r} }
 
+// CoveragePath returns graph.CoveragePathResolver implementation.
+func (r *Resolver) CoveragePath() graph.CoveragePathResolver { return &coveragePathResolver{r} }
+
+// CoverageStep returns graph.CoverageStepResolver implementation.
+func (r *Resolver) CoverageStep() graph.CoverageStepResolver { return &coverageStepResolver{r} }
+
+// Crosswalk returns graph.CrosswalkResolver implementation.
+func (r *Resolver) Crosswalk() graph.CrosswalkResolver { return &crosswalkResolver{r} }
+
 // Department returns graph.DepartmentResolver implementation.
 func (r *Resolver) Department() graph.DepartmentResolver { return &departmentResolver{r} }
+
+// FamilyCoverage returns graph.FamilyCoverageResolver implementation.
+func (r *Resolver) FamilyCoverage() graph.FamilyCoverageResolver { return &familyCoverageResolver{r} }
 
 // Feedback returns graph.FeedbackResolver implementation.
 func (r *Resolver) Feedback() graph.FeedbackResolver { return &feedbackResolver{r} }
 
 // Guideline returns graph.GuidelineResolver implementation.
 func (r *Resolver) Guideline() graph.GuidelineResolver { return &guidelineResolver{r} }
+
+// GuidelineCoverage returns graph.GuidelineCoverageResolver implementation.
+func (r *Resolver) GuidelineCoverage() graph.GuidelineCoverageResolver {
+	return &guidelineCoverageResolver{r}
+}
 
 // Hotspot returns graph.HotspotResolver implementation.
 func (r *Resolver) Hotspot() graph.HotspotResolver { return &hotspotResolver{r} }
@@ -956,6 +1115,11 @@ func (r *Resolver) IncidentCoverage() graph.IncidentCoverageResolver {
 
 // IncidentDiff returns graph.IncidentDiffResolver implementation.
 func (r *Resolver) IncidentDiff() graph.IncidentDiffResolver { return &incidentDiffResolver{r} }
+
+// InferredMapping returns graph.InferredMappingResolver implementation.
+func (r *Resolver) InferredMapping() graph.InferredMappingResolver {
+	return &inferredMappingResolver{r}
+}
 
 // InsurancePolicy returns graph.InsurancePolicyResolver implementation.
 func (r *Resolver) InsurancePolicy() graph.InsurancePolicyResolver {
@@ -1015,20 +1179,27 @@ type (
 	assetResolver              struct{ *Resolver }
 	axisScaleResolver          struct{ *Resolver }
 	clauseResolver             struct{ *Resolver }
+	clauseCoverageResolver     struct{ *Resolver }
 	clauseMappingResolver      struct{ *Resolver }
 	comparedAnalysisResolver   struct{ *Resolver }
 	comparedMeasureResolver    struct{ *Resolver }
 	comparisonEntryResolver    struct{ *Resolver }
 	coverageLineResolver       struct{ *Resolver }
+	coveragePathResolver       struct{ *Resolver }
+	coverageStepResolver       struct{ *Resolver }
+	crosswalkResolver          struct{ *Resolver }
 	departmentResolver         struct{ *Resolver }
+	familyCoverageResolver     struct{ *Resolver }
 	feedbackResolver           struct{ *Resolver }
 	guidelineResolver          struct{ *Resolver }
+	guidelineCoverageResolver  struct{ *Resolver }
 	hotspotResolver            struct{ *Resolver }
 	importReportResolver       struct{ *Resolver }
 	incidentResolver           struct{ *Resolver }
 	incidentComparisonResolver struct{ *Resolver }
 	incidentCoverageResolver   struct{ *Resolver }
 	incidentDiffResolver       struct{ *Resolver }
+	inferredMappingResolver    struct{ *Resolver }
 	insurancePolicyResolver    struct{ *Resolver }
 	measureResolver            struct{ *Resolver }
 	measureChangeResolver      struct{ *Resolver }

@@ -602,6 +602,137 @@ func (e AnalysisStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a clause stands for an analysis.
+type CoverageStatus string
+
+const (
+	// An implemented or verified measure meets all of it, directly or through a path of full relationships.
+	CoverageStatusCovered CoverageStatus = "COVERED"
+	// Implemented or verified measures meet part of it (a subset or intersecting relationship, or a stated coverage below 1).
+	CoverageStatusPartial CoverageStatus = "PARTIAL"
+	// Only planned measures reach it.
+	CoverageStatusPlanned CoverageStatus = "PLANNED"
+	// Nothing reaches it.
+	CoverageStatusGap CoverageStatus = "GAP"
+	// The analysis marked it not applicable, with a reason.
+	CoverageStatusNotApplicable CoverageStatus = "NOT_APPLICABLE"
+)
+
+var AllCoverageStatus = []CoverageStatus{
+	CoverageStatusCovered,
+	CoverageStatusPartial,
+	CoverageStatusPlanned,
+	CoverageStatusGap,
+	CoverageStatusNotApplicable,
+}
+
+func (e CoverageStatus) IsValid() bool {
+	switch e {
+	case CoverageStatusCovered, CoverageStatusPartial, CoverageStatusPlanned, CoverageStatusGap, CoverageStatusNotApplicable:
+		return true
+	}
+	return false
+}
+
+func (e CoverageStatus) String() string {
+	return string(e)
+}
+
+func (e *CoverageStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CoverageStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CoverageStatus", str)
+	}
+	return nil
+}
+
+func (e CoverageStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CoverageStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CoverageStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a step of a coverage path walks.
+type CoverageStepKind string
+
+const (
+	// A measure's claim on a clause.
+	CoverageStepKindSatisfies CoverageStepKind = "SATISFIES"
+	// A crosswalk mapping between clauses.
+	CoverageStepKindMapsTo CoverageStepKind = "MAPS_TO"
+	// A withdrawn clause to the clause its content was incorporated into (or moved to).
+	CoverageStepKindIncorporatedInto CoverageStepKind = "INCORPORATED_INTO"
+	// A multi-member map entry whose members on one side are all met, so the set as a whole is.
+	CoverageStepKindJoint CoverageStepKind = "JOINT"
+)
+
+var AllCoverageStepKind = []CoverageStepKind{
+	CoverageStepKindSatisfies,
+	CoverageStepKindMapsTo,
+	CoverageStepKindIncorporatedInto,
+	CoverageStepKindJoint,
+}
+
+func (e CoverageStepKind) IsValid() bool {
+	switch e {
+	case CoverageStepKindSatisfies, CoverageStepKindMapsTo, CoverageStepKindIncorporatedInto, CoverageStepKindJoint:
+		return true
+	}
+	return false
+}
+
+func (e CoverageStepKind) String() string {
+	return string(e)
+}
+
+func (e *CoverageStepKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CoverageStepKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CoverageStepKind", str)
+	}
+	return nil
+}
+
+func (e CoverageStepKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CoverageStepKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CoverageStepKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What feedback is, in the buckets of the 2023 IoT-SSF demonstration report.
 type FeedbackKind string
 

@@ -66,6 +66,12 @@ const (
 	RelPartOf        = "PART_OF"        // Clause → parent Clause
 	RelMapsTo        = "MAPS_TO"        // Clause → Clause (a crosswalk)
 	RelSatisfies     = "SATISFIES"      // Measure → Clause
+	// RelIncorporatedInto links a withdrawn clause to the clause its content
+	// moved into (OSCAL links incorporated-into and moved-to).
+	RelIncorporatedInto = "INCORPORATED_INTO" // Clause → Clause
+	// RelNotApplicable marks a clause an analysis does not apply, with its
+	// reason.
+	RelNotApplicable = "NOT_APPLICABLE" // Analysis → Clause
 	RelAnalyzes      = "ANALYZES"       // Analysis → Target
 	RelHasAssessment = "HAS_ASSESSMENT" // Analysis → Assessment
 	RelReliesOn      = "RELIES_ON"      // Analysis → InsurancePolicy

@@ -101,6 +101,7 @@ type Store interface {
 	SystemService
 	ReadService
 	ComparisonReader
+	CoverageReader
 	TokenService
 	PeopleService
 	TargetService
