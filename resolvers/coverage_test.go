@@ -319,3 +319,195 @@ func mapsEqualInt(a, b map[string]int) bool {
 	}
 	return true
 }
+
+const crosswalkQuery = `query($f: ID!, $t: ID!, $h: Int) { crosswalk(fromGuidelineId: $f, toGuidelineId: $t, maxHops: $h) {
+  from { id } to { id } maxHops unmappedFrom { id } unmappedTo { id }
+  mappings { source { id } target { id } relationship path { hops inferred relationship score steps { kind from { id } to { id } reversed relationship } } } } }`
+
+type crosswalkResult struct{ Crosswalk crosswalkData }
+
+type crosswalkData struct {
+	From, To                 struct{ ID string }
+	MaxHops                  int
+	UnmappedFrom, UnmappedTo []struct{ ID string }
+	Mappings                 []struct {
+		Source, Target struct{ ID string }
+		Relationship   string
+		Path           struct {
+			Hops         int
+			Inferred     bool
+			Relationship string
+			Score        float64
+			Steps        []struct {
+				Kind         string
+				From, To     struct{ ID string }
+				Reversed     bool
+				Relationship string
+			}
+		}
+	}
+}
+
+// TestCrosswalkThroughHub: the NIST IoT device capability catalog and CSF
+// 2.0 share no direct mapping, but both map to SP 800-53. A capability that
+// intersects a control reaches every CSF 2.0 subcategory whose map entry
+// names that control (intersects-with then subset-of composes to
+// intersects-with), in two hops through the hub, and nothing more.
+func TestCrosswalkThroughHub(t *testing.T) {
+	e := newEnv(t, resolvers.Options{})
+	loadData(t, e.db, sp80053Catalog, csf2Catalog, csf2To80053, iotTo80053)
+	const iot, csf = "nist-ir-8259-iot-catalog", "nist-csf-2.0"
+	direct := neo4jtest.AnalysisExec(t, `MATCH (:Guideline {id: $a})-[:HAS_CLAUSE]->(:Clause)-[m:MAPS_TO]-(:Clause)<-[:HAS_CLAUSE]-(:Guideline {id: $b}) RETURN count(m) AS n`,
+		map[string]any{"a": iot, "b": csf})
+	if n := direct[0]["n"].(int64); n != 0 {
+		t.Fatalf("the test needs guidelines without a direct mapping; found %d", n)
+	}
+	var res crosswalkResult
+	e.must(t, "", crosswalkQuery, map[string]any{"f": iot, "t": csf}, &res)
+	cw := res.Crosswalk
+	if cw.From.ID != iot || cw.To.ID != csf || cw.MaxHops != 3 || len(cw.Mappings) == 0 {
+		t.Fatalf("crosswalk %s → %s, maxHops %d, %d mappings", cw.From.ID, cw.To.ID, cw.MaxHops, len(cw.Mappings))
+	}
+
+	// Work out what one capability must reach from the files themselves.
+	iotPairs := parsedRels(t, iotTo80053)
+	csfPairs := parsedRels(t, csf2To80053)
+	capability := ""
+	for _, r := range iotPairs {
+		if r.To == "nist-sp800-53r5:ia-3" {
+			capability = r.From
+			break
+		}
+	}
+	want := map[string]bool{}
+	for _, r := range iotPairs {
+		if r.From != capability {
+			continue
+		}
+		for _, c := range csfPairs {
+			if c.To == r.To {
+				want[c.From] = true
+			}
+		}
+	}
+	got := map[string]bool{}
+	for _, m := range cw.Mappings {
+		if m.Relationship != "INTERSECTS_WITH" || m.Path.Hops != 2 || !m.Path.Inferred || len(m.Path.Steps) != 2 {
+			t.Fatalf("%s → %s: %s in %d hops", m.Source.ID, m.Target.ID, m.Relationship, m.Path.Hops)
+		}
+		hub := m.Path.Steps[0].To.ID
+		if !strings.HasPrefix(hub, "nist-sp800-53r5:") || m.Path.Steps[1].From.ID != hub || m.Path.Steps[1].To.ID != m.Target.ID ||
+			m.Path.Steps[0].Relationship != "INTERSECTS_WITH" || m.Path.Steps[1].Relationship != "SUBSET_OF" || !m.Path.Steps[1].Reversed {
+			t.Fatalf("%s → %s: path %+v", m.Source.ID, m.Target.ID, m.Path.Steps)
+		}
+		if m.Source.ID == capability {
+			got[m.Target.ID] = true
+		}
+	}
+	t.Logf("%d inferred mappings; %s reaches %d subcategories", len(cw.Mappings), capability, len(got))
+	if len(want) < 2 || !mapsEqualBool(got, want) {
+		t.Fatalf("%s reaches %v\nwant %v", capability, keys(got), keys(want))
+	}
+	if len(cw.UnmappedTo) == 0 || len(cw.UnmappedTo)+countDistinctTargets(cw) != 106 {
+		t.Fatalf("unmapped CSF subcategories %d + reached %d, want the 106 subcategories", len(cw.UnmappedTo), countDistinctTargets(cw))
+	}
+
+	// One hop cannot reach across the hub.
+	e.must(t, "", crosswalkQuery, map[string]any{"f": iot, "t": csf, "h": 1}, &res)
+	if len(res.Crosswalk.Mappings) != 0 {
+		t.Fatalf("maxHops 1 found %d mappings through a hub", len(res.Crosswalk.Mappings))
+	}
+}
+
+func countDistinctTargets(cw crosswalkData) int {
+	seen := map[string]bool{}
+	for _, m := range cw.Mappings {
+		seen[m.Target.ID] = true
+	}
+	return len(seen)
+}
+
+// parsedRels parses a real data file and returns its relationships.
+func parsedRels(t *testing.T, rel string) []ingest.Rel {
+	t.Helper()
+	data, err := os.ReadFile(dataFile(t, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ingest.DetectFormat(rel, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ingest.Parse(rel, data, f, ingest.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Rels
+}
+
+func mapsEqualBool(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestCoverageBadInput: unknown or unreadable ids and maxHops outside 1..6
+// answer coded errors naming the argument; a guideline without clauses
+// answers an empty coverage.
+func TestCoverageBadInput(t *testing.T) {
+	e := newEnv(t, resolvers.Options{})
+	loadData(t, e.db, sp80053Catalog)
+	analysis, token := coverageScene(t, e, "bad", []claim{{"m", "nist-sp800-53r5:ac-2", "EQUAL_TO", "IMPLEMENTED"}})
+	other := e.token(t, e.org(t, "stranger", "home"), model.RoleAnalyst)
+	empty := e.p + "empty-guideline"
+	neo4jtest.AnalysisExec(t, `CREATE (:Guideline:Entity {id: $id, title: 'Empty', publisher: 'test', version: '1'})`, map[string]any{"id": empty})
+	t.Cleanup(func() {
+		neo4jtest.AnalysisExec(t, `MATCH (g:Guideline {id: $id}) DETACH DELETE g`, map[string]any{"id": empty})
+	})
+
+	for _, c := range []struct {
+		name, token, analysis, guideline string
+		hops                             any
+		code, field                      string
+	}{
+		{"unknown analysis", token, e.p + "nope", "nist-sp800-53r5", nil, "NOT_FOUND", "analysisId"},
+		{"another organization's private analysis", other, analysis, "nist-sp800-53r5", nil, "NOT_FOUND", "analysisId"},
+		{"anonymous", "", analysis, "nist-sp800-53r5", nil, "NOT_FOUND", "analysisId"},
+		{"unknown guideline", token, analysis, e.p + "nope", nil, "NOT_FOUND", "guidelineId"},
+		{"maxHops 0", token, analysis, "nist-sp800-53r5", 0, "BAD_USER_INPUT", "maxHops"},
+		{"maxHops 7", token, analysis, "nist-sp800-53r5", 7, "BAD_USER_INPUT", "maxHops"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do(t, c.token, coverageQuery, map[string]any{"a": c.analysis, "g": c.guideline, "h": c.hops})
+			if r.code() != c.code || !strings.Contains(fmt.Sprint(r.Errors[0]), c.field) {
+				t.Fatalf("got %s %+v, want %s naming %s", r.code(), r.Errors, c.code, c.field)
+			}
+		})
+	}
+	var res coverageResult
+	e.must(t, token, coverageQuery, map[string]any{"a": analysis, "g": empty}, &res)
+	if s := res.GuidelineCoverage.Summary; s.Clauses != 0 || s.Score != 0 || len(res.GuidelineCoverage.Clauses) != 0 {
+		t.Fatalf("a guideline with no clauses: %+v", s)
+	}
+	for _, vars := range []map[string]any{{"f": e.p + "nope", "t": "nist-sp800-53r5"}, {"f": "nist-sp800-53r5", "t": e.p + "nope"}, {"f": "nist-sp800-53r5", "t": "nist-sp800-53r5", "h": 9}} {
+		r := e.do(t, "", crosswalkQuery, vars)
+		if c := r.code(); c != "NOT_FOUND" && c != "BAD_USER_INPUT" {
+			t.Fatalf("crosswalk %v: %s %+v", vars, c, r.Errors)
+		}
+	}
+}
