@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -8,26 +9,35 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/ssfgraph/ssfgraph/coverage"
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
-// runExport is `ssfgraph export analysis ID [--format yaml|json] [--out FILE]`:
-// it reads one analysis with everything a native analysis document holds
-// and writes it as one (YAML by default), to standard output or to FILE.
-// `ssfgraph ingest` reads the output back; exporting again gives the same
-// bytes.
+// runExport is `ssfgraph export analysis ID [--format yaml|json]`, or
+// `ssfgraph export crosswalk FROM TO [--max-hops N]`, each with
+// [--out FILE]. An analysis is written as a native analysis document (YAML
+// by default) that `ssfgraph ingest` reads back, giving the same bytes when
+// exported again; a crosswalk, the clause-to-clause mapping inferred from
+// guideline FROM to guideline TO through every loaded crosswalk, as an
+// OSCAL mapping collection (JSON).
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs, envs := cfg.flagSet("export", stdout, false)
-	format := fs.String("format", ingest.ExportYAML, "the document's `format`: yaml or json")
+	format := fs.String("format", "", "the document's `format`: yaml (the default) or json for an analysis; json for a crosswalk")
 	out := fs.String("out", "", "write the document to `FILE` (replacing it) instead of standard output")
+	maxHops := fs.Int("max-hops", coverage.DefaultMaxHops, fmt.Sprintf("crosswalk: how many mappings a path may walk (1 to %d)", coverage.MaxHopsLimit))
 	cfg.printUsage = func() {
 		fs.SetOutput(stdout)
 		fmt.Fprintln(stdout, "Usage: ssfgraph export analysis ID [flags]")
-		fmt.Fprintln(stdout, "\nWrites the analysis ID, with its target, organization, threats, measures and policies,")
-		fmt.Fprintln(stdout, "as a native analysis document (docs/native-format.md) that ssfgraph ingest reads back.")
+		fmt.Fprintln(stdout, "       ssfgraph export crosswalk FROM_GUIDELINE TO_GUIDELINE [flags]")
+		fmt.Fprintln(stdout, "\nexport analysis writes the analysis ID, with its target, organization, threats, measures and")
+		fmt.Fprintln(stdout, "policies, as a native analysis document (docs/native-format.md) that ssfgraph ingest reads back.")
+		fmt.Fprintln(stdout, "export crosswalk writes the clause-to-clause mapping inferred between two guidelines through")
+		fmt.Fprintln(stdout, "every loaded crosswalk (hub and spoke) as an OSCAL mapping collection, for review elsewhere.")
 		fmt.Fprintln(stdout, "\nFlags (each falls back to the environment variable in brackets):")
 		fs.PrintDefaults()
 		fmt.Fprintln(stdout, "\nNEO4J_PASSWORD (environment only) is the Neo4j password.")
@@ -37,33 +47,44 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := cfg.parse(fs, envs, flags); err != nil {
 		return err
 	}
-	switch {
-	case len(pos) == 0:
-		return usageError("nothing to export: give export analysis ID")
-	case pos[0] != "analysis":
-		return usageError("cannot export %q: only analyses export (export analysis ID)", pos[0])
-	case len(pos) == 1:
-		return usageError("export analysis needs the analysis's ID")
-	case len(pos) > 2:
-		return usageError("unexpected argument %q", pos[2])
+	if len(pos) == 0 {
+		return usageError("nothing to export: give export analysis ID or export crosswalk FROM TO")
 	}
-	id := pos[1]
-	if *format != ingest.ExportYAML && *format != ingest.ExportJSON {
-		return usageError("--format must be yaml or json, got %q", *format)
+	var export func(ctx context.Context, db *neo4j.DB) ([]byte, string, error)
+	switch pos[0] {
+	case "analysis":
+		if len(pos) != 2 {
+			return exportArity(pos, "export analysis needs the analysis's ID")
+		}
+		f := cmp.Or(*format, ingest.ExportYAML)
+		if f != ingest.ExportYAML && f != ingest.ExportJSON {
+			return usageError("--format must be yaml or json, got %q", f)
+		}
+		export = func(ctx context.Context, db *neo4j.DB) ([]byte, string, error) {
+			return exportAnalysis(ctx, db, &cfg, pos[1], f)
+		}
+	case "crosswalk":
+		if len(pos) != 3 {
+			return exportArity(pos, "export crosswalk needs two guideline ids: FROM TO")
+		}
+		if *format != "" && *format != ingest.ExportJSON {
+			return usageError("a crosswalk exports as OSCAL JSON only, not %q", *format)
+		}
+		if *maxHops < 1 || *maxHops > coverage.MaxHopsLimit {
+			return usageError("--max-hops must be from 1 to %d, got %d", coverage.MaxHopsLimit, *maxHops)
+		}
+		export = func(ctx context.Context, db *neo4j.DB) ([]byte, string, error) {
+			return exportCrosswalk(ctx, db, pos[1], pos[2], *maxHops)
+		}
+	default:
+		return usageError("cannot export %q: export analysis ID or export crosswalk FROM TO", pos[0])
 	}
 	db := cfg.db(cfg.logger(stderr))
 	defer db.Close(context.WithoutCancel(ctx))
 	if err := cfg.connect(ctx, db); err != nil {
 		return err
 	}
-	doc, err := db.ExportAnalysis(ctx, id)
-	if err != nil {
-		if model.ErrorCode(err) == model.ENOTFOUND {
-			return fmt.Errorf("no analysis %q in %s (database %s)", id, cfg.Neo4jURI, cfg.Neo4jDatabase)
-		}
-		return err
-	}
-	data, err := ingest.MarshalDocument(doc, *format)
+	data, what, err := export(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -74,8 +95,63 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := writeFileAtomic(*out, data); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "exported analysis %s (%d assessments) to %s\n", id, len(doc.Analysis.Assessments), *out)
+	fmt.Fprintf(stderr, "exported %s to %s\n", what, *out)
 	return nil
+}
+
+// exportArity explains a wrong number of export arguments.
+func exportArity(pos []string, missing string) error {
+	want := map[string]int{"analysis": 2, "crosswalk": 3}[pos[0]]
+	if len(pos) > want {
+		return usageError("unexpected argument %q", pos[want])
+	}
+	return usageError("%s", missing)
+}
+
+// exportAnalysis reads one analysis as a native document.
+func exportAnalysis(ctx context.Context, db *neo4j.DB, cfg *Config, id, format string) ([]byte, string, error) {
+	doc, err := db.ExportAnalysis(ctx, id)
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, "", fmt.Errorf("no analysis %q in %s (database %s)", id, cfg.Neo4jURI, cfg.Neo4jDatabase)
+		}
+		return nil, "", err
+	}
+	data, err := ingest.MarshalDocument(doc, format)
+	return data, fmt.Sprintf("analysis %s (%d assessments)", id, len(doc.Analysis.Assessments)), err
+}
+
+// exportCrosswalk infers the crosswalk between two guidelines and writes
+// it as an OSCAL mapping collection.
+func exportCrosswalk(ctx context.Context, db *neo4j.DB, fromID, toID string, maxHops int) ([]byte, string, error) {
+	from, to, edges, err := db.CrosswalkInput(ctx, fromID, toID, maxHops)
+	if err != nil {
+		return nil, "", err
+	}
+	res := coverage.Crosswalk(from, to, edges, maxHops)
+	nodes, err := db.Nodes(ctx, []string{fromID, toID})
+	if err != nil {
+		return nil, "", err
+	}
+	side := func(id string) ingest.CrosswalkGuideline {
+		g := ingest.CrosswalkGuideline{ID: id, Title: id}
+		if n, ok := nodes[id].(*model.Guideline); ok {
+			g.Title, g.Version = n.Title, n.Version
+		}
+		return g
+	}
+	doc := &ingest.CrosswalkDocument{From: side(fromID), To: side(toID), MaxHops: maxHops,
+		UnmappedFrom: res.UnmappedFrom, UnmappedTo: res.UnmappedTo, Generated: time.Now()}
+	for _, m := range res.Mappings {
+		path := []string{m.From}
+		for _, s := range m.Path.Steps {
+			path = append(path, s.To)
+		}
+		doc.Entries = append(doc.Entries, ingest.CrosswalkEntry{Source: m.From, Target: m.To, Relationship: string(m.Path.Relation),
+			Score: m.Path.Score, Confidence: m.Path.Confidence, Path: path})
+	}
+	data, err := ingest.MarshalOSCALCrosswalk(doc)
+	return data, fmt.Sprintf("crosswalk %s → %s (%d mappings)", fromID, toID, len(doc.Entries)), err
 }
 
 // splitExportArgs separates flags (with their values) from the positional

@@ -6,6 +6,7 @@
 //	ssfgraph seed      load the illustrative demo (seed --demo)
 //	ssfgraph ingest    load catalogs, crosswalks and analysis documents (ingest [--dry-run] FILE...)
 //	ssfgraph export    write an analysis as a native document (export analysis ID [--format yaml|json] [--out FILE])
+//	                   or an inferred crosswalk as OSCAL (export crosswalk FROM TO [--max-hops N] [--out FILE])
 //	ssfgraph version   print the version
 //
 // Run `ssfgraph COMMAND --help` for a command's flags. Every flag falls back
@@ -41,7 +42,7 @@ var commands = []command{
 	{"token", "issue a bearer token: token create --org ID --user NAME --role ROLE", runToken},
 	{"seed", "load the illustrative demo data set (--demo), then print a token per demo organization", runSeed},
 	{"ingest", "load catalogs, crosswalks and analysis documents: ingest [--format F] [--dry-run] [--json] FILE...", runIngest},
-	{"export", "write an analysis as a native analysis document: export analysis ID [--format yaml|json] [--out FILE]", runExport},
+	{"export", "write an analysis as a native analysis document (export analysis ID [--format yaml|json]) or an inferred crosswalk as an OSCAL mapping collection (export crosswalk FROM TO [--max-hops N]), to --out FILE or standard output", runExport},
 	{"version", "print the version of this build", runVersion},
 }
 
