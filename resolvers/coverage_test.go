@@ -88,37 +88,44 @@ type claim struct {
 	measure, clause, relationship, status string
 }
 
-// coverageScene writes a native analysis document whose one assessment
-// treats the claims' measures, loads it, and returns the analysis id and a
-// token of its organization.
-func coverageScene(t *testing.T, e *testEnv, name string, claims []claim) (analysis, token string) {
+// coverageScene writes a native analysis document whose assessments treat
+// the claims' measures, loads it, and returns the analysis id and a token
+// of its organization.
+func coverageScene(t testing.TB, e *testEnv, name string, claims []claim) (analysis, token string) {
 	t.Helper()
 	p := e.p + name
-	var treatments, measures strings.Builder
-	for _, c := range claims {
-		fmt.Fprintf(&treatments, "        - {measure: %s-%s, status: %s}\n", p, c.measure, c.status)
+	loadDocument(t, e.db, p+".yaml", coverageDocument(p, "PRIVATE", claims))
+	return p + "-analysis", e.token(t, p+"-org", model.RoleAnalyst)
+}
+
+// coverageDocument is the native document of a coverage scene with ids
+// prefixed p: one organization, one target, and an analysis with one
+// assessment per 50 claims, each treating its claims' measures.
+func coverageDocument(p, visibility string, claims []claim) []byte {
+	var incidents, assessments, measures strings.Builder
+	for i, c := range claims {
+		if i%50 == 0 {
+			fmt.Fprintf(&incidents, "    - {id: %s-inc%d, name: Wrong dose %d, consequence: life-body}\n", p, i/50, i/50)
+			fmt.Fprintf(&assessments, "    - incident: %s-inc%d\n      axis1: 3\n      axis2: 2\n      treatments:\n", p, i/50)
+		}
+		fmt.Fprintf(&assessments, "        - {measure: %s-%s, status: %s}\n", p, c.measure, c.status)
 		fmt.Fprintf(&measures, "  - {id: %s-%s, name: %s, perspective: P1, kind: technical, clauses: [{clause: %q, relationship: %s}]}\n", p, c.measure, c.measure, c.clause, c.relationship)
 	}
-	doc := fmt.Sprintf(`apiVersion: ssfgraph/v1
+	return []byte(fmt.Sprintf(`apiVersion: ssfgraph/v1
 kind: AnalysisDocument
 organization: {id: %[1]s-org, name: Coverage org %[1]s, sector: medical}
 target:
   id: %[1]s-target
   name: Infusion pump
   sector: medical
-  incidents: [{id: %[1]s-inc, name: Wrong dose, consequence: life-body}]
-analysis:
+  incidents:
+%[2]sanalysis:
   id: %[1]s-analysis
   title: Coverage scene
+  visibility: %[5]s
   assessments:
-    - incident: %[1]s-inc
-      axis1: 3
-      axis2: 2
-      treatments:
-%[2]smeasures:
-%[3]s`, p, treatments.String(), measures.String())
-	loadDocument(t, e.db, p+".yaml", []byte(doc))
-	return p + "-analysis", e.token(t, p+"-org", model.RoleAnalyst)
+%[3]smeasures:
+%[4]s`, p, incidents.String(), assessments.String(), measures.String(), visibility))
 }
 
 const coverageQuery = `query($a: ID!, $g: ID!, $h: Int) { guidelineCoverage(analysisId: $a, guidelineId: $g, maxHops: $h) {

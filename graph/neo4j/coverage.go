@@ -12,24 +12,20 @@ import (
 
 var _ model.CoverageReader = (*DB)(nil)
 
-// guidelineClausesCypher returns the clauses of a guideline with the id of
-// each one's top-level ancestor (its family); no row when the guideline
-// does not exist, one row with a null clause when it has none.
+// guidelineClausesCypher returns the clauses of a guideline with their
+// parents' ids; no row when the guideline does not exist, one row with a
+// null clause when it has none.
 const guidelineClausesCypher = `
 MATCH (g:` + model.LabelGuideline + ` {id: $guideline})
 OPTIONAL MATCH (g)-[:` + model.RelHasClause + `]->(c:` + model.LabelClause + `)
-OPTIONAL MATCH (c)-[:` + model.RelPartOf + `*0..8]->(top:` + model.LabelClause + `)
-WHERE NOT (top)-[:` + model.RelPartOf + `]->(:` + model.LabelClause + `)
-RETURN c.id AS id, c.kind AS kind, coalesce(c.withdrawn, false) AS withdrawn, min(top.id) AS family`
+RETURN c.id AS id, c.kind AS kind, coalesce(c.withdrawn, false) AS withdrawn, c.parentId AS parent`
 
 // listedClausesCypher returns the listed clauses, as guidelineClausesCypher
-// does, in the order given; unknown ids give no row.
+// does; unknown ids give no row.
 const listedClausesCypher = `
 UNWIND $ids AS id
 MATCH (c:` + model.LabelClause + ` {id: id})
-OPTIONAL MATCH (c)-[:` + model.RelPartOf + `*0..8]->(top:` + model.LabelClause + `)
-WHERE NOT (top)-[:` + model.RelPartOf + `]->(:` + model.LabelClause + `)
-RETURN c.id AS id, c.kind AS kind, coalesce(c.withdrawn, false) AS withdrawn, min(top.id) AS family`
+RETURN c.id AS id, c.kind AS kind, coalesce(c.withdrawn, false) AS withdrawn, c.parentId AS parent`
 
 // claimsCypher returns, for an analysis, each measure of its treatments
 // that claims a clause, with whether any treatment has it implemented or
@@ -169,19 +165,33 @@ func (t *txn) clauses(ctx context.Context, cypher string, params map[string]any)
 	return decodeClauses(recs), nil
 }
 
+// decodeClauses reads clause rows; each clause's family is its top-level
+// ancestor among the rows (itself at the top).
 func decodeClauses(recs []*neo4j.Record) []coverage.Clause {
 	out := make([]coverage.Clause, 0, len(recs))
+	parent := make(map[string]string, len(recs))
 	for _, r := range recs {
 		p := props(r.AsMap())
 		id := p.str("id")
 		if id == "" {
 			continue
 		}
-		family := p.str("family")
-		if family == "" {
-			family = id
+		parent[id] = p.str("parent")
+		out = append(out, coverage.Clause{ID: id, Group: p.str("kind") == "group", Withdrawn: p.bool("withdrawn")})
+	}
+	for i := range out {
+		top := out[i].ID
+		for range 16 { // clause trees are shallow; the bound guards against a cycle
+			up, ok := parent[top]
+			if !ok || up == "" {
+				break
+			}
+			if _, known := parent[up]; !known {
+				break
+			}
+			top = up
 		}
-		out = append(out, coverage.Clause{ID: id, Family: family, Group: p.str("kind") == "group", Withdrawn: p.bool("withdrawn")})
+		out[i].Family = top
 	}
 	return out
 }
