@@ -18,6 +18,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/coverage"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
+	"github.com/ssfgraph/ssfgraph/report"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -48,6 +49,7 @@ type ResolverRoot interface {
 	CoverageStep() CoverageStepResolver
 	Crosswalk() CrosswalkResolver
 	Department() DepartmentResolver
+	DueCareReport() DueCareReportResolver
 	FamilyCoverage() FamilyCoverageResolver
 	Feedback() FeedbackResolver
 	Guideline() GuidelineResolver
@@ -308,6 +310,15 @@ type ComplexityRoot struct {
 		Measures func(childComplexity int) int
 		Owner    func(childComplexity int) int
 		Threats  func(childComplexity int) int
+	}
+
+	DueCareReport struct {
+		Analysis    func(childComplexity int) int
+		Coverage    func(childComplexity int) int
+		Document    func(childComplexity int, format model.ReportFormat) int
+		Feedback    func(childComplexity int) int
+		GeneratedAt func(childComplexity int) int
+		MaxHops     func(childComplexity int) int
 	}
 
 	FamilyCoverage struct {
@@ -600,6 +611,7 @@ type ComplexityRoot struct {
 		CompareAnalyses   func(childComplexity int, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) int
 		Crosswalk         func(childComplexity int, fromGuidelineID string, toGuidelineID string, maxHops *int) int
 		DiffAnalyses      func(childComplexity int, a string, b string) int
+		DueCareReport     func(childComplexity int, analysisID string, guidelineIds []string, maxHops *int) int
 		Feedback          func(childComplexity int, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) int
 		Guideline         func(childComplexity int, id string) int
 		GuidelineCoverage func(childComplexity int, analysisID string, guidelineID string, maxHops *int) int
@@ -839,6 +851,13 @@ type CrosswalkResolver interface {
 type DepartmentResolver interface {
 	Organization(ctx context.Context, obj *model.Department) (*model.Organization, error)
 }
+type DueCareReportResolver interface {
+	Analysis(ctx context.Context, obj *report.Report) (*model.Analysis, error)
+
+	Coverage(ctx context.Context, obj *report.Report) ([]*model.GuidelineCoverage, error)
+	Feedback(ctx context.Context, obj *report.Report) ([]*model.Feedback, error)
+	Document(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error)
+}
 type FamilyCoverageResolver interface {
 	Family(ctx context.Context, obj *coverage.FamilySummary) (*model.Clause, error)
 }
@@ -997,6 +1016,7 @@ type QueryResolver interface {
 	DiffAnalyses(ctx context.Context, a string, b string) (*compare.AnalysisDiff, error)
 	GuidelineCoverage(ctx context.Context, analysisID string, guidelineID string, maxHops *int) (*model.GuidelineCoverage, error)
 	Crosswalk(ctx context.Context, fromGuidelineID string, toGuidelineID string, maxHops *int) (*model.Crosswalk, error)
+	DueCareReport(ctx context.Context, analysisID string, guidelineIds []string, maxHops *int) (*report.Report, error)
 }
 type ReliabilityResolver interface {
 	Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error)
@@ -2056,6 +2076,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Divergence.Threats(childComplexity), true
+
+	case "DueCareReport.analysis":
+		if e.ComplexityRoot.DueCareReport.Analysis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueCareReport.Analysis(childComplexity), true
+	case "DueCareReport.coverage":
+		if e.ComplexityRoot.DueCareReport.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueCareReport.Coverage(childComplexity), true
+	case "DueCareReport.document":
+		if e.ComplexityRoot.DueCareReport.Document == nil {
+			break
+		}
+
+		args, err := ec.field_DueCareReport_document_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DueCareReport.Document(childComplexity, args["format"].(model.ReportFormat)), true
+	case "DueCareReport.feedback":
+		if e.ComplexityRoot.DueCareReport.Feedback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueCareReport.Feedback(childComplexity), true
+	case "DueCareReport.generatedAt":
+		if e.ComplexityRoot.DueCareReport.GeneratedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueCareReport.GeneratedAt(childComplexity), true
+	case "DueCareReport.maxHops":
+		if e.ComplexityRoot.DueCareReport.MaxHops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueCareReport.MaxHops(childComplexity), true
 
 	case "FamilyCoverage.family":
 		if e.ComplexityRoot.FamilyCoverage.Family == nil {
@@ -3571,6 +3633,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DiffAnalyses(childComplexity, args["a"].(string), args["b"].(string)), true
+	case "Query.dueCareReport":
+		if e.ComplexityRoot.Query.DueCareReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dueCareReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DueCareReport(childComplexity, args["analysisId"].(string), args["guidelineIds"].([]string), args["maxHops"].(*int)), true
 	case "Query.feedback":
 		if e.ComplexityRoot.Query.Feedback == nil {
 			break
@@ -6430,6 +6503,86 @@ type InferredMapping {
   path: CoveragePath!
 }
 
+extend type Query {
+  """
+  The due-care report of an analysis: its ratings and owner departments, the measures with the clauses each satisfies
+  directly or through crosswalks, the coverage of each guideline with its gaps, the feedback received with its answers,
+  and the scale versions in force, also rendered as one document (` + "`" + `document` + "`" + `), the same as
+  ` + "`" + `ssfgraph export report` + "`" + `. The caller must be able to read the analysis.
+  """
+  dueCareReport(
+    """
+    The analysis.
+    """
+    analysisId: ID!
+    """
+    The guidelines to report coverage of: 1 to 20, each once.
+    """
+    guidelineIds: [ID!]!
+    """
+    How many crosswalk mappings a coverage path may walk: 1 to 6.
+    """
+    maxHops: Int = 3
+  ): DueCareReport!
+}
+
+"""
+How a due-care report is rendered.
+"""
+enum ReportFormat {
+  """
+  Markdown, for reading and for diffs between two dates.
+  """
+  MARKDOWN
+  """
+  JSON, for tools.
+  """
+  JSON
+  """
+  CSV, one row per assessment, clause, insurance entry and feedback, told apart by the ` + "`" + `section` + "`" + ` column.
+  """
+  CSV
+  """
+  A self-contained HTML page.
+  """
+  HTML
+}
+
+"""
+The due-care report of one analysis.
+"""
+type DueCareReport {
+  """
+  The analysis.
+  """
+  analysis: Analysis!
+  """
+  When the report was made.
+  """
+  generatedAt: Time!
+  """
+  The most mappings a coverage path could walk.
+  """
+  maxHops: Int!
+  """
+  The coverage of each guideline asked for, in the order asked.
+  """
+  coverage: [GuidelineCoverage!]!
+  """
+  The feedback received about the analysis and its assessments, oldest first.
+  """
+  feedback: [Feedback!]!
+  """
+  The whole report as one document. Every list in it has a stable order, so two reports diff to what changed.
+  """
+  document(
+    """
+    The rendering.
+    """
+    format: ReportFormat! = MARKDOWN
+  ): String!
+}
+
 # ---------------------------------------------------------------- insurance
 
 """
@@ -8538,6 +8691,24 @@ func (ec *executionContext) childFields_Divergence(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Divergence", field.Name)
 }
 
+func (ec *executionContext) childFields_DueCareReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "analysis":
+		return ec.fieldContext_DueCareReport_analysis(ctx, field)
+	case "generatedAt":
+		return ec.fieldContext_DueCareReport_generatedAt(ctx, field)
+	case "maxHops":
+		return ec.fieldContext_DueCareReport_maxHops(ctx, field)
+	case "coverage":
+		return ec.fieldContext_DueCareReport_coverage(ctx, field)
+	case "feedback":
+		return ec.fieldContext_DueCareReport_feedback(ctx, field)
+	case "document":
+		return ec.fieldContext_DueCareReport_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DueCareReport", field.Name)
+}
+
 func (ec *executionContext) childFields_FamilyCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "family":
@@ -9325,6 +9496,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_DueCareReport_document_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ReportFormat, error) {
+			return ec.unmarshalNReportFormat2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐReportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_GuidelineCoverage_clauses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -10501,6 +10686,36 @@ func (ec *executionContext) field_Query_diffAnalyses_args(ctx context.Context, r
 		return nil, err
 	}
 	args["b"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_dueCareReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "analysisId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["analysisId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "guidelineIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["guidelineIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
 	return args, nil
 }
 
@@ -15329,6 +15544,192 @@ func (ec *executionContext) _Divergence_owner(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Divergence_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Divergence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DueCareReport_analysis(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueCareReport_analysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DueCareReport().Analysis(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueCareReport_analysis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DueCareReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DueCareReport_generatedAt(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueCareReport_generatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GeneratedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueCareReport_generatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueCareReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DueCareReport_maxHops(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueCareReport_maxHops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxHops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueCareReport_maxHops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueCareReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DueCareReport_coverage(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueCareReport_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DueCareReport().Coverage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GuidelineCoverage) graphql.Marshaler {
+			return ec.marshalNGuidelineCoverage2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueCareReport_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DueCareReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GuidelineCoverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DueCareReport_feedback(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueCareReport_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DueCareReport().Feedback(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Feedback) graphql.Marshaler {
+			return ec.marshalNFeedback2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueCareReport_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DueCareReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feedback(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DueCareReport_document(ctx context.Context, field graphql.CollectedField, obj *report.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueCareReport_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DueCareReport().Document(ctx, obj, fc.Args["format"].(model.ReportFormat))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueCareReport_document(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DueCareReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DueCareReport_document_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FamilyCoverage_family(ctx context.Context, field graphql.CollectedField, obj *coverage.FamilySummary) (ret graphql.Marshaler) {
@@ -22340,6 +22741,50 @@ func (ec *executionContext) fieldContext_Query_crosswalk(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_dueCareReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dueCareReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DueCareReport(ctx, fc.Args["analysisId"].(string), fc.Args["guidelineIds"].([]string), fc.Args["maxHops"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *report.Report) graphql.Marshaler {
+			return ec.marshalNDueCareReport2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋreportᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dueCareReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DueCareReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dueCareReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28540,6 +28985,68 @@ func (ec *executionContext) _Divergence(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var dueCareReportImplementors = []string{"DueCareReport"}
+
+func (ec *executionContext) _DueCareReport(ctx context.Context, sel ast.SelectionSet, obj *report.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dueCareReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DueCareReport")
+		case "analysis":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DueCareReport_analysis(ctx, field, obj)
+				})
+		case "generatedAt":
+			out.Values[i] = ec._DueCareReport_generatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxHops":
+			out.Values[i] = ec._DueCareReport_maxHops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coverage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DueCareReport_coverage(ctx, field, obj)
+				})
+		case "feedback":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DueCareReport_feedback(ctx, field, obj)
+				})
+		case "document":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DueCareReport_document(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var familyCoverageImplementors = []string{"FamilyCoverage"}
 
 func (ec *executionContext) _FamilyCoverage(ctx context.Context, sel ast.SelectionSet, obj *coverage.FamilySummary) graphql.Marshaler {
@@ -30648,6 +31155,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_crosswalk(ctx, field)
 				})
+		case "dueCareReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dueCareReport(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -32367,6 +32880,14 @@ func (ec *executionContext) marshalNDivergence2githubᚗcomᚋssfgraphᚋssfgrap
 	return ec._Divergence(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNDueCareReport2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋreportᚐReport(ctx context.Context, sel ast.SelectionSet, v *report.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DueCareReport!")
+		return graphql.Null
+	}
+	return ec._DueCareReport(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNFamilyCoverage2githubᚗcomᚋssfgraphᚋssfgraphᚋcoverageᚐFamilySummary(ctx context.Context, sel ast.SelectionSet, v coverage.FamilySummary) graphql.Marshaler {
 	return ec._FamilyCoverage(ctx, sel, &v)
 }
@@ -32493,6 +33014,22 @@ func (ec *executionContext) marshalNGuidelineConnection2ᚖgithubᚗcomᚋssfgra
 		return graphql.Null
 	}
 	return ec._GuidelineConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGuidelineCoverage2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GuidelineCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGuidelineCoverage2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNGuidelineCoverage2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineCoverage(ctx context.Context, sel ast.SelectionSet, v *model.GuidelineCoverage) graphql.Marshaler {
@@ -33011,6 +33548,16 @@ func (ec *executionContext) marshalNReliability2ᚖgithubᚗcomᚋssfgraphᚋssf
 		return graphql.Null
 	}
 	return ec._Reliability(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportFormat2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐReportFormat(ctx context.Context, v any) (model.ReportFormat, error) {
+	var res model.ReportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportFormat2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐReportFormat(ctx context.Context, sel ast.SelectionSet, v model.ReportFormat) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {

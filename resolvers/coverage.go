@@ -2,9 +2,11 @@ package resolvers
 
 import (
 	"context"
+	"time"
 
 	"github.com/ssfgraph/ssfgraph/coverage"
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/report"
 )
 
 // hopsArg reads a maxHops argument: 3 when absent, else 1 to
@@ -19,26 +21,17 @@ func hopsArg(maxHops *int) (int, error) {
 	return *maxHops, nil
 }
 
-// GuidelineCoverage computes the coverage of an analysis the caller may
-// read against a guideline. The HTTP resolver and the due-care report both
-// use it.
-func GuidelineCoverage(ctx context.Context, store model.Store, analysisID, guidelineID string, maxHops int) (*model.GuidelineCoverage, error) {
-	a, err := visibleAnalysis(ctx, &analysisID)
+// readableAnalysis returns the analysis when the caller may read it, else
+// the not-found error every analysis-taking query answers.
+func readableAnalysis(ctx context.Context, field, id string) (*model.Analysis, error) {
+	a, err := visibleAnalysis(ctx, &id)
 	if err != nil {
 		return nil, err
 	}
 	if a == nil {
-		return nil, model.FieldErrorf(model.ENOTFOUND, "analysisId", "no analysis %q that you may read", analysisID)
+		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q that you may read", id)
 	}
-	in, err := store.CoverageInput(ctx, analysisID, guidelineID, nil, maxHops)
-	if err != nil {
-		return nil, err
-	}
-	res := coverage.Compute(*in)
-	return &model.GuidelineCoverage{
-		AnalysisID: analysisID, GuidelineID: guidelineID, MaxHops: res.MaxHops,
-		Summary: res.Summary, Families: res.Families, Clauses: res.Clauses,
-	}, nil
+	return a, nil
 }
 
 func (r *queryResolver) guidelineCoverage(ctx context.Context, analysisID, guidelineID string, maxHops *int) (*model.GuidelineCoverage, error) {
@@ -46,7 +39,10 @@ func (r *queryResolver) guidelineCoverage(ctx context.Context, analysisID, guide
 	if err != nil {
 		return nil, err
 	}
-	return GuidelineCoverage(ctx, r.Store, analysisID, guidelineID, hops)
+	if _, err := readableAnalysis(ctx, "analysisId", analysisID); err != nil {
+		return nil, err
+	}
+	return model.ComputeCoverage(ctx, r.Store, analysisID, guidelineID, hops)
 }
 
 func (r *queryResolver) crosswalk(ctx context.Context, fromID, toID string, maxHops *int) (*model.Crosswalk, error) {
@@ -86,4 +82,34 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+func (r *queryResolver) dueCareReport(ctx context.Context, analysisID string, guidelineIDs []string, maxHops *int) (*report.Report, error) {
+	hops, err := hopsArg(maxHops)
+	if err != nil {
+		return nil, err
+	}
+	if r.Reports == nil {
+		return nil, model.Errorf(model.EUNAVAILABLE, "this server cannot build reports")
+	}
+	if _, err := readableAnalysis(ctx, "analysisId", analysisID); err != nil {
+		return nil, err
+	}
+	return report.Build(ctx, r.Reports, analysisID, guidelineIDs, hops, time.Now())
+}
+
+// reportFormats maps the GraphQL enum to the renderings.
+var reportFormats = map[model.ReportFormat]report.Format{
+	model.ReportFormatMarkdown: report.Markdown, model.ReportFormatJSON: report.JSON,
+	model.ReportFormatCSV: report.CSV, model.ReportFormatHTML: report.HTML,
+}
+
+// reportDocument renders a report.
+func reportDocument(r *report.Report, format model.ReportFormat) (string, error) {
+	f, ok := reportFormats[format]
+	if !ok {
+		return "", model.FieldErrorf(model.EINVALID, "format", "unknown format %q", format)
+	}
+	b, err := r.Bytes(f)
+	return string(b), err
 }

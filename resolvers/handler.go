@@ -30,6 +30,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 	"github.com/ssfgraph/ssfgraph/live"
+	"github.com/ssfgraph/ssfgraph/report"
 	"github.com/ssfgraph/ssfgraph/metrics"
 )
 
@@ -142,8 +143,9 @@ func (o Options) withDefaults() Options {
 // newGraphQLServer builds the gqlgen server with its transports, limits,
 // error presenter and metrics.
 func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
-	loader, _ := o.Store.(ingest.Loader) // graph/neo4j's DB is one
-	res := &Resolver{Store: o.Store, Loader: loader, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log}
+	loader, _ := o.Store.(ingest.Loader)   // graph/neo4j's DB is one
+	reports, _ := o.Store.(report.Source) // and this
+	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
 
 	readLimit := o.MaxBodyBytes

@@ -10,6 +10,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 	"github.com/ssfgraph/ssfgraph/live"
+	"github.com/ssfgraph/ssfgraph/report"
 )
 
 // Resolver holds what the resolvers depend on. It is built by NewHandler.
@@ -18,6 +19,8 @@ type Resolver struct {
 	Store model.Store
 	// Loader writes ingested documents (importDocument).
 	Loader ingest.Loader
+	// Reports reads what due-care reports are built from (dueCareReport).
+	Reports report.Source
 	// Bus carries comparison snapshots to comparisonUpdated subscriptions.
 	Bus model.EventBus[*live.Snapshot]
 	// FeedbackBus carries submitted feedback to feedbackAdded subscriptions.

@@ -14,6 +14,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
+	"github.com/ssfgraph/ssfgraph/report"
 )
 
 // SharedWithOrganizations is the resolver for the sharedWithOrganizations field.
@@ -312,6 +313,26 @@ func (r *crosswalkResolver) UnmappedTo(ctx context.Context, obj *model.Crosswalk
 // Organization is the resolver for the organization field.
 func (r *departmentResolver) Organization(ctx context.Context, obj *model.Department) (*model.Organization, error) {
 	return loadNode[model.Organization](ctx, ref(ctx, obj, func(d *model.Department) string { return d.OrganizationID }))
+}
+
+// Analysis is the resolver for the analysis field.
+func (r *dueCareReportResolver) Analysis(ctx context.Context, obj *report.Report) (*model.Analysis, error) {
+	return visibleAnalysis(ctx, &obj.Analysis.ID)
+}
+
+// Coverage is the resolver for the coverage field.
+func (r *dueCareReportResolver) Coverage(ctx context.Context, obj *report.Report) ([]*model.GuidelineCoverage, error) {
+	return obj.Coverage(), nil
+}
+
+// Feedback is the resolver for the feedback field.
+func (r *dueCareReportResolver) Feedback(ctx context.Context, obj *report.Report) ([]*model.Feedback, error) {
+	return obj.FeedbackItems(), nil
+}
+
+// Document is the resolver for the document field.
+func (r *dueCareReportResolver) Document(ctx context.Context, obj *report.Report, format model.ReportFormat) (string, error) {
+	return reportDocument(obj, format)
 }
 
 // Family is the resolver for the family field.
@@ -913,6 +934,11 @@ func (r *queryResolver) Crosswalk(ctx context.Context, fromGuidelineID string, t
 	return r.crosswalk(ctx, fromGuidelineID, toGuidelineID, maxHops)
 }
 
+// DueCareReport is the resolver for the dueCareReport field.
+func (r *queryResolver) DueCareReport(ctx context.Context, analysisID string, guidelineIds []string, maxHops *int) (*report.Report, error) {
+	return r.dueCareReport(ctx, analysisID, guidelineIds, maxHops)
+}
+
 // Metric is the resolver for the metric field.
 func (r *reliabilityResolver) Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error) {
 	return metricName(obj.Metric), nil
@@ -1080,6 +1106,9 @@ func (r *Resolver) Crosswalk() graph.CrosswalkResolver { return &crosswalkResolv
 // Department returns graph.DepartmentResolver implementation.
 func (r *Resolver) Department() graph.DepartmentResolver { return &departmentResolver{r} }
 
+// DueCareReport returns graph.DueCareReportResolver implementation.
+func (r *Resolver) DueCareReport() graph.DueCareReportResolver { return &dueCareReportResolver{r} }
+
 // FamilyCoverage returns graph.FamilyCoverageResolver implementation.
 func (r *Resolver) FamilyCoverage() graph.FamilyCoverageResolver { return &familyCoverageResolver{r} }
 
@@ -1189,6 +1218,7 @@ type (
 	coverageStepResolver       struct{ *Resolver }
 	crosswalkResolver          struct{ *Resolver }
 	departmentResolver         struct{ *Resolver }
+	dueCareReportResolver      struct{ *Resolver }
 	familyCoverageResolver     struct{ *Resolver }
 	feedbackResolver           struct{ *Resolver }
 	guidelineResolver          struct{ *Resolver }

@@ -15,6 +15,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/ingest"
+	"github.com/ssfgraph/ssfgraph/report"
 )
 
 // runExport is `ssfgraph export analysis ID [--format yaml|json]`, or
@@ -29,15 +30,21 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs, envs := cfg.flagSet("export", stdout, false)
 	format := fs.String("format", "", "the document's `format`: yaml (the default) or json for an analysis; json for a crosswalk")
 	out := fs.String("out", "", "write the document to `FILE` (replacing it) instead of standard output")
-	maxHops := fs.Int("max-hops", coverage.DefaultMaxHops, fmt.Sprintf("crosswalk: how many mappings a path may walk (1 to %d)", coverage.MaxHopsLimit))
+	maxHops := fs.Int("max-hops", coverage.DefaultMaxHops, fmt.Sprintf("crosswalk, report: how many mappings a path may walk (1 to %d)", coverage.MaxHopsLimit))
+	analysisID := fs.String("analysis", "", "report: the `ID` of the analysis to report on")
+	var guidelines stringList
+	fs.Var(&guidelines, "guideline", "report: a guideline `ID` to report coverage of (repeat for several)")
 	cfg.printUsage = func() {
 		fs.SetOutput(stdout)
 		fmt.Fprintln(stdout, "Usage: ssfgraph export analysis ID [flags]")
 		fmt.Fprintln(stdout, "       ssfgraph export crosswalk FROM_GUIDELINE TO_GUIDELINE [flags]")
+		fmt.Fprintln(stdout, "       ssfgraph export report --analysis ID --guideline ID [--guideline ID]... [--format md|json|csv|html] [flags]")
 		fmt.Fprintln(stdout, "\nexport analysis writes the analysis ID, with its target, organization, threats, measures and")
 		fmt.Fprintln(stdout, "policies, as a native analysis document (docs/native-format.md) that ssfgraph ingest reads back.")
 		fmt.Fprintln(stdout, "export crosswalk writes the clause-to-clause mapping inferred between two guidelines through")
 		fmt.Fprintln(stdout, "every loaded crosswalk (hub and spoke) as an OSCAL mapping collection, for review elsewhere.")
+		fmt.Fprintln(stdout, "export report writes the due-care report of an analysis: ratings and owner departments, measures")
+		fmt.Fprintln(stdout, "and the clauses they satisfy, coverage and gaps per guideline, insurance gaps and feedback.")
 		fmt.Fprintln(stdout, "\nFlags (each falls back to the environment variable in brackets):")
 		fs.PrintDefaults()
 		fmt.Fprintln(stdout, "\nNEO4J_PASSWORD (environment only) is the Neo4j password.")
@@ -48,7 +55,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if len(pos) == 0 {
-		return usageError("nothing to export: give export analysis ID or export crosswalk FROM TO")
+		return usageError("nothing to export: give export analysis ID, export crosswalk FROM TO or export report --analysis ID --guideline ID")
 	}
 	var export func(ctx context.Context, db *neo4j.DB) ([]byte, string, error)
 	switch pos[0] {
@@ -76,8 +83,30 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		export = func(ctx context.Context, db *neo4j.DB) ([]byte, string, error) {
 			return exportCrosswalk(ctx, db, pos[1], pos[2], *maxHops)
 		}
+	case "report":
+		if len(pos) > 1 {
+			return usageError("unexpected argument %q: name the analysis with --analysis ID", pos[1])
+		}
+		if *analysisID == "" || len(guidelines) == 0 {
+			return usageError("export report needs --analysis ID and at least one --guideline ID")
+		}
+		f, err := report.ParseFormat(cmp.Or(*format, string(report.Markdown)))
+		if err != nil {
+			return usageError("--format: %v", err)
+		}
+		if *maxHops < 1 || *maxHops > coverage.MaxHopsLimit {
+			return usageError("--max-hops must be from 1 to %d, got %d", coverage.MaxHopsLimit, *maxHops)
+		}
+		export = func(ctx context.Context, db *neo4j.DB) ([]byte, string, error) {
+			r, err := report.Build(ctx, db, *analysisID, guidelines, *maxHops, time.Now())
+			if err != nil {
+				return nil, "", err
+			}
+			data, err := r.Bytes(f)
+			return data, fmt.Sprintf("the due-care report of analysis %s (%s)", *analysisID, f), err
+		}
 	default:
-		return usageError("cannot export %q: export analysis ID or export crosswalk FROM TO", pos[0])
+		return usageError("cannot export %q: export analysis ID, export crosswalk FROM TO or export report", pos[0])
 	}
 	db := cfg.db(cfg.logger(stderr))
 	defer db.Close(context.WithoutCancel(ctx))
@@ -96,6 +125,16 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stderr, "exported %s to %s\n", what, *out)
+	return nil
+}
+
+// stringList is a flag that may be given several times.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
 	return nil
 }
 

@@ -38,3 +38,19 @@ type Crosswalk struct {
 	Mappings                 []coverage.Mapping
 	UnmappedFrom, UnmappedTo []string
 }
+
+// ComputeCoverage reads what coverage needs from r and computes the
+// coverage of an analysis against a guideline. It does not check who may
+// read the analysis: callers do (the GraphQL query with Analysis.CanRead,
+// the CLI as the operator).
+func ComputeCoverage(ctx context.Context, r CoverageReader, analysisID, guidelineID string, maxHops int) (*GuidelineCoverage, error) {
+	in, err := r.CoverageInput(ctx, analysisID, guidelineID, nil, maxHops)
+	if err != nil {
+		return nil, err
+	}
+	res := coverage.Compute(*in)
+	return &GuidelineCoverage{
+		AnalysisID: analysisID, GuidelineID: guidelineID, MaxHops: res.MaxHops,
+		Summary: res.Summary, Families: res.Families, Clauses: res.Clauses,
+	}, nil
+}

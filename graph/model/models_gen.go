@@ -1065,6 +1065,70 @@ func (e MappingRelationship) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a due-care report is rendered.
+type ReportFormat string
+
+const (
+	// Markdown, for reading and for diffs between two dates.
+	ReportFormatMarkdown ReportFormat = "MARKDOWN"
+	// JSON, for tools.
+	ReportFormatJSON ReportFormat = "JSON"
+	// CSV, one row per assessment, clause, insurance entry and feedback, told apart by the `section` column.
+	ReportFormatCSV ReportFormat = "CSV"
+	// A self-contained HTML page.
+	ReportFormatHTML ReportFormat = "HTML"
+)
+
+var AllReportFormat = []ReportFormat{
+	ReportFormatMarkdown,
+	ReportFormatJSON,
+	ReportFormatCSV,
+	ReportFormatHTML,
+}
+
+func (e ReportFormat) IsValid() bool {
+	switch e {
+	case ReportFormatMarkdown, ReportFormatJSON, ReportFormatCSV, ReportFormatHTML:
+		return true
+	}
+	return false
+}
+
+func (e ReportFormat) String() string {
+	return string(e)
+}
+
+func (e *ReportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReportFormat", str)
+	}
+	return nil
+}
+
+func (e ReportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Agreement or disagreement.
 type Stance string
 
