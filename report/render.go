@@ -300,7 +300,7 @@ func cell(s string) string {
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	"yen": yen, "pct": pct, "when": when, "int": func(p *int) string { return intOr(p, "—") },
 	"route": func(r *Report, c ClauseLine) string { return r.route(c) }, "statusOr": statusOr,
-	"time": func(t time.Time) string { return t.Format(time.RFC3339) },
+	"time":  func(t time.Time) string { return t.Format(time.RFC3339) },
 	"lower": strings.ToLower,
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Due-care report: {{.Analysis.Title}}</title>

@@ -35,17 +35,17 @@ const MaxGuidelines = 20
 // Report is the due-care report of one analysis. Its exported fields are
 // the JSON rendering.
 type Report struct {
-	GeneratedAt  time.Time       `json:"generatedAt"`
-	MaxHops      int             `json:"maxHops"`
-	Analysis     Analysis        `json:"analysis"`
-	Organization Party           `json:"organization"`
-	Target       Party           `json:"target"`
-	Scales       []Scale         `json:"scales"`
-	Assessments  []Assessment    `json:"assessments"`
-	Measures     []Measure       `json:"measures"`
-	Guidelines   []GuidelineCov  `json:"guidelines"`
-	Insurance    *Insurance      `json:"insurance"`
-	Feedback     []Feedback      `json:"feedback"`
+	GeneratedAt  time.Time      `json:"generatedAt"`
+	MaxHops      int            `json:"maxHops"`
+	Analysis     Analysis       `json:"analysis"`
+	Organization Party          `json:"organization"`
+	Target       Party          `json:"target"`
+	Scales       []Scale        `json:"scales"`
+	Assessments  []Assessment   `json:"assessments"`
+	Measures     []Measure      `json:"measures"`
+	Guidelines   []GuidelineCov `json:"guidelines"`
+	Insurance    *Insurance     `json:"insurance"`
+	Feedback     []Feedback     `json:"feedback"`
 	coverage     []*model.GuidelineCoverage
 	feedback     []*model.Feedback
 	refs         map[string]clauseRef
@@ -395,7 +395,9 @@ func (r *Report) fill(doc *ingest.Document, scales *model.Scales, orgNames map[s
 			e.Direct = append(e.Direct, ClauseClaim{Clause: c.Clause, Ref: r.refs[c.Clause].ref, Relationship: c.Relationship, Coverage: c.Coverage})
 		}
 		slices.SortFunc(e.Direct, func(a, b ClauseClaim) int { return cmp.Compare(a.Clause, b.Clause) })
-		slices.SortFunc(e.Reaches, func(a, b Reach) int { return cmp.Or(cmp.Compare(a.Guideline, b.Guideline), cmp.Compare(a.Clause, b.Clause)) })
+		slices.SortFunc(e.Reaches, func(a, b Reach) int {
+			return cmp.Or(cmp.Compare(a.Guideline, b.Guideline), cmp.Compare(a.Clause, b.Clause))
+		})
 		r.Measures = append(r.Measures, e)
 	}
 	slices.SortFunc(r.Measures, func(a, b Measure) int { return cmp.Compare(a.ID, b.ID) })

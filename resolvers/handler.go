@@ -30,8 +30,8 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 	"github.com/ssfgraph/ssfgraph/live"
-	"github.com/ssfgraph/ssfgraph/report"
 	"github.com/ssfgraph/ssfgraph/metrics"
+	"github.com/ssfgraph/ssfgraph/report"
 )
 
 // Default limits; Options overrides each.
@@ -143,7 +143,7 @@ func (o Options) withDefaults() Options {
 // newGraphQLServer builds the gqlgen server with its transports, limits,
 // error presenter and metrics.
 func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
-	loader, _ := o.Store.(ingest.Loader)   // graph/neo4j's DB is one
+	loader, _ := o.Store.(ingest.Loader)  // graph/neo4j's DB is one
 	reports, _ := o.Store.(report.Source) // and this
 	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
