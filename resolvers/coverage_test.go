@@ -518,3 +518,52 @@ func TestCoverageBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestCoverageOfCISOLibraries: on the CISO Assistant libraries, a measure
+// equal to SP 800-53 AC-2 reaches exactly the three ISO/IEC 27001:2022
+// controls the OLIR mapping set pairs with AC-2 (A.5.16, A.5.18, A.8.2),
+// each PARTIAL through one intersects-with mapping (the set maps both
+// ways, a cycle the walk does not loop on); and IEC 62443-3-3 is covered
+// by direct claims only: SR 1.2 in full, SR 1.1 in part, SR 1.3 planned.
+func TestCoverageOfCISOLibraries(t *testing.T) {
+	e := newEnv(t, resolvers.Options{})
+	const (
+		lib     = "ciso-assistant-libraries/"
+		sp      = "ciso:intuitem:risk:req_node:nist-sp-800-53-rev5:"
+		iso     = "ciso:intuitem:risk:req_node:iso27001-2022:"
+		iec     = "ciso:intuitem:risk:req_node:iec-62443-3-3-2013:"
+		isoG    = "ciso:iso27001-2022"
+		iecG    = "ciso:iec-62443-3-3-2013"
+		mapping = lib + "mapping-nist-sp-800-53-rev5-to-iso27001-2022.yaml"
+	)
+	loadData(t, e.db, lib+"key-reference-controls.yaml", lib+"nist-sp-800-53-rev5.yaml", lib+"iso27001-2022.yaml", lib+"iec-62443-3-3-2013.yaml", mapping)
+	analysis, token := coverageScene(t, e, "ciso", []claim{
+		{"acct", sp + "ac-2", "EQUAL_TO", "IMPLEMENTED"},
+		{"ident", iec + "sr-1.2", "EQUAL_TO", "VERIFIED"},
+		{"authn", iec + "sr-1.1", "SUBSET_OF", "IMPLEMENTED"},
+		{"acctmgmt", iec + "sr-1.3", "EQUAL_TO", "PLANNED"},
+	})
+	var res coverageResult
+	e.must(t, token, coverageQuery, map[string]any{"a": analysis, "g": isoG}, &res)
+	got := res.byStatus()
+	if want := []string{iso + "a.5.16", iso + "a.5.18", iso + "a.8.2"}; !slices.Equal(got["PARTIAL"], want) || len(got["COVERED"])+len(got["PLANNED"]) != 0 {
+		t.Fatalf("ISO/IEC 27001 statuses %v, want PARTIAL %v", got, want)
+	}
+	for _, c := range res.GuidelineCoverage.Clauses {
+		if c.Status == "PARTIAL" && (c.Path.Relationship != "INTERSECTS_WITH" || c.Path.Hops != 1 || c.Score != 0.25) {
+			t.Fatalf("%s: %+v", c.Clause.ID, c.Path)
+		}
+	}
+	if s := res.GuidelineCoverage.Summary; s.Clauses != 123 {
+		t.Fatalf("ISO/IEC 27001 has 123 assessable requirements in the library, coverage counts %d", s.Clauses)
+	}
+
+	e.must(t, token, coverageQuery, map[string]any{"a": analysis, "g": iecG}, &res)
+	got = res.byStatus()
+	if !slices.Equal(got["COVERED"], []string{iec + "sr-1.2"}) || !slices.Equal(got["PARTIAL"], []string{iec + "sr-1.1"}) || !slices.Equal(got["PLANNED"], []string{iec + "sr-1.3"}) {
+		t.Fatalf("IEC 62443-3-3 statuses %v", got)
+	}
+	if s := res.GuidelineCoverage.Summary; s.Clauses != 54 || s.Gaps != 51 {
+		t.Fatalf("IEC 62443-3-3: %+v (the library has 54 assessable requirements)", s)
+	}
+}
