@@ -3,6 +3,8 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -235,35 +237,44 @@ var listVisibility = map[string]string{
 	model.ListFeedback: feedbackReadable("n"),
 }
 
+// listWhere returns the predicates on `n` that keep, of the nodes of a
+// list kind, those that the filters select and the viewer may see, with
+// the parameters they read. It returns EINVALID for an unknown kind or
+// filter.
+func listWhere(label string, set map[string]string, viewer *model.Principal) ([]string, map[string]any, error) {
+	filters, ok := listFilters[label]
+	if !ok {
+		return nil, nil, model.Errorf(model.EINVALID, "unknown list %q", label)
+	}
+	params := viewerParams(viewer)
+	var where []string
+	for name := range set {
+		if _, ok := filters[name]; !ok {
+			return nil, nil, model.Errorf(model.EINVALID, "list %s has no filter %q", label, name)
+		}
+	}
+	names := slices.Sorted(maps.Keys(set)) // one statement text per set of filters, for the query cache
+	for _, name := range names {
+		params[name] = set[name]
+		where = append(where, filters[name])
+	}
+	if v, ok := listVisibility[label]; ok {
+		where = append(where, v)
+	}
+	return where, params, nil
+}
+
 // List returns one page of a list, ordered by id, with its total count.
 func (db *DB) List(ctx context.Context, q model.ListQuery) (*model.Page, error) {
-	filters, ok := listFilters[q.Label]
-	if !ok {
-		return nil, model.Errorf(model.EINVALID, "unknown list %q", q.Label)
+	where, params, err := listWhere(q.Label, q.Filters, q.Viewer)
+	if err != nil {
+		return nil, err
 	}
-	params := viewerParams(q.Viewer)
 	params["after"] = nil
 	if q.After != "" {
 		params["after"] = q.After
 	}
 	params["first"] = q.First
-	var where []string
-	for name, pred := range filters {
-		v, set := q.Filters[name]
-		if !set {
-			continue
-		}
-		params[name] = v
-		where = append(where, pred)
-	}
-	for name := range q.Filters {
-		if _, ok := filters[name]; !ok {
-			return nil, model.Errorf(model.EINVALID, "list %s has no filter %q", q.Label, name)
-		}
-	}
-	if v, ok := listVisibility[q.Label]; ok {
-		where = append(where, v)
-	}
 	match := "MATCH (n:" + q.Label + ")"
 	if q.Text != "" {
 		params["text"] = luceneQuery(q.Text)
