@@ -774,6 +774,11 @@ func (r *queryResolver) DiffAnalyses(ctx context.Context, a string, b string) (*
 	return r.diffAnalyses(ctx, a, b)
 }
 
+// InsuranceGaps is the resolver for the insuranceGaps field.
+func (r *queryResolver) InsuranceGaps(ctx context.Context, analysisID string) (*model.InsuranceGapReport, error) {
+	return r.insuranceGaps(ctx, analysisID)
+}
+
 // Metric is the resolver for the metric field.
 func (r *reliabilityResolver) Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error) {
 	return metricName(obj.Metric), nil

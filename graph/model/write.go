@@ -107,6 +107,7 @@ type Store interface {
 	CatalogService
 	AnalysisService
 	InsuranceService
+	InsuranceReader
 	FeedbackService
 	ScaleService
 }
