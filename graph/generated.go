@@ -247,6 +247,7 @@ type ComplexityRoot struct {
 		About              func(childComplexity int) int
 		AboutVersion       func(childComplexity int) int
 		Answer             func(childComplexity int) int
+		AnsweredBy         func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Kind               func(childComplexity int) int
@@ -787,6 +788,8 @@ type FeedbackResolver interface {
 
 	RoutedTo(ctx context.Context, obj *model.Feedback) (*model.Organization, error)
 	RoutedToDepartment(ctx context.Context, obj *model.Feedback) (*model.Department, error)
+
+	AnsweredBy(ctx context.Context, obj *model.Feedback) (*model.Analysis, error)
 }
 type GuidelineResolver interface {
 	Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error)
@@ -1732,6 +1735,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Feedback.Answer(childComplexity), true
+	case "Feedback.answeredBy":
+		if e.ComplexityRoot.Feedback.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.AnsweredBy(childComplexity), true
 	case "Feedback.createdAt":
 		if e.ComplexityRoot.Feedback.CreatedAt == nil {
 			break
@@ -5006,7 +5015,8 @@ type Mutation {
     input: FeedbackInput!
   ): Feedback!
   """
-  The owner's answer to feedback: acknowledge, accept or decline it.
+  The owner's answer to feedback: acknowledge, accept or decline it. Accepting feedback about an analysis or an
+  assessment may name the later version that answers it (` + "`" + `answeredById` + "`" + `).
   """
   respondToFeedback(
     """
@@ -6365,6 +6375,11 @@ type Feedback implements Node {
   When the owner last answered.
   """
   respondedAt: Time
+  """
+  The later version of the analysis that answers it, as its owner said when accepting it; null when none was named,
+  or that version was deleted or is not visible to the caller.
+  """
+  answeredBy: Analysis
 }
 
 """
@@ -7112,6 +7127,11 @@ input FeedbackResponseInput {
   The answer; required to decline.
   """
   answer: String
+  """
+  Only with ACCEPTED, for feedback about an analysis or one of its assessments: the later version of that analysis
+  that answers it. It must supersede the version the feedback is about, directly or through versions between.
+  """
+  answeredById: ID
 }
 
 """
@@ -8199,6 +8219,8 @@ func (ec *executionContext) childFields_Feedback(ctx context.Context, field grap
 		return ec.fieldContext_Feedback_createdAt(ctx, field)
 	case "respondedAt":
 		return ec.fieldContext_Feedback_respondedAt(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_Feedback_answeredBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Feedback", field.Name)
 }
@@ -14197,6 +14219,38 @@ func (ec *executionContext) _Feedback_respondedAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Feedback_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Feedback_answeredBy(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_answeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feedback().AnsweredBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalOAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_answeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feedback",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FeedbackConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackConnection) (ret graphql.Marshaler) {
@@ -25325,7 +25379,7 @@ func (ec *executionContext) unmarshalInputFeedbackResponseInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "status", "answer"}
+	fieldsInOrder := [...]string{"id", "status", "answer", "answeredById"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25353,6 +25407,13 @@ func (ec *executionContext) unmarshalInputFeedbackResponseInput(ctx context.Cont
 				return it, err
 			}
 			it.Answer = data
+		case "answeredById":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredById"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByID = data
 		}
 	}
 	return it, nil
@@ -27495,6 +27556,12 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "answeredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feedback_answeredBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

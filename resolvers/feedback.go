@@ -45,7 +45,8 @@ func (r *mutationResolver) submitFeedback(ctx context.Context, input model.Feedb
 
 // respondToFeedback lets the owner answer feedback: writers of the
 // organization it is routed to, or curators (and admins) for feedback on
-// shared nodes.
+// shared nodes. An answeredById must name an analysis the caller may read
+// (NOT_FOUND otherwise).
 func (r *mutationResolver) respondToFeedback(ctx context.Context, input model.FeedbackResponseInput) (*model.Feedback, error) {
 	if _, err := model.Require(ctx); err != nil {
 		return nil, err
@@ -63,6 +64,17 @@ func (r *mutationResolver) respondToFeedback(ctx context.Context, input model.Fe
 		}
 	} else if _, err := model.Require(ctx, model.RoleCurator, model.RoleAdmin); err != nil {
 		return nil, err
+	}
+	if input.AnsweredByID != nil {
+		// The store checks that it is a later version of the analysis the
+		// feedback concerns; here, that the caller may read it.
+		a, err := visibleAnalysis(ctx, input.AnsweredByID)
+		if err != nil {
+			return nil, err
+		}
+		if a == nil {
+			return nil, model.FieldErrorf(model.ENOTFOUND, "input.answeredById", "no analysis %q", *input.AnsweredByID)
+		}
 	}
 	return r.Store.RespondToFeedback(ctx, input)
 }

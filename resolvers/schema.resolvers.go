@@ -240,6 +240,11 @@ func (r *feedbackResolver) RoutedToDepartment(ctx context.Context, obj *model.Fe
 	return loadNodePtr[model.Department](ctx, ref(ctx, obj, func(f *model.Feedback) *string { return f.RoutedToDepartmentID }))
 }
 
+// AnsweredBy is the resolver for the answeredBy field.
+func (r *feedbackResolver) AnsweredBy(ctx context.Context, obj *model.Feedback) (*model.Analysis, error) {
+	return visibleAnalysis(ctx, ref(ctx, obj, func(f *model.Feedback) *string { return f.AnsweredByID }))
+}
+
 // Clauses is the resolver for the clauses field.
 func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error) {
 	return loadRelatedOf[model.Clause](ctx, model.GuidelineTopClauses, obj)

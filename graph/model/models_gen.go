@@ -206,6 +206,9 @@ type FeedbackResponseInput struct {
 	Status FeedbackStatus `json:"status"`
 	// The answer; required to decline.
 	Answer *string `json:"answer,omitempty"`
+	// Only with ACCEPTED, for feedback about an analysis or one of its assessments: the later version of that analysis
+	// that answers it. It must supersede the version the feedback is about, directly or through versions between.
+	AnsweredByID *string `json:"answeredById,omitempty"`
 }
 
 // A page of guidelines.
