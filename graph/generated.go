@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	CoverageLine() CoverageLineResolver
 	Department() DepartmentResolver
 	Feedback() FeedbackResolver
+	FeedbackSummary() FeedbackSummaryResolver
 	Guideline() GuidelineResolver
 	Hotspot() HotspotResolver
 	ImportReport() ImportReportResolver
@@ -264,6 +265,38 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	FeedbackCount struct {
+		Count  func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Sector func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
+	FeedbackKindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
+	FeedbackSectorCount struct {
+		Count  func(childComplexity int) int
+		Sector func(childComplexity int) int
+	}
+
+	FeedbackStatusCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
+	FeedbackSummary struct {
+		ByKind         func(childComplexity int) int
+		BySector       func(childComplexity int) int
+		ByStatus       func(childComplexity int) int
+		Cells          func(childComplexity int) int
+		Items          func(childComplexity int, first *int, after *string) int
+		TotalCount     func(childComplexity int) int
+		UndecidedCount func(childComplexity int) int
 	}
 
 	Guideline struct {
@@ -555,6 +588,7 @@ type ComplexityRoot struct {
 		CompareAnalyses   func(childComplexity int, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) int
 		DiffAnalyses      func(childComplexity int, a string, b string) int
 		Feedback          func(childComplexity int, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) int
+		FeedbackSummary   func(childComplexity int, targetID *string, sector *string, kind *model.FeedbackKind, since *time.Time) int
 		Guideline         func(childComplexity int, id string) int
 		Guidelines        func(childComplexity int, first *int, after *string, text *string) int
 		InsuranceGaps     func(childComplexity int, analysisID string) int
@@ -791,6 +825,9 @@ type FeedbackResolver interface {
 
 	AnsweredBy(ctx context.Context, obj *model.Feedback) (*model.Analysis, error)
 }
+type FeedbackSummaryResolver interface {
+	Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error)
+}
 type GuidelineResolver interface {
 	Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error)
 	ClauseCount(ctx context.Context, obj *model.Guideline) (int, error)
@@ -926,6 +963,7 @@ type QueryResolver interface {
 	CompareAnalyses(ctx context.Context, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) (*model.TargetComparison, error)
 	DiffAnalyses(ctx context.Context, a string, b string) (*compare.AnalysisDiff, error)
 	InsuranceGaps(ctx context.Context, analysisID string) (*model.InsuranceGapReport, error)
+	FeedbackSummary(ctx context.Context, targetID *string, sector *string, kind *model.FeedbackKind, since *time.Time) (*model.FeedbackSummary, error)
 }
 type ReliabilityResolver interface {
 	Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error)
@@ -1820,6 +1858,118 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FeedbackConnection.TotalCount(childComplexity), true
+
+	case "FeedbackCount.count":
+		if e.ComplexityRoot.FeedbackCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCount.Count(childComplexity), true
+	case "FeedbackCount.kind":
+		if e.ComplexityRoot.FeedbackCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCount.Kind(childComplexity), true
+	case "FeedbackCount.sector":
+		if e.ComplexityRoot.FeedbackCount.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCount.Sector(childComplexity), true
+	case "FeedbackCount.status":
+		if e.ComplexityRoot.FeedbackCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCount.Status(childComplexity), true
+
+	case "FeedbackKindCount.count":
+		if e.ComplexityRoot.FeedbackKindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackKindCount.Count(childComplexity), true
+	case "FeedbackKindCount.kind":
+		if e.ComplexityRoot.FeedbackKindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackKindCount.Kind(childComplexity), true
+
+	case "FeedbackSectorCount.count":
+		if e.ComplexityRoot.FeedbackSectorCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSectorCount.Count(childComplexity), true
+	case "FeedbackSectorCount.sector":
+		if e.ComplexityRoot.FeedbackSectorCount.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSectorCount.Sector(childComplexity), true
+
+	case "FeedbackStatusCount.count":
+		if e.ComplexityRoot.FeedbackStatusCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackStatusCount.Count(childComplexity), true
+	case "FeedbackStatusCount.status":
+		if e.ComplexityRoot.FeedbackStatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackStatusCount.Status(childComplexity), true
+
+	case "FeedbackSummary.byKind":
+		if e.ComplexityRoot.FeedbackSummary.ByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.ByKind(childComplexity), true
+	case "FeedbackSummary.bySector":
+		if e.ComplexityRoot.FeedbackSummary.BySector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.BySector(childComplexity), true
+	case "FeedbackSummary.byStatus":
+		if e.ComplexityRoot.FeedbackSummary.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.ByStatus(childComplexity), true
+	case "FeedbackSummary.cells":
+		if e.ComplexityRoot.FeedbackSummary.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.Cells(childComplexity), true
+	case "FeedbackSummary.items":
+		if e.ComplexityRoot.FeedbackSummary.Items == nil {
+			break
+		}
+
+		args, err := ec.field_FeedbackSummary_items_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.Items(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "FeedbackSummary.totalCount":
+		if e.ComplexityRoot.FeedbackSummary.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.TotalCount(childComplexity), true
+	case "FeedbackSummary.undecidedCount":
+		if e.ComplexityRoot.FeedbackSummary.UndecidedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.UndecidedCount(childComplexity), true
 
 	case "Guideline.clauseCount":
 		if e.ComplexityRoot.Guideline.ClauseCount == nil {
@@ -3341,6 +3491,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Feedback(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*model.FeedbackStatus), args["routedToId"].(*string), args["sector"].(*string)), true
+	case "Query.feedbackSummary":
+		if e.ComplexityRoot.Query.FeedbackSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feedbackSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FeedbackSummary(childComplexity, args["targetId"].(*string), args["sector"].(*string), args["kind"].(*model.FeedbackKind), args["since"].(*time.Time)), true
 	case "Query.guideline":
 		if e.ComplexityRoot.Query.Guideline == nil {
 			break
@@ -6426,6 +6587,141 @@ type Opinion implements Node {
   createdAt: Time!
 }
 
+extend type Query {
+  """
+  How feedback stands, for a committee that collects it across industries and follows what is still open: counts by
+  kind × author sector × status, totals, and the items. Only feedback the caller may read counts (the rule of
+  ` + "`" + `feedback` + "`" + ` and ` + "`" + `node` + "`" + `). The filters combine.
+  """
+  feedbackSummary(
+    """
+    Only feedback about this target or anything under it: its analyses, their assessments, its assets and incidents.
+    NOT_FOUND for an unknown target.
+    """
+    targetId: ID
+    """
+    Only feedback from authors in this sector.
+    """
+    sector: String
+    """
+    Only feedback of this kind.
+    """
+    kind: FeedbackKind
+    """
+    Only feedback given at or after this instant.
+    """
+    since: Time
+  ): FeedbackSummary!
+}
+
+"""
+Counts and items of the feedback that ` + "`" + `feedbackSummary` + "`" + ` selects.
+"""
+type FeedbackSummary {
+  """
+  One cell per kind, author sector and status that has feedback: by kind (in the order of FeedbackKind), then
+  sector (by name), then status (in the order of FeedbackStatus).
+  """
+  cells: [FeedbackCount!]!
+  """
+  How much feedback there is.
+  """
+  totalCount: Int!
+  """
+  How much is still undecided: OPEN or ACKNOWLEDGED.
+  """
+  undecidedCount: Int!
+  """
+  How much has each status: every status, in the order of FeedbackStatus, zeros included.
+  """
+  byStatus: [FeedbackStatusCount!]!
+  """
+  How much is of each kind: every kind, in the order of FeedbackKind, zeros included.
+  """
+  byKind: [FeedbackKindCount!]!
+  """
+  How much comes from each author sector that has any, by name.
+  """
+  bySector: [FeedbackSectorCount!]!
+  """
+  The feedback itself, ordered by id.
+  """
+  items(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+  ): FeedbackConnection!
+}
+
+"""
+How much feedback of one kind, from one author sector, has one status.
+"""
+type FeedbackCount {
+  """
+  The kind.
+  """
+  kind: FeedbackKind!
+  """
+  The authors' sector.
+  """
+  sector: String!
+  """
+  The status.
+  """
+  status: FeedbackStatus!
+  """
+  How many.
+  """
+  count: Int!
+}
+
+"""
+How much feedback has one status.
+"""
+type FeedbackStatusCount {
+  """
+  The status.
+  """
+  status: FeedbackStatus!
+  """
+  How many.
+  """
+  count: Int!
+}
+
+"""
+How much feedback is of one kind.
+"""
+type FeedbackKindCount {
+  """
+  The kind.
+  """
+  kind: FeedbackKind!
+  """
+  How many.
+  """
+  count: Int!
+}
+
+"""
+How much feedback comes from one author sector.
+"""
+type FeedbackSectorCount {
+  """
+  The sector.
+  """
+  sector: String!
+  """
+  How many.
+  """
+  count: Int!
+}
+
 # ---------------------------------------------------------------- connections
 
 """
@@ -8237,6 +8533,70 @@ func (ec *executionContext) childFields_FeedbackConnection(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type FeedbackConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_FeedbackCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_FeedbackCount_kind(ctx, field)
+	case "sector":
+		return ec.fieldContext_FeedbackCount_sector(ctx, field)
+	case "status":
+		return ec.fieldContext_FeedbackCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_FeedbackCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackKindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_FeedbackKindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_FeedbackKindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackKindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackSectorCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sector":
+		return ec.fieldContext_FeedbackSectorCount_sector(ctx, field)
+	case "count":
+		return ec.fieldContext_FeedbackSectorCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackSectorCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_FeedbackStatusCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_FeedbackStatusCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackStatusCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cells":
+		return ec.fieldContext_FeedbackSummary_cells(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FeedbackSummary_totalCount(ctx, field)
+	case "undecidedCount":
+		return ec.fieldContext_FeedbackSummary_undecidedCount(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_FeedbackSummary_byStatus(ctx, field)
+	case "byKind":
+		return ec.fieldContext_FeedbackSummary_byKind(ctx, field)
+	case "bySector":
+		return ec.fieldContext_FeedbackSummary_bySector(ctx, field)
+	case "items":
+		return ec.fieldContext_FeedbackSummary_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_Guideline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9060,6 +9420,28 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_FeedbackSummary_items_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_assessIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -10192,6 +10574,44 @@ func (ec *executionContext) field_Query_diffAnalyses_args(ctx context.Context, r
 		return nil, err
 	}
 	args["b"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_feedbackSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.FeedbackKind, error) {
+			return ec.unmarshalOFeedbackKind2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
 	return args, nil
 }
 
@@ -14338,6 +14758,454 @@ func (ec *executionContext) _FeedbackConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FeedbackConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackKind) graphql.Marshaler {
+			return ec.marshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCount", field, false, false, "FeedbackKind")
+}
+
+func (ec *executionContext) _FeedbackCount_sector(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCount_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCount_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackCount_status(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackStatus) graphql.Marshaler {
+			return ec.marshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCount", field, false, false, "FeedbackStatus")
+}
+
+func (ec *executionContext) _FeedbackCount_count(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackKindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackKindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackKindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackKind) graphql.Marshaler {
+			return ec.marshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackKindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackKindCount", field, false, false, "FeedbackKind")
+}
+
+func (ec *executionContext) _FeedbackKindCount_count(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackKindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackKindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackKindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackKindCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSectorCount_sector(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSectorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSectorCount_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSectorCount_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackSectorCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackSectorCount_count(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSectorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSectorCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSectorCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackSectorCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackStatusCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackStatus) graphql.Marshaler {
+			return ec.marshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackStatusCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackStatusCount", field, false, false, "FeedbackStatus")
+}
+
+func (ec *executionContext) _FeedbackStatusCount_count(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackStatusCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackStatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackStatusCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSummary_cells(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeedbackCount) graphql.Marshaler {
+			return ec.marshalNFeedbackCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackSummary_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSummary_undecidedCount(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_undecidedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UndecidedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_undecidedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSummary_byStatus(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeedbackStatusCount) graphql.Marshaler {
+			return ec.marshalNFeedbackStatusCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatusCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackStatusCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackSummary_byKind(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_byKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeedbackKindCount) graphql.Marshaler {
+			return ec.marshalNFeedbackKindCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_byKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackKindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackSummary_bySector(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_bySector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BySector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeedbackSectorCount) graphql.Marshaler {
+			return ec.marshalNFeedbackSectorCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSectorCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_bySector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackSectorCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackSummary_items(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.FeedbackSummary().Items(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeedbackConnection) graphql.Marshaler {
+			return ec.marshalNFeedbackConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_items(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FeedbackSummary_items_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Guideline_id(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
@@ -21285,6 +22153,50 @@ func (ec *executionContext) fieldContext_Query_insuranceGaps(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_feedbackSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feedbackSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FeedbackSummary(ctx, fc.Args["targetId"].(*string), fc.Args["sector"].(*string), fc.Args["kind"].(*model.FeedbackKind), fc.Args["since"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeedbackSummary) graphql.Marshaler {
+			return ec.marshalNFeedbackSummary2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feedbackSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_feedbackSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27622,6 +28534,232 @@ func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var feedbackCountImplementors = []string{"FeedbackCount"}
+
+func (ec *executionContext) _FeedbackCount(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackCount")
+		case "kind":
+			out.Values[i] = ec._FeedbackCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sector":
+			out.Values[i] = ec._FeedbackCount_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._FeedbackCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FeedbackCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackKindCountImplementors = []string{"FeedbackKindCount"}
+
+func (ec *executionContext) _FeedbackKindCount(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackKindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackKindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackKindCount")
+		case "kind":
+			out.Values[i] = ec._FeedbackKindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FeedbackKindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackSectorCountImplementors = []string{"FeedbackSectorCount"}
+
+func (ec *executionContext) _FeedbackSectorCount(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackSectorCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackSectorCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackSectorCount")
+		case "sector":
+			out.Values[i] = ec._FeedbackSectorCount_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FeedbackSectorCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackStatusCountImplementors = []string{"FeedbackStatusCount"}
+
+func (ec *executionContext) _FeedbackStatusCount(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackStatusCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackStatusCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackStatusCount")
+		case "status":
+			out.Values[i] = ec._FeedbackStatusCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FeedbackStatusCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackSummaryImplementors = []string{"FeedbackSummary"}
+
+func (ec *executionContext) _FeedbackSummary(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackSummary")
+		case "cells":
+			out.Values[i] = ec._FeedbackSummary_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.Values[i] = ec._FeedbackSummary_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "undecidedCount":
+			out.Values[i] = ec._FeedbackSummary_undecidedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byStatus":
+			out.Values[i] = ec._FeedbackSummary_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byKind":
+			out.Values[i] = ec._FeedbackSummary_byKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bySector":
+			out.Values[i] = ec._FeedbackSummary_bySector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeedbackSummary_items(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var guidelineImplementors = []string{"Guideline", "Node"}
 
 func (ec *executionContext) _Guideline(ctx context.Context, sel ast.SelectionSet, obj *model.Guideline) graphql.Marshaler {
@@ -29695,6 +30833,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_insuranceGaps(ctx, field)
 				})
+		case "feedbackSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_feedbackSummary(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -31483,6 +32627,30 @@ func (ec *executionContext) marshalNFeedbackConnection2ᚖgithubᚗcomᚋssfgrap
 	return ec._FeedbackConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNFeedbackCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeedbackCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackCount(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackCount!")
+		return graphql.Null
+	}
+	return ec._FeedbackCount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFeedbackInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackInput(ctx context.Context, v any) (model.FeedbackInput, error) {
 	res, err := ec.unmarshalInputFeedbackInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31498,9 +32666,57 @@ func (ec *executionContext) marshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgr
 	return v
 }
 
+func (ec *executionContext) marshalNFeedbackKindCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeedbackKindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackKindCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackKindCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKindCount(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackKindCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackKindCount!")
+		return graphql.Null
+	}
+	return ec._FeedbackKindCount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFeedbackResponseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackResponseInput(ctx context.Context, v any) (model.FeedbackResponseInput, error) {
 	res, err := ec.unmarshalInputFeedbackResponseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFeedbackSectorCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSectorCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeedbackSectorCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackSectorCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSectorCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackSectorCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSectorCount(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackSectorCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackSectorCount!")
+		return graphql.Null
+	}
+	return ec._FeedbackSectorCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, v any) (model.FeedbackStatus, error) {
@@ -31511,6 +32727,38 @@ func (ec *executionContext) unmarshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋs
 
 func (ec *executionContext) marshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, sel ast.SelectionSet, v model.FeedbackStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNFeedbackStatusCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeedbackStatusCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackStatusCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatusCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackStatusCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatusCount(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackStatusCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackStatusCount!")
+		return graphql.Null
+	}
+	return ec._FeedbackStatusCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeedbackSummary2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSummary(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackSummary!")
+		return graphql.Null
+	}
+	return ec._FeedbackSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -32693,6 +33941,22 @@ func (ec *executionContext) marshalODepartment2ᚖgithubᚗcomᚋssfgraphᚋssfg
 		return graphql.Null
 	}
 	return ec._Department(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFeedbackKind2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx context.Context, v any) (*model.FeedbackKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FeedbackKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFeedbackKind2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, v any) (*model.FeedbackStatus, error) {

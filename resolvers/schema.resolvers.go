@@ -245,6 +245,11 @@ func (r *feedbackResolver) AnsweredBy(ctx context.Context, obj *model.Feedback) 
 	return visibleAnalysis(ctx, ref(ctx, obj, func(f *model.Feedback) *string { return f.AnsweredByID }))
 }
 
+// Items is the resolver for the items field.
+func (r *feedbackSummaryResolver) Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error) {
+	return r.feedbackSummaryItems(ctx, obj, first, after)
+}
+
 // Clauses is the resolver for the clauses field.
 func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error) {
 	return loadRelatedOf[model.Clause](ctx, model.GuidelineTopClauses, obj)
@@ -784,6 +789,11 @@ func (r *queryResolver) InsuranceGaps(ctx context.Context, analysisID string) (*
 	return r.insuranceGaps(ctx, analysisID)
 }
 
+// FeedbackSummary is the resolver for the feedbackSummary field.
+func (r *queryResolver) FeedbackSummary(ctx context.Context, targetID *string, sector *string, kind *model.FeedbackKind, since *time.Time) (*model.FeedbackSummary, error) {
+	return r.feedbackSummary(ctx, targetID, sector, kind, since)
+}
+
 // Metric is the resolver for the metric field.
 func (r *reliabilityResolver) Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error) {
 	return metricName(obj.Metric), nil
@@ -942,6 +952,11 @@ func (r *Resolver) Department() graph.DepartmentResolver { return &departmentRes
 // Feedback returns graph.FeedbackResolver implementation.
 func (r *Resolver) Feedback() graph.FeedbackResolver { return &feedbackResolver{r} }
 
+// FeedbackSummary returns graph.FeedbackSummaryResolver implementation.
+func (r *Resolver) FeedbackSummary() graph.FeedbackSummaryResolver {
+	return &feedbackSummaryResolver{r}
+}
+
 // Guideline returns graph.GuidelineResolver implementation.
 func (r *Resolver) Guideline() graph.GuidelineResolver { return &guidelineResolver{r} }
 
@@ -1032,6 +1047,7 @@ type (
 	coverageLineResolver       struct{ *Resolver }
 	departmentResolver         struct{ *Resolver }
 	feedbackResolver           struct{ *Resolver }
+	feedbackSummaryResolver    struct{ *Resolver }
 	guidelineResolver          struct{ *Resolver }
 	hotspotResolver            struct{ *Resolver }
 	importReportResolver       struct{ *Resolver }

@@ -188,6 +188,18 @@ type FeedbackConnection struct {
 	TotalCount int `json:"totalCount"`
 }
 
+// How much feedback of one kind, from one author sector, has one status.
+type FeedbackCount struct {
+	// The kind.
+	Kind FeedbackKind `json:"kind"`
+	// The authors' sector.
+	Sector string `json:"sector"`
+	// The status.
+	Status FeedbackStatus `json:"status"`
+	// How many.
+	Count int `json:"count"`
+}
+
 // New feedback.
 type FeedbackInput struct {
 	// What it is.
@@ -196,6 +208,14 @@ type FeedbackInput struct {
 	Text string `json:"text"`
 	// The node it is about.
 	AboutID string `json:"aboutId"`
+}
+
+// How much feedback is of one kind.
+type FeedbackKindCount struct {
+	// The kind.
+	Kind FeedbackKind `json:"kind"`
+	// How many.
+	Count int `json:"count"`
 }
 
 // An owner's answer to feedback.
@@ -209,6 +229,22 @@ type FeedbackResponseInput struct {
 	// Only with ACCEPTED, for feedback about an analysis or one of its assessments: the later version of that analysis
 	// that answers it. It must supersede the version the feedback is about, directly or through versions between.
 	AnsweredByID *string `json:"answeredById,omitempty"`
+}
+
+// How much feedback comes from one author sector.
+type FeedbackSectorCount struct {
+	// The sector.
+	Sector string `json:"sector"`
+	// How many.
+	Count int `json:"count"`
+}
+
+// How much feedback has one status.
+type FeedbackStatusCount struct {
+	// The status.
+	Status FeedbackStatus `json:"status"`
+	// How many.
+	Count int `json:"count"`
 }
 
 // A page of guidelines.

@@ -228,8 +228,19 @@ var listFilters = map[string]map[string]string{
 		"sector": "EXISTS { (n)-[:" + model.RelAnalyzes + "]->(:" + model.LabelTarget + " {sector: $sector}) }",
 	},
 	model.ListPolicies: {"holderId": "n.holderId = $holderId"},
-	model.ListFeedback: {"status": "n.status = $status", "routedToId": "n.routedToId = $routedToId", "sector": "n.sector = $sector"},
+	model.ListFeedback: {
+		"status": "n.status = $status", "routedToId": "n.routedToId = $routedToId", "sector": "n.sector = $sector", "kind": "n.kind = $kind",
+		"since": "n.createdAt >= datetime($since)", "targetId": feedbackUnderTarget,
+	},
 }
+
+// feedbackUnderTarget holds for feedback n about the target $targetId or
+// anything under it: its analyses, their assessments, its assets and
+// incidents.
+const feedbackUnderTarget = `EXISTS { MATCH (n)-[:` + model.RelAbout + `]->(x)
+  WHERE (x:` + model.LabelTarget + ` AND x.id = $targetId)
+     OR ((x:` + model.LabelAnalysis + ` OR x:` + model.LabelAsset + ` OR x:` + model.LabelIncident + `) AND x.targetId = $targetId)
+     OR (x:` + model.LabelAssessment + ` AND EXISTS { MATCH (x)<-[:` + model.RelHasAssessment + `]-(:` + model.LabelAnalysis + ` {targetId: $targetId}) }) }`
 
 // listVisibility restricts a list kind to what the viewer may see.
 var listVisibility = map[string]string{
@@ -317,6 +328,28 @@ RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
 		}
 	}
 	return page, nil
+}
+
+// FeedbackCounts counts the feedback that filters select and viewer may
+// read, by kind, author sector and status, in one statement.
+func (db *DB) FeedbackCounts(ctx context.Context, filters map[string]string, viewer *model.Principal) ([]*model.FeedbackCount, error) {
+	where, params, err := listWhere(model.ListFeedback, filters, viewer)
+	if err != nil {
+		return nil, err
+	}
+	cypher := "MATCH (n:" + model.LabelFeedback + ") WHERE " + strings.Join(where, " AND ") + `
+RETURN n.kind AS kind, coalesce(n.sector, '') AS sector, n.status AS status, count(*) AS n`
+	res, err := db.read(ctx, "neo4j.FeedbackCounts", "", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.FeedbackCount, 0, len(res))
+	for _, r := range res {
+		p := props(r.AsMap())
+		out = append(out, &model.FeedbackCount{Kind: model.FeedbackKind(p.str("kind")), Sector: p.str("sector"),
+			Status: model.FeedbackStatus(p.str("status")), Count: p.int("n")})
+	}
+	return out, nil
 }
 
 // luceneQuery turns user text into a Lucene query that matches its words
