@@ -52,6 +52,7 @@ type ResolverRoot interface {
 	DueCareReport() DueCareReportResolver
 	FamilyCoverage() FamilyCoverageResolver
 	Feedback() FeedbackResolver
+	FeedbackSummary() FeedbackSummaryResolver
 	Guideline() GuidelineResolver
 	GuidelineCoverage() GuidelineCoverageResolver
 	Hotspot() HotspotResolver
@@ -330,6 +331,7 @@ type ComplexityRoot struct {
 		About              func(childComplexity int) int
 		AboutVersion       func(childComplexity int) int
 		Answer             func(childComplexity int) int
+		AnsweredBy         func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Kind               func(childComplexity int) int
@@ -346,6 +348,38 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	FeedbackCount struct {
+		Count  func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Sector func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
+	FeedbackKindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
+	FeedbackSectorCount struct {
+		Count  func(childComplexity int) int
+		Sector func(childComplexity int) int
+	}
+
+	FeedbackStatusCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
+	FeedbackSummary struct {
+		ByKind         func(childComplexity int) int
+		BySector       func(childComplexity int) int
+		ByStatus       func(childComplexity int) int
+		Cells          func(childComplexity int) int
+		Items          func(childComplexity int, first *int, after *string) int
+		TotalCount     func(childComplexity int) int
+		UndecidedCount func(childComplexity int) int
 	}
 
 	Guideline struct {
@@ -448,6 +482,43 @@ type ComplexityRoot struct {
 		Target       func(childComplexity int) int
 	}
 
+	InsuranceGap struct {
+		AchievedMeasures func(childComplexity int) int
+		Assessment       func(childComplexity int) int
+		Category         func(childComplexity int) int
+		EstimatedLossJpy func(childComplexity int) int
+		Incident         func(childComplexity int) int
+		Irreversible     func(childComplexity int) int
+		Lines            func(childComplexity int) int
+		LossBasis        func(childComplexity int) int
+		LossJpy          func(childComplexity int) int
+		PaidJpy          func(childComplexity int) int
+		Reason           func(childComplexity int) int
+		ResidualJpy      func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Treated          func(childComplexity int) int
+		UncoveredJpy     func(childComplexity int) int
+		UnmetConditions  func(childComplexity int) int
+	}
+
+	InsuranceGapReport struct {
+		Analysis     func(childComplexity int) int
+		Entries      func(childComplexity int) int
+		Policies     func(childComplexity int) int
+		PolicySource func(childComplexity int) int
+		Summary      func(childComplexity int) int
+	}
+
+	InsuranceGapSummary struct {
+		Assessments      func(childComplexity int) int
+		Counts           func(childComplexity int) int
+		Irreversible     func(childComplexity int) int
+		TotalLossJpy     func(childComplexity int) int
+		TotalPaidJpy     func(childComplexity int) int
+		TotalResidualJpy func(childComplexity int) int
+		WithoutLoss      func(childComplexity int) int
+	}
+
 	InsurancePolicy struct {
 		AggregateLimitJpy func(childComplexity int) int
 		Holder            func(childComplexity int) int
@@ -463,6 +534,11 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	InsuranceStatusCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
 	}
 
 	LevelChange struct {
@@ -613,9 +689,11 @@ type ComplexityRoot struct {
 		DiffAnalyses      func(childComplexity int, a string, b string) int
 		DueCareReport     func(childComplexity int, analysisID string, guidelineIds []string, maxHops *int) int
 		Feedback          func(childComplexity int, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) int
+		FeedbackSummary   func(childComplexity int, targetID *string, sector *string, kind *model.FeedbackKind, since *time.Time) int
 		Guideline         func(childComplexity int, id string) int
 		GuidelineCoverage func(childComplexity int, analysisID string, guidelineID string, maxHops *int) int
 		Guidelines        func(childComplexity int, first *int, after *string, text *string) int
+		InsuranceGaps     func(childComplexity int, analysisID string) int
 		InsurancePolicies func(childComplexity int, first *int, after *string, holderID *string) int
 		Measures          func(childComplexity int, first *int, after *string, perspective *string, text *string) int
 		Node              func(childComplexity int, id string) int
@@ -635,6 +713,16 @@ type ComplexityRoot struct {
 		Axis2    func(childComplexity int) int
 		Category func(childComplexity int) int
 		Metric   func(childComplexity int) int
+	}
+
+	RespondingLine struct {
+		CappedByAggregate func(childComplexity int) int
+		CoversIncident    func(childComplexity int) int
+		FormulaJpy        func(childComplexity int) int
+		Line              func(childComplexity int) int
+		MatchedThreats    func(childComplexity int) int
+		PaysJpy           func(childComplexity int) int
+		Policy            func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -737,6 +825,15 @@ type ComplexityRoot struct {
 		Measure     func(childComplexity int) int
 		Perspective func(childComplexity int) int
 		Status      func(childComplexity int) int
+	}
+
+	UnmetCondition struct {
+		Clause        func(childComplexity int) int
+		Line          func(childComplexity int) int
+		Measure       func(childComplexity int) int
+		MeasureStatus func(childComplexity int) int
+		Policy        func(childComplexity int) int
+		Reason        func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -868,6 +965,11 @@ type FeedbackResolver interface {
 
 	RoutedTo(ctx context.Context, obj *model.Feedback) (*model.Organization, error)
 	RoutedToDepartment(ctx context.Context, obj *model.Feedback) (*model.Department, error)
+
+	AnsweredBy(ctx context.Context, obj *model.Feedback) (*model.Analysis, error)
+}
+type FeedbackSummaryResolver interface {
+	Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error)
 }
 type GuidelineResolver interface {
 	Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error)
@@ -1017,6 +1119,8 @@ type QueryResolver interface {
 	GuidelineCoverage(ctx context.Context, analysisID string, guidelineID string, maxHops *int) (*model.GuidelineCoverage, error)
 	Crosswalk(ctx context.Context, fromGuidelineID string, toGuidelineID string, maxHops *int) (*model.Crosswalk, error)
 	DueCareReport(ctx context.Context, analysisID string, guidelineIds []string, maxHops *int) (*report.Report, error)
+	InsuranceGaps(ctx context.Context, analysisID string) (*model.InsuranceGapReport, error)
+	FeedbackSummary(ctx context.Context, targetID *string, sector *string, kind *model.FeedbackKind, since *time.Time) (*model.FeedbackSummary, error)
 }
 type ReliabilityResolver interface {
 	Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error)
@@ -2150,6 +2254,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Feedback.Answer(childComplexity), true
+	case "Feedback.answeredBy":
+		if e.ComplexityRoot.Feedback.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.AnsweredBy(childComplexity), true
 	case "Feedback.createdAt":
 		if e.ComplexityRoot.Feedback.CreatedAt == nil {
 			break
@@ -2229,6 +2339,118 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FeedbackConnection.TotalCount(childComplexity), true
+
+	case "FeedbackCount.count":
+		if e.ComplexityRoot.FeedbackCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCount.Count(childComplexity), true
+	case "FeedbackCount.kind":
+		if e.ComplexityRoot.FeedbackCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCount.Kind(childComplexity), true
+	case "FeedbackCount.sector":
+		if e.ComplexityRoot.FeedbackCount.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCount.Sector(childComplexity), true
+	case "FeedbackCount.status":
+		if e.ComplexityRoot.FeedbackCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackCount.Status(childComplexity), true
+
+	case "FeedbackKindCount.count":
+		if e.ComplexityRoot.FeedbackKindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackKindCount.Count(childComplexity), true
+	case "FeedbackKindCount.kind":
+		if e.ComplexityRoot.FeedbackKindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackKindCount.Kind(childComplexity), true
+
+	case "FeedbackSectorCount.count":
+		if e.ComplexityRoot.FeedbackSectorCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSectorCount.Count(childComplexity), true
+	case "FeedbackSectorCount.sector":
+		if e.ComplexityRoot.FeedbackSectorCount.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSectorCount.Sector(childComplexity), true
+
+	case "FeedbackStatusCount.count":
+		if e.ComplexityRoot.FeedbackStatusCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackStatusCount.Count(childComplexity), true
+	case "FeedbackStatusCount.status":
+		if e.ComplexityRoot.FeedbackStatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackStatusCount.Status(childComplexity), true
+
+	case "FeedbackSummary.byKind":
+		if e.ComplexityRoot.FeedbackSummary.ByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.ByKind(childComplexity), true
+	case "FeedbackSummary.bySector":
+		if e.ComplexityRoot.FeedbackSummary.BySector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.BySector(childComplexity), true
+	case "FeedbackSummary.byStatus":
+		if e.ComplexityRoot.FeedbackSummary.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.ByStatus(childComplexity), true
+	case "FeedbackSummary.cells":
+		if e.ComplexityRoot.FeedbackSummary.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.Cells(childComplexity), true
+	case "FeedbackSummary.items":
+		if e.ComplexityRoot.FeedbackSummary.Items == nil {
+			break
+		}
+
+		args, err := ec.field_FeedbackSummary_items_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.Items(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "FeedbackSummary.totalCount":
+		if e.ComplexityRoot.FeedbackSummary.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.TotalCount(childComplexity), true
+	case "FeedbackSummary.undecidedCount":
+		if e.ComplexityRoot.FeedbackSummary.UndecidedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackSummary.UndecidedCount(childComplexity), true
 
 	case "Guideline.clauseCount":
 		if e.ComplexityRoot.Guideline.ClauseCount == nil {
@@ -2631,6 +2853,177 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InferredMapping.Target(childComplexity), true
 
+	case "InsuranceGap.achievedMeasures":
+		if e.ComplexityRoot.InsuranceGap.AchievedMeasures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.AchievedMeasures(childComplexity), true
+	case "InsuranceGap.assessment":
+		if e.ComplexityRoot.InsuranceGap.Assessment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.Assessment(childComplexity), true
+	case "InsuranceGap.category":
+		if e.ComplexityRoot.InsuranceGap.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.Category(childComplexity), true
+	case "InsuranceGap.estimatedLossJPY":
+		if e.ComplexityRoot.InsuranceGap.EstimatedLossJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.EstimatedLossJpy(childComplexity), true
+	case "InsuranceGap.incident":
+		if e.ComplexityRoot.InsuranceGap.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.Incident(childComplexity), true
+	case "InsuranceGap.irreversible":
+		if e.ComplexityRoot.InsuranceGap.Irreversible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.Irreversible(childComplexity), true
+	case "InsuranceGap.lines":
+		if e.ComplexityRoot.InsuranceGap.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.Lines(childComplexity), true
+	case "InsuranceGap.lossBasis":
+		if e.ComplexityRoot.InsuranceGap.LossBasis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.LossBasis(childComplexity), true
+	case "InsuranceGap.lossJPY":
+		if e.ComplexityRoot.InsuranceGap.LossJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.LossJpy(childComplexity), true
+	case "InsuranceGap.paidJPY":
+		if e.ComplexityRoot.InsuranceGap.PaidJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.PaidJpy(childComplexity), true
+	case "InsuranceGap.reason":
+		if e.ComplexityRoot.InsuranceGap.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.Reason(childComplexity), true
+	case "InsuranceGap.residualJPY":
+		if e.ComplexityRoot.InsuranceGap.ResidualJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.ResidualJpy(childComplexity), true
+	case "InsuranceGap.status":
+		if e.ComplexityRoot.InsuranceGap.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.Status(childComplexity), true
+	case "InsuranceGap.treated":
+		if e.ComplexityRoot.InsuranceGap.Treated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.Treated(childComplexity), true
+	case "InsuranceGap.uncoveredJPY":
+		if e.ComplexityRoot.InsuranceGap.UncoveredJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.UncoveredJpy(childComplexity), true
+	case "InsuranceGap.unmetConditions":
+		if e.ComplexityRoot.InsuranceGap.UnmetConditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGap.UnmetConditions(childComplexity), true
+
+	case "InsuranceGapReport.analysis":
+		if e.ComplexityRoot.InsuranceGapReport.Analysis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapReport.Analysis(childComplexity), true
+	case "InsuranceGapReport.entries":
+		if e.ComplexityRoot.InsuranceGapReport.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapReport.Entries(childComplexity), true
+	case "InsuranceGapReport.policies":
+		if e.ComplexityRoot.InsuranceGapReport.Policies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapReport.Policies(childComplexity), true
+	case "InsuranceGapReport.policySource":
+		if e.ComplexityRoot.InsuranceGapReport.PolicySource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapReport.PolicySource(childComplexity), true
+	case "InsuranceGapReport.summary":
+		if e.ComplexityRoot.InsuranceGapReport.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapReport.Summary(childComplexity), true
+
+	case "InsuranceGapSummary.assessments":
+		if e.ComplexityRoot.InsuranceGapSummary.Assessments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapSummary.Assessments(childComplexity), true
+	case "InsuranceGapSummary.counts":
+		if e.ComplexityRoot.InsuranceGapSummary.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapSummary.Counts(childComplexity), true
+	case "InsuranceGapSummary.irreversible":
+		if e.ComplexityRoot.InsuranceGapSummary.Irreversible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapSummary.Irreversible(childComplexity), true
+	case "InsuranceGapSummary.totalLossJPY":
+		if e.ComplexityRoot.InsuranceGapSummary.TotalLossJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapSummary.TotalLossJpy(childComplexity), true
+	case "InsuranceGapSummary.totalPaidJPY":
+		if e.ComplexityRoot.InsuranceGapSummary.TotalPaidJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapSummary.TotalPaidJpy(childComplexity), true
+	case "InsuranceGapSummary.totalResidualJPY":
+		if e.ComplexityRoot.InsuranceGapSummary.TotalResidualJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapSummary.TotalResidualJpy(childComplexity), true
+	case "InsuranceGapSummary.withoutLoss":
+		if e.ComplexityRoot.InsuranceGapSummary.WithoutLoss == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceGapSummary.WithoutLoss(childComplexity), true
+
 	case "InsurancePolicy.aggregateLimitJPY":
 		if e.ComplexityRoot.InsurancePolicy.AggregateLimitJpy == nil {
 			break
@@ -2698,6 +3091,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InsurancePolicyConnection.TotalCount(childComplexity), true
+
+	case "InsuranceStatusCount.count":
+		if e.ComplexityRoot.InsuranceStatusCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceStatusCount.Count(childComplexity), true
+	case "InsuranceStatusCount.status":
+		if e.ComplexityRoot.InsuranceStatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsuranceStatusCount.Status(childComplexity), true
 
 	case "LevelChange.from":
 		if e.ComplexityRoot.LevelChange.From == nil {
@@ -3655,6 +4061,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Feedback(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*model.FeedbackStatus), args["routedToId"].(*string), args["sector"].(*string)), true
+	case "Query.feedbackSummary":
+		if e.ComplexityRoot.Query.FeedbackSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feedbackSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FeedbackSummary(childComplexity, args["targetId"].(*string), args["sector"].(*string), args["kind"].(*model.FeedbackKind), args["since"].(*time.Time)), true
 	case "Query.guideline":
 		if e.ComplexityRoot.Query.Guideline == nil {
 			break
@@ -3688,6 +4105,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Guidelines(childComplexity, args["first"].(*int), args["after"].(*string), args["text"].(*string)), true
+	case "Query.insuranceGaps":
+		if e.ComplexityRoot.Query.InsuranceGaps == nil {
+			break
+		}
+
+		args, err := ec.field_Query_insuranceGaps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InsuranceGaps(childComplexity, args["analysisId"].(string)), true
 	case "Query.insurancePolicies":
 		if e.ComplexityRoot.Query.InsurancePolicies == nil {
 			break
@@ -3826,6 +4254,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reliability.Metric(childComplexity), true
+
+	case "RespondingLine.cappedByAggregate":
+		if e.ComplexityRoot.RespondingLine.CappedByAggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RespondingLine.CappedByAggregate(childComplexity), true
+	case "RespondingLine.coversIncident":
+		if e.ComplexityRoot.RespondingLine.CoversIncident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RespondingLine.CoversIncident(childComplexity), true
+	case "RespondingLine.formulaJPY":
+		if e.ComplexityRoot.RespondingLine.FormulaJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RespondingLine.FormulaJpy(childComplexity), true
+	case "RespondingLine.line":
+		if e.ComplexityRoot.RespondingLine.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RespondingLine.Line(childComplexity), true
+	case "RespondingLine.matchedThreats":
+		if e.ComplexityRoot.RespondingLine.MatchedThreats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RespondingLine.MatchedThreats(childComplexity), true
+	case "RespondingLine.paysJPY":
+		if e.ComplexityRoot.RespondingLine.PaysJpy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RespondingLine.PaysJpy(childComplexity), true
+	case "RespondingLine.policy":
+		if e.ComplexityRoot.RespondingLine.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RespondingLine.Policy(childComplexity), true
 
 	case "SearchHit.node":
 		if e.ComplexityRoot.SearchHit.Node == nil {
@@ -4203,6 +4674,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Treatment.Status(childComplexity), true
+
+	case "UnmetCondition.clause":
+		if e.ComplexityRoot.UnmetCondition.Clause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnmetCondition.Clause(childComplexity), true
+	case "UnmetCondition.line":
+		if e.ComplexityRoot.UnmetCondition.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnmetCondition.Line(childComplexity), true
+	case "UnmetCondition.measure":
+		if e.ComplexityRoot.UnmetCondition.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnmetCondition.Measure(childComplexity), true
+	case "UnmetCondition.measureStatus":
+		if e.ComplexityRoot.UnmetCondition.MeasureStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnmetCondition.MeasureStatus(childComplexity), true
+	case "UnmetCondition.policy":
+		if e.ComplexityRoot.UnmetCondition.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnmetCondition.Policy(childComplexity), true
+	case "UnmetCondition.reason":
+		if e.ComplexityRoot.UnmetCondition.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnmetCondition.Reason(childComplexity), true
 
 	case "Viewer.organization":
 		if e.ComplexityRoot.Viewer.Organization == nil {
@@ -5249,7 +5757,8 @@ type Mutation {
     input: FeedbackInput!
   ): Feedback!
   """
-  The owner's answer to feedback: acknowledge, accept or decline it.
+  The owner's answer to feedback: acknowledge, accept or decline it. Accepting feedback about an analysis or an
+  assessment may name the later version that answers it (` + "`" + `answeredById` + "`" + `).
   """
   respondToFeedback(
     """
@@ -6665,6 +7174,298 @@ type CoverageLine {
   requiresClauses: [Clause!]!
 }
 
+extend type Query {
+  """
+  What insurance does for each assessed incident of one analysis (IoT-SSF perspective P4, safety nets): which
+  coverage lines respond and what each pays, which of their conditions are unmet, and the residual risk that stays
+  with the organization. The policies are the ones the analysis relies on (` + "`" + `setAnalysisPolicies` + "`" + `) or, when it names
+  none, the ones its organization holds (` + "`" + `policySource` + "`" + ` says which). Entries are ordered by category (highest
+  first), then loss (largest first), then incident id. NOT_FOUND when there is no analysis the caller may read.
+  """
+  insuranceGaps(
+    """
+    The analysis.
+    """
+    analysisId: ID!
+  ): InsuranceGapReport!
+}
+
+"""
+What insurance does for one assessed incident, from best to worst case; ` + "`" + `insuranceGaps` + "`" + ` gives each assessment one.
+"""
+enum InsuranceStatus {
+  """
+  Responding lines pay the whole loss above the deductible.
+  """
+  INSURED
+  """
+  A line covers the incident (or one of its threats) but none responds: a measure it requires is not implemented
+  or verified in this analysis, or a clause it requires is not met (` + "`" + `unmetConditions` + "`" + ` names each). The loss stays
+  with the organization.
+  """
+  CONDITION_UNMET
+  """
+  Responding lines pay, but their limits or the policy aggregate leave part of the loss above the deductible unpaid
+  (` + "`" + `uncoveredJPY` + "`" + `).
+  """
+  UNDER_INSURED
+  """
+  No line covers the incident or its threats: the risk stays with the organization.
+  """
+  RESIDUAL
+  """
+  A line responds, but there is no loss to compare its limit with: the assessment gives no estimated loss and its
+  axis-2 level has no upper bound.
+  """
+  NO_ESTIMATE
+}
+
+"""
+Which policies an insurance report considers.
+"""
+enum PolicySource {
+  """
+  The policies the analysis relies on (` + "`" + `setAnalysisPolicies` + "`" + `).
+  """
+  RELIED_ON
+  """
+  The analysis names no policy, so the policies its organization holds stand in.
+  """
+  HELD
+}
+
+"""
+Where the loss that an insurance report computes with comes from (IoT-SSF residual risk, no probability).
+"""
+enum LossBasis {
+  """
+  The assessment's estimated loss.
+  """
+  ESTIMATE
+  """
+  No estimate: the upper bound of the assessment's axis-2 level.
+  """
+  AXIS2_UPPER_BOUND
+  """
+  Neither: there is no loss figure.
+  """
+  NONE
+}
+
+"""
+What insurance does for the assessed incidents of one analysis.
+Amounts follow the residual-risk arithmetic: each responding line pays min(max(L − deductible, 0), limit); a
+policy pays at most its aggregate limit and all lines together at most L; the residual is L − paid. Each incident
+is reckoned alone, as if it were the only claim of the period. Exclusions are words and are not checked.
+"""
+type InsuranceGapReport {
+  """
+  The analysis.
+  """
+  analysis: Analysis!
+  """
+  Whether the policies are those the analysis relies on or those its organization holds.
+  """
+  policySource: PolicySource!
+  """
+  The policies considered, ordered by id.
+  """
+  policies: [InsurancePolicy!]!
+  """
+  One entry per assessment: by category (highest first), then loss (largest first, none last), then incident id.
+  """
+  entries: [InsuranceGap!]!
+  """
+  Counts and totals over the entries.
+  """
+  summary: InsuranceGapSummary!
+}
+
+"""
+What insurance does for one assessed incident.
+"""
+type InsuranceGap {
+  """
+  The assessment.
+  """
+  assessment: Assessment!
+  """
+  The incident it rates.
+  """
+  incident: Incident!
+  """
+  Its category (higher is more severe).
+  """
+  category: Int!
+  """
+  The assessment's estimated loss in yen, if given.
+  """
+  estimatedLossJPY: Float
+  """
+  The loss L the amounts are computed from: the estimate, else the upper bound of the axis-2 level; null for neither.
+  """
+  lossJPY: Float
+  """
+  Where ` + "`" + `lossJPY` + "`" + ` comes from.
+  """
+  lossBasis: LossBasis!
+  """
+  What insurance does for it.
+  """
+  status: InsuranceStatus!
+  """
+  Its axis-1 level is the top of the scale: money does not undo the harm, so P1–P3 measures stay required whatever
+  insurance pays.
+  """
+  irreversible: Boolean!
+  """
+  Whether any of its treatments is implemented or verified.
+  """
+  treated: Boolean!
+  """
+  The measures of its treatments that are implemented or verified, ordered by id.
+  """
+  achievedMeasures: [Measure!]!
+  """
+  The lines that respond (they cover it and their conditions are met), with what each pays; by policy id, then line id.
+  """
+  lines: [RespondingLine!]!
+  """
+  The conditions not met of the lines that cover it but do not respond: each measure not implemented or verified in
+  this analysis and each clause not met.
+  """
+  unmetConditions: [UnmetCondition!]!
+  """
+  What the responding lines pay together, in yen; null without a loss figure.
+  """
+  paidJPY: Float
+  """
+  What stays with the organization (L − paid), deductibles included, in yen; null without a loss figure.
+  """
+  residualJPY: Float
+  """
+  The part of the residual above the deductible, left unpaid by limits or the aggregate (UNDER_INSURED), in yen;
+  null unless a line responds and there is a loss figure.
+  """
+  uncoveredJPY: Float
+  """
+  Why, in words.
+  """
+  reason: String!
+}
+
+"""
+A coverage line that responds to an assessed incident, and what it pays.
+"""
+type RespondingLine {
+  """
+  Its policy.
+  """
+  policy: InsurancePolicy!
+  """
+  The line.
+  """
+  line: CoverageLine!
+  """
+  Whether it covers the incident itself.
+  """
+  coversIncident: Boolean!
+  """
+  The assessment's threats it covers, ordered by id.
+  """
+  matchedThreats: [Threat!]!
+  """
+  min(max(L − deductible, 0), limit), before the caps; null without a loss figure.
+  """
+  formulaJPY: Float
+  """
+  What it pays after the policy aggregate and the loss already paid by the lines before it; null without a loss figure.
+  """
+  paysJPY: Float
+  """
+  Whether the policy's aggregate limit cut what it pays.
+  """
+  cappedByAggregate: Boolean!
+}
+
+"""
+A condition of a covering line that the analysis does not meet: a required measure or a required clause.
+"""
+type UnmetCondition {
+  """
+  The line's policy.
+  """
+  policy: InsurancePolicy!
+  """
+  The line.
+  """
+  line: CoverageLine!
+  """
+  The required measure, or null for a clause.
+  """
+  measure: Measure
+  """
+  The required clause, or null for a measure.
+  """
+  clause: Clause
+  """
+  How far the required measure has come in this analysis: PLANNED, or null when no treatment applies it.
+  """
+  measureStatus: TreatmentStatus
+  """
+  Why it is not met, in words.
+  """
+  reason: String!
+}
+
+"""
+Counts and totals of an insurance report.
+"""
+type InsuranceGapSummary {
+  """
+  How many assessments the report has.
+  """
+  assessments: Int!
+  """
+  How many entries have each status: every status, in the order of InsuranceStatus, zeros included.
+  """
+  counts: [InsuranceStatusCount!]!
+  """
+  How many entries are irreversible.
+  """
+  irreversible: Int!
+  """
+  How many entries have no loss figure (they count in no total).
+  """
+  withoutLoss: Int!
+  """
+  The sum of the entries' losses (` + "`" + `lossJPY` + "`" + `), in yen.
+  """
+  totalLossJPY: Float!
+  """
+  The sum of what the responding lines pay, in yen.
+  """
+  totalPaidJPY: Float!
+  """
+  The sum of the residuals, in yen.
+  """
+  totalResidualJPY: Float!
+}
+
+"""
+How many entries of an insurance report have one status.
+"""
+type InsuranceStatusCount {
+  """
+  The status.
+  """
+  status: InsuranceStatus!
+  """
+  How many.
+  """
+  count: Int!
+}
+
 # ---------------------------------------------------------------- feedback
 
 """
@@ -6767,6 +7568,11 @@ type Feedback implements Node {
   When the owner last answered.
   """
   respondedAt: Time
+  """
+  The later version of the analysis that answers it, as its owner said when accepting it; null when none was named,
+  or that version was deleted or is not visible to the caller.
+  """
+  answeredBy: Analysis
 }
 
 """
@@ -6811,6 +7617,141 @@ type Opinion implements Node {
   When it was expressed.
   """
   createdAt: Time!
+}
+
+extend type Query {
+  """
+  How feedback stands, for a committee that collects it across industries and follows what is still open: counts by
+  kind × author sector × status, totals, and the items. Only feedback the caller may read counts (the rule of
+  ` + "`" + `feedback` + "`" + ` and ` + "`" + `node` + "`" + `). The filters combine.
+  """
+  feedbackSummary(
+    """
+    Only feedback about this target or anything under it: its analyses, their assessments, its assets and incidents.
+    NOT_FOUND for an unknown target.
+    """
+    targetId: ID
+    """
+    Only feedback from authors in this sector.
+    """
+    sector: String
+    """
+    Only feedback of this kind.
+    """
+    kind: FeedbackKind
+    """
+    Only feedback given at or after this instant.
+    """
+    since: Time
+  ): FeedbackSummary!
+}
+
+"""
+Counts and items of the feedback that ` + "`" + `feedbackSummary` + "`" + ` selects.
+"""
+type FeedbackSummary {
+  """
+  One cell per kind, author sector and status that has feedback: by kind (in the order of FeedbackKind), then
+  sector (by name), then status (in the order of FeedbackStatus).
+  """
+  cells: [FeedbackCount!]!
+  """
+  How much feedback there is.
+  """
+  totalCount: Int!
+  """
+  How much is still undecided: OPEN or ACKNOWLEDGED.
+  """
+  undecidedCount: Int!
+  """
+  How much has each status: every status, in the order of FeedbackStatus, zeros included.
+  """
+  byStatus: [FeedbackStatusCount!]!
+  """
+  How much is of each kind: every kind, in the order of FeedbackKind, zeros included.
+  """
+  byKind: [FeedbackKindCount!]!
+  """
+  How much comes from each author sector that has any, by name.
+  """
+  bySector: [FeedbackSectorCount!]!
+  """
+  The feedback itself, ordered by id.
+  """
+  items(
+    """
+    How many to return: 1 to 500 (default 50).
+    """
+    first: Int = 50
+    """
+    Return the items after this cursor.
+    """
+    after: String
+  ): FeedbackConnection!
+}
+
+"""
+How much feedback of one kind, from one author sector, has one status.
+"""
+type FeedbackCount {
+  """
+  The kind.
+  """
+  kind: FeedbackKind!
+  """
+  The authors' sector.
+  """
+  sector: String!
+  """
+  The status.
+  """
+  status: FeedbackStatus!
+  """
+  How many.
+  """
+  count: Int!
+}
+
+"""
+How much feedback has one status.
+"""
+type FeedbackStatusCount {
+  """
+  The status.
+  """
+  status: FeedbackStatus!
+  """
+  How many.
+  """
+  count: Int!
+}
+
+"""
+How much feedback is of one kind.
+"""
+type FeedbackKindCount {
+  """
+  The kind.
+  """
+  kind: FeedbackKind!
+  """
+  How many.
+  """
+  count: Int!
+}
+
+"""
+How much feedback comes from one author sector.
+"""
+type FeedbackSectorCount {
+  """
+  The sector.
+  """
+  sector: String!
+  """
+  How many.
+  """
+  count: Int!
 }
 
 # ---------------------------------------------------------------- connections
@@ -7514,6 +8455,11 @@ input FeedbackResponseInput {
   The answer; required to decline.
   """
   answer: String
+  """
+  Only with ACCEPTED, for feedback about an analysis or one of its assessments: the later version of that analysis
+  that answers it. It must supersede the version the feedback is about, directly or through versions between.
+  """
+  answeredById: ID
 }
 
 """
@@ -8747,6 +9693,8 @@ func (ec *executionContext) childFields_Feedback(ctx context.Context, field grap
 		return ec.fieldContext_Feedback_createdAt(ctx, field)
 	case "respondedAt":
 		return ec.fieldContext_Feedback_respondedAt(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_Feedback_answeredBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Feedback", field.Name)
 }
@@ -8761,6 +9709,70 @@ func (ec *executionContext) childFields_FeedbackConnection(ctx context.Context, 
 		return ec.fieldContext_FeedbackConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FeedbackConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_FeedbackCount_kind(ctx, field)
+	case "sector":
+		return ec.fieldContext_FeedbackCount_sector(ctx, field)
+	case "status":
+		return ec.fieldContext_FeedbackCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_FeedbackCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackKindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_FeedbackKindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_FeedbackKindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackKindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackSectorCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sector":
+		return ec.fieldContext_FeedbackSectorCount_sector(ctx, field)
+	case "count":
+		return ec.fieldContext_FeedbackSectorCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackSectorCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_FeedbackStatusCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_FeedbackStatusCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackStatusCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cells":
+		return ec.fieldContext_FeedbackSummary_cells(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FeedbackSummary_totalCount(ctx, field)
+	case "undecidedCount":
+		return ec.fieldContext_FeedbackSummary_undecidedCount(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_FeedbackSummary_byStatus(ctx, field)
+	case "byKind":
+		return ec.fieldContext_FeedbackSummary_byKind(ctx, field)
+	case "bySector":
+		return ec.fieldContext_FeedbackSummary_bySector(ctx, field)
+	case "items":
+		return ec.fieldContext_FeedbackSummary_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Guideline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8963,6 +9975,80 @@ func (ec *executionContext) childFields_InferredMapping(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type InferredMapping", field.Name)
 }
 
+func (ec *executionContext) childFields_InsuranceGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assessment":
+		return ec.fieldContext_InsuranceGap_assessment(ctx, field)
+	case "incident":
+		return ec.fieldContext_InsuranceGap_incident(ctx, field)
+	case "category":
+		return ec.fieldContext_InsuranceGap_category(ctx, field)
+	case "estimatedLossJPY":
+		return ec.fieldContext_InsuranceGap_estimatedLossJPY(ctx, field)
+	case "lossJPY":
+		return ec.fieldContext_InsuranceGap_lossJPY(ctx, field)
+	case "lossBasis":
+		return ec.fieldContext_InsuranceGap_lossBasis(ctx, field)
+	case "status":
+		return ec.fieldContext_InsuranceGap_status(ctx, field)
+	case "irreversible":
+		return ec.fieldContext_InsuranceGap_irreversible(ctx, field)
+	case "treated":
+		return ec.fieldContext_InsuranceGap_treated(ctx, field)
+	case "achievedMeasures":
+		return ec.fieldContext_InsuranceGap_achievedMeasures(ctx, field)
+	case "lines":
+		return ec.fieldContext_InsuranceGap_lines(ctx, field)
+	case "unmetConditions":
+		return ec.fieldContext_InsuranceGap_unmetConditions(ctx, field)
+	case "paidJPY":
+		return ec.fieldContext_InsuranceGap_paidJPY(ctx, field)
+	case "residualJPY":
+		return ec.fieldContext_InsuranceGap_residualJPY(ctx, field)
+	case "uncoveredJPY":
+		return ec.fieldContext_InsuranceGap_uncoveredJPY(ctx, field)
+	case "reason":
+		return ec.fieldContext_InsuranceGap_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceGap", field.Name)
+}
+
+func (ec *executionContext) childFields_InsuranceGapReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "analysis":
+		return ec.fieldContext_InsuranceGapReport_analysis(ctx, field)
+	case "policySource":
+		return ec.fieldContext_InsuranceGapReport_policySource(ctx, field)
+	case "policies":
+		return ec.fieldContext_InsuranceGapReport_policies(ctx, field)
+	case "entries":
+		return ec.fieldContext_InsuranceGapReport_entries(ctx, field)
+	case "summary":
+		return ec.fieldContext_InsuranceGapReport_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceGapReport", field.Name)
+}
+
+func (ec *executionContext) childFields_InsuranceGapSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assessments":
+		return ec.fieldContext_InsuranceGapSummary_assessments(ctx, field)
+	case "counts":
+		return ec.fieldContext_InsuranceGapSummary_counts(ctx, field)
+	case "irreversible":
+		return ec.fieldContext_InsuranceGapSummary_irreversible(ctx, field)
+	case "withoutLoss":
+		return ec.fieldContext_InsuranceGapSummary_withoutLoss(ctx, field)
+	case "totalLossJPY":
+		return ec.fieldContext_InsuranceGapSummary_totalLossJPY(ctx, field)
+	case "totalPaidJPY":
+		return ec.fieldContext_InsuranceGapSummary_totalPaidJPY(ctx, field)
+	case "totalResidualJPY":
+		return ec.fieldContext_InsuranceGapSummary_totalResidualJPY(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceGapSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_InsurancePolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8995,6 +10081,16 @@ func (ec *executionContext) childFields_InsurancePolicyConnection(ctx context.Co
 		return ec.fieldContext_InsurancePolicyConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InsurancePolicyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InsuranceStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_InsuranceStatusCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_InsuranceStatusCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsuranceStatusCount", field.Name)
 }
 
 func (ec *executionContext) childFields_LevelChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9175,6 +10271,26 @@ func (ec *executionContext) childFields_Reliability(ctx context.Context, field g
 		return ec.fieldContext_Reliability_category(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Reliability", field.Name)
+}
+
+func (ec *executionContext) childFields_RespondingLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policy":
+		return ec.fieldContext_RespondingLine_policy(ctx, field)
+	case "line":
+		return ec.fieldContext_RespondingLine_line(ctx, field)
+	case "coversIncident":
+		return ec.fieldContext_RespondingLine_coversIncident(ctx, field)
+	case "matchedThreats":
+		return ec.fieldContext_RespondingLine_matchedThreats(ctx, field)
+	case "formulaJPY":
+		return ec.fieldContext_RespondingLine_formulaJPY(ctx, field)
+	case "paysJPY":
+		return ec.fieldContext_RespondingLine_paysJPY(ctx, field)
+	case "cappedByAggregate":
+		return ec.fieldContext_RespondingLine_cappedByAggregate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RespondingLine", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9369,6 +10485,24 @@ func (ec *executionContext) childFields_Treatment(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Treatment", field.Name)
 }
 
+func (ec *executionContext) childFields_UnmetCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policy":
+		return ec.fieldContext_UnmetCondition_policy(ctx, field)
+	case "line":
+		return ec.fieldContext_UnmetCondition_line(ctx, field)
+	case "measure":
+		return ec.fieldContext_UnmetCondition_measure(ctx, field)
+	case "clause":
+		return ec.fieldContext_UnmetCondition_clause(ctx, field)
+	case "measureStatus":
+		return ec.fieldContext_UnmetCondition_measureStatus(ctx, field)
+	case "reason":
+		return ec.fieldContext_UnmetCondition_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnmetCondition", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "userId":
@@ -9508,6 +10642,28 @@ func (ec *executionContext) field_DueCareReport_document_args(ctx context.Contex
 		return nil, err
 	}
 	args["format"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_FeedbackSummary_items_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -10719,6 +11875,44 @@ func (ec *executionContext) field_Query_dueCareReport_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_feedbackSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.FeedbackKind, error) {
+			return ec.unmarshalOFeedbackKind2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_feedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10836,6 +12030,20 @@ func (ec *executionContext) field_Query_guidelines_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["text"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_insuranceGaps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "analysisId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["analysisId"] = arg0
 	return args, nil
 }
 
@@ -16131,6 +17339,38 @@ func (ec *executionContext) fieldContext_Feedback_respondedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("Feedback", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Feedback_answeredBy(ctx context.Context, field graphql.CollectedField, obj *model.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_answeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Feedback().AnsweredBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalOAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_answeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Feedback",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FeedbackConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16216,6 +17456,454 @@ func (ec *executionContext) _FeedbackConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_FeedbackConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FeedbackConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackKind) graphql.Marshaler {
+			return ec.marshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCount", field, false, false, "FeedbackKind")
+}
+
+func (ec *executionContext) _FeedbackCount_sector(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCount_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCount_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackCount_status(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackStatus) graphql.Marshaler {
+			return ec.marshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCount", field, false, false, "FeedbackStatus")
+}
+
+func (ec *executionContext) _FeedbackCount_count(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackKindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackKindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackKindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackKind) graphql.Marshaler {
+			return ec.marshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackKindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackKindCount", field, false, false, "FeedbackKind")
+}
+
+func (ec *executionContext) _FeedbackKindCount_count(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackKindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackKindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackKindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackKindCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSectorCount_sector(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSectorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSectorCount_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSectorCount_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackSectorCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackSectorCount_count(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSectorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSectorCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSectorCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackSectorCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackStatusCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FeedbackStatus) graphql.Marshaler {
+			return ec.marshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackStatusCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackStatusCount", field, false, false, "FeedbackStatus")
+}
+
+func (ec *executionContext) _FeedbackStatusCount_count(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackStatusCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackStatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackStatusCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSummary_cells(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeedbackCount) graphql.Marshaler {
+			return ec.marshalNFeedbackCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackSummary_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSummary_undecidedCount(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_undecidedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UndecidedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_undecidedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackSummary_byStatus(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeedbackStatusCount) graphql.Marshaler {
+			return ec.marshalNFeedbackStatusCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatusCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackStatusCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackSummary_byKind(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_byKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeedbackKindCount) graphql.Marshaler {
+			return ec.marshalNFeedbackKindCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_byKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackKindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackSummary_bySector(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_bySector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BySector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeedbackSectorCount) graphql.Marshaler {
+			return ec.marshalNFeedbackSectorCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSectorCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_bySector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackSectorCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackSummary_items(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackSummary_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.FeedbackSummary().Items(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeedbackConnection) graphql.Marshaler {
+			return ec.marshalNFeedbackConnection2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackSummary_items(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FeedbackSummary_items_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Guideline_id(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
@@ -17999,6 +19687,740 @@ func (ec *executionContext) fieldContext_InferredMapping_path(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _InsuranceGap_assessment(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_assessment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assessment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Assessment) graphql.Marshaler {
+			return ec.marshalNAssessment2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAssessment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_assessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assessment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGap_incident(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incident, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGap_category(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsuranceGap_estimatedLossJPY(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_estimatedLossJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimatedLossJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_estimatedLossJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsuranceGap_lossJPY(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_lossJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LossJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_lossJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsuranceGap_lossBasis(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_lossBasis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LossBasis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LossBasis) graphql.Marshaler {
+			return ec.marshalNLossBasis2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐLossBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_lossBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "LossBasis")
+}
+
+func (ec *executionContext) _InsuranceGap_status(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InsuranceStatus) graphql.Marshaler {
+			return ec.marshalNInsuranceStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "InsuranceStatus")
+}
+
+func (ec *executionContext) _InsuranceGap_irreversible(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_irreversible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Irreversible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_irreversible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InsuranceGap_treated(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_treated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Treated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_treated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InsuranceGap_achievedMeasures(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_achievedMeasures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AchievedMeasures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_achievedMeasures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGap_lines(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RespondingLine) graphql.Marshaler {
+			return ec.marshalNRespondingLine2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐRespondingLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RespondingLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGap_unmetConditions(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_unmetConditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnmetConditions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UnmetCondition) graphql.Marshaler {
+			return ec.marshalNUnmetCondition2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐUnmetConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_unmetConditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnmetCondition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGap_paidJPY(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_paidJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_paidJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsuranceGap_residualJPY(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_residualJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResidualJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_residualJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsuranceGap_uncoveredJPY(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_uncoveredJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UncoveredJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_uncoveredJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsuranceGap_reason(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGap_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGap_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGap", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsuranceGapReport_analysis(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapReport_analysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Analysis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapReport_analysis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGapReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGapReport_policySource(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapReport_policySource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PolicySource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PolicySource) graphql.Marshaler {
+			return ec.marshalNPolicySource2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPolicySource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapReport_policySource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGapReport", field, false, false, "PolicySource")
+}
+
+func (ec *executionContext) _InsuranceGapReport_policies(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapReport_policies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Policies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InsurancePolicy) graphql.Marshaler {
+			return ec.marshalNInsurancePolicy2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapReport_policies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGapReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGapReport_entries(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapReport_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InsuranceGap) graphql.Marshaler {
+			return ec.marshalNInsuranceGap2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapReport_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGapReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsuranceGap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGapReport_summary(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapReport_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsuranceGapSummary) graphql.Marshaler {
+			return ec.marshalNInsuranceGapSummary2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceGapSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapReport_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGapReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsuranceGapSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGapSummary_assessments(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapSummary_assessments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assessments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapSummary_assessments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGapSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsuranceGapSummary_counts(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapSummary_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InsuranceStatusCount) graphql.Marshaler {
+			return ec.marshalNInsuranceStatusCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceStatusCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapSummary_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceGapSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsuranceStatusCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceGapSummary_irreversible(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapSummary_irreversible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Irreversible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapSummary_irreversible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGapSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsuranceGapSummary_withoutLoss(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapSummary_withoutLoss(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithoutLoss, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapSummary_withoutLoss(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGapSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsuranceGapSummary_totalLossJPY(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapSummary_totalLossJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalLossJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapSummary_totalLossJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGapSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsuranceGapSummary_totalPaidJPY(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapSummary_totalPaidJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalPaidJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapSummary_totalPaidJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGapSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsuranceGapSummary_totalResidualJPY(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceGapSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceGapSummary_totalResidualJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalResidualJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceGapSummary_totalResidualJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceGapSummary", field, false, false, "Float")
+}
+
 func (ec *executionContext) _InsurancePolicy_id(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18286,6 +20708,52 @@ func (ec *executionContext) _InsurancePolicyConnection_totalCount(ctx context.Co
 }
 func (ec *executionContext) fieldContext_InsurancePolicyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsurancePolicyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsuranceStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceStatusCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InsuranceStatus) graphql.Marshaler {
+			return ec.marshalNInsuranceStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceStatusCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceStatusCount", field, false, false, "InsuranceStatus")
+}
+
+func (ec *executionContext) _InsuranceStatusCount_count(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsuranceStatusCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsuranceStatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsuranceStatusCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LevelChange_from(ctx context.Context, field graphql.CollectedField, obj *compare.LevelChange) (ret graphql.Marshaler) {
@@ -22785,6 +25253,94 @@ func (ec *executionContext) fieldContext_Query_dueCareReport(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_insuranceGaps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_insuranceGaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InsuranceGaps(ctx, fc.Args["analysisId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsuranceGapReport) graphql.Marshaler {
+			return ec.marshalNInsuranceGapReport2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceGapReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_insuranceGaps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsuranceGapReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_insuranceGaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_feedbackSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feedbackSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FeedbackSummary(ctx, fc.Args["targetId"].(*string), fc.Args["sector"].(*string), fc.Args["kind"].(*model.FeedbackKind), fc.Args["since"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FeedbackSummary) graphql.Marshaler {
+			return ec.marshalNFeedbackSummary2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feedbackSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_feedbackSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22978,6 +25534,194 @@ func (ec *executionContext) fieldContext_Reliability_category(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RespondingLine_policy(ctx context.Context, field graphql.CollectedField, obj *model.RespondingLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RespondingLine_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Policy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsurancePolicy) graphql.Marshaler {
+			return ec.marshalNInsurancePolicy2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RespondingLine_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RespondingLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RespondingLine_line(ctx context.Context, field graphql.CollectedField, obj *model.RespondingLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RespondingLine_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CoverageLine) graphql.Marshaler {
+			return ec.marshalNCoverageLine2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RespondingLine_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RespondingLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RespondingLine_coversIncident(ctx context.Context, field graphql.CollectedField, obj *model.RespondingLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RespondingLine_coversIncident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoversIncident, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RespondingLine_coversIncident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RespondingLine", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RespondingLine_matchedThreats(ctx context.Context, field graphql.CollectedField, obj *model.RespondingLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RespondingLine_matchedThreats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchedThreats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RespondingLine_matchedThreats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RespondingLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RespondingLine_formulaJPY(ctx context.Context, field graphql.CollectedField, obj *model.RespondingLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RespondingLine_formulaJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FormulaJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RespondingLine_formulaJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RespondingLine", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RespondingLine_paysJPY(ctx context.Context, field graphql.CollectedField, obj *model.RespondingLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RespondingLine_paysJPY(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaysJpy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RespondingLine_paysJPY(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RespondingLine", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RespondingLine_cappedByAggregate(ctx context.Context, field graphql.CollectedField, obj *model.RespondingLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RespondingLine_cappedByAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CappedByAggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RespondingLine_cappedByAggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RespondingLine", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
@@ -24526,6 +27270,180 @@ func (ec *executionContext) fieldContext_Treatment_perspective(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UnmetCondition_policy(ctx context.Context, field graphql.CollectedField, obj *model.UnmetCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnmetCondition_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Policy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsurancePolicy) graphql.Marshaler {
+			return ec.marshalNInsurancePolicy2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnmetCondition_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnmetCondition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnmetCondition_line(ctx context.Context, field graphql.CollectedField, obj *model.UnmetCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnmetCondition_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CoverageLine) graphql.Marshaler {
+			return ec.marshalNCoverageLine2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnmetCondition_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnmetCondition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnmetCondition_measure(ctx context.Context, field graphql.CollectedField, obj *model.UnmetCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnmetCondition_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalOMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnmetCondition_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnmetCondition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnmetCondition_clause(ctx context.Context, field graphql.CollectedField, obj *model.UnmetCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnmetCondition_clause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalOClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnmetCondition_clause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnmetCondition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnmetCondition_measureStatus(ctx context.Context, field graphql.CollectedField, obj *model.UnmetCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnmetCondition_measureStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasureStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TreatmentStatus) graphql.Marshaler {
+			return ec.marshalOTreatmentStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnmetCondition_measureStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnmetCondition", field, false, false, "TreatmentStatus")
+}
+
+func (ec *executionContext) _UnmetCondition_reason(ctx context.Context, field graphql.CollectedField, obj *model.UnmetCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnmetCondition_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnmetCondition_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnmetCondition", field, false, false, "String")
 }
 
 func (ec *executionContext) _Viewer_userId(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -26517,7 +29435,7 @@ func (ec *executionContext) unmarshalInputFeedbackResponseInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "status", "answer"}
+	fieldsInOrder := [...]string{"id", "status", "answer", "answeredById"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26545,6 +29463,13 @@ func (ec *executionContext) unmarshalInputFeedbackResponseInput(ctx context.Cont
 				return it, err
 			}
 			it.Answer = data
+		case "answeredById":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredById"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByID = data
 		}
 	}
 	return it, nil
@@ -29166,6 +32091,12 @@ func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "answeredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Feedback_answeredBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29209,6 +32140,232 @@ func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackCountImplementors = []string{"FeedbackCount"}
+
+func (ec *executionContext) _FeedbackCount(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackCount")
+		case "kind":
+			out.Values[i] = ec._FeedbackCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sector":
+			out.Values[i] = ec._FeedbackCount_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._FeedbackCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FeedbackCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackKindCountImplementors = []string{"FeedbackKindCount"}
+
+func (ec *executionContext) _FeedbackKindCount(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackKindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackKindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackKindCount")
+		case "kind":
+			out.Values[i] = ec._FeedbackKindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FeedbackKindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackSectorCountImplementors = []string{"FeedbackSectorCount"}
+
+func (ec *executionContext) _FeedbackSectorCount(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackSectorCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackSectorCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackSectorCount")
+		case "sector":
+			out.Values[i] = ec._FeedbackSectorCount_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FeedbackSectorCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackStatusCountImplementors = []string{"FeedbackStatusCount"}
+
+func (ec *executionContext) _FeedbackStatusCount(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackStatusCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackStatusCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackStatusCount")
+		case "status":
+			out.Values[i] = ec._FeedbackStatusCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FeedbackStatusCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackSummaryImplementors = []string{"FeedbackSummary"}
+
+func (ec *executionContext) _FeedbackSummary(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackSummary")
+		case "cells":
+			out.Values[i] = ec._FeedbackSummary_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.Values[i] = ec._FeedbackSummary_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "undecidedCount":
+			out.Values[i] = ec._FeedbackSummary_undecidedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byStatus":
+			out.Values[i] = ec._FeedbackSummary_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byKind":
+			out.Values[i] = ec._FeedbackSummary_byKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bySector":
+			out.Values[i] = ec._FeedbackSummary_bySector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeedbackSummary_items(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29899,6 +33056,230 @@ func (ec *executionContext) _InferredMapping(ctx context.Context, sel ast.Select
 	return out
 }
 
+var insuranceGapImplementors = []string{"InsuranceGap"}
+
+func (ec *executionContext) _InsuranceGap(ctx context.Context, sel ast.SelectionSet, obj *model.InsuranceGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insuranceGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsuranceGap")
+		case "assessment":
+			out.Values[i] = ec._InsuranceGap_assessment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "incident":
+			out.Values[i] = ec._InsuranceGap_incident(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._InsuranceGap_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "estimatedLossJPY":
+			out.Values[i] = ec._InsuranceGap_estimatedLossJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lossJPY":
+			out.Values[i] = ec._InsuranceGap_lossJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lossBasis":
+			out.Values[i] = ec._InsuranceGap_lossBasis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._InsuranceGap_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "irreversible":
+			out.Values[i] = ec._InsuranceGap_irreversible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "treated":
+			out.Values[i] = ec._InsuranceGap_treated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "achievedMeasures":
+			out.Values[i] = ec._InsuranceGap_achievedMeasures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lines":
+			out.Values[i] = ec._InsuranceGap_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmetConditions":
+			out.Values[i] = ec._InsuranceGap_unmetConditions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidJPY":
+			out.Values[i] = ec._InsuranceGap_paidJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "residualJPY":
+			out.Values[i] = ec._InsuranceGap_residualJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "uncoveredJPY":
+			out.Values[i] = ec._InsuranceGap_uncoveredJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._InsuranceGap_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insuranceGapReportImplementors = []string{"InsuranceGapReport"}
+
+func (ec *executionContext) _InsuranceGapReport(ctx context.Context, sel ast.SelectionSet, obj *model.InsuranceGapReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insuranceGapReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsuranceGapReport")
+		case "analysis":
+			out.Values[i] = ec._InsuranceGapReport_analysis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "policySource":
+			out.Values[i] = ec._InsuranceGapReport_policySource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "policies":
+			out.Values[i] = ec._InsuranceGapReport_policies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._InsuranceGapReport_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._InsuranceGapReport_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insuranceGapSummaryImplementors = []string{"InsuranceGapSummary"}
+
+func (ec *executionContext) _InsuranceGapSummary(ctx context.Context, sel ast.SelectionSet, obj *model.InsuranceGapSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insuranceGapSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsuranceGapSummary")
+		case "assessments":
+			out.Values[i] = ec._InsuranceGapSummary_assessments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._InsuranceGapSummary_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "irreversible":
+			out.Values[i] = ec._InsuranceGapSummary_irreversible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withoutLoss":
+			out.Values[i] = ec._InsuranceGapSummary_withoutLoss(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalLossJPY":
+			out.Values[i] = ec._InsuranceGapSummary_totalLossJPY(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalPaidJPY":
+			out.Values[i] = ec._InsuranceGapSummary_totalPaidJPY(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalResidualJPY":
+			out.Values[i] = ec._InsuranceGapSummary_totalResidualJPY(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var insurancePolicyImplementors = []string{"InsurancePolicy", "Node"}
 
 func (ec *executionContext) _InsurancePolicy(ctx context.Context, sel ast.SelectionSet, obj *model.InsurancePolicy) graphql.Marshaler {
@@ -29992,6 +33373,44 @@ func (ec *executionContext) _InsurancePolicyConnection(ctx context.Context, sel 
 			}
 		case "totalCount":
 			out.Values[i] = ec._InsurancePolicyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insuranceStatusCountImplementors = []string{"InsuranceStatusCount"}
+
+func (ec *executionContext) _InsuranceStatusCount(ctx context.Context, sel ast.SelectionSet, obj *model.InsuranceStatusCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insuranceStatusCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsuranceStatusCount")
+		case "status":
+			out.Values[i] = ec._InsuranceStatusCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._InsuranceStatusCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31161,6 +34580,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_dueCareReport(ctx, field)
 				})
+		case "insuranceGaps":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_insuranceGaps(ctx, field)
+				})
+		case "feedbackSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_feedbackSummary(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -31223,6 +34654,69 @@ func (ec *executionContext) _Reliability(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._Reliability_category(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var respondingLineImplementors = []string{"RespondingLine"}
+
+func (ec *executionContext) _RespondingLine(ctx context.Context, sel ast.SelectionSet, obj *model.RespondingLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, respondingLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RespondingLine")
+		case "policy":
+			out.Values[i] = ec._RespondingLine_policy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._RespondingLine_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coversIncident":
+			out.Values[i] = ec._RespondingLine_coversIncident(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchedThreats":
+			out.Values[i] = ec._RespondingLine_matchedThreats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "formulaJPY":
+			out.Values[i] = ec._RespondingLine_formulaJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "paysJPY":
+			out.Values[i] = ec._RespondingLine_paysJPY(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cappedByAggregate":
+			out.Values[i] = ec._RespondingLine_cappedByAggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31924,6 +35418,64 @@ func (ec *executionContext) _Treatment(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Treatment_perspective(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unmetConditionImplementors = []string{"UnmetCondition"}
+
+func (ec *executionContext) _UnmetCondition(ctx context.Context, sel ast.SelectionSet, obj *model.UnmetCondition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unmetConditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnmetCondition")
+		case "policy":
+			out.Values[i] = ec._UnmetCondition_policy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._UnmetCondition_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measure":
+			out.Values[i] = ec._UnmetCondition_measure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clause":
+			out.Values[i] = ec._UnmetCondition_clause(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "measureStatus":
+			out.Values[i] = ec._UnmetCondition_measureStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._UnmetCondition_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32940,6 +36492,30 @@ func (ec *executionContext) marshalNFeedbackConnection2ᚖgithubᚗcomᚋssfgrap
 	return ec._FeedbackConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNFeedbackCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeedbackCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackCount(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackCount!")
+		return graphql.Null
+	}
+	return ec._FeedbackCount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFeedbackInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackInput(ctx context.Context, v any) (model.FeedbackInput, error) {
 	res, err := ec.unmarshalInputFeedbackInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32955,9 +36531,57 @@ func (ec *executionContext) marshalNFeedbackKind2githubᚗcomᚋssfgraphᚋssfgr
 	return v
 }
 
+func (ec *executionContext) marshalNFeedbackKindCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeedbackKindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackKindCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackKindCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKindCount(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackKindCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackKindCount!")
+		return graphql.Null
+	}
+	return ec._FeedbackKindCount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFeedbackResponseInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackResponseInput(ctx context.Context, v any) (model.FeedbackResponseInput, error) {
 	res, err := ec.unmarshalInputFeedbackResponseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFeedbackSectorCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSectorCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeedbackSectorCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackSectorCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSectorCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackSectorCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSectorCount(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackSectorCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackSectorCount!")
+		return graphql.Null
+	}
+	return ec._FeedbackSectorCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, v any) (model.FeedbackStatus, error) {
@@ -32968,6 +36592,38 @@ func (ec *executionContext) unmarshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋs
 
 func (ec *executionContext) marshalNFeedbackStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, sel ast.SelectionSet, v model.FeedbackStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNFeedbackStatusCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeedbackStatusCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackStatusCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatusCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackStatusCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatusCount(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackStatusCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackStatusCount!")
+		return graphql.Null
+	}
+	return ec._FeedbackStatusCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeedbackSummary2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackSummary(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackSummary!")
+		return graphql.Null
+	}
+	return ec._FeedbackSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -33281,6 +36937,46 @@ func (ec *executionContext) marshalNInferredMapping2ᚕgithubᚗcomᚋssfgraph�
 	return ret
 }
 
+func (ec *executionContext) marshalNInsuranceGap2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsuranceGap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInsuranceGap2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInsuranceGap2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceGap(ctx context.Context, sel ast.SelectionSet, v *model.InsuranceGap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsuranceGap!")
+		return graphql.Null
+	}
+	return ec._InsuranceGap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInsuranceGapReport2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceGapReport(ctx context.Context, sel ast.SelectionSet, v *model.InsuranceGapReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsuranceGapReport!")
+		return graphql.Null
+	}
+	return ec._InsuranceGapReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInsuranceGapSummary2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceGapSummary(ctx context.Context, sel ast.SelectionSet, v *model.InsuranceGapSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsuranceGapSummary!")
+		return graphql.Null
+	}
+	return ec._InsuranceGapSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNInsurancePolicy2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsurancePolicy) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -33318,6 +37014,40 @@ func (ec *executionContext) unmarshalNInsurancePolicyInput2githubᚗcomᚋssfgra
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNInsuranceStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceStatus(ctx context.Context, v any) (model.InsuranceStatus, error) {
+	var res model.InsuranceStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInsuranceStatus2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceStatus(ctx context.Context, sel ast.SelectionSet, v model.InsuranceStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNInsuranceStatusCount2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsuranceStatusCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInsuranceStatusCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceStatusCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInsuranceStatusCount2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsuranceStatusCount(ctx context.Context, sel ast.SelectionSet, v *model.InsuranceStatusCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsuranceStatusCount!")
+		return graphql.Null
+	}
+	return ec._InsuranceStatusCount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33330,6 +37060,16 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNLossBasis2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐLossBasis(ctx context.Context, v any) (model.LossBasis, error) {
+	var res model.LossBasis
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLossBasis2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐLossBasis(ctx context.Context, sel ast.SelectionSet, v model.LossBasis) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNMappingRelationship2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMappingRelationship(ctx context.Context, v any) (model.MappingRelationship, error) {
@@ -33542,6 +37282,16 @@ func (ec *executionContext) marshalNPerspectiveCount2ᚕgithubᚗcomᚋssfgraph�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNPolicySource2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPolicySource(ctx context.Context, v any) (model.PolicySource, error) {
+	var res model.PolicySource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPolicySource2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐPolicySource(ctx context.Context, sel ast.SelectionSet, v model.PolicySource) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNReliability2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐReliability(ctx context.Context, sel ast.SelectionSet, v *compare.Reliability) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Reliability!")
@@ -33558,6 +37308,30 @@ func (ec *executionContext) unmarshalNReportFormat2githubᚗcomᚋssfgraphᚋssf
 
 func (ec *executionContext) marshalNReportFormat2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐReportFormat(ctx context.Context, sel ast.SelectionSet, v model.ReportFormat) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRespondingLine2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐRespondingLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RespondingLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRespondingLine2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐRespondingLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRespondingLine2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐRespondingLine(ctx context.Context, sel ast.SelectionSet, v *model.RespondingLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RespondingLine!")
+		return graphql.Null
+	}
+	return ec._RespondingLine(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
@@ -33829,6 +37603,30 @@ func (ec *executionContext) marshalNTreatmentStatus2githubᚗcomᚋssfgraphᚋss
 	return v
 }
 
+func (ec *executionContext) marshalNUnmetCondition2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐUnmetConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UnmetCondition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnmetCondition2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐUnmetCondition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnmetCondition2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐUnmetCondition(ctx context.Context, sel ast.SelectionSet, v *model.UnmetCondition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnmetCondition!")
+		return graphql.Null
+	}
+	return ec._UnmetCondition(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNVisibility2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx context.Context, v any) (model.Visibility, error) {
 	var res model.Visibility
 	err := res.UnmarshalGQL(v)
@@ -34085,6 +37883,22 @@ func (ec *executionContext) marshalODepartment2ᚖgithubᚗcomᚋssfgraphᚋssfg
 		return graphql.Null
 	}
 	return ec._Department(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFeedbackKind2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx context.Context, v any) (*model.FeedbackKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FeedbackKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFeedbackKind2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackKind(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx context.Context, v any) (*model.FeedbackStatus, error) {
@@ -34415,6 +38229,22 @@ func (ec *executionContext) unmarshalOTreatmentInput2ᚕᚖgithubᚗcomᚋssfgra
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTreatmentStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentStatus(ctx context.Context, v any) (*model.TreatmentStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TreatmentStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTreatmentStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTreatmentStatus(ctx context.Context, sel ast.SelectionSet, v *model.TreatmentStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOViewer2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // markdownInsurance writes the insurance section, when the report has one.
@@ -10,10 +11,15 @@ func (r *Report) markdownInsurance(p func(string, ...any)) {
 	if r.Insurance == nil {
 		return
 	}
-	p("\n## Insurance (perspective P4)\n\n| incident | category | status | estimated loss | paid | residual | reason |\n|---|---|---|---|---|---|---|\n")
+	p("\n## Insurance (perspective P4)\n\nPolicies (%s): %s.\n\n", strings.ToLower(strings.ReplaceAll(r.Insurance.PolicySource, "_", " ")), md(strings.Join(r.Insurance.Policies, ", ")))
+	p("| incident | category | status | loss | paid | residual | unmet conditions | reason |\n|---|---|---|---|---|---|---|---|\n")
 	for _, e := range r.Insurance.Entries {
-		p("| %s (`%s`) | %s | %s | %s | %s | %s | %s |\n", md(e.IncidentName), e.Incident, intOr(e.Category, "—"), e.Status,
-			yen(e.EstimatedLossJPY), yen(e.PaidJPY), yen(e.ResidualJPY), md(e.Reason))
+		irr := ""
+		if e.Irreversible {
+			irr = " (irreversible)"
+		}
+		p("| %s (`%s`) | %d | %s%s | %s | %s | %s | %s | %s |\n", md(e.IncidentName), e.Incident, e.Category, e.Status, irr,
+			yen(e.LossJPY), yen(e.PaidJPY), yen(e.ResidualJPY), md(strings.Join(e.Unmet, ", ")), md(e.Reason))
 	}
 }
 
@@ -28,8 +34,8 @@ func (r *Report) csvInsurance() [][]string {
 		if e.ResidualJPY != nil {
 			score = strconv.FormatFloat(*e.ResidualJPY, 'f', 0, 64)
 		}
-		rows = append(rows, []string{"insurance", "", e.Incident, "", cell(e.IncidentName), e.Status, score, "", "", "", "",
-			cell(fmt.Sprintf("loss=%s paid=%s residual=%s %s", yen(e.EstimatedLossJPY), yen(e.PaidJPY), yen(e.ResidualJPY), e.Reason))})
+		rows = append(rows, []string{"insurance", "", e.Incident, "", cell(e.IncidentName), e.Status, score, strings.Join(e.Unmet, ";"), "", "", "",
+			cell(fmt.Sprintf("category=%d loss=%s paid=%s residual=%s irreversible=%t %s", e.Category, yen(e.LossJPY), yen(e.PaidJPY), yen(e.ResidualJPY), e.Irreversible, e.Reason))})
 	}
 	return rows
 }

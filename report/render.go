@@ -339,8 +339,9 @@ th{background:#eee}.COVERED{background:#d7f0d7}.PARTIAL{background:#fff3c4}.PLAN
 {{end}}</table>
 {{end}}
 {{if .Insurance}}<h2>Insurance (perspective P4)</h2>
-<table><tr><th>incident</th><th>category</th><th>status</th><th>estimated loss</th><th>paid</th><th>residual</th><th>reason</th></tr>
-{{range .Insurance.Entries}}<tr><td>{{.IncidentName}} (<code>{{.Incident}}</code>)</td><td>{{int .Category}}</td><td>{{.Status}}</td><td>{{yen .EstimatedLossJPY}}</td><td>{{yen .PaidJPY}}</td><td>{{yen .ResidualJPY}}</td><td>{{.Reason}}</td></tr>
+<p>Policies ({{.Insurance.PolicySource}}): {{range $i, $p := .Insurance.Policies}}{{if $i}}, {{end}}<code>{{$p}}</code>{{end}}</p>
+<table><tr><th>incident</th><th>category</th><th>status</th><th>loss</th><th>paid</th><th>residual</th><th>unmet conditions</th><th>reason</th></tr>
+{{range .Insurance.Entries}}<tr><td>{{.IncidentName}} (<code>{{.Incident}}</code>)</td><td>{{.Category}}</td><td>{{.Status}}{{if .Irreversible}} (irreversible){{end}}</td><td>{{yen .LossJPY}}</td><td>{{yen .PaidJPY}}</td><td>{{yen .ResidualJPY}}</td><td>{{range .Unmet}}<code>{{.}}</code> {{end}}</td><td>{{.Reason}}</td></tr>
 {{end}}</table>{{end}}
 <h2>Feedback received</h2>
 {{if .Feedback}}<table><tr><th>given</th><th>kind</th><th>status</th><th>from</th><th>about</th><th>feedback</th><th>answer</th></tr>

@@ -27,6 +27,7 @@ type Source interface {
 	Nodes(ctx context.Context, ids []string) (map[string]model.Node, error)
 	Scales(ctx context.Context) (*model.Scales, error)
 	AnalysisFeedback(ctx context.Context, analysisID string) ([]*model.Feedback, error)
+	model.InsuranceReader
 }
 
 // MaxGuidelines is how many guidelines one report covers at most.
@@ -48,6 +49,7 @@ type Report struct {
 	Feedback     []Feedback     `json:"feedback"`
 	coverage     []*model.GuidelineCoverage
 	feedback     []*model.Feedback
+	insurance    *model.InsuranceGapReport
 	refs         map[string]clauseRef
 	guidelineIDs []string
 }
@@ -57,6 +59,9 @@ func (r *Report) Coverage() []*model.GuidelineCoverage { return r.coverage }
 
 // FeedbackItems returns the feedback received, oldest first.
 func (r *Report) FeedbackItems() []*model.Feedback { return r.feedback }
+
+// InsuranceGaps returns what insurance does for each assessed incident.
+func (r *Report) InsuranceGaps() *model.InsuranceGapReport { return r.insurance }
 
 // Analysis is the analysis reported on.
 type Analysis struct {
@@ -203,20 +208,29 @@ type Step struct {
 	Members      []string `json:"members,omitempty"`
 }
 
-// Insurance is the insurance position of the analysis (perspective P4).
+// Insurance is the insurance position of the analysis (perspective P4),
+// in the order of model.InsuranceGapsOf (most severe first).
 type Insurance struct {
-	Entries []InsuranceEntry `json:"entries"`
+	// PolicySource says whether the policies are those the analysis relies
+	// on or those its organization holds.
+	PolicySource string           `json:"policySource"`
+	Policies     []string         `json:"policies"`
+	Entries      []InsuranceEntry `json:"entries"`
 }
 
 // InsuranceEntry is one assessed incident's insurance status.
 type InsuranceEntry struct {
 	Incident         string   `json:"incident"`
 	IncidentName     string   `json:"incidentName"`
-	Category         *int     `json:"category"`
+	Category         int      `json:"category"`
 	Status           string   `json:"status"`
 	EstimatedLossJPY *float64 `json:"estimatedLossJPY"`
+	LossJPY          *float64 `json:"lossJPY"`
 	PaidJPY          *float64 `json:"paidJPY"`
 	ResidualJPY      *float64 `json:"residualJPY"`
+	UncoveredJPY     *float64 `json:"uncoveredJPY"`
+	Irreversible     bool     `json:"irreversible"`
+	Unmet            []string `json:"unmet,omitempty"`
 	Reason           string   `json:"reason"`
 }
 
@@ -269,6 +283,9 @@ func Build(ctx context.Context, src Source, analysisID string, guidelineIDs []st
 	}
 	if r.feedback, err = src.AnalysisFeedback(ctx, analysisID); err != nil {
 		return nil, fmt.Errorf("read feedback: %w", err)
+	}
+	if r.insurance, err = src.InsuranceGaps(ctx, analysisID); err != nil {
+		return nil, fmt.Errorf("insurance gaps: %w", err)
 	}
 	scales, err := src.Scales(ctx)
 	if err != nil {
@@ -402,6 +419,28 @@ func (r *Report) fill(doc *ingest.Document, scales *model.Scales, orgNames map[s
 	}
 	slices.SortFunc(r.Measures, func(a, b Measure) int { return cmp.Compare(a.ID, b.ID) })
 
+	if r.insurance != nil {
+		r.Insurance = &Insurance{PolicySource: string(r.insurance.PolicySource)}
+		for _, p := range r.insurance.Policies {
+			r.Insurance.Policies = append(r.Insurance.Policies, p.ID)
+		}
+		for _, g := range r.insurance.Entries {
+			e := InsuranceEntry{Category: g.Category, Status: string(g.Status), EstimatedLossJPY: g.EstimatedLossJpy, LossJPY: g.LossJpy,
+				PaidJPY: g.PaidJpy, ResidualJPY: g.ResidualJpy, UncoveredJPY: g.UncoveredJpy, Irreversible: g.Irreversible, Reason: g.Reason}
+			if g.Incident != nil {
+				e.Incident, e.IncidentName = g.Incident.ID, g.Incident.Name
+			}
+			for _, u := range g.UnmetConditions {
+				switch {
+				case u.Measure != nil:
+					e.Unmet = append(e.Unmet, u.Measure.ID)
+				case u.Clause != nil:
+					e.Unmet = append(e.Unmet, u.Clause.ID)
+				}
+			}
+			r.Insurance.Entries = append(r.Insurance.Entries, e)
+		}
+	}
 	for _, f := range r.feedback {
 		e := Feedback{ID: f.ID, Kind: string(f.Kind), Status: string(f.Status), Sector: f.Sector,
 			Organization: cmp.Or(orgNames[f.OrganizationID], f.OrganizationID), About: f.AboutID, AboutVersion: f.AboutVersion,

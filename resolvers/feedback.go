@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
@@ -45,7 +46,8 @@ func (r *mutationResolver) submitFeedback(ctx context.Context, input model.Feedb
 
 // respondToFeedback lets the owner answer feedback: writers of the
 // organization it is routed to, or curators (and admins) for feedback on
-// shared nodes.
+// shared nodes. An answeredById must name an analysis the caller may read
+// (NOT_FOUND otherwise).
 func (r *mutationResolver) respondToFeedback(ctx context.Context, input model.FeedbackResponseInput) (*model.Feedback, error) {
 	if _, err := model.Require(ctx); err != nil {
 		return nil, err
@@ -63,6 +65,17 @@ func (r *mutationResolver) respondToFeedback(ctx context.Context, input model.Fe
 		}
 	} else if _, err := model.Require(ctx, model.RoleCurator, model.RoleAdmin); err != nil {
 		return nil, err
+	}
+	if input.AnsweredByID != nil {
+		// The store checks that it is a later version of the analysis the
+		// feedback concerns; here, that the caller may read it.
+		a, err := visibleAnalysis(ctx, input.AnsweredByID)
+		if err != nil {
+			return nil, err
+		}
+		if a == nil {
+			return nil, model.FieldErrorf(model.ENOTFOUND, "input.answeredById", "no analysis %q", *input.AnsweredByID)
+		}
 	}
 	return r.Store.RespondToFeedback(ctx, input)
 }
@@ -100,4 +113,46 @@ func (r *mutationResolver) withdrawOpinion(ctx context.Context, id string) (stri
 		return "", err
 	}
 	return id, nil
+}
+
+// feedbackSummary counts the feedback the caller may read that the
+// filters select (the store applies the feedback visibility rule in the
+// same statement). An unknown target is NOT_FOUND.
+func (r *queryResolver) feedbackSummary(ctx context.Context, targetID, sector *string, kind *model.FeedbackKind, since *time.Time) (*model.FeedbackSummary, error) {
+	f := map[string]string{}
+	if targetID != nil {
+		t, err := loadNode[model.Target](ctx, *targetID)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			return nil, model.FieldErrorf(model.ENOTFOUND, "targetId", "no target %q", *targetID)
+		}
+		f["targetId"] = t.ID
+	}
+	if sector != nil {
+		f["sector"] = *sector
+	}
+	if kind != nil {
+		f["kind"] = string(*kind)
+	}
+	if since != nil {
+		f["since"] = since.UTC().Format(time.RFC3339Nano)
+	}
+	cells, err := r.Store.FeedbackCounts(ctx, f, model.PrincipalFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return model.SummarizeFeedback(cells, f), nil
+}
+
+// feedbackSummaryItems reads one page of the feedback a summary counted,
+// with the same filters and visibility.
+func (r *feedbackSummaryResolver) feedbackSummaryItems(ctx context.Context, s *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error) {
+	f := make(filters, len(s.Filters))
+	for name, v := range s.Filters {
+		f[name] = &v
+	}
+	page, info, err := list(ctx, r.Store, model.ListFeedback, first, after, f, nil)
+	return &model.FeedbackConnection{Nodes: nodesAs[model.Feedback](page), PageInfo: info, TotalCount: total(page)}, err
 }

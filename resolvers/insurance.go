@@ -51,3 +51,19 @@ func (r *mutationResolver) deleteInsurancePolicy(ctx context.Context, id string,
 	}
 	return id, nil
 }
+
+// insuranceGaps reports what insurance does for each assessment of an
+// analysis the caller may read (model.Analysis.CanRead, as every analysis
+// read), else NOT_FOUND. The policies it shows need no check of their
+// own: the insurance read path (insurancePolicies, node, Organization.
+// policies) lets everyone read policies and their lines.
+func (r *queryResolver) insuranceGaps(ctx context.Context, analysisID string) (*model.InsuranceGapReport, error) {
+	a, err := visibleAnalysis(ctx, &analysisID)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil {
+		return nil, model.FieldErrorf(model.ENOTFOUND, "analysisId", "no analysis %q", analysisID)
+	}
+	return r.Store.InsuranceGaps(ctx, a.ID)
+}

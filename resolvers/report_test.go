@@ -63,6 +63,7 @@ func TestDueCareReport(t *testing.T) {
 		`\<script\>alert\(1\)\</script\> \| \*bold\* \[x\]\(http://evil\) =cmd`,
 		"## Feedback received", "REVISION_REQUEST",
 		"### Gaps", "## Scales in force",
+		"## Insurance (perspective P4)", "| RESIDUAL |",
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the Markdown report lacks %q", want)
@@ -94,7 +95,11 @@ func TestDueCareReport(t *testing.T) {
 			Status  string
 			Reaches []struct{ Guideline, Clause, Status string }
 		}
-		Feedback []struct{ ID, Kind string }
+		Feedback  []struct{ ID, Kind string }
+		Insurance struct {
+			PolicySource string
+			Entries      []struct{ Incident, Status string }
+		}
 	}
 	if err := json.Unmarshal([]byte(js.DueCareReport.Document), &parsed); err != nil {
 		t.Fatalf("JSON report: %v", err)
@@ -102,6 +107,9 @@ func TestDueCareReport(t *testing.T) {
 	if parsed.Analysis.ID != analysis || len(parsed.Guidelines) != 2 || parsed.Guidelines[0].Summary.Covered != 1 ||
 		len(parsed.Measures) != 2 || parsed.Measures[0].Name != hostile || parsed.Measures[0].Status != "IMPLEMENTED" || len(parsed.Feedback) != 1 {
 		t.Fatalf("JSON report %+v", parsed)
+	}
+	if ins := parsed.Insurance; ins.PolicySource != "HELD" || len(ins.Entries) != 1 || ins.Entries[0].Status != "RESIDUAL" {
+		t.Fatalf("insurance: %+v (no policy: the one assessment stays with the organization)", ins)
 	}
 	reaches := 0
 	for _, c := range parsed.Measures[0].Reaches {
@@ -124,7 +132,7 @@ func TestDueCareReport(t *testing.T) {
 		sections[row[0]]++
 	}
 	want := len(parsed.Guidelines[0].Clauses) + len(parsed.Guidelines[1].Clauses)
-	if rows[0][0] != "section" || sections["coverage"] != want || sections["assessment"] != 1 || sections["feedback"] != 1 {
+	if rows[0][0] != "section" || sections["coverage"] != want || sections["assessment"] != 1 || sections["feedback"] != 1 || sections["insurance"] != 1 {
 		t.Fatalf("CSV sections %v (want %d coverage rows)", sections, want)
 	}
 

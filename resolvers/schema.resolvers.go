@@ -360,6 +360,16 @@ func (r *feedbackResolver) RoutedToDepartment(ctx context.Context, obj *model.Fe
 	return loadNodePtr[model.Department](ctx, ref(ctx, obj, func(f *model.Feedback) *string { return f.RoutedToDepartmentID }))
 }
 
+// AnsweredBy is the resolver for the answeredBy field.
+func (r *feedbackResolver) AnsweredBy(ctx context.Context, obj *model.Feedback) (*model.Analysis, error) {
+	return visibleAnalysis(ctx, ref(ctx, obj, func(f *model.Feedback) *string { return f.AnsweredByID }))
+}
+
+// Items is the resolver for the items field.
+func (r *feedbackSummaryResolver) Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error) {
+	return r.feedbackSummaryItems(ctx, obj, first, after)
+}
+
 // Clauses is the resolver for the clauses field.
 func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error) {
 	return loadRelatedOf[model.Clause](ctx, model.GuidelineTopClauses, obj)
@@ -939,6 +949,16 @@ func (r *queryResolver) DueCareReport(ctx context.Context, analysisID string, gu
 	return r.dueCareReport(ctx, analysisID, guidelineIds, maxHops)
 }
 
+// InsuranceGaps is the resolver for the insuranceGaps field.
+func (r *queryResolver) InsuranceGaps(ctx context.Context, analysisID string) (*model.InsuranceGapReport, error) {
+	return r.insuranceGaps(ctx, analysisID)
+}
+
+// FeedbackSummary is the resolver for the feedbackSummary field.
+func (r *queryResolver) FeedbackSummary(ctx context.Context, targetID *string, sector *string, kind *model.FeedbackKind, since *time.Time) (*model.FeedbackSummary, error) {
+	return r.feedbackSummary(ctx, targetID, sector, kind, since)
+}
+
 // Metric is the resolver for the metric field.
 func (r *reliabilityResolver) Metric(ctx context.Context, obj *compare.Reliability) (model.AgreementMetric, error) {
 	return metricName(obj.Metric), nil
@@ -1115,6 +1135,11 @@ func (r *Resolver) FamilyCoverage() graph.FamilyCoverageResolver { return &famil
 // Feedback returns graph.FeedbackResolver implementation.
 func (r *Resolver) Feedback() graph.FeedbackResolver { return &feedbackResolver{r} }
 
+// FeedbackSummary returns graph.FeedbackSummaryResolver implementation.
+func (r *Resolver) FeedbackSummary() graph.FeedbackSummaryResolver {
+	return &feedbackSummaryResolver{r}
+}
+
 // Guideline returns graph.GuidelineResolver implementation.
 func (r *Resolver) Guideline() graph.GuidelineResolver { return &guidelineResolver{r} }
 
@@ -1221,6 +1246,7 @@ type (
 	dueCareReportResolver      struct{ *Resolver }
 	familyCoverageResolver     struct{ *Resolver }
 	feedbackResolver           struct{ *Resolver }
+	feedbackSummaryResolver    struct{ *Resolver }
 	guidelineResolver          struct{ *Resolver }
 	guidelineCoverageResolver  struct{ *Resolver }
 	hotspotResolver            struct{ *Resolver }

@@ -222,6 +222,9 @@ type Feedback struct {
 	RoutedToDepartmentID *string
 	CreatedAt            time.Time
 	RespondedAt          *time.Time
+	// AnsweredByID is the later analysis version that its owner said
+	// answers it, if any.
+	AnsweredByID *string
 }
 
 // Opinion is an organization's agreement or disagreement with a judgment.

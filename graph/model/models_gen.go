@@ -188,6 +188,18 @@ type FeedbackConnection struct {
 	TotalCount int `json:"totalCount"`
 }
 
+// How much feedback of one kind, from one author sector, has one status.
+type FeedbackCount struct {
+	// The kind.
+	Kind FeedbackKind `json:"kind"`
+	// The authors' sector.
+	Sector string `json:"sector"`
+	// The status.
+	Status FeedbackStatus `json:"status"`
+	// How many.
+	Count int `json:"count"`
+}
+
 // New feedback.
 type FeedbackInput struct {
 	// What it is.
@@ -198,6 +210,14 @@ type FeedbackInput struct {
 	AboutID string `json:"aboutId"`
 }
 
+// How much feedback is of one kind.
+type FeedbackKindCount struct {
+	// The kind.
+	Kind FeedbackKind `json:"kind"`
+	// How many.
+	Count int `json:"count"`
+}
+
 // An owner's answer to feedback.
 type FeedbackResponseInput struct {
 	// The feedback's id.
@@ -206,6 +226,25 @@ type FeedbackResponseInput struct {
 	Status FeedbackStatus `json:"status"`
 	// The answer; required to decline.
 	Answer *string `json:"answer,omitempty"`
+	// Only with ACCEPTED, for feedback about an analysis or one of its assessments: the later version of that analysis
+	// that answers it. It must supersede the version the feedback is about, directly or through versions between.
+	AnsweredByID *string `json:"answeredById,omitempty"`
+}
+
+// How much feedback comes from one author sector.
+type FeedbackSectorCount struct {
+	// The sector.
+	Sector string `json:"sector"`
+	// How many.
+	Count int `json:"count"`
+}
+
+// How much feedback has one status.
+type FeedbackStatusCount struct {
+	// The status.
+	Status FeedbackStatus `json:"status"`
+	// How many.
+	Count int `json:"count"`
 }
 
 // A page of guidelines.
@@ -256,6 +295,80 @@ type IncidentInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
+// What insurance does for one assessed incident.
+type InsuranceGap struct {
+	// The assessment.
+	Assessment *Assessment `json:"assessment"`
+	// The incident it rates.
+	Incident *Incident `json:"incident"`
+	// Its category (higher is more severe).
+	Category int `json:"category"`
+	// The assessment's estimated loss in yen, if given.
+	EstimatedLossJpy *float64 `json:"estimatedLossJPY,omitempty"`
+	// The loss L the amounts are computed from: the estimate, else the upper bound of the axis-2 level; null for neither.
+	LossJpy *float64 `json:"lossJPY,omitempty"`
+	// Where `lossJPY` comes from.
+	LossBasis LossBasis `json:"lossBasis"`
+	// What insurance does for it.
+	Status InsuranceStatus `json:"status"`
+	// Its axis-1 level is the top of the scale: money does not undo the harm, so P1–P3 measures stay required whatever
+	// insurance pays.
+	Irreversible bool `json:"irreversible"`
+	// Whether any of its treatments is implemented or verified.
+	Treated bool `json:"treated"`
+	// The measures of its treatments that are implemented or verified, ordered by id.
+	AchievedMeasures []*Measure `json:"achievedMeasures"`
+	// The lines that respond (they cover it and their conditions are met), with what each pays; by policy id, then line id.
+	Lines []*RespondingLine `json:"lines"`
+	// The conditions not met of the lines that cover it but do not respond: each measure not implemented or verified in
+	// this analysis and each clause not met.
+	UnmetConditions []*UnmetCondition `json:"unmetConditions"`
+	// What the responding lines pay together, in yen; null without a loss figure.
+	PaidJpy *float64 `json:"paidJPY,omitempty"`
+	// What stays with the organization (L − paid), deductibles included, in yen; null without a loss figure.
+	ResidualJpy *float64 `json:"residualJPY,omitempty"`
+	// The part of the residual above the deductible, left unpaid by limits or the aggregate (UNDER_INSURED), in yen;
+	// null unless a line responds and there is a loss figure.
+	UncoveredJpy *float64 `json:"uncoveredJPY,omitempty"`
+	// Why, in words.
+	Reason string `json:"reason"`
+}
+
+// What insurance does for the assessed incidents of one analysis.
+// Amounts follow the residual-risk arithmetic: each responding line pays min(max(L − deductible, 0), limit); a
+// policy pays at most its aggregate limit and all lines together at most L; the residual is L − paid. Each incident
+// is reckoned alone, as if it were the only claim of the period. Exclusions are words and are not checked.
+type InsuranceGapReport struct {
+	// The analysis.
+	Analysis *Analysis `json:"analysis"`
+	// Whether the policies are those the analysis relies on or those its organization holds.
+	PolicySource PolicySource `json:"policySource"`
+	// The policies considered, ordered by id.
+	Policies []*InsurancePolicy `json:"policies"`
+	// One entry per assessment: by category (highest first), then loss (largest first, none last), then incident id.
+	Entries []*InsuranceGap `json:"entries"`
+	// Counts and totals over the entries.
+	Summary *InsuranceGapSummary `json:"summary"`
+}
+
+// Counts and totals of an insurance report.
+type InsuranceGapSummary struct {
+	// How many assessments the report has.
+	Assessments int `json:"assessments"`
+	// How many entries have each status: every status, in the order of InsuranceStatus, zeros included.
+	Counts []*InsuranceStatusCount `json:"counts"`
+	// How many entries are irreversible.
+	Irreversible int `json:"irreversible"`
+	// How many entries have no loss figure (they count in no total).
+	WithoutLoss int `json:"withoutLoss"`
+	// The sum of the entries' losses (`lossJPY`), in yen.
+	TotalLossJpy float64 `json:"totalLossJPY"`
+	// The sum of what the responding lines pay, in yen.
+	TotalPaidJpy float64 `json:"totalPaidJPY"`
+	// The sum of the residuals, in yen.
+	TotalResidualJpy float64 `json:"totalResidualJPY"`
+}
+
 // A page of insurance policies.
 type InsurancePolicyConnection struct {
 	// The policies on this page.
@@ -284,6 +397,14 @@ type InsurancePolicyInput struct {
 	AggregateLimitJpy float64 `json:"aggregateLimitJPY"`
 	// Its coverage lines.
 	Lines []*CoverageLineInput `json:"lines"`
+}
+
+// How many entries of an insurance report have one status.
+type InsuranceStatusCount struct {
+	// The status.
+	Status InsuranceStatus `json:"status"`
+	// How many.
+	Count int `json:"count"`
 }
 
 // A measure-to-clause link.
@@ -382,6 +503,24 @@ type PageInfo struct {
 type Query struct {
 }
 
+// A coverage line that responds to an assessed incident, and what it pays.
+type RespondingLine struct {
+	// Its policy.
+	Policy *InsurancePolicy `json:"policy"`
+	// The line.
+	Line *CoverageLine `json:"line"`
+	// Whether it covers the incident itself.
+	CoversIncident bool `json:"coversIncident"`
+	// The assessment's threats it covers, ordered by id.
+	MatchedThreats []*Threat `json:"matchedThreats"`
+	// min(max(L − deductible, 0), limit), before the caps; null without a loss figure.
+	FormulaJpy *float64 `json:"formulaJPY,omitempty"`
+	// What it pays after the policy aggregate and the loss already paid by the lines before it; null without a loss figure.
+	PaysJpy *float64 `json:"paysJPY,omitempty"`
+	// Whether the policy's aggregate limit cut what it pays.
+	CappedByAggregate bool `json:"cappedByAggregate"`
+}
+
 // One result of `search`.
 type SearchHit struct {
 	// The node found.
@@ -471,6 +610,22 @@ type TreatmentInput struct {
 	Status TreatmentStatus `json:"status"`
 	// The perspective it is applied on, if not the measure's default.
 	Perspective *string `json:"perspective,omitempty"`
+}
+
+// A condition of a covering line that the analysis does not meet: a required measure or a required clause.
+type UnmetCondition struct {
+	// The line's policy.
+	Policy *InsurancePolicy `json:"policy"`
+	// The line.
+	Line *CoverageLine `json:"line"`
+	// The required measure, or null for a clause.
+	Measure *Measure `json:"measure,omitempty"`
+	// The required clause, or null for a measure.
+	Clause *Clause `json:"clause,omitempty"`
+	// How far the required measure has come in this analysis: PLANNED, or null when no treatment applies it.
+	MeasureStatus *TreatmentStatus `json:"measureStatus,omitempty"`
+	// Why it is not met, in words.
+	Reason string `json:"reason"`
 }
 
 // The caller, as the bearer token says.
@@ -934,6 +1089,138 @@ func (e ImportFormat) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What insurance does for one assessed incident, from best to worst case; `insuranceGaps` gives each assessment one.
+type InsuranceStatus string
+
+const (
+	// Responding lines pay the whole loss above the deductible.
+	InsuranceStatusInsured InsuranceStatus = "INSURED"
+	// A line covers the incident (or one of its threats) but none responds: a measure it requires is not implemented
+	// or verified in this analysis, or a clause it requires is not met (`unmetConditions` names each). The loss stays
+	// with the organization.
+	InsuranceStatusConditionUnmet InsuranceStatus = "CONDITION_UNMET"
+	// Responding lines pay, but their limits or the policy aggregate leave part of the loss above the deductible unpaid
+	// (`uncoveredJPY`).
+	InsuranceStatusUnderInsured InsuranceStatus = "UNDER_INSURED"
+	// No line covers the incident or its threats: the risk stays with the organization.
+	InsuranceStatusResidual InsuranceStatus = "RESIDUAL"
+	// A line responds, but there is no loss to compare its limit with: the assessment gives no estimated loss and its
+	// axis-2 level has no upper bound.
+	InsuranceStatusNoEstimate InsuranceStatus = "NO_ESTIMATE"
+)
+
+var AllInsuranceStatus = []InsuranceStatus{
+	InsuranceStatusInsured,
+	InsuranceStatusConditionUnmet,
+	InsuranceStatusUnderInsured,
+	InsuranceStatusResidual,
+	InsuranceStatusNoEstimate,
+}
+
+func (e InsuranceStatus) IsValid() bool {
+	switch e {
+	case InsuranceStatusInsured, InsuranceStatusConditionUnmet, InsuranceStatusUnderInsured, InsuranceStatusResidual, InsuranceStatusNoEstimate:
+		return true
+	}
+	return false
+}
+
+func (e InsuranceStatus) String() string {
+	return string(e)
+}
+
+func (e *InsuranceStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InsuranceStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InsuranceStatus", str)
+	}
+	return nil
+}
+
+func (e InsuranceStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InsuranceStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InsuranceStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where the loss that an insurance report computes with comes from (IoT-SSF residual risk, no probability).
+type LossBasis string
+
+const (
+	// The assessment's estimated loss.
+	LossBasisEstimate LossBasis = "ESTIMATE"
+	// No estimate: the upper bound of the assessment's axis-2 level.
+	LossBasisAxis2UpperBound LossBasis = "AXIS2_UPPER_BOUND"
+	// Neither: there is no loss figure.
+	LossBasisNone LossBasis = "NONE"
+)
+
+var AllLossBasis = []LossBasis{
+	LossBasisEstimate,
+	LossBasisAxis2UpperBound,
+	LossBasisNone,
+}
+
+func (e LossBasis) IsValid() bool {
+	switch e {
+	case LossBasisEstimate, LossBasisAxis2UpperBound, LossBasisNone:
+		return true
+	}
+	return false
+}
+
+func (e LossBasis) String() string {
+	return string(e)
+}
+
+func (e *LossBasis) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LossBasis(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LossBasis", str)
+	}
+	return nil
+}
+
+func (e LossBasis) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LossBasis) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LossBasis) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The ground of a mapping (OSCAL).
 type MappingRationale string
 
@@ -1060,6 +1347,64 @@ func (e *MappingRelationship) UnmarshalJSON(b []byte) error {
 }
 
 func (e MappingRelationship) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which policies an insurance report considers.
+type PolicySource string
+
+const (
+	// The policies the analysis relies on (`setAnalysisPolicies`).
+	PolicySourceReliedOn PolicySource = "RELIED_ON"
+	// The analysis names no policy, so the policies its organization holds stand in.
+	PolicySourceHeld PolicySource = "HELD"
+)
+
+var AllPolicySource = []PolicySource{
+	PolicySourceReliedOn,
+	PolicySourceHeld,
+}
+
+func (e PolicySource) IsValid() bool {
+	switch e {
+	case PolicySourceReliedOn, PolicySourceHeld:
+		return true
+	}
+	return false
+}
+
+func (e PolicySource) String() string {
+	return string(e)
+}
+
+func (e *PolicySource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PolicySource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PolicySource", str)
+	}
+	return nil
+}
+
+func (e PolicySource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PolicySource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PolicySource) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

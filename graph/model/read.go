@@ -39,8 +39,10 @@ type ListQuery struct {
 	First int
 	After string
 	// Filters maps a filter name (sector, kind, perspective, status,
-	// organizationId, targetId, holderId, routedToId) to the value to match;
-	// each kind accepts the filters its GraphQL list field offers.
+	// organizationId, targetId, holderId, routedToId, since) to the value to
+	// match; each kind accepts the filters its GraphQL fields offer. For
+	// feedback, targetId keeps what is about the target or anything under
+	// it, and since (an RFC 3339 instant) what was given at or after it.
 	Filters map[string]string
 	// Text, if set, keeps only nodes that match it in the full-text index.
 	Text string
@@ -139,6 +141,11 @@ type ReadService interface {
 	// first; analyses and their assessments the viewer may not read are
 	// left out.
 	Search(ctx context.Context, text string, first int, viewer *Principal) ([]Hit, error)
+	// FeedbackCounts counts the feedback that filters (the filters of
+	// ListFeedback) select and viewer may read, by kind, author sector
+	// and status: one cell per combination that has feedback, in no
+	// particular order. It returns EINVALID for an unknown filter.
+	FeedbackCounts(ctx context.Context, filters map[string]string, viewer *Principal) ([]*FeedbackCount, error)
 	// Sectors returns the sectors named by organizations and targets, with
 	// counts, ordered by name.
 	Sectors(ctx context.Context) ([]*Sector, error)

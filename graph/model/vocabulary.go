@@ -89,6 +89,7 @@ const (
 	RelAbout         = "ABOUT"          // Feedback | Opinion → any node
 	RelBy            = "BY"             // Feedback | Opinion → Organization
 	RelRoutedTo      = "ROUTED_TO"      // Feedback → Organization
+	RelAnsweredBy    = "ANSWERED_BY"    // Feedback → Analysis (the later version that answers it)
 	RelHasLevel      = "HAS_LEVEL"      // AxisScale → AxisLevel
 	RelActsFor       = "ACTS_FOR"       // ApiToken → Organization
 	RelForUser       = "FOR_USER"       // ApiToken → User

@@ -108,6 +108,7 @@ type Store interface {
 	CatalogService
 	AnalysisService
 	InsuranceService
+	InsuranceReader
 	FeedbackService
 	ScaleService
 }

@@ -110,7 +110,8 @@ func decode(n neo4j.Node) model.Node {
 		case model.LabelFeedback:
 			return &model.Feedback{ID: p.str("id"), Kind: model.FeedbackKind(p.str("kind")), Text: p.str("text"), Status: model.FeedbackStatus(p.str("status")), Answer: p.strPtr("answer"),
 				AboutID: p.str("aboutId"), AboutVersion: p.intPtr("aboutVersion"), OrganizationID: p.str("organizationId"), Sector: p.str("sector"),
-				RoutedToID: p.strPtr("routedToId"), RoutedToDepartmentID: p.strPtr("routedToDepartmentId"), CreatedAt: p.time("createdAt"), RespondedAt: p.timePtr("respondedAt")}
+				RoutedToID: p.strPtr("routedToId"), RoutedToDepartmentID: p.strPtr("routedToDepartmentId"), CreatedAt: p.time("createdAt"), RespondedAt: p.timePtr("respondedAt"),
+				AnsweredByID: p.strPtr("answeredById")}
 		case model.LabelOpinion:
 			return &model.Opinion{ID: p.str("id"), Stance: model.Stance(p.str("stance")), Rationale: p.str("rationale"), AboutID: p.str("aboutId"), OrganizationID: p.str("organizationId"), CreatedAt: p.time("createdAt")}
 		}

@@ -32,7 +32,7 @@
 //	Analysis -ANALYZES-> Target, -HAS_ASSESSMENT-> Assessment, -RELIES_ON-> InsurancePolicy, -SUPERSEDES-> Analysis
 //	Assessment -OF-> Incident, -CAUSED_BY-> Threat, -THROUGH-> Asset, -OWNED_BY-> Department, -TREATED_BY-> Treatment -APPLIES-> Measure
 //	InsurancePolicy -HAS_LINE-> CoverageLine -COVERS-> Incident|Threat, -REQUIRES-> Measure|Clause
-//	Feedback|Opinion -ABOUT-> any node, -BY-> Organization; Feedback -ROUTED_TO-> Organization
+//	Feedback|Opinion -ABOUT-> any node, -BY-> Organization; Feedback -ROUTED_TO-> Organization, -ANSWERED_BY-> Analysis
 //	ApiToken -ACTS_FOR-> Organization, -FOR_USER-> User; AxisScale -HAS_LEVEL-> AxisLevel
 //
 // Names and texts carry the full-text index `ssf_text`.

@@ -153,6 +153,50 @@ MATCH (f:` + model.LabelFeedback + `:` + model.LabelEntity + ` {id: $id})
 SET f.status = $status, f.respondedAt = datetime(), f.answer = coalesce($answer, f.answer)
 RETURN f`
 
+// answeredByCheckCypher finds, for feedback $id, the analysis it concerns
+// (what it is about, or the analysis of the assessment it is about) and
+// whether the analysis $answeredBy exists and is a later version of it:
+// one that supersedes it, directly or through versions between. It locks
+// that analysis, so that it cannot be deleted before the link is written.
+const answeredByCheckCypher = `
+MATCH (f:` + model.LabelFeedback + ` {id: $id})
+OPTIONAL MATCH (f)-[:` + model.RelAbout + `]->(x)
+OPTIONAL MATCH (x)<-[:` + model.RelHasAssessment + `]-(pa:` + model.LabelAnalysis + `)
+WITH CASE WHEN x:` + model.LabelAnalysis + ` THEN x ELSE pa END AS a
+OPTIONAL MATCH (b:` + model.LabelAnalysis + ` {id: $answeredBy})
+FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | SET b._lock = true REMOVE b._lock)
+RETURN a.id AS about, a.version AS aboutVersion, b IS NOT NULL AS found, b.version AS version,
+  a IS NOT NULL AND b IS NOT NULL AND EXISTS { MATCH (b)-[:` + model.RelSupersedes + `*]->(a) } AS later`
+
+const answeredByCypher = `
+MATCH (f:` + model.LabelFeedback + ` {id: $id}), (b:` + model.LabelAnalysis + ` {id: $answeredBy})
+SET f.answeredById = b.id
+MERGE (f)-[:` + model.RelAnsweredBy + `]->(b)`
+
+// checkAnsweredBy checks, in tx, that analysis answeredBy is a later
+// version of the analysis feedback id concerns. It returns EINVALID
+// (input.answeredById) when the feedback concerns no analysis or the
+// analysis is not a later version of it, and ENOTFOUND when there is no
+// such analysis.
+func checkAnsweredBy(ctx context.Context, tx *txn, id, answeredBy string) error {
+	rec, err := tx.single(ctx, answeredByCheckCypher, map[string]any{"id": id, "answeredBy": answeredBy})
+	if err != nil {
+		return err
+	}
+	c := props(rec.AsMap())
+	const field = "input.answeredById"
+	switch {
+	case c.str("about") == "":
+		return model.FieldErrorf(model.EINVALID, field, "feedback %s is not about an analysis or an assessment (or that was deleted): no analysis version can answer it", id)
+	case !c.bool("found"):
+		return model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q", model.Truncate(answeredBy, 60))
+	case !c.bool("later"):
+		return model.FieldErrorf(model.EINVALID, field, "analysis %s (version %d) is not a later version of analysis %s (version %d) that the feedback is about: it must supersede it, directly or through versions between",
+			model.Truncate(answeredBy, 60), c.int("version"), c.str("about"), c.int("aboutVersion"))
+	}
+	return nil
+}
+
 // feedbackTransitions lists, for each status, the statuses an answer may
 // move feedback to.
 var feedbackTransitions = map[model.FeedbackStatus][]model.FeedbackStatus{
@@ -162,12 +206,25 @@ var feedbackTransitions = map[model.FeedbackStatus][]model.FeedbackStatus{
 
 // RespondToFeedback records the owner's answer: OPEN → ACKNOWLEDGED, and
 // OPEN or ACKNOWLEDGED → ACCEPTED or DECLINED. It sets the answer (when one
-// is given) and respondedAt. It returns EINVALID for a bad status or a
-// decline without an answer, ENOTFOUND (input.id) for unknown feedback and
-// ECONFLICT (input.status) for any other transition.
+// is given) and respondedAt, and, when accepting with in.AnsweredByID, links
+// the feedback to that analysis (ANSWERED_BY). It returns EINVALID for a
+// bad status, a decline without an answer, an answeredById without
+// ACCEPTED or one that is not a later version of the analysis the feedback
+// concerns, ENOTFOUND (input.id) for unknown feedback and
+// (input.answeredById) for an unknown analysis, and ECONFLICT
+// (input.status) for any other transition. A refused answer writes
+// nothing.
 func (db *DB) RespondToFeedback(ctx context.Context, in model.FeedbackResponseInput) (*model.Feedback, error) {
 	if !in.Status.IsValid() {
 		return nil, model.FieldErrorf(model.EINVALID, "input.status", "unknown feedback status %q", model.Truncate(string(in.Status), 60))
+	}
+	if in.AnsweredByID != nil {
+		if in.Status != model.FeedbackStatusAccepted {
+			return nil, model.FieldErrorf(model.EINVALID, "input.answeredById", "only accepted feedback names the version that answers it; the status is %s", in.Status)
+		}
+		if err := model.ValidID("input.answeredById", *in.AnsweredByID); err != nil {
+			return nil, err
+		}
 	}
 	var answer any
 	if in.Answer != nil {
@@ -191,6 +248,14 @@ func (db *DB) RespondToFeedback(ctx context.Context, in model.FeedbackResponseIn
 		from, _ := recs[0].Values[0].(string)
 		if !feedbackTransitionAllowed(model.FeedbackStatus(from), in.Status) {
 			return nil, model.FieldErrorf(model.ECONFLICT, "input.status", "feedback %s is %s; it cannot become %s (OPEN → ACKNOWLEDGED → ACCEPTED or DECLINED)", in.ID, from, in.Status)
+		}
+		if in.AnsweredByID != nil {
+			if err := checkAnsweredBy(ctx, tx, in.ID, *in.AnsweredByID); err != nil {
+				return nil, err
+			}
+			if _, err := tx.run(ctx, answeredByCypher, map[string]any{"id": in.ID, "answeredBy": *in.AnsweredByID}); err != nil {
+				return nil, err
+			}
 		}
 		return txOneNode[model.Feedback](ctx, tx, respondToFeedbackCypher, map[string]any{"id": in.ID, "status": string(in.Status), "answer": answer})
 	})

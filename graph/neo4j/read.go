@@ -3,6 +3,8 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -226,8 +228,19 @@ var listFilters = map[string]map[string]string{
 		"sector": "EXISTS { (n)-[:" + model.RelAnalyzes + "]->(:" + model.LabelTarget + " {sector: $sector}) }",
 	},
 	model.ListPolicies: {"holderId": "n.holderId = $holderId"},
-	model.ListFeedback: {"status": "n.status = $status", "routedToId": "n.routedToId = $routedToId", "sector": "n.sector = $sector"},
+	model.ListFeedback: {
+		"status": "n.status = $status", "routedToId": "n.routedToId = $routedToId", "sector": "n.sector = $sector", "kind": "n.kind = $kind",
+		"since": "n.createdAt >= datetime($since)", "targetId": feedbackUnderTarget,
+	},
 }
+
+// feedbackUnderTarget holds for feedback n about the target $targetId or
+// anything under it: its analyses, their assessments, its assets and
+// incidents.
+const feedbackUnderTarget = `EXISTS { MATCH (n)-[:` + model.RelAbout + `]->(x)
+  WHERE (x:` + model.LabelTarget + ` AND x.id = $targetId)
+     OR ((x:` + model.LabelAnalysis + ` OR x:` + model.LabelAsset + ` OR x:` + model.LabelIncident + `) AND x.targetId = $targetId)
+     OR (x:` + model.LabelAssessment + ` AND EXISTS { MATCH (x)<-[:` + model.RelHasAssessment + `]-(:` + model.LabelAnalysis + ` {targetId: $targetId}) }) }`
 
 // listVisibility restricts a list kind to what the viewer may see.
 var listVisibility = map[string]string{
@@ -235,35 +248,44 @@ var listVisibility = map[string]string{
 	model.ListFeedback: feedbackReadable("n"),
 }
 
+// listWhere returns the predicates on `n` that keep, of the nodes of a
+// list kind, those that the filters select and the viewer may see, with
+// the parameters they read. It returns EINVALID for an unknown kind or
+// filter.
+func listWhere(label string, set map[string]string, viewer *model.Principal) ([]string, map[string]any, error) {
+	filters, ok := listFilters[label]
+	if !ok {
+		return nil, nil, model.Errorf(model.EINVALID, "unknown list %q", label)
+	}
+	params := viewerParams(viewer)
+	var where []string
+	for name := range set {
+		if _, ok := filters[name]; !ok {
+			return nil, nil, model.Errorf(model.EINVALID, "list %s has no filter %q", label, name)
+		}
+	}
+	names := slices.Sorted(maps.Keys(set)) // one statement text per set of filters, for the query cache
+	for _, name := range names {
+		params[name] = set[name]
+		where = append(where, filters[name])
+	}
+	if v, ok := listVisibility[label]; ok {
+		where = append(where, v)
+	}
+	return where, params, nil
+}
+
 // List returns one page of a list, ordered by id, with its total count.
 func (db *DB) List(ctx context.Context, q model.ListQuery) (*model.Page, error) {
-	filters, ok := listFilters[q.Label]
-	if !ok {
-		return nil, model.Errorf(model.EINVALID, "unknown list %q", q.Label)
+	where, params, err := listWhere(q.Label, q.Filters, q.Viewer)
+	if err != nil {
+		return nil, err
 	}
-	params := viewerParams(q.Viewer)
 	params["after"] = nil
 	if q.After != "" {
 		params["after"] = q.After
 	}
 	params["first"] = q.First
-	var where []string
-	for name, pred := range filters {
-		v, set := q.Filters[name]
-		if !set {
-			continue
-		}
-		params[name] = v
-		where = append(where, pred)
-	}
-	for name := range q.Filters {
-		if _, ok := filters[name]; !ok {
-			return nil, model.Errorf(model.EINVALID, "list %s has no filter %q", q.Label, name)
-		}
-	}
-	if v, ok := listVisibility[q.Label]; ok {
-		where = append(where, v)
-	}
 	match := "MATCH (n:" + q.Label + ")"
 	if q.Text != "" {
 		params["text"] = luceneQuery(q.Text)
@@ -306,6 +328,28 @@ RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
 		}
 	}
 	return page, nil
+}
+
+// FeedbackCounts counts the feedback that filters select and viewer may
+// read, by kind, author sector and status, in one statement.
+func (db *DB) FeedbackCounts(ctx context.Context, filters map[string]string, viewer *model.Principal) ([]*model.FeedbackCount, error) {
+	where, params, err := listWhere(model.ListFeedback, filters, viewer)
+	if err != nil {
+		return nil, err
+	}
+	cypher := "MATCH (n:" + model.LabelFeedback + ") WHERE " + strings.Join(where, " AND ") + `
+RETURN n.kind AS kind, coalesce(n.sector, '') AS sector, n.status AS status, count(*) AS n`
+	res, err := db.read(ctx, "neo4j.FeedbackCounts", "", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.FeedbackCount, 0, len(res))
+	for _, r := range res {
+		p := props(r.AsMap())
+		out = append(out, &model.FeedbackCount{Kind: model.FeedbackKind(p.str("kind")), Sector: p.str("sector"),
+			Status: model.FeedbackStatus(p.str("status")), Count: p.int("n")})
+	}
+	return out, nil
 }
 
 // luceneQuery turns user text into a Lucene query that matches its words
