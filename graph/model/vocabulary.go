@@ -71,6 +71,7 @@ const (
 	RelReliesOn      = "RELIES_ON"      // Analysis → InsurancePolicy
 	RelSupersedes    = "SUPERSEDES"     // Analysis → its previous version
 	RelSharedWith    = "SHARED_WITH"    // Analysis → Organization
+	RelNotApplicable = "NOT_APPLICABLE" // Analysis → Clause, {reason}: the clause does not apply to the target
 	RelOf            = "OF"             // Assessment → Incident
 	RelCausedBy      = "CAUSED_BY"      // Assessment → Threat
 	RelThrough       = "THROUGH"        // Assessment → Asset
