@@ -250,6 +250,38 @@ func TestNotApplicableRefusals(t *testing.T) {
 	}
 }
 
+// TestNotApplicableReviseCopies revises a submitted analysis with marks:
+// the new draft has the same marks (and reasons), which it may change
+// while the submitted version keeps its own.
+func TestNotApplicableReviseCopies(t *testing.T) {
+	t.Parallel()
+	e := newAnalysisEnv(t)
+	c := e.naClauses(t, e.p+"clause-2", e.p+"clause-3")
+	v1 := e.p + "an"
+	e.create(t, map[string]any{"id": v1})
+	e.must(t, e.analyst, markNADoc, map[string]any{"id": v1, "marks": naMarks(c[0], "one", c[2], "three")}, nil)
+	e.assess(t, e.analyst, e.simpleAssessment(v1, e.s.Incidents[0]))
+	e.must(t, e.analyst, submitDoc, map[string]any{"id": v1}, nil)
+	var revised struct{ ReviseAnalysis naAnalysis }
+	e.must(t, e.analyst, `mutation($id: ID!) { reviseAnalysis(id: $id) { `+naFields+` } }`, map[string]any{"id": v1}, &revised)
+	v2 := revised.ReviseAnalysis.ID
+	want := []string{c[0] + "=one", c[2] + "=three"}
+	if g := naPairs(revised.ReviseAnalysis.NotApplicable); !slices.Equal(g, want) {
+		t.Errorf("the revision has marks %v, want %v", g, want)
+	}
+	if g := naStored(t, v2); !slices.Equal(g, want) {
+		t.Errorf("the revision stores %v, want %v", g, want)
+	}
+	e.must(t, e.analyst, clearNADoc, map[string]any{"id": v2, "ids": []any{c[0]}}, nil)
+	e.must(t, e.analyst, markNADoc, map[string]any{"id": v2, "marks": naMarks(c[1], "two", c[2], "three, revised")}, nil)
+	if g, w := naStored(t, v2), []string{c[1] + "=two", c[2] + "=three, revised"}; !slices.Equal(g, w) {
+		t.Errorf("the edited revision stores %v, want %v", g, w)
+	}
+	if g := naStored(t, v1); !slices.Equal(g, want) {
+		t.Errorf("editing the revision changed version 1's marks to %v", g)
+	}
+}
+
 // TestNotApplicablePublishesComparisons marks and clears a clause of a
 // draft analysis: each commit tells comparisonUpdated subscribers (the
 // store touches the analysis's target), without the resolvers publishing.

@@ -890,6 +890,11 @@ CALL (old, a) {
   MATCH (old)-[:` + model.RelReliesOn + `]->(p)
   CREATE (a)-[:` + model.RelReliesOn + `]->(p)
 }
+CALL (old, a) {
+  MATCH (old)-[r:` + model.RelNotApplicable + `]->(c)
+  CREATE (a)-[r2:` + model.RelNotApplicable + `]->(c)
+  SET r2 = properties(r)
+}
 CALL (a) {
   UNWIND $copies AS c
   MATCH (s:` + model.LabelAssessment + ` {id: c.old})
@@ -922,9 +927,9 @@ CALL (a) {
 RETURN a`
 
 // ReviseAnalysis starts the next draft version of a submitted analysis: a
-// copy with the same organization, target, title, sharing and policies,
-// whose assessments, their edges and treatments are copied under new ids,
-// and which supersedes it. It returns ENOTFOUND for an unknown analysis and
+// copy with the same organization, target, title, sharing, policies and
+// not-applicable clauses (with their reasons), whose assessments, their
+// edges and treatments are copied under new ids, and which supersedes it. It returns ENOTFOUND for an unknown analysis and
 // ECONFLICT for a draft or an analysis that a later version already
 // supersedes.
 func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
