@@ -4503,7 +4503,9 @@ type Mutation {
     input: GuidelineInput!
   ): Guideline!
   """
-  Deletes a guideline. Refused while it has clauses, unless ` + "`" + `cascade` + "`" + ` is true (its clauses and their links go too).
+  Deletes a guideline. Refused while it has clauses, unless ` + "`" + `cascade` + "`" + ` is true (its clauses and their links go too,
+  and draft analyses lose their not-applicable marks of them). Always refused while a submitted analysis marks one
+  of its clauses not applicable.
   """
   deleteGuideline(
     """
@@ -4511,7 +4513,7 @@ type Mutation {
     """
     id: ID!
     """
-    Also delete its clauses and their mappings and measure links.
+    Also delete its clauses and their mappings, measure links and draft analyses' not-applicable marks.
     """
     cascade: Boolean = false
   ): ID!
@@ -4538,7 +4540,9 @@ type Mutation {
     input: ClauseInput!
   ): Clause!
   """
-  Deletes a clause. Refused while it has sub-clauses, mappings or measure links, unless ` + "`" + `cascade` + "`" + ` is true.
+  Deletes a clause. Refused while it has sub-clauses, mappings, measure links or analyses that mark it not
+  applicable, unless ` + "`" + `cascade` + "`" + ` is true; always refused while a submitted analysis marks it (or a sub-clause) not
+  applicable.
   """
   deleteClause(
     """
@@ -4546,7 +4550,7 @@ type Mutation {
     """
     id: ID!
     """
-    Also delete its sub-clauses and every mapping and measure link of them.
+    Also delete its sub-clauses and every mapping, measure link and draft analysis's not-applicable mark of them.
     """
     cascade: Boolean = false
   ): ID!

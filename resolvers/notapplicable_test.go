@@ -313,3 +313,71 @@ func TestNotApplicablePublishesComparisons(t *testing.T) {
 		}
 	}
 }
+
+// TestNotApplicableClauseDeletion deletes clauses and guidelines that
+// analyses mark not applicable: a draft's marks block a delete without
+// cascade and go with cascade (the draft counts as changed); a submitted
+// analysis's marks block it always, since submitted versions never change.
+func TestNotApplicableClauseDeletion(t *testing.T) {
+	t.Parallel()
+	e := newAnalysisEnv(t)
+	p := e.p
+	neo4jtest.AnalysisExec(t, `
+CREATE (g:Guideline:Entity {id: $p + 'g1', title: 'G1', publisher: 'Test', version: '1'})
+CREATE (g)-[:HAS_CLAUSE]->(parent:Clause:Entity {id: $p + 'g1-1', ref: '1', title: 'One', text: '', guidelineId: g.id})
+CREATE (g)-[:HAS_CLAUSE]->(child:Clause:Entity {id: $p + 'g1-1.1', ref: '1.1', title: 'One.one', text: '', guidelineId: g.id, parentId: parent.id})-[:PART_OF]->(parent)
+CREATE (g2:Guideline:Entity {id: $p + 'g2', title: 'G2', publisher: 'Test', version: '1'})
+CREATE (g2)-[:HAS_CLAUSE]->(:Clause:Entity {id: $p + 'g2-1', ref: '1', title: 'One', text: '', guidelineId: g2.id})`, map[string]any{"p": p})
+	draft, submitted := p+"an-draft", p+"an-submitted"
+	e.create(t, map[string]any{"id": draft})
+	e.create(t, map[string]any{"id": submitted})
+	e.must(t, e.analyst, markNADoc, map[string]any{"id": draft, "marks": naMarks(p+"g1-1.1", "No such part.", p+"g2-1", "Also not.")}, nil)
+	e.must(t, e.analyst, markNADoc, map[string]any{"id": submitted, "marks": naMarks(p+"g2-1", "Not here.")}, nil)
+	e.assess(t, e.analyst, e.simpleAssessment(submitted, e.s.Incidents[0]))
+	e.must(t, e.analyst, submitDoc, map[string]any{"id": submitted}, nil)
+
+	const (
+		delClause    = `mutation($id: ID!, $cascade: Boolean) { deleteClause(id: $id, cascade: $cascade) }`
+		delGuideline = `mutation($id: ID!, $cascade: Boolean) { deleteGuideline(id: $id, cascade: $cascade) }`
+	)
+	snap := neo4jtest.Snapshot(t, p)
+	for _, tt := range []struct {
+		name, doc, id string
+		cascade       bool
+		msg           string
+	}{
+		{"DraftMarkWithoutCascade", delClause, p + "g1-1.1", false, "1 not-applicable mark"},
+		{"SubmittedMark", delClause, p + "g2-1", true, "submitted analyses mark 1 clause among clause"},
+		{"SubmittedMarkOfGuideline", delGuideline, p + "g2", true, `submitted analyses mark 1 clause of guideline "` + p + `g2"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(t, e.curator, tt.doc, map[string]any{"id": tt.id, "cascade": tt.cascade})
+			wantError(t, r, "CONFLICT", "id")
+			if len(r.Errors) > 0 && !strings.Contains(r.Errors[0].Message, tt.msg) {
+				t.Errorf("message %q does not contain %q", r.Errors[0].Message, tt.msg)
+			}
+			if neo4jtest.Snapshot(t, p) != snap {
+				t.Error("a refused delete changed the graph")
+			}
+		})
+	}
+
+	updated := func(id string) string {
+		return fmt.Sprint(neo4jtest.AnalysisExec(t, `MATCH (a:Analysis {id: $id}) RETURN toString(a.updatedAt) AS u`, map[string]any{"id": id})[0]["u"])
+	}
+	before := updated(draft)
+	e.must(t, e.curator, delClause, map[string]any{"id": p + "g1-1", "cascade": true}, nil) // the parent: its sub-clause's mark goes
+	if g := naStored(t, draft); !slices.Equal(g, []string{p + "g2-1=Also not."}) {
+		t.Errorf("after deleting the parent clause the draft stores %v", g)
+	}
+	if updated(draft) == before {
+		t.Error("the draft that lost a mark is not marked as changed (updatedAt)")
+	}
+	// With the submitted analysis gone from the way, the guideline goes with
+	// its clause and the draft's last mark.
+	neo4jtest.AnalysisExec(t, `MATCH (:Analysis {id: $id})-[r:NOT_APPLICABLE]->() DELETE r`, map[string]any{"id": submitted})
+	e.must(t, e.curator, delGuideline, map[string]any{"id": p + "g2", "cascade": true}, nil)
+	if g := naStored(t, draft); len(g) != 0 {
+		t.Errorf("after deleting the guideline the draft stores %v", g)
+	}
+}
