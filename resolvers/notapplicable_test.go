@@ -381,3 +381,70 @@ CREATE (g2)-[:HAS_CLAUSE]->(:Clause:Entity {id: $p + 'g2-1', ref: '1', title: 'O
 		t.Errorf("after deleting the guideline the draft stores %v", g)
 	}
 }
+
+// TestImportDocumentNotApplicable loads native documents with
+// not-applicable marks through importDocument: an unknown clause is
+// refused naming where the document names it, and a submitted analysis
+// cannot gain or change a mark by a load (nothing is written either way).
+func TestImportDocumentNotApplicable(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	analyst := e.tokens[model.RoleAnalyst]
+	clause, other := e.p+"g-1", e.p+"g-2"
+	withMarks := func(status string, pairs ...string) string {
+		doc := e.native(e.org, status, "r") + "  notApplicable:\n"
+		for i := 0; i+1 < len(pairs); i += 2 {
+			doc += "    - clause: " + pairs[i] + "\n      reason: " + pairs[i+1] + "\n"
+		}
+		return doc
+	}
+
+	before := neo4jtest.Snapshot(t, e.p)
+	for _, dry := range []bool{true, false} {
+		r := e.importAs(t, analyst, "", withMarks("DRAFT", clause, "Not here."), "analysis.yaml", dry)
+		wantError(t, r, "BAD_USER_INPUT", "content")
+		if want := "analysis.yaml: analysis.notApplicable[0]: clause " + clause + " is not loaded"; len(r.Errors) > 0 && !strings.Contains(r.Errors[0].Message, want) {
+			t.Errorf("message %q does not contain %q", r.Errors[0].Message, want)
+		}
+	}
+	if neo4jtest.Snapshot(t, e.p) != before {
+		t.Error("a document with an unknown clause wrote")
+	}
+
+	neo4jtest.AnalysisExec(t, `
+CREATE (g:Guideline:Entity {id: $p + 'g', title: 'G', publisher: 'Test', version: '1'})
+WITH g
+UNWIND [$c1, $c2] AS cid
+CREATE (g)-[:HAS_CLAUSE]->(:Clause:Entity {id: cid, ref: cid, title: 'Clause', text: '', guidelineId: g.id})`,
+		map[string]any{"p": e.p, "c1": clause, "c2": other})
+	rep := e.mustImport(t, analyst, "NATIVE", withMarks("SUBMITTED", clause, "Not here."), "analysis.yaml", false)
+	if c := count(rep.Relationships, model.RelNotApplicable); c.Created != 1 {
+		t.Errorf("NOT_APPLICABLE %+v, want 1 created", c)
+	}
+	var got struct{ Analysis *naAnalysis }
+	e.must(t, analyst, readNADoc, map[string]any{"id": e.p + "analysis"}, &got)
+	if got.Analysis == nil || !slices.Equal(naPairs(got.Analysis.NotApplicable), []string{clause + "=Not here."}) {
+		t.Errorf("the loaded analysis reads %+v", got.Analysis)
+	}
+	rep = e.mustImport(t, analyst, "NATIVE", withMarks("SUBMITTED", clause, "Not here."), "analysis.yaml", false)
+	if c := count(rep.Relationships, model.RelNotApplicable); c.Unchanged != 1 {
+		t.Errorf("loading it again: NOT_APPLICABLE %+v, want 1 unchanged", c)
+	}
+
+	before = neo4jtest.Snapshot(t, e.p)
+	for name, doc := range map[string]string{
+		"NewReason": withMarks("SUBMITTED", clause, "Second thoughts."),
+		"NewMark":   withMarks("SUBMITTED", clause, "Not here.", other, "Nor here."),
+	} {
+		for _, dry := range []bool{true, false} {
+			r := e.importAs(t, analyst, "NATIVE", doc, "analysis.yaml", dry)
+			wantError(t, r, "CONFLICT", "")
+			if len(r.Errors) > 0 && !strings.Contains(r.Errors[0].Message, "is submitted and cannot change") {
+				t.Errorf("%s: message %q", name, r.Errors[0].Message)
+			}
+		}
+	}
+	if neo4jtest.Snapshot(t, e.p) != before {
+		t.Error("a load changed the marks of a submitted analysis")
+	}
+}
