@@ -67,6 +67,7 @@ type ResolverRoot interface {
 	MeasureChange() MeasureChangeResolver
 	MeasureClauseLink() MeasureClauseLinkResolver
 	Mutation() MutationResolver
+	NotApplicableClause() NotApplicableClauseResolver
 	Opinion() OpinionResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
@@ -87,6 +88,7 @@ type ComplexityRoot struct {
 		Assessments             func(childComplexity int) int
 		CreatedAt               func(childComplexity int) int
 		ID                      func(childComplexity int) int
+		NotApplicable           func(childComplexity int) int
 		Organization            func(childComplexity int) int
 		Policies                func(childComplexity int) int
 		SharedWithOrganizations func(childComplexity int) int
@@ -579,58 +581,65 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AssessIncident          func(childComplexity int, input model.AssessIncidentInput) int
-		ConnectAssets           func(childComplexity int, fromID string, toID string) int
-		CreateAnalysis          func(childComplexity int, input model.AnalysisInput) int
-		CreateAsset             func(childComplexity int, input model.AssetInput) int
-		CreateClause            func(childComplexity int, input model.ClauseInput) int
-		CreateDepartment        func(childComplexity int, input model.DepartmentInput) int
-		CreateGuideline         func(childComplexity int, input model.GuidelineInput) int
-		CreateIncident          func(childComplexity int, input model.IncidentInput) int
-		CreateInsurancePolicy   func(childComplexity int, input model.InsurancePolicyInput) int
-		CreateMeasure           func(childComplexity int, input model.MeasureInput) int
-		CreateOrganization      func(childComplexity int, input model.OrganizationInput) int
-		CreateTarget            func(childComplexity int, input model.TargetInput) int
-		CreateThreat            func(childComplexity int, input model.ThreatInput) int
-		DeleteAnalysis          func(childComplexity int, id string) int
-		DeleteAsset             func(childComplexity int, id string, cascade *bool) int
-		DeleteClause            func(childComplexity int, id string, cascade *bool) int
-		DeleteDepartment        func(childComplexity int, id string, cascade *bool) int
-		DeleteGuideline         func(childComplexity int, id string, cascade *bool) int
-		DeleteIncident          func(childComplexity int, id string, cascade *bool) int
-		DeleteInsurancePolicy   func(childComplexity int, id string, cascade *bool) int
-		DeleteMeasure           func(childComplexity int, id string, cascade *bool) int
-		DeleteOrganization      func(childComplexity int, id string, cascade *bool) int
-		DeleteTarget            func(childComplexity int, id string, cascade *bool) int
-		DeleteThreat            func(childComplexity int, id string, cascade *bool) int
-		DisconnectAssets        func(childComplexity int, fromID string, toID string) int
-		ExpressOpinion          func(childComplexity int, input model.OpinionInput) int
-		ImportDocument          func(childComplexity int, format *model.ImportFormat, content string, name *string, dryRun *bool) int
-		LinkMeasureToClause     func(childComplexity int, input model.MeasureClauseInput) int
-		LinkThreatToMeasure     func(childComplexity int, threatID string, measureID string, rationale *string) int
-		MapClauses              func(childComplexity int, input model.ClauseMappingInput) int
-		RemoveAssessment        func(childComplexity int, id string) int
-		RespondToFeedback       func(childComplexity int, input model.FeedbackResponseInput) int
-		ReviseAnalysis          func(childComplexity int, id string) int
-		SetAnalysisPolicies     func(childComplexity int, id string, policyIds []string) int
-		SetCategoryRule         func(childComplexity int, input model.CategoryRuleInput) int
-		SubmitAnalysis          func(childComplexity int, id string) int
-		SubmitFeedback          func(childComplexity int, input model.FeedbackInput) int
-		UnlinkMeasureFromClause func(childComplexity int, measureID string, clauseID string) int
-		UnmapClauses            func(childComplexity int, sourceID string, targetID string) int
-		UpdateAnalysis          func(childComplexity int, id string, input model.AnalysisUpdateInput) int
-		UpdateAsset             func(childComplexity int, id string, input model.AssetInput) int
-		UpdateAxisLevel         func(childComplexity int, id string, input model.AxisLevelInput) int
-		UpdateClause            func(childComplexity int, id string, input model.ClauseInput) int
-		UpdateDepartment        func(childComplexity int, id string, name string) int
-		UpdateGuideline         func(childComplexity int, id string, input model.GuidelineInput) int
-		UpdateIncident          func(childComplexity int, id string, input model.IncidentInput) int
-		UpdateInsurancePolicy   func(childComplexity int, id string, input model.InsurancePolicyInput) int
-		UpdateMeasure           func(childComplexity int, id string, input model.MeasureInput) int
-		UpdateOrganization      func(childComplexity int, id string, input model.OrganizationInput) int
-		UpdateTarget            func(childComplexity int, id string, input model.TargetInput) int
-		UpdateThreat            func(childComplexity int, id string, input model.ThreatInput) int
-		WithdrawOpinion         func(childComplexity int, id string) int
+		AssessIncident            func(childComplexity int, input model.AssessIncidentInput) int
+		ClearClausesNotApplicable func(childComplexity int, analysisID string, clauseIds []string) int
+		ConnectAssets             func(childComplexity int, fromID string, toID string) int
+		CreateAnalysis            func(childComplexity int, input model.AnalysisInput) int
+		CreateAsset               func(childComplexity int, input model.AssetInput) int
+		CreateClause              func(childComplexity int, input model.ClauseInput) int
+		CreateDepartment          func(childComplexity int, input model.DepartmentInput) int
+		CreateGuideline           func(childComplexity int, input model.GuidelineInput) int
+		CreateIncident            func(childComplexity int, input model.IncidentInput) int
+		CreateInsurancePolicy     func(childComplexity int, input model.InsurancePolicyInput) int
+		CreateMeasure             func(childComplexity int, input model.MeasureInput) int
+		CreateOrganization        func(childComplexity int, input model.OrganizationInput) int
+		CreateTarget              func(childComplexity int, input model.TargetInput) int
+		CreateThreat              func(childComplexity int, input model.ThreatInput) int
+		DeleteAnalysis            func(childComplexity int, id string) int
+		DeleteAsset               func(childComplexity int, id string, cascade *bool) int
+		DeleteClause              func(childComplexity int, id string, cascade *bool) int
+		DeleteDepartment          func(childComplexity int, id string, cascade *bool) int
+		DeleteGuideline           func(childComplexity int, id string, cascade *bool) int
+		DeleteIncident            func(childComplexity int, id string, cascade *bool) int
+		DeleteInsurancePolicy     func(childComplexity int, id string, cascade *bool) int
+		DeleteMeasure             func(childComplexity int, id string, cascade *bool) int
+		DeleteOrganization        func(childComplexity int, id string, cascade *bool) int
+		DeleteTarget              func(childComplexity int, id string, cascade *bool) int
+		DeleteThreat              func(childComplexity int, id string, cascade *bool) int
+		DisconnectAssets          func(childComplexity int, fromID string, toID string) int
+		ExpressOpinion            func(childComplexity int, input model.OpinionInput) int
+		ImportDocument            func(childComplexity int, format *model.ImportFormat, content string, name *string, dryRun *bool) int
+		LinkMeasureToClause       func(childComplexity int, input model.MeasureClauseInput) int
+		LinkThreatToMeasure       func(childComplexity int, threatID string, measureID string, rationale *string) int
+		MapClauses                func(childComplexity int, input model.ClauseMappingInput) int
+		MarkClausesNotApplicable  func(childComplexity int, analysisID string, marks []*model.NotApplicableInput) int
+		RemoveAssessment          func(childComplexity int, id string) int
+		RespondToFeedback         func(childComplexity int, input model.FeedbackResponseInput) int
+		ReviseAnalysis            func(childComplexity int, id string) int
+		SetAnalysisPolicies       func(childComplexity int, id string, policyIds []string) int
+		SetCategoryRule           func(childComplexity int, input model.CategoryRuleInput) int
+		SubmitAnalysis            func(childComplexity int, id string) int
+		SubmitFeedback            func(childComplexity int, input model.FeedbackInput) int
+		UnlinkMeasureFromClause   func(childComplexity int, measureID string, clauseID string) int
+		UnmapClauses              func(childComplexity int, sourceID string, targetID string) int
+		UpdateAnalysis            func(childComplexity int, id string, input model.AnalysisUpdateInput) int
+		UpdateAsset               func(childComplexity int, id string, input model.AssetInput) int
+		UpdateAxisLevel           func(childComplexity int, id string, input model.AxisLevelInput) int
+		UpdateClause              func(childComplexity int, id string, input model.ClauseInput) int
+		UpdateDepartment          func(childComplexity int, id string, name string) int
+		UpdateGuideline           func(childComplexity int, id string, input model.GuidelineInput) int
+		UpdateIncident            func(childComplexity int, id string, input model.IncidentInput) int
+		UpdateInsurancePolicy     func(childComplexity int, id string, input model.InsurancePolicyInput) int
+		UpdateMeasure             func(childComplexity int, id string, input model.MeasureInput) int
+		UpdateOrganization        func(childComplexity int, id string, input model.OrganizationInput) int
+		UpdateTarget              func(childComplexity int, id string, input model.TargetInput) int
+		UpdateThreat              func(childComplexity int, id string, input model.ThreatInput) int
+		WithdrawOpinion           func(childComplexity int, id string) int
+	}
+
+	NotApplicableClause struct {
+		Clause func(childComplexity int) int
+		Reason func(childComplexity int) int
 	}
 
 	Opinion struct {
@@ -854,6 +863,7 @@ type AnalysisResolver interface {
 	Target(ctx context.Context, obj *model.Analysis) (*model.Target, error)
 	Assessments(ctx context.Context, obj *model.Analysis) ([]*model.Assessment, error)
 	Policies(ctx context.Context, obj *model.Analysis) ([]*model.InsurancePolicy, error)
+	NotApplicable(ctx context.Context, obj *model.Analysis) ([]*model.NotApplicableClause, error)
 	Supersedes(ctx context.Context, obj *model.Analysis) (*model.Analysis, error)
 }
 type AnalysisDiffResolver interface {
@@ -1074,6 +1084,8 @@ type MutationResolver interface {
 	SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, error)
 	ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, error)
 	SetAnalysisPolicies(ctx context.Context, id string, policyIds []string) (*model.Analysis, error)
+	MarkClausesNotApplicable(ctx context.Context, analysisID string, marks []*model.NotApplicableInput) (*model.Analysis, error)
+	ClearClausesNotApplicable(ctx context.Context, analysisID string, clauseIds []string) (*model.Analysis, error)
 	CreateInsurancePolicy(ctx context.Context, input model.InsurancePolicyInput) (*model.InsurancePolicy, error)
 	UpdateInsurancePolicy(ctx context.Context, id string, input model.InsurancePolicyInput) (*model.InsurancePolicy, error)
 	DeleteInsurancePolicy(ctx context.Context, id string, cascade *bool) (string, error)
@@ -1084,6 +1096,9 @@ type MutationResolver interface {
 	ImportDocument(ctx context.Context, format *model.ImportFormat, content string, name *string, dryRun *bool) (*ingest.Report, error)
 	UpdateAxisLevel(ctx context.Context, id string, input model.AxisLevelInput) (*model.AxisLevel, error)
 	SetCategoryRule(ctx context.Context, input model.CategoryRuleInput) (*model.CategoryRule, error)
+}
+type NotApplicableClauseResolver interface {
+	Clause(ctx context.Context, obj *model.NotApplicableClause) (*model.Clause, error)
 }
 type OpinionResolver interface {
 	About(ctx context.Context, obj *model.Opinion) (model.Node, error)
@@ -1193,6 +1208,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Analysis.ID(childComplexity), true
+	case "Analysis.notApplicable":
+		if e.ComplexityRoot.Analysis.NotApplicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Analysis.NotApplicable(childComplexity), true
 	case "Analysis.organization":
 		if e.ComplexityRoot.Analysis.Organization == nil {
 			break
@@ -3253,6 +3274,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssessIncident(childComplexity, args["input"].(model.AssessIncidentInput)), true
+	case "Mutation.clearClausesNotApplicable":
+		if e.ComplexityRoot.Mutation.ClearClausesNotApplicable == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_clearClausesNotApplicable_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClearClausesNotApplicable(childComplexity, args["analysisId"].(string), args["clauseIds"].([]string)), true
 	case "Mutation.connectAssets":
 		if e.ComplexityRoot.Mutation.ConnectAssets == nil {
 			break
@@ -3572,6 +3604,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MapClauses(childComplexity, args["input"].(model.ClauseMappingInput)), true
+	case "Mutation.markClausesNotApplicable":
+		if e.ComplexityRoot.Mutation.MarkClausesNotApplicable == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markClausesNotApplicable_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkClausesNotApplicable(childComplexity, args["analysisId"].(string), args["marks"].([]*model.NotApplicableInput)), true
 	case "Mutation.removeAssessment":
 		if e.ComplexityRoot.Mutation.RemoveAssessment == nil {
 			break
@@ -3814,6 +3857,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.WithdrawOpinion(childComplexity, args["id"].(string)), true
+
+	case "NotApplicableClause.clause":
+		if e.ComplexityRoot.NotApplicableClause.Clause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotApplicableClause.Clause(childComplexity), true
+	case "NotApplicableClause.reason":
+		if e.ComplexityRoot.NotApplicableClause.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotApplicableClause.Reason(childComplexity), true
 
 	case "Opinion.about":
 		if e.ComplexityRoot.Opinion.About == nil {
@@ -4758,6 +4814,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MeasureClauseInput", ec.unmarshalInputMeasureClauseInput),
 			graphql.NewInputUnmarshaler("MeasureInput", ec.unmarshalInputMeasureInput),
 			graphql.NewInputUnmarshaler("NewIncidentInput", ec.unmarshalInputNewIncidentInput),
+			graphql.NewInputUnmarshaler("NotApplicableInput", ec.unmarshalInputNotApplicableInput),
 			graphql.NewInputUnmarshaler("OpinionInput", ec.unmarshalInputOpinionInput),
 			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
 			graphql.NewInputUnmarshaler("TargetInput", ec.unmarshalInputTargetInput),
@@ -5535,7 +5592,9 @@ type Mutation {
     input: GuidelineInput!
   ): Guideline!
   """
-  Deletes a guideline. Refused while it has clauses, unless ` + "`" + `cascade` + "`" + ` is true (its clauses and their links go too).
+  Deletes a guideline. Refused while it has clauses, unless ` + "`" + `cascade` + "`" + ` is true (its clauses and their links go too,
+  and draft analyses lose their not-applicable marks of them). Always refused while a submitted analysis marks one
+  of its clauses not applicable.
   """
   deleteGuideline(
     """
@@ -5543,7 +5602,7 @@ type Mutation {
     """
     id: ID!
     """
-    Also delete its clauses and their mappings and measure links.
+    Also delete its clauses and their mappings, measure links and draft analyses' not-applicable marks.
     """
     cascade: Boolean = false
   ): ID!
@@ -5570,7 +5629,9 @@ type Mutation {
     input: ClauseInput!
   ): Clause!
   """
-  Deletes a clause. Refused while it has sub-clauses, mappings or measure links, unless ` + "`" + `cascade` + "`" + ` is true.
+  Deletes a clause. Refused while it has sub-clauses, mappings, measure links or analyses that mark it not
+  applicable, unless ` + "`" + `cascade` + "`" + ` is true; always refused while a submitted analysis marks it (or a sub-clause) not
+  applicable.
   """
   deleteClause(
     """
@@ -5578,7 +5639,7 @@ type Mutation {
     """
     id: ID!
     """
-    Also delete its sub-clauses and every mapping and measure link of them.
+    Also delete its sub-clauses and every mapping, measure link and draft analysis's not-applicable mark of them.
     """
     cascade: Boolean = false
   ): ID!
@@ -5708,6 +5769,36 @@ type Mutation {
     The policies' ids.
     """
     policyIds: [ID!]!
+  ): Analysis!
+  """
+  Marks guideline clauses as not applicable to a draft analysis's target, each with the reason; coverage then
+  reports them as not applicable instead of as gaps. A clause marked already gets the new reason. At most 2,000
+  marks per call, one per clause; an unknown clause is refused (NOT_FOUND, naming every unknown id) and nothing
+  is written.
+  """
+  markClausesNotApplicable(
+    """
+    The draft analysis's id.
+    """
+    analysisId: ID!
+    """
+    The clauses and why each does not apply.
+    """
+    marks: [NotApplicableInput!]!
+  ): Analysis!
+  """
+  Removes the not-applicable marks of the given clauses from a draft analysis. Clauses it has not marked are
+  skipped. At most 2,000 ids per call.
+  """
+  clearClausesNotApplicable(
+    """
+    The draft analysis's id.
+    """
+    analysisId: ID!
+    """
+    The clauses whose marks to remove.
+    """
+    clauseIds: [ID!]!
   ): Analysis!
 
   """
@@ -6552,6 +6643,10 @@ type Analysis implements Node {
   """
   policies: [InsurancePolicy!]!
   """
+  The guideline clauses it marks as not applicable to its target, with the reasons, ordered by clause id.
+  """
+  notApplicable: [NotApplicableClause!]!
+  """
   The version it revises, or null for version 1.
   """
   supersedes: Analysis
@@ -6567,6 +6662,21 @@ type Analysis implements Node {
   When it was submitted, or null for a draft.
   """
   submittedAt: Time
+}
+
+"""
+An analysis's judgment that a guideline clause does not apply to its target. Coverage reports such a clause as
+not applicable instead of as a gap.
+"""
+type NotApplicableClause {
+  """
+  The clause.
+  """
+  clause: Clause!
+  """
+  Why it does not apply.
+  """
+  reason: String!
 }
 
 """
@@ -8233,6 +8343,20 @@ input AnalysisUpdateInput {
 }
 
 """
+A guideline clause to mark as not applicable to an analysis's target.
+"""
+input NotApplicableInput {
+  """
+  The clause.
+  """
+  clauseId: ID!
+  """
+  Why it does not apply (1 to 20,000 characters).
+  """
+  reason: String!
+}
+
+"""
 The assessment of one incident, as ` + "`" + `assessIncident` + "`" + ` takes it. Each reference is either an existing id
 or a new node inline (exactly one of the two).
 """
@@ -9201,6 +9325,8 @@ func (ec *executionContext) childFields_Analysis(ctx context.Context, field grap
 		return ec.fieldContext_Analysis_assessments(ctx, field)
 	case "policies":
 		return ec.fieldContext_Analysis_policies(ctx, field)
+	case "notApplicable":
+		return ec.fieldContext_Analysis_notApplicable(ctx, field)
 	case "supersedes":
 		return ec.fieldContext_Analysis_supersedes(ctx, field)
 	case "createdAt":
@@ -10167,6 +10293,16 @@ func (ec *executionContext) childFields_MeasureConnection(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type MeasureConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_NotApplicableClause(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clause":
+		return ec.fieldContext_NotApplicableClause_clause(ctx, field)
+	case "reason":
+		return ec.fieldContext_NotApplicableClause_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotApplicableClause", field.Name)
+}
+
 func (ec *executionContext) childFields_Opinion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10692,6 +10828,28 @@ func (ec *executionContext) field_Mutation_assessIncident_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_clearClausesNotApplicable_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "analysisId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["analysisId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "clauseIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clauseIds"] = arg1
 	return args, nil
 }
 
@@ -11234,6 +11392,28 @@ func (ec *executionContext) field_Mutation_mapClauses_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markClausesNotApplicable_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "analysisId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["analysisId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "marks",
+		func(ctx context.Context, v any) ([]*model.NotApplicableInput, error) {
+			return ec.unmarshalNNotApplicableInput2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNotApplicableInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marks"] = arg1
 	return args, nil
 }
 
@@ -12726,6 +12906,38 @@ func (ec *executionContext) fieldContext_Analysis_policies(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Analysis_notApplicable(ctx context.Context, field graphql.CollectedField, obj *model.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Analysis_notApplicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Analysis().NotApplicable(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NotApplicableClause) graphql.Marshaler {
+			return ec.marshalNNotApplicableClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNotApplicableClauseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Analysis_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Analysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotApplicableClause(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23173,6 +23385,94 @@ func (ec *executionContext) fieldContext_Mutation_setAnalysisPolicies(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_markClausesNotApplicable(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markClausesNotApplicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkClausesNotApplicable(ctx, fc.Args["analysisId"].(string), fc.Args["marks"].([]*model.NotApplicableInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markClausesNotApplicable(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markClausesNotApplicable_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_clearClausesNotApplicable(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_clearClausesNotApplicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClearClausesNotApplicable(ctx, fc.Args["analysisId"].(string), fc.Args["clauseIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_clearClausesNotApplicable(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_clearClausesNotApplicable_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createInsurancePolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23611,6 +23911,61 @@ func (ec *executionContext) fieldContext_Mutation_setCategoryRule(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NotApplicableClause_clause(ctx context.Context, field graphql.CollectedField, obj *model.NotApplicableClause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotApplicableClause_clause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NotApplicableClause().Clause(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotApplicableClause_clause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotApplicableClause",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotApplicableClause_reason(ctx context.Context, field graphql.CollectedField, obj *model.NotApplicableClause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotApplicableClause_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotApplicableClause_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotApplicableClause", field, false, false, "String")
 }
 
 func (ec *executionContext) _Opinion_id(ctx context.Context, field graphql.CollectedField, obj *model.Opinion) (ret graphql.Marshaler) {
@@ -29918,6 +30273,55 @@ func UnmarshalNewIncidentInput(ctx context.Context, raw any) (model.NewIncidentI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNotApplicableInput(ctx context.Context, obj any) (model.NotApplicableInput, error) {
+	var it model.NotApplicableInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clauseId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clauseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clauseId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClauseID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotApplicableInput unmarshals raw into the NotApplicableInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotApplicableInput(ctx context.Context, raw any) (model.NotApplicableInput, error) {
+	var out model.NotApplicableInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotApplicableInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOpinionInput(ctx context.Context, obj any) (model.OpinionInput, error) {
 	var it model.OpinionInput
 	if obj == nil {
@@ -30485,6 +30889,12 @@ func (ec *executionContext) _Analysis(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Analysis_policies(ctx, field, obj)
+				})
+		case "notApplicable":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analysis_notApplicable(ctx, field, obj)
 				})
 		case "supersedes":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -34004,6 +34414,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "markClausesNotApplicable":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markClausesNotApplicable(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clearClausesNotApplicable":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_clearClausesNotApplicable(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createInsurancePolicy":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createInsurancePolicy(ctx, field)
@@ -34073,6 +34497,45 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notApplicableClauseImplementors = []string{"NotApplicableClause"}
+
+func (ec *executionContext) _NotApplicableClause(ctx context.Context, sel ast.SelectionSet, obj *model.NotApplicableClause) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notApplicableClauseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotApplicableClause")
+		case "clause":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NotApplicableClause_clause(ctx, field, obj)
+				})
+		case "reason":
+			out.Values[i] = ec._NotApplicableClause_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37174,6 +37637,49 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋssfgraphᚋssfgraphᚋgr
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNotApplicableClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNotApplicableClauseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NotApplicableClause) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotApplicableClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNotApplicableClause(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotApplicableClause2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNotApplicableClause(ctx context.Context, sel ast.SelectionSet, v *model.NotApplicableClause) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotApplicableClause!")
+		return graphql.Null
+	}
+	return ec._NotApplicableClause(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotApplicableInput2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNotApplicableInputᚄ(ctx context.Context, v any) ([]*model.NotApplicableInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.NotApplicableInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNotApplicableInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNotApplicableInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNNotApplicableInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNotApplicableInput(ctx context.Context, v any) (*model.NotApplicableInput, error) {
+	res, err := ec.unmarshalInputNotApplicableInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOpinion2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOpinion(ctx context.Context, sel ast.SelectionSet, v *model.Opinion) graphql.Marshaler {

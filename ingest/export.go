@@ -21,8 +21,8 @@ const (
 // MarshalDocument writes doc as a native analysis document in format
 // (ExportYAML, the default when format is empty, or ExportJSON). The output
 // is deterministic: every list of nodes is sorted by id (assessments by
-// incident id, treatments by measure id, clause links by clause id, as the
-// API orders them), every list of ids is sorted, fields come in a fixed
+// incident id, treatments by measure id, clause links and not-applicable
+// marks by clause id, as the API orders them), every list of ids is sorted, fields come in a fixed
 // order, and empty optional fields are left out. ParseDocument reads the
 // output back into an equal Document, so export → ingest → export gives the
 // same bytes. doc is not changed.
@@ -171,7 +171,11 @@ func documentTree(doc *Document) *enode {
 		}
 		assessments = append(assessments, sn.set("treatments", elist(trs)))
 	}
-	root.set("analysis", an.set("assessments", elist(assessments)))
+	var marks []*enode
+	for _, na := range exportSorted(a.NotApplicable, func(na DocNotApplicable) string { return na.Clause }) {
+		marks = append(marks, emap().set("clause", estr(na.Clause)).set("reason", estr(na.Reason)))
+	}
+	root.set("analysis", an.set("assessments", elist(assessments)).set("notApplicable", elist(marks)))
 
 	var threats []*enode
 	for _, x := range exportSorted(doc.Threats, func(x DocThreat) string { return x.ID }) {

@@ -41,6 +41,8 @@ func etShuffle(doc *ingest.Document, r *rand.Rand) {
 	shuffle(len(doc.Analysis.SharedWithSectors), func(i, j int) {
 		doc.Analysis.SharedWithSectors[i], doc.Analysis.SharedWithSectors[j] = doc.Analysis.SharedWithSectors[j], doc.Analysis.SharedWithSectors[i]
 	})
+	na := doc.Analysis.NotApplicable
+	shuffle(len(na), func(i, j int) { na[i], na[j] = na[j], na[i] })
 	a := doc.Analysis.Assessments
 	shuffle(len(a), func(i, j int) { a[i], a[j] = a[j], a[i] })
 	for k := range a {
@@ -120,6 +122,7 @@ func TestMarshalDocumentKeepsStrings(t *testing.T) {
 			doc.Policies[0].Lines[0].Exclusions = []string{s, s + "x"}
 			rationale := s
 			doc.Measures[0].Clauses[0].Rationale = &rationale
+			doc.Analysis.NotApplicable[0].Reason = s
 			out, err := ingest.MarshalDocument(doc, format)
 			if err != nil {
 				t.Fatal(err)
@@ -137,6 +140,7 @@ func TestMarshalDocumentKeepsStrings(t *testing.T) {
 			j := slices.IndexFunc(back.Target.Assets, func(a ingest.DocAsset) bool { return a.ID == doc.Target.Assets[0].ID })
 			k := slices.IndexFunc(back.Analysis.Assessments, func(a ingest.DocAssessment) bool { return a.ID == doc.Analysis.Assessments[0].ID })
 			clause := slices.IndexFunc(back.Measures[i].Clauses, func(c ingest.DocClauseLink) bool { return c.Clause == doc.Measures[0].Clauses[0].Clause })
+			mark := slices.IndexFunc(back.Analysis.NotApplicable, func(m ingest.DocNotApplicable) bool { return m.Clause == doc.Analysis.NotApplicable[0].Clause })
 			for _, c := range []struct {
 				what string
 				got  any
@@ -148,6 +152,7 @@ func TestMarshalDocumentKeepsStrings(t *testing.T) {
 				{"sectors", sectors, want},
 				{"exclusions", back.Policies[0].Lines[0].Exclusions, []string{s, s + "x"}},
 				{"clause rationale", *back.Measures[i].Clauses[clause].Rationale, s},
+				{"not-applicable reason", back.Analysis.NotApplicable[mark].Reason, s},
 			} {
 				if !reflect.DeepEqual(c.got, c.want) {
 					t.Errorf("%s %s: %q reads back as %q", format, c.what, c.want, c.got)

@@ -66,7 +66,8 @@ type DocIncident struct {
 }
 
 // DocAnalysis is the analysis itself. Policies names the insurance
-// policies it relies on. The times are optional: an export writes the
+// policies it relies on; NotApplicable the guideline clauses it judges
+// not to apply to the target. The times are optional: an export writes the
 // stored ones so that a restored analysis keeps them.
 type DocAnalysis struct {
 	ID, Title                         string
@@ -78,6 +79,13 @@ type DocAnalysis struct {
 	Policies                          []string
 	CreatedAt, UpdatedAt, SubmittedAt *time.Time
 	Assessments                       []DocAssessment
+	NotApplicable                     []DocNotApplicable
+}
+
+// DocNotApplicable marks a stored guideline clause as not applicable to
+// the analysis's target, with the reason (NOT_APPLICABLE).
+type DocNotApplicable struct {
+	Clause, Reason string
 }
 
 // DocAssessment is the analysis's judgment of one incident. Category is

@@ -215,6 +215,17 @@ func (c *nativeCheck) check(doc *Document) error {
 			return err
 		}
 	}
+	marked := map[string]int{}
+	for i, na := range a.NotApplicable {
+		p := fmt.Sprintf("analysis.notApplicable[%d].clause", i)
+		if k, dup := marked[na.Clause]; dup {
+			return c.err(p, "clause %q is marked twice (also at analysis.notApplicable[%d]); give one mark per clause", na.Clause, k)
+		}
+		marked[na.Clause] = i
+		if c.labels[na.Clause] != "" {
+			return c.err(p, "%q is not a clause: this document defines it as %s", na.Clause, c.defined[na.Clause])
+		}
+	}
 	return nil
 }
 

@@ -226,6 +226,10 @@ func (d *nativeDecoder) document(root *ynode) *Document {
 		}
 		doc.Analysis.Assessments = append(doc.Analysis.Assessments, s)
 	}
+	for i, it := range d.items(a, "notApplicable", "analysis") {
+		p := fmt.Sprintf("analysis.notApplicable[%d]", i)
+		doc.Analysis.NotApplicable = append(doc.Analysis.NotApplicable, DocNotApplicable{Clause: d.str(it, "clause", p), Reason: d.str(it, "reason", p)})
+	}
 	for i, it := range d.items(root, "threats", "") {
 		p := fmt.Sprintf("threats[%d]", i)
 		doc.Threats = append(doc.Threats, DocThreat{ID: d.str(it, "id", p), Name: d.str(it, "name", p), Kind: d.str(it, "kind", p),

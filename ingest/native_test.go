@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -155,8 +156,21 @@ func TestParseNativeExample(t *testing.T) {
 			t.Errorf("%s %s → %s: both ends are in the document, yet the hint is %q", r.Type, r.From, r.To, r.Hint)
 		}
 	}
-	if hinted != 4 {
-		t.Errorf("%d relationships to clauses, want 4 (3 SATISFIES, 1 REQUIRES)", hinted)
+	if hinted != 6 {
+		t.Errorf("%d relationships to clauses, want 6 (3 SATISFIES, 1 REQUIRES, 2 NOT_APPLICABLE)", hinted)
+	}
+	var marks []string
+	for _, r := range b.Rels {
+		if r.Type == model.RelNotApplicable {
+			marks = append(marks, fmt.Sprintf("%s %s %s→%s %s: %.30s", r.Where, r.FromLabel, r.From, r.ToLabel, r.To, r.Props["reason"]))
+		}
+	}
+	wantMarks := []string{
+		"analysis.notApplicable[0] Analysis example-analysis-heatworks→Clause ciso:intuitem:risk:req_node:iec-62443-3-3-2013:sr-2.2: The plant network has no wirel",
+		"analysis.notApplicable[1] Analysis example-analysis-heatworks→Clause ciso:intuitem:risk:req_node:iec-62443-3-3-2013:sr-1.12: The boiler controller has no i",
+	}
+	if !slices.Equal(marks, wantMarks) {
+		t.Errorf("NOT_APPLICABLE relationships:\n%s\nwant\n%s", strings.Join(marks, "\n"), strings.Join(wantMarks, "\n"))
 	}
 
 	again, err := ingest.ParseNative("example.yaml", ntExample(t), ntScales())
@@ -253,6 +267,18 @@ func TestParseNativeErrors(t *testing.T) {
 		{"NegativeMoney", "estimatedLossJPY: 30000000", "estimatedLossJPY: -1", "analysis.assessments[1].estimatedLossJPY", "estimatedLossJPY: -1", "must be at least 0"},
 		{"Infinity", "estimatedLossJPY: 30000000", "estimatedLossJPY: .inf", "analysis.assessments[1].estimatedLossJPY", ".inf", "must be a finite number"},
 		{"Relationship", "relationship: SUBSET_OF", "relationship: subset", "measures[0].clauses[0].relationship", "relationship: subset", "must be one of EQUIVALENT_TO"},
+		{"NotApplicableTwice", "iec-62443-3-3-2013:sr-1.12\n", "iec-62443-3-3-2013:sr-2.2\n", "analysis.notApplicable[1].clause",
+			"sr-2.2\n      reason: |", "marked twice (also at analysis.notApplicable[0])"},
+		{"NotApplicableNotAClause", "- clause: ciso:intuitem:risk:req_node:iec-62443-3-3-2013:sr-2.2", "- clause: example-inc-stop",
+			"analysis.notApplicable[0].clause", "- clause: example-inc-stop", `"example-inc-stop" is not a clause: this document defines it as target.incidents[1].id`},
+		{"NotApplicableEmptyReason", "reason: The plant network has no wireless links; the gateway reaches the cloud over a leased line.", `reason: ""`,
+			"analysis.notApplicable[0].reason", `reason: ""`, "must not be empty"},
+		{"NotApplicableNoReason", "\n      reason: The plant network has no wireless links; the gateway reaches the cloud over a leased line.", "",
+			"analysis.notApplicable[0]", "sr-2.2", `missing required field "reason"`},
+		{"NotApplicableLongReason", "reason: The plant network has no wireless links; the gateway reaches the cloud over a leased line.",
+			"reason: " + strings.Repeat("x", model.MaxText+1), "analysis.notApplicable[0].reason", "reason: xxx", "has 20001 characters; the limit is 20000"},
+		{"NotApplicableBadClause", "- clause: ciso:intuitem:risk:req_node:iec-62443-3-3-2013:sr-2.2", "- clause: not a clause id",
+			"analysis.notApplicable[0].clause", "not a clause id", "must be an id"},
 		{"SubmittedAtOnDraft", "  version: 1\n", "  version: 1\n  submittedAt: 2026-04-01T00:00:00Z\n", "analysis.submittedAt", "submittedAt", "only a SUBMITTED one does"},
 		{"BadTime", "  version: 1\n", "  version: 1\n  createdAt: 2026-02-30T00:00:00Z\n", "analysis.createdAt", "createdAt", "not a time of the calendar"},
 		{"TimeWithoutZone", "  version: 1\n", "  version: 1\n  createdAt: 2026-02-03T00:00:00\n", "analysis.createdAt", "createdAt", "must be an RFC 3339 time"},

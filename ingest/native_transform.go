@@ -107,6 +107,10 @@ func (c *nativeCheck) batch(doc *Document) *Batch {
 	for i, id := range a.Policies {
 		rel(model.RelReliesOn, model.LabelAnalysis, a.ID, model.LabelInsurancePolicy, id, fmt.Sprintf("analysis.policies[%d]", i), nil)
 	}
+	for i, na := range a.NotApplicable {
+		rel(model.RelNotApplicable, model.LabelAnalysis, a.ID, model.LabelClause, na.Clause, fmt.Sprintf("analysis.notApplicable[%d]", i),
+			map[string]any{"reason": na.Reason})
+	}
 	for i, s := range a.Assessments {
 		p := fmt.Sprintf("analysis.assessments[%d]", i)
 		props := map[string]any{"analysisId": a.ID, "incidentId": s.Incident, "axis1": int64(s.Axis1), "axis2": int64(s.Axis2),

@@ -131,3 +131,17 @@ func (r *mutationResolver) setAnalysisPolicies(ctx context.Context, id string, p
 	}
 	return a, nil
 }
+
+func (r *mutationResolver) markClausesNotApplicable(ctx context.Context, analysisID string, marks []*model.NotApplicableInput) (*model.Analysis, error) {
+	if _, err := writableAnalysis(ctx, analysisID, "analysisId"); err != nil {
+		return nil, err
+	}
+	return r.Store.MarkClausesNotApplicable(ctx, analysisID, marks)
+}
+
+func (r *mutationResolver) clearClausesNotApplicable(ctx context.Context, analysisID string, clauseIDs []string) (*model.Analysis, error) {
+	if _, err := writableAnalysis(ctx, analysisID, "analysisId"); err != nil {
+		return nil, err
+	}
+	return r.Store.ClearClausesNotApplicable(ctx, analysisID, clauseIDs)
+}

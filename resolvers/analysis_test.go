@@ -903,6 +903,8 @@ func TestAnalysisSubmitEditConflictReviseEdit(t *testing.T) {
 			{"Reassess", assessDoc, map[string]any{"in": e.simpleAssessment(v1, e.s.Incidents[0])}},
 			{"Remove", removeDoc, map[string]any{"id": v1Read.Assessments[0].ID}},
 			{"SetPolicies", policiesDoc, map[string]any{"id": v1, "ids": []any{}}},
+			{"MarkNotApplicable", markNADoc, map[string]any{"id": v1, "marks": naMarks(e.s.Clause, "not here")}},
+			{"ClearNotApplicable", clearNADoc, map[string]any{"id": v1, "ids": []any{e.s.Clause}}},
 			{"SubmitAgain", submitDoc, map[string]any{"id": v1}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {

@@ -558,12 +558,17 @@ func TestCoverageOfCISOLibraries(t *testing.T) {
 		t.Fatalf("ISO/IEC 27001 has 123 assessable requirements in the library, coverage counts %d", s.Clauses)
 	}
 
+	// The device has no wireless interface: the analysis marks SR 1.6 not applicable.
+	e.must(t, token, `mutation($a: ID!, $m: [NotApplicableInput!]!) { markClausesNotApplicable(analysisId: $a, marks: $m) { id } }`,
+		map[string]any{"a": analysis, "m": []map[string]any{{"clauseId": iec + "sr-1.6", "reason": "No wireless interface."}}}, nil)
 	e.must(t, token, coverageQuery, map[string]any{"a": analysis, "g": iecG}, &res)
 	got = res.byStatus()
-	if !slices.Equal(got["COVERED"], []string{iec + "sr-1.2"}) || !slices.Equal(got["PARTIAL"], []string{iec + "sr-1.1"}) || !slices.Equal(got["PLANNED"], []string{iec + "sr-1.3"}) {
+	if !slices.Equal(got["COVERED"], []string{iec + "sr-1.2"}) || !slices.Equal(got["PARTIAL"], []string{iec + "sr-1.1"}) ||
+		!slices.Equal(got["PLANNED"], []string{iec + "sr-1.3"}) || !slices.Equal(got["NOT_APPLICABLE"], []string{iec + "sr-1.6"}) {
 		t.Fatalf("IEC 62443-3-3 statuses %v", got)
 	}
-	if s := res.GuidelineCoverage.Summary; s.Clauses != 54 || s.Gaps != 51 {
+	s := res.GuidelineCoverage.Summary
+	if s.Clauses != 54 || s.Gaps != 50 || s.NotApplicable != 1 || s.Applicable != 53 || s.CoveredPercent != 100.0/53 {
 		t.Fatalf("IEC 62443-3-3: %+v (the library has 54 assessable requirements)", s)
 	}
 }

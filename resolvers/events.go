@@ -25,6 +25,7 @@ func (r *Resolver) committed(ctx context.Context, c *model.Change) {
 	l := loadersFrom(ctx)
 	for _, id := range c.Nodes {
 		l.nodes.Clear(id)
+		l.notApplicable.Clear(id) // keyed by analysis id: a changed analysis may have other marks
 	}
 	for _, target := range c.Targets {
 		r.Live.Changed(target)

@@ -33,6 +33,7 @@ type loaders struct {
 	linksByMeasure *dataload.Loader[string, []*model.MeasureClauseLink]
 	linksByClause  *dataload.Loader[string, []*model.MeasureClauseLink]
 	clauseCounts   *dataload.Loader[string, int]
+	notApplicable  *dataload.Loader[string, []*model.NotApplicableClause]
 
 	mu          sync.Mutex
 	related     map[model.Relation]*dataload.Loader[string, []model.Node]
@@ -52,6 +53,7 @@ func newLoaders(read model.ReadService) *loaders {
 	l.linksByMeasure = listLoader(s, withFlag(read.MeasureClauseLinks, false))
 	l.linksByClause = listLoader(s, withFlag(read.MeasureClauseLinks, true))
 	l.clauseCounts = dataload.New(read.ClauseCounts, dataload.Limits{})
+	l.notApplicable = listLoader(s, read.NotApplicable)
 	return l
 }
 

@@ -13,10 +13,11 @@ import (
 )
 
 // nestedReadDoc is the nested read whose round trips must not grow with
-// the data: targets, their analyses, their assessments with levels,
-// incidents, threats and treatments with their measures' clauses.
+// the data: targets, their analyses with the clauses they mark not
+// applicable, their assessments with levels, incidents, threats and
+// treatments with their measures' clauses.
 const nestedReadDoc = `query($text: String!, $first: Int!) {
-  targets(text: $text, first: $first) { nodes { id analyses { id assessments {
+  targets(text: $text, first: $first) { nodes { id analyses { id notApplicable { reason clause { ref } } assessments {
     id category axis1 { labelEn } incident { name } threats { name }
     treatments { status measure { name clauses { clause { ref } } } }
   } } } }
@@ -28,7 +29,11 @@ type nestedRead struct {
 		Nodes []struct {
 			ID       string
 			Analyses []struct {
-				ID          string
+				ID            string
+				NotApplicable []struct {
+					Reason string
+					Clause struct{ Ref string }
+				}
 				Assessments []struct {
 					ID       string
 					Category int
@@ -64,6 +69,10 @@ func countNested(t testing.TB, raw json.RawMessage, size neo4jtest.AnalysisBulkS
 			t.Fatalf("target %s: %d analyses, want %d", tg.ID, len(tg.Analyses), size.AnalysesPerTarget)
 		}
 		for _, a := range tg.Analyses {
+			if len(a.NotApplicable) != 2 || a.NotApplicable[0].Reason == "" || a.NotApplicable[0].Clause.Ref == "" ||
+				a.NotApplicable[0].Clause.Ref >= a.NotApplicable[1].Clause.Ref {
+				t.Fatalf("analysis %s: not-applicable clauses %+v, want 2 with reasons, by clause", a.ID, a.NotApplicable)
+			}
 			for _, s := range a.Assessments {
 				assessments++
 				if s.Category < 1 || s.Axis1.LabelEn == "" || s.Incident.Name == "" || len(s.Threats) != 2 {
@@ -103,9 +112,10 @@ func postNested(t testing.TB, srv *httptest.Server, word string, first int) json
 }
 
 // maxNestedTrips bounds the round trips of nestedReadDoc: one per level
-// that fans out (targets, analyses, assessments, incidents, threats,
-// treatments, measures, clause links, clauses) plus the scales.
-const maxNestedTrips = 12
+// that fans out (targets, analyses, not-applicable marks, assessments,
+// incidents, threats, treatments, measures, clause links, clauses) plus
+// the scales.
+const maxNestedTrips = 13
 
 // TestNestedReadRoundTripsDoNotGrow is the "no N+1" check: the nested read
 // makes the same small number of round trips to Neo4j whatever the number

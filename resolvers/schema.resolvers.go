@@ -42,6 +42,11 @@ func (r *analysisResolver) Policies(ctx context.Context, obj *model.Analysis) ([
 	return loadRelatedOf[model.InsurancePolicy](ctx, model.AnalysisPolicies, obj)
 }
 
+// NotApplicable is the resolver for the notApplicable field.
+func (r *analysisResolver) NotApplicable(ctx context.Context, obj *model.Analysis) ([]*model.NotApplicableClause, error) {
+	return loadOf(ctx, loadersFrom(ctx).notApplicable, obj)
+}
+
 // Supersedes is the resolver for the supersedes field.
 func (r *analysisResolver) Supersedes(ctx context.Context, obj *model.Analysis) (*model.Analysis, error) {
 	return visibleAnalysis(ctx, ref(ctx, obj, func(a *model.Analysis) *string { return a.SupersedesID }))
@@ -725,6 +730,16 @@ func (r *mutationResolver) SetAnalysisPolicies(ctx context.Context, id string, p
 	return r.setAnalysisPolicies(ctx, id, policyIds)
 }
 
+// MarkClausesNotApplicable is the resolver for the markClausesNotApplicable field.
+func (r *mutationResolver) MarkClausesNotApplicable(ctx context.Context, analysisID string, marks []*model.NotApplicableInput) (*model.Analysis, error) {
+	return r.markClausesNotApplicable(ctx, analysisID, marks)
+}
+
+// ClearClausesNotApplicable is the resolver for the clearClausesNotApplicable field.
+func (r *mutationResolver) ClearClausesNotApplicable(ctx context.Context, analysisID string, clauseIds []string) (*model.Analysis, error) {
+	return r.clearClausesNotApplicable(ctx, analysisID, clauseIds)
+}
+
 // CreateInsurancePolicy is the resolver for the createInsurancePolicy field.
 func (r *mutationResolver) CreateInsurancePolicy(ctx context.Context, input model.InsurancePolicyInput) (*model.InsurancePolicy, error) {
 	return r.createInsurancePolicy(ctx, input)
@@ -773,6 +788,11 @@ func (r *mutationResolver) UpdateAxisLevel(ctx context.Context, id string, input
 // SetCategoryRule is the resolver for the setCategoryRule field.
 func (r *mutationResolver) SetCategoryRule(ctx context.Context, input model.CategoryRuleInput) (*model.CategoryRule, error) {
 	return r.setCategoryRule(ctx, input)
+}
+
+// Clause is the resolver for the clause field.
+func (r *notApplicableClauseResolver) Clause(ctx context.Context, obj *model.NotApplicableClause) (*model.Clause, error) {
+	return loadNode[model.Clause](ctx, ref(ctx, obj, func(m *model.NotApplicableClause) string { return m.ClauseID }))
 }
 
 // About is the resolver for the about field.
@@ -1194,6 +1214,11 @@ func (r *Resolver) MeasureClauseLink() graph.MeasureClauseLinkResolver {
 // Mutation returns graph.MutationResolver implementation.
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
 
+// NotApplicableClause returns graph.NotApplicableClauseResolver implementation.
+func (r *Resolver) NotApplicableClause() graph.NotApplicableClauseResolver {
+	return &notApplicableClauseResolver{r}
+}
+
 // Opinion returns graph.OpinionResolver implementation.
 func (r *Resolver) Opinion() graph.OpinionResolver { return &opinionResolver{r} }
 
@@ -1227,48 +1252,49 @@ func (r *Resolver) Threat() graph.ThreatResolver { return &threatResolver{r} }
 func (r *Resolver) Treatment() graph.TreatmentResolver { return &treatmentResolver{r} }
 
 type (
-	analysisResolver           struct{ *Resolver }
-	analysisDiffResolver       struct{ *Resolver }
-	assessmentResolver         struct{ *Resolver }
-	assetResolver              struct{ *Resolver }
-	axisScaleResolver          struct{ *Resolver }
-	clauseResolver             struct{ *Resolver }
-	clauseCoverageResolver     struct{ *Resolver }
-	clauseMappingResolver      struct{ *Resolver }
-	comparedAnalysisResolver   struct{ *Resolver }
-	comparedMeasureResolver    struct{ *Resolver }
-	comparisonEntryResolver    struct{ *Resolver }
-	coverageLineResolver       struct{ *Resolver }
-	coveragePathResolver       struct{ *Resolver }
-	coverageStepResolver       struct{ *Resolver }
-	crosswalkResolver          struct{ *Resolver }
-	departmentResolver         struct{ *Resolver }
-	dueCareReportResolver      struct{ *Resolver }
-	familyCoverageResolver     struct{ *Resolver }
-	feedbackResolver           struct{ *Resolver }
-	feedbackSummaryResolver    struct{ *Resolver }
-	guidelineResolver          struct{ *Resolver }
-	guidelineCoverageResolver  struct{ *Resolver }
-	hotspotResolver            struct{ *Resolver }
-	importReportResolver       struct{ *Resolver }
-	incidentResolver           struct{ *Resolver }
-	incidentComparisonResolver struct{ *Resolver }
-	incidentCoverageResolver   struct{ *Resolver }
-	incidentDiffResolver       struct{ *Resolver }
-	inferredMappingResolver    struct{ *Resolver }
-	insurancePolicyResolver    struct{ *Resolver }
-	measureResolver            struct{ *Resolver }
-	measureChangeResolver      struct{ *Resolver }
-	measureClauseLinkResolver  struct{ *Resolver }
-	mutationResolver           struct{ *Resolver }
-	opinionResolver            struct{ *Resolver }
-	organizationResolver       struct{ *Resolver }
-	queryResolver              struct{ *Resolver }
-	reliabilityResolver        struct{ *Resolver }
-	statisticResolver          struct{ *Resolver }
-	subscriptionResolver       struct{ *Resolver }
-	targetResolver             struct{ *Resolver }
-	targetComparisonResolver   struct{ *Resolver }
-	threatResolver             struct{ *Resolver }
-	treatmentResolver          struct{ *Resolver }
+	analysisResolver            struct{ *Resolver }
+	analysisDiffResolver        struct{ *Resolver }
+	assessmentResolver          struct{ *Resolver }
+	assetResolver               struct{ *Resolver }
+	axisScaleResolver           struct{ *Resolver }
+	clauseResolver              struct{ *Resolver }
+	clauseCoverageResolver      struct{ *Resolver }
+	clauseMappingResolver       struct{ *Resolver }
+	comparedAnalysisResolver    struct{ *Resolver }
+	comparedMeasureResolver     struct{ *Resolver }
+	comparisonEntryResolver     struct{ *Resolver }
+	coverageLineResolver        struct{ *Resolver }
+	coveragePathResolver        struct{ *Resolver }
+	coverageStepResolver        struct{ *Resolver }
+	crosswalkResolver           struct{ *Resolver }
+	departmentResolver          struct{ *Resolver }
+	dueCareReportResolver       struct{ *Resolver }
+	familyCoverageResolver      struct{ *Resolver }
+	feedbackResolver            struct{ *Resolver }
+	feedbackSummaryResolver     struct{ *Resolver }
+	guidelineResolver           struct{ *Resolver }
+	guidelineCoverageResolver   struct{ *Resolver }
+	hotspotResolver             struct{ *Resolver }
+	importReportResolver        struct{ *Resolver }
+	incidentResolver            struct{ *Resolver }
+	incidentComparisonResolver  struct{ *Resolver }
+	incidentCoverageResolver    struct{ *Resolver }
+	incidentDiffResolver        struct{ *Resolver }
+	inferredMappingResolver     struct{ *Resolver }
+	insurancePolicyResolver     struct{ *Resolver }
+	measureResolver             struct{ *Resolver }
+	measureChangeResolver       struct{ *Resolver }
+	measureClauseLinkResolver   struct{ *Resolver }
+	mutationResolver            struct{ *Resolver }
+	notApplicableClauseResolver struct{ *Resolver }
+	opinionResolver             struct{ *Resolver }
+	organizationResolver        struct{ *Resolver }
+	queryResolver               struct{ *Resolver }
+	reliabilityResolver         struct{ *Resolver }
+	statisticResolver           struct{ *Resolver }
+	subscriptionResolver        struct{ *Resolver }
+	targetResolver              struct{ *Resolver }
+	targetComparisonResolver    struct{ *Resolver }
+	threatResolver              struct{ *Resolver }
+	treatmentResolver           struct{ *Resolver }
 )

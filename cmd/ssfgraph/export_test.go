@@ -148,6 +148,9 @@ func TestExportRoundTrip(t *testing.T) {
 				t.Errorf("example: %d %s nodes created, want %d", got, label, want)
 			}
 		}
+		if got := rep.Rels[model.RelNotApplicable].Created; got != 2 {
+			t.Errorf("example: %d NOT_APPLICABLE relationships created, want 2", got)
+		}
 		bytes1 := exExport(t, in.URI, "example-analysis-heatworks")
 		if exUpdate() {
 			if err := os.WriteFile(golden, bytes1, 0o644); err != nil {
@@ -226,13 +229,18 @@ func TestExportRoundTrip(t *testing.T) {
 				periodEnd: "2026-12-31", aggregateLimitJPY: 10000000, lines: [{id: "gq-line", type: "property", limitJPY: 5000000, exclusions: ["War", "true"],
 				coversIncidentIds: ["gq-inc-open"], coversThreatIds: ["gq-threat"], requiresMeasureIds: ["gq-measure"], requiresClauseIds: ["` + clause + `"]}]}) { id } }`,
 			`mutation { setAnalysisPolicies(id: "gq-analysis", policyIds: ["gq-policy"]) { id } }`,
+			`mutation { markClausesNotApplicable(analysisId: "gq-analysis", marks: [
+				{clauseId: "ciso:intuitem:risk:req_node:iec-62443-3-3-2013:sr-2.2", reason: "The lock pairs over a wire.\nNo radio: see the data sheet."},
+				{clauseId: "ciso:intuitem:risk:req_node:iec-62443-3-3-2013:sr-1.12", reason: "yes"}]) { id } }`,
 			`mutation { submitAnalysis(id: "gq-analysis") { id } }`,
 		} {
 			gql(q)
 		}
 		exported := exExport(t, in.URI, "gq-analysis")
 		for _, want := range []string{"status: SUBMITTED", "submittedAt: ", "createdAt: ", "estimatedLossJPY: 1234567.5", "coverage: 0.25",
-			"name: Lost phone", "perspective: P2", "Tell users to set a PIN", `- "true"`, "ownerDepartment: gq-dept"} {
+			"name: Lost phone", "perspective: P2", "Tell users to set a PIN", `- "true"`, "ownerDepartment: gq-dept",
+			"  notApplicable:\n    - clause: ciso:intuitem:risk:req_node:iec-62443-3-3-2013:sr-1.12\n      reason: \"yes\"\n" +
+				"    - clause: ciso:intuitem:risk:req_node:iec-62443-3-3-2013:sr-2.2\n      reason: |-\n        The lock pairs over a wire.\n"} {
 			if !strings.Contains(string(exported), want) {
 				t.Errorf("the export lacks %q:\n%s", want, exported)
 			}

@@ -177,6 +177,15 @@ type Assessment struct {
 	OwnerDepartmentID *string
 }
 
+// NotApplicableClause is an analysis's judgment that a guideline clause
+// does not apply to its target, with the reason (stored as the analysis's
+// NOT_APPLICABLE relationship to the clause). A coverage report counts
+// such a clause as not applicable instead of as a gap.
+type NotApplicableClause struct {
+	ClauseID string
+	Reason   string
+}
+
 // Treatment is a measure applied to an assessed incident.
 type Treatment struct {
 	ID              string

@@ -461,6 +461,14 @@ type NewIncidentInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
+// A guideline clause to mark as not applicable to an analysis's target.
+type NotApplicableInput struct {
+	// The clause.
+	ClauseID string `json:"clauseId"`
+	// Why it does not apply (1 to 20,000 characters).
+	Reason string `json:"reason"`
+}
+
 // An opinion on a judgment.
 type OpinionInput struct {
 	// The judgment it is about (an assessment, a clause, a measure…).

@@ -132,6 +132,10 @@ type ReadService interface {
 	// (ordered by clause id) or, when byClause is true, for each clause id
 	// its measure links (ordered by measure id).
 	MeasureClauseLinks(ctx context.Context, ids []string, byClause bool) (map[string][]*MeasureClauseLink, error)
+	// NotApplicable returns, for each analysis id, the clauses the
+	// analysis marks not applicable, with their reasons, ordered by clause
+	// id; an analysis without marks is missing from the map.
+	NotApplicable(ctx context.Context, analysisIDs []string) (map[string][]*NotApplicableClause, error)
 	// ClauseCounts returns, for each guideline id, how many clauses it has.
 	ClauseCounts(ctx context.Context, ids []string) (map[string]int, error)
 	// List returns one page of a list. It returns EINVALID for an unknown

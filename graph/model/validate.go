@@ -14,6 +14,10 @@ const (
 	MaxCode = 100   // kinds, sectors, perspectives, consequences, external ids
 )
 
+// MaxMarksPerCall is the most clauses that one markClausesNotApplicable or
+// clearClausesNotApplicable call may name.
+const MaxMarksPerCall = 2000
+
 // IDPattern is what a client-chosen id may look like (a regular
 // expression, also in ingest/native_schema.json).
 const IDPattern = `^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$`
@@ -183,6 +187,16 @@ func (in *GuidelineInput) Validate(field string) error {
 	c.text(field+".title", &in.Title, 1, MaxName)
 	c.text(field+".publisher", &in.Publisher, 1, MaxName)
 	c.text(field+".version", &in.Version, 1, MaxCode)
+	return c.err
+}
+
+// Validate checks a mark of a clause as not applicable: the clause's id
+// (that it exists is checked where it is stored) and a reason of 1 to
+// MaxText characters.
+func (in *NotApplicableInput) Validate(field string) error {
+	var c checks
+	c.id(field+".clauseId", in.ClauseID)
+	c.text(field+".reason", &in.Reason, 1, MaxText)
 	return c.err
 }
 

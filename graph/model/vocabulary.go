@@ -69,14 +69,12 @@ const (
 	// RelIncorporatedInto links a withdrawn clause to the clause its content
 	// moved into (OSCAL links incorporated-into and moved-to).
 	RelIncorporatedInto = "INCORPORATED_INTO" // Clause → Clause
-	// RelNotApplicable marks a clause an analysis does not apply, with its
-	// reason.
-	RelNotApplicable = "NOT_APPLICABLE" // Analysis → Clause
 	RelAnalyzes      = "ANALYZES"       // Analysis → Target
 	RelHasAssessment = "HAS_ASSESSMENT" // Analysis → Assessment
 	RelReliesOn      = "RELIES_ON"      // Analysis → InsurancePolicy
 	RelSupersedes    = "SUPERSEDES"     // Analysis → its previous version
 	RelSharedWith    = "SHARED_WITH"    // Analysis → Organization
+	RelNotApplicable = "NOT_APPLICABLE" // Analysis → Clause, {reason}: the clause does not apply to the target
 	RelOf            = "OF"             // Assessment → Incident
 	RelCausedBy      = "CAUSED_BY"      // Assessment → Threat
 	RelThrough       = "THROUGH"        // Assessment → Asset

@@ -61,8 +61,9 @@ type CatalogService interface {
 type AnalysisService interface {
 	// CreateAnalysis starts a draft analysis by organization org.
 	CreateAnalysis(ctx context.Context, org string, in AnalysisInput) (*Analysis, error)
-	// UpdateAnalysis, DeleteAnalysis, AssessIncident, RemoveAssessment and
-	// SetAnalysisPolicies return ECONFLICT for a submitted analysis.
+	// UpdateAnalysis, DeleteAnalysis, AssessIncident, RemoveAssessment,
+	// SetAnalysisPolicies, MarkClausesNotApplicable and
+	// ClearClausesNotApplicable return ECONFLICT for a submitted analysis.
 	UpdateAnalysis(ctx context.Context, id string, in AnalysisUpdateInput) (*Analysis, error)
 	DeleteAnalysis(ctx context.Context, id string) error
 	AssessIncident(ctx context.Context, in AssessIncidentInput) (*Assessment, error)
@@ -70,6 +71,17 @@ type AnalysisService interface {
 	SubmitAnalysis(ctx context.Context, id string) (*Analysis, error)
 	ReviseAnalysis(ctx context.Context, id string) (*Analysis, error)
 	SetAnalysisPolicies(ctx context.Context, id string, policyIDs []string) (*Analysis, error)
+	// MarkClausesNotApplicable marks guideline clauses as not applicable
+	// to a draft analysis's target, each with its reason (replacing the
+	// reason of a clause marked already). It returns EINVALID for bad
+	// input (more than MaxMarksPerCall marks, a clause named twice, a
+	// reason that is empty or too long) and ENOTFOUND naming every unknown
+	// clause; a refused call writes nothing.
+	MarkClausesNotApplicable(ctx context.Context, id string, marks []*NotApplicableInput) (*Analysis, error)
+	// ClearClausesNotApplicable removes the marks of the given clauses
+	// from a draft analysis; clauses it has not marked are skipped. It
+	// returns EINVALID for a malformed id or more than MaxMarksPerCall ids.
+	ClearClausesNotApplicable(ctx context.Context, id string, clauseIDs []string) (*Analysis, error)
 }
 
 // InsuranceService writes insurance policies and their coverage lines.

@@ -890,6 +890,11 @@ CALL (old, a) {
   MATCH (old)-[:` + model.RelReliesOn + `]->(p)
   CREATE (a)-[:` + model.RelReliesOn + `]->(p)
 }
+CALL (old, a) {
+  MATCH (old)-[r:` + model.RelNotApplicable + `]->(c)
+  CREATE (a)-[r2:` + model.RelNotApplicable + `]->(c)
+  SET r2 = properties(r)
+}
 CALL (a) {
   UNWIND $copies AS c
   MATCH (s:` + model.LabelAssessment + ` {id: c.old})
@@ -922,9 +927,9 @@ CALL (a) {
 RETURN a`
 
 // ReviseAnalysis starts the next draft version of a submitted analysis: a
-// copy with the same organization, target, title, sharing and policies,
-// whose assessments, their edges and treatments are copied under new ids,
-// and which supersedes it. It returns ENOTFOUND for an unknown analysis and
+// copy with the same organization, target, title, sharing, policies and
+// not-applicable clauses (with their reasons), whose assessments, their
+// edges and treatments are copied under new ids, and which supersedes it. It returns ENOTFOUND for an unknown analysis and
 // ECONFLICT for a draft or an analysis that a later version already
 // supersedes.
 func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
@@ -1012,6 +1017,156 @@ func (db *DB) SetAnalysisPolicies(ctx context.Context, id string, policyIDs []st
 			return nil, model.FieldErrorf(model.ENOTFOUND, fmt.Sprintf("policyIds.%d", at[i]), "no insurance policy %q", ids[i])
 		}
 		recs, err = tx.run(ctx, setAnalysisPoliciesCypher, map[string]any{"id": id, "ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		return requireNode[model.Analysis](recs)
+	})
+}
+
+// ---------------------------------------------------------------- not applicable
+
+// notApplicableMissingCypher lists the positions in $ids of the ids that
+// no clause has.
+const notApplicableMissingCypher = `
+RETURN [i IN range(0, size($ids) - 1) WHERE NOT EXISTS { MATCH (:` + model.LabelClause + ` {id: $ids[i]}) }] AS missing`
+
+// markNotApplicableCypher writes every mark of one call with one UNWIND:
+// a clause marked already keeps its relationship and gets the new reason.
+const markNotApplicableCypher = `
+MATCH (a:` + model.LabelAnalysis + ` {id: $id})
+SET a.updatedAt = datetime()
+WITH a
+CALL (a) {
+  UNWIND $marks AS m
+  MATCH (c:` + model.LabelClause + ` {id: m.clause})
+  MERGE (a)-[r:` + model.RelNotApplicable + `]->(c)
+  SET r.reason = m.reason
+}
+RETURN a`
+
+const clearNotApplicableCypher = `
+MATCH (a:` + model.LabelAnalysis + ` {id: $id})
+SET a.updatedAt = datetime()
+WITH a
+CALL (a) {
+  UNWIND $ids AS cid
+  MATCH (a)-[r:` + model.RelNotApplicable + `]->(:` + model.LabelClause + ` {id: cid})
+  DELETE r
+}
+RETURN a`
+
+// notApplicableMissingShown is how many unknown clauses a refusal names.
+const notApplicableMissingShown = 20
+
+// planNotApplicable checks MarkClausesNotApplicable's marks in Go (count,
+// each mark's Validate, one mark per clause) and returns the rows of the
+// write and the clause ids in input order.
+func planNotApplicable(marks []*model.NotApplicableInput) ([]map[string]any, []string, error) {
+	if len(marks) > model.MaxMarksPerCall {
+		return nil, nil, model.FieldErrorf(model.EINVALID, "marks", "%d marks; the limit is %d per call", len(marks), model.MaxMarksPerCall)
+	}
+	rows := make([]map[string]any, 0, len(marks))
+	ids := make([]string, 0, len(marks))
+	at := make(map[string]int, len(marks))
+	for i, m := range marks {
+		field := fmt.Sprintf("marks.%d", i)
+		if m == nil {
+			return nil, nil, model.FieldErrorf(model.EINVALID, field, "a mark must name a clause and a reason")
+		}
+		if err := m.Validate(field); err != nil {
+			return nil, nil, err
+		}
+		if k, dup := at[m.ClauseID]; dup {
+			return nil, nil, model.FieldErrorf(model.EINVALID, field+".clauseId", "clause %q is marked twice (also marks.%d); give one mark per clause", m.ClauseID, k)
+		}
+		at[m.ClauseID] = i
+		ids = append(ids, m.ClauseID)
+		rows = append(rows, map[string]any{"clause": m.ClauseID, "reason": m.Reason})
+	}
+	return rows, ids, nil
+}
+
+// notApplicableMissing returns the ENOTFOUND refusal of the marks whose
+// clauses the check statement reported missing (missing holds positions
+// in ids, which are the marks' positions): it names the first one's field
+// and lists the unknown ids.
+func notApplicableMissing(ids []string, missing []any) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	names := make([]string, 0, min(len(missing), notApplicableMissingShown))
+	for _, v := range missing[:min(len(missing), notApplicableMissingShown)] {
+		i, _ := v.(int64)
+		names = append(names, strconv.Quote(ids[i]))
+	}
+	list := strings.Join(names, ", ")
+	if more := len(missing) - len(names); more > 0 {
+		list += fmt.Sprintf(" and %d more", more)
+	}
+	first, _ := missing[0].(int64)
+	noun := "clause"
+	if len(missing) > 1 {
+		noun = "clauses"
+	}
+	return model.FieldErrorf(model.ENOTFOUND, fmt.Sprintf("marks.%d.clauseId", first), "no %s %s", noun, list)
+}
+
+// MarkClausesNotApplicable marks clauses as not applicable to a draft
+// analysis's target, with one check and one UNWIND write in one
+// transaction. It returns EINVALID for bad marks (naming marks.N),
+// ENOTFOUND for an unknown analysis or for unknown clauses (naming the
+// first one's marks.N.clauseId and listing them all), and ECONFLICT for a
+// submitted analysis; a refused call writes nothing.
+func (db *DB) MarkClausesNotApplicable(ctx context.Context, id string, marks []*model.NotApplicableInput) (*model.Analysis, error) {
+	rows, ids, err := planNotApplicable(marks)
+	if err != nil {
+		return nil, err
+	}
+	return writeTx(ctx, db, "neo4j.MarkClausesNotApplicable", "analysis "+id, func(tx *txn) (*model.Analysis, error) {
+		if _, err := tx.lockAnalysis(ctx, id, "analysisId", false); err != nil {
+			return nil, err
+		}
+		recs, err := tx.run(ctx, notApplicableMissingCypher, map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		if err := notApplicableMissing(ids, recs[0].Values[0].([]any)); err != nil {
+			return nil, err
+		}
+		recs, err = tx.run(ctx, markNotApplicableCypher, map[string]any{"id": id, "marks": rows})
+		if err != nil {
+			return nil, err
+		}
+		return requireNode[model.Analysis](recs)
+	})
+}
+
+// ClearClausesNotApplicable removes the not-applicable marks of the given
+// clauses from a draft analysis; ids it has not marked, or that no clause
+// has, are skipped. It returns EINVALID for a malformed id (naming
+// clauseIds.N) or too many ids, ENOTFOUND for an unknown analysis and
+// ECONFLICT for a submitted one.
+func (db *DB) ClearClausesNotApplicable(ctx context.Context, id string, clauseIDs []string) (*model.Analysis, error) {
+	if len(clauseIDs) > model.MaxMarksPerCall {
+		return nil, model.FieldErrorf(model.EINVALID, "clauseIds", "%d clause ids; the limit is %d per call", len(clauseIDs), model.MaxMarksPerCall)
+	}
+	ids := make([]string, 0, len(clauseIDs))
+	seen := make(map[string]bool, len(clauseIDs))
+	for i, c := range clauseIDs {
+		if err := model.ValidID(fmt.Sprintf("clauseIds.%d", i), c); err != nil {
+			return nil, err
+		}
+		if !seen[c] {
+			seen[c] = true
+			ids = append(ids, c)
+		}
+	}
+	return writeTx(ctx, db, "neo4j.ClearClausesNotApplicable", "analysis "+id, func(tx *txn) (*model.Analysis, error) {
+		if _, err := tx.lockAnalysis(ctx, id, "analysisId", false); err != nil {
+			return nil, err
+		}
+		recs, err := tx.run(ctx, clearNotApplicableCypher, map[string]any{"id": id, "ids": ids})
 		if err != nil {
 			return nil, err
 		}

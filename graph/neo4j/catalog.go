@@ -429,22 +429,56 @@ func (db *DB) UpdateGuideline(ctx context.Context, id string, in model.Guideline
 	return catalogUpdate[model.Guideline](ctx, db, catalogWrite{op: "neo4j.UpdateGuideline", what: "guideline", cypher: updateGuidelineCypher, props: fields}, id, in.ID)
 }
 
-const guidelineDependentsCypher = `
+// lockGuidelineCypher locks a guideline and the analyses that mark one of
+// its clauses not applicable.
+const lockGuidelineCypher = `
 MATCH (g:` + model.LabelGuideline + ` {id: $id})
 SET g._lock = true REMOVE g._lock
 WITH g
+OPTIONAL MATCH (g)-[:` + model.RelHasClause + `]->(:` + model.LabelClause + `)<-[:` + model.RelNotApplicable + `]-(a:` + model.LabelAnalysis + `)
+WITH g, collect(DISTINCT a) AS as
+FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
+RETURN g.id AS id`
+
+const guidelineDependentsCypher = `
+MATCH (g:` + model.LabelGuideline + ` {id: $id})
 OPTIONAL MATCH (g)-[:` + model.RelHasClause + `]->(c:` + model.LabelClause + `)
 WITH g, collect(c) AS cs
+` + clauseMarksCypher + `
 RETURN [c IN cs | c.id] AS ids,
-       size([x IN [g] + cs WHERE EXISTS { ()-[:` + model.RelAbout + `]->(x) }]) AS about`
+       size([x IN [g] + cs WHERE EXISTS { ()-[:` + model.RelAbout + `]->(x) }]) AS about,
+       marks, frozenMarks, touched`
+
+// clauseMarksCypher is the part of a deletion plan that reads, for the
+// clauses cs that the deletion removes, the not-applicable marks on them:
+// marks (how many), frozenMarks (how many of the clauses submitted
+// analyses mark) and touched (the draft analyses that lose a mark).
+const clauseMarksCypher = `CALL (cs) {
+  UNWIND cs AS x
+  MATCH (x)<-[:` + model.RelNotApplicable + `]-(a:` + model.LabelAnalysis + `)
+  RETURN count(a) AS marks, count(DISTINCT CASE WHEN ` + frozenAnalysis + ` THEN x END) AS frozenMarks,
+         collect(DISTINCT CASE WHEN NOT ` + frozenAnalysis + ` THEN a.id END) AS touched
+}`
+
+// clauseMarksFrozen refuses the deletion of clauses that submitted
+// analyses mark not applicable (the plan's frozenMarks column): the marks
+// would go, and submitted versions cannot change. among says where those
+// clauses are ("among clause X and its sub-clauses").
+func clauseMarksFrozen(rec *neo4j.Record, among string) error {
+	if n := recordInt(rec, "frozenMarks"); n > 0 {
+		return model.FieldErrorf(model.ECONFLICT, "id", "submitted analyses mark %s %s not applicable; submitted versions cannot change, so it cannot be deleted",
+			dependents(n, "clause"), among)
+	}
+	return nil
+}
 
 const deleteGuidelineCypher = `
 MATCH (g:` + model.LabelGuideline + ` {id: $id})
 DETACH DELETE g`
 
 // deleteClausesCypher deletes the clauses with the given ids and every
-// edge of them (PART_OF, HAS_CLAUSE, MAPS_TO both ways, SATISFIES, and the
-// REQUIRES of coverage lines).
+// edge of them (PART_OF, HAS_CLAUSE, MAPS_TO both ways, SATISFIES, the
+// REQUIRES of coverage lines and analyses' NOT_APPLICABLE).
 const deleteClausesCypher = `
 UNWIND $ids AS cid
 MATCH (x:` + model.LabelClause + ` {id: cid})
@@ -452,18 +486,23 @@ DETACH DELETE x`
 
 // DeleteGuideline deletes a guideline. It returns ENOTFOUND for an unknown
 // guideline and ECONFLICT while it has clauses, unless cascade is true:
-// then its clauses go too, with their mappings, measure links and
-// coverage-line requirements. It always refuses (ECONFLICT) while feedback
-// or opinions are about the guideline or one of its clauses.
+// then its clauses go too, with their mappings, measure links,
+// coverage-line requirements and the draft analyses' not-applicable marks.
+// It always refuses (ECONFLICT) while feedback or opinions are about the
+// guideline or one of its clauses, or while a submitted analysis marks one
+// of its clauses not applicable.
 func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) error {
 	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
 	return db.deleteNode(ctx, deletion{
-		op: "neo4j.DeleteGuideline", what: "guideline", plan: guidelineDependentsCypher,
+		op: "neo4j.DeleteGuideline", what: "guideline", locks: []string{lockGuidelineCypher}, plan: guidelineDependentsCypher,
 		check: func(rec *neo4j.Record, id string, cascade bool) error {
 			if d := dependents(rec.Values[1], "node|nodes"); d != "" {
 				return model.FieldErrorf(model.ECONFLICT, "id", "feedback or opinions are about %s among guideline %q and its clauses; it cannot be deleted", d, id)
+			}
+			if err := clauseMarksFrozen(rec, fmt.Sprintf("of guideline %q", id)); err != nil {
+				return err
 			}
 			if ids, _ := rec.Values[0].([]any); len(ids) > 0 && !cascade {
 				return model.FieldErrorf(model.ECONFLICT, "id", "guideline %q still has %s; delete with cascade to delete them too",
@@ -472,6 +511,9 @@ func (db *DB) DeleteGuideline(ctx context.Context, id string, cascade bool) erro
 			return nil
 		},
 		remove: func(ctx context.Context, tx *txn, rec *neo4j.Record, id string) error {
+			if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
+				return err
+			}
 			if ids, _ := rec.Values[0].([]any); len(ids) > 0 {
 				if _, err := tx.run(ctx, deleteClausesCypher, map[string]any{"ids": ids}); err != nil {
 					return err
@@ -582,42 +624,62 @@ func (db *DB) UpdateClause(ctx context.Context, id string, in model.ClauseInput)
 	})
 }
 
-const clauseDependentsCypher = `
+// lockClauseCypher locks a clause and the analyses that mark it, or one
+// of its sub-clauses at any level, not applicable.
+const lockClauseCypher = `
 MATCH (c:` + model.LabelClause + ` {id: $id})
 SET c._lock = true REMOVE c._lock
 WITH c
+OPTIONAL MATCH (x:` + model.LabelClause + `)-[:` + model.RelPartOf + `*0..]->(c)
+OPTIONAL MATCH (x)<-[:` + model.RelNotApplicable + `]-(a:` + model.LabelAnalysis + `)
+WITH c, collect(DISTINCT a) AS as
+FOREACH (a IN as | SET a._lock = true REMOVE a._lock)
+RETURN c.id AS id`
+
+const clauseDependentsCypher = `
+MATCH (c:` + model.LabelClause + ` {id: $id})
 OPTIONAL MATCH (d:` + model.LabelClause + `)-[:` + model.RelPartOf + `*1..]->(c)
-WITH c, collect(DISTINCT d) AS ds
-RETURN [x IN [c] + ds | x.id] AS ids,
+WITH c, [c] + collect(DISTINCT d) AS cs
+` + clauseMarksCypher + `
+RETURN [x IN cs | x.id] AS ids,
        COUNT { (c)<-[:` + model.RelPartOf + `]-(:` + model.LabelClause + `) } AS children,
        COUNT { (c)-[:` + model.RelMapsTo + `]-(:` + model.LabelClause + `) } AS mappings,
        COUNT { (c)<-[:` + model.RelSatisfies + `]-(:` + model.LabelMeasure + `) } AS links,
        COUNT { (c)<-[:` + model.RelRequires + `]-(:` + model.LabelCoverageLine + `) } AS lines,
-       size([x IN [c] + ds WHERE EXISTS { ()-[:` + model.RelAbout + `]->(x) }]) AS about`
+       size([x IN cs WHERE EXISTS { ()-[:` + model.RelAbout + `]->(x) }]) AS about,
+       marks, frozenMarks, touched`
 
 // DeleteClause deletes a clause. It returns ENOTFOUND for an unknown
-// clause and ECONFLICT while it has sub-clauses, mappings, measure links or
-// coverage lines that require it, unless cascade is true: then its
-// sub-clauses at every level go too, with all their mappings, measure links
-// and coverage-line requirements. It always refuses (ECONFLICT) while
-// feedback or opinions are about one of the clauses it would delete.
+// clause and ECONFLICT while it has sub-clauses, mappings, measure links,
+// coverage lines that require it or analyses that mark it not applicable,
+// unless cascade is true: then its sub-clauses at every level go too, with
+// all their mappings, measure links, coverage-line requirements and the
+// draft analyses' not-applicable marks. It always refuses (ECONFLICT)
+// while feedback or opinions are about one of the clauses it would delete,
+// or while a submitted analysis marks one of them not applicable.
 func (db *DB) DeleteClause(ctx context.Context, id string, cascade bool) error {
 	if err := model.ValidID("id", id); err != nil {
 		return err
 	}
 	return db.deleteNode(ctx, deletion{
-		op: "neo4j.DeleteClause", what: "clause", plan: clauseDependentsCypher,
+		op: "neo4j.DeleteClause", what: "clause", locks: []string{lockClauseCypher}, plan: clauseDependentsCypher,
 		check: func(rec *neo4j.Record, id string, cascade bool) error {
 			v := rec.Values
 			if d := dependents(v[5], "clause|clauses"); d != "" {
 				return model.FieldErrorf(model.ECONFLICT, "id", "feedback or opinions are about %s among clause %q and its sub-clauses; it cannot be deleted", d, id)
 			}
-			if d := dependents(v[1], "sub-clause", v[2], "mapping", v[3], "measure link", v[4], "coverage line"); d != "" && !cascade {
+			if err := clauseMarksFrozen(rec, fmt.Sprintf("among clause %q and its sub-clauses", id)); err != nil {
+				return err
+			}
+			if d := dependents(v[1], "sub-clause", v[2], "mapping", v[3], "measure link", v[4], "coverage line", v[6], "not-applicable mark"); d != "" && !cascade {
 				return model.FieldErrorf(model.ECONFLICT, "id", "clause %q still has %s; delete with cascade to delete them too", id, d)
 			}
 			return nil
 		},
 		remove: func(ctx context.Context, tx *txn, rec *neo4j.Record, _ string) error {
+			if err := touchAnalyses(ctx, tx, recordStrings(rec, "touched")); err != nil {
+				return err
+			}
 			_, err := tx.run(ctx, deleteClausesCypher, map[string]any{"ids": rec.Values[0]})
 			return err
 		},

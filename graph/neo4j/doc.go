@@ -30,6 +30,7 @@
 //	Threat -MITIGATED_BY-> Measure; Threat -TARGETS-> AssetKind
 //	Guideline -HAS_CLAUSE-> Clause -PART_OF-> Clause; Clause -MAPS_TO-> Clause; Measure -SATISFIES-> Clause
 //	Analysis -ANALYZES-> Target, -HAS_ASSESSMENT-> Assessment, -RELIES_ON-> InsurancePolicy, -SUPERSEDES-> Analysis
+//	Analysis -NOT_APPLICABLE {reason}-> Clause (a clause the analysis judges not to apply to its target)
 //	Assessment -OF-> Incident, -CAUSED_BY-> Threat, -THROUGH-> Asset, -OWNED_BY-> Department, -TREATED_BY-> Treatment -APPLIES-> Measure
 //	InsurancePolicy -HAS_LINE-> CoverageLine -COVERS-> Incident|Threat, -REQUIRES-> Measure|Clause
 //	Feedback|Opinion -ABOUT-> any node, -BY-> Organization; Feedback -ROUTED_TO-> Organization, -ANSWERED_BY-> Analysis

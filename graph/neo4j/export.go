@@ -12,9 +12,10 @@ import (
 // exportAnalysisCypher reads one analysis with everything a native
 // analysis document holds, in one statement: its organization with the
 // departments, its target with every asset (and its connections) and
-// incident, its assessments with their edges and treatments, the policies
-// it relies on with their lines, and every threat and measure those name
-// (measures with the clauses they satisfy).
+// incident, its assessments with their edges and treatments, the clauses
+// it marks not applicable with the reasons, the policies it relies on with
+// their lines, and every threat and measure those name (measures with the
+// clauses they satisfy).
 const exportAnalysisCypher = `
 MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 OPTIONAL MATCH (o:` + model.LabelOrganization + `)-[:` + model.RelAuthored + `]->(a)
@@ -67,12 +68,14 @@ RETURN a {.*} AS analysis, o {.*} AS organization, t {.*} AS target,
   [(t)-[:` + model.RelHasAsset + `]->(x:` + model.LabelAsset + `) | x {.*, connectsTo: [(x)-[:` + model.RelConnectsTo + `]->(y:` + model.LabelAsset + `) | y.id]}] AS assets,
   [(t)-[:` + model.RelHasIncident + `]->(x:` + model.LabelIncident + `) | x {.*}] AS incidents,
   [(a)-[:` + model.RelReliesOn + `]->(p:` + model.LabelInsurancePolicy + `) | p.id] AS policyIds,
+  [(a)-[r:` + model.RelNotApplicable + `]->(c:` + model.LabelClause + `) | {clause: c.id, reason: r.reason}] AS notApplicable,
   assessments, policies, threats, measures`
 
 // ExportAnalysis reads the analysis with the given id, with everything a
 // native analysis document holds, in one round trip, and returns it as an
 // ingest.Document (ingest.MarshalDocument writes it). The document is
-// self-contained except for guideline clauses: it defines the analysis's
+// self-contained except for guideline clauses (those its measures satisfy
+// and those it marks not applicable): it defines the analysis's
 // organization (with every department), its target (with every asset and
 // incident), every threat and measure that its assessments and the
 // policies it relies on name, and those policies. It returns ENOTFOUND for
@@ -129,6 +132,9 @@ func (db *DB) ExportAnalysis(ctx context.Context, id string) (*ingest.Document, 
 				Status: tr.str("status"), Perspective: tr.str("perspective")})
 		}
 		doc.Analysis.Assessments = append(doc.Analysis.Assessments, as)
+	}
+	for _, m := range exportMaps(r["notApplicable"]) {
+		doc.Analysis.NotApplicable = append(doc.Analysis.NotApplicable, ingest.DocNotApplicable{Clause: m.str("clause"), Reason: m.str("reason")})
 	}
 	for _, p := range exportMaps(r["policies"]) {
 		pol := ingest.DocPolicy{ID: p.str("id"), Insurer: p.str("insurer"), HolderID: cmpStr(p.str("holder"), p.str("holderId")), Product: p.str("product"),

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
 // ConstraintNames returns the names of the constraints in db's database.
@@ -114,6 +115,7 @@ func TestExportAnalysis(t *testing.T) {
 			Type: "t", LimitJpy: 50, CoversIncidentIds: []string{p + "inc"}, CoversThreatIds: []string{p + "covered"},
 			RequiresMeasureIds: []string{p + "required"}, RequiresClauseIds: []string{p + "g:1"}}}}))
 	must(db.SetAnalysisPolicies(ctx, p+"analysis", []string{p + "policy"}))
+	must(db.MarkClausesNotApplicable(ctx, p+"analysis", []*model.NotApplicableInput{{ClauseID: p + "g:1", Reason: "No such part."}}))
 
 	obs := &exportObserver{ops: map[string]int{}}
 	db.Observer = obs
@@ -145,6 +147,7 @@ func TestExportAnalysis(t *testing.T) {
 		{"shared with", doc.Analysis.SharedWithOrganizationIDs, []string{other}},
 		{"policies", doc.Analysis.Policies, []string{p + "policy"}},
 		{"assessments", len(doc.Analysis.Assessments), 1},
+		{"not applicable", doc.Analysis.NotApplicable, []ingest.DocNotApplicable{{Clause: p + "g:1", Reason: "No such part."}}},
 		{"created", doc.Analysis.CreatedAt != nil, true},
 		{"submitted", doc.Analysis.SubmittedAt == nil, true},
 	} {

@@ -122,6 +122,7 @@ var ingestRelStatements = func() map[ingestRelKey]string {
 		{model.RelRequires, model.LabelCoverageLine, model.LabelMeasure},
 		{model.RelRequires, model.LabelCoverageLine, model.LabelClause},
 		{model.RelReliesOn, model.LabelAnalysis, model.LabelInsurancePolicy},
+		{model.RelNotApplicable, model.LabelAnalysis, model.LabelClause},
 	} {
 		m[k] = ingestRelCypher(k.Type, k.From, k.To)
 	}
@@ -318,7 +319,7 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 var analysisLabels = []string{model.LabelAnalysis, model.LabelAssessment, model.LabelTreatment}
 
 // analysisRels are the relationships that hang from an analysis.
-var analysisRels = []string{model.RelAuthored, model.RelAnalyzes, model.RelHasAssessment, model.RelOf, model.RelCausedBy, model.RelThrough, model.RelOwnedBy, model.RelTreatedBy, model.RelApplies, model.RelReliesOn}
+var analysisRels = []string{model.RelAuthored, model.RelAnalyzes, model.RelHasAssessment, model.RelOf, model.RelCausedBy, model.RelThrough, model.RelOwnedBy, model.RelTreatedBy, model.RelApplies, model.RelReliesOn, model.RelNotApplicable}
 
 // changed reports whether counts show anything created or updated of kinds.
 func changed(counts map[string]ingest.Counts, kinds []string) bool {

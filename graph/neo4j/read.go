@@ -172,6 +172,30 @@ func (db *DB) MeasureClauseLinks(ctx context.Context, ids []string, byClause boo
 	return out, nil
 }
 
+const notApplicableCypher = `
+UNWIND $ids AS id
+MATCH (:` + model.LabelAnalysis + ` {id: id})-[r:` + model.RelNotApplicable + `]->(c:` + model.LabelClause + `)
+WITH id, r, c ORDER BY c.id
+RETURN id, collect({clause: c.id, reason: r.reason}) AS marks`
+
+// NotApplicable returns the clauses each analysis marks not applicable,
+// ordered by clause id, in one round trip.
+func (db *DB) NotApplicable(ctx context.Context, ids []string) (map[string][]*model.NotApplicableClause, error) {
+	res, err := db.read(ctx, "neo4j.NotApplicable", fmt.Sprintf("%d ids", len(ids)), notApplicableCypher, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]*model.NotApplicableClause, len(res))
+	for _, r := range res {
+		id, _ := r.Values[0].(string)
+		for _, m := range r.Values[1].([]any) {
+			p := props(m.(map[string]any))
+			out[id] = append(out[id], &model.NotApplicableClause{ClauseID: p.str("clause"), Reason: p.str("reason")})
+		}
+	}
+	return out, nil
+}
+
 const clauseCountsCypher = `
 UNWIND $ids AS id
 MATCH (g:` + model.LabelGuideline + ` {id: id})

@@ -185,6 +185,12 @@ MATCH (t:Target {id: a.target})
 CREATE (o)-[:AUTHORED]->(an:Analysis:Entity {id: a.id, title: 'Bulk analysis', status: 'DRAFT', version: 1, visibility: 'PUBLIC',
   sharedWithOrganizationIds: [], sharedWithSectors: [], organizationId: o.id, targetId: t.id,
   createdAt: datetime(), updatedAt: datetime()})-[:ANALYZES]->(t)
+WITH an, a
+CALL (an, a) {
+  UNWIND a.notApplicable AS cid
+  MATCH (c:Clause {id: cid})
+  CREATE (an)-[:NOT_APPLICABLE {reason: 'Bulk reason'}]->(c)
+}
 RETURN count(*) AS n`
 
 const analysisBulkAssessmentsCypher = `
@@ -209,8 +215,9 @@ RETURN count(*) AS n`
 // AnalysisBulkCreate creates a data set of the given size with ids starting
 // with prefix: one organization, a small shared catalog (three threats,
 // three measures each satisfying a clause), the targets with one asset and
-// one incident per assessment, and the PUBLIC analyses whose assessments
-// each name two threats, the asset and two treatments. Everything is
+// one incident per assessment, and the PUBLIC analyses, each marking two
+// of the clauses not applicable, whose assessments each name two threats,
+// the asset and two treatments. Everything is
 // written with UNWIND in batches, and deleted in batches when the test
 // ends (before Prefix's own clean-up).
 func AnalysisBulkCreate(t testing.TB, prefix string, size AnalysisBulkSize) *AnalysisBulk {
@@ -250,7 +257,8 @@ func AnalysisBulkCreate(t testing.TB, prefix string, size AnalysisBulkSize) *Ana
 	for _, tid := range b.Targets {
 		for ai := 0; ai < size.AnalysesPerTarget; ai++ {
 			aid := fmt.Sprintf("%s-an-%02d", tid, ai)
-			analyses = append(analyses, map[string]any{"id": aid, "target": tid})
+			analyses = append(analyses, map[string]any{"id": aid, "target": tid,
+				"notApplicable": []string{prefix + "bc-" + fmt.Sprint(ai%3), prefix + "bc-" + fmt.Sprint((ai+1)%3)}})
 			b.Analyses++
 			for k := 0; k < size.AssessmentsPerAnalysis; k++ {
 				sid := fmt.Sprintf("%s:as-%03d", aid, k)
