@@ -45,7 +45,9 @@ func BenchmarkGuidelineCoverage(b *testing.B) {
 	status, raw := postBytes(b, e.srv.URL+"/graphql", body)
 	var out struct {
 		Data struct {
-			GuidelineCoverage struct{ Summary struct{ Covered, Partial, Planned, Gaps int } }
+			GuidelineCoverage struct {
+				Summary struct{ Covered, Partial, Planned, Gaps int }
+			}
 		}
 	}
 	if err := json.Unmarshal(raw, &out); status != 200 || err != nil || out.Data.GuidelineCoverage.Summary.Covered < 100 {
