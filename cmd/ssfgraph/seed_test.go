@@ -27,7 +27,7 @@ func TestSeedDemo(t *testing.T) {
 		"Guideline": 2, "Clause": 6, "InsurancePolicy": 1, "CoverageLine": 2, "Analysis": 2, "Assessment": 8, "Treatment": 13,
 		"Feedback": 2, "User": 4, "ApiToken": 4,
 		"AUTHORED": 2, "HAS_ASSESSMENT": 8, "OF": 8, "OWNED_BY": 8, "CAUSED_BY": 12, "TREATED_BY": 13, "APPLIES": 13,
-		"CONNECTS_TO": 3, "SATISFIES": 3, "MAPS_TO": 2, "MITIGATED_BY": 4, "HOLDS": 1, "HAS_LINE": 2, "COVERS": 3, "REQUIRES": 1,
+		"CONNECTS_TO": 3, "SATISFIES": 4, "MAPS_TO": 2, "MITIGATED_BY": 4, "HOLDS": 1, "HAS_LINE": 2, "COVERS": 3, "REQUIRES": 2,
 		"RELIES_ON": 1, "ABOUT": 2, "ROUTED_TO": 2,
 	} {
 		if loaded[k] != want {
@@ -44,7 +44,7 @@ func TestSeedDemo(t *testing.T) {
 	// it would change nothing.
 	var out bytes.Buffer
 	if code := run(t.Context(), append([]string{"ingest", "--dry-run", "--neo4j-uri", in.URI}, demoDocuments...), &out, &stderr); code != exitOK ||
-		!strings.Contains(out.String(), "2 files, 0 failed: nodes 0 created, 0 updated, 66 unchanged; relationships 0 created, 0 updated, 99 unchanged;") {
+		!strings.Contains(out.String(), "2 files, 0 failed: nodes 0 created, 0 updated, 66 unchanged; relationships 0 created, 0 updated, 101 unchanged;") {
 		t.Errorf("ingest --dry-run of the demo's documents: exit %d, %s%s", code, out.String(), stderr.String())
 	}
 	tokens := map[string]string{}
@@ -114,6 +114,8 @@ func TestSeedDemo(t *testing.T) {
 		t.Errorf("demo target = %+v", r.Data.Target)
 	}
 
+	demoDueCare(t, m.URL(), tokens, in.URI)
+
 	// --reset deletes the demo (and so the tokens of the two seeds above,
 	// and the feedback, whose ids are generated) and loads it afresh: then
 	// everything is there once, as after the first seed.
@@ -136,4 +138,98 @@ func seedCounts(t *testing.T, in *neo4jtest.Instance) map[string]int {
 		counts[r["key"].(string)] += int(r["n"].(int64))
 	}
 	return counts
+}
+
+// demoDueCare takes the due-care part of the README tour on the demo: the
+// manufacturer's coverage of the IEC 62443-4-2 excerpt shows a COVERED, a
+// PARTIAL and a GAP clause through the ETSI crosswalk, the operator's
+// liability line is an insurance gap (it requires CR 3.1, which the
+// operator does not meet), and the report renders in every format, from
+// the API and from the CLI.
+func demoDueCare(t *testing.T, url string, tokens map[string]string, uri string) {
+	t.Helper()
+	query := `{ maker: guidelineCoverage(analysisId: "demo-analysis-maker", guidelineId: "demo-iec-62443-4-2") {
+		clauses { clause { id } status path { hops steps { kind to { id } } } } }
+	  operator: guidelineCoverage(analysisId: "demo-analysis-operator", guidelineId: "demo-etsi-303645") { clauses { clause { id } status } }
+	  insuranceGaps(analysisId: "demo-analysis-operator") { entries { incident { id } status unmetConditions { clause { id } } } }
+	  dueCareReport(analysisId: "demo-analysis-maker", guidelineIds: ["demo-etsi-303645", "demo-iec-62443-4-2"]) { document(format: HTML) } }`
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tokens["demo-insurer"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	type clauseStatus struct {
+		Clause struct{ ID string }
+		Status string
+		Path   *struct{ Hops int }
+	}
+	var r struct {
+		Data struct {
+			Maker, Operator struct{ Clauses []clauseStatus }
+			InsuranceGaps   struct {
+				Entries []struct {
+					Incident        struct{ ID string }
+					Status          string
+					UnmetConditions []struct{ Clause *struct{ ID string } }
+				}
+			}
+			DueCareReport struct{ Document string }
+		}
+		Errors []any
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || len(r.Errors) > 0 {
+		t.Fatalf("the due-care tour: %v %v", err, r.Errors)
+	}
+	statuses := func(cs []clauseStatus) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Clause.ID+"="+c.Status)
+		}
+		return strings.Join(out, " ")
+	}
+	if got, want := statuses(r.Data.Maker.Clauses), "demo-iec-cr-1.1=GAP demo-iec-cr-3.1=COVERED demo-iec-cr-3.4=PARTIAL"; got != want {
+		t.Errorf("the maker's IEC 62443-4-2 coverage: %s, want %s", got, want)
+	}
+	for _, c := range r.Data.Maker.Clauses {
+		if c.Status != "GAP" && (c.Path == nil || c.Path.Hops != 1) {
+			t.Errorf("%s is reached through the ETSI crosswalk: %+v", c.Clause.ID, c.Path)
+		}
+	}
+	if got, want := statuses(r.Data.Operator.Clauses), "demo-etsi-5.1=PLANNED demo-etsi-5.3=PARTIAL demo-etsi-5.5=GAP"; got != want {
+		t.Errorf("the operator's ETSI coverage: %s, want %s", got, want)
+	}
+	unmet := 0
+	for _, e := range r.Data.InsuranceGaps.Entries {
+		if e.Status == "CONDITION_UNMET" {
+			if len(e.UnmetConditions) != 1 || e.UnmetConditions[0].Clause == nil || e.UnmetConditions[0].Clause.ID != "demo-iec-cr-3.1" {
+				t.Errorf("%s: unmet %+v, want CR 3.1", e.Incident.ID, e.UnmetConditions)
+			}
+			unmet++
+		}
+	}
+	if unmet != 2 {
+		t.Errorf("insurance gaps %+v: want burglary and crush CONDITION_UNMET", r.Data.InsuranceGaps.Entries)
+	}
+	if !strings.Contains(r.Data.DueCareReport.Document, "<h2>Coverage: IEC 62443-4-2 (excerpt, illustrative)") {
+		t.Error("the HTML report of the demo lacks its IEC coverage")
+	}
+
+	for _, f := range []string{"md", "json", "csv", "html"} {
+		var stdout, stderr bytes.Buffer
+		args := []string{"export", "report", "--analysis", "demo-analysis-operator", "--guideline", "demo-etsi-303645", "--guideline", "demo-iec-62443-4-2", "--format", f, "--neo4j-uri", uri}
+		if code := run(t.Context(), args, &stdout, &stderr); code != exitOK || stdout.Len() < 1000 {
+			t.Fatalf("export report --format %s: exit %d, %d bytes, %s", f, code, stdout.Len(), stderr.String())
+		}
+		if f == "md" && (!strings.Contains(stdout.String(), "| CONDITION_UNMET |") || !strings.Contains(stdout.String(), "demo-etsi-5.1")) {
+			t.Errorf("the Markdown report of the operator's analysis lacks its insurance gap or its coverage:\n%s", stdout.String())
+		}
+	}
+	var stderr bytes.Buffer
+	if code := run(t.Context(), []string{"export", "report", "--analysis", "demo-analysis-operator", "--neo4j-uri", uri}, io.Discard, &stderr); code != exitUsage {
+		t.Errorf("export report without --guideline: exit %d, want %d", code, exitUsage)
+	}
 }
