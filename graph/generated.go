@@ -183,6 +183,9 @@ type ComplexityRoot struct {
 	ClauseMapping struct {
 		Confidence   func(childComplexity int) int
 		Coverage     func(childComplexity int) int
+		Group        func(childComplexity int) int
+		GroupSources func(childComplexity int) int
+		GroupTargets func(childComplexity int) int
 		Origin       func(childComplexity int) int
 		Rationale    func(childComplexity int) int
 		Relationship func(childComplexity int) int
@@ -1404,6 +1407,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClauseMapping.Coverage(childComplexity), true
+	case "ClauseMapping.group":
+		if e.ComplexityRoot.ClauseMapping.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.Group(childComplexity), true
+	case "ClauseMapping.groupSources":
+		if e.ComplexityRoot.ClauseMapping.GroupSources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.GroupSources(childComplexity), true
+	case "ClauseMapping.groupTargets":
+		if e.ComplexityRoot.ClauseMapping.GroupTargets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.GroupTargets(childComplexity), true
 	case "ClauseMapping.origin":
 		if e.ComplexityRoot.ClauseMapping.Origin == nil {
 			break
@@ -5223,6 +5244,25 @@ type ClauseMapping {
   Where the mapping comes from (a document, a committee, an organization).
   """
   origin: String
+  """
+  The map this edge is one pair of, when the map has several sources or several targets (an OSCAL mapping
+  collection's map ` + "`" + `uuid` + "`" + `, else ` + "`" + `<collection title>#<mapping index>.<map index>` + "`" + `); null for a mapping of one
+  pair. Such a map relates its sources as one set to its targets as one set: "A superset-of {B, C}" says that A
+  holds all of B and C together, and "A subset-of {B, C}" that A lies within B and C together, not within each.
+  Read the edges of a group together (they share relationship, rationale and confidence); do not judge one of
+  its pairs alone.
+  """
+  group: String
+  """
+  How many items the group's map lists on its source side, as written in the document, counting those that
+  make no edge here (items that are not clauses, and clauses of a guideline not loaded): fewer edges in the
+  group than groupSources × groupTargets means part of a set is missing from the graph. Null without a group.
+  """
+  groupSources: Int
+  """
+  How many items the group's map lists on its target side, counted as groupSources is. Null without a group.
+  """
+  groupTargets: Int
 }
 
 """
@@ -7431,6 +7471,12 @@ func (ec *executionContext) childFields_ClauseMapping(ctx context.Context, field
 		return ec.fieldContext_ClauseMapping_coverage(ctx, field)
 	case "origin":
 		return ec.fieldContext_ClauseMapping_origin(ctx, field)
+	case "group":
+		return ec.fieldContext_ClauseMapping_group(ctx, field)
+	case "groupSources":
+		return ec.fieldContext_ClauseMapping_groupSources(ctx, field)
+	case "groupTargets":
+		return ec.fieldContext_ClauseMapping_groupTargets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClauseMapping", field.Name)
 }
@@ -12174,6 +12220,75 @@ func (ec *executionContext) _ClauseMapping_origin(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ClauseMapping_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClauseMapping_group(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClauseMapping_groupSources(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_groupSources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupSources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_groupSources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClauseMapping_groupTargets(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_groupTargets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupTargets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_groupTargets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ComparedAnalysis_analysis(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisSummary) (ret graphql.Marshaler) {
@@ -25088,6 +25203,21 @@ func (ec *executionContext) _ClauseMapping(ctx context.Context, sel ast.Selectio
 			}
 		case "origin":
 			out.Values[i] = ec._ClauseMapping_origin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "group":
+			out.Values[i] = ec._ClauseMapping_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupSources":
+			out.Values[i] = ec._ClauseMapping_groupSources(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupTargets":
+			out.Values[i] = ec._ClauseMapping_groupTargets(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -70,8 +70,11 @@ var cisoKnownLibraries = map[string]string{
 // parent; kind "requirement" for assessable nodes, else "group"), each
 // reference control as a Measure, each requirement's reference controls
 // as SATISFIES (relationship INTERSECTS_WITH), and each requirement mapping
-// as MAPS_TO between the clauses. Identical repeated mappings are merged
-// with a warning. Objects it does not read are reported as warnings.
+// as MAPS_TO between the clauses. Requirement mappings are pairwise (one
+// source, one target), so their MAPS_TO carry no group of an OSCAL map
+// (group, groupSources and groupTargets are set to null; see
+// ParseOSCALMapping). Identical repeated mappings are merged with a
+// warning. Objects it does not read are reported as warnings.
 // Every problem is an *Error with the line and the path.
 func ParseCISOLibrary(name string, data []byte) (*Batch, error) {
 	root, err := yamlTree(name, data)
@@ -578,7 +581,7 @@ func (p *cisoParse) mappingSet(v *ynode, path string) error {
 			}
 			return yerr(p.file, line, mp+".relationship", "unknown relationship %q (want equal, equivalent, subset, superset, intersect or not_related)", ytruncate(g[2], 40))
 		}
-		props := map[string]any{"relationship": string(rel), "source": source}
+		props := pairwise(map[string]any{"relationship": string(rel), "source": source})
 		if r, ok := cisoRationale[strings.ToLower(strings.TrimSpace(g[3]))]; ok {
 			props["rationale"] = string(r)
 		}

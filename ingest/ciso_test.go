@@ -372,10 +372,10 @@ func TestParseCISOLibraryMapping(t *testing.T) {
 		n    string
 		want map[string]any
 	}{
-		{"1", map[string]any{"relationship": "EQUAL_TO", "rationale": "SYNTACTIC", "confidence": 0.7, "source": "A to B"}},
-		{"2", map[string]any{"relationship": "SUBSET_OF", "confidence": 0.5, "source": "A to B"}},
-		{"3", map[string]any{"relationship": "SUPERSET_OF", "source": "A to B"}},
-		{"4", map[string]any{"relationship": "NO_RELATIONSHIP", "source": "A to B"}},
+		{"1", xwPairwise(map[string]any{"relationship": "EQUAL_TO", "rationale": "SYNTACTIC", "confidence": 0.7, "source": "A to B"})},
+		{"2", xwPairwise(map[string]any{"relationship": "SUBSET_OF", "confidence": 0.5, "source": "A to B"})},
+		{"3", xwPairwise(map[string]any{"relationship": "SUPERSET_OF", "source": "A to B"})},
+		{"4", xwPairwise(map[string]any{"relationship": "NO_RELATIONSHIP", "source": "A to B"})},
 	} {
 		r, ok := rels["MAPS_TO ciso:test:risk:req_node:a:"+tt.n+" ciso:test:risk:req_node:b:"+tt.n]
 		if !ok || fmt.Sprint(r.Props) != fmt.Sprint(tt.want) {

@@ -172,7 +172,7 @@ func xwCheckShape(t *testing.T, b *ingest.Batch, allowExternal bool) {
 		}
 		for key, v := range r.Props {
 			switch v.(type) {
-			case string, bool, int64, float64, []string:
+			case string, bool, int64, float64, []string, nil: // nil removes a property
 			default:
 				t.Errorf("%s %q → %q property %s has type %T", r.Type, r.From, r.To, key, v)
 			}

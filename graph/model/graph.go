@@ -98,6 +98,14 @@ type ClauseMapping struct {
 	Confidence   *float64
 	Coverage     *float64
 	Origin       *string
+	// Group, when set, names the OSCAL map this edge is one pair of: the
+	// map relates its sources as a set to its targets as a set, and
+	// GroupSources and GroupTargets are how many items each side lists in
+	// the document (resolved or not). All three are nil for a mapping of
+	// one pair.
+	Group        *string
+	GroupSources *int
+	GroupTargets *int
 }
 
 // MeasureClauseLink is a measure's claim to satisfy a clause.

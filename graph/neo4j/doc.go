@@ -35,5 +35,6 @@
 //	Feedback|Opinion -ABOUT-> any node, -BY-> Organization; Feedback -ROUTED_TO-> Organization
 //	ApiToken -ACTS_FOR-> Organization, -FOR_USER-> User; AxisScale -HAS_LEVEL-> AxisLevel
 //
-// Names and texts carry the full-text index `ssf_text`.
+// Names and texts carry the full-text index `ssf_text`; MAPS_TO carries an
+// index on `group` (the pairs of one OSCAL map share it).
 package neo4j

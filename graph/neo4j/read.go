@@ -121,6 +121,7 @@ func (db *DB) ClauseMappings(ctx context.Context, ids []string, incoming bool) (
 				SourceID: row["source"].(string), TargetID: row["target"].(string),
 				Relationship: model.MappingRelationship(p.str("relationship")),
 				Confidence:   p.floatPtr("confidence"), Coverage: p.floatPtr("coverage"), Origin: p.strPtr("source"),
+				Group: p.strPtr("group"), GroupSources: p.intPtr("groupSources"), GroupTargets: p.intPtr("groupTargets"),
 			}
 			if s := p.strPtr("rationale"); s != nil {
 				ra := model.MappingRationale(*s)
