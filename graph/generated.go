@@ -168,16 +168,18 @@ type ComplexityRoot struct {
 	}
 
 	Clause struct {
-		Children   func(childComplexity int) int
-		Guideline  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		MappedFrom func(childComplexity int) int
-		Mappings   func(childComplexity int) int
-		Measures   func(childComplexity int) int
-		Parent     func(childComplexity int) int
-		Ref        func(childComplexity int) int
-		Text       func(childComplexity int) int
-		Title      func(childComplexity int) int
+		Children         func(childComplexity int, includeWithdrawn *bool) int
+		Guideline        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IncorporatedInto func(childComplexity int) int
+		MappedFrom       func(childComplexity int) int
+		Mappings         func(childComplexity int) int
+		Measures         func(childComplexity int) int
+		Parent           func(childComplexity int) int
+		Ref              func(childComplexity int) int
+		Text             func(childComplexity int) int
+		Title            func(childComplexity int) int
+		Withdrawn        func(childComplexity int) int
 	}
 
 	ClauseMapping struct {
@@ -269,8 +271,8 @@ type ComplexityRoot struct {
 	}
 
 	Guideline struct {
-		ClauseCount func(childComplexity int) int
-		Clauses     func(childComplexity int) int
+		ClauseCount func(childComplexity int, includeWithdrawn *bool) int
+		Clauses     func(childComplexity int, includeWithdrawn *bool) int
 		ID          func(childComplexity int) int
 		Publisher   func(childComplexity int) int
 		Title       func(childComplexity int) int
@@ -688,7 +690,9 @@ type AxisScaleResolver interface {
 type ClauseResolver interface {
 	Guideline(ctx context.Context, obj *model.Clause) (*model.Guideline, error)
 	Parent(ctx context.Context, obj *model.Clause) (*model.Clause, error)
-	Children(ctx context.Context, obj *model.Clause) ([]*model.Clause, error)
+	Children(ctx context.Context, obj *model.Clause, includeWithdrawn *bool) ([]*model.Clause, error)
+
+	IncorporatedInto(ctx context.Context, obj *model.Clause) ([]*model.Clause, error)
 	Mappings(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error)
 	MappedFrom(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error)
 	Measures(ctx context.Context, obj *model.Clause) ([]*model.MeasureClauseLink, error)
@@ -730,8 +734,8 @@ type FeedbackResolver interface {
 	RoutedToDepartment(ctx context.Context, obj *model.Feedback) (*model.Department, error)
 }
 type GuidelineResolver interface {
-	Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error)
-	ClauseCount(ctx context.Context, obj *model.Guideline) (int, error)
+	Clauses(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) ([]*model.Clause, error)
+	ClauseCount(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) (int, error)
 }
 type HotspotResolver interface {
 	Incident(ctx context.Context, obj *compare.Hotspot) (*model.Incident, error)
@@ -1339,7 +1343,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Clause.Children(childComplexity), true
+		args, err := ec.field_Clause_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Clause.Children(childComplexity, args["includeWithdrawn"].(*bool)), true
 	case "Clause.guideline":
 		if e.ComplexityRoot.Clause.Guideline == nil {
 			break
@@ -1352,6 +1361,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Clause.ID(childComplexity), true
+	case "Clause.incorporatedInto":
+		if e.ComplexityRoot.Clause.IncorporatedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.IncorporatedInto(childComplexity), true
 	case "Clause.mappedFrom":
 		if e.ComplexityRoot.Clause.MappedFrom == nil {
 			break
@@ -1394,6 +1409,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Clause.Title(childComplexity), true
+	case "Clause.withdrawn":
+		if e.ComplexityRoot.Clause.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Withdrawn(childComplexity), true
 
 	case "ClauseMapping.confidence":
 		if e.ComplexityRoot.ClauseMapping.Confidence == nil {
@@ -1775,13 +1796,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Guideline.ClauseCount(childComplexity), true
+		args, err := ec.field_Guideline_clauseCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Guideline.ClauseCount(childComplexity, args["includeWithdrawn"].(*bool)), true
 	case "Guideline.clauses":
 		if e.ComplexityRoot.Guideline.Clauses == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Guideline.Clauses(childComplexity), true
+		args, err := ec.field_Guideline_clauses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Guideline.Clauses(childComplexity, args["includeWithdrawn"].(*bool)), true
 	case "Guideline.id":
 		if e.ComplexityRoot.Guideline.ID == nil {
 			break
@@ -5111,11 +5142,21 @@ type Guideline implements Node {
   """
   Its top-level clauses, ordered by id.
   """
-  clauses: [Clause!]!
+  clauses(
+    """
+    Also list the clauses the guideline withdrew (` + "`" + `Clause.withdrawn` + "`" + `).
+    """
+    includeWithdrawn: Boolean = false
+  ): [Clause!]!
   """
   How many clauses it has, at any level.
   """
-  clauseCount: Int!
+  clauseCount(
+    """
+    Also count the clauses the guideline withdrew.
+    """
+    includeWithdrawn: Boolean = false
+  ): Int!
 }
 
 """
@@ -5149,7 +5190,23 @@ type Clause implements Node {
   """
   Its sub-clauses, ordered by id.
   """
-  children: [Clause!]!
+  children(
+    """
+    Also list the sub-clauses the guideline withdrew (` + "`" + `Clause.withdrawn` + "`" + `).
+    """
+    includeWithdrawn: Boolean = false
+  ): [Clause!]!
+  """
+  Whether the guideline withdrew this clause. A withdrawn clause stays, so that mappings, measures and analyses
+  that cite it still resolve; ` + "`" + `incorporatedInto` + "`" + ` says where its content went. Lists of clauses leave withdrawn
+  ones out unless asked (` + "`" + `includeWithdrawn` + "`" + `).
+  """
+  withdrawn: Boolean!
+  """
+  The clauses of the same guideline that took the content of this withdrawn clause (the guideline says it was
+  incorporated into them or moved to them), ordered by id; empty for a clause in force.
+  """
+  incorporatedInto: [Clause!]!
   """
   The mappings from this clause to clauses of other guidelines, ordered by target id.
   """
@@ -7445,6 +7502,10 @@ func (ec *executionContext) childFields_Clause(ctx context.Context, field graphq
 		return ec.fieldContext_Clause_parent(ctx, field)
 	case "children":
 		return ec.fieldContext_Clause_children(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_Clause_withdrawn(ctx, field)
+	case "incorporatedInto":
+		return ec.fieldContext_Clause_incorporatedInto(ctx, field)
 	case "mappings":
 		return ec.fieldContext_Clause_mappings(ctx, field)
 	case "mappedFrom":
@@ -8332,6 +8393,48 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Clause_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeWithdrawn",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeWithdrawn"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Guideline_clauseCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeWithdrawn",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeWithdrawn"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Guideline_clauses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeWithdrawn",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeWithdrawn"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_assessIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -11924,7 +12027,8 @@ func (ec *executionContext) _Clause_children(ctx context.Context, field graphql.
 			return ec.fieldContext_Clause_children(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Clause().Children(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Clause().Children(ctx, obj, fc.Args["includeWithdrawn"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
@@ -11934,7 +12038,73 @@ func (ec *executionContext) _Clause_children(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Clause_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Clause_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clause",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Clause_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Clause_withdrawn(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_withdrawn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdrawn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_withdrawn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clause", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Clause_incorporatedInto(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_incorporatedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clause().IncorporatedInto(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_incorporatedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Clause",
 		Field:      field,
@@ -13736,7 +13906,8 @@ func (ec *executionContext) _Guideline_clauses(ctx context.Context, field graphq
 			return ec.fieldContext_Guideline_clauses(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Guideline().Clauses(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Guideline().Clauses(ctx, obj, fc.Args["includeWithdrawn"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
@@ -13746,7 +13917,7 @@ func (ec *executionContext) _Guideline_clauses(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Guideline_clauses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Guideline_clauses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Guideline",
 		Field:      field,
@@ -13755,6 +13926,17 @@ func (ec *executionContext) fieldContext_Guideline_clauses(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Clause(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Guideline_clauses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13768,7 +13950,8 @@ func (ec *executionContext) _Guideline_clauseCount(ctx context.Context, field gr
 			return ec.fieldContext_Guideline_clauseCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Guideline().ClauseCount(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Guideline().ClauseCount(ctx, obj, fc.Args["includeWithdrawn"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -13778,8 +13961,28 @@ func (ec *executionContext) _Guideline_clauseCount(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Guideline_clauseCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Guideline", field, true, true, "Int")
+func (ec *executionContext) fieldContext_Guideline_clauseCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Guideline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Guideline_clauseCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _GuidelineConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineConnection) (ret graphql.Marshaler) {
@@ -25122,6 +25325,17 @@ func (ec *executionContext) _Clause(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Clause_children(ctx, field, obj)
+				})
+		case "withdrawn":
+			out.Values[i] = ec._Clause_withdrawn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incorporatedInto":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clause_incorporatedInto(ctx, field, obj)
 				})
 		case "mappings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

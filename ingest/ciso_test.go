@@ -134,9 +134,31 @@ func TestParseCISOLibraryCounts(t *testing.T) {
 // (nist-sp800-53r5-oscal/SOURCE.md).
 func TestParseCISOLibraryWithdrawn(t *testing.T) {
 	t.Parallel()
-	if c := ctCounts(ctParse(t, "nist-sp-800-53-rev5.yaml")); c["Clause/withdrawn"] != 182 {
+	b := ctParse(t, "nist-sp-800-53-rev5.yaml")
+	if c := ctCounts(b); c["Clause/withdrawn"] != 182 {
 		t.Errorf("%d withdrawn clauses, want 182", c["Clause/withdrawn"])
 	}
+	// Their notes name 200 clauses (164 "Incorporated into", 36 "Moved
+	// to"; counted in the file with PyYAML), every one found by its ref: as
+	// many as the OSCAL catalog's links, though two of its notes differ
+	// ("AC-2k" is the OSCAL link "#ac-2_smt.k", "SR Family" is "#sr").
+	kinds := map[string]int{}
+	for _, r := range b.Rels {
+		if r.Type == model.RelIncorporatedInto {
+			kinds[r.Props["kind"].(string)]++
+		}
+	}
+	if kinds["incorporated-into"] != 164 || kinds["moved-to"] != 36 || len(b.Warnings) != 0 {
+		t.Errorf("INCORPORATED_INTO by kind %v and warnings %v, want 164 incorporated-into, 36 moved-to, no warning", kinds, b.Warnings)
+	}
+	const p = "ciso:intuitem:risk:req_node:nist-sp-800-53-rev5:"
+	xwWantLineage(t, b, map[string]string{
+		p + "ac-2.10 " + p + "ac-2":    "incorporated-into", // "AC-2k"
+		p + "sa-12 " + p + "sr":        "incorporated-into", // "SR Family"
+		p + "at-3.4 " + p + "at-2.4":   "moved-to",          // "[Withdrawn: Moved to AT-2(4)]."
+		p + "ac-13 " + p + "au-6":      "incorporated-into", // "AC-2 and AU-6"
+		p + "sa-12.14 " + p + "sr-4.2": "moved-to",
+	})
 }
 
 // TestCISOMappingsResolve checks the id scheme: every MAPS_TO end of the

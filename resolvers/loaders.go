@@ -32,7 +32,8 @@ type loaders struct {
 	mappingsIn     *dataload.Loader[string, []*model.ClauseMapping]
 	linksByMeasure *dataload.Loader[string, []*model.MeasureClauseLink]
 	linksByClause  *dataload.Loader[string, []*model.MeasureClauseLink]
-	clauseCounts   *dataload.Loader[string, int]
+	clauseCounts   *dataload.Loader[string, int] // without withdrawn clauses
+	allClauses     *dataload.Loader[string, int] // with them
 
 	mu          sync.Mutex
 	related     map[model.Relation]*dataload.Loader[string, []model.Node]
@@ -51,7 +52,8 @@ func newLoaders(read model.ReadService) *loaders {
 	l.mappingsIn = listLoader(s, withFlag(read.ClauseMappings, true))
 	l.linksByMeasure = listLoader(s, withFlag(read.MeasureClauseLinks, false))
 	l.linksByClause = listLoader(s, withFlag(read.MeasureClauseLinks, true))
-	l.clauseCounts = dataload.New(read.ClauseCounts, dataload.Limits{})
+	l.clauseCounts = dataload.New(withFlag(read.ClauseCounts, false), dataload.Limits{})
+	l.allClauses = dataload.New(withFlag(read.ClauseCounts, true), dataload.Limits{})
 	return l
 }
 

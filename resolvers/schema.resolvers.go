@@ -131,8 +131,13 @@ func (r *clauseResolver) Parent(ctx context.Context, obj *model.Clause) (*model.
 }
 
 // Children is the resolver for the children field.
-func (r *clauseResolver) Children(ctx context.Context, obj *model.Clause) ([]*model.Clause, error) {
-	return loadRelatedOf[model.Clause](ctx, model.ClauseChildren, obj)
+func (r *clauseResolver) Children(ctx context.Context, obj *model.Clause, includeWithdrawn *bool) ([]*model.Clause, error) {
+	return inForce(loadRelatedOf[model.Clause](ctx, model.ClauseChildren, obj))(includeWithdrawn)
+}
+
+// IncorporatedInto is the resolver for the incorporatedInto field.
+func (r *clauseResolver) IncorporatedInto(ctx context.Context, obj *model.Clause) ([]*model.Clause, error) {
+	return loadRelatedOf[model.Clause](ctx, model.ClauseIncorporatedInto, obj)
 }
 
 // Mappings is the resolver for the mappings field.
@@ -241,12 +246,15 @@ func (r *feedbackResolver) RoutedToDepartment(ctx context.Context, obj *model.Fe
 }
 
 // Clauses is the resolver for the clauses field.
-func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error) {
-	return loadRelatedOf[model.Clause](ctx, model.GuidelineTopClauses, obj)
+func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) ([]*model.Clause, error) {
+	return inForce(loadRelatedOf[model.Clause](ctx, model.GuidelineTopClauses, obj))(includeWithdrawn)
 }
 
 // ClauseCount is the resolver for the clauseCount field.
-func (r *guidelineResolver) ClauseCount(ctx context.Context, obj *model.Guideline) (int, error) {
+func (r *guidelineResolver) ClauseCount(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) (int, error) {
+	if includeWithdrawn != nil && *includeWithdrawn {
+		return loadOf(ctx, loadersFrom(ctx).allClauses, obj)
+	}
 	return loadOf(ctx, loadersFrom(ctx).clauseCounts, obj)
 }
 

@@ -87,6 +87,9 @@ type Clause struct {
 	Ref         string
 	Title       string
 	Text        string
+	// Withdrawn is true for a clause its guideline withdrew (kept so that
+	// what cites it still resolves; INCORPORATED_INTO says where it went).
+	Withdrawn bool
 }
 
 // ClauseMapping is a crosswalk edge from one clause to another.

@@ -19,6 +19,7 @@ const (
 	MeasureMitigates        Relation = "Measure.mitigates"
 	GuidelineTopClauses     Relation = "Guideline.clauses"
 	ClauseChildren          Relation = "Clause.children"
+	ClauseIncorporatedInto  Relation = "Clause.incorporatedInto"
 	AnalysisAssessments     Relation = "Analysis.assessments"
 	AnalysisPolicies        Relation = "Analysis.policies"
 	AssessmentThreats       Relation = "Assessment.threats"
@@ -130,8 +131,9 @@ type ReadService interface {
 	// (ordered by clause id) or, when byClause is true, for each clause id
 	// its measure links (ordered by measure id).
 	MeasureClauseLinks(ctx context.Context, ids []string, byClause bool) (map[string][]*MeasureClauseLink, error)
-	// ClauseCounts returns, for each guideline id, how many clauses it has.
-	ClauseCounts(ctx context.Context, ids []string) (map[string]int, error)
+	// ClauseCounts returns, for each guideline id, how many clauses it has
+	// at any level: withdrawn ones only when includeWithdrawn is true.
+	ClauseCounts(ctx context.Context, ids []string, includeWithdrawn bool) (map[string]int, error)
 	// List returns one page of a list. It returns EINVALID for an unknown
 	// kind or filter.
 	List(ctx context.Context, q ListQuery) (*Page, error)

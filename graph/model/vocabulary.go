@@ -87,3 +87,13 @@ const (
 	RelActsFor       = "ACTS_FOR"       // ApiToken → Organization
 	RelForUser       = "FOR_USER"       // ApiToken → User
 )
+
+// Relationship types of catalog lineage: where withdrawn clauses and
+// revoked or deprecated catalog entries went, and which technique another
+// refines.
+const (
+	// RelIncorporatedInto leads from a withdrawn clause to a clause of the
+	// same guideline that took its content; its kind is
+	// "incorporated-into" or "moved-to".
+	RelIncorporatedInto = "INCORPORATED_INTO" // Clause → Clause
+)

@@ -86,7 +86,8 @@ func decode(n neo4j.Node) model.Node {
 		case model.LabelGuideline:
 			return &model.Guideline{ID: p.str("id"), Title: p.str("title"), Publisher: p.str("publisher"), Version: p.str("version")}
 		case model.LabelClause:
-			return &model.Clause{ID: p.str("id"), GuidelineID: p.str("guidelineId"), ParentID: p.strPtr("parentId"), Ref: p.str("ref"), Title: p.str("title"), Text: p.str("text")}
+			return &model.Clause{ID: p.str("id"), GuidelineID: p.str("guidelineId"), ParentID: p.strPtr("parentId"), Ref: p.str("ref"), Title: p.str("title"), Text: p.str("text"),
+				Withdrawn: p.bool("withdrawn")}
 		case model.LabelAxisScale:
 			return &model.AxisScale{ID: p.str("id"), Axis: p.int("axis"), Version: p.str("version"), Name: p.str("name"), Confirmed: p.bool("confirmed"), Source: p.str("source")}
 		case model.LabelAxisLevel:

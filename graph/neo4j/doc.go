@@ -29,6 +29,7 @@
 //	Target -HAS_ASSET-> Asset -CONNECTS_TO-> Asset; Target -HAS_INCIDENT-> Incident
 //	Threat -MITIGATED_BY-> Measure; Threat -TARGETS-> AssetKind
 //	Guideline -HAS_CLAUSE-> Clause -PART_OF-> Clause; Clause -MAPS_TO-> Clause; Measure -SATISFIES-> Clause
+//	Clause (withdrawn) -INCORPORATED_INTO {kind}-> Clause (same guideline)
 //	Analysis -ANALYZES-> Target, -HAS_ASSESSMENT-> Assessment, -RELIES_ON-> InsurancePolicy, -SUPERSEDES-> Analysis
 //	Assessment -OF-> Incident, -CAUSED_BY-> Threat, -THROUGH-> Asset, -OWNED_BY-> Department, -TREATED_BY-> Treatment -APPLIES-> Measure
 //	InsurancePolicy -HAS_LINE-> CoverageLine -COVERS-> Incident|Threat, -REQUIRES-> Measure|Clause

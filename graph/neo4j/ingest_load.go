@@ -101,6 +101,7 @@ var ingestRelStatements = func() map[ingestRelKey]string {
 		{model.RelHasClause, model.LabelGuideline, model.LabelClause},
 		{model.RelPartOf, model.LabelClause, model.LabelClause},
 		{model.RelMapsTo, model.LabelClause, model.LabelClause},
+		{model.RelIncorporatedInto, model.LabelClause, model.LabelClause},
 		{model.RelSatisfies, model.LabelMeasure, model.LabelClause},
 		{model.RelHasAsset, model.LabelTarget, model.LabelAsset},
 		{model.RelHasIncident, model.LabelTarget, model.LabelIncident},

@@ -26,6 +26,7 @@ var relationCypher = map[model.Relation]struct{ match, order string }{
 	model.MeasureMitigates:        {"(n:" + model.LabelMeasure + " {id: id})<-[:" + model.RelMitigatedBy + "]-(m:" + model.LabelThreat + ")", "m.id"},
 	model.GuidelineTopClauses:     {"(n:" + model.LabelGuideline + " {id: id})-[:" + model.RelHasClause + "]->(m:" + model.LabelClause + ") WHERE m.parentId IS NULL", "m.id"},
 	model.ClauseChildren:          {"(n:" + model.LabelClause + " {id: id})<-[:" + model.RelPartOf + "]-(m:" + model.LabelClause + ")", "m.id"},
+	model.ClauseIncorporatedInto:  {"(n:" + model.LabelClause + " {id: id})-[:" + model.RelIncorporatedInto + "]->(m:" + model.LabelClause + ")", "m.id"},
 	model.AnalysisAssessments:     {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelHasAssessment + "]->(m:" + model.LabelAssessment + ")", "m.incidentId"},
 	model.AnalysisPolicies:        {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelReliesOn + "]->(m:" + model.LabelInsurancePolicy + ")", "m.id"},
 	model.AssessmentThreats:       {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelCausedBy + "]->(m:" + model.LabelThreat + ")", "m.id"},
@@ -174,11 +175,13 @@ func (db *DB) MeasureClauseLinks(ctx context.Context, ids []string, byClause boo
 const clauseCountsCypher = `
 UNWIND $ids AS id
 MATCH (g:` + model.LabelGuideline + ` {id: id})
-RETURN id, COUNT { (g)-[:` + model.RelHasClause + `]->(:` + model.LabelClause + `) } AS n`
+RETURN id, COUNT { (g)-[:` + model.RelHasClause + `]->(c:` + model.LabelClause + `) WHERE $withdrawn OR NOT coalesce(c.withdrawn, false) } AS n`
 
-// ClauseCounts returns how many clauses each guideline has.
-func (db *DB) ClauseCounts(ctx context.Context, ids []string) (map[string]int, error) {
-	res, err := db.read(ctx, "neo4j.ClauseCounts", fmt.Sprintf("%d ids", len(ids)), clauseCountsCypher, map[string]any{"ids": ids})
+// ClauseCounts returns how many clauses each guideline has, withdrawn ones
+// only when includeWithdrawn is true.
+func (db *DB) ClauseCounts(ctx context.Context, ids []string, includeWithdrawn bool) (map[string]int, error) {
+	res, err := db.read(ctx, "neo4j.ClauseCounts", fmt.Sprintf("%d ids", len(ids)), clauseCountsCypher,
+		map[string]any{"ids": ids, "withdrawn": includeWithdrawn})
 	if err != nil {
 		return nil, err
 	}

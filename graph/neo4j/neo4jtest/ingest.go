@@ -1,7 +1,10 @@
 package neo4jtest
 
 import (
+	"cmp"
 	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/ssfgraph/ssfgraph/ingest"
@@ -47,4 +50,21 @@ func Load(t testing.TB, b *ingest.Batch) *ingest.Report {
 		t.Fatalf("neo4jtest.Load %s: %v", b.Source, err)
 	}
 	return rep
+}
+
+// RealBatch reads a file of the shared real data sets ($SSFGRAPH_DATA, or
+// ../shared/data beside the repository) and parses it, failing the test
+// when it is missing or does not parse.
+func RealBatch(t testing.TB, folder, file string) *ingest.Batch {
+	t.Helper()
+	dir := cmp.Or(os.Getenv("SSFGRAPH_DATA"), filepath.Join(RepoRoot(t), "..", "shared", "data"))
+	data, err := os.ReadFile(filepath.Join(dir, folder, file))
+	if err != nil {
+		t.Fatalf("the shared data set is missing (set SSFGRAPH_DATA to the data folder, default ../shared/data from the repository root): %v", err)
+	}
+	b, err := ingest.Parse(file, data, ingest.FormatAuto, ingest.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
