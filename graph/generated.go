@@ -378,12 +378,15 @@ type ComplexityRoot struct {
 
 	Measure struct {
 		Clauses     func(childComplexity int) int
+		Deprecated  func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Mitigates   func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Perspective func(childComplexity int) int
+		Revoked     func(childComplexity int) int
+		RevokedBy   func(childComplexity int) int
 	}
 
 	MeasureChange struct {
@@ -520,7 +523,7 @@ type ComplexityRoot struct {
 		Guideline         func(childComplexity int, id string) int
 		Guidelines        func(childComplexity int, first *int, after *string, text *string) int
 		InsurancePolicies func(childComplexity int, first *int, after *string, holderID *string) int
-		Measures          func(childComplexity int, first *int, after *string, perspective *string, text *string) int
+		Measures          func(childComplexity int, first *int, after *string, perspective *string, text *string, includeRevoked *bool) int
 		Node              func(childComplexity int, id string) int
 		Organizations     func(childComplexity int, first *int, after *string, sector *string, text *string) int
 		Perspectives      func(childComplexity int) int
@@ -529,7 +532,7 @@ type ComplexityRoot struct {
 		ServerInfo        func(childComplexity int) int
 		Target            func(childComplexity int, id string) int
 		Targets           func(childComplexity int, first *int, after *string, sector *string, text *string) int
-		Threats           func(childComplexity int, first *int, after *string, kind *string, text *string) int
+		Threats           func(childComplexity int, first *int, after *string, kind *string, text *string, includeRevoked *bool) int
 		Viewer            func(childComplexity int) int
 	}
 
@@ -616,13 +619,18 @@ type ComplexityRoot struct {
 	}
 
 	Threat struct {
-		Description func(childComplexity int) int
-		ExternalID  func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		MitigatedBy func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Source      func(childComplexity int) int
+		Deprecated    func(childComplexity int) int
+		Description   func(childComplexity int) int
+		ExternalID    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		MitigatedBy   func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Parent        func(childComplexity int) int
+		Revoked       func(childComplexity int) int
+		RevokedBy     func(childComplexity int) int
+		Source        func(childComplexity int) int
+		Subtechniques func(childComplexity int) int
 	}
 
 	ThreatConnection struct {
@@ -770,6 +778,8 @@ type MeasureResolver interface {
 
 	Mitigates(ctx context.Context, obj *model.Measure) ([]*model.Threat, error)
 	Clauses(ctx context.Context, obj *model.Measure) ([]*model.MeasureClauseLink, error)
+
+	RevokedBy(ctx context.Context, obj *model.Measure) (*model.Measure, error)
 }
 type MeasureChangeResolver interface {
 	MeasureID(ctx context.Context, obj *compare.MeasureChange) (string, error)
@@ -853,8 +863,8 @@ type QueryResolver interface {
 	Sectors(ctx context.Context) ([]*model.Sector, error)
 	Targets(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.TargetConnection, error)
 	Target(ctx context.Context, id string) (*model.Target, error)
-	Threats(ctx context.Context, first *int, after *string, kind *string, text *string) (*model.ThreatConnection, error)
-	Measures(ctx context.Context, first *int, after *string, perspective *string, text *string) (*model.MeasureConnection, error)
+	Threats(ctx context.Context, first *int, after *string, kind *string, text *string, includeRevoked *bool) (*model.ThreatConnection, error)
+	Measures(ctx context.Context, first *int, after *string, perspective *string, text *string, includeRevoked *bool) (*model.MeasureConnection, error)
 	Guidelines(ctx context.Context, first *int, after *string, text *string) (*model.GuidelineConnection, error)
 	Guideline(ctx context.Context, id string) (*model.Guideline, error)
 	Analyses(ctx context.Context, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) (*model.AnalysisConnection, error)
@@ -896,6 +906,10 @@ type TargetComparisonResolver interface {
 }
 type ThreatResolver interface {
 	MitigatedBy(ctx context.Context, obj *model.Threat) ([]*model.Measure, error)
+
+	Parent(ctx context.Context, obj *model.Threat) (*model.Threat, error)
+	Subtechniques(ctx context.Context, obj *model.Threat) ([]*model.Threat, error)
+	RevokedBy(ctx context.Context, obj *model.Threat) (*model.Threat, error)
 }
 type TreatmentResolver interface {
 	Measure(ctx context.Context, obj *model.Treatment) (*model.Measure, error)
@@ -2222,6 +2236,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measure.Clauses(childComplexity), true
+	case "Measure.deprecated":
+		if e.ComplexityRoot.Measure.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Deprecated(childComplexity), true
 	case "Measure.description":
 		if e.ComplexityRoot.Measure.Description == nil {
 			break
@@ -2258,6 +2278,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measure.Perspective(childComplexity), true
+	case "Measure.revoked":
+		if e.ComplexityRoot.Measure.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Revoked(childComplexity), true
+	case "Measure.revokedBy":
+		if e.ComplexityRoot.Measure.RevokedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.RevokedBy(childComplexity), true
 
 	case "MeasureChange.fromPerspective":
 		if e.ComplexityRoot.MeasureChange.FromPerspective == nil {
@@ -3181,7 +3213,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Measures(childComplexity, args["first"].(*int), args["after"].(*string), args["perspective"].(*string), args["text"].(*string)), true
+		return e.ComplexityRoot.Query.Measures(childComplexity, args["first"].(*int), args["after"].(*string), args["perspective"].(*string), args["text"].(*string), args["includeRevoked"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3265,7 +3297,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Threats(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["text"].(*string)), true
+		return e.ComplexityRoot.Query.Threats(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["text"].(*string), args["includeRevoked"].(*bool)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -3581,6 +3613,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TextChange.To(childComplexity), true
 
+	case "Threat.deprecated":
+		if e.ComplexityRoot.Threat.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Deprecated(childComplexity), true
 	case "Threat.description":
 		if e.ComplexityRoot.Threat.Description == nil {
 			break
@@ -3617,12 +3655,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Threat.Name(childComplexity), true
+	case "Threat.parent":
+		if e.ComplexityRoot.Threat.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Parent(childComplexity), true
+	case "Threat.revoked":
+		if e.ComplexityRoot.Threat.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Revoked(childComplexity), true
+	case "Threat.revokedBy":
+		if e.ComplexityRoot.Threat.RevokedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.RevokedBy(childComplexity), true
 	case "Threat.source":
 		if e.ComplexityRoot.Threat.Source == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Threat.Source(childComplexity), true
+	case "Threat.subtechniques":
+		if e.ComplexityRoot.Threat.Subtechniques == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Subtechniques(childComplexity), true
 
 	case "ThreatConnection.nodes":
 		if e.ComplexityRoot.ThreatConnection.Nodes == nil {
@@ -3953,6 +4015,10 @@ type Query {
     Keep only threats whose name or description matches this full-text query.
     """
     text: String
+    """
+    Also list the threats their catalog revoked or deprecated (` + "`" + `Threat.revoked` + "`" + `, ` + "`" + `Threat.deprecated` + "`" + `).
+    """
+    includeRevoked: Boolean = false
   ): ThreatConnection!
   """
   The measure catalog, ordered by id.
@@ -3974,6 +4040,10 @@ type Query {
     Keep only measures whose name or description matches this full-text query.
     """
     text: String
+    """
+    Also list the measures their catalog revoked or deprecated (` + "`" + `Measure.revoked` + "`" + `, ` + "`" + `Measure.deprecated` + "`" + `).
+    """
+    includeRevoked: Boolean = false
   ): MeasureConnection!
   """
   External guidelines (standards, regulations, sector guidance), ordered by id.
@@ -5083,6 +5153,28 @@ type Threat implements Node {
   The measures that mitigate it, ordered by id.
   """
   mitigatedBy: [Measure!]!
+  """
+  Whether its catalog revoked it (STIX ` + "`" + `revoked` + "`" + `): another entry replaces it (` + "`" + `revokedBy` + "`" + `). It stays, so that
+  analyses that cite it still resolve; the ` + "`" + `threats` + "`" + ` list leaves it out unless asked.
+  """
+  revoked: Boolean!
+  """
+  Whether its catalog deprecated it (ATT&CK ` + "`" + `x_mitre_deprecated` + "`" + `): no longer maintained, with no replacement. The
+  ` + "`" + `threats` + "`" + ` list leaves it out unless asked.
+  """
+  deprecated: Boolean!
+  """
+  The technique this sub-technique refines (ATT&CK ` + "`" + `subtechnique-of` + "`" + `), or null.
+  """
+  parent: Threat
+  """
+  Its sub-techniques, ordered by id.
+  """
+  subtechniques: [Threat!]!
+  """
+  The threat that replaces this revoked one (STIX ` + "`" + `revoked-by` + "`" + `), or null.
+  """
+  revokedBy: Threat
 }
 
 """
@@ -5117,6 +5209,19 @@ type Measure implements Node {
   The guideline clauses it satisfies, ordered by clause id.
   """
   clauses: [MeasureClauseLink!]!
+  """
+  Whether its catalog revoked it (STIX ` + "`" + `revoked` + "`" + `): another entry replaces it (` + "`" + `revokedBy` + "`" + `). It stays, so that
+  analyses that cite it still resolve; the ` + "`" + `measures` + "`" + ` list leaves it out unless asked.
+  """
+  revoked: Boolean!
+  """
+  Whether its catalog deprecated it (ATT&CK ` + "`" + `x_mitre_deprecated` + "`" + `). The ` + "`" + `measures` + "`" + ` list leaves it out unless asked.
+  """
+  deprecated: Boolean!
+  """
+  The measure that replaces this revoked one (STIX ` + "`" + `revoked-by` + "`" + `), or null.
+  """
+  revokedBy: Measure
 }
 
 """
@@ -7920,6 +8025,12 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 		return ec.fieldContext_Measure_mitigates(ctx, field)
 	case "clauses":
 		return ec.fieldContext_Measure_clauses(ctx, field)
+	case "revoked":
+		return ec.fieldContext_Measure_revoked(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_Measure_deprecated(ctx, field)
+	case "revokedBy":
+		return ec.fieldContext_Measure_revokedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
 }
@@ -8228,6 +8339,16 @@ func (ec *executionContext) childFields_Threat(ctx context.Context, field graphq
 		return ec.fieldContext_Threat_source(ctx, field)
 	case "mitigatedBy":
 		return ec.fieldContext_Threat_mitigatedBy(ctx, field)
+	case "revoked":
+		return ec.fieldContext_Threat_revoked(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_Threat_deprecated(ctx, field)
+	case "parent":
+		return ec.fieldContext_Threat_parent(ctx, field)
+	case "subtechniques":
+		return ec.fieldContext_Threat_subtechniques(ctx, field)
+	case "revokedBy":
+		return ec.fieldContext_Threat_revokedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Threat", field.Name)
 }
@@ -9725,6 +9846,14 @@ func (ec *executionContext) field_Query_measures_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["text"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeRevoked",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRevoked"] = arg4
 	return args, nil
 }
 
@@ -9889,6 +10018,14 @@ func (ec *executionContext) field_Query_threats_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["text"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeRevoked",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRevoked"] = arg4
 	return args, nil
 }
 
@@ -15828,6 +15965,84 @@ func (ec *executionContext) fieldContext_Measure_clauses(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Measure_revoked(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Measure_deprecated(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_deprecated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deprecated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_deprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Measure_revokedBy(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_revokedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measure().RevokedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalOMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_revokedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MeasureChange_measureId(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19389,7 +19604,7 @@ func (ec *executionContext) _Query_threats(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Threats(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*string), fc.Args["text"].(*string))
+			return ec.Resolvers.Query().Threats(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*string), fc.Args["text"].(*string), fc.Args["includeRevoked"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatConnection) graphql.Marshaler {
@@ -19433,7 +19648,7 @@ func (ec *executionContext) _Query_measures(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Measures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["perspective"].(*string), fc.Args["text"].(*string))
+			return ec.Resolvers.Query().Measures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["perspective"].(*string), fc.Args["text"].(*string), fc.Args["includeRevoked"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MeasureConnection) graphql.Marshaler {
@@ -21477,6 +21692,148 @@ func (ec *executionContext) fieldContext_Threat_mitigatedBy(_ context.Context, f
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Threat_revoked(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Threat_deprecated(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_deprecated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deprecated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_deprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Threat_parent(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Threat().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+			return ec.marshalOThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Threat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Threat_subtechniques(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_subtechniques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Threat().Subtechniques(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_subtechniques(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Threat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Threat_revokedBy(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_revokedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Threat().RevokedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+			return ec.marshalOThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_revokedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Threat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26708,6 +27065,22 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Measure_clauses(ctx, field, obj)
 				})
+		case "revoked":
+			out.Values[i] = ec._Measure_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deprecated":
+			out.Values[i] = ec._Measure_deprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measure_revokedBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28388,6 +28761,34 @@ func (ec *executionContext) _Threat(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Threat_mitigatedBy(ctx, field, obj)
+				})
+		case "revoked":
+			out.Values[i] = ec._Threat_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deprecated":
+			out.Values[i] = ec._Threat_deprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Threat_parent(ctx, field, obj)
+				})
+		case "subtechniques":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Threat_subtechniques(ctx, field, obj)
+				})
+		case "revokedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Threat_revokedBy(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30655,6 +31056,13 @@ func (ec *executionContext) marshalOMappingRelationship2ᚖgithubᚗcomᚋssfgra
 	return v
 }
 
+func (ec *executionContext) marshalOMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx context.Context, sel ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Measure(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOMeasureInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureInput(ctx context.Context, v any) (*model.MeasureInput, error) {
 	if v == nil {
 		return nil, nil
@@ -30750,6 +31158,13 @@ func (ec *executionContext) marshalOTextChange2ᚖgithubᚗcomᚋssfgraphᚋssfg
 		return graphql.Null
 	}
 	return ec._TextChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx context.Context, sel ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Threat(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOThreatInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatInput(ctx context.Context, v any) (*model.ThreatInput, error) {

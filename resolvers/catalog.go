@@ -31,6 +31,26 @@ func inForce(cs []*model.Clause, err error) func(includeWithdrawn *bool) ([]*mod
 	}
 }
 
+// firstOf returns the first of the loaded nodes, or nil: a relation that
+// leads to at most one node (a sub-technique's technique, a revoked entry's
+// replacement) loads as a list.
+func firstOf[T any](ts []*T, err error) (*T, error) {
+	if err != nil || len(ts) == 0 {
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// flag writes an optional boolean argument as a list filter's value:
+// "true", or "false" when it is false or not given.
+func flag(b *bool) *string {
+	s := "false"
+	if b != nil && *b {
+		s = "true"
+	}
+	return &s
+}
+
 // catalogWrite runs a catalog change for a caller who holds one of roles.
 func catalogWrite[T any](ctx context.Context, roles []model.Role, write func() (T, error)) (T, error) {
 	if _, err := model.Require(ctx, roles...); err != nil {

@@ -1,11 +1,14 @@
 package resolvers_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/ingest"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
@@ -121,5 +124,130 @@ func TestMappingGroupsThroughTheAPI(t *testing.T) {
 	}
 	if len(got.AU6.MappedFrom) == 0 {
 		t.Error("nothing maps to AU-6")
+	}
+}
+
+// stixBatch returns a STIX batch under the test's prefix whose threats and
+// measures carry word in their names, so that a full-text list finds only
+// this test's copy.
+func stixBatch(t *testing.T, b *ingest.Batch, p, word string) *ingest.Batch {
+	t.Helper()
+	b = neo4jtest.PrefixBatch(b, p)
+	for _, n := range b.Nodes {
+		if n.Label == model.LabelThreat || n.Label == model.LabelMeasure {
+			n.Props["name"] = word + " " + n.Props["name"].(string)
+		}
+	}
+	return b
+}
+
+// TestRevokedAndDeprecatedThroughTheAPI reads ATT&CK for ICS 18.1 (95
+// techniques, 12 of them deprecated and none revoked; 52 mitigations, none
+// flagged: SOURCE.md) and a tiny bundle with a sub-technique and
+// revocations: lists leave revoked and deprecated entries out unless
+// asked, and each entry says what it refines and what replaces it, in a
+// number of round trips that does not grow with the entries.
+func TestRevokedAndDeprecatedThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	counter := &neo4jtest.Counter{}
+	db := neo4jtest.OpenObserved(t, counter)
+	env := newEnv(t, resolvers.Options{Store: db})
+	word := strings.TrimSuffix(env.p, "-")
+	neo4jtest.Load(t, stixBatch(t, neo4jtest.RealBatch(t, "mitre-attack-ics", "ics-attack-18.1.json"), env.p, word))
+	lineage, err := os.ReadFile(filepath.Join("..", "ingest", "testdata", "stix_lineage_tiny.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiny, err := ingest.ParseSTIX("stix_lineage_tiny.json", lineage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	neo4jtest.Load(t, stixBatch(t, tiny, env.p, word+"x"))
+
+	type entry struct {
+		ID                  string
+		Revoked, Deprecated bool
+		Parent, RevokedBy   *struct{ ID string }
+		Subtechniques       []struct{ ID string }
+	}
+	var got struct {
+		Active, All struct {
+			TotalCount int
+			Nodes      []entry
+		}
+		Measures, AllMeasures struct{ TotalCount int }
+	}
+	const lists = `query($w: String!) {
+  active: threats(text: $w, first: 500) { totalCount nodes { id revoked deprecated parent { id } revokedBy { id } subtechniques { id } } }
+  all: threats(text: $w, first: 500, includeRevoked: true) { totalCount nodes { id revoked deprecated parent { id } revokedBy { id } subtechniques { id } } }
+  measures: measures(text: $w, first: 500) { totalCount }
+  allMeasures: measures(text: $w, first: 500, includeRevoked: true) { totalCount }
+}`
+	counter.Take()
+	env.must(t, "", lists, map[string]any{"w": word}, &got)
+	trips, by := counter.Take()
+	if got.Active.TotalCount != 83 || got.All.TotalCount != 95 || got.Measures.TotalCount != 52 || got.AllMeasures.TotalCount != 52 {
+		t.Errorf("threats %d (with revoked and deprecated %d), measures %d (%d); want 83 (95) and 52 (52)",
+			got.Active.TotalCount, got.All.TotalCount, got.Measures.TotalCount, got.AllMeasures.TotalCount)
+	}
+	deprecated := 0
+	for _, n := range got.All.Nodes {
+		if n.Revoked {
+			t.Errorf("%s is revoked; ICS 18.1 revokes no technique", n.ID)
+		}
+		if n.Deprecated {
+			deprecated++
+		}
+		if n.Parent != nil || n.RevokedBy != nil || len(n.Subtechniques) > 0 {
+			t.Errorf("%s: %+v; ICS has no sub-techniques and no technique revoked by another", n.ID, n)
+		}
+	}
+	for _, n := range got.Active.Nodes {
+		if n.Deprecated || n.Revoked {
+			t.Errorf("the default list shows %s (revoked %v, deprecated %v)", n.ID, n.Revoked, n.Deprecated)
+		}
+	}
+	if deprecated != 12 {
+		t.Errorf("%d deprecated techniques, want 12", deprecated)
+	}
+	// At most one batch per list and per relation of each threat list
+	// (parent, revokedBy, subtechniques): 4 + 2 × 3, whatever the number of
+	// threats (the two lists' batches of a relation often merge into one).
+	const maxTrips = 10
+	if trips > maxTrips {
+		t.Errorf("%d round trips (%s) for 95 + 83 threats, want at most %d", trips, by, maxTrips)
+	}
+
+	src := env.p + "mitre-attack-enterprise:"
+	counter.Take()
+	env.must(t, "", lists, map[string]any{"w": word + "x"}, &got)
+	if n, by := counter.Take(); n > maxTrips {
+		t.Errorf("%d round trips (%s) for 4 + 2 threats, want at most %d", n, by, maxTrips)
+	}
+	byID := map[string]entry{}
+	for _, n := range got.All.Nodes {
+		byID[strings.TrimPrefix(n.ID, src)] = n
+	}
+	if got.Active.TotalCount != 2 || got.All.TotalCount != 4 || got.Measures.TotalCount != 1 || got.AllMeasures.TotalCount != 2 {
+		t.Errorf("tiny bundle: threats %d of %d, measures %d of %d; want 2 of 4 and 1 of 2", got.Active.TotalCount, got.All.TotalCount, got.Measures.TotalCount, got.AllMeasures.TotalCount)
+	}
+	if n := byID["T1059.001"]; n.Parent == nil || n.Parent.ID != src+"T1059" {
+		t.Errorf("T1059.001: %+v, want parent T1059", n)
+	}
+	if n := byID["T1059"]; len(n.Subtechniques) != 1 || n.Subtechniques[0].ID != src+"T1059.001" || n.Parent != nil {
+		t.Errorf("T1059: %+v, want sub-technique T1059.001 and no parent", n)
+	}
+	if n := byID["T1086"]; !n.Revoked || n.RevokedBy == nil || n.RevokedBy.ID != src+"T1059.001" {
+		t.Errorf("T1086: %+v, want revoked by T1059.001", n)
+	}
+	var m struct {
+		Node struct {
+			Revoked, Deprecated bool
+			RevokedBy           *struct{ ID string }
+		}
+	}
+	env.must(t, "", `query($id: ID!) { node(id: $id) { ... on Measure { revoked deprecated revokedBy { id } } } }`, map[string]any{"id": src + "T1086-M"}, &m)
+	if !m.Node.Revoked || m.Node.Deprecated || m.Node.RevokedBy == nil || m.Node.RevokedBy.ID != src+"M1038" {
+		t.Errorf("the revoked mitigation: %+v, want revoked by M1038", m.Node)
 	}
 }

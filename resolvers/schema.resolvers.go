@@ -328,6 +328,11 @@ func (r *measureResolver) Clauses(ctx context.Context, obj *model.Measure) ([]*m
 	return loadOf(ctx, loadersFrom(ctx).linksByMeasure, obj)
 }
 
+// RevokedBy is the resolver for the revokedBy field.
+func (r *measureResolver) RevokedBy(ctx context.Context, obj *model.Measure) (*model.Measure, error) {
+	return firstOf(loadRelatedOf[model.Measure](ctx, model.MeasureRevokedBy, obj))
+}
+
 // MeasureID is the resolver for the measureId field.
 func (r *measureChangeResolver) MeasureID(ctx context.Context, obj *compare.MeasureChange) (string, error) {
 	return obj.ID, nil
@@ -695,14 +700,14 @@ func (r *queryResolver) Target(ctx context.Context, id string) (*model.Target, e
 }
 
 // Threats is the resolver for the threats field.
-func (r *queryResolver) Threats(ctx context.Context, first *int, after *string, kind *string, text *string) (*model.ThreatConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListThreats, first, after, filters{"kind": kind}, text)
+func (r *queryResolver) Threats(ctx context.Context, first *int, after *string, kind *string, text *string, includeRevoked *bool) (*model.ThreatConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListThreats, first, after, filters{"kind": kind, "includeRevoked": flag(includeRevoked)}, text)
 	return &model.ThreatConnection{Nodes: nodesAs[model.Threat](page), PageInfo: info, TotalCount: total(page)}, err
 }
 
 // Measures is the resolver for the measures field.
-func (r *queryResolver) Measures(ctx context.Context, first *int, after *string, perspective *string, text *string) (*model.MeasureConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListMeasures, first, after, filters{"perspective": perspective}, text)
+func (r *queryResolver) Measures(ctx context.Context, first *int, after *string, perspective *string, text *string, includeRevoked *bool) (*model.MeasureConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListMeasures, first, after, filters{"perspective": perspective, "includeRevoked": flag(includeRevoked)}, text)
 	return &model.MeasureConnection{Nodes: nodesAs[model.Measure](page), PageInfo: info, TotalCount: total(page)}, err
 }
 
@@ -883,6 +888,21 @@ func (r *targetComparisonResolver) Hotspots(ctx context.Context, obj *model.Targ
 // MitigatedBy is the resolver for the mitigatedBy field.
 func (r *threatResolver) MitigatedBy(ctx context.Context, obj *model.Threat) ([]*model.Measure, error) {
 	return loadRelatedOf[model.Measure](ctx, model.ThreatMitigatedBy, obj)
+}
+
+// Parent is the resolver for the parent field.
+func (r *threatResolver) Parent(ctx context.Context, obj *model.Threat) (*model.Threat, error) {
+	return firstOf(loadRelatedOf[model.Threat](ctx, model.ThreatParent, obj))
+}
+
+// Subtechniques is the resolver for the subtechniques field.
+func (r *threatResolver) Subtechniques(ctx context.Context, obj *model.Threat) ([]*model.Threat, error) {
+	return loadRelatedOf[model.Threat](ctx, model.ThreatSubtechniques, obj)
+}
+
+// RevokedBy is the resolver for the revokedBy field.
+func (r *threatResolver) RevokedBy(ctx context.Context, obj *model.Threat) (*model.Threat, error) {
+	return firstOf(loadRelatedOf[model.Threat](ctx, model.ThreatRevokedBy, obj))
 }
 
 // Measure is the resolver for the measure field.

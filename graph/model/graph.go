@@ -60,6 +60,11 @@ type Threat struct {
 	Description string
 	ExternalID  *string
 	Source      *string
+	// Revoked and Deprecated are the flags of the catalog the threat comes
+	// from (STIX revoked and x_mitre_deprecated): such entries are kept so
+	// that what cites them still resolves.
+	Revoked    bool
+	Deprecated bool
 }
 
 // Measure is a catalog entry for something done against threats.
@@ -69,6 +74,10 @@ type Measure struct {
 	Description     string
 	PerspectiveCode string
 	Kind            string
+	// Revoked and Deprecated are the flags of the catalog the measure
+	// comes from, as for Threat.
+	Revoked    bool
+	Deprecated bool
 }
 
 // Guideline is an external standard, regulation or sector guideline.

@@ -16,6 +16,10 @@ const (
 	TargetAnalyses          Relation = "Target.analyses"
 	AssetConnectsTo         Relation = "Asset.connectsTo"
 	ThreatMitigatedBy       Relation = "Threat.mitigatedBy"
+	ThreatParent            Relation = "Threat.parent"
+	ThreatSubtechniques     Relation = "Threat.subtechniques"
+	ThreatRevokedBy         Relation = "Threat.revokedBy"
+	MeasureRevokedBy        Relation = "Measure.revokedBy"
 	MeasureMitigates        Relation = "Measure.mitigates"
 	GuidelineTopClauses     Relation = "Guideline.clauses"
 	ClauseChildren          Relation = "Clause.children"
@@ -41,7 +45,9 @@ type ListQuery struct {
 	After string
 	// Filters maps a filter name (sector, kind, perspective, status,
 	// organizationId, targetId, holderId, routedToId) to the value to match;
-	// each kind accepts the filters its GraphQL list field offers.
+	// each kind accepts the filters its GraphQL list field offers. Threats
+	// and measures also take includeRevoked ("true" or "false"): unless it
+	// is "true", revoked and deprecated entries are left out.
 	Filters map[string]string
 	// Text, if set, keeps only nodes that match it in the full-text index.
 	Text string

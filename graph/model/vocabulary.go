@@ -96,4 +96,9 @@ const (
 	// same guideline that took its content; its kind is
 	// "incorporated-into" or "moved-to".
 	RelIncorporatedInto = "INCORPORATED_INTO" // Clause → Clause
+	// RelSubtechniqueOf leads from an ATT&CK sub-technique to its technique.
+	RelSubtechniqueOf = "SUBTECHNIQUE_OF" // Threat → Threat
+	// RelRevokedBy leads from a revoked catalog entry to the one that
+	// replaces it.
+	RelRevokedBy = "REVOKED_BY" // Threat → Threat | Measure → Measure
 )

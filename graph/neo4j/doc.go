@@ -27,7 +27,8 @@
 //
 //	Organization -HAS_DEPARTMENT-> Department, -AUTHORED-> Analysis, -HOLDS-> InsurancePolicy
 //	Target -HAS_ASSET-> Asset -CONNECTS_TO-> Asset; Target -HAS_INCIDENT-> Incident
-//	Threat -MITIGATED_BY-> Measure; Threat -TARGETS-> AssetKind
+//	Threat -MITIGATED_BY-> Measure; Threat -TARGETS-> AssetKind; Threat -SUBTECHNIQUE_OF-> Threat
+//	Threat -REVOKED_BY-> Threat; Measure -REVOKED_BY-> Measure
 //	Guideline -HAS_CLAUSE-> Clause -PART_OF-> Clause; Clause -MAPS_TO-> Clause; Measure -SATISFIES-> Clause
 //	Clause (withdrawn) -INCORPORATED_INTO {kind}-> Clause (same guideline)
 //	Analysis -ANALYZES-> Target, -HAS_ASSESSMENT-> Assessment, -RELIES_ON-> InsurancePolicy, -SUPERSEDES-> Analysis

@@ -98,6 +98,9 @@ var ingestRelStatements = func() map[ingestRelKey]string {
 	for _, k := range []ingestRelKey{
 		{model.RelMitigatedBy, model.LabelThreat, model.LabelMeasure},
 		{model.RelTargets, model.LabelThreat, model.LabelAssetKind},
+		{model.RelSubtechniqueOf, model.LabelThreat, model.LabelThreat},
+		{model.RelRevokedBy, model.LabelThreat, model.LabelThreat},
+		{model.RelRevokedBy, model.LabelMeasure, model.LabelMeasure},
 		{model.RelHasClause, model.LabelGuideline, model.LabelClause},
 		{model.RelPartOf, model.LabelClause, model.LabelClause},
 		{model.RelMapsTo, model.LabelClause, model.LabelClause},

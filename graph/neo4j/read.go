@@ -24,6 +24,10 @@ var relationCypher = map[model.Relation]struct{ match, order string }{
 	model.AssetConnectsTo:         {"(n:" + model.LabelAsset + " {id: id})-[:" + model.RelConnectsTo + "]->(m:" + model.LabelAsset + ")", "m.id"},
 	model.ThreatMitigatedBy:       {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelMitigatedBy + "]->(m:" + model.LabelMeasure + ")", "m.id"},
 	model.MeasureMitigates:        {"(n:" + model.LabelMeasure + " {id: id})<-[:" + model.RelMitigatedBy + "]-(m:" + model.LabelThreat + ")", "m.id"},
+	model.ThreatParent:            {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelSubtechniqueOf + "]->(m:" + model.LabelThreat + ")", "m.id"},
+	model.ThreatSubtechniques:     {"(n:" + model.LabelThreat + " {id: id})<-[:" + model.RelSubtechniqueOf + "]-(m:" + model.LabelThreat + ")", "m.id"},
+	model.ThreatRevokedBy:         {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelRevokedBy + "]->(m:" + model.LabelThreat + ")", "m.id"},
+	model.MeasureRevokedBy:        {"(n:" + model.LabelMeasure + " {id: id})-[:" + model.RelRevokedBy + "]->(m:" + model.LabelMeasure + ")", "m.id"},
 	model.GuidelineTopClauses:     {"(n:" + model.LabelGuideline + " {id: id})-[:" + model.RelHasClause + "]->(m:" + model.LabelClause + ") WHERE m.parentId IS NULL", "m.id"},
 	model.ClauseChildren:          {"(n:" + model.LabelClause + " {id: id})<-[:" + model.RelPartOf + "]-(m:" + model.LabelClause + ")", "m.id"},
 	model.ClauseIncorporatedInto:  {"(n:" + model.LabelClause + " {id: id})-[:" + model.RelIncorporatedInto + "]->(m:" + model.LabelClause + ")", "m.id"},
@@ -222,8 +226,8 @@ func (db *DB) Sectors(ctx context.Context) ([]*model.Sector, error) {
 var listFilters = map[string]map[string]string{
 	model.ListOrganizations: {"sector": "n.sector = $sector"},
 	model.ListTargets:       {"sector": "n.sector = $sector"},
-	model.ListThreats:       {"kind": "n.kind = $kind"},
-	model.ListMeasures:      {"perspective": "n.perspective = $perspective"},
+	model.ListThreats:       {"kind": "n.kind = $kind", "includeRevoked": inForceOnly},
+	model.ListMeasures:      {"perspective": "n.perspective = $perspective", "includeRevoked": inForceOnly},
 	model.ListGuidelines:    {},
 	model.ListAnalyses: {
 		"targetId": "n.targetId = $targetId", "organizationId": "n.organizationId = $organizationId", "status": "n.status = $status",
@@ -232,6 +236,10 @@ var listFilters = map[string]map[string]string{
 	model.ListPolicies: {"holderId": "n.holderId = $holderId"},
 	model.ListFeedback: {"status": "n.status = $status", "routedToId": "n.routedToId = $routedToId", "sector": "n.sector = $sector"},
 }
+
+// inForceOnly keeps catalog entries that are neither revoked nor
+// deprecated, unless $includeRevoked is "true".
+const inForceOnly = "($includeRevoked = 'true' OR NOT (coalesce(n.revoked, false) OR coalesce(n.deprecated, false)))"
 
 // listVisibility restricts a list kind to what the viewer may see.
 var listVisibility = map[string]string{
