@@ -386,7 +386,7 @@ func (p *cisoParse) framework(v *ynode, path string) error {
 		at            string
 		withdrawn     string // the description of a withdrawn node
 	}
-	refs := map[string]string{} // ref (upper case) → clause id, for withdrawal notes
+	refs := map[string]string{}               // ref (upper case) → clause id, for withdrawal notes
 	byURN := make(map[string]int, len(nodes)) // urn → index into reqs
 	reqs := make([]reqNode, 0, len(nodes))
 	for i, n := range nodes {
