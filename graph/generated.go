@@ -7311,6 +7311,11 @@ enum ImportFormat {
   """
   OSCAL_CATALOG
   """
+  An OSCAL profile (JSON), such as an SP 800-53 baseline: a guideline of its own whose clauses map EQUAL_TO the
+  clauses of the catalog it selects from (which must be loaded first).
+  """
+  OSCAL_PROFILE
+  """
   An OSCAL mapping collection (JSON).
   """
   OSCAL_MAPPING

@@ -26,6 +26,7 @@ const (
 	FormatSTIX         Format = "stix"
 	FormatOSCALCatalog Format = "oscal-catalog"
 	FormatOSCALMapping Format = "oscal-mapping"
+	FormatOSCALProfile Format = "oscal-profile"
 	FormatCSVCrosswalk Format = "csv-crosswalk"
 	FormatCISOLibrary  Format = "ciso-library"
 )

@@ -93,7 +93,14 @@ var oscalClauseIDPart = regexp.MustCompile(`^[a-z0-9][a-z0-9._\-]*$`)
 // The guideline id comes from the metadata title: "nist-sp800-53r5" when it
 // names SP 800-53 (Revision 5; "nist-sp800-53r4" for Revision 4),
 // "nist-csf-2.0" when it names the Cybersecurity Framework (CSF) 2.0, else
-// a slug of the title. Its version is metadata.version, its publisher the
+// a slug of the title. A catalog whose title names a baseline of one of
+// these (a resolved profile, such as "NIST Special Publication 800-53
+// Revision 5 HIGH IMPACT BASELINE") is a guideline of its own, never merged
+// into the full catalog: "nist-sp800-53r5-high", whose controls and
+// enhancements each map to the full catalog's of the same id with MAPS_TO
+// {relationship EQUAL_TO, rationale SYNTACTIC, confidence 1} (pairwise; the
+// Hint names the full catalog, which must be loaded first; its groups, which
+// hold only some of a family's controls, are not mapped). Its version is metadata.version, its publisher the
 // party with role "publisher", else "NIST" for a title naming NIST, else the
 // "creator" party; its source is the file name.
 //
@@ -133,6 +140,10 @@ func ParseOSCALCatalog(name string, data []byte) (*Batch, error) {
 		return nil, jpErrorAt(name, data, "catalog", "the catalog has no metadata.title")
 	}
 	gid := jpGuidelineFor(c.Metadata.Title)
+	base, baseline := oscalBaseline(c.Metadata.Title)
+	if baseline != "" {
+		gid = baseline
+	}
 	if gid == "" {
 		gid = jpSlug(c.Metadata.Title)
 	}
@@ -140,7 +151,7 @@ func ParseOSCALCatalog(name string, data []byte) (*Batch, error) {
 		return nil, jpErrorAt(name, data, "catalog.metadata.title", "cannot make a guideline id from the title %s", jpShort(c.Metadata.Title, 60))
 	}
 	t := &oscalCatalogTransform{
-		name: name, data: data, gid: gid,
+		name: name, data: data, gid: gid, base: base, title: strings.TrimSpace(c.Metadata.Title),
 		b:      &Batch{Source: name, Format: FormatOSCALCatalog},
 		params: map[string]oscalParam{},
 		seen:   map[string]oscalSeen{},
@@ -186,6 +197,8 @@ type oscalCatalogTransform struct {
 	name   string
 	data   []byte
 	gid    string
+	base   string // for a baseline, the guideline of its full catalog
+	title  string
 	b      *Batch
 	params map[string]oscalParam
 	seen   map[string]oscalSeen
@@ -315,6 +328,13 @@ func (t *oscalCatalogTransform) control(c *oscalControl, p, parent, kind string)
 	text := t.statement(c.Parts)
 	withdrawn := oscalWithdrawn(c.Props) || strings.HasPrefix(strings.TrimSpace(text), "[Withdrawn")
 	t.addClause(id, parent, oscalRef(c.Props, c.ID), c.Title, kind, text, withdrawn)
+	if t.base != "" {
+		l := strings.TrimPrefix(id, t.gid+":")
+		t.b.Rels = append(t.b.Rels, Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: id, ToLabel: model.LabelClause, To: t.base + ":" + l,
+			Props: pairwise(map[string]any{"relationship": string(model.MappingRelationshipEqualTo), "rationale": string(model.MappingRationaleSyntactic),
+				"confidence": 1.0, "source": t.title}),
+			Where: p, Hint: jpGuidelineName(t.base)})
+	}
 	t.indexParts(c.Parts, id)
 	t.lineageOf(id, p, c.Links, withdrawn, text)
 	for j := range c.Controls {

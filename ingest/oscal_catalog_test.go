@@ -272,6 +272,9 @@ func TestParseOSCALCatalogGuidelineIDs(t *testing.T) {
 		{"NIST Cybersecurity Framework (CSF) v2.0", "nist-csf-2.0"},
 		{"Cybersecurity Framework 2.0", "nist-csf-2.0"},
 		{"ACME Plant Controls, Edition 3", "acme-plant-controls-edition-3"},
+		{"NIST Special Publication 800-53 Revision 5 MODERATE IMPACT BASELINE", "nist-sp800-53r5-moderate"},
+		{"NIST SP 800-53 Rev. 5 Privacy Baseline", "nist-sp800-53r5-privacy"},
+		{"CSF 2.0 low-impact baseline", "nist-csf-2.0-low"},
 	} {
 		t.Run(tt.want, func(t *testing.T) {
 			doc := `{"catalog": {"metadata": {"title": ` + jsonString(tt.title) + `}, "controls": [{"id": "c-1", "title": "One"}]}}`

@@ -56,3 +56,14 @@ func xwQuery(t *testing.T, cypher string, params map[string]any) []map[string]an
 	t.Helper()
 	return neo4jtest.AnalysisExec(t, cypher, params)
 }
+
+// xwParseTestdata parses a file of ingest/testdata, failing the test on
+// error.
+func xwParseTestdata(t *testing.T, file string) *ingest.Batch {
+	t.Helper()
+	b, err := ingest.Parse(file, xwTestdata(t, file), ingest.FormatAuto, ingest.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

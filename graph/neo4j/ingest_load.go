@@ -150,7 +150,9 @@ RETURN id, labels(n) AS labels`
 // failures are classified as the other methods do (a value too large for
 // an index is an *ingest.Error too). A MAPS_TO whose missing end is a
 // clause of a guideline that is loaded is skipped with a warning instead
-// (see skipUnknownMappedClauses). A load that fails with a transient error
+// (see skipUnknownMappedClauses). A load that would change the title or
+// version of a stored guideline goes on, with a warning that names the old
+// and the new values (guidelineChanges). A load that fails with a transient error
 // (a deadlock with a concurrent load) is tried again, up to three times in
 // all. Properties a batch does not name are left as they are; a nil value
 // removes one. If ctx carries a progress function (ingest.WithProgress) it
@@ -279,8 +281,12 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 	if err != nil {
 		return nil, err
 	}
+	renamed, err := guidelineChanges(ctx, t, p)
+	if err != nil {
+		return nil, err
+	}
 	rep := &ingest.Report{Source: p.source, Format: p.format, Nodes: map[string]ingest.Counts{}, Rels: map[string]ingest.Counts{},
-		Warnings: p.warnings}
+		Warnings: append(renamed, p.warnings...)}
 	for _, label := range p.labels {
 		rows := p.nodes[label]
 		c, err := writeChunks(ctx, t, ingestNodeStatements[label], rows)
@@ -376,6 +382,60 @@ func submittedAnalyses(ctx context.Context, t *txn, p *preparedBatch) ([]string,
 	for _, r := range recs {
 		id, _ := r.Values[0].(string)
 		out = append(out, id)
+	}
+	return out, nil
+}
+
+// storedGuidelinesCypher reads the title and version of the stored
+// guidelines among the given ids.
+const storedGuidelinesCypher = `
+UNWIND $ids AS id
+MATCH (g:` + model.LabelGuideline + ` {id: id})
+RETURN g.id AS id, g.title AS title, g.version AS version`
+
+// guidelineChanges returns a warning for each guideline of p that is
+// stored with another title or version than p gives it. Two documents that
+// claim one guideline id (two releases of a catalog, or a document whose
+// title ingest reads as another's) would otherwise overwrite each other's
+// title and version silently. The load goes on (a new release is a
+// legitimate update), so the warning names the old and the new values.
+func guidelineChanges(ctx context.Context, t *txn, p *preparedBatch) ([]ingest.Warning, error) {
+	rows := p.nodes[model.LabelGuideline]
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(rows))
+	for i, row := range rows {
+		ids[i] = row["id"].(string)
+	}
+	recs, err := t.run(ctx, storedGuidelinesCypher, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]props, len(recs))
+	for _, r := range recs {
+		id, _ := r.Values[0].(string)
+		stored[id] = props{"title": r.Values[1], "version": r.Values[2]}
+	}
+	var out []ingest.Warning
+	for _, row := range rows {
+		id := row["id"].(string)
+		old, ok := stored[id]
+		if !ok {
+			continue
+		}
+		next := row["props"].(map[string]any)
+		var changes []string
+		for _, k := range []string{"title", "version"} {
+			v, set := next[k]
+			if s, _ := v.(string); set && old.strPtr(k) != nil && *old.strPtr(k) != s {
+				changes = append(changes, fmt.Sprintf("%s %q → %q", k, *old.strPtr(k), s))
+			}
+		}
+		if len(changes) > 0 {
+			out = append(out, ingest.Warning{Location: "guideline " + id,
+				Message: fmt.Sprintf("this document changes the stored guideline's %s: another document (an earlier release?) claims the id %s", strings.Join(changes, " and "), id)})
+		}
 	}
 	return out, nil
 }
