@@ -100,9 +100,10 @@ var oscalClauseIDPart = regexp.MustCompile(`^[a-z0-9][a-z0-9._\-]*$`)
 // enhancements each map to the full catalog's of the same id with MAPS_TO
 // {relationship EQUAL_TO, rationale SYNTACTIC, confidence 1} (pairwise; the
 // Hint names the full catalog, which must be loaded first; its groups, which
-// hold only some of a family's controls, are not mapped). Its version is metadata.version, its publisher the
-// party with role "publisher", else "NIST" for a title naming NIST, else the
-// "creator" party; its source is the file name.
+// hold only some of a family's controls, are not mapped). Its version is
+// metadata.version, its publisher the party with role "publisher", else
+// "NIST" for a title naming NIST, else the "creator" party; its source is
+// the file name.
 //
 // Every group and control becomes a Clause with id "<guideline>:<OSCAL id
 // lower-cased>" (for example "nist-sp800-53r5:ac-2.1", "nist-csf-2.0:gv.oc"),
@@ -178,7 +179,7 @@ func ParseOSCALCatalog(name string, data []byte) (*Batch, error) {
 	if len(t.b.Nodes) == 1 {
 		t.b.Warnings = append(t.b.Warnings, Warning{Location: "catalog", Message: "the catalog has no groups or controls"})
 	}
-	t.withdrawnLinks()
+	t.resolveLineage()
 	if err := jpCheckRecords(name, t.b); err != nil {
 		return nil, err
 	}
@@ -373,9 +374,9 @@ func (t *oscalCatalogTransform) lineageOf(id, p string, links []oscalLink, withd
 	}
 }
 
-// withdrawnLinks turns the recorded lineage into INCORPORATED_INTO
+// resolveLineage turns the recorded lineage into INCORPORATED_INTO
 // relationships, now that every clause and part is known.
-func (t *oscalCatalogTransform) withdrawnLinks() {
+func (t *oscalCatalogTransform) resolveLineage() {
 	w := newJPTally()
 	links := newWithdrawnLinks(t.b, w)
 	for _, l := range t.lineage {

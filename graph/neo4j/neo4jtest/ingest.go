@@ -12,10 +12,10 @@ import (
 
 // batchIDProps are the properties of ingested nodes that hold node ids,
 // which PrefixBatch prefixes like the ids themselves.
-var batchIDProps = []string{"guidelineId", "parentId", "revokedById"}
+var batchIDProps = []string{"guidelineId", "parentId"}
 
 // PrefixBatch returns a copy of b whose node ids, relationship ends and id
-// properties (guidelineId, parentId, revokedById) start with p, so that a
+// properties (guidelineId, parentId) start with p, so that a
 // real file, whose ids are fixed (nist-sp800-53r5:ac-2, …), loads into the
 // shared test database beside other tests' copies; Prefix deletes it when
 // the test ends. Other properties, Where and Hint are kept.
