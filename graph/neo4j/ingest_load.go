@@ -133,11 +133,13 @@ var ingestRelStatements = func() map[ingestRelKey]string {
 }()
 
 // ingestLabelsCypher finds, in one round trip, the labels of the nodes with
-// the given ids (null for an id nothing has).
+// the given ids (null for an id nothing has), and the title and version of
+// those that are guidelines (see guidelineChanges).
 const ingestLabelsCypher = `
 UNWIND $ids AS id
 OPTIONAL MATCH (n:` + model.LabelEntity + ` {id: id})
-RETURN id, labels(n) AS labels`
+RETURN id, labels(n) AS labels,
+       CASE WHEN n:` + model.LabelGuideline + ` THEN {title: n.title, version: n.version} END AS guideline`
 
 // LoadBatch writes b in one transaction: it validates the batch (labels and
 // relationship types against a whitelist, ids, property values), checks in
@@ -281,12 +283,8 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 	if err != nil {
 		return nil, err
 	}
-	renamed, err := guidelineChanges(ctx, t, p)
-	if err != nil {
-		return nil, err
-	}
 	rep := &ingest.Report{Source: p.source, Format: p.format, Nodes: map[string]ingest.Counts{}, Rels: map[string]ingest.Counts{},
-		Warnings: append(renamed, p.warnings...)}
+		Warnings: append(guidelineChanges(p), p.warnings...)}
 	for _, label := range p.labels {
 		rows := p.nodes[label]
 		c, err := writeChunks(ctx, t, ingestNodeStatements[label], rows)
@@ -386,41 +384,18 @@ func submittedAnalyses(ctx context.Context, t *txn, p *preparedBatch) ([]string,
 	return out, nil
 }
 
-// storedGuidelinesCypher reads the title and version of the stored
-// guidelines among the given ids.
-const storedGuidelinesCypher = `
-UNWIND $ids AS id
-MATCH (g:` + model.LabelGuideline + ` {id: id})
-RETURN g.id AS id, g.title AS title, g.version AS version`
-
 // guidelineChanges returns a warning for each guideline of p that is
-// stored with another title or version than p gives it. Two documents that
-// claim one guideline id (two releases of a catalog, or a document whose
-// title ingest reads as another's) would otherwise overwrite each other's
-// title and version silently. The load goes on (a new release is a
-// legitimate update), so the warning names the old and the new values.
-func guidelineChanges(ctx context.Context, t *txn, p *preparedBatch) ([]ingest.Warning, error) {
-	rows := p.nodes[model.LabelGuideline]
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	ids := make([]string, len(rows))
-	for i, row := range rows {
-		ids[i] = row["id"].(string)
-	}
-	recs, err := t.run(ctx, storedGuidelinesCypher, map[string]any{"ids": ids})
-	if err != nil {
-		return nil, err
-	}
-	stored := make(map[string]props, len(recs))
-	for _, r := range recs {
-		id, _ := r.Values[0].(string)
-		stored[id] = props{"title": r.Values[1], "version": r.Values[2]}
-	}
+// stored with another title or version than p gives it (checkEnds read the
+// stored ones). Two documents that claim one guideline id (two releases of
+// a catalog, or a document whose title ingest reads as another's) would
+// otherwise overwrite each other's title and version silently. The load
+// goes on (a new release is a legitimate update), so the warning names the
+// old and the new values.
+func guidelineChanges(p *preparedBatch) []ingest.Warning {
 	var out []ingest.Warning
-	for _, row := range rows {
+	for _, row := range p.nodes[model.LabelGuideline] {
 		id := row["id"].(string)
-		old, ok := stored[id]
+		old, ok := p.storedGuidelines[id]
 		if !ok {
 			continue
 		}
@@ -437,7 +412,7 @@ func guidelineChanges(ctx context.Context, t *txn, p *preparedBatch) ([]ingest.W
 				Message: fmt.Sprintf("this document changes the stored guideline's %s: another document (an earlier release?) claims the id %s", strings.Join(changes, " and "), id)})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // batchTargets lists the targets of the analyses p writes.
@@ -506,6 +481,7 @@ func checkEnds(ctx context.Context, t *txn, p *preparedBatch) error {
 		return err
 	}
 	stored := make(map[string][]string, len(recs))
+	p.storedGuidelines = map[string]props{}
 	for _, r := range recs {
 		id, _ := r.Values[0].(string)
 		raw, _ := r.Values[1].([]any)
@@ -513,6 +489,9 @@ func checkEnds(ctx context.Context, t *txn, p *preparedBatch) error {
 			if s, ok := l.(string); ok && s != model.LabelEntity {
 				stored[id] = append(stored[id], s)
 			}
+		}
+		if g, ok := r.Values[2].(map[string]any); ok {
+			p.storedGuidelines[id] = props(g)
 		}
 	}
 	var conflicts []string
@@ -694,6 +673,9 @@ type preparedBatch struct {
 	rels    map[ingestRelKey][]map[string]any
 	// external lists the relationship ends that are not batch nodes.
 	external []externalEnd
+	// storedGuidelines holds the stored title and version of the batch's
+	// guidelines that exist already, as checkEnds found them.
+	storedGuidelines map[string]props
 }
 
 // externalEnd is a relationship end that must be stored already.
