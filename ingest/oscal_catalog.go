@@ -330,11 +330,7 @@ func (t *oscalCatalogTransform) control(c *oscalControl, p, parent, kind string)
 	withdrawn := oscalWithdrawn(c.Props) || strings.HasPrefix(strings.TrimSpace(text), "[Withdrawn")
 	t.addClause(id, parent, oscalRef(c.Props, c.ID), c.Title, kind, text, withdrawn)
 	if t.base != "" {
-		l := strings.TrimPrefix(id, t.gid+":")
-		t.b.Rels = append(t.b.Rels, Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: id, ToLabel: model.LabelClause, To: t.base + ":" + l,
-			Props: pairwise(map[string]any{"relationship": string(model.MappingRelationshipEqualTo), "rationale": string(model.MappingRationaleSyntactic),
-				"confidence": 1.0, "source": t.title}),
-			Where: p, Hint: jpGuidelineName(t.base)})
+		t.b.Rels = append(t.b.Rels, baselineMapping(id, t.base+":"+strings.TrimPrefix(id, t.gid+":"), t.base, t.title, p))
 	}
 	t.indexParts(c.Parts, id)
 	t.lineageOf(id, p, c.Links, withdrawn, text)

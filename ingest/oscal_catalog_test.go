@@ -464,5 +464,5 @@ RETURN count(c) AS clauses, count(CASE WHEN c.withdrawn THEN 1 END) AS withdrawn
 	if len(rows) != 2 || rows[0]["id"] != p+"nist-sp800-53r5:mp-4" || rows[1]["id"] != p+"nist-sp800-53r5:sc-28" || rows[0]["kind"] != "incorporated-into" {
 		t.Errorf("AC-3(6) went to %v, want MP-4 and SC-28 (incorporated-into)", rows)
 	}
-	xwUnchanged(t, xwLoadBatch(t, neo4jtest.PrefixBatch(b, p)))
+	xwUnchanged(t, neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p)))
 }

@@ -342,14 +342,14 @@ RETURN entityType, labelsOrTypes, properties`, nil); len(ix) != 1 || ix[0]["enti
 		t.Errorf("index maps_to_group: %v, want one on MAPS_TO(group)", ix)
 	}
 
-	again := xwLoadBatch(t, neo4jtest.PrefixBatch(b, p))
+	again := neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p))
 	xwUnchanged(t, again)
 	if c := again.Rels["MAPS_TO"]; c.Unchanged != grouped+single {
 		t.Errorf("loading again: MAPS_TO %+v, want %d unchanged", c, grouped+single)
 	}
 
 	// The CSV crosswalk says the same pairs one by one.
-	csv := xwLoadBatch(t, neo4jtest.PrefixBatch(xwParse(t, folder, "csf2_to_800-53_crosswalk.csv"), p))
+	csv := neo4jtest.Load(t, neo4jtest.PrefixBatch(xwParse(t, folder, "csf2_to_800-53_crosswalk.csv"), p))
 	row = xwQuery(t, countGroups, map[string]any{"p": p})[0]
 	if row["grouped"] != int64(0) || row["withSources"] != int64(0) || row["withTargets"] != int64(0) {
 		t.Errorf("after the CSV crosswalk: %v; want no group left", row)
@@ -357,7 +357,7 @@ RETURN entityType, labelsOrTypes, properties`, nil); len(ix) != 1 || ix[0]["enti
 	if c := csv.Rels["MAPS_TO"]; c.Updated < grouped {
 		t.Errorf("CSV crosswalk: MAPS_TO %+v, want at least the %d grouped pairs updated", c, grouped)
 	}
-	back := xwLoadBatch(t, neo4jtest.PrefixBatch(b, p))
+	back := neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p))
 	if c := back.Rels["MAPS_TO"]; c.Updated < grouped {
 		t.Errorf("the collection after the CSV: MAPS_TO %+v, want at least %d updated", c, grouped)
 	}

@@ -178,7 +178,6 @@ func ParseOSCALProfile(name string, data []byte) (*Batch, error) {
 	}
 	seen := map[string]bool{}
 	for _, in := range imports {
-		hint := jpGuidelineName(in.base)
 		for _, ref := range in.ids {
 			id := gid + ":" + ref
 			if !jpValidID(id) || !jpValidID(in.base+":"+ref) {
@@ -203,10 +202,7 @@ func ParseOSCALProfile(name string, data []byte) (*Batch, error) {
 			if parent != "" {
 				b.Rels = append(b.Rels, Rel{Type: model.RelPartOf, FromLabel: model.LabelClause, From: id, ToLabel: model.LabelClause, To: parent, Props: map[string]any{}})
 			}
-			b.Rels = append(b.Rels, Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: id, ToLabel: model.LabelClause, To: in.base + ":" + ref,
-				Props: pairwise(map[string]any{"relationship": string(model.MappingRelationshipEqualTo), "rationale": string(model.MappingRationaleSyntactic),
-					"confidence": 1.0, "source": title}),
-				Where: in.at[ref], Hint: hint})
+			b.Rels = append(b.Rels, baselineMapping(id, in.base+":"+ref, in.base, title, in.at[ref]))
 		}
 	}
 	if pr.Modify != nil && len(pr.Modify.Alters) > 0 {
@@ -217,6 +213,17 @@ func ParseOSCALProfile(name string, data []byte) (*Batch, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// baselineMapping maps a baseline's clause to the clause of the same
+// control in the full catalog (guideline base): the baseline selects the
+// control as it is. source names the baseline, where locates the control
+// in its document; the Hint names the catalog to load first.
+func baselineMapping(from, to, base, source, where string) Rel {
+	return Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: from, ToLabel: model.LabelClause, To: to,
+		Props: pairwise(map[string]any{"relationship": string(model.MappingRelationshipEqualTo), "rationale": string(model.MappingRationaleSyntactic),
+			"confidence": 1.0, "source": source}),
+		Where: where, Hint: jpGuidelineName(base)}
 }
 
 // oscalRefOfID writes an OSCAL control id as NIST labels it: "ac-2" →

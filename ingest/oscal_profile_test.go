@@ -183,7 +183,7 @@ func TestLoadOSCALProfileHighBaseline(t *testing.T) {
 	}
 
 	xwLoad(t, p, "nist-sp800-53r5-oscal", "NIST_SP-800-53_rev5_catalog.json")
-	rep := xwLoadBatch(t, profile)
+	rep := neo4jtest.Load(t, profile)
 	if rep.Nodes[model.LabelClause].Created != 370 || rep.Nodes[model.LabelGuideline].Created != 1 || rep.Rels[model.RelMapsTo].Created != 370 || len(rep.Warnings) != 0 {
 		t.Errorf("report: nodes %v, relationships %v, warnings %v; want 1 guideline, 370 clauses and 370 MAPS_TO created, no warning", rep.Nodes, rep.Rels, rep.Warnings)
 	}
@@ -203,7 +203,7 @@ ORDER BY id`, map[string]any{"full": p + "nist-sp800-53r5", "high": p + "nist-sp
 	if high["title"] != "NIST Special Publication 800-53 Revision 5 HIGH IMPACT BASELINE" || high["version"] != "Final" || high["clauses"] != int64(370) || high["equal"] != int64(370) {
 		t.Errorf("the baseline: %v; want its own title, version Final and 370 clauses, each EQUAL_TO the catalog's of the same ref", high)
 	}
-	xwUnchanged(t, xwLoadBatch(t, profile))
+	xwUnchanged(t, neo4jtest.Load(t, profile))
 }
 
 // xwResolvedBaseline builds what resolving the HIGH baseline gives: the
@@ -292,11 +292,11 @@ func TestResolvedBaselineCatalog(t *testing.T) {
 
 	p := neo4jtest.Prefix(t)
 	xwLoad(t, p, "nist-sp800-53r5-oscal", "NIST_SP-800-53_rev5_catalog.json")
-	rep := xwLoadBatch(t, neo4jtest.PrefixBatch(b, p))
+	rep := neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p))
 	if rep.Nodes[model.LabelGuideline].Created != 1 || rep.Nodes[model.LabelClause].Created != 370+18 || len(rep.Warnings) != 0 {
 		t.Errorf("the resolved baseline: nodes %v, warnings %v; want a new guideline and 388 new clauses", rep.Nodes, rep.Warnings)
 	}
-	rep = xwLoadBatch(t, neo4jtest.PrefixBatch(xwParse(t, "nist-sp800-53r5-oscal", xwHighBaseline), p))
+	rep = neo4jtest.Load(t, neo4jtest.PrefixBatch(xwParse(t, "nist-sp800-53r5-oscal", xwHighBaseline), p))
 	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Message, `version "5.0.1" → "Final"`) || rep.Warnings[0].Location != "guideline "+p+"nist-sp800-53r5-high" {
 		t.Errorf("the profile after its resolved catalog: warnings %v, want one naming the version change", rep.Warnings)
 	}
@@ -315,7 +315,7 @@ func TestResolvedBaselineCatalog(t *testing.T) {
 func TestLoadWarnsWhenAGuidelineChangesIdentity(t *testing.T) {
 	t.Parallel()
 	p := neo4jtest.Prefix(t)
-	xwLoadBatch(t, neo4jtest.PrefixBatch(xwParseTestdata(t, "oscal_catalog_tiny.json"), p))
+	neo4jtest.Load(t, neo4jtest.PrefixBatch(xwParseTestdata(t, "oscal_catalog_tiny.json"), p))
 	other := strings.NewReplacer(`"title": "NIST Special Publication 800-53 Revision 5 (tiny excerpt for tests)"`, `"title": "NIST SP 800-53 Rev. 5, release 5.1.1 (tiny)"`,
 		`"version": "5.0.1"`, `"version": "5.1.1"`).Replace(string(xwTestdata(t, "oscal_catalog_tiny.json")))
 	b, err := ingest.ParseOSCALCatalog("release-5.1.1.json", []byte(other))
@@ -337,7 +337,7 @@ func TestLoadWarnsWhenAGuidelineChangesIdentity(t *testing.T) {
 	if rows[0]["v"] != "5.1.1" {
 		t.Errorf("version %v after the load, want 5.1.1", rows[0]["v"])
 	}
-	if rep := xwLoadBatch(t, b); slices.ContainsFunc(rep.Warnings, func(w ingest.Warning) bool { return strings.Contains(w.Message, "changes the stored guideline") }) {
+	if rep := neo4jtest.Load(t, b); slices.ContainsFunc(rep.Warnings, func(w ingest.Warning) bool { return strings.Contains(w.Message, "changes the stored guideline") }) {
 		t.Errorf("loading the same document again warns: %v", rep.Warnings)
 	}
 }

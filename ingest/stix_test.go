@@ -526,7 +526,7 @@ func TestLoadSTIXLineage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := xwLoadBatch(t, neo4jtest.PrefixBatch(b, p))
+	rep := neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p))
 	if rep.Rels[model.RelSubtechniqueOf].Created != 1 || rep.Rels[model.RelRevokedBy].Created != 2 {
 		t.Errorf("relationships %v, want 1 SUBTECHNIQUE_OF and 2 REVOKED_BY created", rep.Rels)
 	}
@@ -543,5 +543,5 @@ RETURN type(r) + ' ' + [l IN labels(a) WHERE l <> 'Entity'][0] + ' ' + a.id + ' 
 	if strings.Join(got, "\n") != want {
 		t.Errorf("stored:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
-	xwUnchanged(t, xwLoadBatch(t, neo4jtest.PrefixBatch(b, p)))
+	xwUnchanged(t, neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p)))
 }

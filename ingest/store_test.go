@@ -30,13 +30,7 @@ func xwParse(t *testing.T, folder, file string) *ingest.Batch {
 func xwLoad(t *testing.T, p, folder, file string) (*ingest.Report, *ingest.Batch) {
 	t.Helper()
 	b := xwParse(t, folder, file)
-	return xwLoadBatch(t, neo4jtest.PrefixBatch(b, p)), b
-}
-
-// xwLoadBatch loads b into the test database, failing the test on error.
-func xwLoadBatch(t *testing.T, b *ingest.Batch) *ingest.Report {
-	t.Helper()
-	return neo4jtest.Load(t, b)
+	return neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p)), b
 }
 
 // xwUnchanged fails unless rep created and updated nothing.
