@@ -181,16 +181,18 @@ type ComplexityRoot struct {
 	}
 
 	Clause struct {
-		Children   func(childComplexity int) int
-		Guideline  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		MappedFrom func(childComplexity int) int
-		Mappings   func(childComplexity int) int
-		Measures   func(childComplexity int) int
-		Parent     func(childComplexity int) int
-		Ref        func(childComplexity int) int
-		Text       func(childComplexity int) int
-		Title      func(childComplexity int) int
+		Children         func(childComplexity int, includeWithdrawn *bool) int
+		Guideline        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IncorporatedInto func(childComplexity int) int
+		MappedFrom       func(childComplexity int) int
+		Mappings         func(childComplexity int) int
+		Measures         func(childComplexity int) int
+		Parent           func(childComplexity int) int
+		Ref              func(childComplexity int) int
+		Text             func(childComplexity int) int
+		Title            func(childComplexity int) int
+		Withdrawn        func(childComplexity int) int
 	}
 
 	ClauseCoverage struct {
@@ -204,6 +206,9 @@ type ComplexityRoot struct {
 	ClauseMapping struct {
 		Confidence   func(childComplexity int) int
 		Coverage     func(childComplexity int) int
+		Group        func(childComplexity int) int
+		GroupSources func(childComplexity int) int
+		GroupTargets func(childComplexity int) int
 		Origin       func(childComplexity int) int
 		Rationale    func(childComplexity int) int
 		Relationship func(childComplexity int) int
@@ -385,8 +390,8 @@ type ComplexityRoot struct {
 	}
 
 	Guideline struct {
-		ClauseCount func(childComplexity int) int
-		Clauses     func(childComplexity int) int
+		ClauseCount func(childComplexity int, includeWithdrawn *bool) int
+		Clauses     func(childComplexity int, includeWithdrawn *bool) int
 		ID          func(childComplexity int) int
 		Publisher   func(childComplexity int) int
 		Title       func(childComplexity int) int
@@ -550,12 +555,15 @@ type ComplexityRoot struct {
 
 	Measure struct {
 		Clauses     func(childComplexity int) int
+		Deprecated  func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Mitigates   func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Perspective func(childComplexity int) int
+		Revoked     func(childComplexity int) int
+		RevokedBy   func(childComplexity int) int
 	}
 
 	MeasureChange struct {
@@ -704,7 +712,7 @@ type ComplexityRoot struct {
 		Guidelines        func(childComplexity int, first *int, after *string, text *string) int
 		InsuranceGaps     func(childComplexity int, analysisID string) int
 		InsurancePolicies func(childComplexity int, first *int, after *string, holderID *string) int
-		Measures          func(childComplexity int, first *int, after *string, perspective *string, text *string) int
+		Measures          func(childComplexity int, first *int, after *string, perspective *string, text *string, includeRevoked *bool) int
 		Node              func(childComplexity int, id string) int
 		Organizations     func(childComplexity int, first *int, after *string, sector *string, text *string) int
 		Perspectives      func(childComplexity int) int
@@ -713,7 +721,7 @@ type ComplexityRoot struct {
 		ServerInfo        func(childComplexity int) int
 		Target            func(childComplexity int, id string) int
 		Targets           func(childComplexity int, first *int, after *string, sector *string, text *string) int
-		Threats           func(childComplexity int, first *int, after *string, kind *string, text *string) int
+		Threats           func(childComplexity int, first *int, after *string, kind *string, text *string, includeRevoked *bool) int
 		Viewer            func(childComplexity int) int
 	}
 
@@ -810,13 +818,18 @@ type ComplexityRoot struct {
 	}
 
 	Threat struct {
-		Description func(childComplexity int) int
-		ExternalID  func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		MitigatedBy func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Source      func(childComplexity int) int
+		Deprecated    func(childComplexity int) int
+		Description   func(childComplexity int) int
+		ExternalID    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		MitigatedBy   func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Parent        func(childComplexity int) int
+		Revoked       func(childComplexity int) int
+		RevokedBy     func(childComplexity int) int
+		Source        func(childComplexity int) int
+		Subtechniques func(childComplexity int) int
 	}
 
 	ThreatConnection struct {
@@ -894,7 +907,9 @@ type AxisScaleResolver interface {
 type ClauseResolver interface {
 	Guideline(ctx context.Context, obj *model.Clause) (*model.Guideline, error)
 	Parent(ctx context.Context, obj *model.Clause) (*model.Clause, error)
-	Children(ctx context.Context, obj *model.Clause) ([]*model.Clause, error)
+	Children(ctx context.Context, obj *model.Clause, includeWithdrawn *bool) ([]*model.Clause, error)
+
+	IncorporatedInto(ctx context.Context, obj *model.Clause) ([]*model.Clause, error)
 	Mappings(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error)
 	MappedFrom(ctx context.Context, obj *model.Clause) ([]*model.ClauseMapping, error)
 	Measures(ctx context.Context, obj *model.Clause) ([]*model.MeasureClauseLink, error)
@@ -982,8 +997,8 @@ type FeedbackSummaryResolver interface {
 	Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error)
 }
 type GuidelineResolver interface {
-	Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error)
-	ClauseCount(ctx context.Context, obj *model.Guideline) (int, error)
+	Clauses(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) ([]*model.Clause, error)
+	ClauseCount(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) (int, error)
 }
 type GuidelineCoverageResolver interface {
 	Analysis(ctx context.Context, obj *model.GuidelineCoverage) (*model.Analysis, error)
@@ -1029,6 +1044,8 @@ type MeasureResolver interface {
 
 	Mitigates(ctx context.Context, obj *model.Measure) ([]*model.Threat, error)
 	Clauses(ctx context.Context, obj *model.Measure) ([]*model.MeasureClauseLink, error)
+
+	RevokedBy(ctx context.Context, obj *model.Measure) (*model.Measure, error)
 }
 type MeasureChangeResolver interface {
 	MeasureID(ctx context.Context, obj *compare.MeasureChange) (string, error)
@@ -1117,8 +1134,8 @@ type QueryResolver interface {
 	Sectors(ctx context.Context) ([]*model.Sector, error)
 	Targets(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.TargetConnection, error)
 	Target(ctx context.Context, id string) (*model.Target, error)
-	Threats(ctx context.Context, first *int, after *string, kind *string, text *string) (*model.ThreatConnection, error)
-	Measures(ctx context.Context, first *int, after *string, perspective *string, text *string) (*model.MeasureConnection, error)
+	Threats(ctx context.Context, first *int, after *string, kind *string, text *string, includeRevoked *bool) (*model.ThreatConnection, error)
+	Measures(ctx context.Context, first *int, after *string, perspective *string, text *string, includeRevoked *bool) (*model.MeasureConnection, error)
 	Guidelines(ctx context.Context, first *int, after *string, text *string) (*model.GuidelineConnection, error)
 	Guideline(ctx context.Context, id string) (*model.Guideline, error)
 	Analyses(ctx context.Context, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) (*model.AnalysisConnection, error)
@@ -1165,6 +1182,10 @@ type TargetComparisonResolver interface {
 }
 type ThreatResolver interface {
 	MitigatedBy(ctx context.Context, obj *model.Threat) ([]*model.Measure, error)
+
+	Parent(ctx context.Context, obj *model.Threat) (*model.Threat, error)
+	Subtechniques(ctx context.Context, obj *model.Threat) ([]*model.Threat, error)
+	RevokedBy(ctx context.Context, obj *model.Threat) (*model.Threat, error)
 }
 type TreatmentResolver interface {
 	Measure(ctx context.Context, obj *model.Treatment) (*model.Measure, error)
@@ -1618,7 +1639,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Clause.Children(childComplexity), true
+		args, err := ec.field_Clause_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Clause.Children(childComplexity, args["includeWithdrawn"].(*bool)), true
 	case "Clause.guideline":
 		if e.ComplexityRoot.Clause.Guideline == nil {
 			break
@@ -1631,6 +1657,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Clause.ID(childComplexity), true
+	case "Clause.incorporatedInto":
+		if e.ComplexityRoot.Clause.IncorporatedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.IncorporatedInto(childComplexity), true
 	case "Clause.mappedFrom":
 		if e.ComplexityRoot.Clause.MappedFrom == nil {
 			break
@@ -1673,6 +1705,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Clause.Title(childComplexity), true
+	case "Clause.withdrawn":
+		if e.ComplexityRoot.Clause.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Clause.Withdrawn(childComplexity), true
 
 	case "ClauseCoverage.clause":
 		if e.ComplexityRoot.ClauseCoverage.Clause == nil {
@@ -1717,6 +1755,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClauseMapping.Coverage(childComplexity), true
+	case "ClauseMapping.group":
+		if e.ComplexityRoot.ClauseMapping.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.Group(childComplexity), true
+	case "ClauseMapping.groupSources":
+		if e.ComplexityRoot.ClauseMapping.GroupSources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.GroupSources(childComplexity), true
+	case "ClauseMapping.groupTargets":
+		if e.ComplexityRoot.ClauseMapping.GroupTargets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClauseMapping.GroupTargets(childComplexity), true
 	case "ClauseMapping.origin":
 		if e.ComplexityRoot.ClauseMapping.Origin == nil {
 			break
@@ -2478,13 +2534,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Guideline.ClauseCount(childComplexity), true
+		args, err := ec.field_Guideline_clauseCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Guideline.ClauseCount(childComplexity, args["includeWithdrawn"].(*bool)), true
 	case "Guideline.clauses":
 		if e.ComplexityRoot.Guideline.Clauses == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Guideline.Clauses(childComplexity), true
+		args, err := ec.field_Guideline_clauses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Guideline.Clauses(childComplexity, args["includeWithdrawn"].(*bool)), true
 	case "Guideline.id":
 		if e.ComplexityRoot.Guideline.ID == nil {
 			break
@@ -3145,6 +3211,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measure.Clauses(childComplexity), true
+	case "Measure.deprecated":
+		if e.ComplexityRoot.Measure.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Deprecated(childComplexity), true
 	case "Measure.description":
 		if e.ComplexityRoot.Measure.Description == nil {
 			break
@@ -3181,6 +3253,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measure.Perspective(childComplexity), true
+	case "Measure.revoked":
+		if e.ComplexityRoot.Measure.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Revoked(childComplexity), true
+	case "Measure.revokedBy":
+		if e.ComplexityRoot.Measure.RevokedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.RevokedBy(childComplexity), true
 
 	case "MeasureChange.fromPerspective":
 		if e.ComplexityRoot.MeasureChange.FromPerspective == nil {
@@ -4194,7 +4278,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Measures(childComplexity, args["first"].(*int), args["after"].(*string), args["perspective"].(*string), args["text"].(*string)), true
+		return e.ComplexityRoot.Query.Measures(childComplexity, args["first"].(*int), args["after"].(*string), args["perspective"].(*string), args["text"].(*string), args["includeRevoked"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -4278,7 +4362,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Threats(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["text"].(*string)), true
+		return e.ComplexityRoot.Query.Threats(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["text"].(*string), args["includeRevoked"].(*bool)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -4637,6 +4721,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TextChange.To(childComplexity), true
 
+	case "Threat.deprecated":
+		if e.ComplexityRoot.Threat.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Deprecated(childComplexity), true
 	case "Threat.description":
 		if e.ComplexityRoot.Threat.Description == nil {
 			break
@@ -4673,12 +4763,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Threat.Name(childComplexity), true
+	case "Threat.parent":
+		if e.ComplexityRoot.Threat.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Parent(childComplexity), true
+	case "Threat.revoked":
+		if e.ComplexityRoot.Threat.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Revoked(childComplexity), true
+	case "Threat.revokedBy":
+		if e.ComplexityRoot.Threat.RevokedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.RevokedBy(childComplexity), true
 	case "Threat.source":
 		if e.ComplexityRoot.Threat.Source == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Threat.Source(childComplexity), true
+	case "Threat.subtechniques":
+		if e.ComplexityRoot.Threat.Subtechniques == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Subtechniques(childComplexity), true
 
 	case "ThreatConnection.nodes":
 		if e.ComplexityRoot.ThreatConnection.Nodes == nil {
@@ -5047,6 +5161,10 @@ type Query {
     Keep only threats whose name or description matches this full-text query.
     """
     text: String
+    """
+    Also list the threats their catalog revoked or deprecated (` + "`" + `Threat.revoked` + "`" + `, ` + "`" + `Threat.deprecated` + "`" + `).
+    """
+    includeRevoked: Boolean = false
   ): ThreatConnection!
   """
   The measure catalog, ordered by id.
@@ -5068,6 +5186,10 @@ type Query {
     Keep only measures whose name or description matches this full-text query.
     """
     text: String
+    """
+    Also list the measures their catalog revoked or deprecated (` + "`" + `Measure.revoked` + "`" + `, ` + "`" + `Measure.deprecated` + "`" + `).
+    """
+    includeRevoked: Boolean = false
   ): MeasureConnection!
   """
   External guidelines (standards, regulations, sector guidance), ordered by id.
@@ -6212,6 +6334,28 @@ type Threat implements Node {
   The measures that mitigate it, ordered by id.
   """
   mitigatedBy: [Measure!]!
+  """
+  Whether its catalog revoked it (STIX ` + "`" + `revoked` + "`" + `): another entry replaces it (` + "`" + `revokedBy` + "`" + `). It stays, so that
+  analyses that cite it still resolve; the ` + "`" + `threats` + "`" + ` list leaves it out unless asked.
+  """
+  revoked: Boolean!
+  """
+  Whether its catalog deprecated it (ATT&CK ` + "`" + `x_mitre_deprecated` + "`" + `): no longer maintained, with no replacement. The
+  ` + "`" + `threats` + "`" + ` list leaves it out unless asked.
+  """
+  deprecated: Boolean!
+  """
+  The technique this sub-technique refines (ATT&CK ` + "`" + `subtechnique-of` + "`" + `), or null.
+  """
+  parent: Threat
+  """
+  Its sub-techniques, ordered by id.
+  """
+  subtechniques: [Threat!]!
+  """
+  The threat that replaces this revoked one (STIX ` + "`" + `revoked-by` + "`" + `), or null.
+  """
+  revokedBy: Threat
 }
 
 """
@@ -6246,6 +6390,19 @@ type Measure implements Node {
   The guideline clauses it satisfies, ordered by clause id.
   """
   clauses: [MeasureClauseLink!]!
+  """
+  Whether its catalog revoked it (STIX ` + "`" + `revoked` + "`" + `): another entry replaces it (` + "`" + `revokedBy` + "`" + `). It stays, so that
+  analyses that cite it still resolve; the ` + "`" + `measures` + "`" + ` list leaves it out unless asked.
+  """
+  revoked: Boolean!
+  """
+  Whether its catalog deprecated it (ATT&CK ` + "`" + `x_mitre_deprecated` + "`" + `). The ` + "`" + `measures` + "`" + ` list leaves it out unless asked.
+  """
+  deprecated: Boolean!
+  """
+  The measure that replaces this revoked one (STIX ` + "`" + `revoked-by` + "`" + `), or null.
+  """
+  revokedBy: Measure
 }
 
 """
@@ -6271,11 +6428,21 @@ type Guideline implements Node {
   """
   Its top-level clauses, ordered by id.
   """
-  clauses: [Clause!]!
+  clauses(
+    """
+    Also list the clauses the guideline withdrew (` + "`" + `Clause.withdrawn` + "`" + `).
+    """
+    includeWithdrawn: Boolean = false
+  ): [Clause!]!
   """
   How many clauses it has, at any level.
   """
-  clauseCount: Int!
+  clauseCount(
+    """
+    Also count the clauses the guideline withdrew.
+    """
+    includeWithdrawn: Boolean = false
+  ): Int!
 }
 
 """
@@ -6309,7 +6476,23 @@ type Clause implements Node {
   """
   Its sub-clauses, ordered by id.
   """
-  children: [Clause!]!
+  children(
+    """
+    Also list the sub-clauses the guideline withdrew (` + "`" + `Clause.withdrawn` + "`" + `).
+    """
+    includeWithdrawn: Boolean = false
+  ): [Clause!]!
+  """
+  Whether the guideline withdrew this clause. A withdrawn clause stays, so that mappings, measures and analyses
+  that cite it still resolve; ` + "`" + `incorporatedInto` + "`" + ` says where its content went. Lists of clauses leave withdrawn
+  ones out unless asked (` + "`" + `includeWithdrawn` + "`" + `).
+  """
+  withdrawn: Boolean!
+  """
+  The clauses of the same guideline that took the content of this withdrawn clause (the guideline says it was
+  incorporated into them or moved to them), ordered by id; empty for a clause in force.
+  """
+  incorporatedInto: [Clause!]!
   """
   The mappings from this clause to clauses of other guidelines, ordered by target id.
   """
@@ -6404,6 +6587,25 @@ type ClauseMapping {
   Where the mapping comes from (a document, a committee, an organization).
   """
   origin: String
+  """
+  The map this edge is one pair of, when the map has several sources or several targets (an OSCAL mapping
+  collection's map ` + "`" + `uuid` + "`" + `, else ` + "`" + `<collection title>#<mapping index>.<map index>` + "`" + `); null for a mapping of one
+  pair. Such a map relates its sources as one set to its targets as one set: "A superset-of {B, C}" says that A
+  holds all of B and C together, and "A subset-of {B, C}" that A lies within B and C together, not within each.
+  Read the edges of a group together (they share relationship, rationale and confidence); do not judge one of
+  its pairs alone.
+  """
+  group: String
+  """
+  How many items the group's map lists on its source side, as written in the document, counting those that
+  make no edge here (items that are not clauses, and clauses of a guideline not loaded): fewer edges in the
+  group than groupSources × groupTargets means part of a set is missing from the graph. Null without a group.
+  """
+  groupSources: Int
+  """
+  How many items the group's map lists on its target side, counted as groupSources is. Null without a group.
+  """
+  groupTargets: Int
 }
 
 """
@@ -9211,6 +9413,11 @@ enum ImportFormat {
   """
   OSCAL_CATALOG
   """
+  An OSCAL profile (JSON), such as an SP 800-53 baseline: a guideline of its own whose clauses map EQUAL_TO the
+  clauses of the catalog it selects from (which must be loaded first).
+  """
+  OSCAL_PROFILE
+  """
   An OSCAL mapping collection (JSON).
   """
   OSCAL_MAPPING
@@ -9509,6 +9716,10 @@ func (ec *executionContext) childFields_Clause(ctx context.Context, field graphq
 		return ec.fieldContext_Clause_parent(ctx, field)
 	case "children":
 		return ec.fieldContext_Clause_children(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_Clause_withdrawn(ctx, field)
+	case "incorporatedInto":
+		return ec.fieldContext_Clause_incorporatedInto(ctx, field)
 	case "mappings":
 		return ec.fieldContext_Clause_mappings(ctx, field)
 	case "mappedFrom":
@@ -9551,6 +9762,12 @@ func (ec *executionContext) childFields_ClauseMapping(ctx context.Context, field
 		return ec.fieldContext_ClauseMapping_coverage(ctx, field)
 	case "origin":
 		return ec.fieldContext_ClauseMapping_origin(ctx, field)
+	case "group":
+		return ec.fieldContext_ClauseMapping_group(ctx, field)
+	case "groupSources":
+		return ec.fieldContext_ClauseMapping_groupSources(ctx, field)
+	case "groupTargets":
+		return ec.fieldContext_ClauseMapping_groupTargets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClauseMapping", field.Name)
 }
@@ -10245,6 +10462,12 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 		return ec.fieldContext_Measure_mitigates(ctx, field)
 	case "clauses":
 		return ec.fieldContext_Measure_clauses(ctx, field)
+	case "revoked":
+		return ec.fieldContext_Measure_revoked(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_Measure_deprecated(ctx, field)
+	case "revokedBy":
+		return ec.fieldContext_Measure_revokedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
 }
@@ -10583,6 +10806,16 @@ func (ec *executionContext) childFields_Threat(ctx context.Context, field graphq
 		return ec.fieldContext_Threat_source(ctx, field)
 	case "mitigatedBy":
 		return ec.fieldContext_Threat_mitigatedBy(ctx, field)
+	case "revoked":
+		return ec.fieldContext_Threat_revoked(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_Threat_deprecated(ctx, field)
+	case "parent":
+		return ec.fieldContext_Threat_parent(ctx, field)
+	case "subtechniques":
+		return ec.fieldContext_Threat_subtechniques(ctx, field)
+	case "revokedBy":
+		return ec.fieldContext_Threat_revokedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Threat", field.Name)
 }
@@ -10767,6 +11000,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Clause_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeWithdrawn",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeWithdrawn"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_DueCareReport_document_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10814,6 +11061,34 @@ func (ec *executionContext) field_GuidelineCoverage_clauses_args(ctx context.Con
 		return nil, err
 	}
 	args["status"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Guideline_clauseCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeWithdrawn",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeWithdrawn"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Guideline_clauses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeWithdrawn",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeWithdrawn"] = arg0
 	return args, nil
 }
 
@@ -12292,6 +12567,14 @@ func (ec *executionContext) field_Query_measures_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["text"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeRevoked",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRevoked"] = arg4
 	return args, nil
 }
 
@@ -12456,6 +12739,14 @@ func (ec *executionContext) field_Query_threats_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["text"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeRevoked",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRevoked"] = arg4
 	return args, nil
 }
 
@@ -14626,7 +14917,8 @@ func (ec *executionContext) _Clause_children(ctx context.Context, field graphql.
 			return ec.fieldContext_Clause_children(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Clause().Children(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Clause().Children(ctx, obj, fc.Args["includeWithdrawn"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
@@ -14636,7 +14928,73 @@ func (ec *executionContext) _Clause_children(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Clause_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Clause_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Clause",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Clause(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Clause_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Clause_withdrawn(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_withdrawn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdrawn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_withdrawn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Clause", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Clause_incorporatedInto(ctx context.Context, field graphql.CollectedField, obj *model.Clause) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Clause_incorporatedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Clause().IncorporatedInto(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
+			return ec.marshalNClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐClauseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Clause_incorporatedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Clause",
 		Field:      field,
@@ -15055,6 +15413,75 @@ func (ec *executionContext) _ClauseMapping_origin(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ClauseMapping_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClauseMapping_group(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClauseMapping_groupSources(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_groupSources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupSources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_groupSources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClauseMapping_groupTargets(ctx context.Context, field graphql.CollectedField, obj *model.ClauseMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClauseMapping_groupTargets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupTargets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClauseMapping_groupTargets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClauseMapping", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ComparedAnalysis_analysis(ctx context.Context, field graphql.CollectedField, obj *compare.AnalysisSummary) (ret graphql.Marshaler) {
@@ -18219,7 +18646,8 @@ func (ec *executionContext) _Guideline_clauses(ctx context.Context, field graphq
 			return ec.fieldContext_Guideline_clauses(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Guideline().Clauses(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Guideline().Clauses(ctx, obj, fc.Args["includeWithdrawn"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Clause) graphql.Marshaler {
@@ -18229,7 +18657,7 @@ func (ec *executionContext) _Guideline_clauses(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Guideline_clauses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Guideline_clauses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Guideline",
 		Field:      field,
@@ -18238,6 +18666,17 @@ func (ec *executionContext) fieldContext_Guideline_clauses(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Clause(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Guideline_clauses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -18251,7 +18690,8 @@ func (ec *executionContext) _Guideline_clauseCount(ctx context.Context, field gr
 			return ec.fieldContext_Guideline_clauseCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Guideline().ClauseCount(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Guideline().ClauseCount(ctx, obj, fc.Args["includeWithdrawn"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -18261,8 +18701,28 @@ func (ec *executionContext) _Guideline_clauseCount(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Guideline_clauseCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Guideline", field, true, true, "Int")
+func (ec *executionContext) fieldContext_Guideline_clauseCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Guideline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Guideline_clauseCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _GuidelineConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineConnection) (ret graphql.Marshaler) {
@@ -21197,6 +21657,84 @@ func (ec *executionContext) fieldContext_Measure_clauses(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MeasureClauseLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Measure_revoked(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Measure_deprecated(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_deprecated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deprecated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_deprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Measure_revokedBy(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_revokedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measure().RevokedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalOMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_revokedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
 		},
 	}
 	return fc, nil
@@ -24906,7 +25444,7 @@ func (ec *executionContext) _Query_threats(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Threats(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*string), fc.Args["text"].(*string))
+			return ec.Resolvers.Query().Threats(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*string), fc.Args["text"].(*string), fc.Args["includeRevoked"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatConnection) graphql.Marshaler {
@@ -24950,7 +25488,7 @@ func (ec *executionContext) _Query_measures(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Measures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["perspective"].(*string), fc.Args["text"].(*string))
+			return ec.Resolvers.Query().Measures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["perspective"].(*string), fc.Args["text"].(*string), fc.Args["includeRevoked"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MeasureConnection) graphql.Marshaler {
@@ -27402,6 +27940,148 @@ func (ec *executionContext) fieldContext_Threat_mitigatedBy(_ context.Context, f
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Threat_revoked(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Threat_deprecated(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_deprecated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deprecated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_deprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Threat", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Threat_parent(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Threat().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+			return ec.marshalOThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Threat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Threat_subtechniques(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_subtechniques(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Threat().Subtechniques(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_subtechniques(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Threat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Threat_revokedBy(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_revokedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Threat().RevokedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+			return ec.marshalOThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_revokedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Threat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
 		},
 	}
 	return fc, nil
@@ -31487,6 +32167,17 @@ func (ec *executionContext) _Clause(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Clause_children(ctx, field, obj)
 				})
+		case "withdrawn":
+			out.Values[i] = ec._Clause_withdrawn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incorporatedInto":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Clause_incorporatedInto(ctx, field, obj)
+				})
 		case "mappings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -31623,6 +32314,21 @@ func (ec *executionContext) _ClauseMapping(ctx context.Context, sel ast.Selectio
 			}
 		case "origin":
 			out.Values[i] = ec._ClauseMapping_origin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "group":
+			out.Values[i] = ec._ClauseMapping_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupSources":
+			out.Values[i] = ec._ClauseMapping_groupSources(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupTargets":
+			out.Values[i] = ec._ClauseMapping_groupTargets(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -33928,6 +34634,22 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Measure_clauses(ctx, field, obj)
 				})
+		case "revoked":
+			out.Values[i] = ec._Measure_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deprecated":
+			out.Values[i] = ec._Measure_deprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measure_revokedBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35754,6 +36476,34 @@ func (ec *executionContext) _Threat(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Threat_mitigatedBy(ctx, field, obj)
+				})
+		case "revoked":
+			out.Values[i] = ec._Threat_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deprecated":
+			out.Values[i] = ec._Threat_deprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Threat_parent(ctx, field, obj)
+				})
+		case "subtechniques":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Threat_subtechniques(ctx, field, obj)
+				})
+		case "revokedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Threat_revokedBy(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -38675,6 +39425,13 @@ func (ec *executionContext) marshalOTextChange2ᚖgithubᚗcomᚋssfgraphᚋssfg
 		return graphql.Null
 	}
 	return ec._TextChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx context.Context, sel ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Threat(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOThreatInput2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatInput(ctx context.Context, v any) (*model.ThreatInput, error) {

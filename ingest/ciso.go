@@ -67,11 +67,17 @@ var cisoKnownLibraries = map[string]string{
 // ParseCISOLibrary reads a CISO Assistant library (YAML) named name and
 // returns the batch that stores it: the framework as a Guideline with a
 // Clause per requirement node (HAS_CLAUSE at every level, PART_OF to the
-// parent; kind "requirement" for assessable nodes, else "group"), each
-// reference control as a Measure, each requirement's reference controls
+// parent; kind "requirement" for assessable nodes, else "group"; withdrawn
+// when its description is NIST's note "[Withdrawn: …]", whose "Incorporated
+// into AC-2 and AU-6" or "Moved to SR-11" becomes INCORPORATED_INTO to the
+// framework's clauses of those refs, kind "incorporated-into" or
+// "moved-to"), each reference control as a Measure, each requirement's reference controls
 // as SATISFIES (relationship INTERSECTS_WITH), and each requirement mapping
-// as MAPS_TO between the clauses. Identical repeated mappings are merged
-// with a warning. Objects it does not read are reported as warnings.
+// as MAPS_TO between the clauses. Requirement mappings are pairwise (one
+// source, one target), so their MAPS_TO carry no group of an OSCAL map
+// (group, groupSources and groupTargets are set to null; see
+// ParseOSCALMapping). Identical repeated mappings are merged with a
+// warning. Objects it does not read are reported as warnings.
 // Every problem is an *Error with the line and the path.
 func ParseCISOLibrary(name string, data []byte) (*Batch, error) {
 	root, err := yamlTree(name, data)
@@ -378,7 +384,9 @@ func (p *cisoParse) framework(v *ynode, path string) error {
 		id, parentURN string
 		line          int
 		at            string
+		withdrawn     string // the description of a withdrawn node
 	}
+	refs := map[string]string{}               // ref (upper case) → clause id, for withdrawal notes
 	byURN := make(map[string]int, len(nodes)) // urn → index into reqs
 	reqs := make([]reqNode, 0, len(nodes))
 	for i, n := range nodes {
@@ -418,8 +426,14 @@ func (p *cisoParse) framework(v *ynode, path string) error {
 			"guidelineId": gid, "ref": cisoFirst(ref, cisoSegment(urn)), "title": cisoFirst(strings.TrimSpace(name), cisoFirstLine(desc), ref, cisoSegment(urn)),
 			"text": desc, "kind": kind, "withdrawn": cisoWithdrawn(desc),
 		}
+		if r := strings.ToUpper(props["ref"].(string)); refs[r] == "" {
+			refs[r] = id
+		}
 		byURN[urn] = len(reqs)
 		reqs = append(reqs, reqNode{id: id, parentURN: parent, line: n.line, at: rp})
+		if cisoWithdrawn(desc) {
+			reqs[len(reqs)-1].withdrawn = desc
+		}
 		p.b.Nodes = append(p.b.Nodes, Node{Label: model.LabelClause, ID: id, Props: props})
 		p.b.Rels = append(p.b.Rels, Rel{Type: model.RelHasClause, FromLabel: model.LabelGuideline, From: gid, ToLabel: model.LabelClause, To: id, Where: rp})
 	}
@@ -450,6 +464,14 @@ func (p *cisoParse) framework(v *ynode, path string) error {
 		p.b.Nodes[first+i].Props["parentId"] = reqs[j].id
 		p.b.Rels = append(p.b.Rels, Rel{Type: model.RelPartOf, FromLabel: model.LabelClause, From: r.id, ToLabel: model.LabelClause, To: reqs[j].id, Where: r.at + ".parent_urn"})
 	}
+	w := newJPTally()
+	links := newWithdrawnLinks(p.b, w)
+	for _, r := range reqs {
+		if r.withdrawn != "" {
+			links.fromNote(r.id, r.withdrawn, refs, fmt.Sprintf("%s:%d: %s.description", p.file, r.line, r.at))
+		}
+	}
+	p.b.Warnings = append(p.b.Warnings, w.warnings(withdrawnWords)...)
 	for i, n := range nodes {
 		rp := fmt.Sprintf("%s[%d]", np, i)
 		refs, err := p.list(n, "reference_controls", rp, false)
@@ -578,7 +600,7 @@ func (p *cisoParse) mappingSet(v *ynode, path string) error {
 			}
 			return yerr(p.file, line, mp+".relationship", "unknown relationship %q (want equal, equivalent, subset, superset, intersect or not_related)", ytruncate(g[2], 40))
 		}
-		props := map[string]any{"relationship": string(rel), "source": source}
+		props := pairwise(map[string]any{"relationship": string(rel), "source": source})
 		if r, ok := cisoRationale[strings.ToLower(strings.TrimSpace(g[3]))]; ok {
 			props["rationale"] = string(r)
 		}

@@ -85,6 +85,12 @@ func (r csvRow) line(i int) int {
 // column that name no control ("No Mapping") give no pair; text that looks
 // like no id is reported in a counted warning.
 //
+// A CSV crosswalk stays pairwise: a row's several targets make one MAPS_TO
+// each, and none of them carries the group of an OSCAL map (group,
+// groupSources and groupTargets, see ParseOSCALMapping) — those are set to
+// null, so that a pair an OSCAL mapping grouped before carries only what
+// this file says.
+//
 // Errors name the line and the column.
 func ParseCSVCrosswalk(name string, data []byte) (*Batch, error) {
 	if len(data) > MaxFileBytes {
@@ -422,7 +428,7 @@ func csvAddPair(b *Batch, w *jpTally, seen map[[2]string]bool, from, to string, 
 	default:
 		seen[[2]string{from, to}] = true
 		b.Rels = append(b.Rels, Rel{Type: model.RelMapsTo, FromLabel: model.LabelClause, From: from, ToLabel: model.LabelClause, To: to,
-			Props: mapsToProps(props), Where: where, Hint: hint})
+			Props: pairwise(mapsToProps(props)), Where: where, Hint: hint})
 	}
 }
 

@@ -66,6 +66,7 @@ func TestParseCSVCrosswalkCSF2To80053(t *testing.T) {
 			r.Props["source"] != "csf2_to_800-53_crosswalk.csv" || r.Props["rationale"] != nil || r.Props["coverage"] != nil {
 			t.Fatalf("%s %s → %s props %v", r.Type, r.From, r.To, r.Props)
 		}
+		xwWantPairwise(t, r)
 		if !strings.HasPrefix(r.Where, "line ") || !strings.Contains(r.Where, "$$Map_Target_ID_Ref_list") || !strings.Contains(r.Hint, "nist-sp800-53r5") {
 			t.Fatalf("where %q, hint %q", r.Where, r.Hint)
 		}
@@ -295,10 +296,10 @@ func TestParseCSVCrosswalkShapes(t *testing.T) {
 			"", nil, "cannot tell which catalog the source ids belong to"},
 		{"CatalogsInHeaders", "CSF 2.0 subcategory,SP 800-53 controls,relationship,confidence,coverage,rationale\nGV.OC-01,\"PM-11; AC-2(1)\",subset of,80%,50,semantic\n",
 			"nist-csf-2.0:gv.oc-01 → nist-sp800-53r5:pm-11 SUBSET_OF\nnist-csf-2.0:gv.oc-01 → nist-sp800-53r5:ac-2.1 SUBSET_OF",
-			map[string]any{"relationship": "SUBSET_OF", "confidence": 0.8, "coverage": 0.5, "rationale": "SEMANTIC", "source": "t.csv"}, ""},
+			xwPairwise(map[string]any{"relationship": "SUBSET_OF", "confidence": 0.8, "coverage": 0.5, "rationale": "SEMANTIC", "source": "t.csv"}), ""},
 		{"NoRelationshipColumn", "source catalog,source id,target catalog,target id\nCSF 2.0,PR.AA-01,SP 800-53,\"IA-2\nIA-5,IA-8\"\n",
 			"nist-csf-2.0:pr.aa-01 → nist-sp800-53r5:ia-2 INTERSECTS_WITH\nnist-csf-2.0:pr.aa-01 → nist-sp800-53r5:ia-5 INTERSECTS_WITH\nnist-csf-2.0:pr.aa-01 → nist-sp800-53r5:ia-8 INTERSECTS_WITH",
-			map[string]any{"relationship": "INTERSECTS_WITH", "source": "t.csv"}, "has no relationship column: INTERSECTS_WITH assumed for the mappings of 1 row(s)"},
+			xwPairwise(map[string]any{"relationship": "INTERSECTS_WITH", "source": "t.csv"}), "has no relationship column: INTERSECTS_WITH assumed for the mappings of 1 row(s)"},
 		{"EmptyRelationshipCell", "from framework,from,to framework,to,relationship\nSP 800-53,AC-2,CSF 2.0,PR.AA-01,\nSP 800-53,AC-3,CSF 2.0,PR.AA-05,equal-to\n",
 			"nist-sp800-53r5:ac-2 → nist-csf-2.0:pr.aa-01 INTERSECTS_WITH\nnist-sp800-53r5:ac-3 → nist-csf-2.0:pr.aa-05 EQUAL_TO", nil,
 			"leaves the relationship empty on some rows: INTERSECTS_WITH assumed for the mappings of 1 row(s)"},
@@ -528,5 +529,24 @@ func TestParseCSVCrosswalkTruncatedRealFiles(t *testing.T) {
 				t.Errorf("the file cut between rows has %d relationships; the whole file %d", len(b.Rels), len(whole.Rels))
 			}
 		})
+	}
+}
+
+// xwPairwise returns props with the group properties of a pairwise
+// mapping: set to null, so that a load removes any group an OSCAL map put
+// on the same edge.
+func xwPairwise(props map[string]any) map[string]any {
+	props["group"], props["groupSources"], props["groupTargets"] = nil, nil, nil
+	return props
+}
+
+// xwWantPairwise fails unless r, a MAPS_TO, sets the group properties to
+// null.
+func xwWantPairwise(t *testing.T, r ingest.Rel) {
+	t.Helper()
+	for _, k := range []string{"group", "groupSources", "groupTargets"} {
+		if v, ok := r.Props[k]; !ok || v != nil {
+			t.Fatalf("%s → %s: %s = %v (set: %v), want it set to null (a pairwise mapping)", r.From, r.To, k, v, ok)
+		}
 	}
 }

@@ -26,6 +26,7 @@ const (
 	FormatSTIX         Format = "stix"
 	FormatOSCALCatalog Format = "oscal-catalog"
 	FormatOSCALMapping Format = "oscal-mapping"
+	FormatOSCALProfile Format = "oscal-profile"
 	FormatCSVCrosswalk Format = "csv-crosswalk"
 	FormatCISOLibrary  Format = "ciso-library"
 )
@@ -40,7 +41,8 @@ const (
 // Node is one node to create or update, found by Label and ID. Props are
 // the node's properties in the storage shape of graph/neo4j/decode.go
 // (lowerCamelCase names; references also as id properties). Property values
-// are strings, bools, int64, float64, or lists of strings.
+// are strings, bools, int64, float64, or lists of strings; nil removes the
+// property from a stored node.
 type Node struct {
 	Label string
 	ID    string
@@ -48,7 +50,8 @@ type Node struct {
 }
 
 // Rel is one relationship to create or update between two nodes, each
-// found by label and id: in the same batch, or stored already.
+// found by label and id: in the same batch, or stored already. Props take
+// the values a Node's do (nil removes a property of a stored relationship).
 type Rel struct {
 	Type      string
 	FromLabel string

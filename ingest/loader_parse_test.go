@@ -38,6 +38,7 @@ func TestDetectFormat(t *testing.T) {
 		{"STIXTruncated", "{\"type\": \"bundle\",\n \"objects\": [{\"type\": \"attack-pat", ingest.FormatSTIX, ""},
 		{"OSCALCatalog", `{"catalog": {"uuid": "x", "metadata": {}}}`, ingest.FormatOSCALCatalog, ""},
 		{"OSCALMapping", "\ufeff" + `{"mapping-collection": {"uuid": "x"}}`, ingest.FormatOSCALMapping, ""},
+		{"OSCALProfile", `{"profile": {"uuid": "x", "imports": []}}`, ingest.FormatOSCALProfile, ""},
 		{"NativeJSON", `{"apiVersion": "ssfgraph/v1", "kind": "AnalysisDocument"}`, ingest.FormatNative, ""},
 		{"NativeYAML", "# a comment\napiVersion: ssfgraph/v1\nkind: AnalysisDocument\n", ingest.FormatNative, ""},
 		{"NativeYAMLQuoted", "kind: AnalysisDocument\n\"apiVersion\": 'ssfgraph/v1' # pinned\n", ingest.FormatNative, ""},
@@ -75,6 +76,7 @@ func TestDetectFormatOfEveryRealDataSet(t *testing.T) {
 	want := map[string]ingest.Format{
 		"mitre-attack-ics/ics-attack-18.1.json":                                                              ingest.FormatSTIX,
 		"nist-sp800-53r5-oscal/NIST_SP-800-53_rev5_catalog.json":                                             ingest.FormatOSCALCatalog,
+		"nist-sp800-53r5-oscal/NIST_SP-800-53_rev5_HIGH-baseline_profile.json":                               ingest.FormatOSCALProfile,
 		"nist-csf2-to-sp800-53r5-oscal-mapping/NIST_CSF_v2.0.catalog.json":                                   ingest.FormatOSCALCatalog,
 		"nist-csf2-to-sp800-53r5-oscal-mapping/NIST_CSF_v2.0-to-NIST_SP-800-53_rev5.mapping-collection.json": ingest.FormatOSCALMapping,
 		"nist-csf2-to-sp800-53r5-oscal-mapping/csf2_to_800-53_crosswalk.csv":                                 ingest.FormatCSVCrosswalk,
@@ -134,7 +136,7 @@ func TestParseDispatchesAndLimits(t *testing.T) {
 			}
 		})
 	}
-	for _, s := range []string{"auto", "native", "stix", "oscal-catalog", "oscal-mapping", "csv-crosswalk", "ciso-library"} {
+	for _, s := range []string{"auto", "native", "stix", "oscal-catalog", "oscal-profile", "oscal-mapping", "csv-crosswalk", "ciso-library"} {
 		if f, err := ingest.ParseFormat(s); err != nil || string(f) != s {
 			t.Errorf("ParseFormat(%q) = %q, %v", s, f, err)
 		}
@@ -152,6 +154,8 @@ func TestOrder(t *testing.T) {
 		catalog  = file("800-53.json", `{"catalog": {}}`)
 		csf      = file("csf.json", `{"catalog": {}}`)
 		mapping  = file("mapping.json", `{"mapping-collection": {}}`)
+		profile  = file("high.json", `{"profile": {}}`)
+		baseline = file("high-catalog.json", `{"catalog": {"metadata": {"title": "NIST SP 800-53 Rev 5 LOW IMPACT BASELINE"}}}`)
 		csv      = file("crosswalk.csv", "a,b\n1,2\n")
 		native   = file("analysis.yaml", "apiVersion: ssfgraph/v1\n")
 		broken   = file("broken.txt", "words")
@@ -167,6 +171,7 @@ func TestOrder(t *testing.T) {
 		want  string
 	}{
 		{"MappingBeforeCatalogs", []ingest.File{mapping, catalog, csf}, "800-53.json csf.json mapping.json"},
+		{"BaselinesAfterCatalogs", []ingest.File{profile, baseline, catalog}, "800-53.json high.json high-catalog.json"},
 		{"AllKinds", []ingest.File{broken, native, csv, mapping, stix, catalog}, "attack.json 800-53.json crosswalk.csv mapping.json analysis.yaml broken.txt"},
 		{"Kept", []ingest.File{stix, catalog, mapping, native}, "attack.json 800-53.json mapping.json analysis.yaml"},
 		{"CISODependencies", []ingest.File{cisoMap, iso, csf11, controls}, "csf11.yaml controls.yaml iso.yaml map.yaml"},

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 )
 
@@ -17,9 +18,10 @@ type File struct {
 
 // Order returns files in the order to load them, so that what a document
 // refers to is loaded before it: catalogs (STIX bundles, OSCAL catalogs,
-// CISO Assistant frameworks and reference controls) first, then crosswalks
-// (OSCAL mapping collections, CSV crosswalks, CISO Assistant requirement
-// mapping sets), then native analysis documents, then documents whose
+// CISO Assistant frameworks and reference controls) first, then what maps
+// onto them (OSCAL profiles and baseline catalogs, whose clauses map to
+// their full catalog's; OSCAL mapping collections, CSV crosswalks, CISO
+// Assistant requirement mapping sets), then native analysis documents, then documents whose
 // format cannot be told (their load reports why). Among CISO Assistant
 // libraries, one that lists another's urn in its dependencies comes after
 // it. Otherwise the given order is kept. files is not modified.
@@ -38,8 +40,15 @@ func Order(files []File) []File {
 			format, _ = DetectFormat(f.Name, f.Data)
 		}
 		switch format {
-		case FormatSTIX, FormatOSCALCatalog:
+		case FormatSTIX:
 			it.tier = 0
+		case FormatOSCALCatalog:
+			it.tier = 0
+			if oscalIsBaseline(f.Data) {
+				it.tier = 1
+			}
+		case FormatOSCALProfile:
+			it.tier = 1
 		case FormatCISOLibrary:
 			it.urn, it.deps = cisoHeader(f.Data)
 			it.tier = 0
@@ -89,6 +98,24 @@ func Order(files []File) []File {
 		out = append(out, items[best].f)
 	}
 	return out
+}
+
+// oscalIsBaseline reports whether an OSCAL catalog's title names a
+// baseline of another catalog (see ParseOSCALCatalog); a document that does
+// not decode is not one (its load reports why).
+func oscalIsBaseline(data []byte) bool {
+	var doc struct {
+		Catalog struct {
+			Metadata struct {
+				Title string `json:"title"`
+			} `json:"metadata"`
+		} `json:"catalog"`
+	}
+	if json.Unmarshal(bytes.TrimPrefix(data, jpBOM), &doc) != nil {
+		return false
+	}
+	_, id := oscalBaseline(doc.Catalog.Metadata.Title)
+	return id != ""
 }
 
 // cisoHeader reads a CISO Assistant library's own urn and the urns in its

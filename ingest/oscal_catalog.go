@@ -39,6 +39,7 @@ type (
 		ID       string         `json:"id"`
 		Title    string         `json:"title"`
 		Props    []oscalProp    `json:"props"`
+		Links    []oscalLink    `json:"links"`
 		Params   []oscalParam   `json:"params"`
 		Parts    []oscalPart    `json:"parts"`
 		Groups   []oscalGroup   `json:"groups"`
@@ -48,9 +49,14 @@ type (
 		ID       string         `json:"id"`
 		Title    string         `json:"title"`
 		Props    []oscalProp    `json:"props"`
+		Links    []oscalLink    `json:"links"`
 		Params   []oscalParam   `json:"params"`
 		Parts    []oscalPart    `json:"parts"`
 		Controls []oscalControl `json:"controls"`
+	}
+	oscalLink struct {
+		Href string `json:"href"`
+		Rel  string `json:"rel"`
 	}
 	oscalProp struct {
 		Name  string `json:"name"`
@@ -87,9 +93,17 @@ var oscalClauseIDPart = regexp.MustCompile(`^[a-z0-9][a-z0-9._\-]*$`)
 // The guideline id comes from the metadata title: "nist-sp800-53r5" when it
 // names SP 800-53 (Revision 5; "nist-sp800-53r4" for Revision 4),
 // "nist-csf-2.0" when it names the Cybersecurity Framework (CSF) 2.0, else
-// a slug of the title. Its version is metadata.version, its publisher the
-// party with role "publisher", else "NIST" for a title naming NIST, else the
-// "creator" party; its source is the file name.
+// a slug of the title. A catalog whose title names a baseline of one of
+// these (a resolved profile, such as "NIST Special Publication 800-53
+// Revision 5 HIGH IMPACT BASELINE") is a guideline of its own, never merged
+// into the full catalog: "nist-sp800-53r5-high", whose controls and
+// enhancements each map to the full catalog's of the same id with MAPS_TO
+// {relationship EQUAL_TO, rationale SYNTACTIC, confidence 1} (pairwise; the
+// Hint names the full catalog, which must be loaded first; its groups, which
+// hold only some of a family's controls, are not mapped). Its version is
+// metadata.version, its publisher the party with role "publisher", else
+// "NIST" for a title naming NIST, else the "creator" party; its source is
+// the file name.
 //
 // Every group and control becomes a Clause with id "<guideline>:<OSCAL id
 // lower-cased>" (for example "nist-sp800-53r5:ac-2.1", "nist-csf-2.0:gv.oc"),
@@ -104,6 +118,16 @@ var oscalClauseIDPart = regexp.MustCompile(`^[a-z0-9][a-z0-9._\-]*$`)
 // HAS_CLAUSE. A group id that repeats (the CSF catalog lists each function
 // twice) is merged into the first group with a warning; any other repeated
 // id is an error.
+//
+// Where a withdrawn clause's content went becomes INCORPORATED_INTO from
+// it to each clause that took it, with kind "incorporated-into" or
+// "moved-to": from the clause's OSCAL links of those rels (SP 800-53: href
+// "#ac-6" names a control or group, "#ac-2_smt.k" a part, which stands for
+// its control), else from the note that replaces its statement ("[Withdrawn:
+// Incorporated into GV.RR-02, GV.SC-02]", the CSF 2.0 catalog's way),
+// whose references are clause refs ("AC-2k", an item of a statement, is
+// AC-2). Links and references that name nothing in the catalog are counted
+// in a warning.
 func ParseOSCALCatalog(name string, data []byte) (*Batch, error) {
 	var doc oscalCatalogDoc
 	if err := jpDecode(name, data, &doc); err != nil {
@@ -117,6 +141,10 @@ func ParseOSCALCatalog(name string, data []byte) (*Batch, error) {
 		return nil, jpErrorAt(name, data, "catalog", "the catalog has no metadata.title")
 	}
 	gid := jpGuidelineFor(c.Metadata.Title)
+	base, baseline := oscalBaseline(c.Metadata.Title)
+	if baseline != "" {
+		gid = baseline
+	}
 	if gid == "" {
 		gid = jpSlug(c.Metadata.Title)
 	}
@@ -124,10 +152,12 @@ func ParseOSCALCatalog(name string, data []byte) (*Batch, error) {
 		return nil, jpErrorAt(name, data, "catalog.metadata.title", "cannot make a guideline id from the title %s", jpShort(c.Metadata.Title, 60))
 	}
 	t := &oscalCatalogTransform{
-		name: name, data: data, gid: gid,
+		name: name, data: data, gid: gid, base: base, title: strings.TrimSpace(c.Metadata.Title),
 		b:      &Batch{Source: name, Format: FormatOSCALCatalog},
 		params: map[string]oscalParam{},
 		seen:   map[string]oscalSeen{},
+		parts:  map[string]string{},
+		refs:   map[string]string{},
 	}
 	t.collectParams(c)
 	t.b.Nodes = append(t.b.Nodes, Node{Label: model.LabelGuideline, ID: gid, Props: map[string]any{
@@ -149,6 +179,7 @@ func ParseOSCALCatalog(name string, data []byte) (*Batch, error) {
 	if len(t.b.Nodes) == 1 {
 		t.b.Warnings = append(t.b.Warnings, Warning{Location: "catalog", Message: "the catalog has no groups or controls"})
 	}
+	t.resolveLineage()
 	if err := jpCheckRecords(name, t.b); err != nil {
 		return nil, err
 	}
@@ -167,9 +198,27 @@ type oscalCatalogTransform struct {
 	name   string
 	data   []byte
 	gid    string
+	base   string // for a baseline, the guideline of its full catalog
+	title  string
 	b      *Batch
 	params map[string]oscalParam
 	seen   map[string]oscalSeen
+	// parts maps each part id (lower case) to its control's clause id, refs
+	// each clause ref (upper case) to its clause id, for the links of
+	// withdrawn clauses.
+	parts map[string]string
+	refs  map[string]string
+	// lineage lists what withdrawn clauses say about where they went,
+	// resolved once every clause is known.
+	lineage []oscalLineage
+}
+
+// oscalLineage is a withdrawn clause's pointer to where its content went:
+// an OSCAL link (href and kind) or the note in its text.
+type oscalLineage struct {
+	from, where string
+	href, kind  string
+	note        string
 }
 
 // collectParams indexes every parameter of the catalog by id, so that a
@@ -247,8 +296,12 @@ func (t *oscalCatalogTransform) group(g *oscalGroup, list string, i int, parent 
 		}
 	} else {
 		t.seen[id] = oscalSeen{group: true, path: p, node: len(t.b.Nodes)}
-		t.addClause(id, parent, oscalRef(g.Props, oscalID), g.Title, "group", t.statement(g.Parts), oscalWithdrawn(g.Props))
+		text := t.statement(g.Parts)
+		withdrawn := oscalWithdrawn(g.Props)
+		t.addClause(id, parent, oscalRef(g.Props, oscalID), g.Title, "group", text, withdrawn)
+		t.lineageOf(id, p, g.Links, withdrawn, text)
 	}
+	t.indexParts(g.Parts, id)
 	for j := range g.Groups {
 		if err := t.group(&g.Groups[j], jpJoin(p, "groups"), j, id); err != nil {
 			return err
@@ -276,6 +329,11 @@ func (t *oscalCatalogTransform) control(c *oscalControl, p, parent, kind string)
 	text := t.statement(c.Parts)
 	withdrawn := oscalWithdrawn(c.Props) || strings.HasPrefix(strings.TrimSpace(text), "[Withdrawn")
 	t.addClause(id, parent, oscalRef(c.Props, c.ID), c.Title, kind, text, withdrawn)
+	if t.base != "" {
+		t.b.Rels = append(t.b.Rels, baselineMapping(id, t.base+":"+strings.TrimPrefix(id, t.gid+":"), t.base, t.title, p))
+	}
+	t.indexParts(c.Parts, id)
+	t.lineageOf(id, p, c.Links, withdrawn, text)
 	for j := range c.Controls {
 		if err := t.control(&c.Controls[j], jpIndex(jpJoin(p, "controls"), j), id, "enhancement"); err != nil {
 			return err
@@ -284,8 +342,68 @@ func (t *oscalCatalogTransform) control(c *oscalControl, p, parent, kind string)
 	return nil
 }
 
+// indexParts records the ids of parts (at any depth) as parts of the
+// clause id.
+func (t *oscalCatalogTransform) indexParts(parts []oscalPart, id string) {
+	for i := range parts {
+		if pid := strings.ToLower(strings.TrimSpace(parts[i].ID)); pid != "" {
+			if _, ok := t.parts[pid]; !ok {
+				t.parts[pid] = id
+			}
+		}
+		t.indexParts(parts[i].Parts, id)
+	}
+}
+
+// lineageOf records where the clause id (at path p) says its content went:
+// its incorporated-into and moved-to links, or, for a withdrawn clause
+// without any, the withdrawal note of its text.
+func (t *oscalCatalogTransform) lineageOf(id, p string, links []oscalLink, withdrawn bool, text string) {
+	n := len(t.lineage)
+	for i, l := range links {
+		if l.Rel == withdrawnIncorporated || l.Rel == withdrawnMoved {
+			t.lineage = append(t.lineage, oscalLineage{from: id, where: jpIndex(jpJoin(p, "links"), i), href: l.Href, kind: l.Rel})
+		}
+	}
+	if len(t.lineage) == n && withdrawn && text != "" {
+		t.lineage = append(t.lineage, oscalLineage{from: id, where: jpJoin(p, "parts"), note: text})
+	}
+}
+
+// resolveLineage turns the recorded lineage into INCORPORATED_INTO
+// relationships, now that every clause and part is known.
+func (t *oscalCatalogTransform) resolveLineage() {
+	w := newJPTally()
+	links := newWithdrawnLinks(t.b, w)
+	for _, l := range t.lineage {
+		if l.note != "" {
+			links.fromNote(l.from, l.note, t.refs, l.where)
+			continue
+		}
+		target, ok := strings.CutPrefix(strings.TrimSpace(l.href), "#")
+		target = strings.ToLower(target)
+		to := ""
+		if _, isClause := t.seen[t.gid+":"+target]; ok && isClause {
+			to = t.gid + ":" + target
+		} else if ok {
+			to = t.parts[target]
+		}
+		if to == "" {
+			w.count("withdrawn link unknown", l.kind, l.where)
+			continue
+		}
+		links.add(l.from, to, l.kind, l.where)
+	}
+	t.b.Warnings = append(t.b.Warnings, w.warnings(withdrawnWords)...)
+}
+
 // addClause appends a clause node with its HAS_CLAUSE and PART_OF links.
 func (t *oscalCatalogTransform) addClause(id, parent, ref, title, kind, text string, withdrawn bool) {
+	if k := strings.ToUpper(ref); ref != "" {
+		if _, ok := t.refs[k]; !ok {
+			t.refs[k] = id
+		}
+	}
 	props := map[string]any{
 		"guidelineId": t.gid,
 		"ref":         ref,

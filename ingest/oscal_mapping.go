@@ -37,6 +37,7 @@ type (
 		Href string `json:"href"`
 	}
 	oscalMap struct {
+		UUID              string            `json:"uuid"`
 		Relationship      string            `json:"relationship"`
 		MatchingRationale string            `json:"matching-rationale"`
 		Sources           []oscalMapItem    `json:"sources"`
@@ -89,6 +90,28 @@ type (
 // the catalogs to load first. A source-gap-summary becomes a warning with
 // its count; pairs repeated or mapped to themselves are skipped with a
 // counted warning.
+//
+// A map with several sources or several targets relates the sets, not
+// each pair: "A superset-of {B, C}" says that A holds all of B and C
+// together, which the pairs alone do not say (for subset-of they even say
+// more than the map). Its pairs are still stored one MAPS_TO each, and each
+// of them carries the map's group:
+//
+//   - group: the map's uuid when it has one, else "<collection title or
+//     file base>#<mapping index>.<map index>" (0-based), so the same file
+//     names the same groups when it is loaded again;
+//   - groupSources and groupTargets: how many items the map lists on its
+//     source and target side, as written, counting those that make no
+//     MAPS_TO (items that are not controls or groups, and clauses the
+//     loaded catalog lacks, which the loader skips): fewer MAPS_TO in a
+//     group than groupSources × groupTargets means part of a set is not in
+//     the graph.
+//
+// A map of one source and one target sets these three properties to null,
+// so that an edge an earlier load grouped and this file maps alone carries
+// no stale group: a MAPS_TO carries what the last document that wrote it
+// says. A pair that an earlier map of the same file wrote keeps that map's
+// group (it is skipped as repeated).
 func ParseOSCALMapping(name string, data []byte) (*Batch, error) {
 	var doc oscalMappingDoc
 	if err := jpDecode(name, data, &doc); err != nil {
@@ -194,6 +217,17 @@ func ParseOSCALMapping(name string, data []byte) (*Batch, error) {
 				w.count("map without sources or targets", "", kp)
 				continue
 			}
+			if len(mm.Sources) > 1 || len(mm.Targets) > 1 {
+				group := strings.TrimSpace(mm.UUID)
+				if group == "" {
+					group = fmt.Sprintf("%s#%d.%d", origin, mi, ki)
+				}
+				props[mapsToGroup] = group
+				props[mapsToGroupSources] = int64(len(mm.Sources))
+				props[mapsToGroupTargets] = int64(len(mm.Targets))
+			} else {
+				pairwise(props)
+			}
 			srcs := make([]string, len(mm.Sources))
 			for si, s := range mm.Sources {
 				id, err := oscalItemClause(name, data, srcG, s, jpIndex(jpJoin(kp, "sources"), si), w)
@@ -235,6 +269,22 @@ func ParseOSCALMapping(name string, data []byte) (*Batch, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// The MAPS_TO properties that group the pairs of one OSCAL map (see
+// ParseOSCALMapping).
+const (
+	mapsToGroup        = "group"
+	mapsToGroupSources = "groupSources"
+	mapsToGroupTargets = "groupTargets"
+)
+
+// pairwise sets the group properties of a MAPS_TO to null and returns
+// props: the mapping relates one source to one target, and a group an
+// earlier load put on the same edge no longer holds.
+func pairwise(props map[string]any) map[string]any {
+	props[mapsToGroup], props[mapsToGroupSources], props[mapsToGroupTargets] = nil, nil, nil
+	return props
 }
 
 // mapsToProps copies a map's properties for one relationship.

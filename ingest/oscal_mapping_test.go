@@ -1,10 +1,13 @@
 package ingest_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
 
@@ -97,6 +100,88 @@ func TestParseOSCALMappingCSFTo80053(t *testing.T) {
 	if len(b.Warnings) != 1 {
 		t.Errorf("warnings %v, want only the source-gap-summary", b.Warnings)
 	}
+	xwCheckGroups(t, b, data)
+}
+
+// xwMap is one map of the real CSF 2.0 → SP 800-53 mapping collection, as
+// the file writes it.
+type xwMap struct {
+	UUID             string
+	Sources, Targets []struct {
+		IDRef string `json:"id-ref"`
+	}
+}
+
+// xwMaps reads the maps of the real mapping collection's one mapping
+// independently of the parser.
+func xwMaps(t *testing.T, data []byte) []xwMap {
+	t.Helper()
+	var doc struct {
+		MC struct {
+			Mappings []struct{ Maps []xwMap }
+		} `json:"mapping-collection"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.MC.Mappings) != 1 {
+		t.Fatalf("%d mappings, SOURCE.md says 1", len(doc.MC.Mappings))
+	}
+	return doc.MC.Mappings[0].Maps
+}
+
+// xwCSFMultiMaps is how many maps of the real CSF 2.0 → SP 800-53 mapping
+// collection list several sources or targets (measured: all 95 have one
+// source and 2 to 40 targets; the other 11 maps are single pairs).
+const xwCSFMultiMaps = 95
+
+// xwCheckGroups checks the group properties of the MAPS_TO of the real
+// CSF 2.0 → SP 800-53 mapping collection against the maps the file lists:
+// every pair of a map with several sources or targets carries the map's
+// uuid and its item counts, every pair of a single-pair map sets them to
+// null.
+func xwCheckGroups(t *testing.T, b *ingest.Batch, data []byte) {
+	t.Helper()
+	maps := xwMaps(t, data)
+	byUUID := map[string]xwMap{}
+	multi := 0
+	for _, m := range maps {
+		byUUID[m.UUID] = m
+		if len(m.Sources) > 1 || len(m.Targets) > 1 {
+			multi++
+		}
+	}
+	if multi != xwCSFMultiMaps || len(maps) != 106 {
+		t.Errorf("the file has %d maps, %d with several sources or targets; want 106 and %d", len(maps), multi, xwCSFMultiMaps)
+	}
+	groups := map[string]int{}
+	single := 0
+	for _, r := range b.Rels {
+		var i int
+		if _, err := fmt.Sscanf(r.Where, "mapping-collection.mappings[0].maps[%d]", &i); err != nil || i >= len(maps) {
+			t.Fatalf("where %q names no map", r.Where)
+		}
+		m := maps[i]
+		if len(m.Sources) == 1 && len(m.Targets) == 1 {
+			single++
+			xwWantPairwise(t, r)
+			continue
+		}
+		g, _ := r.Props["group"].(string)
+		if g != m.UUID || r.Props["groupSources"] != int64(len(m.Sources)) || r.Props["groupTargets"] != int64(len(m.Targets)) {
+			t.Fatalf("%s → %s: group %v of %v × %v, want %s of %d × %d", r.From, r.To, r.Props["group"], r.Props["groupSources"],
+				r.Props["groupTargets"], m.UUID, len(m.Sources), len(m.Targets))
+		}
+		groups[g]++
+	}
+	if len(groups) != xwCSFMultiMaps || single != 106-xwCSFMultiMaps {
+		t.Errorf("%d groups and %d single pairs, want %d and %d", len(groups), single, xwCSFMultiMaps, 106-xwCSFMultiMaps)
+	}
+	// DE.AE-02 superset-of {AU-6, CA-7, IR-4, SI-4}: one group of four.
+	const deae02 = "f472e83e-e0df-465a-8a2a-8147aecf43ac"
+	if m := byUUID[deae02]; len(m.Sources) != 1 || m.Sources[0].IDRef != "de.ae-02" || len(m.Targets) != 4 || groups[deae02] != 4 {
+		t.Errorf("map %s: %+v, %d pairs in its group; want de.ae-02 → au-6, ca-7, ir-4, si-4", deae02, m, groups[deae02])
+	}
 }
 
 func TestParseOSCALMappingTiny(t *testing.T) {
@@ -178,5 +263,105 @@ func TestParseOSCALMappingErrors(t *testing.T) {
 			}
 			xwWantError(t, err, "bad.json", tt.line, tt.path, tt.msg)
 		})
+	}
+}
+
+// TestLoadOSCALMappingGroups loads the two real catalogs and the real
+// CSF 2.0 → SP 800-53 mapping collection and reads back the groups: the
+// pairs of each of the 95 maps with several targets share the map's uuid
+// and its item counts, the pairs of single maps carry no group, and loading
+// the collection again changes nothing. The CSV crosswalk of the same
+// pairs is pairwise: loaded after it, it leaves no group on the pairs it
+// writes, and loading the collection once more puts them back.
+func TestLoadOSCALMappingGroups(t *testing.T) {
+	t.Parallel()
+	const folder = "nist-csf2-to-sp800-53r5-oscal-mapping"
+	p := neo4jtest.Prefix(t)
+	xwLoad(t, p, "nist-sp800-53r5-oscal", "NIST_SP-800-53_rev5_catalog.json")
+	xwLoad(t, p, folder, "NIST_CSF_v2.0.catalog.json")
+	rep, b := xwLoad(t, p, folder, "NIST_CSF_v2.0-to-NIST_SP-800-53_rev5.mapping-collection.json")
+
+	// What the loader keeps: the pairs whose target the 5.0.1 catalog has
+	// (8 of the 737 pairs name controls added later, see
+	// TestParseOSCALMappingCSFTo80053); measured, 719 of the 729 stored
+	// pairs are of the 95 groups and the other 10 of 10 of the 11 single
+	// maps.
+	sp := xwClauseIDs(t, "nist-sp800-53r5-oscal", "NIST_SP-800-53_rev5_catalog.json")
+	grouped, single := 0, 0
+	for _, r := range b.Rels {
+		switch {
+		case !sp[r.To]:
+		case r.Props["group"] != nil:
+			grouped++
+		default:
+			single++
+		}
+	}
+	if grouped != 719 || single != 10 {
+		t.Errorf("the batch has %d grouped and %d single pairs with both ends in the catalogs, want 719 and 10", grouped, single)
+	}
+	if c := rep.Rels["MAPS_TO"]; c.Created != grouped+single {
+		t.Errorf("MAPS_TO %+v, want %d created", c, grouped+single)
+	}
+
+	const countGroups = `
+MATCH (s:Clause)-[r:MAPS_TO]->(:Clause) WHERE s.id STARTS WITH $p
+RETURN count(r) AS edges, count(r.group) AS grouped, count(DISTINCT r.group) AS groups,
+       count(r.groupSources) AS withSources, count(r.groupTargets) AS withTargets`
+	row := xwQuery(t, countGroups, map[string]any{"p": p})[0]
+	if row["edges"] != int64(grouped+single) || row["grouped"] != int64(grouped) || row["groups"] != int64(xwCSFMultiMaps) ||
+		row["withSources"] != int64(grouped) || row["withTargets"] != int64(grouped) {
+		t.Errorf("stored MAPS_TO: %v; want %d edges, %d of them in %d groups with both counts", row, grouped+single, grouped, xwCSFMultiMaps)
+	}
+
+	// DE.AE-02 superset-of {AU-6, CA-7, IR-4, SI-4}: four edges, one group,
+	// found through the group index as well as from the clause.
+	const deae02 = "f472e83e-e0df-465a-8a2a-8147aecf43ac"
+	rows := xwQuery(t, `
+MATCH (s:Clause {id: $s})-[r:MAPS_TO]->(t:Clause)
+RETURN t.id AS target, r.group AS grp, r.groupSources AS sources, r.groupTargets AS targets, r.relationship AS rel
+ORDER BY target`, map[string]any{"s": p + "nist-csf-2.0:de.ae-02"})
+	var targets []string
+	for _, r := range rows {
+		targets = append(targets, strings.TrimPrefix(r["target"].(string), p+"nist-sp800-53r5:"))
+		if r["grp"] != deae02 || r["sources"] != int64(1) || r["targets"] != int64(4) || r["rel"] != "SUPERSET_OF" {
+			t.Errorf("DE.AE-02 → %s: %v", r["target"], r)
+		}
+	}
+	if strings.Join(targets, " ") != "au-6 ca-7 ir-4 si-4" {
+		t.Errorf("DE.AE-02 maps to %v, want au-6 ca-7 ir-4 si-4", targets)
+	}
+	byGroup := xwQuery(t, `MATCH (s:Clause)-[r:MAPS_TO {group: $g}]->(:Clause) WHERE s.id STARTS WITH $p RETURN count(r) AS n`,
+		map[string]any{"g": deae02, "p": p})
+	if byGroup[0]["n"] != int64(4) {
+		t.Errorf("%v edges of group %s, want 4", byGroup[0]["n"], deae02)
+	}
+	if ix := xwQuery(t, `SHOW INDEXES YIELD name, entityType, labelsOrTypes, properties WHERE name = 'maps_to_group'
+RETURN entityType, labelsOrTypes, properties`, nil); len(ix) != 1 || ix[0]["entityType"] != "RELATIONSHIP" ||
+		fmt.Sprint(ix[0]["labelsOrTypes"], ix[0]["properties"]) != "[MAPS_TO] [group]" {
+		t.Errorf("index maps_to_group: %v, want one on MAPS_TO(group)", ix)
+	}
+
+	again := neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p))
+	xwUnchanged(t, again)
+	if c := again.Rels["MAPS_TO"]; c.Unchanged != grouped+single {
+		t.Errorf("loading again: MAPS_TO %+v, want %d unchanged", c, grouped+single)
+	}
+
+	// The CSV crosswalk says the same pairs one by one.
+	csv := neo4jtest.Load(t, neo4jtest.PrefixBatch(xwParse(t, folder, "csf2_to_800-53_crosswalk.csv"), p))
+	row = xwQuery(t, countGroups, map[string]any{"p": p})[0]
+	if row["grouped"] != int64(0) || row["withSources"] != int64(0) || row["withTargets"] != int64(0) {
+		t.Errorf("after the CSV crosswalk: %v; want no group left", row)
+	}
+	if c := csv.Rels["MAPS_TO"]; c.Updated < grouped {
+		t.Errorf("CSV crosswalk: MAPS_TO %+v, want at least the %d grouped pairs updated", c, grouped)
+	}
+	back := neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p))
+	if c := back.Rels["MAPS_TO"]; c.Updated < grouped {
+		t.Errorf("the collection after the CSV: MAPS_TO %+v, want at least %d updated", c, grouped)
+	}
+	if row = xwQuery(t, countGroups, map[string]any{"p": p})[0]; row["grouped"] != int64(grouped) || row["groups"] != int64(xwCSFMultiMaps) {
+		t.Errorf("after loading the collection again: %v; want %d edges in %d groups", row, grouped, xwCSFMultiMaps)
 	}
 }

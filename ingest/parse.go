@@ -16,7 +16,7 @@ import (
 )
 
 // Formats lists every format name Parse accepts, FormatAuto first.
-var Formats = []Format{FormatAuto, FormatNative, FormatSTIX, FormatOSCALCatalog, FormatOSCALMapping, FormatCSVCrosswalk, FormatCISOLibrary}
+var Formats = []Format{FormatAuto, FormatNative, FormatSTIX, FormatOSCALCatalog, FormatOSCALProfile, FormatOSCALMapping, FormatCSVCrosswalk, FormatCISOLibrary}
 
 // ParseFormat returns the Format named s (as in Formats), or an error that
 // lists the names.
@@ -69,6 +69,8 @@ func Parse(name string, data []byte, format Format, opts ParseOptions) (*Batch, 
 		b, err = ParseSTIX(name, data)
 	case FormatOSCALCatalog:
 		b, err = ParseOSCALCatalog(name, data)
+	case FormatOSCALProfile:
+		b, err = ParseOSCALProfile(name, data)
 	case FormatOSCALMapping:
 		b, err = ParseOSCALMapping(name, data)
 	case FormatCSVCrosswalk:
@@ -102,8 +104,9 @@ func Parse(name string, data []byte, format Format, opts ParseOptions) (*Batch, 
 
 // DetectFormat recognises a document's format from its content:
 //   - JSON whose top-level object has "type": "bundle": a STIX bundle; a
-//     top-level "catalog": an OSCAL catalog; "mapping-collection": an OSCAL
-//     mapping collection; "apiVersion": "ssfgraph/…": a native document;
+//     top-level "catalog": an OSCAL catalog; "profile": an OSCAL profile;
+//     "mapping-collection": an OSCAL mapping collection; "apiVersion":
+//     "ssfgraph/…": a native document;
 //   - YAML with a top-level apiVersion ssfgraph/…: a native document; with
 //     top-level urn and objects: a CISO Assistant library;
 //   - otherwise CSV, if it reads as CSV with a header of two or more
@@ -165,6 +168,8 @@ func detectJSON(name string, data []byte) (Format, error) {
 			return FormatOSCALCatalog, nil
 		case "mapping-collection":
 			return FormatOSCALMapping, nil
+		case "profile":
+			return FormatOSCALProfile, nil
 		case "type", "apiVersion":
 			var v any
 			if err := dec.Decode(&v); err != nil {
@@ -185,7 +190,7 @@ func detectJSON(name string, data []byte) (Format, error) {
 		}
 	}
 	return "", &Error{File: name, Message: `cannot tell the format of this JSON: it has none of "type": "bundle" (STIX), ` +
-		`"catalog" (OSCAL catalog), "mapping-collection" (OSCAL mapping collection) or "apiVersion": "ssfgraph/v1" (native) at the top level; name the format explicitly`}
+		`"catalog" (OSCAL catalog), "profile" (OSCAL profile), "mapping-collection" (OSCAL mapping collection) or "apiVersion": "ssfgraph/v1" (native) at the top level; name the format explicitly`}
 }
 
 // yamlTopKey matches a top-level YAML mapping key and its value.

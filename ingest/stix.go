@@ -59,7 +59,15 @@ type stixNode struct {
 //     Threat-[:MITIGATED_BY {rationale}]->Measure, the rationale being the
 //     relationship's description (markdown, kept as is);
 //   - relationship "targets" (attack-pattern → x-mitre-asset) →
-//     Threat-[:TARGETS]->AssetKind.
+//     Threat-[:TARGETS]->AssetKind;
+//   - relationship "subtechnique-of" (attack-pattern → attack-pattern) →
+//     Threat-[:SUBTECHNIQUE_OF]->Threat, from the sub-technique to its
+//     technique;
+//   - relationship "revoked-by" between two attack-patterns or two
+//     courses of action → Threat-[:REVOKED_BY]->Threat or
+//     Measure-[:REVOKED_BY]->Measure, from the revoked object to the one
+//     that replaces it (revoked-by between other types, such as the
+//     intrusion sets of ATT&CK for ICS, is skipped with the other types).
 //
 // <source> is "mitre-attack-ics" for the ICS domain ("mitre-attack-" plus
 // the domain otherwise, "stix" for bundles without x_mitre_domains). An
@@ -189,6 +197,10 @@ func ParseSTIX(name string, data []byte) (*Batch, error) {
 			relType, fromType, toType = model.RelMitigatedBy, "course-of-action", "attack-pattern"
 		case "targets":
 			relType, fromType, toType = model.RelTargets, "attack-pattern", "x-mitre-asset"
+		case "subtechnique-of":
+			relType, fromType, toType = model.RelSubtechniqueOf, "attack-pattern", "attack-pattern"
+		case "revoked-by":
+			relType = model.RelRevokedBy // between two objects of one type, checked below
 		case "":
 			return nil, jpErrorAt(name, data, p, "relationship %s has no relationship_type", o.ID)
 		default:
@@ -209,12 +221,20 @@ func ParseSTIX(name string, data []byte) (*Batch, error) {
 			}
 			continue
 		}
+		if relType == model.RelRevokedBy && src.typ == dst.typ && (src.typ == "attack-pattern" || src.typ == "course-of-action") {
+			fromType, toType = src.typ, dst.typ
+		}
 		if src.typ != fromType || dst.typ != toType {
 			w.count("skipped relationship between other types", o.Relationship, p)
 			continue
 		}
-		// STIX "X mitigates Y" is stored as Y-[:MITIGATED_BY]->X; "X targets
-		// Y" keeps its direction.
+		if src.id == dst.id {
+			w.count("skipped relationship to itself", o.Relationship, p)
+			continue
+		}
+		// STIX "X mitigates Y" is stored as Y-[:MITIGATED_BY]->X; the others
+		// ("X targets Y", "X subtechnique-of Y", "X revoked-by Y") keep
+		// their direction.
 		from, to := src, dst
 		if relType == model.RelMitigatedBy {
 			from, to = dst, src
@@ -302,6 +322,8 @@ func stixWords(what, typ string, n int) string {
 		return fmt.Sprintf("%d %q relationship(s) skipped: an end is not in the bundle", n, typ)
 	case "skipped relationship between other types":
 		return fmt.Sprintf("%d %q relationship(s) skipped: their ends are not of the types the graph links that way", n, typ)
+	case "skipped relationship to itself":
+		return fmt.Sprintf("%d %q relationship(s) skipped: they link an object to itself", n, typ)
 	case "skipped duplicate relationship":
 		return fmt.Sprintf("%d %q relationship(s) skipped: the same pair is linked earlier in the bundle", n, typ)
 	}

@@ -172,7 +172,7 @@ func xwCheckShape(t *testing.T, b *ingest.Batch, allowExternal bool) {
 		}
 		for key, v := range r.Props {
 			switch v.(type) {
-			case string, bool, int64, float64, []string:
+			case string, bool, int64, float64, []string, nil: // nil removes a property
 			default:
 				t.Errorf("%s %q → %q property %s has type %T", r.Type, r.From, r.To, key, v)
 			}
@@ -222,6 +222,9 @@ func TestParseSTIXAttackICS(t *testing.T) {
 			t.Errorf("%d %s relationships, want %d", rels[typ], typ, want)
 		}
 	}
+	// No SUBTECHNIQUE_OF or REVOKED_BY: ICS has no sub-techniques
+	// (x_mitre_is_subtechnique is always false) and its two revoked-by
+	// relationships link intrusion sets (skipped below).
 	if len(rels) != 2 {
 		t.Errorf("relationship types %v, want only MITIGATED_BY and TARGETS", rels)
 	}
@@ -234,12 +237,15 @@ func TestParseSTIXAttackICS(t *testing.T) {
 		if n.Props["revoked"] == true || n.Props["deprecated"] == true {
 			flagged[n.Label]++
 		}
+		if n.Props["revoked"] == true {
+			flagged["revoked"]++ // measured: the 12 are deprecated, none revoked
+		}
 		if id, _ := n.Props["externalId"].(string); id != "" {
 			externalIDs[id] = true
 		}
 	}
-	if flagged[model.LabelThreat] != 12 || flagged[model.LabelMeasure] != 0 || flagged[model.LabelAssetKind] != 0 {
-		t.Errorf("flagged revoked/deprecated %v, want 12 threats and nothing else", flagged)
+	if flagged[model.LabelThreat] != 12 || flagged[model.LabelMeasure] != 0 || flagged[model.LabelAssetKind] != 0 || flagged["revoked"] != 0 {
+		t.Errorf("flagged revoked/deprecated %v, want 12 deprecated threats and nothing else", flagged)
 	}
 	if len(externalIDs) != 95+52+18 {
 		t.Errorf("%d distinct ATT&CK ids, want %d (every object has one)", len(externalIDs), 95+52+18)
@@ -467,4 +473,75 @@ func TestParseSTIXEdgeCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseSTIXLineage reads sub-techniques and revocations: the
+// sub-technique's SUBTECHNIQUE_OF its technique, REVOKED_BY from a revoked
+// technique or mitigation to its replacement, and, skipped, revoked-by
+// across types or from other types, ends outside the bundle and links of an
+// object to itself.
+func TestParseSTIXLineage(t *testing.T) {
+	t.Parallel()
+	b, err := ingest.ParseSTIX("stix_lineage_tiny.json", xwTestdata(t, "stix_lineage_tiny.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xwCheckShape(t, b, false)
+	xwGolden(t, "stix_lineage_tiny.json", b)
+	var got []string
+	for _, r := range b.Rels {
+		got = append(got, r.Type+" "+r.FromLabel+" "+r.From+" → "+r.ToLabel+" "+r.To)
+	}
+	want := []string{
+		"SUBTECHNIQUE_OF Threat mitre-attack-enterprise:T1059.001 → Threat mitre-attack-enterprise:T1059",
+		"REVOKED_BY Threat mitre-attack-enterprise:T1086 → Threat mitre-attack-enterprise:T1059.001",
+		"REVOKED_BY Measure mitre-attack-enterprise:T1086-M → Measure mitre-attack-enterprise:M1038",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("relationships:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for id, want := range map[string][2]bool{"T1059": {false, false}, "T1086": {true, false}, "T1999": {false, true}} {
+		n := xwNode(t, b, model.LabelThreat, "mitre-attack-enterprise:"+id)
+		if n.Props["revoked"] != want[0] || n.Props["deprecated"] != want[1] {
+			t.Errorf("%s: revoked %v, deprecated %v; want %v, %v", id, n.Props["revoked"], n.Props["deprecated"], want[0], want[1])
+		}
+	}
+	if n := xwNode(t, b, model.LabelMeasure, "mitre-attack-enterprise:T1086-M"); n.Props["revoked"] != true {
+		t.Errorf("the revoked mitigation: %v", n.Props)
+	}
+	xwWarned(t, b, `2 "revoked-by" relationship(s) skipped: their ends are not of the types`)
+	xwWarned(t, b, `1 "subtechnique-of" relationship(s) skipped: an end is not in the bundle`)
+	xwWarned(t, b, `1 "subtechnique-of" relationship(s) skipped: they link an object to itself`)
+	xwWarned(t, b, "2 attack-pattern object(s) are revoked or deprecated")
+	xwWarned(t, b, "1 course-of-action object(s) are revoked or deprecated")
+}
+
+// TestLoadSTIXLineage loads the lineage bundle: the sub-technique and
+// revocation relationships are stored between the flagged nodes, and
+// loading the bundle again changes nothing.
+func TestLoadSTIXLineage(t *testing.T) {
+	t.Parallel()
+	p := neo4jtest.Prefix(t)
+	b, err := ingest.ParseSTIX("stix_lineage_tiny.json", xwTestdata(t, "stix_lineage_tiny.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p))
+	if rep.Rels[model.RelSubtechniqueOf].Created != 1 || rep.Rels[model.RelRevokedBy].Created != 2 {
+		t.Errorf("relationships %v, want 1 SUBTECHNIQUE_OF and 2 REVOKED_BY created", rep.Rels)
+	}
+	rows := xwQuery(t, `
+MATCH (a)-[r:SUBTECHNIQUE_OF|REVOKED_BY]->(b) WHERE a.id STARTS WITH $p
+RETURN type(r) + ' ' + [l IN labels(a) WHERE l <> 'Entity'][0] + ' ' + a.id + ' ' + toString(a.revoked) + ' → ' +
+       [l IN labels(b) WHERE l <> 'Entity'][0] + ' ' + b.id AS rel ORDER BY rel`,
+		map[string]any{"p": p})
+	var got []string
+	for _, r := range rows {
+		got = append(got, strings.ReplaceAll(r["rel"].(string), p+"mitre-attack-enterprise:", ""))
+	}
+	want := "REVOKED_BY Measure T1086-M true → Measure M1038\nREVOKED_BY Threat T1086 true → Threat T1059.001\nSUBTECHNIQUE_OF Threat T1059.001 false → Threat T1059"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("stored:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+	xwUnchanged(t, neo4jtest.Load(t, neo4jtest.PrefixBatch(b, p)))
 }

@@ -13,6 +13,44 @@ var catalogWriters = []model.Role{model.RoleAnalyst, model.RoleOrgAdmin, model.R
 // catalogDeleters may delete catalog entries.
 var catalogDeleters = []model.Role{model.RoleCurator, model.RoleAdmin}
 
+// inForce returns a filter of loaded clauses: it leaves out withdrawn ones
+// unless includeWithdrawn is true. The load is the same either way (one
+// batch for the level), so the argument costs no round trip.
+func inForce(cs []*model.Clause, err error) func(includeWithdrawn *bool) ([]*model.Clause, error) {
+	return func(includeWithdrawn *bool) ([]*model.Clause, error) {
+		if err != nil || (includeWithdrawn != nil && *includeWithdrawn) {
+			return cs, err
+		}
+		out := make([]*model.Clause, 0, len(cs))
+		for _, c := range cs {
+			if !c.Withdrawn {
+				out = append(out, c)
+			}
+		}
+		return out, nil
+	}
+}
+
+// firstOf returns the first of the loaded nodes, or nil: a relation that
+// leads to at most one node (a sub-technique's technique, a revoked entry's
+// replacement) loads as a list.
+func firstOf[T any](ts []*T, err error) (*T, error) {
+	if err != nil || len(ts) == 0 {
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// flag writes an optional boolean argument as a list filter's value:
+// "true", or "false" when it is false or not given.
+func flag(b *bool) *string {
+	s := "false"
+	if b != nil && *b {
+		s = "true"
+	}
+	return &s
+}
+
 // catalogWrite runs a catalog change for a caller who holds one of roles.
 func catalogWrite[T any](ctx context.Context, roles []model.Role, write func() (T, error)) (T, error) {
 	if _, err := model.Require(ctx, roles...); err != nil {

@@ -236,6 +236,10 @@ func TestCoverageOfCSFFromSP80053Controls(t *testing.T) {
 	if want := map[string]int{"nist-csf-2.0:de": 2, "nist-csf-2.0:gv": 1, "nist-csf-2.0:id": 7, "nist-csf-2.0:pr": 4, "nist-csf-2.0:rc": 0, "nist-csf-2.0:rs": 0}; !mapsEqualInt(families, want) {
 		t.Fatalf("partial per family %v, want %v", families, want)
 	}
+	targets := map[string]int{}
+	for _, r := range parsedRels(t, csf2To80053) {
+		targets[r.From]++
+	}
 	for _, c := range res.GuidelineCoverage.Clauses {
 		if c.Status != "PARTIAL" {
 			continue
@@ -252,9 +256,9 @@ func TestCoverageOfCSFFromSP80053Controls(t *testing.T) {
 			m.From.ID != sat.To.ID || m.To.ID != c.Clause.ID || m.Origin == nil || !strings.Contains(*m.Origin, "800-53") {
 			t.Fatalf("%s: mapping step %+v", c.Clause.ID, m)
 		}
-		if m.Group == nil && c.Clause.ID != "nist-csf-2.0:gv.sc-10" && c.Clause.ID != "nist-csf-2.0:pr.ds-10" {
-			// Most subcategories map to several controls as one set; check the ones that do keep it.
-			t.Logf("%s: map entry without a group", c.Clause.ID)
+		// A subcategory mapped to several controls keeps its set (a group); one mapped to one control has none.
+		if (m.Group != nil) != (targets[c.Clause.ID] > 1) {
+			t.Fatalf("%s maps to %d controls, group %v", c.Clause.ID, targets[c.Clause.ID], m.Group)
 		}
 		if c.Score <= 0 || c.Score >= 1 {
 			t.Fatalf("%s: a partial clause scores between 0 and 1, not %v", c.Clause.ID, c.Score)

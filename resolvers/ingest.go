@@ -17,6 +17,7 @@ var importFormats = map[model.ImportFormat]ingest.Format{
 	model.ImportFormatNative:       ingest.FormatNative,
 	model.ImportFormatStix:         ingest.FormatSTIX,
 	model.ImportFormatOscalCatalog: ingest.FormatOSCALCatalog,
+	model.ImportFormatOscalProfile: ingest.FormatOSCALProfile,
 	model.ImportFormatOscalMapping: ingest.FormatOSCALMapping,
 	model.ImportFormatCSVCrosswalk: ingest.FormatCSVCrosswalk,
 	model.ImportFormatCisoLibrary:  ingest.FormatCISOLibrary,

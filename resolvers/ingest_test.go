@@ -247,6 +247,7 @@ func TestImportDocumentBrokenWritesNothing(t *testing.T) {
 		{"Corrupted", "STIX", strings.Replace(bundle, `"name": "attack-pattern 02"`, `"name": ["a list"]`, 1), []string{"broken.json:", "objects[1].name"}},
 		{"UnknownFormat", "", "just words", []string{"broken.json: cannot tell the format"}},
 		{"WrongFormat", "OSCAL_CATALOG", bundle, []string{"broken.json"}},
+		{"NotAProfile", "OSCAL_PROFILE", bundle, []string{"broken.json", `not an OSCAL profile: no "profile" object`}},
 		{"Empty", "STIX", "  ", []string{"broken.json: the document is empty"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,7 +32,8 @@ type loaders struct {
 	mappingsIn     *dataload.Loader[string, []*model.ClauseMapping]
 	linksByMeasure *dataload.Loader[string, []*model.MeasureClauseLink]
 	linksByClause  *dataload.Loader[string, []*model.MeasureClauseLink]
-	clauseCounts   *dataload.Loader[string, int]
+	clauseCounts   *dataload.Loader[string, int] // without withdrawn clauses
+	allClauses     *dataload.Loader[string, int] // with them
 	notApplicable  *dataload.Loader[string, []*model.NotApplicableClause]
 
 	mu          sync.Mutex
@@ -52,7 +53,8 @@ func newLoaders(read model.ReadService) *loaders {
 	l.mappingsIn = listLoader(s, withFlag(read.ClauseMappings, true))
 	l.linksByMeasure = listLoader(s, withFlag(read.MeasureClauseLinks, false))
 	l.linksByClause = listLoader(s, withFlag(read.MeasureClauseLinks, true))
-	l.clauseCounts = dataload.New(read.ClauseCounts, dataload.Limits{})
+	l.clauseCounts = dataload.New(withFlag(read.ClauseCounts, false), dataload.Limits{})
+	l.allClauses = dataload.New(withFlag(read.ClauseCounts, true), dataload.Limits{})
 	l.notApplicable = listLoader(s, read.NotApplicable)
 	return l
 }

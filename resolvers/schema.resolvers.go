@@ -138,8 +138,13 @@ func (r *clauseResolver) Parent(ctx context.Context, obj *model.Clause) (*model.
 }
 
 // Children is the resolver for the children field.
-func (r *clauseResolver) Children(ctx context.Context, obj *model.Clause) ([]*model.Clause, error) {
-	return loadRelatedOf[model.Clause](ctx, model.ClauseChildren, obj)
+func (r *clauseResolver) Children(ctx context.Context, obj *model.Clause, includeWithdrawn *bool) ([]*model.Clause, error) {
+	return inForce(loadRelatedOf[model.Clause](ctx, model.ClauseChildren, obj))(includeWithdrawn)
+}
+
+// IncorporatedInto is the resolver for the incorporatedInto field.
+func (r *clauseResolver) IncorporatedInto(ctx context.Context, obj *model.Clause) ([]*model.Clause, error) {
+	return loadRelatedOf[model.Clause](ctx, model.ClauseIncorporatedInto, obj)
 }
 
 // Mappings is the resolver for the mappings field.
@@ -376,12 +381,15 @@ func (r *feedbackSummaryResolver) Items(ctx context.Context, obj *model.Feedback
 }
 
 // Clauses is the resolver for the clauses field.
-func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline) ([]*model.Clause, error) {
-	return loadRelatedOf[model.Clause](ctx, model.GuidelineTopClauses, obj)
+func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) ([]*model.Clause, error) {
+	return inForce(loadRelatedOf[model.Clause](ctx, model.GuidelineTopClauses, obj))(includeWithdrawn)
 }
 
 // ClauseCount is the resolver for the clauseCount field.
-func (r *guidelineResolver) ClauseCount(ctx context.Context, obj *model.Guideline) (int, error) {
+func (r *guidelineResolver) ClauseCount(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) (int, error) {
+	if includeWithdrawn != nil && *includeWithdrawn {
+		return loadOf(ctx, loadersFrom(ctx).allClauses, obj)
+	}
 	return loadOf(ctx, loadersFrom(ctx).clauseCounts, obj)
 }
 
@@ -483,6 +491,11 @@ func (r *measureResolver) Mitigates(ctx context.Context, obj *model.Measure) ([]
 // Clauses is the resolver for the clauses field.
 func (r *measureResolver) Clauses(ctx context.Context, obj *model.Measure) ([]*model.MeasureClauseLink, error) {
 	return loadOf(ctx, loadersFrom(ctx).linksByMeasure, obj)
+}
+
+// RevokedBy is the resolver for the revokedBy field.
+func (r *measureResolver) RevokedBy(ctx context.Context, obj *model.Measure) (*model.Measure, error) {
+	return firstOf(loadRelatedOf[model.Measure](ctx, model.MeasureRevokedBy, obj))
 }
 
 // MeasureID is the resolver for the measureId field.
@@ -867,14 +880,14 @@ func (r *queryResolver) Target(ctx context.Context, id string) (*model.Target, e
 }
 
 // Threats is the resolver for the threats field.
-func (r *queryResolver) Threats(ctx context.Context, first *int, after *string, kind *string, text *string) (*model.ThreatConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListThreats, first, after, filters{"kind": kind}, text)
+func (r *queryResolver) Threats(ctx context.Context, first *int, after *string, kind *string, text *string, includeRevoked *bool) (*model.ThreatConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListThreats, first, after, filters{"kind": kind, "includeRevoked": flag(includeRevoked)}, text)
 	return &model.ThreatConnection{Nodes: nodesAs[model.Threat](page), PageInfo: info, TotalCount: total(page)}, err
 }
 
 // Measures is the resolver for the measures field.
-func (r *queryResolver) Measures(ctx context.Context, first *int, after *string, perspective *string, text *string) (*model.MeasureConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListMeasures, first, after, filters{"perspective": perspective}, text)
+func (r *queryResolver) Measures(ctx context.Context, first *int, after *string, perspective *string, text *string, includeRevoked *bool) (*model.MeasureConnection, error) {
+	page, info, err := list(ctx, r.Store, model.ListMeasures, first, after, filters{"perspective": perspective, "includeRevoked": flag(includeRevoked)}, text)
 	return &model.MeasureConnection{Nodes: nodesAs[model.Measure](page), PageInfo: info, TotalCount: total(page)}, err
 }
 
@@ -1080,6 +1093,21 @@ func (r *targetComparisonResolver) Hotspots(ctx context.Context, obj *model.Targ
 // MitigatedBy is the resolver for the mitigatedBy field.
 func (r *threatResolver) MitigatedBy(ctx context.Context, obj *model.Threat) ([]*model.Measure, error) {
 	return loadRelatedOf[model.Measure](ctx, model.ThreatMitigatedBy, obj)
+}
+
+// Parent is the resolver for the parent field.
+func (r *threatResolver) Parent(ctx context.Context, obj *model.Threat) (*model.Threat, error) {
+	return firstOf(loadRelatedOf[model.Threat](ctx, model.ThreatParent, obj))
+}
+
+// Subtechniques is the resolver for the subtechniques field.
+func (r *threatResolver) Subtechniques(ctx context.Context, obj *model.Threat) ([]*model.Threat, error) {
+	return loadRelatedOf[model.Threat](ctx, model.ThreatSubtechniques, obj)
+}
+
+// RevokedBy is the resolver for the revokedBy field.
+func (r *threatResolver) RevokedBy(ctx context.Context, obj *model.Threat) (*model.Threat, error) {
+	return firstOf(loadRelatedOf[model.Threat](ctx, model.ThreatRevokedBy, obj))
 }
 
 // Measure is the resolver for the measure field.

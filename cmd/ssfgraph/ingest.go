@@ -32,7 +32,7 @@ const ingestWarningsShown = 20
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs, envs := cfg.flagSet("ingest", stdout, false)
-	formatName := fs.String("format", string(ingest.FormatAuto), "the `format` of every FILE: auto (recognise each from its content), native, stix, oscal-catalog, oscal-mapping, csv-crosswalk or ciso-library")
+	formatName := fs.String("format", string(ingest.FormatAuto), "the `format` of every FILE: auto (recognise each from its content), native, stix, oscal-catalog, oscal-profile, oscal-mapping, csv-crosswalk or ciso-library")
 	dryRun := fs.Bool("dry-run", false, "check everything and count what would change, then write nothing")
 	asJSON := fs.Bool("json", false, "print the reports as one JSON document (the summary line goes to stderr)")
 	flagArgs, files := splitIngestArgs(fs, args)

@@ -60,6 +60,11 @@ type Threat struct {
 	Description string
 	ExternalID  *string
 	Source      *string
+	// Revoked and Deprecated are the flags of the catalog the threat comes
+	// from (STIX revoked and x_mitre_deprecated): such entries are kept so
+	// that what cites them still resolves.
+	Revoked    bool
+	Deprecated bool
 }
 
 // Measure is a catalog entry for something done against threats.
@@ -69,6 +74,10 @@ type Measure struct {
 	Description     string
 	PerspectiveCode string
 	Kind            string
+	// Revoked and Deprecated are the flags of the catalog the measure
+	// comes from, as for Threat.
+	Revoked    bool
+	Deprecated bool
 }
 
 // Guideline is an external standard, regulation or sector guideline.
@@ -87,6 +96,9 @@ type Clause struct {
 	Ref         string
 	Title       string
 	Text        string
+	// Withdrawn is true for a clause its guideline withdrew (kept so that
+	// what cites it still resolves; INCORPORATED_INTO says where it went).
+	Withdrawn bool
 }
 
 // ClauseMapping is a crosswalk edge from one clause to another.
@@ -98,6 +110,14 @@ type ClauseMapping struct {
 	Confidence   *float64
 	Coverage     *float64
 	Origin       *string
+	// Group, when set, names the OSCAL map this edge is one pair of: the
+	// map relates its sources as a set to its targets as a set, and
+	// GroupSources and GroupTargets are how many items each side lists in
+	// the document (resolved or not). All three are nil for a mapping of
+	// one pair.
+	Group        *string
+	GroupSources *int
+	GroupTargets *int
 }
 
 // MeasureClauseLink is a measure's claim to satisfy a clause.

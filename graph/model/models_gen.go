@@ -1036,6 +1036,9 @@ const (
 	ImportFormatStix ImportFormat = "STIX"
 	// An OSCAL catalog (JSON).
 	ImportFormatOscalCatalog ImportFormat = "OSCAL_CATALOG"
+	// An OSCAL profile (JSON), such as an SP 800-53 baseline: a guideline of its own whose clauses map EQUAL_TO the
+	// clauses of the catalog it selects from (which must be loaded first).
+	ImportFormatOscalProfile ImportFormat = "OSCAL_PROFILE"
 	// An OSCAL mapping collection (JSON).
 	ImportFormatOscalMapping ImportFormat = "OSCAL_MAPPING"
 	// A CSV crosswalk between two guidelines.
@@ -1049,6 +1052,7 @@ var AllImportFormat = []ImportFormat{
 	ImportFormatNative,
 	ImportFormatStix,
 	ImportFormatOscalCatalog,
+	ImportFormatOscalProfile,
 	ImportFormatOscalMapping,
 	ImportFormatCSVCrosswalk,
 	ImportFormatCisoLibrary,
@@ -1056,7 +1060,7 @@ var AllImportFormat = []ImportFormat{
 
 func (e ImportFormat) IsValid() bool {
 	switch e {
-	case ImportFormatAuto, ImportFormatNative, ImportFormatStix, ImportFormatOscalCatalog, ImportFormatOscalMapping, ImportFormatCSVCrosswalk, ImportFormatCisoLibrary:
+	case ImportFormatAuto, ImportFormatNative, ImportFormatStix, ImportFormatOscalCatalog, ImportFormatOscalProfile, ImportFormatOscalMapping, ImportFormatCSVCrosswalk, ImportFormatCisoLibrary:
 		return true
 	}
 	return false

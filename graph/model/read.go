@@ -16,9 +16,14 @@ const (
 	TargetAnalyses          Relation = "Target.analyses"
 	AssetConnectsTo         Relation = "Asset.connectsTo"
 	ThreatMitigatedBy       Relation = "Threat.mitigatedBy"
+	ThreatParent            Relation = "Threat.parent"
+	ThreatSubtechniques     Relation = "Threat.subtechniques"
+	ThreatRevokedBy         Relation = "Threat.revokedBy"
+	MeasureRevokedBy        Relation = "Measure.revokedBy"
 	MeasureMitigates        Relation = "Measure.mitigates"
 	GuidelineTopClauses     Relation = "Guideline.clauses"
 	ClauseChildren          Relation = "Clause.children"
+	ClauseIncorporatedInto  Relation = "Clause.incorporatedInto"
 	AnalysisAssessments     Relation = "Analysis.assessments"
 	AnalysisPolicies        Relation = "Analysis.policies"
 	AssessmentThreats       Relation = "Assessment.threats"
@@ -43,6 +48,8 @@ type ListQuery struct {
 	// match; each kind accepts the filters its GraphQL fields offer. For
 	// feedback, targetId keeps what is about the target or anything under
 	// it, and since (an RFC 3339 instant) what was given at or after it.
+	// Threats and measures also take includeRevoked ("true" or "false"):
+	// unless it is "true", revoked and deprecated entries are left out.
 	Filters map[string]string
 	// Text, if set, keeps only nodes that match it in the full-text index.
 	Text string
@@ -136,8 +143,9 @@ type ReadService interface {
 	// analysis marks not applicable, with their reasons, ordered by clause
 	// id; an analysis without marks is missing from the map.
 	NotApplicable(ctx context.Context, analysisIDs []string) (map[string][]*NotApplicableClause, error)
-	// ClauseCounts returns, for each guideline id, how many clauses it has.
-	ClauseCounts(ctx context.Context, ids []string) (map[string]int, error)
+	// ClauseCounts returns, for each guideline id, how many clauses it has
+	// at any level: withdrawn ones only when includeWithdrawn is true.
+	ClauseCounts(ctx context.Context, ids []string, includeWithdrawn bool) (map[string]int, error)
 	// List returns one page of a list. It returns EINVALID for an unknown
 	// kind or filter.
 	List(ctx context.Context, q ListQuery) (*Page, error)

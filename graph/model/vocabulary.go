@@ -66,29 +66,41 @@ const (
 	RelPartOf        = "PART_OF"        // Clause → parent Clause
 	RelMapsTo        = "MAPS_TO"        // Clause → Clause (a crosswalk)
 	RelSatisfies     = "SATISFIES"      // Measure → Clause
-	// RelIncorporatedInto links a withdrawn clause to the clause its content
-	// moved into (OSCAL links incorporated-into and moved-to).
+	RelAnalyzes      = "ANALYZES"       // Analysis → Target
+	RelHasAssessment = "HAS_ASSESSMENT" // Analysis → Assessment
+	RelReliesOn      = "RELIES_ON"      // Analysis → InsurancePolicy
+	RelSupersedes    = "SUPERSEDES"     // Analysis → its previous version
+	RelSharedWith    = "SHARED_WITH"    // Analysis → Organization
+	RelNotApplicable = "NOT_APPLICABLE" // Analysis → Clause, {reason}: the clause does not apply to the target
+	RelOf            = "OF"             // Assessment → Incident
+	RelCausedBy      = "CAUSED_BY"      // Assessment → Threat
+	RelThrough       = "THROUGH"        // Assessment → Asset
+	RelOwnedBy       = "OWNED_BY"       // Assessment → Department
+	RelTreatedBy     = "TREATED_BY"     // Assessment → Treatment
+	RelApplies       = "APPLIES"        // Treatment → Measure
+	RelHasLine       = "HAS_LINE"       // InsurancePolicy → CoverageLine
+	RelCovers        = "COVERS"         // CoverageLine → Incident | Threat
+	RelRequires      = "REQUIRES"       // CoverageLine → Measure | Clause
+	RelAbout         = "ABOUT"          // Feedback | Opinion → any node
+	RelBy            = "BY"             // Feedback | Opinion → Organization
+	RelRoutedTo      = "ROUTED_TO"      // Feedback → Organization
+	RelAnsweredBy    = "ANSWERED_BY"    // Feedback → Analysis (the later version that answers it)
+	RelHasLevel      = "HAS_LEVEL"      // AxisScale → AxisLevel
+	RelActsFor       = "ACTS_FOR"       // ApiToken → Organization
+	RelForUser       = "FOR_USER"       // ApiToken → User
+)
+
+// Relationship types of catalog lineage: where withdrawn clauses and
+// revoked or deprecated catalog entries went, and which technique another
+// refines.
+const (
+	// RelIncorporatedInto leads from a withdrawn clause to a clause of the
+	// same guideline that took its content; its kind is
+	// "incorporated-into" or "moved-to".
 	RelIncorporatedInto = "INCORPORATED_INTO" // Clause → Clause
-	RelAnalyzes         = "ANALYZES"          // Analysis → Target
-	RelHasAssessment    = "HAS_ASSESSMENT"    // Analysis → Assessment
-	RelReliesOn         = "RELIES_ON"         // Analysis → InsurancePolicy
-	RelSupersedes       = "SUPERSEDES"        // Analysis → its previous version
-	RelSharedWith       = "SHARED_WITH"       // Analysis → Organization
-	RelNotApplicable    = "NOT_APPLICABLE"    // Analysis → Clause, {reason}: the clause does not apply to the target
-	RelOf               = "OF"                // Assessment → Incident
-	RelCausedBy         = "CAUSED_BY"         // Assessment → Threat
-	RelThrough          = "THROUGH"           // Assessment → Asset
-	RelOwnedBy          = "OWNED_BY"          // Assessment → Department
-	RelTreatedBy        = "TREATED_BY"        // Assessment → Treatment
-	RelApplies          = "APPLIES"           // Treatment → Measure
-	RelHasLine          = "HAS_LINE"          // InsurancePolicy → CoverageLine
-	RelCovers           = "COVERS"            // CoverageLine → Incident | Threat
-	RelRequires         = "REQUIRES"          // CoverageLine → Measure | Clause
-	RelAbout            = "ABOUT"             // Feedback | Opinion → any node
-	RelBy               = "BY"                // Feedback | Opinion → Organization
-	RelRoutedTo         = "ROUTED_TO"         // Feedback → Organization
-	RelAnsweredBy       = "ANSWERED_BY"       // Feedback → Analysis (the later version that answers it)
-	RelHasLevel         = "HAS_LEVEL"         // AxisScale → AxisLevel
-	RelActsFor          = "ACTS_FOR"          // ApiToken → Organization
-	RelForUser          = "FOR_USER"          // ApiToken → User
+	// RelSubtechniqueOf leads from an ATT&CK sub-technique to its technique.
+	RelSubtechniqueOf = "SUBTECHNIQUE_OF" // Threat → Threat
+	// RelRevokedBy leads from a revoked catalog entry to the one that
+	// replaces it.
+	RelRevokedBy = "REVOKED_BY" // Threat → Threat | Measure → Measure
 )

@@ -693,11 +693,12 @@ MATCH (s:` + model.LabelClause + ` {id: $from})
 MATCH (t:` + model.LabelClause + ` {id: $to})
 MERGE (s)-[r:` + model.RelMapsTo + `]->(t)
 SET r.relationship = $relationship, r.rationale = $rationale, r.confidence = $confidence,
-    r.coverage = $coverage, r.source = $origin
+    r.coverage = $coverage, r.source = $origin, r.group = null, r.groupSources = null, r.groupTargets = null
 RETURN properties(r) AS props`
 
 // MapClauses maps one clause to another, replacing any earlier mapping of
-// the pair. It returns EINVALID for a bad field or a clause mapped to
+// the pair (a mapping made here is of that pair alone, so it removes the
+// group of an OSCAL map that an import may have put on the edge). It returns EINVALID for a bad field or a clause mapped to
 // itself and ENOTFOUND for an unknown clause.
 func (db *DB) MapClauses(ctx context.Context, in model.ClauseMappingInput) (*model.ClauseMapping, error) {
 	if in.SourceID == in.TargetID {

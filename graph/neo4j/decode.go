@@ -80,13 +80,16 @@ func decode(n neo4j.Node) model.Node {
 		case model.LabelIncident:
 			return &model.Incident{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Consequence: p.str("consequence"), Description: p.str("description")}
 		case model.LabelThreat:
-			return &model.Threat{ID: p.str("id"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description"), ExternalID: p.strPtr("externalId"), Source: p.strPtr("source")}
+			return &model.Threat{ID: p.str("id"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description"), ExternalID: p.strPtr("externalId"), Source: p.strPtr("source"),
+				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated")}
 		case model.LabelMeasure:
-			return &model.Measure{ID: p.str("id"), Name: p.str("name"), Description: p.str("description"), PerspectiveCode: p.str("perspective"), Kind: p.str("kind")}
+			return &model.Measure{ID: p.str("id"), Name: p.str("name"), Description: p.str("description"), PerspectiveCode: p.str("perspective"), Kind: p.str("kind"),
+				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated")}
 		case model.LabelGuideline:
 			return &model.Guideline{ID: p.str("id"), Title: p.str("title"), Publisher: p.str("publisher"), Version: p.str("version")}
 		case model.LabelClause:
-			return &model.Clause{ID: p.str("id"), GuidelineID: p.str("guidelineId"), ParentID: p.strPtr("parentId"), Ref: p.str("ref"), Title: p.str("title"), Text: p.str("text")}
+			return &model.Clause{ID: p.str("id"), GuidelineID: p.str("guidelineId"), ParentID: p.strPtr("parentId"), Ref: p.str("ref"), Title: p.str("title"), Text: p.str("text"),
+				Withdrawn: p.bool("withdrawn")}
 		case model.LabelAxisScale:
 			return &model.AxisScale{ID: p.str("id"), Axis: p.int("axis"), Version: p.str("version"), Name: p.str("name"), Confirmed: p.bool("confirmed"), Source: p.str("source")}
 		case model.LabelAxisLevel:

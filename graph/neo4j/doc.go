@@ -27,8 +27,10 @@
 //
 //	Organization -HAS_DEPARTMENT-> Department, -AUTHORED-> Analysis, -HOLDS-> InsurancePolicy
 //	Target -HAS_ASSET-> Asset -CONNECTS_TO-> Asset; Target -HAS_INCIDENT-> Incident
-//	Threat -MITIGATED_BY-> Measure; Threat -TARGETS-> AssetKind
+//	Threat -MITIGATED_BY-> Measure; Threat -TARGETS-> AssetKind; Threat -SUBTECHNIQUE_OF-> Threat
+//	Threat -REVOKED_BY-> Threat; Measure -REVOKED_BY-> Measure
 //	Guideline -HAS_CLAUSE-> Clause -PART_OF-> Clause; Clause -MAPS_TO-> Clause; Measure -SATISFIES-> Clause
+//	Clause (withdrawn) -INCORPORATED_INTO {kind}-> Clause (same guideline)
 //	Analysis -ANALYZES-> Target, -HAS_ASSESSMENT-> Assessment, -RELIES_ON-> InsurancePolicy, -SUPERSEDES-> Analysis
 //	Analysis -NOT_APPLICABLE {reason}-> Clause (a clause the analysis judges not to apply to its target)
 //	Assessment -OF-> Incident, -CAUSED_BY-> Threat, -THROUGH-> Asset, -OWNED_BY-> Department, -TREATED_BY-> Treatment -APPLIES-> Measure
@@ -36,5 +38,6 @@
 //	Feedback|Opinion -ABOUT-> any node, -BY-> Organization; Feedback -ROUTED_TO-> Organization, -ANSWERED_BY-> Analysis
 //	ApiToken -ACTS_FOR-> Organization, -FOR_USER-> User; AxisScale -HAS_LEVEL-> AxisLevel
 //
-// Names and texts carry the full-text index `ssf_text`.
+// Names and texts carry the full-text index `ssf_text`; MAPS_TO carries an
+// index on `group` (the pairs of one OSCAL map share it).
 package neo4j

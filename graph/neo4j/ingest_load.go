@@ -98,9 +98,13 @@ var ingestRelStatements = func() map[ingestRelKey]string {
 	for _, k := range []ingestRelKey{
 		{model.RelMitigatedBy, model.LabelThreat, model.LabelMeasure},
 		{model.RelTargets, model.LabelThreat, model.LabelAssetKind},
+		{model.RelSubtechniqueOf, model.LabelThreat, model.LabelThreat},
+		{model.RelRevokedBy, model.LabelThreat, model.LabelThreat},
+		{model.RelRevokedBy, model.LabelMeasure, model.LabelMeasure},
 		{model.RelHasClause, model.LabelGuideline, model.LabelClause},
 		{model.RelPartOf, model.LabelClause, model.LabelClause},
 		{model.RelMapsTo, model.LabelClause, model.LabelClause},
+		{model.RelIncorporatedInto, model.LabelClause, model.LabelClause},
 		{model.RelSatisfies, model.LabelMeasure, model.LabelClause},
 		{model.RelHasAsset, model.LabelTarget, model.LabelAsset},
 		{model.RelHasIncident, model.LabelTarget, model.LabelIncident},
@@ -130,11 +134,13 @@ var ingestRelStatements = func() map[ingestRelKey]string {
 }()
 
 // ingestLabelsCypher finds, in one round trip, the labels of the nodes with
-// the given ids (null for an id nothing has).
+// the given ids (null for an id nothing has), and the title and version of
+// those that are guidelines (see guidelineChanges).
 const ingestLabelsCypher = `
 UNWIND $ids AS id
 OPTIONAL MATCH (n:` + model.LabelEntity + ` {id: id})
-RETURN id, labels(n) AS labels`
+RETURN id, labels(n) AS labels,
+       CASE WHEN n:` + model.LabelGuideline + ` THEN {title: n.title, version: n.version} END AS guideline`
 
 // LoadBatch writes b in one transaction: it validates the batch (labels and
 // relationship types against a whitelist, ids, property values), checks in
@@ -147,7 +153,9 @@ RETURN id, labels(n) AS labels`
 // failures are classified as the other methods do (a value too large for
 // an index is an *ingest.Error too). A MAPS_TO whose missing end is a
 // clause of a guideline that is loaded is skipped with a warning instead
-// (see skipUnknownMappedClauses). A load that fails with a transient error
+// (see skipUnknownMappedClauses). A load that would change the title or
+// version of a stored guideline goes on, with a warning that names the old
+// and the new values (guidelineChanges). A load that fails with a transient error
 // (a deadlock with a concurrent load) is tried again, up to three times in
 // all. Properties a batch does not name are left as they are; a nil value
 // removes one. If ctx carries a progress function (ingest.WithProgress) it
@@ -277,7 +285,7 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 		return nil, err
 	}
 	rep := &ingest.Report{Source: p.source, Format: p.format, Nodes: map[string]ingest.Counts{}, Rels: map[string]ingest.Counts{},
-		Warnings: p.warnings}
+		Warnings: append(guidelineChanges(p), p.warnings...)}
 	for _, label := range p.labels {
 		rows := p.nodes[label]
 		c, err := writeChunks(ctx, t, ingestNodeStatements[label], rows)
@@ -377,6 +385,37 @@ func submittedAnalyses(ctx context.Context, t *txn, p *preparedBatch) ([]string,
 	return out, nil
 }
 
+// guidelineChanges returns a warning for each guideline of p that is
+// stored with another title or version than p gives it (checkEnds read the
+// stored ones). Two documents that claim one guideline id (two releases of
+// a catalog, or a document whose title ingest reads as another's) would
+// otherwise overwrite each other's title and version silently. The load
+// goes on (a new release is a legitimate update), so the warning names the
+// old and the new values.
+func guidelineChanges(p *preparedBatch) []ingest.Warning {
+	var out []ingest.Warning
+	for _, row := range p.nodes[model.LabelGuideline] {
+		id := row["id"].(string)
+		old, ok := p.storedGuidelines[id]
+		if !ok {
+			continue
+		}
+		next := row["props"].(map[string]any)
+		var changes []string
+		for _, k := range []string{"title", "version"} {
+			v, set := next[k]
+			if s, _ := v.(string); set && old.strPtr(k) != nil && *old.strPtr(k) != s {
+				changes = append(changes, fmt.Sprintf("%s %q → %q", k, *old.strPtr(k), s))
+			}
+		}
+		if len(changes) > 0 {
+			out = append(out, ingest.Warning{Location: "guideline " + id,
+				Message: fmt.Sprintf("this document changes the stored guideline's %s: another document (an earlier release?) claims the id %s", strings.Join(changes, " and "), id)})
+		}
+	}
+	return out
+}
+
 // batchTargets lists the targets of the analyses p writes.
 func batchTargets(p *preparedBatch) []string {
 	var out []string
@@ -443,6 +482,7 @@ func checkEnds(ctx context.Context, t *txn, p *preparedBatch) error {
 		return err
 	}
 	stored := make(map[string][]string, len(recs))
+	p.storedGuidelines = map[string]props{}
 	for _, r := range recs {
 		id, _ := r.Values[0].(string)
 		raw, _ := r.Values[1].([]any)
@@ -450,6 +490,9 @@ func checkEnds(ctx context.Context, t *txn, p *preparedBatch) error {
 			if s, ok := l.(string); ok && s != model.LabelEntity {
 				stored[id] = append(stored[id], s)
 			}
+		}
+		if g, ok := r.Values[2].(map[string]any); ok {
+			p.storedGuidelines[id] = props(g)
 		}
 	}
 	var conflicts []string
@@ -631,6 +674,9 @@ type preparedBatch struct {
 	rels    map[ingestRelKey][]map[string]any
 	// external lists the relationship ends that are not batch nodes.
 	external []externalEnd
+	// storedGuidelines holds the stored title and version of the batch's
+	// guidelines that exist already, as checkEnds found them.
+	storedGuidelines map[string]props
 }
 
 // externalEnd is a relationship end that must be stored already.

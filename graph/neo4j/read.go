@@ -26,8 +26,13 @@ var relationCypher = map[model.Relation]struct{ match, order string }{
 	model.AssetConnectsTo:         {"(n:" + model.LabelAsset + " {id: id})-[:" + model.RelConnectsTo + "]->(m:" + model.LabelAsset + ")", "m.id"},
 	model.ThreatMitigatedBy:       {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelMitigatedBy + "]->(m:" + model.LabelMeasure + ")", "m.id"},
 	model.MeasureMitigates:        {"(n:" + model.LabelMeasure + " {id: id})<-[:" + model.RelMitigatedBy + "]-(m:" + model.LabelThreat + ")", "m.id"},
+	model.ThreatParent:            {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelSubtechniqueOf + "]->(m:" + model.LabelThreat + ")", "m.id"},
+	model.ThreatSubtechniques:     {"(n:" + model.LabelThreat + " {id: id})<-[:" + model.RelSubtechniqueOf + "]-(m:" + model.LabelThreat + ")", "m.id"},
+	model.ThreatRevokedBy:         {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelRevokedBy + "]->(m:" + model.LabelThreat + ")", "m.id"},
+	model.MeasureRevokedBy:        {"(n:" + model.LabelMeasure + " {id: id})-[:" + model.RelRevokedBy + "]->(m:" + model.LabelMeasure + ")", "m.id"},
 	model.GuidelineTopClauses:     {"(n:" + model.LabelGuideline + " {id: id})-[:" + model.RelHasClause + "]->(m:" + model.LabelClause + ") WHERE m.parentId IS NULL", "m.id"},
 	model.ClauseChildren:          {"(n:" + model.LabelClause + " {id: id})<-[:" + model.RelPartOf + "]-(m:" + model.LabelClause + ")", "m.id"},
+	model.ClauseIncorporatedInto:  {"(n:" + model.LabelClause + " {id: id})-[:" + model.RelIncorporatedInto + "]->(m:" + model.LabelClause + ")", "m.id"},
 	model.AnalysisAssessments:     {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelHasAssessment + "]->(m:" + model.LabelAssessment + ")", "m.incidentId"},
 	model.AnalysisPolicies:        {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelReliesOn + "]->(m:" + model.LabelInsurancePolicy + ")", "m.id"},
 	model.AssessmentThreats:       {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelCausedBy + "]->(m:" + model.LabelThreat + ")", "m.id"},
@@ -123,6 +128,7 @@ func (db *DB) ClauseMappings(ctx context.Context, ids []string, incoming bool) (
 				SourceID: row["source"].(string), TargetID: row["target"].(string),
 				Relationship: model.MappingRelationship(p.str("relationship")),
 				Confidence:   p.floatPtr("confidence"), Coverage: p.floatPtr("coverage"), Origin: p.strPtr("source"),
+				Group: p.strPtr("group"), GroupSources: p.intPtr("groupSources"), GroupTargets: p.intPtr("groupTargets"),
 			}
 			if s := p.strPtr("rationale"); s != nil {
 				ra := model.MappingRationale(*s)
@@ -199,11 +205,13 @@ func (db *DB) NotApplicable(ctx context.Context, ids []string) (map[string][]*mo
 const clauseCountsCypher = `
 UNWIND $ids AS id
 MATCH (g:` + model.LabelGuideline + ` {id: id})
-RETURN id, COUNT { (g)-[:` + model.RelHasClause + `]->(:` + model.LabelClause + `) } AS n`
+RETURN id, COUNT { (g)-[:` + model.RelHasClause + `]->(c:` + model.LabelClause + `) WHERE $withdrawn OR NOT coalesce(c.withdrawn, false) } AS n`
 
-// ClauseCounts returns how many clauses each guideline has.
-func (db *DB) ClauseCounts(ctx context.Context, ids []string) (map[string]int, error) {
-	res, err := db.read(ctx, "neo4j.ClauseCounts", fmt.Sprintf("%d ids", len(ids)), clauseCountsCypher, map[string]any{"ids": ids})
+// ClauseCounts returns how many clauses each guideline has, withdrawn ones
+// only when includeWithdrawn is true.
+func (db *DB) ClauseCounts(ctx context.Context, ids []string, includeWithdrawn bool) (map[string]int, error) {
+	res, err := db.read(ctx, "neo4j.ClauseCounts", fmt.Sprintf("%d ids", len(ids)), clauseCountsCypher,
+		map[string]any{"ids": ids, "withdrawn": includeWithdrawn})
 	if err != nil {
 		return nil, err
 	}
@@ -244,8 +252,8 @@ func (db *DB) Sectors(ctx context.Context) ([]*model.Sector, error) {
 var listFilters = map[string]map[string]string{
 	model.ListOrganizations: {"sector": "n.sector = $sector"},
 	model.ListTargets:       {"sector": "n.sector = $sector"},
-	model.ListThreats:       {"kind": "n.kind = $kind"},
-	model.ListMeasures:      {"perspective": "n.perspective = $perspective"},
+	model.ListThreats:       {"kind": "n.kind = $kind", "includeRevoked": inForceOnly},
+	model.ListMeasures:      {"perspective": "n.perspective = $perspective", "includeRevoked": inForceOnly},
 	model.ListGuidelines:    {},
 	model.ListAnalyses: {
 		"targetId": "n.targetId = $targetId", "organizationId": "n.organizationId = $organizationId", "status": "n.status = $status",
@@ -265,6 +273,10 @@ const feedbackUnderTarget = `EXISTS { MATCH (n)-[:` + model.RelAbout + `]->(x)
   WHERE (x:` + model.LabelTarget + ` AND x.id = $targetId)
      OR ((x:` + model.LabelAnalysis + ` OR x:` + model.LabelAsset + ` OR x:` + model.LabelIncident + `) AND x.targetId = $targetId)
      OR (x:` + model.LabelAssessment + ` AND EXISTS { MATCH (x)<-[:` + model.RelHasAssessment + `]-(:` + model.LabelAnalysis + ` {targetId: $targetId}) }) }`
+
+// inForceOnly keeps catalog entries that are neither revoked nor
+// deprecated, unless $includeRevoked is "true".
+const inForceOnly = "($includeRevoked = 'true' OR NOT (coalesce(n.revoked, false) OR coalesce(n.deprecated, false)))"
 
 // listVisibility restricts a list kind to what the viewer may see.
 var listVisibility = map[string]string{

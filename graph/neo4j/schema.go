@@ -9,7 +9,8 @@ import (
 )
 
 // schemaVersion grows whenever schemaStatements or the seeds change.
-const schemaVersion = 2
+// Version 3 adds the index on MAPS_TO groups.
+const schemaVersion = 3
 
 // fulltextIndex is the full-text index over names and texts.
 const fulltextIndex = "ssf_text"
@@ -27,7 +28,7 @@ var idLabels = []string{
 
 // schemaStatements returns the constraints and indexes, each idempotent.
 func schemaStatements() []string {
-	stmts := make([]string, 0, len(idLabels)+4)
+	stmts := make([]string, 0, len(idLabels)+8)
 	for _, l := range idLabels {
 		stmts = append(stmts, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", snake(l), l))
 	}
@@ -38,6 +39,9 @@ func schemaStatements() []string {
 		"CREATE INDEX analysis_target IF NOT EXISTS FOR (n:"+model.LabelAnalysis+") ON (n.targetId)",
 		"CREATE INDEX analysis_organization IF NOT EXISTS FOR (n:"+model.LabelAnalysis+") ON (n.organizationId)",
 		"CREATE INDEX feedback_routed_to IF NOT EXISTS FOR (n:"+model.LabelFeedback+") ON (n.routedToId)",
+		// The pairs of one OSCAL map share a group (ingest.ParseOSCALMapping);
+		// coverage reads a group's edges together.
+		"CREATE INDEX maps_to_group IF NOT EXISTS FOR ()-[r:"+model.RelMapsTo+"]-() ON (r.group)",
 		"CREATE FULLTEXT INDEX "+fulltextIndex+" IF NOT EXISTS FOR (n:"+model.LabelTarget+"|"+model.LabelAsset+"|"+model.LabelIncident+"|"+
 			model.LabelThreat+"|"+model.LabelMeasure+"|"+model.LabelGuideline+"|"+model.LabelClause+"|"+model.LabelOrganization+"|"+
 			model.LabelAnalysis+"|"+model.LabelFeedback+") ON EACH [n.name, n.title, n.text, n.description, n.rationale]",
