@@ -306,3 +306,25 @@ func abs(f float64) float64 {
 	}
 	return f
 }
+
+// TestWithdrawnSplitIntoSeveral: a withdrawn clause incorporated into two
+// clauses is a subset of their union, not of either: meeting one of them
+// says nothing of it, meeting both meets it.
+func TestWithdrawnSplitIntoSeveral(t *testing.T) {
+	split := func(to string) Edge {
+		return Edge{Kind: KindIncorporatedInto, From: "g:w", To: to, Relationship: SubsetOf, Group: "incorporated:g:w", GroupSources: 1, GroupTargets: 2}
+	}
+	edges := []Edge{split("g:x"), split("g:y"), mapsTo("g:w", "h:z", EqualTo)}
+	in := Input{Clauses: clauses("h", "h:z"), Claims: []Claim{done("m", "g:x", EqualTo)}, Edges: edges}
+	if got := statuses(Compute(in)); got["h:z"] != Gap {
+		t.Fatalf("one of two: %v", got)
+	}
+	in.Claims = append(in.Claims, done("m2", "g:y", EqualTo))
+	res := Compute(in)
+	if got := statuses(res); got["h:z"] != Covered {
+		t.Fatalf("both: %v", got)
+	}
+	if p := pathOf(res, "h:z"); p.Steps[len(p.Steps)-2].Kind != KindJoint {
+		t.Fatalf("path %+v", p.Steps)
+	}
+}

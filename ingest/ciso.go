@@ -471,6 +471,7 @@ func (p *cisoParse) framework(v *ynode, path string) error {
 			links.fromNote(r.id, r.withdrawn, refs, fmt.Sprintf("%s:%d: %s.description", p.file, r.line, r.at))
 		}
 	}
+	links.groupSplits()
 	p.b.Warnings = append(p.b.Warnings, w.warnings(withdrawnWords)...)
 	for i, n := range nodes {
 		rp := fmt.Sprintf("%s[%d]", np, i)

@@ -394,6 +394,7 @@ func (t *oscalCatalogTransform) resolveLineage() {
 		}
 		links.add(l.from, to, l.kind, l.where)
 	}
+	links.groupSplits()
 	t.b.Warnings = append(t.b.Warnings, w.warnings(withdrawnWords)...)
 }
 

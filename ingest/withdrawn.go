@@ -100,6 +100,28 @@ func (l *withdrawnLinks) add(from, to, kind, where string) {
 	}
 }
 
+// groupSplits marks the links of a withdrawn clause whose content went
+// into several clauses as one set, like an OSCAL map with several targets:
+// "W incorporated into X and Y" says W ⊆ X ∪ Y, not W ⊆ X, so each of its
+// links gets group "incorporated:<W>", groupSources 1 and groupTargets the
+// number of links. Call it once every link is added.
+func (l *withdrawnLinks) groupSplits() {
+	n := map[string]int{}
+	for _, r := range l.b.Rels {
+		if r.Type == model.RelIncorporatedInto {
+			n[r.From]++
+		}
+	}
+	for i := range l.b.Rels {
+		r := &l.b.Rels[i]
+		if r.Type == model.RelIncorporatedInto && n[r.From] > 1 {
+			r.Props["group"] = "incorporated:" + r.From
+			r.Props["groupSources"] = int64(1)
+			r.Props["groupTargets"] = int64(n[r.From])
+		}
+	}
+}
+
 // fromNote adds the links a withdrawal note at the start of text names,
 // resolving references by ref in refs.
 func (l *withdrawnLinks) fromNote(from, text string, refs map[string]string, where string) {

@@ -53,10 +53,15 @@ WITH DISTINCT m
 RETURN startNode(m).id AS from, endNode(m).id AS to, type(m) AS type, properties(m) AS props`
 
 // groupEdgesCypher returns every edge of the listed multi-member map
-// entries.
+// entries (a withdrawn clause incorporated into several is one too).
 const groupEdgesCypher = `
 UNWIND $groups AS g
-MATCH (a:` + model.LabelClause + `)-[m:` + model.RelMapsTo + ` {group: g}]->(b:` + model.LabelClause + `)
+CALL (g) {
+  MATCH (a:` + model.LabelClause + `)-[m:` + model.RelMapsTo + ` {group: g}]->(b:` + model.LabelClause + `) RETURN a, m, b
+  UNION
+  MATCH (a:` + model.LabelClause + ` {id: substring(g, size('incorporated:'))})-[m:` + model.RelIncorporatedInto + `]->(b:` + model.LabelClause + `)
+  WHERE g STARTS WITH 'incorporated:' RETURN a, m, b
+}
 RETURN a.id AS from, b.id AS to, type(m) AS type, properties(m) AS props`
 
 // CoverageInput reads what coverage.Compute needs for an analysis: the
@@ -262,6 +267,8 @@ func decodeEdge(r *neo4j.Record) coverage.Edge {
 		Group: p.str("group"), GroupSources: p.int("groupSources"), GroupTargets: p.int("groupTargets"),
 	}
 	if m["type"] == model.RelIncorporatedInto {
+		// A withdrawn clause is a subset of where its content went (of the
+		// set of clauses, when it went into several: see group).
 		e.Kind, e.Relationship = coverage.KindIncorporatedInto, coverage.SubsetOf
 		if e.Origin == "" {
 			e.Origin = p.str("kind")
