@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 )
@@ -76,7 +77,7 @@ func TestDirectClaims(t *testing.T) {
 		},
 	})
 	want := map[string]Status{"g:a": Covered, "g:b": Partial, "g:c": Planned, "g:d": Partial, "g:e": Gap, "g:f": Gap}
-	if got := statuses(res); !mapsEqual(got, want) {
+	if got := statuses(res); !maps.Equal(got, want) {
 		t.Fatalf("statuses %v, want %v", got, want)
 	}
 	if s := res.Summary; s.Covered != 1 || s.Partial != 2 || s.Planned != 1 || s.Gaps != 2 || s.Clauses != 6 {
@@ -107,7 +108,7 @@ func TestCrosswalkDirections(t *testing.T) {
 		Edges:   edges,
 	})
 	want := map[string]Status{"g:a": Covered, "g:b": Covered, "g:c": Partial, "g:d": Partial, "g:e": Partial}
-	if got := statuses(res); !mapsEqual(got, want) {
+	if got := statuses(res); !maps.Equal(got, want) {
 		t.Fatalf("statuses %v, want %v", got, want)
 	}
 	p := pathOf(res, "g:b")
@@ -156,7 +157,7 @@ func TestSetSemantics(t *testing.T) {
 	}
 	got := statuses(Compute(in))
 	want := map[string]Status{"g:x1": Partial, "g:x2": Partial, "g:x3": Gap, "g:x4": Partial}
-	if !mapsEqual(got, want) {
+	if !maps.Equal(got, want) {
 		t.Fatalf("one member met: %v, want %v", got, want)
 	}
 	in.Claims = append(in.Claims, done("m2", "y:b2", EqualTo), done("m2", "y:b3", EqualTo))
@@ -164,7 +165,7 @@ func TestSetSemantics(t *testing.T) {
 	got = statuses(res)
 	// X subset-of {A, B} with both met: the set holds all of X.
 	want = map[string]Status{"g:x1": Partial, "g:x2": Covered, "g:x3": Covered, "g:x4": Partial}
-	if !mapsEqual(got, want) {
+	if !maps.Equal(got, want) {
 		t.Fatalf("both members met: %v, want %v", got, want)
 	}
 	p := pathOf(res, "g:x2")
@@ -203,7 +204,7 @@ func TestPlannedNotApplicableWithdrawn(t *testing.T) {
 		NotApplicable: map[string]string{"g:b": "no radio"},
 	})
 	want := map[string]Status{"g:a": Partial, "g:b": NotApplicable, "g:c": Partial}
-	if got := statuses(res); !mapsEqual(got, want) {
+	if got := statuses(res); !maps.Equal(got, want) {
 		t.Fatalf("statuses %v, want %v", got, want)
 	}
 	if res.Summary.Clauses != 3 || res.Summary.Applicable() != 2 || res.Summary.Percent(res.Summary.Partial) != 100 {
@@ -275,7 +276,7 @@ func TestCrosswalkHub(t *testing.T) {
 		got[m.From+"→"+m.To] = m.Path.Relation
 	}
 	want := map[string]Relation{"a:1→c:1": IntersectsWith, "a:2→c:2": SupersetOf}
-	if !mapsEqual(got, want) {
+	if !maps.Equal(got, want) {
 		t.Fatalf("crosswalk %v, want %v", got, want)
 	}
 	if !slices.Equal(res.UnmappedFrom, []string{"a:3"}) || !slices.Equal(res.UnmappedTo, []string{"c:3"}) {
@@ -286,18 +287,6 @@ func TestCrosswalkHub(t *testing.T) {
 			t.Fatalf("path confidence is its lowest: %+v", m.Path)
 		}
 	}
-}
-
-func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func abs(f float64) float64 {

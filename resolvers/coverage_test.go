@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -233,7 +234,7 @@ func TestCoverageOfCSFFromSP80053Controls(t *testing.T) {
 	for _, f := range res.GuidelineCoverage.Families {
 		families[f.Family.ID] = f.Summary.Partial
 	}
-	if want := map[string]int{"nist-csf-2.0:de": 2, "nist-csf-2.0:gv": 1, "nist-csf-2.0:id": 7, "nist-csf-2.0:pr": 4, "nist-csf-2.0:rc": 0, "nist-csf-2.0:rs": 0}; !mapsEqualInt(families, want) {
+	if want := map[string]int{"nist-csf-2.0:de": 2, "nist-csf-2.0:gv": 1, "nist-csf-2.0:id": 7, "nist-csf-2.0:pr": 4, "nist-csf-2.0:rc": 0, "nist-csf-2.0:rs": 0}; !maps.Equal(families, want) {
 		t.Fatalf("partial per family %v, want %v", families, want)
 	}
 	targets := map[string]int{}
@@ -317,18 +318,6 @@ func csfTargets(t *testing.T, subcategory string) []string {
 		t.Fatalf("pr.aa-01 names %d controls (%v), want the 14 counted by hand", len(out), out)
 	}
 	return out
-}
-
-func mapsEqualInt(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 const crosswalkQuery = `query($f: ID!, $t: ID!, $h: Int) { crosswalk(fromGuidelineId: $f, toGuidelineId: $t, maxHops: $h) {
@@ -416,8 +405,8 @@ func TestCrosswalkThroughHub(t *testing.T) {
 		}
 	}
 	t.Logf("%d inferred mappings; %s reaches %d subcategories", len(cw.Mappings), capability, len(got))
-	if len(want) < 2 || !mapsEqualBool(got, want) {
-		t.Fatalf("%s reaches %v\nwant %v", capability, keys(got), keys(want))
+	if len(want) < 2 || !maps.Equal(got, want) {
+		t.Fatalf("%s reaches %v\nwant %v", capability, slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
 	}
 	if len(cw.UnmappedTo) == 0 || len(cw.UnmappedTo)+countDistinctTargets(cw) != 106 {
 		t.Fatalf("unmapped CSF subcategories %d + reached %d, want the 106 subcategories", len(cw.UnmappedTo), countDistinctTargets(cw))
@@ -454,27 +443,6 @@ func parsedRels(t *testing.T, rel string) []ingest.Rel {
 		t.Fatal(err)
 	}
 	return b.Rels
-}
-
-func mapsEqualBool(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
-			return false
-		}
-	}
-	return true
-}
-
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // TestCoverageBadInput: unknown or unreadable ids and maxHops outside 1..6

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -104,7 +105,7 @@ func (db *DB) CoverageInput(ctx context.Context, analysisID, guidelineID string,
 			reason, _ := pair[1].(string)
 			in.NotApplicable[id] = reason
 		}
-		in.Edges, err = t.edgesAround(ctx, sortedKeys(claimed), maxHops)
+		in.Edges, err = t.edgesAround(ctx, slices.Sorted(maps.Keys(claimed)), maxHops)
 		return in, err
 	})
 }
@@ -244,7 +245,7 @@ func (t *txn) edgesAround(ctx context.Context, start []string, maxHops int) ([]c
 		frontier = add(recs)
 	}
 	if len(groups) > 0 {
-		recs, err := t.run(ctx, groupEdgesCypher, map[string]any{"groups": sortedKeys(groups)})
+		recs, err := t.run(ctx, groupEdgesCypher, map[string]any{"groups": slices.Sorted(maps.Keys(groups))})
 		if err != nil {
 			return nil, err
 		}
@@ -275,13 +276,4 @@ func decodeEdge(r *neo4j.Record) coverage.Edge {
 		}
 	}
 	return e
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
