@@ -21,6 +21,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // Exit codes.
@@ -76,7 +78,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(ctx, args[1:], stdout, stderr)
+		cctx := ctx
+		if c.name != "serve" { // the server's writes are its callers'
+			cctx = model.WithOperator(ctx, model.AuditCLI)
+		}
+		err := c.run(cctx, args[1:], stdout, stderr)
 		switch {
 		case err == nil:
 			return exitOK
