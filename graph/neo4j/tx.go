@@ -103,10 +103,11 @@ var errRollback = errors.New("roll back")
 // driver on transient failures. op names the operation for metrics and
 // errors, subject what it is about (for messages). A *model.Error that work
 // returns rolls the transaction back and reaches the caller as it is; any
-// other error is classified by formatError. A write that work does not end
-// with an error (errRollback included) writes its audit event in the same
-// transaction before it commits (see writeAudit). After a write commits,
-// the commit hooks get what work recorded as changed.
+// other error is classified by formatError. When work returns no error, a
+// write (writeAccess) writes its audit event in the same transaction before
+// it commits (see writeAudit); a work that fails, or returns errRollback (a
+// dry run), writes none. After a write commits, the commit hooks get what
+// work recorded as changed.
 func inTx[T any](ctx context.Context, db *DB, mode access, op, subject string, work func(t *txn) (T, error)) (T, error) {
 	var zero T
 	if err := db.init(); err != nil {
