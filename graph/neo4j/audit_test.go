@@ -169,3 +169,15 @@ func TestAuditAttributesOperatorsAndPages(t *testing.T) {
 		t.Errorf("AuditLog since an hour from now: %+v, %v; want none", page, err)
 	}
 }
+
+func TestMigrateIsNotAudited(t *testing.T) {
+	t.Parallel()
+	db := neo4jtest.Open(t)
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.AuditLog(t.Context(), model.AuditQuery{Op: "neo4j.Migrate", First: 1})
+	if err != nil || page.Total != 0 {
+		t.Errorf("AuditLog(op neo4j.Migrate) = %+v, %v; want no event", page, err)
+	}
+}
