@@ -176,6 +176,13 @@ func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 		// publisher that follows each write's commit.
 		return next(model.WithCommitHook(withLoaders(ctx, o.Store), res.committed))
 	})
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		// The audit trail names the mutation field behind each write.
+		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+			ctx = model.WithAuditField(ctx, graphql.GetRootFieldContext(ctx).Field.Name)
+		}
+		return next(ctx)
+	})
 	srv.SetErrorPresenter(errorPresenter(o.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Log.ErrorContext(ctx, "graphql panic", "panic", p)

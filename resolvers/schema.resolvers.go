@@ -967,6 +967,11 @@ func (r *queryResolver) DiffAnalyses(ctx context.Context, a string, b string) (*
 	return r.diffAnalyses(ctx, a, b)
 }
 
+// AuditLog is the resolver for the auditLog field.
+func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string, organizationID *string, op *string, since *time.Time, until *time.Time) (*model.AuditEventConnection, error) {
+	return r.auditLog(ctx, first, after, organizationID, op, since, until)
+}
+
 // GuidelineCoverage is the resolver for the guidelineCoverage field.
 func (r *queryResolver) GuidelineCoverage(ctx context.Context, analysisID string, guidelineID string, maxHops *int) (*model.GuidelineCoverage, error) {
 	return r.guidelineCoverage(ctx, analysisID, guidelineID, maxHops)

@@ -7,6 +7,7 @@
 //	ssfgraph ingest    load catalogs, crosswalks and analysis documents (ingest [--dry-run] FILE...)
 //	ssfgraph export    write an analysis as a native document (export analysis ID [--format yaml|json] [--out FILE])
 //	                   or an inferred crosswalk as OSCAL (export crosswalk FROM TO [--max-hops N] [--out FILE])
+//	ssfgraph audit     write the audit trail (audit export [--since T] [--until T] [--org ID] [--format jsonl|csv] [--out FILE])
 //	ssfgraph version   print the version
 //
 // Run `ssfgraph COMMAND --help` for a command's flags. Every flag falls back
@@ -21,6 +22,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // Exit codes.
@@ -43,6 +46,7 @@ var commands = []command{
 	{"seed", "load the illustrative demo data set (--demo), then print a token per demo organization", runSeed},
 	{"ingest", "load catalogs, crosswalks and analysis documents: ingest [--format F] [--dry-run] [--json] FILE...", runIngest},
 	{"export", "write an analysis as a native analysis document (export analysis ID [--format yaml|json]) or an inferred crosswalk as an OSCAL mapping collection (export crosswalk FROM TO [--max-hops N]), to --out FILE or standard output", runExport},
+	{"audit", "write the audit trail: audit export [--since T] [--until T] [--org ID] [--op OP] [--format jsonl|csv] [--out FILE]", runAudit},
 	{"version", "print the version of this build", runVersion},
 }
 
@@ -76,7 +80,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(ctx, args[1:], stdout, stderr)
+		cctx := ctx
+		if c.name != "serve" { // the server's writes are its callers'
+			cctx = model.WithOperator(ctx, model.AuditCLI)
+		}
+		err := c.run(cctx, args[1:], stdout, stderr)
 		switch {
 		case err == nil:
 			return exitOK

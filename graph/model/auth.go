@@ -33,6 +33,9 @@ type Principal struct {
 	// Sector is the organization's sector, for sharing by sector.
 	Sector string
 	Role   Role
+	// TokenID identifies the bearer token (the first 16 hex digits of its
+	// hash; never the token itself), or is empty when unknown.
+	TokenID string
 }
 
 // Is reports whether p holds one of roles; an admin holds every role.

@@ -88,6 +88,16 @@ type AssetInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
+// A page of audit events, newest first.
+type AuditEventConnection struct {
+	// The events on this page.
+	Nodes []*AuditEvent `json:"nodes"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many events match, over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
 // The changeable fields of an axis level.
 type AxisLevelInput struct {
 	// Its label in English.

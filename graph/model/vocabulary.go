@@ -36,6 +36,9 @@ const (
 	LabelUser         = "User"
 	LabelAPIToken     = "ApiToken"
 
+	// LabelAuditEvent marks the audit trail: one node per committed write.
+	LabelAuditEvent = "AuditEvent"
+
 	// Analyses.
 	LabelAnalysis   = "Analysis"
 	LabelAssessment = "Assessment"

@@ -123,4 +123,5 @@ type Store interface {
 	InsuranceReader
 	FeedbackService
 	ScaleService
+	AuditReader
 }

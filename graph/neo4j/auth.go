@@ -6,7 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
@@ -40,7 +43,14 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*model.Principal,
 		return nil, model.Errorf(model.EUNAUTHENTICATED, "unknown or revoked bearer token")
 	}
 	p := props(res[0].AsMap())
-	return &model.Principal{UserID: p.str("user"), Role: model.Role(p.str("role")), OrganizationID: p.str("org"), Sector: p.str("sector")}, nil
+	return &model.Principal{UserID: p.str("user"), Role: model.Role(p.str("role")), OrganizationID: p.str("org"), Sector: p.str("sector"),
+		TokenID: tokenID(token)}, nil
+}
+
+// tokenID returns the id the audit trail gives a token: the first 16 hex
+// digits of its hash, enough to tell tokens apart, useless to sign in.
+func tokenID(token string) string {
+	return hashToken(token)[:16]
 }
 
 const createTokenCypher = `
@@ -62,8 +72,12 @@ func (db *DB) CreateToken(ctx context.Context, user, org string, role model.Role
 	buf := make([]byte, 32)
 	_, _ = rand.Read(buf)
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(buf)
-	res, err := db.write(ctx, "neo4j.CreateToken", "token for "+user, createTokenCypher,
-		map[string]any{"org": org, "user": user, "role": string(role), "hash": hashToken(token)})
+	params := map[string]any{"org": org, "user": user, "role": string(role), "hash": hashToken(token)}
+	res, err := writeTx(ctx, db, "neo4j.CreateToken", "token for "+user, func(t *txn) ([]*neo4j.Record, error) {
+		t.wrote(user, org) // never the token or its hash
+		t.summarize(fmt.Sprintf("token %s for user %s of %s as %s", tokenID(token), user, org, role))
+		return t.run(ctx, createTokenCypher, params)
+	})
 	if err != nil {
 		return "", err
 	}

@@ -10,8 +10,8 @@ import (
 const DemoPrefix = "demo-"
 
 const deleteDemoCypher = `
-MATCH (n) WHERE n.id STARTS WITH $p OR n.userId STARTS WITH $p
-  OR ((n:` + model.LabelFeedback + ` OR n:` + model.LabelOpinion + `) AND (n.aboutId STARTS WITH $p OR n.organizationId STARTS WITH $p))
+MATCH (n) WHERE NOT n:` + model.LabelAuditEvent + ` AND (n.id STARTS WITH $p OR n.userId STARTS WITH $p
+  OR ((n:` + model.LabelFeedback + ` OR n:` + model.LabelOpinion + `) AND (n.aboutId STARTS WITH $p OR n.organizationId STARTS WITH $p)))
 WITH n LIMIT 1000
 DETACH DELETE n
 RETURN count(*) AS deleted`
@@ -20,7 +20,8 @@ RETURN count(*) AS deleted`
 // starts with DemoPrefix, the feedback and opinions about such nodes or by
 // such organizations, whose own ids are generated, and their
 // relationships), so that `seed --demo --reset` can load it afresh. It
-// deletes in transactions of 1000 nodes.
+// keeps the audit trail, the demo users' events included, and deletes in
+// transactions of 1000 nodes.
 func (db *DB) DeleteDemo(ctx context.Context) error {
 	for {
 		recs, err := db.write(ctx, "neo4j.DeleteDemo", DemoPrefix+"*", deleteDemoCypher, map[string]any{"p": DemoPrefix})

@@ -17,7 +17,10 @@
 //	analyses  Analysis, Assessment, Treatment, Opinion, Feedback
 //	insurance InsurancePolicy, CoverageLine
 //
-// plus one SchemaMigration node that records the schema version applied.
+// plus one SchemaMigration node that records the schema version applied, and
+// the audit trail: one AuditEvent per committed write, with no relationships
+// (it names what it touched by id; indexes on `at` and on
+// `organizationId, at`), written by inTx (tx.go, audit.go).
 // Every API node also carries the label Entity, whose uniqueness constraint
 // makes a lookup by id an index lookup whatever the kind. References to
 // other nodes are stored both as relationships and as id properties (such

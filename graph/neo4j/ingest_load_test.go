@@ -467,9 +467,10 @@ func TestLoadBatchTellsTheObserver(t *testing.T) {
 	if _, err := db.LoadBatch(t.Context(), loadCatalog(p), false); err != nil {
 		t.Fatal(err)
 	}
-	// One check, five node labels, five relationship kinds; one transaction.
-	if got := obs.Queries("neo4j.LoadBatch"); got != 11 {
-		t.Errorf("observer saw %d LoadBatch statements, want 11", got)
+	// One check, five node labels, five relationship kinds, the audit
+	// event; one transaction.
+	if got := obs.Queries("neo4j.LoadBatch"); got != 12 {
+		t.Errorf("observer saw %d LoadBatch statements, want 12", got)
 	}
 	if got := obs.Transactions("neo4j.LoadBatch"); got != 1 {
 		t.Errorf("observer saw %d LoadBatch transactions, want 1", got)

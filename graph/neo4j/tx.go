@@ -20,6 +20,9 @@ import (
 // every statement and every transaction, classifies the error once
 // (formatError), and after a commit hands what the work recorded as
 // changed to the commit hook of the context (model.WithCommitHook).
+// Every write transaction that is to commit also writes one audit event
+// (audit.go) as its last statement, so the audit trail holds exactly the
+// committed writes.
 
 // txn is one transaction in progress. The work function given to inTx
 // may be retried by the driver, so it must only talk to its txn: no
@@ -30,6 +33,9 @@ type txn struct {
 	op     string
 	tx     runner
 	change model.Change
+	// wrote and summary add to the audit event (see wrote and summarize).
+	written []string
+	summary string
 }
 
 // runner is what both kinds of driver transaction offer.
@@ -68,12 +74,24 @@ func (t *txn) touchRecord(rec *neo4j.Record) {
 // touchFeedback records feedback that was submitted or answered.
 func (t *txn) touchFeedback(fb *model.Feedback) { t.change.Feedback = append(t.change.Feedback, fb) }
 
+// wrote records ids the transaction wrote that its change does not name,
+// for the audit event only (caches are not cleared for them).
+func (t *txn) wrote(ids ...string) { t.written = append(t.written, ids...) }
+
+// summarize replaces the audit event's summary (by default the subject
+// given to inTx). It must not hold secrets or document contents.
+func (t *txn) summarize(s string) { t.summary = s }
+
 // access is whether a transaction reads or writes.
 type access int
 
 const (
 	readAccess access = iota
 	writeAccess
+	// schemaAccess writes without an audit event: Migrate's schema
+	// statements, which Neo4j does not let share a transaction with a data
+	// write, and its seeds.
+	schemaAccess
 )
 
 // errRollback is returned by a work function to end its transaction with a
@@ -85,8 +103,11 @@ var errRollback = errors.New("roll back")
 // driver on transient failures. op names the operation for metrics and
 // errors, subject what it is about (for messages). A *model.Error that work
 // returns rolls the transaction back and reaches the caller as it is; any
-// other error is classified by formatError. After a write commits, the
-// commit hooks get what work recorded as changed.
+// other error is classified by formatError. When work returns no error, a
+// write (writeAccess) writes its audit event in the same transaction before
+// it commits (see writeAudit); a work that fails, or returns errRollback (a
+// dry run), writes none. After a write commits, the commit hooks get what
+// work recorded as changed.
 func inTx[T any](ctx context.Context, db *DB, mode access, op, subject string, work func(t *txn) (T, error)) (T, error) {
 	var zero T
 	if err := db.init(); err != nil {
@@ -105,9 +126,12 @@ func inTx[T any](ctx context.Context, db *DB, mode access, op, subject string, w
 	var last *txn
 	var v T // the driver drops the value of a work that fails, errRollback too
 	fn := func(tx neo4j.ManagedTransaction) (T, error) {
-		last = &txn{db: db, op: op, tx: tx} // a retry starts from nothing
+		last = &txn{db: db, op: op, tx: tx, summary: subject} // a retry starts from nothing
 		var err error
 		v, err = work(last)
+		if err == nil && mode == writeAccess {
+			err = last.writeAudit(ctx)
+		}
 		return v, err
 	}
 	start := time.Now()
@@ -131,7 +155,7 @@ func inTx[T any](ctx context.Context, db *DB, mode access, op, subject string, w
 	if err != nil {
 		return zero, formatError(op, subject, err)
 	}
-	if mode == writeAccess && !rolledBack && last != nil && !last.change.Empty() {
+	if mode != readAccess && !rolledBack && last != nil && !last.change.Empty() {
 		db.committed(ctx, &last.change)
 	}
 	return v, nil

@@ -17,9 +17,10 @@ import (
 
 // Prefix returns a prefix unique to this test (such as "t3f9a2c-") and
 // deletes, when the test ends, every node whose id or userId starts with
-// it. Tests give their nodes ids with this prefix so that they can run in
-// parallel on the one database and clean up after themselves; they must not
-// assert global counts.
+// it, and every audit event of its organizations or naming an id that holds
+// it (such as "stix:" + prefix + "T0001"). Tests give their nodes ids with
+// this prefix so that they can run in parallel on the one database and
+// clean up after themselves; they must not assert global counts.
 func Prefix(t testing.TB) string {
 	t.Helper()
 	buf := make([]byte, 4)
@@ -28,7 +29,9 @@ func Prefix(t testing.TB) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := run(ctx, `MATCH (n) WHERE n.id STARTS WITH $p OR n.userId STARTS WITH $p DETACH DELETE n`, map[string]any{"p": prefix}); err != nil {
+		if err := run(ctx, `MATCH (n) WHERE n.id STARTS WITH $p OR n.userId STARTS WITH $p
+  OR n:`+model.LabelAuditEvent+` AND (n.organizationId STARTS WITH $p OR any(x IN n.ids WHERE x CONTAINS $p))
+DETACH DELETE n`, map[string]any{"p": prefix}); err != nil {
 			t.Logf("neo4jtest: cleaning up %s: %v", prefix, err)
 		}
 	})
