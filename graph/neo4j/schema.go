@@ -9,14 +9,9 @@ import (
 )
 
 // schemaVersion grows whenever schemaStatements or the seeds change.
-// Version 3 adds the index on MAPS_TO groups.
-//
-// TODO(audit): the audit trail's constraint and indexes call for version 4.
-// It stays 3 on branch wip/audit only because the development Neo4j is
-// shared with branches at 3, and two recorded versions make each Connect
-// migrate again in turn (TestConnectOnlyReads then fails); bump it when
-// merging.
-const schemaVersion = 3
+// Version 3 adds the index on MAPS_TO groups; version 4 the audit trail's
+// constraint and indexes.
+const schemaVersion = 4
 
 // fulltextIndex is the full-text index over names and texts.
 const fulltextIndex = "ssf_text"
