@@ -32,10 +32,11 @@ func hashToken(token string) string {
 var validTokenID = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // checkTokenID returns ENOTFOUND for a string that cannot be a token id,
-// as for an id that names no token.
+// as for an id that names no token. It does not repeat the string, which
+// may be a secret passed by mistake.
 func checkTokenID(id string) error {
 	if !validTokenID.MatchString(id) {
-		return model.FieldErrorf(model.ENOTFOUND, "id", "no token %q", id)
+		return model.FieldErrorf(model.ENOTFOUND, "id", "no token has that id (a token's id is 16 hex digits)")
 	}
 	return nil
 }
