@@ -165,7 +165,8 @@ type connSlotKey struct{}
 
 // websocketInit checks the token in a websocket's connection_init payload
 // ("Authorization": "Bearer …") and closes the socket with 4401 when it is
-// bad. Without a token the socket stays anonymous. A socket with a token
+// bad. Without one the token of the upgrade request's Authorization
+// header stands, if any, else the socket is anonymous. A socket with a token
 // is kept until it closes, and closed with 4401 when its token is revoked
 // or expires.
 func (a *authenticator) websocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
@@ -174,7 +175,11 @@ func (a *authenticator) websocketInit(ctx context.Context, payload transport.Ini
 		return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeUnauthorized), "Unauthorized"), nil, err
 	}
 	if p == nil {
-		return ctx, nil, nil
+		// The upgrade request's own Authorization header, if any (see
+		// middleware), stands.
+		if p = model.PrincipalFrom(ctx); p == nil {
+			return ctx, nil, nil
+		}
 	}
 	// The request's context ends when the connection's handler returns.
 	ctx, cancel := context.WithCancel(model.WithPrincipal(ctx, p))

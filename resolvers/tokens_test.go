@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -191,6 +192,36 @@ func TestRevokedTokenClosesItsWebsockets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A socket whose token came in the upgrade request's Authorization header
+// (not in connection_init) is closed alike.
+func TestRevokedHeaderTokenClosesItsWebsocket(t *testing.T) {
+	e := newEnv(t, resolvers.Options{})
+	org := e.org(t, "org", "home")
+	token := e.token(t, org, model.RoleViewer)
+	d := websocket.Dialer{Subprotocols: []string{wsclient.TransportWS}}
+	conn, _, err := d.DialContext(t.Context(), "ws"+strings.TrimPrefix(e.srv.URL, "http")+"/graphql", http.Header{"Authorization": {"Bearer " + token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &wsclient.Client{Conn: conn, Protocol: wsclient.TransportWS}
+	t.Cleanup(func() { c.Close() })
+	if err := conn.WriteJSON(map[string]any{"type": "connection_init"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := c.Next(t.Context()); err != nil || m.Type != "connection_ack" {
+		t.Fatalf("connection_init: %+v, %v", m, err)
+	}
+	if err := c.Subscribe("sub", `subscription { feedbackAdded { id } }`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.RevokeToken(t.Context(), tokenID(token)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	closedWith(t, ctx, c, "token revoked")
 }
 
 func TestExpiringTokenClosesItsWebsocket(t *testing.T) {
