@@ -26,7 +26,7 @@ const tokenCacheTTL = 500 * time.Millisecond
 // socketSweepInterval is how often open websockets are checked: those of
 // expired tokens are closed, and Neo4j is asked (one statement for all
 // sockets) which of their tokens were revoked by another process.
-const socketSweepInterval = 500 * time.Millisecond
+const socketSweepInterval = 250 * time.Millisecond
 
 // Websocket close codes and reasons for sockets whose token stopped
 // working (graphql-transport-ws uses 4401 for Unauthorized).
@@ -238,7 +238,7 @@ func (a *authenticator) sweep() {
 		for id := range open {
 			ids = append(ids, id)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), socketSweepInterval)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		revoked, err := a.tokens.RevokedTokens(ctx, ids)
 		cancel()
 		if err != nil {
