@@ -2,29 +2,52 @@ package resolvers
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // tokenCacheTTL bounds how long a checked token is trusted without asking
-// Neo4j again; a revoked token stops working within it.
-const tokenCacheTTL = 30 * time.Second
+// Neo4j again. A token revoked through this process stops working at once
+// (revokeToken drops it from the cache); one revoked elsewhere (the CLI,
+// another replica) stops working within tokenCacheTTL.
+const tokenCacheTTL = 500 * time.Millisecond
+
+// socketSweepInterval is how often open websockets are checked: those of
+// expired tokens are closed, and Neo4j is asked (one statement for all
+// sockets) which of their tokens were revoked by another process.
+const socketSweepInterval = 250 * time.Millisecond
+
+// Websocket close codes and reasons for sockets whose token stopped
+// working (graphql-transport-ws uses 4401 for Unauthorized).
+const (
+	closeUnauthorized = 4401
+	reasonRevoked     = "token revoked"
+	reasonExpired     = "token expired"
+)
 
 // authenticator turns bearer tokens into principals, caching each answer
 // briefly so that a busy client costs one round trip per TTL, not per
-// request.
+// request, and keeps the open websockets of each token so that revoking
+// or expiring the token closes them.
 type authenticator struct {
 	tokens model.TokenService
+	log    *slog.Logger
 	mu     sync.Mutex
 	cache  map[string]cachedPrincipal
+
+	sockets  map[*socket]struct{} // guarded by mu
+	sweeping bool                 // a sweep goroutine runs; guarded by mu
 }
 
 type cachedPrincipal struct {
@@ -32,8 +55,23 @@ type cachedPrincipal struct {
 	expires time.Time
 }
 
-func newAuthenticator(tokens model.TokenService) *authenticator {
-	return &authenticator{tokens: tokens, cache: map[string]cachedPrincipal{}}
+// socket is an open websocket that carries a token.
+type socket struct {
+	p      *model.Principal
+	conn   *gorillaConn // nil when the transport is not GorillaWS
+	cancel context.CancelFunc
+}
+
+// close closes the socket with 4401 and reason.
+func (s *socket) close(reason string) {
+	if s.conn != nil {
+		s.conn.closeWith(closeUnauthorized, reason)
+	}
+	s.cancel() // gqlgen ends the subscriptions and closes the socket
+}
+
+func newAuthenticator(tokens model.TokenService, log *slog.Logger) *authenticator {
+	return &authenticator{tokens: tokens, log: log, cache: map[string]cachedPrincipal{}, sockets: map[*socket]struct{}{}}
 }
 
 // authenticate returns the principal for an Authorization header value
@@ -57,17 +95,44 @@ func (a *authenticator) authenticate(ctx context.Context, header string) (*model
 	if err != nil {
 		return nil, err
 	}
+	expires := now.Add(tokenCacheTTL)
+	if !p.ExpiresAt.IsZero() && p.ExpiresAt.Before(expires) {
+		expires = p.ExpiresAt // never trusted past its expiry
+	}
 	a.mu.Lock()
 	if len(a.cache) > 10000 { // bound memory: drop everything, it refills
 		clear(a.cache)
 	}
-	a.cache[token] = cachedPrincipal{p: p, expires: now.Add(tokenCacheTTL)}
+	a.cache[token] = cachedPrincipal{p: p, expires: expires}
 	a.mu.Unlock()
 	return p, nil
 }
 
+// revoked forgets the token with id tokenID and closes its websockets at
+// once; revokeToken calls it after the revocation has committed.
+func (a *authenticator) revoked(tokenID string) {
+	var closing []*socket
+	a.mu.Lock()
+	for k, c := range a.cache {
+		if c.p.TokenID == tokenID {
+			delete(a.cache, k)
+		}
+	}
+	for s := range a.sockets {
+		if s.p.TokenID == tokenID {
+			closing = append(closing, s)
+		}
+	}
+	a.mu.Unlock()
+	for _, s := range closing {
+		s.close(reasonRevoked)
+	}
+}
+
 // middleware puts the caller's principal in the request context, or
 // answers 401 with a GraphQL error coded UNAUTHENTICATED for a bad token.
+// A websocket upgrade gets a slot in its context where GorillaWS leaves
+// the connection, so that websocketInit can close it later.
 func (a *authenticator) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := a.authenticate(r.Context(), r.Header.Get("Authorization"))
@@ -85,20 +150,109 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		if p != nil {
 			r = r.WithContext(model.WithPrincipal(r.Context(), p))
 		}
+		if websocket.IsWebSocketUpgrade(r) {
+			r = r.WithContext(context.WithValue(r.Context(), connSlotKey{}, new(connSlot)))
+		}
 		next.ServeHTTP(w, r)
 	})
 }
 
+// connSlot is where GorillaWS.Accept leaves the connection it accepted for
+// the request whose context holds the slot.
+type connSlot struct{ conn atomic.Pointer[gorillaConn] }
+
+type connSlotKey struct{}
+
 // websocketInit checks the token in a websocket's connection_init payload
 // ("Authorization": "Bearer …") and closes the socket with 4401 when it is
-// bad. Without a token the socket stays anonymous.
+// bad. Without one the token of the upgrade request's Authorization
+// header stands, if any, else the socket is anonymous. A socket with a token
+// is kept until it closes, and closed with 4401 when its token is revoked
+// or expires.
 func (a *authenticator) websocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	p, err := a.authenticate(ctx, payload.Authorization())
 	if err != nil {
-		return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4401), "Unauthorized"), nil, err
+		return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeUnauthorized), "Unauthorized"), nil, err
 	}
-	if p != nil {
-		ctx = model.WithPrincipal(ctx, p)
+	if p == nil {
+		// The upgrade request's own Authorization header, if any (see
+		// middleware), stands.
+		if p = model.PrincipalFrom(ctx); p == nil {
+			return ctx, nil, nil
+		}
 	}
+	// The request's context ends when the connection's handler returns.
+	ctx, cancel := context.WithCancel(model.WithPrincipal(ctx, p))
+	s := &socket{p: p, cancel: cancel}
+	if slot, ok := ctx.Value(connSlotKey{}).(*connSlot); ok {
+		s.conn = slot.conn.Load()
+	}
+	a.mu.Lock()
+	a.sockets[s] = struct{}{}
+	if !a.sweeping {
+		a.sweeping = true
+		go a.sweep()
+	}
+	a.mu.Unlock()
+	context.AfterFunc(ctx, func() {
+		a.mu.Lock()
+		delete(a.sockets, s)
+		a.mu.Unlock()
+	})
 	return ctx, nil, nil
+}
+
+// sweep runs while websockets with tokens are open: every
+// socketSweepInterval it closes those whose token has expired and asks the
+// store which of the others' tokens were revoked (by any process), closing
+// theirs. It returns when no such socket is left.
+func (a *authenticator) sweep() {
+	t := time.NewTicker(socketSweepInterval)
+	defer t.Stop()
+	failing := false
+	for range t.C {
+		now := time.Now()
+		open := map[string][]*socket{}
+		var expired []*socket
+		a.mu.Lock()
+		if len(a.sockets) == 0 {
+			a.sweeping = false
+			a.mu.Unlock()
+			return
+		}
+		for s := range a.sockets {
+			if !s.p.ExpiresAt.IsZero() && !now.Before(s.p.ExpiresAt) {
+				expired = append(expired, s)
+			} else {
+				open[s.p.TokenID] = append(open[s.p.TokenID], s)
+			}
+		}
+		a.mu.Unlock()
+		for _, s := range expired {
+			s.close(reasonExpired)
+		}
+		if len(open) == 0 {
+			continue
+		}
+		ids := make([]string, 0, len(open))
+		for id := range open {
+			ids = append(ids, id)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		revoked, err := a.tokens.RevokedTokens(ctx, ids)
+		cancel()
+		if err != nil {
+			if !failing { // once per outage, not every tick
+				a.log.Warn("checking the tokens of open websockets", "err", err)
+			}
+			failing = true
+			continue
+		}
+		failing = false
+		for _, id := range revoked {
+			for _, s := range open[id] {
+				s.close(reasonRevoked)
+			}
+		}
+	}
 }

@@ -90,7 +90,7 @@ var extCodes = map[string]string{
 func NewHandler(o Options) http.Handler {
 	o = o.withDefaults()
 	mux := http.NewServeMux()
-	auth := newAuthenticator(o.Store)
+	auth := newAuthenticator(o.Store, o.Log)
 	mux.Handle("/graphql", limitBody(o.MaxBodyBytes, auth.middleware(newGraphQLServer(o, auth))))
 	mux.Handle("GET /{$}", playground.Handler("ssfgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -145,7 +145,7 @@ func (o Options) withDefaults() Options {
 func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 	loader, _ := o.Store.(ingest.Loader)  // graph/neo4j's DB is one
 	reports, _ := o.Store.(report.Source) // and this
-	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log}
+	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log, auth: auth}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
 
 	readLimit := o.MaxBodyBytes

@@ -31,4 +31,6 @@ type Resolver struct {
 	Version string
 	// Log receives what the resolvers log (once, at the edge).
 	Log *slog.Logger
+	// auth forgets revoked tokens and closes their websockets (revokeToken).
+	auth *authenticator
 }

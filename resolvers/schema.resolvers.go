@@ -72,6 +72,26 @@ func (r *analysisDiffResolver) Removed(ctx context.Context, obj *compare.Analysi
 	return loadNodes[model.Incident](ctx, obj.Removed)
 }
 
+// Organization is the resolver for the organization field.
+func (r *apiTokenResolver) Organization(ctx context.Context, obj *model.APIToken) (*model.Organization, error) {
+	return tokenOrganization(ctx, obj)
+}
+
+// Role is the resolver for the role field.
+func (r *apiTokenResolver) Role(ctx context.Context, obj *model.APIToken) (string, error) {
+	return string(obj.Role), nil
+}
+
+// Revoked is the resolver for the revoked field.
+func (r *apiTokenResolver) Revoked(ctx context.Context, obj *model.APIToken) (bool, error) {
+	return tokenRevoked(obj), nil
+}
+
+// Expired is the resolver for the expired field.
+func (r *apiTokenResolver) Expired(ctx context.Context, obj *model.APIToken) (bool, error) {
+	return tokenExpired(obj), nil
+}
+
 // Analysis is the resolver for the analysis field.
 func (r *assessmentResolver) Analysis(ctx context.Context, obj *model.Assessment) (*model.Analysis, error) {
 	return loadNode[model.Analysis](ctx, ref(ctx, obj, func(a *model.Assessment) string { return a.AnalysisID }))
@@ -563,6 +583,11 @@ func (r *mutationResolver) DeleteDepartment(ctx context.Context, id string, casc
 	return r.deleteDepartment(ctx, id, cascade)
 }
 
+// RevokeToken is the resolver for the revokeToken field.
+func (r *mutationResolver) RevokeToken(ctx context.Context, id string) (*model.APIToken, error) {
+	return r.revokeToken(ctx, id)
+}
+
 // CreateTarget is the resolver for the createTarget field.
 func (r *mutationResolver) CreateTarget(ctx context.Context, input model.TargetInput) (*model.Target, error) {
 	return r.createTarget(ctx, input)
@@ -857,6 +882,11 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return visibleNode(ctx, id)
 }
 
+// Tokens is the resolver for the tokens field.
+func (r *queryResolver) Tokens(ctx context.Context, organizationID *string) ([]*model.APIToken, error) {
+	return r.tokens(ctx, organizationID)
+}
+
 // Organizations is the resolver for the organizations field.
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.OrganizationConnection, error) {
 	page, info, err := list(ctx, r.Store, model.ListOrganizations, first, after, filters{"sector": sector}, text)
@@ -1131,6 +1161,9 @@ func (r *Resolver) Analysis() graph.AnalysisResolver { return &analysisResolver{
 // AnalysisDiff returns graph.AnalysisDiffResolver implementation.
 func (r *Resolver) AnalysisDiff() graph.AnalysisDiffResolver { return &analysisDiffResolver{r} }
 
+// ApiToken returns graph.ApiTokenResolver implementation.
+func (r *Resolver) ApiToken() graph.ApiTokenResolver { return &apiTokenResolver{r} }
+
 // Assessment returns graph.AssessmentResolver implementation.
 func (r *Resolver) Assessment() graph.AssessmentResolver { return &assessmentResolver{r} }
 
@@ -1287,6 +1320,7 @@ func (r *Resolver) Treatment() graph.TreatmentResolver { return &treatmentResolv
 type (
 	analysisResolver            struct{ *Resolver }
 	analysisDiffResolver        struct{ *Resolver }
+	apiTokenResolver            struct{ *Resolver }
 	assessmentResolver          struct{ *Resolver }
 	assetResolver               struct{ *Resolver }
 	axisScaleResolver           struct{ *Resolver }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -36,7 +37,11 @@ func (g GorillaWS) Accept(w http.ResponseWriter, r *http.Request, o transport.We
 	if g.OnOpen != nil {
 		g.OnOpen()
 	}
-	return &gorillaConn{Conn: c, onClose: g.OnClose}, nil
+	gc := &gorillaConn{Conn: c, onClose: g.OnClose}
+	if slot, ok := r.Context().Value(connSlotKey{}).(*connSlot); ok {
+		slot.conn.Store(gc) // for closing it when its token is revoked
+	}
+	return gc, nil
 }
 
 // gorillaConn gets WriteJSON, Subprotocol, SetReadLimit and SetReadDeadline
@@ -45,6 +50,20 @@ type gorillaConn struct {
 	*websocket.Conn
 	onClose func()
 	once    sync.Once
+	// closeAs, when set, replaces the code and reason of the close frame
+	// gqlgen sends (it closes a cancelled connection as normal).
+	closeAs atomic.Pointer[closeFrame]
+}
+
+// closeFrame is a close code and its reason.
+type closeFrame struct {
+	code   int
+	reason string
+}
+
+// closeWith makes the close frame sent next carry code and reason.
+func (c *gorillaConn) closeWith(code int, reason string) {
+	c.closeAs.Store(&closeFrame{code, reason})
 }
 
 // NextReader maps a normal close to transport.ErrWebsocketClosed, as gqlgen
@@ -58,7 +77,11 @@ func (c *gorillaConn) NextReader() (int, io.Reader, error) {
 }
 
 // WriteClose sends a close frame without blocking for more than a second.
+// It sends the code and reason of closeWith instead, when that was called.
 func (c *gorillaConn) WriteClose(code int, msg string) error {
+	if f := c.closeAs.Load(); f != nil {
+		code, msg = f.code, f.reason
+	}
 	return c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, msg), time.Now().Add(time.Second))
 }
 

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/internal/tstest"
 )
 
 // tokenViewer asks the server at url who token stands for.
@@ -123,7 +126,14 @@ func TestTokenCreateErrors(t *testing.T) {
 		want string
 	}{
 		{"NoSubcommand", nil, exitUsage, "missing subcommand"},
-		{"UnknownSubcommand", []string{"revoke"}, exitUsage, `unknown token subcommand "revoke"`},
+		{"UnknownSubcommand", []string{"rotate"}, exitUsage, `unknown token subcommand "rotate"`},
+		{"NegativeTTL", []string{"create", "--org", p + "o", "--user", p + "u", "--role", "admin", "--ttl", "-1h"}, exitUsage, "--ttl must not be negative"},
+		{"BadTTL", []string{"create", "--org", p + "o", "--user", p + "u", "--role", "admin", "--ttl", "soon"}, exitUsage, "-ttl"},
+		{"RevokeNoID", []string{"revoke"}, exitUsage, "needs the token's ID"},
+		{"RevokeTwoIDs", []string{"revoke", "0123456789abcdef", "fedcba9876543210"}, exitUsage, `unexpected argument "fedcba9876543210"`},
+		{"RevokeUnknown", []string{"revoke", "0123456789abcdef"}, exitError, `no token "0123456789abcdef"`},
+		{"RevokeMalformed", []string{"revoke", "ssf_secret"}, exitError, "no token has that id"},
+		{"ListStray", []string{"list", "extra"}, exitUsage, `unexpected argument "extra"`},
 		{"NoOrg", []string{"create", "--user", p + "u", "--role", "admin"}, exitUsage, "--org is required"},
 		{"NoUser", []string{"create", "--org", p + "o", "--role", "admin"}, exitUsage, "--user is required"},
 		{"NoRole", []string{"create", "--org", p + "o", "--user", p + "u"}, exitUsage, "--role is required"},
@@ -168,5 +178,131 @@ func TestTokenHelp(t *testing.T) {
 		if !strings.Contains(out.String(), f) {
 			t.Errorf("token create --help does not mention %s:\n%s", f, out.String())
 		}
+	}
+}
+
+// tokenRefusal returns the message of the error the server at url answers
+// a request as token with, or "" when it accepts the token.
+func tokenRefusal(t *testing.T, url, token string) string {
+	t.Helper()
+	_, _, _, errs := tokenViewer(t, url, token)
+	if len(errs) == 0 {
+		return ""
+	}
+	e, _ := errs[0].(map[string]any)
+	msg, _ := e["message"].(string)
+	return msg
+}
+
+// mustRunToken runs `ssfgraph token` with args against the test Neo4j and
+// fails the test unless it succeeds.
+func mustRunToken(t *testing.T, args ...string) (stdout string) {
+	t.Helper()
+	t.Setenv("NEO4J_URI", neo4jtest.URI())
+	var out, errOut bytes.Buffer
+	if code := run(t.Context(), append([]string{"token"}, args...), &out, &errOut); code != exitOK {
+		t.Fatalf("token %v: exit %d; stderr: %s", args, code, errOut.String())
+	}
+	return out.String()
+}
+
+func TestTokenListRevokeAndTTL(t *testing.T) {
+	p := neo4jtest.Prefix(t)
+	m := startMain(t, neo4jtest.URI())
+	org := p + "acme"
+	create := func(user, role string, extra ...string) string {
+		t.Helper()
+		args := append([]string{"create", "--org", org, "--user", p + user, "--role", role, "--org-name", "Acme", "--sector", "factory"}, extra...)
+		code, stdout, stderr := runTokenCreate(t, args[1:]...)
+		if code != exitOK {
+			t.Fatalf("create %s: exit %d; stderr: %s", user, code, stderr)
+		}
+		if len(extra) > 0 && !strings.Contains(stderr, "expiring 20") {
+			t.Errorf("stderr %q does not say when the token expires", stderr)
+		}
+		return strings.TrimSpace(stdout)
+	}
+	forever := create("forever", "org-admin")
+	day := create("day", "analyst", "--ttl", "24h")
+	brief := create("brief", "viewer", "--ttl", "300ms")
+	secrets := []string{forever, day, brief}
+
+	// --ttl: the brief token is refused, saying it expired; the others work.
+	tstest.WaitFor(t, 3*time.Second, func() error {
+		if msg := tokenRefusal(t, m.URL(), brief); !strings.Contains(msg, "expired") {
+			return fmt.Errorf("the brief token: %q, want a refusal saying it expired", msg)
+		}
+		return nil
+	})
+	for _, tok := range []string{forever, day} {
+		if msg := tokenRefusal(t, m.URL(), tok); msg != "" {
+			t.Errorf("a valid token is refused: %s", msg)
+		}
+	}
+
+	// list --json: every token of the organization, no secret.
+	type listed struct {
+		ID, UserID, OrganizationID, Role string
+		CreatedAt                        time.Time
+		ExpiresAt, RevokedAt             *time.Time
+		Expired, Revoked                 bool
+	}
+	list := func() map[string]listed {
+		t.Helper()
+		out := mustRunToken(t, "list", "--org", org, "--json")
+		for _, s := range secrets {
+			if strings.Contains(out, s) || strings.Contains(out, "ssf_") {
+				t.Fatalf("token list --json shows a secret:\n%s", out)
+			}
+		}
+		var got []listed
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%v:\n%s", err, out)
+		}
+		byUser := map[string]listed{}
+		for _, l := range got {
+			if l.OrganizationID != org || l.CreatedAt.IsZero() || len(l.ID) != 16 {
+				t.Errorf("listed %+v", l)
+			}
+			byUser[strings.TrimPrefix(l.UserID, p)] = l
+		}
+		return byUser
+	}
+	got := list()
+	if l := got["forever"]; len(got) != 3 || l.Role != "org-admin" || l.ExpiresAt != nil || l.Expired || l.Revoked {
+		t.Errorf("forever: %+v (of %d)", l, len(got))
+	}
+	if l := got["day"]; l.ExpiresAt == nil || l.ExpiresAt.Sub(l.CreatedAt) < 23*time.Hour || l.Expired || l.Revoked {
+		t.Errorf("day: %+v", l)
+	}
+	if l := got["brief"]; l.ExpiresAt == nil || !l.Expired || l.Revoked {
+		t.Errorf("brief: %+v", l)
+	}
+
+	// The table names the same tokens, without secrets.
+	table := mustRunToken(t, "list", "--org", org)
+	if !strings.HasPrefix(table, "ID ") || !strings.Contains(table, got["day"].ID) || !strings.Contains(table, "expired") || strings.Contains(table, "ssf_") {
+		t.Errorf("token list:\n%s", table)
+	}
+
+	// revoke: the running server refuses the token within a second.
+	out := mustRunToken(t, "revoke", got["day"].ID)
+	if !strings.Contains(out, "revoked token "+got["day"].ID) || strings.Contains(out, day) {
+		t.Errorf("token revoke: %q", out)
+	}
+	tstest.WaitFor(t, time.Second, func() error {
+		if msg := tokenRefusal(t, m.URL(), day); !strings.Contains(msg, "revoked") {
+			return fmt.Errorf("the revoked token: %q, want a refusal saying it was revoked", msg)
+		}
+		return nil
+	})
+	if msg := tokenRefusal(t, m.URL(), forever); msg != "" {
+		t.Errorf("the other token is refused: %s", msg)
+	}
+	if l := list()["day"]; !l.Revoked || l.RevokedAt == nil {
+		t.Errorf("day after revoke: %+v", l)
+	}
+	if out := mustRunToken(t, "revoke", got["day"].ID); !strings.Contains(out, "already revoked") {
+		t.Errorf("second revoke: %q", out)
 	}
 }

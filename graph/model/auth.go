@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Role is what a bearer token lets its user do.
@@ -33,9 +34,13 @@ type Principal struct {
 	// Sector is the organization's sector, for sharing by sector.
 	Sector string
 	Role   Role
-	// TokenID identifies the bearer token (the first 16 hex digits of its
-	// hash; never the token itself), or is empty when unknown.
+	// TokenID is the id of the bearer token (see APIToken.ID: the first 16
+	// hex digits of its hash, never the token itself), for the audit trail
+	// and for closing what the token opened when it is revoked; empty when
+	// unknown.
 	TokenID string
+	// ExpiresAt is when the token expires; zero for never.
+	ExpiresAt time.Time
 }
 
 // Is reports whether p holds one of roles; an admin holds every role.
@@ -100,15 +105,52 @@ func joinRoles(roles []Role) string {
 	return s
 }
 
-// TokenService issues and checks bearer tokens.
+// APIToken is a bearer token as an administrator sees it: everything but
+// its secret, which is shown only once, when it is created.
+type APIToken struct {
+	// ID names the token in lists and revocations: the first 16 hex digits
+	// of the SHA-256 of its secret (which alone is stored, in full).
+	ID             string
+	UserID         string
+	OrganizationID string
+	Role           Role
+	CreatedAt      time.Time
+	// ExpiresAt is when the token stops working; nil for never.
+	ExpiresAt *time.Time
+	// RevokedAt is when the token was revoked; nil while it is not.
+	RevokedAt *time.Time
+}
+
+// Expired reports whether the token has expired at now.
+func (t *APIToken) Expired(now time.Time) bool {
+	return t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)
+}
+
+// TokenService issues, checks, lists and revokes bearer tokens.
 // Its methods are safe for concurrent use.
 type TokenService interface {
 	// Authenticate returns the principal a token stands for. It returns
-	// EUNAUTHENTICATED for an unknown or revoked token.
+	// EUNAUTHENTICATED for an unknown, revoked or expired token, saying
+	// which.
 	Authenticate(ctx context.Context, token string) (*Principal, error)
 	// CreateToken issues a new token for user (created if missing) acting
 	// for organization org (which must exist) with role, and returns it.
-	// Only a hash is stored. It returns EINVALID for an unknown role and
-	// ENOTFOUND for an unknown organization.
+	// It never expires. Only a hash is stored. It returns EINVALID for an
+	// unknown role and ENOTFOUND for an unknown organization.
 	CreateToken(ctx context.Context, user, org string, role Role) (string, error)
+	// CreateExpiringToken is CreateToken for a token that expires ttl after
+	// now (never when ttl is zero); it returns EINVALID for a negative ttl.
+	CreateExpiringToken(ctx context.Context, user, org string, role Role, ttl time.Duration) (string, error)
+	// FindToken returns the token with the given id, or ENOTFOUND.
+	FindToken(ctx context.Context, id string) (*APIToken, error)
+	// ListTokens returns the tokens of organization org ("" for every
+	// organization), newest first, revoked and expired ones included.
+	ListTokens(ctx context.Context, org string) ([]*APIToken, error)
+	// RevokeToken revokes the token with the given id and returns it as
+	// revoked; revoking a revoked token changes nothing. It returns
+	// ENOTFOUND when there is no such token.
+	RevokeToken(ctx context.Context, id string) (*APIToken, error)
+	// RevokedTokens returns which of the token ids given are revoked (or
+	// gone), in one round trip, for closing their websockets.
+	RevokedTokens(ctx context.Context, ids []string) ([]string, error)
 }

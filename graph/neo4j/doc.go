@@ -41,6 +41,11 @@
 //	Feedback|Opinion -ABOUT-> any node, -BY-> Organization; Feedback -ROUTED_TO-> Organization, -ANSWERED_BY-> Analysis
 //	ApiToken -ACTS_FOR-> Organization, -FOR_USER-> User; AxisScale -HAS_LEVEL-> AxisLevel
 //
+// An ApiToken's id is the SHA-256 (hex) of its secret, which is never
+// stored; its first 16 hex digits are the id that lists and revocations use.
+// It keeps userId, role, createdAt, expiresAt (absent: never) and, once
+// revoked, revoked = true and revokedAt.
+//
 // Names and texts carry the full-text index `ssf_text`; MAPS_TO carries an
 // index on `group` (the pairs of one OSCAL map share it).
 package neo4j

@@ -1,0 +1,64 @@
+package resolvers
+
+import (
+	"context"
+	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+// tokens lists the tokens of organization org for its org-admins and
+// admins; without org, an org-admin gets their own organization's and an
+// admin every token.
+func (r *queryResolver) tokens(ctx context.Context, org *string) ([]*model.APIToken, error) {
+	p, err := model.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id := ""
+	switch {
+	case org != nil:
+		id = *org
+	case p.Role != model.RoleAdmin:
+		id = p.OrganizationID
+	}
+	if id != "" || p.Role != model.RoleAdmin {
+		if _, err := requireOrgAdmin(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return r.Store.ListTokens(ctx, id)
+}
+
+// revokeToken revokes token id for an org-admin of its organization or an
+// admin, then forgets it and closes its websockets in this process (other
+// processes notice within a second: see tokenCacheTTL and
+// socketSweepInterval).
+func (r *mutationResolver) revokeToken(ctx context.Context, id string) (*model.APIToken, error) {
+	if _, err := model.Require(ctx); err != nil {
+		return nil, err
+	}
+	t, err := r.Store.FindToken(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := requireOrgAdmin(ctx, t.OrganizationID); err != nil {
+		return nil, err
+	}
+	if t, err = r.Store.RevokeToken(ctx, id); err != nil {
+		return nil, err
+	}
+	if r.auth != nil {
+		r.auth.revoked(t.ID)
+	}
+	return t, nil
+}
+
+// tokenOrganization, tokenRevoked and tokenExpired resolve ApiToken fields.
+func tokenOrganization(ctx context.Context, t *model.APIToken) (*model.Organization, error) {
+	return loadNode[model.Organization](ctx, ref(ctx, t, func(t *model.APIToken) string { return t.OrganizationID }))
+}
+
+func tokenRevoked(t *model.APIToken) bool { return t.RevokedAt != nil }
+
+func tokenExpired(t *model.APIToken) bool { return t.Expired(time.Now()) }
