@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -36,9 +37,16 @@ import (
 
 // Default limits; Options overrides each.
 const (
-	DefaultMaxBodyBytes    = 1 << 20 // a POST body or a websocket message
-	DefaultComplexityLimit = 1000
+	DefaultMaxBodyBytes = 1 << 20 // a POST body or a websocket message
+	// DefaultComplexityLimit is 20,000 rather than GraphQL Armor's 10,000
+	// because the cost multiplies by page sizes (Armor's does not): a full
+	// page (500) of the nested read of BenchmarkNestedRead costs 12,001.
+	DefaultComplexityLimit = 20000
 	DefaultDepthLimit      = 12
+	DefaultMaxTokens       = 2000 // lexer tokens of one document
+	DefaultMaxAliases      = 15
+	DefaultMaxDirectives   = 50
+	DefaultBodyReadTimeout = 10 * time.Second
 )
 
 // Options configures NewHandler. System is required; the rest have defaults.
@@ -62,10 +70,22 @@ type Options struct {
 	Metrics *metrics.Metrics
 	// MaxBodyBytes caps a request body and a websocket message.
 	MaxBodyBytes int64
-	// ComplexityLimit caps the complexity of one operation.
+	// ComplexityLimit caps the cost of one operation (see operationCost:
+	// page sizes, input lists and introspection count).
 	ComplexityLimit int
 	// DepthLimit caps the nesting of selections in one operation.
 	DepthLimit int
+	// MaxTokens, MaxAliases and MaxDirectives cap the raw document before
+	// gqlgen parses and validates it.
+	MaxTokens, MaxAliases, MaxDirectives int
+	// NoAnonymousIntrospection turns introspection off for callers without
+	// a token.
+	NoAnonymousIntrospection bool
+	// BodyReadTimeout bounds how long reading one request body may take.
+	BodyReadTimeout time.Duration
+	// Limits holds the rate and websocket limits; its zero fields turn the
+	// limit off.
+	Limits RateLimits
 	// AllowedOrigins lists the origins (scheme://host[:port]) whose pages may
 	// open websockets besides the server's own; "*" allows any.
 	AllowedOrigins []string
@@ -91,7 +111,9 @@ func NewHandler(o Options) http.Handler {
 	o = o.withDefaults()
 	mux := http.NewServeMux()
 	auth := newAuthenticator(o.Store)
-	mux.Handle("/graphql", limitBody(o.MaxBodyBytes, auth.middleware(newGraphQLServer(o, auth))))
+	conns := newConnLimits(o.Limits)
+	mux.Handle("/graphql", rateLimit(o.Limits, conns.middleware(
+		limitBody(o.MaxBodyBytes, o.BodyReadTimeout, auth.middleware(newGraphQLServer(o, auth, conns))))))
 	mux.Handle("GET /{$}", playground.Handler("ssfgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -122,6 +144,18 @@ func (o Options) withDefaults() Options {
 	if o.DepthLimit <= 0 {
 		o.DepthLimit = DefaultDepthLimit
 	}
+	if o.MaxTokens <= 0 {
+		o.MaxTokens = DefaultMaxTokens
+	}
+	if o.MaxAliases <= 0 {
+		o.MaxAliases = DefaultMaxAliases
+	}
+	if o.MaxDirectives <= 0 {
+		o.MaxDirectives = DefaultMaxDirectives
+	}
+	if o.BodyReadTimeout <= 0 {
+		o.BodyReadTimeout = DefaultBodyReadTimeout
+	}
 	if o.KeepAlive <= 0 {
 		o.KeepAlive = 10 * time.Second
 	}
@@ -142,7 +176,7 @@ func (o Options) withDefaults() Options {
 
 // newGraphQLServer builds the gqlgen server with its transports, limits,
 // error presenter and metrics.
-func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
+func newGraphQLServer(o Options, auth *authenticator, conns *connLimits) *handler.Server {
 	loader, _ := o.Store.(ingest.Loader)  // graph/neo4j's DB is one
 	reports, _ := o.Store.(report.Source) // and this
 	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log}
@@ -155,7 +189,15 @@ func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 			OnOpen:   o.Metrics.WebsocketOpened,
 			OnClose:  o.Metrics.WebsocketClosed,
 		},
-		InitFunc:              auth.websocketInit,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			ctx, ack, err := auth.websocketInit(ctx, p)
+			if err != nil {
+				return ctx, ack, err
+			}
+			token, _ := strings.CutPrefix(p.Authorization(), "Bearer ")
+			ctx, err = conns.websocketInit(ctx, token)
+			return ctx, ack, err
+		},
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: o.KeepAlive,
 		PingPongInterval:      o.KeepAlive,
@@ -166,11 +208,13 @@ func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 	srv.AddTransport(transport.POST{})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	// After APQ, which fills in the query text of a persisted query.
+	srv.Use(documentLimits{maxTokens: o.MaxTokens, maxAliases: o.MaxAliases, maxDirectives: o.MaxDirectives})
+	srv.Use(operationCost{limit: o.ComplexityLimit, anonIntrospection: !o.NoAnonymousIntrospection})
 	srv.SetValidationRulesFn(validationRules(o.DepthLimit))
 	srv.Use(operationMetrics{m: o.Metrics})
+	srv.AroundOperations(conns.aroundOperations)
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		// Fresh loaders per query, mutation or subscription event, and the
 		// publisher that follows each write's commit.
@@ -236,8 +280,9 @@ func checkOrigin(allowed []string) func(*http.Request) bool {
 }
 
 // limitBody rejects a request body larger than limit with 413 and a GraphQL
-// error coded REQUEST_TOO_LARGE, before gqlgen reads it.
-func limitBody(limit int64, next http.Handler) http.Handler {
+// error coded REQUEST_TOO_LARGE, before gqlgen reads it. A body that takes
+// longer than timeout to arrive is cut (408, REQUEST_TIMEOUT).
+func limitBody(limit int64, timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
@@ -253,8 +298,20 @@ func limitBody(limit int64, next http.Handler) http.Handler {
 			tooLarge()
 			return
 		}
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(timeout)) // not every ResponseWriter supports it
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 		if err != nil {
+			// The deadline stays: net/http's discard of the unread body
+			// before it writes the answer must not wait for the client.
+			if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+				w.Header().Set("Connection", "close")
+				writeJSON(w, http.StatusRequestTimeout, graphql.Response{Errors: gqlerror.List{{
+					Message:    fmt.Sprintf("the request body did not arrive within %s", timeout),
+					Extensions: map[string]any{"code": "REQUEST_TIMEOUT"},
+				}}})
+				return
+			}
 			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 				tooLarge()
 				return
@@ -265,6 +322,7 @@ func limitBody(limit int64, next http.Handler) http.Handler {
 			}}})
 			return
 		}
+		_ = rc.SetReadDeadline(time.Time{}) // the handler may run longer; net/http reads on in the background
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
