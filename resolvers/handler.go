@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -215,6 +216,9 @@ func newGraphQLServer(o Options, auth *authenticator, conns *connLimits) *handle
 	srv.SetValidationRulesFn(validationRules(o.DepthLimit))
 	srv.Use(operationMetrics{m: o.Metrics})
 	srv.AroundOperations(conns.aroundOperations)
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(context.WithValue(ctx, goneOnceKey{}, new(sync.Once)))
+	})
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		// Fresh loaders per query, mutation or subscription event, and the
 		// publisher that follows each write's commit.
@@ -242,6 +246,14 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gerr.Extensions = map[string]any{"code": "BAD_REQUEST"}
 			return gerr
 		}
+		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || model.ErrorCode(err) == model.EUNAVAILABLE) {
+			// The client went away (or the server is shutting down): every
+			// field still running fails alike, so say it once, quietly.
+			if once, _ := ctx.Value(goneOnceKey{}).(*sync.Once); once != nil {
+				once.Do(func() { log.DebugContext(ctx, "graphql: request ended before its answer", "cause", context.Cause(ctx)) })
+			}
+			return &gqlerror.Error{Message: "request canceled", Path: gerr.Path, Extensions: map[string]any{"code": extCodes[model.EUNAVAILABLE]}}
+		}
 		code := model.ErrorCode(err)
 		if code == model.EINTERNAL && badEnumValue.MatchString(err.Error()) {
 			// gqlgen's generated enum UnmarshalGQL (reached with a value in
@@ -262,6 +274,10 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		return gerr
 	}
 }
+
+// goneOnceKey keys the per-operation sync.Once that limits the log of a
+// client that went away to one line.
+type goneOnceKey struct{}
 
 // badEnumValue matches the error of gqlgen's generated enum unmarshalers.
 var badEnumValue = regexp.MustCompile(`^.{1,200} is not a valid [A-Z][A-Za-z]*$`)

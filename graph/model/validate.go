@@ -2,6 +2,7 @@ package model
 
 import (
 	"regexp"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -13,6 +14,24 @@ const (
 	MaxText = 20000 // descriptions, rationales, narratives, answers
 	MaxCode = 100   // kinds, sectors, perspectives, consequences, external ids
 )
+
+// MaxSearchWords is the most words a full-text filter (`text` of the list
+// queries, `search`) may have: each word is a Lucene clause, and Lucene
+// refuses a query of more than 1024 (TooManyClauses), which would surface
+// as an internal error after a round trip.
+const MaxSearchWords = 100
+
+// SearchText returns EINVALID naming field when text has more than
+// MaxSearchWords words or more than MaxName characters.
+func SearchText(field, text string) error {
+	if n := utf8.RuneCountInString(text); n > MaxName {
+		return FieldErrorf(EINVALID, field, "%s has %d characters; the limit is %d", field, n, MaxName)
+	}
+	if n := len(strings.Fields(text)); n > MaxSearchWords {
+		return FieldErrorf(EINVALID, field, "%s has %d words; the limit is %d", field, n, MaxSearchWords)
+	}
+	return nil
+}
 
 // MaxMarksPerCall is the most clauses that one markClausesNotApplicable or
 // clearClausesNotApplicable call may name.
