@@ -88,6 +88,19 @@ func TestLimitsAllowWhatTheServerNeeds(t *testing.T) {
 	e.must(t, "", nestedReadDoc, map[string]any{"text": "nothing-matches-this", "first": 500}, nil)
 }
 
+// TestLongTextFilterIsRefused: a filter of more words than Lucene takes
+// clauses is the client's mistake, said before Neo4j is asked.
+func TestLongTextFilterIsRefused(t *testing.T) {
+	e := newEnv(t, resolvers.Options{})
+	long := repeat("w", 101)
+	for _, q := range []string{`query($w: String!) { targets(text: $w) { nodes { id } } }`, `query($w: String!) { search(text: $w) { __typename } }`} {
+		r := e.do(t, "", q, map[string]any{"w": long})
+		if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "text" {
+			t.Errorf("%s: %+v; want BAD_USER_INPUT on field text", q, r.Errors)
+		}
+	}
+}
+
 func TestIntrospectionCanBeOffForAnonymousCallers(t *testing.T) {
 	e := newEnv(t, resolvers.Options{NoAnonymousIntrospection: true})
 	org := e.org(t, "o", "energy")
