@@ -52,13 +52,19 @@ func (operationCost) ExtensionName() string { return "OperationCost" }
 // Validate accepts any schema.
 func (operationCost) Validate(graphql.ExecutableSchema) error { return nil }
 
-// MutateOperationContext refuses an operation whose cost is over the limit
-// (COMPLEXITY_LIMIT_EXCEEDED) and one that introspects while introspection
+// MutateOperationContext refuses an operation with an input list over its
+// cap (BAD_USER_INPUT naming the field; model.CheckInputLists), one whose
+// cost is over the limit (COMPLEXITY_LIMIT_EXCEEDED) and one that introspects while introspection
 // is off for the caller (INTROSPECTION_DISABLED).
 func (c operationCost) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	introspects := false
-	w := costWalker{vars: oc.Variables, doc: oc.Doc, memo: map[string]int{}, introspects: &introspects}
+	var listErr error
+	w := costWalker{vars: oc.Variables, doc: oc.Doc, memo: map[string]int{}, introspects: &introspects, listErr: &listErr}
 	cost := w.selectionSet(oc.Operation.SelectionSet)
+	if listErr != nil {
+		return &gqlerror.Error{Message: model.ErrorMessage(listErr), Extensions: map[string]any{
+			"code": extCodes[model.EINVALID], "field": model.ErrorField(listErr)}}
+	}
 	oc.DisableIntrospection = !c.anonIntrospection && model.PrincipalFrom(ctx) == nil
 	if introspects && oc.DisableIntrospection {
 		return limitError(CodeIntrospectionDisabled, "introspection needs a token on this server")
@@ -73,7 +79,8 @@ func (c operationCost) MutateOperationContext(ctx context.Context, oc *graphql.O
 // benchmarks of the pricing itself.
 func operationCostOf(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) int {
 	var introspects bool
-	w := costWalker{vars: vars, doc: doc, memo: map[string]int{}, introspects: &introspects}
+	var listErr error
+	w := costWalker{vars: vars, doc: doc, memo: map[string]int{}, introspects: &introspects, listErr: &listErr}
 	return w.selectionSet(op.SelectionSet)
 }
 
@@ -82,6 +89,7 @@ type costWalker struct {
 	doc         *ast.QueryDocument
 	memo        map[string]int // fragment costs: a fragment spread many times is priced once
 	introspects *bool
+	listErr     *error // the first input list over its cap
 }
 
 func (w costWalker) selectionSet(ss ast.SelectionSet) int {
@@ -135,8 +143,11 @@ func (w costWalker) field(f *ast.Field) int {
 		}
 	}
 	cost := satAdd(1, children)
-	for _, v := range args {
+	for name, v := range args {
 		cost = satAdd(cost, listElements(v))
+		if *w.listErr == nil {
+			*w.listErr = model.CheckInputLists(name, v)
+		}
 	}
 	return cost
 }

@@ -57,6 +57,8 @@ func BenchmarkAbuseRefusal(b *testing.B) {
 		{"PageSizes", "{ " + aliased(`targets(first: 500) { nodes { id name sector description assets { id name } incidents { id name } analyses { id title } } }`, 3) + " }", nil},
 		{"Sectors50000", `mutation($in: AnalysisInput!) { createAnalysis(input: $in) { id } }`,
 			map[string]any{"in": map[string]any{"targetId": "t", "title": "x", "visibility": "SHARED", "sharedWithSectors": sectors}}},
+		{"InlineThreats5000", `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"analysisId": "a", "incidentId": "i", "axis1": 1, "axis2": 1, "threats": inlineThreats(5000)}}},
 	} {
 		b.Run(bb.name, func(b *testing.B) {
 			for b.Loop() {

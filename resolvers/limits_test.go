@@ -54,7 +54,9 @@ func TestAbuseDocumentsAreRefusedBeforeTheWork(t *testing.T) {
 		{"IntrospectionUnderAWideAliasLimit", wideAliases, "{ " + aliased("__schema { queryType { name } }", 21) + " }", nil, resolvers.CodeCostLimit},
 		{"PageSizes", e, "{ " + aliased(`targets(first: 500) { nodes { id name sector description assets { id name } incidents { id name } analyses { id title } } }`, 3) + " }", nil, resolvers.CodeCostLimit},
 		{"HugeInputList", e, `mutation($in: AnalysisInput!) { createAnalysis(input: $in) { id } }`,
-			map[string]any{"in": map[string]any{"targetId": "t", "title": "x", "visibility": "SHARED", "sharedWithSectors": sectors}}, resolvers.CodeCostLimit},
+			map[string]any{"in": map[string]any{"targetId": "t", "title": "x", "visibility": "SHARED", "sharedWithSectors": sectors}}, "BAD_USER_INPUT"},
+		{"InlineThreats", e, `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"analysisId": "a", "incidentId": "i", "axis1": 1, "axis2": 1, "threats": inlineThreats(5000)}}, "BAD_USER_INPUT"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
@@ -63,12 +65,24 @@ func TestAbuseDocumentsAreRefusedBeforeTheWork(t *testing.T) {
 			if status != http.StatusOK || r.code() != tt.code {
 				t.Fatalf("HTTP %d, %+v; want 200 and %s", status, r.Errors, tt.code)
 			}
+			if f := map[string]string{"HugeInputList": "input.sharedWithSectors", "InlineThreats": "input.threats"}[tt.name]; f != "" && r.Errors[0].Extensions["field"] != f {
+				t.Errorf("field %v, want %s", r.Errors[0].Extensions["field"], f)
+			}
 			if took > time.Second {
 				t.Errorf("refusal took %s", took)
 			}
 			t.Logf("refused with %s in %s: %s", tt.code, took, r.Errors[0].Message)
 		})
 	}
+}
+
+// inlineThreats returns n inline threat references of assessIncident.
+func inlineThreats(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = map[string]any{"new": map[string]any{"name": fmt.Sprintf("t%d", i), "kind": "k"}}
+	}
+	return out
 }
 
 // TestLimitsAllowWhatTheServerNeeds runs legitimate queries at the

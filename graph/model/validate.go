@@ -2,6 +2,8 @@ package model
 
 import (
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -29,6 +31,65 @@ func SearchText(field, text string) error {
 	}
 	if n := len(strings.Fields(text)); n > MaxSearchWords {
 		return FieldErrorf(EINVALID, field, "%s has %d words; the limit is %d", field, n, MaxSearchWords)
+	}
+	return nil
+}
+
+// MaxInputList is the most items of any list in a GraphQL argument whose
+// field inputListCaps does not name.
+const MaxInputList = 500
+
+// inputListCaps are the caps of the input lists that hold fewer (or more)
+// items than MaxInputList, by field name.
+var inputListCaps = map[string]int{
+	"sharedWithOrganizationIds": 200,
+	"sharedWithSectors":         100,
+	"threats":                   200, // inline threats of assessIncident
+	"treatments":                200,
+	"assetIds":                  200,
+	"lines":                     100, // insurance policy lines
+	"exclusions":                100,
+	"marks":                     MaxMarksPerCall,
+	"clauseIds":                 MaxMarksPerCall,
+}
+
+// InputListCap returns the most items an input list field called name may
+// hold.
+func InputListCap(name string) int {
+	if n, ok := inputListCaps[name]; ok {
+		return n
+	}
+	return MaxInputList
+}
+
+// CheckInputLists returns EINVALID naming the field (a path from the
+// argument: "marks", "input.sharedWithSectors", "input.lines.0.exclusions")
+// of the first list in v, an argument value as GraphQL decodes it, that
+// holds more items than its cap. GraphQL requests are checked by it before
+// any resolver runs.
+func CheckInputLists(field string, v any) error {
+	switch v := v.(type) {
+	case []any:
+		name := field[strings.LastIndexByte(field, '.')+1:]
+		if limit := InputListCap(name); len(v) > limit {
+			return FieldErrorf(EINVALID, field, "%s has %d items; the limit is %d", field, len(v), limit)
+		}
+		for i, e := range v {
+			if err := CheckInputLists(field+"."+strconv.Itoa(i), e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if err := CheckInputLists(field+"."+k, v[k]); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
