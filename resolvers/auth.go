@@ -25,6 +25,8 @@ type authenticator struct {
 	tokens model.TokenService
 	mu     sync.Mutex
 	cache  map[string]cachedPrincipal
+	// unavailable, if set, is told when the token store is unavailable.
+	unavailable func()
 }
 
 type cachedPrincipal struct {
@@ -76,6 +78,9 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			status := http.StatusUnauthorized
 			if model.ErrorCode(err) != model.EUNAUTHENTICATED {
 				code, status = extCodes[model.ErrorCode(err)], http.StatusServiceUnavailable
+				if a.unavailable != nil && model.ErrorCode(err) == model.EUNAVAILABLE {
+					a.unavailable()
+				}
 			}
 			writeJSON(w, status, graphql.Response{Errors: gqlerror.List{{
 				Message: model.ErrorMessage(err), Extensions: map[string]any{"code": code},

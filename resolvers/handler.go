@@ -115,17 +115,23 @@ func NewHandler(o Options) http.Handler {
 	mux := http.NewServeMux()
 	auth := newAuthenticator(o.Store)
 	conns := newConnLimits(o.Limits)
+	avail := &availability{store: o.Store, log: o.Log}
+	auth.unavailable = avail.suspect
 	if o.noLimits {
 		o.Limits = RateLimits{}
 	}
-	mux.Handle("/graphql", rateLimit(o.Limits, conns.middleware(
-		limitBody(o.MaxBodyBytes, o.BodyReadTimeout, auth.middleware(newGraphQLServer(o, auth, conns))))))
+	mux.Handle("/graphql", rateLimit(o.Limits, avail.middleware(conns.middleware(
+		limitBody(o.MaxBodyBytes, o.BodyReadTimeout, auth.middleware(newGraphQLServer(o, auth, conns, avail)))))))
 	mux.Handle("GET /{$}", playground.Handler("ssfgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := o.Store.Ready(r.Context()); err != nil {
+		err := o.Store.Ready(r.Context())
+		if r.Context().Err() == nil {
+			avail.observe(err)
+		}
+		if err != nil {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": model.ErrorMessage(err)})
 			return
 		}
@@ -182,7 +188,7 @@ func (o Options) withDefaults() Options {
 
 // newGraphQLServer builds the gqlgen server with its transports, limits,
 // error presenter and metrics.
-func newGraphQLServer(o Options, auth *authenticator, conns *connLimits) *handler.Server {
+func newGraphQLServer(o Options, auth *authenticator, conns *connLimits, avail *availability) *handler.Server {
 	loader, _ := o.Store.(ingest.Loader)  // graph/neo4j's DB is one
 	reports, _ := o.Store.(report.Source) // and this
 	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log}
@@ -233,7 +239,7 @@ func newGraphQLServer(o Options, auth *authenticator, conns *connLimits) *handle
 		// publisher that follows each write's commit.
 		return next(model.WithCommitHook(withLoaders(ctx, o.Store), res.committed))
 	})
-	srv.SetErrorPresenter(errorPresenter(o.Log))
+	srv.SetErrorPresenter(errorPresenter(o.Log, avail))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Log.ErrorContext(ctx, "graphql panic", "panic", p)
 		return model.Errorf(model.EINTERNAL, "internal error")
@@ -245,7 +251,7 @@ func newGraphQLServer(o Options, auth *authenticator, conns *connLimits) *handle
 // gqlgen's own errors keep their codes (or get BAD_REQUEST); *model.Error
 // gets its mapped code and field; anything else is logged and shown as
 // "internal error".
-func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+func errorPresenter(log *slog.Logger, avail *availability) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		if _, ok := gerr.Extensions["code"]; ok {
@@ -264,6 +270,9 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return &gqlerror.Error{Message: "request canceled", Path: gerr.Path, Extensions: map[string]any{"code": extCodes[model.EUNAVAILABLE]}}
 		}
 		code := model.ErrorCode(err)
+		if code == model.EUNAVAILABLE && avail != nil {
+			avail.suspect() // is Neo4j down? then the next requests fail fast
+		}
 		if code == model.EINTERNAL && badEnumValue.MatchString(err.Error()) {
 			// gqlgen's generated enum UnmarshalGQL (reached with a value in
 			// the wrong case through variables): the client's mistake.
