@@ -85,6 +85,31 @@ func inlineThreats(n int) []any {
 	return out
 }
 
+// TestDocumentLimitsCoverWebsockets: a subscribe message goes through the
+// same check before parsing as a POST.
+func TestDocumentLimitsCoverWebsockets(t *testing.T) {
+	e := newEnv(t, resolvers.Options{})
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	for _, proto := range []string{wsclient.TransportWS, wsclient.LegacyWS} {
+		c, err := wsclient.Dial(ctx, e.srv.URL+"/graphql", proto, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.Subscribe("1", "subscription { "+aliased("ticks(every: 60000) { n }", 16)+" }", nil); err != nil {
+			t.Fatal(err)
+		}
+		m, err := c.Next(ctx)
+		for err == nil && m.Type == "ka" { // the legacy protocol's keep-alive
+			m, err = c.Next(ctx)
+		}
+		if err != nil || !strings.Contains(string(m.Payload), resolvers.CodeTooManyAliases) {
+			t.Errorf("%s: %+v %v; want %s", proto, m, err, resolvers.CodeTooManyAliases)
+		}
+	}
+}
+
 // TestLimitsAllowWhatTheServerNeeds runs legitimate queries at the
 // defaults: GraphiQL's introspection, fifteen aliased __schema (the alias
 // limit), a full page of a wide read, the nested read of
