@@ -121,8 +121,8 @@ func (w costWalker) field(f *ast.Field) int {
 	if f.Name == "__typename" {
 		return 0
 	}
-	children := w.selectionSet(f.SelectionSet)
 	if strings.HasPrefix(f.Name, "__") {
+		children := w.selectionSet(f.SelectionSet)
 		*w.introspects = true
 		if f.Name == "__schema" || f.Name == "__type" {
 			return satAdd(introspectionCost, children)
@@ -130,10 +130,12 @@ func (w costWalker) field(f *ast.Field) int {
 		return satAdd(1, children)
 	}
 	args := f.ArgumentMap(w.vars)
-	if n, ok := asInt(args["first"]); ok && n > 1 {
+	var children int
+	if n, ok := asInt(args["first"]); !ok || n <= 1 {
+		children = w.selectionSet(f.SelectionSet)
+	} else {
 		// A page: its lists (nodes, edges) hold up to n items; totalCount
 		// and pageInfo are answered once.
-		children = 0
 		for _, s := range f.SelectionSet {
 			c := w.selectionSet(ast.SelectionSet{s})
 			if sf, ok := s.(*ast.Field); !ok || sf.Definition == nil || sf.Definition.Type.Elem != nil {
