@@ -47,7 +47,6 @@ var inputListCaps = map[string]int{
 	"threats":                   200, // inline threats of assessIncident
 	"treatments":                200,
 	"assetIds":                  200,
-	"lines":                     100, // insurance policy lines
 	"exclusions":                100,
 	"marks":                     MaxMarksPerCall,
 	"clauseIds":                 MaxMarksPerCall,
