@@ -45,6 +45,8 @@ type authenticator struct {
 	log    *slog.Logger
 	mu     sync.Mutex
 	cache  map[string]cachedPrincipal
+	// unavailable, if set, is told when the token store is unavailable.
+	unavailable func()
 
 	sockets  map[*socket]struct{} // guarded by mu
 	sweeping bool                 // a sweep goroutine runs; guarded by mu
@@ -141,6 +143,9 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			status := http.StatusUnauthorized
 			if model.ErrorCode(err) != model.EUNAUTHENTICATED {
 				code, status = extCodes[model.ErrorCode(err)], http.StatusServiceUnavailable
+				if a.unavailable != nil && model.ErrorCode(err) == model.EUNAVAILABLE {
+					a.unavailable()
+				}
 			}
 			writeJSON(w, status, graphql.Response{Errors: gqlerror.List{{
 				Message: model.ErrorMessage(err), Extensions: map[string]any{"code": code},

@@ -3,3 +3,10 @@ package resolvers
 // FeedbackTopic is the bus topic of feedbackAdded, for tests that wait until
 // a subscription has registered.
 const FeedbackTopic = feedbackTopic
+
+// WithoutLimits returns o with the document, cost and rate limits off, for
+// the benchmark that measures what they cost.
+func WithoutLimits(o Options) Options {
+	o.noLimits = true
+	return o
+}

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -36,9 +38,16 @@ import (
 
 // Default limits; Options overrides each.
 const (
-	DefaultMaxBodyBytes    = 1 << 20 // a POST body or a websocket message
-	DefaultComplexityLimit = 1000
+	DefaultMaxBodyBytes = 1 << 20 // a POST body or a websocket message
+	// DefaultComplexityLimit is 20,000 rather than GraphQL Armor's 10,000
+	// because the cost multiplies by page sizes (Armor's does not): a full
+	// page (500) of the nested read of BenchmarkNestedRead costs 12,001.
+	DefaultComplexityLimit = 20000
 	DefaultDepthLimit      = 12
+	DefaultMaxTokens       = 2000 // lexer tokens of one document
+	DefaultMaxAliases      = 15
+	DefaultMaxDirectives   = 50
+	DefaultBodyReadTimeout = 10 * time.Second
 )
 
 // Options configures NewHandler. System is required; the rest have defaults.
@@ -62,15 +71,29 @@ type Options struct {
 	Metrics *metrics.Metrics
 	// MaxBodyBytes caps a request body and a websocket message.
 	MaxBodyBytes int64
-	// ComplexityLimit caps the complexity of one operation.
+	// ComplexityLimit caps the cost of one operation (see operationCost:
+	// page sizes, input lists and introspection count).
 	ComplexityLimit int
 	// DepthLimit caps the nesting of selections in one operation.
 	DepthLimit int
+	// MaxTokens, MaxAliases and MaxDirectives cap the raw document before
+	// gqlgen parses and validates it.
+	MaxTokens, MaxAliases, MaxDirectives int
+	// NoAnonymousIntrospection turns introspection off for callers without
+	// a token.
+	NoAnonymousIntrospection bool
+	// BodyReadTimeout bounds how long reading one request body may take.
+	BodyReadTimeout time.Duration
+	// Limits holds the rate and websocket limits; its zero fields turn the
+	// limit off.
+	Limits RateLimits
 	// AllowedOrigins lists the origins (scheme://host[:port]) whose pages may
 	// open websockets besides the server's own; "*" allows any.
 	AllowedOrigins []string
 	// KeepAlive is the interval of websocket keep-alive messages (default 10 s).
 	KeepAlive time.Duration
+
+	noLimits bool // for the benchmark that measures what the limits cost
 }
 
 // extCodes turns model error codes into GraphQL `extensions.code` values.
@@ -91,13 +114,24 @@ func NewHandler(o Options) http.Handler {
 	o = o.withDefaults()
 	mux := http.NewServeMux()
 	auth := newAuthenticator(o.Store, o.Log)
-	mux.Handle("/graphql", limitBody(o.MaxBodyBytes, auth.middleware(newGraphQLServer(o, auth))))
+	conns := newConnLimits(o.Limits)
+	avail := &availability{store: o.Store, log: o.Log}
+	auth.unavailable = avail.suspect
+	if o.noLimits {
+		o.Limits = RateLimits{}
+	}
+	mux.Handle("/graphql", rateLimit(o.Limits, avail.middleware(conns.middleware(
+		limitBody(o.MaxBodyBytes, o.BodyReadTimeout, auth.middleware(newGraphQLServer(o, auth, conns, avail)))))))
 	mux.Handle("GET /{$}", playground.Handler("ssfgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := o.Store.Ready(r.Context()); err != nil {
+		err := o.Store.Ready(r.Context())
+		if r.Context().Err() == nil {
+			avail.observe(err)
+		}
+		if err != nil {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": model.ErrorMessage(err)})
 			return
 		}
@@ -122,6 +156,18 @@ func (o Options) withDefaults() Options {
 	if o.DepthLimit <= 0 {
 		o.DepthLimit = DefaultDepthLimit
 	}
+	if o.MaxTokens <= 0 {
+		o.MaxTokens = DefaultMaxTokens
+	}
+	if o.MaxAliases <= 0 {
+		o.MaxAliases = DefaultMaxAliases
+	}
+	if o.MaxDirectives <= 0 {
+		o.MaxDirectives = DefaultMaxDirectives
+	}
+	if o.BodyReadTimeout <= 0 {
+		o.BodyReadTimeout = DefaultBodyReadTimeout
+	}
 	if o.KeepAlive <= 0 {
 		o.KeepAlive = 10 * time.Second
 	}
@@ -142,7 +188,7 @@ func (o Options) withDefaults() Options {
 
 // newGraphQLServer builds the gqlgen server with its transports, limits,
 // error presenter and metrics.
-func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
+func newGraphQLServer(o Options, auth *authenticator, conns *connLimits, avail *availability) *handler.Server {
 	loader, _ := o.Store.(ingest.Loader)  // graph/neo4j's DB is one
 	reports, _ := o.Store.(report.Source) // and this
 	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log, auth: auth}
@@ -155,7 +201,15 @@ func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 			OnOpen:   o.Metrics.WebsocketOpened,
 			OnClose:  o.Metrics.WebsocketClosed,
 		},
-		InitFunc:              auth.websocketInit,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			ctx, ack, err := auth.websocketInit(ctx, p)
+			if err != nil {
+				return ctx, ack, err
+			}
+			token, _ := strings.CutPrefix(p.Authorization(), "Bearer ")
+			ctx, err = conns.websocketInit(ctx, token)
+			return ctx, ack, err
+		},
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: o.KeepAlive,
 		PingPongInterval:      o.KeepAlive,
@@ -166,11 +220,20 @@ func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 	srv.AddTransport(transport.POST{})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(o.ComplexityLimit))
+	if o.noLimits {
+		srv.Use(extension.Introspection{})
+	} else {
+		// After APQ, which fills in the query text of a persisted query.
+		srv.Use(documentLimits{maxTokens: o.MaxTokens, maxAliases: o.MaxAliases, maxDirectives: o.MaxDirectives})
+		srv.Use(operationCost{limit: o.ComplexityLimit, anonIntrospection: !o.NoAnonymousIntrospection})
+	}
 	srv.SetValidationRulesFn(validationRules(o.DepthLimit))
 	srv.Use(operationMetrics{m: o.Metrics})
+	srv.AroundOperations(conns.aroundOperations)
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(context.WithValue(ctx, goneOnceKey{}, new(sync.Once)))
+	})
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		// Fresh loaders per query, mutation or subscription event, and the
 		// publisher that follows each write's commit.
@@ -183,7 +246,7 @@ func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 		}
 		return next(ctx)
 	})
-	srv.SetErrorPresenter(errorPresenter(o.Log))
+	srv.SetErrorPresenter(errorPresenter(o.Log, avail))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Log.ErrorContext(ctx, "graphql panic", "panic", p)
 		return model.Errorf(model.EINTERNAL, "internal error")
@@ -195,7 +258,7 @@ func newGraphQLServer(o Options, auth *authenticator) *handler.Server {
 // gqlgen's own errors keep their codes (or get BAD_REQUEST); *model.Error
 // gets its mapped code and field; anything else is logged and shown as
 // "internal error".
-func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+func errorPresenter(log *slog.Logger, avail *availability) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		if _, ok := gerr.Extensions["code"]; ok {
@@ -205,7 +268,18 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gerr.Extensions = map[string]any{"code": "BAD_REQUEST"}
 			return gerr
 		}
+		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || model.ErrorCode(err) == model.EUNAVAILABLE) {
+			// The client went away (or the server is shutting down): every
+			// field still running fails alike, so say it once, quietly.
+			if once, _ := ctx.Value(goneOnceKey{}).(*sync.Once); once != nil {
+				once.Do(func() { log.DebugContext(ctx, "graphql: request ended before its answer", "cause", context.Cause(ctx)) })
+			}
+			return &gqlerror.Error{Message: "request canceled", Path: gerr.Path, Extensions: map[string]any{"code": extCodes[model.EUNAVAILABLE]}}
+		}
 		code := model.ErrorCode(err)
+		if code == model.EUNAVAILABLE && avail != nil {
+			avail.suspect() // is Neo4j down? then the next requests fail fast
+		}
 		if code == model.EINTERNAL && badEnumValue.MatchString(err.Error()) {
 			// gqlgen's generated enum UnmarshalGQL (reached with a value in
 			// the wrong case through variables): the client's mistake.
@@ -226,6 +300,10 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
+// goneOnceKey keys the per-operation sync.Once that limits the log of a
+// client that went away to one line.
+type goneOnceKey struct{}
+
 // badEnumValue matches the error of gqlgen's generated enum unmarshalers.
 var badEnumValue = regexp.MustCompile(`^.{1,200} is not a valid [A-Z][A-Za-z]*$`)
 
@@ -243,8 +321,9 @@ func checkOrigin(allowed []string) func(*http.Request) bool {
 }
 
 // limitBody rejects a request body larger than limit with 413 and a GraphQL
-// error coded REQUEST_TOO_LARGE, before gqlgen reads it.
-func limitBody(limit int64, next http.Handler) http.Handler {
+// error coded REQUEST_TOO_LARGE, before gqlgen reads it. A body that takes
+// longer than timeout to arrive is cut (408, REQUEST_TIMEOUT).
+func limitBody(limit int64, timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
@@ -260,8 +339,20 @@ func limitBody(limit int64, next http.Handler) http.Handler {
 			tooLarge()
 			return
 		}
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(timeout)) // not every ResponseWriter supports it
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 		if err != nil {
+			// The deadline stays: net/http's discard of the unread body
+			// before it writes the answer must not wait for the client.
+			if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+				w.Header().Set("Connection", "close")
+				writeJSON(w, http.StatusRequestTimeout, graphql.Response{Errors: gqlerror.List{{
+					Message:    fmt.Sprintf("the request body did not arrive within %s", timeout),
+					Extensions: map[string]any{"code": "REQUEST_TIMEOUT"},
+				}}})
+				return
+			}
 			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 				tooLarge()
 				return
@@ -272,6 +363,7 @@ func limitBody(limit int64, next http.Handler) http.Handler {
 			}}})
 			return
 		}
+		_ = rc.SetReadDeadline(time.Time{}) // the handler may run longer; net/http reads on in the background
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
+	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
 // errHelp is returned when the user asked for --help; the usage has been
@@ -35,7 +36,17 @@ type Config struct {
 	MaxBodyBytes    int64
 	AllowedOrigins  string
 	LogLevel        string
-	LogFormat       string
+
+	// Limits of serve (README, Limits).
+	MaxCost, MaxDepth, MaxTokens, MaxAliases, MaxDirectives  int
+	AnonymousIntrospection                                   bool
+	BodyReadTimeout                                          time.Duration
+	RatePerIP, RatePerToken                                  float64
+	RateBurstPerIP, RateBurstPerToken                        int
+	MaxWebsockets, MaxWebsocketsPerIP, MaxWebsocketsPerToken int
+	MaxSubscriptionsPerConnection                            int
+
+	LogFormat string
 
 	printUsage func()
 }
@@ -65,6 +76,7 @@ func (c *Config) flagSet(name string, stdout io.Writer, serve bool) (*flag.FlagS
 		bind("max-body-bytes", "SSFGRAPH_MAX_BODY_BYTES")
 		fs.StringVar(&c.AllowedOrigins, "allowed-origins", "", "comma-separated `origins` whose pages may open websockets besides the server's own; * allows any [SSFGRAPH_ALLOWED_ORIGINS]")
 		bind("allowed-origins", "SSFGRAPH_ALLOWED_ORIGINS")
+		c.limitFlags(fs, bind)
 	}
 	fs.StringVar(&c.Neo4jURI, "neo4j-uri", "bolt://127.0.0.1:7687", "Neo4j Bolt `URI` [NEO4J_URI]")
 	bind("neo4j-uri", "NEO4J_URI")
@@ -80,6 +92,33 @@ func (c *Config) flagSet(name string, stdout io.Writer, serve bool) (*flag.FlagS
 	bind("log-format", "SSFGRAPH_LOG_FORMAT")
 	c.Neo4jPassword = os.Getenv("NEO4J_PASSWORD") // environment only: flags show in ps
 	return fs, envs
+}
+
+// limitFlags binds serve's limit flags (README, Limits).
+func (c *Config) limitFlags(fs *flag.FlagSet, bind func(flagName, envName string)) {
+	intFlag := func(p *int, name string, def int, usage, env string) {
+		fs.IntVar(p, name, def, usage+" ["+env+"]")
+		bind(name, env)
+	}
+	intFlag(&c.MaxCost, "max-cost", resolvers.DefaultComplexityLimit, "largest cost of one operation (page sizes, input lists and introspection count)", "SSFGRAPH_MAX_COST")
+	intFlag(&c.MaxDepth, "max-depth", resolvers.DefaultDepthLimit, "deepest nesting of selections", "SSFGRAPH_MAX_DEPTH")
+	intFlag(&c.MaxTokens, "max-tokens", resolvers.DefaultMaxTokens, "most lexer tokens in one document, checked before parsing", "SSFGRAPH_MAX_TOKENS")
+	intFlag(&c.MaxAliases, "max-aliases", resolvers.DefaultMaxAliases, "most aliases in one document, checked before parsing", "SSFGRAPH_MAX_ALIASES")
+	intFlag(&c.MaxDirectives, "max-directives", resolvers.DefaultMaxDirectives, "most directives in one document, checked before parsing", "SSFGRAPH_MAX_DIRECTIVES")
+	fs.BoolVar(&c.AnonymousIntrospection, "anonymous-introspection", true, "allow introspection without a token [SSFGRAPH_ANONYMOUS_INTROSPECTION]")
+	bind("anonymous-introspection", "SSFGRAPH_ANONYMOUS_INTROSPECTION")
+	fs.DurationVar(&c.BodyReadTimeout, "body-read-timeout", resolvers.DefaultBodyReadTimeout, "longest time a request body may take to arrive [SSFGRAPH_BODY_READ_TIMEOUT]")
+	bind("body-read-timeout", "SSFGRAPH_BODY_READ_TIMEOUT")
+	fs.Float64Var(&c.RatePerIP, "rate-per-ip", 50, "requests per second from one client address; 0 for no limit [SSFGRAPH_RATE_PER_IP]")
+	bind("rate-per-ip", "SSFGRAPH_RATE_PER_IP")
+	intFlag(&c.RateBurstPerIP, "rate-burst-per-ip", 100, "burst of requests above --rate-per-ip", "SSFGRAPH_RATE_BURST_PER_IP")
+	fs.Float64Var(&c.RatePerToken, "rate-per-token", 20, "requests per second with one token; 0 for no limit [SSFGRAPH_RATE_PER_TOKEN]")
+	bind("rate-per-token", "SSFGRAPH_RATE_PER_TOKEN")
+	intFlag(&c.RateBurstPerToken, "rate-burst-per-token", 40, "burst of requests above --rate-per-token", "SSFGRAPH_RATE_BURST_PER_TOKEN")
+	intFlag(&c.MaxWebsockets, "max-websockets", 1000, "open websockets in the whole server; 0 for no limit", "SSFGRAPH_MAX_WEBSOCKETS")
+	intFlag(&c.MaxWebsocketsPerIP, "max-websockets-per-ip", 20, "open websockets from one client address; 0 for no limit", "SSFGRAPH_MAX_WEBSOCKETS_PER_IP")
+	intFlag(&c.MaxWebsocketsPerToken, "max-websockets-per-token", 10, "open websockets of one token; 0 for no limit", "SSFGRAPH_MAX_WEBSOCKETS_PER_TOKEN")
+	intFlag(&c.MaxSubscriptionsPerConnection, "max-subscriptions-per-connection", 20, "running subscriptions of one websocket; 0 for no limit", "SSFGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION")
 }
 
 // parse applies the environment, then args, to c and validates the result.
@@ -125,6 +164,18 @@ func (c *Config) Validate() error {
 	}
 	if c.Neo4jWait <= 0 {
 		return fmt.Errorf("--neo4j-wait must be positive, got %s", c.Neo4jWait)
+	}
+	for name, v := range map[string]int{"--max-cost": c.MaxCost, "--max-depth": c.MaxDepth, "--max-tokens": c.MaxTokens,
+		"--max-aliases": c.MaxAliases, "--max-directives": c.MaxDirectives, "--rate-burst-per-ip": c.RateBurstPerIP,
+		"--rate-burst-per-token": c.RateBurstPerToken, "--max-websockets": c.MaxWebsockets,
+		"--max-websockets-per-ip": c.MaxWebsocketsPerIP, "--max-websockets-per-token": c.MaxWebsocketsPerToken,
+		"--max-subscriptions-per-connection": c.MaxSubscriptionsPerConnection} {
+		if v < 0 {
+			return fmt.Errorf("%s must not be negative, got %d", name, v)
+		}
+	}
+	if c.RatePerIP < 0 || c.RatePerToken < 0 || c.BodyReadTimeout < 0 {
+		return errors.New("--rate-per-ip, --rate-per-token and --body-read-timeout must not be negative")
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/resolvers"
+	"golang.org/x/time/rate"
 )
 
 // runServe is `ssfgraph serve`: it runs the server until ctx ends (SIGINT or
@@ -106,6 +107,21 @@ func (m *Main) Run(ctx context.Context) error {
 			Metrics:        m.Metrics,
 			MaxBodyBytes:   m.Config.MaxBodyBytes,
 			AllowedOrigins: splitList(m.Config.AllowedOrigins),
+
+			ComplexityLimit:          m.Config.MaxCost,
+			DepthLimit:               m.Config.MaxDepth,
+			MaxTokens:                m.Config.MaxTokens,
+			MaxAliases:               m.Config.MaxAliases,
+			MaxDirectives:            m.Config.MaxDirectives,
+			NoAnonymousIntrospection: !m.Config.AnonymousIntrospection,
+			BodyReadTimeout:          m.Config.BodyReadTimeout,
+			Limits: resolvers.RateLimits{
+				PerIP: rate.Limit(m.Config.RatePerIP), PerIPBurst: m.Config.RateBurstPerIP,
+				PerToken: rate.Limit(m.Config.RatePerToken), PerTokenBurst: m.Config.RateBurstPerToken,
+				Websockets: m.Config.MaxWebsockets, WebsocketsPerIP: m.Config.MaxWebsocketsPerIP,
+				WebsocketsPerToken:         m.Config.MaxWebsocketsPerToken,
+				SubscriptionsPerConnection: m.Config.MaxSubscriptionsPerConnection,
+			},
 		})),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,

@@ -2,6 +2,9 @@ package model
 
 import (
 	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -13,6 +16,82 @@ const (
 	MaxText = 20000 // descriptions, rationales, narratives, answers
 	MaxCode = 100   // kinds, sectors, perspectives, consequences, external ids
 )
+
+// MaxSearchWords is the most words a full-text filter (`text` of the list
+// queries, `search`) may have: each word is a Lucene clause, and Lucene
+// refuses a query of more than 1024 (TooManyClauses), which would surface
+// as an internal error after a round trip.
+const MaxSearchWords = 100
+
+// SearchText returns EINVALID naming field when text has more than
+// MaxSearchWords words or more than MaxName characters.
+func SearchText(field, text string) error {
+	if n := utf8.RuneCountInString(text); n > MaxName {
+		return FieldErrorf(EINVALID, field, "%s has %d characters; the limit is %d", field, n, MaxName)
+	}
+	if n := len(strings.Fields(text)); n > MaxSearchWords {
+		return FieldErrorf(EINVALID, field, "%s has %d words; the limit is %d", field, n, MaxSearchWords)
+	}
+	return nil
+}
+
+// MaxInputList is the most items of any list in a GraphQL argument whose
+// field inputListCaps does not name.
+const MaxInputList = 500
+
+// inputListCaps are the caps of the input lists that hold fewer (or more)
+// items than MaxInputList, by field name.
+var inputListCaps = map[string]int{
+	"sharedWithOrganizationIds": 200,
+	"sharedWithSectors":         100,
+	"threats":                   200, // inline threats of assessIncident
+	"treatments":                200,
+	"assetIds":                  200,
+	"exclusions":                100,
+	"marks":                     MaxMarksPerCall,
+	"clauseIds":                 MaxMarksPerCall,
+}
+
+// InputListCap returns the most items an input list field called name may
+// hold.
+func InputListCap(name string) int {
+	if n, ok := inputListCaps[name]; ok {
+		return n
+	}
+	return MaxInputList
+}
+
+// CheckInputLists returns EINVALID naming the field (a path from the
+// argument: "marks", "input.sharedWithSectors", "input.lines.0.exclusions")
+// of the first list in v, an argument value as GraphQL decodes it, that
+// holds more items than its cap. GraphQL requests are checked by it before
+// any resolver runs.
+func CheckInputLists(field string, v any) error {
+	switch v := v.(type) {
+	case []any:
+		name := field[strings.LastIndexByte(field, '.')+1:]
+		if limit := InputListCap(name); len(v) > limit {
+			return FieldErrorf(EINVALID, field, "%s has %d items; the limit is %d", field, len(v), limit)
+		}
+		for i, e := range v {
+			if err := CheckInputLists(field+"."+strconv.Itoa(i), e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if err := CheckInputLists(field+"."+k, v[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // MaxMarksPerCall is the most clauses that one markClausesNotApplicable or
 // clearClausesNotApplicable call may name.

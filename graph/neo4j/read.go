@@ -324,6 +324,9 @@ func (db *DB) List(ctx context.Context, q model.ListQuery) (*model.Page, error) 
 	params["first"] = q.First
 	match := "MATCH (n:" + q.Label + ")"
 	if q.Text != "" {
+		if err := model.SearchText("text", q.Text); err != nil {
+			return nil, err
+		}
 		params["text"] = luceneQuery(q.Text)
 		match = "CALL db.index.fulltext.queryNodes('" + fulltextIndex + "', $text) YIELD node AS n WITH n WHERE n:" + q.Label
 		if len(where) > 0 {
@@ -417,6 +420,9 @@ RETURN node, score ORDER BY score DESC, node.id LIMIT $first`
 
 // Search returns the nodes that match text, best first.
 func (db *DB) Search(ctx context.Context, text string, first int, viewer *model.Principal) ([]model.Hit, error) {
+	if err := model.SearchText("text", text); err != nil {
+		return nil, err
+	}
 	q := luceneQuery(text)
 	if q == "" {
 		return nil, model.FieldErrorf(model.EINVALID, "text", "search text is empty")

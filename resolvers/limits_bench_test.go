@@ -1,0 +1,71 @@
+package resolvers_test
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/resolvers"
+)
+
+// BenchmarkLimitsOnNestedRead runs the nested read of BenchmarkNestedRead
+// (20 targets × 3 analyses × 20 assessments) against two servers on the
+// same data, one with every limit at its default (rate limits on) and one
+// without them, alternating, so that one run compares the two:
+//
+//	go test -run '^$' -bench BenchmarkLimitsOnNestedRead -benchtime 20x -count 3 ./resolvers/
+func BenchmarkLimitsOnNestedRead(b *testing.B) {
+	size := neo4jtest.AnalysisBulkSize{Targets: 20, AnalysesPerTarget: 3, AssessmentsPerAnalysis: 20}
+	bulk := neo4jtest.AnalysisBulkCreate(b, neo4jtest.Prefix(b), size)
+	db := neo4jtest.Open(b)
+	limits := resolvers.RateLimits{PerIP: 1e6, PerIPBurst: 1e6, PerToken: 1e6, PerTokenBurst: 1e6,
+		Websockets: 1000, WebsocketsPerIP: 20, WebsocketsPerToken: 10, SubscriptionsPerConnection: 20}
+	for _, bb := range []struct {
+		name string
+		o    resolvers.Options
+	}{
+		{"Without", resolvers.WithoutLimits(resolvers.Options{Store: db})},
+		{"With", resolvers.Options{Store: db, Limits: limits}},
+	} {
+		srv := httptest.NewServer(resolvers.NewHandler(bb.o))
+		b.Cleanup(srv.Close)
+		postNested(b, srv, bulk.Word, 500) // warm: query cache, connections
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				postNested(b, srv, bulk.Word, 500)
+			}
+		})
+	}
+}
+
+// BenchmarkAbuseRefusal times the refusal of each abuse document of issue
+// 10 over real HTTP (the figures behind TestAbuseDocumentsAreRefusedBeforeTheWork).
+func BenchmarkAbuseRefusal(b *testing.B) {
+	srv := newServer(b, resolvers.Options{})
+	sectors := make([]string, 50000)
+	for i := range sectors {
+		sectors[i] = fmt.Sprintf("s%d", i)
+	}
+	for _, bb := range []struct {
+		name, query string
+		vars        map[string]any
+	}{
+		{"RepeatedFields10000", "{ " + repeat("viewer { role }", 10000) + " }", nil},
+		{"AliasedSchema1000", "{ " + aliased("__schema { types { name fields { name } } }", 1000) + " }", nil},
+		{"PageSizes", "{ " + aliased(`targets(first: 500) { nodes { id name sector description assets { id name } incidents { id name } analyses { id title } } }`, 3) + " }", nil},
+		{"Sectors50000", `mutation($in: AnalysisInput!) { createAnalysis(input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"targetId": "t", "title": "x", "visibility": "SHARED", "sharedWithSectors": sectors}}},
+		{"InlineThreats5000", `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"analysisId": "a", "incidentId": "i", "axis1": 1, "axis2": 1, "threats": inlineThreats(5000)}}},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, r := post(b, srv, bb.query, bb.vars); r.code() == "" {
+					b.Fatal("not refused")
+				}
+			}
+		})
+	}
+}
