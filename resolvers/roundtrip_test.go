@@ -157,7 +157,10 @@ func TestNestedReadRoundTripsDoNotGrow(t *testing.T) {
 	}
 	small := fmt.Sprintf("%dx%dx%d", sizes[0].Targets, sizes[0].AnalysesPerTarget, sizes[0].AssessmentsPerAnalysis)
 	large := fmt.Sprintf("%dx%dx%d", sizes[1].Targets, sizes[1].AnalysesPerTarget, sizes[1].AssessmentsPerAnalysis)
-	if trips[small] != trips[large] {
+	// A level's batch may be split in two when its siblings resolve at
+	// different moments (a busy machine), so one trip of difference either way
+	// is timing; an N+1 would add a trip per node (hundreds here).
+	if d := trips[large] - trips[small]; d > 1 || d < -1 {
 		t.Errorf("round trips grow with the data: %d for %s, %d for %s", trips[small], small, trips[large], large)
 	}
 }
