@@ -77,15 +77,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		_, err := stdout.Write(data)
-		return err
-	}
-	if err := writeFileAtomic(*out, data); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "exported %d audit events to %s\n", len(events), *out)
-	return nil
+	return writeOutput(stdout, stderr, *out, data, fmt.Sprintf("%d audit events", len(events)))
 }
 
 // parseAuditTime parses an RFC 3339 time flag; empty is the zero time.

@@ -117,14 +117,20 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if *out == "" {
+	return writeOutput(stdout, stderr, *out, data, what)
+}
+
+// writeOutput writes what an export command made: to standard output, or
+// to the file out (atomically), saying so on stderr.
+func writeOutput(stdout, stderr io.Writer, out string, data []byte, what string) error {
+	if out == "" {
 		_, err := stdout.Write(data)
 		return err
 	}
-	if err := writeFileAtomic(*out, data); err != nil {
+	if err := writeFileAtomic(out, data); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "exported %s to %s\n", what, *out)
+	fmt.Fprintf(stderr, "exported %s to %s\n", what, out)
 	return nil
 }
 
