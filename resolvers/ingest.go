@@ -3,9 +3,11 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
@@ -162,6 +164,128 @@ func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch)
 	for _, org := range slices.Sorted(maps.Keys(orgs)) {
 		if _, err := model.RequireWriter(ctx, org); err != nil {
 			return err
+		}
+	}
+	return r.authorizeNativeChanges(ctx, b)
+}
+
+// authorizeNativeChanges applies to what a native batch would change the
+// rules the mutations apply to the same change, so that an import does only
+// what its caller could do with mutations:
+//   - a new organization needs an admin (createOrganization); a changed
+//     name or sector, and a new or changed department, need an org-admin of
+//     that organization or an admin (updateOrganization, createDepartment,
+//     updateDepartment);
+//   - an analysis is loaded as SUBMITTED, or with a version or times other
+//     than the stored ones (1 and none for a new analysis), only by an admin
+//     restoring a backup; others submit through submitAnalysis. A document
+//     that repeats a stored submitted analysis unchanged passes (the loader
+//     refuses any change to it).
+//
+// Values that repeat the stored ones unchanged need no more than writing
+// for the organization. It returns EFORBIDDEN with a message that starts
+// with the document path.
+func (r *mutationResolver) authorizeNativeChanges(ctx context.Context, b *ingest.Batch) error {
+	var ids []string
+	for _, n := range b.Nodes {
+		switch n.Label {
+		case model.LabelOrganization, model.LabelDepartment, model.LabelAnalysis:
+			ids = append(ids, n.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	stored, err := r.Store.Nodes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	at := func(path string, err error) error {
+		return model.Errorf(model.ErrorCode(err), "%s: %s", path, model.ErrorMessage(err))
+	}
+	dept := 0
+	for _, n := range b.Nodes {
+		str := func(k string) string { s, _ := n.Props[k].(string); return s }
+		switch n.Label {
+		case model.LabelOrganization:
+			o, _ := stored[n.ID].(*model.Organization)
+			switch {
+			case o == nil:
+				if _, err := model.Require(ctx, model.RoleAdmin); err != nil {
+					return at("organization.id", model.Errorf(model.EFORBIDDEN, "only admins may create organization %s", n.ID))
+				}
+			case o.Name != str("name"):
+				if _, err := requireOrgAdmin(ctx, n.ID); err != nil {
+					return at("organization.name", err)
+				}
+			case o.Sector != str("sector"):
+				if _, err := requireOrgAdmin(ctx, n.ID); err != nil {
+					return at("organization.sector", err)
+				}
+			}
+		case model.LabelDepartment:
+			path := fmt.Sprintf("organization.departments[%d]", dept)
+			dept++
+			org := str("organizationId")
+			d, _ := stored[n.ID].(*model.Department)
+			if d != nil && d.OrganizationID != org {
+				// Moving a department is no mutation's to do.
+				return at(path+".id", model.Errorf(model.EFORBIDDEN, "department %s belongs to organization %s", n.ID, d.OrganizationID))
+			}
+			if d == nil || d.Name != str("name") {
+				if _, err := requireOrgAdmin(ctx, org); err != nil {
+					return at(path, err)
+				}
+			}
+		case model.LabelAnalysis:
+			if model.PrincipalFrom(ctx).Is(model.RoleAdmin) {
+				continue
+			}
+			if err := nativeAnalysisUnchanged(n, stored[n.ID]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// nativeAnalysisUnchanged refuses (EFORBIDDEN, naming the path) a
+// non-admin's analysis node whose status, version or times are not the
+// stored analysis's: SUBMITTED for a new analysis or a stored draft, a
+// version other than the stored one (1 for a new analysis), or a time the
+// store does not hold.
+func nativeAnalysisUnchanged(n ingest.Node, node model.Node) error {
+	a, _ := node.(*model.Analysis)
+	status, _ := n.Props["status"].(string)
+	if status == string(model.AnalysisStatusSubmitted) && (a == nil || a.Status != model.AnalysisStatusSubmitted) {
+		return model.Errorf(model.EFORBIDDEN, "analysis.status: only admins may load an analysis as SUBMITTED (restoring a backup); load it as a DRAFT and submit it with submitAnalysis")
+	}
+	version, _ := n.Props["version"].(int64)
+	want := int64(1)
+	if a != nil {
+		want = int64(a.Version)
+	}
+	if version != want {
+		return model.Errorf(model.EFORBIDDEN, "analysis.version: only admins may set an analysis's version (%d here, %d stored or new); reviseAnalysis starts the next one", version, want)
+	}
+	for _, k := range []string{"createdAt", "updatedAt", "submittedAt"} {
+		v, ok := n.Props[k].(time.Time)
+		if !ok {
+			continue
+		}
+		var stored *time.Time
+		if a != nil {
+			switch k {
+			case "createdAt":
+				stored = &a.CreatedAt
+			case "updatedAt":
+				stored = &a.UpdatedAt
+			case "submittedAt":
+				stored = a.SubmittedAt
+			}
+		}
+		if stored == nil || !stored.Equal(v) {
+			return model.Errorf(model.EFORBIDDEN, "analysis.%s: only admins may set an analysis's times (restoring a backup); the store keeps them", k)
 		}
 	}
 	return nil

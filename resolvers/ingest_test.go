@@ -294,7 +294,8 @@ func TestImportDocumentKeepsSubmittedAnalyses(t *testing.T) {
 	t.Parallel()
 	e := newImportEnv(t)
 	analyst := e.tokens[model.RoleAnalyst]
-	rep := e.mustImport(t, analyst, "NATIVE", e.native(e.org, "SUBMITTED", "first view"), "analysis.yaml", false)
+	// An admin restores it; an analyst may load it again unchanged.
+	rep := e.mustImport(t, e.tokens[model.RoleAdmin], "NATIVE", e.native(e.org, "SUBMITTED", "first view"), "analysis.yaml", false)
 	if c := count(rep.Nodes, "Analysis"); c.Created != 1 {
 		t.Fatalf("Analysis %+v, want 1 created", c)
 	}
@@ -310,4 +311,78 @@ func TestImportDocumentKeepsSubmittedAnalyses(t *testing.T) {
 	}
 	// A dry run checks what the load would: it meets the same refusal.
 	wantError(t, e.importAs(t, analyst, "NATIVE", e.native(e.org, "SUBMITTED", "second thoughts"), "analysis.yaml", true), "CONFLICT", "")
+}
+
+// TestImportDocumentFollowsMutationRules checks that a native document does
+// only what its caller could do with mutations: an analyst's document that
+// would rename its organization, change its sector, add a department, or
+// load an analysis as SUBMITTED or with a version or times of its own is
+// refused with FORBIDDEN naming the path, and writes nothing (a dry run
+// alike); an org-admin renames its organization and adds a department, and
+// an admin restores a submitted analysis with its version and times.
+func TestImportDocumentFollowsMutationRules(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	analyst, orgAdmin, admin := e.tokens[model.RoleAnalyst], e.tokens[model.RoleOrgAdmin], e.tokens[model.RoleAdmin]
+	draft := e.native(e.org, "DRAFT", "r")
+	orgName := "  name: " + e.org + "\n"
+	renamed := strings.Replace(draft, orgName, "  name: Renamed Inc.\n", 1)
+	withDept := strings.Replace(draft, "  sector: factory\ntarget:", "  sector: factory\n  departments:\n    - id: "+e.p+"dept\n      name: OT\ntarget:", 1)
+	restore := strings.Replace(e.native(e.org, "SUBMITTED", "r"), "  version: 1\n",
+		"  version: 2\n  createdAt: 2020-01-02T03:04:05Z\n  updatedAt: 2020-01-03T03:04:05Z\n  submittedAt: 2020-01-03T03:04:05Z\n", 1)
+
+	refused := []struct{ name, token, doc, path string }{
+		{"AnalystRenamesOrganization", analyst, renamed, "organization.name"},
+		{"AnalystChangesSector", analyst, strings.Replace(draft, "  sector: factory\ntarget:", "  sector: insurance\ntarget:", 1), "organization.sector"},
+		{"AnalystCreatesDepartment", analyst, withDept, "organization.departments[0]"},
+		{"AnalystSubmits", analyst, e.native(e.org, "SUBMITTED", "r"), "analysis.status"},
+		{"OrgAdminSubmits", orgAdmin, e.native(e.org, "SUBMITTED", "r"), "analysis.status"},
+		{"AnalystSetsVersion", analyst, strings.Replace(draft, "  version: 1\n", "  version: 3\n", 1), "analysis.version"},
+		{"AnalystBackdates", analyst, strings.Replace(draft, "  version: 1\n", "  version: 1\n  createdAt: 2020-01-02T03:04:05Z\n", 1), "analysis.createdAt"},
+		{"AnalystRestores", analyst, restore, "analysis.status"},
+	}
+	before := neo4jtest.Snapshot(t, e.p)
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, dry := range []bool{true, false} {
+				r := e.importAs(t, tt.token, "NATIVE", tt.doc, "analysis.yaml", dry)
+				wantError(t, r, "FORBIDDEN", "")
+				if len(r.Errors) > 0 && !strings.HasPrefix(r.Errors[0].Message, tt.path+": ") {
+					t.Errorf("message %q does not start with the path %s", r.Errors[0].Message, tt.path)
+				}
+			}
+			if after := neo4jtest.Snapshot(t, e.p); after != before {
+				t.Errorf("a refused document wrote: %s", after)
+			}
+		})
+	}
+
+	// What the mutations allow, the import allows.
+	var org struct{ Node struct{ Name string } }
+	e.mustImport(t, analyst, "NATIVE", draft, "analysis.yaml", false) // repeats the stored organization
+	e.mustImport(t, orgAdmin, "NATIVE", renamed, "analysis.yaml", false)
+	e.must(t, analyst, `query($id: ID!) { node(id: $id) { ... on Organization { name } } }`, map[string]any{"id": e.org}, &org)
+	if org.Node.Name != "Renamed Inc." {
+		t.Errorf("after the org-admin's import the organization is named %q", org.Node.Name)
+	}
+	if c := count(e.mustImport(t, orgAdmin, "NATIVE", strings.Replace(withDept, orgName, "  name: Renamed Inc.\n", 1), "analysis.yaml", false).Nodes, "Department"); c.Created != 1 {
+		t.Errorf("org-admin's department: %+v, want 1 created", c)
+	}
+	// The analyst's path to SUBMITTED is submitAnalysis.
+	e.must(t, analyst, `mutation($id: ID!) { submitAnalysis(id: $id) { status } }`, map[string]any{"id": e.p + "analysis"}, nil)
+
+	// An admin restores a submitted analysis with its own version and times.
+	restored := strings.NewReplacer(e.p+"analysis", e.p+"restored", orgName, "  name: Renamed Inc.\n").Replace(restore)
+	e.mustImport(t, admin, "NATIVE", restored, "analysis.yaml", false)
+	var got struct {
+		Analysis struct {
+			Status                 string
+			Version                int
+			CreatedAt, SubmittedAt string
+		}
+	}
+	e.must(t, admin, `query($id: ID!) { analysis(id: $id) { status version createdAt submittedAt } }`, map[string]any{"id": e.p + "restored"}, &got)
+	if a := got.Analysis; a.Status != "SUBMITTED" || a.Version != 2 || !strings.HasPrefix(a.CreatedAt, "2020-01-02T03:04:05") || !strings.HasPrefix(a.SubmittedAt, "2020-01-03T03:04:05") {
+		t.Errorf("restored analysis %+v", a)
+	}
 }
