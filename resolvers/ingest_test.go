@@ -386,3 +386,56 @@ func TestImportDocumentFollowsMutationRules(t *testing.T) {
 		t.Errorf("restored analysis %+v", a)
 	}
 }
+
+// TestCrossTargetAttachmentRefused checks that an asset or incident stays
+// with the target it belongs to on every path: a native document that
+// lists another target's asset or incident under its own target is refused
+// with BAD_USER_INPUT naming the path (for an admin too, and in a dry run)
+// and writes nothing, and the mutations refuse the same (assessing another
+// target's incident, moving an incident or asset).
+func TestCrossTargetAttachmentRefused(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	analyst, admin := e.tokens[model.RoleAnalyst], e.tokens[model.RoleAdmin]
+	p := e.p
+	withAsset := strings.Replace(e.native(e.org, "DRAFT", "r"), "  incidents:\n",
+		"  assets:\n    - id: "+p+"asset\n      name: Gateway\n      kind: component\n  incidents:\n", 1)
+	e.mustImport(t, analyst, "NATIVE", withAsset, "analysis.yaml", false)
+
+	other := strings.NewReplacer(p+"target", p+"target2", p+"analysis", p+"analysis2")
+	before := neo4jtest.Snapshot(t, p)
+	for _, tt := range []struct{ name, token, doc, want string }{
+		{"Asset", analyst, other.Replace(withAsset), "target.assets[0]: asset " + p + "asset belongs to target " + p + "target; its target cannot change"},
+		{"Incident", analyst, other.Replace(e.native(e.org, "DRAFT", "r")), "target.incidents[0]: incident " + p + "inc belongs to target " + p + "target; its target cannot change"},
+		{"AdminToo", admin, other.Replace(withAsset), "target.assets[0]: asset " + p + "asset belongs to target " + p + "target"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, dry := range []bool{true, false} {
+				r := e.importAs(t, tt.token, "NATIVE", tt.doc, "analysis.yaml", dry)
+				wantError(t, r, "BAD_USER_INPUT", "content")
+				if len(r.Errors) > 0 && !strings.Contains(r.Errors[0].Message, tt.want) {
+					t.Errorf("message %q does not contain %q", r.Errors[0].Message, tt.want)
+				}
+			}
+			if after := neo4jtest.Snapshot(t, p); after != before {
+				t.Errorf("a refused document wrote: %s", after)
+			}
+		})
+	}
+
+	// The mutations hold the same rule.
+	e.must(t, analyst, ppCreateTarget, map[string]any{"in": map[string]any{"id": p + "target2", "name": "Other", "sector": "factory"}}, nil)
+	var a struct{ CreateAnalysis struct{ ID string } }
+	e.must(t, analyst, `mutation($in: AnalysisInput!) { createAnalysis(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"id": p + "analysis2", "targetId": p + "target2", "title": "Other view"}}, &a)
+	before = neo4jtest.Snapshot(t, p)
+	wantError(t, e.do(t, analyst, assessDoc, map[string]any{"in": map[string]any{"analysisId": a.CreateAnalysis.ID, "incidentId": p + "inc", "axis1": 3, "axis2": 2}}),
+		"BAD_USER_INPUT", "input.incidentId")
+	wantError(t, e.do(t, analyst, `mutation($id: ID!, $in: IncidentInput!) { updateIncident(id: $id, input: $in) { id } }`,
+		map[string]any{"id": p + "inc", "in": map[string]any{"targetId": p + "target2", "name": "Overpressure", "consequence": "life-body"}}), "BAD_USER_INPUT", "input.targetId")
+	wantError(t, e.do(t, analyst, `mutation($id: ID!, $in: AssetInput!) { updateAsset(id: $id, input: $in) { id } }`,
+		map[string]any{"id": p + "asset", "in": map[string]any{"targetId": p + "target2", "name": "Gateway", "kind": "component"}}), "BAD_USER_INPUT", "input.targetId")
+	if after := neo4jtest.Snapshot(t, p); after != before {
+		t.Errorf("a refused mutation wrote: %s", after)
+	}
+}

@@ -280,6 +280,9 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 	if err := checkEnds(ctx, t, p); err != nil {
 		return nil, err
 	}
+	if err := checkTargetsUnchanged(ctx, t, p); err != nil {
+		return nil, err
+	}
 	submitted, err := submittedAnalyses(ctx, t, p)
 	if err != nil {
 		return nil, err
@@ -356,6 +359,39 @@ func changed(counts map[string]ingest.Counts, kinds []string) bool {
 		}
 	}
 	return false
+}
+
+// storedTargetsCypher finds, among the given assets and incidents, those
+// stored under another target than the row names.
+const storedTargetsCypher = `
+UNWIND $rows AS row
+MATCH (n:` + model.LabelEntity + ` {id: row.id})
+WHERE (n:` + model.LabelAsset + ` OR n:` + model.LabelIncident + `) AND n.targetId IS NOT NULL AND n.targetId <> row.target
+RETURN row.i AS i, n.targetId AS stored ORDER BY i LIMIT 1`
+
+// checkTargetsUnchanged refuses a batch that would put a stored asset or
+// incident under another target than the one it belongs to, as the
+// mutations do (checkTargetUnchanged): an asset or incident belongs to one
+// target, and its target's analyses rate it. The *ingest.Error names the
+// document path that attaches it. It applies to every load, the operator's
+// CLI included: it is a rule of the data, not of rights.
+func checkTargetsUnchanged(ctx context.Context, t *txn, p *preparedBatch) error {
+	if len(p.attached) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, len(p.attached))
+	for i, a := range p.attached {
+		rows[i] = map[string]any{"i": int64(i), "id": a.id, "target": a.target}
+	}
+	recs, err := t.run(ctx, storedTargetsCypher, map[string]any{"rows": rows})
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	i, _ := recs[0].Values[0].(int64)
+	stored, _ := recs[0].Values[1].(string)
+	a := p.attached[i]
+	return &ingest.Error{File: p.source, Path: a.where, Message: fmt.Sprintf("%s %s belongs to target %s; its target cannot change (use another id for target %s)",
+		humanLabel(a.label), a.id, stored, a.target)}
 }
 
 // submittedAnalysesCypher finds the stored analyses that are no longer
@@ -696,6 +732,14 @@ type preparedBatch struct {
 	// storedGuidelines holds the stored title and version of the batch's
 	// guidelines that exist already, as checkEnds found them.
 	storedGuidelines map[string]props
+	// attached lists the assets and incidents the batch attaches to a
+	// target (HAS_ASSET, HAS_INCIDENT), for checkTargetsUnchanged.
+	attached []attachment
+}
+
+// attachment is an asset or incident that a batch puts under a target.
+type attachment struct {
+	id, label, target, where string
 }
 
 // externalEnd is a relationship end that must be stored already.
@@ -794,6 +838,9 @@ func prepareBatch(b *ingest.Batch) (*preparedBatch, error) {
 			continue
 		}
 		p.external = append(p.external, ends...)
+		if r.Type == model.RelHasAsset || r.Type == model.RelHasIncident {
+			p.attached = append(p.attached, attachment{id: r.To, label: r.ToLabel, target: r.From, where: where})
+		}
 		row := map[string]any{"from": r.From, "to": r.To, "props": props}
 		relRow[id] = row
 		p.rels[k] = append(p.rels[k], row)
