@@ -6266,7 +6266,11 @@ type Mutation {
   Loads a document (a native analysis document, a STIX 2.1 bundle, an OSCAL catalog or mapping collection, a CSV
   crosswalk or a CISO Assistant library) in one transaction: all of it or, on any error, nothing. Loading the same
   document again changes nothing. Catalogs and crosswalks need a curator or admin; a native document needs a writer of
-  the organization it names. The request body limit (` + "`" + `--max-body-bytes` + "`" + `, 1 MiB by default) bounds the content:
+  the organization it names, and may do only what its caller could do with mutations: changing the organization's name
+  or sector or its departments needs an org-admin of it; loading an analysis as SUBMITTED, or with a version or times
+  other than the stored ones, needs an admin (others submit with ` + "`" + `submitAnalysis` + "`" + `); a refusal is FORBIDDEN, its
+  message starting with the document path. An asset or incident stored under another target is refused
+  (BAD_USER_INPUT). The request body limit (` + "`" + `--max-body-bytes` + "`" + `, 1 MiB by default) bounds the content:
   use ` + "`" + `ssfgraph ingest` + "`" + ` for large files.
   """
   importDocument(

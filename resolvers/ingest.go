@@ -36,8 +36,10 @@ const importNameMax = 200
 // transaction. Catalogs and crosswalks need a curator or admin. A native
 // document needs a writer of every organization it writes for (its
 // analysis's, its departments', its policies' holders') and of every
-// organization that owns what it would overwrite; a submitted analysis
-// stays as it is (a document that would change one is refused). A problem
+// organization that owns what it would overwrite, and may change only what
+// the caller could change with mutations (authorizeNativeChanges); a
+// submitted analysis stays as it is (a document that would change one is
+// refused). A problem
 // with the document is BAD_USER_INPUT, its message naming the location.
 func (r *mutationResolver) importDocument(ctx context.Context, format *model.ImportFormat, content string, name *string, dryRun *bool) (*ingest.Report, error) {
 	p, err := model.Require(ctx)
