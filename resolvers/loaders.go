@@ -282,15 +282,15 @@ func canSee(ctx context.Context, n model.Node) (bool, error) {
 	case *model.Feedback:
 		return feedbackReadable(ctx, n)
 	case *model.Opinion:
-		p := model.PrincipalFrom(ctx)
-		if p != nil && (p.Is(model.RoleCurator) || p.OrganizationID == n.OrganizationID) {
+		if n.ReadableBy(model.PrincipalFrom(ctx), false) {
 			return true, nil
 		}
 		about, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, n.AboutID))
 		if err != nil || about == nil {
 			return false, err
 		}
-		return canSee(ctx, about)
+		ok, err := canSee(ctx, about)
+		return n.ReadableBy(model.PrincipalFrom(ctx), ok), err
 	case *model.Treatment, *model.CoverageLine:
 		return false, nil // not nodes of the API
 	}

@@ -16,7 +16,7 @@ func analysisReadable(v string) string {
 
 // feedbackReadable is model.Feedback.ReadableBy on the feedback v.
 func feedbackReadable(v string) string {
-	return `($viewerAdmin OR $viewerCurator OR ` + v + `.organizationId = $viewerOrg OR ` + v + `.routedToId = $viewerOrg
+	return `($viewerAdmin OR ($viewerCurator AND ` + v + `.routedToId IS NULL) OR ` + v + `.organizationId = $viewerOrg OR ` + v + `.routedToId = $viewerOrg
  OR EXISTS { MATCH (` + v + `)-[:` + model.RelAbout + `]->(x)
    WHERE NOT (x:` + model.LabelAnalysis + ` OR x:` + model.LabelAssessment + `)
       OR (x:` + model.LabelAnalysis + ` AND ` + analysisReadable("x") + `)
