@@ -56,3 +56,12 @@ func (f *Feedback) ReadableBy(p *Principal, about Node, analysis *Analysis) bool
 func (o *Opinion) ReadableBy(p *Principal, aboutReadable bool) bool {
 	return aboutReadable || p != nil && (p.Role == RoleAdmin || p.OrganizationID == o.OrganizationID)
 }
+
+// ReliableFor reports whether analysis a may rely on policy ip: only on a
+// policy its own organization holds. Another organization's policy is
+// answered as unknown (ENOTFOUND, as for one that does not exist).
+// graph/neo4j states it as holderId = the analysis's organization in
+// SetAnalysisPolicies.
+func (ip *InsurancePolicy) ReliableFor(a *Analysis) bool {
+	return a != nil && ip.HolderID == a.OrganizationID
+}
