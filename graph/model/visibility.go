@@ -65,3 +65,15 @@ func (o *Opinion) ReadableBy(p *Principal, aboutReadable bool) bool {
 func (ip *InsurancePolicy) ReliableFor(a *Analysis) bool {
 	return a != nil && ip.HolderID == a.OrganizationID
 }
+
+// ReadableBy reports whether p may read insurance policy ip (its limits,
+// deductibles and exclusions): its holder organization, admins, and
+// whoever may read an analysis in reliedOnBy, the analyses that rely on
+// it, so that a shared or public analysis's reliance stays explainable.
+// Nobody else, anonymous callers and curators included.
+func (ip *InsurancePolicy) ReadableBy(p *Principal, reliedOnBy []*Analysis) bool {
+	if p != nil && (p.Role == RoleAdmin || p.OrganizationID == ip.HolderID) {
+		return true
+	}
+	return slices.ContainsFunc(reliedOnBy, func(a *Analysis) bool { return a.CanRead(p) })
+}

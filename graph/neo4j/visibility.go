@@ -23,6 +23,13 @@ func feedbackReadable(v string) string {
       OR EXISTS { MATCH (x)<-[:` + model.RelHasAssessment + `]-(xa:` + model.LabelAnalysis + `) WHERE ` + analysisReadable("xa") + ` } })`
 }
 
+// policyReadable is model.InsurancePolicy.ReadableBy on the insurance
+// policy v.
+func policyReadable(v string) string {
+	return `($viewerAdmin OR ` + v + `.holderId = $viewerOrg
+ OR EXISTS { MATCH (` + v + `)<-[:` + model.RelReliesOn + `]-(ra:` + model.LabelAnalysis + `) WHERE ` + analysisReadable("ra") + ` })`
+}
+
 // viewerParams returns the parameters the predicates above read.
 func viewerParams(p *model.Principal) map[string]any {
 	params := map[string]any{"viewerOrg": nil, "viewerSector": nil, "viewerAdmin": false, "viewerCurator": false}
