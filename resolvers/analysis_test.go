@@ -825,6 +825,13 @@ func TestSetAnalysisPolicies(t *testing.T) {
 		t.Errorf("stored RELIES_ON %v", rows[0]["ps"])
 	}
 
+	// A policy held by another organization: the analysis may not rely on
+	// it, answered as for one that does not exist.
+	foreign := e.p + "policy-foreign"
+	neo4jtest.AnalysisExec(t, `MATCH (o:Organization {id: $org})
+CREATE (o)-[:HOLDS]->(:InsurancePolicy:Entity {id: $id, insurer: 'Insurer', holderId: $org, product: 'Cyber',
+  periodStart: '2025-01-01', periodEnd: '2025-12-31', aggregateLimitJPY: 1.0e8})`, map[string]any{"org": e.s.ThirdOrg, "id": foreign})
+
 	snap := neo4jtest.Snapshot(t, e.p)
 	for _, tt := range []struct {
 		name, token, id string
@@ -832,6 +839,7 @@ func TestSetAnalysisPolicies(t *testing.T) {
 		code, field     string
 	}{
 		{"UnknownPolicy", e.analyst, id, []any{e.s.Policies[0], e.p + "policy-nope"}, "NOT_FOUND", "policyIds.1"},
+		{"AnotherOrganizationsPolicy", e.analyst, id, []any{e.s.Policies[0], foreign}, "NOT_FOUND", "policyIds.1"},
 		{"NotAPolicy", e.analyst, id, []any{e.s.Target}, "NOT_FOUND", "policyIds.0"},
 		{"MalformedPolicy", e.analyst, id, []any{hostile}, "BAD_USER_INPUT", "policyIds.0"},
 		{"UnknownAnalysis", e.analyst, e.p + "nope", []any{}, "NOT_FOUND", "id"},
@@ -845,6 +853,14 @@ func TestSetAnalysisPolicies(t *testing.T) {
 				t.Error("a failed setAnalysisPolicies changed the graph")
 			}
 		})
+	}
+
+	// The refusal names the policy as a missing one does.
+	missing := e.do(t, e.analyst, policiesDoc, map[string]any{"id": id, "ids": []any{e.p + "policy-nope"}})
+	other := e.do(t, e.analyst, policiesDoc, map[string]any{"id": id, "ids": []any{foreign}})
+	if len(missing.Errors) == 0 || len(other.Errors) == 0 ||
+		strings.ReplaceAll(other.Errors[0].Message, foreign, "X") != strings.ReplaceAll(missing.Errors[0].Message, e.p+"policy-nope", "X") {
+		t.Errorf("another organization's policy answers %+v, a missing one %+v", other.Errors, missing.Errors)
 	}
 
 	e.must(t, e.analyst, policiesDoc, map[string]any{"id": id, "ids": []any{}}, &got)

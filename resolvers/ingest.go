@@ -85,6 +85,9 @@ func (r *mutationResolver) importDocument(ctx context.Context, format *model.Imp
 		if err := r.authorizeNative(ctx, b); err != nil {
 			return nil, err
 		}
+		if err := r.checkReliance(ctx, b); err != nil {
+			return nil, importError(err)
+		}
 	}
 	// The loader refuses, in the load's own transaction, a document that
 	// would change a submitted analysis.
@@ -288,6 +291,62 @@ func nativeAnalysisUnchanged(n ingest.Node, node model.Node) error {
 		}
 		if stored == nil || !stored.Equal(v) {
 			return model.Errorf(model.EFORBIDDEN, "analysis.%s: only admins may set an analysis's times (restoring a backup); the store keeps them", k)
+		}
+	}
+	return nil
+}
+
+// checkReliance refuses a native batch whose analysis relies on a policy
+// that its organization does not hold (model.InsurancePolicy.ReliableFor),
+// with the loader's answer for a policy that is not loaded, so that
+// another organization's policy is not told apart from a missing one.
+// Policies the batch itself writes count with the holder it gives.
+func (r *mutationResolver) checkReliance(ctx context.Context, b *ingest.Batch) error {
+	analyses, policies := map[string]*model.Analysis{}, map[string]*model.InsurancePolicy{}
+	for _, n := range b.Nodes {
+		str := func(k string) string { s, _ := n.Props[k].(string); return s }
+		switch n.Label {
+		case model.LabelAnalysis:
+			analyses[n.ID] = &model.Analysis{ID: n.ID, OrganizationID: str("organizationId")}
+		case model.LabelInsurancePolicy:
+			policies[n.ID] = &model.InsurancePolicy{ID: n.ID, HolderID: str("holderId")}
+		}
+	}
+	var rels []ingest.Rel
+	var stored []string
+	for _, rel := range b.Rels {
+		if rel.Type != model.RelReliesOn {
+			continue
+		}
+		rels = append(rels, rel)
+		if policies[rel.To] == nil {
+			stored = append(stored, rel.To)
+		}
+		if analyses[rel.From] == nil {
+			stored = append(stored, rel.From)
+		}
+	}
+	if len(stored) > 0 {
+		nodes, err := r.Store.Nodes(ctx, stored)
+		if err != nil {
+			return err
+		}
+		for id, n := range nodes {
+			switch n := n.(type) {
+			case *model.InsurancePolicy:
+				policies[id] = n
+			case *model.Analysis:
+				analyses[id] = n
+			}
+		}
+	}
+	for _, rel := range rels {
+		if p := policies[rel.To]; p != nil && !p.ReliableFor(analyses[rel.From]) {
+			msg := fmt.Sprintf("insurance policy %s is not loaded", rel.To)
+			if rel.Hint != "" { // as the loader says it (graph/neo4j/ingest_load.go)
+				msg += fmt.Sprintf("; ingest %s first (or give both files in one run)", rel.Hint)
+			}
+			return &ingest.Error{File: b.Source, Path: rel.Where, Message: msg}
 		}
 	}
 	return nil

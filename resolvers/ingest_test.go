@@ -439,3 +439,41 @@ func TestCrossTargetAttachmentRefused(t *testing.T) {
 		t.Errorf("a refused mutation wrote: %s", after)
 	}
 }
+
+// TestImportDocumentRefusesAnotherOrganizationsPolicy imports an analysis
+// that relies on a policy held by another organization: refused as for a
+// policy that does not exist (the message naming the place and the
+// policy), writing nothing; relying on its own policy loads.
+func TestImportDocumentRefusesAnotherOrganizationsPolicy(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	foreign := e.p + "policy-foreign"
+	neo4jtest.AnalysisExec(t, `MATCH (o:Organization {id: $org})
+CREATE (o)-[:HOLDS]->(:InsurancePolicy:Entity {id: $id, insurer: 'Insurer', holderId: $org, product: 'Cyber',
+  periodStart: '2025-01-01', periodEnd: '2025-12-31', aggregateLimitJPY: 1.0e8})`, map[string]any{"org": e.org2, "id": foreign})
+	relying := func(policy string) string {
+		return strings.Replace(e.native(e.org, "DRAFT", "r"), "  visibility: PRIVATE\n", "  visibility: PRIVATE\n  policies: ["+policy+"]\n", 1)
+	}
+	before := neo4jtest.Snapshot(t, e.p)
+	var messages []string
+	for _, policy := range []string{foreign, e.p + "policy-nope"} {
+		for _, dry := range []bool{true, false} {
+			r := e.importAs(t, e.tokens[model.RoleAnalyst], "", relying(policy), "analysis.yaml", dry)
+			wantError(t, r, "BAD_USER_INPUT", "content")
+			if len(r.Errors) > 0 {
+				if want := "analysis.yaml: analysis.policies[0]: insurance policy " + policy + " is not loaded"; !strings.Contains(r.Errors[0].Message, want) {
+					t.Errorf("message %q, want it to contain %q", r.Errors[0].Message, want)
+				}
+				messages = append(messages, strings.ReplaceAll(r.Errors[0].Message, policy, "X"))
+			}
+		}
+	}
+	if len(messages) != 4 || messages[0] != messages[2] {
+		t.Errorf("another organization's policy and a missing one answer differently: %q", messages)
+	}
+	if after := neo4jtest.Snapshot(t, e.p); after != before {
+		t.Errorf("a refused reliance wrote: %s", after)
+	}
+	// The admin may not make org's analysis rely on org2's policy either.
+	wantError(t, e.importAs(t, e.tokens[model.RoleAdmin], "", relying(foreign), "analysis.yaml", false), "BAD_USER_INPUT", "content")
+}

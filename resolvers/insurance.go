@@ -54,9 +54,10 @@ func (r *mutationResolver) deleteInsurancePolicy(ctx context.Context, id string,
 
 // insuranceGaps reports what insurance does for each assessment of an
 // analysis the caller may read (model.Analysis.CanRead, as every analysis
-// read), else NOT_FOUND. The policies it shows need no check of their
-// own: the insurance read path (insurancePolicies, node, Organization.
-// policies) lets everyone read policies and their lines.
+// read), else NOT_FOUND. The policies it shows are those the analysis
+// relies on (readable by whoever reads it, model.InsurancePolicy.
+// ReadableBy) or, when it relies on none, those its organization holds
+// that the caller may read (the store filters them by the same rule).
 func (r *queryResolver) insuranceGaps(ctx context.Context, analysisID string) (*model.InsuranceGapReport, error) {
 	a, err := visibleAnalysis(ctx, &analysisID)
 	if err != nil {

@@ -282,19 +282,55 @@ func canSee(ctx context.Context, n model.Node) (bool, error) {
 	case *model.Feedback:
 		return feedbackReadable(ctx, n)
 	case *model.Opinion:
-		p := model.PrincipalFrom(ctx)
-		if p != nil && (p.Is(model.RoleCurator) || p.OrganizationID == n.OrganizationID) {
+		if n.ReadableBy(model.PrincipalFrom(ctx), false) {
 			return true, nil
 		}
 		about, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, n.AboutID))
 		if err != nil || about == nil {
 			return false, err
 		}
-		return canSee(ctx, about)
+		ok, err := canSee(ctx, about)
+		return n.ReadableBy(model.PrincipalFrom(ctx), ok), err
+	case *model.InsurancePolicy:
+		return policyReadable(ctx, n)
 	case *model.Treatment, *model.CoverageLine:
 		return false, nil // not nodes of the API
 	}
 	return true, nil
+}
+
+// policyReadable applies model.InsurancePolicy.ReadableBy, loading the
+// analyses that rely on ip only when the caller is not its holder.
+func policyReadable(ctx context.Context, ip *model.InsurancePolicy) (bool, error) {
+	p := model.PrincipalFrom(ctx)
+	if ip.ReadableBy(p, nil) {
+		return true, nil
+	}
+	relying, err := loadRelatedOf[model.Analysis](ctx, model.PolicyReliedOnBy, ip)
+	if err != nil {
+		return false, err
+	}
+	return ip.ReadableBy(p, relying), nil
+}
+
+// visiblePolicies returns the policies rel leads to from parent that the
+// caller may read.
+func visiblePolicies[P node](ctx context.Context, rel model.Relation, parent P) ([]*model.InsurancePolicy, error) {
+	ps, err := loadRelatedOf[model.InsurancePolicy](ctx, rel, parent)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.InsurancePolicy, 0, len(ps))
+	for _, ip := range ps {
+		ok, err := policyReadable(ctx, ip)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, ip)
+		}
+	}
+	return out, nil
 }
 
 // feedbackReadable applies model.Feedback.ReadableBy, the one feedback

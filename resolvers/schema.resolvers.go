@@ -39,7 +39,7 @@ func (r *analysisResolver) Assessments(ctx context.Context, obj *model.Analysis)
 
 // Policies is the resolver for the policies field.
 func (r *analysisResolver) Policies(ctx context.Context, obj *model.Analysis) ([]*model.InsurancePolicy, error) {
-	return loadRelatedOf[model.InsurancePolicy](ctx, model.AnalysisPolicies, obj)
+	return visiblePolicies(ctx, model.AnalysisPolicies, obj)
 }
 
 // NotApplicable is the resolver for the notApplicable field.
@@ -855,7 +855,7 @@ func (r *organizationResolver) Analyses(ctx context.Context, obj *model.Organiza
 
 // Policies is the resolver for the policies field.
 func (r *organizationResolver) Policies(ctx context.Context, obj *model.Organization) ([]*model.InsurancePolicy, error) {
-	return loadRelatedOf[model.InsurancePolicy](ctx, model.OrganizationPolicies, obj)
+	return visiblePolicies(ctx, model.OrganizationPolicies, obj)
 }
 
 // ServerInfo is the resolver for the serverInfo field.

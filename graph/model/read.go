@@ -30,10 +30,13 @@ const (
 	AssessmentAssets        Relation = "Assessment.assets"
 	AssessmentTreatments    Relation = "Assessment.treatments"
 	PolicyLines             Relation = "InsurancePolicy.lines"
-	LineCoversIncidents     Relation = "CoverageLine.coversIncidents"
-	LineCoversThreats       Relation = "CoverageLine.coversThreats"
-	LineRequiresMeasures    Relation = "CoverageLine.requiresMeasures"
-	LineRequiresClauses     Relation = "CoverageLine.requiresClauses"
+	// PolicyReliedOnBy leads from a policy to the analyses that rely on
+	// it; it is not a GraphQL field (model.InsurancePolicy.ReadableBy).
+	PolicyReliedOnBy     Relation = "InsurancePolicy.reliedOnBy"
+	LineCoversIncidents  Relation = "CoverageLine.coversIncidents"
+	LineCoversThreats    Relation = "CoverageLine.coversThreats"
+	LineRequiresMeasures Relation = "CoverageLine.requiresMeasures"
+	LineRequiresClauses  Relation = "CoverageLine.requiresClauses"
 )
 
 // ListQuery asks for one page of one kind of node, ordered by id.

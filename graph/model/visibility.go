@@ -26,14 +26,19 @@ func (a *Analysis) CanRead(p *Principal) bool {
 
 // ReadableBy reports whether p may read feedback f. Feedback is visible to
 // whoever may read what it is about, and always to its author's
-// organization, the organization it is routed to, curators and admins.
-// about is the node it is about (nil when that no longer exists: then
-// only those named above see it); analysis is the analysis that decides
-// who may read about (about itself, or the analysis of an assessment), nil
-// when about is neither. Every other kind feedback can be about (targets,
-// assets, incidents, catalogs, scales) is readable by everyone.
+// organization, the organization it is routed to and admins. Curators
+// read the feedback routed to curators (RoutedToID nil: about targets,
+// assets, incidents, catalogs and scales, even once that node is
+// deleted), never feedback about an analysis or assessment they may not
+// read. about is the node it is about (nil when that no longer exists:
+// then only those named above see it); analysis is the analysis that
+// decides who may read about (about itself, or the analysis of an
+// assessment), nil when about is neither. Every other kind feedback can be
+// about (targets, assets, incidents, catalogs, scales) is readable by
+// everyone.
 func (f *Feedback) ReadableBy(p *Principal, about Node, analysis *Analysis) bool {
-	if p != nil && (p.Is(RoleCurator) || p.OrganizationID == f.OrganizationID || f.RoutedToID != nil && p.OrganizationID == *f.RoutedToID) {
+	if p != nil && (p.Role == RoleAdmin || p.OrganizationID == f.OrganizationID ||
+		f.RoutedToID != nil && p.OrganizationID == *f.RoutedToID || f.RoutedToID == nil && p.Role == RoleCurator) {
 		return true
 	}
 	switch about.(type) {
@@ -43,4 +48,32 @@ func (f *Feedback) ReadableBy(p *Principal, about Node, analysis *Analysis) bool
 		return analysis != nil && analysis.CanRead(p)
 	}
 	return true
+}
+
+// ReadableBy reports whether p may read opinion o: its organization,
+// admins, and whoever may read what it is about (aboutReadable; false
+// when that no longer exists). Curators have no other right to it.
+func (o *Opinion) ReadableBy(p *Principal, aboutReadable bool) bool {
+	return aboutReadable || p != nil && (p.Role == RoleAdmin || p.OrganizationID == o.OrganizationID)
+}
+
+// ReliableFor reports whether analysis a may rely on policy ip: only on a
+// policy its own organization holds. Another organization's policy is
+// answered as unknown (ENOTFOUND, as for one that does not exist).
+// graph/neo4j states it as holderId = the analysis's organization in
+// SetAnalysisPolicies.
+func (ip *InsurancePolicy) ReliableFor(a *Analysis) bool {
+	return a != nil && ip.HolderID == a.OrganizationID
+}
+
+// ReadableBy reports whether p may read insurance policy ip (its limits,
+// deductibles and exclusions): its holder organization, admins, and
+// whoever may read an analysis in reliedOnBy, the analyses that rely on
+// it, so that a shared or public analysis's reliance stays explainable.
+// Nobody else, anonymous callers and curators included.
+func (ip *InsurancePolicy) ReadableBy(p *Principal, reliedOnBy []*Analysis) bool {
+	if p != nil && (p.Role == RoleAdmin || p.OrganizationID == ip.HolderID) {
+		return true
+	}
+	return slices.ContainsFunc(reliedOnBy, func(a *Analysis) bool { return a.CanRead(p) })
 }

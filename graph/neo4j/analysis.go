@@ -971,8 +971,13 @@ func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, e
 
 // ---------------------------------------------------------------- policies
 
+// analysisPoliciesMissingCypher lists the positions in $ids of the ids
+// that no policy the analysis's organization $org holds has
+// (model.InsurancePolicy.ReliableFor): another organization's policy is
+// answered as a missing one, so its existence does not leak.
 const analysisPoliciesMissingCypher = `
-RETURN [i IN range(0, size($ids) - 1) WHERE NOT EXISTS { MATCH (:` + model.LabelInsurancePolicy + ` {id: $ids[i]}) }] AS missing`
+RETURN [i IN range(0, size($ids) - 1) WHERE NOT EXISTS {
+  MATCH (p:` + model.LabelInsurancePolicy + ` {id: $ids[i]}) WHERE p.holderId = $org }] AS missing`
 
 const setAnalysisPoliciesCypher = `
 MATCH (a:` + model.LabelAnalysis + ` {id: $id})
@@ -991,8 +996,9 @@ RETURN a`
 
 // SetAnalysisPolicies replaces the insurance policies a draft analysis
 // relies on. It returns EINVALID for a malformed id, ENOTFOUND for an
-// unknown analysis or policy (naming policyIds.N), and ECONFLICT for a
-// submitted analysis.
+// unknown analysis or policy (naming policyIds.N; a policy that the
+// analysis's organization does not hold is unknown to it, and nothing is
+// written), and ECONFLICT for a submitted analysis.
 func (db *DB) SetAnalysisPolicies(ctx context.Context, id string, policyIDs []string) (*model.Analysis, error) {
 	ids := make([]string, 0, len(policyIDs))
 	at := make([]int, 0, len(policyIDs))
@@ -1005,10 +1011,11 @@ func (db *DB) SetAnalysisPolicies(ctx context.Context, id string, policyIDs []st
 		}
 	}
 	return writeTx(ctx, db, "neo4j.SetAnalysisPolicies", "analysis "+id, func(tx *txn) (*model.Analysis, error) {
-		if _, err := tx.lockAnalysis(ctx, id, "id", false); err != nil {
+		a, err := tx.lockAnalysis(ctx, id, "id", false)
+		if err != nil {
 			return nil, err
 		}
-		recs, err := tx.run(ctx, analysisPoliciesMissingCypher, map[string]any{"ids": ids})
+		recs, err := tx.run(ctx, analysisPoliciesMissingCypher, map[string]any{"ids": ids, "org": a.OrganizationID})
 		if err != nil {
 			return nil, err
 		}

@@ -189,6 +189,12 @@ func FeedbackReadable(ctx context.Context, db *DB, p *model.Principal, ids []str
 	return evalPredicate(ctx, db, p, `UNWIND $rows AS id MATCH (n:`+model.LabelFeedback+` {id: id}) RETURN id, coalesce(`+feedbackReadable("n")+`, false)`, ids)
 }
 
+// PolicyReadable evaluates policyReadable, as Neo4j does, on the stored
+// insurance policies with the given ids for viewer p, by id.
+func PolicyReadable(ctx context.Context, db *DB, p *model.Principal, ids []string) (map[string]bool, error) {
+	return evalPredicate(ctx, db, p, `UNWIND $rows AS id MATCH (n:`+model.LabelInsurancePolicy+` {id: id}) RETURN id, coalesce(`+policyReadable("n")+`, false)`, ids)
+}
+
 // evalPredicate runs cypher over rows for viewer p and returns its answers
 // (id, bool) by id.
 func evalPredicate[R any](ctx context.Context, db *DB, p *model.Principal, cypher string, rows []R) (map[string]bool, error) {

@@ -15,10 +15,11 @@ var _ model.InsuranceReader = (*DB)(nil)
 
 // insuranceFactsCypher reads, in one statement, what InsuranceGaps needs
 // about analysis $id: the policies it relies on (or, when it names none,
-// those its organization holds) with their lines and what each covers and
+// those its organization holds that the viewer may read,
+// model.InsurancePolicy.ReadableBy) with their lines and what each covers and
 // requires; its assessments with their incident, threats and treated
 // measures; and the top axis-1 rank and the axis-2 upper bounds.
-const insuranceFactsCypher = `
+var insuranceFactsCypher = `
 MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 CALL (a) {
   OPTIONAL MATCH (a)-[:` + model.RelReliesOn + `]->(p:` + model.LabelInsurancePolicy + `)
@@ -26,6 +27,7 @@ CALL (a) {
 }
 CALL (a) {
   OPTIONAL MATCH (:` + model.LabelOrganization + ` {id: a.organizationId})-[:` + model.RelHolds + `]->(p:` + model.LabelInsurancePolicy + `)
+  WHERE ` + policyReadable("p") + `
   RETURN collect(p) AS held
 }
 WITH a, size(relied) > 0 AS reliesOn, CASE WHEN size(relied) > 0 THEN relied ELSE held END AS ps
@@ -57,7 +59,14 @@ RETURN a, reliesOn, policies, assessments, topAxis1, axis2`
 // one statement, asks clausesMet about the clauses its lines require, and
 // works the report out. It returns ENOTFOUND for an unknown analysis.
 func (db *DB) InsuranceGaps(ctx context.Context, analysisID string) (*model.InsuranceGapReport, error) {
-	res, err := db.read(ctx, "neo4j.InsuranceGaps", "analysis "+analysisID, insuranceFactsCypher, map[string]any{"id": analysisID})
+	// The viewer is the caller in ctx; an operator (ssfgraph commands)
+	// without one reads as an admin.
+	params := viewerParams(model.PrincipalFrom(ctx))
+	if model.PrincipalFrom(ctx) == nil && model.OperatorFrom(ctx) != "" {
+		params["viewerAdmin"] = true
+	}
+	params["id"] = analysisID
+	res, err := db.read(ctx, "neo4j.InsuranceGaps", "analysis "+analysisID, insuranceFactsCypher, params)
 	if err != nil {
 		return nil, err
 	}

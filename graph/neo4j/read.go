@@ -34,6 +34,7 @@ var relationCypher = map[model.Relation]struct{ match, order string }{
 	model.ClauseChildren:          {"(n:" + model.LabelClause + " {id: id})<-[:" + model.RelPartOf + "]-(m:" + model.LabelClause + ")", "m.id"},
 	model.ClauseIncorporatedInto:  {"(n:" + model.LabelClause + " {id: id})-[:" + model.RelIncorporatedInto + "]->(m:" + model.LabelClause + ")", "m.id"},
 	model.AnalysisAssessments:     {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelHasAssessment + "]->(m:" + model.LabelAssessment + ")", "m.incidentId"},
+	model.PolicyReliedOnBy:        {"(n:" + model.LabelInsurancePolicy + " {id: id})<-[:" + model.RelReliesOn + "]-(m:" + model.LabelAnalysis + ")", "m.id"},
 	model.AnalysisPolicies:        {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelReliesOn + "]->(m:" + model.LabelInsurancePolicy + ")", "m.id"},
 	model.AssessmentThreats:       {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelCausedBy + "]->(m:" + model.LabelThreat + ")", "m.id"},
 	model.AssessmentAssets:        {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelThrough + "]->(m:" + model.LabelAsset + ")", "m.id"},
@@ -282,6 +283,7 @@ const inForceOnly = "($includeRevoked = 'true' OR NOT (coalesce(n.revoked, false
 var listVisibility = map[string]string{
 	model.ListAnalyses: analysisReadable("n"),
 	model.ListFeedback: feedbackReadable("n"),
+	model.ListPolicies: policyReadable("n"),
 }
 
 // listWhere returns the predicates on `n` that keep, of the nodes of a
@@ -416,6 +418,8 @@ CALL db.index.fulltext.queryNodes('` + fulltextIndex + `', $text) YIELD node, sc
 OPTIONAL MATCH (node)<-[:` + model.RelHasAssessment + `]-(owner:` + model.LabelAnalysis + `)
 WITH node, score, CASE WHEN node:` + model.LabelAnalysis + ` THEN node ELSE owner END AS a
 WHERE (a IS NULL OR ` + analysisReadable("a") + `) AND NOT node:` + model.LabelFeedback + `
+  AND (NOT node:` + model.LabelInsurancePolicy + ` OR ` + policyReadable("node") + `)
+  AND NOT node:` + model.LabelCoverageLine + `
 RETURN node, score ORDER BY score DESC, node.id LIMIT $first`
 
 // Search returns the nodes that match text, best first.

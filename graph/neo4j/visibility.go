@@ -16,11 +16,18 @@ func analysisReadable(v string) string {
 
 // feedbackReadable is model.Feedback.ReadableBy on the feedback v.
 func feedbackReadable(v string) string {
-	return `($viewerAdmin OR $viewerCurator OR ` + v + `.organizationId = $viewerOrg OR ` + v + `.routedToId = $viewerOrg
+	return `($viewerAdmin OR ($viewerCurator AND ` + v + `.routedToId IS NULL) OR ` + v + `.organizationId = $viewerOrg OR ` + v + `.routedToId = $viewerOrg
  OR EXISTS { MATCH (` + v + `)-[:` + model.RelAbout + `]->(x)
    WHERE NOT (x:` + model.LabelAnalysis + ` OR x:` + model.LabelAssessment + `)
       OR (x:` + model.LabelAnalysis + ` AND ` + analysisReadable("x") + `)
       OR EXISTS { MATCH (x)<-[:` + model.RelHasAssessment + `]-(xa:` + model.LabelAnalysis + `) WHERE ` + analysisReadable("xa") + ` } })`
+}
+
+// policyReadable is model.InsurancePolicy.ReadableBy on the insurance
+// policy v.
+func policyReadable(v string) string {
+	return `($viewerAdmin OR ` + v + `.holderId = $viewerOrg
+ OR EXISTS { MATCH (` + v + `)<-[:` + model.RelReliesOn + `]-(ra:` + model.LabelAnalysis + `) WHERE ` + analysisReadable("ra") + ` })`
 }
 
 // viewerParams returns the parameters the predicates above read.

@@ -3,6 +3,7 @@ package neo4j_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
@@ -149,5 +150,71 @@ func TestFeedbackVisibilityCypherAgreesWithGo(t *testing.T) {
 	}
 	if readable == 0 || readable == checked {
 		t.Errorf("%d of %d cases readable: the cases do not test both answers", readable, checked)
+	}
+}
+
+func TestPolicyVisibilityCypherAgreesWithGo(t *testing.T) {
+	t.Parallel()
+	db := neo4jtest.Open(t)
+	p := neo4jtest.Prefix(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	orgs, sectors := []string{p + "o1", p + "o2", p + "o3"}, []string{"", p + "home", p + "medical"}
+	visibilities := []model.Visibility{model.VisibilityPrivate, model.VisibilityShared, model.VisibilityPublic}
+	// 60 policies; 90 analyses, each relying on up to two of them.
+	var policies []*model.InsurancePolicy
+	var policyRows, analysisRows []map[string]any
+	for i := range 60 {
+		ip := &model.InsurancePolicy{ID: fmt.Sprintf("%spolicy%d", p, i), HolderID: orgs[r.IntN(len(orgs))]}
+		policies = append(policies, ip)
+		policyRows = append(policyRows, map[string]any{"id": ip.ID, "holderId": ip.HolderID})
+	}
+	reliedOnBy := map[string][]*model.Analysis{}
+	for i := range 90 {
+		a := &model.Analysis{ID: fmt.Sprintf("%sanalysis%d", p, i), OrganizationID: orgs[r.IntN(len(orgs))],
+			Visibility: visibilities[r.IntN(len(visibilities))], SharedWithOrganizationIDs: subset(r, orgs), SharedWithSectors: subset(r, sectors[1:])}
+		var relies []string
+		for range r.IntN(3) {
+			ip := policies[r.IntN(len(policies))]
+			if !slices.Contains(relies, ip.ID) {
+				relies = append(relies, ip.ID)
+				reliedOnBy[ip.ID] = append(reliedOnBy[ip.ID], a)
+			}
+		}
+		analysisRows = append(analysisRows, map[string]any{"id": a.ID, "organizationId": a.OrganizationID, "visibility": string(a.Visibility),
+			"sharedWithOrganizationIds": a.SharedWithOrganizationIDs, "sharedWithSectors": a.SharedWithSectors, "relies": relies})
+	}
+	neo4jtest.AnalysisExec(t, `UNWIND $policies AS row CREATE (:`+model.LabelInsurancePolicy+`:`+model.LabelEntity+` {id: row.id, holderId: row.holderId})`,
+		map[string]any{"policies": policyRows})
+	neo4jtest.AnalysisExec(t, `UNWIND $analyses AS row
+CREATE (a:`+model.LabelAnalysis+`:`+model.LabelEntity+` {id: row.id, organizationId: row.organizationId, visibility: row.visibility,
+  sharedWithOrganizationIds: row.sharedWithOrganizationIds, sharedWithSectors: row.sharedWithSectors})
+WITH a, row UNWIND row.relies AS pid MATCH (ip:`+model.LabelInsurancePolicy+` {id: pid}) CREATE (a)-[:`+model.RelReliesOn+`]->(ip)`,
+		map[string]any{"analyses": analysisRows})
+	ids := make([]string, len(policies))
+	for i, ip := range policies {
+		ids[i] = ip.ID
+	}
+	checked, readable, byReliance := 0, 0, 0
+	for _, v := range viewers(append(orgs, p+"o4"), sectors) {
+		got, err := neo4j.PolicyReadable(t.Context(), db, v, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ip := range policies {
+			want := ip.ReadableBy(v, reliedOnBy[ip.ID])
+			if got[ip.ID] != want {
+				t.Errorf("viewer %+v, policy %+v relied on by %d analyses: Cypher says %v, Go says %v", v, ip, len(reliedOnBy[ip.ID]), got[ip.ID], want)
+			}
+			checked++
+			if want {
+				readable++
+				if v != nil && v.Role != model.RoleAdmin && v.OrganizationID != ip.HolderID {
+					byReliance++
+				}
+			}
+		}
+	}
+	if readable == 0 || readable == checked || byReliance == 0 {
+		t.Errorf("%d of %d cases readable, %d through reliance: the generated cases do not test every answer", readable, checked, byReliance)
 	}
 }
