@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 )
 
@@ -28,6 +29,16 @@ const (
 	DefaultMaxHops = 3
 	MaxHopsLimit   = 6
 )
+
+// CheckMaxHops returns an error saying what is wrong when n is outside
+// 1..MaxHopsLimit (the GraphQL arguments and the CLI flags say it their
+// way around it).
+func CheckMaxHops(n int) error {
+	if n < 1 || n > MaxHopsLimit {
+		return fmt.Errorf("must be from 1 to %d, not %d", MaxHopsLimit, n)
+	}
+	return nil
+}
 
 // Clause is one clause of the guideline being covered.
 type Clause struct {

@@ -19,11 +19,7 @@ import (
 // folder fails the test.
 func ctDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("SSFGRAPH_DATA")
-	if dir == "" {
-		dir = filepath.Join(neo4jtest.RepoRoot(t), "..", "shared", "data")
-	}
-	dir = filepath.Join(dir, "ciso-assistant-libraries")
+	dir := filepath.Join(neo4jtest.DataDir(t), "ciso-assistant-libraries")
 	if _, err := os.Stat(filepath.Join(dir, "SOURCE.md")); err != nil {
 		t.Fatalf("the shared data sets are missing (set SSFGRAPH_DATA to the data folder, default ../shared/data beside the repository): %v", err)
 	}

@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"os"
@@ -19,11 +18,7 @@ import (
 // ../shared/data beside the repository), failing when they are missing.
 func loaderDataDir(t testing.TB) string {
 	t.Helper()
-	dir := cmp.Or(os.Getenv("SSFGRAPH_DATA"), filepath.Join(neo4jtest.RepoRoot(t), "..", "shared", "data"))
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		t.Fatalf("the real data sets are not at %s (set SSFGRAPH_DATA): %v", dir, err)
-	}
-	return dir
+	return neo4jtest.DataDir(t)
 }
 
 func TestDetectFormat(t *testing.T) {

@@ -35,11 +35,7 @@ func xwUpdate() bool {
 // ../shared/data beside the repository. A missing folder fails the test.
 func xwData(t testing.TB, folder, file string) []byte {
 	t.Helper()
-	dir := os.Getenv("SSFGRAPH_DATA")
-	if dir == "" {
-		dir = filepath.Join(neo4jtest.RepoRoot(t), "..", "shared", "data")
-	}
-	p := filepath.Join(dir, folder, file)
+	p := filepath.Join(neo4jtest.DataDir(t), folder, file)
 	data, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatalf("the shared data set is missing (set SSFGRAPH_DATA to the data folder, default ../shared/data from the repository root): %v", err)

@@ -50,7 +50,8 @@ type Report struct {
 	coverage     []*model.GuidelineCoverage
 	feedback     []*model.Feedback
 	insurance    *model.InsuranceGapReport
-	refs         map[string]clauseRef
+	refs         map[string]clauseRef        // clauses shown, by id
+	guidelines   map[string]*model.Guideline // guidelines reported on, by id
 	guidelineIDs []string
 }
 
@@ -295,14 +296,14 @@ func Build(ctx context.Context, src Source, analysisID string, guidelineIDs []st
 	if err != nil {
 		return nil, fmt.Errorf("read clauses: %w", err)
 	}
-	r.refs = map[string]clauseRef{}
+	r.refs, r.guidelines = map[string]clauseRef{}, map[string]*model.Guideline{}
 	names := map[string]string{}
 	for id, n := range nodes {
 		switch n := n.(type) {
 		case *model.Clause:
 			r.refs[id] = clauseRef{n.Ref, n.Title}
 		case *model.Guideline:
-			r.refs[id] = clauseRef{n.Version, n.Title}
+			r.guidelines[id] = n
 		case *model.Organization:
 			names[id] = n.Name
 		}
@@ -383,7 +384,10 @@ func (r *Report) fill(doc *ingest.Document, scales *model.Scales, orgNames map[s
 
 	reaches := map[string][]Reach{}
 	for _, c := range r.coverage {
-		g := GuidelineCov{ID: c.GuidelineID, Title: r.refs[c.GuidelineID].title, Version: r.refs[c.GuidelineID].ref, Summary: summary(c.Summary)}
+		g := GuidelineCov{ID: c.GuidelineID, Summary: summary(c.Summary)}
+		if gl := r.guidelines[c.GuidelineID]; gl != nil {
+			g.Title, g.Version = gl.Title, gl.Version
+		}
 		for _, f := range c.Families {
 			g.Families = append(g.Families, Family{Clause: f.Family, Ref: r.refs[f.Family].ref, Title: r.refs[f.Family].title, Summary: summary(f.Summary)})
 		}
@@ -396,10 +400,8 @@ func (r *Report) fill(doc *ingest.Document, scales *model.Scales, orgNames map[s
 					line.Path = append(line.Path, Step{Kind: string(s.Kind), From: s.From, To: s.To, Stored: string(s.Stored),
 						Reversed: s.Reversed, Relationship: string(s.Relation), Origin: s.Origin, Members: s.Members})
 				}
-				if cl.Status != coverage.Planned || p.Measure != "" {
-					reaches[p.Measure] = append(reaches[p.Measure], Reach{Guideline: c.GuidelineID, Clause: cl.Clause, Ref: line.Ref,
-						Status: line.Status, Relationship: line.Relationship, Hops: line.Hops})
-				}
+				reaches[p.Measure] = append(reaches[p.Measure], Reach{Guideline: c.GuidelineID, Clause: cl.Clause, Ref: line.Ref,
+					Status: line.Status, Relationship: line.Relationship, Hops: line.Hops})
 			}
 			g.Clauses = append(g.Clauses, line)
 		}

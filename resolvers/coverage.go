@@ -15,23 +15,10 @@ func hopsArg(maxHops *int) (int, error) {
 	if maxHops == nil {
 		return coverage.DefaultMaxHops, nil
 	}
-	if *maxHops < 1 || *maxHops > coverage.MaxHopsLimit {
-		return 0, model.FieldErrorf(model.EINVALID, "maxHops", "maxHops must be from 1 to %d, not %d", coverage.MaxHopsLimit, *maxHops)
+	if err := coverage.CheckMaxHops(*maxHops); err != nil {
+		return 0, model.FieldErrorf(model.EINVALID, "maxHops", "maxHops %v", err)
 	}
 	return *maxHops, nil
-}
-
-// readableAnalysis returns the analysis when the caller may read it, else
-// the not-found error every analysis-taking query answers.
-func readableAnalysis(ctx context.Context, field, id string) (*model.Analysis, error) {
-	a, err := visibleAnalysis(ctx, &id)
-	if err != nil {
-		return nil, err
-	}
-	if a == nil {
-		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q that you may read", id)
-	}
-	return a, nil
 }
 
 func (r *queryResolver) guidelineCoverage(ctx context.Context, analysisID, guidelineID string, maxHops *int) (*model.GuidelineCoverage, error) {

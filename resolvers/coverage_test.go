@@ -1,7 +1,6 @@
 package resolvers_test
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -32,8 +31,7 @@ const (
 // fails the test.
 func dataFile(t testing.TB, rel string) string {
 	t.Helper()
-	dir := cmp.Or(os.Getenv("SSFGRAPH_DATA"), filepath.Join(neo4jtest.RepoRoot(t), "..", "shared", "data"))
-	p := filepath.Join(dir, rel)
+	p := filepath.Join(neo4jtest.DataDir(t), rel)
 	if _, err := os.Stat(p); err != nil {
 		t.Fatalf("the shared data sets are missing (set SSFGRAPH_DATA to the data folder, default ../shared/data beside the repository): %v", err)
 	}
@@ -300,16 +298,8 @@ func TestCoverageOfSP80053FromCSFSubcategory(t *testing.T) {
 // controls a CSF 2.0 subcategory's map entry names, as catalog ids.
 func csfTargets(t *testing.T, subcategory string) []string {
 	t.Helper()
-	data, err := os.ReadFile(dataFile(t, csf2To80053))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := ingest.Parse(csf2To80053, data, ingest.FormatOSCALMapping, ingest.ParseOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, r := range b.Rels {
+	for _, r := range parsedRels(t, csf2To80053) {
 		if r.From == "nist-csf-2.0:"+subcategory {
 			out = append(out, strings.TrimPrefix(r.To, "nist-sp800-53r5:"))
 		}
@@ -430,19 +420,7 @@ func countDistinctTargets(cw crosswalkData) int {
 // parsedRels parses a real data file and returns its relationships.
 func parsedRels(t *testing.T, rel string) []ingest.Rel {
 	t.Helper()
-	data, err := os.ReadFile(dataFile(t, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := ingest.DetectFormat(rel, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := ingest.Parse(rel, data, f, ingest.ParseOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Rels
+	return neo4jtest.RealBatch(t, filepath.Dir(rel), filepath.Base(rel)).Rels
 }
 
 // TestCoverageBadInput: unknown or unreadable ids and maxHops outside 1..6

@@ -59,12 +59,9 @@ func (r *mutationResolver) deleteInsurancePolicy(ctx context.Context, id string,
 // ReadableBy) or, when it relies on none, those its organization holds
 // that the caller may read (the store filters them by the same rule).
 func (r *queryResolver) insuranceGaps(ctx context.Context, analysisID string) (*model.InsuranceGapReport, error) {
-	a, err := visibleAnalysis(ctx, &analysisID)
+	a, err := readableAnalysis(ctx, "analysisId", analysisID)
 	if err != nil {
 		return nil, err
-	}
-	if a == nil {
-		return nil, model.FieldErrorf(model.ENOTFOUND, "analysisId", "no analysis %q", analysisID)
 	}
 	return r.Store.InsuranceGaps(ctx, a.ID)
 }

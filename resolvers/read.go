@@ -26,6 +26,19 @@ func visibleAnalysis(ctx context.Context, id *string) (*model.Analysis, error) {
 	return a, nil
 }
 
+// readableAnalysis returns the analysis when the caller may read it, else
+// the not-found error every analysis-taking query answers.
+func readableAnalysis(ctx context.Context, field, id string) (*model.Analysis, error) {
+	a, err := visibleAnalysis(ctx, &id)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil {
+		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q that you may read", id)
+	}
+	return a, nil
+}
+
 // readableRelated returns the analyses rel leads to from parent that the
 // caller may read.
 func readableRelated[P node](ctx context.Context, rel model.Relation, parent P) ([]*model.Analysis, error) {

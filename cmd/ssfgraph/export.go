@@ -77,8 +77,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if *format != "" && *format != ingest.ExportJSON {
 			return usageError("a crosswalk exports as OSCAL JSON only, not %q", *format)
 		}
-		if *maxHops < 1 || *maxHops > coverage.MaxHopsLimit {
-			return usageError("--max-hops must be from 1 to %d, got %d", coverage.MaxHopsLimit, *maxHops)
+		if err := coverage.CheckMaxHops(*maxHops); err != nil {
+			return usageError("--max-hops %v", err)
 		}
 		export = func(ctx context.Context, db *neo4j.DB) ([]byte, string, error) {
 			return exportCrosswalk(ctx, db, pos[1], pos[2], *maxHops)
@@ -94,8 +94,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return usageError("--format: %v", err)
 		}
-		if *maxHops < 1 || *maxHops > coverage.MaxHopsLimit {
-			return usageError("--max-hops must be from 1 to %d, got %d", coverage.MaxHopsLimit, *maxHops)
+		if err := coverage.CheckMaxHops(*maxHops); err != nil {
+			return usageError("--max-hops %v", err)
 		}
 		export = func(ctx context.Context, db *neo4j.DB) ([]byte, string, error) {
 			r, err := report.Build(ctx, db, *analysisID, guidelines, *maxHops, time.Now())

@@ -42,11 +42,7 @@ const exGuideline = "iec-62443-3-3-2013.yaml"
 // folder fails the test.
 func exData(t *testing.T, file string) []byte {
 	t.Helper()
-	dir := os.Getenv("SSFGRAPH_DATA")
-	if dir == "" {
-		dir = filepath.Join(neo4jtest.RepoRoot(t), "..", "shared", "data")
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "ciso-assistant-libraries", file))
+	data, err := os.ReadFile(filepath.Join(neo4jtest.DataDir(t), "ciso-assistant-libraries", file))
 	if err != nil {
 		t.Fatalf("the shared data sets are missing (set SSFGRAPH_DATA to the data folder, default ../shared/data beside the repository): %v", err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,11 +21,7 @@ import (
 // missing.
 func ingestDataDir(t testing.TB) string {
 	t.Helper()
-	dir := cmp.Or(os.Getenv("SSFGRAPH_DATA"), filepath.Join(neo4jtest.RepoRoot(t), "..", "shared", "data"))
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		t.Fatalf("the real data sets are not at %s (set SSFGRAPH_DATA to the folder that holds mitre-attack-ics/ and the others): %v", dir, err)
-	}
-	return dir
+	return neo4jtest.DataDir(t)
 }
 
 // ingestCLI runs `ssfgraph ingest args...` and returns the exit code,

@@ -95,21 +95,21 @@ func nullable(s string) any {
 	return s
 }
 
+// auditFilter keeps the events e that an AuditQuery's filters select.
+const auditFilter = `($org IS NULL OR e.organizationId = $org)
+    AND ($op IS NULL OR e.op = $op)
+    AND ($since IS NULL OR e.at >= $since)
+    AND ($until IS NULL OR e.at < $until)`
+
 const auditLogCypher = `
 CALL () {
   MATCH (e:` + model.LabelAuditEvent + `)
-  WHERE ($org IS NULL OR e.organizationId = $org)
-    AND ($op IS NULL OR e.op = $op)
-    AND ($since IS NULL OR e.at >= $since)
-    AND ($until IS NULL OR e.at < $until)
+  WHERE ` + auditFilter + `
   RETURN count(e) AS total
 }
 CALL () {
   MATCH (e:` + model.LabelAuditEvent + `)
-  WHERE ($org IS NULL OR e.organizationId = $org)
-    AND ($op IS NULL OR e.op = $op)
-    AND ($since IS NULL OR e.at >= $since)
-    AND ($until IS NULL OR e.at < $until)
+  WHERE ` + auditFilter + `
     AND ($afterAt IS NULL OR e.at < $afterAt OR (e.at = $afterAt AND e.id < $afterID))
   WITH e ORDER BY e.at DESC, e.id DESC LIMIT $limit
   RETURN collect(e {.*}) AS events

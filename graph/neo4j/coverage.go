@@ -77,7 +77,7 @@ func (db *DB) CoverageInput(ctx context.Context, analysisID, guidelineID string,
 		in := &coverage.Input{MaxHops: maxHops, NotApplicable: map[string]string{}}
 		var err error
 		if guidelineID != "" {
-			in.Clauses, err = t.guidelineClauses(ctx, guidelineID)
+			in.Clauses, err = t.guidelineClauses(ctx, "guidelineId", guidelineID)
 		} else {
 			in.Clauses, err = t.clauses(ctx, listedClausesCypher, map[string]any{"ids": clauseIDs})
 		}
@@ -120,11 +120,11 @@ func (db *DB) CrosswalkInput(ctx context.Context, fromGuidelineID, toGuidelineID
 	r, err := readTx(ctx, db, "neo4j.CrosswalkInput", fromGuidelineID+" → "+toGuidelineID, func(t *txn) (*result, error) {
 		var r result
 		var err error
-		if r.from, err = t.guidelineClauses(ctx, fromGuidelineID); err != nil {
-			return nil, withField(err, "fromGuidelineId")
+		if r.from, err = t.guidelineClauses(ctx, "fromGuidelineId", fromGuidelineID); err != nil {
+			return nil, err
 		}
-		if r.to, err = t.guidelineClauses(ctx, toGuidelineID); err != nil {
-			return nil, withField(err, "toGuidelineId")
+		if r.to, err = t.guidelineClauses(ctx, "toGuidelineId", toGuidelineID); err != nil {
+			return nil, err
 		}
 		ids := make([]string, 0, len(r.from))
 		for _, c := range r.from {
@@ -141,23 +141,16 @@ func (db *DB) CrosswalkInput(ctx context.Context, fromGuidelineID, toGuidelineID
 	return r.from, r.to, r.edges, nil
 }
 
-// withField names the argument a not-found error is about.
-func withField(err error, field string) error {
-	if e, ok := err.(*model.Error); ok && e.Code == model.ENOTFOUND {
-		return model.FieldErrorf(e.Code, field, "%s", e.Message)
-	}
-	return err
-}
-
 // guidelineClauses returns the clauses of a guideline (none when it has
-// none), or a not-found error when there is no such guideline.
-func (t *txn) guidelineClauses(ctx context.Context, guidelineID string) ([]coverage.Clause, error) {
+// none), or a not-found error naming the argument field when there is no
+// such guideline.
+func (t *txn) guidelineClauses(ctx context.Context, field, guidelineID string) ([]coverage.Clause, error) {
 	recs, err := t.run(ctx, guidelineClausesCypher, map[string]any{"guideline": guidelineID})
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) == 0 {
-		return nil, model.FieldErrorf(model.ENOTFOUND, "guidelineId", "no guideline %q", guidelineID)
+		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no guideline %q", guidelineID)
 	}
 	return decodeClauses(recs), nil
 }

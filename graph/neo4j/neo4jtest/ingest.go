@@ -1,7 +1,6 @@
 package neo4jtest
 
 import (
-	"cmp"
 	"maps"
 	"os"
 	"path/filepath"
@@ -57,10 +56,9 @@ func Load(t testing.TB, b *ingest.Batch) *ingest.Report {
 // when it is missing or does not parse.
 func RealBatch(t testing.TB, folder, file string) *ingest.Batch {
 	t.Helper()
-	dir := cmp.Or(os.Getenv("SSFGRAPH_DATA"), filepath.Join(RepoRoot(t), "..", "shared", "data"))
-	data, err := os.ReadFile(filepath.Join(dir, folder, file))
+	data, err := os.ReadFile(filepath.Join(DataDir(t), folder, file))
 	if err != nil {
-		t.Fatalf("the shared data set is missing (set SSFGRAPH_DATA to the data folder, default ../shared/data from the repository root): %v", err)
+		t.Fatalf("the shared data set is missing a file: %v", err)
 	}
 	b, err := ingest.Parse(file, data, ingest.FormatAuto, ingest.ParseOptions{})
 	if err != nil {

@@ -100,6 +100,21 @@ func unreachable(err error) error {
 	return fmt.Errorf("Neo4j unreachable at %s: %w\nstart it with: make neo4j-start (or run the whole suite with: make test)", URI(), err)
 }
 
+// DataDir returns the folder of the shared real data sets: $SSFGRAPH_DATA,
+// or ../shared/data beside the repository. It fails the test, saying how
+// to point at them, when the folder is missing.
+func DataDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("SSFGRAPH_DATA")
+	if dir == "" {
+		dir = filepath.Join(RepoRoot(t), "..", "shared", "data")
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		t.Fatalf("the shared real data sets are not at %s (set SSFGRAPH_DATA to the folder that holds mitre-attack-ics/ and the others; default ../shared/data beside the repository): %v", dir, err)
+	}
+	return dir
+}
+
 // RepoRoot returns the repository's top folder (where go.mod is).
 func RepoRoot(t testing.TB) string {
 	t.Helper()
