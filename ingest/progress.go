@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ssfgraph/ssfgraph/internal/numfmt"
 )
 
 type progressKey struct{}
@@ -205,19 +207,4 @@ func sumCounts(m map[string]Counts) Counts {
 }
 
 // groupDigits formats n with commas between groups of three digits.
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var sb strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteRune(c)
-	}
-	if neg {
-		return "-" + sb.String()
-	}
-	return sb.String()
-}
+func groupDigits(n int) string { return numfmt.Group(strconv.Itoa(n)) }

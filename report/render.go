@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ssfgraph/ssfgraph/internal/numfmt"
 )
 
 // Format is a rendering of the report.
@@ -89,23 +91,7 @@ func yen(v *float64) string {
 	if v == nil {
 		return "—"
 	}
-	return "¥" + groupThousands(strconv.FormatFloat(*v, 'f', 0, 64))
-}
-
-func groupThousands(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return "¥" + numfmt.Group(strconv.FormatFloat(*v, 'f', 0, 64))
 }
 
 func intOr(p *int, none string) string {
