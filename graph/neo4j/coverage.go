@@ -22,11 +22,12 @@ OPTIONAL MATCH (g)-[:` + model.RelHasClause + `]->(c:` + model.LabelClause + `)
 RETURN c.id AS id, c.kind AS kind, coalesce(c.withdrawn, false) AS withdrawn, c.parentId AS parent`
 
 // listedClausesCypher returns the listed clauses, as guidelineClausesCypher
-// does; unknown ids give no row.
+// does, but every one in scope: whoever named a clause counts it, even one
+// that only groups others or is withdrawn. Unknown ids give no row.
 const listedClausesCypher = `
 UNWIND $ids AS id
 MATCH (c:` + model.LabelClause + ` {id: id})
-RETURN c.id AS id, c.kind AS kind, coalesce(c.withdrawn, false) AS withdrawn, c.parentId AS parent`
+RETURN c.id AS id, 'listed' AS kind, false AS withdrawn, c.parentId AS parent`
 
 // claimsCypher returns, for an analysis, each measure of its treatments
 // that claims a clause, with whether any treatment has it implemented or
@@ -67,7 +68,7 @@ RETURN a.id AS from, b.id AS to, type(m) AS type, properties(m) AS props`
 
 // CoverageInput reads what coverage.Compute needs for an analysis: the
 // clauses of the guideline (or, with guidelineID empty, the listed
-// clauses), the analysis's claims and not-applicable marks, and the
+// clauses, all counted), the analysis's claims and not-applicable marks, and the
 // crosswalk edges within maxHops of the claimed clauses, with every edge of
 // each multi-member map entry met on the way. It makes 3 + maxHops
 // statements in one read transaction. The caller checks that the viewer

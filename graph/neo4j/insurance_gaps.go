@@ -178,10 +178,7 @@ func (db *DB) clausesMet(ctx context.Context, analysisID string, clauseIDs []str
 	if err != nil {
 		return nil, err
 	}
-	for i := range in.Clauses {
-		in.Clauses[i].Group, in.Clauses[i].Withdrawn = false, false
-	}
-	in.NotApplicable = nil
+	in.NotApplicable = nil // the insurer's condition stands whatever the analysis says
 	for _, c := range coverage.Compute(*in).Clauses {
 		out[c.Clause] = c.Status == coverage.Covered
 	}
