@@ -104,7 +104,9 @@ type Report struct {
 
 // Loader writes a batch in one transaction: all of it or, on any error,
 // nothing. With dryRun it checks everything (references included) and
-// counts what it would do, then rolls back. Implementations are safe for
+// counts what it would do, then rolls back. Before it writes, it runs the
+// Guard in ctx (WithGuard), if any, inside the same transaction: the rights
+// of whoever asked for the load rest on it. Implementations are safe for
 // concurrent use.
 type Loader interface {
 	LoadBatch(ctx context.Context, b *Batch, dryRun bool) (*Report, error)

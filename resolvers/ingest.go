@@ -82,12 +82,15 @@ func (r *mutationResolver) importDocument(ctx context.Context, format *model.Imp
 		return nil, importError(err)
 	}
 	if f == ingest.FormatNative {
-		if err := r.authorizeNative(ctx, b); err != nil {
-			return nil, err
-		}
-		if err := r.checkReliance(ctx, b); err != nil {
-			return nil, importError(err)
-		}
+		// The rights are checked inside the load's transaction, against the
+		// stored nodes it locks, so that nothing can change between the
+		// check and the write (a concurrent rename, a new department).
+		ctx = ingest.WithGuard(ctx, func(ctx context.Context, stored ingest.StoredNodes) error {
+			if err := authorizeNative(ctx, b, stored); err != nil {
+				return err
+			}
+			return checkReliance(ctx, b, stored)
+		})
 	}
 	// The loader refuses, in the load's own transaction, a document that
 	// would change a submitted analysis.
@@ -115,7 +118,7 @@ var ownedLabels = []string{model.LabelOrganization, model.LabelDepartment, model
 // authorizeNative checks that the caller may write every organization a
 // native batch writes for, as the batch says and as the stored nodes it
 // would overwrite say.
-func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch) error {
+func authorizeNative(ctx context.Context, b *ingest.Batch, storedNodes ingest.StoredNodes) error {
 	orgs := map[string]bool{}
 	var ids []string
 	for _, n := range b.Nodes {
@@ -136,7 +139,7 @@ func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch)
 	// Stored nodes name their owner directly or through a parent: an
 	// assessment its analysis, a treatment its assessment, a line its policy.
 	for round := 0; len(ids) > 0 && round < 3; round++ {
-		stored, err := r.Store.Nodes(ctx, ids)
+		stored, err := storedNodes(ctx, ids)
 		if err != nil {
 			return err
 		}
@@ -171,7 +174,7 @@ func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch)
 			return err
 		}
 	}
-	return r.authorizeNativeChanges(ctx, b)
+	return authorizeNativeChanges(ctx, b, storedNodes)
 }
 
 // authorizeNativeChanges applies to what a native batch would change the
@@ -190,7 +193,7 @@ func (r *mutationResolver) authorizeNative(ctx context.Context, b *ingest.Batch)
 // Values that repeat the stored ones unchanged need no more than writing
 // for the organization. It returns EFORBIDDEN with a message that starts
 // with the document path.
-func (r *mutationResolver) authorizeNativeChanges(ctx context.Context, b *ingest.Batch) error {
+func authorizeNativeChanges(ctx context.Context, b *ingest.Batch, storedNodes ingest.StoredNodes) error {
 	var ids []string
 	for _, n := range b.Nodes {
 		switch n.Label {
@@ -201,7 +204,7 @@ func (r *mutationResolver) authorizeNativeChanges(ctx context.Context, b *ingest
 	if len(ids) == 0 {
 		return nil
 	}
-	stored, err := r.Store.Nodes(ctx, ids)
+	stored, err := storedNodes(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -301,7 +304,7 @@ func nativeAnalysisUnchanged(n ingest.Node, node model.Node) error {
 // with the loader's answer for a policy that is not loaded, so that
 // another organization's policy is not told apart from a missing one.
 // Policies the batch itself writes count with the holder it gives.
-func (r *mutationResolver) checkReliance(ctx context.Context, b *ingest.Batch) error {
+func checkReliance(ctx context.Context, b *ingest.Batch, storedNodes ingest.StoredNodes) error {
 	analyses, policies := map[string]*model.Analysis{}, map[string]*model.InsurancePolicy{}
 	for _, n := range b.Nodes {
 		str := func(k string) string { s, _ := n.Props[k].(string); return s }
@@ -327,7 +330,7 @@ func (r *mutationResolver) checkReliance(ctx context.Context, b *ingest.Batch) e
 		}
 	}
 	if len(stored) > 0 {
-		nodes, err := r.Store.Nodes(ctx, stored)
+		nodes, err := storedNodes(ctx, stored)
 		if err != nil {
 			return err
 		}

@@ -274,9 +274,18 @@ func loadError(source string, err error) error {
 	return err
 }
 
-// loadInTx checks the ends of p's relationships and writes p in tx. It
-// writes nothing when the check fails.
+// loadInTx runs the Guard in ctx, if any (ingest.WithGuard), checks the
+// ends of p's relationships and writes p in tx. It writes nothing when the
+// guard or a check refuses.
 func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, error) {
+	if guard := ingest.GuardFrom(ctx); guard != nil {
+		locked := func(ctx context.Context, ids []string) (map[string]model.Node, error) {
+			return t.nodes(ctx, lockedNodesCypher, ids)
+		}
+		if err := guard(ctx, locked); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkEnds(ctx, t, p); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
@@ -530,4 +531,70 @@ func TestLoadBatchSkipsMappingsToClausesTheLoadedGuidelineLacks(t *testing.T) {
 	if err != nil || len(rep.Rels) != 0 || len(rep.Warnings) != 1 {
 		t.Errorf("a mapping whose only end is unknown: report %+v, error %v; want no relationships and one warning", rep, err)
 	}
+}
+
+// TestLoadGuardRunsInTheLoadAndHoldsWhatItRead checks that the Guard in
+// the context runs inside the load's transaction: what it refuses writes
+// nothing and reaches the caller as it is, and a node it read cannot change
+// until the load has committed (a concurrent write waits for its lock).
+func TestLoadGuardRunsInTheLoadAndHoldsWhatItRead(t *testing.T) {
+	t.Parallel()
+	db := neo4jtest.Open(t)
+	p := neo4jtest.Prefix(t)
+	threat := func(id, name string) *ingest.Batch {
+		return &ingest.Batch{Source: "guard.json", Nodes: []ingest.Node{{Label: model.LabelThreat, ID: p + id, Props: map[string]any{"name": name}}}}
+	}
+	if _, err := db.LoadBatch(t.Context(), threat("read", "before"), false); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("Refuses", func(t *testing.T) {
+		before := neo4jtest.Snapshot(t, p)
+		refusal := model.Errorf(model.EFORBIDDEN, "not you")
+		ctx := ingest.WithGuard(t.Context(), func(context.Context, ingest.StoredNodes) error { return refusal })
+		if _, err := db.LoadBatch(ctx, threat("refused", "x"), false); !errors.Is(err, refusal) {
+			t.Fatalf("err = %v, want the guard's refusal", err)
+		}
+		if after := neo4jtest.Snapshot(t, p); after != before {
+			t.Errorf("a refused load wrote: %s", after)
+		}
+	})
+
+	t.Run("HoldsWhatItRead", func(t *testing.T) {
+		var guardDone atomic.Bool
+		read := make(chan struct{})
+		ctx := ingest.WithGuard(t.Context(), func(ctx context.Context, stored ingest.StoredNodes) error {
+			nodes, err := stored(ctx, []string{p + "read"})
+			if err != nil {
+				return err
+			}
+			if th, _ := nodes[p+"read"].(*model.Threat); th == nil || th.Name != "before" {
+				return fmt.Errorf("the guard read %#v", nodes[p+"read"])
+			}
+			select {
+			case <-read: // a retry: the concurrent write is already waiting
+			default:
+				close(read)
+			}
+			time.Sleep(300 * time.Millisecond) // the concurrent write runs now, unless the node is locked
+			guardDone.Store(true)
+			return nil
+		})
+		var wg sync.WaitGroup
+		var writtenBeforeCommit atomic.Bool
+		wg.Go(func() {
+			<-read
+			if _, err := db.LoadBatch(t.Context(), threat("read", "after"), false); err != nil {
+				t.Error(err)
+			}
+			writtenBeforeCommit.Store(!guardDone.Load())
+		})
+		if _, err := db.LoadBatch(ctx, threat("other", "x"), false); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		if writtenBeforeCommit.Load() {
+			t.Error("a node the guard read was changed while the guarded load was still running")
+		}
+	})
 }

@@ -53,7 +53,26 @@ RETURN id, n`
 
 // Nodes returns the nodes with the given ids, of any kind, in one round trip.
 func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]model.Node, error) {
-	res, err := db.read(ctx, "neo4j.Nodes", fmt.Sprintf("%d ids", len(ids)), nodesCypher, map[string]any{"ids": ids})
+	return readTx(ctx, db, "neo4j.Nodes", fmt.Sprintf("%d ids", len(ids)), func(t *txn) (map[string]model.Node, error) {
+		return t.nodes(ctx, nodesCypher, ids)
+	})
+}
+
+// lockedNodesCypher is nodesCypher for a write transaction: it also takes
+// each node's write lock (setting and removing a property leaves the node
+// as it was), so that no other transaction changes them before this one
+// ends.
+const lockedNodesCypher = `
+UNWIND $ids AS id
+MATCH (n:` + model.LabelEntity + ` {id: id})
+SET n.ssfgraphLock = true
+REMOVE n.ssfgraphLock
+RETURN id, n`
+
+// nodes runs cypher (nodesCypher or lockedNodesCypher) for ids in t and
+// decodes the nodes it returns.
+func (t *txn) nodes(ctx context.Context, cypher string, ids []string) (map[string]model.Node, error) {
+	res, err := t.run(ctx, cypher, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
