@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
@@ -46,7 +48,10 @@ func (documentLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationParameters refuses a query over one of the limits with a
 // GraphQL error coded TOO_MANY_TOKENS, TOO_MANY_ALIASES or
-// TOO_MANY_DIRECTIVES. A query that does not lex is left to the parser.
+// TOO_MANY_DIRECTIVES, and variables with a list longer than any input
+// list may be (model.CheckVariableLists: BAD_USER_INPUT naming the
+// variable), before gqlgen coerces them. A query that does not lex is left
+// to the parser.
 func (l documentLimits) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
 	c, ok := countDocument(p.Query, l.maxTokens)
 	switch {
@@ -56,6 +61,10 @@ func (l documentLimits) MutateOperationParameters(_ context.Context, p *graphql.
 		return limitError(CodeTooManyAliases, "the document has %d aliases; the limit is %d", c.aliases, l.maxAliases)
 	case c.directives > l.maxDirectives:
 		return limitError(CodeTooManyDirectives, "the document has %d directives; the limit is %d", c.directives, l.maxDirectives)
+	}
+	if err := model.CheckVariableLists(p.Variables); err != nil {
+		return &gqlerror.Error{Message: model.ErrorMessage(err), Extensions: map[string]any{
+			"code": extCodes[model.EINVALID], "field": model.ErrorField(err)}}
 	}
 	return nil
 }

@@ -57,6 +57,8 @@ func TestAbuseDocumentsAreRefusedBeforeTheWork(t *testing.T) {
 			map[string]any{"in": map[string]any{"targetId": "t", "title": "x", "visibility": "SHARED", "sharedWithSectors": sectors}}, "BAD_USER_INPUT"},
 		{"InlineThreats", e, `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { id } }`,
 			map[string]any{"in": map[string]any{"analysisId": "a", "incidentId": "i", "axis1": 1, "axis2": 1, "threats": inlineThreats(5000)}}, "BAD_USER_INPUT"},
+		{"InlineThreatsOverTheirCap", e, `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"analysisId": "a", "incidentId": "i", "axis1": 1, "axis2": 1, "threats": inlineThreats(201)}}, "BAD_USER_INPUT"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
@@ -65,7 +67,7 @@ func TestAbuseDocumentsAreRefusedBeforeTheWork(t *testing.T) {
 			if status != http.StatusOK || r.code() != tt.code {
 				t.Fatalf("HTTP %d, %+v; want 200 and %s", status, r.Errors, tt.code)
 			}
-			if f := map[string]string{"HugeInputList": "input.sharedWithSectors", "InlineThreats": "input.threats"}[tt.name]; f != "" && r.Errors[0].Extensions["field"] != f {
+			if f := map[string]string{"HugeInputList": "$in.sharedWithSectors", "InlineThreats": "$in.threats", "InlineThreatsOverTheirCap": "input.threats"}[tt.name]; f != "" && r.Errors[0].Extensions["field"] != f {
 				t.Errorf("field %v, want %s", r.Errors[0].Extensions["field"], f)
 			}
 			if took > time.Second {

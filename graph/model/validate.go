@@ -1,6 +1,7 @@
 package model
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -59,6 +60,52 @@ func InputListCap(name string) int {
 		return n
 	}
 	return MaxInputList
+}
+
+// LongestInputList is the most items any input list may hold, whatever
+// its field: the largest of its caps.
+var LongestInputList = func() int {
+	n := MaxInputList
+	for _, c := range inputListCaps {
+		n = max(n, c)
+	}
+	return n
+}()
+
+// CheckVariableLists returns EINVALID naming the place ("$in.threats") of
+// the first list in a request's variables, as the client sent them, that
+// holds more items than any input list may (LongestInputList). It runs
+// before the variables are coerced to their types, which costs time in
+// proportion to their size; CheckInputLists then applies each field's own
+// cap.
+func CheckVariableLists(vars map[string]any) error {
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
+		if err := checkVariableList("$"+name, vars[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkVariableList(at string, v any) error {
+	switch v := v.(type) {
+	case []any:
+		if len(v) > LongestInputList {
+			return FieldErrorf(EINVALID, at, "%s has %d items; no input list takes more than %d", at, len(v), LongestInputList)
+		}
+		for i, e := range v {
+			if err := checkVariableList(at+"."+strconv.Itoa(i), e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if err := checkVariableList(at+"."+k, v[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // CheckInputLists returns EINVALID naming the field (a path from the
