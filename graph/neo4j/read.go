@@ -65,8 +65,8 @@ func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]model.Node, e
 const lockedNodesCypher = `
 UNWIND $ids AS id
 MATCH (n:` + model.LabelEntity + ` {id: id})
-SET n.ssfgraphLock = true
-REMOVE n.ssfgraphLock
+SET n._lock = true
+REMOVE n._lock
 RETURN id, n`
 
 // nodes runs cypher (nodesCypher or lockedNodesCypher) for ids in t and
