@@ -559,14 +559,17 @@ type ComplexityRoot struct {
 	}
 
 	InsurancePolicy struct {
-		AggregateLimitJpy func(childComplexity int) int
-		Holder            func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Insurer           func(childComplexity int) int
-		Lines             func(childComplexity int) int
-		PeriodEnd         func(childComplexity int) int
-		PeriodStart       func(childComplexity int) int
-		Product           func(childComplexity int) int
+		AggregateLimitJpy       func(childComplexity int) int
+		Holder                  func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Insurer                 func(childComplexity int) int
+		Lines                   func(childComplexity int) int
+		PeriodEnd               func(childComplexity int) int
+		PeriodStart             func(childComplexity int) int
+		Product                 func(childComplexity int) int
+		SharedWithOrganizations func(childComplexity int) int
+		SharedWithSectors       func(childComplexity int) int
+		Visibility              func(childComplexity int) int
 	}
 
 	InsurancePolicyConnection struct {
@@ -1078,6 +1081,8 @@ type InferredMappingResolver interface {
 }
 type InsurancePolicyResolver interface {
 	Holder(ctx context.Context, obj *model.InsurancePolicy) (*model.Organization, error)
+
+	SharedWithOrganizations(ctx context.Context, obj *model.InsurancePolicy) ([]*model.Organization, error)
 
 	Lines(ctx context.Context, obj *model.InsurancePolicy) ([]*model.CoverageLine, error)
 }
@@ -3339,6 +3344,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InsurancePolicy.Product(childComplexity), true
+	case "InsurancePolicy.sharedWithOrganizations":
+		if e.ComplexityRoot.InsurancePolicy.SharedWithOrganizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.SharedWithOrganizations(childComplexity), true
+	case "InsurancePolicy.sharedWithSectors":
+		if e.ComplexityRoot.InsurancePolicy.SharedWithSectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.SharedWithSectors(childComplexity), true
+	case "InsurancePolicy.visibility":
+		if e.ComplexityRoot.InsurancePolicy.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicy.Visibility(childComplexity), true
 
 	case "InsurancePolicyConnection.nodes":
 		if e.ComplexityRoot.InsurancePolicyConnection.Nodes == nil {
@@ -7748,6 +7771,18 @@ type InsurancePolicy implements Node {
   """
   aggregateLimitJPY: Float!
   """
+  Who may read it besides its holder and those who may read an analysis that relies on it.
+  """
+  visibility: Visibility!
+  """
+  The organizations it is shared with (for SHARED).
+  """
+  sharedWithOrganizations: [Organization!]!
+  """
+  The sectors it is shared with (for SHARED).
+  """
+  sharedWithSectors: [String!]!
+  """
   Its coverage lines, ordered by id.
   """
   lines: [CoverageLine!]!
@@ -9008,6 +9043,19 @@ input InsurancePolicyInput {
   The most the policy pays in the period, in yen.
   """
   aggregateLimitJPY: Float!
+  """
+  Who may read it besides its holder and those who may read an analysis that relies on it: PRIVATE when a new
+  policy omits it; an update that omits it (and both lists) keeps the policy's sharing.
+  """
+  visibility: Visibility
+  """
+  For SHARED: the organizations it is shared with.
+  """
+  sharedWithOrganizationIds: [ID!]
+  """
+  For SHARED: the sectors it is shared with.
+  """
+  sharedWithSectors: [String!]
   """
   Its coverage lines.
   """
@@ -10843,6 +10891,12 @@ func (ec *executionContext) childFields_InsurancePolicy(ctx context.Context, fie
 		return ec.fieldContext_InsurancePolicy_periodEnd(ctx, field)
 	case "aggregateLimitJPY":
 		return ec.fieldContext_InsurancePolicy_aggregateLimitJPY(ctx, field)
+	case "visibility":
+		return ec.fieldContext_InsurancePolicy_visibility(ctx, field)
+	case "sharedWithOrganizations":
+		return ec.fieldContext_InsurancePolicy_sharedWithOrganizations(ctx, field)
+	case "sharedWithSectors":
+		return ec.fieldContext_InsurancePolicy_sharedWithSectors(ctx, field)
 	case "lines":
 		return ec.fieldContext_InsurancePolicy_lines(ctx, field)
 	}
@@ -22313,6 +22367,84 @@ func (ec *executionContext) fieldContext_InsurancePolicy_aggregateLimitJPY(_ con
 	return graphql.NewScalarFieldContext("InsurancePolicy", field, false, false, "Float")
 }
 
+func (ec *executionContext) _InsurancePolicy_visibility(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Visibility) graphql.Marshaler {
+			return ec.marshalNVisibility2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicy", field, false, false, "Visibility")
+}
+
+func (ec *executionContext) _InsurancePolicy_sharedWithOrganizations(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_sharedWithOrganizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InsurancePolicy().SharedWithOrganizations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_sharedWithOrganizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsurancePolicy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsurancePolicy_sharedWithSectors(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicy_sharedWithSectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedWithSectors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicy_sharedWithSectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicy", field, false, false, "String")
+}
+
 func (ec *executionContext) _InsurancePolicy_lines(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31848,7 +31980,7 @@ func (ec *executionContext) unmarshalInputInsurancePolicyInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "insurer", "holderId", "product", "periodStart", "periodEnd", "aggregateLimitJPY", "lines"}
+	fieldsInOrder := [...]string{"id", "insurer", "holderId", "product", "periodStart", "periodEnd", "aggregateLimitJPY", "visibility", "sharedWithOrganizationIds", "sharedWithSectors", "lines"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31904,6 +32036,27 @@ func (ec *executionContext) unmarshalInputInsurancePolicyInput(ctx context.Conte
 				return it, err
 			}
 			it.AggregateLimitJpy = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalOVisibility2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		case "sharedWithOrganizationIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharedWithOrganizationIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharedWithOrganizationIds = data
+		case "sharedWithSectors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharedWithSectors"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharedWithSectors = data
 		case "lines":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
 			data, err := ec.unmarshalNCoverageLineInput2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐCoverageLineInputᚄ(ctx, v)
@@ -35820,6 +35973,22 @@ func (ec *executionContext) _InsurancePolicy(ctx context.Context, sel ast.Select
 			}
 		case "aggregateLimitJPY":
 			out.Values[i] = ec._InsurancePolicy_aggregateLimitJPY(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "visibility":
+			out.Values[i] = ec._InsurancePolicy_visibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedWithOrganizations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InsurancePolicy_sharedWithOrganizations(ctx, field, obj)
+				})
+		case "sharedWithSectors":
+			out.Values[i] = ec._InsurancePolicy_sharedWithSectors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

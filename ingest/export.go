@@ -206,7 +206,8 @@ func documentTree(doc *Document) *enode {
 	var policies []*enode
 	for _, p := range exportSorted(doc.Policies, func(p DocPolicy) string { return p.ID }) {
 		pn := emap().set("id", estr(p.ID)).set("insurer", estr(p.Insurer)).set("holderId", eopt(p.HolderID)).set("product", estr(p.Product)).
-			set("periodStart", estr(p.PeriodStart)).set("periodEnd", estr(p.PeriodEnd)).set("aggregateLimitJPY", efloat(p.AggregateLimitJPY))
+			set("periodStart", estr(p.PeriodStart)).set("periodEnd", estr(p.PeriodEnd)).set("aggregateLimitJPY", efloat(p.AggregateLimitJPY)).
+			set("visibility", eopt(p.Visibility)).set("sharedWithOrganizationIds", eids(p.SharedWithOrganizationIDs)).set("sharedWithSectors", eids(p.SharedWithSectors))
 		var lines []*enode
 		for _, l := range exportSorted(p.Lines, func(l DocCoverageLine) string { return l.ID }) {
 			ln := emap().set("id", estr(l.ID)).set("type", estr(l.Type)).set("limitJPY", efloat(l.LimitJPY)).set("deductibleJPY", efloat(l.DeductibleJPY))

@@ -135,7 +135,12 @@ type DocPolicy struct {
 	ID, Insurer, HolderID, Product string
 	PeriodStart, PeriodEnd         string
 	AggregateLimitJPY              float64
-	Lines                          []DocCoverageLine
+	// Visibility (PRIVATE by default) and the organizations and sectors a
+	// SHARED policy is shared with, as for an analysis.
+	Visibility                string
+	SharedWithOrganizationIDs []string
+	SharedWithSectors         []string
+	Lines                     []DocCoverageLine
 }
 
 // DocCoverageLine is one coverage line of a policy.

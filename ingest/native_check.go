@@ -137,6 +137,12 @@ func (c *nativeCheck) check(doc *Document) error {
 		if pol.HolderID == "" {
 			pol.HolderID = o.ID
 		}
+		if pol.Visibility == "" {
+			pol.Visibility = string(model.VisibilityPrivate)
+		}
+		if err := model.CheckSharing(p+".", "policy", model.Visibility(pol.Visibility), pol.SharedWithOrganizationIDs, pol.SharedWithSectors); err != nil {
+			return c.err(model.ErrorField(err), "%s", model.ErrorMessage(err))
+		}
 		start, err := time.Parse(time.DateOnly, pol.PeriodStart)
 		if err != nil {
 			return c.err(p+".periodStart", "%q is not a day of the calendar (YYYY-MM-DD)", pol.PeriodStart)
@@ -173,14 +179,8 @@ func (c *nativeCheck) check(doc *Document) error {
 	if a.SubmittedAt != nil && a.Status != string(model.AnalysisStatusSubmitted) {
 		return c.err("analysis.submittedAt", "a %s analysis has no submittedAt; only a SUBMITTED one does", a.Status)
 	}
-	shared := len(a.SharedWithOrganizationIDs) > 0 || len(a.SharedWithSectors) > 0
-	switch {
-	case a.Visibility == string(model.VisibilityShared) && !shared:
-		return c.err("analysis.visibility", "a SHARED analysis must be shared with at least one organization or sector (sharedWithOrganizationIds, sharedWithSectors)")
-	case a.Visibility != string(model.VisibilityShared) && len(a.SharedWithOrganizationIDs) > 0:
-		return c.err("analysis.sharedWithOrganizationIds", "a %s analysis is shared with no organization; use visibility SHARED", a.Visibility)
-	case a.Visibility != string(model.VisibilityShared) && len(a.SharedWithSectors) > 0:
-		return c.err("analysis.sharedWithSectors", "a %s analysis is shared with no sector; use visibility SHARED", a.Visibility)
+	if err := model.CheckSharing("analysis.", "analysis", model.Visibility(a.Visibility), a.SharedWithOrganizationIDs, a.SharedWithSectors); err != nil {
+		return c.err(model.ErrorField(err), "%s", model.ErrorMessage(err))
 	}
 	// Children of the analysis get their ids after every id the document
 	// states, so that a derived id never hides a clash with a stated one.

@@ -249,7 +249,8 @@ func (d *nativeDecoder) document(root *ynode) *Document {
 	for i, it := range d.items(root, "policies", "") {
 		p := fmt.Sprintf("policies[%d]", i)
 		pol := DocPolicy{ID: d.str(it, "id", p), Insurer: d.str(it, "insurer", p), HolderID: d.str(it, "holderId", p), Product: d.str(it, "product", p),
-			PeriodStart: d.str(it, "periodStart", p), PeriodEnd: d.str(it, "periodEnd", p), AggregateLimitJPY: *d.num(it, "aggregateLimitJPY", p)}
+			PeriodStart: d.str(it, "periodStart", p), PeriodEnd: d.str(it, "periodEnd", p), AggregateLimitJPY: *d.num(it, "aggregateLimitJPY", p),
+			Visibility: d.str(it, "visibility", p), SharedWithOrganizationIDs: d.strs(it, "sharedWithOrganizationIds", p), SharedWithSectors: d.strs(it, "sharedWithSectors", p)}
 		for j, l := range d.items(it, "lines", p) {
 			lp := fmt.Sprintf("%s.lines[%d]", p, j)
 			line := DocCoverageLine{ID: d.str(l, "id", lp), Type: d.str(l, "type", lp), LimitJPY: *d.num(l, "limitJPY", lp),

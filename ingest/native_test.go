@@ -481,6 +481,7 @@ func TestNativeSchemaMatchesTheModel(t *testing.T) {
 	want := map[string][]string{
 		"#/$defs/analysis/properties/status":     str(model.AnalysisStatusDraft, model.AnalysisStatusSubmitted),
 		"#/$defs/analysis/properties/visibility": str(model.VisibilityPrivate, model.VisibilityShared, model.VisibilityPublic),
+		"#/$defs/policy/properties/visibility":   str(model.VisibilityPrivate, model.VisibilityShared, model.VisibilityPublic),
 		"#/$defs/assessment/properties/treatments/items/properties/status": str(model.TreatmentStatusPlanned, model.TreatmentStatusImplemented,
 			model.TreatmentStatusVerified),
 		"#/$defs/measure/properties/clauses/items/properties/relationship": str(model.MappingRelationshipEquivalentTo, model.MappingRelationshipEqualTo,

@@ -69,7 +69,8 @@ func (c *nativeCheck) batch(doc *Document) *Batch {
 	for i, pol := range doc.Policies {
 		p := fmt.Sprintf("policies[%d]", i)
 		node(model.LabelInsurancePolicy, pol.ID, map[string]any{"insurer": pol.Insurer, "holderId": pol.HolderID, "product": pol.Product,
-			"periodStart": pol.PeriodStart, "periodEnd": pol.PeriodEnd, "aggregateLimitJPY": pol.AggregateLimitJPY})
+			"periodStart": pol.PeriodStart, "periodEnd": pol.PeriodEnd, "aggregateLimitJPY": pol.AggregateLimitJPY,
+			"visibility": pol.Visibility, "sharedWithOrganizationIds": nativeList(pol.SharedWithOrganizationIDs), "sharedWithSectors": nativeList(pol.SharedWithSectors)})
 		rel(model.RelHolds, model.LabelOrganization, pol.HolderID, model.LabelInsurancePolicy, pol.ID, p+".holderId", nil)
 		for j, l := range pol.Lines {
 			lp := fmt.Sprintf("%s.lines[%d]", p, j)

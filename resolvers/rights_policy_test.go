@@ -1,6 +1,7 @@
 package resolvers_test
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -110,5 +111,93 @@ func TestInsurancePoliciesArePrivateToTheirHolder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSharedInsurancePolicies checks that a holder may share a policy as an
+// analysis is shared: a SHARED policy is read by the organizations and
+// sectors it names, a PUBLIC one by everyone; an update that omits the
+// visibility keeps the sharing, one that says PRIVATE withdraws it; and
+// sharing a policy does not let another organization rely on it.
+func TestSharedInsurancePolicies(t *testing.T) {
+	t.Parallel()
+	s := newPPInsurance(t)
+	analyst := s.tok[model.RoleAnalyst]
+	withOther, withSector, public := s.prefix+"with-other", s.prefix+"with-sector", s.prefix+"public"
+	for id, sharing := range map[string]map[string]any{
+		withOther:  {"visibility": "SHARED", "sharedWithOrganizationIds": []string{s.other}},
+		withSector: {"visibility": "SHARED", "sharedWithSectors": []string{s.prefix + "insurance"}},
+		public:     {"visibility": "PUBLIC"},
+	} {
+		in := s.policy(id, s.org)
+		maps.Copy(in, sharing)
+		s.ok(analyst, ppCreatePolicy, map[string]any{"in": in}, nil)
+	}
+	reads := func(token string) []string {
+		t.Helper()
+		var out []string
+		for _, id := range []string{withOther, withSector, public} {
+			var v struct{ Node *struct{ ID string } }
+			s.ok(token, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id}, &v)
+			if v.Node != nil {
+				out = append(out, v.Node.ID)
+			}
+		}
+		return out
+	}
+	if got, want := reads(""), []string{public}; !slices.Equal(got, want) {
+		t.Errorf("anonymous reads %v, want %v", got, want)
+	}
+	if got, want := reads(s.otok[model.RoleViewer]), []string{withOther, withSector, public}; !slices.Equal(got, want) {
+		t.Errorf("the other organization's viewer reads %v, want %v", got, want)
+	}
+	var shown struct {
+		Node struct {
+			Visibility              string
+			SharedWithOrganizations []struct{ ID string }
+			SharedWithSectors       []string
+		}
+	}
+	s.ok(s.otok[model.RoleViewer], `query($id: ID!) { node(id: $id) { ... on InsurancePolicy { visibility sharedWithOrganizations { id } sharedWithSectors } } }`,
+		map[string]any{"id": withOther}, &shown)
+	if shown.Node.Visibility != "SHARED" || len(shown.Node.SharedWithOrganizations) != 1 || shown.Node.SharedWithOrganizations[0].ID != s.other {
+		t.Errorf("the shared policy shows %+v", shown.Node)
+	}
+
+	// Sharing is not reliance: the other organization still may not rely on it.
+	s.ok(s.otok[model.RoleAnalyst], `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "B"}) { id } }`,
+		map[string]any{"id": s.prefix + "b", "t": s.target}, nil)
+	ppWant(t, s.do(s.otok[model.RoleAnalyst], `mutation($id: ID!, $ps: [ID!]!) { setAnalysisPolicies(id: $id, policyIds: $ps) { id } }`,
+		map[string]any{"id": s.prefix + "b", "ps": []string{withOther}}), "NOT_FOUND", "policyIds.0")
+
+	// An update that omits the visibility keeps it; PRIVATE withdraws it.
+	s.ok(analyst, `mutation($id: ID!, $in: InsurancePolicyInput!) { updateInsurancePolicy(id: $id, input: $in) { id } }`,
+		map[string]any{"id": withOther, "in": s.policy(withOther, s.org)}, nil)
+	if got := reads(s.otok[model.RoleViewer]); !slices.Contains(got, withOther) {
+		t.Errorf("after an update without visibility the other organization reads %v; the sharing was lost", got)
+	}
+	in := s.policy(withOther, s.org)
+	in["visibility"] = "PRIVATE"
+	s.ok(analyst, `mutation($id: ID!, $in: InsurancePolicyInput!) { updateInsurancePolicy(id: $id, input: $in) { id } }`,
+		map[string]any{"id": withOther, "in": in}, nil)
+	if got := reads(s.otok[model.RoleViewer]); slices.Contains(got, withOther) {
+		t.Errorf("after an update to PRIVATE the other organization still reads %v", got)
+	}
+
+	// The sharing rules of analyses, with the same messages.
+	for _, tt := range []struct {
+		sharing map[string]any
+		field   string
+	}{
+		{map[string]any{"visibility": "SHARED"}, "input.visibility"},
+		{map[string]any{"visibility": "PUBLIC", "sharedWithSectors": []string{"home"}}, "input.sharedWithSectors"},
+		{map[string]any{"visibility": "SHARED", "sharedWithOrganizationIds": []string{s.prefix + "nobody"}}, "input.sharedWithOrganizationIds.0"},
+	} {
+		in := s.policy(s.prefix+"bad", s.org)
+		maps.Copy(in, tt.sharing)
+		r := s.do(analyst, ppCreatePolicy, map[string]any{"in": in})
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["field"] != tt.field {
+			t.Errorf("%v: errors %+v, want one on %s", tt.sharing, r.Errors, tt.field)
+		}
 	}
 }

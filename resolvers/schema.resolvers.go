@@ -493,6 +493,11 @@ func (r *insurancePolicyResolver) Holder(ctx context.Context, obj *model.Insuran
 	return loadNode[model.Organization](ctx, ref(ctx, obj, func(i *model.InsurancePolicy) string { return i.HolderID }))
 }
 
+// SharedWithOrganizations is the resolver for the sharedWithOrganizations field.
+func (r *insurancePolicyResolver) SharedWithOrganizations(ctx context.Context, obj *model.InsurancePolicy) ([]*model.Organization, error) {
+	return loadNodes[model.Organization](ctx, obj.SharedWithOrganizationIDs)
+}
+
 // Lines is the resolver for the lines field.
 func (r *insurancePolicyResolver) Lines(ctx context.Context, obj *model.InsurancePolicy) ([]*model.CoverageLine, error) {
 	return loadRelatedOf[model.CoverageLine](ctx, model.PolicyLines, obj)

@@ -224,6 +224,12 @@ type InsurancePolicy struct {
 	PeriodStart       string
 	PeriodEnd         string
 	AggregateLimitJpy float64
+	// Visibility, SharedWithOrganizationIDs and SharedWithSectors share the
+	// policy as an analysis is shared (see ReadableBy); an empty
+	// Visibility is PRIVATE.
+	Visibility                Visibility
+	SharedWithOrganizationIDs []string
+	SharedWithSectors         []string
 }
 
 // CoverageLine is one coverage line of a policy.

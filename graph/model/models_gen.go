@@ -405,6 +405,13 @@ type InsurancePolicyInput struct {
 	PeriodEnd string `json:"periodEnd"`
 	// The most the policy pays in the period, in yen.
 	AggregateLimitJpy float64 `json:"aggregateLimitJPY"`
+	// Who may read it besides its holder and those who may read an analysis that relies on it: PRIVATE when a new
+	// policy omits it; an update that omits it (and both lists) keeps the policy's sharing.
+	Visibility *Visibility `json:"visibility,omitempty"`
+	// For SHARED: the organizations it is shared with.
+	SharedWithOrganizationIds []string `json:"sharedWithOrganizationIds,omitempty"`
+	// For SHARED: the sectors it is shared with.
+	SharedWithSectors []string `json:"sharedWithSectors,omitempty"`
 	// Its coverage lines.
 	Lines []*CoverageLineInput `json:"lines"`
 }

@@ -36,6 +36,25 @@ func SearchText(field, text string) error {
 	return nil
 }
 
+// CheckSharing enforces the sharing rules of analyses and insurance
+// policies: the visibility is PRIVATE, SHARED or PUBLIC; SHARED names at
+// least one organization or sector; PRIVATE and PUBLIC name none. at
+// prefixes the fields it names ("input.", "analysis.", "policies[0]."), what
+// is what is shared ("analysis", "policy"), for the message.
+func CheckSharing(at, what string, vis Visibility, orgs, sectors []string) error {
+	switch {
+	case !vis.IsValid():
+		return FieldErrorf(EINVALID, at+"visibility", "unknown visibility %q (want PRIVATE, SHARED or PUBLIC)", vis)
+	case vis == VisibilityShared && len(orgs) == 0 && len(sectors) == 0:
+		return FieldErrorf(EINVALID, at+"visibility", "a SHARED %s must be shared with at least one organization or sector (sharedWithOrganizationIds, sharedWithSectors)", what)
+	case vis != VisibilityShared && len(orgs) > 0:
+		return FieldErrorf(EINVALID, at+"sharedWithOrganizationIds", "a %s %s is shared with no organization; use visibility SHARED", vis, what)
+	case vis != VisibilityShared && len(sectors) > 0:
+		return FieldErrorf(EINVALID, at+"sharedWithSectors", "a %s %s is shared with no sector; use visibility SHARED", vis, what)
+	}
+	return nil
+}
+
 // MaxInputList is the most items of any list in a GraphQL argument whose
 // field inputListCaps does not name.
 const MaxInputList = 500

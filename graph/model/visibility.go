@@ -11,15 +11,23 @@ import "slices"
 // admins, everyone (anonymous callers too) for PUBLIC, and the named
 // organizations and sectors for SHARED.
 func (a *Analysis) CanRead(p *Principal) bool {
+	return sharedWith(p, a.OrganizationID, a.Visibility, a.SharedWithOrganizationIDs, a.SharedWithSectors)
+}
+
+// sharedWith is the sharing rule of analyses and insurance policies: p may
+// read what organization owner holds with visibility vis (shared with orgs
+// and sectors) when it is PUBLIC, when p is an admin or of the owner, and,
+// when it is SHARED, when p's organization or sector is named.
+func sharedWith(p *Principal, owner string, vis Visibility, orgs, sectors []string) bool {
 	switch {
-	case a.Visibility == VisibilityPublic:
+	case vis == VisibilityPublic:
 		return true
 	case p == nil:
 		return false
-	case p.Role == RoleAdmin || p.OrganizationID == a.OrganizationID:
+	case p.Role == RoleAdmin || p.OrganizationID == owner:
 		return true
-	case a.Visibility == VisibilityShared:
-		return slices.Contains(a.SharedWithOrganizationIDs, p.OrganizationID) || slices.Contains(a.SharedWithSectors, p.Sector)
+	case vis == VisibilityShared:
+		return slices.Contains(orgs, p.OrganizationID) || slices.Contains(sectors, p.Sector)
 	}
 	return false
 }
@@ -67,12 +75,14 @@ func (ip *InsurancePolicy) ReliableFor(a *Analysis) bool {
 }
 
 // ReadableBy reports whether p may read insurance policy ip (its limits,
-// deductibles and exclusions): its holder organization, admins, and
-// whoever may read an analysis in reliedOnBy, the analyses that rely on
-// it, so that a shared or public analysis's reliance stays explainable.
-// Nobody else, anonymous callers and curators included.
+// deductibles and exclusions): its holder organization, admins, those it
+// is shared with as an analysis is (PUBLIC: everyone; SHARED: the named
+// organizations and sectors), and whoever may read an analysis in
+// reliedOnBy, the analyses that rely on it, so that a shared or public
+// analysis's reliance stays explainable. Nobody else, anonymous callers
+// and curators included.
 func (ip *InsurancePolicy) ReadableBy(p *Principal, reliedOnBy []*Analysis) bool {
-	if p != nil && (p.Role == RoleAdmin || p.OrganizationID == ip.HolderID) {
+	if sharedWith(p, ip.HolderID, ip.Visibility, ip.SharedWithOrganizationIDs, ip.SharedWithSectors) {
 		return true
 	}
 	return slices.ContainsFunc(reliedOnBy, func(a *Analysis) bool { return a.CanRead(p) })

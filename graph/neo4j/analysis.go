@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -58,11 +59,13 @@ func analysisSubmittedError(id string) error {
 	return model.Errorf(model.ECONFLICT, "analysis %q is submitted and can no longer change; call reviseAnalysis to start a new draft version", id)
 }
 
-// analysisSharing is the validated visibility and sharing of an analysis.
+// analysisSharing is the validated visibility and sharing of an analysis
+// (or, as what says, of an insurance policy).
 type analysisSharing struct {
 	visibility model.Visibility
 	orgs       []string
 	sectors    []string
+	what       string // what is shared, for messages: "analysis" when empty
 }
 
 // analysisSharedOrgs checks the shared organization ids (format only) and
@@ -97,25 +100,9 @@ func analysisSharedSectors(sectors []string) ([]string, error) {
 	return out, nil
 }
 
-// check enforces the sharing rules: SHARED names at least one organization
-// or sector; PRIVATE and PUBLIC name none.
+// check enforces the sharing rules (model.CheckSharing) on the input.
 func (s analysisSharing) check() error {
-	if !s.visibility.IsValid() {
-		return model.FieldErrorf(model.EINVALID, "input.visibility", "unknown visibility %q (want PRIVATE, SHARED or PUBLIC)", s.visibility)
-	}
-	if s.visibility == model.VisibilityShared {
-		if len(s.orgs) == 0 && len(s.sectors) == 0 {
-			return model.FieldErrorf(model.EINVALID, "input.visibility", "a SHARED analysis must be shared with at least one organization or sector (sharedWithOrganizationIds, sharedWithSectors)")
-		}
-		return nil
-	}
-	if len(s.orgs) > 0 {
-		return model.FieldErrorf(model.EINVALID, "input.sharedWithOrganizationIds", "a %s analysis is shared with no organization; use visibility SHARED", s.visibility)
-	}
-	if len(s.sectors) > 0 {
-		return model.FieldErrorf(model.EINVALID, "input.sharedWithSectors", "a %s analysis is shared with no sector; use visibility SHARED", s.visibility)
-	}
-	return nil
+	return model.CheckSharing("input.", cmp.Or(s.what, "analysis"), s.visibility, s.orgs, s.sectors)
 }
 
 // analysisMissingOrgs returns the ENOTFOUND error for the first of ids

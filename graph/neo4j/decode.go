@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -107,7 +108,9 @@ func decode(n neo4j.Node) model.Node {
 			return &model.Treatment{ID: p.str("id"), AssessmentID: p.str("assessmentId"), MeasureID: p.str("measureId"), Status: model.TreatmentStatus(p.str("status")), PerspectiveCode: p.str("perspective")}
 		case model.LabelInsurancePolicy:
 			return &model.InsurancePolicy{ID: p.str("id"), Insurer: p.str("insurer"), HolderID: p.str("holderId"), Product: p.str("product"),
-				PeriodStart: p.str("periodStart"), PeriodEnd: p.str("periodEnd"), AggregateLimitJpy: p.float("aggregateLimitJPY")}
+				PeriodStart: p.str("periodStart"), PeriodEnd: p.str("periodEnd"), AggregateLimitJpy: p.float("aggregateLimitJPY"),
+				Visibility: model.Visibility(cmp.Or(p.str("visibility"), string(model.VisibilityPrivate))),
+				SharedWithOrganizationIDs: p.strs("sharedWithOrganizationIds"), SharedWithSectors: p.strs("sharedWithSectors")}
 		case model.LabelCoverageLine:
 			return &model.CoverageLine{ID: p.str("id"), PolicyID: p.str("policyId"), Type: p.str("type"), LimitJpy: p.float("limitJPY"), DeductibleJpy: p.float("deductibleJPY"), Exclusions: p.strs("exclusions")}
 		case model.LabelFeedback:

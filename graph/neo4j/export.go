@@ -138,7 +138,8 @@ func (db *DB) ExportAnalysis(ctx context.Context, id string) (*ingest.Document, 
 	}
 	for _, p := range exportMaps(r["policies"]) {
 		pol := ingest.DocPolicy{ID: p.str("id"), Insurer: p.str("insurer"), HolderID: cmpStr(p.str("holder"), p.str("holderId")), Product: p.str("product"),
-			PeriodStart: p.str("periodStart"), PeriodEnd: p.str("periodEnd"), AggregateLimitJPY: p.float("aggregateLimitJPY")}
+			PeriodStart: p.str("periodStart"), PeriodEnd: p.str("periodEnd"), AggregateLimitJPY: p.float("aggregateLimitJPY"),
+			Visibility: p.str("visibility"), SharedWithOrganizationIDs: p.strs("sharedWithOrganizationIds"), SharedWithSectors: p.strs("sharedWithSectors")}
 		for _, l := range exportMaps(p["lines"]) {
 			pol.Lines = append(pol.Lines, ingest.DocCoverageLine{ID: l.str("id"), Type: l.str("type"), LimitJPY: l.float("limitJPY"),
 				DeductibleJPY: l.float("deductibleJPY"), Exclusions: l.strs("exclusions"),

@@ -42,11 +42,13 @@ func validMoney(field string, v float64) error {
 	return nil
 }
 
-// validPolicy checks a policy's terms and lines in Go, before any write, and
-// lists the references to check in the transaction. id is the policy's id.
-// Line ids must always be free: an update deletes the old lines before it
-// checks, so a line may keep its id.
-func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error) {
+// validPolicy checks a policy's terms, sharing and lines in Go, before any
+// write, and lists the references to check in the transaction. id is the
+// policy's id. Line ids must always be free: an update deletes the old
+// lines before it checks, so a line may keep its id. A new policy (create)
+// without a visibility is PRIVATE; an update without one keeps its sharing
+// (the parameter visibility is then null).
+func validPolicy(id string, in model.InsurancePolicyInput, create bool) (*policyWrite, error) {
 	insurer, err := model.Text("input.insurer", &in.Insurer, 1, model.MaxName)
 	if err != nil {
 		return nil, err
@@ -80,8 +82,12 @@ func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error)
 	}
 	pw := &policyWrite{
 		params: map[string]any{"id": id, "insurer": insurer, "holderId": in.HolderID, "product": product,
-			"periodStart": in.PeriodStart, "periodEnd": in.PeriodEnd, "aggregateLimitJPY": in.AggregateLimitJpy},
+			"periodStart": in.PeriodStart, "periodEnd": in.PeriodEnd, "aggregateLimitJPY": in.AggregateLimitJpy,
+			"visibility": nil, "shared": []string{}, "sectors": []string{}},
 		refs: []ref{{field: "input.holderId", id: in.HolderID, label: model.LabelOrganization, what: "organization"}},
+	}
+	if err := pw.sharing(in, create); err != nil {
+		return nil, err
 	}
 	lines := make([]map[string]any, 0, len(in.Lines))
 	seen := map[string]int{id: -1}
@@ -156,6 +162,38 @@ func validPolicy(id string, in model.InsurancePolicyInput) (*policyWrite, error)
 	return pw, nil
 }
 
+// sharing checks a policy's visibility and the organizations and sectors it
+// is shared with, by the rules of an analysis's (analysisSharing), and
+// sets them in pw's parameters; each shared organization must exist.
+func (pw *policyWrite) sharing(in model.InsurancePolicyInput, create bool) error {
+	if in.Visibility == nil && !create {
+		if len(in.SharedWithOrganizationIds) > 0 || len(in.SharedWithSectors) > 0 {
+			return model.FieldErrorf(model.EINVALID, "input.visibility", "give visibility SHARED with sharedWithOrganizationIds or sharedWithSectors")
+		}
+		return nil // keep the stored sharing
+	}
+	sh := analysisSharing{visibility: model.VisibilityPrivate, what: "policy"}
+	if in.Visibility != nil {
+		sh.visibility = *in.Visibility
+	}
+	var at []int
+	var err error
+	if sh.orgs, at, err = analysisSharedOrgs(in.SharedWithOrganizationIds); err != nil {
+		return err
+	}
+	if sh.sectors, err = analysisSharedSectors(in.SharedWithSectors); err != nil {
+		return err
+	}
+	if err := sh.check(); err != nil {
+		return err
+	}
+	for i, org := range sh.orgs {
+		pw.refs = append(pw.refs, ref{field: fmt.Sprintf("input.sharedWithOrganizationIds.%d", at[i]), id: org, label: model.LabelOrganization, what: "organization"})
+	}
+	pw.params["visibility"], pw.params["shared"], pw.params["sectors"] = string(sh.visibility), sh.orgs, sh.sectors
+	return nil
+}
+
 // createLinesCypher creates a policy's lines and links each to what it
 // covers and requires, all in one statement.
 const createLinesCypher = `
@@ -189,7 +227,8 @@ RETURN count(l) AS lines`
 const createPolicyCypher = `
 MATCH (o:` + model.LabelOrganization + ` {id: $holderId})
 CREATE (o)-[:` + model.RelHolds + `]->(p:` + model.LabelInsurancePolicy + `:` + model.LabelEntity + ` {id: $id, insurer: $insurer, holderId: $holderId,
-  product: $product, periodStart: $periodStart, periodEnd: $periodEnd, aggregateLimitJPY: $aggregateLimitJPY})
+  product: $product, periodStart: $periodStart, periodEnd: $periodEnd, aggregateLimitJPY: $aggregateLimitJPY,
+  visibility: $visibility, sharedWithOrganizationIds: $shared, sharedWithSectors: $sectors})
 RETURN p`
 
 // CreateInsurancePolicy records a policy held by an organization, with its
@@ -202,7 +241,7 @@ func (db *DB) CreateInsurancePolicy(ctx context.Context, in model.InsurancePolic
 	if err != nil {
 		return nil, err
 	}
-	pw, err := validPolicy(id, in)
+	pw, err := validPolicy(id, in, true)
 	if err != nil {
 		return nil, err
 	}
@@ -239,6 +278,8 @@ const updatePolicyCypher = `
 MATCH (p:` + model.LabelInsurancePolicy + ` {id: $id}), (o:` + model.LabelOrganization + ` {id: $holderId})
 SET p.insurer = $insurer, p.holderId = $holderId, p.product = $product, p.periodStart = $periodStart,
     p.periodEnd = $periodEnd, p.aggregateLimitJPY = $aggregateLimitJPY
+FOREACH (_ IN CASE WHEN $visibility IS NULL THEN [] ELSE [1] END |
+  SET p.visibility = $visibility, p.sharedWithOrganizationIds = $shared, p.sharedWithSectors = $sectors)
 CREATE (o)-[:` + model.RelHolds + `]->(p)
 RETURN p`
 
@@ -250,7 +291,7 @@ func (db *DB) UpdateInsurancePolicy(ctx context.Context, id string, in model.Ins
 	if err := checkSameID(id, in.ID); err != nil {
 		return nil, err
 	}
-	pw, err := validPolicy(id, in)
+	pw, err := validPolicy(id, in, false)
 	if err != nil {
 		return nil, err
 	}

@@ -9,8 +9,12 @@ import "github.com/ssfgraph/ssfgraph/graph/model"
 // input.
 
 // analysisReadable is model.Analysis.CanRead on the analysis v.
-func analysisReadable(v string) string {
-	return `(` + v + `.visibility = 'PUBLIC' OR $viewerAdmin OR ` + v + `.organizationId = $viewerOrg
+func analysisReadable(v string) string { return sharedReadable(v, "organizationId") }
+
+// sharedReadable is model's sharedWith on the node v, whose owning
+// organization's id is its property owner.
+func sharedReadable(v, owner string) string {
+	return `(` + v + `.visibility = 'PUBLIC' OR $viewerAdmin OR ` + v + `.` + owner + ` = $viewerOrg
  OR (` + v + `.visibility = 'SHARED' AND ($viewerOrg IN ` + v + `.sharedWithOrganizationIds OR $viewerSector IN ` + v + `.sharedWithSectors)))`
 }
 
@@ -26,7 +30,7 @@ func feedbackReadable(v string) string {
 // policyReadable is model.InsurancePolicy.ReadableBy on the insurance
 // policy v.
 func policyReadable(v string) string {
-	return `($viewerAdmin OR ` + v + `.holderId = $viewerOrg
+	return `(` + sharedReadable(v, "holderId") + `
  OR EXISTS { MATCH (` + v + `)<-[:` + model.RelReliesOn + `]-(ra:` + model.LabelAnalysis + `) WHERE ` + analysisReadable("ra") + ` })`
 }
 

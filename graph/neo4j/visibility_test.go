@@ -164,9 +164,19 @@ func TestPolicyVisibilityCypherAgreesWithGo(t *testing.T) {
 	var policies []*model.InsurancePolicy
 	var policyRows, analysisRows []map[string]any
 	for i := range 60 {
-		ip := &model.InsurancePolicy{ID: fmt.Sprintf("%spolicy%d", p, i), HolderID: orgs[r.IntN(len(orgs))]}
+		// Half the policies private (some stored before policies had a
+		// visibility: none at all), the rest shared or public.
+		ip := &model.InsurancePolicy{ID: fmt.Sprintf("%spolicy%d", p, i), HolderID: orgs[r.IntN(len(orgs))], Visibility: model.VisibilityPrivate}
+		row := map[string]any{"id": ip.ID, "holderId": ip.HolderID, "visibility": nil, "sharedWithOrganizationIds": nil, "sharedWithSectors": nil}
+		if i%2 == 1 {
+			ip.Visibility = visibilities[r.IntN(len(visibilities))]
+			if ip.Visibility == model.VisibilityShared {
+				ip.SharedWithOrganizationIDs, ip.SharedWithSectors = subset(r, orgs), subset(r, sectors[1:])
+			}
+			row["visibility"], row["sharedWithOrganizationIds"], row["sharedWithSectors"] = string(ip.Visibility), ip.SharedWithOrganizationIDs, ip.SharedWithSectors
+		}
 		policies = append(policies, ip)
-		policyRows = append(policyRows, map[string]any{"id": ip.ID, "holderId": ip.HolderID})
+		policyRows = append(policyRows, row)
 	}
 	reliedOnBy := map[string][]*model.Analysis{}
 	for i := range 90 {
@@ -183,7 +193,8 @@ func TestPolicyVisibilityCypherAgreesWithGo(t *testing.T) {
 		analysisRows = append(analysisRows, map[string]any{"id": a.ID, "organizationId": a.OrganizationID, "visibility": string(a.Visibility),
 			"sharedWithOrganizationIds": a.SharedWithOrganizationIDs, "sharedWithSectors": a.SharedWithSectors, "relies": relies})
 	}
-	neo4jtest.AnalysisExec(t, `UNWIND $policies AS row CREATE (:`+model.LabelInsurancePolicy+`:`+model.LabelEntity+` {id: row.id, holderId: row.holderId})`,
+	neo4jtest.AnalysisExec(t, `UNWIND $policies AS row CREATE (:`+model.LabelInsurancePolicy+`:`+model.LabelEntity+` {id: row.id, holderId: row.holderId, visibility: row.visibility,
+  sharedWithOrganizationIds: row.sharedWithOrganizationIds, sharedWithSectors: row.sharedWithSectors})`,
 		map[string]any{"policies": policyRows})
 	neo4jtest.AnalysisExec(t, `UNWIND $analyses AS row
 CREATE (a:`+model.LabelAnalysis+`:`+model.LabelEntity+` {id: row.id, organizationId: row.organizationId, visibility: row.visibility,
@@ -194,7 +205,7 @@ WITH a, row UNWIND row.relies AS pid MATCH (ip:`+model.LabelInsurancePolicy+` {i
 	for i, ip := range policies {
 		ids[i] = ip.ID
 	}
-	checked, readable, byReliance := 0, 0, 0
+	checked, readable, byReliance, bySharing := 0, 0, 0, 0
 	for _, v := range viewers(append(orgs, p+"o4"), sectors) {
 		got, err := neo4j.PolicyReadable(t.Context(), db, v, ids)
 		if err != nil {
@@ -208,13 +219,17 @@ WITH a, row UNWIND row.relies AS pid MATCH (ip:`+model.LabelInsurancePolicy+` {i
 			checked++
 			if want {
 				readable++
-				if v != nil && v.Role != model.RoleAdmin && v.OrganizationID != ip.HolderID {
+				switch {
+				case v != nil && (v.Role == model.RoleAdmin || v.OrganizationID == ip.HolderID):
+				case (&model.InsurancePolicy{HolderID: ip.HolderID}).ReadableBy(v, reliedOnBy[ip.ID]):
 					byReliance++
+				default:
+					bySharing++
 				}
 			}
 		}
 	}
-	if readable == 0 || readable == checked || byReliance == 0 {
-		t.Errorf("%d of %d cases readable, %d through reliance: the generated cases do not test every answer", readable, checked, byReliance)
+	if readable == 0 || readable == checked || byReliance == 0 || bySharing == 0 {
+		t.Errorf("%d of %d cases readable, %d through reliance, %d through sharing alone: the generated cases do not test every answer", readable, checked, byReliance, bySharing)
 	}
 }
