@@ -82,8 +82,9 @@ type Config struct {
 	// Algorithms are the signature algorithms accepted (default
 	// DefaultAlgorithms).
 	Algorithms []string
-	// Leeway is how far exp, nbf and iat may be off the server's clock.
-	// Negative means none; use DefaultLeeway for the default.
+	// Leeway is how far exp, nbf and iat may be off the server's clock:
+	// zero (or negative) for none. ssfgraph serve's default is
+	// DefaultLeeway.
 	Leeway time.Duration
 	// RefreshInterval is the least time between two reads of the JWKS
 	// when tokens name a key it does not hold (default 1 min).
@@ -198,15 +199,16 @@ func cmpOr(s, def string) string {
 }
 
 // LooksLikeJWT reports whether token has the shape of a compact JWS: three
-// non-empty base64url parts separated by dots. ssfgraph's own tokens never
-// do.
+// base64url parts separated by dots, of which only the signature may be
+// empty (an unsigned "none" token, which Authenticate then refuses saying
+// so). ssfgraph's own tokens never have dots.
 func LooksLikeJWT(token string) bool {
 	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
 		return false
 	}
 	for _, p := range parts {
-		if p == "" || strings.ContainsFunc(p, func(r rune) bool {
+		if strings.ContainsFunc(p, func(r rune) bool {
 			return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
 		}) {
 			return false
@@ -304,6 +306,8 @@ func (v *Verifier) verify(ctx context.Context, tok *jwt.JSONWebToken, h header, 
 	switch {
 	case len(keys) == 0 && h.Kid != "":
 		return unauthenticated("is signed with an unknown key %q", model.Truncate(h.Kid, 60))
+	case !tried && h.Kid == "":
+		return unauthenticated("is signed with %s, for which the JWKS has no key", h.Alg)
 	case !tried:
 		return unauthenticated("is signed with %s, which its key %q is not for", h.Alg, model.Truncate(h.Kid, 60))
 	}
