@@ -96,8 +96,8 @@ type Config struct {
 	FetchTimeout time.Duration
 	// MaxJWKSBytes caps the size of the JWKS (default 1 MiB).
 	MaxJWKSBytes int64
-	// HTTPClient fetches a JWKS URL (default: a client that follows no
-	// redirects).
+	// HTTPClient fetches a JWKS URL (default http.Client{}); redirects are
+	// never followed.
 	HTTPClient *http.Client
 	// Orgs is where the organization of a token is looked up.
 	Orgs Organizations
@@ -182,9 +182,14 @@ func (c Config) withDefaults() Config {
 	if c.MaxJWKSBytes <= 0 {
 		c.MaxJWKSBytes = DefaultMaxJWKSBytes
 	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	client := http.Client{}
+	if c.HTTPClient != nil {
+		client = *c.HTTPClient
 	}
+	// The JWKS comes from the URL configured, never from where a redirect
+	// points.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.HTTPClient = &client
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
