@@ -34,7 +34,9 @@ func TestJWKSFetchIsBounded(t *testing.T) {
 	}{
 		{"TooLarge", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(big)) }, "larger than 1048576 bytes"},
 		{"NotFound", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, "HTTP 404"},
-		{"Redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "https://127.0.0.1:1/keys", http.StatusFound) }, "HTTP 302"},
+		{"Redirect", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://127.0.0.1:1/keys", http.StatusFound)
+		}, "HTTP 302"},
 		{"NotAKeySet", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`<html>`)) }, "not a JSON Web Key Set"},
 		{"NoSigningKey", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"keys":[]}`)) }, "holds no signing key"},
 		{"Slow", func(w http.ResponseWriter, r *http.Request) {
