@@ -64,7 +64,9 @@ func (s *keySet) lookup(ctx context.Context, kid string) (keys []jose.JSONWebKey
 	if len(keys) > 0 && !stale || wait {
 		return keys, nil
 	}
-	if err := s.refresh(ctx); err != nil {
+	// Not cut short by a caller that goes away: the next read waits for
+	// minInterval.
+	if err := s.refresh(context.WithoutCancel(ctx)); err != nil {
 		return keys, err
 	}
 	s.mu.RLock()

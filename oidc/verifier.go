@@ -13,6 +13,7 @@
 package oidc
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -163,9 +164,9 @@ func (c Config) validate() error {
 }
 
 func (c Config) withDefaults() Config {
-	c.UserClaim = cmpOr(c.UserClaim, DefaultUserClaim)
-	c.OrgClaim = cmpOr(c.OrgClaim, DefaultOrgClaim)
-	c.RoleClaim = cmpOr(c.RoleClaim, DefaultRoleClaim)
+	c.UserClaim = cmp.Or(c.UserClaim, DefaultUserClaim)
+	c.OrgClaim = cmp.Or(c.OrgClaim, DefaultOrgClaim)
+	c.RoleClaim = cmp.Or(c.RoleClaim, DefaultRoleClaim)
 	if len(c.Algorithms) == 0 {
 		c.Algorithms = DefaultAlgorithms
 	}
@@ -194,13 +195,6 @@ func (c Config) withDefaults() Config {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	return c
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // LooksLikeJWT reports whether token has the shape of a compact JWS: three
