@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/oidc"
 )
 
 // tokenCacheTTL bounds how long a checked token is trusted without asking
@@ -36,12 +37,21 @@ const (
 	reasonExpired     = "token expired"
 )
 
+// BearerVerifier turns bearer tokens that are not ssfgraph's own into
+// principals. Authenticate returns EUNAUTHENTICATED, saying why, for a
+// token it refuses; a principal's TokenID starts with
+// model.JWTTokenIDPrefix. It is safe for concurrent use.
+type BearerVerifier interface {
+	Authenticate(ctx context.Context, token string) (*model.Principal, error)
+}
+
 // authenticator turns bearer tokens into principals, caching each answer
 // briefly so that a busy client costs one round trip per TTL, not per
 // request, and keeps the open websockets of each token so that revoking
 // or expiring the token closes them.
 type authenticator struct {
 	tokens model.TokenService
+	jwt    BearerVerifier // nil without single sign-on
 	log    *slog.Logger
 	mu     sync.Mutex
 	cache  map[string]cachedPrincipal
@@ -72,8 +82,8 @@ func (s *socket) close(reason string) {
 	s.cancel() // gqlgen ends the subscriptions and closes the socket
 }
 
-func newAuthenticator(tokens model.TokenService, log *slog.Logger) *authenticator {
-	return &authenticator{tokens: tokens, log: log, cache: map[string]cachedPrincipal{}, sockets: map[*socket]struct{}{}}
+func newAuthenticator(tokens model.TokenService, jwt BearerVerifier, log *slog.Logger) *authenticator {
+	return &authenticator{tokens: tokens, jwt: jwt, log: log, cache: map[string]cachedPrincipal{}, sockets: map[*socket]struct{}{}}
 }
 
 // authenticate returns the principal for an Authorization header value
@@ -93,7 +103,13 @@ func (a *authenticator) authenticate(ctx context.Context, header string) (*model
 	if hit && now.Before(c.expires) {
 		return c.p, nil
 	}
-	p, err := a.tokens.Authenticate(ctx, token)
+	var p *model.Principal
+	var err error
+	if a.jwt != nil && oidc.LooksLikeJWT(token) {
+		p, err = a.jwt.Authenticate(ctx, token)
+	} else {
+		p, err = a.tokens.Authenticate(ctx, token)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +244,7 @@ func (a *authenticator) sweep() {
 		for s := range a.sockets {
 			if !s.p.ExpiresAt.IsZero() && !now.Before(s.p.ExpiresAt) {
 				expired = append(expired, s)
-			} else {
+			} else if !strings.HasPrefix(s.p.TokenID, model.JWTTokenIDPrefix) { // a JWT is not in the store
 				open[s.p.TokenID] = append(open[s.p.TokenID], s)
 			}
 		}

@@ -92,6 +92,10 @@ type Options struct {
 	AllowedOrigins []string
 	// KeepAlive is the interval of websocket keep-alive messages (default 10 s).
 	KeepAlive time.Duration
+	// JWT, when set, checks the bearer tokens that have the shape of a JWT
+	// (three base64url parts; oidc.Verifier for single sign-on); the
+	// others are Store's own tokens. Nil: every token is Store's.
+	JWT BearerVerifier
 
 	noLimits bool // for the benchmark that measures what the limits cost
 }
@@ -113,7 +117,7 @@ var extCodes = map[string]string{
 func NewHandler(o Options) http.Handler {
 	o = o.withDefaults()
 	mux := http.NewServeMux()
-	auth := newAuthenticator(o.Store, o.Log)
+	auth := newAuthenticator(o.Store, o.JWT, o.Log)
 	conns := newConnLimits(o.Limits)
 	avail := &availability{store: o.Store, log: o.Log}
 	auth.unavailable = avail.suspect

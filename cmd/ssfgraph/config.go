@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
+	"github.com/ssfgraph/ssfgraph/oidc"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
@@ -48,6 +49,12 @@ type Config struct {
 
 	LogFormat string
 
+	// Single sign-on (README, Tokens): JWT bearers checked against a JWKS.
+	OIDCIssuer, OIDCAudience, OIDCJWKS         string
+	OIDCUserClaim, OIDCOrgClaim, OIDCRoleClaim string
+	OIDCAlgorithms                             string
+	OIDCLeeway                                 time.Duration
+
 	printUsage func()
 }
 
@@ -77,6 +84,7 @@ func (c *Config) flagSet(name string, stdout io.Writer, serve bool) (*flag.FlagS
 		fs.StringVar(&c.AllowedOrigins, "allowed-origins", "", "comma-separated `origins` whose pages may open websockets besides the server's own; * allows any [SSFGRAPH_ALLOWED_ORIGINS]")
 		bind("allowed-origins", "SSFGRAPH_ALLOWED_ORIGINS")
 		c.limitFlags(fs, bind)
+		c.oidcFlags(fs, bind)
 	}
 	fs.StringVar(&c.Neo4jURI, "neo4j-uri", "bolt://127.0.0.1:7687", "Neo4j Bolt `URI` [NEO4J_URI]")
 	bind("neo4j-uri", "NEO4J_URI")
@@ -119,6 +127,36 @@ func (c *Config) limitFlags(fs *flag.FlagSet, bind func(flagName, envName string
 	intFlag(&c.MaxWebsocketsPerIP, "max-websockets-per-ip", 20, "open websockets from one client address; 0 for no limit", "SSFGRAPH_MAX_WEBSOCKETS_PER_IP")
 	intFlag(&c.MaxWebsocketsPerToken, "max-websockets-per-token", 10, "open websockets of one token; 0 for no limit", "SSFGRAPH_MAX_WEBSOCKETS_PER_TOKEN")
 	intFlag(&c.MaxSubscriptionsPerConnection, "max-subscriptions-per-connection", 20, "running subscriptions of one websocket; 0 for no limit", "SSFGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION")
+}
+
+// oidcFlags binds serve's single sign-on flags (README, Tokens).
+func (c *Config) oidcFlags(fs *flag.FlagSet, bind func(flagName, envName string)) {
+	strFlag := func(p *string, name, def, usage, env string) {
+		fs.StringVar(p, name, def, usage+" ["+env+"]")
+		bind(name, env)
+	}
+	strFlag(&c.OIDCIssuer, "oidc-issuer", "", "accept JWT bearers whose iss is this `issuer`; empty turns single sign-on off", "SSFGRAPH_OIDC_ISSUER")
+	strFlag(&c.OIDCAudience, "oidc-audience", "", "the `audience` a JWT's aud must contain", "SSFGRAPH_OIDC_AUDIENCE")
+	strFlag(&c.OIDCJWKS, "oidc-jwks", "", "the issuer's JSON Web Key Set: a `file` or an https URL", "SSFGRAPH_OIDC_JWKS")
+	strFlag(&c.OIDCUserClaim, "oidc-user-claim", oidc.DefaultUserClaim, "the JWT `claim` that names the user", "SSFGRAPH_OIDC_USER_CLAIM")
+	strFlag(&c.OIDCOrgClaim, "oidc-org-claim", oidc.DefaultOrgClaim, "the JWT `claim` that names the organization (its id in ssfgraph)", "SSFGRAPH_OIDC_ORG_CLAIM")
+	strFlag(&c.OIDCRoleClaim, "oidc-role-claim", oidc.DefaultRoleClaim, "the JWT `claim` that gives the role: a role or a list, of which the most trusted role counts", "SSFGRAPH_OIDC_ROLE_CLAIM")
+	strFlag(&c.OIDCAlgorithms, "oidc-algorithms", strings.Join(oidc.DefaultAlgorithms, ","), "comma-separated signature `algorithms` accepted; HMAC (HS256, …) only when listed, none never", "SSFGRAPH_OIDC_ALGORITHMS")
+	fs.DurationVar(&c.OIDCLeeway, "oidc-leeway", oidc.DefaultLeeway, "how far a JWT's exp, nbf and iat may be off this server's clock [SSFGRAPH_OIDC_LEEWAY]")
+	bind("oidc-leeway", "SSFGRAPH_OIDC_LEEWAY")
+}
+
+// oidcConfig returns the verifier's configuration, looking organizations
+// up in orgs; ok is false when single sign-on is off.
+func (c *Config) oidcConfig(orgs oidc.Organizations, log *slog.Logger) (cfg oidc.Config, ok bool) {
+	if c.OIDCIssuer == "" {
+		return oidc.Config{}, false
+	}
+	return oidc.Config{
+		Issuer: c.OIDCIssuer, Audience: c.OIDCAudience, JWKS: c.OIDCJWKS,
+		UserClaim: c.OIDCUserClaim, OrgClaim: c.OIDCOrgClaim, RoleClaim: c.OIDCRoleClaim,
+		Algorithms: splitList(c.OIDCAlgorithms), Leeway: c.OIDCLeeway, Orgs: orgs, Log: log,
+	}, true
 }
 
 // parse applies the environment, then args, to c and validates the result.
@@ -176,6 +214,12 @@ func (c *Config) Validate() error {
 	}
 	if c.RatePerIP < 0 || c.RatePerToken < 0 || c.BodyReadTimeout < 0 {
 		return errors.New("--rate-per-ip, --rate-per-token and --body-read-timeout must not be negative")
+	}
+	if (c.OIDCIssuer != "" || c.OIDCAudience != "" || c.OIDCJWKS != "") && (c.OIDCIssuer == "" || c.OIDCAudience == "" || c.OIDCJWKS == "") {
+		return errors.New("single sign-on needs all of --oidc-issuer, --oidc-audience and --oidc-jwks")
+	}
+	if c.OIDCLeeway < 0 {
+		return fmt.Errorf("--oidc-leeway must not be negative, got %s", c.OIDCLeeway)
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err

@@ -43,6 +43,10 @@ func TestCommandLineErrors(t *testing.T) {
 		{"BadLogLevel", []string{"migrate", "--log-level", "loud"}, nil, exitUsage, "--log-level"},
 		{"PortInUse", []string{"serve", "--addr", busy.Addr().String()}, nil, exitError, "address is already in use"},
 		{"Neo4jNeverUp", []string{"serve", "--addr", "127.0.0.1:0", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-wait", "1s"}, nil, exitError, "did not answer within 1s"},
+		{"OIDCWithoutAudience", []string{"serve", "--oidc-issuer", "https://sso.example", "--oidc-jwks", "keys.json"}, nil, exitUsage, "needs all of --oidc-issuer, --oidc-audience and --oidc-jwks"},
+		{"OIDCPlainHTTP", []string{"serve", "--addr", "127.0.0.1:0", "--oidc-issuer", "https://sso.example", "--oidc-audience", "ssfgraph", "--oidc-jwks", "http://sso.example/keys"}, nil, exitError, "must use https"},
+		{"OIDCMissingJWKS", []string{"serve", "--addr", "127.0.0.1:0", "--oidc-issuer", "https://sso.example", "--oidc-audience", "ssfgraph", "--oidc-jwks", "/nonexistent/keys.json"}, nil, exitError, "single sign-on: oidc: reading the JWKS"},
+		{"OIDCNoneAlgorithm", []string{"serve", "--addr", "127.0.0.1:0", "--oidc-issuer", "https://sso.example", "--oidc-audience", "ssfgraph", "--oidc-jwks", "keys.json", "--oidc-algorithms", "RS256,none"}, nil, exitError, `unknown signature algorithm "none"`},
 		{"MigrateNeo4jNeverUp", []string{"migrate", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-wait", "500ms"}, nil, exitError, "bolt://127.0.0.1:1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
+	"github.com/ssfgraph/ssfgraph/oidc"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 	"golang.org/x/time/rate"
 )
@@ -90,6 +91,16 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.ln = ln
 
+	var jwt resolvers.BearerVerifier
+	if cfg, ok := m.Config.oidcConfig(m.DB, m.Log); ok {
+		v, err := oidc.New(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("single sign-on: %w", err)
+		}
+		jwt = v
+		m.Log.Info("single sign-on", "issuer", cfg.Issuer, "audience", cfg.Audience, "jwks", cfg.JWKS)
+	}
+
 	// Websockets live under streamsCtx; shutdown cancels it so that open
 	// subscriptions end (http.Server.Shutdown skips hijacked connections).
 	// Other requests are left to finish: Shutdown waits for them, so a
@@ -107,6 +118,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Metrics:        m.Metrics,
 			MaxBodyBytes:   m.Config.MaxBodyBytes,
 			AllowedOrigins: splitList(m.Config.AllowedOrigins),
+			JWT:            jwt,
 
 			ComplexityLimit:          m.Config.MaxCost,
 			DepthLimit:               m.Config.MaxDepth,

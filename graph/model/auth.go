@@ -37,11 +37,17 @@ type Principal struct {
 	// TokenID is the id of the bearer token (see APIToken.ID: the first 16
 	// hex digits of its hash, never the token itself), for the audit trail
 	// and for closing what the token opened when it is revoked; empty when
-	// unknown.
+	// unknown. For a JWT of the site's single sign-on it is
+	// JWTTokenIDPrefix followed by 16 hex digits (package oidc).
 	TokenID string
 	// ExpiresAt is when the token expires; zero for never.
 	ExpiresAt time.Time
 }
+
+// JWTTokenIDPrefix starts the TokenID of a principal that a JWT stands
+// for. Such a token is not in the store: it cannot be revoked there, and
+// stops working when it expires.
+const JWTTokenIDPrefix = "jwt:"
 
 // Is reports whether p holds one of roles; an admin holds every role.
 func (p *Principal) Is(roles ...Role) bool {
