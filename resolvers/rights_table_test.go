@@ -148,13 +148,23 @@ func dig(v any, path ...string) string {
 
 // Fresh objects, created through the API by a caller who may.
 
+// The target, its assets and its incidents are created by an analyst of
+// the owning organization, so that they are "own" wherever targets get
+// an owner.
+
 func (c *rightsCell) freshTarget() string {
-	return neo4jtest.NewFeedbackFixtures(c.t).Target(c.id("target"), c.sector)
+	return dig(c.as("analyst (own)", `mutation($in: TargetInput!) { createTarget(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"id": c.id("target"), "name": "Target", "sector": c.sector}}), "createTarget", "id")
 }
 
 func (c *rightsCell) freshAsset(name string) string {
-	return dig(c.as("admin", `mutation($in: AssetInput!) { createAsset(input: $in) { id } }`, map[string]any{"in": map[string]any{
+	return dig(c.as("analyst (own)", `mutation($in: AssetInput!) { createAsset(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"id": c.id(name), "targetId": c.target, "name": name, "kind": "component"}}), "createAsset", "id")
+}
+
+func (c *rightsCell) freshIncident() string {
+	return dig(c.as("analyst (own)", `mutation($in: IncidentInput!) { createIncident(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"id": c.id("incident"), "targetId": c.target, "name": "Fire", "consequence": "property"}}), "createIncident", "id")
 }
 
 func (c *rightsCell) freshMeasure() string {
@@ -347,18 +357,17 @@ var rightsOps = map[string]rightsOp{
 	}},
 	"disconnectAssets": {doc: `mutation($a: ID!, $b: ID!) { disconnectAssets(fromId: $a, toId: $b) { id } }`, vars: func(c *rightsCell) map[string]any {
 		v := map[string]any{"a": c.freshAsset("from"), "b": c.freshAsset("to")}
-		c.as("admin", `mutation($a: ID!, $b: ID!) { connectAssets(fromId: $a, toId: $b) { id } }`, v)
+		c.as("analyst (own)", `mutation($a: ID!, $b: ID!) { connectAssets(fromId: $a, toId: $b) { id } }`, v)
 		return v
 	}},
 	"createIncident": {doc: `mutation($in: IncidentInput!) { createIncident(input: $in) { id } }`, vars: func(c *rightsCell) map[string]any {
 		return map[string]any{"in": map[string]any{"id": c.id("incident"), "targetId": c.target, "name": "Fire", "consequence": "property"}}
 	}},
 	"updateIncident": {doc: `mutation($id: ID!, $in: IncidentInput!) { updateIncident(id: $id, input: $in) { id } }`, vars: func(c *rightsCell) map[string]any {
-		id := neo4jtest.NewFeedbackFixtures(c.t).Incident(c.id("incident"), c.target)
-		return map[string]any{"id": id, "in": map[string]any{"targetId": c.target, "name": "Renamed", "consequence": "property"}}
+		return map[string]any{"id": c.freshIncident(), "in": map[string]any{"targetId": c.target, "name": "Renamed", "consequence": "property"}}
 	}},
 	"deleteIncident": {doc: `mutation($id: ID!) { deleteIncident(id: $id) }`, vars: func(c *rightsCell) map[string]any {
-		return map[string]any{"id": neo4jtest.NewFeedbackFixtures(c.t).Incident(c.id("incident"), c.target)}
+		return map[string]any{"id": c.freshIncident()}
 	}},
 
 	// Catalogs.
@@ -955,9 +964,10 @@ func newRightsWorld(t *testing.T, env *testEnv, p string) *rightsWorld {
 		}
 		w.tokens = append(w.tokens, tok)
 	}
-	f := neo4jtest.NewFeedbackFixtures(t)
-	w.target = f.Target(p+"target", w.sector)
-	w.incident = f.Incident(p+"incident", w.target)
+	w.target, w.incident = p+"target", p+"incident"
+	env.must(t, w.tok("analyst (own)"), `mutation($t: TargetInput!, $i: IncidentInput!) { t: createTarget(input: $t) { id } i: createIncident(input: $i) { id } }`,
+		map[string]any{"t": map[string]any{"id": w.target, "name": "Target", "sector": w.sector},
+			"i": map[string]any{"id": w.incident, "targetId": w.target, "name": "Overpressure", "consequence": "property"}}, nil)
 	w.guideline, w.guideline2 = p+"g1", p+"g2"
 	w.clause, w.clause2 = p+"g1-c1", p+"g2-c1"
 	env.must(t, w.tok("curator"), `mutation($g1: GuidelineInput!, $g2: GuidelineInput!, $c1: ClauseInput!, $c2: ClauseInput!, $m: ClauseMappingInput!) {
