@@ -6267,7 +6267,8 @@ type Mutation {
   ): Feedback!
   """
   Agrees or disagrees with one judgment (an assessment, a treatment, a clause mapping…), with a rationale.
-  One opinion per organization and judgment: a second replaces the first.
+  One opinion per organization and judgment: a second replaces the first. Analysts and org-admins of the caller's
+  organization (and admins), as for ` + "`" + `withdrawOpinion` + "`" + `; others get ` + "`" + `FORBIDDEN` + "`" + `.
   """
   expressOpinion(
     """

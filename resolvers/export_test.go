@@ -10,3 +10,7 @@ func WithoutLimits(o Options) Options {
 	o.noLimits = true
 	return o
 }
+
+// ExtCode returns the GraphQL `extensions.code` of a model error code, for
+// tests that classify answers by the codes the presenter gives.
+func ExtCode(code string) string { return extCodes[code] }

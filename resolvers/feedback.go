@@ -80,11 +80,16 @@ func (r *mutationResolver) respondToFeedback(ctx context.Context, input model.Fe
 	return r.Store.RespondToFeedback(ctx, input)
 }
 
-// expressOpinion lets any signed-in caller record their organization's
-// opinion of what they may see.
+// expressOpinion lets the writers of the caller's organization (and
+// admins) record its opinion of what they may see: an opinion speaks for
+// the organization, so the rule is withdrawOpinion's (a viewer, who only
+// reads, could otherwise replace the opinion its analysts gave).
 func (r *mutationResolver) expressOpinion(ctx context.Context, input model.OpinionInput) (*model.Opinion, error) {
 	p, err := model.Require(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := model.RequireWriter(ctx, p.OrganizationID); err != nil {
 		return nil, err
 	}
 	if err := feedbackAbout(ctx, input.AboutID); err != nil {

@@ -445,7 +445,7 @@ func TestOpinionRoundTrip(t *testing.T) {
 	w := newFBWorld(t)
 	rationale := "'; MATCH (n) DETACH DELETE n // 妥当"
 	var first struct{ ExpressOpinion fbOpinion }
-	w.express(t, w.tokens["authorViewer"], w.assessed, "AGREE", rationale).decode(t, &first)
+	w.express(t, w.tokens["authorAnalyst"], w.assessed, "AGREE", rationale).decode(t, &first)
 	op := first.ExpressOpinion
 	if op.ID == "" || op.Stance != "AGREE" || op.Rationale != rationale || fbID(op.About) != w.assessed || op.Organization.ID != w.author || op.CreatedAt.IsZero() {
 		t.Fatalf("expressOpinion: %+v", op)
@@ -467,7 +467,7 @@ func TestOpinionRoundTrip(t *testing.T) {
 
 	// Another organization's opinion of the same node is its own.
 	var other struct{ ExpressOpinion fbOpinion }
-	w.express(t, w.tokens["ownerViewer"], w.assessed, "AGREE", "we stand by it").decode(t, &other)
+	w.express(t, w.tokens["ownerAnalyst"], w.assessed, "AGREE", "we stand by it").decode(t, &other)
 	if other.ExpressOpinion.ID == op.ID || other.ExpressOpinion.Organization.ID != w.owner {
 		t.Errorf("owner's opinion: %+v", other.ExpressOpinion)
 	}
@@ -519,6 +519,10 @@ func TestExpressOpinionValidation(t *testing.T) {
 		name, token, about, stance, rationale, code, field string
 	}{
 		{"Anonymous", "", w.assessed, "AGREE", "x", "UNAUTHENTICATED", ""},
+		// An opinion speaks for the organization: viewers (who only read)
+		// and curators do not write for theirs.
+		{"Viewer", w.tokens["authorViewer"], w.assessed, "AGREE", "x", "FORBIDDEN", ""},
+		{"Curator", w.tokens["curator"], w.assessed, "AGREE", "x", "FORBIDDEN", ""},
 		{"EmptyRationale", tok, w.assessed, "AGREE", "", "BAD_USER_INPUT", "input.rationale"},
 		{"TooLongRationale", tok, w.assessed, "AGREE", strings.Repeat("x", 10001), "BAD_USER_INPUT", "input.rationale"},
 		{"UnknownNode", tok, w.prefix + "nothing", "AGREE", "x", "NOT_FOUND", "input.aboutId"},
