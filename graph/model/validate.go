@@ -81,19 +81,22 @@ func InputListCap(name string) int {
 	return MaxInputList
 }
 
-// LongestInputList is the most items any input list may hold, whatever
-// its field: the largest of its caps.
-var LongestInputList = func() int {
+// VariableListCeiling is the most items a list in a request's variables
+// may hold before they are coerced (CheckVariableLists): twice the largest
+// cap of any input list, so that a list a little over its field's cap is
+// refused by CheckInputLists, which names the field, and only an abusive
+// one here.
+var VariableListCeiling = func() int {
 	n := MaxInputList
 	for _, c := range inputListCaps {
 		n = max(n, c)
 	}
-	return n
+	return 2 * n
 }()
 
 // CheckVariableLists returns EINVALID naming the place ("$in.threats") of
 // the first list in a request's variables, as the client sent them, that
-// holds more items than any input list may (LongestInputList). It runs
+// holds more items than VariableListCeiling. It runs
 // before the variables are coerced to their types, which costs time in
 // proportion to their size; CheckInputLists then applies each field's own
 // cap.
@@ -109,8 +112,8 @@ func CheckVariableLists(vars map[string]any) error {
 func checkVariableList(at string, v any) error {
 	switch v := v.(type) {
 	case []any:
-		if len(v) > LongestInputList {
-			return FieldErrorf(EINVALID, at, "%s has %d items; no input list takes more than %d", at, len(v), LongestInputList)
+		if len(v) > VariableListCeiling {
+			return FieldErrorf(EINVALID, at, "%s has %d items; no input list takes more than %d", at, len(v), VariableListCeiling/2)
 		}
 		for i, e := range v {
 			if err := checkVariableList(at+"."+strconv.Itoa(i), e); err != nil {
