@@ -80,7 +80,7 @@ func (r *queryResolver) diffAnalyses(ctx context.Context, a, b string) (*compare
 				return s, nil
 			}
 		}
-		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q that you may read", id)
+		return nil, model.NotFound(field, "analysis", id)
 	}
 	sa, err := find("a", a)
 	if err != nil {

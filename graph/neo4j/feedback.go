@@ -338,7 +338,7 @@ func (db *DB) WithdrawOpinion(ctx context.Context, id string) error {
 		return err
 	}
 	if n, _ := res[0].Values[0].(int64); n == 0 {
-		return model.FieldErrorf(model.ENOTFOUND, "id", "no opinion %q", model.Truncate(id, 60))
+		return model.NotFound("id", "opinion", id)
 	}
 	return nil
 }
