@@ -1,7 +1,9 @@
 // Package live keeps comparisons of analyses current: when an analysis of
 // a target changes, it reloads the target's analyses once per short window
-// (coalescing bursts), gives the new state a revision that only grows, and
-// publishes it on the event bus for the comparisonUpdated subscription.
+// (coalescing bursts) and publishes the new state on the event bus for the
+// comparisonUpdated subscription. A state's revision is the target's
+// revision as the store keeps it (counted up in every write that touches
+// the target), so it only grows, across restarts and replicas alike.
 package live
 
 import (
@@ -60,7 +62,6 @@ type Comparisons struct {
 
 // targetState is the refresh state of one target.
 type targetState struct {
-	revision int
 	pending  bool // a refresh is scheduled or running
 	dirty    bool // a change arrived while a refresh ran
 	changes  int  // changes recorded so far
@@ -120,7 +121,7 @@ func (c *Comparisons) refresh(targetID string) {
 		c.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		analyses, err := c.reader.TargetAnalyses(ctx, targetID)
+		analyses, revision, err := c.reader.TargetAnalyses(ctx, targetID)
 		cancel()
 
 		c.mu.Lock()
@@ -128,8 +129,7 @@ func (c *Comparisons) refresh(targetID string) {
 		if err != nil {
 			c.log.Error("live: reloading target for comparison", "target", targetID, "err", err)
 		} else if !c.closed {
-			st.revision++
-			snap := &Snapshot{TargetID: targetID, Revision: st.revision, At: time.Now().UTC(), Analyses: analyses}
+			snap := &Snapshot{TargetID: targetID, Revision: revision, At: time.Now().UTC(), Analyses: analyses}
 			st.cached, st.cachedAt = snap, seen
 			c.bus.Publish(Topic(targetID), snap)
 		}
@@ -143,8 +143,8 @@ func (c *Comparisons) refresh(targetID string) {
 	}
 }
 
-// Current returns the target's analyses at the current revision (0 before
-// the first change this process saw): the snapshot it read last when no
+// Current returns the target's analyses at the current revision (the
+// store's; 0 before the first change): the snapshot it read last when no
 // change was recorded since and it is younger than CacheTTL, else a fresh
 // read. It returns ENOTFOUND for an unknown target.
 func (c *Comparisons) Current(ctx context.Context, targetID string) (*Snapshot, error) {
@@ -157,15 +157,15 @@ func (c *Comparisons) Current(ctx context.Context, targetID string) (*Snapshot, 
 	seen := st.changes
 	c.mu.Unlock()
 
-	analyses, err := c.reader.TargetAnalyses(ctx, targetID)
+	analyses, revision, err := c.reader.TargetAnalyses(ctx, targetID)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	st = c.state(targetID)
-	snap := &Snapshot{TargetID: targetID, Revision: st.revision, At: time.Now().UTC(), Analyses: analyses}
-	if st.changes == seen && st.revision == snap.Revision {
+	snap := &Snapshot{TargetID: targetID, Revision: revision, At: time.Now().UTC(), Analyses: analyses}
+	if st.changes == seen {
 		st.cached, st.cachedAt = snap, seen
 	}
 	return snap, nil
