@@ -8,6 +8,10 @@ package live
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -39,7 +43,8 @@ type Snapshot struct {
 	At       time.Time
 	Analyses []*model.AnalysisSnapshot
 
-	memo sync.Map // view key → *model.TargetComparison
+	memo    sync.Map // view key → *model.TargetComparison
+	digests sync.Map // selection key → digest (see Digest)
 }
 
 // Comparisons recomputes and publishes comparisons. Build it with New.
@@ -228,15 +233,48 @@ func (s *Snapshot) Select(v View) []*model.AnalysisSnapshot {
 	return out
 }
 
-// Compare returns the comparison of the analyses the view selects,
-// computing it once per distinct selection and metric.
-func (s *Snapshot) Compare(v View) *model.TargetComparison {
+// Digest returns a fingerprint of what the view shows of the snapshot: the
+// analyses it selects (Select), each with every field and assessment a
+// comparison or its fields read. Two snapshots with equal digests for a
+// view look the same to that view, whatever changed in analyses it may not
+// read, so comparisonUpdated sends a subscriber a new event only when its
+// digest changed. Comparisons show only what the snapshots hold (every
+// write that touches a target changes one of its analyses), so nothing a
+// view shows escapes the digest.
+func (s *Snapshot) Digest(v View) string {
 	selected := s.Select(v)
+	key := selectionKey(selected)
+	if d, ok := s.digests.Load(key); ok {
+		return d.(string)
+	}
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, a := range selected {
+		if err := enc.Encode(a); err != nil {
+			// Not a value JSON can hold: a digest of this snapshot
+			// alone, so that its view is never taken as unchanged.
+			return fmt.Sprintf("unencodable %p: %v", s, err)
+		}
+	}
+	d := hex.EncodeToString(h.Sum(nil))
+	actual, _ := s.digests.LoadOrStore(key, d)
+	return actual.(string)
+}
+
+// selectionKey names a selection of a snapshot's analyses.
+func selectionKey(selected []*model.AnalysisSnapshot) string {
 	ids := make([]string, len(selected))
 	for i, a := range selected {
 		ids[i] = a.Analysis.ID
 	}
-	key := v.Metric.String() + "|" + strings.Join(ids, "\x00")
+	return strings.Join(ids, "\x00")
+}
+
+// Compare returns the comparison of the analyses the view selects,
+// computing it once per distinct selection and metric.
+func (s *Snapshot) Compare(v View) *model.TargetComparison {
+	selected := s.Select(v)
+	key := v.Metric.String() + "|" + selectionKey(selected)
 	if c, ok := s.memo.Load(key); ok {
 		return c.(*model.TargetComparison)
 	}

@@ -1,12 +1,16 @@
 package resolvers_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/internal/wsclient"
 )
 
 // TestHiddenIDsAnswerAsMissing checks, for every operation that takes the
@@ -119,5 +123,57 @@ analysis: {id: ` + id + `, title: Mine, status: DRAFT, version: 1, visibility: P
 		if r := s.do(tt.caller, tt.query, map[string]any{"id": tt.id}); r.code() != "FORBIDDEN" {
 			t.Errorf("%s: %s, want FORBIDDEN", tt.name, fmt.Sprint(r.Errors))
 		}
+	}
+}
+
+// TestComparisonUpdatedOnlyForVisibleChanges checks that a comparisonUpdated
+// subscriber of organization B gets an event when a PUBLIC analysis of the
+// target changes and none when organization A's PRIVATE one does (though
+// A's own subscriber gets one): an event with a new revision and the same
+// content would tell B that something it may not see changed.
+func TestComparisonUpdatedOnlyForVisibleChanges(t *testing.T) {
+	t.Parallel()
+	e := newComparisonEnv(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	const sub = `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) { ` + comparisonFields + ` } }`
+	subA := e.subscribe(ctx, t, wsclient.TransportWS, e.analystA, sub, map[string]any{"t": e.target})
+	subB := e.subscribe(ctx, t, wsclient.TransportWS, e.analystB, sub, map[string]any{"t": e.target})
+	nextComparison(ctx, t, subA)
+	first := nextComparison(ctx, t, subB)
+	ids := func(ev comparisonEvent) []string {
+		var out []string
+		for _, a := range ev.Analyses {
+			out = append(out, a.Analysis.ID)
+		}
+		return out
+	}
+	// waitA reads A's events until one newer than after shows id.
+	waitA := func(after int, id string) int {
+		t.Helper()
+		for {
+			ev := nextComparison(ctx, t, subA)
+			if ev.Revision > after && slices.Contains(ids(ev), id) {
+				return ev.Revision
+			}
+		}
+	}
+
+	private := e.draft(t, e.analystA, e.prefix+"private")
+	rev := waitA(first.Revision, private)
+	public := e.prefix + "public"
+	e.mustDo(t, e.analystA, `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "Open", visibility: PUBLIC}) { id } }`,
+		map[string]any{"id": public, "t": e.target})
+	ev := nextComparison(ctx, t, subB)
+	if got := ids(ev); !slices.Equal(got, []string{public}) || ev.Revision <= rev {
+		t.Fatalf("B's next event: revision %d with %v, want one newer than %d with only %s (none for A's private analysis)", ev.Revision, got, rev, public)
+	}
+
+	e.mustDo(t, e.analystA, `mutation($id: ID!) { updateAnalysis(id: $id, input: {title: "Renamed"}) { id } }`, map[string]any{"id": private})
+	waitA(ev.Revision, private)
+	quiet, stop := context.WithTimeout(ctx, time.Second)
+	defer stop()
+	if _, payload, err := subB.NextData(quiet); err == nil {
+		t.Errorf("B got an event when only A's private analysis changed: %s", payload)
 	}
 }
