@@ -2,8 +2,11 @@ package resolvers_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -175,5 +178,31 @@ func TestComparisonUpdatedOnlyForVisibleChanges(t *testing.T) {
 	defer stop()
 	if _, payload, err := subB.NextData(quiet); err == nil {
 		t.Errorf("B got an event when only A's private analysis changed: %s", payload)
+	}
+}
+
+// TestOpinionIDsAreRandom checks that an opinion's id cannot be computed
+// from the organization and the node it is about (it was a hash of the
+// two), and that a second opinion of the organization keeps the first's.
+func TestOpinionIDsAreRandom(t *testing.T) {
+	t.Parallel()
+	s := newPPInsurance(t)
+	analyst := s.tok[model.RoleAnalyst]
+	express := func(stance string) string {
+		var op struct{ ExpressOpinion struct{ ID string } }
+		s.ok(analyst, `mutation($a: ID!, $s: Stance!) { expressOpinion(input: {aboutId: $a, stance: $s, rationale: "r"}) { id } }`,
+			map[string]any{"a": s.threat, "s": stance}, &op)
+		return op.ExpressOpinion.ID
+	}
+	id := express("AGREE")
+	sum := sha256.Sum256([]byte(s.org + "\x00" + s.threat))
+	if derived := "opinion-" + hex.EncodeToString(sum[:16]); id == derived {
+		t.Errorf("opinion id %s is the hash of the organization and the node", id)
+	}
+	if !regexp.MustCompile(`^opinion-[0-9a-f]{32}$`).MatchString(id) {
+		t.Errorf("opinion id %q, want opinion- and 128 random bits in hex", id)
+	}
+	if again := express("DISAGREE"); again != id {
+		t.Errorf("a second opinion got id %s, want the first's %s", again, id)
 	}
 }

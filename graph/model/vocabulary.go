@@ -60,10 +60,6 @@ const (
 	// outlives the target so that a recreated target's revision still
 	// grows).
 	LabelTargetRevision = "TargetRevision"
-
-	// LabelIDSecret is on the one node that holds the per-database key
-	// (`key`) of the ids the store derives with a keyed hash.
-	LabelIDSecret = "IdSecret"
 )
 
 // Relationship types, each with the labels it goes from and to.

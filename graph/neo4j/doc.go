@@ -23,7 +23,7 @@
 // `organizationId, at`), written by inTx (tx.go, audit.go); one
 // TargetRevision {targetId, revision} per target, the revision of its
 // comparisons, counted up by inTx in every write that touches the target
-// (revision.go); and one IdSecret {key}, the key of derived ids (ids.go).
+// (revision.go).
 // Every API node also carries the label Entity, whose uniqueness constraint
 // makes a lookup by id an index lookup whatever the kind. References to
 // other nodes are stored both as relationships and as id properties (such

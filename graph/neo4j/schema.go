@@ -11,7 +11,7 @@ import (
 // schemaVersion grows whenever schemaStatements or the seeds change.
 // Version 3 adds the index on MAPS_TO groups; version 4 the audit trail's
 // constraint and indexes; version 6 the TargetRevision constraint and the
-// id secret.
+// natural-key indexes of opinions, assessments and treatments.
 const schemaVersion = 6
 
 // fulltextIndex is the full-text index over names and texts.
@@ -36,6 +36,7 @@ func schemaStatements() []string {
 	}
 	return append(stmts,
 		"CREATE CONSTRAINT target_revision_target IF NOT EXISTS FOR (n:"+model.LabelTargetRevision+") REQUIRE n.targetId IS UNIQUE",
+		"CREATE INDEX opinion_author_about IF NOT EXISTS FOR (n:"+model.LabelOpinion+") ON (n.organizationId, n.aboutId)",
 		"CREATE INDEX target_sector IF NOT EXISTS FOR (n:"+model.LabelTarget+") ON (n.sector)",
 		"CREATE INDEX organization_sector IF NOT EXISTS FOR (n:"+model.LabelOrganization+") ON (n.sector)",
 		"CREATE INDEX threat_external_id IF NOT EXISTS FOR (n:"+model.LabelThreat+") ON (n.externalId)",
