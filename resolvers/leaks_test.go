@@ -206,3 +206,37 @@ func TestOpinionIDsAreRandom(t *testing.T) {
 		t.Errorf("a second opinion got id %s, want the first's %s", again, id)
 	}
 }
+
+// TestImportedAssessmentIDsAreRandom checks that an assessment a native
+// document leaves without an id is stored under a random id, not the one
+// derived from the analysis and incident ids (which stays its natural key),
+// and that loading the document again updates it instead of adding one.
+func TestImportedAssessmentIDsAreRandom(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	analyst := e.tokens[model.RoleAnalyst]
+	natural := e.p + "analysis:as:" + e.p + "inc"
+	ids := func() []string {
+		t.Helper()
+		var out struct {
+			Analysis struct{ Assessments []struct{ ID, Rationale string } }
+		}
+		e.must(t, analyst, `query($id: ID!) { analysis(id: $id) { assessments { id rationale } } }`, map[string]any{"id": e.p + "analysis"}, &out)
+		var got []string
+		for _, s := range out.Analysis.Assessments {
+			got = append(got, s.ID+" "+s.Rationale)
+		}
+		return got
+	}
+	e.mustImport(t, analyst, "NATIVE", e.native(e.org, "DRAFT", "first"), "doc", false)
+	first := ids()
+	if len(first) != 1 || strings.HasPrefix(first[0], natural+" ") ||
+		!regexp.MustCompile(`^`+regexp.QuoteMeta(e.p)+`analysis:as-[0-9a-f]{32} first$`).MatchString(first[0]) {
+		t.Fatalf("assessments after the first load: %v, want one with a random id (not %s)", first, natural)
+	}
+	e.mustImport(t, analyst, "NATIVE", e.native(e.org, "DRAFT", "second"), "doc", false)
+	id := strings.Fields(first[0])[0]
+	if again := ids(); !slices.Equal(again, []string{id + " second"}) {
+		t.Errorf("assessments after loading again: %v, want [%s second]", again, id)
+	}
+}

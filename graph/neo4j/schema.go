@@ -36,6 +36,8 @@ func schemaStatements() []string {
 	}
 	return append(stmts,
 		"CREATE CONSTRAINT target_revision_target IF NOT EXISTS FOR (n:"+model.LabelTargetRevision+") REQUIRE n.targetId IS UNIQUE",
+		"CREATE CONSTRAINT assessment_id_key IF NOT EXISTS FOR (n:"+model.LabelAssessment+") REQUIRE n.idKey IS UNIQUE",
+		"CREATE CONSTRAINT treatment_id_key IF NOT EXISTS FOR (n:"+model.LabelTreatment+") REQUIRE n.idKey IS UNIQUE",
 		"CREATE INDEX opinion_author_about IF NOT EXISTS FOR (n:"+model.LabelOpinion+") ON (n.organizationId, n.aboutId)",
 		"CREATE INDEX target_sector IF NOT EXISTS FOR (n:"+model.LabelTarget+") ON (n.sector)",
 		"CREATE INDEX organization_sector IF NOT EXISTS FOR (n:"+model.LabelOrganization+") ON (n.sector)",
