@@ -219,7 +219,9 @@ func TestImportedAssessmentIDsAreRandom(t *testing.T) {
 	ids := func() []string {
 		t.Helper()
 		var out struct {
-			Analysis struct{ Assessments []struct{ ID, Rationale string } }
+			Analysis struct {
+				Assessments []struct{ ID, Rationale string }
+			}
 		}
 		e.must(t, analyst, `query($id: ID!) { analysis(id: $id) { assessments { id rationale } } }`, map[string]any{"id": e.p + "analysis"}, &out)
 		var got []string
