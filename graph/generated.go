@@ -6362,7 +6362,8 @@ type Subscription {
   ): Tick!
   """
   The comparison of a target's analyses: first the current one at once, then a new one after every committed change
-  to any analysis or assessment of the target (bursts within a short window are coalesced). Its ` + "`" + `revision` + "`" + ` only grows.
+  to an analysis or assessment of the target that the caller may read (bursts within a short window are coalesced;
+  a change to an analysis the caller may not read sends nothing). Its ` + "`" + `revision` + "`" + ` only grows.
   A subscriber that falls behind skips to the newest comparison.
   """
   comparisonUpdated(
@@ -9255,7 +9256,9 @@ type TargetComparison {
   """
   target: Target!
   """
-  A number that grows with every recomputation after a change; events with a higher revision are newer.
+  The target's revision: the number of committed changes to the target's analyses, kept in the database, so that it
+  only grows, across server restarts and on every replica alike; events with a higher revision are newer. It counts
+  changes to analyses the caller may not read too, so it may grow by more than one between two events.
   """
   revision: Int!
   """

@@ -23,13 +23,26 @@ var nativeIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$`)
 // assessment of an analysis, a treatment of an assessment) from the ids
 // that identify it: parent + ":" + kind + ":" + key when that is a valid
 // id, else kind + "-" and a hash of both, so that the same document always
-// gives the same ids.
+// gives the same ids. A document that states the id this derives (as an
+// export does) is read as if it had left it out. Such an id is a natural key, not the stored id: the
+// batch gives it as the node's id and as its property idKey, and the store
+// keeps it as idKey beside a random id of its own (graph/neo4j
+// resolveDerivedIDs), so that stored ids cannot be computed from public
+// values while loading the same document again finds the same nodes.
 func nativeChildID(parent, kind, key string) string {
 	if id := parent + ":" + kind + ":" + key; nativeIDPattern.MatchString(id) {
 		return id
 	}
 	sum := sha256.Sum256([]byte(parent + "\x00" + key))
 	return kind + "-" + hex.EncodeToString(sum[:16])
+}
+
+// derive records that id was derived, not stated.
+func (c *nativeCheck) derive(id string) {
+	if c.derived == nil {
+		c.derived = map[string]bool{}
+	}
+	c.derived[id] = true
 }
 
 // nativeCheck checks a decoded document against the rules the schema
@@ -41,6 +54,7 @@ type nativeCheck struct {
 	scales *model.Scales
 
 	defined     map[string]string // id → the path that defines it
+	derived     map[string]bool   // ids nativeChildID derived (see batch)
 	labels      map[string]string // id → label, for ids the document defines
 	perspective map[string]string // measure id → perspective, for measures the document defines
 }
@@ -268,11 +282,14 @@ func (c *nativeCheck) assessment(doc *Document, i int, assessed map[string]int) 
 			return c.err(fmt.Sprintf("%s.assets[%d]", p, j), "%q is not an asset of target %q in this document (target.assets)", x, doc.Target.ID)
 		}
 	}
-	if s.ID == "" {
-		s.ID = nativeChildID(a.ID, "as", s.Incident)
-		if err := c.define(s.ID, model.LabelAssessment, p+".id (derived)"); err != nil {
-			return err
+	if natural := nativeChildID(a.ID, "as", s.Incident); s.ID == "" || s.ID == natural {
+		if s.ID == "" { // a stated one is defined already
+			s.ID = natural
+			if err := c.define(s.ID, model.LabelAssessment, p+".id (derived)"); err != nil {
+				return err
+			}
 		}
+		c.derive(s.ID)
 	}
 	applied := map[string]int{}
 	for j := range s.Treatments {
@@ -294,11 +311,14 @@ func (c *nativeCheck) assessment(doc *Document, i int, assessed map[string]int) 
 		} else if c.scales.Perspective(tr.Perspective) == nil {
 			return c.err(tp+".perspective", "unknown perspective %q (want one of %s)", tr.Perspective, c.perspectives())
 		}
-		if tr.ID == "" {
-			tr.ID = nativeChildID(s.ID, "tr", tr.Measure)
-			if err := c.define(tr.ID, model.LabelTreatment, tp+".id (derived)"); err != nil {
-				return err
+		if natural := nativeChildID(s.ID, "tr", tr.Measure); tr.ID == "" || tr.ID == natural {
+			if tr.ID == "" { // a stated one is defined already
+				tr.ID = natural
+				if err := c.define(tr.ID, model.LabelTreatment, tp+".id (derived)"); err != nil {
+					return err
+				}
 			}
+			c.derive(tr.ID)
 		}
 	}
 	return nil

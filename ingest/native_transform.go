@@ -119,6 +119,9 @@ func (c *nativeCheck) batch(doc *Document) *Batch {
 		if s.EstimatedLossJPY != nil {
 			props["estimatedLossJPY"] = *s.EstimatedLossJPY
 		}
+		if c.derived[s.ID] {
+			props["idKey"] = s.ID
+		}
 		node(model.LabelAssessment, s.ID, props)
 		rel(model.RelHasAssessment, model.LabelAnalysis, a.ID, model.LabelAssessment, s.ID, p, nil)
 		rel(model.RelOf, model.LabelAssessment, s.ID, model.LabelIncident, s.Incident, p+".incident", nil)
@@ -133,7 +136,11 @@ func (c *nativeCheck) batch(doc *Document) *Batch {
 		}
 		for j, tr := range s.Treatments {
 			tp := fmt.Sprintf("%s.treatments[%d]", p, j)
-			node(model.LabelTreatment, tr.ID, map[string]any{"assessmentId": s.ID, "measureId": tr.Measure, "status": tr.Status, "perspective": tr.Perspective})
+			tprops := map[string]any{"assessmentId": s.ID, "measureId": tr.Measure, "status": tr.Status, "perspective": tr.Perspective}
+			if c.derived[tr.ID] {
+				tprops["idKey"] = tr.ID
+			}
+			node(model.LabelTreatment, tr.ID, tprops)
 			rel(model.RelTreatedBy, model.LabelAssessment, s.ID, model.LabelTreatment, tr.ID, tp, nil)
 			rel(model.RelApplies, model.LabelTreatment, tr.ID, model.LabelMeasure, tr.Measure, tp+".measure", nil)
 		}

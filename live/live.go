@@ -1,11 +1,17 @@
 // Package live keeps comparisons of analyses current: when an analysis of
 // a target changes, it reloads the target's analyses once per short window
-// (coalescing bursts), gives the new state a revision that only grows, and
-// publishes it on the event bus for the comparisonUpdated subscription.
+// (coalescing bursts) and publishes the new state on the event bus for the
+// comparisonUpdated subscription. A state's revision is the target's
+// revision as the store keeps it (counted up in every write that touches
+// the target), so it only grows, across restarts and replicas alike.
 package live
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -37,7 +43,8 @@ type Snapshot struct {
 	At       time.Time
 	Analyses []*model.AnalysisSnapshot
 
-	memo sync.Map // view key → *model.TargetComparison
+	memo    sync.Map // view key → *model.TargetComparison
+	digests sync.Map // selection key → digest (see Digest)
 }
 
 // Comparisons recomputes and publishes comparisons. Build it with New.
@@ -60,7 +67,6 @@ type Comparisons struct {
 
 // targetState is the refresh state of one target.
 type targetState struct {
-	revision int
 	pending  bool // a refresh is scheduled or running
 	dirty    bool // a change arrived while a refresh ran
 	changes  int  // changes recorded so far
@@ -120,7 +126,7 @@ func (c *Comparisons) refresh(targetID string) {
 		c.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		analyses, err := c.reader.TargetAnalyses(ctx, targetID)
+		analyses, revision, err := c.reader.TargetAnalyses(ctx, targetID)
 		cancel()
 
 		c.mu.Lock()
@@ -128,8 +134,7 @@ func (c *Comparisons) refresh(targetID string) {
 		if err != nil {
 			c.log.Error("live: reloading target for comparison", "target", targetID, "err", err)
 		} else if !c.closed {
-			st.revision++
-			snap := &Snapshot{TargetID: targetID, Revision: st.revision, At: time.Now().UTC(), Analyses: analyses}
+			snap := &Snapshot{TargetID: targetID, Revision: revision, At: time.Now().UTC(), Analyses: analyses}
 			st.cached, st.cachedAt = snap, seen
 			c.bus.Publish(Topic(targetID), snap)
 		}
@@ -143,8 +148,8 @@ func (c *Comparisons) refresh(targetID string) {
 	}
 }
 
-// Current returns the target's analyses at the current revision (0 before
-// the first change this process saw): the snapshot it read last when no
+// Current returns the target's analyses at the current revision (the
+// store's; 0 before the first change): the snapshot it read last when no
 // change was recorded since and it is younger than CacheTTL, else a fresh
 // read. It returns ENOTFOUND for an unknown target.
 func (c *Comparisons) Current(ctx context.Context, targetID string) (*Snapshot, error) {
@@ -157,15 +162,15 @@ func (c *Comparisons) Current(ctx context.Context, targetID string) (*Snapshot, 
 	seen := st.changes
 	c.mu.Unlock()
 
-	analyses, err := c.reader.TargetAnalyses(ctx, targetID)
+	analyses, revision, err := c.reader.TargetAnalyses(ctx, targetID)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	st = c.state(targetID)
-	snap := &Snapshot{TargetID: targetID, Revision: st.revision, At: time.Now().UTC(), Analyses: analyses}
-	if st.changes == seen && st.revision == snap.Revision {
+	snap := &Snapshot{TargetID: targetID, Revision: revision, At: time.Now().UTC(), Analyses: analyses}
+	if st.changes == seen {
 		st.cached, st.cachedAt = snap, seen
 	}
 	return snap, nil
@@ -228,15 +233,48 @@ func (s *Snapshot) Select(v View) []*model.AnalysisSnapshot {
 	return out
 }
 
-// Compare returns the comparison of the analyses the view selects,
-// computing it once per distinct selection and metric.
-func (s *Snapshot) Compare(v View) *model.TargetComparison {
+// Digest returns a fingerprint of what the view shows of the snapshot: the
+// analyses it selects (Select), each with every field and assessment a
+// comparison or its fields read. Two snapshots with equal digests for a
+// view look the same to that view, whatever changed in analyses it may not
+// read, so comparisonUpdated sends a subscriber a new event only when its
+// digest changed. Comparisons show only what the snapshots hold (every
+// write that touches a target changes one of its analyses), so nothing a
+// view shows escapes the digest.
+func (s *Snapshot) Digest(v View) string {
 	selected := s.Select(v)
+	key := selectionKey(selected)
+	if d, ok := s.digests.Load(key); ok {
+		return d.(string)
+	}
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, a := range selected {
+		if err := enc.Encode(a); err != nil {
+			// Not a value JSON can hold: a digest of this snapshot
+			// alone, so that its view is never taken as unchanged.
+			return fmt.Sprintf("unencodable %p: %v", s, err)
+		}
+	}
+	d := hex.EncodeToString(h.Sum(nil))
+	actual, _ := s.digests.LoadOrStore(key, d)
+	return actual.(string)
+}
+
+// selectionKey names a selection of a snapshot's analyses.
+func selectionKey(selected []*model.AnalysisSnapshot) string {
 	ids := make([]string, len(selected))
 	for i, a := range selected {
 		ids[i] = a.Analysis.ID
 	}
-	key := v.Metric.String() + "|" + strings.Join(ids, "\x00")
+	return strings.Join(ids, "\x00")
+}
+
+// Compare returns the comparison of the analyses the view selects,
+// computing it once per distinct selection and metric.
+func (s *Snapshot) Compare(v View) *model.TargetComparison {
+	selected := s.Select(v)
+	key := v.Metric.String() + "|" + selectionKey(selected)
 	if c, ok := s.memo.Load(key); ok {
 		return c.(*model.TargetComparison)
 	}

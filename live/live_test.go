@@ -19,7 +19,7 @@ type countingReader struct {
 	reads atomic.Int64
 }
 
-func (c *countingReader) TargetAnalyses(ctx context.Context, id string) ([]*model.AnalysisSnapshot, error) {
+func (c *countingReader) TargetAnalyses(ctx context.Context, id string) ([]*model.AnalysisSnapshot, int, error) {
 	c.reads.Add(1)
 	return c.DB.TargetAnalyses(ctx, id)
 }
@@ -27,7 +27,9 @@ func (c *countingReader) TargetAnalyses(ctx context.Context, id string) ([]*mode
 func TestChangedCoalescesBurstsAndRevisionsGrow(t *testing.T) {
 	t.Parallel()
 	db := neo4jtest.Open(t)
-	fx := neo4jtest.ComparisonFixture(t, neo4jtest.Prefix(t), 2, 5)
+	prefix := neo4jtest.Prefix(t)
+	fx := neo4jtest.ComparisonFixture(t, prefix, 2, 5)
+	org := neo4jtest.Org(t, prefix+"org", "home")
 	reader := &countingReader{DB: db}
 	bus := broker.New[*live.Snapshot]()
 	lv := live.New(reader, bus, 50*time.Millisecond, nil)
@@ -38,8 +40,8 @@ func TestChangedCoalescesBurstsAndRevisionsGrow(t *testing.T) {
 		lv.Changed(fx.TargetID)
 	}
 	first := receive(t, events)
-	if first.Revision != 1 || len(first.Analyses) != 2 {
-		t.Fatalf("first snapshot: revision %d with %d analyses, want 1 with 2", first.Revision, len(first.Analyses))
+	if first.Revision != 0 || len(first.Analyses) != 2 {
+		t.Fatalf("first snapshot: revision %d with %d analyses, want 0 (no write through the store yet) with 2", first.Revision, len(first.Analyses))
 	}
 	select {
 	case ev := <-events:
@@ -49,19 +51,71 @@ func TestChangedCoalescesBurstsAndRevisionsGrow(t *testing.T) {
 	if n := reader.reads.Load(); n != 1 {
 		t.Errorf("a burst of 20 changes read the target %d times, want 1", n)
 	}
+	createAnalysis(t, db, org, fx.TargetID)
 	lv.Changed(fx.TargetID)
-	if second := receive(t, events); second.Revision != 2 {
-		t.Errorf("second revision %d, want 2", second.Revision)
+	if second := receive(t, events); second.Revision != 1 || len(second.Analyses) != 3 {
+		t.Errorf("after a write: revision %d with %d analyses, want 1 with 3", second.Revision, len(second.Analyses))
 	}
 	cur, err := lv.Current(t.Context(), fx.TargetID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cur.Revision != 2 {
-		t.Errorf("Current revision %d, want 2", cur.Revision)
+	if cur.Revision != 1 {
+		t.Errorf("Current revision %d, want 1", cur.Revision)
 	}
 	if _, err := lv.Current(t.Context(), fx.TargetID+"-missing"); model.ErrorCode(err) != model.ENOTFOUND {
 		t.Errorf("Current(unknown target) = %v, want ENOTFOUND", err)
+	}
+}
+
+// TestRevisionSurvivesRestart checks that the revision is the store's: new
+// Comparisons over the same database (a restarted server) carry on from
+// where the old ones stopped, and each write counts it up, including a
+// write no Comparisons heard of (another process).
+func TestRevisionSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	db := neo4jtest.Open(t)
+	prefix := neo4jtest.Prefix(t)
+	fx := neo4jtest.ComparisonFixture(t, prefix, 1, 2)
+	org := neo4jtest.Org(t, prefix+"org", "home")
+
+	bus := broker.New[*live.Snapshot]()
+	lv := live.New(db, bus, 20*time.Millisecond, nil)
+	events := bus.Subscribe(t.Context(), live.Topic(fx.TargetID), 16)
+	for range 3 {
+		createAnalysis(t, db, org, fx.TargetID)
+	}
+	lv.Changed(fx.TargetID)
+	before := receive(t, events)
+	if before.Revision != 3 {
+		t.Fatalf("after 3 writes: revision %d, want 3", before.Revision)
+	}
+	lv.Close()
+
+	createAnalysis(t, db, org, fx.TargetID) // while no server runs
+	bus2 := broker.New[*live.Snapshot]()
+	lv2 := live.New(db, bus2, 20*time.Millisecond, nil)
+	defer lv2.Close()
+	cur, err := lv2.Current(t.Context(), fx.TargetID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.Revision != before.Revision+1 {
+		t.Errorf("after a restart: revision %d, want %d", cur.Revision, before.Revision+1)
+	}
+	events2 := bus2.Subscribe(t.Context(), live.Topic(fx.TargetID), 16)
+	createAnalysis(t, db, org, fx.TargetID)
+	lv2.Changed(fx.TargetID)
+	if after := receive(t, events2); after.Revision != before.Revision+2 {
+		t.Errorf("the next change after a restart: revision %d, want %d", after.Revision, before.Revision+2)
+	}
+}
+
+// createAnalysis writes a draft analysis of the target through the store.
+func createAnalysis(t *testing.T, db *neo4j.DB, org, target string) {
+	t.Helper()
+	if _, err := db.CreateAnalysis(t.Context(), org, model.AnalysisInput{TargetID: target, Title: "A"}); err != nil {
+		t.Fatal(err)
 	}
 }
 

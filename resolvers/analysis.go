@@ -19,16 +19,12 @@ import (
 // ENOTFOUND (naming field) when there is no analysis the caller may read,
 // and EFORBIDDEN when the caller may read but not write it.
 func writableAnalysis(ctx context.Context, id, field string) (*model.Analysis, error) {
-	p, err := model.Require(ctx)
-	if err != nil {
+	if _, err := model.Require(ctx); err != nil {
 		return nil, err
 	}
-	a, err := loadNode[model.Analysis](ctx, id)
+	a, err := readableAnalysis(ctx, field, id)
 	if err != nil {
 		return nil, err
-	}
-	if a == nil || !a.CanRead(p) {
-		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q", id)
 	}
 	if _, err := model.RequireWriter(ctx, a.OrganizationID); err != nil {
 		return nil, err
@@ -80,16 +76,13 @@ func (r *mutationResolver) removeAssessment(ctx context.Context, id string) (str
 	if _, err := model.Require(ctx); err != nil {
 		return "", err
 	}
-	s, err := loadNode[model.Assessment](ctx, id)
+	s, err := readableNode[model.Assessment](ctx, "id", "assessment", id)
 	if err != nil {
 		return "", err
 	}
-	if s == nil {
-		return "", model.FieldErrorf(model.ENOTFOUND, "id", "no assessment %q", id)
-	}
 	if _, err := writableAnalysis(ctx, s.AnalysisID, "id"); err != nil {
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return "", model.FieldErrorf(model.ENOTFOUND, "id", "no assessment %q", id)
+			return "", model.NotFound("id", "assessment", id)
 		}
 		return "", err
 	}

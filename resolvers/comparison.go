@@ -80,7 +80,7 @@ func (r *queryResolver) diffAnalyses(ctx context.Context, a, b string) (*compare
 				return s, nil
 			}
 		}
-		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q that you may read", id)
+		return nil, model.NotFound(field, "analysis", id)
 	}
 	sa, err := find("a", a)
 	if err != nil {
@@ -98,10 +98,14 @@ func (r *queryResolver) diffAnalyses(ctx context.Context, a, b string) (*compare
 }
 
 // comparisonUpdated sends the current comparison, then a new one after each
-// change of the target's analyses. It subscribes before reading, so no
-// change between the two is missed; events not newer than the last sent
-// are skipped, so the revision only grows. The bus keeps only the newest
-// unsent state, so a slow client skips to it instead of stalling anyone.
+// change of the target's analyses that the caller may see. It subscribes
+// before reading, so no change between the two is missed; events not newer
+// than the last sent are skipped, so the revision only grows; and so are
+// events that show the caller nothing new (live.Snapshot.Digest of its
+// view unchanged: a change to an analysis it may not read), so that an
+// event never tells that something hidden changed. The bus keeps only the
+// newest unsent state, so a slow client skips to it instead of stalling
+// anyone.
 func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID string, includeDrafts *bool, metric *model.AgreementMetric) (<-chan *model.TargetComparison, error) {
 	v := view(ctx, nil, includeDrafts, metric)
 	ctx, cancel := context.WithCancel(ctx)
@@ -115,7 +119,7 @@ func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID s
 	go func() {
 		defer cancel()
 		defer close(out)
-		last := snap.Revision
+		last, shown := snap.Revision, snap.Digest(v)
 		if !send(ctx, out, snap.Compare(v)) {
 			return
 		}
@@ -124,6 +128,11 @@ func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID s
 				continue
 			}
 			last = s.Revision
+			d := s.Digest(v)
+			if d == shown {
+				continue
+			}
+			shown = d
 			if !send(ctx, out, s.Compare(v)) {
 				return
 			}

@@ -52,12 +52,9 @@ func (r *mutationResolver) respondToFeedback(ctx context.Context, input model.Fe
 	if _, err := model.Require(ctx); err != nil {
 		return nil, err
 	}
-	fb, err := loadNode[model.Feedback](ctx, input.ID)
+	fb, err := readableNode[model.Feedback](ctx, "input.id", "feedback", input.ID)
 	if err != nil {
 		return nil, err
-	}
-	if fb == nil {
-		return nil, model.FieldErrorf(model.ENOTFOUND, "input.id", "no feedback %q", input.ID)
 	}
 	if fb.RoutedToID != nil && *fb.RoutedToID != "" {
 		if _, err := model.RequireWriter(ctx, *fb.RoutedToID); err != nil {
@@ -69,12 +66,8 @@ func (r *mutationResolver) respondToFeedback(ctx context.Context, input model.Fe
 	if input.AnsweredByID != nil {
 		// The store checks that it is a later version of the analysis the
 		// feedback concerns; here, that the caller may read it.
-		a, err := visibleAnalysis(ctx, input.AnsweredByID)
-		if err != nil {
+		if _, err := readableAnalysis(ctx, "input.answeredById", *input.AnsweredByID); err != nil {
 			return nil, err
-		}
-		if a == nil {
-			return nil, model.FieldErrorf(model.ENOTFOUND, "input.answeredById", "no analysis %q", *input.AnsweredByID)
 		}
 	}
 	return r.Store.RespondToFeedback(ctx, input)
@@ -99,17 +92,15 @@ func (r *mutationResolver) expressOpinion(ctx context.Context, input model.Opini
 }
 
 // withdrawOpinion lets the writers of the opinion's organization (and
-// admins) delete it.
+// admins) delete it. An opinion the caller may not read is NOT_FOUND, as a
+// missing one.
 func (r *mutationResolver) withdrawOpinion(ctx context.Context, id string) (string, error) {
 	if _, err := model.Require(ctx); err != nil {
 		return "", err
 	}
-	op, err := loadNode[model.Opinion](ctx, id)
+	op, err := readableNode[model.Opinion](ctx, "id", "opinion", id)
 	if err != nil {
 		return "", err
-	}
-	if op == nil {
-		return "", model.FieldErrorf(model.ENOTFOUND, "id", "no opinion %q", id)
 	}
 	if _, err := model.RequireWriter(ctx, op.OrganizationID); err != nil {
 		return "", err

@@ -136,12 +136,24 @@ func authorizeNative(ctx context.Context, b *ingest.Batch, storedNodes ingest.St
 		}
 	}
 	delete(orgs, "")
+	// The organizations the document names first: refusing them does not
+	// depend on what is stored.
+	for _, org := range slices.Sorted(maps.Keys(orgs)) {
+		if _, err := model.RequireWriter(ctx, org); err != nil {
+			return err
+		}
+	}
 	// Stored nodes name their owner directly or through a parent: an
 	// assessment its analysis, a treatment its assessment, a line its policy.
 	for round := 0; len(ids) > 0 && round < 3; round++ {
 		stored, err := storedNodes(ctx, ids)
 		if err != nil {
 			return err
+		}
+		if round == 0 {
+			if err := nativeIDsFree(ctx, b, stored); err != nil {
+				return err
+			}
 		}
 		ids = nil
 		for _, n := range stored {
@@ -175,6 +187,31 @@ func authorizeNative(ctx context.Context, b *ingest.Batch, storedNodes ingest.St
 		}
 	}
 	return authorizeNativeChanges(ctx, b, storedNodes)
+}
+
+// nativeIDsFree refuses a native batch that names a stored analysis,
+// assessment or insurance policy the caller may not read, with the
+// CONFLICT "<kind> <id> already exists" that createAnalysis answers for an
+// id in use: neither names its owner nor tells it from a public node with
+// that id (README, "Errors for ids you may not see").
+func nativeIDsFree(ctx context.Context, b *ingest.Batch, stored map[string]model.Node) error {
+	for _, n := range b.Nodes {
+		switch s := stored[n.ID].(type) {
+		case *model.Analysis, *model.Assessment, *model.InsurancePolicy:
+			ok, err := canSee(ctx, s)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				kind := strings.ToLower(n.Label)
+				if n.Label == model.LabelInsurancePolicy {
+					kind = "insurance policy"
+				}
+				return model.Errorf(model.ECONFLICT, "%s %s already exists", kind, n.ID)
+			}
+		}
+	}
+	return nil
 }
 
 // authorizeNativeChanges applies to what a native batch would change the

@@ -175,10 +175,12 @@ func TestImportDocumentAuthorization(t *testing.T) {
 		})
 	}
 
-	// The analysis is stored now, owned by org: another organization's
-	// analyst cannot take it over by naming their own organization.
+	// The analysis is stored now, owned by org and private: another
+	// organization's analyst cannot take it over by naming their own
+	// organization, and is told only that the id is in use, as
+	// createAnalysis tells it (README, "Errors for ids you may not see").
 	before := neo4jtest.Snapshot(t, e.p)
-	wantError(t, e.importAs(t, e.other, "NATIVE", e.native(e.org2, "DRAFT", "mine now"), "doc", false), "FORBIDDEN", "")
+	wantError(t, e.importAs(t, e.other, "NATIVE", e.native(e.org2, "DRAFT", "mine now"), "doc", false), "CONFLICT", "")
 	if after := neo4jtest.Snapshot(t, e.p); after != before {
 		t.Errorf("a refused takeover wrote: %s", after)
 	}

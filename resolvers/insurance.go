@@ -14,17 +14,15 @@ func (r *mutationResolver) createInsurancePolicy(ctx context.Context, input mode
 }
 
 // policyForWriter loads policy id and checks that the caller may write for
-// its holder.
+// its holder. A policy the caller may not read is NOT_FOUND, as a missing
+// one.
 func policyForWriter(ctx context.Context, id string) (*model.InsurancePolicy, error) {
 	if _, err := model.Require(ctx); err != nil {
 		return nil, err
 	}
-	p, err := loadNode[model.InsurancePolicy](ctx, id)
+	p, err := readableNode[model.InsurancePolicy](ctx, "id", "insurance policy", id)
 	if err != nil {
 		return nil, err
-	}
-	if p == nil {
-		return nil, model.FieldErrorf(model.ENOTFOUND, "id", "no insurance policy %q", id)
 	}
 	if _, err := model.RequireWriter(ctx, p.HolderID); err != nil {
 		return nil, err

@@ -314,11 +314,11 @@ func TestInsurancePolicyMutationsAuthorize(t *testing.T) {
 		{"CreateForAnotherOrg", model.RoleAnalyst, true, ppCreatePolicy, map[string]any{"in": s.policy(s.prefix+"p2", s.org)}, "FORBIDDEN", "-"},
 		{"UpdateAnonymous", "", false, ppUpdatePolicy, upd, "UNAUTHENTICATED", "-"},
 		{"UpdateViewer", model.RoleViewer, false, ppUpdatePolicy, upd, "FORBIDDEN", "-"},
-		{"UpdateByAnotherOrg", model.RoleAnalyst, true, ppUpdatePolicy, upd, "FORBIDDEN", "-"},
-		{"UpdateTakeOver", model.RoleOrgAdmin, true, ppUpdatePolicy, move, "FORBIDDEN", "-"},
+		{"UpdateByAnotherOrg", model.RoleAnalyst, true, ppUpdatePolicy, upd, "NOT_FOUND", "id"}, // may not read it: as a missing id
+		{"UpdateTakeOver", model.RoleOrgAdmin, true, ppUpdatePolicy, move, "NOT_FOUND", "id"},
 		{"UpdateGiveAway", model.RoleAnalyst, false, ppUpdatePolicy, move, "FORBIDDEN", "-"},
 		{"DeleteAnonymous", "", false, ppDeletePolicy, map[string]any{"id": id}, "UNAUTHENTICATED", "-"},
-		{"DeleteByAnotherOrg", model.RoleOrgAdmin, true, ppDeletePolicy, map[string]any{"id": id}, "FORBIDDEN", "-"},
+		{"DeleteByAnotherOrg", model.RoleOrgAdmin, true, ppDeletePolicy, map[string]any{"id": id}, "NOT_FOUND", "id"},
 		{"DeleteCurator", model.RoleCurator, false, ppDeletePolicy, map[string]any{"id": id}, "FORBIDDEN", "-"},
 	})
 	if after := neo4jtest.Snapshot(t, s.prefix); after != before {

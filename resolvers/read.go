@@ -26,17 +26,29 @@ func visibleAnalysis(ctx context.Context, id *string) (*model.Analysis, error) {
 	return a, nil
 }
 
-// readableAnalysis returns the analysis when the caller may read it, else
-// the not-found error every analysis-taking query answers.
-func readableAnalysis(ctx context.Context, field, id string) (*model.Analysis, error) {
-	a, err := visibleAnalysis(ctx, &id)
+// readableNode returns the node of type T with the given id when it
+// exists and the caller may see it (canSee, the one visibility rule of
+// every node), else model.NotFound(field, kind, id): a hidden id and a
+// missing one get the same answer. Every path that takes the id of
+// something private (an analysis, assessment, feedback, opinion or
+// insurance policy) loads it through here before checking write rights,
+// so that only callers who may read it can learn they may not change it.
+func readableNode[T any](ctx context.Context, field, kind, id string) (*T, error) {
+	n, err := visibleNode(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if a == nil {
-		return nil, model.FieldErrorf(model.ENOTFOUND, field, "no analysis %q that you may read", id)
+	t, ok := any(n).(*T)
+	if !ok || t == nil {
+		return nil, model.NotFound(field, kind, id)
 	}
-	return a, nil
+	return t, nil
+}
+
+// readableAnalysis returns the analysis when the caller may read it, else
+// model.NotFound (see readableNode).
+func readableAnalysis(ctx context.Context, field, id string) (*model.Analysis, error) {
+	return readableNode[model.Analysis](ctx, field, "analysis", id)
 }
 
 // readableRelated returns the analyses rel leads to from parent that the

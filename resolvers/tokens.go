@@ -31,7 +31,8 @@ func (r *queryResolver) tokens(ctx context.Context, org *string) ([]*model.APITo
 }
 
 // revokeToken revokes token id for an org-admin of its organization or an
-// admin, then forgets it and closes its websockets in this process (other
+// admin (anyone else gets NOT_FOUND, as for a missing token: only they may
+// see it), then forgets it and closes its websockets in this process (other
 // processes notice within a second: see tokenCacheTTL and
 // socketSweepInterval).
 func (r *mutationResolver) revokeToken(ctx context.Context, id string) (*model.APIToken, error) {
@@ -42,8 +43,8 @@ func (r *mutationResolver) revokeToken(ctx context.Context, id string) (*model.A
 	if err != nil {
 		return nil, err
 	}
-	if _, err := requireOrgAdmin(ctx, t.OrganizationID); err != nil {
-		return nil, err
+	if !t.ReadableBy(model.PrincipalFrom(ctx)) {
+		return nil, model.NotFound("id", "token", id) // as FindToken answers a missing one
 	}
 	if t, err = r.Store.RevokeToken(ctx, id); err != nil {
 		return nil, err

@@ -251,10 +251,12 @@ func TestTokenRights(t *testing.T) {
 		want         string // "" for success
 	}{
 		{"Anonymous", "", ta[model.RoleAnalyst], "UNAUTHENTICATED"},
-		{"Viewer", ta[model.RoleViewer], ta[model.RoleAnalyst], "FORBIDDEN"},
-		{"Analyst", ta[model.RoleAnalyst], ta[model.RoleViewer], "FORBIDDEN"},
-		{"Curator", ta[model.RoleCurator], ta[model.RoleViewer], "FORBIDDEN"},
-		{"OrgAdminOfAnother", tb[model.RoleOrgAdmin], ta[model.RoleViewer], "FORBIDDEN"},
+		// Only those who may list a token may learn that it exists: to
+		// anyone else it is missing (model.APIToken.ReadableBy).
+		{"Viewer", ta[model.RoleViewer], ta[model.RoleAnalyst], "NOT_FOUND"},
+		{"Analyst", ta[model.RoleAnalyst], ta[model.RoleViewer], "NOT_FOUND"},
+		{"Curator", ta[model.RoleCurator], ta[model.RoleViewer], "NOT_FOUND"},
+		{"OrgAdminOfAnother", tb[model.RoleOrgAdmin], ta[model.RoleViewer], "NOT_FOUND"},
 		{"UnknownID", ta[model.RoleOrgAdmin], "", "NOT_FOUND"},
 	} {
 		t.Run("Revoke"+tt.name, func(t *testing.T) {

@@ -37,8 +37,8 @@ func TestSeedDemo(t *testing.T) {
 	}
 	// The analyses came through the ingest path, which derives the ids of
 	// the assessments and treatments that a native document leaves out.
-	if rows := in.Exec(t, `MATCH (:Assessment {id: 'demo-analysis-maker:as:demo-inc-crush'})-[:TREATED_BY]->(tr:Treatment)
-		RETURN tr.id AS id ORDER BY id`, nil); fmt.Sprint(rows) != "[map[id:demo-analysis-maker:as:demo-inc-crush:tr:demo-m-cmd-auth] map[id:demo-analysis-maker:as:demo-inc-crush:tr:demo-m-interlock]]" {
+	if rows := in.Exec(t, `MATCH (:Assessment {idKey: 'demo-analysis-maker:as:demo-inc-crush'})-[:TREATED_BY]->(tr:Treatment)
+		RETURN tr.idKey AS id ORDER BY id`, nil); fmt.Sprint(rows) != "[map[id:demo-analysis-maker:as:demo-inc-crush:tr:demo-m-cmd-auth] map[id:demo-analysis-maker:as:demo-inc-crush:tr:demo-m-interlock]]" {
 		t.Errorf("treatments of the maker's crush assessment: %v", rows)
 	}
 	// Its documents are what the graph holds: checking them again against

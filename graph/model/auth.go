@@ -132,6 +132,12 @@ func (t *APIToken) Expired(now time.Time) bool {
 	return t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)
 }
 
+// ReadableBy reports whether p may see token t (list or revoke it): an
+// org-admin of its organization, or an admin.
+func (t *APIToken) ReadableBy(p *Principal) bool {
+	return p != nil && (p.Role == RoleAdmin || p.Role == RoleOrgAdmin && p.OrganizationID == t.OrganizationID)
+}
+
 // TokenService issues, checks, lists and revokes bearer tokens.
 // Its methods are safe for concurrent use.
 type TokenService interface {

@@ -37,9 +37,11 @@ type TreatmentRef struct {
 // trip to Neo4j. Its methods are safe for concurrent use.
 type ComparisonReader interface {
 	// TargetAnalyses returns every analysis of the target, drafts and
-	// every visibility included (callers filter), ordered by id. It
-	// returns ENOTFOUND when the target does not exist.
-	TargetAnalyses(ctx context.Context, targetID string) ([]*AnalysisSnapshot, error)
+	// every visibility included (callers filter), ordered by id, and the
+	// target's revision as stored: a count of the committed writes that
+	// touched the target's comparisons, which only grows (0 before the
+	// first). It returns ENOTFOUND when the target does not exist.
+	TargetAnalyses(ctx context.Context, targetID string) (analyses []*AnalysisSnapshot, revision int, err error)
 	// AnalysisSnapshots returns the analyses with the given ids that exist,
 	// in the order of ids.
 	AnalysisSnapshots(ctx context.Context, ids []string) ([]*AnalysisSnapshot, error)

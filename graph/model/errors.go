@@ -49,6 +49,16 @@ func FieldErrorf(code, field, format string, args ...any) *Error {
 	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// NotFound is the one answer for an id of the given kind (such as
+// "analysis") that does not exist or that the caller may not read:
+// ENOTFOUND naming field, `no <kind> "<id>"`. Every path that takes an id
+// answers both cases with it, so that no error tells a hidden object from
+// a missing one; only a caller who may read the object learns more (such
+// as EFORBIDDEN for lacking the right to change it).
+func NotFound(field, kind, id string) *Error {
+	return FieldErrorf(ENOTFOUND, field, "no %s %q", kind, Truncate(id, 60))
+}
+
 // ErrorCode returns the code of the first *Error in err's chain, or EINTERNAL
 // when there is none. It returns "" for a nil error.
 func ErrorCode(err error) string {

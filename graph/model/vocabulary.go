@@ -53,6 +53,13 @@ const (
 	// LabelSchemaMigration is on the one node that records the schema
 	// version applied.
 	LabelSchemaMigration = "SchemaMigration"
+
+	// LabelTargetRevision is on the one node per target that counts the
+	// committed writes that touched the target's comparisons: its
+	// `revision`, keyed by `targetId` (not `id`: it is no API node, and it
+	// outlives the target so that a recreated target's revision still
+	// grows).
+	LabelTargetRevision = "TargetRevision"
 )
 
 // Relationship types, each with the labels it goes from and to.

@@ -3,8 +3,6 @@ package neo4j
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"regexp"
@@ -21,12 +19,11 @@ var _ model.AnalysisService = (*DB)(nil)
 
 // analysisChildID returns a new id for a node that belongs to parent (an
 // assessment of an analysis, a treatment of an assessment): the parent's
-// id with a random suffix, so that the child sorts and is cleaned up with
-// its parent, or a plain random id when that would be too long.
+// id with a random suffix of 128 bits (randomHex), so that the child sorts
+// and is cleaned up with its parent but cannot be computed, or a plain
+// random id when that would be too long.
 func analysisChildID(parent, kind string) string {
-	buf := make([]byte, 6)
-	_, _ = rand.Read(buf)
-	suffix := kind + "-" + hex.EncodeToString(buf)
+	suffix := kind + "-" + randomHex()
 	if id := parent + ":" + suffix; len(id) <= 200 {
 		return id
 	}

@@ -165,7 +165,7 @@ func (db *DB) FindToken(ctx context.Context, id string) (*model.APIToken, error)
 		return nil, err
 	}
 	if len(res) == 0 {
-		return nil, model.FieldErrorf(model.ENOTFOUND, "id", "no token %q", id)
+		return nil, model.NotFound("id", "token", id)
 	}
 	return decodeToken(res[0].AsMap()), nil
 }
@@ -207,7 +207,7 @@ func (db *DB) RevokeToken(ctx context.Context, id string) (*model.APIToken, erro
 		return nil, err
 	}
 	if len(res) == 0 {
-		return nil, model.FieldErrorf(model.ENOTFOUND, "id", "no token %q", id)
+		return nil, model.NotFound("id", "token", id)
 	}
 	return decodeToken(res[0].AsMap()), nil
 }

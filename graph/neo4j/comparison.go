@@ -22,20 +22,24 @@ const snapshotProjection = `[(a)-[:` + model.RelHasAssessment + `]->(s:` + model
 
 const targetAnalysesCypher = `
 MATCH (t:` + model.LabelTarget + ` {id: $target})
+OPTIONAL MATCH (r:` + model.LabelTargetRevision + ` {targetId: $target})
+WITH t, coalesce(r.revision, 0) AS revision
 OPTIONAL MATCH (t)<-[:` + model.RelAnalyzes + `]-(a:` + model.LabelAnalysis + `)
-WITH a ORDER BY a.id
-RETURN a, CASE WHEN a IS NULL THEN [] ELSE ` + snapshotProjection + ` END AS assessments`
+WITH revision, a ORDER BY a.id
+RETURN a, CASE WHEN a IS NULL THEN [] ELSE ` + snapshotProjection + ` END AS assessments, revision`
 
-// TargetAnalyses returns every analysis of the target with its assessments.
-func (db *DB) TargetAnalyses(ctx context.Context, targetID string) ([]*model.AnalysisSnapshot, error) {
+// TargetAnalyses returns every analysis of the target with its assessments,
+// and the target's revision (revision.go), read together.
+func (db *DB) TargetAnalyses(ctx context.Context, targetID string) ([]*model.AnalysisSnapshot, int, error) {
 	res, err := db.read(ctx, "neo4j.TargetAnalyses", "target "+targetID, targetAnalysesCypher, map[string]any{"target": targetID})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(res) == 0 {
-		return nil, model.FieldErrorf(model.ENOTFOUND, "targetId", "no target %q", targetID)
+		return nil, 0, model.FieldErrorf(model.ENOTFOUND, "targetId", "no target %q", targetID)
 	}
-	return snapshots(res), nil
+	rev, _ := res[0].Values[2].(int64)
+	return snapshots(res), int(rev), nil
 }
 
 const analysisSnapshotsCypher = `

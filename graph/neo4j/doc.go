@@ -20,7 +20,10 @@
 // plus one SchemaMigration node that records the schema version applied, and
 // the audit trail: one AuditEvent per committed write, with no relationships
 // (it names what it touched by id; indexes on `at` and on
-// `organizationId, at`), written by inTx (tx.go, audit.go).
+// `organizationId, at`), written by inTx (tx.go, audit.go); one
+// TargetRevision {targetId, revision} per target, the revision of its
+// comparisons, counted up by inTx in every write that touches the target
+// (revision.go).
 // Every API node also carries the label Entity, whose uniqueness constraint
 // makes a lookup by id an index lookup whatever the kind. References to
 // other nodes are stored both as relationships and as id properties (such

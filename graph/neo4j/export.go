@@ -123,12 +123,14 @@ func (db *DB) ExportAnalysis(ctx context.Context, id string) (*ingest.Document, 
 			Consequence: x.str("consequence"), Description: x.str("description")})
 	}
 	for _, s := range exportMaps(r["assessments"]) {
-		as := ingest.DocAssessment{ID: s.str("id"), Incident: cmpStr(s.str("incident"), s.str("incidentId")),
+		// A node loaded under a derived id shows its natural key
+		// (idKey), which loading the document again resolves to it.
+		as := ingest.DocAssessment{ID: cmpStr(s.str("idKey"), s.str("id")), Incident: cmpStr(s.str("incident"), s.str("incidentId")),
 			Axis1: s.int("axis1"), Axis2: s.int("axis2"), Category: s.intPtr("category"), EstimatedLossJPY: s.floatPtr("estimatedLossJPY"),
 			Rationale: s.str("rationale"), OwnerDepartment: cmpStr(s.str("owner"), s.str("ownerDepartmentId")),
 			Threats: s.strs("threats"), Assets: s.strs("assets")}
 		for _, tr := range exportMaps(s["treatments"]) {
-			as.Treatments = append(as.Treatments, ingest.DocTreatment{ID: tr.str("id"), Measure: cmpStr(tr.str("measure"), tr.str("measureId")),
+			as.Treatments = append(as.Treatments, ingest.DocTreatment{ID: cmpStr(tr.str("idKey"), tr.str("id")), Measure: cmpStr(tr.str("measure"), tr.str("measureId")),
 				Status: tr.str("status"), Perspective: tr.str("perspective")})
 		}
 		doc.Analysis.Assessments = append(doc.Analysis.Assessments, as)

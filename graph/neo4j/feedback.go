@@ -2,8 +2,6 @@ package neo4j
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
@@ -274,18 +272,16 @@ func feedbackTransitionAllowed(from, to model.FeedbackStatus) bool {
 	return false
 }
 
-// opinionID returns the id of organization org's opinion on node about:
-// one per pair, so that a second opinion replaces the first and the
-// uniqueness constraint on ids keeps concurrent ones from doubling.
-func opinionID(org, about string) string {
-	sum := sha256.Sum256([]byte(org + "\x00" + about))
-	return "opinion-" + hex.EncodeToString(sum[:16])
-}
-
+// expressOpinionCypher finds the organization's opinion on the node by its
+// natural key (organizationId, aboutId; indexed) and creates it, with the
+// random id $id, when there is none. Its caller holds the organization's
+// lock (lockAuthorOrg), so concurrent opinions of one organization take
+// turns and never double. (Opinions written before schema version 6 keep
+// the ids they were given, a hash of the pair.)
 const expressOpinionCypher = `
 MATCH (x:` + model.LabelEntity + ` {id: $about}), (o:` + model.LabelOrganization + ` {id: $org})
-MERGE (p:` + model.LabelOpinion + `:` + model.LabelEntity + ` {id: $id})
-  ON CREATE SET p.createdAt = datetime(), p.aboutId = $about, p.organizationId = $org
+MERGE (p:` + model.LabelOpinion + `:` + model.LabelEntity + ` {organizationId: $org, aboutId: $about})
+  ON CREATE SET p.id = $id, p.createdAt = datetime()
 SET p.stance = $stance, p.rationale = $rationale, p.updatedAt = datetime()
 MERGE (p)-[:` + model.RelAbout + `]->(x)
 MERGE (p)-[:` + model.RelBy + `]->(o)
@@ -294,7 +290,8 @@ RETURN p`
 // ExpressOpinion records the principal's organization's agreement or
 // disagreement with a node the principal may see. An organization holds
 // one opinion per node: a second replaces the stance and rationale of the
-// first and keeps its id. It returns EINVALID for a bad stance or
+// first and keeps its id. A new opinion's id is random (newID), so that it
+// cannot be computed from the organization and the node. It returns EINVALID for a bad stance or
 // rationale and ENOTFOUND (input.aboutId) as SubmitFeedback does.
 func (db *DB) ExpressOpinion(ctx context.Context, by *model.Principal, in model.OpinionInput) (*model.Opinion, error) {
 	if by == nil {
@@ -307,8 +304,8 @@ func (db *DB) ExpressOpinion(ctx context.Context, by *model.Principal, in model.
 	if err != nil {
 		return nil, err
 	}
-	id := opinionID(by.OrganizationID, in.AboutID)
-	op, err := writeTx(ctx, db, "neo4j.ExpressOpinion", "opinion "+id, func(tx *txn) (*model.Opinion, error) {
+	id, _ := newID("", nil, "opinion")
+	op, err := writeTx(ctx, db, "neo4j.ExpressOpinion", "opinion of "+in.AboutID, func(tx *txn) (*model.Opinion, error) {
 		if _, err := resolveFeedbackAbout(ctx, tx, by, "input.aboutId", in.AboutID); err != nil {
 			return nil, err
 		}
@@ -338,7 +335,7 @@ func (db *DB) WithdrawOpinion(ctx context.Context, id string) error {
 		return err
 	}
 	if n, _ := res[0].Values[0].(int64); n == 0 {
-		return model.FieldErrorf(model.ENOTFOUND, "id", "no opinion %q", model.Truncate(id, 60))
+		return model.NotFound("id", "opinion", id)
 	}
 	return nil
 }

@@ -286,6 +286,9 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 			return nil, err
 		}
 	}
+	if err := resolveDerivedIDs(ctx, t, p); err != nil {
+		return nil, err
+	}
 	if err := checkEnds(ctx, t, p); err != nil {
 		return nil, err
 	}
@@ -352,6 +355,106 @@ func loadSummary(rep *ingest.Report) string {
 	}
 	return fmt.Sprintf("load %s (%s): nodes %d created, %d updated, %d unchanged; relationships %d created, %d updated, %d unchanged",
 		rep.Source, rep.Format, n.Created, n.Updated, n.Unchanged, r.Created, r.Updated, r.Unchanged)
+}
+
+// derivedIDLabels are the labels whose batch nodes may carry a derived id
+// (ingest's nativeChildID), in the order resolveDerivedIDs resolves them:
+// parents first.
+var derivedIDLabels = []string{model.LabelAssessment, model.LabelTreatment}
+
+// derivedIDCypher returns the statement that finds, for each natural key,
+// the id of the stored node of the label that has it as idKey, or (stored
+// before schema version 6) as its id. Called only with constants.
+func derivedIDCypher(label string) string {
+	return `
+UNWIND $keys AS key
+OPTIONAL MATCH (m:` + label + ` {idKey: key})
+OPTIONAL MATCH (n:` + label + ` {id: key})
+RETURN key, coalesce(m.id, n.id) AS id`
+}
+
+var derivedIDStatements = map[string]string{
+	model.LabelAssessment: derivedIDCypher(model.LabelAssessment),
+	model.LabelTreatment:  derivedIDCypher(model.LabelTreatment),
+}
+
+// derivedIDParent is, for each label of derivedIDLabels, the property that
+// names the parent and the kind of the ids minted under it.
+var derivedIDParent = map[string][2]string{
+	model.LabelAssessment: {"analysisId", "as"},
+	model.LabelTreatment:  {"assessmentId", "tr"},
+}
+
+// resolveDerivedIDs replaces, in p, every id ingest derived from public
+// values (a node whose idKey property equals its id) by the id of the
+// stored node with that idKey, or a new random one (analysisChildID), so
+// that stored ids cannot be computed while loading a document again
+// updates the nodes it created. The uniqueness constraints on idKey keep
+// two concurrent loads of one document from both creating a node: one
+// fails with CONFLICT. References to a replaced id (relationship ends,
+// properties named …Id) follow.
+func resolveDerivedIDs(ctx context.Context, t *txn, p *preparedBatch) error {
+	ids := map[string]string{}
+	for _, label := range derivedIDLabels {
+		var keys []string
+		parents := map[string]string{}
+		for _, row := range p.nodes[label] {
+			props := row["props"].(map[string]any)
+			if k, _ := props["idKey"].(string); k != "" && k == row["id"] {
+				keys = append(keys, k)
+				parent, _ := props[derivedIDParent[label][0]].(string)
+				parents[k] = cmp.Or(ids[parent], parent)
+			}
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		recs, err := t.run(ctx, derivedIDStatements[label], map[string]any{"keys": keys})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			key, _ := r.Values[0].(string)
+			id, _ := r.Values[1].(string)
+			if id == "" {
+				id = analysisChildID(parents[key], derivedIDParent[label][1])
+			}
+			ids[key] = id
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	renamed := func(v any) any {
+		if s, ok := v.(string); ok {
+			if id, ok := ids[s]; ok {
+				return id
+			}
+		}
+		return v
+	}
+	for _, label := range p.labels {
+		for _, row := range p.nodes[label] {
+			row["id"] = renamed(row["id"])
+			for k, v := range row["props"].(map[string]any) {
+				if k != "idKey" && strings.HasSuffix(k, "Id") {
+					row["props"].(map[string]any)[k] = renamed(v)
+				}
+			}
+		}
+	}
+	for key, id := range ids {
+		if l, ok := p.nodeLabel[key]; ok && key != id {
+			p.nodeLabel[id] = l
+			delete(p.nodeLabel, key)
+		}
+	}
+	for _, rows := range p.rels {
+		for _, row := range rows {
+			row["from"], row["to"] = renamed(row["from"]), renamed(row["to"])
+		}
+	}
+	return nil
 }
 
 // analysisLabels are the labels of what makes up an analysis.

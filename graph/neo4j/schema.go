@@ -10,8 +10,9 @@ import (
 
 // schemaVersion grows whenever schemaStatements or the seeds change.
 // Version 3 adds the index on MAPS_TO groups; version 4 the audit trail's
-// constraint and indexes.
-const schemaVersion = 4
+// constraint and indexes; version 6 the TargetRevision constraint and the
+// natural-key indexes of opinions, assessments and treatments.
+const schemaVersion = 6
 
 // fulltextIndex is the full-text index over names and texts.
 const fulltextIndex = "ssf_text"
@@ -34,6 +35,10 @@ func schemaStatements() []string {
 		stmts = append(stmts, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", snake(l), l))
 	}
 	return append(stmts,
+		"CREATE CONSTRAINT target_revision_target IF NOT EXISTS FOR (n:"+model.LabelTargetRevision+") REQUIRE n.targetId IS UNIQUE",
+		"CREATE CONSTRAINT assessment_id_key IF NOT EXISTS FOR (n:"+model.LabelAssessment+") REQUIRE n.idKey IS UNIQUE",
+		"CREATE CONSTRAINT treatment_id_key IF NOT EXISTS FOR (n:"+model.LabelTreatment+") REQUIRE n.idKey IS UNIQUE",
+		"CREATE INDEX opinion_author_about IF NOT EXISTS FOR (n:"+model.LabelOpinion+") ON (n.organizationId, n.aboutId)",
 		"CREATE INDEX target_sector IF NOT EXISTS FOR (n:"+model.LabelTarget+") ON (n.sector)",
 		"CREATE INDEX organization_sector IF NOT EXISTS FOR (n:"+model.LabelOrganization+") ON (n.sector)",
 		"CREATE INDEX threat_external_id IF NOT EXISTS FOR (n:"+model.LabelThreat+") ON (n.externalId)",

@@ -20,9 +20,10 @@ import (
 // every statement and every transaction, classifies the error once
 // (formatError), and after a commit hands what the work recorded as
 // changed to the commit hook of the context (model.WithCommitHook).
-// Every write transaction that is to commit also writes one audit event
-// (audit.go) as its last statement, so the audit trail holds exactly the
-// committed writes.
+// Every write transaction that is to commit also counts up the revision of
+// each target it touched (revision.go) and writes one audit event
+// (audit.go) as its last statement, so the revisions and the audit trail
+// follow exactly the committed writes.
 
 // txn is one transaction in progress. The work function given to inTx
 // may be retried by the driver, so it must only talk to its txn: no
@@ -129,6 +130,9 @@ func inTx[T any](ctx context.Context, db *DB, mode access, op, subject string, w
 		last = &txn{db: db, op: op, tx: tx, summary: subject} // a retry starts from nothing
 		var err error
 		v, err = work(last)
+		if err == nil && mode == writeAccess {
+			err = last.bumpRevisions(ctx)
+		}
 		if err == nil && mode == writeAccess {
 			err = last.writeAudit(ctx)
 		}

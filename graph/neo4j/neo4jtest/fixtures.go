@@ -31,6 +31,7 @@ func Prefix(t testing.TB) string {
 		defer cancel()
 		if err := run(ctx, `MATCH (n) WHERE n.id STARTS WITH $p OR n.userId STARTS WITH $p
   OR n:`+model.LabelAuditEvent+` AND (n.organizationId STARTS WITH $p OR any(x IN n.ids WHERE x CONTAINS $p))
+  OR n:`+model.LabelTargetRevision+` AND n.targetId STARTS WITH $p
 DETACH DELETE n`, map[string]any{"p": prefix}); err != nil {
 			t.Logf("neo4jtest: cleaning up %s: %v", prefix, err)
 		}
