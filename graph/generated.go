@@ -826,6 +826,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Incidents   func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Owner       func(childComplexity int) int
 		Sector      func(childComplexity int) int
 	}
 
@@ -1211,6 +1212,7 @@ type SubscriptionResolver interface {
 	FeedbackAdded(ctx context.Context, targetID *string) (<-chan *model.Feedback, error)
 }
 type TargetResolver interface {
+	Owner(ctx context.Context, obj *model.Target) (*model.Organization, error)
 	Assets(ctx context.Context, obj *model.Target) ([]*model.Asset, error)
 	Incidents(ctx context.Context, obj *model.Target) ([]*model.Incident, error)
 	Analyses(ctx context.Context, obj *model.Target, status *model.AnalysisStatus) ([]*model.Analysis, error)
@@ -4840,6 +4842,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Name(childComplexity), true
+	case "Target.owner":
+		if e.ComplexityRoot.Target.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Owner(childComplexity), true
 	case "Target.sector":
 		if e.ComplexityRoot.Target.Sector == nil {
 			break
@@ -6534,6 +6542,12 @@ type Target implements Node {
   What it is and where its boundary lies.
   """
   description: String!
+  """
+  The organization that owns it (set by ` + "`" + `createTarget` + "`" + ` from the caller's organization, and by ` + "`" + `importDocument` + "`" + ` for a
+  target it creates): its analysts and org-admins, curators and admins change the target, its assets and its incidents.
+  Null for a target nobody owns (loaded by an operator's ` + "`" + `ssfgraph ingest` + "`" + `), which only curators and admins change.
+  """
+  owner: Organization
   """
   Its assets, ordered by id.
   """
@@ -11169,6 +11183,8 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_sector(ctx, field)
 	case "description":
 		return ec.fieldContext_Target_description(ctx, field)
+	case "owner":
+		return ec.fieldContext_Target_owner(ctx, field)
 	case "assets":
 		return ec.fieldContext_Target_assets(ctx, field)
 	case "incidents":
@@ -28446,6 +28462,38 @@ func (ec *executionContext) fieldContext_Target_description(_ context.Context, f
 	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
 }
 
+func (ec *executionContext) _Target_owner(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Target().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Target_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Target",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Target_assets(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37633,6 +37681,12 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_owner(ctx, field, obj)
+				})
 		case "assets":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

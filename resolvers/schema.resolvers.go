@@ -1071,6 +1071,11 @@ func (r *subscriptionResolver) FeedbackAdded(ctx context.Context, targetID *stri
 	return r.feedbackStream(ctx, targetID)
 }
 
+// Owner is the resolver for the owner field.
+func (r *targetResolver) Owner(ctx context.Context, obj *model.Target) (*model.Organization, error) {
+	return loadNodePtr[model.Organization](ctx, obj.OwnerID)
+}
+
 // Assets is the resolver for the assets field.
 func (r *targetResolver) Assets(ctx context.Context, obj *model.Target) ([]*model.Asset, error) {
 	return loadRelatedOf[model.Asset](ctx, model.TargetAssets, obj)

@@ -32,6 +32,11 @@ type Target struct {
 	Name        string
 	Sector      string
 	Description string
+	// OwnerID is the organization that owns the target (whose analysts
+	// and org-admins edit it, see Principal.EditsTarget); nil for a target
+	// nobody owns (loaded by an operator), which only curators and admins
+	// edit.
+	OwnerID *string
 }
 
 // Asset is a part of a target.

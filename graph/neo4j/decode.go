@@ -74,7 +74,7 @@ func decode(n neo4j.Node) model.Node {
 		case model.LabelDepartment:
 			return &model.Department{ID: p.str("id"), Name: p.str("name"), OrganizationID: p.str("organizationId")}
 		case model.LabelTarget:
-			return &model.Target{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector"), Description: p.str("description")}
+			return &model.Target{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector"), Description: p.str("description"), OwnerID: p.strPtr("ownerId")}
 		case model.LabelAsset:
 			return &model.Asset{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description")}
 		case model.LabelIncident:

@@ -86,8 +86,8 @@ func TestExportAnalysis(t *testing.T) {
 	must(db.CreateOrganization(ctx, model.OrganizationInput{ID: str(other), Name: "Other", Sector: "home"}))
 	must(db.CreateDepartment(ctx, model.DepartmentInput{ID: str(p + "dept"), OrganizationID: org, Name: "Ops"}))
 	must(db.CreateDepartment(ctx, model.DepartmentInput{ID: str(p + "dept-other"), OrganizationID: other, Name: "Not ours"}))
-	must(db.CreateTarget(ctx, model.TargetInput{ID: str(p + "target"), Name: "Target", Sector: "home"}))
-	must(db.CreateTarget(ctx, model.TargetInput{ID: str(p + "target2"), Name: "Another target", Sector: "home"}))
+	must(db.CreateTarget(ctx, "", model.TargetInput{ID: str(p + "target"), Name: "Target", Sector: "home"}))
+	must(db.CreateTarget(ctx, "", model.TargetInput{ID: str(p + "target2"), Name: "Another target", Sector: "home"}))
 	for _, a := range []string{"a1", "a2", "a3"} {
 		must(db.CreateAsset(ctx, model.AssetInput{ID: str(p + a), TargetID: p + "target", Name: a, Kind: "component"}))
 	}

@@ -1,0 +1,94 @@
+package resolvers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+)
+
+const (
+	recUpdateIncident = `mutation($id: ID!, $in: IncidentInput!) { updateIncident(id: $id, input: $in) { id name consequence } }`
+	recReadIncident   = `query($id: ID!) { node(id: $id) { ... on Incident { name consequence } } }`
+)
+
+// recIncident returns the name and consequence of incident id as the
+// caller token reads them.
+func recIncident(t *testing.T, e *importEnv, token, id string) (string, string) {
+	t.Helper()
+	var got struct {
+		Node struct{ Name, Consequence string }
+	}
+	e.must(t, token, recReadIncident, map[string]any{"id": id}, &got)
+	return got.Node.Name, got.Node.Consequence
+}
+
+// TestTargetOwnerEdits checks who changes a shared target's nodes
+// (model.Principal.EditsTarget): a target created through an import is
+// owned by the caller's organization (Target.owner); another organization's
+// analyst may neither updateIncident its incident nor change it through an
+// import (FORBIDDEN, nothing written) but may import an analysis that names
+// it unchanged; a curator of any organization and the owner's analyst may
+// change it; a target nobody owns is changed by curators only.
+func TestTargetOwnerEdits(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	analyst := e.tokens[model.RoleAnalyst]
+	curator := e.token(t, e.org2, model.RoleCurator)
+	inc := e.p + "inc"
+	e.mustImport(t, analyst, "NATIVE", e.native(e.org, "DRAFT", "r"), "a.yaml", false)
+
+	var owned struct {
+		Target struct{ Owner *struct{ ID string } }
+	}
+	e.must(t, analyst, `query($id: ID!) { target(id: $id) { owner { id } } }`, map[string]any{"id": e.p + "target"}, &owned)
+	if o := owned.Target.Owner; o == nil || o.ID != e.org {
+		t.Fatalf("target owner = %+v, want %s", o, e.org)
+	}
+
+	renamed := map[string]any{"id": inc, "in": map[string]any{"targetId": e.p + "target", "name": "Renamed", "consequence": "property"}}
+	before := neo4jtest.Snapshot(t, e.p)
+	wantError(t, e.do(t, e.other, recUpdateIncident, renamed), "FORBIDDEN", "")
+	// The same change through a document of org2's own analysis.
+	theirs := strings.NewReplacer(e.p+"analysis", e.p+"theirs", "id: "+e.org+"\n  name: "+e.org, "id: "+e.org2+"\n  name: "+e.org2).
+		Replace(e.native(e.org, "DRAFT", "r"))
+	changed := strings.Replace(theirs, "name: Overpressure", "name: Renamed", 1)
+	r := e.importAs(t, e.other, "NATIVE", changed, "b.yaml", false)
+	wantError(t, r, "FORBIDDEN", "")
+	if len(r.Errors) > 0 && !strings.HasPrefix(r.Errors[0].Message, "target.incidents[0]: ") {
+		t.Errorf("import refused with %q, want the path target.incidents[0]", r.Errors[0].Message)
+	}
+	if after := neo4jtest.Snapshot(t, e.p); after != before {
+		t.Errorf("refused changes wrote:\nbefore %s\nafter  %s", before, after)
+	}
+	if name, _ := recIncident(t, e, analyst, inc); name != "Overpressure" {
+		t.Errorf("after the refused changes the incident is named %q", name)
+	}
+	// Naming the target unchanged is no edit.
+	if c := count(e.mustImport(t, e.other, "NATIVE", theirs, "b.yaml", false).Nodes, "Analysis"); c.Created != 1 {
+		t.Errorf("org2's analysis of the target: %+v, want 1 created", c)
+	}
+
+	e.must(t, curator, recUpdateIncident, renamed, nil)
+	if name, cons := recIncident(t, e, analyst, inc); name != "Renamed" || cons != "property" {
+		t.Errorf("after the curator's edit the incident is %q/%q", name, cons)
+	}
+	renamed["in"].(map[string]any)["name"] = "By owner"
+	e.must(t, analyst, recUpdateIncident, renamed, nil)
+	if name, _ := recIncident(t, e, analyst, inc); name != "By owner" {
+		t.Errorf("after the owner's edit the incident is named %q", name)
+	}
+
+	// A target nobody owns: curators only.
+	orphan := e.p + "orphan"
+	if _, err := e.db.CreateTarget(t.Context(), "", model.TargetInput{ID: &orphan, Name: "Orphan", Sector: "factory"}); err != nil {
+		t.Fatal(err)
+	}
+	add := map[string]any{"in": map[string]any{"targetId": orphan, "name": "Fire", "consequence": "property"}}
+	const createIncident = `mutation($in: IncidentInput!) { createIncident(input: $in) { id } }`
+	wantError(t, e.do(t, analyst, createIncident, add), "FORBIDDEN", "")
+	wantError(t, e.do(t, e.tokens[model.RoleOrgAdmin], `mutation($id: ID!) { updateTarget(id: $id, input: {name: "x", sector: "y"}) { id } }`,
+		map[string]any{"id": orphan}), "FORBIDDEN", "")
+	e.must(t, curator, createIncident, add, nil)
+}
