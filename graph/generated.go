@@ -144,18 +144,19 @@ type ComplexityRoot struct {
 	}
 
 	Assessment struct {
-		Analysis         func(childComplexity int) int
-		Assets           func(childComplexity int) int
-		Axis1            func(childComplexity int) int
-		Axis2            func(childComplexity int) int
-		Category         func(childComplexity int) int
-		EstimatedLossJpy func(childComplexity int) int
-		ID               func(childComplexity int) int
-		Incident         func(childComplexity int) int
-		OwnerDepartment  func(childComplexity int) int
-		Rationale        func(childComplexity int) int
-		Threats          func(childComplexity int) int
-		Treatments       func(childComplexity int) int
+		Analysis               func(childComplexity int) int
+		Assets                 func(childComplexity int) int
+		Axis1                  func(childComplexity int) int
+		Axis2                  func(childComplexity int) int
+		Category               func(childComplexity int) int
+		ChangedSinceSubmission func(childComplexity int) int
+		EstimatedLossJpy       func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Incident               func(childComplexity int) int
+		OwnerDepartment        func(childComplexity int) int
+		Rationale              func(childComplexity int) int
+		Threats                func(childComplexity int) int
+		Treatments             func(childComplexity int) int
 	}
 
 	Asset struct {
@@ -266,6 +267,7 @@ type ComplexityRoot struct {
 		Axis1           func(childComplexity int) int
 		Axis2           func(childComplexity int) int
 		Category        func(childComplexity int) int
+		Incident        func(childComplexity int) int
 		Measures        func(childComplexity int) int
 		Organization    func(childComplexity int) int
 		OwnerDepartment func(childComplexity int) int
@@ -939,6 +941,7 @@ type AssessmentResolver interface {
 	Threats(ctx context.Context, obj *model.Assessment) ([]*model.Threat, error)
 	Assets(ctx context.Context, obj *model.Assessment) ([]*model.Asset, error)
 	Treatments(ctx context.Context, obj *model.Assessment) ([]*model.Treatment, error)
+	ChangedSinceSubmission(ctx context.Context, obj *model.Assessment) (bool, error)
 }
 type AssetResolver interface {
 	Target(ctx context.Context, obj *model.Asset) (*model.Target, error)
@@ -976,6 +979,7 @@ type ComparedMeasureResolver interface {
 type ComparisonEntryResolver interface {
 	AnalysisID(ctx context.Context, obj *compare.Entry) (string, error)
 	Organization(ctx context.Context, obj *compare.Entry) (*model.Organization, error)
+	Incident(ctx context.Context, obj *compare.Entry) (*model.Incident, error)
 
 	Threats(ctx context.Context, obj *compare.Entry) ([]*model.Threat, error)
 	Assets(ctx context.Context, obj *compare.Entry) ([]*model.Asset, error)
@@ -1551,6 +1555,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Assessment.Category(childComplexity), true
+	case "Assessment.changedSinceSubmission":
+		if e.ComplexityRoot.Assessment.ChangedSinceSubmission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.ChangedSinceSubmission(childComplexity), true
 	case "Assessment.estimatedLossJPY":
 		if e.ComplexityRoot.Assessment.EstimatedLossJpy == nil {
 			break
@@ -2054,6 +2064,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComparisonEntry.Category(childComplexity), true
+	case "ComparisonEntry.incident":
+		if e.ComplexityRoot.ComparisonEntry.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Incident(childComplexity), true
 	case "ComparisonEntry.measures":
 		if e.ComplexityRoot.ComparisonEntry.Measures == nil {
 			break
@@ -7217,7 +7233,8 @@ type Assessment implements Node {
   """
   analysis: Analysis!
   """
-  The incident it rates.
+  The incident it rates. For an assessment of a submitted analysis, its fields are as they were at submission (see
+  ` + "`" + `changedSinceSubmission` + "`" + `; ` + "`" + `node(id:)` + "`" + ` reads the incident as it is now).
   """
   incident: Incident!
   """
@@ -7245,17 +7262,23 @@ type Assessment implements Node {
   """
   ownerDepartment: Department
   """
-  The threats that cause the incident, ordered by id.
+  The threats that cause the incident, ordered by id; as they were at submission for a submitted analysis.
   """
   threats: [Threat!]!
   """
-  The assets it happens through, ordered by id.
+  The assets it happens through, ordered by id; as they were at submission for a submitted analysis.
   """
   assets: [Asset!]!
   """
   The measures applied to it, ordered by measure id.
   """
   treatments: [Treatment!]!
+  """
+  Whether a shared node it rates (its incident, threats, assets, or its treatments' measures) has changed since its
+  analysis was submitted: the assessment keeps showing the values it rated, and ` + "`" + `node(id:)` + "`" + ` reads the current ones.
+  Always false for a draft, which reads the shared nodes as they are.
+  """
+  changedSinceSubmission: Boolean!
 }
 
 """
@@ -7263,7 +7286,7 @@ A measure applied to an assessed incident.
 """
 type Treatment {
   """
-  The measure.
+  The measure; as it was at submission for a submitted analysis.
   """
   measure: Measure!
   """
@@ -9362,6 +9385,10 @@ type ComparisonEntry {
   """
   organization: Organization!
   """
+  The incident as this analysis rated it: as it was at submission for a submitted analysis, as it is for a draft.
+  """
+  incident: Incident!
+  """
   The axis-1 rank.
   """
   axis1: Int
@@ -9374,11 +9401,11 @@ type ComparisonEntry {
   """
   category: Int
   """
-  The threats it names, ordered by id.
+  The threats it names, ordered by id; as they were at submission for a submitted analysis.
   """
   threats: [Threat!]!
   """
-  The assets it names, ordered by id.
+  The assets it names, ordered by id; as they were at submission for a submitted analysis.
   """
   assets: [Asset!]!
   """
@@ -10037,6 +10064,8 @@ func (ec *executionContext) childFields_Assessment(ctx context.Context, field gr
 		return ec.fieldContext_Assessment_assets(ctx, field)
 	case "treatments":
 		return ec.fieldContext_Assessment_treatments(ctx, field)
+	case "changedSinceSubmission":
+		return ec.fieldContext_Assessment_changedSinceSubmission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Assessment", field.Name)
 }
@@ -10251,6 +10280,8 @@ func (ec *executionContext) childFields_ComparisonEntry(ctx context.Context, fie
 		return ec.fieldContext_ComparisonEntry_analysisId(ctx, field)
 	case "organization":
 		return ec.fieldContext_ComparisonEntry_organization(ctx, field)
+	case "incident":
+		return ec.fieldContext_ComparisonEntry_incident(ctx, field)
 	case "axis1":
 		return ec.fieldContext_ComparisonEntry_axis1(ctx, field)
 	case "axis2":
@@ -14945,6 +14976,29 @@ func (ec *executionContext) fieldContext_Assessment_treatments(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Assessment_changedSinceSubmission(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_changedSinceSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().ChangedSinceSubmission(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_changedSinceSubmission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assessment", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Asset_id(ctx context.Context, field graphql.CollectedField, obj *model.Asset) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16765,6 +16819,38 @@ func (ec *executionContext) fieldContext_ComparisonEntry_organization(_ context.
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonEntry_incident(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComparisonEntry().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
 		},
 	}
 	return fc, nil
@@ -33178,6 +33264,12 @@ func (ec *executionContext) _Assessment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assessment_treatments(ctx, field, obj)
 				})
+		case "changedSinceSubmission":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_changedSinceSubmission(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33887,6 +33979,12 @@ func (ec *executionContext) _ComparisonEntry(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ComparisonEntry_organization(ctx, field, obj)
+				})
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparisonEntry_incident(ctx, field, obj)
 				})
 		case "axis1":
 			out.Values[i] = ec._ComparisonEntry_axis1(ctx, field, obj)

@@ -1,6 +1,7 @@
 package resolvers_test
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -91,4 +92,98 @@ func TestTargetOwnerEdits(t *testing.T) {
 	wantError(t, e.do(t, e.tokens[model.RoleOrgAdmin], `mutation($id: ID!) { updateTarget(id: $id, input: {name: "x", sector: "y"}) { id } }`,
 		map[string]any{"id": orphan}), "FORBIDDEN", "")
 	e.must(t, curator, createIncident, add, nil)
+}
+
+const (
+	recAssessments = `query($id: ID!) { analysis(id: $id) { status assessments { changedSinceSubmission incident { id name consequence } } } }`
+	recCompare     = `query($t: ID!, $ids: [ID!]) { compareAnalyses(targetId: $t, analysisIds: $ids) {
+  incidents { entries { analysisId incident { name consequence } } } } }`
+)
+
+// recRated is what recAssessments reads of an analysis's one assessment.
+type recRated struct {
+	Status                 string
+	Changed                bool
+	Name, Consequence, Inc string
+}
+
+func recAnalysis(t *testing.T, e *importEnv, token, id string) recRated {
+	t.Helper()
+	var got struct {
+		Analysis struct {
+			Status      string
+			Assessments []struct {
+				ChangedSinceSubmission bool
+				Incident               struct{ ID, Name, Consequence string }
+			}
+		}
+	}
+	e.must(t, token, recAssessments, map[string]any{"id": id}, &got)
+	if len(got.Analysis.Assessments) != 1 {
+		t.Fatalf("analysis %s has %d assessments, want 1", id, len(got.Analysis.Assessments))
+	}
+	s := got.Analysis.Assessments[0]
+	return recRated{got.Analysis.Status, s.ChangedSinceSubmission, s.Incident.Name, s.Incident.Consequence, s.Incident.ID}
+}
+
+// TestSubmittedAnalysisKeepsWhatItRated checks that a submitted analysis
+// keeps showing its incident as it was at submission after a permitted
+// edit of the shared incident, and says it changed since, while a draft
+// (another organization's, and the submitted one's revision) reads the
+// new values; compareAnalyses shows each entry's incident as its analysis
+// rated it.
+func TestSubmittedAnalysisKeepsWhatItRated(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	analyst, admin := e.tokens[model.RoleAnalyst], e.tokens[model.RoleAdmin]
+	curator := e.token(t, e.org2, model.RoleCurator)
+	mine, theirs := e.p+"analysis", e.p+"theirs"
+	e.mustImport(t, analyst, "NATIVE", e.native(e.org, "DRAFT", "r"), "a.yaml", false)
+	e.mustImport(t, e.other, "NATIVE", strings.NewReplacer(e.p+"analysis", theirs, "id: "+e.org+"\n  name: "+e.org, "id: "+e.org2+"\n  name: "+e.org2).
+		Replace(e.native(e.org, "DRAFT", "r")), "b.yaml", false)
+	e.must(t, analyst, `mutation($id: ID!) { submitAnalysis(id: $id) { status } }`, map[string]any{"id": mine}, nil)
+	if got := recAnalysis(t, e, analyst, mine); got != (recRated{"SUBMITTED", false, "Overpressure", "life-body", e.p + "inc"}) {
+		t.Errorf("just submitted: %+v", got)
+	}
+
+	e.must(t, curator, recUpdateIncident, map[string]any{"id": e.p + "inc",
+		"in": map[string]any{"targetId": e.p + "target", "name": "Renamed", "consequence": "property"}}, nil)
+
+	if got := recAnalysis(t, e, analyst, mine); got != (recRated{"SUBMITTED", true, "Overpressure", "life-body", e.p + "inc"}) {
+		t.Errorf("submitted, after the edit: %+v, want the values at submission and changed", got)
+	}
+	if got := recAnalysis(t, e, e.other, theirs); got != (recRated{"DRAFT", false, "Renamed", "property", e.p + "inc"}) {
+		t.Errorf("draft, after the edit: %+v, want the new values", got)
+	}
+	if name, _ := recIncident(t, e, analyst, e.p+"inc"); name != "Renamed" {
+		t.Errorf("node(id) reads the incident as %q, want the current name", name)
+	}
+
+	var cmp struct {
+		CompareAnalyses struct {
+			Incidents []struct {
+				Entries []struct {
+					AnalysisID string
+					Incident   struct{ Name, Consequence string }
+				}
+			}
+		}
+	}
+	e.must(t, admin, recCompare, map[string]any{"t": e.p + "target", "ids": []string{mine, theirs}}, &cmp)
+	shown := map[string]string{}
+	for _, row := range cmp.CompareAnalyses.Incidents {
+		for _, en := range row.Entries {
+			shown[en.AnalysisID] = en.Incident.Name + "/" + en.Incident.Consequence
+		}
+	}
+	if want := map[string]string{mine: "Overpressure/life-body", theirs: "Renamed/property"}; !maps.Equal(shown, want) {
+		t.Errorf("compareAnalyses entries show %v, want %v", shown, want)
+	}
+
+	// The next version is a draft again: it reads the shared incident as it is.
+	var rev struct{ ReviseAnalysis struct{ ID string } }
+	e.must(t, analyst, `mutation($id: ID!) { reviseAnalysis(id: $id) { id } }`, map[string]any{"id": mine}, &rev)
+	if got := recAnalysis(t, e, analyst, rev.ReviseAnalysis.ID); got != (recRated{"DRAFT", false, "Renamed", "property", e.p + "inc"}) {
+		t.Errorf("revision: %+v, want the current values", got)
+	}
 }

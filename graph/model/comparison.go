@@ -16,6 +16,7 @@ type AnalysisSnapshot struct {
 
 // AssessmentSnapshot is an assessment with the ids it refers to.
 type AssessmentSnapshot struct {
+	ID                string
 	IncidentID        string
 	Axis1, Axis2      int
 	Category          int

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -840,7 +841,8 @@ MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 SET a.status = 'SUBMITTED', a.submittedAt = datetime(), a.updatedAt = datetime()
 RETURN a`
 
-// SubmitAnalysis freezes a draft analysis as a submitted version. It
+// SubmitAnalysis freezes a draft analysis as a submitted version, keeping
+// on each assessment what it rated as it is now (snapshotAssessments). It
 // returns ENOTFOUND for an unknown analysis, ECONFLICT for one already
 // submitted and EINVALID for one without assessments.
 func (db *DB) SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
@@ -863,8 +865,76 @@ func (db *DB) SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, e
 		if err != nil {
 			return nil, err
 		}
+		if err := snapshotAssessments(ctx, tx, []string{id}); err != nil {
+			return nil, err
+		}
 		return requireNode[model.Analysis](recs)
 	})
+}
+
+// snapshotReadCypher reads, for the assessments of the given analyses that
+// keep no snapshot yet, what they rate: the incident, threats, assets and
+// the measures of their treatments.
+const snapshotReadCypher = `
+UNWIND $ids AS aid
+MATCH (:` + model.LabelAnalysis + ` {id: aid})-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + `)
+WHERE s.snapshot IS NULL
+OPTIONAL MATCH (s)-[:` + model.RelOf + `]->(i:` + model.LabelIncident + `)
+RETURN s.id AS id, i AS incident,
+  [(s)-[:` + model.RelCausedBy + `]->(x:` + model.LabelThreat + `) | x] AS threats,
+  [(s)-[:` + model.RelThrough + `]->(x:` + model.LabelAsset + `) | x] AS assets,
+  [(s)-[:` + model.RelTreatedBy + `]->(:` + model.LabelTreatment + `)-[:` + model.RelApplies + `]->(x:` + model.LabelMeasure + `) | x] AS measures`
+
+const snapshotWriteCypher = `
+UNWIND $rows AS row
+MATCH (s:` + model.LabelAssessment + ` {id: row.id})
+SET s.snapshot = row.snapshot`
+
+// snapshotAssessments stores on each assessment of the given analyses that
+// has none yet (as the property snapshot, JSON of model.AsSubmitted) the
+// fields of the incident, threats, assets and measures it rates as they
+// are now: what a submitted analysis keeps showing when those shared nodes
+// change. It reads in one statement and writes in one, whatever the
+// number of assessments.
+func snapshotAssessments(ctx context.Context, tx *txn, analysisIDs []string) error {
+	recs, err := tx.run(ctx, snapshotReadCypher, map[string]any{"ids": analysisIDs})
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	rows := make([]map[string]any, 0, len(recs))
+	for _, r := range recs {
+		m := r.AsMap()
+		var snap model.AsSubmitted
+		if n, ok := m["incident"].(neo4j.Node); ok {
+			snap.Incident, _ = decode(n).(*model.Incident)
+		}
+		snap.Threats = decodeSorted[model.Threat](m["threats"], func(t *model.Threat) string { return t.ID })
+		snap.Assets = decodeSorted[model.Asset](m["assets"], func(x *model.Asset) string { return x.ID })
+		snap.Measures = decodeSorted[model.Measure](m["measures"], func(x *model.Measure) string { return x.ID })
+		b, err := json.Marshal(&snap)
+		if err != nil {
+			return fmt.Errorf("snapshot of assessment %v: %w", m["id"], err)
+		}
+		rows = append(rows, map[string]any{"id": m["id"], "snapshot": string(b)})
+	}
+	_, err = tx.run(ctx, snapshotWriteCypher, map[string]any{"rows": rows})
+	return err
+}
+
+// decodeSorted decodes a list of nodes of type T, ordered by id and
+// without duplicates.
+func decodeSorted[T any](v any, id func(*T) string) []*T {
+	list, _ := v.([]any)
+	out := make([]*T, 0, len(list))
+	for _, x := range list {
+		if n, ok := x.(neo4j.Node); ok {
+			if t, ok := any(decode(n)).(*T); ok {
+				out = append(out, t)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *T) int { return strings.Compare(id(a), id(b)) })
+	return slices.CompactFunc(out, func(a, b *T) bool { return id(a) == id(b) })
 }
 
 // ---------------------------------------------------------------- revise
@@ -899,7 +969,7 @@ CALL (a) {
   UNWIND $copies AS c
   MATCH (s:` + model.LabelAssessment + ` {id: c.old})
   CREATE (a)-[:` + model.RelHasAssessment + `]->(s2:` + model.LabelAssessment + `:` + model.LabelEntity + `)
-  SET s2 = s {.*, id: c.new, analysisId: a.id}
+  SET s2 = s {.*, id: c.new, analysisId: a.id, snapshot: null}
   WITH s, s2, c
   CALL (s, s2) {
     MATCH (s)-[:` + model.RelOf + `]->(x)
@@ -929,7 +999,9 @@ RETURN a`
 // ReviseAnalysis starts the next draft version of a submitted analysis: a
 // copy with the same organization, target, title, sharing, policies and
 // not-applicable clauses (with their reasons), whose assessments, their
-// edges and treatments are copied under new ids, and which supersedes it. It returns ENOTFOUND for an unknown analysis and
+// edges and treatments are copied under new ids (without the submitted
+// values: a draft reads the shared nodes as they are), and which
+// supersedes it. It returns ENOTFOUND for an unknown analysis and
 // ECONFLICT for a draft or an analysis that a later version already
 // supersedes.
 func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, error) {

@@ -322,6 +322,19 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 	if len(submitted) > 0 && (changed(rep.Nodes, analysisLabels) || changed(rep.Rels, analysisRels)) {
 		return nil, model.Errorf(model.ECONFLICT, "analysis %s is submitted and cannot change; revise it (reviseAnalysis) and load the document as the new version", strings.Join(submitted, ", "))
 	}
+	// A submitted analysis keeps what it rated as it is now, as
+	// SubmitAnalysis keeps it (only an admin's restore loads one).
+	var frozen []string
+	for _, row := range p.nodes[model.LabelAnalysis] {
+		if props, _ := row["props"].(map[string]any); props["status"] == string(model.AnalysisStatusSubmitted) {
+			frozen = append(frozen, row["id"].(string))
+		}
+	}
+	if len(frozen) > 0 {
+		if err := snapshotAssessments(ctx, t, frozen); err != nil {
+			return nil, err
+		}
+	}
 	t.touchTargets(batchTargets(p)...)
 	for id := range p.nodeLabel {
 		t.wrote(id)
