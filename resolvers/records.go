@@ -127,3 +127,14 @@ func entryAssets(ctx context.Context, e *compare.Entry) ([]*model.Asset, error) 
 	}
 	return loadNodes[model.Asset](ctx, e.Assets)
 }
+
+// targetIncidents returns the incidents of target t that the caller may
+// read: one created inline in a private analysis only for who may read it
+// (model.InlineReadable).
+func targetIncidents(ctx context.Context, t *model.Target) ([]*model.Incident, error) {
+	is, err := loadRelatedOf[model.Incident](ctx, model.TargetIncidents, t)
+	if err != nil {
+		return nil, err
+	}
+	return readableInline(ctx, is)
+}

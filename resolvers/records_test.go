@@ -187,3 +187,94 @@ func TestSubmittedAnalysisKeepsWhatItRated(t *testing.T) {
 		t.Errorf("revision: %+v, want the current values", got)
 	}
 }
+
+// recSeen reports what token sees of the inline threat and incident: by
+// node(id), by search, in the threats list and among the target's
+// incidents.
+type recSeen struct{ ThreatByID, IncidentByID, Search, List, TargetIncidents bool }
+
+func recLook(t *testing.T, e *importEnv, token, threat, incident, word string) recSeen {
+	t.Helper()
+	var got struct {
+		T       *struct{ ID string }
+		I       *struct{ ID string }
+		Search  []struct{ Node struct{ ID string } }
+		Threats struct{ Nodes []struct{ ID string } }
+		Target  struct{ Incidents []struct{ ID string } }
+	}
+	e.must(t, token, `query($t: ID!, $i: ID!, $w: String!, $target: ID!) { t: node(id: $t) { id } i: node(id: $i) { id }
+  search(text: $w) { node { id } } threats(text: $w) { nodes { id } } target(id: $target) { incidents { id } } }`,
+		map[string]any{"t": threat, "i": incident, "w": word, "target": e.p + "target"}, &got)
+	var s recSeen
+	s.ThreatByID, s.IncidentByID = got.T != nil, got.I != nil
+	for _, h := range got.Search {
+		s.Search = s.Search || h.Node.ID == threat
+	}
+	for _, n := range got.Threats.Nodes {
+		s.List = s.List || n.ID == threat
+	}
+	for _, n := range got.Target.Incidents {
+		s.TargetIncidents = s.TargetIncidents || n.ID == incident
+	}
+	return s
+}
+
+// TestInlineNodesOfPrivateAnalysisArePrivate checks that an incident and a
+// threat created inline in a PRIVATE analysis (by assessIncident, and an
+// incident by the import of the analysis) are absent for another
+// organization on node(id), search, the threats list and the target's
+// incidents, cannot be named in its own assessments (NOT_FOUND), and
+// become readable once the analysis is shared with it.
+func TestInlineNodesOfPrivateAnalysisArePrivate(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	analyst := e.tokens[model.RoleAnalyst]
+	word := "kw" + strings.Trim(e.p, "-")
+	threat, incident, mine, theirs := e.p+"secret-threat", e.p+"secret-inc", e.p+"analysis", e.p+"theirs"
+	e.mustImport(t, analyst, "NATIVE", e.native(e.org, "DRAFT", "r"), "a.yaml", false)
+	e.mustImport(t, e.other, "NATIVE", strings.NewReplacer(e.p+"analysis", theirs, "id: "+e.org+"\n  name: "+e.org, "id: "+e.org2+"\n  name: "+e.org2).
+		Replace(e.native(e.org, "DRAFT", "r")), "b.yaml", false)
+	const assess = `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { id } }`
+	e.must(t, analyst, assess, map[string]any{"in": map[string]any{"analysisId": mine, "axis1": 2, "axis2": 2,
+		"newIncident": map[string]any{"id": incident, "name": "Secret incident " + word, "consequence": "property"},
+		"threats":     []any{map[string]any{"new": map[string]any{"id": threat, "name": "Secret threat " + word, "kind": "misuse"}}}}}, nil)
+
+	// The import of the PRIVATE analysis created incident inc: private too.
+	imported := func(token string) bool {
+		var got struct{ Node *struct{ ID string } }
+		e.must(t, token, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": e.p + "inc"}, &got)
+		return got.Node != nil
+	}
+	if !imported(analyst) || imported(e.other) {
+		t.Errorf("the imported incident: readable by its organization %v, by another %v; want true, false", imported(analyst), imported(e.other))
+	}
+
+	all := recSeen{true, true, true, true, true}
+	if got := recLook(t, e, analyst, threat, incident, word); got != all {
+		t.Errorf("the analysis's own organization sees %+v, want everything", got)
+	}
+	if got := recLook(t, e, e.other, threat, incident, word); got != (recSeen{}) {
+		t.Errorf("another organization sees %+v of the private analysis's inline nodes, want nothing", got)
+	}
+	if got := recLook(t, e, "", threat, incident, word); got != (recSeen{}) {
+		t.Errorf("an anonymous caller sees %+v, want nothing", got)
+	}
+	wantError(t, e.do(t, e.other, assess, map[string]any{"in": map[string]any{"analysisId": theirs, "axis1": 2, "axis2": 2,
+		"newIncident": map[string]any{"name": "Theirs", "consequence": "property"},
+		"threats":     []any{map[string]any{"id": threat}}}}), "NOT_FOUND", "input.threats.0.id")
+
+	wantError(t, e.do(t, e.other, assess, map[string]any{"in": map[string]any{"analysisId": theirs, "incidentId": e.p + "inc", "axis1": 2, "axis2": 2}}),
+		"NOT_FOUND", "input.incidentId")
+
+	e.must(t, analyst, `mutation($id: ID!, $org: ID!) { updateAnalysis(id: $id, input: {visibility: SHARED, sharedWithOrganizationIds: [$org]}) { id } }`,
+		map[string]any{"id": mine, "org": e.org2}, nil)
+	if got := recLook(t, e, e.other, threat, incident, word); got != all {
+		t.Errorf("once the analysis is shared with it, another organization sees %+v, want everything", got)
+	}
+	if !imported(e.other) {
+		t.Errorf("once the analysis is shared, the imported incident is still hidden from the organization it is shared with")
+	}
+	if got := recLook(t, e, "", threat, incident, word); got != (recSeen{}) {
+		t.Errorf("once shared with one organization, an anonymous caller sees %+v, want nothing", got)
+	}
+}

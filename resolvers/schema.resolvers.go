@@ -1093,7 +1093,7 @@ func (r *targetResolver) Assets(ctx context.Context, obj *model.Target) ([]*mode
 
 // Incidents is the resolver for the incidents field.
 func (r *targetResolver) Incidents(ctx context.Context, obj *model.Target) ([]*model.Incident, error) {
-	return loadRelatedOf[model.Incident](ctx, model.TargetIncidents, obj)
+	return targetIncidents(ctx, obj)
 }
 
 // Analyses is the resolver for the analyses field.

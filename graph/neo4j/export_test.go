@@ -195,6 +195,12 @@ func PolicyReadable(ctx context.Context, db *DB, p *model.Principal, ids []strin
 	return evalPredicate(ctx, db, p, `UNWIND $rows AS id MATCH (n:`+model.LabelInsurancePolicy+` {id: id}) RETURN id, coalesce(`+policyReadable("n")+`, false)`, ids)
 }
 
+// InlineReadable evaluates inlineReadable, as Neo4j does, on each of the
+// nodes (maps with id and privateTo) for viewer p, by id.
+func InlineReadable(ctx context.Context, db *DB, p *model.Principal, nodes []map[string]any) (map[string]bool, error) {
+	return evalPredicate(ctx, db, p, `UNWIND $rows AS n RETURN n.id, coalesce(`+inlineReadable("n")+`, false)`, nodes)
+}
+
 // evalPredicate runs cypher over rows for viewer p and returns its answers
 // (id, bool) by id.
 func evalPredicate[R any](ctx context.Context, db *DB, p *model.Principal, cypher string, rows []R) (map[string]bool, error) {

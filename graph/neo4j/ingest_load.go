@@ -287,6 +287,10 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 	if err != nil {
 		return nil, err
 	}
+	inline, err := newInlineNodes(ctx, t, p)
+	if err != nil {
+		return nil, err
+	}
 	rep := &ingest.Report{Source: p.source, Format: p.format, Nodes: map[string]ingest.Counts{}, Rels: map[string]ingest.Counts{},
 		Warnings: append(guidelineChanges(p), p.warnings...)}
 	for _, label := range p.labels {
@@ -335,6 +339,11 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 			return nil, err
 		}
 	}
+	if len(inline.ids) > 0 {
+		if _, err := t.run(ctx, setPrivateToCypher, map[string]any{"ids": inline.ids, "privateTo": inline.privateTo}); err != nil {
+			return nil, err
+		}
+	}
 	t.touchTargets(batchTargets(p)...)
 	for id := range p.nodeLabel {
 		t.wrote(id)
@@ -356,6 +365,61 @@ func loadSummary(rep *ingest.Report) string {
 	}
 	return fmt.Sprintf("load %s (%s): nodes %d created, %d updated, %d unchanged; relationships %d created, %d updated, %d unchanged",
 		rep.Source, rep.Format, n.Created, n.Updated, n.Unchanged, r.Created, r.Updated, r.Unchanged)
+}
+
+// inlineLabels are the labels of the nodes an analysis creates inline,
+// private to it while it is PRIVATE (model.InlineReadable).
+var inlineLabels = []string{model.LabelIncident, model.LabelThreat, model.LabelMeasure}
+
+// storedIDsCypher returns which of the given ids are stored.
+const storedIDsCypher = `
+UNWIND $ids AS id
+MATCH (n:` + model.LabelEntity + ` {id: id})
+RETURN collect(id) AS stored`
+
+const setPrivateToCypher = `
+UNWIND $ids AS id
+MATCH (n:` + model.LabelEntity + ` {id: id})
+SET n.privateTo = $privateTo`
+
+// inlineNodes are the nodes a load creates with the analyses they are
+// private to.
+type inlineNodes struct {
+	ids       []string
+	privateTo []string
+}
+
+// newInlineNodes returns the incidents, threats and measures that p would
+// create when p holds a PRIVATE analysis: they become private to it, as
+// assessIncident's inline nodes do. Nodes already stored keep their
+// readers.
+func newInlineNodes(ctx context.Context, t *txn, p *preparedBatch) (inlineNodes, error) {
+	var private []string
+	for _, row := range p.nodes[model.LabelAnalysis] {
+		if props, _ := row["props"].(map[string]any); props["visibility"] == string(model.VisibilityPrivate) {
+			private = append(private, row["id"].(string))
+		}
+	}
+	var ids []string
+	for _, label := range inlineLabels {
+		for _, row := range p.nodes[label] {
+			ids = append(ids, row["id"].(string))
+		}
+	}
+	if len(private) == 0 || len(ids) == 0 {
+		return inlineNodes{}, nil
+	}
+	recs, err := t.run(ctx, storedIDsCypher, map[string]any{"ids": ids})
+	if err != nil {
+		return inlineNodes{}, err
+	}
+	stored := map[any]bool{}
+	list, _ := recs[0].Values[0].([]any)
+	for _, id := range list {
+		stored[id] = true
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return stored[id] })
+	return inlineNodes{ids: ids, privateTo: private}, nil
 }
 
 // analysisLabels are the labels of what makes up an analysis.
