@@ -974,7 +974,7 @@ type ComparedAnalysisResolver interface {
 	Analysis(ctx context.Context, obj *compare.AnalysisSummary) (*model.Analysis, error)
 }
 type ComparedMeasureResolver interface {
-	Measure(ctx context.Context, obj *compare.MeasureRef) (*model.Measure, error)
+	Measure(ctx context.Context, obj *model.ComparedMeasure) (*model.Measure, error)
 }
 type ComparisonEntryResolver interface {
 	AnalysisID(ctx context.Context, obj *compare.Entry) (string, error)
@@ -983,7 +983,7 @@ type ComparisonEntryResolver interface {
 
 	Threats(ctx context.Context, obj *compare.Entry) ([]*model.Threat, error)
 	Assets(ctx context.Context, obj *compare.Entry) ([]*model.Asset, error)
-
+	Measures(ctx context.Context, obj *compare.Entry) ([]*model.ComparedMeasure, error)
 	OwnerDepartment(ctx context.Context, obj *compare.Entry) (*model.Department, error)
 }
 type CoverageLineResolver interface {
@@ -9427,7 +9427,7 @@ A measure as an analysis applies it.
 """
 type ComparedMeasure {
   """
-  The measure.
+  The measure; as it was at submission for a submitted analysis.
   """
   measure: Measure!
   """
@@ -16691,7 +16691,7 @@ func (ec *executionContext) fieldContext_ComparedAnalysis_perspectives(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _ComparedMeasure_measure(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparedMeasure_measure(ctx context.Context, field graphql.CollectedField, obj *model.ComparedMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16723,7 +16723,7 @@ func (ec *executionContext) fieldContext_ComparedMeasure_measure(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ComparedMeasure_perspective(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparedMeasure_perspective(ctx context.Context, field graphql.CollectedField, obj *model.ComparedMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16746,7 +16746,7 @@ func (ec *executionContext) fieldContext_ComparedMeasure_perspective(_ context.C
 	return graphql.NewScalarFieldContext("ComparedMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _ComparedMeasure_status(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparedMeasure_status(ctx context.Context, field graphql.CollectedField, obj *model.ComparedMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16998,11 +16998,11 @@ func (ec *executionContext) _ComparisonEntry_measures(ctx context.Context, field
 			return ec.fieldContext_ComparisonEntry_measures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Measures, nil
+			return ec.Resolvers.ComparisonEntry().Measures(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []compare.MeasureRef) graphql.Marshaler {
-			return ec.marshalNComparedMeasure2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRefᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComparedMeasure) graphql.Marshaler {
+			return ec.marshalNComparedMeasure2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐComparedMeasureᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17012,8 +17012,8 @@ func (ec *executionContext) fieldContext_ComparisonEntry_measures(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "ComparisonEntry",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ComparedMeasure(ctx, field)
 		},
@@ -33915,7 +33915,7 @@ func (ec *executionContext) _ComparedAnalysis(ctx context.Context, sel ast.Selec
 
 var comparedMeasureImplementors = []string{"ComparedMeasure"}
 
-func (ec *executionContext) _ComparedMeasure(ctx context.Context, sel ast.SelectionSet, obj *compare.MeasureRef) graphql.Marshaler {
+func (ec *executionContext) _ComparedMeasure(ctx context.Context, sel ast.SelectionSet, obj *model.ComparedMeasure) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, comparedMeasureImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -34014,10 +34014,11 @@ func (ec *executionContext) _ComparisonEntry(ctx context.Context, sel ast.Select
 					return ec._ComparisonEntry_assets(ctx, field, obj)
 				})
 		case "measures":
-			out.Values[i] = ec._ComparisonEntry_measures(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparisonEntry_measures(ctx, field, obj)
+				})
 		case "ownerDepartment":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -39076,15 +39077,11 @@ func (ec *executionContext) marshalNComparedAnalysis2ᚖgithubᚗcomᚋssfgraph�
 	return ec._ComparedAnalysis(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNComparedMeasure2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRef(ctx context.Context, sel ast.SelectionSet, v compare.MeasureRef) graphql.Marshaler {
-	return ec._ComparedMeasure(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNComparedMeasure2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRefᚄ(ctx context.Context, sel ast.SelectionSet, v []compare.MeasureRef) graphql.Marshaler {
+func (ec *executionContext) marshalNComparedMeasure2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐComparedMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparedMeasure) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNComparedMeasure2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRef(ctx, sel, v[i])
+		return ec.marshalNComparedMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐComparedMeasure(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39094,6 +39091,14 @@ func (ec *executionContext) marshalNComparedMeasure2ᚕgithubᚗcomᚋssfgraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNComparedMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐComparedMeasure(ctx context.Context, sel ast.SelectionSet, v *model.ComparedMeasure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComparedMeasure!")
+		return graphql.Null
+	}
+	return ec._ComparedMeasure(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNComparisonEntry2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐEntry(ctx context.Context, sel ast.SelectionSet, v compare.Entry) graphql.Marshaler {

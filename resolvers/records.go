@@ -138,3 +138,31 @@ func targetIncidents(ctx context.Context, t *model.Target) ([]*model.Incident, e
 	}
 	return readableInline(ctx, is)
 }
+
+// entryMeasures returns a comparison entry's measures, each with the
+// assessment the entry shows.
+func entryMeasures(e *compare.Entry) []*model.ComparedMeasure {
+	out := make([]*model.ComparedMeasure, len(e.Measures))
+	for i, m := range e.Measures {
+		out[i] = &model.ComparedMeasure{MeasureRef: m, AssessmentID: e.Assessment}
+	}
+	return out
+}
+
+// comparedMeasure returns the measure of a comparison entry as its
+// assessment shows it: as submitted for a submitted analysis.
+func comparedMeasure(ctx context.Context, m *model.ComparedMeasure) (*model.Measure, error) {
+	id := ref(ctx, m, func(m *model.ComparedMeasure) string { return m.AssessmentID })
+	if id != "" {
+		s, err := loadNode[model.Assessment](ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if s != nil && s.AsSubmitted != nil {
+			if was := s.AsSubmitted.Measure(m.ID); was != nil {
+				return was, nil
+			}
+		}
+	}
+	return loadNode[model.Measure](ctx, m.ID)
+}

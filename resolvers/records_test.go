@@ -97,7 +97,7 @@ func TestTargetOwnerEdits(t *testing.T) {
 const (
 	recAssessments = `query($id: ID!) { analysis(id: $id) { status assessments { changedSinceSubmission incident { id name consequence } } } }`
 	recCompare     = `query($t: ID!, $ids: [ID!]) { compareAnalyses(targetId: $t, analysisIds: $ids) {
-  incidents { entries { analysisId incident { name consequence } } } } }`
+  incidents { entries { analysisId incident { name consequence } measures { measure { name } } } } } }`
 )
 
 // recRated is what recAssessments reads of an analysis's one assessment.
@@ -141,6 +141,10 @@ func TestSubmittedAnalysisKeepsWhatItRated(t *testing.T) {
 	e.mustImport(t, analyst, "NATIVE", e.native(e.org, "DRAFT", "r"), "a.yaml", false)
 	e.mustImport(t, e.other, "NATIVE", strings.NewReplacer(e.p+"analysis", theirs, "id: "+e.org+"\n  name: "+e.org, "id: "+e.org2+"\n  name: "+e.org2).
 		Replace(e.native(e.org, "DRAFT", "r")), "b.yaml", false)
+	measure := e.p + "valve"
+	e.must(t, analyst, `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"analysisId": mine, "incidentId": e.p + "inc", "axis1": 3, "axis2": 2,
+		"treatments": []any{map[string]any{"status": "PLANNED", "newMeasure": map[string]any{"id": measure, "name": "Relief valve", "perspective": "P1", "kind": "technical"}}}}}, nil)
 	e.must(t, analyst, `mutation($id: ID!) { submitAnalysis(id: $id) { status } }`, map[string]any{"id": mine}, nil)
 	if got := recAnalysis(t, e, analyst, mine); got != (recRated{"SUBMITTED", false, "Overpressure", "life-body", e.p + "inc"}) {
 		t.Errorf("just submitted: %+v", got)
@@ -148,6 +152,19 @@ func TestSubmittedAnalysisKeepsWhatItRated(t *testing.T) {
 
 	e.must(t, curator, recUpdateIncident, map[string]any{"id": e.p + "inc",
 		"in": map[string]any{"targetId": e.p + "target", "name": "Renamed", "consequence": "property"}}, nil)
+	e.must(t, curator, `mutation($id: ID!) { updateMeasure(id: $id, input: {name: "Bigger valve", perspective: "P1", kind: "technical"}) { id } }`,
+		map[string]any{"id": measure}, nil)
+	var tr struct {
+		Analysis struct {
+			Assessments []struct {
+				Treatments []struct{ Measure struct{ Name string } }
+			}
+		}
+	}
+	e.must(t, analyst, `query($id: ID!) { analysis(id: $id) { assessments { treatments { measure { name } } } } }`, map[string]any{"id": mine}, &tr)
+	if a := tr.Analysis.Assessments; len(a) != 1 || len(a[0].Treatments) != 1 || a[0].Treatments[0].Measure.Name != "Relief valve" {
+		t.Errorf("submitted treatments after the measure's edit: %+v, want the measure as submitted", a)
+	}
 
 	if got := recAnalysis(t, e, analyst, mine); got != (recRated{"SUBMITTED", true, "Overpressure", "life-body", e.p + "inc"}) {
 		t.Errorf("submitted, after the edit: %+v, want the values at submission and changed", got)
@@ -165,6 +182,7 @@ func TestSubmittedAnalysisKeepsWhatItRated(t *testing.T) {
 				Entries []struct {
 					AnalysisID string
 					Incident   struct{ Name, Consequence string }
+					Measures   []struct{ Measure struct{ Name string } }
 				}
 			}
 		}
@@ -174,9 +192,12 @@ func TestSubmittedAnalysisKeepsWhatItRated(t *testing.T) {
 	for _, row := range cmp.CompareAnalyses.Incidents {
 		for _, en := range row.Entries {
 			shown[en.AnalysisID] = en.Incident.Name + "/" + en.Incident.Consequence
+			for _, m := range en.Measures {
+				shown[en.AnalysisID] += "/" + m.Measure.Name
+			}
 		}
 	}
-	if want := map[string]string{mine: "Overpressure/life-body", theirs: "Renamed/property"}; !maps.Equal(shown, want) {
+	if want := map[string]string{mine: "Overpressure/life-body/Relief valve", theirs: "Renamed/property"}; !maps.Equal(shown, want) {
 		t.Errorf("compareAnalyses entries show %v, want %v", shown, want)
 	}
 

@@ -218,8 +218,8 @@ func (r *comparedAnalysisResolver) Analysis(ctx context.Context, obj *compare.An
 }
 
 // Measure is the resolver for the measure field.
-func (r *comparedMeasureResolver) Measure(ctx context.Context, obj *compare.MeasureRef) (*model.Measure, error) {
-	return loadNode[model.Measure](ctx, ref(ctx, obj, func(m *compare.MeasureRef) string { return m.ID }))
+func (r *comparedMeasureResolver) Measure(ctx context.Context, obj *model.ComparedMeasure) (*model.Measure, error) {
+	return comparedMeasure(ctx, obj)
 }
 
 // AnalysisID is the resolver for the analysisId field.
@@ -245,6 +245,11 @@ func (r *comparisonEntryResolver) Threats(ctx context.Context, obj *compare.Entr
 // Assets is the resolver for the assets field.
 func (r *comparisonEntryResolver) Assets(ctx context.Context, obj *compare.Entry) ([]*model.Asset, error) {
 	return entryAssets(ctx, obj)
+}
+
+// Measures is the resolver for the measures field.
+func (r *comparisonEntryResolver) Measures(ctx context.Context, obj *compare.Entry) ([]*model.ComparedMeasure, error) {
+	return entryMeasures(obj), nil
 }
 
 // OwnerDepartment is the resolver for the ownerDepartment field.

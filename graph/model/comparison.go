@@ -27,6 +27,14 @@ type AssessmentSnapshot struct {
 	Treatments        []TreatmentRef
 }
 
+// ComparedMeasure is a measure as a comparison entry shows it: the entry's
+// reference to it and the assessment the entry shows, whose AsSubmitted
+// holds the measure as it was at submission.
+type ComparedMeasure struct {
+	compare.MeasureRef
+	AssessmentID string
+}
+
 // TreatmentRef is a measure applied to an assessment, by id.
 type TreatmentRef struct {
 	MeasureID   string
