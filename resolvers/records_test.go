@@ -14,6 +14,12 @@ const (
 	recReadIncident   = `query($id: ID!) { node(id: $id) { ... on Incident { name consequence } } }`
 )
 
+// recPublic makes a native document's analysis PUBLIC, so that the
+// incidents its load creates are not private to it.
+func recPublic(doc string) string {
+	return strings.Replace(doc, "visibility: PRIVATE", "visibility: PUBLIC", 1)
+}
+
 // recIncident returns the name and consequence of incident id as the
 // caller token reads them.
 func recIncident(t *testing.T, e *importEnv, token, id string) (string, string) {
@@ -38,7 +44,8 @@ func TestTargetOwnerEdits(t *testing.T) {
 	analyst := e.tokens[model.RoleAnalyst]
 	curator := e.token(t, e.org2, model.RoleCurator)
 	inc := e.p + "inc"
-	e.mustImport(t, analyst, "NATIVE", e.native(e.org, "DRAFT", "r"), "a.yaml", false)
+	// A public analysis: its target's incidents are everyone's to rate.
+	e.mustImport(t, analyst, "NATIVE", recPublic(e.native(e.org, "DRAFT", "r")), "a.yaml", false)
 
 	var owned struct {
 		Target struct{ Owner *struct{ ID string } }
@@ -138,7 +145,7 @@ func TestSubmittedAnalysisKeepsWhatItRated(t *testing.T) {
 	analyst, admin := e.tokens[model.RoleAnalyst], e.tokens[model.RoleAdmin]
 	curator := e.token(t, e.org2, model.RoleCurator)
 	mine, theirs := e.p+"analysis", e.p+"theirs"
-	e.mustImport(t, analyst, "NATIVE", e.native(e.org, "DRAFT", "r"), "a.yaml", false)
+	e.mustImport(t, analyst, "NATIVE", recPublic(e.native(e.org, "DRAFT", "r")), "a.yaml", false)
 	e.mustImport(t, e.other, "NATIVE", strings.NewReplacer(e.p+"analysis", theirs, "id: "+e.org+"\n  name: "+e.org, "id: "+e.org2+"\n  name: "+e.org2).
 		Replace(e.native(e.org, "DRAFT", "r")), "b.yaml", false)
 	measure := e.p + "valve"
@@ -286,6 +293,9 @@ func TestInlineNodesOfPrivateAnalysisArePrivate(t *testing.T) {
 
 	wantError(t, e.do(t, e.other, assess, map[string]any{"in": map[string]any{"analysisId": theirs, "incidentId": e.p + "inc", "axis1": 2, "axis2": 2}}),
 		"NOT_FOUND", "input.incidentId")
+	// Nor may another organization's curator, who may not read it, change it.
+	wantError(t, e.do(t, e.token(t, e.org2, model.RoleCurator), recUpdateIncident, map[string]any{"id": incident,
+		"in": map[string]any{"targetId": e.p + "target", "name": "Guessed", "consequence": "property"}}), "NOT_FOUND", "id")
 
 	e.must(t, analyst, `mutation($id: ID!, $org: ID!) { updateAnalysis(id: $id, input: {visibility: SHARED, sharedWithOrganizationIds: [$org]}) { id } }`,
 		map[string]any{"id": mine, "org": e.org2}, nil)

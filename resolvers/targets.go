@@ -41,7 +41,8 @@ func editableTarget(ctx context.Context, id, field string) (*model.Target, error
 
 // editableOfTarget checks, for the asset or incident (T) with the given id,
 // that the caller may change its target (editableTarget). It returns
-// ENOTFOUND (naming field) when there is no such node.
+// ENOTFOUND (naming field) when there is no such node that the caller may
+// read.
 func editableOfTarget[T any](ctx context.Context, id, field, what string, targetOf func(*T) string) error {
 	if _, err := model.Require(ctx); err != nil {
 		return err
@@ -55,6 +56,17 @@ func editableOfTarget[T any](ctx context.Context, id, field, what string, target
 	}
 	if n == nil {
 		return model.FieldErrorf(model.ENOTFOUND, field, "no %s %q", what, id)
+	}
+	if in, ok := any(n).(model.Inline); ok {
+		// One private to an analysis the caller may not read is unknown
+		// to the caller (model.InlineReadable).
+		ok, err := inlineReadable(ctx, in)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return model.FieldErrorf(model.ENOTFOUND, field, "no %s %q", what, id)
+		}
 	}
 	_, err = editableTarget(ctx, targetOf(n), field)
 	return err
