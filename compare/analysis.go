@@ -19,6 +19,9 @@ type Analysis struct {
 // analysis holds at most one assessment per incident; if it holds more,
 // only the first is used.
 type Assessment struct {
+	// ID is the assessment's own id, passed on to its Entry (compare does
+	// not read it); empty when unknown.
+	ID       string
 	Incident string
 	// Axis1 is the rank of the axis-1 (recoverability) level, or nil when
 	// the incident was not rated on axis 1.
@@ -50,6 +53,8 @@ type MeasureRef struct {
 // The rank pointers are copies: changing the input later does not change
 // an Entry.
 type Entry struct {
+	// Assessment is the id of the assessment it shows (Assessment.ID).
+	Assessment      string
 	Analysis        string
 	Organization    string
 	Axis1           *int
@@ -141,6 +146,7 @@ func both(x, y *indexed) (xa, ya []*assessed) {
 // newEntry normalizes assessment as of analysis a.
 func newEntry(a Analysis, as Assessment) Entry {
 	return Entry{
+		Assessment:      as.ID,
 		Analysis:        a.ID,
 		Organization:    a.Organization,
 		Axis1:           clonePtr(as.Axis1),

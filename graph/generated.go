@@ -144,18 +144,19 @@ type ComplexityRoot struct {
 	}
 
 	Assessment struct {
-		Analysis         func(childComplexity int) int
-		Assets           func(childComplexity int) int
-		Axis1            func(childComplexity int) int
-		Axis2            func(childComplexity int) int
-		Category         func(childComplexity int) int
-		EstimatedLossJpy func(childComplexity int) int
-		ID               func(childComplexity int) int
-		Incident         func(childComplexity int) int
-		OwnerDepartment  func(childComplexity int) int
-		Rationale        func(childComplexity int) int
-		Threats          func(childComplexity int) int
-		Treatments       func(childComplexity int) int
+		Analysis               func(childComplexity int) int
+		Assets                 func(childComplexity int) int
+		Axis1                  func(childComplexity int) int
+		Axis2                  func(childComplexity int) int
+		Category               func(childComplexity int) int
+		ChangedSinceSubmission func(childComplexity int) int
+		EstimatedLossJpy       func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Incident               func(childComplexity int) int
+		OwnerDepartment        func(childComplexity int) int
+		Rationale              func(childComplexity int) int
+		Threats                func(childComplexity int) int
+		Treatments             func(childComplexity int) int
 	}
 
 	Asset struct {
@@ -266,6 +267,7 @@ type ComplexityRoot struct {
 		Axis1           func(childComplexity int) int
 		Axis2           func(childComplexity int) int
 		Category        func(childComplexity int) int
+		Incident        func(childComplexity int) int
 		Measures        func(childComplexity int) int
 		Organization    func(childComplexity int) int
 		OwnerDepartment func(childComplexity int) int
@@ -829,6 +831,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Incidents   func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Owner       func(childComplexity int) int
 		Sector      func(childComplexity int) int
 	}
 
@@ -941,6 +944,7 @@ type AssessmentResolver interface {
 	Threats(ctx context.Context, obj *model.Assessment) ([]*model.Threat, error)
 	Assets(ctx context.Context, obj *model.Assessment) ([]*model.Asset, error)
 	Treatments(ctx context.Context, obj *model.Assessment) ([]*model.Treatment, error)
+	ChangedSinceSubmission(ctx context.Context, obj *model.Assessment) (bool, error)
 }
 type AssetResolver interface {
 	Target(ctx context.Context, obj *model.Asset) (*model.Target, error)
@@ -973,15 +977,16 @@ type ComparedAnalysisResolver interface {
 	Analysis(ctx context.Context, obj *compare.AnalysisSummary) (*model.Analysis, error)
 }
 type ComparedMeasureResolver interface {
-	Measure(ctx context.Context, obj *compare.MeasureRef) (*model.Measure, error)
+	Measure(ctx context.Context, obj *model.ComparedMeasure) (*model.Measure, error)
 }
 type ComparisonEntryResolver interface {
 	AnalysisID(ctx context.Context, obj *compare.Entry) (string, error)
 	Organization(ctx context.Context, obj *compare.Entry) (*model.Organization, error)
+	Incident(ctx context.Context, obj *compare.Entry) (*model.Incident, error)
 
 	Threats(ctx context.Context, obj *compare.Entry) ([]*model.Threat, error)
 	Assets(ctx context.Context, obj *compare.Entry) ([]*model.Asset, error)
-
+	Measures(ctx context.Context, obj *compare.Entry) ([]*model.ComparedMeasure, error)
 	OwnerDepartment(ctx context.Context, obj *compare.Entry) (*model.Department, error)
 }
 type CoverageLineResolver interface {
@@ -1216,6 +1221,7 @@ type SubscriptionResolver interface {
 	FeedbackAdded(ctx context.Context, targetID *string) (<-chan *model.Feedback, error)
 }
 type TargetResolver interface {
+	Owner(ctx context.Context, obj *model.Target) (*model.Organization, error)
 	Assets(ctx context.Context, obj *model.Target) ([]*model.Asset, error)
 	Incidents(ctx context.Context, obj *model.Target) ([]*model.Incident, error)
 	Analyses(ctx context.Context, obj *model.Target, status *model.AnalysisStatus) ([]*model.Analysis, error)
@@ -1554,6 +1560,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Assessment.Category(childComplexity), true
+	case "Assessment.changedSinceSubmission":
+		if e.ComplexityRoot.Assessment.ChangedSinceSubmission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.ChangedSinceSubmission(childComplexity), true
 	case "Assessment.estimatedLossJPY":
 		if e.ComplexityRoot.Assessment.EstimatedLossJpy == nil {
 			break
@@ -2057,6 +2069,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComparisonEntry.Category(childComplexity), true
+	case "ComparisonEntry.incident":
+		if e.ComplexityRoot.ComparisonEntry.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonEntry.Incident(childComplexity), true
 	case "ComparisonEntry.measures":
 		if e.ComplexityRoot.ComparisonEntry.Measures == nil {
 			break
@@ -4863,6 +4881,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Name(childComplexity), true
+	case "Target.owner":
+		if e.ComplexityRoot.Target.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Target.Owner(childComplexity), true
 	case "Target.sector":
 		if e.ComplexityRoot.Target.Sector == nil {
 			break
@@ -6560,6 +6584,12 @@ type Target implements Node {
   """
   description: String!
   """
+  The organization that owns it (set by ` + "`" + `createTarget` + "`" + ` from the caller's organization, and by ` + "`" + `importDocument` + "`" + ` for a
+  target it creates): its analysts and org-admins, curators and admins change the target, its assets and its incidents.
+  Null for a target nobody owns (loaded by an operator's ` + "`" + `ssfgraph ingest` + "`" + `), which only curators and admins change.
+  """
+  owner: Organization
+  """
   Its assets, ordered by id.
   """
   assets: [Asset!]!
@@ -7228,7 +7258,8 @@ type Assessment implements Node {
   """
   analysis: Analysis!
   """
-  The incident it rates.
+  The incident it rates. For an assessment of a submitted analysis, its fields are as they were at submission (see
+  ` + "`" + `changedSinceSubmission` + "`" + `; ` + "`" + `node(id:)` + "`" + ` reads the incident as it is now).
   """
   incident: Incident!
   """
@@ -7256,17 +7287,23 @@ type Assessment implements Node {
   """
   ownerDepartment: Department
   """
-  The threats that cause the incident, ordered by id.
+  The threats that cause the incident, ordered by id; as they were at submission for a submitted analysis.
   """
   threats: [Threat!]!
   """
-  The assets it happens through, ordered by id.
+  The assets it happens through, ordered by id; as they were at submission for a submitted analysis.
   """
   assets: [Asset!]!
   """
   The measures applied to it, ordered by measure id.
   """
   treatments: [Treatment!]!
+  """
+  Whether a shared node it rates (its incident, threats, assets, or its treatments' measures) has changed since its
+  analysis was submitted: the assessment keeps showing the values it rated, and ` + "`" + `node(id:)` + "`" + ` reads the current ones.
+  Always false for a draft, which reads the shared nodes as they are.
+  """
+  changedSinceSubmission: Boolean!
 }
 
 """
@@ -7274,7 +7311,7 @@ A measure applied to an assessed incident.
 """
 type Treatment {
   """
-  The measure.
+  The measure; as it was at submission for a submitted analysis.
   """
   measure: Measure!
   """
@@ -9400,6 +9437,10 @@ type ComparisonEntry {
   """
   organization: Organization!
   """
+  The incident as this analysis rated it: as it was at submission for a submitted analysis, as it is for a draft.
+  """
+  incident: Incident!
+  """
   The axis-1 rank.
   """
   axis1: Int
@@ -9412,11 +9453,11 @@ type ComparisonEntry {
   """
   category: Int
   """
-  The threats it names, ordered by id.
+  The threats it names, ordered by id; as they were at submission for a submitted analysis.
   """
   threats: [Threat!]!
   """
-  The assets it names, ordered by id.
+  The assets it names, ordered by id; as they were at submission for a submitted analysis.
   """
   assets: [Asset!]!
   """
@@ -9438,7 +9479,7 @@ A measure as an analysis applies it.
 """
 type ComparedMeasure {
   """
-  The measure.
+  The measure; as it was at submission for a submitted analysis.
   """
   measure: Measure!
   """
@@ -10075,6 +10116,8 @@ func (ec *executionContext) childFields_Assessment(ctx context.Context, field gr
 		return ec.fieldContext_Assessment_assets(ctx, field)
 	case "treatments":
 		return ec.fieldContext_Assessment_treatments(ctx, field)
+	case "changedSinceSubmission":
+		return ec.fieldContext_Assessment_changedSinceSubmission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Assessment", field.Name)
 }
@@ -10289,6 +10332,8 @@ func (ec *executionContext) childFields_ComparisonEntry(ctx context.Context, fie
 		return ec.fieldContext_ComparisonEntry_analysisId(ctx, field)
 	case "organization":
 		return ec.fieldContext_ComparisonEntry_organization(ctx, field)
+	case "incident":
+		return ec.fieldContext_ComparisonEntry_incident(ctx, field)
 	case "axis1":
 		return ec.fieldContext_ComparisonEntry_axis1(ctx, field)
 	case "axis2":
@@ -11227,6 +11272,8 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_sector(ctx, field)
 	case "description":
 		return ec.fieldContext_Target_description(ctx, field)
+	case "owner":
+		return ec.fieldContext_Target_owner(ctx, field)
 	case "assets":
 		return ec.fieldContext_Target_assets(ctx, field)
 	case "incidents":
@@ -14987,6 +15034,29 @@ func (ec *executionContext) fieldContext_Assessment_treatments(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Assessment_changedSinceSubmission(ctx context.Context, field graphql.CollectedField, obj *model.Assessment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assessment_changedSinceSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assessment().ChangedSinceSubmission(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assessment_changedSinceSubmission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assessment", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Asset_id(ctx context.Context, field graphql.CollectedField, obj *model.Asset) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16679,7 +16749,7 @@ func (ec *executionContext) fieldContext_ComparedAnalysis_perspectives(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _ComparedMeasure_measure(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparedMeasure_measure(ctx context.Context, field graphql.CollectedField, obj *model.ComparedMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16711,7 +16781,7 @@ func (ec *executionContext) fieldContext_ComparedMeasure_measure(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ComparedMeasure_perspective(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparedMeasure_perspective(ctx context.Context, field graphql.CollectedField, obj *model.ComparedMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16734,7 +16804,7 @@ func (ec *executionContext) fieldContext_ComparedMeasure_perspective(_ context.C
 	return graphql.NewScalarFieldContext("ComparedMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _ComparedMeasure_status(ctx context.Context, field graphql.CollectedField, obj *compare.MeasureRef) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComparedMeasure_status(ctx context.Context, field graphql.CollectedField, obj *model.ComparedMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16807,6 +16877,38 @@ func (ec *executionContext) fieldContext_ComparisonEntry_organization(_ context.
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonEntry_incident(ctx context.Context, field graphql.CollectedField, obj *compare.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonEntry_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComparisonEntry().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonEntry_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16954,11 +17056,11 @@ func (ec *executionContext) _ComparisonEntry_measures(ctx context.Context, field
 			return ec.fieldContext_ComparisonEntry_measures(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Measures, nil
+			return ec.Resolvers.ComparisonEntry().Measures(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []compare.MeasureRef) graphql.Marshaler {
-			return ec.marshalNComparedMeasure2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRefᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComparedMeasure) graphql.Marshaler {
+			return ec.marshalNComparedMeasure2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐComparedMeasureᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16968,8 +17070,8 @@ func (ec *executionContext) fieldContext_ComparisonEntry_measures(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "ComparisonEntry",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ComparedMeasure(ctx, field)
 		},
@@ -28582,6 +28684,38 @@ func (ec *executionContext) fieldContext_Target_description(_ context.Context, f
 	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
 }
 
+func (ec *executionContext) _Target_owner(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Target().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Target_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Target",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Target_assets(ctx context.Context, field graphql.CollectedField, obj *model.Target) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33287,6 +33421,12 @@ func (ec *executionContext) _Assessment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Assessment_treatments(ctx, field, obj)
 				})
+		case "changedSinceSubmission":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assessment_changedSinceSubmission(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33932,7 +34072,7 @@ func (ec *executionContext) _ComparedAnalysis(ctx context.Context, sel ast.Selec
 
 var comparedMeasureImplementors = []string{"ComparedMeasure"}
 
-func (ec *executionContext) _ComparedMeasure(ctx context.Context, sel ast.SelectionSet, obj *compare.MeasureRef) graphql.Marshaler {
+func (ec *executionContext) _ComparedMeasure(ctx context.Context, sel ast.SelectionSet, obj *model.ComparedMeasure) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, comparedMeasureImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -33997,6 +34137,12 @@ func (ec *executionContext) _ComparisonEntry(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ComparisonEntry_organization(ctx, field, obj)
 				})
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparisonEntry_incident(ctx, field, obj)
+				})
 		case "axis1":
 			out.Values[i] = ec._ComparisonEntry_axis1(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -34025,10 +34171,11 @@ func (ec *executionContext) _ComparisonEntry(ctx context.Context, sel ast.Select
 					return ec._ComparisonEntry_assets(ctx, field, obj)
 				})
 		case "measures":
-			out.Values[i] = ec._ComparisonEntry_measures(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComparisonEntry_measures(ctx, field, obj)
+				})
 		case "ownerDepartment":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -37806,6 +37953,12 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_owner(ctx, field, obj)
+				})
 		case "assets":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -39097,15 +39250,11 @@ func (ec *executionContext) marshalNComparedAnalysis2ᚖgithubᚗcomᚋssfgraph�
 	return ec._ComparedAnalysis(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNComparedMeasure2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRef(ctx context.Context, sel ast.SelectionSet, v compare.MeasureRef) graphql.Marshaler {
-	return ec._ComparedMeasure(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNComparedMeasure2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRefᚄ(ctx context.Context, sel ast.SelectionSet, v []compare.MeasureRef) graphql.Marshaler {
+func (ec *executionContext) marshalNComparedMeasure2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐComparedMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparedMeasure) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNComparedMeasure2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐMeasureRef(ctx, sel, v[i])
+		return ec.marshalNComparedMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐComparedMeasure(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39115,6 +39264,14 @@ func (ec *executionContext) marshalNComparedMeasure2ᚕgithubᚗcomᚋssfgraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNComparedMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐComparedMeasure(ctx context.Context, sel ast.SelectionSet, v *model.ComparedMeasure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComparedMeasure!")
+		return graphql.Null
+	}
+	return ec._ComparedMeasure(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNComparisonEntry2githubᚗcomᚋssfgraphᚋssfgraphᚋcompareᚐEntry(ctx context.Context, sel ast.SelectionSet, v compare.Entry) graphql.Marshaler {

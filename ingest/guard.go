@@ -14,8 +14,10 @@ type StoredNodes func(ctx context.Context, ids []string) (map[string]model.Node,
 
 // Guard decides whether a batch may be loaded, from the stored nodes it
 // reads through stored. A Loader calls it inside the load's transaction
-// before it writes anything; an error it returns refuses the load, which
-// then writes nothing, and reaches the Loader's caller as it is.
+// before it reads the batch or writes anything, so a guard may also
+// complete the batch (the owner of a target it creates); an error it
+// returns refuses the load, which then writes nothing, and reaches the
+// Loader's caller as it is.
 type Guard func(ctx context.Context, stored StoredNodes) error
 
 type guardKey struct{}

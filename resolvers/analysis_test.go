@@ -492,13 +492,15 @@ func TestAssessIncidentRoundTrip(t *testing.T) {
 		t.Errorf("treatment with a new measure: %+v", tr)
 	}
 
-	// The new catalog nodes are ordinary nodes of the catalog.
+	// The new catalog nodes are ordinary nodes of the catalog, readable by
+	// whoever may read the analysis (the analysis is private: see
+	// TestInlineNodesOfPrivateAnalysisArePrivate).
 	var cat struct {
 		Threat  *struct{ ExternalID, Source, Kind string } `json:"t"`
 		Measure *struct{ Kind string }                     `json:"m"`
 		Target  struct{ Incidents []idJSON }
 	}
-	e.must(t, "", `query($th: ID!, $m: ID!, $tg: ID!) { t: node(id: $th) { ... on Threat { externalId source kind } } m: node(id: $m) { ... on Measure { kind } } target(id: $tg) { incidents { id } } }`,
+	e.must(t, e.viewer, `query($th: ID!, $m: ID!, $tg: ID!) { t: node(id: $th) { ... on Threat { externalId source kind } } m: node(id: $m) { ... on Measure { kind } } target(id: $tg) { incidents { id } } }`,
 		map[string]any{"th": e.p + "threat-new", "m": e.p + "measure-new", "tg": e.s.Target}, &cat)
 	if cat.Threat == nil || cat.Threat.ExternalID != "T0856" || cat.Threat.Source != "mitre-attack-ics" || cat.Measure == nil || cat.Measure.Kind != "human" {
 		t.Errorf("new catalog nodes: %+v %+v", cat.Threat, cat.Measure)

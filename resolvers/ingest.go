@@ -186,7 +186,10 @@ func authorizeNative(ctx context.Context, b *ingest.Batch, storedNodes ingest.St
 			return err
 		}
 	}
-	return authorizeNativeChanges(ctx, b, storedNodes)
+	if err := authorizeNativeChanges(ctx, b, storedNodes); err != nil {
+		return err
+	}
+	return authorizeNativeTargets(ctx, b, storedNodes)
 }
 
 // nativeIDsFree refuses a native batch that names a stored analysis,
@@ -208,6 +211,99 @@ func nativeIDsFree(ctx context.Context, b *ingest.Batch, stored map[string]model
 					kind = "insurance policy"
 				}
 				return model.Errorf(model.ECONFLICT, "%s %s already exists", kind, n.ID)
+			}
+		}
+	}
+	return nil
+}
+
+// authorizeNativeTargets applies model.Principal.EditsTarget to the target,
+// assets and incidents a native batch writes, as updateTarget, createAsset,
+// updateAsset, createIncident and updateIncident would: a stored target
+// whose name, sector or description the document changes, and a new or
+// changed asset or incident of a stored target, need an editor of that
+// target (its owner organization's analysts and org-admins, curators,
+// admins). A target the document creates is owned by the caller's
+// organization, as createTarget's would be; the batch is given that owner
+// here. Nodes the document repeats unchanged need nothing more. It returns
+// EFORBIDDEN with a message that starts with the document path.
+func authorizeNativeTargets(ctx context.Context, b *ingest.Batch, storedNodes ingest.StoredNodes) error {
+	p := model.PrincipalFrom(ctx)
+	var ids []string
+	for _, n := range b.Nodes {
+		switch n.Label {
+		case model.LabelTarget, model.LabelAsset, model.LabelIncident:
+			ids = append(ids, n.ID)
+			if t, _ := n.Props["targetId"].(string); t != "" {
+				ids = append(ids, t)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	stored, err := storedNodes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	// edits reports whether the caller may change target id: a stored one
+	// by its owner, one the batch creates (owned by the caller's
+	// organization) always.
+	edits := func(id string) (bool, string) {
+		t, _ := stored[id].(*model.Target)
+		if t == nil {
+			return true, ""
+		}
+		owner := ""
+		if t.OwnerID != nil {
+			owner = *t.OwnerID
+		}
+		return p.EditsTarget(owner), owner
+	}
+	deny := func(path, target, owner string) error {
+		who := "only curators and admins (target " + target + " has no owner organization)"
+		if owner != "" {
+			who = "only analysts and org-admins of organization " + owner + " (which owns target " + target + "), curators and admins"
+		}
+		return model.Errorf(model.EFORBIDDEN, "%s: %s may change target %s, its assets and its incidents", path, who, target)
+	}
+	assets, incidents := 0, 0
+	for i, n := range b.Nodes {
+		str := func(k string) string { s, _ := n.Props[k].(string); return s }
+		switch n.Label {
+		case model.LabelTarget:
+			t, _ := stored[n.ID].(*model.Target)
+			if t == nil {
+				props := maps.Clone(n.Props)
+				props["ownerId"] = p.OrganizationID
+				b.Nodes[i].Props = props
+				continue
+			}
+			if t.Name == str("name") && t.Sector == str("sector") && t.Description == str("description") {
+				continue
+			}
+			if ok, owner := edits(n.ID); !ok {
+				return deny("target", n.ID, owner)
+			}
+		case model.LabelAsset:
+			path := fmt.Sprintf("target.assets[%d]", assets)
+			assets++
+			x, _ := stored[n.ID].(*model.Asset)
+			if x != nil && x.Name == str("name") && x.Kind == str("kind") && x.Description == str("description") {
+				continue
+			}
+			if ok, owner := edits(str("targetId")); !ok {
+				return deny(path, str("targetId"), owner)
+			}
+		case model.LabelIncident:
+			path := fmt.Sprintf("target.incidents[%d]", incidents)
+			incidents++
+			x, _ := stored[n.ID].(*model.Incident)
+			if x != nil && x.Name == str("name") && x.Consequence == str("consequence") && x.Description == str("description") {
+				continue
+			}
+			if ok, owner := edits(str("targetId")); !ok {
+				return deny(path, str("targetId"), owner)
 			}
 		}
 	}

@@ -295,8 +295,44 @@ func canSee(ctx context.Context, n model.Node) (bool, error) {
 		return policyReadable(ctx, n)
 	case *model.Treatment, *model.CoverageLine:
 		return false, nil // not nodes of the API
+	case model.Inline:
+		return inlineReadable(ctx, n)
 	}
 	return true, nil
+}
+
+// inlineReadable applies model.InlineReadable to an incident, threat or
+// measure, loading the analyses it is private to (batched) only when there
+// are any.
+func inlineReadable(ctx context.Context, n model.Inline) (bool, error) {
+	p, ids := model.PrincipalFrom(ctx), n.PrivateToIDs()
+	if model.InlineReadable(p, ids, nil) {
+		return true, nil
+	}
+	as, err := loadNodes[model.Analysis](ctx, ids)
+	if err != nil {
+		return false, err
+	}
+	return model.InlineReadable(p, ids, as), nil
+}
+
+// readableInline returns the nodes of ns that the caller may read
+// (model.InlineReadable).
+func readableInline[T any, PT interface {
+	*T
+	model.Inline
+}](ctx context.Context, ns []*T) ([]*T, error) {
+	out := make([]*T, 0, len(ns))
+	for _, n := range ns {
+		ok, err := inlineReadable(ctx, PT(n))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }
 
 // policyReadable applies model.InsurancePolicy.ReadableBy, loading the

@@ -99,7 +99,7 @@ func (r *assessmentResolver) Analysis(ctx context.Context, obj *model.Assessment
 
 // Incident is the resolver for the incident field.
 func (r *assessmentResolver) Incident(ctx context.Context, obj *model.Assessment) (*model.Incident, error) {
-	return loadNode[model.Incident](ctx, ref(ctx, obj, func(a *model.Assessment) string { return a.IncidentID }))
+	return assessmentIncident(ctx, obj)
 }
 
 // Axis1 is the resolver for the axis1 field.
@@ -119,17 +119,22 @@ func (r *assessmentResolver) OwnerDepartment(ctx context.Context, obj *model.Ass
 
 // Threats is the resolver for the threats field.
 func (r *assessmentResolver) Threats(ctx context.Context, obj *model.Assessment) ([]*model.Threat, error) {
-	return loadRelatedOf[model.Threat](ctx, model.AssessmentThreats, obj)
+	return assessmentThreats(ctx, obj)
 }
 
 // Assets is the resolver for the assets field.
 func (r *assessmentResolver) Assets(ctx context.Context, obj *model.Assessment) ([]*model.Asset, error) {
-	return loadRelatedOf[model.Asset](ctx, model.AssessmentAssets, obj)
+	return assessmentAssets(ctx, obj)
 }
 
 // Treatments is the resolver for the treatments field.
 func (r *assessmentResolver) Treatments(ctx context.Context, obj *model.Assessment) ([]*model.Treatment, error) {
 	return loadRelatedOf[model.Treatment](ctx, model.AssessmentTreatments, obj)
+}
+
+// ChangedSinceSubmission is the resolver for the changedSinceSubmission field.
+func (r *assessmentResolver) ChangedSinceSubmission(ctx context.Context, obj *model.Assessment) (bool, error) {
+	return changedSinceSubmission(ctx, obj)
 }
 
 // Target is the resolver for the target field.
@@ -213,8 +218,8 @@ func (r *comparedAnalysisResolver) Analysis(ctx context.Context, obj *compare.An
 }
 
 // Measure is the resolver for the measure field.
-func (r *comparedMeasureResolver) Measure(ctx context.Context, obj *compare.MeasureRef) (*model.Measure, error) {
-	return loadNode[model.Measure](ctx, ref(ctx, obj, func(m *compare.MeasureRef) string { return m.ID }))
+func (r *comparedMeasureResolver) Measure(ctx context.Context, obj *model.ComparedMeasure) (*model.Measure, error) {
+	return comparedMeasure(ctx, obj)
 }
 
 // AnalysisID is the resolver for the analysisId field.
@@ -227,14 +232,24 @@ func (r *comparisonEntryResolver) Organization(ctx context.Context, obj *compare
 	return loadNode[model.Organization](ctx, ref(ctx, obj, func(e *compare.Entry) string { return e.Organization }))
 }
 
+// Incident is the resolver for the incident field.
+func (r *comparisonEntryResolver) Incident(ctx context.Context, obj *compare.Entry) (*model.Incident, error) {
+	return entryIncident(ctx, obj)
+}
+
 // Threats is the resolver for the threats field.
 func (r *comparisonEntryResolver) Threats(ctx context.Context, obj *compare.Entry) ([]*model.Threat, error) {
-	return loadNodes[model.Threat](ctx, obj.Threats)
+	return entryThreats(ctx, obj)
 }
 
 // Assets is the resolver for the assets field.
 func (r *comparisonEntryResolver) Assets(ctx context.Context, obj *compare.Entry) ([]*model.Asset, error) {
-	return loadNodes[model.Asset](ctx, obj.Assets)
+	return entryAssets(ctx, obj)
+}
+
+// Measures is the resolver for the measures field.
+func (r *comparisonEntryResolver) Measures(ctx context.Context, obj *compare.Entry) ([]*model.ComparedMeasure, error) {
+	return entryMeasures(obj), nil
 }
 
 // OwnerDepartment is the resolver for the ownerDepartment field.
@@ -1076,6 +1091,11 @@ func (r *subscriptionResolver) FeedbackAdded(ctx context.Context, targetID *stri
 	return r.feedbackStream(ctx, targetID)
 }
 
+// Owner is the resolver for the owner field.
+func (r *targetResolver) Owner(ctx context.Context, obj *model.Target) (*model.Organization, error) {
+	return loadNodePtr[model.Organization](ctx, obj.OwnerID)
+}
+
 // Assets is the resolver for the assets field.
 func (r *targetResolver) Assets(ctx context.Context, obj *model.Target) ([]*model.Asset, error) {
 	return loadRelatedOf[model.Asset](ctx, model.TargetAssets, obj)
@@ -1083,7 +1103,7 @@ func (r *targetResolver) Assets(ctx context.Context, obj *model.Target) ([]*mode
 
 // Incidents is the resolver for the incidents field.
 func (r *targetResolver) Incidents(ctx context.Context, obj *model.Target) ([]*model.Incident, error) {
-	return loadRelatedOf[model.Incident](ctx, model.TargetIncidents, obj)
+	return targetIncidents(ctx, obj)
 }
 
 // Analyses is the resolver for the analyses field.
@@ -1152,7 +1172,7 @@ func (r *threatResolver) RevokedBy(ctx context.Context, obj *model.Threat) (*mod
 
 // Measure is the resolver for the measure field.
 func (r *treatmentResolver) Measure(ctx context.Context, obj *model.Treatment) (*model.Measure, error) {
-	return loadNode[model.Measure](ctx, ref(ctx, obj, func(t *model.Treatment) string { return t.MeasureID }))
+	return treatmentMeasure(ctx, obj)
 }
 
 // Perspective is the resolver for the perspective field.

@@ -200,7 +200,7 @@ func TestShutdownEndsSubscriptions(t *testing.T) {
 	// And a comparison subscription, which lives on the event bus.
 	prefix := neo4jtest.Prefix(t)
 	target := prefix + "target"
-	if _, err := m.DB.CreateTarget(ctx, model.TargetInput{ID: &target, Name: "Shutdown target", Sector: "home"}); err != nil {
+	if _, err := m.DB.CreateTarget(ctx, "", model.TargetInput{ID: &target, Name: "Shutdown target", Sector: "home"}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := wsclient.Dial(ctx, m.URL()+"/graphql", wsclient.TransportWS, nil)

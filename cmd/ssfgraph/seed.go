@@ -63,6 +63,9 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 //go:embed demo/maker.yaml demo/operator.yaml
 var demoFiles embed.FS
 
+// demoTargetOwner is the organization that owns the demo's target.
+const demoTargetOwner = "demo-maker"
+
 // demoDocuments names the demo's native documents in the order they load.
 var demoDocuments = []string{"demo/maker.yaml", "demo/operator.yaml"}
 
@@ -170,6 +173,14 @@ func demoBatches(ctx context.Context, db *neo4j.DB) ([]*ingest.Batch, error) {
 		b, err := ingest.Parse(name, data, ingest.FormatNative, ingest.ParseOptions{Scales: scales})
 		if err != nil {
 			return nil, err
+		}
+		// The target belongs to the manufacturer (its analysts edit it, see
+		// model.Principal.EditsTarget); the operator's document names it
+		// without changing its owner.
+		for i, n := range b.Nodes {
+			if n.Label == model.LabelTarget && name == demoDocuments[0] {
+				b.Nodes[i].Props["ownerId"] = demoTargetOwner
+			}
 		}
 		batches = append(batches, b)
 	}

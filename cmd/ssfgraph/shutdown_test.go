@@ -66,7 +66,7 @@ func TestShutdownDuringAssessIncidentStream(t *testing.T) {
 	org := neo4jtest.Org(t, p+"org", "home")
 	token := neo4jtest.Token(t, m.DB, org, model.RoleAnalyst)
 	target := p + "target"
-	if _, err := m.DB.CreateTarget(ctx, model.TargetInput{ID: &target, Name: "Shutter", Sector: "home"}); err != nil {
+	if _, err := m.DB.CreateTarget(ctx, "", model.TargetInput{ID: &target, Name: "Shutter", Sector: "home"}); err != nil {
 		t.Fatal(err)
 	}
 	var incidents []string

@@ -60,6 +60,46 @@ func (p *Principal) Writes(org string) bool {
 	return p != nil && (p.Role == RoleAdmin || p.OrganizationID == org && (p.Role == RoleAnalyst || p.Role == RoleOrgAdmin))
 }
 
+// EditsTarget reports whether p may change a target owned by organization
+// ownerOrg ("" for a target nobody owns), its assets and its incidents:
+// the shared nodes that analyses of every organization rate. Analysts and
+// org-admins of the owning organization, curators and admins may; a target
+// without an owner only curators and admins. This is the one statement of
+// the rule: the target, asset and incident mutations and importDocument
+// apply it.
+func (p *Principal) EditsTarget(ownerOrg string) bool {
+	if p == nil {
+		return false
+	}
+	switch p.Role {
+	case RoleAdmin, RoleCurator:
+		return true
+	case RoleAnalyst, RoleOrgAdmin:
+		return ownerOrg != "" && p.OrganizationID == ownerOrg
+	}
+	return false
+}
+
+// RequireTargetEditor returns the caller when they may change target t
+// (see Principal.EditsTarget), else EUNAUTHENTICATED or EFORBIDDEN.
+func RequireTargetEditor(ctx context.Context, t *Target) (*Principal, error) {
+	p, err := Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	owner := ""
+	if t.OwnerID != nil {
+		owner = *t.OwnerID
+	}
+	if !p.EditsTarget(owner) {
+		if owner == "" {
+			return nil, Errorf(EFORBIDDEN, "target %s has no owner organization: only curators and admins may change it, its assets and its incidents", t.ID)
+		}
+		return nil, Errorf(EFORBIDDEN, "only analysts and org-admins of organization %s (which owns target %s), curators and admins may change it, its assets and its incidents", owner, t.ID)
+	}
+	return p, nil
+}
+
 type principalKey struct{}
 
 // WithPrincipal returns a context that carries p.

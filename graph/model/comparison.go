@@ -16,6 +16,7 @@ type AnalysisSnapshot struct {
 
 // AssessmentSnapshot is an assessment with the ids it refers to.
 type AssessmentSnapshot struct {
+	ID                string
 	IncidentID        string
 	Axis1, Axis2      int
 	Category          int
@@ -24,6 +25,14 @@ type AssessmentSnapshot struct {
 	ThreatIDs         []string
 	AssetIDs          []string
 	Treatments        []TreatmentRef
+}
+
+// ComparedMeasure is a measure as a comparison entry shows it: the entry's
+// reference to it and the assessment the entry shows, whose AsSubmitted
+// holds the measure as it was at submission.
+type ComparedMeasure struct {
+	compare.MeasureRef
+	AssessmentID string
 }
 
 // TreatmentRef is a measure applied to an assessment, by id.

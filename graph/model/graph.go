@@ -32,6 +32,11 @@ type Target struct {
 	Name        string
 	Sector      string
 	Description string
+	// OwnerID is the organization that owns the target (whose analysts
+	// and org-admins edit it, see Principal.EditsTarget); nil for a target
+	// nobody owns (loaded by an operator), which only curators and admins
+	// edit.
+	OwnerID *string
 }
 
 // Asset is a part of a target.
@@ -50,6 +55,9 @@ type Incident struct {
 	Name        string
 	Consequence string
 	Description string
+	// PrivateTo names the analyses an incident created inline in a
+	// private analysis is private to (see InlineReadable); nil for others.
+	PrivateTo []string `json:"-"`
 }
 
 // Threat is a catalog entry for a cause of incidents.
@@ -65,6 +73,8 @@ type Threat struct {
 	// that what cites them still resolves.
 	Revoked    bool
 	Deprecated bool
+	// PrivateTo is as for Incident.
+	PrivateTo []string `json:"-"`
 }
 
 // Measure is a catalog entry for something done against threats.
@@ -78,7 +88,25 @@ type Measure struct {
 	// comes from, as for Threat.
 	Revoked    bool
 	Deprecated bool
+	// PrivateTo is as for Incident.
+	PrivateTo []string `json:"-"`
 }
+
+// Inline is a node that may have been created inline in an analysis
+// (Incident, Threat, Measure): PrivateToIDs returns the analyses it is
+// private to, nil when it is readable by everyone.
+type Inline interface {
+	PrivateToIDs() []string
+}
+
+// PrivateToIDs implements Inline.
+func (i *Incident) PrivateToIDs() []string { return i.PrivateTo }
+
+// PrivateToIDs implements Inline.
+func (t *Threat) PrivateToIDs() []string { return t.PrivateTo }
+
+// PrivateToIDs implements Inline.
+func (m *Measure) PrivateToIDs() []string { return m.PrivateTo }
 
 // Guideline is an external standard, regulation or sector guideline.
 type Guideline struct {
@@ -195,6 +223,10 @@ type Assessment struct {
 	EstimatedLossJpy  *float64
 	Rationale         string
 	OwnerDepartmentID *string
+	// AsSubmitted is what it rated as it was at submission; nil for an
+	// assessment of a draft (and of an analysis submitted before the
+	// store kept it).
+	AsSubmitted *AsSubmitted
 }
 
 // NotApplicableClause is an analysis's judgment that a guideline clause

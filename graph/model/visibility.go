@@ -32,6 +32,22 @@ func sharedWith(p *Principal, owner string, vis Visibility, orgs, sectors []stri
 	return false
 }
 
+// InlineReadable reports whether p may read a node created inline (an
+// incident, threat or measure that assessIncident or an imported analysis
+// created) while its analysis was PRIVATE. privateTo names the analyses it
+// is private to (the one it was created in and that one's later
+// versions); it is empty for every other node, which everyone may read.
+// analyses holds those of them that exist. p may read it when p may read
+// one of them (Analysis.CanRead), so it follows the analysis's visibility:
+// sharing the analysis or making it public shares the node too. Admins
+// read every node.
+func InlineReadable(p *Principal, privateTo []string, analyses []*Analysis) bool {
+	if len(privateTo) == 0 || p != nil && p.Role == RoleAdmin {
+		return true
+	}
+	return slices.ContainsFunc(analyses, func(a *Analysis) bool { return slices.Contains(privateTo, a.ID) && a.CanRead(p) })
+}
+
 // ReadableBy reports whether p may read feedback f. Feedback is visible to
 // whoever may read what it is about, and always to its author's
 // organization, the organization it is routed to and admins. Curators

@@ -22,7 +22,9 @@ type PeopleService interface {
 
 // TargetService writes targets, their assets and incidents.
 type TargetService interface {
-	CreateTarget(ctx context.Context, in TargetInput) (*Target, error)
+	// CreateTarget creates a target owned by organization owner ("" for
+	// none).
+	CreateTarget(ctx context.Context, owner string, in TargetInput) (*Target, error)
 	UpdateTarget(ctx context.Context, id string, in TargetInput) (*Target, error)
 	DeleteTarget(ctx context.Context, id string, cascade bool) error
 	CreateAsset(ctx context.Context, in AssetInput) (*Asset, error)

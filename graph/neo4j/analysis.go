@@ -3,7 +3,9 @@ package neo4j
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -354,22 +356,25 @@ func (db *DB) DeleteAnalysis(ctx context.Context, id string) error {
 // ---------------------------------------------------------------- assess
 
 // assessCheckCypher reads, in one round trip, everything AssessIncident
-// checks its references against.
-const assessCheckCypher = `
+// checks its references against. An incident, threat or measure private to
+// an analysis the caller may not read (model.InlineReadable) is answered as
+// missing.
+var assessCheckCypher = `
 RETURN
   head([(:` + model.LabelAnalysis + ` {id: $analysis})-[:` + model.RelHasAssessment + `]->(x:` + model.LabelAssessment + ` {incidentId: $incident}) | x.id]) AS existing,
-  head(COLLECT { MATCH (i:` + model.LabelIncident + ` {id: $incident}) RETURN coalesce(i.targetId, '') }) AS incidentTarget,
+  head(COLLECT { MATCH (i:` + model.LabelIncident + ` {id: $incident}) WHERE ` + inlineReadable("i") + ` RETURN coalesce(i.targetId, '') }) AS incidentTarget,
   EXISTS { MATCH (:` + model.LabelAxisLevel + ` {axis: 1, rank: $axis1}) } AS axis1,
   EXISTS { MATCH (:` + model.LabelAxisLevel + ` {axis: 2, rank: $axis2}) } AS axis2,
   head(COLLECT { MATCH (r:` + model.LabelCategoryRule + ` {axis1Rank: $axis1, axis2Rank: $axis2}) RETURN r.category ORDER BY r.id }) AS category,
   head(COLLECT { MATCH (d:` + model.LabelDepartment + ` {id: $dept}) RETURN coalesce(d.organizationId, '') }) AS deptOrg,
-  [x IN $threats | EXISTS { MATCH (:` + model.LabelThreat + ` {id: x}) }] AS threats,
+  [x IN $threats | EXISTS { MATCH (th:` + model.LabelThreat + ` {id: x}) WHERE ` + inlineReadable("th") + ` }] AS threats,
   [x IN $assets | head(COLLECT { MATCH (s:` + model.LabelAsset + ` {id: x}) RETURN coalesce(s.targetId, '') })] AS assets,
-  [x IN $measures | head(COLLECT { MATCH (m:` + model.LabelMeasure + ` {id: x}) RETURN coalesce(m.perspective, '') })] AS measures,
+  [x IN $measures | head(COLLECT { MATCH (m:` + model.LabelMeasure + ` {id: x}) WHERE ` + inlineReadable("m") + ` RETURN coalesce(m.perspective, '') })] AS measures,
   [x IN $newIds | EXISTS { MATCH (:` + model.LabelEntity + ` {id: x}) }] AS taken,
   COLLECT { MATCH (p:` + model.LabelPerspective + `) RETURN p.code } AS perspectives`
 
-// assessWriteCypher creates the new catalog nodes, then the assessment (or
+// assessWriteCypher creates the new catalog nodes (private to the
+// analysis when $privateTo names it, see model.InlineReadable), then the assessment (or
 // clears the one it replaces, keeping its id) with all its edges and
 // treatments, in one statement.
 const assessWriteCypher = `
@@ -377,18 +382,18 @@ MATCH (a:` + model.LabelAnalysis + ` {id: $analysis})-[:` + model.RelAnalyzes + 
 CALL (t) {
   UNWIND $newIncidents AS ni
   CREATE (i:` + model.LabelIncident + `:` + model.LabelEntity + `)
-  SET i = ni, i.targetId = t.id, i.createdAt = datetime(), i.updatedAt = datetime()
+  SET i = ni, i.targetId = t.id, i.privateTo = $privateTo, i.createdAt = datetime(), i.updatedAt = datetime()
   CREATE (t)-[:` + model.RelHasIncident + `]->(i)
 }
 CALL () {
   UNWIND $newThreats AS nt
   CREATE (x:` + model.LabelThreat + `:` + model.LabelEntity + `)
-  SET x = nt, x.createdAt = datetime(), x.updatedAt = datetime()
+  SET x = nt, x.privateTo = $privateTo, x.createdAt = datetime(), x.updatedAt = datetime()
 }
 CALL () {
   UNWIND $newMeasures AS nm
   CREATE (x:` + model.LabelMeasure + `:` + model.LabelEntity + `)
-  SET x = nm, x.createdAt = datetime(), x.updatedAt = datetime()
+  SET x = nm, x.privateTo = $privateTo, x.createdAt = datetime(), x.updatedAt = datetime()
 }
 CALL (a) {
   MATCH (a)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + ` {id: $sid})-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `)
@@ -643,10 +648,11 @@ func (db *DB) AssessIncident(ctx context.Context, in model.AssessIncidentInput) 
 	if pl.incidentNew {
 		incident = nil
 	}
-	check := map[string]any{
+	check := viewerParams(model.PrincipalFrom(ctx))
+	maps.Copy(check, map[string]any{
 		"analysis": in.AnalysisID, "incident": incident, "axis1": in.Axis1, "axis2": in.Axis2, "dept": dept,
 		"threats": analysisList(pl.oldThreats), "assets": analysisList(pl.assetIDs), "measures": analysisList(pl.measureIDs), "newIds": analysisList(pl.newIDs),
-	}
+	})
 	return writeTx(ctx, db, "neo4j.AssessIncident", "assessment of "+pl.incidentID+" in "+in.AnalysisID, func(tx *txn) (*model.Assessment, error) {
 		a, err := tx.lockAnalysis(ctx, in.AnalysisID, "input.analysisId", false)
 		if err != nil {
@@ -736,7 +742,8 @@ func (db *DB) AssessIncident(ctx context.Context, in model.AssessIncidentInput) 
 			depts = []string{dept.(string)}
 		}
 		recs, err = tx.run(ctx, assessWriteCypher, map[string]any{
-			"analysis": in.AnalysisID, "sid": sid, "props": props, "incident": pl.incidentID,
+			"privateTo": inlinePrivateTo(a),
+			"analysis":  in.AnalysisID, "sid": sid, "props": props, "incident": pl.incidentID,
 			"newIncidents": analysisMaps(pl.newIncidents), "newThreats": analysisMaps(pl.newThreats), "newMeasures": analysisMaps(pl.newMeasures),
 			"threatIds": analysisList(pl.threatIDs), "assetIds": analysisList(pl.assetIDs), "depts": analysisList(depts), "treatments": analysisMaps(treatments),
 		})
@@ -746,6 +753,16 @@ func (db *DB) AssessIncident(ctx context.Context, in model.AssessIncidentInput) 
 		tx.touchNodes(sid)
 		return requireNode[model.Assessment](recs)
 	})
+}
+
+// inlinePrivateTo returns what the nodes created inline in analysis a keep
+// as privateTo (model.InlineReadable): a's id while a is PRIVATE, nil
+// (readable by everyone) otherwise.
+func inlinePrivateTo(a *model.Analysis) any {
+	if a.Visibility == model.VisibilityPrivate {
+		return []string{a.ID}
+	}
+	return nil
 }
 
 // analysisCopyMap returns a shallow copy of m.
@@ -824,7 +841,8 @@ MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 SET a.status = 'SUBMITTED', a.submittedAt = datetime(), a.updatedAt = datetime()
 RETURN a`
 
-// SubmitAnalysis freezes a draft analysis as a submitted version. It
+// SubmitAnalysis freezes a draft analysis as a submitted version, keeping
+// on each assessment what it rated as it is now (snapshotAssessments). It
 // returns ENOTFOUND for an unknown analysis, ECONFLICT for one already
 // submitted and EINVALID for one without assessments.
 func (db *DB) SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, error) {
@@ -847,8 +865,76 @@ func (db *DB) SubmitAnalysis(ctx context.Context, id string) (*model.Analysis, e
 		if err != nil {
 			return nil, err
 		}
+		if err := snapshotAssessments(ctx, tx, []string{id}); err != nil {
+			return nil, err
+		}
 		return requireNode[model.Analysis](recs)
 	})
+}
+
+// snapshotReadCypher reads, for the assessments of the given analyses that
+// keep no snapshot yet, what they rate: the incident, threats, assets and
+// the measures of their treatments.
+const snapshotReadCypher = `
+UNWIND $ids AS aid
+MATCH (:` + model.LabelAnalysis + ` {id: aid})-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + `)
+WHERE s.snapshot IS NULL
+OPTIONAL MATCH (s)-[:` + model.RelOf + `]->(i:` + model.LabelIncident + `)
+RETURN s.id AS id, i AS incident,
+  [(s)-[:` + model.RelCausedBy + `]->(x:` + model.LabelThreat + `) | x] AS threats,
+  [(s)-[:` + model.RelThrough + `]->(x:` + model.LabelAsset + `) | x] AS assets,
+  [(s)-[:` + model.RelTreatedBy + `]->(:` + model.LabelTreatment + `)-[:` + model.RelApplies + `]->(x:` + model.LabelMeasure + `) | x] AS measures`
+
+const snapshotWriteCypher = `
+UNWIND $rows AS row
+MATCH (s:` + model.LabelAssessment + ` {id: row.id})
+SET s.snapshot = row.snapshot`
+
+// snapshotAssessments stores on each assessment of the given analyses that
+// has none yet (as the property snapshot, JSON of model.AsSubmitted) the
+// fields of the incident, threats, assets and measures it rates as they
+// are now: what a submitted analysis keeps showing when those shared nodes
+// change. It reads in one statement and writes in one, whatever the
+// number of assessments.
+func snapshotAssessments(ctx context.Context, tx *txn, analysisIDs []string) error {
+	recs, err := tx.run(ctx, snapshotReadCypher, map[string]any{"ids": analysisIDs})
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	rows := make([]map[string]any, 0, len(recs))
+	for _, r := range recs {
+		m := r.AsMap()
+		var snap model.AsSubmitted
+		if n, ok := m["incident"].(neo4j.Node); ok {
+			snap.Incident, _ = decode(n).(*model.Incident)
+		}
+		snap.Threats = decodeSorted[model.Threat](m["threats"], func(t *model.Threat) string { return t.ID })
+		snap.Assets = decodeSorted[model.Asset](m["assets"], func(x *model.Asset) string { return x.ID })
+		snap.Measures = decodeSorted[model.Measure](m["measures"], func(x *model.Measure) string { return x.ID })
+		b, err := json.Marshal(&snap)
+		if err != nil {
+			return fmt.Errorf("snapshot of assessment %v: %w", m["id"], err)
+		}
+		rows = append(rows, map[string]any{"id": m["id"], "snapshot": string(b)})
+	}
+	_, err = tx.run(ctx, snapshotWriteCypher, map[string]any{"rows": rows})
+	return err
+}
+
+// decodeSorted decodes a list of nodes of type T, ordered by id and
+// without duplicates.
+func decodeSorted[T any](v any, id func(*T) string) []*T {
+	list, _ := v.([]any)
+	out := make([]*T, 0, len(list))
+	for _, x := range list {
+		if n, ok := x.(neo4j.Node); ok {
+			if t, ok := any(decode(n)).(*T); ok {
+				out = append(out, t)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *T) int { return strings.Compare(id(a), id(b)) })
+	return slices.CompactFunc(out, func(a, b *T) bool { return id(a) == id(b) })
 }
 
 // ---------------------------------------------------------------- revise
@@ -883,7 +969,7 @@ CALL (a) {
   UNWIND $copies AS c
   MATCH (s:` + model.LabelAssessment + ` {id: c.old})
   CREATE (a)-[:` + model.RelHasAssessment + `]->(s2:` + model.LabelAssessment + `:` + model.LabelEntity + `)
-  SET s2 = s {.*, id: c.new, analysisId: a.id}
+  SET s2 = s {.*, id: c.new, analysisId: a.id, snapshot: null}
   WITH s, s2, c
   CALL (s, s2) {
     MATCH (s)-[:` + model.RelOf + `]->(x)
@@ -908,12 +994,22 @@ CALL (a) {
     SET tr2 = tr {.*, id: tc.new, assessmentId: s2.id}
   }
 }
+CALL (old, a) {
+  MATCH (old)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + `)-[:` + model.RelOf + `|` + model.RelCausedBy + `|` + model.RelTreatedBy + `]->(x)
+  OPTIONAL MATCH (x:` + model.LabelTreatment + `)-[:` + model.RelApplies + `]->(m)
+  WITH DISTINCT coalesce(m, x) AS n, old, a
+  WHERE old.id IN n.privateTo
+  SET n.privateTo = n.privateTo + a.id
+}
 RETURN a`
 
 // ReviseAnalysis starts the next draft version of a submitted analysis: a
 // copy with the same organization, target, title, sharing, policies and
 // not-applicable clauses (with their reasons), whose assessments, their
-// edges and treatments are copied under new ids, and which supersedes it. It returns ENOTFOUND for an unknown analysis and
+// edges and treatments are copied under new ids (without the submitted
+// values: a draft reads the shared nodes as they are), and which
+// supersedes it. The nodes created inline in it that are private to it
+// become private to the new version too (model.InlineReadable). It returns ENOTFOUND for an unknown analysis and
 // ECONFLICT for a draft or an analysis that a later version already
 // supersedes.
 func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, error) {

@@ -42,7 +42,7 @@ func TestAuditRecordsACommittedWriteInItsTransaction(t *testing.T) {
 	before := time.Now().Add(-time.Second)
 
 	id := p + "target"
-	if _, err := db.CreateTarget(ctx, model.TargetInput{ID: &id, Name: "Router", Sector: "energy"}); err != nil {
+	if _, err := db.CreateTarget(ctx, "", model.TargetInput{ID: &id, Name: "Router", Sector: "energy"}); err != nil {
 		t.Fatal(err)
 	}
 	evs := auditOf(t, db, org)
@@ -60,7 +60,7 @@ func TestAuditRecordsACommittedWriteInItsTransaction(t *testing.T) {
 
 	// Refused in the transaction (ECONFLICT: the id is taken): rolled back,
 	// and its audit event with it.
-	if _, err := db.CreateTarget(ctx, model.TargetInput{ID: &id, Name: "Again", Sector: "energy"}); model.ErrorCode(err) != model.ECONFLICT {
+	if _, err := db.CreateTarget(ctx, "", model.TargetInput{ID: &id, Name: "Again", Sector: "energy"}); model.ErrorCode(err) != model.ECONFLICT {
 		t.Fatalf("CreateTarget again: %v, want ECONFLICT", err)
 	}
 	// Refused before any transaction (EINVALID).
@@ -132,7 +132,7 @@ func TestAuditAttributesOperatorsAndPages(t *testing.T) {
 	for i := range 3 {
 		id := fmt.Sprintf("%starget%d", p, i)
 		ids = append(ids, id)
-		if _, err := db.CreateTarget(ctx, model.TargetInput{ID: &id, Name: "T", Sector: "energy"}); err != nil {
+		if _, err := db.CreateTarget(ctx, "", model.TargetInput{ID: &id, Name: "T", Sector: "energy"}); err != nil {
 			t.Fatal(err)
 		}
 	}

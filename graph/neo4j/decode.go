@@ -3,6 +3,7 @@ package neo4j
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -75,17 +76,17 @@ func decode(n neo4j.Node) model.Node {
 		case model.LabelDepartment:
 			return &model.Department{ID: p.str("id"), Name: p.str("name"), OrganizationID: p.str("organizationId")}
 		case model.LabelTarget:
-			return &model.Target{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector"), Description: p.str("description")}
+			return &model.Target{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector"), Description: p.str("description"), OwnerID: p.strPtr("ownerId")}
 		case model.LabelAsset:
 			return &model.Asset{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description")}
 		case model.LabelIncident:
-			return &model.Incident{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Consequence: p.str("consequence"), Description: p.str("description")}
+			return &model.Incident{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Consequence: p.str("consequence"), Description: p.str("description"), PrivateTo: p.strs("privateTo")}
 		case model.LabelThreat:
 			return &model.Threat{ID: p.str("id"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description"), ExternalID: p.strPtr("externalId"), Source: p.strPtr("source"),
-				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated")}
+				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo")}
 		case model.LabelMeasure:
 			return &model.Measure{ID: p.str("id"), Name: p.str("name"), Description: p.str("description"), PerspectiveCode: p.str("perspective"), Kind: p.str("kind"),
-				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated")}
+				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo")}
 		case model.LabelGuideline:
 			return &model.Guideline{ID: p.str("id"), Title: p.str("title"), Publisher: p.str("publisher"), Version: p.str("version")}
 		case model.LabelClause:
@@ -103,7 +104,8 @@ func decode(n neo4j.Node) model.Node {
 				CreatedAt: p.time("createdAt"), UpdatedAt: p.time("updatedAt"), SubmittedAt: p.timePtr("submittedAt")}
 		case model.LabelAssessment:
 			return &model.Assessment{ID: p.str("id"), AnalysisID: p.str("analysisId"), IncidentID: p.str("incidentId"), Axis1Rank: p.int("axis1"), Axis2Rank: p.int("axis2"),
-				Category: p.int("category"), EstimatedLossJpy: p.floatPtr("estimatedLossJPY"), Rationale: p.str("rationale"), OwnerDepartmentID: p.strPtr("ownerDepartmentId")}
+				Category: p.int("category"), EstimatedLossJpy: p.floatPtr("estimatedLossJPY"), Rationale: p.str("rationale"), OwnerDepartmentID: p.strPtr("ownerDepartmentId"),
+				AsSubmitted: p.asSubmitted("snapshot")}
 		case model.LabelTreatment:
 			return &model.Treatment{ID: p.str("id"), AssessmentID: p.str("assessmentId"), MeasureID: p.str("measureId"), Status: model.TreatmentStatus(p.str("status")), PerspectiveCode: p.str("perspective")}
 		case model.LabelInsurancePolicy:
@@ -130,6 +132,20 @@ func decode(n neo4j.Node) model.Node {
 type props map[string]any
 
 func (p props) str(k string) string { s, _ := p[k].(string); return s }
+
+// asSubmitted decodes the JSON that snapshotAssessments stored under k; nil
+// when there is none (or it does not decode).
+func (p props) asSubmitted(k string) *model.AsSubmitted {
+	s, ok := p[k].(string)
+	if !ok {
+		return nil
+	}
+	var out model.AsSubmitted
+	if json.Unmarshal([]byte(s), &out) != nil {
+		return nil
+	}
+	return &out
+}
 
 func (p props) strPtr(k string) *string {
 	if s, ok := p[k].(string); ok {

@@ -49,6 +49,15 @@
 // It keeps userId, role, createdAt, expiresAt (absent: never) and, once
 // revoked, revoked = true and revokedAt.
 //
+// A Target keeps ownerId, the organization whose analysts edit it (absent:
+// none, curators and admins only; model.Principal.EditsTarget). An
+// Assessment of a submitted analysis keeps snapshot, JSON of
+// model.AsSubmitted: its incident, threats, assets and treatments'
+// measures as they were at submission (snapshotAssessments). An Incident,
+// Threat or Measure created inline in a PRIVATE analysis keeps privateTo,
+// the ids of the analyses (that one and its later versions) whose readers
+// alone may read it (model.InlineReadable).
+//
 // Names and texts carry the full-text index `ssf_text`; MAPS_TO carries an
 // index on `group` (the pairs of one OSCAL map share it).
 package neo4j

@@ -86,8 +86,8 @@ func TestExportAnalysis(t *testing.T) {
 	must(db.CreateOrganization(ctx, model.OrganizationInput{ID: str(other), Name: "Other", Sector: "home"}))
 	must(db.CreateDepartment(ctx, model.DepartmentInput{ID: str(p + "dept"), OrganizationID: org, Name: "Ops"}))
 	must(db.CreateDepartment(ctx, model.DepartmentInput{ID: str(p + "dept-other"), OrganizationID: other, Name: "Not ours"}))
-	must(db.CreateTarget(ctx, model.TargetInput{ID: str(p + "target"), Name: "Target", Sector: "home"}))
-	must(db.CreateTarget(ctx, model.TargetInput{ID: str(p + "target2"), Name: "Another target", Sector: "home"}))
+	must(db.CreateTarget(ctx, "", model.TargetInput{ID: str(p + "target"), Name: "Target", Sector: "home"}))
+	must(db.CreateTarget(ctx, "", model.TargetInput{ID: str(p + "target2"), Name: "Another target", Sector: "home"}))
 	for _, a := range []string{"a1", "a2", "a3"} {
 		must(db.CreateAsset(ctx, model.AssetInput{ID: str(p + a), TargetID: p + "target", Name: a, Kind: "component"}))
 	}
@@ -193,6 +193,12 @@ func FeedbackReadable(ctx context.Context, db *DB, p *model.Principal, ids []str
 // insurance policies with the given ids for viewer p, by id.
 func PolicyReadable(ctx context.Context, db *DB, p *model.Principal, ids []string) (map[string]bool, error) {
 	return evalPredicate(ctx, db, p, `UNWIND $rows AS id MATCH (n:`+model.LabelInsurancePolicy+` {id: id}) RETURN id, coalesce(`+policyReadable("n")+`, false)`, ids)
+}
+
+// InlineReadable evaluates inlineReadable, as Neo4j does, on each of the
+// nodes (maps with id and privateTo) for viewer p, by id.
+func InlineReadable(ctx context.Context, db *DB, p *model.Principal, nodes []map[string]any) (map[string]bool, error) {
+	return evalPredicate(ctx, db, p, `UNWIND $rows AS n RETURN n.id, coalesce(`+inlineReadable("n")+`, false)`, nodes)
 }
 
 // evalPredicate runs cypher over rows for viewer p and returns its answers

@@ -164,7 +164,7 @@ func (db *DB) LoadBatch(ctx context.Context, b *ingest.Batch, dryRun bool) (*ing
 	start := time.Now()
 	source := cmp.Or(b.Source, "document")
 	rep, err := writeTx(ctx, db, "neo4j.LoadBatch", source, func(t *txn) (*ingest.Report, error) {
-		p, err := prepareBatch(b) // afresh on a retry: loading changes it
+		p, err := guardAndPrepare(ctx, t, b) // afresh on a retry: loading changes it
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +211,7 @@ func (db *DB) LoadBatches(ctx context.Context, batches []*ingest.Batch, dryRun b
 			var out []outcome
 			for _, b := range batches[from:] {
 				start := time.Now()
-				p, err := prepareBatch(b)
+				p, err := guardAndPrepare(ctx, t, b)
 				if err != nil {
 					out = append(out, outcome{err: err})
 					continue
@@ -274,10 +274,10 @@ func loadError(source string, err error) error {
 	return err
 }
 
-// loadInTx runs the Guard in ctx, if any (ingest.WithGuard), checks the
-// ends of p's relationships and writes p in tx. It writes nothing when the
-// guard or a check refuses.
-func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, error) {
+// guardAndPrepare runs the Guard in ctx, if any (ingest.WithGuard), in t,
+// then prepares b. The guard runs first, so that what it completes in b
+// (the owner of a target the load creates) is loaded.
+func guardAndPrepare(ctx context.Context, t *txn, b *ingest.Batch) (*preparedBatch, error) {
 	if guard := ingest.GuardFrom(ctx); guard != nil {
 		locked := func(ctx context.Context, ids []string) (map[string]model.Node, error) {
 			return t.nodes(ctx, lockedNodesCypher, ids)
@@ -286,6 +286,12 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 			return nil, err
 		}
 	}
+	return prepareBatch(b)
+}
+
+// loadInTx checks the ends of p's relationships and writes p in tx. It
+// writes nothing when a check refuses.
+func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, error) {
 	if err := resolveDerivedIDs(ctx, t, p); err != nil {
 		return nil, err
 	}
@@ -296,6 +302,10 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 		return nil, err
 	}
 	submitted, err := submittedAnalyses(ctx, t, p)
+	if err != nil {
+		return nil, err
+	}
+	inline, err := newInlineNodes(ctx, t, p)
 	if err != nil {
 		return nil, err
 	}
@@ -333,6 +343,24 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 	}
 	if len(submitted) > 0 && (changed(rep.Nodes, analysisLabels) || changed(rep.Rels, analysisRels)) {
 		return nil, model.Errorf(model.ECONFLICT, "analysis %s is submitted and cannot change; revise it (reviseAnalysis) and load the document as the new version", strings.Join(submitted, ", "))
+	}
+	// A submitted analysis keeps what it rated as it is now, as
+	// SubmitAnalysis keeps it (only an admin's restore loads one).
+	var frozen []string
+	for _, row := range p.nodes[model.LabelAnalysis] {
+		if props, _ := row["props"].(map[string]any); props["status"] == string(model.AnalysisStatusSubmitted) {
+			frozen = append(frozen, row["id"].(string))
+		}
+	}
+	if len(frozen) > 0 {
+		if err := snapshotAssessments(ctx, t, frozen); err != nil {
+			return nil, err
+		}
+	}
+	if len(inline.ids) > 0 {
+		if _, err := t.run(ctx, setPrivateToCypher, map[string]any{"ids": inline.ids, "privateTo": inline.privateTo}); err != nil {
+			return nil, err
+		}
 	}
 	t.touchTargets(batchTargets(p)...)
 	for id := range p.nodeLabel {
@@ -455,6 +483,61 @@ func resolveDerivedIDs(ctx context.Context, t *txn, p *preparedBatch) error {
 		}
 	}
 	return nil
+}
+
+// inlineLabels are the labels of the nodes an analysis creates inline,
+// private to it while it is PRIVATE (model.InlineReadable).
+var inlineLabels = []string{model.LabelIncident, model.LabelThreat, model.LabelMeasure}
+
+// storedIDsCypher returns which of the given ids are stored.
+const storedIDsCypher = `
+UNWIND $ids AS id
+MATCH (n:` + model.LabelEntity + ` {id: id})
+RETURN collect(id) AS stored`
+
+const setPrivateToCypher = `
+UNWIND $ids AS id
+MATCH (n:` + model.LabelEntity + ` {id: id})
+SET n.privateTo = $privateTo`
+
+// inlineNodes are the nodes a load creates with the analyses they are
+// private to.
+type inlineNodes struct {
+	ids       []string
+	privateTo []string
+}
+
+// newInlineNodes returns the incidents, threats and measures that p would
+// create when p holds a PRIVATE analysis: they become private to it, as
+// assessIncident's inline nodes do. Nodes already stored keep their
+// readers.
+func newInlineNodes(ctx context.Context, t *txn, p *preparedBatch) (inlineNodes, error) {
+	var private []string
+	for _, row := range p.nodes[model.LabelAnalysis] {
+		if props, _ := row["props"].(map[string]any); props["visibility"] == string(model.VisibilityPrivate) {
+			private = append(private, row["id"].(string))
+		}
+	}
+	var ids []string
+	for _, label := range inlineLabels {
+		for _, row := range p.nodes[label] {
+			ids = append(ids, row["id"].(string))
+		}
+	}
+	if len(private) == 0 || len(ids) == 0 {
+		return inlineNodes{}, nil
+	}
+	recs, err := t.run(ctx, storedIDsCypher, map[string]any{"ids": ids})
+	if err != nil {
+		return inlineNodes{}, err
+	}
+	stored := map[any]bool{}
+	list, _ := recs[0].Values[0].([]any)
+	for _, id := range list {
+		stored[id] = true
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return stored[id] })
+	return inlineNodes{ids: ids, privateTo: private}, nil
 }
 
 // analysisLabels are the labels of what makes up an analysis.

@@ -303,6 +303,8 @@ var listVisibility = map[string]string{
 	model.ListAnalyses: analysisReadable("n"),
 	model.ListFeedback: feedbackReadable("n"),
 	model.ListPolicies: policyReadable("n"),
+	model.ListThreats:  inlineReadable("n"),
+	model.ListMeasures: inlineReadable("n"),
 }
 
 // listWhere returns the predicates on `n` that keep, of the nodes of a
@@ -439,6 +441,7 @@ WITH node, score, CASE WHEN node:` + model.LabelAnalysis + ` THEN node ELSE owne
 WHERE (a IS NULL OR ` + analysisReadable("a") + `) AND NOT node:` + model.LabelFeedback + `
   AND (NOT node:` + model.LabelInsurancePolicy + ` OR ` + policyReadable("node") + `)
   AND NOT node:` + model.LabelCoverageLine + `
+  AND ` + inlineReadable("node") + `
 RETURN node, score ORDER BY score DESC, node.id LIMIT $first`
 
 // Search returns the nodes that match text, best first.

@@ -18,12 +18,13 @@ func validTarget(in model.TargetInput) (map[string]any, error) {
 }
 
 const createTargetCypher = `
-CREATE (t:` + model.LabelTarget + `:` + model.LabelEntity + ` {id: $id, name: $name, sector: $sector, description: $description})
+CREATE (t:` + model.LabelTarget + `:` + model.LabelEntity + ` {id: $id, name: $name, sector: $sector, description: $description, ownerId: $owner})
 RETURN t`
 
-// CreateTarget creates a target. It returns EINVALID for a bad id, name,
+// CreateTarget creates a target owned by organization owner ("" for none:
+// then only curators and admins edit it). It returns EINVALID for a bad id, name,
 // sector or description and ECONFLICT when the id is taken.
-func (db *DB) CreateTarget(ctx context.Context, in model.TargetInput) (*model.Target, error) {
+func (db *DB) CreateTarget(ctx context.Context, owner string, in model.TargetInput) (*model.Target, error) {
 	id, err := newID("input.id", in.ID, "target")
 	if err != nil {
 		return nil, err
@@ -33,6 +34,10 @@ func (db *DB) CreateTarget(ctx context.Context, in model.TargetInput) (*model.Ta
 		return nil, err
 	}
 	params["id"] = id
+	params["owner"] = nil
+	if owner != "" {
+		params["owner"] = owner
+	}
 	return writeTx(ctx, db, "neo4j.CreateTarget", "target "+id, func(tx *txn) (*model.Target, error) {
 		if err := checkRefs(ctx, tx, []ref{{field: "input.id", id: id}}); err != nil {
 			return nil, err

@@ -18,6 +18,13 @@ func sharedReadable(v, owner string) string {
  OR (` + v + `.visibility = 'SHARED' AND ($viewerOrg IN ` + v + `.sharedWithOrganizationIds OR $viewerSector IN ` + v + `.sharedWithSectors)))`
 }
 
+// inlineReadable is model.InlineReadable on the node v (an incident,
+// threat or measure, whose privateTo lists the analyses it is private to).
+func inlineReadable(v string) string {
+	return `(` + v + `.privateTo IS NULL OR $viewerAdmin
+ OR EXISTS { MATCH (pa:` + model.LabelAnalysis + `) WHERE pa.id IN ` + v + `.privateTo AND ` + analysisReadable("pa") + ` })`
+}
+
 // feedbackReadable is model.Feedback.ReadableBy on the feedback v.
 func feedbackReadable(v string) string {
 	return `($viewerAdmin OR ($viewerCurator AND ` + v + `.routedToId IS NULL) OR ` + v + `.organizationId = $viewerOrg OR ` + v + `.routedToId = $viewerOrg

@@ -233,3 +233,69 @@ WITH a, row UNWIND row.relies AS pid MATCH (ip:`+model.LabelInsurancePolicy+` {i
 		t.Errorf("%d of %d cases readable, %d through reliance, %d through sharing alone: the generated cases do not test every answer", readable, checked, byReliance, bySharing)
 	}
 }
+
+// TestInlineVisibilityCypherAgreesWithGo checks model.InlineReadable
+// against its Cypher twin on generated nodes private to stored analyses of
+// every visibility (and to a missing one), for every kind of caller.
+func TestInlineVisibilityCypherAgreesWithGo(t *testing.T) {
+	t.Parallel()
+	db := neo4jtest.Open(t)
+	p := neo4jtest.Prefix(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	orgs, sectors := []string{p + "o1", p + "o2", p + "o3"}, []string{"", "home", "medical"}
+	visibilities := []model.Visibility{model.VisibilityPrivate, model.VisibilityShared, model.VisibilityPublic}
+	var analyses []*model.Analysis
+	var rows []map[string]any
+	var ids []string
+	for i := range 30 {
+		a := &model.Analysis{ID: fmt.Sprintf("%sa%d", p, i), OrganizationID: orgs[r.IntN(len(orgs))],
+			Visibility: visibilities[r.IntN(len(visibilities))], SharedWithOrganizationIDs: subset(r, orgs), SharedWithSectors: subset(r, sectors[1:])}
+		analyses = append(analyses, a)
+		ids = append(ids, a.ID)
+		rows = append(rows, map[string]any{"id": a.ID, "organizationId": a.OrganizationID, "visibility": string(a.Visibility),
+			"sharedWithOrganizationIds": a.SharedWithOrganizationIDs, "sharedWithSectors": a.SharedWithSectors})
+	}
+	neo4jtest.AnalysisExec(t, `UNWIND $rows AS row CREATE (a:`+model.LabelAnalysis+`) SET a = row`, map[string]any{"rows": rows})
+	var nodes []map[string]any
+	privateTo := map[string][]string{}
+	for i := range 200 {
+		id := fmt.Sprintf("n%d", i)
+		var to []string
+		switch i % 4 {
+		case 0: // readable by everyone
+		case 1:
+			to = []string{ids[r.IntN(len(ids))]}
+		case 2:
+			to = append(subset(r, ids), ids[r.IntN(len(ids))])
+		case 3:
+			to = []string{p + "missing"}
+		}
+		privateTo[id] = to
+		n := map[string]any{"id": id}
+		if to != nil {
+			n["privateTo"] = to
+		}
+		nodes = append(nodes, n)
+	}
+	checked, readable := 0, 0
+	for _, v := range viewers(append(slices.Clone(orgs), p+"o4"), sectors) {
+		got, err := neo4j.InlineReadable(t.Context(), db, v, nodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range nodes {
+			id := n["id"].(string)
+			want := model.InlineReadable(v, privateTo[id], analyses)
+			if got[id] != want {
+				t.Errorf("viewer %+v, node private to %v: Cypher says %v, Go says %v", v, privateTo[id], got[id], want)
+			}
+			checked++
+			if want && len(privateTo[id]) > 0 {
+				readable++
+			}
+		}
+	}
+	if readable == 0 || readable == checked {
+		t.Errorf("%d of %d cases readable: the generated cases do not test both answers", readable, checked)
+	}
+}
