@@ -944,7 +944,17 @@ MATCH (a:` + model.LabelAnalysis + ` {id: $id})
 RETURN [(n:` + model.LabelAnalysis + `)-[:` + model.RelSupersedes + `]->(a) | n.id] AS supersededBy,
   [(a)-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + `) | {id: s.id, treatments: [(s)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `) | tr.id]}] AS assessments`
 
-const reviseAnalysisCypher = `
+// revisedIDKey is the natural key (idKey, see resolveDerivedIDs) of the
+// copy of v, an assessment or treatment of analysis $id, in its next
+// version $new: the same key under the new analysis's id (a document of the
+// new version that leaves its ids out then finds the copies), none when the
+// key does not start with the analysis's id (a hashed one). The keys are
+// unique, so the copy cannot keep the old one.
+func revisedIDKey(v string) string {
+	return `CASE WHEN ` + v + `.idKey STARTS WITH $id + ':' THEN $new + substring(` + v + `.idKey, size($id)) END`
+}
+
+var reviseAnalysisCypher = `
 MATCH (o:` + model.LabelOrganization + `)-[:` + model.RelAuthored + `]->(old:` + model.LabelAnalysis + ` {id: $id})-[:` + model.RelAnalyzes + `]->(t:` + model.LabelTarget + `)
 CREATE (a:` + model.LabelAnalysis + `:` + model.LabelEntity + ` {id: $new, title: old.title, status: 'DRAFT', version: old.version + 1,
   visibility: old.visibility, sharedWithOrganizationIds: coalesce(old.sharedWithOrganizationIds, []),
@@ -969,7 +979,7 @@ CALL (a) {
   UNWIND $copies AS c
   MATCH (s:` + model.LabelAssessment + ` {id: c.old})
   CREATE (a)-[:` + model.RelHasAssessment + `]->(s2:` + model.LabelAssessment + `:` + model.LabelEntity + `)
-  SET s2 = s {.*, id: c.new, analysisId: a.id, snapshot: null}
+  SET s2 = s {.*, id: c.new, analysisId: a.id, snapshot: null, idKey: `+revisedIDKey("s")+`}
   WITH s, s2, c
   CALL (s, s2) {
     MATCH (s)-[:` + model.RelOf + `]->(x)
@@ -991,7 +1001,7 @@ CALL (a) {
     UNWIND c.treatments AS tc
     MATCH (tr:` + model.LabelTreatment + ` {id: tc.old})-[:` + model.RelApplies + `]->(m)
     CREATE (s2)-[:` + model.RelTreatedBy + `]->(tr2:` + model.LabelTreatment + `:` + model.LabelEntity + `)-[:` + model.RelApplies + `]->(m)
-    SET tr2 = tr {.*, id: tc.new, assessmentId: s2.id}
+    SET tr2 = tr {.*, id: tc.new, assessmentId: s2.id, idKey: `+revisedIDKey("tr")+`}
   }
 }
 CALL (old, a) {
