@@ -979,7 +979,7 @@ CALL (a) {
   UNWIND $copies AS c
   MATCH (s:` + model.LabelAssessment + ` {id: c.old})
   CREATE (a)-[:` + model.RelHasAssessment + `]->(s2:` + model.LabelAssessment + `:` + model.LabelEntity + `)
-  SET s2 = s {.*, id: c.new, analysisId: a.id, snapshot: null, idKey: `+revisedIDKey("s")+`}
+  SET s2 = s {.*, id: c.new, analysisId: a.id, snapshot: null, idKey: ` + revisedIDKey("s") + `}
   WITH s, s2, c
   CALL (s, s2) {
     MATCH (s)-[:` + model.RelOf + `]->(x)
@@ -1001,7 +1001,7 @@ CALL (a) {
     UNWIND c.treatments AS tc
     MATCH (tr:` + model.LabelTreatment + ` {id: tc.old})-[:` + model.RelApplies + `]->(m)
     CREATE (s2)-[:` + model.RelTreatedBy + `]->(tr2:` + model.LabelTreatment + `:` + model.LabelEntity + `)-[:` + model.RelApplies + `]->(m)
-    SET tr2 = tr {.*, id: tc.new, assessmentId: s2.id, idKey: `+revisedIDKey("tr")+`}
+    SET tr2 = tr {.*, id: tc.new, assessmentId: s2.id, idKey: ` + revisedIDKey("tr") + `}
   }
 }
 CALL (old, a) {

@@ -111,7 +111,7 @@ func decode(n neo4j.Node) model.Node {
 		case model.LabelInsurancePolicy:
 			return &model.InsurancePolicy{ID: p.str("id"), Insurer: p.str("insurer"), HolderID: p.str("holderId"), Product: p.str("product"),
 				PeriodStart: p.str("periodStart"), PeriodEnd: p.str("periodEnd"), AggregateLimitJpy: p.float("aggregateLimitJPY"),
-				Visibility: model.Visibility(cmp.Or(p.str("visibility"), string(model.VisibilityPrivate))),
+				Visibility:                model.Visibility(cmp.Or(p.str("visibility"), string(model.VisibilityPrivate))),
 				SharedWithOrganizationIDs: p.strs("sharedWithOrganizationIds"), SharedWithSectors: p.strs("sharedWithSectors")}
 		case model.LabelCoverageLine:
 			return &model.CoverageLine{ID: p.str("id"), PolicyID: p.str("policyId"), Type: p.str("type"), LimitJpy: p.float("limitJPY"), DeductibleJpy: p.float("deductibleJPY"), Exclusions: p.strs("exclusions")}
