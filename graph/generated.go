@@ -427,6 +427,7 @@ type ComplexityRoot struct {
 		ClauseCount func(childComplexity int, includeWithdrawn *bool) int
 		Clauses     func(childComplexity int, includeWithdrawn *bool) int
 		ID          func(childComplexity int) int
+		Owner       func(childComplexity int) int
 		Publisher   func(childComplexity int) int
 		Title       func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -598,6 +599,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Mitigates   func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Owner       func(childComplexity int) int
 		Perspective func(childComplexity int) int
 		Revoked     func(childComplexity int) int
 		RevokedBy   func(childComplexity int) int
@@ -866,6 +868,7 @@ type ComplexityRoot struct {
 		Kind          func(childComplexity int) int
 		MitigatedBy   func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Owner         func(childComplexity int) int
 		Parent        func(childComplexity int) int
 		Revoked       func(childComplexity int) int
 		RevokedBy     func(childComplexity int) int
@@ -1047,6 +1050,8 @@ type FeedbackSummaryResolver interface {
 	Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error)
 }
 type GuidelineResolver interface {
+	Owner(ctx context.Context, obj *model.Guideline) (*model.Organization, error)
+
 	Clauses(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) ([]*model.Clause, error)
 	ClauseCount(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) (int, error)
 }
@@ -1092,6 +1097,8 @@ type InsurancePolicyResolver interface {
 	Lines(ctx context.Context, obj *model.InsurancePolicy) ([]*model.CoverageLine, error)
 }
 type MeasureResolver interface {
+	Owner(ctx context.Context, obj *model.Measure) (*model.Organization, error)
+
 	Perspective(ctx context.Context, obj *model.Measure) (*model.Perspective, error)
 
 	Mitigates(ctx context.Context, obj *model.Measure) ([]*model.Threat, error)
@@ -1237,6 +1244,8 @@ type TargetComparisonResolver interface {
 	Hotspots(ctx context.Context, obj *model.TargetComparison) ([]*compare.Hotspot, error)
 }
 type ThreatResolver interface {
+	Owner(ctx context.Context, obj *model.Threat) (*model.Organization, error)
+
 	MitigatedBy(ctx context.Context, obj *model.Threat) ([]*model.Measure, error)
 
 	Parent(ctx context.Context, obj *model.Threat) (*model.Threat, error)
@@ -2760,6 +2769,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Guideline.ID(childComplexity), true
+	case "Guideline.owner":
+		if e.ComplexityRoot.Guideline.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guideline.Owner(childComplexity), true
 	case "Guideline.publisher":
 		if e.ComplexityRoot.Guideline.Publisher == nil {
 			break
@@ -3468,6 +3483,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measure.Name(childComplexity), true
+	case "Measure.owner":
+		if e.ComplexityRoot.Measure.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.Owner(childComplexity), true
 	case "Measure.perspective":
 		if e.ComplexityRoot.Measure.Perspective == nil {
 			break
@@ -5023,6 +5044,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Threat.Name(childComplexity), true
+	case "Threat.owner":
+		if e.ComplexityRoot.Threat.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Threat.Owner(childComplexity), true
 	case "Threat.parent":
 		if e.ComplexityRoot.Threat.Parent == nil {
 			break
@@ -6675,6 +6702,11 @@ type Threat implements Node {
   """
   id: ID!
   """
+  The organization that added the threat: its analysts and org-admins, curators and admins may change it; null for
+  one loaded by an operator or a curator's catalog import, which only curators and admins change.
+  """
+  owner: Organization
+  """
   Its name.
   """
   name: String!
@@ -6731,6 +6763,11 @@ type Measure implements Node {
   """
   id: ID!
   """
+  The organization that added the measure: its analysts and org-admins, curators and admins may change it; null for
+  one loaded by an operator or a curator's catalog import, which only curators and admins change.
+  """
+  owner: Organization
+  """
   Its name.
   """
   name: String!
@@ -6777,6 +6814,11 @@ type Guideline implements Node {
   The guideline's id.
   """
   id: ID!
+  """
+  The organization that added the guideline (with its clauses): its analysts and org-admins, curators and admins may change it; null for
+  one loaded by an operator or a curator's catalog import, which only curators and admins change.
+  """
+  owner: Organization
   """
   Its title.
   """
@@ -10654,6 +10696,8 @@ func (ec *executionContext) childFields_Guideline(ctx context.Context, field gra
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Guideline_id(ctx, field)
+	case "owner":
+		return ec.fieldContext_Guideline_owner(ctx, field)
 	case "title":
 		return ec.fieldContext_Guideline_title(ctx, field)
 	case "publisher":
@@ -10988,6 +11032,8 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Measure_id(ctx, field)
+	case "owner":
+		return ec.fieldContext_Measure_owner(ctx, field)
 	case "name":
 		return ec.fieldContext_Measure_name(ctx, field)
 	case "description":
@@ -11334,6 +11380,8 @@ func (ec *executionContext) childFields_Threat(ctx context.Context, field graphq
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Threat_id(ctx, field)
+	case "owner":
+		return ec.fieldContext_Threat_owner(ctx, field)
 	case "name":
 		return ec.fieldContext_Threat_name(ctx, field)
 	case "kind":
@@ -19778,6 +19826,38 @@ func (ec *executionContext) fieldContext_Guideline_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Guideline", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Guideline_owner(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guideline_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Guideline().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guideline_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Guideline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Guideline_title(ctx context.Context, field graphql.CollectedField, obj *model.Guideline) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22783,6 +22863,38 @@ func (ec *executionContext) _Measure_id(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Measure_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Measure", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Measure_owner(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measure().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Measure_name(ctx context.Context, field graphql.CollectedField, obj *model.Measure) (ret graphql.Marshaler) {
@@ -29250,6 +29362,38 @@ func (ec *executionContext) fieldContext_Threat_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Threat", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Threat_owner(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Threat_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Threat().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Threat_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Threat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Threat_name(ctx context.Context, field graphql.CollectedField, obj *model.Threat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35199,6 +35343,12 @@ func (ec *executionContext) _Guideline(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Guideline_owner(ctx, field, obj)
+				})
 		case "title":
 			out.Values[i] = ec._Guideline_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36301,6 +36451,12 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measure_owner(ctx, field, obj)
+				})
 		case "name":
 			out.Values[i] = ec._Measure_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38171,6 +38327,12 @@ func (ec *executionContext) _Threat(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Threat_owner(ctx, field, obj)
+				})
 		case "name":
 			out.Values[i] = ec._Threat_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

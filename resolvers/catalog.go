@@ -2,12 +2,15 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
-// catalogWriters may add to and change the shared catalogs: threats,
-// measures, guidelines, clauses and the links between them.
+// catalogWriters may add to the shared catalogs: threats, measures,
+// guidelines, clauses and the links between them. Changing an entry
+// needs more: an editor of it (catalogEntry).
 var catalogWriters = []model.Role{model.RoleAnalyst, model.RoleOrgAdmin, model.RoleCurator, model.RoleAdmin}
 
 // catalogDeleters may delete catalog entries.
@@ -72,12 +75,62 @@ func catalogDelete(ctx context.Context, id string, cascade *bool, del func(ctx c
 	return id, nil
 }
 
+// catalogEntry checks, for a change of the catalog entry id (a threat, a
+// measure or a guideline; for a clause, its guideline), that the caller
+// holds a catalog writer's role and may change the entry
+// (model.RequireEditor: its owner organization's analysts and org-admins,
+// curators, admins). An entry the caller may not read (an inline one of a
+// private analysis) is answered as missing (ENOTFOUND); one that does not
+// exist is left to the store, which says so.
+func catalogEntry(ctx context.Context, field, id string) error {
+	if _, err := model.Require(ctx, catalogWriters...); err != nil {
+		return err
+	}
+	if model.ValidID(field, id) != nil {
+		return nil // the store names the bad id
+	}
+	n, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, id))
+	if err != nil || n == nil {
+		return err
+	}
+	if ok, err := canSee(ctx, n); err != nil || !ok {
+		if err == nil { // an inline entry of an analysis the caller may not read
+			err = model.NotFound(field, strings.ToLower(fmt.Sprintf("%T", n)[len("*model."):]), id)
+		}
+		return err
+	}
+	switch n := n.(type) {
+	case *model.Threat:
+		_, err = model.RequireEditor(ctx, "threat "+n.ID, "", n.OwnerID)
+	case *model.Measure:
+		_, err = model.RequireEditor(ctx, "measure "+n.ID, "", n.OwnerID)
+	case *model.Guideline:
+		_, err = model.RequireEditor(ctx, "guideline "+n.ID, " and its clauses", n.OwnerID)
+	case *model.Clause:
+		g, gerr := loadNode[model.Guideline](ctx, n.GuidelineID)
+		if gerr != nil || g == nil {
+			return gerr
+		}
+		_, err = model.RequireEditor(ctx, "guideline "+g.ID, " and its clauses (clause "+n.ID+")", g.OwnerID)
+	}
+	return err
+}
+
+// editCatalog runs a change of the catalog entry id (catalogEntry).
+func editCatalog[T any](ctx context.Context, field, id string, write func() (T, error)) (T, error) {
+	if err := catalogEntry(ctx, field, id); err != nil {
+		var zero T
+		return zero, err
+	}
+	return write()
+}
+
 func (r *mutationResolver) createThreat(ctx context.Context, input model.ThreatInput) (*model.Threat, error) {
 	return catalogWrite(ctx, catalogWriters, func() (*model.Threat, error) { return r.Store.CreateThreat(ctx, input) })
 }
 
 func (r *mutationResolver) updateThreat(ctx context.Context, id string, input model.ThreatInput) (*model.Threat, error) {
-	return catalogWrite(ctx, catalogWriters, func() (*model.Threat, error) { return r.Store.UpdateThreat(ctx, id, input) })
+	return editCatalog(ctx, "id", id, func() (*model.Threat, error) { return r.Store.UpdateThreat(ctx, id, input) })
 }
 
 func (r *mutationResolver) deleteThreat(ctx context.Context, id string, cascade *bool) (string, error) {
@@ -89,15 +142,17 @@ func (r *mutationResolver) createMeasure(ctx context.Context, input model.Measur
 }
 
 func (r *mutationResolver) updateMeasure(ctx context.Context, id string, input model.MeasureInput) (*model.Measure, error) {
-	return catalogWrite(ctx, catalogWriters, func() (*model.Measure, error) { return r.Store.UpdateMeasure(ctx, id, input) })
+	return editCatalog(ctx, "id", id, func() (*model.Measure, error) { return r.Store.UpdateMeasure(ctx, id, input) })
 }
 
 func (r *mutationResolver) deleteMeasure(ctx context.Context, id string, cascade *bool) (string, error) {
 	return catalogDelete(ctx, id, cascade, r.Store.DeleteMeasure)
 }
 
+// linkThreatToMeasure says what a measure mitigates: a change of the
+// measure.
 func (r *mutationResolver) linkThreatToMeasure(ctx context.Context, threatID string, measureID string, rationale *string) (*model.Threat, error) {
-	return catalogWrite(ctx, catalogWriters, func() (*model.Threat, error) {
+	return editCatalog(ctx, "measureId", measureID, func() (*model.Threat, error) {
 		return r.Store.LinkThreatToMeasure(ctx, threatID, measureID, rationale)
 	})
 }
@@ -107,39 +162,42 @@ func (r *mutationResolver) createGuideline(ctx context.Context, input model.Guid
 }
 
 func (r *mutationResolver) updateGuideline(ctx context.Context, id string, input model.GuidelineInput) (*model.Guideline, error) {
-	return catalogWrite(ctx, catalogWriters, func() (*model.Guideline, error) { return r.Store.UpdateGuideline(ctx, id, input) })
+	return editCatalog(ctx, "id", id, func() (*model.Guideline, error) { return r.Store.UpdateGuideline(ctx, id, input) })
 }
 
 func (r *mutationResolver) deleteGuideline(ctx context.Context, id string, cascade *bool) (string, error) {
 	return catalogDelete(ctx, id, cascade, r.Store.DeleteGuideline)
 }
 
+// createClause adds to a guideline: a change of the guideline.
 func (r *mutationResolver) createClause(ctx context.Context, input model.ClauseInput) (*model.Clause, error) {
-	return catalogWrite(ctx, catalogWriters, func() (*model.Clause, error) { return r.Store.CreateClause(ctx, input) })
+	return editCatalog(ctx, "input.guidelineId", input.GuidelineID, func() (*model.Clause, error) { return r.Store.CreateClause(ctx, input) })
 }
 
 func (r *mutationResolver) updateClause(ctx context.Context, id string, input model.ClauseInput) (*model.Clause, error) {
-	return catalogWrite(ctx, catalogWriters, func() (*model.Clause, error) { return r.Store.UpdateClause(ctx, id, input) })
+	return editCatalog(ctx, "id", id, func() (*model.Clause, error) { return r.Store.UpdateClause(ctx, id, input) })
 }
 
 func (r *mutationResolver) deleteClause(ctx context.Context, id string, cascade *bool) (string, error) {
 	return catalogDelete(ctx, id, cascade, r.Store.DeleteClause)
 }
 
+// mapClauses and unmapClauses change the crosswalk from the source
+// clause: a change of its guideline.
 func (r *mutationResolver) mapClauses(ctx context.Context, input model.ClauseMappingInput) (*model.ClauseMapping, error) {
-	return catalogWrite(ctx, catalogWriters, func() (*model.ClauseMapping, error) { return r.Store.MapClauses(ctx, input) })
+	return editCatalog(ctx, "input.sourceId", input.SourceID, func() (*model.ClauseMapping, error) { return r.Store.MapClauses(ctx, input) })
 }
 
-// unmapClauses and unlinkMeasureFromClause undo a map or a link, so they
-// need the same roles as making one, not a curator's.
 func (r *mutationResolver) unmapClauses(ctx context.Context, sourceID string, targetID string) (bool, error) {
-	return catalogWrite(ctx, catalogWriters, func() (bool, error) { return r.Store.UnmapClauses(ctx, sourceID, targetID) })
+	return editCatalog(ctx, "sourceId", sourceID, func() (bool, error) { return r.Store.UnmapClauses(ctx, sourceID, targetID) })
 }
 
+// linkMeasureToClause and unlinkMeasureFromClause say which clauses a
+// measure satisfies: a change of the measure.
 func (r *mutationResolver) linkMeasureToClause(ctx context.Context, input model.MeasureClauseInput) (*model.MeasureClauseLink, error) {
-	return catalogWrite(ctx, catalogWriters, func() (*model.MeasureClauseLink, error) { return r.Store.LinkMeasureToClause(ctx, input) })
+	return editCatalog(ctx, "input.measureId", input.MeasureID, func() (*model.MeasureClauseLink, error) { return r.Store.LinkMeasureToClause(ctx, input) })
 }
 
 func (r *mutationResolver) unlinkMeasureFromClause(ctx context.Context, measureID string, clauseID string) (bool, error) {
-	return catalogWrite(ctx, catalogWriters, func() (bool, error) { return r.Store.UnlinkMeasureFromClause(ctx, measureID, clauseID) })
+	return editCatalog(ctx, "measureId", measureID, func() (bool, error) { return r.Store.UnlinkMeasureFromClause(ctx, measureID, clauseID) })
 }

@@ -189,7 +189,83 @@ func authorizeNative(ctx context.Context, b *ingest.Batch, storedNodes ingest.St
 	if err := authorizeNativeChanges(ctx, b, storedNodes); err != nil {
 		return err
 	}
-	return authorizeNativeTargets(ctx, b, storedNodes)
+	if err := authorizeNativeTargets(ctx, b, storedNodes); err != nil {
+		return err
+	}
+	return authorizeNativeCatalog(ctx, b, storedNodes)
+}
+
+// authorizeNativeCatalog applies model.Principal.EditsShared to the threats
+// and measures a native batch defines, as updateThreat and updateMeasure
+// would: a stored one whose fields the document changes needs an editor
+// of it (its owner organization's analysts and org-admins, curators,
+// admins); one the document creates is owned by the caller's organization,
+// as createThreat's would be (the batch is given that owner here). Entries
+// the document repeats unchanged, as an exported analysis repeats the
+// catalog entries it cites, need nothing more. It returns EFORBIDDEN with a
+// message that starts with the document path.
+func authorizeNativeCatalog(ctx context.Context, b *ingest.Batch, storedNodes ingest.StoredNodes) error {
+	p := model.PrincipalFrom(ctx)
+	var ids []string
+	for _, n := range b.Nodes {
+		if n.Label == model.LabelThreat || n.Label == model.LabelMeasure {
+			ids = append(ids, n.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	stored, err := storedNodes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	same := func(a *string, v any) bool {
+		s, _ := v.(string)
+		return (a == nil && v == nil) || (a != nil && *a == s)
+	}
+	threats, measures := 0, 0
+	for i, n := range b.Nodes {
+		str := func(k string) string { s, _ := n.Props[k].(string); return s }
+		var path, what string
+		var owner *string
+		switch n.Label {
+		case model.LabelThreat:
+			path = fmt.Sprintf("threats[%d]", threats)
+			threats++
+			x, _ := stored[n.ID].(*model.Threat)
+			if x == nil {
+				break
+			}
+			if x.Name == str("name") && x.Kind == str("kind") && x.Description == str("description") &&
+				same(x.ExternalID, n.Props["externalId"]) && same(x.Source, n.Props["source"]) {
+				continue
+			}
+			what, owner = "threat "+x.ID, x.OwnerID
+		case model.LabelMeasure:
+			path = fmt.Sprintf("measures[%d]", measures)
+			measures++
+			x, _ := stored[n.ID].(*model.Measure)
+			if x == nil {
+				break
+			}
+			if x.Name == str("name") && x.Kind == str("kind") && x.Description == str("description") && x.PerspectiveCode == str("perspective") {
+				continue
+			}
+			what, owner = "measure "+x.ID, x.OwnerID
+		default:
+			continue
+		}
+		if what == "" { // new: the caller's organization owns it
+			props := maps.Clone(n.Props)
+			props["ownerId"] = p.OrganizationID
+			b.Nodes[i].Props = props
+			continue
+		}
+		if _, err := model.RequireEditor(ctx, what, "", owner); err != nil {
+			return model.Errorf(model.EFORBIDDEN, "%s: %s", path, model.ErrorMessage(err))
+		}
+	}
+	return nil
 }
 
 // nativeIDsFree refuses a native batch that names a stored analysis,
@@ -217,7 +293,7 @@ func nativeIDsFree(ctx context.Context, b *ingest.Batch, stored map[string]model
 	return nil
 }
 
-// authorizeNativeTargets applies model.Principal.EditsTarget to the target,
+// authorizeNativeTargets applies model.Principal.EditsShared to the target,
 // assets and incidents a native batch writes, as updateTarget, createAsset,
 // updateAsset, createIncident and updateIncident would: a stored target
 // whose name, sector or description the document changes, and a new or
@@ -258,7 +334,7 @@ func authorizeNativeTargets(ctx context.Context, b *ingest.Batch, storedNodes in
 		if t.OwnerID != nil {
 			owner = *t.OwnerID
 		}
-		return p.EditsTarget(owner), owner
+		return p.EditsShared(owner), owner
 	}
 	deny := func(path, target, owner string) error {
 		who := "only curators and admins (target " + target + " has no owner organization)"

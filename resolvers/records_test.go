@@ -32,7 +32,7 @@ func recIncident(t *testing.T, e *importEnv, token, id string) (string, string) 
 }
 
 // TestTargetOwnerEdits checks who changes a shared target's nodes
-// (model.Principal.EditsTarget): a target created through an import is
+// (model.Principal.EditsShared): a target created through an import is
 // owned by the caller's organization (Target.owner); another organization's
 // analyst may neither updateIncident its incident nor change it through an
 // import (FORBIDDEN, nothing written) but may import an analysis that names
@@ -307,5 +307,90 @@ func TestInlineNodesOfPrivateAnalysisArePrivate(t *testing.T) {
 	}
 	if got := recLook(t, e, "", threat, incident, word); got != (recSeen{}) {
 		t.Errorf("once shared with one organization, an anonymous caller sees %+v, want nothing", got)
+	}
+}
+
+// TestCatalogOwnerEdits checks who changes catalog entries: the
+// organization that added one (through a mutation or a native document),
+// curators and admins; another organization gets FORBIDDEN and changes
+// nothing, through mutations and through an import, while repeating an
+// entry unchanged in a document needs no right to change it.
+func TestCatalogOwnerEdits(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	analyst := e.tokens[model.RoleAnalyst]
+	curator := e.token(t, e.org2, model.RoleCurator)
+	threat, measure, guideline := e.p+"threat", e.p+"measure", e.p+"guideline"
+	// The threat and the measure come with a document, the guideline and
+	// its clauses through mutations, all by org's analyst.
+	doc := e.native(e.org, "DRAFT", "r") + `threats:
+  - id: ` + threat + `
+    name: Valve stuck
+    kind: failure
+measures:
+  - id: ` + measure + `
+    name: Relief valve
+    perspective: P1
+    kind: technical
+`
+	e.mustImport(t, analyst, "NATIVE", doc, "a.yaml", false)
+	// While the analysis is private, so are its new entries: another
+	// organization's change answers as for a missing one.
+	wantError(t, e.do(t, e.other, `mutation($id: ID!) { updateThreat(id: $id, input: {name: "Renamed", kind: "failure"}) { id } }`,
+		map[string]any{"id": threat}), "NOT_FOUND", "id")
+	doc = recPublic(doc)
+	e.mustImport(t, analyst, "NATIVE", doc, "a.yaml", false)
+	e.must(t, analyst, `mutation($g: GuidelineInput!, $c1: ClauseInput!, $c2: ClauseInput!) {
+  g: createGuideline(input: $g) { id } c1: createClause(input: $c1) { id } c2: createClause(input: $c2) { id } }`, map[string]any{
+		"g":  map[string]any{"id": guideline, "title": "Boiler code " + e.p, "publisher": "Committee", "version": "1"},
+		"c1": map[string]any{"id": guideline + "-1", "guidelineId": guideline, "ref": "1", "title": "One"},
+		"c2": map[string]any{"id": guideline + "-2", "guidelineId": guideline, "ref": "2", "title": "Two"},
+	}, nil)
+	for _, id := range []string{threat, measure, guideline} {
+		var v struct {
+			Node struct{ Owner *struct{ ID string } }
+		}
+		e.must(t, analyst, `query($id: ID!) { node(id: $id) { ... on Threat { owner { id } } ... on Measure { owner { id } } ... on Guideline { owner { id } } } }`,
+			map[string]any{"id": id}, &v)
+		if o := v.Node.Owner; o == nil || o.ID != e.org {
+			t.Errorf("%s: owner %+v, want %s", id, o, e.org)
+		}
+	}
+
+	calls := []struct {
+		name, doc string
+		vars      map[string]any
+	}{
+		{"updateThreat", `mutation($id: ID!) { updateThreat(id: $id, input: {name: "Renamed", kind: "failure"}) { id } }`, map[string]any{"id": threat}},
+		{"updateMeasure", `mutation($id: ID!) { updateMeasure(id: $id, input: {name: "Renamed", perspective: "P1", kind: "technical"}) { id } }`, map[string]any{"id": measure}},
+		{"linkMeasureToClause", `mutation($m: ID!, $c: ID!) { linkMeasureToClause(input: {measureId: $m, clauseId: $c}) { __typename } }`, map[string]any{"m": measure, "c": guideline + "-1"}},
+		{"updateGuideline", `mutation($id: ID!) { updateGuideline(id: $id, input: {title: "Renamed", publisher: "X", version: "2"}) { id } }`, map[string]any{"id": guideline}},
+		{"createClause", `mutation($g: ID!, $id: ID!) { createClause(input: {id: $id, guidelineId: $g, ref: "3", title: "Three"}) { id } }`, map[string]any{"g": guideline, "id": guideline + "-3"}},
+		{"mapClauses", `mutation($s: ID!, $t: ID!) { mapClauses(input: {sourceId: $s, targetId: $t, relationship: EQUAL_TO}) { __typename } }`, map[string]any{"s": guideline + "-1", "t": guideline + "-2"}},
+	}
+	before := neo4jtest.Snapshot(t, e.p)
+	for _, c := range calls {
+		wantError(t, e.do(t, e.other, c.doc, c.vars), "FORBIDDEN", "")
+	}
+	// The same change of the threat through a document of org2.
+	theirs := strings.NewReplacer(e.p+"analysis", e.p+"theirs", "id: "+e.org+"\n  name: "+e.org, "id: "+e.org2+"\n  name: "+e.org2).Replace(doc)
+	r := e.importAs(t, e.other, "NATIVE", strings.Replace(theirs, "name: Valve stuck", "name: Renamed", 1), "b.yaml", false)
+	wantError(t, r, "FORBIDDEN", "")
+	if len(r.Errors) > 0 && !strings.HasPrefix(r.Errors[0].Message, "threats[0]: ") {
+		t.Errorf("import refused with %q, want the path threats[0]", r.Errors[0].Message)
+	}
+	if after := neo4jtest.Snapshot(t, e.p); after != before {
+		t.Errorf("refused changes wrote:\nbefore %s\nafter  %s", before, after)
+	}
+	// Repeating the entries unchanged is no change.
+	e.mustImport(t, e.other, "NATIVE", theirs, "b.yaml", false)
+
+	// The owner and a curator of another organization may.
+	for i, c := range calls {
+		token := analyst
+		if i%2 == 1 {
+			token = curator
+		}
+		e.must(t, token, c.doc, c.vars, nil)
 	}
 }

@@ -167,18 +167,25 @@ func (c *rightsCell) freshIncident() string {
 		"id": c.id("incident"), "targetId": c.target, "name": "Fire", "consequence": "property"}}), "createIncident", "id")
 }
 
+// freshThreat, freshMeasure, freshGuideline and freshClause add catalog
+// entries as the owning organization's analyst, which owns them.
+func (c *rightsCell) freshThreat() string {
+	return dig(c.as("analyst (own)", `mutation($in: ThreatInput!) { createThreat(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"id": c.id("threat"), "name": "Threat", "kind": "failure"}}), "createThreat", "id")
+}
+
 func (c *rightsCell) freshMeasure() string {
-	return dig(c.as("admin", `mutation($in: MeasureInput!) { createMeasure(input: $in) { id } }`, map[string]any{"in": map[string]any{
+	return dig(c.as("analyst (own)", `mutation($in: MeasureInput!) { createMeasure(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"id": c.id("measure"), "name": "Measure", "perspective": "P1", "kind": "technical"}}), "createMeasure", "id")
 }
 
 func (c *rightsCell) freshGuideline() string {
-	return dig(c.as("admin", `mutation($in: GuidelineInput!) { createGuideline(input: $in) { id } }`, map[string]any{"in": map[string]any{
+	return dig(c.as("analyst (own)", `mutation($in: GuidelineInput!) { createGuideline(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"id": c.id("guideline"), "title": "Guideline " + c.n, "publisher": "Tester", "version": "1"}}), "createGuideline", "id")
 }
 
 func (c *rightsCell) freshClause(guideline string) string {
-	return dig(c.as("admin", `mutation($in: ClauseInput!) { createClause(input: $in) { id } }`, map[string]any{"in": map[string]any{
+	return dig(c.as("analyst (own)", `mutation($in: ClauseInput!) { createClause(input: $in) { id } }`, map[string]any{"in": map[string]any{
 		"id": c.id("clause"), "guidelineId": guideline, "ref": c.n, "title": "Clause"}}), "createClause", "id")
 }
 
@@ -375,7 +382,7 @@ var rightsOps = map[string]rightsOp{
 		return map[string]any{"in": map[string]any{"id": c.id("threat"), "name": "Jamming", "kind": "failure"}}
 	}},
 	"updateThreat": {doc: `mutation($id: ID!, $in: ThreatInput!) { updateThreat(id: $id, input: $in) { id } }`, vars: func(c *rightsCell) map[string]any {
-		return map[string]any{"id": neo4jtest.NewFeedbackFixtures(c.t).Threat(c.id("threat")), "in": map[string]any{"name": "Renamed", "kind": "failure"}}
+		return map[string]any{"id": c.freshThreat(), "in": map[string]any{"name": "Renamed", "kind": "failure"}}
 	}},
 	"deleteThreat": {doc: `mutation($id: ID!) { deleteThreat(id: $id) }`, vars: func(c *rightsCell) map[string]any {
 		return map[string]any{"id": neo4jtest.NewFeedbackFixtures(c.t).Threat(c.id("threat"))}
@@ -970,7 +977,7 @@ func newRightsWorld(t *testing.T, env *testEnv, p string) *rightsWorld {
 			"i": map[string]any{"id": w.incident, "targetId": w.target, "name": "Overpressure", "consequence": "property"}}, nil)
 	w.guideline, w.guideline2 = p+"g1", p+"g2"
 	w.clause, w.clause2 = p+"g1-c1", p+"g2-c1"
-	env.must(t, w.tok("curator"), `mutation($g1: GuidelineInput!, $g2: GuidelineInput!, $c1: ClauseInput!, $c2: ClauseInput!, $m: ClauseMappingInput!) {
+	env.must(t, w.tok("analyst (own)"), `mutation($g1: GuidelineInput!, $g2: GuidelineInput!, $c1: ClauseInput!, $c2: ClauseInput!, $m: ClauseMappingInput!) {
   g1: createGuideline(input: $g1) { id } g2: createGuideline(input: $g2) { id }
   c1: createClause(input: $c1) { id } c2: createClause(input: $c2) { id } m: mapClauses(input: $m) { __typename } }`, map[string]any{
 		"g1": map[string]any{"id": w.guideline, "title": "G1 " + p, "publisher": "Tester", "version": "1"},

@@ -415,6 +415,11 @@ func (r *feedbackSummaryResolver) Items(ctx context.Context, obj *model.Feedback
 	return r.feedbackSummaryItems(ctx, obj, first, after)
 }
 
+// Owner is the resolver for the owner field.
+func (r *guidelineResolver) Owner(ctx context.Context, obj *model.Guideline) (*model.Organization, error) {
+	return loadNodePtr[model.Organization](ctx, obj.OwnerID)
+}
+
 // Clauses is the resolver for the clauses field.
 func (r *guidelineResolver) Clauses(ctx context.Context, obj *model.Guideline, includeWithdrawn *bool) ([]*model.Clause, error) {
 	return inForce(loadRelatedOf[model.Clause](ctx, model.GuidelineTopClauses, obj))(includeWithdrawn)
@@ -516,6 +521,11 @@ func (r *insurancePolicyResolver) SharedWithOrganizations(ctx context.Context, o
 // Lines is the resolver for the lines field.
 func (r *insurancePolicyResolver) Lines(ctx context.Context, obj *model.InsurancePolicy) ([]*model.CoverageLine, error) {
 	return loadRelatedOf[model.CoverageLine](ctx, model.PolicyLines, obj)
+}
+
+// Owner is the resolver for the owner field.
+func (r *measureResolver) Owner(ctx context.Context, obj *model.Measure) (*model.Organization, error) {
+	return loadNodePtr[model.Organization](ctx, obj.OwnerID)
 }
 
 // Perspective is the resolver for the perspective field.
@@ -1148,6 +1158,11 @@ func (r *targetComparisonResolver) Partial(ctx context.Context, obj *model.Targe
 func (r *targetComparisonResolver) Hotspots(ctx context.Context, obj *model.TargetComparison) ([]*compare.Hotspot, error) {
 	loadersFrom(ctx).rememberComparison(&obj.Comparison)
 	return ptrs(obj.Comparison.Hotspots), nil
+}
+
+// Owner is the resolver for the owner field.
+func (r *threatResolver) Owner(ctx context.Context, obj *model.Threat) (*model.Organization, error) {
+	return loadNodePtr[model.Organization](ctx, obj.OwnerID)
 }
 
 // MitigatedBy is the resolver for the mitigatedBy field.

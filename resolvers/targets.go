@@ -9,7 +9,7 @@ import (
 // Who may change targets, assets and incidents: the shared nodes that
 // align analyses. Any writing role creates a target, owned by the caller's
 // organization; changing, deleting or adding to a target, and changing or
-// deleting its assets and incidents, follow model.Principal.EditsTarget
+// deleting its assets and incidents, follow model.Principal.EditsShared
 // (its owner organization's analysts and org-admins, curators, admins).
 var targetWriters = []model.Role{model.RoleAnalyst, model.RoleOrgAdmin, model.RoleCurator, model.RoleAdmin}
 

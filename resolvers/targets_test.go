@@ -282,7 +282,7 @@ func TestTargetMutationsAuthorize(t *testing.T) {
 		if m.name != "CreateTarget" {
 			// The target belongs to org (its creator's organization):
 			// another organization's analysts and org-admins may not
-			// change it (model.Principal.EditsTarget).
+			// change it (model.Principal.EditsShared).
 			cases = append(cases, ppCase{m.name + "OtherAnalyst", model.RoleAnalyst, true, m.query, m.vars, "FORBIDDEN", "-"},
 				ppCase{m.name + "OtherOrgAdmin", model.RoleOrgAdmin, true, m.query, m.vars, "FORBIDDEN", "-"})
 		}

@@ -175,7 +175,7 @@ func demoBatches(ctx context.Context, db *neo4j.DB) ([]*ingest.Batch, error) {
 			return nil, err
 		}
 		// The target belongs to the manufacturer (its analysts edit it, see
-		// model.Principal.EditsTarget); the operator's document names it
+		// model.Principal.EditsShared); the operator's document names it
 		// without changing its owner.
 		for i, n := range b.Nodes {
 			if n.Label == model.LabelTarget && name == demoDocuments[0] {

@@ -60,14 +60,17 @@ func (p *Principal) Writes(org string) bool {
 	return p != nil && (p.Role == RoleAdmin || p.OrganizationID == org && (p.Role == RoleAnalyst || p.Role == RoleOrgAdmin))
 }
 
-// EditsTarget reports whether p may change a target owned by organization
-// ownerOrg ("" for a target nobody owns), its assets and its incidents:
-// the shared nodes that analyses of every organization rate. Analysts and
-// org-admins of the owning organization, curators and admins may; a target
-// without an owner only curators and admins. This is the one statement of
-// the rule: the target, asset and incident mutations and importDocument
-// apply it.
-func (p *Principal) EditsTarget(ownerOrg string) bool {
+// EditsShared reports whether p may change a shared node owned by
+// organization ownerOrg ("" for one nobody owns): a target, its assets and
+// its incidents, which analyses of every organization rate, and a catalog
+// entry (threat, measure, guideline and its clauses, and the links and
+// mappings that start from them), which every organization's coverage and
+// due-care reports read. Analysts and org-admins of the owning
+// organization, curators and admins may; a node without an owner (loaded
+// by an operator, or from before owners) only curators and admins. This is
+// the one statement of the rule: the target, asset, incident and catalog
+// mutations and importDocument apply it (RequireEditor).
+func (p *Principal) EditsShared(ownerOrg string) bool {
 	if p == nil {
 		return false
 	}
@@ -81,21 +84,30 @@ func (p *Principal) EditsTarget(ownerOrg string) bool {
 }
 
 // RequireTargetEditor returns the caller when they may change target t
-// (see Principal.EditsTarget), else EUNAUTHENTICATED or EFORBIDDEN.
+// (see Principal.EditsShared), else EUNAUTHENTICATED or EFORBIDDEN.
 func RequireTargetEditor(ctx context.Context, t *Target) (*Principal, error) {
+	return RequireEditor(ctx, "target "+t.ID, ", its assets and its incidents", t.OwnerID)
+}
+
+// RequireEditor returns the caller when they may change the shared node
+// that what names ("threat T-1"), owned by the organization *owner (nil or
+// "" for none; see Principal.EditsShared), else EUNAUTHENTICATED or
+// EFORBIDDEN saying who may. also ends the message's "may change it" (", its
+// assets and its incidents").
+func RequireEditor(ctx context.Context, what, also string, owner *string) (*Principal, error) {
 	p, err := Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	owner := ""
-	if t.OwnerID != nil {
-		owner = *t.OwnerID
+	org := ""
+	if owner != nil {
+		org = *owner
 	}
-	if !p.EditsTarget(owner) {
-		if owner == "" {
-			return nil, Errorf(EFORBIDDEN, "target %s has no owner organization: only curators and admins may change it, its assets and its incidents", t.ID)
+	if !p.EditsShared(org) {
+		if org == "" {
+			return nil, Errorf(EFORBIDDEN, "%s has no owner organization: only curators and admins may change it%s", what, also)
 		}
-		return nil, Errorf(EFORBIDDEN, "only analysts and org-admins of organization %s (which owns target %s), curators and admins may change it, its assets and its incidents", owner, t.ID)
+		return nil, Errorf(EFORBIDDEN, "only analysts and org-admins of organization %s (which owns %s), curators and admins may change it%s", org, what, also)
 	}
 	return p, nil
 }

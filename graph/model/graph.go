@@ -33,7 +33,7 @@ type Target struct {
 	Sector      string
 	Description string
 	// OwnerID is the organization that owns the target (whose analysts
-	// and org-admins edit it, see Principal.EditsTarget); nil for a target
+	// and org-admins edit it, see Principal.EditsShared); nil for a target
 	// nobody owns (loaded by an operator), which only curators and admins
 	// edit.
 	OwnerID *string
@@ -75,6 +75,10 @@ type Threat struct {
 	Deprecated bool
 	// PrivateTo is as for Incident.
 	PrivateTo []string `json:"-"`
+	// OwnerID is the organization that added the entry (whose analysts and
+	// org-admins, with curators and admins, may change it:
+	// Principal.EditsShared); nil for an entry loaded by an operator.
+	OwnerID *string
 }
 
 // Measure is a catalog entry for something done against threats.
@@ -90,6 +94,8 @@ type Measure struct {
 	Deprecated bool
 	// PrivateTo is as for Incident.
 	PrivateTo []string `json:"-"`
+	// OwnerID is as for Threat.
+	OwnerID *string
 }
 
 // Inline is a node that may have been created inline in an analysis
@@ -114,6 +120,8 @@ type Guideline struct {
 	Title     string
 	Publisher string
 	Version   string
+	// OwnerID is as for Threat; a guideline's clauses are its owner's too.
+	OwnerID *string
 }
 
 // Clause is a clause of a guideline.

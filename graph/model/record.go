@@ -5,7 +5,7 @@ import "encoding/json"
 // AsSubmitted is what a submitted assessment rated, as it was when its
 // analysis was submitted: its incident, threats and assets and the
 // measures of its treatments. These are shared nodes that their editors
-// may change later (see Principal.EditsTarget and the catalog mutations);
+// may change later (see Principal.EditsShared and the catalog mutations);
 // a submitted analysis keeps showing these values, and
 // Assessment.changedSinceSubmission says whether the shared nodes differ
 // now (node(id) reads their current values). A draft has none: it reads

@@ -374,7 +374,9 @@ RETURN
   COLLECT { MATCH (p:` + model.LabelPerspective + `) RETURN p.code } AS perspectives`
 
 // assessWriteCypher creates the new catalog nodes (private to the
-// analysis when $privateTo names it, see model.InlineReadable), then the assessment (or
+// analysis when $privateTo names it, see model.InlineReadable; threats and
+// measures owned by its organization, see model.Principal.EditsShared),
+// then the assessment (or
 // clears the one it replaces, keeping its id) with all its edges and
 // treatments, in one statement.
 const assessWriteCypher = `
@@ -385,15 +387,15 @@ CALL (t) {
   SET i = ni, i.targetId = t.id, i.privateTo = $privateTo, i.createdAt = datetime(), i.updatedAt = datetime()
   CREATE (t)-[:` + model.RelHasIncident + `]->(i)
 }
-CALL () {
+CALL (a) {
   UNWIND $newThreats AS nt
   CREATE (x:` + model.LabelThreat + `:` + model.LabelEntity + `)
-  SET x = nt, x.privateTo = $privateTo, x.createdAt = datetime(), x.updatedAt = datetime()
+  SET x = nt, x.privateTo = $privateTo, x.ownerId = a.organizationId, x.createdAt = datetime(), x.updatedAt = datetime()
 }
-CALL () {
+CALL (a) {
   UNWIND $newMeasures AS nm
   CREATE (x:` + model.LabelMeasure + `:` + model.LabelEntity + `)
-  SET x = nm, x.privateTo = $privateTo, x.createdAt = datetime(), x.updatedAt = datetime()
+  SET x = nm, x.privateTo = $privateTo, x.ownerId = a.organizationId, x.createdAt = datetime(), x.updatedAt = datetime()
 }
 CALL (a) {
   MATCH (a)-[:` + model.RelHasAssessment + `]->(:` + model.LabelAssessment + ` {id: $sid})-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `)

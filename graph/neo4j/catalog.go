@@ -114,12 +114,18 @@ type catalogWrite struct {
 }
 
 // catalogCreate creates the node w describes with the chosen id (checked,
-// and free) or a new one. It returns EINVALID for a bad id and ECONFLICT
-// when the id is taken.
+// and free) or a new one, owned by the caller's organization (ownerId; see
+// model.Principal.EditsShared; none without a caller, as for an
+// operator's command). It returns EINVALID for a bad id and ECONFLICT when
+// the id is taken.
 func catalogCreate[T any](ctx context.Context, db *DB, w catalogWrite, chosen *string) (*T, error) {
 	id, err := newID("input.id", chosen, w.what)
 	if err != nil {
 		return nil, err
+	}
+	if p := model.PrincipalFrom(ctx); p != nil && p.OrganizationID != "" {
+		w.props = maps.Clone(w.props)
+		w.props["ownerId"] = p.OrganizationID
 	}
 	return writeTx(ctx, db, w.op, w.what+" "+id, func(tx *txn) (*T, error) {
 		if w.check != nil {

@@ -83,12 +83,12 @@ func decode(n neo4j.Node) model.Node {
 			return &model.Incident{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Consequence: p.str("consequence"), Description: p.str("description"), PrivateTo: p.strs("privateTo")}
 		case model.LabelThreat:
 			return &model.Threat{ID: p.str("id"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description"), ExternalID: p.strPtr("externalId"), Source: p.strPtr("source"),
-				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo")}
+				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo"), OwnerID: p.strPtr("ownerId")}
 		case model.LabelMeasure:
 			return &model.Measure{ID: p.str("id"), Name: p.str("name"), Description: p.str("description"), PerspectiveCode: p.str("perspective"), Kind: p.str("kind"),
-				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo")}
+				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo"), OwnerID: p.strPtr("ownerId")}
 		case model.LabelGuideline:
-			return &model.Guideline{ID: p.str("id"), Title: p.str("title"), Publisher: p.str("publisher"), Version: p.str("version")}
+			return &model.Guideline{ID: p.str("id"), Title: p.str("title"), Publisher: p.str("publisher"), Version: p.str("version"), OwnerID: p.strPtr("ownerId")}
 		case model.LabelClause:
 			return &model.Clause{ID: p.str("id"), GuidelineID: p.str("guidelineId"), ParentID: p.strPtr("parentId"), Ref: p.str("ref"), Title: p.str("title"), Text: p.str("text"),
 				Withdrawn: p.bool("withdrawn")}

@@ -50,7 +50,7 @@
 // revoked, revoked = true and revokedAt.
 //
 // A Target keeps ownerId, the organization whose analysts edit it (absent:
-// none, curators and admins only; model.Principal.EditsTarget). An
+// none, curators and admins only; model.Principal.EditsShared). An
 // Assessment of a submitted analysis keeps snapshot, JSON of
 // model.AsSubmitted: its incident, threats, assets and treatments'
 // measures as they were at submission (snapshotAssessments). An Incident,
