@@ -394,3 +394,25 @@ measures:
 		e.must(t, token, c.doc, c.vars, nil)
 	}
 }
+
+// TestRevisedImportKeepsNaturalKeys checks that the draft reviseAnalysis
+// starts from an imported analysis gives the copied assessment the natural
+// key of the new version: the document of that version, which leaves the
+// assessment's id out, updates the copy instead of adding a second
+// assessment of the incident.
+func TestRevisedImportKeepsNaturalKeys(t *testing.T) {
+	t.Parallel()
+	e := newImportEnv(t)
+	analyst := e.tokens[model.RoleAnalyst]
+	e.mustImport(t, analyst, "NATIVE", e.native(e.org, "DRAFT", "r"), "a.yaml", false)
+	id := e.p + "analysis"
+	e.must(t, analyst, `mutation($id: ID!) { submitAnalysis(id: $id) { id } }`, map[string]any{"id": id}, nil)
+	var rev struct{ ReviseAnalysis struct{ ID string } }
+	e.must(t, analyst, `mutation($id: ID!) { reviseAnalysis(id: $id) { id } }`, map[string]any{"id": id}, &rev)
+	next := strings.NewReplacer("id: "+id+"\n", "id: "+rev.ReviseAnalysis.ID+"\n", "version: 1", "version: 2", "rationale: r", "rationale: revised").
+		Replace(e.native(e.org, "DRAFT", "r"))
+	rep := e.mustImport(t, analyst, "NATIVE", next, "b.yaml", false)
+	if c := count(rep.Nodes, "Assessment"); c.Created != 0 || c.Updated != 1 {
+		t.Errorf("loading the revised version's document: assessments %+v, want the copy updated", c)
+	}
+}
