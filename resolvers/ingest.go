@@ -206,17 +206,8 @@ func authorizeNative(ctx context.Context, b *ingest.Batch, storedNodes ingest.St
 // message that starts with the document path.
 func authorizeNativeCatalog(ctx context.Context, b *ingest.Batch, storedNodes ingest.StoredNodes) error {
 	p := model.PrincipalFrom(ctx)
-	var ids []string
-	for _, n := range b.Nodes {
-		if n.Label == model.LabelThreat || n.Label == model.LabelMeasure {
-			ids = append(ids, n.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	stored, err := storedNodes(ctx, ids)
-	if err != nil {
+	stored, err := storedOf(ctx, b, storedNodes, model.LabelThreat, model.LabelMeasure)
+	if err != nil || stored == nil {
 		return err
 	}
 	same := func(a *string, v any) bool {
@@ -293,6 +284,25 @@ func nativeIDsFree(ctx context.Context, b *ingest.Batch, stored map[string]model
 	return nil
 }
 
+// storedOf reads, in one round trip, the stored nodes with the ids of b's
+// nodes of the given labels and of the targets those name (targetId); nil
+// when b has no such node.
+func storedOf(ctx context.Context, b *ingest.Batch, storedNodes ingest.StoredNodes, labels ...string) (map[string]model.Node, error) {
+	var ids []string
+	for _, n := range b.Nodes {
+		if slices.Contains(labels, n.Label) {
+			ids = append(ids, n.ID)
+			if t, _ := n.Props["targetId"].(string); t != "" {
+				ids = append(ids, t)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return storedNodes(ctx, ids)
+}
+
 // authorizeNativeTargets applies model.Principal.EditsShared to the target,
 // assets and incidents a native batch writes, as updateTarget, createAsset,
 // updateAsset, createIncident and updateIncident would: a stored target
@@ -305,21 +315,8 @@ func nativeIDsFree(ctx context.Context, b *ingest.Batch, stored map[string]model
 // EFORBIDDEN with a message that starts with the document path.
 func authorizeNativeTargets(ctx context.Context, b *ingest.Batch, storedNodes ingest.StoredNodes) error {
 	p := model.PrincipalFrom(ctx)
-	var ids []string
-	for _, n := range b.Nodes {
-		switch n.Label {
-		case model.LabelTarget, model.LabelAsset, model.LabelIncident:
-			ids = append(ids, n.ID)
-			if t, _ := n.Props["targetId"].(string); t != "" {
-				ids = append(ids, t)
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	stored, err := storedNodes(ctx, ids)
-	if err != nil {
+	stored, err := storedOf(ctx, b, storedNodes, model.LabelTarget, model.LabelAsset, model.LabelIncident)
+	if err != nil || stored == nil {
 		return err
 	}
 	// edits reports whether the caller may change target id: a stored one
@@ -403,18 +400,8 @@ func authorizeNativeTargets(ctx context.Context, b *ingest.Batch, storedNodes in
 // for the organization. It returns EFORBIDDEN with a message that starts
 // with the document path.
 func authorizeNativeChanges(ctx context.Context, b *ingest.Batch, storedNodes ingest.StoredNodes) error {
-	var ids []string
-	for _, n := range b.Nodes {
-		switch n.Label {
-		case model.LabelOrganization, model.LabelDepartment, model.LabelAnalysis:
-			ids = append(ids, n.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	stored, err := storedNodes(ctx, ids)
-	if err != nil {
+	stored, err := storedOf(ctx, b, storedNodes, model.LabelOrganization, model.LabelDepartment, model.LabelAnalysis)
+	if err != nil || stored == nil {
 		return err
 	}
 	at := func(path string, err error) error {
