@@ -21,8 +21,11 @@ type Analysis struct {
 type Assessment struct {
 	// ID is the assessment's own id, passed on to its Entry (compare does
 	// not read it); empty when unknown.
-	ID       string
-	Incident string
+	ID string
+	// Submitted is passed to its Entry untouched (compare does not read
+	// it): what a submitted assessment rated, as the caller keeps it.
+	Submitted any
+	Incident  string
 	// Axis1 is the rank of the axis-1 (recoverability) level, or nil when
 	// the incident was not rated on axis 1.
 	Axis1 *int
@@ -53,8 +56,11 @@ type MeasureRef struct {
 // The rank pointers are copies: changing the input later does not change
 // an Entry.
 type Entry struct {
-	// Assessment is the id of the assessment it shows (Assessment.ID).
+	// Assessment is the id of the assessment it shows (Assessment.ID),
+	// Submitted its Assessment.Submitted and Incident its incident.
 	Assessment      string
+	Submitted       any
+	Incident        string
 	Analysis        string
 	Organization    string
 	Axis1           *int
@@ -147,6 +153,8 @@ func both(x, y *indexed) (xa, ya []*assessed) {
 func newEntry(a Analysis, as Assessment) Entry {
 	return Entry{
 		Assessment:      as.ID,
+		Submitted:       as.Submitted,
+		Incident:        as.Incident,
 		Analysis:        a.ID,
 		Organization:    a.Organization,
 		Axis1:           clonePtr(as.Axis1),

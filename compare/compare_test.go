@@ -127,7 +127,7 @@ func TestCompareEntriesNormalized(t *testing.T) {
 	c := compare.Compare(handMade(), compare.Options{})
 	got := c.Incidents[0].Entries[1] // I1 as A2 assessed it
 	want := compare.Entry{
-		Analysis: "A2", Organization: "OrgB", Axis1: i(3), Axis2: i(2), Category: i(2),
+		Incident: "I1", Analysis: "A2", Organization: "OrgB", Axis1: i(3), Axis2: i(2), Category: i(2),
 		Threats: []string{"T1", "T2"}, Assets: []string{"X1"},
 		Measures:        []compare.MeasureRef{m("M1", "P1", "implemented"), m("M2", "P3", "planned")},
 		OwnerDepartment: "IT", Rationale: "rb1",

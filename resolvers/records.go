@@ -14,8 +14,9 @@ import (
 // not change what another organization submitted. A draft reads the shared
 // nodes as they are. The assessment comes with its snapshot (one property),
 // so these reads cost no round trip beyond the assessment's own; a
-// treatment's and a comparison entry's load their assessment through the
-// batched node loader.
+// treatment's loads its assessment through the batched node loader, and a
+// comparison entry carries its assessment's (compare.Entry.Submitted,
+// read with the comparison).
 
 func assessmentIncident(ctx context.Context, s *model.Assessment) (*model.Incident, error) {
 	if s.AsSubmitted != nil && s.AsSubmitted.Incident != nil {
@@ -75,14 +76,12 @@ func changedSinceSubmission(ctx context.Context, s *model.Assessment) (bool, err
 	return was.Differs(incident, threats, assets, measures), nil
 }
 
-// entryAssessment returns the assessment a comparison entry shows (nil
-// when there is none), queued with its siblings' on the node loader.
-func entryAssessment(ctx context.Context, e *compare.Entry) (*model.Assessment, error) {
-	id := ref(ctx, e, func(e *compare.Entry) string { return e.Assessment })
-	if id == "" {
-		return nil, nil
-	}
-	return loadNode[model.Assessment](ctx, id)
+// entrySubmitted returns what the assessment a comparison entry shows
+// rated at submission (the comparison read it with the assessment), or nil
+// for a draft's entry.
+func entrySubmitted(e *compare.Entry) *model.AsSubmitted {
+	was, _ := e.Submitted.(*model.AsSubmitted)
+	return was
 }
 
 func treatmentMeasure(ctx context.Context, tr *model.Treatment) (*model.Measure, error) {
@@ -99,31 +98,22 @@ func treatmentMeasure(ctx context.Context, tr *model.Treatment) (*model.Measure,
 }
 
 func entryIncident(ctx context.Context, e *compare.Entry) (*model.Incident, error) {
-	s, err := entryAssessment(ctx, e)
-	if err != nil || s == nil {
-		return nil, err
+	if was := entrySubmitted(e); was != nil {
+		return was.Incident, nil
 	}
-	return assessmentIncident(ctx, s)
+	return loadNode[model.Incident](ctx, ref(ctx, e, func(e *compare.Entry) string { return e.Incident }))
 }
 
 func entryThreats(ctx context.Context, e *compare.Entry) ([]*model.Threat, error) {
-	s, err := entryAssessment(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	if s != nil && s.AsSubmitted != nil {
-		return s.AsSubmitted.Threats, nil
+	if was := entrySubmitted(e); was != nil {
+		return was.Threats, nil
 	}
 	return loadNodes[model.Threat](ctx, e.Threats)
 }
 
 func entryAssets(ctx context.Context, e *compare.Entry) ([]*model.Asset, error) {
-	s, err := entryAssessment(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	if s != nil && s.AsSubmitted != nil {
-		return s.AsSubmitted.Assets, nil
+	if was := entrySubmitted(e); was != nil {
+		return was.Assets, nil
 	}
 	return loadNodes[model.Asset](ctx, e.Assets)
 }
@@ -139,30 +129,26 @@ func targetIncidents(ctx context.Context, t *model.Target) ([]*model.Incident, e
 	return readableInline(ctx, is)
 }
 
-// entryMeasures returns a comparison entry's measures, each with the
-// assessment the entry shows.
+// entryMeasures returns a comparison entry's measures, each as its
+// submitted assessment rated it (nil for a draft's).
 func entryMeasures(e *compare.Entry) []*model.ComparedMeasure {
+	was := entrySubmitted(e)
 	out := make([]*model.ComparedMeasure, len(e.Measures))
 	for i, m := range e.Measures {
 		out[i] = &model.ComparedMeasure{MeasureRef: m, AssessmentID: e.Assessment}
+		if was != nil {
+			out[i].AsSubmitted = was.Measure(m.ID)
+		}
 	}
 	return out
 }
 
 // comparedMeasure returns the measure of a comparison entry as its
-// assessment shows it: as submitted for a submitted analysis.
+// assessment shows it: as submitted for a submitted analysis, as it is
+// for a draft (queued with its siblings' on the node loader).
 func comparedMeasure(ctx context.Context, m *model.ComparedMeasure) (*model.Measure, error) {
-	id := ref(ctx, m, func(m *model.ComparedMeasure) string { return m.AssessmentID })
-	if id != "" {
-		s, err := loadNode[model.Assessment](ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if s != nil && s.AsSubmitted != nil {
-			if was := s.AsSubmitted.Measure(m.ID); was != nil {
-				return was, nil
-			}
-		}
+	if m.AsSubmitted != nil {
+		return m.AsSubmitted, nil
 	}
-	return loadNode[model.Measure](ctx, m.ID)
+	return loadNode[model.Measure](ctx, ref(ctx, m, func(m *model.ComparedMeasure) string { return m.ID }))
 }

@@ -25,6 +25,9 @@ type AssessmentSnapshot struct {
 	ThreatIDs         []string
 	AssetIDs          []string
 	Treatments        []TreatmentRef
+	// AsSubmitted is what the assessment rated, for a submitted analysis
+	// (Assessment.AsSubmitted); nil for a draft.
+	AsSubmitted *AsSubmitted
 }
 
 // ComparedMeasure is a measure as a comparison entry shows it: the entry's
@@ -33,6 +36,9 @@ type AssessmentSnapshot struct {
 type ComparedMeasure struct {
 	compare.MeasureRef
 	AssessmentID string
+	// AsSubmitted is the measure as its submitted assessment rated it; nil
+	// for a draft's (which shows the measure as it is).
+	AsSubmitted *Measure
 }
 
 // TreatmentRef is a measure applied to an assessment, by id.

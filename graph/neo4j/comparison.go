@@ -14,7 +14,7 @@ var _ model.ComparisonReader = (*DB)(nil)
 // snapshotProjection returns, for an analysis `a`, its assessments with the
 // ids they refer to: everything a comparison reads, in one pass.
 const snapshotProjection = `[(a)-[:` + model.RelHasAssessment + `]->(s:` + model.LabelAssessment + `) | s {
-  .id, .incidentId, .axis1, .axis2, .category, .ownerDepartmentId, .rationale,
+  .id, .incidentId, .axis1, .axis2, .category, .ownerDepartmentId, .rationale, .snapshot,
   threats: [(s)-[:` + model.RelCausedBy + `]->(x:` + model.LabelThreat + `) | x.id],
   assets: [(s)-[:` + model.RelThrough + `]->(x:` + model.LabelAsset + `) | x.id],
   treatments: [(s)-[:` + model.RelTreatedBy + `]->(tr:` + model.LabelTreatment + `) | tr {.measureId, .perspective, .status}]
@@ -76,7 +76,7 @@ func snapshots(records []*neo4j.Record) []*model.AnalysisSnapshot {
 			s := model.AssessmentSnapshot{
 				ID: p.str("id"), IncidentID: p.str("incidentId"), Axis1: p.int("axis1"), Axis2: p.int("axis2"), Category: p.int("category"),
 				OwnerDepartmentID: p.str("ownerDepartmentId"), Rationale: p.str("rationale"),
-				ThreatIDs: p.strs("threats"), AssetIDs: p.strs("assets"),
+				ThreatIDs: p.strs("threats"), AssetIDs: p.strs("assets"), AsSubmitted: p.asSubmitted("snapshot"),
 			}
 			trs, _ := p["treatments"].([]any)
 			for _, tr := range trs {
