@@ -37,6 +37,23 @@ func nativeChildID(parent, kind, key string) string {
 	return kind + "-" + hex.EncodeToString(sum[:16])
 }
 
+// naturalID gives *id, a child's id at document path p, its natural key
+// when the document leaves it out (defining it with label), and records
+// that the id is the natural key (derive) when it is or equals it.
+func (c *nativeCheck) naturalID(id *string, natural, label, p string) error {
+	if *id != "" && *id != natural {
+		return nil
+	}
+	if *id == "" { // a stated one is defined already
+		*id = natural
+		if err := c.define(*id, label, p+".id (derived)"); err != nil {
+			return err
+		}
+	}
+	c.derive(*id)
+	return nil
+}
+
 // derive records that id was derived, not stated.
 func (c *nativeCheck) derive(id string) {
 	if c.derived == nil {
@@ -282,14 +299,8 @@ func (c *nativeCheck) assessment(doc *Document, i int, assessed map[string]int) 
 			return c.err(fmt.Sprintf("%s.assets[%d]", p, j), "%q is not an asset of target %q in this document (target.assets)", x, doc.Target.ID)
 		}
 	}
-	if natural := nativeChildID(a.ID, "as", s.Incident); s.ID == "" || s.ID == natural {
-		if s.ID == "" { // a stated one is defined already
-			s.ID = natural
-			if err := c.define(s.ID, model.LabelAssessment, p+".id (derived)"); err != nil {
-				return err
-			}
-		}
-		c.derive(s.ID)
+	if err := c.naturalID(&s.ID, nativeChildID(a.ID, "as", s.Incident), model.LabelAssessment, p); err != nil {
+		return err
 	}
 	applied := map[string]int{}
 	for j := range s.Treatments {
@@ -311,14 +322,8 @@ func (c *nativeCheck) assessment(doc *Document, i int, assessed map[string]int) 
 		} else if c.scales.Perspective(tr.Perspective) == nil {
 			return c.err(tp+".perspective", "unknown perspective %q (want one of %s)", tr.Perspective, c.perspectives())
 		}
-		if natural := nativeChildID(s.ID, "tr", tr.Measure); tr.ID == "" || tr.ID == natural {
-			if tr.ID == "" { // a stated one is defined already
-				tr.ID = natural
-				if err := c.define(tr.ID, model.LabelTreatment, tp+".id (derived)"); err != nil {
-					return err
-				}
-			}
-			c.derive(tr.ID)
+		if err := c.naturalID(&tr.ID, nativeChildID(s.ID, "tr", tr.Measure), model.LabelTreatment, tp); err != nil {
+			return err
 		}
 	}
 	return nil

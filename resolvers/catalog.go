@@ -2,8 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
@@ -93,26 +91,37 @@ func catalogEntry(ctx context.Context, field, id string) error {
 	if err != nil || n == nil {
 		return err
 	}
+	var kind, also string
+	var owner *string
+	switch n := n.(type) {
+	case *model.Threat:
+		kind, owner = "threat", n.OwnerID
+	case *model.Measure:
+		kind, owner = "measure", n.OwnerID
+	case *model.Guideline:
+		kind, owner, also = "guideline", n.OwnerID, " and its clauses"
+	case *model.Clause:
+		g, err := loadNode[model.Guideline](ctx, n.GuidelineID)
+		if err != nil || g == nil {
+			return err
+		}
+		return requireEditor(ctx, "guideline "+g.ID, " and its clauses (clause "+n.ID+")", g.OwnerID)
+	default:
+		return nil // not a catalog entry: the store says so
+	}
+	// An inline entry of an analysis the caller may not read is missing.
 	if ok, err := canSee(ctx, n); err != nil || !ok {
-		if err == nil { // an inline entry of an analysis the caller may not read
-			err = model.NotFound(field, strings.ToLower(fmt.Sprintf("%T", n)[len("*model."):]), id)
+		if err == nil {
+			err = model.NotFound(field, kind, id)
 		}
 		return err
 	}
-	switch n := n.(type) {
-	case *model.Threat:
-		_, err = model.RequireEditor(ctx, "threat "+n.ID, "", n.OwnerID)
-	case *model.Measure:
-		_, err = model.RequireEditor(ctx, "measure "+n.ID, "", n.OwnerID)
-	case *model.Guideline:
-		_, err = model.RequireEditor(ctx, "guideline "+n.ID, " and its clauses", n.OwnerID)
-	case *model.Clause:
-		g, gerr := loadNode[model.Guideline](ctx, n.GuidelineID)
-		if gerr != nil || g == nil {
-			return gerr
-		}
-		_, err = model.RequireEditor(ctx, "guideline "+g.ID, " and its clauses (clause "+n.ID+")", g.OwnerID)
-	}
+	return requireEditor(ctx, kind+" "+id, also, owner)
+}
+
+// requireEditor is model.RequireEditor without the principal.
+func requireEditor(ctx context.Context, what, also string, owner *string) error {
+	_, err := model.RequireEditor(ctx, what, also, owner)
 	return err
 }
 

@@ -317,18 +317,31 @@ func inlineReadable(ctx context.Context, n model.Inline) (bool, error) {
 }
 
 // readableInline returns the nodes of ns that the caller may read
-// (model.InlineReadable).
+// (model.InlineReadable), the analyses they are private to loaded in one
+// batch.
 func readableInline[T any, PT interface {
 	*T
 	model.Inline
 }](ctx context.Context, ns []*T) ([]*T, error) {
+	var ids []string
+	for _, n := range ns {
+		ids = append(ids, PT(n).PrivateToIDs()...)
+	}
+	loadersFrom(ctx).nodes.Prime(ctx, ids...)
+	return readableOf(ctx, ns, func(ctx context.Context, n *T) (bool, error) { return inlineReadable(ctx, PT(n)) })
+}
+
+// readableOf returns the items of ns for which ok says the caller may
+// read them, in order. Callers queue what ok loads first, so that the
+// checks share a batch.
+func readableOf[T any](ctx context.Context, ns []*T, ok func(context.Context, *T) (bool, error)) ([]*T, error) {
 	out := make([]*T, 0, len(ns))
 	for _, n := range ns {
-		ok, err := inlineReadable(ctx, PT(n))
+		yes, err := ok(ctx, n)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
+		if yes {
 			out = append(out, n)
 		}
 	}
@@ -350,23 +363,21 @@ func policyReadable(ctx context.Context, ip *model.InsurancePolicy) (bool, error
 }
 
 // visiblePolicies returns the policies rel leads to from parent that the
-// caller may read.
+// caller may read, the analyses relying on those it does not hold loaded
+// in one batch.
 func visiblePolicies[P node](ctx context.Context, rel model.Relation, parent P) ([]*model.InsurancePolicy, error) {
 	ps, err := loadRelatedOf[model.InsurancePolicy](ctx, rel, parent)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.InsurancePolicy, 0, len(ps))
+	var unheld []string
 	for _, ip := range ps {
-		ok, err := policyReadable(ctx, ip)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, ip)
+		if !ip.ReadableBy(model.PrincipalFrom(ctx), nil) {
+			unheld = append(unheld, ip.ID)
 		}
 	}
-	return out, nil
+	loadersFrom(ctx).relatedLoader(model.PolicyReliedOnBy).Prime(ctx, unheld...)
+	return readableOf(ctx, ps, policyReadable)
 }
 
 // feedbackReadable applies model.Feedback.ReadableBy, the one feedback
