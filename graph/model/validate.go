@@ -102,27 +102,36 @@ var VariableListCeiling = func() int {
 // cap.
 func CheckVariableLists(vars map[string]any) error {
 	for _, name := range slices.Sorted(maps.Keys(vars)) {
-		if err := checkVariableList("$"+name, vars[name]); err != nil {
+		err := walkLists("$"+name, vars[name], func(at string, n int) error {
+			if n > VariableListCeiling {
+				return FieldErrorf(EINVALID, at, "%s has %d items; no input list takes more than %d", at, n, VariableListCeiling/2)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func checkVariableList(at string, v any) error {
+// walkLists calls check with the place (at, then ".key" or ".index") and
+// length of every list in v, a value as JSON or GraphQL decodes it, in
+// order (map keys sorted), and returns the first error.
+func walkLists(at string, v any, check func(at string, n int) error) error {
 	switch v := v.(type) {
 	case []any:
-		if len(v) > VariableListCeiling {
-			return FieldErrorf(EINVALID, at, "%s has %d items; no input list takes more than %d", at, len(v), VariableListCeiling/2)
+		if err := check(at, len(v)); err != nil {
+			return err
 		}
 		for i, e := range v {
-			if err := checkVariableList(at+"."+strconv.Itoa(i), e); err != nil {
+			if err := walkLists(at+"."+strconv.Itoa(i), e, check); err != nil {
 				return err
 			}
 		}
 	case map[string]any:
 		for _, k := range slices.Sorted(maps.Keys(v)) {
-			if err := checkVariableList(at+"."+k, v[k]); err != nil {
+			if err := walkLists(at+"."+k, v[k], check); err != nil {
 				return err
 			}
 		}
@@ -136,30 +145,13 @@ func checkVariableList(at string, v any) error {
 // holds more items than its cap. GraphQL requests are checked by it before
 // any resolver runs.
 func CheckInputLists(field string, v any) error {
-	switch v := v.(type) {
-	case []any:
-		name := field[strings.LastIndexByte(field, '.')+1:]
-		if limit := InputListCap(name); len(v) > limit {
-			return FieldErrorf(EINVALID, field, "%s has %d items; the limit is %d", field, len(v), limit)
+	return walkLists(field, v, func(at string, n int) error {
+		name := at[strings.LastIndexByte(at, '.')+1:]
+		if limit := InputListCap(name); n > limit {
+			return FieldErrorf(EINVALID, at, "%s has %d items; the limit is %d", at, n, limit)
 		}
-		for i, e := range v {
-			if err := CheckInputLists(field+"."+strconv.Itoa(i), e); err != nil {
-				return err
-			}
-		}
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			if err := CheckInputLists(field+"."+k, v[k]); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // MaxMarksPerCall is the most clauses that one markClausesNotApplicable or
