@@ -46,9 +46,12 @@ var relationCypher = map[model.Relation]struct{ match, order string }{
 	model.LineRequiresClauses:     {"(n:" + model.LabelCoverageLine + " {id: id})-[:" + model.RelRequires + "]->(m:" + model.LabelClause + ")", "m.id"},
 }
 
-const nodesCypher = `
+// nodesMatch finds the nodes with the ids $ids as n, each with its id.
+const nodesMatch = `
 UNWIND $ids AS id
-MATCH (n:` + model.LabelEntity + ` {id: id})
+MATCH (n:` + model.LabelEntity + ` {id: id})`
+
+const nodesCypher = nodesMatch + `
 RETURN id, n`
 
 // Nodes returns the nodes with the given ids, of any kind, in one round trip.
@@ -62,9 +65,7 @@ func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]model.Node, e
 // each node's write lock (setting and removing a property leaves the node
 // as it was), so that no other transaction changes them before this one
 // ends.
-const lockedNodesCypher = `
-UNWIND $ids AS id
-MATCH (n:` + model.LabelEntity + ` {id: id})
+const lockedNodesCypher = nodesMatch + `
 SET n._lock = true
 REMOVE n._lock
 RETURN id, n`
