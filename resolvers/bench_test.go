@@ -13,7 +13,9 @@ import (
 // clauses, through real GraphQL over real HTTP on the real Neo4j. It
 // reports round trips to Neo4j per read besides time and allocations (of
 // client and server: both run in this process). The data is created once
-// with batched UNWIND fixtures and deleted in batches afterwards.
+// with batched UNWIND fixtures and deleted in batches afterwards. The same
+// read runs compiled (one projection, compiled.go) and through the
+// resolvers and their loaders, on the same data in the same run.
 //
 //	go test -run '^$' -bench BenchmarkNestedRead -benchmem -benchtime 3x ./resolvers/
 func BenchmarkNestedRead(b *testing.B) {
@@ -22,23 +24,33 @@ func BenchmarkNestedRead(b *testing.B) {
 	bulk := neo4jtest.AnalysisBulkCreate(b, p, size)
 	counter := &neo4jtest.Counter{}
 	db := neo4jtest.OpenObserved(b, counter)
-	srv := httptest.NewServer(resolvers.NewHandler(resolvers.Options{Store: db}))
-	b.Cleanup(srv.Close)
+	for _, path := range []struct {
+		name string
+		o    resolvers.Options
+	}{
+		{"compiled", resolvers.Options{Store: db}},
+		{"resolvers", resolvers.WithResolverReads(resolvers.Options{Store: db})},
+	} {
+		b.Run(path.name, func(b *testing.B) {
+			srv := httptest.NewServer(resolvers.NewHandler(path.o))
+			b.Cleanup(srv.Close)
 
-	// One checked read first: the benchmark must read everything.
-	assessments, treatments, _ := countNested(b, postNested(b, srv, bulk.Word, 500), size)
-	if assessments != bulk.Assessments || treatments != 2*bulk.Assessments {
-		b.Fatalf("read %d assessments and %d treatments, want %d and %d", assessments, treatments, bulk.Assessments, 2*bulk.Assessments)
-	}
-	counter.Take()
+			// One checked read first: the benchmark must read everything.
+			assessments, treatments, _ := countNested(b, postNested(b, srv, bulk.Word, 500), size)
+			if assessments != bulk.Assessments || treatments != 2*bulk.Assessments {
+				b.Fatalf("read %d assessments and %d treatments, want %d and %d", assessments, treatments, bulk.Assessments, 2*bulk.Assessments)
+			}
+			counter.Take()
 
-	b.ReportAllocs()
-	reads := 0
-	for b.Loop() {
-		postNested(b, srv, bulk.Word, 500)
-		reads++
+			b.ReportAllocs()
+			reads := 0
+			for b.Loop() {
+				postNested(b, srv, bulk.Word, 500)
+				reads++
+			}
+			trips, by := counter.Take()
+			b.ReportMetric(float64(trips)/float64(reads), "roundtrips/op")
+			b.Logf("%d reads, %d round trips: %s", reads, trips, by)
+		})
 	}
-	trips, by := counter.Take()
-	b.ReportMetric(float64(trips)/float64(reads), "roundtrips/op")
-	b.Logf("%d reads, %d round trips: %s", reads, trips, by)
 }

@@ -14,3 +14,10 @@ func WithoutLimits(o Options) Options {
 // ExtCode returns the GraphQL `extensions.code` of a model error code, for
 // tests that classify answers by the codes the presenter gives.
 func ExtCode(code string) string { return extCodes[code] }
+
+// WithResolverReads returns o with compiled reads off: every field through
+// its resolver, for tests that compare the two paths.
+func WithResolverReads(o Options) Options {
+	o.resolverReads = true
+	return o
+}

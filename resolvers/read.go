@@ -90,12 +90,17 @@ func axisLevel(ctx context.Context, axis, rank int) (*model.AxisLevel, error) {
 	if err != nil {
 		return nil, err
 	}
+	return levelOf(s, axis, rank), nil
+}
+
+// levelOf returns the level of the given axis and rank in the scales s.
+func levelOf(s *model.Scales, axis, rank int) *model.AxisLevel {
 	if l := s.Level(axis, rank); l != nil {
-		return l, nil
+		return l
 	}
 	// A curator removed the level after the assessment was made: show the
 	// rank rather than fail the whole response.
-	return &model.AxisLevel{ID: "", Axis: axis, Rank: rank, LabelEn: "(level no longer on the scale)"}, nil
+	return &model.AxisLevel{ID: "", Axis: axis, Rank: rank, LabelEn: "(level no longer on the scale)"}
 }
 
 // scaleLevels returns the levels of one axis, by rank.
@@ -119,10 +124,16 @@ func perspective(ctx context.Context, code string) (*model.Perspective, error) {
 	if err != nil {
 		return nil, err
 	}
+	return perspectiveOf(s, code), nil
+}
+
+// perspectiveOf returns the perspective with the given code in the scales
+// s (one with the code as its name if there is none).
+func perspectiveOf(s *model.Scales, code string) *model.Perspective {
 	if p := s.Perspective(code); p != nil {
-		return p, nil
+		return p
 	}
-	return &model.Perspective{Code: code, NameEn: code}, nil
+	return &model.Perspective{Code: code, NameEn: code}
 }
 
 // viewer returns the caller, or nil for an anonymous one.
@@ -146,17 +157,35 @@ type filters map[string]*string
 
 // list reads one page of a list field, checking the paging arguments.
 func list(ctx context.Context, read model.ReadService, label string, first *int, after *string, f filters, text *string) (*model.Page, *model.PageInfo, error) {
+	q, err := listQuery(ctx, label, first, after, f, text)
+	if err != nil {
+		return nil, nil, err
+	}
+	page, err := read.List(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	dataload.Group(loadersFrom(ctx).siblings, page.Nodes)
+	last := ""
+	if n := len(page.Nodes); n > 0 {
+		last = page.Nodes[n-1].GetID()
+	}
+	return page, pageInfo(page.HasNextPage, last), nil
+}
+
+// listQuery checks a list field's paging arguments and returns its query.
+func listQuery(ctx context.Context, label string, first *int, after *string, f filters, text *string) (model.ListQuery, error) {
 	q := model.ListQuery{Label: label, First: defaultPageSize, Filters: map[string]string{}, Viewer: model.PrincipalFrom(ctx)}
 	if first != nil {
 		if *first < 1 || *first > maxPageSize {
-			return nil, nil, model.FieldErrorf(model.EINVALID, "first", "first must be between 1 and %d, got %d", maxPageSize, *first)
+			return q, model.FieldErrorf(model.EINVALID, "first", "first must be between 1 and %d, got %d", maxPageSize, *first)
 		}
 		q.First = *first
 	}
 	if after != nil && *after != "" {
 		id, err := decodeCursor(*after)
 		if err != nil {
-			return nil, nil, err
+			return q, err
 		}
 		q.After = id
 	}
@@ -168,17 +197,18 @@ func list(ctx context.Context, read model.ReadService, label string, first *int,
 	if text != nil {
 		q.Text = strings.TrimSpace(*text)
 	}
-	page, err := read.List(ctx, q)
-	if err != nil {
-		return nil, nil, err
-	}
-	dataload.Group(loadersFrom(ctx).siblings, page.Nodes)
-	info := &model.PageInfo{HasNextPage: page.HasNextPage}
-	if n := len(page.Nodes); n > 0 {
-		c := encodeCursor(page.Nodes[n-1].GetID())
+	return q, nil
+}
+
+// pageInfo returns the page information of a page whose last node has
+// the id last ("" for an empty page).
+func pageInfo(hasNext bool, last string) *model.PageInfo {
+	info := &model.PageInfo{HasNextPage: hasNext}
+	if last != "" {
+		c := encodeCursor(last)
 		info.EndCursor = &c
 	}
-	return page, info, nil
+	return info
 }
 
 // nodesAs returns a page's nodes as *T.

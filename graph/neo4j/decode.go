@@ -68,61 +68,71 @@ func txOneNode[T any](ctx context.Context, tx *txn, cypher string, params map[st
 // lowerCamelCase; references to other nodes are kept as id properties beside
 // the relationships, so one node decodes alone.
 func decode(n neo4j.Node) model.Node {
-	p := props(n.Props)
 	for _, l := range n.Labels {
-		switch l {
-		case model.LabelOrganization:
-			return &model.Organization{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector")}
-		case model.LabelDepartment:
-			return &model.Department{ID: p.str("id"), Name: p.str("name"), OrganizationID: p.str("organizationId")}
-		case model.LabelTarget:
-			return &model.Target{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector"), Description: p.str("description"), OwnerID: p.strPtr("ownerId")}
-		case model.LabelAsset:
-			return &model.Asset{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description")}
-		case model.LabelIncident:
-			return &model.Incident{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Consequence: p.str("consequence"), Description: p.str("description"), PrivateTo: p.strs("privateTo")}
-		case model.LabelThreat:
-			return &model.Threat{ID: p.str("id"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description"), ExternalID: p.strPtr("externalId"), Source: p.strPtr("source"),
-				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo"), OwnerID: p.strPtr("ownerId")}
-		case model.LabelMeasure:
-			return &model.Measure{ID: p.str("id"), Name: p.str("name"), Description: p.str("description"), PerspectiveCode: p.str("perspective"), Kind: p.str("kind"),
-				Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo"), OwnerID: p.strPtr("ownerId")}
-		case model.LabelGuideline:
-			return &model.Guideline{ID: p.str("id"), Title: p.str("title"), Publisher: p.str("publisher"), Version: p.str("version"), OwnerID: p.strPtr("ownerId")}
-		case model.LabelClause:
-			return &model.Clause{ID: p.str("id"), GuidelineID: p.str("guidelineId"), ParentID: p.strPtr("parentId"), Ref: p.str("ref"), Title: p.str("title"), Text: p.str("text"),
-				Withdrawn: p.bool("withdrawn")}
-		case model.LabelAxisScale:
-			return &model.AxisScale{ID: p.str("id"), Axis: p.int("axis"), Version: p.str("version"), Name: p.str("name"), Confirmed: p.bool("confirmed"), Source: p.str("source")}
-		case model.LabelAxisLevel:
-			return &model.AxisLevel{ID: p.str("id"), ScaleID: p.str("scaleId"), Axis: p.int("axis"), Rank: p.int("rank"), LabelEn: p.str("labelEn"), LabelJa: p.str("labelJa"),
-				Description: p.str("description"), MinJpy: p.floatPtr("minJPY"), MaxJpy: p.floatPtr("maxJPY")}
-		case model.LabelAnalysis:
-			return &model.Analysis{ID: p.str("id"), Title: p.str("title"), Status: model.AnalysisStatus(p.str("status")), Version: p.int("version"),
-				Visibility: model.Visibility(p.str("visibility")), SharedWithOrganizationIDs: p.strs("sharedWithOrganizationIds"), SharedWithSectors: p.strs("sharedWithSectors"),
-				OrganizationID: p.str("organizationId"), TargetID: p.str("targetId"), SupersedesID: p.strPtr("supersedesId"),
-				CreatedAt: p.time("createdAt"), UpdatedAt: p.time("updatedAt"), SubmittedAt: p.timePtr("submittedAt")}
-		case model.LabelAssessment:
-			return &model.Assessment{ID: p.str("id"), AnalysisID: p.str("analysisId"), IncidentID: p.str("incidentId"), Axis1Rank: p.int("axis1"), Axis2Rank: p.int("axis2"),
-				Category: p.int("category"), EstimatedLossJpy: p.floatPtr("estimatedLossJPY"), Rationale: p.str("rationale"), OwnerDepartmentID: p.strPtr("ownerDepartmentId"),
-				AsSubmitted: p.asSubmitted("snapshot")}
-		case model.LabelTreatment:
-			return &model.Treatment{ID: p.str("id"), AssessmentID: p.str("assessmentId"), MeasureID: p.str("measureId"), Status: model.TreatmentStatus(p.str("status")), PerspectiveCode: p.str("perspective")}
-		case model.LabelInsurancePolicy:
-			return &model.InsurancePolicy{ID: p.str("id"), Insurer: p.str("insurer"), HolderID: p.str("holderId"), Product: p.str("product"),
-				PeriodStart: p.str("periodStart"), PeriodEnd: p.str("periodEnd"), AggregateLimitJpy: p.float("aggregateLimitJPY"),
-				Visibility:                model.Visibility(cmp.Or(p.str("visibility"), string(model.VisibilityPrivate))),
-				SharedWithOrganizationIDs: p.strs("sharedWithOrganizationIds"), SharedWithSectors: p.strs("sharedWithSectors")}
-		case model.LabelCoverageLine:
-			return &model.CoverageLine{ID: p.str("id"), PolicyID: p.str("policyId"), Type: p.str("type"), LimitJpy: p.float("limitJPY"), DeductibleJpy: p.float("deductibleJPY"), Exclusions: p.strs("exclusions")}
-		case model.LabelFeedback:
-			return &model.Feedback{ID: p.str("id"), Kind: model.FeedbackKind(p.str("kind")), Text: p.str("text"), Status: model.FeedbackStatus(p.str("status")), Answer: p.strPtr("answer"),
-				AboutID: p.str("aboutId"), AboutVersion: p.intPtr("aboutVersion"), OrganizationID: p.str("organizationId"), Sector: p.str("sector"),
-				RoutedToID: p.strPtr("routedToId"), RoutedToDepartmentID: p.strPtr("routedToDepartmentId"), CreatedAt: p.time("createdAt"), RespondedAt: p.timePtr("respondedAt"),
-				AnsweredByID: p.strPtr("answeredById")}
-		case model.LabelOpinion:
-			return &model.Opinion{ID: p.str("id"), Stance: model.Stance(p.str("stance")), Rationale: p.str("rationale"), AboutID: p.str("aboutId"), OrganizationID: p.str("organizationId"), CreatedAt: p.time("createdAt")}
+		if d := decodeAs(l, n.Props); d != nil {
+			return d
 		}
+	}
+	return nil
+}
+
+// decodeAs turns the properties of a node labelled l (all of them, or the
+// ones a projection read) into its model type; nil for a label of no API
+// kind.
+func decodeAs(l string, np map[string]any) model.Node {
+	p := props(np)
+	switch l {
+	case model.LabelOrganization:
+		return &model.Organization{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector")}
+	case model.LabelDepartment:
+		return &model.Department{ID: p.str("id"), Name: p.str("name"), OrganizationID: p.str("organizationId")}
+	case model.LabelTarget:
+		return &model.Target{ID: p.str("id"), Name: p.str("name"), Sector: p.str("sector"), Description: p.str("description"), OwnerID: p.strPtr("ownerId")}
+	case model.LabelAsset:
+		return &model.Asset{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description")}
+	case model.LabelIncident:
+		return &model.Incident{ID: p.str("id"), TargetID: p.str("targetId"), Name: p.str("name"), Consequence: p.str("consequence"), Description: p.str("description"), PrivateTo: p.strs("privateTo")}
+	case model.LabelThreat:
+		return &model.Threat{ID: p.str("id"), Name: p.str("name"), Kind: p.str("kind"), Description: p.str("description"), ExternalID: p.strPtr("externalId"), Source: p.strPtr("source"),
+			Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo"), OwnerID: p.strPtr("ownerId")}
+	case model.LabelMeasure:
+		return &model.Measure{ID: p.str("id"), Name: p.str("name"), Description: p.str("description"), PerspectiveCode: p.str("perspective"), Kind: p.str("kind"),
+			Revoked: p.bool("revoked"), Deprecated: p.bool("deprecated"), PrivateTo: p.strs("privateTo"), OwnerID: p.strPtr("ownerId")}
+	case model.LabelGuideline:
+		return &model.Guideline{ID: p.str("id"), Title: p.str("title"), Publisher: p.str("publisher"), Version: p.str("version"), OwnerID: p.strPtr("ownerId")}
+	case model.LabelClause:
+		return &model.Clause{ID: p.str("id"), GuidelineID: p.str("guidelineId"), ParentID: p.strPtr("parentId"), Ref: p.str("ref"), Title: p.str("title"), Text: p.str("text"),
+			Withdrawn: p.bool("withdrawn")}
+	case model.LabelAxisScale:
+		return &model.AxisScale{ID: p.str("id"), Axis: p.int("axis"), Version: p.str("version"), Name: p.str("name"), Confirmed: p.bool("confirmed"), Source: p.str("source")}
+	case model.LabelAxisLevel:
+		return &model.AxisLevel{ID: p.str("id"), ScaleID: p.str("scaleId"), Axis: p.int("axis"), Rank: p.int("rank"), LabelEn: p.str("labelEn"), LabelJa: p.str("labelJa"),
+			Description: p.str("description"), MinJpy: p.floatPtr("minJPY"), MaxJpy: p.floatPtr("maxJPY")}
+	case model.LabelAnalysis:
+		return &model.Analysis{ID: p.str("id"), Title: p.str("title"), Status: model.AnalysisStatus(p.str("status")), Version: p.int("version"),
+			Visibility: model.Visibility(p.str("visibility")), SharedWithOrganizationIDs: p.strs("sharedWithOrganizationIds"), SharedWithSectors: p.strs("sharedWithSectors"),
+			OrganizationID: p.str("organizationId"), TargetID: p.str("targetId"), SupersedesID: p.strPtr("supersedesId"),
+			CreatedAt: p.time("createdAt"), UpdatedAt: p.time("updatedAt"), SubmittedAt: p.timePtr("submittedAt")}
+	case model.LabelAssessment:
+		return &model.Assessment{ID: p.str("id"), AnalysisID: p.str("analysisId"), IncidentID: p.str("incidentId"), Axis1Rank: p.int("axis1"), Axis2Rank: p.int("axis2"),
+			Category: p.int("category"), EstimatedLossJpy: p.floatPtr("estimatedLossJPY"), Rationale: p.str("rationale"), OwnerDepartmentID: p.strPtr("ownerDepartmentId"),
+			AsSubmitted: p.asSubmitted("snapshot")}
+	case model.LabelTreatment:
+		return &model.Treatment{ID: p.str("id"), AssessmentID: p.str("assessmentId"), MeasureID: p.str("measureId"), Status: model.TreatmentStatus(p.str("status")), PerspectiveCode: p.str("perspective")}
+	case model.LabelInsurancePolicy:
+		return &model.InsurancePolicy{ID: p.str("id"), Insurer: p.str("insurer"), HolderID: p.str("holderId"), Product: p.str("product"),
+			PeriodStart: p.str("periodStart"), PeriodEnd: p.str("periodEnd"), AggregateLimitJpy: p.float("aggregateLimitJPY"),
+			Visibility:                model.Visibility(cmp.Or(p.str("visibility"), string(model.VisibilityPrivate))),
+			SharedWithOrganizationIDs: p.strs("sharedWithOrganizationIds"), SharedWithSectors: p.strs("sharedWithSectors")}
+	case model.LabelCoverageLine:
+		return &model.CoverageLine{ID: p.str("id"), PolicyID: p.str("policyId"), Type: p.str("type"), LimitJpy: p.float("limitJPY"), DeductibleJpy: p.float("deductibleJPY"), Exclusions: p.strs("exclusions")}
+	case model.LabelFeedback:
+		return &model.Feedback{ID: p.str("id"), Kind: model.FeedbackKind(p.str("kind")), Text: p.str("text"), Status: model.FeedbackStatus(p.str("status")), Answer: p.strPtr("answer"),
+			AboutID: p.str("aboutId"), AboutVersion: p.intPtr("aboutVersion"), OrganizationID: p.str("organizationId"), Sector: p.str("sector"),
+			RoutedToID: p.strPtr("routedToId"), RoutedToDepartmentID: p.strPtr("routedToDepartmentId"), CreatedAt: p.time("createdAt"), RespondedAt: p.timePtr("respondedAt"),
+			AnsweredByID: p.strPtr("answeredById")}
+	case model.LabelOpinion:
+		return &model.Opinion{ID: p.str("id"), Stance: model.Stance(p.str("stance")), Rationale: p.str("rationale"), AboutID: p.str("aboutId"), OrganizationID: p.str("organizationId"), CreatedAt: p.time("createdAt")}
 	}
 	return nil
 }

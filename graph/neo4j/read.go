@@ -14,36 +14,50 @@ import (
 
 var _ model.ReadService = (*DB)(nil)
 
-// relationCypher maps each model.Relation to a MATCH pattern from `n` (the
-// node whose id is `id`) to `m`, and the key `m` is ordered by.
-var relationCypher = map[model.Relation]struct{ match, order string }{
-	model.OrganizationDepartments: {"(n:" + model.LabelOrganization + " {id: id})-[:" + model.RelHasDepartment + "]->(m:" + model.LabelDepartment + ")", "m.id"},
-	model.OrganizationAnalyses:    {"(n:" + model.LabelOrganization + " {id: id})-[:" + model.RelAuthored + "]->(m:" + model.LabelAnalysis + ")", "m.id"},
-	model.OrganizationPolicies:    {"(n:" + model.LabelOrganization + " {id: id})-[:" + model.RelHolds + "]->(m:" + model.LabelInsurancePolicy + ")", "m.id"},
-	model.TargetAssets:            {"(n:" + model.LabelTarget + " {id: id})-[:" + model.RelHasAsset + "]->(m:" + model.LabelAsset + ")", "m.id"},
-	model.TargetIncidents:         {"(n:" + model.LabelTarget + " {id: id})-[:" + model.RelHasIncident + "]->(m:" + model.LabelIncident + ")", "m.id"},
-	model.TargetAnalyses:          {"(n:" + model.LabelTarget + " {id: id})<-[:" + model.RelAnalyzes + "]-(m:" + model.LabelAnalysis + ")", "m.id"},
-	model.AssetConnectsTo:         {"(n:" + model.LabelAsset + " {id: id})-[:" + model.RelConnectsTo + "]->(m:" + model.LabelAsset + ")", "m.id"},
-	model.ThreatMitigatedBy:       {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelMitigatedBy + "]->(m:" + model.LabelMeasure + ")", "m.id"},
-	model.MeasureMitigates:        {"(n:" + model.LabelMeasure + " {id: id})<-[:" + model.RelMitigatedBy + "]-(m:" + model.LabelThreat + ")", "m.id"},
-	model.ThreatParent:            {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelSubtechniqueOf + "]->(m:" + model.LabelThreat + ")", "m.id"},
-	model.ThreatSubtechniques:     {"(n:" + model.LabelThreat + " {id: id})<-[:" + model.RelSubtechniqueOf + "]-(m:" + model.LabelThreat + ")", "m.id"},
-	model.ThreatRevokedBy:         {"(n:" + model.LabelThreat + " {id: id})-[:" + model.RelRevokedBy + "]->(m:" + model.LabelThreat + ")", "m.id"},
-	model.MeasureRevokedBy:        {"(n:" + model.LabelMeasure + " {id: id})-[:" + model.RelRevokedBy + "]->(m:" + model.LabelMeasure + ")", "m.id"},
-	model.GuidelineTopClauses:     {"(n:" + model.LabelGuideline + " {id: id})-[:" + model.RelHasClause + "]->(m:" + model.LabelClause + ") WHERE m.parentId IS NULL", "m.id"},
-	model.ClauseChildren:          {"(n:" + model.LabelClause + " {id: id})<-[:" + model.RelPartOf + "]-(m:" + model.LabelClause + ")", "m.id"},
-	model.ClauseIncorporatedInto:  {"(n:" + model.LabelClause + " {id: id})-[:" + model.RelIncorporatedInto + "]->(m:" + model.LabelClause + ")", "m.id"},
-	model.AnalysisAssessments:     {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelHasAssessment + "]->(m:" + model.LabelAssessment + ")", "m.incidentId"},
-	model.PolicyReliedOnBy:        {"(n:" + model.LabelInsurancePolicy + " {id: id})<-[:" + model.RelReliesOn + "]-(m:" + model.LabelAnalysis + ")", "m.id"},
-	model.AnalysisPolicies:        {"(n:" + model.LabelAnalysis + " {id: id})-[:" + model.RelReliesOn + "]->(m:" + model.LabelInsurancePolicy + ")", "m.id"},
-	model.AssessmentThreats:       {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelCausedBy + "]->(m:" + model.LabelThreat + ")", "m.id"},
-	model.AssessmentAssets:        {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelThrough + "]->(m:" + model.LabelAsset + ")", "m.id"},
-	model.AssessmentTreatments:    {"(n:" + model.LabelAssessment + " {id: id})-[:" + model.RelTreatedBy + "]->(m:" + model.LabelTreatment + ")", "m.measureId"},
-	model.PolicyLines:             {"(n:" + model.LabelInsurancePolicy + " {id: id})-[:" + model.RelHasLine + "]->(m:" + model.LabelCoverageLine + ")", "m.id"},
-	model.LineCoversIncidents:     {"(n:" + model.LabelCoverageLine + " {id: id})-[:" + model.RelCovers + "]->(m:" + model.LabelIncident + ")", "m.id"},
-	model.LineCoversThreats:       {"(n:" + model.LabelCoverageLine + " {id: id})-[:" + model.RelCovers + "]->(m:" + model.LabelThreat + ")", "m.id"},
-	model.LineRequiresMeasures:    {"(n:" + model.LabelCoverageLine + " {id: id})-[:" + model.RelRequires + "]->(m:" + model.LabelMeasure + ")", "m.id"},
-	model.LineRequiresClauses:     {"(n:" + model.LabelCoverageLine + " {id: id})-[:" + model.RelRequires + "]->(m:" + model.LabelClause + ")", "m.id"},
+// relationSpec is the path of a model.Relation: from a node n labelled
+// from along path to nodes m labelled to, those where the property
+// condition where holds on m (if set), ordered by m's property order.
+type relationSpec struct{ from, path, to, where, order string }
+
+// match returns the pattern from the node variable n to the node variable
+// m, with the relation's condition on m (a WHERE clause, or nothing).
+func (s relationSpec) match(n, m string) string {
+	out := "(" + n + ")" + s.path + "(" + m + ":" + s.to + ")"
+	if s.where != "" {
+		out += " WHERE " + m + "." + s.where
+	}
+	return out
+}
+
+// relationCypher maps each model.Relation to its path.
+var relationCypher = map[model.Relation]relationSpec{
+	model.OrganizationDepartments: {from: model.LabelOrganization, path: "-[:" + model.RelHasDepartment + "]->", to: model.LabelDepartment, order: "id"},
+	model.OrganizationAnalyses:    {from: model.LabelOrganization, path: "-[:" + model.RelAuthored + "]->", to: model.LabelAnalysis, order: "id"},
+	model.OrganizationPolicies:    {from: model.LabelOrganization, path: "-[:" + model.RelHolds + "]->", to: model.LabelInsurancePolicy, order: "id"},
+	model.TargetAssets:            {from: model.LabelTarget, path: "-[:" + model.RelHasAsset + "]->", to: model.LabelAsset, order: "id"},
+	model.TargetIncidents:         {from: model.LabelTarget, path: "-[:" + model.RelHasIncident + "]->", to: model.LabelIncident, order: "id"},
+	model.TargetAnalyses:          {from: model.LabelTarget, path: "<-[:" + model.RelAnalyzes + "]-", to: model.LabelAnalysis, order: "id"},
+	model.AssetConnectsTo:         {from: model.LabelAsset, path: "-[:" + model.RelConnectsTo + "]->", to: model.LabelAsset, order: "id"},
+	model.ThreatMitigatedBy:       {from: model.LabelThreat, path: "-[:" + model.RelMitigatedBy + "]->", to: model.LabelMeasure, order: "id"},
+	model.MeasureMitigates:        {from: model.LabelMeasure, path: "<-[:" + model.RelMitigatedBy + "]-", to: model.LabelThreat, order: "id"},
+	model.ThreatParent:            {from: model.LabelThreat, path: "-[:" + model.RelSubtechniqueOf + "]->", to: model.LabelThreat, order: "id"},
+	model.ThreatSubtechniques:     {from: model.LabelThreat, path: "<-[:" + model.RelSubtechniqueOf + "]-", to: model.LabelThreat, order: "id"},
+	model.ThreatRevokedBy:         {from: model.LabelThreat, path: "-[:" + model.RelRevokedBy + "]->", to: model.LabelThreat, order: "id"},
+	model.MeasureRevokedBy:        {from: model.LabelMeasure, path: "-[:" + model.RelRevokedBy + "]->", to: model.LabelMeasure, order: "id"},
+	model.GuidelineTopClauses:     {from: model.LabelGuideline, path: "-[:" + model.RelHasClause + "]->", to: model.LabelClause, where: "parentId IS NULL", order: "id"},
+	model.ClauseChildren:          {from: model.LabelClause, path: "<-[:" + model.RelPartOf + "]-", to: model.LabelClause, order: "id"},
+	model.ClauseIncorporatedInto:  {from: model.LabelClause, path: "-[:" + model.RelIncorporatedInto + "]->", to: model.LabelClause, order: "id"},
+	model.AnalysisAssessments:     {from: model.LabelAnalysis, path: "-[:" + model.RelHasAssessment + "]->", to: model.LabelAssessment, order: "incidentId"},
+	model.PolicyReliedOnBy:        {from: model.LabelInsurancePolicy, path: "<-[:" + model.RelReliesOn + "]-", to: model.LabelAnalysis, order: "id"},
+	model.AnalysisPolicies:        {from: model.LabelAnalysis, path: "-[:" + model.RelReliesOn + "]->", to: model.LabelInsurancePolicy, order: "id"},
+	model.AssessmentThreats:       {from: model.LabelAssessment, path: "-[:" + model.RelCausedBy + "]->", to: model.LabelThreat, order: "id"},
+	model.AssessmentAssets:        {from: model.LabelAssessment, path: "-[:" + model.RelThrough + "]->", to: model.LabelAsset, order: "id"},
+	model.AssessmentTreatments:    {from: model.LabelAssessment, path: "-[:" + model.RelTreatedBy + "]->", to: model.LabelTreatment, order: "measureId"},
+	model.PolicyLines:             {from: model.LabelInsurancePolicy, path: "-[:" + model.RelHasLine + "]->", to: model.LabelCoverageLine, order: "id"},
+	model.LineCoversIncidents:     {from: model.LabelCoverageLine, path: "-[:" + model.RelCovers + "]->", to: model.LabelIncident, order: "id"},
+	model.LineCoversThreats:       {from: model.LabelCoverageLine, path: "-[:" + model.RelCovers + "]->", to: model.LabelThreat, order: "id"},
+	model.LineRequiresMeasures:    {from: model.LabelCoverageLine, path: "-[:" + model.RelRequires + "]->", to: model.LabelMeasure, order: "id"},
+	model.LineRequiresClauses:     {from: model.LabelCoverageLine, path: "-[:" + model.RelRequires + "]->", to: model.LabelClause, order: "id"},
 }
 
 // nodesMatch finds the nodes with the ids $ids as n, each with its id.
@@ -95,7 +109,7 @@ func (db *DB) Related(ctx context.Context, rel model.Relation, ids []string) (ma
 	if !ok {
 		return nil, fmt.Errorf("neo4j.Related: unknown relation %q", rel)
 	}
-	cypher := "UNWIND $ids AS id MATCH " + c.match + " WITH id, m ORDER BY " + c.order + ", m.id RETURN id, collect(m) AS ms"
+	cypher := "UNWIND $ids AS id MATCH (n:" + c.from + " {id: id}) MATCH " + c.match("n", "m") + " WITH id, m ORDER BY m." + c.order + ", m.id RETURN id, collect(m) AS ms"
 	res, err := db.read(ctx, "neo4j.Related "+string(rel), fmt.Sprintf("%d ids", len(ids)), cypher, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
@@ -188,12 +202,7 @@ func (db *DB) MeasureClauseLinks(ctx context.Context, ids []string, byClause boo
 	for _, r := range res {
 		id, _ := r.Values[0].(string)
 		for _, l := range r.Values[1].([]any) {
-			row := l.(map[string]any)
-			p := props(row["props"].(map[string]any))
-			out[id] = append(out[id], &model.MeasureClauseLink{
-				MeasureID: row["measure"].(string), ClauseID: row["clause"].(string),
-				Relationship: model.MappingRelationship(p.str("relationship")), Coverage: p.floatPtr("coverage"), Rationale: p.strPtr("rationale"),
-			})
+			out[id] = append(out[id], decodeClauseLink(l.(map[string]any)))
 		}
 	}
 	return out, nil
@@ -216,8 +225,7 @@ func (db *DB) NotApplicable(ctx context.Context, ids []string) (map[string][]*mo
 	for _, r := range res {
 		id, _ := r.Values[0].(string)
 		for _, m := range r.Values[1].([]any) {
-			p := props(m.(map[string]any))
-			out[id] = append(out[id], &model.NotApplicableClause{ClauseID: p.str("clause"), Reason: p.str("reason")})
+			out[id] = append(out[id], decodeNotApplicable(m.(map[string]any)))
 		}
 	}
 	return out, nil
@@ -337,39 +345,11 @@ func listWhere(label string, set map[string]string, viewer *model.Principal) ([]
 
 // List returns one page of a list, ordered by id, with its total count.
 func (db *DB) List(ctx context.Context, q model.ListQuery) (*model.Page, error) {
-	where, params, err := listWhere(q.Label, q.Filters, q.Viewer)
+	cypher, params, err := listPage(q)
 	if err != nil {
 		return nil, err
 	}
-	params["after"] = nil
-	if q.After != "" {
-		params["after"] = q.After
-	}
-	params["first"] = q.First
-	match := "MATCH (n:" + q.Label + ")"
-	if q.Text != "" {
-		if err := model.SearchText("text", q.Text); err != nil {
-			return nil, err
-		}
-		params["text"] = luceneQuery(q.Text)
-		match = "CALL db.index.fulltext.queryNodes('" + fulltextIndex + "', $text) YIELD node AS n WITH n WHERE n:" + q.Label
-		if len(where) > 0 {
-			match += " AND " + strings.Join(where, " AND ")
-			where = nil
-		}
-	}
-	cypher := match
-	if len(where) > 0 {
-		cypher += " WHERE " + strings.Join(where, " AND ")
-	}
-	// Sorting the ids only, then fetching the page's nodes, keeps memory
-	// proportional to the ids, not to the nodes.
 	cypher += `
-WITH n.id AS id ORDER BY id
-WITH collect(id) AS ids
-WITH ids, [x IN ids WHERE $after IS NULL OR x > $after] AS rest
-UNWIND (CASE WHEN size(rest) = 0 THEN [null] ELSE rest[0..$first] END) AS id
-OPTIONAL MATCH (m:` + q.Label + ` {id: id})
 RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
 	res, err := db.read(ctx, "neo4j.List "+q.Label, "", cypher, params)
 	if err != nil {
@@ -391,6 +371,47 @@ RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
 		}
 	}
 	return page, nil
+}
+
+// listPage returns the start of the query for one page of a list: it
+// ends with the page's nodes as m (one row each, or one null row), total
+// (the size of the list, ids), whether there is more (size(rest) >
+// $first), for a RETURN to add; and its parameters.
+func listPage(q model.ListQuery) (string, map[string]any, error) {
+	where, params, err := listWhere(q.Label, q.Filters, q.Viewer)
+	if err != nil {
+		return "", nil, err
+	}
+	params["after"] = nil
+	if q.After != "" {
+		params["after"] = q.After
+	}
+	params["first"] = q.First
+	match := "MATCH (n:" + q.Label + ")"
+	if q.Text != "" {
+		if err := model.SearchText("text", q.Text); err != nil {
+			return "", nil, err
+		}
+		params["text"] = luceneQuery(q.Text)
+		match = "CALL db.index.fulltext.queryNodes('" + fulltextIndex + "', $text) YIELD node AS n WITH n WHERE n:" + q.Label
+		if len(where) > 0 {
+			match += " AND " + strings.Join(where, " AND ")
+			where = nil
+		}
+	}
+	cypher := match
+	if len(where) > 0 {
+		cypher += " WHERE " + strings.Join(where, " AND ")
+	}
+	// Sorting the ids only, then fetching the page's nodes, keeps memory
+	// proportional to the ids, not to the nodes.
+	cypher += `
+WITH n.id AS id ORDER BY id
+WITH collect(id) AS ids
+WITH ids, [x IN ids WHERE $after IS NULL OR x > $after] AS rest
+UNWIND (CASE WHEN size(rest) = 0 THEN [null] ELSE rest[0..$first] END) AS id
+OPTIONAL MATCH (m:` + q.Label + ` {id: id})`
+	return cypher, params, nil
 }
 
 // FeedbackCounts counts the feedback that filters select and viewer may
@@ -470,3 +491,23 @@ func (db *DB) Search(ctx context.Context, text string, first int, viewer *model.
 	}
 	return hits, nil
 }
+
+// decodeClauseLink decodes {measure, clause, props} (the SATISFIES
+// relationship's properties) into a clause link.
+func decodeClauseLink(row map[string]any) *model.MeasureClauseLink {
+	p := props(row)
+	rp := props(asMap(row["props"]))
+	return &model.MeasureClauseLink{
+		MeasureID: p.str("measure"), ClauseID: p.str("clause"),
+		Relationship: model.MappingRelationship(rp.str("relationship")), Coverage: rp.floatPtr("coverage"), Rationale: rp.strPtr("rationale"),
+	}
+}
+
+// decodeNotApplicable decodes {clause, reason} into a not-applicable mark.
+func decodeNotApplicable(row map[string]any) *model.NotApplicableClause {
+	p := props(row)
+	return &model.NotApplicableClause{ClauseID: p.str("clause"), Reason: p.str("reason")}
+}
+
+// asMap returns v as a map, or nil.
+func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }

@@ -1,0 +1,313 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+)
+
+var _ model.Projector = (*DB)(nil)
+
+// refSpec is a single reference: the node labelled label whose id the
+// parent's property idProp holds.
+type refSpec struct{ idProp, label string }
+
+// projectionRefs are the single references a projection follows.
+var projectionRefs = map[model.Relation]refSpec{
+	model.ProjAnalysisOrganization: {"organizationId", model.LabelOrganization},
+	model.ProjAnalysisTarget:       {"targetId", model.LabelTarget},
+	model.ProjAssessmentAnalysis:   {"analysisId", model.LabelAnalysis},
+	model.ProjAssessmentIncident:   {"incidentId", model.LabelIncident},
+	model.ProjAssessmentDepartment: {"ownerDepartmentId", model.LabelDepartment},
+	model.ProjTreatmentMeasure:     {"measureId", model.LabelMeasure},
+	model.ProjTargetOwner:          {"ownerId", model.LabelOrganization},
+	model.ProjMeasureOwner:         {"ownerId", model.LabelOrganization},
+	model.ProjThreatOwner:          {"ownerId", model.LabelOrganization},
+	model.ProjAssetTarget:          {"targetId", model.LabelTarget},
+	model.ProjIncidentTarget:       {"targetId", model.LabelTarget},
+	model.ProjClauseGuideline:      {"guidelineId", model.LabelGuideline},
+	model.ProjDepartmentOrg:        {"organizationId", model.LabelOrganization},
+}
+
+// edgeSpec is a relation whose elements are the relationships themselves
+// (a clause link, a not-applicable mark): the path from the parent to a
+// clause, and how the element's map is written and decoded.
+type edgeSpec struct {
+	rel    string                      // the relationship type, from the parent to a clause
+	row    func(n, r, c string) string // the element's map, with r and c bound
+	decode func(map[string]any) any    // the element
+}
+
+var projectionEdges = map[model.Relation]edgeSpec{
+	model.ProjMeasureClauses: {
+		rel: model.RelSatisfies,
+		row: func(n, r, c string) string {
+			return "{measure: " + n + ".id, clause: " + c + ".id, props: properties(" + r + ")}"
+		},
+		decode: func(m map[string]any) any { return decodeClauseLink(m) },
+	},
+	model.ProjAnalysisNotApplicable: {
+		rel:    model.RelNotApplicable,
+		row:    func(_, r, c string) string { return "{clause: " + c + ".id, reason: " + r + ".reason}" },
+		decode: func(m map[string]any) any { return decodeNotApplicable(m) },
+	},
+}
+
+// Project runs p from root in one query (model.Projector).
+func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.Projection, viewer *model.Principal) (*model.ProjectedPage, error) {
+	b := &projectionBuilder{params: viewerParams(viewer)}
+	var cypher, label string
+	switch {
+	case root.List != nil:
+		q := *root.List
+		q.Viewer = viewer
+		start, params, err := listPage(q)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range params {
+			b.params[k] = v
+		}
+		label = q.Label
+		proj, err := b.node("m", label, p, 0)
+		if err != nil {
+			return nil, err
+		}
+		cypher = start + "\nRETURN size(ids) AS total, size(rest) > $first AS more, collect(" + proj + ") AS page"
+	default:
+		label = root.Label
+		if _, ok := projectionLabels[label]; !ok {
+			return nil, fmt.Errorf("neo4j.Project: no projection from %q", label)
+		}
+		b.params["id"] = root.ID
+		where := ""
+		if label == model.LabelAnalysis {
+			where = " WHERE " + analysisReadable("m")
+		}
+		proj, err := b.node("m", label, p, 0)
+		if err != nil {
+			return nil, err
+		}
+		cypher = "MATCH (m:" + label + " {id: $id})" + where + "\nRETURN 1 AS total, false AS more, [" + proj + "] AS page"
+	}
+	res, err := db.read(ctx, "neo4j.Project "+label, root.ID, cypher, b.params)
+	if err != nil {
+		return nil, err
+	}
+	page := &model.ProjectedPage{}
+	if len(res) == 0 {
+		return page, nil
+	}
+	total, _ := res[0].Values[0].(int64)
+	page.Total = int(total)
+	page.HasNextPage, _ = res[0].Values[1].(bool)
+	page.Nodes = decodeProjected(res[0].Values[2], projected{label: label}, p)
+	return page, nil
+}
+
+// projectionLabels are the labels a projection may start from.
+var projectionLabels = map[string]bool{model.LabelTarget: true, model.LabelAnalysis: true}
+
+// projectionBuilder writes a projection's Cypher, collecting its
+// parameters (filter values; never written into the text).
+type projectionBuilder struct {
+	params map[string]any
+	n      int // parameters added
+}
+
+// param adds v as a parameter and returns its reference.
+func (b *projectionBuilder) param(v any) string {
+	b.n++
+	name := "p" + strconv.Itoa(b.n)
+	b.params[name] = v
+	return "$" + name
+}
+
+// node returns the element map of the node v (labelled label): {n: its
+// properties, r: [one list per relation]}.
+func (b *projectionBuilder) node(v, label string, p *model.Projection, depth int) (string, error) {
+	var sb strings.Builder
+	sb.WriteString("{n: " + v + " {.id")
+	for _, prop := range p.Props {
+		if !validProp(prop) {
+			return "", fmt.Errorf("neo4j.Project: bad property name %q", prop)
+		}
+		sb.WriteString(", ." + prop)
+	}
+	sb.WriteString("}")
+	if err := b.rels(&sb, v, p, depth); err != nil {
+		return "", err
+	}
+	sb.WriteString("}")
+	return sb.String(), nil
+}
+
+// rels writes `, r: [...]`, one list per relation of p from v.
+func (b *projectionBuilder) rels(sb *strings.Builder, v string, p *model.Projection, depth int) error {
+	if len(p.Rels) == 0 {
+		return nil
+	}
+	sb.WriteString(", r: [")
+	c := "n" + strconv.Itoa(depth+1)
+	for i, rp := range p.Rels {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		expr, err := b.rel(v, c, rp, depth+1)
+		if err != nil {
+			return err
+		}
+		sb.WriteString(expr)
+	}
+	sb.WriteString("]")
+	return nil
+}
+
+// rel returns the list expression of one relation from v, its nodes bound
+// to c.
+func (b *projectionBuilder) rel(v, c string, rp *model.RelProjection, depth int) (string, error) {
+	child := rp.Child
+	if child == nil {
+		child = &model.Projection{}
+	}
+	if s, ok := relationCypher[rp.Rel]; ok {
+		var conds []string
+		switch rp.Rel {
+		case model.TargetAnalyses, model.OrganizationAnalyses, model.PolicyReliedOnBy:
+			conds = append(conds, analysisReadable(c))
+			if rp.Status != nil {
+				conds = append(conds, c+".status = "+b.param(string(*rp.Status)))
+			}
+		case model.TargetIncidents:
+			conds = append(conds, inlineReadable(c))
+		}
+		match := s.match(v, c)
+		if len(conds) > 0 {
+			if s.where != "" {
+				match += " AND " + strings.Join(conds, " AND ")
+			} else {
+				match += " WHERE " + strings.Join(conds, " AND ")
+			}
+		}
+		proj, err := b.node(c, s.to, child, depth)
+		if err != nil {
+			return "", err
+		}
+		return "COLLECT { MATCH " + match + " WITH " + c + " ORDER BY " + c + "." + s.order + ", " + c + ".id RETURN " + proj + " }", nil
+	}
+	if s, ok := projectionRefs[rp.Rel]; ok {
+		proj, err := b.node(c, s.label, child, depth)
+		if err != nil {
+			return "", err
+		}
+		return "COLLECT { MATCH (" + c + ":" + s.label + " {id: " + v + "." + s.idProp + "}) RETURN " + proj + " }", nil
+	}
+	if s, ok := projectionEdges[rp.Rel]; ok {
+		// Each depth names its relationship and clause apart, since a
+		// subquery sees the variables of the ones around it.
+		d := strconv.Itoa(depth)
+		r, cl := "r"+d, "c"+d
+		var sb strings.Builder
+		sb.WriteString("{n: " + s.row(v, r, cl))
+		for i, er := range child.Rels {
+			if er.Rel != model.ProjLinkClause {
+				return "", fmt.Errorf("neo4j.Project: relation %q does not follow from %q", er.Rel, rp.Rel)
+			}
+			if i == 0 {
+				sb.WriteString(", r: [")
+			} else {
+				sb.WriteString(", ")
+			}
+			clause := er.Child
+			if clause == nil {
+				clause = &model.Projection{}
+			}
+			proj, err := b.node(cl, model.LabelClause, clause, depth+1)
+			if err != nil {
+				return "", err
+			}
+			sb.WriteString("[" + proj + "]")
+		}
+		if len(child.Rels) > 0 {
+			sb.WriteString("]")
+		}
+		sb.WriteString("}")
+		return "COLLECT { MATCH (" + v + ")-[" + r + ":" + s.rel + "]->(" + cl + ":" + model.LabelClause + ") WITH " + r + ", " + cl +
+			" ORDER BY " + cl + ".id RETURN " + sb.String() + " }", nil
+	}
+	return "", fmt.Errorf("neo4j.Project: unknown relation %q", rp.Rel)
+}
+
+// validProp reports whether s is a plain property name (letters and
+// digits), safe to write into a map projection.
+func validProp(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// projected says how to decode the elements of one list: as nodes
+// labelled label, or as edges of the relation edge.
+type projected struct {
+	label string
+	edge  model.Relation
+}
+
+// decodeProjected decodes a list of element maps read with p.
+func decodeProjected(v any, kind projected, p *model.Projection) []*model.Projected {
+	raw, _ := v.([]any)
+	out := make([]*model.Projected, 0, len(raw))
+	for _, e := range raw {
+		m := asMap(e)
+		if m == nil {
+			continue
+		}
+		el := &model.Projected{}
+		if kind.edge != "" {
+			el.Node = projectionEdges[kind.edge].decode(asMap(m["n"]))
+		} else {
+			n := decodeAs(kind.label, asMap(m["n"]))
+			if n == nil {
+				continue
+			}
+			el.Node = n
+		}
+		if p != nil && len(p.Rels) > 0 {
+			lists, _ := m["r"].([]any)
+			el.Rels = make([][]*model.Projected, len(p.Rels))
+			for i, rp := range p.Rels {
+				if i < len(lists) {
+					el.Rels[i] = decodeProjected(lists[i], childKind(rp.Rel), rp.Child)
+				}
+			}
+		}
+		out = append(out, el)
+	}
+	return out
+}
+
+// childKind is what the relation rel leads to.
+func childKind(rel model.Relation) projected {
+	if s, ok := relationCypher[rel]; ok {
+		return projected{label: s.to}
+	}
+	if s, ok := projectionRefs[rel]; ok {
+		return projected{label: s.label}
+	}
+	if _, ok := projectionEdges[rel]; ok {
+		return projected{edge: rel}
+	}
+	if rel == model.ProjLinkClause {
+		return projected{label: model.LabelClause}
+	}
+	return projected{}
+}
