@@ -283,7 +283,7 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 	principal := model.PrincipalFrom(ctx)
 	page, err := proj.Project(ctx, root, p, principal)
 	if err != nil {
-		log.ErrorContext(ctx, "compiled read failed; answering with the resolvers", "field", rf.Field.Name, "err", err)
+		log.DebugContext(ctx, "compiled read failed; answering with the resolvers", "field", rf.Field.Name, "err", err)
 		return nil, false
 	}
 	wr := &jsonWriter{ctx: ctx, p: principal}
@@ -317,8 +317,8 @@ func listRoot(ctx context.Context, field string, args map[string]any) (model.Lis
 		targetID, ok5 := strArg(args, "targetId")
 		orgID, ok6 := strArg(args, "organizationId")
 		status, ok7 := strArg(args, "status")
-		if !ok5 || !ok6 || !ok7 {
-			return model.ListQuery{}, false
+		if !ok5 || !ok6 || !ok7 || (status != nil && !model.AnalysisStatus(*status).IsValid()) {
+			return model.ListQuery{}, false // the resolvers report a bad value
 		}
 		label, f = model.ListAnalyses, filters{"targetId": targetID, "organizationId": orgID, "status": status, "sector": sector}
 	}

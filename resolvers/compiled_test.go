@@ -113,7 +113,7 @@ measures:
 var compiledShapes = map[string]string{
 	"TargetAll": `query($t: ID!) { target(id: $t) { __typename id name sector description owner { id name sector }
   assets { id name kind description target { id } } incidents { id name consequence description target { name } }
-  analyses { id title status version visibility sharedWithSectors submittedAt
+  analyses { id title status version visibility sharedWithSectors createdAt updatedAt submittedAt
     organization { id name sector } target { id }
     notApplicable { reason clause { id ref title text withdrawn guideline { id title publisher version } } }
     assessments { __typename id category estimatedLossJPY rationale

@@ -43,11 +43,18 @@ const ingestOutcome = `CASE WHEN old IS NULL THEN 'created'
 // :Entity (every API node has it; its uniqueness constraint keeps ids unique
 // across labels).
 func ingestNodeCypher(label string) string {
+	onCreate := ""
+	if label == model.LabelAnalysis {
+		// An analysis has its times whatever the document says: a new one
+		// made by a document without them gets the load's (row.props
+		// then sets those it states), as createAnalysis gives.
+		onCreate = "\nON CREATE SET n.createdAt = datetime(), n.updatedAt = datetime()"
+	}
 	return `
 UNWIND $rows AS row
 OPTIONAL MATCH (old:` + label + ` {id: row.id})
 WITH row, ` + ingestOutcome + ` AS outcome
-MERGE (n:` + label + ` {id: row.id})
+MERGE (n:` + label + ` {id: row.id})` + onCreate + `
 SET n:` + model.LabelEntity + `, n += row.props
 RETURN outcome, count(*) AS n`
 }
