@@ -246,10 +246,19 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 		if rf.Field.Name == "analyses" {
 			conn, typ = "AnalysisConnection", compiledTypes["Analysis"]
 		}
+	case "node":
+		id, ok := args["id"].(string)
+		if !ok {
+			return nil, false
+		}
+		root = model.ProjectionRoot{ID: id, ByLabel: map[string]*model.Projection{}}
 	default:
 		return nil, false
 	}
 	pl := &planner{oc: oc}
+	if root.ByLabel != nil {
+		return compiledNode(ctx, pl, proj, root, rf.Field.Selections, log)
+	}
 	var plan *planNode
 	var p *model.Projection
 	var connFields []graphql.CollectedField
@@ -299,6 +308,47 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 			return
 		}
 		wr.connection(oc, connFields, plan, page)
+	}), true
+}
+
+// nodeRootTypes are the types `node(id:)` compiles, named as their labels;
+// a node of another kind takes the resolvers' path.
+var nodeRootTypes = []string{"Organization", "Department", "Target", "Asset", "Incident", "Threat", "Measure", "Guideline", "Clause", "Analysis", "Assessment"}
+
+// compiledNode answers `node(id:)` from one projection with a plan per
+// type the node may have.
+func compiledNode(ctx context.Context, pl *planner, proj model.Projector, root model.ProjectionRoot, sel ast.SelectionSet, log *slog.Logger) (graphql.Marshaler, bool) {
+	plans := map[string]*planNode{}
+	for _, name := range nodeRootTypes {
+		plan, p, ok := pl.plan(compiledTypes[name], sel)
+		if !ok {
+			return nil, false
+		}
+		plans[name], root.ByLabel[name] = plan, p
+	}
+	principal := model.PrincipalFrom(ctx)
+	page, err := proj.Project(ctx, root, nil, principal)
+	if err != nil {
+		log.DebugContext(ctx, "compiled read failed; answering with the resolvers", "field", "node", "err", err)
+		return nil, false
+	}
+	if len(page.Nodes) > 0 && page.Nodes[0].Node == nil {
+		return nil, false // a kind compiled reads do not know
+	}
+	wr := &jsonWriter{ctx: ctx, p: principal}
+	if pl.scales {
+		if wr.scales, err = loadersFrom(ctx).loadScales(ctx); err != nil {
+			return nil, false
+		}
+	}
+	return graphql.WriterFunc(func(w io.Writer) {
+		wr.w = w
+		if len(page.Nodes) == 0 {
+			w.Write(jsonNull)
+			return
+		}
+		el := page.Nodes[0]
+		wr.single(plans[el.Kind], page.Nodes, nil)
 	}), true
 }
 

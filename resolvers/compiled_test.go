@@ -3,6 +3,7 @@ package resolvers_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -142,6 +143,14 @@ fragment L on AxisLevel { rank labelEn }`,
 	"NotCompiled": `query($t: ID!) { target(id: $t) { id analyses { id supersedes { id } assessments { changedSinceSubmission threats { owner { id } } } } } }`,
 }
 
+// compiledNodeDoc reads `node(id: $n)` with a fragment for each compiled
+// type.
+const compiledNodeDoc = `query { node(id: $n) { __typename id ... on Target { name assets { id } } ... on Asset { name target { id } }
+  ... on Incident { name consequence } ... on Threat { name externalId } ... on Measure { name perspective { code } clauses { clause { ref } } }
+  ... on Guideline { title } ... on Clause { ref guideline { id } } ... on Analysis { title status assessments { id } }
+  ... on Assessment { category incident { name } threats { name } treatments { measure { name } } } ... on Organization { name }
+  ... on Department { name organization { id } } } }`
+
 // TestCompiledReadsEqualResolvers runs each shape through a server with
 // compiled reads and one without, on the same real Neo4j, as several
 // callers (the author, another organization of the sector, one of
@@ -179,13 +188,41 @@ func TestCompiledReadsEqualResolvers(t *testing.T) {
 		map[string]any{"id": e.p + "inc-overpressure", "in": map[string]any{"targetId": e.p + "target", "name": "Renamed after submission", "consequence": "property"}}, nil)
 	e.must(t, author, `mutation($id: ID!, $in: MeasureInput!) { updateMeasure(id: $id, input: $in) { id } }`,
 		map[string]any{"id": e.p + "measure-signed", "in": map[string]any{"name": "Renamed measure", "perspective": "P2", "kind": "technical"}}, nil)
-	e.must(t, author, `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { id } }`, map[string]any{"in": map[string]any{
+	var inline struct {
+		AssessIncident struct{ Incident struct{ ID string } }
+	}
+	e.must(t, author, `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { incident { id } } }`, map[string]any{"in": map[string]any{
 		"analysisId": private, "axis1": 1, "axis2": 1, "rationale": "inline",
-		"newIncident": map[string]any{"name": "Private incident", "consequence": "other"}}}, nil)
+		"newIncident": map[string]any{"name": "Private incident", "consequence": "other"}}}, &inline)
 
+	var ids struct {
+		Target struct {
+			Analyses []struct {
+				ID          string
+				Assessments []struct{ ID string }
+			}
+		}
+	}
+	_, r0 := postAs(t, loaderSrv, admin, `query($t: ID!) { target(id: $t) { analyses { id assessments { id } } } }`, map[string]any{"t": e.p + "target"})
+	if err := json.Unmarshal(r0.Data, &ids); err != nil || len(ids.Target.Analyses) != 3 {
+		t.Fatalf("analyses of the target: %s (%v)", r0.Data, err)
+	}
+	nodeIDs := map[string]string{"target": e.p + "target", "asset": e.p + "gw", "incident": e.p + "inc-stop", "threat": e.p + "threat-setpoint",
+		"measure": e.p + "measure-signed", "guideline": g, "clause": e.p + "sr-1.1", "organization": org, "department": org + "-ot",
+		"private incident": inline.AssessIncident.Incident.ID}
+	for _, a := range ids.Target.Analyses {
+		nodeIDs["analysis "+a.ID] = a.ID
+		for _, s := range a.Assessments {
+			nodeIDs["assessment "+s.ID] = s.ID
+		}
+	}
 	vars := map[string]any{"t": e.p + "target", "a": public, "hidden": private, "skip": false, "first": 500, "text": strings.ReplaceAll(e.p, "-", "")}
+	shapes := maps.Clone(compiledShapes)
+	for kind, id := range nodeIDs {
+		shapes["Node "+kind] = strings.Replace(compiledNodeDoc, "$n", `"`+id+`"`, 1)
+	}
 	callers := map[string]string{"author": author, "sameSector": sameSector, "otherSector": otherSector, "anonymous": "", "admin": admin}
-	for name, doc := range compiledShapes {
+	for name, doc := range shapes {
 		for who, token := range callers {
 			t.Run(name+"/"+who, func(t *testing.T) {
 				counter.Take()

@@ -60,11 +60,15 @@ const (
 )
 
 // ProjectionRoot names the nodes a projection starts from: one node by id
-// (ID and Label set), or one page of a list (List set).
+// (ID and Label set), one node of any label by id (ID and ByLabel set:
+// the projection of the node's label applies, and a node of a label
+// ByLabel does not name is read as a Projected whose Node is nil), or one
+// page of a list (List set).
 type ProjectionRoot struct {
-	Label string
-	ID    string
-	List  *ListQuery
+	Label   string
+	ID      string
+	ByLabel map[string]*Projection
+	List    *ListQuery
 }
 
 // Projected is one node of a projection's result with what was read below
@@ -72,6 +76,8 @@ type ProjectionRoot struct {
 // (*MeasureClauseLink, *NotApplicableClause), decoded as the store decodes
 // it everywhere; fields that were not read are zero.
 type Projected struct {
+	// Kind is the label of a node read from a root of any label (ByLabel).
+	Kind string
 	Node any
 	// Rels holds, for each relation of the projection in its order, the
 	// nodes it led to, in the relation's order (none for a missing single

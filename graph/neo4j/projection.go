@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -77,6 +78,22 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 			return nil, err
 		}
 		cypher = start + "\nRETURN size(ids) AS total, size(rest) > $first AS more, collect(" + proj + ") AS page"
+	case root.ByLabel != nil:
+		b.params["id"] = root.ID
+		var sb strings.Builder
+		sb.WriteString("MATCH (m:" + model.LabelEntity + " {id: $id})\nRETURN 1 AS total, false AS more, [CASE")
+		for _, l := range sortedKeys(root.ByLabel) {
+			if !nodeRootLabels[l] {
+				return nil, fmt.Errorf("neo4j.Project: no projection from %q", l)
+			}
+			proj, err := b.node("m", l, root.ByLabel[l], 0)
+			if err != nil {
+				return nil, err
+			}
+			sb.WriteString("\n WHEN m:" + l + " THEN CASE WHEN " + nodeReadable(l, "m") + " THEN {k: '" + l + "', e: " + proj + "} END")
+		}
+		sb.WriteString("\n ELSE {k: ''} END] AS page")
+		cypher, label = sb.String(), "node"
 	default:
 		label = root.Label
 		if _, ok := projectionLabels[label]; !ok {
@@ -104,8 +121,70 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 	total, _ := res[0].Values[0].(int64)
 	page.Total = int(total)
 	page.HasNextPage, _ = res[0].Values[1].(bool)
+	if root.ByLabel != nil {
+		page.Nodes = decodeByLabel(res[0].Values[2], root.ByLabel)
+		return page, nil
+	}
 	page.Nodes = decodeProjected(res[0].Values[2], projected{label: label}, p)
 	return page, nil
+}
+
+// nodeRootLabels are the labels a projection from a node of any label may
+// name.
+var nodeRootLabels = map[string]bool{
+	model.LabelOrganization: true, model.LabelDepartment: true, model.LabelTarget: true, model.LabelAsset: true,
+	model.LabelIncident: true, model.LabelThreat: true, model.LabelMeasure: true, model.LabelGuideline: true,
+	model.LabelClause: true, model.LabelAnalysis: true, model.LabelAssessment: true,
+}
+
+// nodeReadable is the visibility rule of a node labelled l (canSee in the
+// resolvers) as a predicate on v.
+func nodeReadable(l, v string) string {
+	switch l {
+	case model.LabelAnalysis:
+		return analysisReadable(v)
+	case model.LabelAssessment:
+		return "EXISTS { MATCH (" + v + ")<-[:" + model.RelHasAssessment + "]-(va:" + model.LabelAnalysis + ") WHERE " + analysisReadable("va") + " }"
+	case model.LabelIncident, model.LabelThreat, model.LabelMeasure:
+		return inlineReadable(v)
+	}
+	return "true"
+}
+
+// decodeByLabel decodes the elements {k: label, e: element} of a
+// projection from a node of any label; an element of no label named
+// decodes with a nil Node.
+func decodeByLabel(v any, byLabel map[string]*model.Projection) []*model.Projected {
+	raw, _ := v.([]any)
+	out := make([]*model.Projected, 0, len(raw))
+	for _, e := range raw {
+		m := asMap(e)
+		if m == nil {
+			continue // a node the caller may not see
+		}
+		l, _ := m["k"].(string)
+		p, ok := byLabel[l]
+		if !ok {
+			out = append(out, &model.Projected{})
+			continue
+		}
+		for _, el := range decodeProjected([]any{m["e"]}, projected{label: l}, p) {
+			el.Kind = l
+			out = append(out, el)
+		}
+	}
+	return out
+}
+
+// sortedKeys returns the keys of m in order, so that the same projection
+// is the same text (one cached plan).
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // projectionLabels are the labels a projection may start from.
@@ -196,7 +275,11 @@ func (b *projectionBuilder) rel(v, c string, rp *model.RelProjection, depth int)
 		if err != nil {
 			return "", err
 		}
-		return "COLLECT { MATCH " + match + " WITH " + c + " ORDER BY " + c + "." + s.order + ", " + c + ".id RETURN " + proj + " }", nil
+		order := c + "." + s.order
+		if s.order != "id" {
+			order += ", " + c + ".id"
+		}
+		return "COLLECT { MATCH " + match + " WITH " + c + " ORDER BY " + order + " RETURN " + proj + " }", nil
 	}
 	if s, ok := projectionRefs[rp.Rel]; ok {
 		proj, err := b.node(c, s.label, child, depth)
