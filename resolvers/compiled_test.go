@@ -245,6 +245,38 @@ func TestCompiledReadsEqualResolvers(t *testing.T) {
 		}
 	}
 
+	// Paging through the target's analyses one at a time, following each
+	// page's endCursor: the same pages on both paths, to the end.
+	after, pages := any(nil), 0
+	for {
+		v := map[string]any{"t": e.p + "target", "after": after}
+		_, c := postAs(t, e.srv, admin, compiledShapes["AnalysesAfter"], v)
+		_, l := postAs(t, loaderSrv, admin, compiledShapes["AnalysesAfter"], v)
+		if !bytes.Equal(c.Data, l.Data) || len(c.Errors)+len(l.Errors) > 0 {
+			t.Fatalf("page %d after %v: compiled %s %v, resolvers %s %v", pages, after, c.Data, c.Errors, l.Data, l.Errors)
+		}
+		var page struct {
+			Analyses struct {
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+				Nodes []struct{ ID string }
+			}
+		}
+		if err := json.Unmarshal(c.Data, &page); err != nil {
+			t.Fatal(err)
+		}
+		pages += len(page.Analyses.Nodes)
+		if !page.Analyses.PageInfo.HasNextPage {
+			break
+		}
+		after = *page.Analyses.PageInfo.EndCursor
+	}
+	if pages != 3 {
+		t.Errorf("paged through %d analyses, want 3", pages)
+	}
+
 	// The data says what the comparison rests on.
 	var got struct {
 		Target struct {
