@@ -145,10 +145,12 @@ fragment L on AxisLevel { rank labelEn }`,
 
 // compiledNodeDoc reads `node(id: $n)` with a fragment for each compiled
 // type.
-const compiledNodeDoc = `query { node(id: $n) { __typename id ... on Target { name assets { id } } ... on Asset { name target { id } }
-  ... on Incident { name consequence } ... on Threat { name externalId } ... on Measure { name perspective { code } clauses { clause { ref } } }
+const compiledNodeDoc = `query { node(id: $n) { __typename id ... on Target { name assets { id } } ... on Asset { name target { id } connectsTo { id } }
+  ... on Incident { name consequence } ... on Threat { name externalId mitigatedBy { id } parent { id } subtechniques { id } revokedBy { id } }
+  ... on Measure { name perspective { code } clauses { clause { ref incorporatedInto { id } } } mitigates { id } revokedBy { id } }
   ... on Guideline { title } ... on Clause { ref guideline { id } } ... on Analysis { title status assessments { id } }
-  ... on Assessment { category incident { name } threats { name } treatments { measure { name } } } ... on Organization { name }
+  ... on Assessment { category incident { name } threats { name } treatments { measure { name } } }
+  ... on Organization { name departments { id name } analyses { id status } }
   ... on Department { name organization { id } } } }`
 
 // TestCompiledReadsEqualResolvers runs each shape through a server with
@@ -188,6 +190,8 @@ func TestCompiledReadsEqualResolvers(t *testing.T) {
 		map[string]any{"id": e.p + "inc-overpressure", "in": map[string]any{"targetId": e.p + "target", "name": "Renamed after submission", "consequence": "property"}}, nil)
 	e.must(t, author, `mutation($id: ID!, $in: MeasureInput!) { updateMeasure(id: $id, input: $in) { id } }`,
 		map[string]any{"id": e.p + "measure-signed", "in": map[string]any{"name": "Renamed measure", "perspective": "P2", "kind": "technical"}}, nil)
+	e.must(t, author, `mutation($t: ID!, $m: ID!) { linkThreatToMeasure(threatId: $t, measureId: $m) { id } }`,
+		map[string]any{"t": e.p + "threat-setpoint", "m": e.p + "measure-signed"}, nil)
 	var inline struct {
 		AssessIncident struct{ Incident struct{ ID string } }
 	}

@@ -40,9 +40,11 @@ func objectType(name string, fields map[string]*fieldSpec) *typeSpec {
 
 func init() {
 	nodeType("Organization", nil, map[string]*fieldSpec{
-		"id":     scalar(func(w io.Writer, o *model.Organization) { writeID(w, o.ID) }),
-		"name":   scalar(func(w io.Writer, o *model.Organization) { writeString(w, o.Name) }, "name"),
-		"sector": scalar(func(w io.Writer, o *model.Organization) { writeString(w, o.Sector) }, "sector"),
+		"id":          scalar(func(w io.Writer, o *model.Organization) { writeID(w, o.ID) }),
+		"name":        scalar(func(w io.Writer, o *model.Organization) { writeString(w, o.Name) }, "name"),
+		"sector":      scalar(func(w io.Writer, o *model.Organization) { writeString(w, o.Sector) }, "sector"),
+		"departments": related(model.OrganizationDepartments, "Department", true, false),
+		"analyses":    related(model.OrganizationAnalyses, "Analysis", true, false),
 	})
 	nodeType("Department", nil, map[string]*fieldSpec{
 		"id":           scalar(func(w io.Writer, d *model.Department) { writeID(w, d.ID) }),
@@ -65,6 +67,7 @@ func init() {
 		"kind":        scalar(func(w io.Writer, a *model.Asset) { writeString(w, a.Kind) }, "kind"),
 		"description": scalar(func(w io.Writer, a *model.Asset) { writeString(w, a.Description) }, "description"),
 		"target":      related(model.ProjAssetTarget, "Target", false, false),
+		"connectsTo":  related(model.AssetConnectsTo, "Asset", true, false),
 	})
 	nodeType("Incident", nil, map[string]*fieldSpec{
 		"id":          scalar(func(w io.Writer, i *model.Incident) { writeID(w, i.ID) }),
@@ -74,15 +77,19 @@ func init() {
 		"target":      related(model.ProjIncidentTarget, "Target", false, false),
 	})
 	nodeType("Threat", nil, map[string]*fieldSpec{
-		"id":          scalar(func(w io.Writer, t *model.Threat) { writeID(w, t.ID) }),
-		"name":        scalar(func(w io.Writer, t *model.Threat) { writeString(w, t.Name) }, "name"),
-		"kind":        scalar(func(w io.Writer, t *model.Threat) { writeString(w, t.Kind) }, "kind"),
-		"description": scalar(func(w io.Writer, t *model.Threat) { writeString(w, t.Description) }, "description"),
-		"externalId":  scalar(func(w io.Writer, t *model.Threat) { optString(w, t.ExternalID) }, "externalId"),
-		"source":      scalar(func(w io.Writer, t *model.Threat) { optString(w, t.Source) }, "source"),
-		"revoked":     scalar(func(w io.Writer, t *model.Threat) { writeBool(w, t.Revoked) }, "revoked"),
-		"deprecated":  scalar(func(w io.Writer, t *model.Threat) { writeBool(w, t.Deprecated) }, "deprecated"),
-		"owner":       related(model.ProjThreatOwner, "Organization", false, true),
+		"id":            scalar(func(w io.Writer, t *model.Threat) { writeID(w, t.ID) }),
+		"name":          scalar(func(w io.Writer, t *model.Threat) { writeString(w, t.Name) }, "name"),
+		"kind":          scalar(func(w io.Writer, t *model.Threat) { writeString(w, t.Kind) }, "kind"),
+		"description":   scalar(func(w io.Writer, t *model.Threat) { writeString(w, t.Description) }, "description"),
+		"externalId":    scalar(func(w io.Writer, t *model.Threat) { optString(w, t.ExternalID) }, "externalId"),
+		"source":        scalar(func(w io.Writer, t *model.Threat) { optString(w, t.Source) }, "source"),
+		"revoked":       scalar(func(w io.Writer, t *model.Threat) { writeBool(w, t.Revoked) }, "revoked"),
+		"deprecated":    scalar(func(w io.Writer, t *model.Threat) { writeBool(w, t.Deprecated) }, "deprecated"),
+		"owner":         related(model.ProjThreatOwner, "Organization", false, true),
+		"mitigatedBy":   related(model.ThreatMitigatedBy, "Measure", true, false),
+		"parent":        related(model.ThreatParent, "Threat", false, true),
+		"subtechniques": related(model.ThreatSubtechniques, "Threat", true, false),
+		"revokedBy":     related(model.ThreatRevokedBy, "Threat", false, true),
 	})
 	nodeType("Measure", nil, map[string]*fieldSpec{
 		"id":          scalar(func(w io.Writer, m *model.Measure) { writeID(w, m.ID) }),
@@ -94,6 +101,8 @@ func init() {
 		"perspective": fromScales("Perspective", func(s *model.Scales, m *model.Measure) any { return perspectiveOf(s, m.PerspectiveCode) }, "perspective"),
 		"owner":       related(model.ProjMeasureOwner, "Organization", false, true),
 		"clauses":     related(model.ProjMeasureClauses, "MeasureClauseLink", true, false),
+		"mitigates":   related(model.MeasureMitigates, "Threat", true, false),
+		"revokedBy":   related(model.MeasureRevokedBy, "Measure", false, true),
 	})
 	objectType("MeasureClauseLink", map[string]*fieldSpec{
 		"relationship": scalar(func(w io.Writer, l *model.MeasureClauseLink) { l.Relationship.MarshalGQL(w) }),
@@ -106,12 +115,13 @@ func init() {
 		"clause": related(model.ProjLinkClause, "Clause", false, false),
 	})
 	nodeType("Clause", nil, map[string]*fieldSpec{
-		"id":        scalar(func(w io.Writer, c *model.Clause) { writeID(w, c.ID) }),
-		"ref":       scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Ref) }, "ref"),
-		"title":     scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Title) }, "title"),
-		"text":      scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Text) }, "text"),
-		"withdrawn": scalar(func(w io.Writer, c *model.Clause) { writeBool(w, c.Withdrawn) }, "withdrawn"),
-		"guideline": related(model.ProjClauseGuideline, "Guideline", false, false),
+		"id":               scalar(func(w io.Writer, c *model.Clause) { writeID(w, c.ID) }),
+		"ref":              scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Ref) }, "ref"),
+		"title":            scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Title) }, "title"),
+		"text":             scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Text) }, "text"),
+		"withdrawn":        scalar(func(w io.Writer, c *model.Clause) { writeBool(w, c.Withdrawn) }, "withdrawn"),
+		"guideline":        related(model.ProjClauseGuideline, "Guideline", false, false),
+		"incorporatedInto": related(model.ClauseIncorporatedInto, "Clause", true, false),
 	})
 	nodeType("Guideline", nil, map[string]*fieldSpec{
 		"id":        scalar(func(w io.Writer, g *model.Guideline) { writeID(w, g.ID) }),
