@@ -19,8 +19,8 @@ import (
 // projection (model.Projector: one Cypher query with exactly the selected
 // properties and relations, visibility inside it) and written straight as
 // JSON from the decoded nodes, without a resolver, a loader or a goroutine
-// per field. Any other selection, and any error, takes the resolvers'
-// path (next), which stays the reference: TestCompiledReadsEqualResolvers
+// per field; the scales in force come with the same query. Any other
+// selection, and any error, takes the resolvers' path (next), which stays the reference: TestCompiledReadsEqualResolvers
 // checks that both give the same bytes for each shape.
 //
 // What is compiled: the fields listed in compiledTypes below, fragments,
@@ -290,17 +290,13 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 		}
 	}
 	principal := model.PrincipalFrom(ctx)
+	root.Scales = pl.scales
 	page, err := proj.Project(ctx, root, p, principal)
 	if err != nil {
 		log.DebugContext(ctx, "compiled read failed; answering with the resolvers", "field", rf.Field.Name, "err", err)
 		return nil, false
 	}
-	wr := &jsonWriter{ctx: ctx, p: principal}
-	if pl.scales {
-		if wr.scales, err = loadersFrom(ctx).loadScales(ctx); err != nil {
-			return nil, false
-		}
-	}
+	wr := &jsonWriter{ctx: ctx, p: principal, scales: page.Scales}
 	return graphql.WriterFunc(func(w io.Writer) {
 		wr.w = w
 		if conn == "" {
@@ -327,6 +323,7 @@ func compiledNode(ctx context.Context, pl *planner, proj model.Projector, root m
 		plans[name], root.ByLabel[name] = plan, p
 	}
 	principal := model.PrincipalFrom(ctx)
+	root.Scales = pl.scales
 	page, err := proj.Project(ctx, root, nil, principal)
 	if err != nil {
 		log.DebugContext(ctx, "compiled read failed; answering with the resolvers", "field", "node", "err", err)
@@ -335,12 +332,7 @@ func compiledNode(ctx context.Context, pl *planner, proj model.Projector, root m
 	if len(page.Nodes) > 0 && page.Nodes[0].Node == nil {
 		return nil, false // a kind compiled reads do not know
 	}
-	wr := &jsonWriter{ctx: ctx, p: principal}
-	if pl.scales {
-		if wr.scales, err = loadersFrom(ctx).loadScales(ctx); err != nil {
-			return nil, false
-		}
-	}
+	wr := &jsonWriter{ctx: ctx, p: principal, scales: page.Scales}
 	return graphql.WriterFunc(func(w io.Writer) {
 		wr.w = w
 		if len(page.Nodes) == 0 {
@@ -493,6 +485,9 @@ func (wr *jsonWriter) object(plan *planNode, el *model.Projected, obj, parent an
 		case scalarField:
 			f.spec.write(w, obj)
 		case scalesField:
+			if wr.scales == nil {
+				wr.scales = &model.Scales{} // none stored: every level shows its rank
+			}
 			if v := f.spec.fromScales(wr.scales, obj); v != nil {
 				wr.object(f.child, nil, v, obj)
 			} else {

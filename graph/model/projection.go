@@ -69,6 +69,9 @@ type ProjectionRoot struct {
 	ID      string
 	ByLabel map[string]*Projection
 	List    *ListQuery
+	// Scales asks for the scales in force too (ProjectedPage.Scales), read
+	// by the same query.
+	Scales bool
 }
 
 // Projected is one node of a projection's result with what was read below
@@ -91,6 +94,9 @@ type ProjectedPage struct {
 	Nodes       []*Projected
 	Total       int
 	HasNextPage bool
+	// Scales are the scales in force when the root asked for them and
+	// found a node (nil otherwise).
+	Scales *Scales
 }
 
 // Projector runs projections. Visibility is applied inside the query with

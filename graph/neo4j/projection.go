@@ -77,11 +77,11 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 		if err != nil {
 			return nil, err
 		}
-		cypher = start + "\nRETURN size(ids) AS total, size(rest) > $first AS more, collect(" + proj + ") AS page"
+		cypher = start + "\nWITH size(ids) AS total, size(rest) > $first AS more, collect(" + proj + ") AS page"
 	case root.ByLabel != nil:
 		b.params["id"] = root.ID
 		var sb strings.Builder
-		sb.WriteString("MATCH (m:" + model.LabelEntity + " {id: $id})\nRETURN 1 AS total, false AS more, [CASE")
+		sb.WriteString("MATCH (m:" + model.LabelEntity + " {id: $id})\nWITH 1 AS total, false AS more, [CASE")
 		for _, l := range sortedKeys(root.ByLabel) {
 			if !nodeRootLabels[l] {
 				return nil, fmt.Errorf("neo4j.Project: no projection from %q", l)
@@ -108,7 +108,12 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 		if err != nil {
 			return nil, err
 		}
-		cypher = "MATCH (m:" + label + " {id: $id})" + where + "\nRETURN 1 AS total, false AS more, [" + proj + "] AS page"
+		cypher = "MATCH (m:" + label + " {id: $id})" + where + "\nWITH 1 AS total, false AS more, [" + proj + "] AS page"
+	}
+	if root.Scales {
+		cypher += scalesCalls + "\nRETURN total, more, page, scales, levels, perspectives, rules"
+	} else {
+		cypher += "\nRETURN total, more, page"
 	}
 	res, err := db.read(ctx, "neo4j.Project "+label, root.ID, cypher, b.params)
 	if err != nil {
@@ -121,6 +126,9 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 	total, _ := res[0].Values[0].(int64)
 	page.Total = int(total)
 	page.HasNextPage, _ = res[0].Values[1].(bool)
+	if root.Scales {
+		page.Scales = decodeScales(res[0].Values[3:7])
+	}
 	if root.ByLabel != nil {
 		page.Nodes = decodeByLabel(res[0].Values[2], root.ByLabel)
 		return page, nil

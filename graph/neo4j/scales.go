@@ -117,11 +117,15 @@ func DefaultScales() *model.Scales {
 	return s
 }
 
-const scalesCypher = `
+// scalesCalls read the scales as the columns scales, levels, perspectives
+// and rules (decodeScales); a projection that needs them appends them.
+const scalesCalls = `
 CALL () { MATCH (s:` + model.LabelAxisScale + `) WITH s ORDER BY s.axis, s.id RETURN collect(s) AS scales }
 CALL () { MATCH (l:` + model.LabelAxisLevel + `) WITH l ORDER BY l.axis, l.rank RETURN collect(l) AS levels }
 CALL () { MATCH (p:` + model.LabelPerspective + `) WITH p ORDER BY p.code RETURN collect(p {.*}) AS perspectives }
-CALL () { MATCH (r:` + model.LabelCategoryRule + `) WITH r ORDER BY r.axis1Rank, r.axis2Rank RETURN collect(r {.*}) AS rules }
+CALL () { MATCH (r:` + model.LabelCategoryRule + `) WITH r ORDER BY r.axis1Rank, r.axis2Rank RETURN collect(r {.*}) AS rules }`
+
+const scalesCypher = scalesCalls + `
 RETURN scales, levels, perspectives, rules`
 
 // Scales returns the axis scales, perspectives and category rules.
@@ -130,21 +134,25 @@ func (db *DB) Scales(ctx context.Context) (*model.Scales, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodeScales(res[0].Values), nil
+}
+
+// decodeScales decodes the four columns of scalesCalls.
+func decodeScales(r []any) *model.Scales {
 	s := &model.Scales{}
-	r := res[0]
-	for _, v := range r.Values[0].([]any) {
+	for _, v := range r[0].([]any) {
 		s.Axes = append(s.Axes, decode(v.(neo4j.Node)).(*model.AxisScale))
 	}
-	for _, v := range r.Values[1].([]any) {
+	for _, v := range r[1].([]any) {
 		s.Levels = append(s.Levels, decode(v.(neo4j.Node)).(*model.AxisLevel))
 	}
-	for _, v := range r.Values[2].([]any) {
+	for _, v := range r[2].([]any) {
 		p := props(v.(map[string]any))
 		s.Perspectives = append(s.Perspectives, &model.Perspective{Code: p.str("code"), NameEn: p.str("nameEn"), NameJa: p.str("nameJa"), Description: p.str("description")})
 	}
-	for _, v := range r.Values[3].([]any) {
+	for _, v := range r[3].([]any) {
 		p := props(v.(map[string]any))
 		s.Rules = append(s.Rules, &model.CategoryRule{Axis1Rank: p.int("axis1Rank"), Axis2Rank: p.int("axis2Rank"), Category: p.int("category")})
 	}
-	return s, nil
+	return s
 }
