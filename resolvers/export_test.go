@@ -1,5 +1,7 @@
 package resolvers
 
+import "slices"
+
 // FeedbackTopic is the bus topic of feedbackAdded, for tests that wait until
 // a subscription has registered.
 const FeedbackTopic = feedbackTopic
@@ -20,4 +22,21 @@ func ExtCode(code string) string { return extCodes[code] }
 func WithResolverReads(o Options) Options {
 	o.resolverReads = true
 	return o
+}
+
+// CompiledFields returns the fields compiled reads know of the type, in
+// order.
+func CompiledFields(typ string) []string {
+	var out []string
+	for name := range compiledTypes[typ].fields {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// CompiledFieldType returns the type of an object field of a compiled
+// type, or "" for a scalar.
+func CompiledFieldType(typ, field string) string {
+	return compiledTypes[typ].fields[field].child
 }
