@@ -24,12 +24,18 @@ func inForce(cs []*model.Clause, err error) func(includeWithdrawn *bool) ([]*mod
 		}
 		out := make([]*model.Clause, 0, len(cs))
 		for _, c := range cs {
-			if !c.Withdrawn {
+			if clauseInForce(c, includeWithdrawn) {
 				out = append(out, c)
 			}
 		}
 		return out, nil
 	}
+}
+
+// clauseInForce reports whether a list of clauses shows c: one its
+// guideline withdrew only when includeWithdrawn is true.
+func clauseInForce(c *model.Clause, includeWithdrawn *bool) bool {
+	return !c.Withdrawn || (includeWithdrawn != nil && *includeWithdrawn)
 }
 
 // firstOf returns the first of the loaded nodes, or nil: a relation that

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -63,6 +64,9 @@ type fieldSpec struct {
 	submittedList func(n any) ([]any, bool)
 	// status reads the field's `status` argument (Target.analyses).
 	status bool
+	// inForce reads the field's `includeWithdrawn` argument and keeps the
+	// clauses clauseInForce keeps.
+	inForce bool
 }
 
 // typeSpec is one compiled GraphQL object type.
@@ -92,6 +96,8 @@ type planField struct {
 	child *planNode
 	// status is the `status` argument of Target.analyses.
 	status *model.AnalysisStatus
+	// includeWithdrawn is the argument of a list of clauses.
+	includeWithdrawn *bool
 }
 
 // planner compiles one operation's selections.
@@ -146,6 +152,17 @@ func (pl *planner) plan(typ *typeSpec, sel ast.SelectionSet) (*planNode, *model.
 					return nil, nil, false
 				}
 				rp.Status, pf.status = st, st
+			}
+			if spec.inForce {
+				v, ok := argMap(f.Field, pl.oc.Variables)["includeWithdrawn"]
+				if b, isBool := v.(bool); isBool {
+					pf.includeWithdrawn = &b
+				} else if !ok || v != nil {
+					return nil, nil, false
+				}
+				if !slices.Contains(childProj.Props, "withdrawn") {
+					childProj.Props = append(childProj.Props, "withdrawn")
+				}
 			}
 			pf.rel = len(proj.Rels)
 			proj.Rels = append(proj.Rels, rp)
@@ -520,6 +537,15 @@ func (wr *jsonWriter) storeField(f planField, els []*model.Projected, obj, paren
 				wr.w.Write([]byte{']'})
 				return
 			}
+		}
+		if f.spec.inForce {
+			kept := make([]*model.Projected, 0, len(els))
+			for _, el := range els {
+				if clauseInForce(el.Node.(*model.Clause), f.includeWithdrawn) {
+					kept = append(kept, el)
+				}
+			}
+			els = kept
 		}
 		wr.list(f.child, els, obj)
 		return

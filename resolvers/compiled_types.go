@@ -122,12 +122,15 @@ func init() {
 		"withdrawn":        scalar(func(w io.Writer, c *model.Clause) { writeBool(w, c.Withdrawn) }, "withdrawn"),
 		"guideline":        related(model.ProjClauseGuideline, "Guideline", false, false),
 		"incorporatedInto": related(model.ClauseIncorporatedInto, "Clause", true, false),
+		"parent":           related(model.ProjClauseParent, "Clause", false, true),
+		"children":         inForceOnly(related(model.ClauseChildren, "Clause", true, false)),
 	})
 	nodeType("Guideline", nil, map[string]*fieldSpec{
 		"id":        scalar(func(w io.Writer, g *model.Guideline) { writeID(w, g.ID) }),
 		"title":     scalar(func(w io.Writer, g *model.Guideline) { writeString(w, g.Title) }, "title"),
 		"publisher": scalar(func(w io.Writer, g *model.Guideline) { writeString(w, g.Publisher) }, "publisher"),
 		"version":   scalar(func(w io.Writer, g *model.Guideline) { writeString(w, g.Version) }, "version"),
+		"clauses":   inForceOnly(related(model.GuidelineTopClauses, "Clause", true, false)),
 	})
 	analysis := nodeType("Analysis", []string{"visibility", "organizationId", "sharedWithOrganizationIds", "sharedWithSectors"}, map[string]*fieldSpec{
 		"id":                scalar(func(w io.Writer, a *model.Analysis) { writeID(w, a.ID) }),
@@ -143,6 +146,7 @@ func init() {
 		"target":            related(model.ProjAnalysisTarget, "Target", false, false),
 		"assessments":       related(model.AnalysisAssessments, "Assessment", true, false),
 		"notApplicable":     related(model.ProjAnalysisNotApplicable, "NotApplicableClause", true, false),
+		"supersedes":        related(model.ProjAnalysisSupersedes, "Analysis", false, true),
 	})
 	analysis.readable = func(p *model.Principal, n any) bool { return n.(*model.Analysis).CanRead(p) }
 	nodeType("Assessment", nil, map[string]*fieldSpec{
@@ -211,6 +215,9 @@ func init() {
 func fromScales[T any](child string, of func(s *model.Scales, t *T) any, props ...string) *fieldSpec {
 	return &fieldSpec{kind: scalesField, child: child, props: props, fromScales: func(s *model.Scales, n any) any { return of(s, n.(*T)) }}
 }
+
+// inForceOnly marks a list of clauses that takes `includeWithdrawn`.
+func inForceOnly(f *fieldSpec) *fieldSpec { f.inForce = true; return f }
 
 // withStatus marks a field that takes a `status` argument.
 func withStatus(f *fieldSpec) *fieldSpec { f.status = true; return f }

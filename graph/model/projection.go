@@ -46,6 +46,8 @@ const (
 	ProjIncidentTarget       Relation = "Incident.target"
 	ProjClauseGuideline      Relation = "Clause.guideline"
 	ProjDepartmentOrg        Relation = "Department.organization"
+	ProjClauseParent         Relation = "Clause.parent"
+	ProjAnalysisSupersedes   Relation = "Analysis.supersedes"
 	// ProjMeasureClauses leads to a measure's clause links
 	// (*MeasureClauseLink), ordered by clause id; follow ProjLinkClause
 	// from each for the clause.

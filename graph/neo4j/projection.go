@@ -31,6 +31,8 @@ var projectionRefs = map[model.Relation]refSpec{
 	model.ProjIncidentTarget:       {"targetId", model.LabelTarget},
 	model.ProjClauseGuideline:      {"guidelineId", model.LabelGuideline},
 	model.ProjDepartmentOrg:        {"organizationId", model.LabelOrganization},
+	model.ProjClauseParent:         {"parentId", model.LabelClause},
+	model.ProjAnalysisSupersedes:   {"supersedesId", model.LabelAnalysis},
 }
 
 // edgeSpec is a relation whose elements are the relationships themselves
