@@ -15,8 +15,8 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
-// Compiled reads. A query's root field `target`, `analysis`, `targets` or
-// `analyses` whose whole selection this file knows is answered by one
+// Compiled reads. A query's root field `target`, `analysis`, `guideline`,
+// `node`, `targets` or `analyses` whose whole selection this file knows is answered by one
 // projection (model.Projector: one Cypher query with exactly the selected
 // properties and relations, visibility inside it) and written straight as
 // JSON from the decoded nodes, without a resolver, a loader or a goroutine
@@ -242,17 +242,13 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 	var conn string // the connection type of a list root
 	var typ *typeSpec
 	switch rf.Field.Name {
-	case "target", "analysis":
+	case "target", "analysis", "guideline":
 		id, ok := args["id"].(string)
 		if !ok {
 			return nil, false
 		}
-		typ = compiledTypes["Target"]
-		root = model.ProjectionRoot{Label: model.LabelTarget, ID: id}
-		if rf.Field.Name == "analysis" {
-			typ = compiledTypes["Analysis"]
-			root.Label = model.LabelAnalysis
-		}
+		label := map[string]string{"target": model.LabelTarget, "analysis": model.LabelAnalysis, "guideline": model.LabelGuideline}[rf.Field.Name]
+		typ, root = compiledTypes[label], model.ProjectionRoot{Label: label, ID: id}
 	case "targets", "analyses":
 		q, ok := listRoot(ctx, rf.Field.Name, args)
 		if !ok {

@@ -135,6 +135,7 @@ fragment T on Target { n: name ... on Node { id } analyses(status: DRAFT) { ...A
 fragment A on Analysis { id assessments { ... on Assessment { first: incident { name } incident { id } } axis1 { ...L } } }
 fragment L on AxisLevel { rank labelEn }`,
 	"Analysis":       `query($a: ID!) { analysis(id: $a) { id title organization { name } assessments { incident { name } threats { name } treatments { measure { name } } } } }`,
+	"Guideline": `query($g: ID!) { guideline(id: $g) { id title clauses { ref children { ref parent { id } } } } }`,
 	"HiddenAnalysis": `query($hidden: ID!) { analysis(id: $hidden) { id title } }`,
 	"Missing":        `query { target(id: "no-such-target") { id } analysis(id: "no-such-analysis") { id } }`,
 	"TargetsPage":    `query($text: String!) { targets(text: $text, first: 1) { __typename totalCount pageInfo { __typename hasNextPage endCursor } nodes { id name analyses { id } } } }`,
@@ -227,7 +228,7 @@ func TestCompiledReadsEqualResolvers(t *testing.T) {
 			nodeIDs["assessment "+s.ID] = s.ID
 		}
 	}
-	vars := map[string]any{"t": e.p + "target", "a": public, "hidden": private, "skip": false, "first": 500, "text": strings.ReplaceAll(e.p, "-", "")}
+	vars := map[string]any{"g": g, "t": e.p + "target", "a": public, "hidden": private, "skip": false, "first": 500, "text": strings.ReplaceAll(e.p, "-", "")}
 	shapes := maps.Clone(compiledShapes)
 	for kind, id := range nodeIDs {
 		shapes["Node "+kind] = strings.Replace(compiledNodeDoc, "$n", `"`+id+`"`, 1)

@@ -198,7 +198,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // projectionLabels are the labels a projection may start from.
-var projectionLabels = map[string]bool{model.LabelTarget: true, model.LabelAnalysis: true}
+var projectionLabels = map[string]bool{model.LabelTarget: true, model.LabelAnalysis: true, model.LabelGuideline: true}
 
 // projectionBuilder writes a projection's Cypher, collecting its
 // parameters (filter values; never written into the text).
