@@ -92,5 +92,8 @@ MERGE (s)-[:TREATED_BY]->(tr:Treatment:Entity {id: row.id + '-t' + k})
 MERGE (tr)-[:APPLIES]->(m)`, map[string]any{"aid": aid, "rows": rows})
 		}
 	}
+	if _, err := Open(t).RefreshComparisonRefs(ctx, prefix); err != nil { // written past the store
+		t.Fatalf("neo4jtest.ComparisonFixture: %v", err)
+	}
 	return c
 }
