@@ -25,11 +25,12 @@ func (c *cmpTripCounter) ObserveQuery(string, time.Duration, error) { c.n.Add(1)
 // BenchmarkCompareAnalyses compares 10 analyses × 1,000 incidents through
 // GraphQL over HTTP and reports the Cypher round trips per comparison. The
 // uncached cases are the cold figure: the comparison cache is empty on
-// every request (the snapshot is read from Neo4j and compared anew). The
-// parts split it: parts/store is the read alone (Neo4j, the driver's
-// decoding and ours; BenchmarkTargetAnalyses in graph/neo4j splits it
-// further), parts/compare the statistics alone, and the cached cases are
-// what remains (GraphQL execution, marshalling and HTTP). Its fixture
+// every request (the snapshot is read from Neo4j and compared anew).
+// split times, in each iteration, a cold summary request (cold-ms) and
+// its parts: the read alone (store-ms: Neo4j, the driver's decoding and
+// ours; BenchmarkTargetAnalyses in graph/neo4j splits it further), the
+// statistics alone (compare-ms), and a request with both cached
+// (graphql-ms: GraphQL execution, marshalling and HTTP). Its fixture
 // takes a minute to write the first time.
 func BenchmarkCompareAnalyses(b *testing.B) {
 	trips := &cmpTripCounter{}
@@ -72,25 +73,47 @@ func BenchmarkCompareAnalyses(b *testing.B) {
 			b.ReportMetric(float64(trips.n.Load())/float64(b.N), "roundtrips/op")
 		})
 	}
-	b.Run("parts/store", func(b *testing.B) {
+	b.Run("split", func(b *testing.B) {
+		// One cold summary request, then its parts one after another, all in
+		// each iteration, so that a noisy machine weighs on them alike.
+		body, _ := json.Marshal(map[string]any{"query": summary, "variables": map[string]any{"t": fx.TargetID}})
+		var cold, store, stats, rest time.Duration
 		b.ReportAllocs()
 		for b.Loop() {
-			if snaps, _, err := db.TargetAnalyses(b.Context(), fx.TargetID); err != nil || len(snaps) != 10 {
+			lv.CacheTTL = 0
+			start := time.Now()
+			if status, raw := postBytes(b, srv.URL+"/graphql", body); status != 200 || len(raw) < 100 {
+				b.Fatalf("HTTP %d: %.300s", status, raw)
+			}
+			cold += time.Since(start)
+
+			start = time.Now()
+			snaps, rev, err := db.TargetAnalyses(b.Context(), fx.TargetID)
+			if err != nil || len(snaps) != 10 {
 				b.Fatalf("TargetAnalyses: %d analyses, %v", len(snaps), err)
 			}
-		}
-	})
-	b.Run("parts/compare", func(b *testing.B) {
-		snaps, rev, err := db.TargetAnalyses(b.Context(), fx.TargetID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		for b.Loop() {
+			store += time.Since(start)
+
+			start = time.Now()
 			s := &live.Snapshot{TargetID: fx.TargetID, Revision: rev, At: time.Now(), Analyses: snaps} // an empty memo
 			if c := s.Compare(live.View{}); len(c.Comparison.Incidents) != 1000 {
 				b.Fatalf("compared %d incidents", len(c.Comparison.Incidents))
 			}
+			stats += time.Since(start)
+
+			lv.CacheTTL = time.Hour // the snapshot and its comparison cached: GraphQL and HTTP alone
+			postBytes(b, srv.URL+"/graphql", body)
+			start = time.Now()
+			if status, raw := postBytes(b, srv.URL+"/graphql", body); status != 200 || len(raw) < 100 {
+				b.Fatalf("HTTP %d: %.300s", status, raw)
+			}
+			rest += time.Since(start)
+		}
+		for _, m := range []struct {
+			d    time.Duration
+			unit string
+		}{{cold, "cold-ms"}, {store, "store-ms"}, {stats, "compare-ms"}, {rest, "graphql-ms"}} {
+			b.ReportMetric(float64(m.d.Microseconds())/1000/float64(b.N), m.unit)
 		}
 	})
 }
