@@ -300,7 +300,7 @@ func ToCompare(a *model.AnalysisSnapshot) compare.Analysis {
 			ms[j] = compare.MeasureRef{ID: tr.MeasureID, Perspective: tr.Perspective, Status: string(tr.Status)}
 		}
 		out.Assessments[i] = compare.Assessment{
-			ID: s.ID, Incident: s.IncidentID, Axis1: &axis1, Axis2: &axis2, Category: &cat, Submitted: s.AsSubmitted,
+			ID: s.ID, Incident: s.IncidentID, Axis1: &axis1, Axis2: &axis2, Category: &cat, Submitted: s.Submitted,
 			Threats: s.ThreatIDs, Assets: s.AssetIDs, Measures: ms,
 			OwnerDepartment: s.OwnerDepartmentID, Rationale: s.Rationale,
 		}

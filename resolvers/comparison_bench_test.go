@@ -37,6 +37,7 @@ func BenchmarkCompareAnalyses(b *testing.B) {
 	db := neo4jtest.OpenObserved(b, trips)
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 10, 1000)
+	neo4jtest.SubmitThroughStore(b, fx) // with what each assessment rated, as real submitted analyses keep it
 	bus := broker.New[*live.Snapshot]()
 	b.Cleanup(bus.Close)
 	lv := live.New(db, bus, 0, nil)

@@ -196,7 +196,9 @@ func decodeSnapshot(s *model.AssessmentSnapshot, v []any) {
 	s.ID, s.IncidentID = str(v[0]), str(v[1])
 	s.Axis1, s.Axis2, s.Category = num(v[2]), num(v[3]), num(v[4])
 	s.OwnerDepartmentID, s.Rationale = str(v[5]), str(v[6])
-	s.AsSubmitted = asSubmitted(v[7])
+	if raw, ok := v[7].(string); ok {
+		s.Submitted = model.NewSubmittedJSON(raw) // decoded if a field shows it
+	}
 	refs, _ := v[8].([]any)
 	part := func() []string { // the ids up to the next "", consumed
 		ids := []string{}

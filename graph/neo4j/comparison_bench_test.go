@@ -17,6 +17,7 @@ func BenchmarkTargetAnalyses(b *testing.B) {
 	db := neo4jtest.Open(b)
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 10, 1000)
+	neo4jtest.SubmitThroughStore(b, fx) // with what each assessment rated, as real submitted analyses keep it
 	ctx := b.Context()
 	if _, _, err := db.TargetAnalyses(ctx, fx.TargetID); err != nil { // warm the plan
 		b.Fatal(err)

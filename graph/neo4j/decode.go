@@ -135,12 +135,8 @@ func (p props) str(k string) string { s, _ := p[k].(string); return s }
 
 // asSubmitted decodes the JSON that snapshotAssessments stored under k; nil
 // when there is none (or it does not decode).
-func (p props) asSubmitted(k string) *model.AsSubmitted { return asSubmitted(p[k]) }
-
-// asSubmitted decodes v, the JSON that snapshotAssessments stored; nil
-// when it is not a string (or does not decode).
-func asSubmitted(v any) *model.AsSubmitted {
-	s, ok := v.(string)
+func (p props) asSubmitted(k string) *model.AsSubmitted {
+	s, ok := p[k].(string)
 	if !ok {
 		return nil
 	}
