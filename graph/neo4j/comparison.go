@@ -200,8 +200,11 @@ func decodeSnapshot(s *model.AssessmentSnapshot, v []any) {
 		s.Submitted = model.NewSubmittedJSON(raw) // decoded if a field shows it
 	}
 	refs, _ := v[8].([]any)
-	part := func() []string { // the ids up to the next "", consumed
-		ids := []string{}
+	// part returns the ids up to the next "", consumed; the threats and
+	// the assets share one allocation.
+	ids := make([]string, 0, len(refs))
+	part := func() []string {
+		start := len(ids)
 		for len(refs) > 0 {
 			id := str(refs[0])
 			refs = refs[1:]
@@ -210,9 +213,12 @@ func decodeSnapshot(s *model.AssessmentSnapshot, v []any) {
 			}
 			ids = append(ids, id)
 		}
-		return ids
+		return ids[start:len(ids):len(ids)]
 	}
 	s.ThreatIDs, s.AssetIDs = part(), part()
+	if len(refs) >= 3 {
+		s.Treatments = make([]model.TreatmentRef, 0, len(refs)/3)
+	}
 	for ; len(refs) >= 3; refs = refs[3:] {
 		s.Treatments = append(s.Treatments, model.TreatmentRef{MeasureID: str(refs[0]), Perspective: str(refs[1]), Status: model.TreatmentStatus(str(refs[2]))})
 	}

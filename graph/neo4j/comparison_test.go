@@ -128,6 +128,11 @@ func TestComparisonRefsFollowEveryWrite(t *testing.T) {
 		t.Fatalf("AnalysisSnapshots(%s) = %v, %v", next.ID, snaps, err)
 	}
 	copied := snaps[0].Assessments[0].ID
+	if got, want := snaps[0].Assessments[0], (model.AssessmentSnapshot{ThreatIDs: []string{p + "th1"}, AssetIDs: []string{p + "a1"},
+		Treatments: []model.TreatmentRef{{MeasureID: p + "m1", Perspective: "P1", Status: model.TreatmentStatusVerified}}}); !reflect.DeepEqual(got.ThreatIDs, want.ThreatIDs) ||
+		!reflect.DeepEqual(got.AssetIDs, want.AssetIDs) || !reflect.DeepEqual(got.Treatments, want.Treatments) || got.Submitted != nil {
+		t.Errorf("the revised analysis's snapshot = %+v, want the refs of %+v and nothing submitted", got, want)
+	}
 	check("reviseAnalysis", copied, "th1", "", "a1", "", "m1", "P1", "VERIFIED")
 
 	must(db.CreateThreat(ctx, model.ThreatInput{ID: str(p + "th3"), Name: "th3", Kind: "failure"}))
