@@ -94,6 +94,7 @@ func (db *DB) RefreshComparisonRefs(ctx context.Context, prefix string) (int, er
 		}
 		ids := recordStrings(rec, "ids")
 		t.touchAssessments(ids...)
+		t.wrote(ids...)
 		t.summarize(fmt.Sprintf("comparison refs of %d assessments", len(ids)))
 		return len(ids), nil
 	})
