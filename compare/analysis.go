@@ -98,9 +98,10 @@ func index(a Analysis) *indexed {
 	n := len(first)
 	x := &indexed{id: a.ID, org: a.Organization, incidents: make([]string, n), assessed: make([]assessed, n)}
 	threats, assets, measures := make([][]string, n), make([][]string, n), make([][]string, n)
+	ranks := make([]int, 3*n) // the entries' copies of their ranks, in one allocation
 	for k, pos := range first {
 		as := a.Assessments[pos]
-		e := newEntry(a, as)
+		e := newEntry(a, as, ranks[3*k:3*k+3:3*k+3])
 		ids := measureIDs(&e)
 		x.incidents[k] = as.Incident
 		x.assessed[k] = assessed{incident: as.Incident, entry: e, measureIDs: ids}
@@ -149,17 +150,18 @@ func both(x, y *indexed) (xa, ya []*assessed) {
 	return xa, ya
 }
 
-// newEntry normalizes assessment as of analysis a.
-func newEntry(a Analysis, as Assessment) Entry {
+// newEntry normalizes assessment as of analysis a, copying its ranks into
+// ranks (three ints).
+func newEntry(a Analysis, as Assessment, ranks []int) Entry {
 	return Entry{
 		Assessment:      as.ID,
 		Submitted:       as.Submitted,
 		Incident:        as.Incident,
 		Analysis:        a.ID,
 		Organization:    a.Organization,
-		Axis1:           clonePtr(as.Axis1),
-		Axis2:           clonePtr(as.Axis2),
-		Category:        clonePtr(as.Category),
+		Axis1:           copyInto(&ranks[0], as.Axis1),
+		Axis2:           copyInto(&ranks[1], as.Axis2),
+		Category:        copyInto(&ranks[2], as.Category),
 		Threats:         sortedSet(as.Threats),
 		Assets:          sortedSet(as.Assets),
 		Measures:        sortedMeasures(as.Measures),
@@ -204,6 +206,15 @@ func clonePtr(p *int) *int {
 	}
 	v := *p
 	return &v
+}
+
+// copyInto returns dst holding a copy of *p, or nil when p is nil.
+func copyInto(dst, p *int) *int {
+	if p == nil {
+		return nil
+	}
+	*dst = *p
+	return dst
 }
 
 // equalPtr reports whether p and q are both nil or point to equal values.

@@ -290,17 +290,26 @@ func (s *Snapshot) Compare(v View) *model.TargetComparison {
 	return actual.(*model.TargetComparison)
 }
 
-// ToCompare turns an analysis snapshot into compare's input.
+// ToCompare turns an analysis snapshot into compare's input. The ranks and
+// measures of all its assessments share one allocation each.
 func ToCompare(a *model.AnalysisSnapshot) compare.Analysis {
 	out := compare.Analysis{ID: a.Analysis.ID, Organization: a.Analysis.OrganizationID, Assessments: make([]compare.Assessment, len(a.Assessments))}
+	ranks := make([]int, 3*len(a.Assessments))
+	treatments := 0
+	for i := range a.Assessments {
+		treatments += len(a.Assessments[i].Treatments)
+	}
+	measures := make([]compare.MeasureRef, 0, treatments)
 	for i, s := range a.Assessments {
-		axis1, axis2, cat := s.Axis1, s.Axis2, s.Category
-		ms := make([]compare.MeasureRef, len(s.Treatments))
-		for j, tr := range s.Treatments {
-			ms[j] = compare.MeasureRef{ID: tr.MeasureID, Perspective: tr.Perspective, Status: string(tr.Status)}
+		r := ranks[3*i : 3*i+3 : 3*i+3]
+		r[0], r[1], r[2] = s.Axis1, s.Axis2, s.Category
+		start := len(measures)
+		for _, tr := range s.Treatments {
+			measures = append(measures, compare.MeasureRef{ID: tr.MeasureID, Perspective: tr.Perspective, Status: string(tr.Status)})
 		}
+		ms := measures[start:len(measures):len(measures)]
 		out.Assessments[i] = compare.Assessment{
-			ID: s.ID, Incident: s.IncidentID, Axis1: &axis1, Axis2: &axis2, Category: &cat, Submitted: s.AsSubmitted,
+			ID: s.ID, Incident: s.IncidentID, Axis1: &r[0], Axis2: &r[1], Category: &r[2], Submitted: s.Submitted,
 			Threats: s.ThreatIDs, Assets: s.AssetIDs, Measures: ms,
 			OwnerDepartment: s.OwnerDepartmentID, Rationale: s.Rationale,
 		}

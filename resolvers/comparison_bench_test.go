@@ -23,13 +23,21 @@ type cmpTripCounter struct{ n atomic.Int64 }
 func (c *cmpTripCounter) ObserveQuery(string, time.Duration, error) { c.n.Add(1) }
 
 // BenchmarkCompareAnalyses compares 10 analyses × 1,000 incidents through
-// GraphQL and reports the Cypher round trips per comparison. Its fixture
+// GraphQL over HTTP and reports the Cypher round trips per comparison. The
+// uncached cases are the cold figure: the comparison cache is empty on
+// every request (the snapshot is read from Neo4j and compared anew).
+// split times, in each iteration, a cold summary request (cold-ms) and
+// its parts: the read alone (store-ms: Neo4j, the driver's decoding and
+// ours; BenchmarkTargetAnalyses in graph/neo4j splits it further), the
+// statistics alone (compare-ms), and a request with both cached
+// (graphql-ms: GraphQL execution, marshalling and HTTP). Its fixture
 // takes a minute to write the first time.
 func BenchmarkCompareAnalyses(b *testing.B) {
 	trips := &cmpTripCounter{}
 	db := neo4jtest.OpenObserved(b, trips)
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 10, 1000)
+	neo4jtest.SubmitThroughStore(b, fx) // with what each assessment rated, as real submitted analyses keep it
 	bus := broker.New[*live.Snapshot]()
 	b.Cleanup(bus.Close)
 	lv := live.New(db, bus, 0, nil)
@@ -47,6 +55,7 @@ func BenchmarkCompareAnalyses(b *testing.B) {
 	}{
 		{"summary/uncached", summary, 0},       // every request reads the 10,000 assessments from Neo4j
 		{"summary/cached", summary, time.Hour}, // no change since the last read: the snapshot is reused
+		{"full/uncached", full, 0},             // cold, with 10,000 side-by-side entries in the response
 		{"full/cached", full, time.Hour},       // 10,000 side-by-side entries in the response
 	} {
 		b.Run(bc.name, func(b *testing.B) {
@@ -65,6 +74,49 @@ func BenchmarkCompareAnalyses(b *testing.B) {
 			b.ReportMetric(float64(trips.n.Load())/float64(b.N), "roundtrips/op")
 		})
 	}
+	b.Run("split", func(b *testing.B) {
+		// One cold summary request, then its parts one after another, all in
+		// each iteration, so that a noisy machine weighs on them alike.
+		body, _ := json.Marshal(map[string]any{"query": summary, "variables": map[string]any{"t": fx.TargetID}})
+		var cold, store, stats, rest time.Duration
+		b.ReportAllocs()
+		for b.Loop() {
+			lv.CacheTTL = 0
+			start := time.Now()
+			if status, raw := postBytes(b, srv.URL+"/graphql", body); status != 200 || len(raw) < 100 {
+				b.Fatalf("HTTP %d: %.300s", status, raw)
+			}
+			cold += time.Since(start)
+
+			start = time.Now()
+			snaps, rev, err := db.TargetAnalyses(b.Context(), fx.TargetID)
+			if err != nil || len(snaps) != 10 {
+				b.Fatalf("TargetAnalyses: %d analyses, %v", len(snaps), err)
+			}
+			store += time.Since(start)
+
+			start = time.Now()
+			s := &live.Snapshot{TargetID: fx.TargetID, Revision: rev, At: time.Now(), Analyses: snaps} // an empty memo
+			if c := s.Compare(live.View{}); len(c.Comparison.Incidents) != 1000 {
+				b.Fatalf("compared %d incidents", len(c.Comparison.Incidents))
+			}
+			stats += time.Since(start)
+
+			lv.CacheTTL = time.Hour // the snapshot and its comparison cached: GraphQL and HTTP alone
+			postBytes(b, srv.URL+"/graphql", body)
+			start = time.Now()
+			if status, raw := postBytes(b, srv.URL+"/graphql", body); status != 200 || len(raw) < 100 {
+				b.Fatalf("HTTP %d: %.300s", status, raw)
+			}
+			rest += time.Since(start)
+		}
+		for _, m := range []struct {
+			d    time.Duration
+			unit string
+		}{{cold, "cold-ms"}, {store, "store-ms"}, {stats, "compare-ms"}, {rest, "graphql-ms"}} {
+			b.ReportMetric(float64(m.d.Microseconds())/1000/float64(b.N), m.unit)
+		}
+	})
 }
 
 // BenchmarkComparisonFanout measures how long one comparison update takes

@@ -77,11 +77,11 @@ func changedSinceSubmission(ctx context.Context, s *model.Assessment) (bool, err
 }
 
 // entrySubmitted returns what the assessment a comparison entry shows
-// rated at submission (the comparison read it with the assessment), or nil
-// for a draft's entry.
+// rated at submission (the comparison read it with the assessment, and
+// decodes it now, once: model.SubmittedJSON), or nil for a draft's entry.
 func entrySubmitted(e *compare.Entry) *model.AsSubmitted {
-	was, _ := e.Submitted.(*model.AsSubmitted)
-	return was
+	was, _ := e.Submitted.(*model.SubmittedJSON)
+	return was.Decode()
 }
 
 func treatmentMeasure(ctx context.Context, tr *model.Treatment) (*model.Measure, error) {

@@ -753,6 +753,7 @@ func (db *DB) AssessIncident(ctx context.Context, in model.AssessIncidentInput) 
 			return nil, err
 		}
 		tx.touchNodes(sid)
+		tx.touchAssessments(sid)
 		return requireNode[model.Assessment](recs)
 	})
 }
@@ -1051,6 +1052,7 @@ func (db *DB) ReviseAnalysis(ctx context.Context, id string) (*model.Analysis, e
 				trs = append(trs, map[string]any{"old": tr, "new": analysisChildID(sid, "tr")})
 			}
 			copies = append(copies, map[string]any{"old": s.str("id"), "new": sid, "treatments": analysisMaps(trs)})
+			tx.touchAssessments(sid) // the copy has the same refs; stored anew all the same
 		}
 		recs, err = tx.run(ctx, reviseAnalysisCypher, map[string]any{"id": id, "new": newID, "copies": analysisMaps(copies)})
 		if err != nil {

@@ -37,6 +37,14 @@ type deletion struct {
 	remove func(ctx context.Context, tx *txn, rec *neo4j.Record, id string) error
 }
 
+// deletedRefsCypher returns the assessments whose comparison refs name
+// the node $id (a threat or asset they name, a measure their treatments
+// apply): deleting it changes them (comparison.go).
+const deletedRefsCypher = `
+OPTIONAL MATCH (n:` + model.LabelEntity + ` {id: $id})
+RETURN COLLECT { MATCH (n)<-[:` + model.RelCausedBy + `|` + model.RelThrough + `]-(s:` + model.LabelAssessment + `) RETURN s.id } +
+  COLLECT { MATCH (n)<-[:` + model.RelApplies + `]-(:` + model.LabelTreatment + `)<-[:` + model.RelTreatedBy + `]-(s:` + model.LabelAssessment + `) RETURN s.id } AS assessments`
+
 // deleteNode deletes the node id as d says, in one transaction. It returns
 // ENOTFOUND naming "id" when there is no such node, and check's refusal.
 func (db *DB) deleteNode(ctx context.Context, d deletion, id string, cascade bool) error {
@@ -70,6 +78,11 @@ func (db *DB) deleteNode(ctx context.Context, d deletion, id string, cascade boo
 				return struct{}{}, err
 			}
 		}
+		refs, err := tx.single(ctx, deletedRefsCypher, params)
+		if err != nil {
+			return struct{}{}, err
+		}
+		tx.touchAssessments(recordStrings(refs, "assessments")...)
 		if d.before != nil {
 			if err := d.before(ctx, tx, rec, id); err != nil {
 				return struct{}{}, err

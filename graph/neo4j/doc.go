@@ -53,7 +53,11 @@
 // none, curators and admins only; model.Principal.EditsShared). An
 // Assessment of a submitted analysis keeps snapshot, JSON of
 // model.AsSubmitted: its incident, threats, assets and treatments'
-// measures as they were at submission (snapshotAssessments). An Incident,
+// measures as they were at submission (snapshotAssessments). Every
+// Assessment keeps comparisonRefs, the ids its CAUSED_BY, THROUGH and
+// TREATED_BY relationships name (with each treatment's perspective and
+// status), so that a comparison reads it without leaving the node
+// (comparison.go). An Incident,
 // Threat or Measure created inline in a PRIVATE analysis keeps privateTo,
 // the ids of the analyses (that one and its later versions) whose readers
 // alone may read it (model.InlineReadable).

@@ -370,11 +370,36 @@ func loadInTx(ctx context.Context, t *txn, p *preparedBatch) (*ingest.Report, er
 		}
 	}
 	t.touchTargets(batchTargets(p)...)
+	t.touchAssessments(batchAssessments(p)...)
 	for id := range p.nodeLabel {
 		t.wrote(id)
 	}
 	t.summarize(loadSummary(rep))
 	return rep, nil
+}
+
+// batchAssessments returns the assessments and treatments of p, and the
+// assessments its relationships start from: those whose comparison refs
+// the load may have changed.
+func batchAssessments(p *preparedBatch) []string {
+	var ids []string
+	for _, label := range []string{model.LabelAssessment, model.LabelTreatment} {
+		for _, row := range p.nodes[label] {
+			if id, _ := row["id"].(string); id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, k := range p.relKeys {
+		if k.From == model.LabelAssessment {
+			for _, row := range p.rels[k] {
+				if id, _ := row["from"].(string); id != "" {
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	return ids
 }
 
 // loadSummary says in one line what a load wrote, for the audit trail:
@@ -528,7 +553,9 @@ func newInlineNodes(ctx context.Context, t *txn, p *preparedBatch) (inlineNodes,
 	var ids []string
 	for _, label := range inlineLabels {
 		for _, row := range p.nodes[label] {
-			ids = append(ids, row["id"].(string))
+			if id, _ := row["id"].(string); id != "" {
+				ids = append(ids, id)
+			}
 		}
 	}
 	if len(private) == 0 || len(ids) == 0 {
@@ -616,13 +643,17 @@ func submittedAnalyses(ctx context.Context, t *txn, p *preparedBatch) ([]string,
 	var ids []string
 	for _, label := range analysisLabels {
 		for _, row := range p.nodes[label] {
-			ids = append(ids, row["id"].(string))
+			if id, _ := row["id"].(string); id != "" {
+				ids = append(ids, id)
+			}
 		}
 	}
 	for _, k := range p.relKeys {
 		if slices.Contains(analysisLabels, k.From) {
 			for _, row := range p.rels[k] {
-				ids = append(ids, row["from"].(string))
+				if id, _ := row["from"].(string); id != "" {
+					ids = append(ids, id)
+				}
 			}
 		}
 	}

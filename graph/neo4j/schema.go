@@ -11,8 +11,9 @@ import (
 // schemaVersion grows whenever schemaStatements or the seeds change.
 // Version 3 adds the index on MAPS_TO groups; version 4 the audit trail's
 // constraint and indexes; version 6 the TargetRevision constraint and the
-// natural-key indexes of opinions, assessments and treatments.
-const schemaVersion = 6
+// natural-key indexes of opinions, assessments and treatments; version 7
+// the assessments' comparison refs (comparison.go), filled in where missing.
+const schemaVersion = 7
 
 // fulltextIndex is the full-text index over names and texts.
 const fulltextIndex = "ssf_text"
@@ -109,6 +110,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return err
 	}
 	if err := db.migrate(ctx, "seeding the IoT-SSF scales", seedScalesCypher, seedScalesParams()); err != nil {
+		return err
+	}
+	if err := db.migrate(ctx, "storing the assessments' comparison refs", backfillComparisonRefsCypher, nil); err != nil {
 		return err
 	}
 	if err := db.migrate(ctx, "recording the schema version", recordMigrationCypher, map[string]any{"version": schemaVersion}); err != nil {

@@ -20,7 +20,8 @@ import (
 // every statement and every transaction, classifies the error once
 // (formatError), and after a commit hands what the work recorded as
 // changed to the commit hook of the context (model.WithCommitHook).
-// Every write transaction that is to commit also counts up the revision of
+// Every write transaction that is to commit also stores the comparison refs
+// of the assessments it touched (comparison.go), counts up the revision of
 // each target it touched (revision.go) and writes one audit event
 // (audit.go) as its last statement, so the revisions and the audit trail
 // follow exactly the committed writes.
@@ -37,6 +38,9 @@ type txn struct {
 	// wrote and summary add to the audit event (see wrote and summarize).
 	written []string
 	summary string
+	// refs are the assessments (or treatments) whose comparison refs the
+	// transaction must store before it commits (see touchAssessments).
+	refs []string
 }
 
 // runner is what both kinds of driver transaction offer.
@@ -130,6 +134,9 @@ func inTx[T any](ctx context.Context, db *DB, mode access, op, subject string, w
 		last = &txn{db: db, op: op, tx: tx, summary: subject} // a retry starts from nothing
 		var err error
 		v, err = work(last)
+		if err == nil && mode == writeAccess {
+			err = last.storeComparisonRefs(ctx)
+		}
 		if err == nil && mode == writeAccess {
 			err = last.bumpRevisions(ctx)
 		}

@@ -92,5 +92,26 @@ MERGE (s)-[:TREATED_BY]->(tr:Treatment:Entity {id: row.id + '-t' + k})
 MERGE (tr)-[:APPLIES]->(m)`, map[string]any{"aid": aid, "rows": rows})
 		}
 	}
+	if _, err := Open(t).RefreshComparisonRefs(ctx, prefix); err != nil { // written past the store
+		t.Fatalf("neo4jtest.ComparisonFixture: %v", err)
+	}
 	return c
+}
+
+// SubmitThroughStore makes the analyses of c drafts again and submits each
+// through the store (neo4j.DB.SubmitAnalysis), so that their assessments
+// keep what they rated (the snapshot property) as real submitted analyses
+// do; ComparisonFixture writes them submitted but without it.
+func SubmitThroughStore(t testing.TB, c Compared) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := run(ctx, `MATCH (a:Analysis) WHERE a.id IN $ids SET a.status = 'DRAFT'`, map[string]any{"ids": c.AnalysisIDs}); err != nil {
+		t.Fatalf("neo4jtest.SubmitThroughStore: %v", err)
+	}
+	for _, id := range c.AnalysisIDs {
+		if _, err := Open(t).SubmitAnalysis(ctx, id); err != nil {
+			t.Fatalf("neo4jtest.SubmitThroughStore %s: %v", id, err)
+		}
+	}
 }
