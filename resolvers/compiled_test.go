@@ -135,7 +135,7 @@ fragment T on Target { n: name ... on Node { id } analyses(status: DRAFT) { ...A
 fragment A on Analysis { id assessments { ... on Assessment { first: incident { name } incident { id } } axis1 { ...L } } }
 fragment L on AxisLevel { rank labelEn }`,
 	"Analysis":       `query($a: ID!) { analysis(id: $a) { id title organization { name } assessments { incident { name } threats { name } treatments { measure { name } } } } }`,
-	"Guideline": `query($g: ID!) { guideline(id: $g) { id title clauses { ref children { ref parent { id } } } } }`,
+	"Guideline":      `query($g: ID!) { guideline(id: $g) { id title clauses { ref children { ref parent { id } } } } }`,
 	"HiddenAnalysis": `query($hidden: ID!) { analysis(id: $hidden) { id title } }`,
 	"Missing":        `query { target(id: "no-such-target") { id } analysis(id: "no-such-analysis") { id } }`,
 	"TargetsPage":    `query($text: String!) { targets(text: $text, first: 1) { __typename totalCount pageInfo { __typename hasNextPage endCursor } nodes { id name analyses { id } } } }`,
