@@ -1,0 +1,107 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/bench"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/resolvers"
+)
+
+// post sends body to url and returns the answer, failing on a non-200.
+func post(t *testing.T, url string, body []byte) []byte {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST %s: HTTP %d, %v: %.300s", url, resp.StatusCode, err, raw)
+	}
+	return raw
+}
+
+// decoded is raw's JSON value.
+func decoded(t *testing.T, raw []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("%v: %.300s", err, raw)
+	}
+	return v
+}
+
+// TestFloorAnswersAsSsfgraph loads a small data set and checks that the
+// floor's answers to both nested reads equal ssfgraph's, value for value and
+// in the same order, and hold the data set's counts; and that Load is
+// idempotent.
+func TestFloorAnswersAsSsfgraph(t *testing.T) {
+	t.Parallel()
+	db := neo4jtest.Open(t) // also runs the migrations (the full-text index)
+	prefix := neo4jtest.Prefix(t)
+	size := bench.Size{Targets: 3, AnalysesPerTarget: 2, AssessmentsPerAnalysis: 4}
+	d, err := bench.NewDataset(prefix, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv, err := neo4j.NewDriverWithContext(neo4jtest.URI(), neo4j.NoAuth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { drv.Close(context.Background()) })
+	ctx := t.Context()
+	if err := d.Load(ctx, drv, "neo4j"); err != nil {
+		t.Fatal(err)
+	}
+	if !d.Created {
+		t.Fatal("first Load: Created = false")
+	}
+	again, _ := bench.NewDataset(prefix, size)
+	if err := again.Load(ctx, drv, "neo4j"); err != nil {
+		t.Fatal(err)
+	}
+	if again.Created {
+		t.Error("second Load of the same size wrote the data set again")
+	}
+
+	ssf := httptest.NewServer(resolvers.NewHandler(resolvers.Options{Store: db}))
+	t.Cleanup(ssf.Close)
+	floor := httptest.NewServer(&bench.Floor{Driver: drv, Database: "neo4j"})
+	t.Cleanup(floor.Close)
+
+	for _, tc := range []struct {
+		name string
+		body []byte
+		want bench.Counts
+	}{
+		{"one", bench.Body(bench.OneTargetQuery, map[string]any{"id": d.Targets[1]}),
+			bench.Size{Targets: 1, AnalysesPerTarget: 2, AssessmentsPerAnalysis: 4}.Counts()},
+		{"all", bench.Body(bench.AllTargetsQuery, map[string]any{"text": d.Word, "first": 500}), size.Counts()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := post(t, ssf.URL+"/graphql", tc.body)
+			got := post(t, floor.URL, tc.body)
+			if !reflect.DeepEqual(decoded(t, got), decoded(t, want)) {
+				t.Errorf("floor answered\n%.2000s\nssfgraph answered\n%.2000s", got, want)
+			}
+			c, err := bench.CountAnswer(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c != tc.want {
+				t.Errorf("floor's answer holds %+v, want %+v", c, tc.want)
+			}
+		})
+	}
+}

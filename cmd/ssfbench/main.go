@@ -1,0 +1,515 @@
+// Command ssfbench is `make bench`: it loads the benchmark's data set into a
+// Neo4j, starts ssfgraph (built from this tree), the raw-Cypher floor and the
+// @neo4j/graphql peer as processes of their own on loopback, checks that
+// their answers hold the same counts, measures the nested reads in
+// interleaved rounds, prints the tables and writes BENCHMARKS.md.
+//
+//	ssfbench [flags]                      the benchmark (README, Benchmarks)
+//	ssfbench floor --addr A --neo4j-uri U  serve the floor alone (ssfbench starts it so)
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/ssfgraph/ssfgraph/bench"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "floor" {
+		err = runFloor(ctx, os.Args[2:])
+	} else {
+		err = run(ctx, os.Args[1:], os.Stdout)
+	}
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "ssfbench:", err)
+		os.Exit(1)
+	}
+}
+
+// runFloor serves bench.Floor on --addr until ctx ends.
+func runFloor(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("ssfbench floor", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	uri := fs.String("neo4j-uri", cmp.Or(os.Getenv("NEO4J_URI"), "bolt://127.0.0.1:7687"), "Neo4j Bolt URI")
+	database := fs.String("neo4j-database", "neo4j", "Neo4j database")
+	org := fs.String("org", "", "the caller's organization (sees its non-public analyses too)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	drv, err := neo4j.NewDriverWithContext(*uri, neo4j.NoAuth(), func(c *neo4j.Config) { c.MaxConnectionPoolSize = 100 })
+	if err != nil {
+		return fmt.Errorf("floor: %w", err)
+	}
+	defer drv.Close(context.Background())
+	mux := http.NewServeMux()
+	mux.Handle("POST /graphql", &bench.Floor{Driver: drv, Database: *database, Org: *org, Log: slog.Default()})
+	srv := &http.Server{Addr: *addr, Handler: mux, BaseContext: func(net.Listener) context.Context { return ctx }}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("floor: %w", err)
+	}
+	return nil
+}
+
+// config is the benchmark's flags.
+type config struct {
+	neo4jURI, database string
+	neo4jPID           int
+	prefix             string
+	size               bench.Size
+	clients            []int
+	rounds             int
+	round, warmup      time.Duration
+	peerDir            string
+	out                string
+	extras             bool
+}
+
+func parseConfig(args []string) (*config, error) {
+	c := &config{size: bench.DefaultSize}
+	fs := flag.NewFlagSet("ssfbench", flag.ContinueOnError)
+	fs.StringVar(&c.neo4jURI, "neo4j-uri", cmp.Or(os.Getenv("NEO4J_URI"), "bolt://127.0.0.1:7697"), "Neo4j Bolt URI [NEO4J_URI]")
+	fs.StringVar(&c.database, "neo4j-database", "neo4j", "Neo4j database")
+	fs.IntVar(&c.neo4jPID, "neo4j-pid", 0, "Neo4j's process id, for its CPU per request (0: not measured)")
+	fs.StringVar(&c.prefix, "prefix", "bench-", "id prefix of the data set (lower-case letters and digits, then '-')")
+	fs.IntVar(&c.size.Targets, "targets", c.size.Targets, "targets in the data set")
+	fs.IntVar(&c.size.AnalysesPerTarget, "analyses", c.size.AnalysesPerTarget, "analyses per target")
+	fs.IntVar(&c.size.AssessmentsPerAnalysis, "assessments", c.size.AssessmentsPerAnalysis, "assessments per analysis")
+	clients := fs.String("clients", "1,8,32", "comma-separated numbers of concurrent clients")
+	fs.IntVar(&c.rounds, "rounds", 3, "interleaved rounds per query and number of clients")
+	fs.DurationVar(&c.round, "round", 3*time.Second, "length of one round against one server")
+	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "warm-up per server and query before measuring")
+	fs.StringVar(&c.peerDir, "peer", "bench/peer", "folder of the @neo4j/graphql peer (npm ci done); empty: no peer")
+	fs.StringVar(&c.out, "out", "BENCHMARKS.md", "Markdown file to write; empty: none")
+	fs.BoolVar(&c.extras, "extras", true, "also compareAnalyses at 2, 10 and 50 analyses (ssfgraph only)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	for _, s := range strings.Split(*clients, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("--clients: %q is not a positive number", s)
+		}
+		c.clients = append(c.clients, n)
+	}
+	if c.rounds < 1 || c.round <= 0 {
+		return nil, fmt.Errorf("--rounds and --round must be positive")
+	}
+	return c, nil
+}
+
+// proc is a server process that ssfbench started.
+type proc struct {
+	name string
+	cmd  *exec.Cmd
+	log  string
+}
+
+// start starts name's process with its output in dir/name.log.
+func start(dir, name string, env []string, bin string, args ...string) (*proc, error) {
+	log := filepath.Join(dir, name+".log")
+	f, err := os.Create(log)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("starting %s: %w", name, err)
+	}
+	f.Close() // the child has its own copy
+	return &proc{name: name, cmd: cmd, log: log}, nil
+}
+
+// stop ends the process: SIGTERM, then SIGKILL after 10 s.
+func (p *proc) stop() {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// tail is the end of the process's log, for error messages.
+func (p *proc) tail() string {
+	raw, _ := os.ReadFile(p.log)
+	if len(raw) > 2000 {
+		raw = raw[len(raw)-2000:]
+	}
+	return string(raw)
+}
+
+// freeAddr returns a loopback address with a port that was free just now.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// output runs bin and returns its standard output, or an error with its
+// standard error.
+func output(ctx context.Context, env []string, bin string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("%s %s: %w\n%s", filepath.Base(bin), strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out), nil
+}
+
+// waitReady posts body to srv until it answers 200 without errors, the
+// process exits, or a minute passes.
+func waitReady(ctx context.Context, c *http.Client, srv bench.Server, p *proc, body []byte) error {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		raw, err := bench.Post(ctx, c, srv, body)
+		if err == nil {
+			if _, err = bench.CountAnswer(raw); err == nil {
+				return nil
+			}
+		}
+		if p.cmd.ProcessState != nil || time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("%s did not answer: %v\n%s", srv.Name, err, p.tail())
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg, err := parseConfig(args)
+	if err != nil {
+		return err
+	}
+	began := time.Now().UTC()
+	drv, err := neo4j.NewDriverWithContext(cfg.neo4jURI, neo4j.NoAuth())
+	if err != nil {
+		return err
+	}
+	defer drv.Close(context.Background())
+	if err := drv.VerifyConnectivity(ctx); err != nil {
+		return fmt.Errorf("Neo4j at %s: %w (make bench starts one: tools/neo4j/neo4j.sh)", cfg.neo4jURI, err)
+	}
+	env, err := describe(ctx, drv, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "machine: %s\n", env.machine)
+
+	tmp, err := os.MkdirTemp("", "ssfbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	ssfBin := filepath.Join(tmp, "ssfgraph")
+	fmt.Fprintln(stdout, "building ssfgraph from this tree...")
+	if _, err := output(ctx, nil, "go", "build", "-o", ssfBin, "./cmd/ssfgraph"); err != nil {
+		return err
+	}
+	neoEnv := []string{"NEO4J_URI=" + cfg.neo4jURI, "NEO4J_DATABASE=" + cfg.database}
+	if _, err := output(ctx, neoEnv, ssfBin, "migrate"); err != nil {
+		return err
+	}
+	d, err := bench.NewDataset(cfg.prefix, cfg.size)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if err := d.Load(ctx, drv, cfg.database); err != nil {
+		return err
+	}
+	want := cfg.size.Counts()
+	verb := "already loaded"
+	if d.Created {
+		verb = fmt.Sprintf("loaded in %.1f s", time.Since(t0).Seconds())
+	}
+	fmt.Fprintf(stdout, "data set %s (prefix %s): %s; %d analyses, %d assessments, %d treatments\n",
+		cfg.size, cfg.prefix, verb, want.Analyses, want.Assessments, want.Treatments)
+	token, err := output(ctx, neoEnv, ssfBin, "token", "create", "--org", d.Org, "--user", cfg.prefix+"reader", "--role", "viewer")
+	if err != nil {
+		return err
+	}
+	token = strings.TrimSpace(token)
+
+	// The servers.
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxConnsPerHost: 128}, Timeout: 5 * time.Minute}
+	var procs []*proc
+	defer func() {
+		for _, p := range procs {
+			p.stop()
+		}
+	}()
+	var servers []bench.Server
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	p, err := start(tmp, bench.Ssfgraph, neoEnv, ssfBin, "serve", "--addr", addr, "--log-level", "warn",
+		"--rate-per-ip", "0", "--rate-per-token", "0", "--max-cost", "1000000000",
+		"--max-websockets", "0", "--max-websockets-per-ip", "0", "--max-websockets-per-token", "0")
+	if err != nil {
+		return err
+	}
+	procs = append(procs, p)
+	servers = append(servers, bench.Server{Name: bench.Ssfgraph, URL: "http://" + addr + "/graphql",
+		Header: http.Header{"Authorization": {"Bearer " + token}}, PID: p.cmd.Process.Pid})
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if addr, err = freeAddr(); err != nil {
+		return err
+	}
+	if p, err = start(tmp, bench.FloorName, nil, self, "floor", "--addr", addr, "--neo4j-uri", cfg.neo4jURI,
+		"--neo4j-database", cfg.database, "--org", d.Org); err != nil {
+		return err
+	}
+	procs = append(procs, p)
+	servers = append(servers, bench.Server{Name: bench.FloorName, URL: "http://" + addr + "/graphql", PID: p.cmd.Process.Pid})
+	if cfg.peerDir != "" {
+		if addr, err = freeAddr(); err != nil {
+			return err
+		}
+		_, port, _ := net.SplitHostPort(addr)
+		if p, err = start(tmp, bench.Peer, append(neoEnv, "PORT="+port), "node", filepath.Join(cfg.peerDir, "server.mjs")); err != nil {
+			return err
+		}
+		procs = append(procs, p)
+		servers = append(servers, bench.Server{Name: bench.Peer, URL: "http://" + addr + "/graphql", PID: p.cmd.Process.Pid})
+	}
+
+	// The reads, and each server's request body for them.
+	one := map[string][]byte{}
+	all := map[string][]byte{}
+	for _, s := range servers {
+		if s.Name == bench.Peer {
+			one[s.Name] = bench.Body(bench.PeerOneTargetQuery, map[string]any{"id": d.Targets[0], "org": d.Org})
+			all[s.Name] = bench.Body(bench.PeerAllTargetsQuery, map[string]any{"prefix": cfg.prefix + "bt-", "org": d.Org})
+		} else {
+			one[s.Name] = bench.Body(bench.OneTargetQuery, map[string]any{"id": d.Targets[0]})
+			all[s.Name] = bench.Body(bench.AllTargetsQuery, map[string]any{"text": d.Word, "first": 500})
+		}
+	}
+	for i, s := range servers {
+		if err := waitReady(ctx, client, s, procs[i], one[s.Name]); err != nil {
+			return err
+		}
+	}
+	oneSize := bench.Size{Targets: 1, AnalysesPerTarget: cfg.size.AnalysesPerTarget, AssessmentsPerAnalysis: cfg.size.AssessmentsPerAnalysis}
+	queries := []struct {
+		name   string
+		bodies map[string][]byte
+		want   bench.Counts
+	}{
+		{"one target", one, oneSize.Counts()},
+		{fmt.Sprintf("all %d targets", cfg.size.Targets), all, want},
+	}
+	for _, q := range queries {
+		for _, s := range servers {
+			raw, err := bench.Post(ctx, client, s, q.bodies[s.Name])
+			if err != nil {
+				return err
+			}
+			got, err := bench.CountAnswer(raw)
+			if err != nil {
+				return fmt.Errorf("%s, %s: %w", s.Name, q.name, err)
+			}
+			if got != q.want {
+				return fmt.Errorf("%s answered %q with %+v, want %+v: the servers do not read the same data", s.Name, q.name, got, q.want)
+			}
+		}
+		fmt.Fprintf(stdout, "%s: every server answers %+v\n", q.name, q.want)
+	}
+
+	// Warm-up, then the interleaved rounds.
+	for _, q := range queries {
+		for _, s := range servers {
+			if _, err := bench.Round(ctx, client, s, q.bodies[s.Name], 4, cfg.warmup, 0); err != nil {
+				return fmt.Errorf("warm-up: %w", err)
+			}
+		}
+	}
+	var cells []bench.Cell
+	mem := map[string]bench.Memory{}
+	for _, q := range queries {
+		for _, n := range cfg.clients {
+			t0 := time.Now()
+			samples, err := bench.Interleave(ctx, client, servers, q.bodies, n, cfg.rounds, cfg.round, cfg.neo4jPID)
+			if err != nil {
+				return fmt.Errorf("%s at %d clients: %w", q.name, n, err)
+			}
+			cells = append(cells, bench.Cell{Query: q.name, Clients: n, Samples: samples})
+			fmt.Fprintf(stdout, "%s at %d clients: %s in %.0f s\n", q.name, n, summary(servers, samples), time.Since(t0).Seconds())
+		}
+	}
+	var names []string
+	for _, s := range servers {
+		names = append(names, s.Name)
+		if mem[s.Name], err = bench.ProcMemory(s.PID); err != nil {
+			return err
+		}
+	}
+
+	var extras bytes.Buffer
+	if cfg.extras {
+		if err := compareBench(ctx, &extras, stdout, client, drv, cfg, servers[0]); err != nil {
+			return fmt.Errorf("compareAnalyses: %w", err)
+		}
+	}
+
+	var doc bytes.Buffer
+	writeReport(&doc, cfg, env, began, cells, names, mem, extras.String())
+	fmt.Fprintln(stdout)
+	stdout.Write(doc.Bytes())
+	if cfg.out != "" {
+		if err := os.WriteFile(cfg.out, doc.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\nwrote %s\n", cfg.out)
+	}
+	return nil
+}
+
+// summary is one progress line: each server's req/s and p50.
+func summary(servers []bench.Server, samples map[string]*bench.Sample) string {
+	var parts []string
+	for _, s := range servers {
+		smp := samples[s.Name]
+		parts = append(parts, fmt.Sprintf("%s %.1f req/s p50 %s", s.Name, smp.PerSecond(), bench.Millis(bench.Percentile(smp.Latencies, 50))))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// environment describes the machine and the software measured.
+type environment struct {
+	machine, neo4j, apoc, node, peer string
+}
+
+func describe(ctx context.Context, drv neo4j.DriverWithContext, cfg *config) (*environment, error) {
+	e := &environment{}
+	mem := "?"
+	if raw, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int64
+		if _, err := fmt.Sscanf(string(raw), "MemTotal: %d kB", &kb); err == nil {
+			mem = fmt.Sprintf("%.0f GiB", float64(kb)/(1<<20))
+		}
+	}
+	model := "?"
+	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(raw), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	e.machine = fmt.Sprintf("%d CPUs (%s), %s RAM, %s %s/%s", runtime.NumCPU(), model, mem, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	res, err := neo4j.ExecuteQuery(ctx, drv, `CALL dbms.components() YIELD name, versions, edition RETURN name + ' ' + versions[0] + ' ' + edition`,
+		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.database))
+	if err != nil {
+		return nil, fmt.Errorf("reading Neo4j's version: %w", err)
+	}
+	if len(res.Records) > 0 {
+		e.neo4j, _ = res.Records[0].Values[0].(string)
+	}
+	if cfg.peerDir != "" {
+		res, err := neo4j.ExecuteQuery(ctx, drv, `RETURN apoc.version()`, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.database))
+		if err != nil {
+			return nil, fmt.Errorf("the peer needs APOC on the Neo4j at %s (make bench loads it: tools/neo4j/neo4j.sh fetch-apoc): %w", cfg.neo4jURI, err)
+		}
+		e.apoc, _ = res.Records[0].Values[0].(string)
+		out, err := exec.CommandContext(ctx, "node", "--version").Output()
+		if err != nil {
+			return nil, fmt.Errorf("node --version: %w (the peer needs Node 20)", err)
+		}
+		e.node = strings.TrimSpace(string(out))
+		var pkg struct{ Version string }
+		raw, err := os.ReadFile(filepath.Join(cfg.peerDir, "node_modules/@neo4j/graphql/package.json"))
+		if err == nil {
+			err = json.Unmarshal(raw, &pkg)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("the peer's packages: %w (run npm ci in %s)", err, cfg.peerDir)
+		}
+		e.peer = pkg.Version
+		if raw, err := os.ReadFile(filepath.Join(cfg.peerDir, "node_modules/graphql-yoga/package.json")); err == nil && json.Unmarshal(raw, &pkg) == nil {
+			e.peer += " on graphql-yoga " + pkg.Version
+		}
+	}
+	return e, nil
+}
+
+// writeReport writes BENCHMARKS.md.
+func writeReport(w io.Writer, cfg *config, env *environment, began time.Time, cells []bench.Cell, names []string, mem map[string]bench.Memory, extras string) {
+	fmt.Fprintln(w, "# Benchmarks")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Written by `make bench` (`go run ./cmd/ssfbench`); README, Benchmarks, says what runs and how to read it.")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "- command: `ssfbench %s`\n", strings.Join(os.Args[1:], " "))
+	fmt.Fprintf(w, "- date: %s\n", began.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(w, "- data set: %s, each assessment with its incident, 2 threats, 2 treatments → measures → 1 clause each (%d assessments, %d treatments), prefix `%s`\n",
+		cfg.size, cfg.size.Counts().Assessments, cfg.size.Counts().Treatments, cfg.prefix)
+	fmt.Fprintf(w, "- machine: %s\n", env.machine)
+	fmt.Fprintf(w, "- Neo4j: %s", env.neo4j)
+	if env.apoc != "" {
+		fmt.Fprintf(w, ", APOC %s", env.apoc)
+	}
+	fmt.Fprintln(w)
+	if env.peer != "" {
+		fmt.Fprintf(w, "- peer: @neo4j/graphql %s, Node %s\n", env.peer, env.node)
+	}
+	fmt.Fprintf(w, "- method: warm-up %s per server and query; then per query and number of clients %d interleaved rounds of %s per server (%s); each client sends its next request when the last is answered; CPU from /proc/PID/stat before and after each round\n",
+		cfg.warmup, cfg.rounds, cfg.round, strings.Join(names, ", "))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "## Nested reads")
+	fmt.Fprintln(w)
+	bench.WriteReadTables(w, cells)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "## Memory")
+	fmt.Fprintln(w)
+	bench.WriteMemoryTable(w, names, mem)
+	if extras != "" {
+		fmt.Fprintln(w)
+		fmt.Fprint(w, extras)
+	}
+}
