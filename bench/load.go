@@ -87,12 +87,19 @@ func Post(ctx context.Context, c *http.Client, srv Server, body []byte) ([]byte,
 // errorsField starts the errors member that GraphQL answers carry on failure.
 var errorsField = []byte(`"errors":`)
 
-// Round sends body to srv from clients concurrent clients, each sending its
-// next request when the last is answered, until d has passed since the
+// Bodies returns the request body that client (0, 1, …) sends as its
+// seq-th request (0, 1, …). It is called from the clients' goroutines.
+type Bodies func(client, seq int) []byte
+
+// Same is Bodies that always returns body.
+func Same(body []byte) Bodies { return func(int, int) []byte { return body } }
+
+// Round sends requests to srv from clients concurrent clients, each sending
+// its next request when the last is answered, until d has passed since the
 // start (requests under way then are finished and counted). neo4jPID, when
 // not 0, is Neo4j's process. An answer that is not HTTP 200 or holds
 // GraphQL errors ends the round with an error.
-func Round(ctx context.Context, c *http.Client, srv Server, body []byte, clients int, d time.Duration, neo4jPID int) (Sample, error) {
+func Round(ctx context.Context, c *http.Client, srv Server, body Bodies, clients int, d time.Duration, neo4jPID int) (Sample, error) {
 	cpu := func(pid int) time.Duration {
 		if pid == 0 {
 			return 0
@@ -109,14 +116,14 @@ func Round(ctx context.Context, c *http.Client, srv Server, body []byte, clients
 		wg  sync.WaitGroup
 	)
 	start := time.Now()
-	for range clients {
+	for client := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
-			for time.Since(start) < d && ctx.Err() == nil {
+			for seq := 0; time.Since(start) < d && ctx.Err() == nil; seq++ {
 				t0 := time.Now()
-				raw, err := Post(ctx, c, srv, body)
+				raw, err := Post(ctx, c, srv, body(client, seq))
 				if err == nil && bytes.Contains(raw, errorsField) {
 					err = fmt.Errorf("%s: GraphQL errors: %.300s", srv.Name, raw)
 				}
@@ -143,7 +150,7 @@ func Round(ctx context.Context, c *http.Client, srv Server, body []byte, clients
 // Interleave runs rounds rounds of Round against each server in turn (A, B,
 // C, A, B, C, …), so that a slow moment of the machine falls on all of
 // them, and returns each server's samples added up, by name.
-func Interleave(ctx context.Context, c *http.Client, servers []Server, bodies map[string][]byte, clients, rounds int, d time.Duration, neo4jPID int) (map[string]*Sample, error) {
+func Interleave(ctx context.Context, c *http.Client, servers []Server, bodies map[string]Bodies, clients, rounds int, d time.Duration, neo4jPID int) (map[string]*Sample, error) {
 	out := map[string]*Sample{}
 	for _, s := range servers {
 		out[s.Name] = &Sample{}

@@ -101,3 +101,43 @@ func CountAnswer(raw []byte) (Counts, error) {
 	walk(resp.Data)
 	return c, nil
 }
+
+// AssessQuery is ssfgraph's assessIncident, re-rating an incident that an
+// analysis already assesses (variables: in, an AssessIncidentInput). The
+// input replaces the assessment's threats, assets and treatments, so
+// AssessBodies sends the ones it has.
+const AssessQuery = `mutation($in: AssessIncidentInput!) { assessIncident(input: $in) { id category } }`
+
+// PeerAssessQuery is the peer's generated mutation that does the same to
+// the assessment node (variables: id, x, y, c).
+const PeerAssessQuery = `mutation($id: ID!, $x: Int!, $y: Int!, $c: Int!) {
+  updateAssessments(where: {id: {eq: $id}}, update: {axis1: {set: $x}, axis2: {set: $y}, category: {set: $c}, rationale: {set: "bench"}}) {
+    assessments { id category } } }`
+
+// AssessBodies returns the re-rating writes: client c writes to the data
+// set's analysis number c (modulo their number), so that concurrent
+// clients do not wait for each other's locks, the seq-th time to its
+// incident seq (modulo their number) with levels that change from one
+// write to the next.
+func (d *Dataset) AssessBodies(peer bool) Bodies {
+	s := d.Size
+	return func(client, seq int) []byte {
+		n := client % (s.Targets * s.AnalysesPerTarget)
+		aid := analysisID(d.Targets[n/s.AnalysesPerTarget], n%s.AnalysesPerTarget)
+		k := seq % s.AssessmentsPerAnalysis
+		x, y := 1+seq%4, 1+(seq/4)%4
+		if peer {
+			return Body(PeerAssessQuery, map[string]any{"id": fmt.Sprintf("%s:as-%03d", aid, k), "x": x, "y": y, "c": max(x, y)})
+		}
+		p, tid := d.Prefix, d.Targets[n/s.AnalysesPerTarget]
+		return Body(AssessQuery, map[string]any{"in": map[string]any{
+			"analysisId": aid, "incidentId": fmt.Sprintf("%s-inc-%03d", tid, k), "axis1": x, "axis2": y, "rationale": "bench",
+			"threats":  []map[string]any{{"id": p + "bth-" + fmt.Sprint(k%3)}, {"id": p + "bth-" + fmt.Sprint((k+1)%3)}},
+			"assetIds": []string{tid + "-asset"},
+			"treatments": []map[string]any{
+				{"measureId": p + "bm-" + fmt.Sprint(k%3), "status": "IMPLEMENTED"},
+				{"measureId": p + "bm-" + fmt.Sprint((k+2)%3), "status": "IMPLEMENTED"},
+			},
+		}})
+	}
+}

@@ -91,7 +91,8 @@ type config struct {
 	round, warmup      time.Duration
 	peerDir            string
 	out                string
-	extras             bool
+	extras, writes     bool
+	reload             bool
 }
 
 func parseConfig(args []string) (*config, error) {
@@ -100,6 +101,7 @@ func parseConfig(args []string) (*config, error) {
 	fs.StringVar(&c.neo4jURI, "neo4j-uri", cmp.Or(os.Getenv("NEO4J_URI"), "bolt://127.0.0.1:7697"), "Neo4j Bolt URI [NEO4J_URI]")
 	fs.StringVar(&c.database, "neo4j-database", "neo4j", "Neo4j database")
 	fs.IntVar(&c.neo4jPID, "neo4j-pid", 0, "Neo4j's process id, for its CPU per request (0: not measured)")
+	fs.BoolVar(&c.reload, "reload", false, "delete and write the data set even when it is there")
 	fs.StringVar(&c.prefix, "prefix", "bench-", "id prefix of the data set (lower-case letters and digits, then '-')")
 	fs.IntVar(&c.size.Targets, "targets", c.size.Targets, "targets in the data set")
 	fs.IntVar(&c.size.AnalysesPerTarget, "analyses", c.size.AnalysesPerTarget, "analyses per target")
@@ -110,6 +112,7 @@ func parseConfig(args []string) (*config, error) {
 	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "warm-up per server and query before measuring")
 	fs.StringVar(&c.peerDir, "peer", "bench/peer", "folder of the @neo4j/graphql peer (npm ci done); empty: no peer")
 	fs.StringVar(&c.out, "out", "BENCHMARKS.md", "Markdown file to write; empty: none")
+	fs.BoolVar(&c.writes, "writes", true, "also assessIncident against the peer's updateAssessments, at 1 and 8 clients")
 	fs.BoolVar(&c.extras, "extras", true, "also compareAnalyses at 2, 10 and 50 analyses (ssfgraph only)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -255,6 +258,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	t0 := time.Now()
+	if cfg.reload {
+		if err := d.Delete(ctx, drv, cfg.database); err != nil {
+			return err
+		}
+	}
 	if err := d.Load(ctx, drv, cfg.database); err != nil {
 		return err
 	}
@@ -270,6 +278,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	token = strings.TrimSpace(token)
+	writer, err := output(ctx, neoEnv, ssfBin, "token", "create", "--org", d.Org, "--user", cfg.prefix+"writer", "--role", "analyst")
+	if err != nil {
+		return err
+	}
+	writer = strings.TrimSpace(writer)
 
 	// The servers.
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxConnsPerHost: 128}, Timeout: 5 * time.Minute}
@@ -319,26 +332,26 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	// The reads, and each server's request body for them.
-	one := map[string][]byte{}
-	all := map[string][]byte{}
+	one := map[string]bench.Bodies{}
+	all := map[string]bench.Bodies{}
 	for _, s := range servers {
 		if s.Name == bench.Peer {
-			one[s.Name] = bench.Body(bench.PeerOneTargetQuery, map[string]any{"id": d.Targets[0], "org": d.Org})
-			all[s.Name] = bench.Body(bench.PeerAllTargetsQuery, map[string]any{"prefix": cfg.prefix + "bt-", "org": d.Org})
+			one[s.Name] = bench.Same(bench.Body(bench.PeerOneTargetQuery, map[string]any{"id": d.Targets[0], "org": d.Org}))
+			all[s.Name] = bench.Same(bench.Body(bench.PeerAllTargetsQuery, map[string]any{"prefix": cfg.prefix + "bt-", "org": d.Org}))
 		} else {
-			one[s.Name] = bench.Body(bench.OneTargetQuery, map[string]any{"id": d.Targets[0]})
-			all[s.Name] = bench.Body(bench.AllTargetsQuery, map[string]any{"text": d.Word, "first": 500})
+			one[s.Name] = bench.Same(bench.Body(bench.OneTargetQuery, map[string]any{"id": d.Targets[0]}))
+			all[s.Name] = bench.Same(bench.Body(bench.AllTargetsQuery, map[string]any{"text": d.Word, "first": 500}))
 		}
 	}
 	for i, s := range servers {
-		if err := waitReady(ctx, client, s, procs[i], one[s.Name]); err != nil {
+		if err := waitReady(ctx, client, s, procs[i], one[s.Name](0, 0)); err != nil {
 			return err
 		}
 	}
 	oneSize := bench.Size{Targets: 1, AnalysesPerTarget: cfg.size.AnalysesPerTarget, AssessmentsPerAnalysis: cfg.size.AssessmentsPerAnalysis}
 	queries := []struct {
 		name   string
-		bodies map[string][]byte
+		bodies map[string]bench.Bodies
 		want   bench.Counts
 	}{
 		{"one target", one, oneSize.Counts()},
@@ -346,7 +359,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	for _, q := range queries {
 		for _, s := range servers {
-			raw, err := bench.Post(ctx, client, s, q.bodies[s.Name])
+			raw, err := bench.Post(ctx, client, s, q.bodies[s.Name](0, 0))
 			if err != nil {
 				return err
 			}
@@ -391,6 +404,25 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	var extras bytes.Buffer
+	if cfg.writes {
+		ws := []bench.Server{servers[0]}
+		ws[0].Header = http.Header{"Authorization": {"Bearer " + writer}}
+		if cfg.peerDir != "" {
+			ws = append(ws, servers[2])
+		}
+		if err := writeBench(ctx, &extras, stdout, client, cfg, d, ws); err != nil {
+			return fmt.Errorf("writes: %w", err)
+		}
+		// The writes re-rate assessments: the reads must still hold the same.
+		raw, err := bench.Post(ctx, client, servers[0], all[bench.Ssfgraph](0, 0))
+		if err != nil {
+			return err
+		}
+		if got, err := bench.CountAnswer(raw); err != nil || got != want {
+			return fmt.Errorf("after the writes ssfgraph reads %+v (%v), want %+v", got, err, want)
+		}
+		fmt.Fprintln(&extras)
+	}
 	if cfg.extras {
 		if err := compareBench(ctx, &extras, stdout, client, drv, cfg, servers[0]); err != nil {
 			return fmt.Errorf("compareAnalyses: %w", err)
