@@ -92,6 +92,7 @@ type config struct {
 	peerDir            string
 	out                string
 	extras, writes     bool
+	fanout             bool
 	reload             bool
 }
 
@@ -114,6 +115,7 @@ func parseConfig(args []string) (*config, error) {
 	fs.StringVar(&c.out, "out", "BENCHMARKS.md", "Markdown file to write; empty: none")
 	fs.BoolVar(&c.writes, "writes", true, "also assessIncident against the peer's updateAssessments, at 1 and 8 clients")
 	fs.BoolVar(&c.extras, "extras", true, "also compareAnalyses at 2, 10 and 50 analyses (ssfgraph only)")
+	fs.BoolVar(&c.fanout, "fanout", true, "also the comparison's fan-out to 100, 1,000 and 5,000 websocket subscribers (ssfgraph only)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -426,6 +428,37 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if cfg.extras {
 		if err := compareBench(ctx, &extras, stdout, client, drv, cfg, servers[0]); err != nil {
 			return fmt.Errorf("compareAnalyses: %w", err)
+		}
+		fmt.Fprintln(&extras)
+	}
+	if cfg.fanout {
+		fd, err := bench.NewDataset(strings.TrimSuffix(cfg.prefix, "-")+"fan-", bench.Size{Targets: 1, AnalysesPerTarget: 10, AssessmentsPerAnalysis: 50})
+		if err != nil {
+			return err
+		}
+		if err := fd.Load(ctx, drv, cfg.database); err != nil {
+			return err
+		}
+		fw, err := output(ctx, neoEnv, ssfBin, "token", "create", "--org", fd.Org, "--user", fd.Prefix+"writer", "--role", "analyst")
+		if err != nil {
+			return err
+		}
+		// A fresh ssfgraph, whose memory the reads have not grown.
+		if addr, err = freeAddr(); err != nil {
+			return err
+		}
+		p, err := start(tmp, "ssfgraph-fanout", neoEnv, ssfBin, "serve", "--addr", addr, "--log-level", "warn",
+			"--rate-per-ip", "0", "--rate-per-token", "0", "--max-websockets", "0", "--max-websockets-per-ip", "0", "--max-websockets-per-token", "0")
+		if err != nil {
+			return err
+		}
+		procs = append(procs, p)
+		fs := bench.Server{Name: "ssfgraph-fanout", URL: "http://" + addr + "/graphql", PID: p.cmd.Process.Pid}
+		if err := waitReady(ctx, client, fs, p, one[bench.Ssfgraph](0, 0)); err != nil {
+			return err
+		}
+		if err := fanoutBench(ctx, &extras, stdout, client, fs, strings.TrimSpace(fw), fd); err != nil {
+			return fmt.Errorf("fan-out: %w", err)
 		}
 	}
 
