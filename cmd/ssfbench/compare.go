@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/ssfgraph/ssfgraph/bench"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jbench"
 	"github.com/ssfgraph/ssfgraph/live"
 )
 
@@ -24,7 +23,7 @@ const compareQuery = `query($t: ID!, $ids: [ID!]) { compareAnalyses(targetId: $t
 // 10 and 50 analyses of 50 assessments each: cold (the first read after
 // the server's snapshot cache expired, live.DefaultCacheTTL) and warm (back
 // to back), and writes a Markdown section to w.
-func compareBench(ctx context.Context, w, progress io.Writer, c *http.Client, drv neo4j.DriverWithContext, cfg *config, ssf bench.Server) error {
+func compareBench(ctx context.Context, w, progress io.Writer, c *http.Client, db *neo4jbench.DB, cfg *config, ssf bench.Server) error {
 	const assessments, coldReads, warmReads = 50, 5, 20
 	t := bench.Table{Head: []string{"analyses", "assessments", "cold p50", "cold max", "warm p50", "warm p99"}}
 	for _, n := range []int{2, 10, 50} {
@@ -33,7 +32,7 @@ func compareBench(ctx context.Context, w, progress io.Writer, c *http.Client, dr
 		if err != nil {
 			return err
 		}
-		if err := d.Load(ctx, drv, cfg.database); err != nil {
+		if err := db.Load(ctx, d); err != nil {
 			return err
 		}
 		body := bench.Body(compareQuery, map[string]any{"t": d.Targets[0], "ids": d.Analyses()})

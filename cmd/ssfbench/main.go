@@ -30,9 +30,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/ssfgraph/ssfgraph/bench"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jbench"
 )
 
 func main() {
@@ -60,13 +59,13 @@ func runFloor(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	drv, err := neo4j.NewDriverWithContext(*uri, neo4j.NoAuth(), func(c *neo4j.Config) { c.MaxConnectionPoolSize = 100 })
+	db, err := neo4jbench.Open(ctx, *uri, *database)
 	if err != nil {
 		return fmt.Errorf("floor: %w", err)
 	}
-	defer drv.Close(context.Background())
+	defer db.Close(context.Background())
 	mux := http.NewServeMux()
-	mux.Handle("POST /graphql", &bench.Floor{Driver: drv, Database: *database, Org: *org, Log: slog.Default()})
+	mux.Handle("POST /graphql", db.Floor(*org, slog.Default()))
 	srv := &http.Server{Addr: *addr, Handler: mux, BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		<-ctx.Done()
@@ -227,15 +226,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	began := time.Now().UTC()
-	drv, err := neo4j.NewDriverWithContext(cfg.neo4jURI, neo4j.NoAuth())
+	db, err := neo4jbench.Open(ctx, cfg.neo4jURI, cfg.database)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (make bench starts its Neo4j: tools/neo4j/neo4j.sh)", err)
 	}
-	defer drv.Close(context.Background())
-	if err := drv.VerifyConnectivity(ctx); err != nil {
-		return fmt.Errorf("Neo4j at %s: %w (make bench starts one: tools/neo4j/neo4j.sh)", cfg.neo4jURI, err)
-	}
-	env, err := describe(ctx, drv, cfg)
+	defer db.Close(context.Background())
+	env, err := describe(ctx, db, cfg)
 	if err != nil {
 		return err
 	}
@@ -261,11 +257,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	t0 := time.Now()
 	if cfg.reload {
-		if err := d.Delete(ctx, drv, cfg.database); err != nil {
+		if err := db.Delete(ctx, d); err != nil {
 			return err
 		}
 	}
-	if err := d.Load(ctx, drv, cfg.database); err != nil {
+	if err := db.Load(ctx, d); err != nil {
 		return err
 	}
 	want := cfg.size.Counts()
@@ -426,7 +422,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintln(&extras)
 	}
 	if cfg.extras {
-		if err := compareBench(ctx, &extras, stdout, client, drv, cfg, servers[0]); err != nil {
+		if err := compareBench(ctx, &extras, stdout, client, db, cfg, servers[0]); err != nil {
 			return fmt.Errorf("compareAnalyses: %w", err)
 		}
 		fmt.Fprintln(&extras)
@@ -436,7 +432,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := fd.Load(ctx, drv, cfg.database); err != nil {
+		if err := db.Load(ctx, fd); err != nil {
 			return err
 		}
 		fw, err := output(ctx, neoEnv, ssfBin, "token", "create", "--org", fd.Org, "--user", fd.Prefix+"writer", "--role", "analyst")
@@ -490,7 +486,7 @@ type environment struct {
 	machine, neo4j, apoc, node, peer string
 }
 
-func describe(ctx context.Context, drv neo4j.DriverWithContext, cfg *config) (*environment, error) {
+func describe(ctx context.Context, db *neo4jbench.DB, cfg *config) (*environment, error) {
 	e := &environment{}
 	mem := "?"
 	if raw, err := os.ReadFile("/proc/meminfo"); err == nil {
@@ -509,20 +505,14 @@ func describe(ctx context.Context, drv neo4j.DriverWithContext, cfg *config) (*e
 		}
 	}
 	e.machine = fmt.Sprintf("%d CPUs (%s), %s RAM, %s %s/%s", runtime.NumCPU(), model, mem, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	res, err := neo4j.ExecuteQuery(ctx, drv, `CALL dbms.components() YIELD name, versions, edition RETURN name + ' ' + versions[0] + ' ' + edition`,
-		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.database))
-	if err != nil {
-		return nil, fmt.Errorf("reading Neo4j's version: %w", err)
-	}
-	if len(res.Records) > 0 {
-		e.neo4j, _ = res.Records[0].Values[0].(string)
+	var err error
+	if e.neo4j, err = db.Version(ctx); err != nil {
+		return nil, err
 	}
 	if cfg.peerDir != "" {
-		res, err := neo4j.ExecuteQuery(ctx, drv, `RETURN apoc.version()`, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.database))
-		if err != nil {
+		if e.apoc, err = db.APOCVersion(ctx); err != nil {
 			return nil, fmt.Errorf("the peer needs APOC on the Neo4j at %s (make bench loads it: tools/neo4j/neo4j.sh fetch-apoc): %w", cfg.neo4jURI, err)
 		}
-		e.apoc, _ = res.Records[0].Values[0].(string)
 		out, err := exec.CommandContext(ctx, "node", "--version").Output()
 		if err != nil {
 			return nil, fmt.Errorf("node --version: %w (the peer needs Node 20)", err)

@@ -1,4 +1,4 @@
-package bench_test
+package neo4jbench_test
 
 import (
 	"bytes"
@@ -10,9 +10,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/ssfgraph/ssfgraph/bench"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jbench"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
@@ -55,20 +54,20 @@ func TestFloorAnswersAsSsfgraph(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drv, err := neo4j.NewDriverWithContext(neo4jtest.URI(), neo4j.NoAuth())
+	ctx := t.Context()
+	bdb, err := neo4jbench.Open(ctx, neo4jtest.URI(), "neo4j")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { drv.Close(context.Background()) })
-	ctx := t.Context()
-	if err := d.Load(ctx, drv, "neo4j"); err != nil {
+	t.Cleanup(func() { bdb.Close(context.Background()) })
+	if err := bdb.Load(ctx, d); err != nil {
 		t.Fatal(err)
 	}
 	if !d.Created {
 		t.Fatal("first Load: Created = false")
 	}
 	again, _ := bench.NewDataset(prefix, size)
-	if err := again.Load(ctx, drv, "neo4j"); err != nil {
+	if err := bdb.Load(ctx, again); err != nil {
 		t.Fatal(err)
 	}
 	if again.Created {
@@ -77,7 +76,7 @@ func TestFloorAnswersAsSsfgraph(t *testing.T) {
 
 	ssf := httptest.NewServer(resolvers.NewHandler(resolvers.Options{Store: db}))
 	t.Cleanup(ssf.Close)
-	floor := httptest.NewServer(&bench.Floor{Driver: drv, Database: "neo4j"})
+	floor := httptest.NewServer(bdb.Floor("", nil))
 	t.Cleanup(floor.Close)
 
 	for _, tc := range []struct {

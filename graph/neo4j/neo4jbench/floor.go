@@ -1,4 +1,4 @@
-package bench
+package neo4jbench
 
 import (
 	"encoding/json"
@@ -57,22 +57,25 @@ CALL db.index.fulltext.queryNodes('ssf_text', $text) YIELD node AS t
 WITH t WHERE t:` + model.LabelTarget + `
 WITH t ORDER BY t.id LIMIT $first` + floorProjection
 
-// Floor is the raw-Cypher floor: an http.Handler for POST /graphql that
-// reads the nested-read request bodies the benchmark sends to ssfgraph.
-// It does not parse GraphQL: a body whose variables hold "id" gets the one
-// target, one whose variables hold "text" and "first" gets the targets.
-// It is safe for concurrent use.
-type Floor struct {
-	Driver   neo4j.DriverWithContext
-	Database string
-	// Org is the organization whose non-public analyses the caller sees
-	// too; "" for an anonymous caller.
-	Org string
-	Log *slog.Logger
+// Floor returns the raw-Cypher floor: an http.Handler for POST /graphql
+// that reads the nested-read request bodies the benchmark sends to
+// ssfgraph. It does not parse GraphQL: a body whose variables hold "id"
+// gets the one target, one whose variables hold "text" and "first" gets
+// the targets. The caller is of organization org ("" for an anonymous
+// caller): it sees PUBLIC analyses and its own. log may be nil. The
+// handler is safe for concurrent use.
+func (db *DB) Floor(org string, log *slog.Logger) http.Handler {
+	return &floor{db: db, org: org, log: log}
+}
+
+type floor struct {
+	db  *DB
+	org string
+	log *slog.Logger
 }
 
 // ServeHTTP implements http.Handler.
-func (f *Floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Variables struct {
 			ID    *string
@@ -87,7 +90,7 @@ func (f *Floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	v := req.Variables
 	var (
 		cypher string
-		params = map[string]any{"org": f.Org}
+		params = map[string]any{"org": f.org}
 	)
 	switch {
 	case v.ID != nil:
@@ -98,11 +101,11 @@ func (f *Floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `want variables {"id"} or {"text", "first"}`, http.StatusBadRequest)
 		return
 	}
-	res, err := neo4j.ExecuteQuery(r.Context(), f.Driver, cypher, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(f.Database), neo4j.ExecuteQueryWithReadersRouting())
+	res, err := neo4j.ExecuteQuery(r.Context(), f.db.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(f.db.database), neo4j.ExecuteQueryWithReadersRouting())
 	if err != nil {
-		if f.Log != nil {
-			f.Log.ErrorContext(r.Context(), "floor", "err", err)
+		if f.log != nil {
+			f.log.ErrorContext(r.Context(), "floor", "err", err)
 		}
 		http.Error(w, "neo4j: "+err.Error(), http.StatusInternalServerError)
 		return
@@ -122,7 +125,7 @@ func (f *Floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		data = map[string]any{"targets": map[string]any{"nodes": nodes}}
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if err := json.NewEncoder(w).Encode(map[string]any{"data": data}); err != nil && f.Log != nil {
-		f.Log.WarnContext(r.Context(), "floor: writing the answer", "err", err)
+	if err := json.NewEncoder(w).Encode(map[string]any{"data": data}); err != nil && f.log != nil {
+		f.log.WarnContext(r.Context(), "floor: writing the answer", "err", err)
 	}
 }
