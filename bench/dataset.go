@@ -36,7 +36,8 @@ func (s Size) Counts() Counts {
 	return Counts{Targets: s.Targets, Analyses: a, Assessments: n, Treatments: 2 * n, Clauses: 2 * n}
 }
 
-// Dataset names what Load created.
+// Dataset is one data set of the benchmark: its ids, and the rows that
+// graph/neo4j/neo4jbench's DB.Load writes.
 type Dataset struct {
 	Size   Size
 	Prefix string
@@ -46,7 +47,8 @@ type Dataset struct {
 	Word string
 	// Targets are the target ids, in id order.
 	Targets []string
-	// Created is false when the data set was there already.
+	// Created is set by DB.Load when it wrote the data set; it stays
+	// false when the data set was there already.
 	Created bool
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ssfgraph/ssfgraph/bench"
+	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jbench"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/resolvers"
@@ -79,14 +80,15 @@ func TestFloorAnswersAsSsfgraph(t *testing.T) {
 	floor := httptest.NewServer(bdb.Floor("", nil))
 	t.Cleanup(floor.Close)
 
+	one := bench.Body(bench.OneTargetQuery, map[string]any{"id": d.Targets[1]})
+	all := bench.Body(bench.AllTargetsQuery, map[string]any{"text": d.Word, "first": 500})
 	for _, tc := range []struct {
 		name string
 		body []byte
 		want bench.Counts
 	}{
-		{"one", bench.Body(bench.OneTargetQuery, map[string]any{"id": d.Targets[1]}),
-			bench.Size{Targets: 1, AnalysesPerTarget: 2, AssessmentsPerAnalysis: 4}.Counts()},
-		{"all", bench.Body(bench.AllTargetsQuery, map[string]any{"text": d.Word, "first": 500}), size.Counts()},
+		{"one", one, bench.Size{Targets: 1, AnalysesPerTarget: 2, AssessmentsPerAnalysis: 4}.Counts()},
+		{"all", all, size.Counts()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := post(t, ssf.URL+"/graphql", tc.body)
@@ -102,5 +104,64 @@ func TestFloorAnswersAsSsfgraph(t *testing.T) {
 				t.Errorf("floor's answer holds %+v, want %+v", c, tc.want)
 			}
 		})
+	}
+}
+
+// TestAssessBodiesKeepTheDataSet sends the benchmark's assessIncident
+// writes to ssfgraph and checks that they change levels only: the nested
+// read still holds the data set's counts, and the floor still answers as
+// ssfgraph does.
+func TestAssessBodiesKeepTheDataSet(t *testing.T) {
+	t.Parallel()
+	db := neo4jtest.Open(t)
+	prefix := neo4jtest.Prefix(t)
+	size := bench.Size{Targets: 2, AnalysesPerTarget: 2, AssessmentsPerAnalysis: 3}
+	d, err := bench.NewDataset(prefix, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	bdb, err := neo4jbench.Open(ctx, neo4jtest.URI(), "neo4j")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bdb.Close(context.Background()) })
+	if err := bdb.Load(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	ssf := httptest.NewServer(resolvers.NewHandler(resolvers.Options{Store: db}))
+	t.Cleanup(ssf.Close)
+	floor := httptest.NewServer(bdb.Floor("", nil))
+	t.Cleanup(floor.Close)
+	token := neo4jtest.Token(t, db, d.Org, model.RoleAnalyst)
+
+	writes := d.AssessBodies(false)
+	for client := range 2 {
+		for seq := range 4 {
+			req, _ := http.NewRequest(http.MethodPost, ssf.URL+"/graphql", bytes.NewReader(writes(client, seq)))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if c, err := bench.CountAnswer(raw); err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("write %d/%d: HTTP %d, %v (%+v): %.300s", client, seq, resp.StatusCode, err, c, raw)
+			}
+		}
+	}
+	all := bench.Body(bench.AllTargetsQuery, map[string]any{"text": d.Word, "first": 500})
+	want := post(t, ssf.URL+"/graphql", all)
+	c, err := bench.CountAnswer(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != size.Counts() {
+		t.Errorf("after the writes ssfgraph reads %+v, want %+v", c, size.Counts())
+	}
+	if got := post(t, floor.URL, all); !reflect.DeepEqual(decoded(t, got), decoded(t, want)) {
+		t.Errorf("after the writes the floor answered\n%.2000s\nssfgraph answered\n%.2000s", got, want)
 	}
 }
