@@ -2,8 +2,12 @@ package bench_test
 
 import (
 	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,5 +170,49 @@ func TestNewDatasetRefusesBadPrefixesAndSizes(t *testing.T) {
 	}
 	if len(d.Targets) != 2 || len(d.Analyses()) != 3 || d.Org != "bench-org" {
 		t.Errorf("dataset %+v, analyses %v", d, d.Analyses())
+	}
+}
+
+// TestRoundCountsFailures runs rounds against a server that fails every
+// other request with GraphQL errors, and one that always fails.
+func TestRoundCountsFailures(t *testing.T) {
+	var n atomic.Int64
+	half := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 0 {
+			io.WriteString(w, `{"errors":[{"message":"Neo4j is unavailable"}],"data":null}`)
+			return
+		}
+		io.WriteString(w, `{"data":{"target":{"id":"x","analyses":[]}}}`)
+	}))
+	defer half.Close()
+	s, err := bench.Round(t.Context(), half.Client(), bench.Server{Name: "half", URL: half.URL}, bench.Same([]byte(`{}`)), 2, 50*time.Millisecond, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Failed == 0 || s.Requests() == 0 || !strings.Contains(s.FirstError, "Neo4j is unavailable") {
+		t.Errorf("answered %d, failed %d (%q): want both, with the server's message", s.Requests(), s.Failed, s.FirstError)
+	}
+	if d := s.Failed - s.Requests(); d < -2 || d > 2 {
+		t.Errorf("answered %d, failed %d: want about half each", s.Requests(), s.Failed)
+	}
+
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no", http.StatusServiceUnavailable)
+	}))
+	defer down.Close()
+	if _, err := bench.Round(t.Context(), down.Client(), bench.Server{Name: "down", URL: down.URL}, bench.Same([]byte(`{}`)), 2, 20*time.Millisecond, 0); err == nil {
+		t.Error("a round in which every request failed: no error")
+	}
+}
+
+// TestReadTablesShowFailures lists failed requests beside the answered ones.
+func TestReadTablesShowFailures(t *testing.T) {
+	ssf := &bench.Sample{Latencies: ms(100, 100), Elapsed: time.Second, Failed: 3, FirstError: "ssfgraph: GraphQL errors: Neo4j is unavailable"}
+	var buf bytes.Buffer
+	bench.WriteReadTables(&buf, []bench.Cell{{Query: "all 20 targets", Clients: 32, Samples: map[string]*bench.Sample{bench.Ssfgraph: ssf}}})
+	for _, want := range []string{"| 2 (3) / 0 / 0 |", "- ssfgraph, all 20 targets at 32 clients: 3 of 5 requests failed, first: ssfgraph: GraphQL errors: Neo4j is unavailable"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, buf.String())
+		}
 	}
 }

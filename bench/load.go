@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -29,6 +30,10 @@ type Sample struct {
 	// CPU and Neo4jCPU are what the server's process and Neo4j's used
 	// during the rounds (0 when the pid is unknown).
 	CPU, Neo4jCPU time.Duration
+	// Failed counts the requests answered with an error (not HTTP 200, or
+	// GraphQL errors), which Latencies leave out; FirstError is the first.
+	Failed     int
+	FirstError string
 }
 
 // Add appends o's measurements to s.
@@ -37,12 +42,17 @@ func (s *Sample) Add(o Sample) {
 	s.Elapsed += o.Elapsed
 	s.CPU += o.CPU
 	s.Neo4jCPU += o.Neo4jCPU
+	s.Failed += o.Failed
+	if s.FirstError == "" {
+		s.FirstError = o.FirstError
+	}
 }
 
-// Requests is the number of answered requests.
+// Requests is the number of requests answered without error.
 func (s *Sample) Requests() int { return len(s.Latencies) }
 
-// PerSecond is the requests answered per second of wall time.
+// PerSecond is the requests answered without error per second of wall
+// time.
 func (s *Sample) PerSecond() float64 {
 	if s.Elapsed <= 0 {
 		return 0
@@ -98,7 +108,9 @@ func Same(body []byte) Bodies { return func(int, int) []byte { return body } }
 // its next request when the last is answered, until d has passed since the
 // start (requests under way then are finished and counted). neo4jPID, when
 // not 0, is Neo4j's process. An answer that is not HTTP 200 or holds
-// GraphQL errors ends the round with an error.
+// GraphQL errors counts as failed (a server that gives up under load has
+// that measured) and its client goes on; a round in which every request
+// failed is an error.
 func Round(ctx context.Context, c *http.Client, srv Server, body Bodies, clients int, d time.Duration, neo4jPID int) (Sample, error) {
 	cpu := func(pid int) time.Duration {
 		if pid == 0 {
@@ -108,8 +120,6 @@ func Round(ctx context.Context, c *http.Client, srv Server, body Bodies, clients
 		return t
 	}
 	cpu0, n0 := cpu(srv.PID), cpu(neo4jPID)
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	var (
 		mu  sync.Mutex
 		out Sample
@@ -120,7 +130,11 @@ func Round(ctx context.Context, c *http.Client, srv Server, body Bodies, clients
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var mine []time.Duration
+			var (
+				mine   []time.Duration
+				failed int
+				first  error
+			)
 			for seq := 0; time.Since(start) < d && ctx.Err() == nil; seq++ {
 				t0 := time.Now()
 				raw, err := Post(ctx, c, srv, body(client, seq))
@@ -128,20 +142,28 @@ func Round(ctx context.Context, c *http.Client, srv Server, body Bodies, clients
 					err = fmt.Errorf("%s: GraphQL errors: %.300s", srv.Name, raw)
 				}
 				if err != nil {
-					cancel(err)
-					return
+					failed++
+					first = cmp.Or(first, err)
+					continue
 				}
 				mine = append(mine, time.Since(t0))
 			}
 			mu.Lock()
 			out.Latencies = append(out.Latencies, mine...)
+			out.Failed += failed
+			if first != nil && out.FirstError == "" {
+				out.FirstError = first.Error()
+			}
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	out.Elapsed = time.Since(start)
-	if err := context.Cause(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return Sample{}, err
+	}
+	if len(out.Latencies) == 0 && out.Failed > 0 {
+		return Sample{}, fmt.Errorf("every request failed: %s", out.FirstError)
 	}
 	out.CPU, out.Neo4jCPU = cpu(srv.PID)-cpu0, cpu(neo4jPID)-n0
 	return out, nil

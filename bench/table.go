@@ -88,16 +88,39 @@ func WriteReadTables(w io.Writer, cells []Cell) {
 			Millis(Percentile(s.Latencies, 99)), Millis(Percentile(f.Latencies, 99)), Millis(Percentile(p.Latencies, 99)))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| query | clients | server CPU/req ssfgraph | floor | peer | ssfgraph/peer | ssfgraph/floor | Neo4j CPU/req for ssfgraph | for floor | for peer | requests ssfgraph / floor / peer |")
+	fmt.Fprintln(w, "| query | clients | server CPU/req ssfgraph | floor | peer | ssfgraph/peer | ssfgraph/floor | Neo4j CPU/req for ssfgraph | for floor | for peer | answered (failed) ssfgraph / floor / peer |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, c := range cells {
 		s, f, p := get(c, Ssfgraph), get(c, FloorName), get(c, Peer)
 		sc, fc, pc := s.PerRequest(s.CPU), f.PerRequest(f.CPU), p.PerRequest(p.CPU)
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %d / %d / %d |\n", c.Query, c.Clients,
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s |\n", c.Query, c.Clients,
 			Millis(sc), Millis(fc), Millis(pc), Ratio(float64(sc), float64(pc)), Ratio(float64(sc), float64(fc)),
 			Millis(s.PerRequest(s.Neo4jCPU)), Millis(f.PerRequest(f.Neo4jCPU)), Millis(p.PerRequest(p.Neo4jCPU)),
-			s.Requests(), f.Requests(), p.Requests())
+			answered(s), answered(f), answered(p))
 	}
+	var failures []string
+	for _, c := range cells {
+		for _, name := range []string{Ssfgraph, FloorName, Peer} {
+			if s := c.Samples[name]; s != nil && s.Failed > 0 {
+				failures = append(failures, fmt.Sprintf("- %s, %s at %d clients: %d of %d requests failed, first: %.300s",
+					name, c.Query, c.Clients, s.Failed, s.Failed+s.Requests(), s.FirstError))
+			}
+		}
+	}
+	if len(failures) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Failed requests (left out of req/s, latencies and CPU per request; CPU per request divides by the answered ones):")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, strings.Join(failures, "\n"))
+	}
+}
+
+// answered is "N", or "N (M)" when M requests failed.
+func answered(s *Sample) string {
+	if s.Failed == 0 {
+		return fmt.Sprint(s.Requests())
+	}
+	return fmt.Sprintf("%d (%d)", s.Requests(), s.Failed)
 }
 
 // WriteMemoryTable writes each server's resident memory (now and peak) as

@@ -25,6 +25,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -220,48 +221,152 @@ func waitReady(ctx context.Context, c *http.Client, srv bench.Server, p *proc, b
 	}
 }
 
+// runner holds what the benchmark's steps share.
+type runner struct {
+	cfg    *config
+	db     *neo4jbench.DB
+	client *http.Client
+	out    io.Writer // progress
+	tmp    string    // the ssfgraph binary and the servers' logs
+	ssfBin string
+	neoEnv []string // the Neo4j settings of every ssfgraph command
+	procs  []*proc
+}
+
+// ssfgraph runs an ssfgraph command and returns its standard output.
+func (r *runner) ssfgraph(ctx context.Context, args ...string) (string, error) {
+	out, err := output(ctx, r.neoEnv, r.ssfBin, args...)
+	return strings.TrimSpace(out), err
+}
+
+// token issues a token of org for user with role.
+func (r *runner) token(ctx context.Context, org, user, role string) (string, error) {
+	return r.ssfgraph(ctx, "token", "create", "--org", org, "--user", user, "--role", role)
+}
+
+// start starts a server process on a free loopback port and returns the
+// server, its /graphql on that port; args may hold "ADDR" (the address) and
+// env "PORT" (the port).
+func (r *runner) start(name string, env []string, bin string, args ...string) (bench.Server, *proc, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return bench.Server{}, nil, err
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	for i, a := range args {
+		if a == "ADDR" {
+			args[i] = addr
+		}
+	}
+	for i, e := range env {
+		if e == "PORT" {
+			env[i] = "PORT=" + port
+		}
+	}
+	p, err := start(r.tmp, name, env, bin, args...)
+	if err != nil {
+		return bench.Server{}, nil, err
+	}
+	r.procs = append(r.procs, p)
+	return bench.Server{Name: name, URL: "http://" + addr + "/graphql", PID: p.cmd.Process.Pid}, p, nil
+}
+
+// serve starts an ssfgraph server with the limits that would throttle a
+// benchmark off.
+func (r *runner) serve(name string) (bench.Server, *proc, error) {
+	return r.start(name, r.neoEnv, r.ssfBin, "serve", "--addr", "ADDR", "--log-level", "warn",
+		"--rate-per-ip", "0", "--rate-per-token", "0", "--max-cost", "1000000000",
+		"--max-websockets", "0", "--max-websockets-per-ip", "0", "--max-websockets-per-token", "0")
+}
+
+// read is one of the nested reads: each server's request body, and the
+// counts every answer must hold.
+type read struct {
+	name   string
+	bodies map[string]bench.Bodies
+	want   bench.Counts
+}
+
+// reads returns the nested reads of d for servers.
+func reads(cfg *config, d *bench.Dataset, servers []bench.Server) []read {
+	one := read{name: "one target", bodies: map[string]bench.Bodies{},
+		want: bench.Size{Targets: 1, AnalysesPerTarget: cfg.size.AnalysesPerTarget, AssessmentsPerAnalysis: cfg.size.AssessmentsPerAnalysis}.Counts()}
+	all := read{name: fmt.Sprintf("all %d targets", cfg.size.Targets), bodies: map[string]bench.Bodies{}, want: cfg.size.Counts()}
+	for _, s := range servers {
+		if s.Name == bench.Peer {
+			one.bodies[s.Name] = bench.Same(bench.Body(bench.PeerOneTargetQuery, map[string]any{"id": d.Targets[0], "org": d.Org}))
+			all.bodies[s.Name] = bench.Same(bench.Body(bench.PeerAllTargetsQuery, map[string]any{"prefix": cfg.prefix + "bt-", "org": d.Org}))
+		} else {
+			one.bodies[s.Name] = bench.Same(bench.Body(bench.OneTargetQuery, map[string]any{"id": d.Targets[0]}))
+			all.bodies[s.Name] = bench.Same(bench.Body(bench.AllTargetsQuery, map[string]any{"text": d.Word, "first": 500}))
+		}
+	}
+	return []read{one, all}
+}
+
+// check sends q to srv and fails unless the answer holds q.want.
+func (r *runner) check(ctx context.Context, srv bench.Server, q read) error {
+	raw, err := bench.Post(ctx, r.client, srv, q.bodies[srv.Name](0, 0))
+	if err != nil {
+		return err
+	}
+	got, err := bench.CountAnswer(raw)
+	if err != nil {
+		return fmt.Errorf("%s, %s: %w", srv.Name, q.name, err)
+	}
+	if got != q.want {
+		return fmt.Errorf("%s answered %q with %+v, want %+v: the servers do not read the same data", srv.Name, q.name, got, q.want)
+	}
+	return nil
+}
+
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg, err := parseConfig(args)
 	if err != nil {
 		return err
 	}
-	began := time.Now().UTC()
-	db, err := neo4jbench.Open(ctx, cfg.neo4jURI, cfg.database)
-	if err != nil {
+	began, load0 := time.Now().UTC(), loadAverage()
+	r := &runner{cfg: cfg, out: stdout, neoEnv: []string{"NEO4J_URI=" + cfg.neo4jURI, "NEO4J_DATABASE=" + cfg.database},
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxConnsPerHost: 128}, Timeout: 5 * time.Minute}}
+	if r.db, err = neo4jbench.Open(ctx, cfg.neo4jURI, cfg.database); err != nil {
 		return fmt.Errorf("%w (make bench starts its Neo4j: tools/neo4j/neo4j.sh)", err)
 	}
-	defer db.Close(context.Background())
-	env, err := describe(ctx, db, cfg)
+	defer r.db.Close(context.Background())
+	env, err := describe(ctx, r.db, cfg)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "machine: %s\n", env.machine)
-
-	tmp, err := os.MkdirTemp("", "ssfbench-")
-	if err != nil {
+	if r.tmp, err = os.MkdirTemp("", "ssfbench-"); err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	ssfBin := filepath.Join(tmp, "ssfgraph")
+	defer os.RemoveAll(r.tmp)
+	defer func() {
+		for _, p := range r.procs {
+			p.stop()
+		}
+	}()
+	r.ssfBin = filepath.Join(r.tmp, "ssfgraph")
 	fmt.Fprintln(stdout, "building ssfgraph from this tree...")
-	if _, err := output(ctx, nil, "go", "build", "-o", ssfBin, "./cmd/ssfgraph"); err != nil {
+	if _, err := output(ctx, nil, "go", "build", "-o", r.ssfBin, "./cmd/ssfgraph"); err != nil {
 		return err
 	}
-	neoEnv := []string{"NEO4J_URI=" + cfg.neo4jURI, "NEO4J_DATABASE=" + cfg.database}
-	if _, err := output(ctx, neoEnv, ssfBin, "migrate"); err != nil {
+	if _, err := r.ssfgraph(ctx, "migrate"); err != nil {
 		return err
 	}
+
+	// The data set.
 	d, err := bench.NewDataset(cfg.prefix, cfg.size)
 	if err != nil {
 		return err
 	}
 	t0 := time.Now()
 	if cfg.reload {
-		if err := db.Delete(ctx, d); err != nil {
+		if err := r.db.Delete(ctx, d); err != nil {
 			return err
 		}
 	}
-	if err := db.Load(ctx, d); err != nil {
+	if err := r.db.Load(ctx, d); err != nil {
 		return err
 	}
 	want := cfg.size.Counts()
@@ -271,102 +376,45 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "data set %s (prefix %s): %s; %d analyses, %d assessments, %d treatments\n",
 		cfg.size, cfg.prefix, verb, want.Analyses, want.Assessments, want.Treatments)
-	token, err := output(ctx, neoEnv, ssfBin, "token", "create", "--org", d.Org, "--user", cfg.prefix+"reader", "--role", "viewer")
+	reader, err := r.token(ctx, d.Org, cfg.prefix+"reader", "viewer")
 	if err != nil {
 		return err
 	}
-	token = strings.TrimSpace(token)
-	writer, err := output(ctx, neoEnv, ssfBin, "token", "create", "--org", d.Org, "--user", cfg.prefix+"writer", "--role", "analyst")
-	if err != nil {
-		return err
-	}
-	writer = strings.TrimSpace(writer)
 
-	// The servers.
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxConnsPerHost: 128}, Timeout: 5 * time.Minute}
-	var procs []*proc
-	defer func() {
-		for _, p := range procs {
-			p.stop()
-		}
-	}()
-	var servers []bench.Server
-	addr, err := freeAddr()
+	// The servers: ssfgraph, the floor, the peer.
+	ssf, p, err := r.serve(bench.Ssfgraph)
 	if err != nil {
 		return err
 	}
-	p, err := start(tmp, bench.Ssfgraph, neoEnv, ssfBin, "serve", "--addr", addr, "--log-level", "warn",
-		"--rate-per-ip", "0", "--rate-per-token", "0", "--max-cost", "1000000000",
-		"--max-websockets", "0", "--max-websockets-per-ip", "0", "--max-websockets-per-token", "0")
-	if err != nil {
-		return err
-	}
-	procs = append(procs, p)
-	servers = append(servers, bench.Server{Name: bench.Ssfgraph, URL: "http://" + addr + "/graphql",
-		Header: http.Header{"Authorization": {"Bearer " + token}}, PID: p.cmd.Process.Pid})
+	ssf.Header = http.Header{"Authorization": {"Bearer " + reader}}
+	servers, procs := []bench.Server{ssf}, []*proc{p}
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	if addr, err = freeAddr(); err != nil {
+	floor, p, err := r.start(bench.FloorName, nil, self, "floor", "--addr", "ADDR", "--neo4j-uri", cfg.neo4jURI,
+		"--neo4j-database", cfg.database, "--org", d.Org)
+	if err != nil {
 		return err
 	}
-	if p, err = start(tmp, bench.FloorName, nil, self, "floor", "--addr", addr, "--neo4j-uri", cfg.neo4jURI,
-		"--neo4j-database", cfg.database, "--org", d.Org); err != nil {
-		return err
-	}
-	procs = append(procs, p)
-	servers = append(servers, bench.Server{Name: bench.FloorName, URL: "http://" + addr + "/graphql", PID: p.cmd.Process.Pid})
+	servers, procs = append(servers, floor), append(procs, p)
 	if cfg.peerDir != "" {
-		if addr, err = freeAddr(); err != nil {
+		peer, p, err := r.start(bench.Peer, append(slices.Clone(r.neoEnv), "PORT"), "node", filepath.Join(cfg.peerDir, "server.mjs"))
+		if err != nil {
 			return err
 		}
-		_, port, _ := net.SplitHostPort(addr)
-		if p, err = start(tmp, bench.Peer, append(neoEnv, "PORT="+port), "node", filepath.Join(cfg.peerDir, "server.mjs")); err != nil {
-			return err
-		}
-		procs = append(procs, p)
-		servers = append(servers, bench.Server{Name: bench.Peer, URL: "http://" + addr + "/graphql", PID: p.cmd.Process.Pid})
+		servers, procs = append(servers, peer), append(procs, p)
 	}
-
-	// The reads, and each server's request body for them.
-	one := map[string]bench.Bodies{}
-	all := map[string]bench.Bodies{}
-	for _, s := range servers {
-		if s.Name == bench.Peer {
-			one[s.Name] = bench.Same(bench.Body(bench.PeerOneTargetQuery, map[string]any{"id": d.Targets[0], "org": d.Org}))
-			all[s.Name] = bench.Same(bench.Body(bench.PeerAllTargetsQuery, map[string]any{"prefix": cfg.prefix + "bt-", "org": d.Org}))
-		} else {
-			one[s.Name] = bench.Same(bench.Body(bench.OneTargetQuery, map[string]any{"id": d.Targets[0]}))
-			all[s.Name] = bench.Same(bench.Body(bench.AllTargetsQuery, map[string]any{"text": d.Word, "first": 500}))
-		}
-	}
+	queries := reads(cfg, d, servers)
 	for i, s := range servers {
-		if err := waitReady(ctx, client, s, procs[i], one[s.Name](0, 0)); err != nil {
+		if err := waitReady(ctx, r.client, s, procs[i], queries[0].bodies[s.Name](0, 0)); err != nil {
 			return err
 		}
-	}
-	oneSize := bench.Size{Targets: 1, AnalysesPerTarget: cfg.size.AnalysesPerTarget, AssessmentsPerAnalysis: cfg.size.AssessmentsPerAnalysis}
-	queries := []struct {
-		name   string
-		bodies map[string]bench.Bodies
-		want   bench.Counts
-	}{
-		{"one target", one, oneSize.Counts()},
-		{fmt.Sprintf("all %d targets", cfg.size.Targets), all, want},
 	}
 	for _, q := range queries {
 		for _, s := range servers {
-			raw, err := bench.Post(ctx, client, s, q.bodies[s.Name](0, 0))
-			if err != nil {
+			if err := r.check(ctx, s, q); err != nil {
 				return err
-			}
-			got, err := bench.CountAnswer(raw)
-			if err != nil {
-				return fmt.Errorf("%s, %s: %w", s.Name, q.name, err)
-			}
-			if got != q.want {
-				return fmt.Errorf("%s answered %q with %+v, want %+v: the servers do not read the same data", s.Name, q.name, got, q.want)
 			}
 		}
 		fmt.Fprintf(stdout, "%s: every server answers %+v\n", q.name, q.want)
@@ -375,17 +423,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	// Warm-up, then the interleaved rounds.
 	for _, q := range queries {
 		for _, s := range servers {
-			if _, err := bench.Round(ctx, client, s, q.bodies[s.Name], 4, cfg.warmup, 0); err != nil {
+			if _, err := bench.Round(ctx, r.client, s, q.bodies[s.Name], 4, cfg.warmup, 0); err != nil {
 				return fmt.Errorf("warm-up: %w", err)
 			}
 		}
 	}
 	var cells []bench.Cell
-	mem := map[string]bench.Memory{}
 	for _, q := range queries {
 		for _, n := range cfg.clients {
 			t0 := time.Now()
-			samples, err := bench.Interleave(ctx, client, servers, q.bodies, n, cfg.rounds, cfg.round, cfg.neo4jPID)
+			samples, err := bench.Interleave(ctx, r.client, servers, q.bodies, n, cfg.rounds, cfg.round, cfg.neo4jPID)
 			if err != nil {
 				return fmt.Errorf("%s at %d clients: %w", q.name, n, err)
 			}
@@ -394,6 +441,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	var names []string
+	mem := map[string]bench.Memory{}
 	for _, s := range servers {
 		names = append(names, s.Name)
 		if mem[s.Name], err = bench.ProcMemory(s.PID); err != nil {
@@ -403,62 +451,38 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	var extras bytes.Buffer
 	if cfg.writes {
-		ws := []bench.Server{servers[0]}
+		writer, err := r.token(ctx, d.Org, cfg.prefix+"writer", "analyst")
+		if err != nil {
+			return err
+		}
+		ws := []bench.Server{ssf}
 		ws[0].Header = http.Header{"Authorization": {"Bearer " + writer}}
 		if cfg.peerDir != "" {
 			ws = append(ws, servers[2])
 		}
-		if err := writeBench(ctx, &extras, stdout, client, cfg, d, ws); err != nil {
+		if err := writeBench(ctx, &extras, stdout, r.client, cfg, d, ws); err != nil {
 			return fmt.Errorf("writes: %w", err)
 		}
 		// The writes re-rate assessments: the reads must still hold the same.
-		raw, err := bench.Post(ctx, client, servers[0], all[bench.Ssfgraph](0, 0))
-		if err != nil {
-			return err
-		}
-		if got, err := bench.CountAnswer(raw); err != nil || got != want {
-			return fmt.Errorf("after the writes ssfgraph reads %+v (%v), want %+v", got, err, want)
+		if err := r.check(ctx, ssf, queries[1]); err != nil {
+			return fmt.Errorf("after the writes: %w", err)
 		}
 		fmt.Fprintln(&extras)
 	}
 	if cfg.extras {
-		if err := compareBench(ctx, &extras, stdout, client, db, cfg, servers[0]); err != nil {
+		if err := compareBench(ctx, &extras, stdout, r.client, r.db, cfg, ssf); err != nil {
 			return fmt.Errorf("compareAnalyses: %w", err)
 		}
 		fmt.Fprintln(&extras)
 	}
 	if cfg.fanout {
-		fd, err := bench.NewDataset(strings.TrimSuffix(cfg.prefix, "-")+"fan-", bench.Size{Targets: 1, AnalysesPerTarget: 10, AssessmentsPerAnalysis: 50})
-		if err != nil {
-			return err
-		}
-		if err := db.Load(ctx, fd); err != nil {
-			return err
-		}
-		fw, err := output(ctx, neoEnv, ssfBin, "token", "create", "--org", fd.Org, "--user", fd.Prefix+"writer", "--role", "analyst")
-		if err != nil {
-			return err
-		}
-		// A fresh ssfgraph, whose memory the reads have not grown.
-		if addr, err = freeAddr(); err != nil {
-			return err
-		}
-		p, err := start(tmp, "ssfgraph-fanout", neoEnv, ssfBin, "serve", "--addr", addr, "--log-level", "warn",
-			"--rate-per-ip", "0", "--rate-per-token", "0", "--max-websockets", "0", "--max-websockets-per-ip", "0", "--max-websockets-per-token", "0")
-		if err != nil {
-			return err
-		}
-		procs = append(procs, p)
-		fs := bench.Server{Name: "ssfgraph-fanout", URL: "http://" + addr + "/graphql", PID: p.cmd.Process.Pid}
-		if err := waitReady(ctx, client, fs, p, one[bench.Ssfgraph](0, 0)); err != nil {
-			return err
-		}
-		if err := fanoutBench(ctx, &extras, stdout, client, fs, strings.TrimSpace(fw), fd); err != nil {
+		if err := r.fanout(ctx, &extras, queries[0].bodies[bench.Ssfgraph](0, 0)); err != nil {
 			return fmt.Errorf("fan-out: %w", err)
 		}
 	}
 
 	var doc bytes.Buffer
+	env.load = fmt.Sprintf("%s at the start, %s at the end", load0, loadAverage())
 	writeReport(&doc, cfg, env, began, cells, names, mem, extras.String())
 	fmt.Fprintln(stdout)
 	stdout.Write(doc.Bytes())
@@ -469,6 +493,31 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "\nwrote %s\n", cfg.out)
 	}
 	return nil
+}
+
+// fanout loads a target with 10 analyses and runs fanoutBench on an
+// ssfgraph of its own (whose memory the reads have not grown), started
+// and checked with ready, a read it answers.
+func (r *runner) fanout(ctx context.Context, w io.Writer, ready []byte) error {
+	fd, err := bench.NewDataset(strings.TrimSuffix(r.cfg.prefix, "-")+"fan-", bench.Size{Targets: 1, AnalysesPerTarget: 10, AssessmentsPerAnalysis: 50})
+	if err != nil {
+		return err
+	}
+	if err := r.db.Load(ctx, fd); err != nil {
+		return err
+	}
+	writer, err := r.token(ctx, fd.Org, fd.Prefix+"writer", "analyst")
+	if err != nil {
+		return err
+	}
+	srv, p, err := r.serve("ssfgraph-fanout")
+	if err != nil {
+		return err
+	}
+	if err := waitReady(ctx, r.client, srv, p, ready); err != nil {
+		return err
+	}
+	return fanoutBench(ctx, w, r.out, r.client, srv, writer, fd)
 }
 
 // summary is one progress line: each server's req/s and p50.
@@ -484,6 +533,16 @@ func summary(servers []bench.Server, samples map[string]*bench.Sample) string {
 // environment describes the machine and the software measured.
 type environment struct {
 	machine, neo4j, apoc, node, peer string
+	load                             string
+}
+
+// loadAverage is the 1-minute load average (/proc/loadavg), or "?".
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(raw)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 func describe(ctx context.Context, db *neo4jbench.DB, cfg *config) (*environment, error) {
@@ -544,7 +603,7 @@ func writeReport(w io.Writer, cfg *config, env *environment, began time.Time, ce
 	fmt.Fprintf(w, "- date: %s\n", began.Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(w, "- data set: %s, each assessment with its incident, 2 threats, 2 treatments → measures → 1 clause each (%d assessments, %d treatments), prefix `%s`\n",
 		cfg.size, cfg.size.Counts().Assessments, cfg.size.Counts().Treatments, cfg.prefix)
-	fmt.Fprintf(w, "- machine: %s\n", env.machine)
+	fmt.Fprintf(w, "- machine: %s; 1-minute load average %s (other work shares the CPUs: compare ratios, not absolute figures)\n", env.machine, env.load)
 	fmt.Fprintf(w, "- Neo4j: %s", env.neo4j)
 	if env.apoc != "" {
 		fmt.Fprintf(w, ", APOC %s", env.apoc)
