@@ -48,11 +48,14 @@ bench: ## ssfgraph against the raw-Cypher floor and @neo4j/graphql on a Neo4j of
 	@command -v node >/dev/null || { echo "make bench needs Node 20 and npm for the @neo4j/graphql peer"; exit 1; }
 	@export NEO4J_LOCAL_HOME=.neo4j-bench NEO4J_LOCAL_PORT=$(BENCH_NEO4J_PORT); \
 	export NEO4J_LOCAL_PLUGINS=$$($(NEO4J) fetch-apoc); \
-	if $(NEO4J) status >/dev/null 2>&1 && [ .neo4j-bench/neo4j.pid -ot "$$NEO4J_LOCAL_PLUGINS" ]; then \
+	if $(NEO4J) status >/dev/null 2>&1 && { [ .neo4j-bench/neo4j.pid -ot "$$NEO4J_LOCAL_PLUGINS" ] || \
+		! tr '\0' ' ' <"/proc/$$(cat .neo4j-bench/neo4j.pid)/cmdline" | grep -qF "$$NEO4J_LOCAL_PLUGINS/*"; }; then \
 		echo "restarting the bench Neo4j to load $$NEO4J_LOCAL_PLUGINS"; $(NEO4J) stop; \
 	fi; \
 	$(NEO4J) start 'dbms.security.procedures.unrestricted=apoc.*'; \
-	(cd bench/peer && npm ci --no-audit --no-fund --loglevel=error); \
+	if [ ! bench/peer/node_modules/.ci-done -nt bench/peer/package-lock.json ]; then \
+		(cd bench/peer && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.ci-done); \
+	fi; \
 	go run ./cmd/ssfbench --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) --neo4j-pid $$(cat .neo4j-bench/neo4j.pid) $(BENCH_FLAGS)
 
 bench-go: ## start the local Neo4j unless NEO4J_URI is set, then the Go benchmarks (go test -bench)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -127,7 +128,7 @@ func fanoutBench(ctx context.Context, w, progress io.Writer, c *http.Client, ssf
 				}
 				if err != nil {
 					mu.Lock()
-					first = firstErr(first, err)
+					first = cmp.Or(first, err)
 					mu.Unlock()
 				}
 			}()
@@ -170,12 +171,4 @@ func fanoutBench(ctx context.Context, w, progress io.Writer, c *http.Client, ssf
 		d.Size.AnalysesPerTarget, updates)
 	t.Write(w)
 	return nil
-}
-
-// firstErr keeps the first error.
-func firstErr(first, err error) error {
-	if first != nil {
-		return first
-	}
-	return err
 }
