@@ -108,7 +108,7 @@ func parseConfig(args []string) (*config, error) {
 	fs.IntVar(&c.size.AnalysesPerTarget, "analyses", c.size.AnalysesPerTarget, "analyses per target")
 	fs.IntVar(&c.size.AssessmentsPerAnalysis, "assessments", c.size.AssessmentsPerAnalysis, "assessments per analysis")
 	clients := fs.String("clients", "1,8,32", "comma-separated numbers of concurrent clients")
-	fs.IntVar(&c.rounds, "rounds", 3, "interleaved rounds per query and number of clients")
+	fs.IntVar(&c.rounds, "rounds", 2, "interleaved rounds per query and number of clients")
 	fs.DurationVar(&c.round, "round", 3*time.Second, "length of one round against one server")
 	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "warm-up per server and query before measuring")
 	fs.StringVar(&c.peerDir, "peer", "bench/peer", "folder of the @neo4j/graphql peer (npm ci done); empty: no peer")
