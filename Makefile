@@ -24,7 +24,7 @@ fi; \
 export NEO4J_URI;
 endef
 
-.PHONY: help run test bench fuzz generate check neo4j-start neo4j-stop
+.PHONY: help run test bench bench-go fuzz generate check neo4j-start neo4j-stop
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,7 +38,27 @@ run: ## start the local Neo4j unless NEO4J_URI is set (then load the demo and pr
 test: ## start the local Neo4j unless NEO4J_URI is set, then all tests with -race
 	@$(use_neo4j) go test -race -count=1 -timeout 30m ./...
 
-bench: ## start the local Neo4j unless NEO4J_URI is set, then the benchmarks
+# make bench runs its own Neo4j (home .neo4j-bench, Bolt port BENCH_NEO4J_PORT) with APOC, so that the shared
+# one on 7687 stays untouched; it is left running for reruns (stop it: NEO4J_LOCAL_HOME=.neo4j-bench
+# NEO4J_LOCAL_PORT=7697 tools/neo4j/neo4j.sh stop). BENCH_FLAGS go to ssfbench (README, Benchmarks).
+BENCH_NEO4J_PORT ?= 7697
+BENCH_FLAGS ?=
+
+bench: ## ssfgraph against the raw-Cypher floor and @neo4j/graphql on a Neo4j of its own; writes BENCHMARKS.md
+	@command -v node >/dev/null || { echo "make bench needs Node 20 and npm for the @neo4j/graphql peer"; exit 1; }
+	@export NEO4J_LOCAL_HOME=.neo4j-bench NEO4J_LOCAL_PORT=$(BENCH_NEO4J_PORT); \
+	export NEO4J_LOCAL_PLUGINS=$$($(NEO4J) fetch-apoc); \
+	if $(NEO4J) status >/dev/null 2>&1 && { [ .neo4j-bench/neo4j.pid -ot "$$NEO4J_LOCAL_PLUGINS" ] || \
+		! tr '\0' ' ' <"/proc/$$(cat .neo4j-bench/neo4j.pid)/cmdline" | grep -qF "$$NEO4J_LOCAL_PLUGINS/*"; }; then \
+		echo "restarting the bench Neo4j to load $$NEO4J_LOCAL_PLUGINS"; $(NEO4J) stop; \
+	fi; \
+	$(NEO4J) start 'dbms.security.procedures.unrestricted=apoc.*'; \
+	if [ ! bench/peer/node_modules/.ci-done -nt bench/peer/package-lock.json ]; then \
+		(cd bench/peer && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.ci-done); \
+	fi; \
+	go run ./cmd/ssfbench --neo4j-uri bolt://127.0.0.1:$(BENCH_NEO4J_PORT) --neo4j-pid $$(cat .neo4j-bench/neo4j.pid) $(BENCH_FLAGS)
+
+bench-go: ## start the local Neo4j unless NEO4J_URI is set, then the Go benchmarks (go test -bench)
 	@$(use_neo4j) go test -run '^$$' -bench . -benchmem ./...
 
 FUZZTIME ?= 5s

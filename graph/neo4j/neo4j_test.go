@@ -138,7 +138,7 @@ func TestOnlyThisPackageImportsTheDriver(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	allowed := regexp.MustCompile(`/graph/neo4j(/neo4jtest)?$`)
+	allowed := regexp.MustCompile(`/graph/neo4j(/neo4jtest|/neo4jbench)?$`)
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
 		if len(fields) == 0 || allowed.MatchString(fields[0]) {

@@ -6,6 +6,8 @@
 #   tools/neo4j/neo4j.sh status                  exit 0 and print the URI if running and answering Bolt
 #   tools/neo4j/neo4j.sh uri                     print bolt://127.0.0.1:PORT for the configured port
 #   tools/neo4j/neo4j.sh fetch                   download the jars (Maven) if missing or pom.xml changed
+#   tools/neo4j/neo4j.sh fetch-apoc              download APOC Core (apoc/pom.xml) into target/plugins and
+#                                                print its path, for NEO4J_LOCAL_PLUGINS (only `make bench`)
 #
 # Environment:
 #   NEO4J_LOCAL_HOME       data, conf, logs, neo4j.pid, neo4j.log    (default: <repo>/.neo4j)
@@ -13,6 +15,9 @@
 #   NEO4J_LOCAL_HEAP       JVM heap (-Xmx)                          (default: 1g)
 #   NEO4J_LOCAL_PAGECACHE  server.memory.pagecache.size             (default: 256m)
 #   NEO4J_LOCAL_START_TIMEOUT  seconds to wait for readiness        (default: 180)
+#   NEO4J_LOCAL_PLUGINS    a folder of plugin jars (fetch-apoc prints one) that start puts on the class path and
+#                          names as server.directories.plugins (embedded Neo4j registers APOC's extensions only
+#                          from the class path); default: none
 #   NEO4J_LOCAL_CDS        1: record a JVM class-data-sharing archive once per fetch (about 15 s), which
 #                          makes every start about 40% faster; 0: don't (default: 1)
 #   JAVA_HOME              a JDK 17..21 (Neo4j 5.26); otherwise java on PATH or /usr/lib/jvm/* is tried
@@ -35,6 +40,7 @@ HEAP=${NEO4J_LOCAL_HEAP:-1g}
 PAGECACHE=${NEO4J_LOCAL_PAGECACHE:-256m}
 START_TIMEOUT=${NEO4J_LOCAL_START_TIMEOUT:-180}
 USE_CDS=${NEO4J_LOCAL_CDS:-1}
+PLUGINS=${NEO4J_LOCAL_PLUGINS:-}
 STOP_TIMEOUT=60
 
 say() { echo "neo4j.sh: $*" >&2; }
@@ -245,6 +251,27 @@ cmd_fetch() {
 	unlock 9
 }
 
+# cmd_fetch_apoc: APOC Core and its libraries into PLUGINS (Maven, apoc/pom.xml), once per pom change;
+# prints PLUGINS. Separate from cmd_fetch so that run, test and CI never download it.
+cmd_fetch_apoc() {
+	local plugins=$TARGET/plugins stamp=$TARGET/plugins.sha256 pom=$SCRIPT_DIR/apoc/pom.xml hash
+	mkdir -p "$TARGET"
+	lock 9 "$TARGET/fetch.lock"
+	pick_java
+	hash=$(if command -v sha256sum >/dev/null; then sha256sum "$pom"; else shasum -a 256 "$pom"; fi | cut -d' ' -f1)
+	if ! compgen -G "$plugins/apoc-core-*.jar" >/dev/null || [[ ! -f $stamp || $(<"$stamp") != "$hash" ]]; then
+		command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install maven) to download APOC into $plugins"
+		say "downloading APOC Core with Maven into $plugins..."
+		rm -rf "$plugins" "$stamp"
+		JAVA_HOME=$JDK_HOME mvn -B -q -Dstyle.color=never -f "$pom" package </dev/null 2>&1 |
+			sed $'s/\e\\[[0-9;]*m//g' >&2 || die "mvn -f $pom package failed"
+		compgen -G "$plugins/apoc-core-*.jar" >/dev/null || die "Maven ran but $plugins has no apoc-core jar"
+		echo "$hash" >"$stamp"
+	fi
+	unlock 9
+	echo "$plugins"
+}
+
 print_log_tail() {
 	say "last lines of $LOG:"
 	tail -n 40 "$LOG" >&2 || true
@@ -304,12 +331,19 @@ cmd_start() {
 	[[ -f $LOG ]] && mv -f "$LOG" "$LOG.1"
 	: >"$LOG"
 	say "starting neo4j on $URI (home $NEO4J_HOME_DIR, heap $HEAP, page cache $PAGECACHE, $(basename "$JDK_HOME"))"
-	local detach=()
+	local detach=() cp=$LAUNCHER_JAR:$LIB/* plugin_conf=()
+	if [[ -n $PLUGINS ]]; then
+		[[ -d $PLUGINS ]] || die "NEO4J_LOCAL_PLUGINS=$PLUGINS is not a folder"
+		PLUGINS=$(cd "$PLUGINS" && pwd -P)
+		cp+=:$PLUGINS/*
+		plugin_conf=("server.directories.plugins=$PLUGINS")
+		say "loading the plugins in $PLUGINS"
+	fi
 	command -v setsid >/dev/null && detach=(setsid)
 	# Detached: own session, SIGHUP ignored, no inherited stdio or lock fds, so it outlives the caller
 	# (make, a test's exec.Command) and never holds the caller's pipes open.
-	(cd "$NEO4J_HOME_DIR" && exec "${detach[@]}" nohup "$JAVA" "${JVM[@]}" -cp "$LAUNCHER_JAR:$LIB/*" \
-		Neo4jLauncher "$NEO4J_HOME_DIR" "$PORT" "server.memory.pagecache.size=$PAGECACHE" "$@" \
+	(cd "$NEO4J_HOME_DIR" && exec "${detach[@]}" nohup "$JAVA" "${JVM[@]}" -cp "$cp" \
+		Neo4jLauncher "$NEO4J_HOME_DIR" "$PORT" "server.memory.pagecache.size=$PAGECACHE" "${plugin_conf[@]}" "$@" \
 		</dev/null >>"$LOG" 2>&1 8>&- 9>&-) &
 	pid=$!
 	echo "$pid" >"$PIDFILE"
@@ -366,7 +400,7 @@ cmd_status() {
 }
 
 usage() {
-	sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -378,5 +412,6 @@ stop) cmd_stop ;;
 status) cmd_status ;;
 uri) echo "$URI" ;;
 fetch) cmd_fetch ;;
+fetch-apoc) cmd_fetch_apoc ;;
 *) usage ;;
 esac
