@@ -114,7 +114,7 @@ func (pl *planner) plan(typ *typeSpec, sel ast.SelectionSet) (*planNode, *model.
 	props := map[string]bool{}
 	addProps := func(ps []string) {
 		for _, p := range ps {
-			if p != "id" && !props[p] {
+			if !props[p] {
 				props[p] = true
 				proj.Props = append(proj.Props, p)
 			}

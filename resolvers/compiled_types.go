@@ -40,19 +40,19 @@ func objectType(name string, fields map[string]*fieldSpec) *typeSpec {
 
 func init() {
 	nodeType("Organization", nil, map[string]*fieldSpec{
-		"id":          scalar(func(w io.Writer, o *model.Organization) { writeID(w, o.ID) }),
+		"id":          scalar(func(w io.Writer, o *model.Organization) { writeID(w, o.ID) }, "id"),
 		"name":        scalar(func(w io.Writer, o *model.Organization) { writeString(w, o.Name) }, "name"),
 		"sector":      scalar(func(w io.Writer, o *model.Organization) { writeString(w, o.Sector) }, "sector"),
 		"departments": related(model.OrganizationDepartments, "Department", true, false),
 		"analyses":    related(model.OrganizationAnalyses, "Analysis", true, false),
 	})
 	nodeType("Department", nil, map[string]*fieldSpec{
-		"id":           scalar(func(w io.Writer, d *model.Department) { writeID(w, d.ID) }),
+		"id":           scalar(func(w io.Writer, d *model.Department) { writeID(w, d.ID) }, "id"),
 		"name":         scalar(func(w io.Writer, d *model.Department) { writeString(w, d.Name) }, "name"),
 		"organization": related(model.ProjDepartmentOrg, "Organization", false, false),
 	})
 	nodeType("Target", nil, map[string]*fieldSpec{
-		"id":          scalar(func(w io.Writer, t *model.Target) { writeID(w, t.ID) }),
+		"id":          scalar(func(w io.Writer, t *model.Target) { writeID(w, t.ID) }, "id"),
 		"name":        scalar(func(w io.Writer, t *model.Target) { writeString(w, t.Name) }, "name"),
 		"sector":      scalar(func(w io.Writer, t *model.Target) { writeString(w, t.Sector) }, "sector"),
 		"description": scalar(func(w io.Writer, t *model.Target) { writeString(w, t.Description) }, "description"),
@@ -62,7 +62,7 @@ func init() {
 		"analyses":    withStatus(related(model.TargetAnalyses, "Analysis", true, false)),
 	})
 	nodeType("Asset", nil, map[string]*fieldSpec{
-		"id":          scalar(func(w io.Writer, a *model.Asset) { writeID(w, a.ID) }),
+		"id":          scalar(func(w io.Writer, a *model.Asset) { writeID(w, a.ID) }, "id"),
 		"name":        scalar(func(w io.Writer, a *model.Asset) { writeString(w, a.Name) }, "name"),
 		"kind":        scalar(func(w io.Writer, a *model.Asset) { writeString(w, a.Kind) }, "kind"),
 		"description": scalar(func(w io.Writer, a *model.Asset) { writeString(w, a.Description) }, "description"),
@@ -70,14 +70,14 @@ func init() {
 		"connectsTo":  related(model.AssetConnectsTo, "Asset", true, false),
 	})
 	nodeType("Incident", nil, map[string]*fieldSpec{
-		"id":          scalar(func(w io.Writer, i *model.Incident) { writeID(w, i.ID) }),
+		"id":          scalar(func(w io.Writer, i *model.Incident) { writeID(w, i.ID) }, "id"),
 		"name":        scalar(func(w io.Writer, i *model.Incident) { writeString(w, i.Name) }, "name"),
 		"consequence": scalar(func(w io.Writer, i *model.Incident) { writeString(w, i.Consequence) }, "consequence"),
 		"description": scalar(func(w io.Writer, i *model.Incident) { writeString(w, i.Description) }, "description"),
 		"target":      related(model.ProjIncidentTarget, "Target", false, false),
 	})
 	nodeType("Threat", nil, map[string]*fieldSpec{
-		"id":            scalar(func(w io.Writer, t *model.Threat) { writeID(w, t.ID) }),
+		"id":            scalar(func(w io.Writer, t *model.Threat) { writeID(w, t.ID) }, "id"),
 		"name":          scalar(func(w io.Writer, t *model.Threat) { writeString(w, t.Name) }, "name"),
 		"kind":          scalar(func(w io.Writer, t *model.Threat) { writeString(w, t.Kind) }, "kind"),
 		"description":   scalar(func(w io.Writer, t *model.Threat) { writeString(w, t.Description) }, "description"),
@@ -92,7 +92,7 @@ func init() {
 		"revokedBy":     related(model.ThreatRevokedBy, "Threat", false, true),
 	})
 	nodeType("Measure", nil, map[string]*fieldSpec{
-		"id":          scalar(func(w io.Writer, m *model.Measure) { writeID(w, m.ID) }),
+		"id":          scalar(func(w io.Writer, m *model.Measure) { writeID(w, m.ID) }, "id"),
 		"name":        scalar(func(w io.Writer, m *model.Measure) { writeString(w, m.Name) }, "name"),
 		"description": scalar(func(w io.Writer, m *model.Measure) { writeString(w, m.Description) }, "description"),
 		"kind":        scalar(func(w io.Writer, m *model.Measure) { writeString(w, m.Kind) }, "kind"),
@@ -115,7 +115,7 @@ func init() {
 		"clause": related(model.ProjLinkClause, "Clause", false, false),
 	})
 	nodeType("Clause", nil, map[string]*fieldSpec{
-		"id":               scalar(func(w io.Writer, c *model.Clause) { writeID(w, c.ID) }),
+		"id":               scalar(func(w io.Writer, c *model.Clause) { writeID(w, c.ID) }, "id"),
 		"ref":              scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Ref) }, "ref"),
 		"title":            scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Title) }, "title"),
 		"text":             scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Text) }, "text"),
@@ -126,14 +126,14 @@ func init() {
 		"children":         inForceOnly(related(model.ClauseChildren, "Clause", true, false)),
 	})
 	nodeType("Guideline", nil, map[string]*fieldSpec{
-		"id":        scalar(func(w io.Writer, g *model.Guideline) { writeID(w, g.ID) }),
+		"id":        scalar(func(w io.Writer, g *model.Guideline) { writeID(w, g.ID) }, "id"),
 		"title":     scalar(func(w io.Writer, g *model.Guideline) { writeString(w, g.Title) }, "title"),
 		"publisher": scalar(func(w io.Writer, g *model.Guideline) { writeString(w, g.Publisher) }, "publisher"),
 		"version":   scalar(func(w io.Writer, g *model.Guideline) { writeString(w, g.Version) }, "version"),
 		"clauses":   inForceOnly(related(model.GuidelineTopClauses, "Clause", true, false)),
 	})
 	analysis := nodeType("Analysis", []string{"visibility", "organizationId", "sharedWithOrganizationIds", "sharedWithSectors"}, map[string]*fieldSpec{
-		"id":                scalar(func(w io.Writer, a *model.Analysis) { writeID(w, a.ID) }),
+		"id":                scalar(func(w io.Writer, a *model.Analysis) { writeID(w, a.ID) }, "id"),
 		"title":             scalar(func(w io.Writer, a *model.Analysis) { writeString(w, a.Title) }, "title"),
 		"status":            scalar(func(w io.Writer, a *model.Analysis) { a.Status.MarshalGQL(w) }, "status"),
 		"version":           scalar(func(w io.Writer, a *model.Analysis) { writeInt(w, a.Version) }, "version"),
@@ -150,7 +150,7 @@ func init() {
 	})
 	analysis.readable = func(p *model.Principal, n any) bool { return n.(*model.Analysis).CanRead(p) }
 	nodeType("Assessment", nil, map[string]*fieldSpec{
-		"id":               scalar(func(w io.Writer, s *model.Assessment) { writeID(w, s.ID) }),
+		"id":               scalar(func(w io.Writer, s *model.Assessment) { writeID(w, s.ID) }, "id"),
 		"category":         scalar(func(w io.Writer, s *model.Assessment) { writeInt(w, s.Category) }, "category"),
 		"estimatedLossJPY": scalar(func(w io.Writer, s *model.Assessment) { optFloat(w, s.EstimatedLossJpy) }, "estimatedLossJPY"),
 		"rationale":        scalar(func(w io.Writer, s *model.Assessment) { writeString(w, s.Rationale) }, "rationale"),
@@ -195,7 +195,7 @@ func init() {
 	})
 	compiledTypes["Treatment"].satisfies = []string{"Treatment"} // not a Node
 	nodeType("AxisLevel", nil, map[string]*fieldSpec{
-		"id":          scalar(func(w io.Writer, l *model.AxisLevel) { writeID(w, l.ID) }),
+		"id":          scalar(func(w io.Writer, l *model.AxisLevel) { writeID(w, l.ID) }, "id"),
 		"rank":        scalar(func(w io.Writer, l *model.AxisLevel) { writeInt(w, l.Rank) }),
 		"labelEn":     scalar(func(w io.Writer, l *model.AxisLevel) { writeString(w, l.LabelEn) }),
 		"labelJa":     scalar(func(w io.Writer, l *model.AxisLevel) { writeString(w, l.LabelJa) }),

@@ -40,7 +40,7 @@ var projectionRefs = map[model.Relation]refSpec{
 // clause, and how the element's map is written and decoded.
 type edgeSpec struct {
 	rel    string                      // the relationship type, from the parent to a clause
-	row    func(n, r, c string) string // the element's map, with r and c bound
+	row    func(n, r, c string) string // the element map's entries, with r and c bound
 	decode func(map[string]any) any    // the element
 }
 
@@ -48,13 +48,13 @@ var projectionEdges = map[model.Relation]edgeSpec{
 	model.ProjMeasureClauses: {
 		rel: model.RelSatisfies,
 		row: func(n, r, c string) string {
-			return "{measure: " + n + ".id, clause: " + c + ".id, props: properties(" + r + ")}"
+			return "measure: " + n + ".id, clause: " + c + ".id, props: " + r + " {.relationship, .coverage, .rationale}"
 		},
 		decode: func(m map[string]any) any { return decodeClauseLink(m) },
 	},
 	model.ProjAnalysisNotApplicable: {
 		rel:    model.RelNotApplicable,
-		row:    func(_, r, c string) string { return "{clause: " + c + ".id, reason: " + r + ".reason}" },
+		row:    func(_, r, c string) string { return "clause: " + c + ".id, reason: " + r + ".reason" },
 		decode: func(m map[string]any) any { return decodeNotApplicable(m) },
 	},
 }
@@ -215,45 +215,50 @@ func (b *projectionBuilder) param(v any) string {
 	return "$" + name
 }
 
-// node returns the element map of the node v (labelled label): {n: its
-// properties, r: [one list per relation]}.
+// node returns the element map of the node v (labelled label): its
+// properties (its id at the root, where the page's cursor needs it), and
+// under the keys _0, _1, ... the list each relation leads to. One map per
+// node, with nothing around it, keeps what Neo4j builds and the driver
+// decodes to what the answer holds.
 func (b *projectionBuilder) node(v, label string, p *model.Projection, depth int) (string, error) {
 	var sb strings.Builder
-	sb.WriteString("{n: " + v + " {.id")
+	sb.WriteString(v + " {")
+	sep := ""
+	if depth == 0 && !slices.Contains(p.Props, "id") {
+		sb.WriteString(".id")
+		sep = ", "
+	}
 	for _, prop := range p.Props {
 		if !validProp(prop) {
 			return "", fmt.Errorf("neo4j.Project: bad property name %q", prop)
 		}
-		sb.WriteString(", ." + prop)
+		sb.WriteString(sep + "." + prop)
+		sep = ", "
 	}
-	sb.WriteString("}")
-	if err := b.rels(&sb, v, p, depth); err != nil {
+	if err := b.rels(&sb, sep, v, p, depth); err != nil {
 		return "", err
 	}
 	sb.WriteString("}")
 	return sb.String(), nil
 }
 
-// rels writes `, r: [...]`, one list per relation of p from v.
-func (b *projectionBuilder) rels(sb *strings.Builder, v string, p *model.Projection, depth int) error {
-	if len(p.Rels) == 0 {
-		return nil
-	}
-	sb.WriteString(", r: [")
+// rels writes `_0: ..., _1: ...`, one list per relation of p from v, after
+// sep.
+func (b *projectionBuilder) rels(sb *strings.Builder, sep, v string, p *model.Projection, depth int) error {
 	c := "n" + strconv.Itoa(depth+1)
 	for i, rp := range p.Rels {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
 		expr, err := b.rel(v, c, rp, depth+1)
 		if err != nil {
 			return err
 		}
-		sb.WriteString(expr)
+		sb.WriteString(sep + relKey(i) + ": " + expr)
+		sep = ", "
 	}
-	sb.WriteString("]")
 	return nil
 }
+
+// relKey is the key of the i-th relation's list in an element map.
+func relKey(i int) string { return "_" + strconv.Itoa(i) }
 
 // rel returns the list expression of one relation from v, its nodes bound
 // to c.
@@ -304,15 +309,10 @@ func (b *projectionBuilder) rel(v, c string, rp *model.RelProjection, depth int)
 		d := strconv.Itoa(depth)
 		r, cl := "r"+d, "c"+d
 		var sb strings.Builder
-		sb.WriteString("{n: " + s.row(v, r, cl))
+		sb.WriteString("{" + s.row(v, r, cl))
 		for i, er := range child.Rels {
 			if er.Rel != model.ProjLinkClause {
 				return "", fmt.Errorf("neo4j.Project: relation %q does not follow from %q", er.Rel, rp.Rel)
-			}
-			if i == 0 {
-				sb.WriteString(", r: [")
-			} else {
-				sb.WriteString(", ")
 			}
 			clause := er.Child
 			if clause == nil {
@@ -322,10 +322,7 @@ func (b *projectionBuilder) rel(v, c string, rp *model.RelProjection, depth int)
 			if err != nil {
 				return "", err
 			}
-			sb.WriteString("[" + proj + "]")
-		}
-		if len(child.Rels) > 0 {
-			sb.WriteString("]")
+			sb.WriteString(", " + relKey(i) + ": [" + proj + "]")
 		}
 		sb.WriteString("}")
 		return "COLLECT { MATCH (" + v + ")-[" + r + ":" + s.rel + "]->(" + cl + ":" + model.LabelClause + ") WITH " + r + ", " + cl +
@@ -366,21 +363,18 @@ func decodeProjected(v any, kind projected, p *model.Projection) []*model.Projec
 		}
 		el := &model.Projected{}
 		if kind.edge != "" {
-			el.Node = projectionEdges[kind.edge].decode(asMap(m["n"]))
+			el.Node = projectionEdges[kind.edge].decode(m)
 		} else {
-			n := decodeAs(kind.label, asMap(m["n"]))
+			n := decodeAs(kind.label, m)
 			if n == nil {
 				continue
 			}
 			el.Node = n
 		}
 		if p != nil && len(p.Rels) > 0 {
-			lists, _ := m["r"].([]any)
 			el.Rels = make([][]*model.Projected, len(p.Rels))
 			for i, rp := range p.Rels {
-				if i < len(lists) {
-					el.Rels[i] = decodeProjected(lists[i], childKind(rp.Rel), rp.Child)
-				}
+				el.Rels[i] = decodeProjected(m[relKey(i)], childKind(rp.Rel), rp.Child)
 			}
 		}
 		out = append(out, el)
