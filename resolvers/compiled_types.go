@@ -105,13 +105,13 @@ func init() {
 		"revokedBy":   related(model.MeasureRevokedBy, "Measure", false, true),
 	})
 	objectType("MeasureClauseLink", map[string]*fieldSpec{
-		"relationship": scalar(func(w io.Writer, l *model.MeasureClauseLink) { l.Relationship.MarshalGQL(w) }),
-		"coverage":     scalar(func(w io.Writer, l *model.MeasureClauseLink) { optFloat(w, l.Coverage) }),
-		"rationale":    scalar(func(w io.Writer, l *model.MeasureClauseLink) { optString(w, l.Rationale) }),
+		"relationship": scalar(func(w io.Writer, l *model.MeasureClauseLink) { l.Relationship.MarshalGQL(w) }, "relationship"),
+		"coverage":     scalar(func(w io.Writer, l *model.MeasureClauseLink) { optFloat(w, l.Coverage) }, "coverage"),
+		"rationale":    scalar(func(w io.Writer, l *model.MeasureClauseLink) { optString(w, l.Rationale) }, "rationale"),
 		"clause":       related(model.ProjLinkClause, "Clause", false, false),
 	})
 	objectType("NotApplicableClause", map[string]*fieldSpec{
-		"reason": scalar(func(w io.Writer, n *model.NotApplicableClause) { writeString(w, n.Reason) }),
+		"reason": scalar(func(w io.Writer, n *model.NotApplicableClause) { writeString(w, n.Reason) }, "reason"),
 		"clause": related(model.ProjLinkClause, "Clause", false, false),
 	})
 	nodeType("Clause", nil, map[string]*fieldSpec{
