@@ -95,8 +95,10 @@ func (c *nativeCheck) batch(doc *Document) *Batch {
 	ap := map[string]any{"title": a.Title, "status": a.Status, "version": int64(a.Version), "visibility": a.Visibility,
 		"sharedWithOrganizationIds": nativeList(a.SharedWithOrganizationIDs), "sharedWithSectors": nativeList(a.SharedWithSectors),
 		"organizationId": o.ID, "targetId": t.ID}
-	// Times the document omits are left as they are: a load never invents
-	// them, and loading the same document again changes nothing.
+	// Times the document omits are left as they are (the load gives a new
+	// analysis its own, as createAnalysis does: graph/neo4j's
+	// ingestNodeCypher), and loading the same document again changes
+	// nothing.
 	for k, v := range map[string]*time.Time{"createdAt": a.CreatedAt, "updatedAt": a.UpdatedAt, "submittedAt": a.SubmittedAt} {
 		if v != nil {
 			ap[k] = v.In(nativeUTC) // stored as datetime() stores them: offset Z
