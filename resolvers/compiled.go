@@ -48,13 +48,12 @@ type fieldSpec struct {
 	props []string // the properties it needs
 	// write writes a scalar field of the node n.
 	write func(w io.Writer, n any)
-	// rel, child, list and nullable describe a storeField (child also a
-	// scalesField): the relation, the type it leads to, whether it is a
-	// list and whether it may be null.
-	rel      model.Relation
-	child    string
-	list     bool
-	nullable bool
+	// rel, child and list describe a storeField (child also a
+	// scalesField): the relation, the type it leads to and whether it is
+	// a list.
+	rel   model.Relation
+	child string
+	list  bool
 	// fromScales returns a scalesField's object for the node n.
 	fromScales func(s *model.Scales, n any) any
 	// submitted returns what a submitted assessment rated instead of the
@@ -94,8 +93,6 @@ type planField struct {
 	spec  *fieldSpec
 	rel   int
 	child *planNode
-	// status is the `status` argument of Target.analyses.
-	status *model.AnalysisStatus
 	// includeWithdrawn is the argument of a list of clauses.
 	includeWithdrawn *bool
 }
@@ -151,7 +148,7 @@ func (pl *planner) plan(typ *typeSpec, sel ast.SelectionSet) (*planNode, *model.
 				if !ok {
 					return nil, nil, false
 				}
-				rp.Status, pf.status = st, st
+				rp.Status = st
 			}
 			if spec.inForce {
 				v, ok := argMap(f.Field, pl.oc.Variables)["includeWithdrawn"]
@@ -302,14 +299,10 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 			}
 		}
 	}
-	principal := model.PrincipalFrom(ctx)
-	root.Scales = pl.scales
-	page, err := proj.Project(ctx, root, p, principal)
-	if err != nil {
-		log.DebugContext(ctx, "compiled read failed; answering with the resolvers", "field", rf.Field.Name, "err", err)
+	page, wr, ok := project(ctx, proj, root, p, pl, log)
+	if !ok {
 		return nil, false
 	}
-	wr := &jsonWriter{ctx: ctx, p: principal, scales: page.Scales}
 	return graphql.WriterFunc(func(w io.Writer) {
 		wr.w = w
 		if conn == "" {
@@ -335,17 +328,10 @@ func compiledNode(ctx context.Context, pl *planner, proj model.Projector, root m
 		}
 		plans[name], root.ByLabel[name] = plan, p
 	}
-	principal := model.PrincipalFrom(ctx)
-	root.Scales = pl.scales
-	page, err := proj.Project(ctx, root, nil, principal)
-	if err != nil {
-		log.DebugContext(ctx, "compiled read failed; answering with the resolvers", "field", "node", "err", err)
-		return nil, false
+	page, wr, ok := project(ctx, proj, root, nil, pl, log)
+	if !ok || (len(page.Nodes) > 0 && page.Nodes[0].Node == nil) {
+		return nil, false // an error, or a kind compiled reads do not know
 	}
-	if len(page.Nodes) > 0 && page.Nodes[0].Node == nil {
-		return nil, false // a kind compiled reads do not know
-	}
-	wr := &jsonWriter{ctx: ctx, p: principal, scales: page.Scales}
 	return graphql.WriterFunc(func(w io.Writer) {
 		wr.w = w
 		if len(page.Nodes) == 0 {
@@ -355,6 +341,25 @@ func compiledNode(ctx context.Context, pl *planner, proj model.Projector, root m
 		el := page.Nodes[0]
 		wr.single(plans[el.Kind], page.Nodes, nil)
 	}), true
+}
+
+// project runs the projection p (nil for a root of any label) of a
+// compiled root field and returns its result with the writer that writes
+// it; ok is false when the query failed (the resolvers then answer, and
+// report the error).
+func project(ctx context.Context, proj model.Projector, root model.ProjectionRoot, p *model.Projection, pl *planner, log *slog.Logger) (*model.ProjectedPage, *jsonWriter, bool) {
+	principal := model.PrincipalFrom(ctx)
+	root.Scales = pl.scales
+	page, err := proj.Project(ctx, root, p, principal)
+	if err != nil {
+		log.DebugContext(ctx, "compiled read failed; answering with the resolvers", "field", graphql.GetRootFieldContext(ctx).Field.Name, "err", err)
+		return nil, nil, false
+	}
+	wr := &jsonWriter{p: principal, scales: page.Scales}
+	if wr.scales == nil {
+		wr.scales = &model.Scales{} // none stored, or nothing read: every level shows its rank
+	}
+	return page, wr, true
 }
 
 // listRoot reads the arguments of `targets` or `analyses` into a list
@@ -367,7 +372,7 @@ func listRoot(ctx context.Context, field string, args map[string]any) (model.Lis
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return model.ListQuery{}, false
 	}
-	label, f := model.ListTargets, filters{"sector": sector}
+	label, f := model.ListTargets, targetFilters(sector)
 	if field == "analyses" {
 		targetID, ok5 := strArg(args, "targetId")
 		orgID, ok6 := strArg(args, "organizationId")
@@ -375,7 +380,7 @@ func listRoot(ctx context.Context, field string, args map[string]any) (model.Lis
 		if !ok5 || !ok6 || !ok7 || (status != nil && !model.AnalysisStatus(*status).IsValid()) {
 			return model.ListQuery{}, false // the resolvers report a bad value
 		}
-		label, f = model.ListAnalyses, filters{"targetId": targetID, "organizationId": orgID, "status": status, "sector": sector}
+		label, f = model.ListAnalyses, analysisFilters(targetID, orgID, status, sector)
 	}
 	q, err := listQuery(ctx, label, first, after, f, text)
 	return q, err == nil
@@ -384,7 +389,6 @@ func listRoot(ctx context.Context, field string, args map[string]any) (model.Lis
 // jsonWriter writes a projection's result as the response JSON of a plan,
 // as gqlgen would write it (its scalar marshalers, its punctuation).
 type jsonWriter struct {
-	ctx    context.Context
 	w      io.Writer
 	p      *model.Principal
 	scales *model.Scales
@@ -498,9 +502,6 @@ func (wr *jsonWriter) object(plan *planNode, el *model.Projected, obj, parent an
 		case scalarField:
 			f.spec.write(w, obj)
 		case scalesField:
-			if wr.scales == nil {
-				wr.scales = &model.Scales{} // none stored: every level shows its rank
-			}
 			if v := f.spec.fromScales(wr.scales, obj); v != nil {
 				wr.object(f.child, nil, v, obj)
 			} else {

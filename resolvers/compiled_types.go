@@ -19,9 +19,10 @@ func scalar[T any](write func(w io.Writer, t *T), props ...string) *fieldSpec {
 }
 
 // related returns a field read through the relation rel, leading to the
-// type child; props are what else it needs of its own node.
-func related(rel model.Relation, child string, list, nullable bool, props ...string) *fieldSpec {
-	return &fieldSpec{kind: storeField, rel: rel, child: child, list: list, nullable: nullable, props: props}
+// type child (a list of them if list); props are what else it needs of
+// its own node.
+func related(rel model.Relation, child string, list bool, props ...string) *fieldSpec {
+	return &fieldSpec{kind: storeField, rel: rel, child: child, list: list, props: props}
 }
 
 // nodeType registers the type name, a Node, with its fields.
@@ -43,38 +44,38 @@ func init() {
 		"id":          scalar(func(w io.Writer, o *model.Organization) { writeID(w, o.ID) }, "id"),
 		"name":        scalar(func(w io.Writer, o *model.Organization) { writeString(w, o.Name) }, "name"),
 		"sector":      scalar(func(w io.Writer, o *model.Organization) { writeString(w, o.Sector) }, "sector"),
-		"departments": related(model.OrganizationDepartments, "Department", true, false),
-		"analyses":    related(model.OrganizationAnalyses, "Analysis", true, false),
+		"departments": related(model.OrganizationDepartments, "Department", true),
+		"analyses":    related(model.OrganizationAnalyses, "Analysis", true),
 	})
 	nodeType("Department", nil, map[string]*fieldSpec{
 		"id":           scalar(func(w io.Writer, d *model.Department) { writeID(w, d.ID) }, "id"),
 		"name":         scalar(func(w io.Writer, d *model.Department) { writeString(w, d.Name) }, "name"),
-		"organization": related(model.ProjDepartmentOrg, "Organization", false, false),
+		"organization": related(model.ProjDepartmentOrg, "Organization", false),
 	})
 	nodeType("Target", nil, map[string]*fieldSpec{
 		"id":          scalar(func(w io.Writer, t *model.Target) { writeID(w, t.ID) }, "id"),
 		"name":        scalar(func(w io.Writer, t *model.Target) { writeString(w, t.Name) }, "name"),
 		"sector":      scalar(func(w io.Writer, t *model.Target) { writeString(w, t.Sector) }, "sector"),
 		"description": scalar(func(w io.Writer, t *model.Target) { writeString(w, t.Description) }, "description"),
-		"owner":       related(model.ProjTargetOwner, "Organization", false, true),
-		"assets":      related(model.TargetAssets, "Asset", true, false),
-		"incidents":   related(model.TargetIncidents, "Incident", true, false),
-		"analyses":    withStatus(related(model.TargetAnalyses, "Analysis", true, false)),
+		"owner":       related(model.ProjTargetOwner, "Organization", false),
+		"assets":      related(model.TargetAssets, "Asset", true),
+		"incidents":   related(model.TargetIncidents, "Incident", true),
+		"analyses":    withStatus(related(model.TargetAnalyses, "Analysis", true)),
 	})
 	nodeType("Asset", nil, map[string]*fieldSpec{
 		"id":          scalar(func(w io.Writer, a *model.Asset) { writeID(w, a.ID) }, "id"),
 		"name":        scalar(func(w io.Writer, a *model.Asset) { writeString(w, a.Name) }, "name"),
 		"kind":        scalar(func(w io.Writer, a *model.Asset) { writeString(w, a.Kind) }, "kind"),
 		"description": scalar(func(w io.Writer, a *model.Asset) { writeString(w, a.Description) }, "description"),
-		"target":      related(model.ProjAssetTarget, "Target", false, false),
-		"connectsTo":  related(model.AssetConnectsTo, "Asset", true, false),
+		"target":      related(model.ProjAssetTarget, "Target", false),
+		"connectsTo":  related(model.AssetConnectsTo, "Asset", true),
 	})
 	nodeType("Incident", nil, map[string]*fieldSpec{
 		"id":          scalar(func(w io.Writer, i *model.Incident) { writeID(w, i.ID) }, "id"),
 		"name":        scalar(func(w io.Writer, i *model.Incident) { writeString(w, i.Name) }, "name"),
 		"consequence": scalar(func(w io.Writer, i *model.Incident) { writeString(w, i.Consequence) }, "consequence"),
 		"description": scalar(func(w io.Writer, i *model.Incident) { writeString(w, i.Description) }, "description"),
-		"target":      related(model.ProjIncidentTarget, "Target", false, false),
+		"target":      related(model.ProjIncidentTarget, "Target", false),
 	})
 	nodeType("Threat", nil, map[string]*fieldSpec{
 		"id":            scalar(func(w io.Writer, t *model.Threat) { writeID(w, t.ID) }, "id"),
@@ -85,11 +86,11 @@ func init() {
 		"source":        scalar(func(w io.Writer, t *model.Threat) { optString(w, t.Source) }, "source"),
 		"revoked":       scalar(func(w io.Writer, t *model.Threat) { writeBool(w, t.Revoked) }, "revoked"),
 		"deprecated":    scalar(func(w io.Writer, t *model.Threat) { writeBool(w, t.Deprecated) }, "deprecated"),
-		"owner":         related(model.ProjThreatOwner, "Organization", false, true),
-		"mitigatedBy":   related(model.ThreatMitigatedBy, "Measure", true, false),
-		"parent":        related(model.ThreatParent, "Threat", false, true),
-		"subtechniques": related(model.ThreatSubtechniques, "Threat", true, false),
-		"revokedBy":     related(model.ThreatRevokedBy, "Threat", false, true),
+		"owner":         related(model.ProjThreatOwner, "Organization", false),
+		"mitigatedBy":   related(model.ThreatMitigatedBy, "Measure", true),
+		"parent":        related(model.ThreatParent, "Threat", false),
+		"subtechniques": related(model.ThreatSubtechniques, "Threat", true),
+		"revokedBy":     related(model.ThreatRevokedBy, "Threat", false),
 	})
 	nodeType("Measure", nil, map[string]*fieldSpec{
 		"id":          scalar(func(w io.Writer, m *model.Measure) { writeID(w, m.ID) }, "id"),
@@ -99,20 +100,20 @@ func init() {
 		"revoked":     scalar(func(w io.Writer, m *model.Measure) { writeBool(w, m.Revoked) }, "revoked"),
 		"deprecated":  scalar(func(w io.Writer, m *model.Measure) { writeBool(w, m.Deprecated) }, "deprecated"),
 		"perspective": fromScales("Perspective", func(s *model.Scales, m *model.Measure) any { return perspectiveOf(s, m.PerspectiveCode) }, "perspective"),
-		"owner":       related(model.ProjMeasureOwner, "Organization", false, true),
-		"clauses":     related(model.ProjMeasureClauses, "MeasureClauseLink", true, false),
-		"mitigates":   related(model.MeasureMitigates, "Threat", true, false),
-		"revokedBy":   related(model.MeasureRevokedBy, "Measure", false, true),
+		"owner":       related(model.ProjMeasureOwner, "Organization", false),
+		"clauses":     related(model.ProjMeasureClauses, "MeasureClauseLink", true),
+		"mitigates":   related(model.MeasureMitigates, "Threat", true),
+		"revokedBy":   related(model.MeasureRevokedBy, "Measure", false),
 	})
 	objectType("MeasureClauseLink", map[string]*fieldSpec{
 		"relationship": scalar(func(w io.Writer, l *model.MeasureClauseLink) { l.Relationship.MarshalGQL(w) }, "relationship"),
 		"coverage":     scalar(func(w io.Writer, l *model.MeasureClauseLink) { optFloat(w, l.Coverage) }, "coverage"),
 		"rationale":    scalar(func(w io.Writer, l *model.MeasureClauseLink) { optString(w, l.Rationale) }, "rationale"),
-		"clause":       related(model.ProjLinkClause, "Clause", false, false),
+		"clause":       related(model.ProjLinkClause, "Clause", false),
 	})
 	objectType("NotApplicableClause", map[string]*fieldSpec{
 		"reason": scalar(func(w io.Writer, n *model.NotApplicableClause) { writeString(w, n.Reason) }, "reason"),
-		"clause": related(model.ProjLinkClause, "Clause", false, false),
+		"clause": related(model.ProjLinkClause, "Clause", false),
 	})
 	nodeType("Clause", nil, map[string]*fieldSpec{
 		"id":               scalar(func(w io.Writer, c *model.Clause) { writeID(w, c.ID) }, "id"),
@@ -120,17 +121,17 @@ func init() {
 		"title":            scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Title) }, "title"),
 		"text":             scalar(func(w io.Writer, c *model.Clause) { writeString(w, c.Text) }, "text"),
 		"withdrawn":        scalar(func(w io.Writer, c *model.Clause) { writeBool(w, c.Withdrawn) }, "withdrawn"),
-		"guideline":        related(model.ProjClauseGuideline, "Guideline", false, false),
-		"incorporatedInto": related(model.ClauseIncorporatedInto, "Clause", true, false),
-		"parent":           related(model.ProjClauseParent, "Clause", false, true),
-		"children":         inForceOnly(related(model.ClauseChildren, "Clause", true, false)),
+		"guideline":        related(model.ProjClauseGuideline, "Guideline", false),
+		"incorporatedInto": related(model.ClauseIncorporatedInto, "Clause", true),
+		"parent":           related(model.ProjClauseParent, "Clause", false),
+		"children":         inForceOnly(related(model.ClauseChildren, "Clause", true)),
 	})
 	nodeType("Guideline", nil, map[string]*fieldSpec{
 		"id":        scalar(func(w io.Writer, g *model.Guideline) { writeID(w, g.ID) }, "id"),
 		"title":     scalar(func(w io.Writer, g *model.Guideline) { writeString(w, g.Title) }, "title"),
 		"publisher": scalar(func(w io.Writer, g *model.Guideline) { writeString(w, g.Publisher) }, "publisher"),
 		"version":   scalar(func(w io.Writer, g *model.Guideline) { writeString(w, g.Version) }, "version"),
-		"clauses":   inForceOnly(related(model.GuidelineTopClauses, "Clause", true, false)),
+		"clauses":   inForceOnly(related(model.GuidelineTopClauses, "Clause", true)),
 	})
 	analysis := nodeType("Analysis", []string{"visibility", "organizationId", "sharedWithOrganizationIds", "sharedWithSectors"}, map[string]*fieldSpec{
 		"id":                scalar(func(w io.Writer, a *model.Analysis) { writeID(w, a.ID) }, "id"),
@@ -142,11 +143,11 @@ func init() {
 		"createdAt":         scalar(func(w io.Writer, a *model.Analysis) { writeTime(w, a.CreatedAt) }, "createdAt"),
 		"updatedAt":         scalar(func(w io.Writer, a *model.Analysis) { writeTime(w, a.UpdatedAt) }, "updatedAt"),
 		"submittedAt":       scalar(func(w io.Writer, a *model.Analysis) { optTime(w, a.SubmittedAt) }, "submittedAt"),
-		"organization":      related(model.ProjAnalysisOrganization, "Organization", false, false),
-		"target":            related(model.ProjAnalysisTarget, "Target", false, false),
-		"assessments":       related(model.AnalysisAssessments, "Assessment", true, false),
-		"notApplicable":     related(model.ProjAnalysisNotApplicable, "NotApplicableClause", true, false),
-		"supersedes":        related(model.ProjAnalysisSupersedes, "Analysis", false, true),
+		"organization":      related(model.ProjAnalysisOrganization, "Organization", false),
+		"target":            related(model.ProjAnalysisTarget, "Target", false),
+		"assessments":       related(model.AnalysisAssessments, "Assessment", true),
+		"notApplicable":     related(model.ProjAnalysisNotApplicable, "NotApplicableClause", true),
+		"supersedes":        related(model.ProjAnalysisSupersedes, "Analysis", false),
 	})
 	analysis.readable = func(p *model.Principal, n any) bool { return n.(*model.Analysis).CanRead(p) }
 	nodeType("Assessment", nil, map[string]*fieldSpec{
@@ -156,33 +157,33 @@ func init() {
 		"rationale":        scalar(func(w io.Writer, s *model.Assessment) { writeString(w, s.Rationale) }, "rationale"),
 		"axis1":            fromScales("AxisLevel", func(s *model.Scales, a *model.Assessment) any { return levelOf(s, 1, a.Axis1Rank) }, "axis1"),
 		"axis2":            fromScales("AxisLevel", func(s *model.Scales, a *model.Assessment) any { return levelOf(s, 2, a.Axis2Rank) }, "axis2"),
-		"incident": submitted(related(model.ProjAssessmentIncident, "Incident", false, false, "snapshot"), func(n, _ any) any {
+		"incident": submitted(related(model.ProjAssessmentIncident, "Incident", false, "snapshot"), func(n, _ any) any {
 			if was := n.(*model.Assessment).AsSubmitted; was != nil && was.Incident != nil {
 				return was.Incident
 			}
 			return nil
 		}),
-		"threats": submittedList(related(model.AssessmentThreats, "Threat", true, false, "snapshot"), func(n any) ([]any, bool) {
+		"threats": submittedList(related(model.AssessmentThreats, "Threat", true, "snapshot"), func(n any) ([]any, bool) {
 			if was := n.(*model.Assessment).AsSubmitted; was != nil {
 				return anys(was.Threats), true
 			}
 			return nil, false
 		}),
-		"assets": submittedList(related(model.AssessmentAssets, "Asset", true, false, "snapshot"), func(n any) ([]any, bool) {
+		"assets": submittedList(related(model.AssessmentAssets, "Asset", true, "snapshot"), func(n any) ([]any, bool) {
 			if was := n.(*model.Assessment).AsSubmitted; was != nil {
 				return anys(was.Assets), true
 			}
 			return nil, false
 		}),
 		// The treatments' measures read the snapshot of their assessment.
-		"treatments":      related(model.AssessmentTreatments, "Treatment", true, false, "snapshot"),
-		"ownerDepartment": related(model.ProjAssessmentDepartment, "Department", false, true),
-		"analysis":        related(model.ProjAssessmentAnalysis, "Analysis", false, false),
+		"treatments":      related(model.AssessmentTreatments, "Treatment", true, "snapshot"),
+		"ownerDepartment": related(model.ProjAssessmentDepartment, "Department", false),
+		"analysis":        related(model.ProjAssessmentAnalysis, "Analysis", false),
 	})
-	nodeType("Treatment", nil, map[string]*fieldSpec{
+	objectType("Treatment", map[string]*fieldSpec{
 		"status":      scalar(func(w io.Writer, t *model.Treatment) { t.Status.MarshalGQL(w) }, "status"),
 		"perspective": fromScales("Perspective", func(s *model.Scales, t *model.Treatment) any { return perspectiveOf(s, t.PerspectiveCode) }, "perspective"),
-		"measure": submitted(related(model.ProjTreatmentMeasure, "Measure", false, false, "measureId"), func(n, parent any) any {
+		"measure": submitted(related(model.ProjTreatmentMeasure, "Measure", false, "measureId"), func(n, parent any) any {
 			s, _ := parent.(*model.Assessment)
 			if s == nil || s.AsSubmitted == nil {
 				return nil
@@ -193,7 +194,6 @@ func init() {
 			return nil
 		}),
 	})
-	compiledTypes["Treatment"].satisfies = []string{"Treatment"} // not a Node
 	nodeType("AxisLevel", nil, map[string]*fieldSpec{
 		"id":          scalar(func(w io.Writer, l *model.AxisLevel) { writeID(w, l.ID) }, "id"),
 		"rank":        scalar(func(w io.Writer, l *model.AxisLevel) { writeInt(w, l.Rank) }),

@@ -155,6 +155,14 @@ func viewer(ctx context.Context) (*model.Viewer, error) {
 // filters are a list field's optional filter arguments, by name.
 type filters map[string]*string
 
+// targetFilters and analysisFilters are the filters of the `targets` and
+// `analyses` fields (their resolvers and compiled reads alike).
+func targetFilters(sector *string) filters { return filters{"sector": sector} }
+
+func analysisFilters(targetID, organizationID, status, sector *string) filters {
+	return filters{"targetId": targetID, "organizationId": organizationID, "status": status, "sector": sector}
+}
+
 // list reads one page of a list field, checking the paging arguments.
 func list(ctx context.Context, read model.ReadService, label string, first *int, after *string, f filters, text *string) (*model.Page, *model.PageInfo, error) {
 	q, err := listQuery(ctx, label, first, after, f, text)

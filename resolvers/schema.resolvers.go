@@ -930,7 +930,7 @@ func (r *queryResolver) Sectors(ctx context.Context) ([]*model.Sector, error) {
 
 // Targets is the resolver for the targets field.
 func (r *queryResolver) Targets(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.TargetConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListTargets, first, after, filters{"sector": sector}, text)
+	page, info, err := list(ctx, r.Store, model.ListTargets, first, after, targetFilters(sector), text)
 	return &model.TargetConnection{Nodes: nodesAs[model.Target](page), PageInfo: info, TotalCount: total(page)}, err
 }
 
@@ -964,7 +964,7 @@ func (r *queryResolver) Guideline(ctx context.Context, id string) (*model.Guidel
 
 // Analyses is the resolver for the analyses field.
 func (r *queryResolver) Analyses(ctx context.Context, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) (*model.AnalysisConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListAnalyses, first, after, filters{"targetId": targetID, "organizationId": organizationID, "status": (*string)(status), "sector": sector}, text)
+	page, info, err := list(ctx, r.Store, model.ListAnalyses, first, after, analysisFilters(targetID, organizationID, (*string)(status), sector), text)
 	return &model.AnalysisConnection{Nodes: nodesAs[model.Analysis](page), PageInfo: info, TotalCount: total(page)}, err
 }
 

@@ -115,12 +115,7 @@ func (db *DB) StaleComparisonRefs(ctx context.Context, prefix string) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, 0, len(recs))
-	for _, r := range recs {
-		id, _ := r.Values[0].(string)
-		out = append(out, id)
-	}
-	return out, nil
+	return firstColumn(recs), nil
 }
 
 // snapshotProjection returns, for an analysis `a`, its assessments with the

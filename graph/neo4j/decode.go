@@ -137,6 +137,16 @@ func decodeAs(l string, np map[string]any) model.Node {
 	return nil
 }
 
+// firstColumn returns the first column of recs as strings.
+func firstColumn(recs []*neo4j.Record) []string {
+	out := make([]string, 0, len(recs))
+	for _, r := range recs {
+		s, _ := r.Values[0].(string)
+		out = append(out, s)
+	}
+	return out
+}
+
 // props reads typed values from a node's properties; a missing or
 // mistyped property reads as the zero value (or nil for pointers).
 type props map[string]any

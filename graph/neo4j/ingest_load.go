@@ -665,12 +665,7 @@ func submittedAnalyses(ctx context.Context, t *txn, p *preparedBatch) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, 0, len(recs))
-	for _, r := range recs {
-		id, _ := r.Values[0].(string)
-		out = append(out, id)
-	}
-	return out, nil
+	return firstColumn(recs), nil
 }
 
 // guidelineChanges returns a warning for each guideline of p that is

@@ -108,19 +108,15 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 		cypher, label = sb.String(), "node"
 	default:
 		label = root.Label
-		if _, ok := projectionLabels[label]; !ok {
+		if !nodeRootLabels[label] {
 			return nil, fmt.Errorf("neo4j.Project: no projection from %q", label)
 		}
 		b.params["id"] = root.ID
-		where := ""
-		if label == model.LabelAnalysis {
-			where = " WHERE " + analysisReadable("m")
-		}
 		proj, err := b.node("m", label, p, 0)
 		if err != nil {
 			return nil, err
 		}
-		cypher = "MATCH (m:" + label + " {id: $id})" + where + "\nWITH 1 AS total, false AS more, [" + proj + "] AS page"
+		cypher = "MATCH (m:" + label + " {id: $id}) WHERE " + nodeReadable(label, "m") + "\nWITH 1 AS total, false AS more, [" + proj + "] AS page"
 	}
 	if root.Scales {
 		cypher += scalesCalls + "\nRETURN total, more, page, scales, levels, perspectives, rules"
@@ -149,8 +145,8 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 	return page, nil
 }
 
-// nodeRootLabels are the labels a projection from a node of any label may
-// name.
+// nodeRootLabels are the labels a projection may start from (by id, or
+// among those of a root of any label).
 var nodeRootLabels = map[string]bool{
 	model.LabelOrganization: true, model.LabelDepartment: true, model.LabelTarget: true, model.LabelAsset: true,
 	model.LabelIncident: true, model.LabelThreat: true, model.LabelMeasure: true, model.LabelGuideline: true,
@@ -206,9 +202,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
-
-// projectionLabels are the labels a projection may start from.
-var projectionLabels = map[string]bool{model.LabelTarget: true, model.LabelAnalysis: true, model.LabelGuideline: true}
 
 // projectionBuilder writes a projection's Cypher, collecting its
 // parameters (filter values; never written into the text).
