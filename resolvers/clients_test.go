@@ -1,0 +1,232 @@
+package resolvers_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/resolvers"
+)
+
+// The client tests run off-the-shelf JavaScript GraphQL clients from npm
+// (clients/package.json: graphql-ws, Apollo Client, urql, graphql-sse)
+// against NewHandler over real HTTP and websockets on the test database.
+// Each subtest runs one step of a script in clients/ with a JSON
+// configuration and asserts on the JSON line the step prints.
+
+// clientSubscription is what every live step subscribes to: the
+// comparison of the fixture's target, drafts included, so that the
+// analysis a step creates shows up in the next update.
+const clientSubscription = `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) { revision analyses { analysis { id } } } }`
+
+// clientMutation is the change every live step makes: a new analysis of
+// the target, with an id under the test's prefix.
+const clientMutation = `mutation($t: ID!, $id: ID!, $title: String!) { createAnalysis(input: {id: $id, targetId: $t, title: $title, visibility: PUBLIC}) { id } }`
+
+// clientConfig is the JSON configuration of a client script (clients/lib.mjs).
+type clientConfig struct {
+	HTTPURL      string   `json:"httpUrl"`
+	WSURL        string   `json:"wsUrl"`
+	Token        string   `json:"token"`
+	TargetID     string   `json:"targetId"`
+	IDPrefix     string   `json:"idPrefix"`
+	Subscription string   `json:"subscription"`
+	Mutation     string   `json:"mutation"`
+	MissingID    string   `json:"missingId"`
+	PagerTarget  string   `json:"pagerTargetId"`
+	PageSize     int      `json:"pageSize"`
+	Steps        []string `json:"steps"`
+}
+
+// clientResult is the JSON line a step prints; each step fills the fields
+// it checks.
+type clientResult struct {
+	Step  string
+	OK    bool
+	Error string
+
+	// Every live step (lib.mjs liveUpdate).
+	FirstRevision, LiveRevision int
+	Created                     string
+	LiveAnalyses                []string
+
+	// graphql-ws.
+	ViewerOrganization  string
+	Ended               string
+	AfterComplete       []string
+	ViewerAfterComplete string
+	CloseCode           int
+}
+
+// clientsEnv is a testEnv with a target that two organizations analysed
+// (neo4jtest.ComparisonFixture) and an analyst token of the first.
+type clientsEnv struct {
+	*testEnv
+	fx      neo4jtest.Compared
+	org     string
+	analyst string // a token of org
+}
+
+func newClientsEnv(t *testing.T) *clientsEnv {
+	t.Helper()
+	env := newEnv(t, resolvers.Options{})
+	e := &clientsEnv{testEnv: env, fx: neo4jtest.ComparisonFixture(t, env.p, 2, 4), org: env.p + "org-00"}
+	e.analyst = e.token(t, e.org, model.RoleAnalyst)
+	return e
+}
+
+// config returns the configuration of a script running step.
+func (e *clientsEnv) config(step string) clientConfig {
+	return clientConfig{
+		HTTPURL:      e.srv.URL + "/graphql",
+		WSURL:        "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/graphql",
+		Token:        e.analyst,
+		TargetID:     e.fx.TargetID,
+		IDPrefix:     e.p + "client-",
+		Subscription: clientSubscription,
+		Mutation:     clientMutation,
+		MissingID:    e.p + "missing",
+		Steps:        []string{step},
+	}
+}
+
+// assertLive checks a live step's report: a first comparison, then an
+// update with a higher revision that compares the fixture's analyses and
+// the one the step created.
+func (e *clientsEnv) assertLive(t *testing.T, r clientResult) {
+	t.Helper()
+	if r.LiveRevision <= r.FirstRevision {
+		t.Errorf("%s: the live update has revision %d, the first comparison %d: want it higher", r.Step, r.LiveRevision, r.FirstRevision)
+	}
+	if !strings.HasPrefix(r.Created, e.p+"client-") {
+		t.Errorf("%s: created %q, want an id under %q", r.Step, r.Created, e.p+"client-")
+	}
+	for _, id := range append(slices.Clone(e.fx.AnalysisIDs), r.Created) {
+		if !slices.Contains(r.LiveAnalyses, id) {
+			t.Errorf("%s: the live update compares %v, want %s among them", r.Step, r.LiveAnalyses, id)
+		}
+	}
+}
+
+func TestClients(t *testing.T) {
+	t.Parallel()
+	e := newClientsEnv(t)
+
+	t.Run("GraphQLWS", func(t *testing.T) {
+		for _, step := range []string{"authorization", "headers"} {
+			t.Run(step, func(t *testing.T) {
+				r := runClient(t, "graphql-ws.mjs", e.config(step))
+				e.assertLive(t, r)
+				if r.ViewerOrganization != e.org || r.ViewerAfterComplete != e.org {
+					t.Errorf("the socket's viewer is %q, and %q after complete; want %q (the token's organization) both times", r.ViewerOrganization, r.ViewerAfterComplete, e.org)
+				}
+				if r.Ended != "complete" {
+					t.Errorf("after the client's complete the subscription ended with %q, want complete", r.Ended)
+				}
+				if r.CloseCode != 1000 {
+					t.Errorf("dispose closed the socket with %d, want 1000", r.CloseCode)
+				}
+				t.Run("NoEchoOfComplete", func(t *testing.T) {
+					if len(r.AfterComplete) > 0 {
+						t.Errorf("after the client's complete the server sent %v for the subscription, want nothing", r.AfterComplete)
+					}
+				})
+			})
+		}
+	})
+}
+
+// clientsDir is the absolute path of clients/.
+func clientsDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "clients"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+var npmCI sync.Mutex
+
+// installClients makes sure that node runs and that clients/node_modules
+// holds what package-lock.json pins: unless its marker file
+// (node_modules/.ci-done) is newer than the lock file, it runs npm ci.
+// Without node it fails, naming the command that installs it.
+func installClients(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("the client tests need Node 20 and npm: %v\ninstall them with: sudo apt-get install nodejs npm", err)
+		}
+	}
+	npmCI.Lock()
+	defer npmCI.Unlock()
+	dir := clientsDir(t)
+	lock, err := os.Stat(filepath.Join(dir, "package-lock.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(dir, "node_modules", ".ci-done")
+	if m, err := os.Stat(marker); err == nil && m.ModTime().After(lock.ModTime()) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("(cd clients && npm ci): %v\n%s", err, out)
+	}
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runClient runs `node clients/<script> <config file>` and returns the
+// line of the configuration's one step. It fails the test when node
+// fails, prints no line for the step, or the step reports an error.
+func runClient(t *testing.T, script string, cfg clientConfig) clientResult {
+	t.Helper()
+	installClients(t)
+	if len(cfg.Steps) != 1 {
+		t.Fatalf("runClient runs one step, not %v", cfg.Steps)
+	}
+	file := filepath.Join(t.TempDir(), "config.json")
+	b, _ := json.Marshal(cfg)
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", filepath.Join(clientsDir(t), script), file)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var r *clientResult
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var line clientResult
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Step == cfg.Steps[0] {
+			r = &line
+		}
+	}
+	switch {
+	case err != nil || r == nil:
+		t.Fatalf("node clients/%s %s: %v\nstdout:\n%s\nstderr:\n%s", script, cfg.Steps[0], err, stdout.Bytes(), stderr.Bytes())
+	case !r.OK:
+		t.Fatalf("clients/%s %s: %s\nstderr:\n%s", script, cfg.Steps[0], r.Error, stderr.Bytes())
+	}
+	return *r
+}
