@@ -83,7 +83,7 @@ export class Events {
       },
       complete: () => {
         this.#resolveEnded('complete');
-        this.#finish(new Error('the subscription completed'));
+        this.#finish(new Error('the server completed the subscription before the event awaited'));
       },
     };
   }

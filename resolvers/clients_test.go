@@ -67,6 +67,22 @@ type clientResult struct {
 	AfterComplete       []string
 	ViewerAfterComplete string
 	CloseCode           int
+
+	// Apollo Client.
+	Target                         string
+	ValidationCodes, NotFoundCodes []string
+	Posts                          int
+	OperationsPerPost              []int
+	Forwards, Backwards            []clientPage
+}
+
+// clientPage is one page a pager step read.
+type clientPage struct {
+	IDs, Cursors []string
+	PageInfo     struct {
+		HasNextPage, HasPreviousPage bool
+		StartCursor, EndCursor       *string
+	}
 }
 
 // clientsEnv is a testEnv with a target that two organizations analysed
@@ -74,6 +90,7 @@ type clientResult struct {
 type clientsEnv struct {
 	*testEnv
 	fx      neo4jtest.Compared
+	pager   neo4jtest.Compared // another target, with five analyses to page through
 	org     string
 	analyst string // a token of org
 }
@@ -81,7 +98,9 @@ type clientsEnv struct {
 func newClientsEnv(t *testing.T) *clientsEnv {
 	t.Helper()
 	env := newEnv(t, resolvers.Options{})
-	e := &clientsEnv{testEnv: env, fx: neo4jtest.ComparisonFixture(t, env.p, 2, 4), org: env.p + "org-00"}
+	e := &clientsEnv{testEnv: env, org: env.p + "org-00",
+		fx:    neo4jtest.ComparisonFixture(t, env.p, 2, 4),
+		pager: neo4jtest.ComparisonFixture(t, env.p+"pager-", 5, 1)}
 	e.analyst = e.token(t, e.org, model.RoleAnalyst)
 	return e
 }
@@ -97,6 +116,8 @@ func (e *clientsEnv) config(step string) clientConfig {
 		Subscription: clientSubscription,
 		Mutation:     clientMutation,
 		MissingID:    e.p + "missing",
+		PagerTarget:  e.pager.TargetID,
+		PageSize:     2,
 		Steps:        []string{step},
 	}
 }
@@ -143,6 +164,88 @@ func TestClients(t *testing.T) {
 					}
 				})
 			})
+		}
+	})
+
+	t.Run("Apollo", func(t *testing.T) {
+		t.Run("HttpLink", func(t *testing.T) {
+			r := runClient(t, "apollo.mjs", e.config("http"))
+			if r.Target != e.fx.TargetID || r.Created != e.p+"client-apollo-http" {
+				t.Errorf("read target %q and created %q, want %q and %q", r.Target, r.Created, e.fx.TargetID, e.p+"client-apollo-http")
+			}
+		})
+		t.Run("Errors", func(t *testing.T) {
+			r := runClient(t, "apollo.mjs", e.config("errors"))
+			if !slices.Equal(r.ValidationCodes, []string{"GRAPHQL_VALIDATION_FAILED"}) {
+				t.Errorf("a query of a field that does not exist: codes %v, want [GRAPHQL_VALIDATION_FAILED]", r.ValidationCodes)
+			}
+			if !slices.Equal(r.NotFoundCodes, []string{"NOT_FOUND"}) {
+				t.Errorf("submitting an analysis that does not exist: codes %v, want [NOT_FOUND]", r.NotFoundCodes)
+			}
+		})
+		t.Run("GraphQLWsLink", func(t *testing.T) {
+			e.assertLive(t, runClient(t, "apollo.mjs", e.config("ws")))
+		})
+		t.Run("Multipart", func(t *testing.T) {
+			e.assertLive(t, runClient(t, "apollo.mjs", e.config("multipart")))
+		})
+		t.Run("BatchHttpLink", func(t *testing.T) {
+			r := runClient(t, "apollo.mjs", e.config("batch"))
+			if r.Posts != 1 || !slices.Equal(r.OperationsPerPost, []int{2}) {
+				t.Errorf("%d POSTs with %v operations each, want 1 with 2", r.Posts, r.OperationsPerPost)
+			}
+			if r.Target != e.fx.TargetID || r.ViewerOrganization != e.org {
+				t.Errorf("the batch answered target %q and viewer %q, want %q and %q", r.Target, r.ViewerOrganization, e.fx.TargetID, e.org)
+			}
+		})
+		t.Run("Pager", func(t *testing.T) {
+			e.assertPager(t, runClient(t, "apollo.mjs", e.config("pager")))
+		})
+	})
+}
+
+// assertPager checks a pager step's pages of the pager target's five
+// analyses, two at a time: forwards [0 1] [2 3] [4], each but the last with
+// a next page, and backwards [3 4] [1 2] [0], each but the last with a
+// previous page; every page's start and end cursors are its first and last
+// edge's, and a node has the same cursor whichever way it was reached.
+func (e *clientsEnv) assertPager(t *testing.T, r clientResult) {
+	t.Helper()
+	ids := e.pager.AnalysisIDs
+	check := func(dir string, pages []clientPage, want [][]string, more func(clientPage) bool) {
+		t.Helper()
+		var got [][]string
+		for _, p := range pages {
+			got = append(got, p.IDs)
+		}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("%s: pages %v, want %v", dir, got, want)
+		}
+		for i, p := range pages {
+			if last := i == len(pages)-1; more(p) == last {
+				t.Errorf("%s: page %d of %d says there is more: %v", dir, i+1, len(pages), more(p))
+			}
+			if len(p.Cursors) != len(p.IDs) || p.PageInfo.StartCursor == nil || p.PageInfo.EndCursor == nil ||
+				*p.PageInfo.StartCursor != p.Cursors[0] || *p.PageInfo.EndCursor != p.Cursors[len(p.Cursors)-1] {
+				t.Errorf("%s: page %d has edge cursors %v and pageInfo %+v, want startCursor and endCursor the first and last", dir, i+1, p.Cursors, p.PageInfo)
+			}
+		}
+	}
+	check("forwards", r.Forwards, [][]string{ids[0:2], ids[2:4], ids[4:5]}, func(p clientPage) bool { return p.PageInfo.HasNextPage })
+	check("backwards", r.Backwards, [][]string{ids[3:5], ids[1:3], ids[0:1]}, func(p clientPage) bool { return p.PageInfo.HasPreviousPage })
+	t.Run("CursorsStable", func(t *testing.T) {
+		cursor := map[string]string{}
+		for _, p := range r.Forwards {
+			for i, id := range p.IDs {
+				cursor[id] = p.Cursors[i]
+			}
+		}
+		for _, p := range r.Backwards {
+			for i, id := range p.IDs {
+				if cursor[id] != p.Cursors[i] {
+					t.Errorf("%s has cursor %q forwards and %q backwards", id, cursor[id], p.Cursors[i])
+				}
+			}
 		}
 	})
 }
