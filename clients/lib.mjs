@@ -89,12 +89,16 @@ export class Events {
   }
 
   #push(item) {
+    // On stderr, which the test shows when the step fails.
+    const { data, errors, error } = item.value ?? {};
+    console.error(`event: ${JSON.stringify({ data, errors: errors ?? error?.message }).slice(0, 400)}`);
     const w = this.#waiters.shift();
     if (w) w(item);
     else this.#items.push(item);
   }
 
   #finish(err) {
+    console.error(`end: ${err.message}`);
     this.#end ??= err;
     for (const w of this.#waiters.splice(0)) w({ error: err });
   }

@@ -74,6 +74,9 @@ type clientResult struct {
 	Posts                          int
 	OperationsPerPost              []int
 	Forwards, Backwards            []clientPage
+
+	// graphql-sse: the Accept header of each request it sent.
+	Accepts []string
 }
 
 // clientPage is one page a pager step read.
@@ -201,6 +204,28 @@ func TestClients(t *testing.T) {
 		t.Run("Pager", func(t *testing.T) {
 			e.assertPager(t, runClient(t, "apollo.mjs", e.config("pager")))
 		})
+	})
+
+	t.Run("Urql", func(t *testing.T) {
+		t.Run("Query", func(t *testing.T) {
+			if r := runClient(t, "urql.mjs", e.config("query")); r.Target != e.fx.TargetID {
+				t.Errorf("read target %q, want %q", r.Target, e.fx.TargetID)
+			}
+		})
+		t.Run("SubscriptionExchange", func(t *testing.T) {
+			e.assertLive(t, runClient(t, "urql.mjs", e.config("ws")))
+		})
+		t.Run("FetchSubscriptions", func(t *testing.T) {
+			e.assertLive(t, runClient(t, "urql.mjs", e.config("fetch")))
+		})
+	})
+
+	t.Run("GraphQLSSE", func(t *testing.T) {
+		r := runClient(t, "graphql-sse.mjs", e.config("distinct"))
+		e.assertLive(t, r)
+		if len(r.Accepts) == 0 || !strings.Contains(r.Accepts[0], "text/event-stream") {
+			t.Errorf("the client sent Accept %q, want text/event-stream (distinct connections mode)", r.Accepts)
+		}
 	})
 }
 
