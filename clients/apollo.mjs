@@ -8,7 +8,7 @@ import { BatchHttpLink } from '@apollo/client/link/batch-http';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { bearer, config, describe, liveUpdate, run } from './lib.mjs';
+import { bearer, config, describe, liveUpdate, recordingFetch, run } from './lib.mjs';
 
 const headers = { Authorization: bearer };
 
@@ -22,7 +22,7 @@ function client(link) {
   });
 }
 
-const http = () => new HttpLink({ uri: config.httpUrl, headers });
+const http = (options = {}) => new HttpLink({ uri: config.httpUrl, headers, ...options });
 
 // errorCodes runs op, which must fail with GraphQL errors, and returns
 // their extensions.code.
@@ -97,8 +97,10 @@ await run({
 
   // A subscription through HttpLink: multipart/mixed;subscriptionSpec=1.0.
   async multipart() {
-    const c = client(http());
-    return liveUpdate('apollo-multipart', subscribeWith(c), mutateWith(c));
+    const rec = recordingFetch();
+    const c = client(http({ fetch: rec.fetch }));
+    const live = await liveUpdate('apollo-multipart', subscribeWith(c), mutateWith(c));
+    return { ...live, exchanges: rec.exchanges };
   },
 
   // Two queries in one POST through BatchHttpLink.

@@ -2,7 +2,7 @@
 // POST per operation with Accept: text/event-stream.
 
 import { createClient } from 'graphql-sse';
-import { bearer, config, describe, liveUpdate, run } from './lib.mjs';
+import { bearer, config, describe, liveUpdate, recordingFetch, run } from './lib.mjs';
 
 // mutate makes config.mutation as a plain GraphQL-over-HTTP POST.
 async function mutate(variables) {
@@ -18,16 +18,13 @@ async function mutate(variables) {
 
 await run({
   async distinct() {
-    const accepts = [];
+    const rec = recordingFetch();
     const client = createClient({
       url: config.httpUrl,
       singleConnection: false,
       headers: { Authorization: bearer },
       retryAttempts: 0,
-      fetchFn: (url, init) => {
-        accepts.push(new Headers(init?.headers).get('accept'));
-        return fetch(url, init);
-      },
+      fetchFn: rec.fetch,
     });
     try {
       const live = await liveUpdate(
@@ -35,7 +32,7 @@ await run({
         (sink) => client.subscribe({ query: config.subscription, variables: { t: config.targetId } }, sink),
         mutate,
       );
-      return { ...live, accepts };
+      return { ...live, exchanges: rec.exchanges };
     } finally {
       client.dispose();
     }

@@ -155,3 +155,15 @@ export async function liveUpdate(tag, subscribe, mutate, events = new Events()) 
 
 // bearer is the Authorization header value of config.token.
 export const bearer = `Bearer ${config.token}`;
+
+// recordingFetch returns a fetch that records, per request, the Accept
+// header it sent and the Content-Type the server answered with.
+export function recordingFetch() {
+  const exchanges = [];
+  const recorded = async (url, init) => {
+    const res = await fetch(url, init);
+    exchanges.push({ accept: new Headers(init?.headers).get('accept'), contentType: res.headers.get('content-type') });
+    return res;
+  };
+  return { fetch: recorded, exchanges };
+}

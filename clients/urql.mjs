@@ -6,7 +6,7 @@ import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urq
 import { createClient } from 'graphql-ws';
 import { onEnd, pipe, subscribe } from 'wonka';
 import WebSocket from 'ws';
-import { bearer, config, describe, liveUpdate, run } from './lib.mjs';
+import { bearer, config, describe, liveUpdate, recordingFetch, run } from './lib.mjs';
 
 const fetchOptions = { headers: { Authorization: bearer } };
 
@@ -71,7 +71,9 @@ await run({
   // fetchSubscriptions: the fetchExchange sends the subscription by POST
   // with Accept "text/event-stream, multipart/mixed".
   async fetch() {
-    const c = client([], { fetchSubscriptions: true });
-    return liveUpdate('urql-fetch', subscribeWith(c), mutateWith(c));
+    const rec = recordingFetch();
+    const c = client([], { fetchSubscriptions: true, fetch: rec.fetch });
+    const live = await liveUpdate('urql-fetch', subscribeWith(c), mutateWith(c));
+    return { ...live, exchanges: rec.exchanges };
   },
 });

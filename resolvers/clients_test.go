@@ -75,8 +75,22 @@ type clientResult struct {
 	OperationsPerPost              []int
 	Forwards, Backwards            []clientPage
 
-	// graphql-sse: the Accept header of each request it sent.
-	Accepts []string
+	// Subscriptions over HTTP: each request's Accept and its answer's
+	// Content-Type, in the order the answers came.
+	Exchanges []struct{ Accept, ContentType string }
+}
+
+// subscriptionExchange returns the exchange of a step's subscription
+// request (the one whose Accept names accept), failing when there is none.
+func (r clientResult) subscriptionExchange(t *testing.T, accept string) (string, string) {
+	t.Helper()
+	for _, x := range r.Exchanges {
+		if strings.Contains(x.Accept, accept) {
+			return x.Accept, x.ContentType
+		}
+	}
+	t.Fatalf("%s: no request accepted %q: %+v", r.Step, accept, r.Exchanges)
+	return "", ""
 }
 
 // clientPage is one page a pager step read.
@@ -145,6 +159,7 @@ func (e *clientsEnv) assertLive(t *testing.T, r clientResult) {
 
 func TestClients(t *testing.T) {
 	t.Parallel()
+	installClients(t) // before the fixture: without node, fail at once
 	e := newClientsEnv(t)
 
 	t.Run("GraphQLWS", func(t *testing.T) {
@@ -190,7 +205,11 @@ func TestClients(t *testing.T) {
 			e.assertLive(t, runClient(t, "apollo.mjs", e.config("ws")))
 		})
 		t.Run("Multipart", func(t *testing.T) {
-			e.assertLive(t, runClient(t, "apollo.mjs", e.config("multipart")))
+			r := runClient(t, "apollo.mjs", e.config("multipart"))
+			e.assertLive(t, r)
+			if _, ct := r.subscriptionExchange(t, "subscriptionSpec=1.0"); !strings.HasPrefix(ct, "multipart/mixed") {
+				t.Errorf("the subscription was answered with Content-Type %q, want multipart/mixed", ct)
+			}
 		})
 		t.Run("BatchHttpLink", func(t *testing.T) {
 			r := runClient(t, "apollo.mjs", e.config("batch"))
@@ -216,15 +235,19 @@ func TestClients(t *testing.T) {
 			e.assertLive(t, runClient(t, "urql.mjs", e.config("ws")))
 		})
 		t.Run("FetchSubscriptions", func(t *testing.T) {
-			e.assertLive(t, runClient(t, "urql.mjs", e.config("fetch")))
+			r := runClient(t, "urql.mjs", e.config("fetch"))
+			e.assertLive(t, r)
+			if _, ct := r.subscriptionExchange(t, "text/event-stream, multipart/mixed"); !strings.HasPrefix(ct, "text/event-stream") && !strings.HasPrefix(ct, "multipart/mixed") {
+				t.Errorf("the subscription was answered with Content-Type %q, want text/event-stream or multipart/mixed", ct)
+			}
 		})
 	})
 
 	t.Run("GraphQLSSE", func(t *testing.T) {
 		r := runClient(t, "graphql-sse.mjs", e.config("distinct"))
 		e.assertLive(t, r)
-		if len(r.Accepts) == 0 || !strings.Contains(r.Accepts[0], "text/event-stream") {
-			t.Errorf("the client sent Accept %q, want text/event-stream (distinct connections mode)", r.Accepts)
+		if _, ct := r.subscriptionExchange(t, "text/event-stream"); !strings.HasPrefix(ct, "text/event-stream") {
+			t.Errorf("the subscription was answered with Content-Type %q, want text/event-stream", ct)
 		}
 	})
 }
