@@ -30,6 +30,7 @@ type Metrics struct {
 	requests   *prometheus.CounterVec
 	latency    *prometheus.HistogramVec
 	websockets prometheus.Gauge
+	streams    prometheus.Gauge
 	neo4j      *prometheus.HistogramVec
 	neo4jTx    *prometheus.HistogramVec
 
@@ -55,6 +56,10 @@ func New() *Metrics {
 			Name: "ssfgraph_websocket_connections_open",
 			Help: "Websocket connections open now.",
 		}),
+		streams: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "ssfgraph_http_streams_open",
+			Help: "Streamed HTTP answers (Server-Sent Events and multipart subscriptions) open now.",
+		}),
 		neo4j: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "ssfgraph_neo4j_query_duration_seconds",
 			Help:    "Time of each call to Neo4j, by store operation and outcome.",
@@ -67,7 +72,7 @@ func New() *Metrics {
 		}, []string{"op", "outcome"}),
 		names: map[string]struct{}{},
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.websockets, m.neo4j, m.neo4jTx,
+	m.registry.MustRegister(m.requests, m.latency, m.websockets, m.streams, m.neo4j, m.neo4jTx,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -121,6 +126,20 @@ func (m *Metrics) WebsocketOpened() {
 func (m *Metrics) WebsocketClosed() {
 	if m != nil {
 		m.websockets.Dec()
+	}
+}
+
+// StreamOpened counts a streamed HTTP answer (SSE or multipart) that began.
+func (m *Metrics) StreamOpened() {
+	if m != nil {
+		m.streams.Inc()
+	}
+}
+
+// StreamClosed counts a streamed HTTP answer that ended.
+func (m *Metrics) StreamClosed() {
+	if m != nil {
+		m.streams.Dec()
 	}
 }
 

@@ -67,19 +67,20 @@ type cachedPrincipal struct {
 	expires time.Time
 }
 
-// socket is an open websocket that carries a token.
+// socket is an open websocket or HTTP stream that carries a token.
 type socket struct {
 	p      *model.Principal
-	conn   *gorillaConn // nil when the transport is not GorillaWS
-	cancel context.CancelFunc
+	conn   *gorillaConn // nil for a stream
+	cancel context.CancelCauseFunc
 }
 
-// close closes the socket with 4401 and reason.
+// close closes the socket with 4401 and reason; a stream ends with an
+// UNAUTHENTICATED error that gives the reason.
 func (s *socket) close(reason string) {
 	if s.conn != nil {
 		s.conn.closeWith(closeUnauthorized, reason)
 	}
-	s.cancel() // gqlgen ends the subscriptions and closes the socket
+	s.cancel(model.Errorf(model.EUNAUTHENTICATED, "%s", reason)) // the subscriptions end, and the socket closes
 }
 
 func newAuthenticator(tokens model.TokenService, jwt BearerVerifier, log *slog.Logger) *authenticator {
@@ -202,8 +203,15 @@ func (a *authenticator) websocketInit(ctx context.Context, payload transport.Ini
 			return ctx, nil, nil
 		}
 	}
+	return a.watch(ctx, p), nil, nil
+}
+
+// watch keeps the websocket or stream whose context is ctx, carrying the
+// token of p, until ctx ends, and returns the context that ends it when
+// the token is revoked or expires (see sweep).
+func (a *authenticator) watch(ctx context.Context, p *model.Principal) context.Context {
 	// The request's context ends when the connection's handler returns.
-	ctx, cancel := context.WithCancel(model.WithPrincipal(ctx, p))
+	ctx, cancel := context.WithCancelCause(model.WithPrincipal(ctx, p))
 	s := &socket{p: p, cancel: cancel}
 	if slot, ok := ctx.Value(connSlotKey{}).(*connSlot); ok {
 		s.conn = slot.conn.Load()
@@ -220,7 +228,7 @@ func (a *authenticator) websocketInit(ctx context.Context, payload transport.Ini
 		delete(a.sockets, s)
 		a.mu.Unlock()
 	})
-	return ctx, nil, nil
+	return ctx
 }
 
 // sweep runs while websockets with tokens are open: every

@@ -352,7 +352,9 @@ func project(ctx context.Context, proj model.Projector, root model.ProjectionRoo
 	root.Scales = pl.scales
 	page, err := proj.Project(ctx, root, p, principal)
 	if err != nil {
-		log.DebugContext(ctx, "compiled read failed; answering with the resolvers", "field", graphql.GetRootFieldContext(ctx).Field.Name, "err", err)
+		if ctx.Err() == nil { // else the client went away: the error presenter says so, once
+			log.DebugContext(ctx, "compiled read failed; answering with the resolvers", "field", graphql.GetRootFieldContext(ctx).Field.Name, "err", err)
+		}
 		return nil, nil, false
 	}
 	wr := &jsonWriter{p: principal, scales: page.Scales}

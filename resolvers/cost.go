@@ -65,7 +65,7 @@ func (c operationCost) MutateOperationContext(ctx context.Context, oc *graphql.O
 		return &gqlerror.Error{Message: model.ErrorMessage(listErr), Extensions: map[string]any{
 			"code": extCodes[model.EINVALID], "field": model.ErrorField(listErr)}}
 	}
-	oc.DisableIntrospection = !c.anonIntrospection && model.PrincipalFrom(ctx) == nil
+	oc.DisableIntrospection = !introspectionAllowed(ctx, !c.anonIntrospection)
 	if introspects && oc.DisableIntrospection {
 		return limitError(CodeIntrospectionDisabled, "introspection needs a token on this server")
 	}
@@ -198,4 +198,11 @@ func satMul(a, b int) int {
 		return math.MaxInt32
 	}
 	return a * b
+}
+
+// introspectionAllowed is the introspection rule, for operations and the
+// schema download alike: allowed, unless noAnonymous and the caller has
+// no token.
+func introspectionAllowed(ctx context.Context, noAnonymous bool) bool {
+	return !noAnonymous || model.PrincipalFrom(ctx) != nil
 }

@@ -10,9 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,6 +32,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/report"
+	ssftransport "github.com/ssfgraph/ssfgraph/transport"
 )
 
 // Default limits; Options overrides each.
@@ -125,8 +124,10 @@ func NewHandler(o Options) http.Handler {
 	if o.noLimits {
 		o.Limits = RateLimits{}
 	}
-	mux.Handle("/graphql", rateLimit(o.Limits, avail.middleware(conns.middleware(
-		limitBody(o.MaxBodyBytes, o.BodyReadTimeout, auth.middleware(newGraphQLServer(o, auth, conns, avail)))))))
+	gql := newGraphQLServer(o, auth, conns, avail)
+	mux.Handle("/graphql", cors(o.AllowedOrigins, rateLimit(o.Limits, avail.middleware(conns.middleware(
+		limitBody(o.MaxBodyBytes, o.BodyReadTimeout, auth.middleware(gql)))))))
+	mux.Handle("/schema.graphql", cors(o.AllowedOrigins, rateLimit(o.Limits, auth.middleware(schemaSDL(o.NoAnonymousIntrospection)))))
 	mux.Handle("GET /{$}", playground.Handler("ssfgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -220,9 +221,10 @@ func newGraphQLServer(o Options, auth *authenticator, conns *connLimits, avail *
 		PingPongInterval:      o.KeepAlive,
 		PayloadReadLimit:      &readLimit,
 	})
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(ssftransport.HTTP{
+		KeepAlive:  o.KeepAlive,
+		OpenStream: streamAdmission{auth: auth, conns: conns, metrics: o.Metrics}.open,
+	})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
@@ -321,17 +323,9 @@ type goneOnceKey struct{}
 // badEnumValue matches the error of gqlgen's generated enum unmarshalers.
 var badEnumValue = regexp.MustCompile(`^.{1,200} is not a valid [A-Z][A-Za-z]*$`)
 
-// checkOrigin allows same-origin websocket requests, requests without an
-// Origin header (non-browser clients), and the listed origins.
+// checkOrigin is originAllowed for the websocket upgrader.
 func checkOrigin(allowed []string) func(*http.Request) bool {
-	return func(r *http.Request) bool {
-		origin := r.Header.Get("Origin")
-		if origin == "" || slices.Contains(allowed, "*") || slices.Contains(allowed, origin) {
-			return true
-		}
-		u, err := url.Parse(origin)
-		return err == nil && strings.EqualFold(u.Host, r.Host)
-	}
+	return func(r *http.Request) bool { return originAllowed(allowed, r) }
 }
 
 // limitBody rejects a request body larger than limit with 413 and a GraphQL

@@ -167,13 +167,14 @@ func (c *connLimits) release(m map[string]int, key string) {
 	}
 }
 
-// middleware refuses a websocket upgrade over the server-wide ceiling (503)
+// middleware refuses a websocket upgrade, or a request that may be answered
+// by a stream (wantsStream), over the server-wide ceiling (503)
 // or over the per-address cap (429), with a GraphQL error coded
 // TOO_MANY_CONNECTIONS, before upgrading. gqlgen serves a websocket inside
 // ServeHTTP, so a connection counts until ServeHTTP returns.
 func (c *connLimits) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") && !wantsStream(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -2,8 +2,6 @@ package resolvers_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,8 +19,7 @@ import (
 
 // tokenID returns the public id of token (model.APIToken.ID).
 func tokenID(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])[:16]
+	return sha256Hex(token)[:16]
 }
 
 const viewerQuery = `{ viewer { userId } }`
