@@ -64,6 +64,10 @@ type HTTP struct {
 	// context ends while the client is still there, its cause is sent as a
 	// final error: a revoked token, say.
 	OpenStream func(ctx context.Context, r *http.Request) (context.Context, error)
+	// AdmitBatch, when set, is asked before a batch of n operations runs;
+	// when it returns false it has answered the request (a rate limit
+	// counting each operation, say).
+	AdmitBatch func(w http.ResponseWriter, r *http.Request, n int) bool
 }
 
 var _ graphql.Transport = HTTP{}
@@ -127,6 +131,9 @@ func (h HTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		p.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	}
 	if array {
+		if h.AdmitBatch != nil && !h.AdmitBatch(w, r, len(batch)) {
+			return
+		}
 		h.doBatch(w, r, exec, batch)
 		return
 	}
