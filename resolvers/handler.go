@@ -224,6 +224,7 @@ func newGraphQLServer(o Options, auth *authenticator, conns *connLimits, avail *
 	srv.AddTransport(ssftransport.HTTP{
 		KeepAlive:  o.KeepAlive,
 		OpenStream: streamAdmission{auth: auth, conns: conns, metrics: o.Metrics}.open,
+		AdmitBatch: admitBatch,
 	})
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

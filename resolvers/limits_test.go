@@ -175,6 +175,33 @@ func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	}
 }
 
+// TestBatchCountsEachOperation: a batch of n operations takes n requests
+// of the client's bucket, so batching does not multiply the rate.
+func TestBatchCountsEachOperation(t *testing.T) {
+	e := newEnv(t, resolvers.Options{Limits: resolvers.RateLimits{PerIP: 0.001, PerIPBurst: 7}})
+	batch := func(n int) int {
+		resp, err := http.Post(e.srv.URL+"/graphql", "application/json", strings.NewReader("["+strings.Repeat(`{"query":"{ __typename }"},`, n-1)+`{"query":"{ __typename }"}]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := batch(4); got != http.StatusOK {
+		t.Fatalf("a batch of 4 of a burst of 7: HTTP %d", got)
+	}
+	if got := batch(4); got != http.StatusTooManyRequests {
+		t.Errorf("a batch of 4 with 3 requests left: HTTP %d, want 429", got)
+	}
+	// The refused batch took one request, as every refused request does.
+	if got := batch(2); got != http.StatusOK {
+		t.Errorf("a batch of 2 with 2 requests left: HTTP %d", got)
+	}
+	if _, r := post(t, e.srv, `{ __typename }`, nil); r.code() != resolvers.CodeRateLimited {
+		t.Errorf("a request after the burst was spent: %v, want %s", r.Errors, resolvers.CodeRateLimited)
+	}
+}
+
 // TestWrongTokenGuessesAreRateLimited: each guess is a new token, so the
 // per-address bucket is what stops them.
 func TestWrongTokenGuessesAreRateLimited(t *testing.T) {

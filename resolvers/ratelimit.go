@@ -78,9 +78,9 @@ func newLimiterSet(limit rate.Limit, burst int) *limiterSet {
 	return &limiterSet{limit: limit, burst: max(burst, 1), m: map[string]*keyedLimiter{}}
 }
 
-// allow takes one token of key's bucket. When there is none it returns
-// false and how long until there is.
-func (s *limiterSet) allow(key string, now time.Time) (bool, time.Duration) {
+// allow takes n tokens of key's bucket. When there are not enough it
+// takes none and returns false and how long until there are.
+func (s *limiterSet) allow(key string, now time.Time, n int) (bool, time.Duration) {
 	if s == nil {
 		return true, 0
 	}
@@ -99,7 +99,7 @@ func (s *limiterSet) allow(key string, now time.Time) (bool, time.Duration) {
 	}
 	k.seen = now
 	s.mu.Unlock()
-	r := k.l.ReserveN(now, 1)
+	r := k.l.ReserveN(now, n)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
 		return false, d
@@ -115,12 +115,13 @@ func rateLimit(l RateLimits, next http.Handler) http.Handler {
 	if perIP == nil && perToken == nil {
 		return next
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// take takes n requests of r's address and token.
+	take := func(w http.ResponseWriter, r *http.Request, n int) bool {
 		now := time.Now()
-		ok, wait := perIP.allow(clientIP(r), now)
+		ok, wait := perIP.allow(clientIP(r), now, n)
 		what := "this address"
 		if auth := r.Header.Get("Authorization"); ok && auth != "" {
-			ok, wait = perToken.allow(auth, now)
+			ok, wait = perToken.allow(auth, now, n)
 			what = "this token"
 		}
 		if !ok {
@@ -128,10 +129,25 @@ func rateLimit(l RateLimits, next http.Handler) http.Handler {
 			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 			writeJSON(w, http.StatusTooManyRequests, graphql.Response{Errors: gqlerror.List{limitError(CodeRateLimited,
 				"too many requests from %s; retry after %d s", what, max(secs, 1))}})
-			return
 		}
-		next.ServeHTTP(w, r)
+		return ok
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if take(w, r, 1) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), rateTakeKey{}, take)))
+		}
 	})
+}
+
+// rateTakeKey keys, in a request's context, rateLimit's function that
+// takes more requests of the same client.
+type rateTakeKey struct{}
+
+// admitBatch is transport.HTTP's AdmitBatch: a batch of n operations
+// counts as n requests (the first was taken by rateLimit).
+func admitBatch(w http.ResponseWriter, r *http.Request, n int) bool {
+	take, ok := r.Context().Value(rateTakeKey{}).(func(http.ResponseWriter, *http.Request, int) bool)
+	return !ok || n <= 1 || take(w, r, n-1)
 }
 
 // connLimits counts open websockets in the whole server, per address and

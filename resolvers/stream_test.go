@@ -331,3 +331,71 @@ func TestStreamsFollowTokensAndLimits(t *testing.T) {
 		return nil
 	})
 }
+
+// TestDeferredComparison defers the heavy parts of a comparison: Apollo
+// Client's Accept gets the incremental delivery parts (first the revision,
+// then the agreement at its path), and a client that takes only JSON gets
+// one result with everything, in the order it asked.
+func TestDeferredComparison(t *testing.T) {
+	t.Parallel()
+	e := newComparisonEnv(t)
+	e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 2, 3, 4}, []int{2, 2, 4, 1})
+	e.analyse(t, e.analystB, e.prefix+"analysis-b", []int{1, 3, 3, 2}, []int{2, 1, 4, 1})
+	q := `query($t: ID!) { compareAnalyses(targetId: $t) { revision ... @defer(label: "stats") { agreement { axis1 { value } } pairs { a b } } analyses { analysis { id } } } }`
+	vars := map[string]any{"t": e.target}
+
+	var plain struct {
+		CompareAnalyses struct {
+			Revision  int
+			Agreement struct{ Axis1 struct{ Value *float64 } }
+			Pairs     []struct{ A, B string }
+			Analyses  []any
+		}
+	}
+	a := e.send(t, http.MethodPost, "/graphql", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + e.vw}, jsonBody(q, vars))
+	var r gqlResponse
+	if err := json.Unmarshal(a.body, &r); err != nil || a.status != 200 {
+		t.Fatalf("JSON: HTTP %d %s", a.status, a.body)
+	}
+	r.decode(t, &plain)
+	if c := plain.CompareAnalyses; c.Agreement.Axis1.Value == nil || len(c.Pairs) != 1 || len(c.Analyses) != 2 {
+		t.Errorf("the merged result lacks the deferred part: %s", a.body)
+	}
+	if i, j := bytes.Index(a.body, []byte(`"revision"`)), bytes.Index(a.body, []byte(`"analyses"`)); i < 0 || j < i {
+		t.Errorf("keys out of order: %s", a.body)
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	s := e.openStream(ctx, t, http.MethodPost, `multipart/mixed;deferSpec=20220824,application/json`, e.vw, q, vars)
+	if ct := s.resp.Header.Get("Content-Type"); !strings.Contains(ct, "deferSpec=20220824") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	var parts []map[string]json.RawMessage
+	for {
+		ev, err := s.next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.kind == "complete" {
+			break
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(ev.data, &m); err != nil {
+			t.Fatalf("part %s", ev.data)
+		}
+		parts = append(parts, m)
+	}
+	// gqlgen's first part holds the deferred fields as null.
+	if len(parts) != 2 || string(parts[0]["hasNext"]) != "true" || !bytes.Contains(parts[0]["data"], []byte(`"agreement":null`)) ||
+		!bytes.Contains(parts[1]["incremental"], []byte(`"agreement":{"axis1":{"value":`)) ||
+		!bytes.Contains(parts[1]["incremental"], []byte(`"label":"stats"`)) || !bytes.Contains(parts[1]["incremental"], []byte(`"path":["compareAnalyses"]`)) ||
+		string(parts[1]["hasNext"]) != "false" {
+		for _, p := range parts {
+			for k, v := range p {
+				t.Logf("%s: %s", k, v)
+			}
+		}
+		t.Errorf("%d parts, want the first and one incremental", len(parts))
+	}
+}

@@ -19,6 +19,9 @@ const (
 // header allows none.
 type accepted struct {
 	json, stream string
+	// incremental: a multipart/mixed without subscriptionSpec (or with
+	// deferSpec) was named, so @defer'd results may come as parts.
+	incremental bool
 }
 
 // negotiate reads the Accept header values. No header, or one that allows
@@ -36,6 +39,7 @@ func negotiate(header []string) accepted {
 		at    int
 	}
 	var json, stream choice
+	incremental := false
 	at := 0
 	for _, h := range header {
 		for part := range strings.SplitSeq(h, ",") {
@@ -75,11 +79,15 @@ func negotiate(header []string) accepted {
 			case mediaMultipart:
 				// Apollo asks with subscriptionSpec=1.0; other clients
 				// (urql) with the bare type.
-				if spec, ok := params["subscriptionspec"]; (!ok || spec == "1.0") && better(stream) {
+				spec, isSub := params["subscriptionspec"]
+				if _, isDefer := params["deferspec"]; isDefer || !isSub {
+					incremental = true
+				}
+				if (!isSub || spec == "1.0") && better(stream) {
 					stream = c
 				}
 			}
 		}
 	}
-	return accepted{json: json.media, stream: stream.media}
+	return accepted{json: json.media, stream: stream.media, incremental: incremental && stream.media == mediaMultipart}
 }

@@ -27,8 +27,22 @@ func TestNegotiate(t *testing.T) {
 		{[]string{"nonsense;;;"}, "", ""},
 	} {
 		got := negotiate(tt.header)
+		got.incremental = false // checked below
 		if got.json != tt.json || got.stream != tt.stream {
 			t.Errorf("negotiate(%q) = %+v, want json %q stream %q", tt.header, got, tt.json, tt.stream)
+		}
+	}
+}
+
+func TestNegotiateIncremental(t *testing.T) {
+	for header, want := range map[string]bool{
+		"multipart/mixed;deferSpec=20220824, application/json":  true,
+		"multipart/mixed, application/json":                     true,
+		"multipart/mixed;subscriptionSpec=1.0,application/json": false,
+		"application/json": false,
+	} {
+		if got := negotiate([]string{header}).incremental; got != want {
+			t.Errorf("negotiate(%q).incremental = %v, want %v", header, got, want)
 		}
 	}
 }

@@ -64,6 +64,10 @@ type HTTP struct {
 	// context ends while the client is still there, its cause is sent as a
 	// final error: a revoked token, say.
 	OpenStream func(ctx context.Context, r *http.Request) (context.Context, error)
+	// AdmitBatch, when set, is asked before a batch of n operations runs;
+	// when it returns false it has answered the request (a rate limit
+	// counting each operation, say).
+	AdmitBatch func(w http.ResponseWriter, r *http.Request, n int) bool
 }
 
 var _ graphql.Transport = HTTP{}
@@ -127,6 +131,9 @@ func (h HTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		p.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	}
 	if array {
+		if h.AdmitBatch != nil && !h.AdmitBatch(w, r, len(batch)) {
+			return
+		}
 		h.doBatch(w, r, exec, batch)
 		return
 	}
@@ -145,7 +152,7 @@ func (h HTTP) doOne(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 		case acc.json != "":
 			writeResponse(w, http.StatusOK, mediaJSON, requestError(resp))
 		default: // streams only: the error is the stream's one event
-			h.stream(w, r, acc.stream, false, once(resp))
+			h.stream(w, r, acc.stream, streamResult, once(resp))
 		}
 		return
 	}
@@ -157,7 +164,28 @@ func (h HTTP) doOne(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 	}
 	if op != ast.Subscription && acc.json != "" {
 		responses, ctx := exec.DispatchOperation(ctx, oc)
-		writeResponse(w, http.StatusOK, acc.json, responses(ctx))
+		first := responses(ctx)
+		if first == nil || first.HasNext == nil || !*first.HasNext {
+			writeResponse(w, http.StatusOK, acc.json, first)
+			return
+		}
+		// @defer: parts for a client that takes them, else one result.
+		if acc.incremental {
+			h.stream(w, r, mediaMultipart, streamIncremental, func(ctx context.Context) streamEvent {
+				if resp := first; resp != nil {
+					first = nil
+					return streamEvent{resp: resp}
+				}
+				return streamEvent{resp: responses(ctx)}
+			})
+			return
+		}
+		merged, err := mergeIncremental(first, func() *graphql.Response { return responses(ctx) })
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, acc.json, "INTERNAL", "merging the deferred results: %v", err)
+			return
+		}
+		writeResponse(w, http.StatusOK, acc.json, merged)
 		return
 	}
 	if acc.stream == "" {
@@ -165,18 +193,21 @@ func (h HTTP) doOne(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 			"a subscription over HTTP streams its events: send Accept: %s (graphql-sse) or %s;subscriptionSpec=1.0, or subscribe over the websocket", mediaEventStream, mediaMultipart)
 		return
 	}
-	sub := op == ast.Subscription
+	kind := streamResult
+	if op == ast.Subscription {
+		kind = streamSubscription
+	}
 	if h.OpenStream != nil {
 		sctx, err := h.OpenStream(ctx, r)
 		if err != nil {
-			h.stream(w, r, acc.stream, sub, once(exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{gqlerror.WrapIfUnwrapped(err)})))
+			h.stream(w, r, acc.stream, kind, once(exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{gqlerror.WrapIfUnwrapped(err)})))
 			return
 		}
 		ctx = sctx
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	ended := false
-	h.stream(w, r.WithContext(ctx), acc.stream, sub, func(ctx context.Context) streamEvent {
+	h.stream(w, r.WithContext(ctx), acc.stream, kind, func(ctx context.Context) streamEvent {
 		if ended {
 			return streamEvent{}
 		}

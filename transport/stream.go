@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -18,16 +19,25 @@ type streamEvent struct {
 	fatal bool
 }
 
+// streamKind is what a stream carries, which decides how multipart frames
+// its results.
+type streamKind int
+
+const (
+	streamResult       streamKind = iota // a query's or mutation's result, or a request error
+	streamSubscription                   // a subscription's events: {"payload": …}
+	streamIncremental                    // @defer'd results: the first, then {"incremental": […]}
+)
+
 // stream writes the events next returns, until it returns a nil response,
 // as media (text/event-stream or multipart/mixed), with keep-alives in
-// between, and ends the stream. sub says whether the operation is a
-// subscription (multipart wraps each of its results in "payload").
-func (h HTTP) stream(w http.ResponseWriter, r *http.Request, media string, sub bool, next func(context.Context) streamEvent) {
+// between, and ends the stream.
+func (h HTTP) stream(w http.ResponseWriter, r *http.Request, media string, kind streamKind, next func(context.Context) streamEvent) {
 	ctx := r.Context()
 	rc := http.NewResponseController(w)
 	var enc streamEncoder = sseEncoder{}
 	if media == mediaMultipart {
-		enc = multipartEncoder{sub: sub}
+		enc = &multipartEncoder{kind: kind}
 	}
 	w.Header().Set("Content-Type", enc.contentType())
 	w.Header().Set("Cache-Control", "no-cache")
@@ -111,39 +121,72 @@ func (sseEncoder) event(result []byte, _ bool) []byte {
 }
 
 // multipartEncoder frames Apollo's multipart subscription protocol
-// (subscriptionSpec=1.0): a part per result, {"payload": result} for a
-// subscription's, {} as heartbeat, {"payload": null, "errors": …} for an
-// error that ends the stream. A query's result is a part of its own. Each
-// part is written with the delimiter that ends it, as Apollo's router
-// does, so that a client can read it at once; the close adds "--".
-type multipartEncoder struct{ sub bool }
+// (subscriptionSpec=1.0): a part per event, {"payload": result}, {} as
+// heartbeat, {"payload": null, "errors": …} for an error that ends the
+// stream. A query's result is a part of its own; @defer'd results follow
+// the incremental delivery RFC (deferSpec=20220824). Each part is written
+// with the delimiter that ends it, as Apollo's router does, so that a
+// client can read it at once; the close adds "--".
+type multipartEncoder struct {
+	kind  streamKind
+	parts int
+}
 
 const (
 	partHeader    = "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
 	partDelimiter = "\r\n--graphql"
 )
 
-func (multipartEncoder) contentType() string {
+func (m *multipartEncoder) contentType() string {
+	if m.kind == streamIncremental {
+		return mediaMultipart + `; boundary="graphql"; deferSpec=20220824`
+	}
 	return mediaMultipart + `; boundary="graphql"; subscriptionSpec="1.0"`
 }
-func (multipartEncoder) open() []byte {
+
+func (m *multipartEncoder) open() []byte {
+	if m.kind == streamIncremental {
+		return []byte(partDelimiter)
+	}
 	return []byte(partDelimiter + partHeader + "{}" + partDelimiter)
 }
-func (multipartEncoder) keepAlive() []byte { return []byte(partHeader + "{}" + partDelimiter) }
-func (multipartEncoder) close() []byte     { return []byte("--\r\n") }
-func (m multipartEncoder) event(result []byte, fatal bool) []byte {
+
+func (m *multipartEncoder) keepAlive() []byte {
+	if m.kind == streamIncremental {
+		return nil // a query's parts come without pause
+	}
+	return []byte(partHeader + "{}" + partDelimiter)
+}
+
+func (m *multipartEncoder) close() []byte { return []byte("--\r\n") }
+
+func (m *multipartEncoder) event(result []byte, fatal bool) []byte {
+	m.parts++
 	b := make([]byte, 0, len(result)+len(partHeader)+len(partDelimiter)+32)
 	b = append(b, partHeader...)
 	switch {
 	case fatal: // {"errors":[…]} → {"payload":null,"errors":[…]}
 		b = append(b, `{"payload":null,`...)
 		b = append(b, result[1:]...)
-	case m.sub:
+	case m.kind == streamSubscription:
 		b = append(b, `{"payload":`...)
 		b = append(b, result...)
+		b = append(b, '}')
+	case m.kind == streamIncremental && m.parts > 1:
+		b = append(b, `{"incremental":[`...)
+		b = append(b, result...)
+		b = append(b, `],"hasNext":`...)
+		b = strconv.AppendBool(b, hasNext(result))
 		b = append(b, '}')
 	default:
 		b = append(b, result...)
 	}
 	return append(b, partDelimiter...)
+}
+
+// hasNext reads a result's hasNext.
+func hasNext(result []byte) bool {
+	var r struct{ HasNext bool }
+	_ = json.Unmarshal(result, &r)
+	return r.HasNext
 }
