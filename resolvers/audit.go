@@ -55,7 +55,7 @@ func (r *queryResolver) auditLog(ctx context.Context, pg paging, organizationID,
 	return &model.AuditEventConnection{
 		Nodes:      page.Events,
 		Edges:      edgesOf(model.LabelAuditEvent, page.Events, auditKey, auditEventEdge),
-		PageInfo:   listPageInfo(model.LabelAuditEvent, page.HasPreviousPage, page.HasNextPage, page.Events, auditKey),
+		PageInfo:   pageInfoOf(model.LabelAuditEvent, page.HasPreviousPage, page.HasNextPage, page.Events, auditKey),
 		TotalCount: page.Total,
 	}, nil
 }

@@ -462,7 +462,7 @@ func (wr *jsonWriter) connection(oc *graphql.OperationContext, fields []graphql.
 		nodes = kept
 	}
 	id := func(el *model.Projected) string { return el.Node.(model.Node).GetID() }
-	info := listPageInfo(kind, page.HasPreviousPage, page.HasNextPage, page.Nodes, id)
+	info := pageInfoOf(kind, page.HasPreviousPage, page.HasNextPage, page.Nodes, id)
 	wr.w.Write([]byte{'{'})
 	for i, f := range fields {
 		if i > 0 {

@@ -106,6 +106,16 @@ func pageInfo(kind string, hasPrevious, hasNext bool, first, last string) *model
 	return info
 }
 
+// pageInfoOf returns the page information of the page items of a list of
+// kind, key giving each item's cursor key.
+func pageInfoOf[N any](kind string, hasPrevious, hasNext bool, items []N, key func(N) string) *model.PageInfo {
+	first, last := "", ""
+	if n := len(items); n > 0 {
+		first, last = key(items[0]), key(items[n-1])
+	}
+	return pageInfo(kind, hasPrevious, hasNext, first, last)
+}
+
 // edgesOf returns the edges of the items of a page of a list of kind,
 // made by edge from each item and its cursor (of the key key gives).
 func edgesOf[N, E any](kind string, items []N, key func(N) string, edge func(cursor string, n N) E) []E {

@@ -184,18 +184,8 @@ func list[T, E any](ctx context.Context, read model.ReadService, label string, p
 	dataload.Group(loadersFrom(ctx).siblings, page.Nodes)
 	c := conn[T, E]{nodes: nodesAs[T](page), total: page.Total}
 	c.edges = edgesOf(label, c.nodes, nodeKey, edge)
-	c.info = listPageInfo(label, page.HasPreviousPage, page.HasNextPage, page.Nodes, nodeKey)
+	c.info = pageInfoOf(label, page.HasPreviousPage, page.HasNextPage, page.Nodes, nodeKey)
 	return c, nil
-}
-
-// listPageInfo returns the page information of a page of a list of kind
-// whose items are nodes, with key giving each one's cursor key.
-func listPageInfo[N any](kind string, hasPrevious, hasNext bool, nodes []N, key func(N) string) *model.PageInfo {
-	first, last := "", ""
-	if n := len(nodes); n > 0 {
-		first, last = key(nodes[0]), key(nodes[n-1])
-	}
-	return pageInfo(kind, hasPrevious, hasNext, first, last)
 }
 
 // listQuery checks a list field's paging arguments and returns its query.
