@@ -256,6 +256,10 @@ func TestRelayPagination(t *testing.T) {
 		if w := []string{e.p + "rt-0a", want[1], want[2], want[3], want[4]}; !slices.Equal(mid.ids(), w) || !mid.PageInfo.HasNextPage || !mid.PageInfo.HasPreviousPage {
 			t.Errorf("first 5 between two cursors: %v (%+v), want %v with pages either side", mid.ids(), mid.PageInfo, w)
 		}
+		crossed := targets(t, relayArgs{last: intp(5), after: last.PageInfo.EndCursor, before: first.PageInfo.StartCursor})
+		if len(crossed.Edges) != 0 || crossed.PageInfo.StartCursor != nil || crossed.TotalCount != 9 {
+			t.Errorf("last 5 after the end and before the start: %v of %d (%+v), want none of 9", crossed.ids(), crossed.TotalCount, crossed.PageInfo)
+		}
 	})
 
 	t.Run("BadArguments", func(t *testing.T) {
