@@ -105,6 +105,7 @@ type ComplexityRoot struct {
 	}
 
 	AnalysisConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -117,6 +118,11 @@ type ComplexityRoot struct {
 		Changed func(childComplexity int) int
 		Pair    func(childComplexity int) int
 		Removed func(childComplexity int) int
+	}
+
+	AnalysisEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	AnalysisPair struct {
@@ -182,9 +188,15 @@ type ComplexityRoot struct {
 	}
 
 	AuditEventConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	AuditEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	AxisLevel struct {
@@ -386,6 +398,7 @@ type ComplexityRoot struct {
 	}
 
 	FeedbackConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -396,6 +409,11 @@ type ComplexityRoot struct {
 		Kind   func(childComplexity int) int
 		Sector func(childComplexity int) int
 		Status func(childComplexity int) int
+	}
+
+	FeedbackEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	FeedbackKindCount struct {
@@ -418,7 +436,7 @@ type ComplexityRoot struct {
 		BySector       func(childComplexity int) int
 		ByStatus       func(childComplexity int) int
 		Cells          func(childComplexity int) int
-		Items          func(childComplexity int, first *int, after *string) int
+		Items          func(childComplexity int, first *int, after *string, last *int, before *string) int
 		TotalCount     func(childComplexity int) int
 		UndecidedCount func(childComplexity int) int
 	}
@@ -434,6 +452,7 @@ type ComplexityRoot struct {
 	}
 
 	GuidelineConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -446,6 +465,11 @@ type ComplexityRoot struct {
 		Guideline func(childComplexity int) int
 		MaxHops   func(childComplexity int) int
 		Summary   func(childComplexity int) int
+	}
+
+	GuidelineEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Hotspot struct {
@@ -576,9 +600,15 @@ type ComplexityRoot struct {
 	}
 
 	InsurancePolicyConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	InsurancePolicyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	InsuranceStatusCount struct {
@@ -622,9 +652,15 @@ type ComplexityRoot struct {
 	}
 
 	MeasureConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	MeasureEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -709,14 +745,22 @@ type ComplexityRoot struct {
 	}
 
 	OrganizationConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
 
+	OrganizationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	PairAgreement struct {
@@ -737,32 +781,33 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Analyses          func(childComplexity int, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) int
+		Analyses          func(childComplexity int, first *int, after *string, last *int, before *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) int
 		Analysis          func(childComplexity int, id string) int
-		AuditLog          func(childComplexity int, first *int, after *string, organizationID *string, op *string, since *time.Time, until *time.Time) int
+		AuditLog          func(childComplexity int, first *int, after *string, last *int, before *string, organizationID *string, op *string, since *time.Time, until *time.Time) int
 		AxisScales        func(childComplexity int) int
 		CategoryRules     func(childComplexity int) int
 		CompareAnalyses   func(childComplexity int, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) int
 		Crosswalk         func(childComplexity int, fromGuidelineID string, toGuidelineID string, maxHops *int) int
 		DiffAnalyses      func(childComplexity int, a string, b string) int
 		DueCareReport     func(childComplexity int, analysisID string, guidelineIds []string, maxHops *int) int
-		Feedback          func(childComplexity int, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) int
+		Feedback          func(childComplexity int, first *int, after *string, last *int, before *string, status *model.FeedbackStatus, routedToID *string, sector *string) int
 		FeedbackSummary   func(childComplexity int, targetID *string, sector *string, kind *model.FeedbackKind, since *time.Time) int
 		Guideline         func(childComplexity int, id string) int
 		GuidelineCoverage func(childComplexity int, analysisID string, guidelineID string, maxHops *int) int
-		Guidelines        func(childComplexity int, first *int, after *string, text *string) int
+		Guidelines        func(childComplexity int, first *int, after *string, last *int, before *string, text *string) int
 		InsuranceGaps     func(childComplexity int, analysisID string) int
-		InsurancePolicies func(childComplexity int, first *int, after *string, holderID *string) int
-		Measures          func(childComplexity int, first *int, after *string, perspective *string, text *string, includeRevoked *bool) int
+		InsurancePolicies func(childComplexity int, first *int, after *string, last *int, before *string, holderID *string) int
+		Measures          func(childComplexity int, first *int, after *string, last *int, before *string, perspective *string, text *string, includeRevoked *bool) int
 		Node              func(childComplexity int, id string) int
-		Organizations     func(childComplexity int, first *int, after *string, sector *string, text *string) int
+		Nodes             func(childComplexity int, ids []string) int
+		Organizations     func(childComplexity int, first *int, after *string, last *int, before *string, sector *string, text *string) int
 		Perspectives      func(childComplexity int) int
 		Search            func(childComplexity int, text string, first *int) int
 		Sectors           func(childComplexity int) int
 		ServerInfo        func(childComplexity int) int
 		Target            func(childComplexity int, id string) int
-		Targets           func(childComplexity int, first *int, after *string, sector *string, text *string) int
-		Threats           func(childComplexity int, first *int, after *string, kind *string, text *string, includeRevoked *bool) int
+		Targets           func(childComplexity int, first *int, after *string, last *int, before *string, sector *string, text *string) int
+		Threats           func(childComplexity int, first *int, after *string, last *int, before *string, kind *string, text *string, includeRevoked *bool) int
 		Tokens            func(childComplexity int, organizationID *string) int
 		Viewer            func(childComplexity int) int
 	}
@@ -850,9 +895,15 @@ type ComplexityRoot struct {
 	}
 
 	TargetConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	TargetEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	TextChange struct {
@@ -877,9 +928,15 @@ type ComplexityRoot struct {
 	}
 
 	ThreatConnection struct {
+		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ThreatEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Tick struct {
@@ -1047,7 +1104,7 @@ type FeedbackResolver interface {
 	AnsweredBy(ctx context.Context, obj *model.Feedback) (*model.Analysis, error)
 }
 type FeedbackSummaryResolver interface {
-	Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error)
+	Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string, last *int, before *string) (*model.FeedbackConnection, error)
 }
 type GuidelineResolver interface {
 	Owner(ctx context.Context, obj *model.Guideline) (*model.Organization, error)
@@ -1190,26 +1247,27 @@ type QueryResolver interface {
 	ServerInfo(ctx context.Context) (*model.ServerInfo, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Node(ctx context.Context, id string) (model.Node, error)
+	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Tokens(ctx context.Context, organizationID *string) ([]*model.APIToken, error)
-	Organizations(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.OrganizationConnection, error)
+	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, sector *string, text *string) (*model.OrganizationConnection, error)
 	Sectors(ctx context.Context) ([]*model.Sector, error)
-	Targets(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.TargetConnection, error)
+	Targets(ctx context.Context, first *int, after *string, last *int, before *string, sector *string, text *string) (*model.TargetConnection, error)
 	Target(ctx context.Context, id string) (*model.Target, error)
-	Threats(ctx context.Context, first *int, after *string, kind *string, text *string, includeRevoked *bool) (*model.ThreatConnection, error)
-	Measures(ctx context.Context, first *int, after *string, perspective *string, text *string, includeRevoked *bool) (*model.MeasureConnection, error)
-	Guidelines(ctx context.Context, first *int, after *string, text *string) (*model.GuidelineConnection, error)
+	Threats(ctx context.Context, first *int, after *string, last *int, before *string, kind *string, text *string, includeRevoked *bool) (*model.ThreatConnection, error)
+	Measures(ctx context.Context, first *int, after *string, last *int, before *string, perspective *string, text *string, includeRevoked *bool) (*model.MeasureConnection, error)
+	Guidelines(ctx context.Context, first *int, after *string, last *int, before *string, text *string) (*model.GuidelineConnection, error)
 	Guideline(ctx context.Context, id string) (*model.Guideline, error)
-	Analyses(ctx context.Context, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) (*model.AnalysisConnection, error)
+	Analyses(ctx context.Context, first *int, after *string, last *int, before *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) (*model.AnalysisConnection, error)
 	Analysis(ctx context.Context, id string) (*model.Analysis, error)
-	InsurancePolicies(ctx context.Context, first *int, after *string, holderID *string) (*model.InsurancePolicyConnection, error)
-	Feedback(ctx context.Context, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) (*model.FeedbackConnection, error)
+	InsurancePolicies(ctx context.Context, first *int, after *string, last *int, before *string, holderID *string) (*model.InsurancePolicyConnection, error)
+	Feedback(ctx context.Context, first *int, after *string, last *int, before *string, status *model.FeedbackStatus, routedToID *string, sector *string) (*model.FeedbackConnection, error)
 	Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error)
 	AxisScales(ctx context.Context) ([]*model.AxisScale, error)
 	Perspectives(ctx context.Context) ([]*model.Perspective, error)
 	CategoryRules(ctx context.Context) ([]*model.CategoryRule, error)
 	CompareAnalyses(ctx context.Context, targetID string, analysisIds []string, includeDrafts *bool, metric *model.AgreementMetric) (*model.TargetComparison, error)
 	DiffAnalyses(ctx context.Context, a string, b string) (*compare.AnalysisDiff, error)
-	AuditLog(ctx context.Context, first *int, after *string, organizationID *string, op *string, since *time.Time, until *time.Time) (*model.AuditEventConnection, error)
+	AuditLog(ctx context.Context, first *int, after *string, last *int, before *string, organizationID *string, op *string, since *time.Time, until *time.Time) (*model.AuditEventConnection, error)
 	GuidelineCoverage(ctx context.Context, analysisID string, guidelineID string, maxHops *int) (*model.GuidelineCoverage, error)
 	Crosswalk(ctx context.Context, fromGuidelineID string, toGuidelineID string, maxHops *int) (*model.Crosswalk, error)
 	DueCareReport(ctx context.Context, analysisID string, guidelineIds []string, maxHops *int) (*report.Report, error)
@@ -1373,6 +1431,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Analysis.Visibility(childComplexity), true
 
+	case "AnalysisConnection.edges":
+		if e.ComplexityRoot.AnalysisConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisConnection.Edges(childComplexity), true
 	case "AnalysisConnection.nodes":
 		if e.ComplexityRoot.AnalysisConnection.Nodes == nil {
 			break
@@ -1428,6 +1492,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AnalysisDiff.Removed(childComplexity), true
+
+	case "AnalysisEdge.cursor":
+		if e.ComplexityRoot.AnalysisEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisEdge.Cursor(childComplexity), true
+	case "AnalysisEdge.node":
+		if e.ComplexityRoot.AnalysisEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalysisEdge.Node(childComplexity), true
 
 	case "AnalysisPair.a":
 		if e.ComplexityRoot.AnalysisPair.A == nil {
@@ -1716,6 +1793,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEvent.UserID(childComplexity), true
 
+	case "AuditEventConnection.edges":
+		if e.ComplexityRoot.AuditEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.Edges(childComplexity), true
 	case "AuditEventConnection.nodes":
 		if e.ComplexityRoot.AuditEventConnection.Nodes == nil {
 			break
@@ -1734,6 +1817,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEventConnection.TotalCount(childComplexity), true
+
+	case "AuditEventEdge.cursor":
+		if e.ComplexityRoot.AuditEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Cursor(childComplexity), true
+	case "AuditEventEdge.node":
+		if e.ComplexityRoot.AuditEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
 
 	case "AxisLevel.description":
 		if e.ComplexityRoot.AxisLevel.Description == nil {
@@ -2610,6 +2706,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Feedback.Text(childComplexity), true
 
+	case "FeedbackConnection.edges":
+		if e.ComplexityRoot.FeedbackConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackConnection.Edges(childComplexity), true
 	case "FeedbackConnection.nodes":
 		if e.ComplexityRoot.FeedbackConnection.Nodes == nil {
 			break
@@ -2653,6 +2755,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FeedbackCount.Status(childComplexity), true
+
+	case "FeedbackEdge.cursor":
+		if e.ComplexityRoot.FeedbackEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackEdge.Cursor(childComplexity), true
+	case "FeedbackEdge.node":
+		if e.ComplexityRoot.FeedbackEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackEdge.Node(childComplexity), true
 
 	case "FeedbackKindCount.count":
 		if e.ComplexityRoot.FeedbackKindCount.Count == nil {
@@ -2727,7 +2842,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.FeedbackSummary.Items(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.FeedbackSummary.Items(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "FeedbackSummary.totalCount":
 		if e.ComplexityRoot.FeedbackSummary.TotalCount == nil {
 			break
@@ -2794,6 +2909,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Guideline.Version(childComplexity), true
 
+	case "GuidelineConnection.edges":
+		if e.ComplexityRoot.GuidelineConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineConnection.Edges(childComplexity), true
 	case "GuidelineConnection.nodes":
 		if e.ComplexityRoot.GuidelineConnection.Nodes == nil {
 			break
@@ -2854,6 +2975,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GuidelineCoverage.Summary(childComplexity), true
+
+	case "GuidelineEdge.cursor":
+		if e.ComplexityRoot.GuidelineEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineEdge.Cursor(childComplexity), true
+	case "GuidelineEdge.node":
+		if e.ComplexityRoot.GuidelineEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuidelineEdge.Node(childComplexity), true
 
 	case "Hotspot.axis1":
 		if e.ComplexityRoot.Hotspot.Axis1 == nil {
@@ -3396,6 +3530,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InsurancePolicy.Visibility(childComplexity), true
 
+	case "InsurancePolicyConnection.edges":
+		if e.ComplexityRoot.InsurancePolicyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyConnection.Edges(childComplexity), true
 	case "InsurancePolicyConnection.nodes":
 		if e.ComplexityRoot.InsurancePolicyConnection.Nodes == nil {
 			break
@@ -3414,6 +3554,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InsurancePolicyConnection.TotalCount(childComplexity), true
+
+	case "InsurancePolicyEdge.cursor":
+		if e.ComplexityRoot.InsurancePolicyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyEdge.Cursor(childComplexity), true
+	case "InsurancePolicyEdge.node":
+		if e.ComplexityRoot.InsurancePolicyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsurancePolicyEdge.Node(childComplexity), true
 
 	case "InsuranceStatusCount.count":
 		if e.ComplexityRoot.InsuranceStatusCount.Count == nil {
@@ -3570,6 +3723,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeasureClauseLink.Relationship(childComplexity), true
 
+	case "MeasureConnection.edges":
+		if e.ComplexityRoot.MeasureConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureConnection.Edges(childComplexity), true
 	case "MeasureConnection.nodes":
 		if e.ComplexityRoot.MeasureConnection.Nodes == nil {
 			break
@@ -3588,6 +3747,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeasureConnection.TotalCount(childComplexity), true
+
+	case "MeasureEdge.cursor":
+		if e.ComplexityRoot.MeasureEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureEdge.Cursor(childComplexity), true
+	case "MeasureEdge.node":
+		if e.ComplexityRoot.MeasureEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasureEdge.Node(childComplexity), true
 
 	case "Mutation.assessIncident":
 		if e.ComplexityRoot.Mutation.AssessIncident == nil {
@@ -4282,6 +4454,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Organization.Sector(childComplexity), true
 
+	case "OrganizationConnection.edges":
+		if e.ComplexityRoot.OrganizationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.Edges(childComplexity), true
 	case "OrganizationConnection.nodes":
 		if e.ComplexityRoot.OrganizationConnection.Nodes == nil {
 			break
@@ -4301,6 +4479,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrganizationConnection.TotalCount(childComplexity), true
 
+	case "OrganizationEdge.cursor":
+		if e.ComplexityRoot.OrganizationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationEdge.Cursor(childComplexity), true
+	case "OrganizationEdge.node":
+		if e.ComplexityRoot.OrganizationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationEdge.Node(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -4313,6 +4504,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "PairAgreement.kappa":
 		if e.ComplexityRoot.PairAgreement.Kappa == nil {
@@ -4375,7 +4578,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Analyses(childComplexity, args["first"].(*int), args["after"].(*string), args["targetId"].(*string), args["organizationId"].(*string), args["status"].(*model.AnalysisStatus), args["sector"].(*string), args["text"].(*string)), true
+		return e.ComplexityRoot.Query.Analyses(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["targetId"].(*string), args["organizationId"].(*string), args["status"].(*model.AnalysisStatus), args["sector"].(*string), args["text"].(*string)), true
 	case "Query.analysis":
 		if e.ComplexityRoot.Query.Analysis == nil {
 			break
@@ -4397,7 +4600,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string), args["organizationId"].(*string), args["op"].(*string), args["since"].(*time.Time), args["until"].(*time.Time)), true
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["organizationId"].(*string), args["op"].(*string), args["since"].(*time.Time), args["until"].(*time.Time)), true
 	case "Query.axisScales":
 		if e.ComplexityRoot.Query.AxisScales == nil {
 			break
@@ -4464,7 +4667,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Feedback(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*model.FeedbackStatus), args["routedToId"].(*string), args["sector"].(*string)), true
+		return e.ComplexityRoot.Query.Feedback(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["status"].(*model.FeedbackStatus), args["routedToId"].(*string), args["sector"].(*string)), true
 	case "Query.feedbackSummary":
 		if e.ComplexityRoot.Query.FeedbackSummary == nil {
 			break
@@ -4508,7 +4711,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Guidelines(childComplexity, args["first"].(*int), args["after"].(*string), args["text"].(*string)), true
+		return e.ComplexityRoot.Query.Guidelines(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["text"].(*string)), true
 	case "Query.insuranceGaps":
 		if e.ComplexityRoot.Query.InsuranceGaps == nil {
 			break
@@ -4530,7 +4733,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.InsurancePolicies(childComplexity, args["first"].(*int), args["after"].(*string), args["holderId"].(*string)), true
+		return e.ComplexityRoot.Query.InsurancePolicies(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["holderId"].(*string)), true
 
 	case "Query.measures":
 		if e.ComplexityRoot.Query.Measures == nil {
@@ -4542,7 +4745,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Measures(childComplexity, args["first"].(*int), args["after"].(*string), args["perspective"].(*string), args["text"].(*string), args["includeRevoked"].(*bool)), true
+		return e.ComplexityRoot.Query.Measures(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["perspective"].(*string), args["text"].(*string), args["includeRevoked"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -4554,6 +4757,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -4564,7 +4778,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["sector"].(*string), args["text"].(*string)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["sector"].(*string), args["text"].(*string)), true
 	case "Query.perspectives":
 		if e.ComplexityRoot.Query.Perspectives == nil {
 			break
@@ -4615,7 +4829,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["sector"].(*string), args["text"].(*string)), true
+		return e.ComplexityRoot.Query.Targets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["sector"].(*string), args["text"].(*string)), true
 	case "Query.threats":
 		if e.ComplexityRoot.Query.Threats == nil {
 			break
@@ -4626,7 +4840,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Threats(childComplexity, args["first"].(*int), args["after"].(*string), args["kind"].(*string), args["text"].(*string), args["includeRevoked"].(*bool)), true
+		return e.ComplexityRoot.Query.Threats(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["kind"].(*string), args["text"].(*string), args["includeRevoked"].(*bool)), true
 	case "Query.tokens":
 		if e.ComplexityRoot.Query.Tokens == nil {
 			break
@@ -4970,6 +5184,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TargetComparison.Target(childComplexity), true
 
+	case "TargetConnection.edges":
+		if e.ComplexityRoot.TargetConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetConnection.Edges(childComplexity), true
 	case "TargetConnection.nodes":
 		if e.ComplexityRoot.TargetConnection.Nodes == nil {
 			break
@@ -4988,6 +5208,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TargetConnection.TotalCount(childComplexity), true
+
+	case "TargetEdge.cursor":
+		if e.ComplexityRoot.TargetEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetEdge.Cursor(childComplexity), true
+	case "TargetEdge.node":
+		if e.ComplexityRoot.TargetEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetEdge.Node(childComplexity), true
 
 	case "TextChange.from":
 		if e.ComplexityRoot.TextChange.From == nil {
@@ -5081,6 +5314,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Threat.Subtechniques(childComplexity), true
 
+	case "ThreatConnection.edges":
+		if e.ComplexityRoot.ThreatConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatConnection.Edges(childComplexity), true
 	case "ThreatConnection.nodes":
 		if e.ComplexityRoot.ThreatConnection.Nodes == nil {
 			break
@@ -5099,6 +5338,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThreatConnection.TotalCount(childComplexity), true
+
+	case "ThreatEdge.cursor":
+		if e.ComplexityRoot.ThreatEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatEdge.Cursor(childComplexity), true
+	case "ThreatEdge.node":
+		if e.ComplexityRoot.ThreatEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatEdge.Node(childComplexity), true
 
 	case "Tick.at":
 		if e.ComplexityRoot.Tick.At == nil {
@@ -5338,15 +5590,23 @@ interface Node {
 }
 
 """
-Where a page of a connection stands (Relay cursor pagination).
+Where a page of a connection stands (Relay cursor pagination: https://relay.dev/graphql/connections.htm).
 """
 type PageInfo {
   """
-  Whether there are items after ` + "`" + `endCursor` + "`" + `.
+  Whether the connection has items after this page (after ` + "`" + `endCursor` + "`" + `, or after ` + "`" + `after` + "`" + ` for an empty page).
   """
   hasNextPage: Boolean!
   """
-  The cursor of the last item of this page; pass it as ` + "`" + `after` + "`" + ` for the next page.
+  Whether the connection has items before this page (before ` + "`" + `startCursor` + "`" + `, or up to ` + "`" + `after` + "`" + ` for an empty page).
+  """
+  hasPreviousPage: Boolean!
+  """
+  The cursor of the first item of this page (null for an empty page); pass it as ` + "`" + `before` + "`" + ` for the previous page.
+  """
+  startCursor: String
+  """
+  The cursor of the last item of this page (null for an empty page); pass it as ` + "`" + `after` + "`" + ` for the next page.
   """
   endCursor: String
 }
@@ -5374,6 +5634,16 @@ type Query {
     id: ID!
   ): Node
   """
+  The nodes with these ids, in the order given, one read for all: null where there is none the caller may see
+  (Relay's Global Object Identification). At most 100 ids.
+  """
+  nodes(
+    """
+    The ids of the nodes.
+    """
+    ids: [ID!]!
+  ): [Node]!
+  """
   Bearer tokens, newest first, revoked and expired ones included; never their secrets. Org-admins see their
   organization's (give its id or none); admins any organization's, or every token when ` + "`" + `organizationId` + "`" + ` is omitted.
   """
@@ -5388,13 +5658,22 @@ type Query {
   """
   organizations(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the items after this cursor.
+    Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the items before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
     """
     Keep only organizations of this sector.
     """
@@ -5413,13 +5692,22 @@ type Query {
   """
   targets(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the items after this cursor.
+    Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the items before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
     """
     Keep only targets of this sector.
     """
@@ -5443,13 +5731,22 @@ type Query {
   """
   threats(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the items after this cursor.
+    Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the items before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
     """
     Keep only threats of this kind (for example ` + "`" + `cyber-attack` + "`" + `, ` + "`" + `failure` + "`" + `, ` + "`" + `human-error` + "`" + `).
     """
@@ -5468,13 +5765,22 @@ type Query {
   """
   measures(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the items after this cursor.
+    Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the items before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
     """
     Keep only measures on this axis-3 perspective (` + "`" + `P1` + "`" + ` to ` + "`" + `P4` + "`" + `).
     """
@@ -5493,13 +5799,22 @@ type Query {
   """
   guidelines(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the items after this cursor.
+    Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the items before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
     """
     Keep only guidelines whose title matches this full-text query.
     """
@@ -5519,13 +5834,22 @@ type Query {
   """
   analyses(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the items after this cursor.
+    Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the items before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
     """
     Keep only analyses of this target.
     """
@@ -5561,13 +5885,22 @@ type Query {
   """
   insurancePolicies(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the items after this cursor.
+    Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the items before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
     """
     Keep only policies held by this organization.
     """
@@ -5578,13 +5911,22 @@ type Query {
   """
   feedback(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the items after this cursor.
+    Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the items before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
     """
     Keep only feedback in this status.
     """
@@ -5665,13 +6007,22 @@ type Query {
   """
   auditLog(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the events after this cursor.
+    Return the events after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the events before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
     """
     Keep only events of callers acting for this organization (an org-admin may name only their own).
     """
@@ -8417,13 +8768,22 @@ type FeedbackSummary {
   """
   items(
     """
-    How many to return: 1 to 500 (default 50).
+    How many to return from the start of the list (or of what follows ` + "`" + `after` + "`" + `): 1 to 500. Without ` + "`" + `first` + "`" + ` and
+    ` + "`" + `last` + "`" + `, the first 50.
     """
-    first: Int = 50
+    first: Int
     """
-    Return the items after this cursor.
+    Return the items after this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
     """
     after: String
+    """
+    How many to return from the end of the list (or of what precedes ` + "`" + `before` + "`" + `): 1 to 500; not with ` + "`" + `first` + "`" + `.
+    """
+    last: Int
+    """
+    Return the items before this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + ` of this list).
+    """
+    before: String
   ): FeedbackConnection!
 }
 
@@ -8502,6 +8862,10 @@ type OrganizationConnection {
   """
   nodes: [Organization!]!
   """
+  The edges of this page: each item with its cursor, in the order of ` + "`" + `nodes` + "`" + `.
+  """
+  edges: [OrganizationEdge!]!
+  """
   Where this page stands.
   """
   pageInfo: PageInfo!
@@ -8509,6 +8873,20 @@ type OrganizationConnection {
   How many organizations match, over all pages.
   """
   totalCount: Int!
+}
+
+"""
+One item of a OrganizationConnection with its cursor.
+"""
+type OrganizationEdge {
+  """
+  Where this item stands: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page from here.
+  """
+  cursor: String!
+  """
+  The item.
+  """
+  node: Organization!
 }
 
 """
@@ -8520,6 +8898,10 @@ type TargetConnection {
   """
   nodes: [Target!]!
   """
+  The edges of this page: each item with its cursor, in the order of ` + "`" + `nodes` + "`" + `.
+  """
+  edges: [TargetEdge!]!
+  """
   Where this page stands.
   """
   pageInfo: PageInfo!
@@ -8527,6 +8909,20 @@ type TargetConnection {
   How many targets match, over all pages.
   """
   totalCount: Int!
+}
+
+"""
+One item of a TargetConnection with its cursor.
+"""
+type TargetEdge {
+  """
+  Where this item stands: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page from here.
+  """
+  cursor: String!
+  """
+  The item.
+  """
+  node: Target!
 }
 
 """
@@ -8538,6 +8934,10 @@ type ThreatConnection {
   """
   nodes: [Threat!]!
   """
+  The edges of this page: each item with its cursor, in the order of ` + "`" + `nodes` + "`" + `.
+  """
+  edges: [ThreatEdge!]!
+  """
   Where this page stands.
   """
   pageInfo: PageInfo!
@@ -8545,6 +8945,20 @@ type ThreatConnection {
   How many threats match, over all pages.
   """
   totalCount: Int!
+}
+
+"""
+One item of a ThreatConnection with its cursor.
+"""
+type ThreatEdge {
+  """
+  Where this item stands: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page from here.
+  """
+  cursor: String!
+  """
+  The item.
+  """
+  node: Threat!
 }
 
 """
@@ -8556,6 +8970,10 @@ type MeasureConnection {
   """
   nodes: [Measure!]!
   """
+  The edges of this page: each item with its cursor, in the order of ` + "`" + `nodes` + "`" + `.
+  """
+  edges: [MeasureEdge!]!
+  """
   Where this page stands.
   """
   pageInfo: PageInfo!
@@ -8563,6 +8981,20 @@ type MeasureConnection {
   How many measures match, over all pages.
   """
   totalCount: Int!
+}
+
+"""
+One item of a MeasureConnection with its cursor.
+"""
+type MeasureEdge {
+  """
+  Where this item stands: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page from here.
+  """
+  cursor: String!
+  """
+  The item.
+  """
+  node: Measure!
 }
 
 """
@@ -8574,6 +9006,10 @@ type GuidelineConnection {
   """
   nodes: [Guideline!]!
   """
+  The edges of this page: each item with its cursor, in the order of ` + "`" + `nodes` + "`" + `.
+  """
+  edges: [GuidelineEdge!]!
+  """
   Where this page stands.
   """
   pageInfo: PageInfo!
@@ -8581,6 +9017,20 @@ type GuidelineConnection {
   How many guidelines match, over all pages.
   """
   totalCount: Int!
+}
+
+"""
+One item of a GuidelineConnection with its cursor.
+"""
+type GuidelineEdge {
+  """
+  Where this item stands: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page from here.
+  """
+  cursor: String!
+  """
+  The item.
+  """
+  node: Guideline!
 }
 
 """
@@ -8592,6 +9042,10 @@ type AnalysisConnection {
   """
   nodes: [Analysis!]!
   """
+  The edges of this page: each item with its cursor, in the order of ` + "`" + `nodes` + "`" + `.
+  """
+  edges: [AnalysisEdge!]!
+  """
   Where this page stands.
   """
   pageInfo: PageInfo!
@@ -8599,6 +9053,20 @@ type AnalysisConnection {
   How many analyses match, over all pages.
   """
   totalCount: Int!
+}
+
+"""
+One item of a AnalysisConnection with its cursor.
+"""
+type AnalysisEdge {
+  """
+  Where this item stands: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page from here.
+  """
+  cursor: String!
+  """
+  The item.
+  """
+  node: Analysis!
 }
 
 """
@@ -8610,6 +9078,10 @@ type InsurancePolicyConnection {
   """
   nodes: [InsurancePolicy!]!
   """
+  The edges of this page: each item with its cursor, in the order of ` + "`" + `nodes` + "`" + `.
+  """
+  edges: [InsurancePolicyEdge!]!
+  """
   Where this page stands.
   """
   pageInfo: PageInfo!
@@ -8617,6 +9089,20 @@ type InsurancePolicyConnection {
   How many policies match, over all pages.
   """
   totalCount: Int!
+}
+
+"""
+One item of a InsurancePolicyConnection with its cursor.
+"""
+type InsurancePolicyEdge {
+  """
+  Where this item stands: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page from here.
+  """
+  cursor: String!
+  """
+  The item.
+  """
+  node: InsurancePolicy!
 }
 
 """
@@ -8628,6 +9114,10 @@ type FeedbackConnection {
   """
   nodes: [Feedback!]!
   """
+  The edges of this page: each item with its cursor, in the order of ` + "`" + `nodes` + "`" + `.
+  """
+  edges: [FeedbackEdge!]!
+  """
   Where this page stands.
   """
   pageInfo: PageInfo!
@@ -8635,6 +9125,20 @@ type FeedbackConnection {
   How much feedback matches, over all pages.
   """
   totalCount: Int!
+}
+
+"""
+One item of a FeedbackConnection with its cursor.
+"""
+type FeedbackEdge {
+  """
+  Where this item stands: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page from here.
+  """
+  cursor: String!
+  """
+  The item.
+  """
+  node: Feedback!
 }
 
 # ---------------------------------------------------------------- inputs
@@ -10000,6 +10504,10 @@ type AuditEventConnection {
   """
   nodes: [AuditEvent!]!
   """
+  The edges of this page: each item with its cursor, in the order of ` + "`" + `nodes` + "`" + `.
+  """
+  edges: [AuditEventEdge!]!
+  """
   Where this page stands.
   """
   pageInfo: PageInfo!
@@ -10007,6 +10515,20 @@ type AuditEventConnection {
   How many events match, over all pages.
   """
   totalCount: Int!
+}
+
+"""
+One item of a AuditEventConnection with its cursor.
+"""
+type AuditEventEdge {
+  """
+  Where this item stands: pass it as ` + "`" + `after` + "`" + ` or ` + "`" + `before` + "`" + ` to page from here.
+  """
+  cursor: String!
+  """
+  The item.
+  """
+  node: AuditEvent!
 }
 `, BuiltIn: false},
 }
@@ -10058,6 +10580,8 @@ func (ec *executionContext) childFields_AnalysisConnection(ctx context.Context, 
 	switch field.Name {
 	case "nodes":
 		return ec.fieldContext_AnalysisConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_AnalysisConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_AnalysisConnection_pageInfo(ctx, field)
 	case "totalCount":
@@ -10082,6 +10606,16 @@ func (ec *executionContext) childFields_AnalysisDiff(ctx context.Context, field 
 		return ec.fieldContext_AnalysisDiff_changed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AnalysisDiff", field.Name)
+}
+
+func (ec *executionContext) childFields_AnalysisEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AnalysisEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AnalysisEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnalysisEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_AnalysisPair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10212,12 +10746,24 @@ func (ec *executionContext) childFields_AuditEventConnection(ctx context.Context
 	switch field.Name {
 	case "nodes":
 		return ec.fieldContext_AuditEventConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_AuditEventConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AuditEventConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_AxisLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10620,6 +11166,8 @@ func (ec *executionContext) childFields_FeedbackConnection(ctx context.Context, 
 	switch field.Name {
 	case "nodes":
 		return ec.fieldContext_FeedbackConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_FeedbackConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_FeedbackConnection_pageInfo(ctx, field)
 	case "totalCount":
@@ -10640,6 +11188,16 @@ func (ec *executionContext) childFields_FeedbackCount(ctx context.Context, field
 		return ec.fieldContext_FeedbackCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FeedbackCount", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FeedbackEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FeedbackEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_FeedbackKindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10716,6 +11274,8 @@ func (ec *executionContext) childFields_GuidelineConnection(ctx context.Context,
 	switch field.Name {
 	case "nodes":
 		return ec.fieldContext_GuidelineConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_GuidelineConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_GuidelineConnection_pageInfo(ctx, field)
 	case "totalCount":
@@ -10740,6 +11300,16 @@ func (ec *executionContext) childFields_GuidelineCoverage(ctx context.Context, f
 		return ec.fieldContext_GuidelineCoverage_clauses(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GuidelineCoverage", field.Name)
+}
+
+func (ec *executionContext) childFields_GuidelineEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_GuidelineEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_GuidelineEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GuidelineEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Hotspot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11000,12 +11570,24 @@ func (ec *executionContext) childFields_InsurancePolicyConnection(ctx context.Co
 	switch field.Name {
 	case "nodes":
 		return ec.fieldContext_InsurancePolicyConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_InsurancePolicyConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_InsurancePolicyConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_InsurancePolicyConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InsurancePolicyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InsurancePolicyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InsurancePolicyEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InsurancePolicyEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsurancePolicyEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_InsuranceStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11092,12 +11674,24 @@ func (ec *executionContext) childFields_MeasureConnection(ctx context.Context, f
 	switch field.Name {
 	case "nodes":
 		return ec.fieldContext_MeasureConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_MeasureConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_MeasureConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_MeasureConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeasureConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MeasureEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MeasureEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MeasureEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeasureEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_NotApplicableClause(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11150,6 +11744,8 @@ func (ec *executionContext) childFields_OrganizationConnection(ctx context.Conte
 	switch field.Name {
 	case "nodes":
 		return ec.fieldContext_OrganizationConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_OrganizationConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
 	case "totalCount":
@@ -11158,10 +11754,24 @@ func (ec *executionContext) childFields_OrganizationConnection(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type OrganizationConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_OrganizationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OrganizationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
@@ -11358,12 +11968,24 @@ func (ec *executionContext) childFields_TargetConnection(ctx context.Context, fi
 	switch field.Name {
 	case "nodes":
 		return ec.fieldContext_TargetConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_TargetConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_TargetConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_TargetConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TargetConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TargetEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TargetEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_TextChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11412,12 +12034,24 @@ func (ec *executionContext) childFields_ThreatConnection(ctx context.Context, fi
 	switch field.Name {
 	case "nodes":
 		return ec.fieldContext_ThreatConnection_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_ThreatConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_ThreatConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ThreatConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThreatConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ThreatEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ThreatEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Tick(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11635,6 +12269,22 @@ func (ec *executionContext) field_FeedbackSummary_items_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -12755,46 +13405,62 @@ func (ec *executionContext) field_Query_analyses_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOID2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["targetId"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	args["targetId"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOID2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+	args["organizationId"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "status",
 		func(ctx context.Context, v any) (*model.AnalysisStatus, error) {
 			return ec.unmarshalOAnalysisStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisStatus(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["status"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+	args["status"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["sector"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+	args["sector"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "text",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["text"] = arg6
+	args["text"] = arg8
 	return args, nil
 }
 
@@ -12831,38 +13497,54 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOID2ᚖstring(ctx, v)
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "op",
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["op"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "op",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["op"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "since",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["since"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+	args["since"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "until",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["until"] = arg5
+	args["until"] = arg7
 	return args, nil
 }
 
@@ -13043,30 +13725,46 @@ func (ec *executionContext) field_Query_feedback_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
-		func(ctx context.Context, v any) (*model.FeedbackStatus, error) {
-			return ec.unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx, v)
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["status"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "routedToId",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOID2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["routedToId"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["sector"] = arg4
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.FeedbackStatus, error) {
+			return ec.unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "routedToId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["routedToId"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg6
 	return args, nil
 }
 
@@ -13133,14 +13831,30 @@ func (ec *executionContext) field_Query_guidelines_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["text"] = arg2
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg4
 	return args, nil
 }
 
@@ -13177,14 +13891,30 @@ func (ec *executionContext) field_Query_insurancePolicies_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "holderId",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "holderId",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOID2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["holderId"] = arg2
+	args["holderId"] = arg4
 	return args, nil
 }
 
@@ -13207,30 +13937,46 @@ func (ec *executionContext) field_Query_measures_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "perspective",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["perspective"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "perspective",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["text"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeRevoked",
+	args["perspective"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRevoked",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeRevoked"] = arg4
+	args["includeRevoked"] = arg6
 	return args, nil
 }
 
@@ -13245,6 +13991,20 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
 	return args, nil
 }
 
@@ -13267,22 +14027,38 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["sector"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["text"] = arg3
+	args["sector"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg5
 	return args, nil
 }
 
@@ -13341,22 +14117,38 @@ func (ec *executionContext) field_Query_targets_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["sector"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["text"] = arg3
+	args["sector"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg5
 	return args, nil
 }
 
@@ -13379,30 +14171,46 @@ func (ec *executionContext) field_Query_threats_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["kind"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["text"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeRevoked",
+	args["kind"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRevoked",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeRevoked"] = arg4
+	args["includeRevoked"] = arg6
 	return args, nil
 }
 
@@ -14037,6 +14845,38 @@ func (ec *executionContext) fieldContext_AnalysisConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _AnalysisConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AnalysisConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AnalysisEdge) graphql.Marshaler {
+			return ec.marshalNAnalysisEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalysisEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AnalysisConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AnalysisConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14279,6 +15119,61 @@ func (ec *executionContext) fieldContext_AnalysisDiff_changed(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_IncidentDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AnalysisEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AnalysisEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalysisEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnalysisEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AnalysisEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalysisEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Analysis) graphql.Marshaler {
+			return ec.marshalNAnalysis2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalysisEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnalysisEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Analysis(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15523,6 +16418,38 @@ func (ec *executionContext) fieldContext_AuditEventConnection_nodes(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _AuditEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEventEdge) graphql.Marshaler {
+			return ec.marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAuditEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15576,6 +16503,61 @@ func (ec *executionContext) _AuditEventConnection_totalCount(ctx context.Context
 }
 func (ec *executionContext) fieldContext_AuditEventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEventConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAuditEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEvent(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AxisLevel_id(ctx context.Context, field graphql.CollectedField, obj *model.AxisLevel) (ret graphql.Marshaler) {
@@ -19300,6 +20282,38 @@ func (ec *executionContext) fieldContext_FeedbackConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _FeedbackConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FeedbackEdge) graphql.Marshaler {
+			return ec.marshalNFeedbackEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FeedbackConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19445,6 +20459,61 @@ func (ec *executionContext) _FeedbackCount_count(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_FeedbackCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FeedbackCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Feedback) graphql.Marshaler {
+			return ec.marshalNFeedback2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedback(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feedback(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FeedbackKindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.FeedbackKindCount) (ret graphql.Marshaler) {
@@ -19769,7 +20838,7 @@ func (ec *executionContext) _FeedbackSummary_items(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.FeedbackSummary().Items(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.FeedbackSummary().Items(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FeedbackConnection) graphql.Marshaler {
@@ -20047,6 +21116,38 @@ func (ec *executionContext) fieldContext_GuidelineConnection_nodes(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _GuidelineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GuidelineEdge) graphql.Marshaler {
+			return ec.marshalNGuidelineEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuidelineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GuidelineEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GuidelineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20293,6 +21394,61 @@ func (ec *executionContext) fieldContext_GuidelineCoverage_clauses(ctx context.C
 	if fc.Args, err = ec.field_GuidelineCoverage_clauses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GuidelineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuidelineEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _GuidelineEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.GuidelineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuidelineEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Guideline) graphql.Marshaler {
+			return ec.marshalNGuideline2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuideline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuidelineEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuidelineEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guideline(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -22695,6 +23851,38 @@ func (ec *executionContext) fieldContext_InsurancePolicyConnection_nodes(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _InsurancePolicyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InsurancePolicyEdge) graphql.Marshaler {
+			return ec.marshalNInsurancePolicyEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsurancePolicyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InsurancePolicyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicyConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22748,6 +23936,61 @@ func (ec *executionContext) _InsurancePolicyConnection_totalCount(ctx context.Co
 }
 func (ec *executionContext) fieldContext_InsurancePolicyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InsurancePolicyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsurancePolicyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsurancePolicyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsurancePolicyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InsurancePolicyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsurancePolicyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsurancePolicy) graphql.Marshaler {
+			return ec.marshalNInsurancePolicy2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsurancePolicyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsurancePolicyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsurancePolicy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _InsuranceStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceStatusCount) (ret graphql.Marshaler) {
@@ -23420,6 +24663,38 @@ func (ec *executionContext) fieldContext_MeasureConnection_nodes(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _MeasureConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MeasureConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MeasureEdge) graphql.Marshaler {
+			return ec.marshalNMeasureEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasureConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasureEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MeasureConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MeasureConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23473,6 +24748,61 @@ func (ec *executionContext) _MeasureConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_MeasureConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MeasureConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MeasureEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MeasureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasureEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MeasureEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MeasureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasureEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasureEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasureEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_createOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -26303,6 +27633,38 @@ func (ec *executionContext) fieldContext_OrganizationConnection_nodes(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
+			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26358,6 +27720,61 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26379,6 +27796,52 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -26714,6 +28177,50 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_tokens(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26768,7 +28275,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["sector"].(*string), fc.Args["text"].(*string))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["sector"].(*string), fc.Args["text"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -26844,7 +28351,7 @@ func (ec *executionContext) _Query_targets(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Targets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["sector"].(*string), fc.Args["text"].(*string))
+			return ec.Resolvers.Query().Targets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["sector"].(*string), fc.Args["text"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TargetConnection) graphql.Marshaler {
@@ -26932,7 +28439,7 @@ func (ec *executionContext) _Query_threats(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Threats(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kind"].(*string), fc.Args["text"].(*string), fc.Args["includeRevoked"].(*bool))
+			return ec.Resolvers.Query().Threats(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["kind"].(*string), fc.Args["text"].(*string), fc.Args["includeRevoked"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatConnection) graphql.Marshaler {
@@ -26976,7 +28483,7 @@ func (ec *executionContext) _Query_measures(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Measures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["perspective"].(*string), fc.Args["text"].(*string), fc.Args["includeRevoked"].(*bool))
+			return ec.Resolvers.Query().Measures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["perspective"].(*string), fc.Args["text"].(*string), fc.Args["includeRevoked"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MeasureConnection) graphql.Marshaler {
@@ -27020,7 +28527,7 @@ func (ec *executionContext) _Query_guidelines(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Guidelines(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["text"].(*string))
+			return ec.Resolvers.Query().Guidelines(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["text"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GuidelineConnection) graphql.Marshaler {
@@ -27108,7 +28615,7 @@ func (ec *executionContext) _Query_analyses(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Analyses(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["targetId"].(*string), fc.Args["organizationId"].(*string), fc.Args["status"].(*model.AnalysisStatus), fc.Args["sector"].(*string), fc.Args["text"].(*string))
+			return ec.Resolvers.Query().Analyses(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["targetId"].(*string), fc.Args["organizationId"].(*string), fc.Args["status"].(*model.AnalysisStatus), fc.Args["sector"].(*string), fc.Args["text"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AnalysisConnection) graphql.Marshaler {
@@ -27196,7 +28703,7 @@ func (ec *executionContext) _Query_insurancePolicies(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().InsurancePolicies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["holderId"].(*string))
+			return ec.Resolvers.Query().InsurancePolicies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["holderId"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InsurancePolicyConnection) graphql.Marshaler {
@@ -27240,7 +28747,7 @@ func (ec *executionContext) _Query_feedback(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Feedback(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].(*model.FeedbackStatus), fc.Args["routedToId"].(*string), fc.Args["sector"].(*string))
+			return ec.Resolvers.Query().Feedback(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["status"].(*model.FeedbackStatus), fc.Args["routedToId"].(*string), fc.Args["sector"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FeedbackConnection) graphql.Marshaler {
@@ -27512,7 +29019,7 @@ func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["organizationId"].(*string), fc.Args["op"].(*string), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time))
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["organizationId"].(*string), fc.Args["op"].(*string), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEventConnection) graphql.Marshaler {
@@ -29238,6 +30745,38 @@ func (ec *executionContext) fieldContext_TargetConnection_nodes(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _TargetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TargetEdge) graphql.Marshaler {
+			return ec.marshalNTargetEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TargetConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TargetConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29291,6 +30830,61 @@ func (ec *executionContext) _TargetConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_TargetConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TargetConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TargetEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TargetEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TextChange_from(ctx context.Context, field graphql.CollectedField, obj *compare.TextChange) (ret graphql.Marshaler) {
@@ -29715,6 +31309,38 @@ func (ec *executionContext) fieldContext_ThreatConnection_nodes(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ThreatConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThreatConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatEdge) graphql.Marshaler {
+			return ec.marshalNThreatEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ThreatConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ThreatConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29768,6 +31394,61 @@ func (ec *executionContext) _ThreatConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ThreatConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThreatConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThreatEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThreatEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreatEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ThreatEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Threat) graphql.Marshaler {
+			return ec.marshalNThreat2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Threat(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Tick_n(ctx context.Context, field graphql.CollectedField, obj *model.Tick) (ret graphql.Marshaler) {
@@ -33247,6 +34928,11 @@ func (ec *executionContext) _AnalysisConnection(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._AnalysisConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._AnalysisConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33318,6 +35004,44 @@ func (ec *executionContext) _AnalysisDiff(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._AnalysisDiff_changed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var analysisEdgeImplementors = []string{"AnalysisEdge"}
+
+func (ec *executionContext) _AnalysisEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AnalysisEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, analysisEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnalysisEdge")
+		case "cursor":
+			out.Values[i] = ec._AnalysisEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AnalysisEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33742,6 +35466,11 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._AuditEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._AuditEventConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33749,6 +35478,44 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 			}
 		case "totalCount":
 			out.Values[i] = ec._AuditEventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEventEdgeImplementors = []string{"AuditEventEdge"}
+
+func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEventEdge")
+		case "cursor":
+			out.Values[i] = ec._AuditEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AuditEventEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35074,6 +36841,11 @@ func (ec *executionContext) _FeedbackConnection(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._FeedbackConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._FeedbackConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35129,6 +36901,44 @@ func (ec *executionContext) _FeedbackCount(ctx context.Context, sel ast.Selectio
 			}
 		case "count":
 			out.Values[i] = ec._FeedbackCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackEdgeImplementors = []string{"FeedbackEdge"}
+
+func (ec *executionContext) _FeedbackEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FeedbackEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackEdge")
+		case "cursor":
+			out.Values[i] = ec._FeedbackEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FeedbackEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35409,6 +37219,11 @@ func (ec *executionContext) _GuidelineConnection(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._GuidelineConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._GuidelineConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35480,6 +37295,44 @@ func (ec *executionContext) _GuidelineCoverage(ctx context.Context, sel ast.Sele
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._GuidelineCoverage_clauses(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var guidelineEdgeImplementors = []string{"GuidelineEdge"}
+
+func (ec *executionContext) _GuidelineEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GuidelineEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, guidelineEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GuidelineEdge")
+		case "cursor":
+			out.Values[i] = ec._GuidelineEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._GuidelineEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36332,6 +38185,11 @@ func (ec *executionContext) _InsurancePolicyConnection(ctx context.Context, sel 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._InsurancePolicyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._InsurancePolicyConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36339,6 +38197,44 @@ func (ec *executionContext) _InsurancePolicyConnection(ctx context.Context, sel 
 			}
 		case "totalCount":
 			out.Values[i] = ec._InsurancePolicyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insurancePolicyEdgeImplementors = []string{"InsurancePolicyEdge"}
+
+func (ec *executionContext) _InsurancePolicyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InsurancePolicyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insurancePolicyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsurancePolicyEdge")
+		case "cursor":
+			out.Values[i] = ec._InsurancePolicyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InsurancePolicyEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -36652,6 +38548,11 @@ func (ec *executionContext) _MeasureConnection(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._MeasureConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._MeasureConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36659,6 +38560,44 @@ func (ec *executionContext) _MeasureConnection(ctx context.Context, sel ast.Sele
 			}
 		case "totalCount":
 			out.Values[i] = ec._MeasureConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measureEdgeImplementors = []string{"MeasureEdge"}
+
+func (ec *executionContext) _MeasureEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MeasureEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measureEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeasureEdge")
+		case "cursor":
+			out.Values[i] = ec._MeasureEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MeasureEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37276,6 +39215,11 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._OrganizationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._OrganizationConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37283,6 +39227,44 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 			}
 		case "totalCount":
 			out.Values[i] = ec._OrganizationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var organizationEdgeImplementors = []string{"OrganizationEdge"}
+
+func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationEdge")
+		case "cursor":
+			out.Values[i] = ec._OrganizationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OrganizationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37317,6 +39299,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "hasNextPage":
 			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "endCursor":
@@ -37501,6 +39493,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
+				})
+		case "nodes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodes(ctx, field)
 				})
 		case "tokens":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -38246,6 +40244,11 @@ func (ec *executionContext) _TargetConnection(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._TargetConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._TargetConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38253,6 +40256,44 @@ func (ec *executionContext) _TargetConnection(ctx context.Context, sel ast.Selec
 			}
 		case "totalCount":
 			out.Values[i] = ec._TargetConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetEdgeImplementors = []string{"TargetEdge"}
+
+func (ec *executionContext) _TargetEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TargetEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetEdge")
+		case "cursor":
+			out.Values[i] = ec._TargetEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TargetEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38425,6 +40466,11 @@ func (ec *executionContext) _ThreatConnection(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "edges":
+			out.Values[i] = ec._ThreatConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._ThreatConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38432,6 +40478,44 @@ func (ec *executionContext) _ThreatConnection(ctx context.Context, sel ast.Selec
 			}
 		case "totalCount":
 			out.Values[i] = ec._ThreatConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threatEdgeImplementors = []string{"ThreatEdge"}
+
+func (ec *executionContext) _ThreatEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreatEdge")
+		case "cursor":
+			out.Values[i] = ec._ThreatEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ThreatEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -39048,6 +41132,30 @@ func (ec *executionContext) marshalNAnalysisDiff2ᚖgithubᚗcomᚋssfgraphᚋss
 	return ec._AnalysisDiff(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAnalysisEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AnalysisEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnalysisEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAnalysisEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisEdge(ctx context.Context, sel ast.SelectionSet, v *model.AnalysisEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnalysisEdge!")
+		return graphql.Null
+	}
+	return ec._AnalysisEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAnalysisInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAnalysisInput(ctx context.Context, v any) (model.AnalysisInput, error) {
 	res, err := ec.unmarshalInputAnalysisInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39208,6 +41316,30 @@ func (ec *executionContext) marshalNAuditEventConnection2ᚖgithubᚗcomᚋssfgr
 		return graphql.Null
 	}
 	return ec._AuditEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAuditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEventEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAuditEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEventEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAuditEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEventEdge!")
+		return graphql.Null
+	}
+	return ec._AuditEventEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAxisLevel2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐAxisLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AxisLevel) graphql.Marshaler {
@@ -39676,6 +41808,30 @@ func (ec *executionContext) marshalNFeedbackCount2ᚖgithubᚗcomᚋssfgraphᚋs
 	return ec._FeedbackCount(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNFeedbackEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FeedbackEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackEdge(ctx context.Context, sel ast.SelectionSet, v *model.FeedbackEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackEdge!")
+		return graphql.Null
+	}
+	return ec._FeedbackEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFeedbackInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐFeedbackInput(ctx context.Context, v any) (model.FeedbackInput, error) {
 	res, err := ec.unmarshalInputFeedbackInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39854,6 +42010,30 @@ func (ec *executionContext) marshalNGuidelineCoverage2ᚖgithubᚗcomᚋssfgraph
 		return graphql.Null
 	}
 	return ec._GuidelineCoverage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGuidelineEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GuidelineEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGuidelineEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGuidelineEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineEdge(ctx context.Context, sel ast.SelectionSet, v *model.GuidelineEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GuidelineEdge!")
+		return graphql.Null
+	}
+	return ec._GuidelineEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNGuidelineInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐGuidelineInput(ctx context.Context, v any) (model.GuidelineInput, error) {
@@ -40169,6 +42349,30 @@ func (ec *executionContext) marshalNInsurancePolicyConnection2ᚖgithubᚗcomᚋ
 	return ec._InsurancePolicyConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNInsurancePolicyEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InsurancePolicyEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInsurancePolicyEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInsurancePolicyEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyEdge(ctx context.Context, sel ast.SelectionSet, v *model.InsurancePolicyEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsurancePolicyEdge!")
+		return graphql.Null
+	}
+	return ec._InsurancePolicyEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInsurancePolicyInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐInsurancePolicyInput(ctx context.Context, v any) (model.InsurancePolicyInput, error) {
 	res, err := ec.unmarshalInputInsurancePolicyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40323,6 +42527,30 @@ func (ec *executionContext) marshalNMeasureConnection2ᚖgithubᚗcomᚋssfgraph
 	return ec._MeasureConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMeasureEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MeasureEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeasureEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMeasureEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureEdge(ctx context.Context, sel ast.SelectionSet, v *model.MeasureEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MeasureEdge!")
+		return graphql.Null
+	}
+	return ec._MeasureEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMeasureInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐMeasureInput(ctx context.Context, v any) (model.MeasureInput, error) {
 	res, err := ec.unmarshalInputMeasureInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40334,6 +42562,16 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋssfgraphᚋssfgraphᚋgr
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) marshalNNotApplicableClause2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐNotApplicableClauseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NotApplicableClause) graphql.Marshaler {
@@ -40422,6 +42660,30 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋssf
 		return graphql.Null
 	}
 	return ec._OrganizationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrganizationEdge!")
+		return graphql.Null
+	}
+	return ec._OrganizationEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrganizationInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐOrganizationInput(ctx context.Context, v any) (model.OrganizationInput, error) {
@@ -40698,6 +42960,30 @@ func (ec *executionContext) marshalNTargetConnection2ᚖgithubᚗcomᚋssfgraph�
 	return ec._TargetConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTargetEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TargetEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTargetEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTargetEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetEdge(ctx context.Context, sel ast.SelectionSet, v *model.TargetEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TargetEdge!")
+		return graphql.Null
+	}
+	return ec._TargetEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTargetInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐTargetInput(ctx context.Context, v any) (model.TargetInput, error) {
 	res, err := ec.unmarshalInputTargetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40733,6 +43019,30 @@ func (ec *executionContext) marshalNThreatConnection2ᚖgithubᚗcomᚋssfgraph�
 		return graphql.Null
 	}
 	return ec._ThreatConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreatEdge2ᚕᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThreatEdge2ᚖgithubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatEdge(ctx context.Context, sel ast.SelectionSet, v *model.ThreatEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreatEdge!")
+		return graphql.Null
+	}
+	return ec._ThreatEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNThreatInput2githubᚗcomᚋssfgraphᚋssfgraphᚋgraphᚋmodelᚐThreatInput(ctx context.Context, v any) (model.ThreatInput, error) {

@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"encoding/base64"
 	"strings"
 	"time"
 
@@ -12,12 +11,12 @@ import (
 // auditLog reads a page of the audit trail. An admin sees every event; an
 // org-admin only their own organization's (naming another is FORBIDDEN);
 // anyone else is FORBIDDEN, an anonymous caller UNAUTHENTICATED.
-func (r *queryResolver) auditLog(ctx context.Context, first *int, after, organizationID, op *string, since, until *time.Time) (*model.AuditEventConnection, error) {
+func (r *queryResolver) auditLog(ctx context.Context, pg paging, organizationID, op *string, since, until *time.Time) (*model.AuditEventConnection, error) {
 	p, err := model.Require(ctx, model.RoleOrgAdmin)
 	if err != nil {
 		return nil, err
 	}
-	q := model.AuditQuery{First: defaultPageSize}
+	q := model.AuditQuery{}
 	if organizationID != nil {
 		q.OrganizationID = *organizationID
 	}
@@ -27,16 +26,18 @@ func (r *queryResolver) auditLog(ctx context.Context, first *int, after, organiz
 		}
 		q.OrganizationID = p.OrganizationID
 	}
-	if first != nil {
-		if *first < 1 || *first > maxPageSize {
-			return nil, model.FieldErrorf(model.EINVALID, "first", "first must be between 1 and %d, got %d", maxPageSize, *first)
-		}
-		q.First = *first
+	if q.First, q.Last, err = pg.pageSizes(); err != nil {
+		return nil, err
 	}
-	if after != nil && *after != "" {
-		if q.After, err = decodeAuditCursor(*after); err != nil {
-			return nil, err
-		}
+	after, before, err := pg.cursors(model.LabelAuditEvent)
+	if err != nil {
+		return nil, err
+	}
+	if q.After, err = decodeAuditKey("after", after); err != nil {
+		return nil, err
+	}
+	if q.Before, err = decodeAuditKey("before", before); err != nil {
+		return nil, err
 	}
 	if op != nil {
 		q.Op = *op
@@ -51,31 +52,35 @@ func (r *queryResolver) auditLog(ctx context.Context, first *int, after, organiz
 	if err != nil {
 		return nil, err
 	}
-	info := &model.PageInfo{HasNextPage: page.HasNextPage}
-	if n := len(page.Events); n > 0 {
-		c := encodeAuditCursor(page.Events[n-1])
-		info.EndCursor = &c
-	}
-	return &model.AuditEventConnection{Nodes: page.Events, PageInfo: info, TotalCount: page.Total}, nil
+	return &model.AuditEventConnection{
+		Nodes:      page.Events,
+		Edges:      edgesOf(model.LabelAuditEvent, page.Events, auditKey, auditEventEdge),
+		PageInfo:   pageInfoOf(model.LabelAuditEvent, page.HasPreviousPage, page.HasNextPage, page.Events, auditKey),
+		TotalCount: page.Total,
+	}, nil
 }
 
-// auditCursorPrefix marks audit trail cursors, which hold the time and id
-// of an event (the trail is ordered by time, not by id).
-const auditCursorPrefix = "audit:"
-
-func encodeAuditCursor(ev *model.AuditEvent) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(auditCursorPrefix + ev.At.UTC().Format(time.RFC3339Nano) + " " + ev.ID))
+func auditEventEdge(c string, ev *model.AuditEvent) *model.AuditEventEdge {
+	return &model.AuditEventEdge{Cursor: c, Node: ev}
 }
 
-func decodeAuditCursor(c string) (*model.AuditCursor, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	at, id, ok := strings.Cut(strings.TrimPrefix(string(b), auditCursorPrefix), " ")
-	var t time.Time
-	if err == nil && ok && strings.HasPrefix(string(b), auditCursorPrefix) {
-		t, err = time.Parse(time.RFC3339Nano, at)
+// auditKey is the cursor key of an audit event: its time and id (the trail
+// is ordered by time, not by id).
+func auditKey(ev *model.AuditEvent) string {
+	return ev.At.UTC().Format(time.RFC3339Nano) + " " + ev.ID
+}
+
+// decodeAuditKey returns the position an audit cursor's key (auditKey)
+// names, or nil for "". It returns EINVALID naming arg for a malformed
+// key.
+func decodeAuditKey(arg, key string) (*model.AuditCursor, error) {
+	if key == "" {
+		return nil, nil
 	}
-	if err != nil || !ok || !strings.HasPrefix(string(b), auditCursorPrefix) {
-		return nil, model.FieldErrorf(model.EINVALID, "after", "malformed cursor %q: pass a pageInfo.endCursor back unchanged", c)
+	at, id, ok := strings.Cut(key, " ")
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if !ok || err != nil {
+		return nil, badCursor(arg)
 	}
 	return &model.AuditCursor{At: t, ID: id}, nil
 }

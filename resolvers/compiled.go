@@ -238,6 +238,7 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 	var root model.ProjectionRoot
 	var conn string // the connection type of a list root
 	var typ *typeSpec
+	var kind string // a list root's kind, for its cursors
 	switch rf.Field.Name {
 	case "target", "analysis", "guideline":
 		id, ok := args["id"].(string)
@@ -251,11 +252,9 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 		if !ok {
 			return nil, false
 		}
-		root = model.ProjectionRoot{List: &q}
-		conn, typ = "TargetConnection", compiledTypes["Target"]
-		if rf.Field.Name == "analyses" {
-			conn, typ = "AnalysisConnection", compiledTypes["Analysis"]
-		}
+		root, kind = model.ProjectionRoot{List: &q}, q.Label
+		typ = compiledTypes[q.Label]
+		conn = typ.name + "Connection"
 	case "node":
 		id, ok := args["id"].(string)
 		if !ok {
@@ -278,25 +277,9 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 			return nil, false
 		}
 	} else {
-		connFields = graphql.CollectFields(oc, rf.Field.Selections, []string{conn})
-		p = &model.Projection{}
-		for _, f := range connFields {
-			switch f.Name {
-			case "__typename", "totalCount":
-			case "pageInfo":
-				for _, pf := range graphql.CollectFields(oc, f.Selections, []string{"PageInfo"}) {
-					if pf.Name != "hasNextPage" && pf.Name != "endCursor" && pf.Name != "__typename" {
-						return nil, false
-					}
-				}
-			case "nodes":
-				var ok bool
-				if plan, p, ok = pl.plan(typ, f.Selections); !ok {
-					return nil, false
-				}
-			default:
-				return nil, false
-			}
+		var ok bool
+		if connFields, plan, p, ok = pl.connection(typ, rf.Field.Selections); !ok {
+			return nil, false
 		}
 	}
 	page, wr, ok := project(ctx, proj, root, p, pl, log)
@@ -309,9 +292,61 @@ func compiledRoot(ctx context.Context, proj model.Projector, log *slog.Logger) (
 			wr.single(plan, page.Nodes, nil)
 			return
 		}
-		wr.connection(oc, connFields, plan, page)
+		wr.connection(oc, connFields, kind, typ, plan, page)
 	}), true
 }
+
+// connection compiles the selection of a TargetConnection or
+// AnalysisConnection of nodes of type typ: its fields, the plan of its
+// nodes (nil when neither nodes nor edges.node is selected) and their
+// projection. The nodes may be selected once, as nodes or as edges' node
+// (a second selection of them takes the resolvers' path).
+func (pl *planner) connection(typ *typeSpec, sel ast.SelectionSet) ([]graphql.CollectedField, *planNode, *model.Projection, bool) {
+	fields := graphql.CollectFields(pl.oc, sel, []string{typ.name + "Connection"})
+	var plan *planNode
+	p := &model.Projection{}
+	nodes := func(sel ast.SelectionSet) bool {
+		if plan != nil {
+			return false
+		}
+		var ok bool
+		plan, p, ok = pl.plan(typ, sel)
+		return ok
+	}
+	for _, f := range fields {
+		switch f.Name {
+		case "__typename", "totalCount":
+		case "pageInfo":
+			for _, pf := range graphql.CollectFields(pl.oc, f.Selections, []string{"PageInfo"}) {
+				if !slices.Contains(pageInfoFields, pf.Name) {
+					return nil, nil, nil, false
+				}
+			}
+		case "nodes":
+			if !nodes(f.Selections) {
+				return nil, nil, nil, false
+			}
+		case "edges":
+			for _, ef := range graphql.CollectFields(pl.oc, f.Selections, []string{typ.name + "Edge"}) {
+				switch ef.Name {
+				case "__typename", "cursor":
+				case "node":
+					if !nodes(ef.Selections) {
+						return nil, nil, nil, false
+					}
+				default:
+					return nil, nil, nil, false
+				}
+			}
+		default:
+			return nil, nil, nil, false
+		}
+	}
+	return fields, plan, p, true
+}
+
+// pageInfoFields are the fields of PageInfo.
+var pageInfoFields = []string{"__typename", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"}
 
 // nodeRootTypes are the types `node(id:)` compiles, named as their labels;
 // a node of another kind takes the resolvers' path.
@@ -371,7 +406,9 @@ func listRoot(ctx context.Context, field string, args map[string]any) (model.Lis
 	after, ok2 := strArg(args, "after")
 	sector, ok3 := strArg(args, "sector")
 	text, ok4 := strArg(args, "text")
-	if !ok1 || !ok2 || !ok3 || !ok4 {
+	last, ok8 := intArg(args, "last")
+	before, ok9 := strArg(args, "before")
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok8 || !ok9 {
 		return model.ListQuery{}, false
 	}
 	label, f := model.ListTargets, targetFilters(sector)
@@ -384,7 +421,7 @@ func listRoot(ctx context.Context, field string, args map[string]any) (model.Lis
 		}
 		label, f = model.ListAnalyses, analysisFilters(targetID, orgID, status, sector)
 	}
-	q, err := listQuery(ctx, label, first, after, f, text)
+	q, err := listQuery(ctx, label, paging{first, last, after, before}, f, text)
 	return q, err == nil
 }
 
@@ -413,23 +450,21 @@ func (wr *jsonWriter) single(plan *planNode, els []*model.Projected, parent any)
 	wr.w.Write(jsonNull)
 }
 
-// connection writes a TargetConnection or AnalysisConnection.
-func (wr *jsonWriter) connection(oc *graphql.OperationContext, fields []graphql.CollectedField, plan *planNode, page *model.ProjectedPage) {
+// connection writes a TargetConnection or AnalysisConnection of nodes of
+// type typ from a list of kind, with plan for its nodes.
+func (wr *jsonWriter) connection(oc *graphql.OperationContext, fields []graphql.CollectedField, kind string, typ *typeSpec, plan *planNode, page *model.ProjectedPage) {
 	nodes := page.Nodes
-	if plan != nil && plan.typ.readable != nil {
+	if typ.readable != nil {
 		kept := nodes[:0:0]
 		for _, el := range nodes {
-			if plan.typ.readable(wr.p, el.Node) {
+			if typ.readable(wr.p, el.Node) {
 				kept = append(kept, el)
 			}
 		}
 		nodes = kept
 	}
-	last := ""
-	if n := len(page.Nodes); n > 0 {
-		last = page.Nodes[n-1].Node.(model.Node).GetID()
-	}
-	info := pageInfo(page.HasNextPage, last)
+	id := func(el *model.Projected) string { return el.Node.(model.Node).GetID() }
+	info := pageInfoOf(kind, page.HasPreviousPage, page.HasNextPage, page.Nodes, id)
 	wr.w.Write([]byte{'{'})
 	for i, f := range fields {
 		if i > 0 {
@@ -443,23 +478,62 @@ func (wr *jsonWriter) connection(oc *graphql.OperationContext, fields []graphql.
 			graphql.MarshalInt(page.Total).MarshalGQL(wr.w)
 		case "nodes":
 			wr.list(plan, nodes, nil)
-		case "pageInfo":
-			wr.w.Write([]byte{'{'})
-			for j, pf := range graphql.CollectFields(oc, f.Selections, []string{"PageInfo"}) {
+		case "edges":
+			efs := graphql.CollectFields(oc, f.Selections, []string{typ.name + "Edge"})
+			wr.w.Write([]byte{'['})
+			for j, el := range nodes {
 				if j > 0 {
 					wr.w.Write(jsonComma)
 				}
-				wr.key(pf.Alias)
-				switch pf.Name {
-				case "__typename":
-					graphql.MarshalString("PageInfo").MarshalGQL(wr.w)
-				case "hasNextPage":
-					graphql.MarshalBoolean(info.HasNextPage).MarshalGQL(wr.w)
-				case "endCursor":
-					optString(wr.w, info.EndCursor)
-				}
+				wr.edge(efs, kind, typ, plan, el, id(el))
 			}
-			wr.w.Write([]byte{'}'})
+			wr.w.Write([]byte{']'})
+		case "pageInfo":
+			wr.pageInfo(oc, f, info)
+		}
+	}
+	wr.w.Write([]byte{'}'})
+}
+
+// edge writes the edge of the node el (whose id is id) of a list of kind.
+func (wr *jsonWriter) edge(fields []graphql.CollectedField, kind string, typ *typeSpec, plan *planNode, el *model.Projected, id string) {
+	wr.w.Write([]byte{'{'})
+	for i, f := range fields {
+		if i > 0 {
+			wr.w.Write(jsonComma)
+		}
+		wr.key(f.Alias)
+		switch f.Name {
+		case "__typename":
+			graphql.MarshalString(typ.name + "Edge").MarshalGQL(wr.w)
+		case "cursor":
+			writeString(wr.w, encodeCursor(kind, id))
+		case "node":
+			wr.object(plan, el, el.Node, nil)
+		}
+	}
+	wr.w.Write([]byte{'}'})
+}
+
+// pageInfo writes the PageInfo field f.
+func (wr *jsonWriter) pageInfo(oc *graphql.OperationContext, f graphql.CollectedField, info *model.PageInfo) {
+	wr.w.Write([]byte{'{'})
+	for j, pf := range graphql.CollectFields(oc, f.Selections, []string{"PageInfo"}) {
+		if j > 0 {
+			wr.w.Write(jsonComma)
+		}
+		wr.key(pf.Alias)
+		switch pf.Name {
+		case "__typename":
+			graphql.MarshalString("PageInfo").MarshalGQL(wr.w)
+		case "hasNextPage":
+			writeBool(wr.w, info.HasNextPage)
+		case "hasPreviousPage":
+			writeBool(wr.w, info.HasPreviousPage)
+		case "startCursor":
+			optString(wr.w, info.StartCursor)
+		case "endCursor":
+			optString(wr.w, info.EndCursor)
 		}
 	}
 	wr.w.Write([]byte{'}'})

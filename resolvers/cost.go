@@ -29,13 +29,14 @@ const introspectionCost = 1000
 // on (for everyone, or only for callers with a token). It replaces gqlgen's
 // complexity limit, which ignores list sizes and introspection.
 //
-// The cost of a field is 1, plus its subfields' cost, where a field with a
-// `first` argument (a page; defaults included) multiplies the cost of its
-// list subfields (nodes, edges) by it,
+// The cost of a field is 1, plus its subfields' cost, where a page (a
+// field with a `first` or `last` argument, or a connection given neither:
+// pageSizeOf) multiplies the cost of its list subfields (nodes, edges) by
+// its size,
 // plus the number of list elements in its arguments (input lists such as
 // inline threats or sector lists), counted through variables. __typename
 // is free; __schema and __type cost introspectionCost plus their
-// subfields. Lists without `first` count once.
+// subfields. Lists that are not pages count once.
 type operationCost struct {
 	limit             int
 	anonIntrospection bool
@@ -131,7 +132,7 @@ func (w costWalker) field(f *ast.Field) int {
 	}
 	args := f.ArgumentMap(w.vars)
 	var children int
-	if n, ok := asInt(args["first"]); !ok || n <= 1 {
+	if n, ok := pageSizeOf(f, args); !ok || n <= 1 {
 		children = w.selectionSet(f.SelectionSet)
 	} else {
 		// A page: its lists (nodes, edges) hold up to n items; totalCount
@@ -152,6 +153,23 @@ func (w costWalker) field(f *ast.Field) int {
 		}
 	}
 	return cost
+}
+
+// pageSizeOf returns how many items a page of the field f with arguments
+// args may hold: its `first` or `last` (the larger, should a document give
+// both), or for a connection (a field with a `last` argument) given
+// neither, the default page size. ok is false for a field that is not a
+// page.
+func pageSizeOf(f *ast.Field, args map[string]any) (int, bool) {
+	first, ok1 := asInt(args["first"])
+	last, ok2 := asInt(args["last"])
+	switch {
+	case ok1 || ok2:
+		return max(first, last), true
+	case f.Definition != nil && f.Definition.Arguments.ForName("last") != nil:
+		return defaultPageSize, true
+	}
+	return 0, false
 }
 
 // listElements counts the elements of every list in an argument value.

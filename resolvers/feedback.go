@@ -144,11 +144,11 @@ func (r *queryResolver) feedbackSummary(ctx context.Context, targetID, sector *s
 
 // feedbackSummaryItems reads one page of the feedback a summary counted,
 // with the same filters and visibility.
-func (r *feedbackSummaryResolver) feedbackSummaryItems(ctx context.Context, s *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error) {
+func (r *feedbackSummaryResolver) feedbackSummaryItems(ctx context.Context, s *model.FeedbackSummary, pg paging) (*model.FeedbackConnection, error) {
 	f := make(filters, len(s.Filters))
 	for name, v := range s.Filters {
 		f[name] = &v
 	}
-	page, info, err := list(ctx, r.Store, model.ListFeedback, first, after, f, nil)
-	return &model.FeedbackConnection{Nodes: nodesAs[model.Feedback](page), PageInfo: info, TotalCount: total(page)}, err
+	c, err := list(ctx, r.Store, model.ListFeedback, pg, f, nil, feedbackEdge)
+	return &model.FeedbackConnection{Nodes: c.nodes, Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, err
 }

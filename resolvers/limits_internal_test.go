@@ -46,7 +46,9 @@ func TestCostOfTheNestedRead(t *testing.T) {
 		want int
 	}{
 		{nestedRead, map[string]any{"text": "w", "first": 500}, 1 + 500*24},
-		{`{ targets { totalCount nodes { id } } }`, nil, 1 + 1 + 50*2}, // first defaults to 50; totalCount once
+		{`{ targets { totalCount nodes { id } } }`, nil, 1 + 1 + 50*2}, // 50 without first or last; totalCount once
+		{`{ analyses(last: 200) { pageInfo { hasPreviousPage } edges { cursor node { id } } } }`, nil, 1 + 2 + 200*4},
+		{`{ auditLog(before: "x") { edges { node { id } } } }`, nil, 1 + 50*3},
 		{`{ __schema { queryType { name } } __typename }`, nil, introspectionCost + 2},
 		{`mutation($in: AnalysisInput!) { createAnalysis(input: $in) { id } }`, // 1 + id + 3 sectors
 			map[string]any{"in": map[string]any{"targetId": "t", "title": "x", "sharedWithSectors": []any{"a", "b", "c"}}}, 5},

@@ -271,6 +271,51 @@ func visibleNode(ctx context.Context, id string) (model.Node, error) {
 	return n, nil
 }
 
+// maxNodeIDs caps the ids of one `nodes(ids:)`.
+const maxNodeIDs = 100
+
+// visibleNodes returns, for each id, the node visibleNode returns (nil
+// where there is none the caller may see): the nodes in one batch, then
+// the nodes their visibility rests on (an assessment's analysis, an
+// opinion's subject) in one more. It returns EINVALID naming ids for more
+// than maxNodeIDs ids.
+func visibleNodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > maxNodeIDs {
+		return nil, model.FieldErrorf(model.EINVALID, "ids", "nodes takes at most %d ids, got %d", maxNodeIDs, len(ids))
+	}
+	ld := loadersFrom(ctx).nodes
+	ld.Prime(ctx, ids...)
+	ns := make([]model.Node, len(ids))
+	var under []string
+	for i, id := range ids {
+		n, err := ignoreNotFound(ld.Load(ctx, id))
+		if err != nil {
+			return nil, err
+		}
+		ns[i] = n
+		switch n := n.(type) {
+		case *model.Assessment:
+			under = append(under, n.AnalysisID)
+		case *model.Opinion:
+			under = append(under, n.AboutID)
+		}
+	}
+	ld.Prime(ctx, under...)
+	for i, n := range ns {
+		if n == nil {
+			continue
+		}
+		ok, err := canSee(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			ns[i] = nil
+		}
+	}
+	return ns, nil
+}
+
 // canSee reports whether the caller may see n.
 func canSee(ctx context.Context, n model.Node) (bool, error) {
 	switch n := n.(type) {

@@ -199,13 +199,13 @@ func (c *connLimits) middleware(next http.Handler) http.Handler {
 		}
 		if n := c.total.Add(1); c.l.Websockets > 0 && n > int64(c.l.Websockets) {
 			c.total.Add(-1)
-			refuse(http.StatusServiceUnavailable, "the server has %d open websockets, its limit", c.l.Websockets)
+			refuse(http.StatusServiceUnavailable, "the server has %d open websockets and streams, its limit", c.l.Websockets)
 			return
 		}
 		defer c.total.Add(-1)
 		ip := clientIP(r)
 		if !c.acquire(c.ip, ip, c.l.WebsocketsPerIP) {
-			refuse(http.StatusTooManyRequests, "this address has %d open websockets, the limit", c.l.WebsocketsPerIP)
+			refuse(http.StatusTooManyRequests, "this address has %d open websockets and streams, the limit", c.l.WebsocketsPerIP)
 			return
 		}
 		defer c.release(c.ip, ip)

@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"encoding/base64"
 	"strings"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
@@ -163,39 +162,41 @@ func analysisFilters(targetID, organizationID, status, sector *string) filters {
 	return filters{"targetId": targetID, "organizationId": organizationID, "status": status, "sector": sector}
 }
 
-// list reads one page of a list field, checking the paging arguments.
-func list(ctx context.Context, read model.ReadService, label string, first *int, after *string, f filters, text *string) (*model.Page, *model.PageInfo, error) {
-	q, err := listQuery(ctx, label, first, after, f, text)
+// conn is one page of a list field: what its connection shows.
+type conn[T, E any] struct {
+	nodes []*T
+	edges []E
+	info  *model.PageInfo
+	total int
+}
+
+// list reads one page of a list field (nodes of type T, the kind label),
+// checking the paging arguments, with its edges (made by edge).
+func list[T, E any](ctx context.Context, read model.ReadService, label string, pg paging, f filters, text *string, edge func(string, *T) E) (conn[T, E], error) {
+	q, err := listQuery(ctx, label, pg, f, text)
 	if err != nil {
-		return nil, nil, err
+		return conn[T, E]{}, err
 	}
 	page, err := read.List(ctx, q)
 	if err != nil {
-		return nil, nil, err
+		return conn[T, E]{}, err
 	}
 	dataload.Group(loadersFrom(ctx).siblings, page.Nodes)
-	last := ""
-	if n := len(page.Nodes); n > 0 {
-		last = page.Nodes[n-1].GetID()
-	}
-	return page, pageInfo(page.HasNextPage, last), nil
+	c := conn[T, E]{nodes: nodesAs[T](page), total: page.Total}
+	c.edges = edgesOf(label, c.nodes, nodeKey, edge)
+	c.info = pageInfoOf(label, page.HasPreviousPage, page.HasNextPage, page.Nodes, nodeKey)
+	return c, nil
 }
 
 // listQuery checks a list field's paging arguments and returns its query.
-func listQuery(ctx context.Context, label string, first *int, after *string, f filters, text *string) (model.ListQuery, error) {
-	q := model.ListQuery{Label: label, First: defaultPageSize, Filters: map[string]string{}, Viewer: model.PrincipalFrom(ctx)}
-	if first != nil {
-		if *first < 1 || *first > maxPageSize {
-			return q, model.FieldErrorf(model.EINVALID, "first", "first must be between 1 and %d, got %d", maxPageSize, *first)
-		}
-		q.First = *first
+func listQuery(ctx context.Context, label string, pg paging, f filters, text *string) (model.ListQuery, error) {
+	q := model.ListQuery{Label: label, Filters: map[string]string{}, Viewer: model.PrincipalFrom(ctx)}
+	var err error
+	if q.First, q.Last, err = pg.pageSizes(); err != nil {
+		return q, err
 	}
-	if after != nil && *after != "" {
-		id, err := decodeCursor(*after)
-		if err != nil {
-			return q, err
-		}
-		q.After = id
+	if q.After, q.Before, err = pg.cursors(label); err != nil {
+		return q, err
 	}
 	for name, v := range f {
 		if v != nil {
@@ -206,17 +207,6 @@ func listQuery(ctx context.Context, label string, first *int, after *string, f f
 		q.Text = strings.TrimSpace(*text)
 	}
 	return q, nil
-}
-
-// pageInfo returns the page information of a page whose last node has
-// the id last ("" for an empty page).
-func pageInfo(hasNext bool, last string) *model.PageInfo {
-	info := &model.PageInfo{HasNextPage: hasNext}
-	if last != "" {
-		c := encodeCursor(last)
-		info.EndCursor = &c
-	}
-	return info
 }
 
 // nodesAs returns a page's nodes as *T.
@@ -231,28 +221,6 @@ func nodesAs[T any](page *model.Page) []*T {
 		}
 	}
 	return out
-}
-
-func total(page *model.Page) int {
-	if page == nil {
-		return 0
-	}
-	return page.Total
-}
-
-// cursorPrefix marks ssfgraph cursors; a cursor is opaque to clients.
-const cursorPrefix = "id:"
-
-func encodeCursor(id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + id))
-}
-
-func decodeCursor(c string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !strings.HasPrefix(string(b), cursorPrefix) {
-		return "", model.FieldErrorf(model.EINVALID, "after", "malformed cursor %q: pass a pageInfo.endCursor back unchanged", c)
-	}
-	return strings.TrimPrefix(string(b), cursorPrefix), nil
 }
 
 // search runs a full-text search and keeps what the caller may see.

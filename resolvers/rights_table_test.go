@@ -245,6 +245,10 @@ var rightsOps = map[string]rightsOp{
 		c.about = c.draft
 		return map[string]any{"id": c.draft}
 	}},
+	"nodes": {doc: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, vars: func(c *rightsCell) map[string]any {
+		c.about = c.draft
+		return map[string]any{"ids": []string{c.target, c.draft}}
+	}},
 	"tokens": {doc: `query($o: ID) { tokens(organizationId: $o) { id } }`, vars: func(c *rightsCell) map[string]any {
 		return map[string]any{"o": c.own}
 	}},

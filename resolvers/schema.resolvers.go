@@ -411,8 +411,8 @@ func (r *feedbackResolver) AnsweredBy(ctx context.Context, obj *model.Feedback) 
 }
 
 // Items is the resolver for the items field.
-func (r *feedbackSummaryResolver) Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string) (*model.FeedbackConnection, error) {
-	return r.feedbackSummaryItems(ctx, obj, first, after)
+func (r *feedbackSummaryResolver) Items(ctx context.Context, obj *model.FeedbackSummary, first *int, after *string, last *int, before *string) (*model.FeedbackConnection, error) {
+	return r.feedbackSummaryItems(ctx, obj, paging{first, last, after, before})
 }
 
 // Owner is the resolver for the owner field.
@@ -912,15 +912,20 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return visibleNode(ctx, id)
 }
 
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	return visibleNodes(ctx, ids)
+}
+
 // Tokens is the resolver for the tokens field.
 func (r *queryResolver) Tokens(ctx context.Context, organizationID *string) ([]*model.APIToken, error) {
 	return r.tokens(ctx, organizationID)
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.OrganizationConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListOrganizations, first, after, filters{"sector": sector}, text)
-	return &model.OrganizationConnection{Nodes: nodesAs[model.Organization](page), PageInfo: info, TotalCount: total(page)}, err
+func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, sector *string, text *string) (*model.OrganizationConnection, error) {
+	c, err := list(ctx, r.Store, model.ListOrganizations, paging{first, last, after, before}, filters{"sector": sector}, text, organizationEdge)
+	return &model.OrganizationConnection{Nodes: c.nodes, Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, err
 }
 
 // Sectors is the resolver for the sectors field.
@@ -929,9 +934,9 @@ func (r *queryResolver) Sectors(ctx context.Context) ([]*model.Sector, error) {
 }
 
 // Targets is the resolver for the targets field.
-func (r *queryResolver) Targets(ctx context.Context, first *int, after *string, sector *string, text *string) (*model.TargetConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListTargets, first, after, targetFilters(sector), text)
-	return &model.TargetConnection{Nodes: nodesAs[model.Target](page), PageInfo: info, TotalCount: total(page)}, err
+func (r *queryResolver) Targets(ctx context.Context, first *int, after *string, last *int, before *string, sector *string, text *string) (*model.TargetConnection, error) {
+	c, err := list(ctx, r.Store, model.ListTargets, paging{first, last, after, before}, targetFilters(sector), text, targetEdge)
+	return &model.TargetConnection{Nodes: c.nodes, Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, err
 }
 
 // Target is the resolver for the target field.
@@ -940,21 +945,21 @@ func (r *queryResolver) Target(ctx context.Context, id string) (*model.Target, e
 }
 
 // Threats is the resolver for the threats field.
-func (r *queryResolver) Threats(ctx context.Context, first *int, after *string, kind *string, text *string, includeRevoked *bool) (*model.ThreatConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListThreats, first, after, filters{"kind": kind, "includeRevoked": flag(includeRevoked)}, text)
-	return &model.ThreatConnection{Nodes: nodesAs[model.Threat](page), PageInfo: info, TotalCount: total(page)}, err
+func (r *queryResolver) Threats(ctx context.Context, first *int, after *string, last *int, before *string, kind *string, text *string, includeRevoked *bool) (*model.ThreatConnection, error) {
+	c, err := list(ctx, r.Store, model.ListThreats, paging{first, last, after, before}, filters{"kind": kind, "includeRevoked": flag(includeRevoked)}, text, threatEdge)
+	return &model.ThreatConnection{Nodes: c.nodes, Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, err
 }
 
 // Measures is the resolver for the measures field.
-func (r *queryResolver) Measures(ctx context.Context, first *int, after *string, perspective *string, text *string, includeRevoked *bool) (*model.MeasureConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListMeasures, first, after, filters{"perspective": perspective, "includeRevoked": flag(includeRevoked)}, text)
-	return &model.MeasureConnection{Nodes: nodesAs[model.Measure](page), PageInfo: info, TotalCount: total(page)}, err
+func (r *queryResolver) Measures(ctx context.Context, first *int, after *string, last *int, before *string, perspective *string, text *string, includeRevoked *bool) (*model.MeasureConnection, error) {
+	c, err := list(ctx, r.Store, model.ListMeasures, paging{first, last, after, before}, filters{"perspective": perspective, "includeRevoked": flag(includeRevoked)}, text, measureEdge)
+	return &model.MeasureConnection{Nodes: c.nodes, Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, err
 }
 
 // Guidelines is the resolver for the guidelines field.
-func (r *queryResolver) Guidelines(ctx context.Context, first *int, after *string, text *string) (*model.GuidelineConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListGuidelines, first, after, nil, text)
-	return &model.GuidelineConnection{Nodes: nodesAs[model.Guideline](page), PageInfo: info, TotalCount: total(page)}, err
+func (r *queryResolver) Guidelines(ctx context.Context, first *int, after *string, last *int, before *string, text *string) (*model.GuidelineConnection, error) {
+	c, err := list(ctx, r.Store, model.ListGuidelines, paging{first, last, after, before}, nil, text, guidelineEdge)
+	return &model.GuidelineConnection{Nodes: c.nodes, Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, err
 }
 
 // Guideline is the resolver for the guideline field.
@@ -963,9 +968,9 @@ func (r *queryResolver) Guideline(ctx context.Context, id string) (*model.Guidel
 }
 
 // Analyses is the resolver for the analyses field.
-func (r *queryResolver) Analyses(ctx context.Context, first *int, after *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) (*model.AnalysisConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListAnalyses, first, after, analysisFilters(targetID, organizationID, (*string)(status), sector), text)
-	return &model.AnalysisConnection{Nodes: nodesAs[model.Analysis](page), PageInfo: info, TotalCount: total(page)}, err
+func (r *queryResolver) Analyses(ctx context.Context, first *int, after *string, last *int, before *string, targetID *string, organizationID *string, status *model.AnalysisStatus, sector *string, text *string) (*model.AnalysisConnection, error) {
+	c, err := list(ctx, r.Store, model.ListAnalyses, paging{first, last, after, before}, analysisFilters(targetID, organizationID, (*string)(status), sector), text, analysisEdge)
+	return &model.AnalysisConnection{Nodes: c.nodes, Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, err
 }
 
 // Analysis is the resolver for the analysis field.
@@ -974,15 +979,15 @@ func (r *queryResolver) Analysis(ctx context.Context, id string) (*model.Analysi
 }
 
 // InsurancePolicies is the resolver for the insurancePolicies field.
-func (r *queryResolver) InsurancePolicies(ctx context.Context, first *int, after *string, holderID *string) (*model.InsurancePolicyConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListPolicies, first, after, filters{"holderId": holderID}, nil)
-	return &model.InsurancePolicyConnection{Nodes: nodesAs[model.InsurancePolicy](page), PageInfo: info, TotalCount: total(page)}, err
+func (r *queryResolver) InsurancePolicies(ctx context.Context, first *int, after *string, last *int, before *string, holderID *string) (*model.InsurancePolicyConnection, error) {
+	c, err := list(ctx, r.Store, model.ListPolicies, paging{first, last, after, before}, filters{"holderId": holderID}, nil, policyEdge)
+	return &model.InsurancePolicyConnection{Nodes: c.nodes, Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, err
 }
 
 // Feedback is the resolver for the feedback field.
-func (r *queryResolver) Feedback(ctx context.Context, first *int, after *string, status *model.FeedbackStatus, routedToID *string, sector *string) (*model.FeedbackConnection, error) {
-	page, info, err := list(ctx, r.Store, model.ListFeedback, first, after, filters{"status": (*string)(status), "routedToId": routedToID, "sector": sector}, nil)
-	return &model.FeedbackConnection{Nodes: nodesAs[model.Feedback](page), PageInfo: info, TotalCount: total(page)}, err
+func (r *queryResolver) Feedback(ctx context.Context, first *int, after *string, last *int, before *string, status *model.FeedbackStatus, routedToID *string, sector *string) (*model.FeedbackConnection, error) {
+	c, err := list(ctx, r.Store, model.ListFeedback, paging{first, last, after, before}, filters{"status": (*string)(status), "routedToId": routedToID, "sector": sector}, nil, feedbackEdge)
+	return &model.FeedbackConnection{Nodes: c.nodes, Edges: c.edges, PageInfo: c.info, TotalCount: c.total}, err
 }
 
 // Search is the resolver for the search field.
@@ -1028,8 +1033,8 @@ func (r *queryResolver) DiffAnalyses(ctx context.Context, a string, b string) (*
 }
 
 // AuditLog is the resolver for the auditLog field.
-func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string, organizationID *string, op *string, since *time.Time, until *time.Time) (*model.AuditEventConnection, error) {
-	return r.auditLog(ctx, first, after, organizationID, op, since, until)
+func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string, last *int, before *string, organizationID *string, op *string, since *time.Time, until *time.Time) (*model.AuditEventConnection, error) {
+	return r.auditLog(ctx, paging{first, last, after, before}, organizationID, op, since, until)
 }
 
 // GuidelineCoverage is the resolver for the guidelineCoverage field.

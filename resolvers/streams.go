@@ -25,7 +25,7 @@ func (s streamAdmission) open(ctx context.Context, r *http.Request) (context.Con
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	ctx, err := s.conns.websocketInit(ctx, token)
 	if err != nil {
-		return ctx, limitError(CodeTooManyConnections, "this token has %d open connections, the limit", s.conns.l.WebsocketsPerToken)
+		return ctx, limitError(CodeTooManyConnections, "this token has %d open websockets and streams, the limit", s.conns.l.WebsocketsPerToken)
 	}
 	if p := model.PrincipalFrom(ctx); p != nil {
 		ctx = s.auth.watch(ctx, p)

@@ -72,10 +72,11 @@ type HTTP struct {
 
 var _ graphql.Transport = HTTP{}
 
-// Supports claims every request that is not a websocket upgrade; the
-// methods HTTP does not serve answer 405.
+// Supports claims every request that is not a websocket upgrade (an
+// Upgrade to anything else is answered as plain HTTP); the methods HTTP
+// does not serve answer 405.
 func (h HTTP) Supports(r *http.Request) bool {
-	return r.Header.Get("Upgrade") == ""
+	return !strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
 
 // Do answers one request.

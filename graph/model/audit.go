@@ -46,10 +46,13 @@ type AuditQuery struct {
 	Op             string
 	// Since and Until bound At: Since <= At < Until, when not zero.
 	Since, Until time.Time
-	// First is the page size; After the position of the last event of the
-	// page before, or nil for the first page.
-	First int
-	After *AuditCursor
+	// First is the size of a page from the start (the newest) of what
+	// follows After; Last, if above zero, the size of a page from the end
+	// (the oldest) of what precedes Before, which then takes the place of
+	// First. After and Before are positions in the trail (nil for none):
+	// a page holds only events older than After and newer than Before.
+	First, Last   int
+	After, Before *AuditCursor
 }
 
 // AuditCursor is the position of an event in the audit trail's order
@@ -60,11 +63,13 @@ type AuditCursor struct {
 	ID string
 }
 
-// AuditPage is one page of audit events, newest first.
+// AuditPage is one page of audit events, newest first. HasNextPage and
+// HasPreviousPage say whether the trail (as filtered) has older or newer
+// events than the page, beyond the cursors too.
 type AuditPage struct {
-	Events      []*AuditEvent
-	HasNextPage bool
-	Total       int
+	Events                       []*AuditEvent
+	HasNextPage, HasPreviousPage bool
+	Total                        int
 }
 
 // AuditReader reads the audit trail. Its methods are safe for concurrent use.

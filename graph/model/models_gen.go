@@ -13,10 +13,20 @@ import (
 type AnalysisConnection struct {
 	// The analyses on this page.
 	Nodes []*Analysis `json:"nodes"`
+	// The edges of this page: each item with its cursor, in the order of `nodes`.
+	Edges []*AnalysisEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many analyses match, over all pages.
 	TotalCount int `json:"totalCount"`
+}
+
+// One item of a AnalysisConnection with its cursor.
+type AnalysisEdge struct {
+	// Where this item stands: pass it as `after` or `before` to page from here.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *Analysis `json:"node"`
 }
 
 // A new analysis.
@@ -92,10 +102,20 @@ type AssetInput struct {
 type AuditEventConnection struct {
 	// The events on this page.
 	Nodes []*AuditEvent `json:"nodes"`
+	// The edges of this page: each item with its cursor, in the order of `nodes`.
+	Edges []*AuditEventEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many events match, over all pages.
 	TotalCount int `json:"totalCount"`
+}
+
+// One item of a AuditEventConnection with its cursor.
+type AuditEventEdge struct {
+	// Where this item stands: pass it as `after` or `before` to page from here.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *AuditEvent `json:"node"`
 }
 
 // The changeable fields of an axis level.
@@ -192,6 +212,8 @@ type DepartmentInput struct {
 type FeedbackConnection struct {
 	// The feedback on this page.
 	Nodes []*Feedback `json:"nodes"`
+	// The edges of this page: each item with its cursor, in the order of `nodes`.
+	Edges []*FeedbackEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How much feedback matches, over all pages.
@@ -208,6 +230,14 @@ type FeedbackCount struct {
 	Status FeedbackStatus `json:"status"`
 	// How many.
 	Count int `json:"count"`
+}
+
+// One item of a FeedbackConnection with its cursor.
+type FeedbackEdge struct {
+	// Where this item stands: pass it as `after` or `before` to page from here.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *Feedback `json:"node"`
 }
 
 // New feedback.
@@ -261,10 +291,20 @@ type FeedbackStatusCount struct {
 type GuidelineConnection struct {
 	// The guidelines on this page.
 	Nodes []*Guideline `json:"nodes"`
+	// The edges of this page: each item with its cursor, in the order of `nodes`.
+	Edges []*GuidelineEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many guidelines match, over all pages.
 	TotalCount int `json:"totalCount"`
+}
+
+// One item of a GuidelineConnection with its cursor.
+type GuidelineEdge struct {
+	// Where this item stands: pass it as `after` or `before` to page from here.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *Guideline `json:"node"`
 }
 
 // A guideline's fields.
@@ -383,10 +423,20 @@ type InsuranceGapSummary struct {
 type InsurancePolicyConnection struct {
 	// The policies on this page.
 	Nodes []*InsurancePolicy `json:"nodes"`
+	// The edges of this page: each item with its cursor, in the order of `nodes`.
+	Edges []*InsurancePolicyEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many policies match, over all pages.
 	TotalCount int `json:"totalCount"`
+}
+
+// One item of a InsurancePolicyConnection with its cursor.
+type InsurancePolicyEdge struct {
+	// Where this item stands: pass it as `after` or `before` to page from here.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *InsurancePolicy `json:"node"`
 }
 
 // An insurance policy with its lines.
@@ -442,10 +492,20 @@ type MeasureClauseInput struct {
 type MeasureConnection struct {
 	// The measures on this page.
 	Nodes []*Measure `json:"nodes"`
+	// The edges of this page: each item with its cursor, in the order of `nodes`.
+	Edges []*MeasureEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many measures match, over all pages.
 	TotalCount int `json:"totalCount"`
+}
+
+// One item of a MeasureConnection with its cursor.
+type MeasureEdge struct {
+	// Where this item stands: pass it as `after` or `before` to page from here.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *Measure `json:"node"`
 }
 
 // A measure's fields.
@@ -500,10 +560,20 @@ type OpinionInput struct {
 type OrganizationConnection struct {
 	// The organizations on this page.
 	Nodes []*Organization `json:"nodes"`
+	// The edges of this page: each item with its cursor, in the order of `nodes`.
+	Edges []*OrganizationEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many organizations match, over all pages.
 	TotalCount int `json:"totalCount"`
+}
+
+// One item of a OrganizationConnection with its cursor.
+type OrganizationEdge struct {
+	// Where this item stands: pass it as `after` or `before` to page from here.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *Organization `json:"node"`
 }
 
 // An organization's fields.
@@ -516,11 +586,15 @@ type OrganizationInput struct {
 	Sector string `json:"sector"`
 }
 
-// Where a page of a connection stands (Relay cursor pagination).
+// Where a page of a connection stands (Relay cursor pagination: https://relay.dev/graphql/connections.htm).
 type PageInfo struct {
-	// Whether there are items after `endCursor`.
+	// Whether the connection has items after this page (after `endCursor`, or after `after` for an empty page).
 	HasNextPage bool `json:"hasNextPage"`
-	// The cursor of the last item of this page; pass it as `after` for the next page.
+	// Whether the connection has items before this page (before `startCursor`, or up to `after` for an empty page).
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the first item of this page (null for an empty page); pass it as `before` for the previous page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of the last item of this page (null for an empty page); pass it as `after` for the next page.
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
@@ -573,10 +647,20 @@ type Subscription struct {
 type TargetConnection struct {
 	// The targets on this page.
 	Nodes []*Target `json:"nodes"`
+	// The edges of this page: each item with its cursor, in the order of `nodes`.
+	Edges []*TargetEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many targets match, over all pages.
 	TotalCount int `json:"totalCount"`
+}
+
+// One item of a TargetConnection with its cursor.
+type TargetEdge struct {
+	// Where this item stands: pass it as `after` or `before` to page from here.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *Target `json:"node"`
 }
 
 // A target's fields.
@@ -595,10 +679,20 @@ type TargetInput struct {
 type ThreatConnection struct {
 	// The threats on this page.
 	Nodes []*Threat `json:"nodes"`
+	// The edges of this page: each item with its cursor, in the order of `nodes`.
+	Edges []*ThreatEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many threats match, over all pages.
 	TotalCount int `json:"totalCount"`
+}
+
+// One item of a ThreatConnection with its cursor.
+type ThreatEdge struct {
+	// Where this item stands: pass it as `after` or `before` to page from here.
+	Cursor string `json:"cursor"`
+	// The item.
+	Node *Threat `json:"node"`
 }
 
 // A threat's fields.

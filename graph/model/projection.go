@@ -93,9 +93,9 @@ type Projected struct {
 // ProjectedPage is the result of a projection from a list root, or of one
 // from a node (Total 1 or 0).
 type ProjectedPage struct {
-	Nodes       []*Projected
-	Total       int
-	HasNextPage bool
+	Nodes                        []*Projected
+	Total                        int
+	HasNextPage, HasPreviousPage bool
 	// Scales are the scales in force when the root asked for them and
 	// found a node (nil otherwise).
 	Scales *Scales

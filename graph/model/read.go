@@ -43,9 +43,13 @@ const (
 type ListQuery struct {
 	// Label is the kind: one of the List* constants.
 	Label string
-	// First is the page size; After the id to start after ("" for the start).
-	First int
-	After string
+	// First is the size of a page from the start of what follows After
+	// (the id to start after, "" for the start of the list). Last, if
+	// above zero, is the size of a page from the end of what precedes
+	// Before (the id to end before, "" for the end) and takes the place of
+	// First. The page holds only ids after After and before Before.
+	First, Last   int
+	After, Before string
 	// Filters maps a filter name (sector, kind, perspective, status,
 	// organizationId, targetId, holderId, routedToId, since) to the value to
 	// match; each kind accepts the filters its GraphQL fields offer. For
@@ -72,11 +76,13 @@ const (
 	ListFeedback      = "Feedback"
 )
 
-// Page is one page of a list.
+// Page is one page of a list. HasNextPage and HasPreviousPage say whether
+// the list has nodes after and before the page (beyond the query's cursors
+// too).
 type Page struct {
-	Nodes       []Node
-	Total       int
-	HasNextPage bool
+	Nodes                        []Node
+	Total                        int
+	HasNextPage, HasPreviousPage bool
 }
 
 // Hit is one full-text search result.

@@ -101,7 +101,24 @@ const auditFilter = `($org IS NULL OR e.organizationId = $org)
     AND ($since IS NULL OR e.at >= $since)
     AND ($until IS NULL OR e.at < $until)`
 
-const auditLogCypher = `
+// olderThanAfter and newerThanBefore hold for the events e after the
+// cursor $afterAt, $afterID (older, in the trail's order) and before the
+// cursor $beforeAt, $beforeID (newer); for a null cursor they hold for all.
+const (
+	olderThanAfter  = "($afterAt IS NULL OR e.at < $afterAt OR (e.at = $afterAt AND e.id < $afterID))"
+	newerThanBefore = "($beforeAt IS NULL OR e.at > $beforeAt OR (e.at = $beforeAt AND e.id > $beforeID))"
+)
+
+// auditLogCypher reads one page, newest first (auditLogBackCypher: oldest
+// first, for a backward page), of the $limit events older than after and
+// newer than before; with the total and whether events lie beyond each
+// cursor.
+const (
+	auditLogCypher     = auditLogStart + `ORDER BY e.at DESC, e.id DESC` + auditLogEnd
+	auditLogBackCypher = auditLogStart + `ORDER BY e.at, e.id` + auditLogEnd
+)
+
+const auditLogStart = `
 CALL () {
   MATCH (e:` + model.LabelAuditEvent + `)
   WHERE ` + auditFilter + `
@@ -109,25 +126,48 @@ CALL () {
 }
 CALL () {
   MATCH (e:` + model.LabelAuditEvent + `)
-  WHERE ` + auditFilter + `
-    AND ($afterAt IS NULL OR e.at < $afterAt OR (e.at = $afterAt AND e.id < $afterID))
-  WITH e ORDER BY e.at DESC, e.id DESC LIMIT $limit
+  WHERE ` + auditFilter + ` AND $afterAt IS NOT NULL AND NOT ` + olderThanAfter + `
+  RETURN count(e) > 0 AS beforeAfter
+}
+CALL () {
+  MATCH (e:` + model.LabelAuditEvent + `)
+  WHERE ` + auditFilter + ` AND $beforeAt IS NOT NULL AND NOT ` + newerThanBefore + `
+  RETURN count(e) > 0 AS afterBefore
+}
+CALL () {
+  MATCH (e:` + model.LabelAuditEvent + `)
+  WHERE ` + auditFilter + ` AND ` + olderThanAfter + ` AND ` + newerThanBefore + `
+  WITH e `
+
+const auditLogEnd = ` LIMIT $limit
   RETURN collect(e {.*}) AS events
 }
-RETURN total, events`
+RETURN total, events, beforeAfter, afterBefore`
 
 // AuditLog returns a page of the audit events q selects, newest first (ties
 // broken by id, descending). It returns EINVALID for a page size below 1.
 func (db *DB) AuditLog(ctx context.Context, q model.AuditQuery) (*model.AuditPage, error) {
-	if q.First < 1 {
+	size, backward := q.First, q.Last > 0
+	if backward {
+		size = q.Last
+	}
+	if size < 1 {
 		return nil, model.FieldErrorf(model.EINVALID, "first", "first must be at least 1, got %d", q.First)
 	}
 	params := map[string]any{"org": nullable(q.OrganizationID), "op": nullable(q.Op),
-		"since": nullTime(q.Since), "until": nullTime(q.Until), "afterAt": nil, "afterID": "", "limit": q.First + 1}
+		"since": nullTime(q.Since), "until": nullTime(q.Until), "afterAt": nil, "afterID": "",
+		"beforeAt": nil, "beforeID": "", "limit": size + 1}
 	if q.After != nil {
 		params["afterAt"], params["afterID"] = q.After.At.UTC(), q.After.ID
 	}
-	recs, err := db.read(ctx, "neo4j.AuditLog", "audit log", auditLogCypher, params)
+	if q.Before != nil {
+		params["beforeAt"], params["beforeID"] = q.Before.At.UTC(), q.Before.ID
+	}
+	cypher := auditLogCypher
+	if backward {
+		cypher = auditLogBackCypher
+	}
+	recs, err := db.read(ctx, "neo4j.AuditLog", "audit log", cypher, params)
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +178,16 @@ func (db *DB) AuditLog(ctx context.Context, q model.AuditQuery) (*model.AuditPag
 	m := recs[0].AsMap()
 	total, _ := m["total"].(int64)
 	raw, _ := m["events"].([]any)
-	page.Total, page.HasNextPage = int(total), len(raw) > q.First
-	for _, r := range raw[:min(len(raw), q.First)] {
+	beforeAfter, _ := m["beforeAfter"].(bool)
+	afterBefore, _ := m["afterBefore"].(bool)
+	more := len(raw) > size
+	raw = raw[:min(len(raw), size)]
+	page.Total, page.HasNextPage, page.HasPreviousPage = int(total), more || afterBefore, beforeAfter
+	if backward {
+		slices.Reverse(raw)
+		page.HasNextPage, page.HasPreviousPage = afterBefore, more || beforeAfter
+	}
+	for _, r := range raw {
 		pm, _ := r.(map[string]any)
 		p := props(pm)
 		page.Events = append(page.Events, &model.AuditEvent{

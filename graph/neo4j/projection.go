@@ -89,11 +89,11 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 		if err != nil {
 			return nil, err
 		}
-		cypher = start + "\nWITH size(ids) AS total, size(rest) > $first AS more, collect(" + proj + ") AS page"
+		cypher = start + "\nWITH " + listPageInfo + ", collect(" + proj + ") AS page"
 	case root.ByLabel != nil:
 		b.params["id"] = root.ID
 		var sb strings.Builder
-		sb.WriteString("MATCH (m:" + model.LabelEntity + " {id: $id})\nWITH 1 AS total, false AS more, [CASE")
+		sb.WriteString("MATCH (m:" + model.LabelEntity + " {id: $id})\nWITH 1 AS total, false AS more, false AS previous, [CASE")
 		for _, l := range sortedKeys(root.ByLabel) {
 			if !nodeRootLabels[l] {
 				return nil, fmt.Errorf("neo4j.Project: no projection from %q", l)
@@ -116,12 +116,12 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 		if err != nil {
 			return nil, err
 		}
-		cypher = "MATCH (m:" + label + " {id: $id}) WHERE " + nodeReadable(label, "m") + "\nWITH 1 AS total, false AS more, [" + proj + "] AS page"
+		cypher = "MATCH (m:" + label + " {id: $id}) WHERE " + nodeReadable(label, "m") + "\nWITH 1 AS total, false AS more, false AS previous, [" + proj + "] AS page"
 	}
 	if root.Scales {
-		cypher += scalesCalls + "\nRETURN total, more, page, scales, levels, perspectives, rules"
+		cypher += scalesCalls + "\nRETURN total, more, previous, page, scales, levels, perspectives, rules"
 	} else {
-		cypher += "\nRETURN total, more, page"
+		cypher += "\nRETURN total, more, previous, page"
 	}
 	res, err := db.read(ctx, "neo4j.Project "+label, root.ID, cypher, b.params)
 	if err != nil {
@@ -134,14 +134,15 @@ func (db *DB) Project(ctx context.Context, root model.ProjectionRoot, p *model.P
 	total, _ := res[0].Values[0].(int64)
 	page.Total = int(total)
 	page.HasNextPage, _ = res[0].Values[1].(bool)
+	page.HasPreviousPage, _ = res[0].Values[2].(bool)
 	if root.Scales {
-		page.Scales = decodeScales(res[0].Values[3:7])
+		page.Scales = decodeScales(res[0].Values[4:8])
 	}
 	if root.ByLabel != nil {
-		page.Nodes = decodeByLabel(res[0].Values[2], root.ByLabel)
+		page.Nodes = decodeByLabel(res[0].Values[3], root.ByLabel)
 		return page, nil
 	}
-	page.Nodes = decodeProjected(res[0].Values[2], projected{label: label}, p)
+	page.Nodes = decodeProjected(res[0].Values[3], projected{label: label}, p)
 	return page, nil
 }
 

@@ -350,7 +350,7 @@ func (db *DB) List(ctx context.Context, q model.ListQuery) (*model.Page, error) 
 		return nil, err
 	}
 	cypher += `
-RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
+RETURN ` + listPageInfo + `, collect(m) AS page`
 	res, err := db.read(ctx, "neo4j.List "+q.Label, "", cypher, params)
 	if err != nil {
 		return nil, err
@@ -363,7 +363,8 @@ RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
 	total, _ := r.Values[0].(int64)
 	page.Total = int(total)
 	page.HasNextPage, _ = r.Values[1].(bool)
-	for _, m := range r.Values[2].([]any) {
+	page.HasPreviousPage, _ = r.Values[2].(bool)
+	for _, m := range r.Values[3].([]any) {
 		if n, ok := m.(neo4j.Node); ok {
 			if d := decode(n); d != nil {
 				page.Nodes = append(page.Nodes, d)
@@ -373,20 +374,31 @@ RETURN size(ids) AS total, size(rest) > $first AS more, collect(m) AS page`
 	return page, nil
 }
 
+// listPageInfo returns, after listPage, the list's size (total) and
+// whether it has ids after (more) and before (previous) the page.
+const listPageInfo = "size(ids) AS total, b < size(ids) AS more, a > 0 AS previous"
+
 // listPage returns the start of the query for one page of a list: it
-// ends with the page's nodes as m (one row each, or one null row), total
-// (the size of the list, ids), whether there is more (size(rest) >
-// $first), for a RETURN to add; and its parameters.
+// ends with the page's nodes as m (one row each, or one null row), the
+// list's ids (ids, sorted) and the page's bounds in them (ids[a..b]), for
+// a RETURN to add (listPageInfo); and its parameters. A forward page
+// (q.Last 0) is the first q.First ids after q.After; a backward one the
+// last q.Last ids before q.Before; either way within both cursors.
 func listPage(q model.ListQuery) (string, map[string]any, error) {
 	where, params, err := listWhere(q.Label, q.Filters, q.Viewer)
 	if err != nil {
 		return "", nil, err
 	}
-	params["after"] = nil
+	params["after"], params["before"], params["first"], params["last"] = nil, nil, q.First, nil
 	if q.After != "" {
 		params["after"] = q.After
 	}
-	params["first"] = q.First
+	if q.Before != "" {
+		params["before"] = q.Before
+	}
+	if q.Last > 0 {
+		params["first"], params["last"] = nil, q.Last
+	}
 	match := "MATCH (n:" + q.Label + ")"
 	if q.Text != "" {
 		if err := model.SearchText("text", q.Text); err != nil {
@@ -404,12 +416,17 @@ func listPage(q model.ListQuery) (string, map[string]any, error) {
 		cypher += " WHERE " + strings.Join(where, " AND ")
 	}
 	// Sorting the ids only, then fetching the page's nodes, keeps memory
-	// proportional to the ids, not to the nodes.
+	// proportional to the ids, not to the nodes. The cursors bound the
+	// page to ids[lo..hi]; a forward page is its first $first ids, a
+	// backward one its last $last.
 	cypher += `
 WITH n.id AS id ORDER BY id
 WITH collect(id) AS ids
-WITH ids, [x IN ids WHERE $after IS NULL OR x > $after] AS rest
-UNWIND (CASE WHEN size(rest) = 0 THEN [null] ELSE rest[0..$first] END) AS id
+WITH ids, size([x IN ids WHERE x <= $after]) AS lo, size([x IN ids WHERE $before IS NULL OR x < $before]) AS hi
+WITH ids, lo, CASE WHEN hi < lo THEN lo ELSE hi END AS hi
+WITH ids, CASE WHEN $last IS NULL OR hi - $last < lo THEN lo ELSE hi - $last END AS a,
+  CASE WHEN $last IS NOT NULL OR lo + $first > hi THEN hi ELSE lo + $first END AS b
+UNWIND (CASE WHEN a = b THEN [null] ELSE ids[a..b] END) AS id
 OPTIONAL MATCH (m:` + q.Label + ` {id: id})`
 	return cypher, params, nil
 }
