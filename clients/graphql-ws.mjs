@@ -46,7 +46,7 @@ async function authStep(tag, connectionParams) {
   const { client, received, closed } = connect(connectionParams);
   const viewer = await once(client, viewerQuery);
   const events = new Events();
-  let subscriptionId;
+  let subscriptionId, completedAt;
   const live = await liveUpdate(
     tag,
     (sink) => {
@@ -59,13 +59,15 @@ async function authStep(tag, connectionParams) {
         error: sink.error,
         complete: sink.complete,
       });
-      return unsubscribe;
+      return () => {
+        completedAt = received.length; // what comes after our complete
+        unsubscribe();
+      };
     },
     (vars) => once(client, config.mutation, vars),
     events,
   );
   const ended = await events.ended;
-  const completedAt = received.length;
   const after = await once(client, viewerQuery); // the socket still serves
   const afterComplete = received.slice(completedAt).filter((m) => m.id === subscriptionId).map((m) => m.type);
   await client.dispose();

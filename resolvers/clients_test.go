@@ -177,8 +177,9 @@ func TestClients(t *testing.T) {
 					t.Errorf("dispose closed the socket with %d, want 1000", r.CloseCode)
 				}
 				t.Run("NoEchoOfComplete", func(t *testing.T) {
-					if len(r.AfterComplete) > 0 {
-						t.Errorf("after the client's complete the server sent %v for the subscription, want nothing", r.AfterComplete)
+					// A next already on its way may still come; the end may not.
+					if slices.Contains(r.AfterComplete, "complete") || slices.Contains(r.AfterComplete, "error") {
+						t.Errorf("after the client's complete the server sent %v for the subscription, want no complete or error", r.AfterComplete)
 					}
 				})
 			})
