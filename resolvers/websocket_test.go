@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,7 +14,9 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/internal/tstest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
+	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
@@ -381,4 +385,78 @@ func TestLegacyWSDuplicateIDReplaces(t *testing.T) {
 	if m.Type != "complete" || m.ID != "a" {
 		t.Fatalf("after stop: %+v, want complete", m)
 	}
+}
+
+// TestWebsocketKeepAlive: the server sends ka (graphql-ws) or ping
+// (graphql-transport-ws) every KeepAlive, answers a client's ping with
+// pong and its payload, and drops a graphql-transport-ws client that
+// never answers its pings. The open-websockets gauge follows.
+func TestWebsocketKeepAlive(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, resolvers.Options{KeepAlive: 100 * time.Millisecond, Metrics: metrics.New()})
+	// wantGauge waits for the open-websockets gauge of /metrics to read want.
+	wantGauge := func(want string) {
+		t.Helper()
+		tstest.WaitFor(t, 5*time.Second, func() error {
+			resp, err := http.Get(e.srv.URL + "/metrics")
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			for line := range strings.SplitSeq(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "ssfgraph_websocket_connections_open "); ok && v != want {
+					return fmt.Errorf("open websockets: %s, want %s", v, want)
+				} else if ok {
+					return nil
+				}
+			}
+			return errors.New("no ssfgraph_websocket_connections_open in /metrics")
+		})
+	}
+	// readRaw reads the next message without answering pings.
+	readRaw := func(s *rawSocket) (*wsclient.Message, error) {
+		_ = s.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		var m wsclient.Message
+		err := s.c.ReadJSON(&m)
+		return &m, err
+	}
+
+	l := dialRaw(t, e.srv.URL, wsclient.LegacyWS)
+	l.init(nil)
+	for range 3 {
+		if m, err := readRaw(l); err != nil || m.Type != "ka" {
+			t.Fatalf("graphql-ws: %+v %v, want ka", m, err)
+		}
+	}
+	wantGauge("1")
+	l.c.Close()
+	wantGauge("0")
+
+	s := dialRaw(t, e.srv.URL, wsclient.TransportWS)
+	s.init(nil)
+	s.send(map[string]any{"type": "ping", "payload": map[string]any{"n": 1}})
+	var pong, ping bool
+	for {
+		m, err := readRaw(s)
+		if err != nil {
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway || !strings.Contains(ce.Text, "no pong") {
+				t.Fatalf("graphql-transport-ws: the socket ended with %v, want 1001 for no pong", err)
+			}
+			break
+		}
+		switch m.Type {
+		case "pong":
+			pong = pong || string(m.Payload) == `{"n":1}`
+		case "ping":
+			ping = true
+		default:
+			t.Errorf("graphql-transport-ws: got %+v", m)
+		}
+	}
+	if !pong || !ping {
+		t.Errorf("graphql-transport-ws: pong with the payload %v, ping from the server %v; want both", pong, ping)
+	}
+	wantGauge("0")
 }
