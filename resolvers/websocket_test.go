@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -459,4 +460,43 @@ func TestWebsocketKeepAlive(t *testing.T) {
 		t.Errorf("graphql-transport-ws: pong with the payload %v, ping from the server %v; want both", pong, ping)
 	}
 	wantGauge("0")
+}
+
+// TestWebsocketEndingsLeaveNoGoroutines ends websockets every way (closed
+// by the server for a protocol error with operations running, by the
+// client with and without a close frame, by the init timeout) and checks
+// that no goroutine stays behind. It must not run in parallel.
+func TestWebsocketEndingsLeaveNoGoroutines(t *testing.T) {
+	e := newEnv(t, resolvers.Options{WebsocketInitTimeout: 200 * time.Millisecond})
+	runtime.GC()
+	before := runtime.NumGoroutine()
+	for _, proto := range []string{wsclient.TransportWS, wsclient.LegacyWS} {
+		// Closed by the server with two subscriptions running.
+		s := dialRaw(t, e.srv.URL, proto)
+		s.init(nil)
+		for _, id := range []string{"1", "2"} {
+			s.send(map[string]any{"id": id, "type": map[string]string{wsclient.TransportWS: "subscribe", wsclient.LegacyWS: "start"}[proto],
+				"payload": map[string]any{"query": `subscription { ticks(every: 20) { n } }`}})
+		}
+		s.next()
+		s.send(`{"type": "connection_init"}`)
+		s.closedWith(4429, "Too many initialisation requests")
+
+		// Closed by the client, with and without a close frame.
+		for _, frame := range []bool{true, false} {
+			c := e.subscribe(t.Context(), t, proto, "", `subscription { ticks(every: 20) { n } }`, nil)
+			if _, _, err := c.NextData(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if frame {
+				c.Close()
+			} else {
+				c.Conn.NetConn().Close()
+			}
+		}
+
+		// Never initialised.
+		dialRaw(t, e.srv.URL, proto).closedWith(4408, "Connection initialisation timeout")
+	}
+	tstest.WaitGoroutines(t, 10*time.Second, before+2)
 }
