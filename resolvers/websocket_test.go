@@ -148,7 +148,7 @@ func TestTransportWSCloseCodes(t *testing.T) {
 		{"InitPayloadNotAnObject", false, []any{`{"type": "connection_init", "payload": "Bearer x"}`}, 4400, "payload must be an object"},
 		{"TooLarge", true, []any{`{"type": "ping", "payload": {"pad": "` + strings.Repeat("x", 5000) + `"}}`}, websocket.CloseMessageTooBig, "larger than the limit of 4096 bytes"},
 		{"SubscribeBeforeAck", false, []any{`{"id": "1", "type": "subscribe", "payload": {"query": "{ __typename }"}}`}, 4401, "Unauthorized"},
-		{"BadToken", false, []any{`{"type": "connection_init", "payload": {"Authorization": "Bearer ssf_nosuchtoken"}}`}, 4401, ""},
+		{"BadToken", false, []any{`{"type": "connection_init", "payload": {"Authorization": "Bearer ssf_nosuchtoken"}}`}, 4401, "bearer token"},
 		{"TokenUnderAnotherKey", false, []any{`{"type": "connection_init", "payload": {"token": "ssf_x"}}`}, 4403, `use {"Authorization":"Bearer …"}`},
 		{"SubscriberExists", true, []any{
 			map[string]any{"id": "a", "type": "subscribe", "payload": map[string]any{"query": slowTicks}},
