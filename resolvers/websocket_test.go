@@ -500,3 +500,28 @@ func TestWebsocketEndingsLeaveNoGoroutines(t *testing.T) {
 	}
 	tstest.WaitGoroutines(t, 10*time.Second, before+2)
 }
+
+// TestWebsocketOrigins: a page of the server's own origin or of an allowed
+// one may open a websocket, a client without Origin too; another origin is
+// refused with 403 before the upgrade.
+func TestWebsocketOrigins(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, resolvers.Options{AllowedOrigins: []string{"https://app.example"}})
+	for _, tt := range []struct {
+		origin string
+		ok     bool
+	}{{"", true}, {e.srv.URL, true}, {"https://app.example", true}, {"https://evil.example", false}} {
+		d := websocket.Dialer{Subprotocols: []string{wsclient.TransportWS}, HandshakeTimeout: 10 * time.Second}
+		h := http.Header{}
+		if tt.origin != "" {
+			h.Set("Origin", tt.origin)
+		}
+		c, resp, err := d.DialContext(t.Context(), "ws"+strings.TrimPrefix(e.srv.URL, "http")+"/graphql", h)
+		if tt.ok != (err == nil) || !tt.ok && (resp == nil || resp.StatusCode != http.StatusForbidden) {
+			t.Errorf("origin %q: %v (response %+v); want allowed %v, else 403", tt.origin, err, resp, tt.ok)
+		}
+		if c != nil {
+			c.Close()
+		}
+	}
+}
