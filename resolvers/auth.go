@@ -2,20 +2,20 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/oidc"
+	"github.com/ssfgraph/ssfgraph/transport"
 )
 
 // tokenCacheTTL bounds how long a checked token is trusted without asking
@@ -29,12 +29,11 @@ const tokenCacheTTL = 500 * time.Millisecond
 // sockets) which of their tokens were revoked by another process.
 const socketSweepInterval = 250 * time.Millisecond
 
-// Websocket close codes and reasons for sockets whose token stopped
-// working (graphql-transport-ws uses 4401 for Unauthorized).
+// Close reasons (with 4401 Unauthorized) of websockets whose token stopped
+// working.
 const (
-	closeUnauthorized = 4401
-	reasonRevoked     = "token revoked"
-	reasonExpired     = "token expired"
+	reasonRevoked = "token revoked"
+	reasonExpired = "token expired"
 )
 
 // BearerVerifier turns bearer tokens that are not ssfgraph's own into
@@ -70,17 +69,13 @@ type cachedPrincipal struct {
 // socket is an open websocket or HTTP stream that carries a token.
 type socket struct {
 	p      *model.Principal
-	conn   *gorillaConn // nil for a stream
-	cancel context.CancelCauseFunc
+	cancel context.CancelCauseFunc // of the connection's or stream's context
 }
 
 // close closes the socket with 4401 and reason; a stream ends with an
 // UNAUTHENTICATED error that gives the reason.
 func (s *socket) close(reason string) {
-	if s.conn != nil {
-		s.conn.closeWith(closeUnauthorized, reason)
-	}
-	s.cancel(model.Errorf(model.EUNAUTHENTICATED, "%s", reason)) // the subscriptions end, and the socket closes
+	s.cancel(&transport.CloseError{Code: transport.CloseUnauthorized, Reason: reason, Err: model.Errorf(model.EUNAUTHENTICATED, "%s", reason)})
 }
 
 func newAuthenticator(tokens model.TokenService, jwt BearerVerifier, log *slog.Logger) *authenticator {
@@ -150,8 +145,6 @@ func (a *authenticator) revoked(tokenID string) {
 
 // middleware puts the caller's principal in the request context, or
 // answers 401 with a GraphQL error coded UNAUTHENTICATED for a bad token.
-// A websocket upgrade gets a slot in its context where GorillaWS leaves
-// the connection, so that websocketInit can close it later.
 func (a *authenticator) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := a.authenticate(r.Context(), r.Header.Get("Authorization"))
@@ -172,50 +165,112 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		if p != nil {
 			r = r.WithContext(model.WithPrincipal(r.Context(), p))
 		}
-		if websocket.IsWebSocketUpgrade(r) {
-			r = r.WithContext(context.WithValue(r.Context(), connSlotKey{}, new(connSlot)))
-		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// connSlot is where GorillaWS.Accept leaves the connection it accepted for
-// the request whose context holds the slot.
-type connSlot struct{ conn atomic.Pointer[gorillaConn] }
+// initPayloadShapes names the shapes of a connection_init payload that
+// carry a token, for the reasons of refusals (a close reason holds 123
+// bytes: each refusal's own words get 43).
+const initPayloadShapes = `use {"Authorization":"Bearer …"} or {"headers":{"Authorization":"Bearer …"}}`
 
-type connSlotKey struct{}
+// tokenLikeKey matches the keys of a connection_init payload (or of its
+// headers) that look as if they carried a credential.
+var tokenLikeKey = regexp.MustCompile(`(?i)token|auth|bearer|jwt|api[-_]?key|secret|passw|credential|session|cookie`)
 
-// websocketInit checks the token in a websocket's connection_init payload
-// ("Authorization": "Bearer …") and closes the socket with 4401 when it is
-// bad. Without one the token of the upgrade request's Authorization
-// header stands, if any, else the socket is anonymous. A socket with a token
-// is kept until it closes, and closed with 4401 when its token is revoked
-// or expires.
-func (a *authenticator) websocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-	p, err := a.authenticate(ctx, payload.Authorization())
+// initAuthorization is the one rule for where a websocket's
+// connection_init payload carries its token: the value of
+// {"Authorization": …} or {"headers": {"Authorization": …}}, the key in any
+// case, as the Authorization header would carry it ("Bearer <token>"). It
+// returns "" when the payload carries none (a missing, null or empty
+// value). Anything else that looks like a token (another key such as token
+// or authToken, a value that is not a string, headers that are not an
+// object, two different values) is an error whose message names the
+// accepted shapes: such a client must not end up anonymous unawares.
+func initAuthorization(payload map[string]any) (string, error) {
+	var found []string
+	check := func(where string, m map[string]any) error {
+		for k, v := range m {
+			switch {
+			case strings.EqualFold(k, "authorization"):
+				switch v := v.(type) {
+				case nil:
+				case string:
+					if v != "" {
+						found = append(found, v)
+					}
+				default:
+					return fmt.Errorf("%s%s is not a string; %s", where, k, initPayloadShapes)
+				}
+			case where == "" && k == "headers": // below
+			case tokenLikeKey.MatchString(k):
+				return fmt.Errorf("%s%.14q is not supported; %s", where, k, initPayloadShapes)
+			}
+		}
+		return nil
+	}
+	if err := check("", payload); err != nil {
+		return "", err
+	}
+	switch h := payload["headers"].(type) {
+	case nil:
+	case map[string]any:
+		if err := check("headers.", h); err != nil {
+			return "", err
+		}
+	default:
+		return "", fmt.Errorf("headers is not an object; %s", initPayloadShapes)
+	}
+	for _, v := range found {
+		if v != found[0] {
+			return "", fmt.Errorf("two different Authorization values; %s", initPayloadShapes)
+		}
+	}
+	if len(found) == 0 {
+		return "", nil
+	}
+	return found[0], nil
+}
+
+// websocketInit checks the token of a websocket's connection_init payload
+// (initAuthorization) and refuses the connection with 4403 Forbidden when
+// the payload's shape is not accepted, with 4401 Unauthorized when the
+// token is bad. Without a token in the payload the token of the upgrade
+// request's Authorization header stands, if any, else the socket is
+// anonymous. A socket with a token is kept until it closes, and closed
+// with 4401 when its token is revoked or expires.
+func (a *authenticator) websocketInit(ctx context.Context, payload map[string]any) (context.Context, error) {
+	header, err := initAuthorization(payload)
 	if err != nil {
-		return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeUnauthorized), "Unauthorized"), nil, err
+		return ctx, &transport.CloseError{Code: transport.CloseForbidden, Reason: err.Error()}
+	}
+	p, err := a.authenticate(ctx, header)
+	if err != nil {
+		if model.ErrorCode(err) == model.EUNAUTHENTICATED {
+			return ctx, &transport.CloseError{Code: transport.CloseUnauthorized, Reason: model.ErrorMessage(err)}
+		}
+		if a.unavailable != nil && model.ErrorCode(err) == model.EUNAVAILABLE {
+			a.unavailable()
+		}
+		return ctx, &transport.CloseError{Code: transport.CloseInternalServerError, Reason: model.ErrorMessage(err)}
 	}
 	if p == nil {
 		// The upgrade request's own Authorization header, if any (see
 		// middleware), stands.
 		if p = model.PrincipalFrom(ctx); p == nil {
-			return ctx, nil, nil
+			return ctx, nil
 		}
 	}
-	return a.watch(ctx, p), nil, nil
+	return a.watch(ctx, p), nil
 }
 
 // watch keeps the websocket or stream whose context is ctx, carrying the
 // token of p, until ctx ends, and returns the context that ends it when
 // the token is revoked or expires (see sweep).
 func (a *authenticator) watch(ctx context.Context, p *model.Principal) context.Context {
-	// The request's context ends when the connection's handler returns.
+	// The connection's (or stream's) context ends when it closes.
 	ctx, cancel := context.WithCancelCause(model.WithPrincipal(ctx, p))
 	s := &socket{p: p, cancel: cancel}
-	if slot, ok := ctx.Value(connSlotKey{}).(*connSlot); ok {
-		s.conn = slot.conn.Load()
-	}
 	a.mu.Lock()
 	a.sockets[s] = struct{}{}
 	if !a.sweeping {

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -32,7 +30,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/report"
-	ssftransport "github.com/ssfgraph/ssfgraph/transport"
+	"github.com/ssfgraph/ssfgraph/transport"
 )
 
 // Default limits; Options overrides each.
@@ -91,6 +89,9 @@ type Options struct {
 	AllowedOrigins []string
 	// KeepAlive is the interval of websocket keep-alive messages (default 10 s).
 	KeepAlive time.Duration
+	// WebsocketInitTimeout is how long a websocket may take to send
+	// connection_init before it is closed with 4408 (default 10 s).
+	WebsocketInitTimeout time.Duration
 	// JWT, when set, checks the bearer tokens that have the shape of a JWT
 	// (three base64url parts; oidc.Verifier for single sign-on); the
 	// others are Store's own tokens. Nil: every token is Store's.
@@ -175,7 +176,10 @@ func (o Options) withDefaults() Options {
 		o.BodyReadTimeout = DefaultBodyReadTimeout
 	}
 	if o.KeepAlive <= 0 {
-		o.KeepAlive = 10 * time.Second
+		o.KeepAlive = transport.DefaultKeepAlive
+	}
+	if o.WebsocketInitTimeout <= 0 {
+		o.WebsocketInitTimeout = transport.DefaultInitTimeout
 	}
 	if o.Version == "" {
 		o.Version = "devel"
@@ -200,28 +204,22 @@ func newGraphQLServer(o Options, auth *authenticator, conns *connLimits, avail *
 	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log, auth: auth}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
 
-	readLimit := o.MaxBodyBytes
-	srv.AddTransport(transport.Websocket{ // first: it claims any Upgrade request
-		Implementation: GorillaWS{
-			Upgrader: websocket.Upgrader{CheckOrigin: checkOrigin(o.AllowedOrigins)},
-			OnOpen:   o.Metrics.WebsocketOpened,
-			OnClose:  o.Metrics.WebsocketClosed,
-		},
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			ctx, ack, err := auth.websocketInit(ctx, p)
+	srv.AddTransport(transport.Websocket{ // first: it claims any websocket upgrade
+		Upgrader: websocket.Upgrader{CheckOrigin: checkOrigin(o.AllowedOrigins)},
+		Init: func(ctx context.Context, payload map[string]any) (context.Context, error) {
+			ctx, err := auth.websocketInit(ctx, payload)
 			if err != nil {
-				return ctx, ack, err
+				return ctx, err
 			}
-			token, _ := strings.CutPrefix(p.Authorization(), "Bearer ")
-			ctx, err = conns.websocketInit(ctx, token)
-			return ctx, ack, err
+			return conns.websocketInit(ctx)
 		},
-		InitTimeout:           10 * time.Second,
-		KeepAlivePingInterval: o.KeepAlive,
-		PingPongInterval:      o.KeepAlive,
-		PayloadReadLimit:      &readLimit,
+		InitTimeout: o.WebsocketInitTimeout,
+		KeepAlive:   o.KeepAlive,
+		ReadLimit:   o.MaxBodyBytes,
+		OnOpen:      o.Metrics.WebsocketOpened,
+		OnClose:     o.Metrics.WebsocketClosed,
 	})
-	srv.AddTransport(ssftransport.HTTP{
+	srv.AddTransport(transport.HTTP{
 		KeepAlive:  o.KeepAlive,
 		OpenStream: streamAdmission{auth: auth, conns: conns, metrics: o.Metrics}.open,
 		AdmitBatch: admitBatch,

@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/transport"
 )
 
 // Error codes of the rate and connection limits.
@@ -219,16 +221,18 @@ type subscriptionCounter struct{ n atomic.Int64 }
 
 type subscriptionCounterKey struct{}
 
-// websocketInit counts the connection against its token's cap (closing it
-// with 4429 and TOO_MANY_CONNECTIONS when over it, released when the
-// connection ends) and gives it a subscription counter.
-func (c *connLimits) websocketInit(ctx context.Context, token string) (context.Context, error) {
-	if token != "" {
-		if !c.acquire(c.token, token, c.l.WebsocketsPerToken) {
-			ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4429), CodeTooManyConnections)
-			return ctx, fmt.Errorf("%s: this token has %d open websockets, the limit", CodeTooManyConnections, c.l.WebsocketsPerToken)
+// websocketInit counts the connection against its token's cap (refusing
+// it with 4429 and TOO_MANY_CONNECTIONS when over it; released when the
+// connection ends) and gives it a subscription counter. The token is that
+// of the principal in ctx (from connection_init or the upgrade request).
+func (c *connLimits) websocketInit(ctx context.Context) (context.Context, error) {
+	if p := model.PrincipalFrom(ctx); p != nil && p.TokenID != "" {
+		if !c.acquire(c.token, p.TokenID, c.l.WebsocketsPerToken) {
+			return ctx, &transport.CloseError{Code: transport.CloseTooManyInitRequests,
+				Reason: fmt.Sprintf("%s: this token has %d open websockets and streams, the limit", CodeTooManyConnections, c.l.WebsocketsPerToken),
+				Err:    limitError(CodeTooManyConnections, "this token has %d open websockets and streams, the limit", c.l.WebsocketsPerToken)}
 		}
-		context.AfterFunc(ctx, func() { c.release(c.token, token) })
+		context.AfterFunc(ctx, func() { c.release(c.token, p.TokenID) })
 	}
 	return context.WithValue(ctx, subscriptionCounterKey{}, &subscriptionCounter{}), nil
 }

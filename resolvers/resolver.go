@@ -1,7 +1,8 @@
 // Package resolvers is ssfgraph's GraphQL layer: thin resolvers that check
-// arguments and call the model services, the HTTP handler with its limits and
-// error presenter, and the gorilla/websocket adapter for subscriptions. It
-// holds no Cypher and does not import the driver.
+// arguments and call the model services, and the HTTP handler with its
+// limits, error presenter and websocket authentication (the websocket
+// transport itself is package transport's). It holds no Cypher and does not
+// import the driver.
 package resolvers
 
 import (

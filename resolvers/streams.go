@@ -22,10 +22,9 @@ type streamAdmission struct {
 
 // open is transport.HTTP's OpenStream.
 func (s streamAdmission) open(ctx context.Context, r *http.Request) (context.Context, error) {
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	ctx, err := s.conns.websocketInit(ctx, token)
+	ctx, err := s.conns.websocketInit(ctx)
 	if err != nil {
-		return ctx, limitError(CodeTooManyConnections, "this token has %d open websockets and streams, the limit", s.conns.l.WebsocketsPerToken)
+		return ctx, err // a transport.CloseError around the coded error
 	}
 	if p := model.PrincipalFrom(ctx); p != nil {
 		ctx = s.auth.watch(ctx, p)

@@ -326,7 +326,7 @@ func decodeBody(body []byte, max int) (batch []*graphql.RawParams, array bool, e
 		}
 		batch = make([]*graphql.RawParams, len(raw))
 		for i, m := range raw {
-			p, err := decodeParams(m)
+			p, err := decodeRequest(m)
 			if err != nil {
 				return nil, false, fmt.Errorf("operation %d of the batch: %w", i, err)
 			}
@@ -334,44 +334,11 @@ func decodeBody(body []byte, max int) (batch []*graphql.RawParams, array bool, e
 		}
 		return batch, true, nil
 	}
-	p, err := decodeParams(trimmed)
+	p, err := decodeRequest(trimmed)
 	if err != nil {
 		return nil, false, err
 	}
 	return []*graphql.RawParams{p}, false, nil
-}
-
-// decodeParams decodes one request object; numbers stay json.Number, as
-// gqlgen's variable coercion expects.
-func decodeParams(b []byte) (*graphql.RawParams, error) {
-	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return nil, fmt.Errorf("the request must be a JSON object with a \"query\"")
-	}
-	var p graphql.RawParams
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("the request body is not a valid GraphQL request: %s", jsonProblem(err))
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("the request body has more than one JSON value")
-	}
-	return &p, nil
-}
-
-// jsonProblem describes a JSON decoding error without the input.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("malformed JSON at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("%q must not be a JSON %s", typ.Field, typ.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "the JSON ends early"
-	}
-	return "malformed JSON"
 }
 
 // paramsFromURL reads a GET request's parameters.
