@@ -3,6 +3,7 @@ package resolvers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -181,6 +182,7 @@ func BenchmarkComparisonFanout(b *testing.B) {
 	)
 	b.ResetTimer()
 	for b.Loop() {
+		neo4jtest.Retitle(b, fx, fmt.Sprintf("Fixture %d", time.Now().UnixNano())) // a change every view sees: an unchanged comparison is not sent
 		lv.Changed(fx.TargetID)
 		var round sync.WaitGroup
 		for _, c := range clients {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
 )
 
 // Compared describes a target with several submitted, public analyses made
@@ -113,5 +115,22 @@ func SubmitThroughStore(t testing.TB, c Compared) {
 		if _, err := Open(t).SubmitAnalysis(ctx, id); err != nil {
 			t.Fatalf("neo4jtest.SubmitThroughStore %s: %v", id, err)
 		}
+	}
+}
+
+// Retitle gives the first analysis of c a new title and counts up the
+// target's revision, as a write through the store would, so that the next
+// comparison differs for every view (benchmarks that publish changes).
+func Retitle(t testing.TB, c Compared, title string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := run(ctx, `
+MATCH (a:Analysis {id: $a}) SET a.title = $title
+WITH a
+MERGE (r:`+model.LabelTargetRevision+` {targetId: $t})
+SET r.revision = coalesce(r.revision, 0) + 1`, map[string]any{"a": c.AnalysisIDs[0], "t": c.TargetID, "title": title})
+	if err != nil {
+		t.Fatalf("neo4jtest.Retitle: %v", err)
 	}
 }
