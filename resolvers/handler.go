@@ -18,7 +18,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -31,6 +30,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/report"
 	"github.com/ssfgraph/ssfgraph/transport"
+	"github.com/ssfgraph/ssfgraph/web"
 )
 
 // Default limits; Options overrides each.
@@ -129,7 +129,8 @@ func NewHandler(o Options) http.Handler {
 	mux.Handle("/graphql", cors(o.AllowedOrigins, rateLimit(o.Limits, avail.middleware(conns.middleware(
 		limitBody(o.MaxBodyBytes, o.BodyReadTimeout, auth.middleware(gql)))))))
 	mux.Handle("/schema.graphql", cors(o.AllowedOrigins, rateLimit(o.Limits, auth.middleware(schemaSDL(o.NoAnonymousIntrospection)))))
-	mux.Handle("GET /{$}", playground.Handler("ssfgraph", "/graphql"))
+	mux.Handle("GET /{$}", web.GraphiQL("ssfgraph", "/graphql"))
+	mux.Handle("GET /static/", web.Static())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
