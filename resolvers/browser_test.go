@@ -2,7 +2,11 @@ package resolvers_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,4 +69,72 @@ func TestGraphiQLRunsOffline(t *testing.T) {
 	if !strings.Contains(response, `"version": "v-offline"`) {
 		t.Errorf("GraphiQL shows %q", response)
 	}
+}
+
+// TestComparisonPageIsLive signs in on the comparison page, checks its
+// matrix and statistics against the API's, and then makes a change through
+// the API: the open page must redraw with a higher revision, without a
+// reload.
+func TestComparisonPageIsLive(t *testing.T) {
+	e := newComparisonEnv(t)
+	e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 2, 3, 4}, []int{2, 2, 4, 1})
+	e.analyse(t, e.analystB, e.prefix+"analysis-b", []int{1, 3, 3, 2}, []int{2, 1, 4, 1})
+	var api struct {
+		CompareAnalyses struct {
+			Revision  int
+			Analyses  []any
+			Incidents []any
+			Agreement struct{ Axis1 struct{ Value *float64 } }
+		}
+	}
+	e.must(t, e.analystA, `query($t: ID!) { compareAnalyses(targetId: $t, includeDrafts: true) { revision analyses { incidents } incidents { divergent } agreement { axis1 { value } } } }`,
+		map[string]any{"t": e.target}, &api)
+	want := api.CompareAnalyses
+	if want.Agreement.Axis1.Value == nil {
+		t.Fatal("the API gives no alpha for axis 1")
+	}
+
+	ctx := headlessBrowser(t)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/targets/"+e.target+"/compare"),
+		chromedp.WaitVisible(chromedp.CSS(`#signin`)),
+		chromedp.SendKeys(chromedp.CSS(`#token`), e.analystA),
+		chromedp.Click(chromedp.CSS(`#signin button`)),
+	)
+	if err != nil {
+		t.Fatalf("signing in: %v", err)
+	}
+	cells := len(want.Analyses) * len(want.Incidents)
+	got, err := chromedp.Run(ctx, chromedp.Poll[map[string]any](fmt.Sprintf(
+		`document.querySelectorAll('td.cell').length === %d && {revision: document.getElementById('revision').textContent, alpha: document.getElementById('alpha-axis1').textContent, divergent: document.querySelectorAll('tr.divergent').length}`, cells),
+		chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('status').textContent`))
+		t.Fatalf("the page never showed %d cells (status %q): %v", cells, status, err)
+	}
+	if got["revision"] != strconv.Itoa(want.Revision) || got["alpha"] != strconv.FormatFloat(*want.Agreement.Axis1.Value, 'f', 2, 64) {
+		t.Errorf("the page shows %v; the API revision %d, alpha %.2f", got, want.Revision, *want.Agreement.Axis1.Value)
+	}
+	if shot := os.Getenv("SSFGRAPH_SCREENSHOTS"); shot != "" {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(shot, "compare.png"), png, 0o644)
+		}
+		if err != nil {
+			t.Errorf("screenshot: %v", err)
+		}
+	}
+
+	start := time.Now()
+	e.mustDo(t, e.analystA, `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "Second look", visibility: PUBLIC}) { id } }`,
+		map[string]any{"id": e.prefix + "analysis-c", "t": e.target})
+	rev, err := chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(
+		`(r => Number(r) > %d && r)(document.getElementById('revision').textContent)`, want.Revision),
+		chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		t.Fatalf("the page did not redraw after the change: %v", err)
+	}
+	t.Logf("redrawn with revision %s %s after the mutation was sent", rev, time.Since(start).Round(time.Millisecond))
 }

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 )
@@ -37,12 +38,17 @@ var Vendored = []Asset{
 	{"vendor/react-dom-18.2.0/react-dom.production.min.js", "react-dom@18.2.0", "umd/react-dom.production.min.js", "sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc="},
 }
 
-// Static serves the embedded files; mount it on /static/. Their paths
-// carry their versions, so browsers may keep them for a year.
+// Static serves the embedded files; mount it on /static/. The vendored
+// ones carry their versions in their paths, so browsers may keep them for
+// a year; the app's own are checked again on each load.
 func Static() http.Handler {
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		if strings.HasPrefix(r.URL.Path, "/static/vendor/") {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		files.ServeHTTP(w, r)
 	})
@@ -62,3 +68,25 @@ func GraphiQL(title, endpoint string) http.Handler {
 		playground.WithGraphiqlEnablePluginExplorer(false), // its plugin is not embedded
 	)
 }
+
+// page serves one of the app's pages (a file under static/app): the same
+// shell for every path it is mounted on, its data read by the page's
+// script through the API. Its Content-Security-Policy allows this server
+// only.
+func page(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := files.ReadFile("static/app/" + name)
+		if err != nil {
+			http.Error(w, "page not found", http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = w.Write(b)
+	})
+}
+
+// Compare serves the comparison page of a target; mount it on
+// /targets/{id}/compare.
+func Compare() http.Handler { return page("compare.html") }
