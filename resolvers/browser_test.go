@@ -117,6 +117,13 @@ func TestComparisonPageIsLive(t *testing.T) {
 	if got["revision"] != strconv.Itoa(want.Revision) || got["alpha"] != strconv.FormatFloat(*want.Agreement.Axis1.Value, 'f', 2, 64) {
 		t.Errorf("the page shows %v; the API revision %d, alpha %.2f", got, want.Revision, *want.Agreement.Axis1.Value)
 	}
+	// A cell opens what that analysis said of the incident.
+	rationale, err := chromedp.Run(ctx, chromedp.Poll[string](
+		`(document.querySelector('td.cell button').click(), (d => d && !document.getElementById('details').hidden && d.textContent)(document.getElementById('details-rationale')))`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || rationale != "r" {
+		t.Errorf("the cell's details show rationale %q (%v), want the assessment's %q", rationale, err, "r")
+	}
 	if shot := os.Getenv("SSFGRAPH_SCREENSHOTS"); shot != "" {
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err == nil {
@@ -127,6 +134,16 @@ func TestComparisonPageIsLive(t *testing.T) {
 		}
 	}
 
+	// In Japanese, with the same figures.
+	ja, err := chromedp.Run(ctx, chromedp.Poll[string](
+		`(s => (s.value = 'ja', s.dispatchEvent(new Event('change')), document.querySelector('#summary dt').textContent))(document.getElementById('lang'))`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || ja != "リビジョン" {
+		t.Errorf("in Japanese the first statistic is %q (%v), want リビジョン", ja, err)
+	}
+	if label, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#details-body dt:nth-of-type(4)').textContent`)); err != nil || label != "根拠" {
+		t.Errorf("the open details in Japanese say %q (%v), want 根拠", label, err)
+	}
 	start := time.Now()
 	e.mustDo(t, e.analystA, `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "Second look", visibility: PUBLIC}) { id } }`,
 		map[string]any{"id": e.prefix + "analysis-c", "t": e.target})
