@@ -155,3 +155,68 @@ func TestComparisonPageIsLive(t *testing.T) {
 	}
 	t.Logf("redrawn with revision %s %s after the mutation was sent", rev, time.Since(start).Round(time.Millisecond))
 }
+
+// TestComparisonPageStates checks what the page says when things go
+// wrong, and that it never shows an analysis its token may not read: a
+// refused token signs out with the server's reason, an unknown target says
+// so, and another organization's PRIVATE analysis has no column.
+func TestComparisonPageStates(t *testing.T) {
+	e := newComparisonEnv(t)
+	e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 2, 3, 4}, []int{2, 2, 4, 1})
+	e.mustDo(t, e.analystB, `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "Kept to ourselves", visibility: PRIVATE}) { id } }`,
+		map[string]any{"id": e.prefix + "private-b", "t": e.target})
+	e.mustDo(t, e.analystB, `mutation($a: ID!, $i: ID!) { assessIncident(input: {analysisId: $a, incidentId: $i, axis1: 4, axis2: 4, rationale: "secret"}) { id } }`,
+		map[string]any{"a": e.prefix + "private-b", "i": e.incidents[0]})
+
+	ctx := headlessBrowser(t)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	signIn := func(path, token string) {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(e.srv.URL+path),
+			chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`),
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.CSS(`#signin`)),
+			chromedp.SendKeys(chromedp.CSS(`#token`), token),
+			chromedp.Click(chromedp.CSS(`#signin button`)),
+		)
+		if err != nil {
+			t.Fatalf("signing in on %s: %v", path, err)
+		}
+	}
+	statusWith := func(want string) string {
+		t.Helper()
+		defer func(start time.Time) { t.Logf("status %q after %s", want, time.Since(start).Round(time.Millisecond)) }(time.Now())
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(
+			`(s => s.includes(%q) && s)(document.getElementById('status').textContent)`, want), chromedp.WithPollingTimeout(15*time.Second)))
+		if err != nil {
+			last, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('status').textContent`))
+			t.Errorf("the status never said %q; it says %q", want, last)
+		}
+		return got
+	}
+
+	signIn("/targets/"+e.target+"/compare", "ssf_not-a-token")
+	statusWith("Signed out")
+	if visible, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById('signin').hidden`)); !visible {
+		t.Error("after a refused token the sign-in form is hidden")
+	}
+
+	signIn("/targets/"+e.prefix+"no-such-target/compare", e.analystA)
+	statusWith("no-such-target")
+
+	signIn("/targets/"+e.target+"/compare", e.analystA)
+	cols, err := chromedp.Run(ctx, chromedp.Poll[int](
+		`(n => n > 0 && n)(document.querySelectorAll('#matrix thead th').length)`, chromedp.WithPollingTimeout(15*time.Second)))
+	if err != nil {
+		t.Fatalf("no matrix: %v", err)
+	}
+	if cols != 2 { // the incident column and analysis-a
+		html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('matrix').innerText`))
+		t.Errorf("%d header cells, want 2 (another organization's PRIVATE analysis shown?):\n%s", cols, html)
+	}
+	if text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); strings.Contains(text, "Kept to ourselves") {
+		t.Error("the page shows another organization's PRIVATE analysis")
+	}
+}
