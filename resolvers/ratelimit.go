@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -186,13 +185,13 @@ func (c *connLimits) release(m map[string]int, key string) {
 }
 
 // middleware refuses a websocket upgrade, or a request that may be answered
-// by a stream (wantsStream), over the server-wide ceiling (503)
+// by a stream (transport.MayStream), over the server-wide ceiling (503)
 // or over the per-address cap (429), with a GraphQL error coded
 // TOO_MANY_CONNECTIONS, before upgrading. gqlgen serves a websocket inside
 // ServeHTTP, so a connection counts until ServeHTTP returns.
 func (c *connLimits) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") && !wantsStream(r) {
+		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") && !transport.MayStream(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -228,9 +227,8 @@ type subscriptionCounterKey struct{}
 func (c *connLimits) websocketInit(ctx context.Context) (context.Context, error) {
 	if p := model.PrincipalFrom(ctx); p != nil && p.TokenID != "" {
 		if !c.acquire(c.token, p.TokenID, c.l.WebsocketsPerToken) {
-			return ctx, &transport.CloseError{Code: transport.CloseTooManyInitRequests,
-				Reason: fmt.Sprintf("%s: this token has %d open websockets and streams, the limit", CodeTooManyConnections, c.l.WebsocketsPerToken),
-				Err:    limitError(CodeTooManyConnections, "this token has %d open websockets and streams, the limit", c.l.WebsocketsPerToken)}
+			err := limitError(CodeTooManyConnections, "this token has %d open websockets and streams, the limit", c.l.WebsocketsPerToken)
+			return ctx, &transport.CloseError{Code: transport.CloseTooManyInitRequests, Reason: CodeTooManyConnections + ": " + err.Message, Err: err}
 		}
 		context.AfterFunc(ctx, func() { c.release(c.token, p.TokenID) })
 	}

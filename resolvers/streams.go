@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/metrics"
@@ -32,16 +31,4 @@ func (s streamAdmission) open(ctx context.Context, r *http.Request) (context.Con
 	s.metrics.StreamOpened()
 	context.AfterFunc(ctx, s.metrics.StreamClosed)
 	return ctx, nil
-}
-
-// wantsStream reports whether r may be answered by a stream (its Accept
-// names text/event-stream or multipart/mixed): connLimits counts it as a
-// connection while it lasts.
-func wantsStream(r *http.Request) bool {
-	for _, a := range r.Header.Values("Accept") {
-		if strings.Contains(a, "text/event-stream") || strings.Contains(a, "multipart/mixed") {
-			return true
-		}
-	}
-	return false
 }

@@ -72,6 +72,13 @@ type HTTP struct {
 
 var _ graphql.Transport = HTTP{}
 
+// MayStream reports whether r's Accept allows a streamed answer (SSE or
+// multipart), by the same negotiation Do uses: such a request may hold
+// its connection open, so connection limits count it.
+func MayStream(r *http.Request) bool {
+	return negotiate(r.Header.Values("Accept")).stream != ""
+}
+
 // Supports claims every request that is not a websocket upgrade (an
 // Upgrade to anything else is answered as plain HTTP); the methods HTTP
 // does not serve answer 405.

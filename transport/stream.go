@@ -89,7 +89,7 @@ func (h HTTP) stream(w http.ResponseWriter, r *http.Request, media string, kind 
 		if err != nil {
 			b, _ = json.Marshal(errorBody("INTERNAL", "the result could not be encoded"))
 		}
-		if !write(enc.event(b, ev.fatal)) {
+		if !write(enc.event(b, ev)) {
 			return // the client went away
 		}
 	}
@@ -100,7 +100,7 @@ func (h HTTP) stream(w http.ResponseWriter, r *http.Request, media string, kind 
 type streamEncoder interface {
 	contentType() string
 	open() []byte
-	event(result []byte, fatal bool) []byte
+	event(result []byte, ev streamEvent) []byte
 	keepAlive() []byte
 	close() []byte
 }
@@ -113,7 +113,7 @@ func (sseEncoder) contentType() string { return mediaEventStream + "; charset=ut
 func (sseEncoder) open() []byte        { return []byte(":\n\n") }
 func (sseEncoder) keepAlive() []byte   { return []byte(":\n\n") }
 func (sseEncoder) close() []byte       { return []byte("event: complete\ndata:\n\n") }
-func (sseEncoder) event(result []byte, _ bool) []byte {
+func (sseEncoder) event(result []byte, _ streamEvent) []byte {
 	b := make([]byte, 0, len(result)+24)
 	b = append(b, "event: next\ndata: "...)
 	b = append(b, result...)
@@ -160,12 +160,12 @@ func (m *multipartEncoder) keepAlive() []byte {
 
 func (m *multipartEncoder) close() []byte { return []byte("--\r\n") }
 
-func (m *multipartEncoder) event(result []byte, fatal bool) []byte {
+func (m *multipartEncoder) event(result []byte, ev streamEvent) []byte {
 	m.parts++
 	b := make([]byte, 0, len(result)+len(partHeader)+len(partDelimiter)+32)
 	b = append(b, partHeader...)
 	switch {
-	case fatal: // {"errors":[…]} → {"payload":null,"errors":[…]}
+	case ev.fatal: // {"errors":[…]} → {"payload":null,"errors":[…]}
 		b = append(b, `{"payload":null,`...)
 		b = append(b, result[1:]...)
 	case m.kind == streamSubscription:
@@ -176,17 +176,10 @@ func (m *multipartEncoder) event(result []byte, fatal bool) []byte {
 		b = append(b, `{"incremental":[`...)
 		b = append(b, result...)
 		b = append(b, `],"hasNext":`...)
-		b = strconv.AppendBool(b, hasNext(result))
+		b = strconv.AppendBool(b, ev.resp.HasNext != nil && *ev.resp.HasNext)
 		b = append(b, '}')
 	default:
 		b = append(b, result...)
 	}
 	return append(b, partDelimiter...)
-}
-
-// hasNext reads a result's hasNext.
-func hasNext(result []byte) bool {
-	var r struct{ HasNext bool }
-	_ = json.Unmarshal(result, &r)
-	return r.HasNext
 }
