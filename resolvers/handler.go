@@ -131,7 +131,7 @@ func NewHandler(o Options) http.Handler {
 	mux.Handle("/schema.graphql", cors(o.AllowedOrigins, rateLimit(o.Limits, auth.middleware(schemaSDL(o.NoAnonymousIntrospection)))))
 	mux.Handle("GET /{$}", web.GraphiQL("ssfgraph", "/graphql"))
 	mux.Handle("GET /static/", web.Static())
-	mux.Handle("GET /targets/{id}/compare", web.Compare())
+	mux.Handle("GET /targets/{id}/compare", web.Page("compare.html"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -69,11 +69,11 @@ func GraphiQL(title, endpoint string) http.Handler {
 	)
 }
 
-// page serves one of the app's pages (a file under static/app): the same
+// Page serves one of the app's pages (a file under static/app): the same
 // shell for every path it is mounted on, its data read by the page's
 // script through the API. Its Content-Security-Policy allows this server
 // only.
-func page(name string) http.Handler {
+func Page(name string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := files.ReadFile("static/app/" + name)
 		if err != nil {
@@ -86,7 +86,3 @@ func page(name string) http.Handler {
 		_, _ = w.Write(b)
 	})
 }
-
-// Compare serves the comparison page of a target; mount it on
-// /targets/{id}/compare.
-func Compare() http.Handler { return page("compare.html") }

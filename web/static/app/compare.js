@@ -1,10 +1,9 @@
 // The comparison page: the incidents × analyses matrix of one target, kept
 // live by the comparisonUpdated subscription over graphql-transport-ws.
-import { lang, setLang, t, translate } from './i18n.js';
+import { lang, t } from './i18n.js';
+import { $, ApiError, el, showError, signOut, start, status } from './common.js';
 
-const tokenKey = 'ssfgraph.token';
 const targetId = decodeURIComponent(location.pathname.split('/')[2] || '');
-const $ = (id) => document.getElementById(id);
 
 const query = `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) {
   target { id name } revision computedAt
@@ -15,22 +14,6 @@ const query = `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDr
   hotspots { incident { id } score } } }`;
 
 let last = null; // the comparison shown, redrawn when the language changes
-let statusKey = 'connecting';
-let statusDetail = '';
-
-function status(key, detail = '', error = false) {
-  statusKey = key;
-  statusDetail = detail;
-  $('status').textContent = t(key) + (detail ? ` ${detail}` : '');
-  $('status').className = error ? 'error' : '';
-}
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
 
 const fmt = (s) => (s.value == null ? '—' : s.value.toFixed(2));
 const names = (list) => (list.length ? list.map((x) => x.name).join(', ') : t('none'));
@@ -85,6 +68,8 @@ function details(incident, analysis, e) {
   $('details-close').focus();
 }
 
+const apiError = (errors) => new ApiError(errors.map((e) => e.message).join('; '), errors[0].extensions && errors[0].extensions.code);
+
 function connect(token) {
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
   const send = (m) => ws.send(JSON.stringify(m));
@@ -93,15 +78,13 @@ function connect(token) {
     const m = JSON.parse(ev.data);
     if (m.type === 'connection_ack') send({ id: 'cmp', type: 'subscribe', payload: { query, variables: { t: targetId } } });
     else if (m.type === 'ping') send({ type: 'pong' });
-    else if (m.type === 'next' && m.payload.errors) status('error', m.payload.errors.map((e) => e.message).join('; '), true);
+    else if (m.type === 'next' && m.payload.errors) showError(apiError(m.payload.errors));
     else if (m.type === 'next') render(m.payload.data.comparisonUpdated);
-    else if (m.type === 'error') status('error', m.payload.map((e) => e.message).join('; '), true);
+    else if (m.type === 'error') showError(apiError(m.payload));
   };
   ws.onclose = (ev) => {
     if (ev.code === 4401 || ev.code === 4403) {
-      sessionStorage.removeItem(tokenKey);
-      status('signedOut', ev.reason, true);
-      $('signin').hidden = false;
+      signOut(ev.reason);
       return;
     }
     status('gone', `(${ev.code})`, true);
@@ -109,23 +92,9 @@ function connect(token) {
   };
 }
 
-$('signin').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  sessionStorage.setItem(tokenKey, $('token').value.trim());
-  $('signin').hidden = true;
-  connect(sessionStorage.getItem(tokenKey));
-});
 $('details-close').addEventListener('click', () => { $('details').hidden = true; shown = null; });
-$('lang').value = lang();
-$('lang').addEventListener('change', () => {
-  setLang($('lang').value);
-  translate();
+
+start(connect, () => {
   if (last) render(last);
-  else status(statusKey, statusDetail);
   if (shown && !$('details').hidden) details(...shown);
 });
-
-translate();
-const token = sessionStorage.getItem(tokenKey);
-if (token) connect(token);
-else { $('signin').hidden = false; status('pasteToken'); }

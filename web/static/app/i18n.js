@@ -13,6 +13,14 @@ const labels = {
     details: 'Details', rationale: 'Rationale', threats: 'Threats', assets: 'Assets', measures: 'Measures',
     owner: 'Owner department', none: 'none', axis1: 'Axis 1', axis2: 'Axis 2', category: 'Category',
     divergent: 'the analyses differ', close: 'Close', language: 'Language', error: 'Error:',
+    'nav.targets': 'Targets', 'nav.feedback': 'Feedback', 'nav.graphiql': 'GraphiQL',
+    'err.UNAUTHENTICATED': 'The token was refused: sign in again.',
+    'err.FORBIDDEN': 'Your token may not do this.',
+    'err.NOT_FOUND': 'There is no such thing, or you may not see it.',
+    'err.BAD_USER_INPUT': 'The input is not valid.',
+    'err.CONFLICT': 'Someone changed it meanwhile; reload and try again.',
+    'err.RATE_LIMITED': 'Too many requests; wait a moment.',
+    'err.UNREACHABLE': 'The server cannot be reached.',
   },
   ja: {
     comparison: '分析の比較', connecting: '接続中…', token: 'トークン', signIn: 'サインイン',
@@ -25,10 +33,26 @@ const labels = {
     details: '詳細', rationale: '根拠', threats: '脅威', assets: '資産', measures: '対策',
     owner: '担当部署', none: 'なし', axis1: '第1軸', axis2: '第2軸', category: 'カテゴリ',
     divergent: '分析間で評価が異なります', close: '閉じる', language: '言語', error: 'エラー：',
+    'nav.targets': '対象一覧', 'nav.feedback': 'フィードバック', 'nav.graphiql': 'GraphiQL',
+    'err.UNAUTHENTICATED': 'トークンが拒否されました。もう一度サインインしてください。',
+    'err.FORBIDDEN': 'このトークンにはこの操作の権限がありません。',
+    'err.NOT_FOUND': '見つからないか、閲覧する権限がありません。',
+    'err.BAD_USER_INPUT': '入力が正しくありません。',
+    'err.CONFLICT': '他の人が先に変更しました。再読み込みしてやり直してください。',
+    'err.RATE_LIMITED': 'リクエストが多すぎます。少し待ってください。',
+    'err.UNREACHABLE': 'サーバーに接続できません。',
   },
 };
 
 const langKey = 'ssfgraph.lang';
+
+/**
+ * addLabels adds a page's own labels ({en: {...}, ja: {...}}); every
+ * key needs both languages.
+ */
+export function addLabels(more) {
+  for (const l of Object.keys(labels)) Object.assign(labels[l], more[l]);
+}
 
 /** lang is the chosen language: the tab's choice, else the browser's. */
 export function lang() {

@@ -1,0 +1,135 @@
+// What every page shares: the sign-in by pasted token (kept in the tab's
+// session storage, never in a URL), GraphQL over HTTP with that token,
+// the header with its links and language switch, and errors in the
+// reader's language.
+import { lang, setLang, t, translate } from './i18n.js';
+
+export const tokenKey = 'ssfgraph.token';
+
+/** $ returns the element with this id. */
+export const $ = (id) => document.getElementById(id);
+
+/** el builds an element with attributes and children (text is never parsed as HTML). */
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    e.setAttribute(k, v === true ? '' : v);
+  }
+  e.append(...children.filter((c) => c != null));
+  return e;
+}
+
+/** token is the signed-in token, or null. */
+export const token = () => sessionStorage.getItem(tokenKey);
+
+/** signOut forgets the token and shows the sign-in form with why. */
+export function signOut(reason) {
+  sessionStorage.removeItem(tokenKey);
+  status('signedOut', reason, true);
+  $('signin').hidden = false;
+}
+
+/**
+ * ApiError is an error the server answered, with its extensions.code
+ * (UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, …) when it gave one.
+ */
+export class ApiError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * gql sends one operation over HTTP with the token and returns its data;
+ * it throws an ApiError for the first error, and signs out when the
+ * server refuses the token.
+ */
+export async function gql(query, variables = {}) {
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' };
+  if (token()) headers.Authorization = `Bearer ${token()}`;
+  let res;
+  try {
+    res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  } catch (e) {
+    throw new ApiError(String(e.message || e), 'UNREACHABLE');
+  }
+  let body;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(`HTTP ${res.status}`, 'UNREACHABLE');
+  }
+  if (body.errors && body.errors.length) {
+    const first = body.errors[0];
+    const err = new ApiError(first.message, first.extensions && first.extensions.code);
+    if (err.code === 'UNAUTHENTICATED') signOut(first.message);
+    throw err;
+  }
+  return body.data;
+}
+
+/** errorText says what went wrong in the reader's language, with the server's words after. */
+export function errorText(err) {
+  const key = err && err.code ? `err.${err.code}` : '';
+  const known = key && t(key) !== key;
+  return known ? `${t(key)} (${err.message})` : String((err && err.message) || err);
+}
+
+let statusKey = 'connecting';
+let statusDetail = '';
+let statusError = false;
+
+/** status shows a labelled message in the page's live status line. */
+export function status(key, detail = '', error = false) {
+  statusKey = key;
+  statusDetail = detail;
+  statusError = error;
+  const s = $('status');
+  if (!s) return;
+  s.textContent = t(key) + (detail ? ` ${detail}` : '');
+  s.className = error ? 'error' : '';
+}
+
+/** showError puts an error in the status line. */
+export function showError(err) {
+  status('error', errorText(err), true);
+}
+
+/**
+ * start wires the page: the header's links and language switch, the
+ * sign-in form, and calls run(token) once a token is there (again after
+ * each sign-in). onLang is called after the language changes.
+ */
+export function start(run, onLang = () => {}) {
+  const nav = $('nav');
+  if (nav) {
+    nav.replaceChildren(
+      el('a', { href: '/targets', 'data-i18n': 'nav.targets' }, t('nav.targets')),
+      el('a', { href: '/feedback', 'data-i18n': 'nav.feedback' }, t('nav.feedback')),
+      el('a', { href: '/', 'data-i18n': 'nav.graphiql' }, t('nav.graphiql')),
+    );
+  }
+  const select = $('lang');
+  select.value = lang();
+  select.addEventListener('change', () => {
+    setLang(select.value);
+    translate();
+    status(statusKey, statusDetail, statusError);
+    onLang();
+  });
+  $('signin').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    sessionStorage.setItem(tokenKey, $('token').value.trim());
+    $('token').value = '';
+    $('signin').hidden = true;
+    run(token());
+  });
+  translate();
+  if (token()) run(token());
+  else {
+    $('signin').hidden = false;
+    status('pasteToken');
+  }
+}
