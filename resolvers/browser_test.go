@@ -44,6 +44,51 @@ func headlessBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
+// screenshotDir is where the browser tests write their screenshots:
+// $SSFGRAPH_SCREENSHOTS, else build/screenshots at the repository's root
+// (ignored by git).
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("SSFGRAPH_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join("..", "build", "screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("screenshot folder: %v", err)
+	}
+	return dir
+}
+
+// screenshot writes what the browser shows, at the window's 1280×800, to
+// <screenshotDir>/<name>.png.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err == nil {
+		err = os.WriteFile(filepath.Join(screenshotDir(t), name+".png"), png, 0o644)
+	}
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+	}
+}
+
+// signInPage opens a page with an empty session storage and signs in on
+// its form with token.
+func signInPage(t *testing.T, ctx context.Context, url, token string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(url),
+		chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#signin`)),
+		chromedp.SendKeys(chromedp.CSS(`#token`), token),
+		chromedp.Click(chromedp.CSS(`#signin button`)),
+	)
+	if err != nil {
+		t.Fatalf("signing in on %s: %v", url, err)
+	}
+}
+
 // TestGraphiQLRunsOffline opens GraphiQL in a real browser that reaches
 // nothing but the server, runs a query and reads its answer.
 func TestGraphiQLRunsOffline(t *testing.T) {
@@ -97,15 +142,7 @@ func TestComparisonPageIsLive(t *testing.T) {
 	ctx := headlessBrowser(t)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/targets/"+e.target+"/compare"),
-		chromedp.WaitVisible(chromedp.CSS(`#signin`)),
-		chromedp.SendKeys(chromedp.CSS(`#token`), e.analystA),
-		chromedp.Click(chromedp.CSS(`#signin button`)),
-	)
-	if err != nil {
-		t.Fatalf("signing in: %v", err)
-	}
+	signInPage(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
 	cells := len(want.Analyses) * len(want.Incidents)
 	got, err := chromedp.Run(ctx, chromedp.Poll[map[string]any](fmt.Sprintf(
 		`document.querySelectorAll('td.cell').length === %d && {revision: document.getElementById('revision').textContent, alpha: document.getElementById('alpha-axis1').textContent, divergent: document.querySelectorAll('tr.divergent').length}`, cells),
@@ -124,15 +161,7 @@ func TestComparisonPageIsLive(t *testing.T) {
 	if err != nil || rationale != "r" {
 		t.Errorf("the cell's details show rationale %q (%v), want the assessment's %q", rationale, err, "r")
 	}
-	if shot := os.Getenv("SSFGRAPH_SCREENSHOTS"); shot != "" {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(shot, "compare.png"), png, 0o644)
-		}
-		if err != nil {
-			t.Errorf("screenshot: %v", err)
-		}
-	}
+	screenshot(t, ctx, "compare")
 
 	// In Japanese, with the same figures.
 	ja, err := chromedp.Run(ctx, chromedp.Poll[string](
@@ -173,17 +202,7 @@ func TestComparisonPageStates(t *testing.T) {
 	defer cancel()
 	signIn := func(path, token string) {
 		t.Helper()
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(e.srv.URL+path),
-			chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`),
-			chromedp.Reload(),
-			chromedp.WaitVisible(chromedp.CSS(`#signin`)),
-			chromedp.SendKeys(chromedp.CSS(`#token`), token),
-			chromedp.Click(chromedp.CSS(`#signin button`)),
-		)
-		if err != nil {
-			t.Fatalf("signing in on %s: %v", path, err)
-		}
+		signInPage(t, ctx, e.srv.URL+path, token)
 	}
 	statusWith := func(want string) string {
 		t.Helper()
