@@ -261,6 +261,9 @@ func TestFeedbackPage(t *testing.T) {
 		chromedp.WithPollingTimeout(20*time.Second))); err != nil || draft != "draft" {
 		t.Errorf("the typed answer after a live redraw is %q (%v), want %q", draft, err, "draft")
 	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur(), window.scrollTo(0, 0)`)); err != nil {
+		t.Fatal(err)
+	}
 	screenshot(t, ctx, "feedback")
 
 	// At tablet width nothing runs off the side.
@@ -270,6 +273,7 @@ func TestFeedbackPage(t *testing.T) {
 	if w, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`)); w > 768 {
 		t.Errorf("at 768 px the page is %v px wide", w)
 	}
+	screenshot(t, ctx, "feedback-tablet")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 		t.Fatal(err)
 	}
@@ -282,6 +286,7 @@ func TestFeedbackPage(t *testing.T) {
 	if err != nil || len(ja) != 2 || ja[0] != "種別" || ja[1] != "メリット・デメリット" {
 		t.Errorf("in Japanese the table says %q (%v), want 種別 and メリット・デメリット", ja, err)
 	}
+	screenshot(t, ctx, "feedback-ja")
 }
 
 // TestFeedbackPageReadOnlyRole signs the owner's viewer in: it reads the
@@ -301,5 +306,8 @@ func TestFeedbackPageReadOnlyRole(t *testing.T) {
 	}
 	if buttons != 1 {
 		t.Errorf("the viewer sees %v response buttons, want none", buttons-1)
+	}
+	if note, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('fb-viewer').textContent`)); !strings.Contains(note, "may read this feedback but not answer") {
+		t.Errorf("the viewer is not told why there are no buttons: %q", note)
 	}
 }

@@ -23,7 +23,6 @@ addLabels({
     'fb.from': 'From', 'fb.about': 'About', 'fb.version': 'Version', 'fb.owner': 'Owner department',
     'fb.given': 'Given', 'fb.answer': 'Answer', 'fb.answered': 'Answered', 'fb.answeredBy': 'Answered by version',
     'fb.aboutGone': 'deleted, or not visible to you', 'fb.compare': 'comparison of the target',
-    'fb.assessmentOf': 'assessment of', 'fb.in': 'in',
     'fb.reason': 'Answer (required to decline)', 'fb.acknowledge': 'Acknowledge', 'fb.accept': 'Accept', 'fb.decline': 'Decline',
     'fb.needReason': 'Say why you decline: the author reads your answer.',
     'fb.responded': 'Answered:', 'fb.readOnly': 'Your role may read this feedback but not answer it.',
@@ -49,7 +48,6 @@ addLabels({
     'fb.from': '投稿者', 'fb.about': '対象の項目', 'fb.version': '版', 'fb.owner': '担当部署',
     'fb.given': '投稿日時', 'fb.answer': '回答', 'fb.answered': '回答日時', 'fb.answeredBy': '反映した版',
     'fb.aboutGone': '削除されたか、閲覧する権限がありません', 'fb.compare': '対象の分析の比較',
-    'fb.assessmentOf': '評価：', 'fb.in': '分析：',
     'fb.reason': '回答（不採用の場合は必須）', 'fb.acknowledge': '確認済みにする', 'fb.accept': '採用する', 'fb.decline': '不採用にする',
     'fb.needReason': '不採用の理由を記入してください。投稿者が回答を読みます。',
     'fb.responded': '回答しました：', 'fb.readOnly': 'このロールではフィードバックを閲覧できますが、回答はできません。',
@@ -95,6 +93,20 @@ const fresh = new Set(); // ids that arrived live since the last load
 const drafts = new Map(); // id → the answer typed and not yet sent
 const errors = new Map(); // id → the error shown under an item
 
+let announce = null; // redraws the last announcement in the chosen language
+
+// say shows an announcement in the status line, again after each change of language.
+function say(key, detail = () => '') {
+  announce = () => status(key, detail());
+  announce();
+}
+
+// fail shows an error in the status line.
+function fail(err) {
+  announce = null;
+  showError(err);
+}
+
 const canRespond = () => me && writers.includes(me.role);
 const undecided = (s) => s === 'OPEN' || s === 'ACKNOWLEDGED';
 
@@ -105,7 +117,14 @@ function matchesStatus(s) {
 }
 
 // load reads every page of the feedback routed to my organization in the chosen status.
+// A newer load supersedes an older one still reading; feedback that arrives
+// live while a load reads is kept in arrived and joins what it read.
+let loadSeq = 0;
+const arrived = new Map();
+
 async function load() {
+  const seq = ++loadSeq;
+  arrived.clear();
   const f = $('filter-status').value;
   const statuses = f === 'ALL' ? [null] : f === 'UNDECIDED' ? ['OPEN', 'ACKNOWLEDGED'] : [f];
   const next = new Map();
@@ -120,11 +139,20 @@ async function load() {
       after = d.feedback.pageInfo.endCursor;
     }
   }
-  items = next;
+  if (seq !== loadSeq) return;
   fresh.clear();
+  for (const [id, fb] of arrived) {
+    if (!next.has(id)) fresh.add(id);
+    next.set(id, fb);
+  }
+  arrived.clear();
+  items = next;
   errors.clear();
   render();
-  status('fb.loaded', `${items.size}${capped ? ` — ${t('fb.capped')}` : ''}`, capped);
+  if (capped) {
+    announce = () => status('fb.loaded', `${items.size} — ${t('fb.capped')}`, true);
+    announce();
+  } else say('fb.loaded', () => String(items.size));
 }
 
 // counts tallies the loaded feedback by kind × author sector.
@@ -189,7 +217,7 @@ function aboutOf(a) {
     case 'Analysis':
       return { text: `${type}: ${a.title} (v${a.version})`, target: a.target };
     case 'Assessment':
-      return { text: `${type}: ${t('fb.assessmentOf')} ${a.incident.name} — ${t('fb.in')} ${a.analysis.title} (v${a.analysis.version})`, target: a.analysis.target };
+      return { text: `${type}: ${a.incident.name} (${t('type.Analysis')} ${a.analysis.title}, v${a.analysis.version})`, target: a.analysis.target };
     case 'Incident': case 'Asset':
       return { text: `${type}: ${a.name}`, target: a.target };
     case 'Clause':
@@ -277,7 +305,7 @@ async function respond(f, to, answer, error, form) {
       next.querySelector('.fb-status').setAttribute('tabindex', '-1');
       next.querySelector('.fb-status').focus();
     }
-    status('fb.responded', `${t(`fb.status.${updated.status}`)} — ${updated.text.slice(0, 60)}`);
+    say('fb.responded', () => `${t(`fb.status.${updated.status}`)} — ${updated.text.slice(0, 60)}`);
   } catch (err) {
     const msg = errorText(err);
     errors.set(f.id, msg);
@@ -312,7 +340,7 @@ function render() {
   if (!me) return;
   $('title').textContent = `${t('fb.titleOf')} ${me.organization.name}`;
   $('fb-viewer').replaceChildren(`${t('fb.viewer')} ${me.userId} (${me.organization.name}, ${me.organization.sector}; ${t('fb.role')} ${me.role})`,
-    canRespond() ? null : el('span', { class: 'fb-note' }, ` — ${t('fb.readOnly')}`));
+    ...(canRespond() ? [] : [el('span', { class: 'fb-note' }, ` — ${t('fb.readOnly')}`)]));
   const c = counts();
   renderFilters(c.sectors);
   renderSummary(c);
@@ -335,11 +363,11 @@ function listen(token, reconnected) {
     if (m.type === 'connection_ack') {
       send({ id: 'fb', type: 'subscribe', payload: { query: subscription } });
       $('fb-live').hidden = false;
-      if (reconnected) load().catch(showError);
+      if (reconnected) load().catch(fail);
     } else if (m.type === 'ping') send({ type: 'pong' });
-    else if (m.type === 'next' && m.payload.errors) showError(apiError(m.payload.errors));
+    else if (m.type === 'next' && m.payload.errors) fail(apiError(m.payload.errors));
     else if (m.type === 'next') added(m.payload.data.feedbackAdded);
-    else if (m.type === 'error') showError(apiError(m.payload));
+    else if (m.type === 'error') fail(apiError(m.payload));
   };
   ws.onclose = (ev) => {
     if (socket !== ws) return; // replaced by a new sign-in
@@ -348,6 +376,7 @@ function listen(token, reconnected) {
       signOut(ev.reason);
       return;
     }
+    announce = null;
     status('gone', `(${ev.code})`, true);
     setTimeout(() => { if (socket === ws) listen(token, true); }, 1000);
   };
@@ -356,6 +385,7 @@ function listen(token, reconnected) {
 // added shows feedback that has just been given, when it is routed to my organization.
 function added(f) {
   if (!f || !me || !f.routedTo || f.routedTo.id !== me.organization.id || !matchesStatus(f.status) || items.has(f.id)) return;
+  arrived.set(f.id, f);
   items.set(f.id, f);
   fresh.add(f.id);
   const focused = document.activeElement;
@@ -367,7 +397,7 @@ function added(f) {
     const again = art && [...art.querySelectorAll('textarea, button, a')].find((x) => x.className === focusKey[1] && x.dataset.action === focusKey[2]);
     if (again) again.focus();
   }
-  status('fb.added', `${t(`fb.kind.${f.kind}`)} — ${f.organization.name} (${f.sector})`);
+  say('fb.added', () => `${t(`fb.kind.${f.kind}`)} — ${f.organization.name} (${f.sector})`);
 }
 
 // run signs in: who am I, then the list, then the live updates.
@@ -388,13 +418,16 @@ async function run(token) {
     await load();
     listen(token, false);
   } catch (err) {
-    if (err.code !== 'UNAUTHENTICATED') showError(err);
+    if (err.code !== 'UNAUTHENTICATED') fail(err);
   }
 }
 
-$('filter-status').addEventListener('change', () => load().catch(showError));
+$('filter-status').addEventListener('change', () => load().catch(fail));
 $('filter-kind').addEventListener('change', renderList);
 $('filter-sector').addEventListener('change', renderList);
-$('refresh').addEventListener('click', () => load().catch(showError));
+$('refresh').addEventListener('click', () => load().catch(fail));
 
-start(run, render);
+start(run, () => {
+  render();
+  if (announce) announce();
+});
