@@ -266,6 +266,21 @@ func TestFeedbackPage(t *testing.T) {
 	}
 	screenshot(t, ctx, "feedback")
 
+	// A count filters the list to its kind and sector.
+	cell := fmt.Sprintf(`#fb-summary td[data-kind="NEW_RISK"][data-sector=%q] button`, e.sectorA)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(cell))); err != nil {
+		t.Fatalf("pressing the count of NEW_RISK from %s: %v", e.sectorA, err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Poll[[]string](
+		`(l => document.getElementById('filter-kind').value === 'NEW_RISK' && l.map(a => a.dataset.kind + '|' + a.dataset.sector))([...document.querySelectorAll('article.fb-item')])`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !slices.Equal(shown, []string{"NEW_RISK|" + e.sectorA}) {
+		t.Errorf("filtered to NEW_RISK from %s, the list shows %q (%v)", e.sectorA, shown, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(k => (k.value = '', k.dispatchEvent(new Event('change'))))(document.getElementById('filter-kind'))`)); err != nil {
+		t.Fatal(err)
+	}
+
 	// At tablet width nothing runs off the side.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(768, 1024)); err != nil {
 		t.Fatal(err)
