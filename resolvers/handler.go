@@ -132,6 +132,7 @@ func NewHandler(o Options) http.Handler {
 	mux.Handle("GET /{$}", web.GraphiQL("ssfgraph", "/graphql"))
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("GET /targets/{id}/compare", web.Page("compare.html"))
+	mux.Handle("GET /feedback", web.Page("feedback.html"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
