@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/ssfgraph/ssfgraph/internal/tstest"
@@ -370,7 +369,7 @@ func TestComparisonPageDiffAndHelp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, hover["x"], hover["y"])); err != nil {
+	if err := chromedp.Do(ctx, chromedp.MouseEvent("mouseMoved", hover["x"], hover["y"])); err != nil {
 		t.Fatal(err)
 	}
 	if text, err := chromedp.Run(ctx, chromedp.Poll[string](`(t => !t.hidden && t.textContent)(document.getElementById('tip-kappa'))`,
