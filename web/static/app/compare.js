@@ -96,8 +96,10 @@ document.addEventListener('focusin', (ev) => { if (ev.target.matches && ev.targe
 document.addEventListener('focusout', (ev) => { if (ev.target.matches && ev.target.matches('.help')) hideTip(); });
 document.addEventListener('mouseover', (ev) => { const b = ev.target.closest && ev.target.closest('.help'); if (b) showTip(b); });
 document.addEventListener('mouseout', (ev) => {
-  const b = ev.target.closest && ev.target.closest('.help');
-  if (b && document.activeElement !== b) hideTip();
+  // The pointer may move from the "?" onto its explanation (and back) without hiding it.
+  const from = ev.target.closest && ev.target.closest('.help, .tip');
+  const to = ev.relatedTarget && ev.relatedTarget.closest && ev.relatedTarget.closest('.help, .tip');
+  if (from && !to && !(document.activeElement && document.activeElement.matches('.help'))) hideTip();
 });
 document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') hideTip(); });
 document.addEventListener('click', (ev) => { const b = ev.target.closest && ev.target.closest('.help'); if (b) showTip(b); });
