@@ -41,20 +41,23 @@ function render(c) {
       ...c.analyses.map((a) => {
         const e = by.get(a.analysis.id);
         if (!e) return el('td', { class: 'cell missing' }, t('notAssessed'));
-        const b = el('button', { type: 'button', class: 'cell-button' }, `${e.axis1 ?? '–'} / ${e.axis2 ?? '–'} · ${e.category ?? '–'}`);
+        const b = el('button', { type: 'button', class: 'cell-button', 'data-incident': r.incident.id, 'data-analysis': a.analysis.id }, `${e.axis1 ?? '–'} / ${e.axis2 ?? '–'} · ${e.category ?? '–'}`);
         b.addEventListener('click', () => details(r.incident, a.analysis, e));
         return el('td', { class: `cell level-${e.axis1 ?? 0}`, title: `${t('axis1')} ${e.axis1}, ${t('axis2')} ${e.axis2}, ${t('category')} ${e.category}` }, b);
       }));
   });
   $('matrix').replaceChildren(el('thead', {}, head), el('tbody', {}, ...body));
   status('live', String(c.revision));
+  if (!performance.getEntriesByName('ssfgraph:first-render').length) performance.mark('ssfgraph:first-render');
 }
 
 let shown = null; // the arguments of the details shown, redrawn when the language changes
+let opener = null; // the ids of the cell whose details are shown, to give it the focus back
 
 // details shows what one analysis said of one incident.
 function details(incident, analysis, e) {
   shown = [incident, analysis, e];
+  opener = { incident: incident.id, analysis: analysis.id };
   $('details-title').textContent = `${incident.name} — ${analysis.title}`;
   const row = (key, value, id) => [el('dt', {}, t(key)), el('dd', id ? { id } : {}, value)];
   $('details-body').replaceChildren(
@@ -70,14 +73,33 @@ function details(incident, analysis, e) {
 
 const apiError = (errors) => new ApiError(errors.map((e) => e.message).join('; '), errors[0].extensions && errors[0].extensions.code);
 
+// closeDetails hides the details and gives the focus back to the cell
+// that opened them (found again by its ids: a redraw replaces the buttons).
+function closeDetails() {
+  $('details').hidden = true;
+  shown = null;
+  if (!opener) return;
+  const b = $('matrix').querySelector(`button[data-incident="${CSS.escape(opener.incident)}"][data-analysis="${CSS.escape(opener.analysis)}"]`);
+  opener = null;
+  if (b) b.focus();
+}
+
+// The reconnection waits 1 s, 2 s, 4 s, … up to 10 s, each time between
+// half and all of it at random, so that a server coming back is not met by
+// every page at once; a connection the server accepts starts again at 1 s.
+let retries = 0;
+const retryDelay = () => Math.min(1000 * 2 ** retries++, 10000) * (0.5 + Math.random() / 2);
+
 function connect(token) {
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
   const send = (m) => ws.send(JSON.stringify(m));
   ws.onopen = () => send({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } });
   ws.onmessage = (ev) => {
     const m = JSON.parse(ev.data);
-    if (m.type === 'connection_ack') send({ id: 'cmp', type: 'subscribe', payload: { query, variables: { t: targetId } } });
-    else if (m.type === 'ping') send({ type: 'pong' });
+    if (m.type === 'connection_ack') {
+      retries = 0;
+      send({ id: 'cmp', type: 'subscribe', payload: { query, variables: { t: targetId } } });
+    } else if (m.type === 'ping') send({ type: 'pong' });
     else if (m.type === 'next' && m.payload.errors) showError(apiError(m.payload.errors));
     else if (m.type === 'next') render(m.payload.data.comparisonUpdated);
     else if (m.type === 'error') showError(apiError(m.payload));
@@ -88,11 +110,17 @@ function connect(token) {
       return;
     }
     status('gone', `(${ev.code})`, true);
-    setTimeout(() => connect(token), 1000);
+    setTimeout(() => connect(token), retryDelay());
   };
 }
 
-$('details-close').addEventListener('click', () => { $('details').hidden = true; shown = null; });
+$('details-close').addEventListener('click', closeDetails);
+document.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Escape' && !$('details').hidden) {
+    ev.preventDefault();
+    closeDetails();
+  }
+});
 
 start(connect, () => {
   if (last) render(last);
