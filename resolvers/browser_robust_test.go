@@ -2,6 +2,7 @@ package resolvers_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/model"
@@ -187,5 +189,196 @@ func TestComparisonPageReconnects(t *testing.T) {
 		`(r => Number(r) > %s && r)(document.getElementById('revision').textContent)`, rev),
 		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("the reconnected page did not redraw after a change: %v", err)
+	}
+}
+
+// focused describes the focused element: its id, else its tag and, for a
+// cell, its incident and analysis.
+const focused = `(a => a.id || (a.dataset.incident ? 'cell ' + a.dataset.incident + ' ' + a.dataset.analysis : a.tagName.toLowerCase()))(document.activeElement)`
+
+// focusStyle is the focused element's computed outline, "" when it has
+// none or it is not :focus-visible.
+const focusStyle = `(a => (s => a.matches(':focus-visible') && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ? s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor : '')(getComputedStyle(a)))(document.activeElement)`
+
+// TestComparisonPageKeyboard works the page from the keyboard alone: Tab
+// from the top reaches the language switch and then the first cell, Enter
+// on it opens the details with the focus on their Close button, and
+// Escape closes them and gives the focus back to the cell, even when a
+// change redrew the matrix meanwhile. Each focused control shows a visible
+// outline.
+func TestComparisonPageKeyboard(t *testing.T) {
+	e := newComparisonEnv(t)
+	e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 2, 3, 4}, []int{2, 2, 4, 1})
+	ctx := headlessBrowser(t)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	signInPage(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
+	// Signed in, from the top of a fresh load.
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	firstCell, err := chromedp.Run(ctx, chromedp.Poll[string](
+		`document.querySelectorAll('td.cell').length === 4 && (b => 'cell ' + b.dataset.incident + ' ' + b.dataset.analysis)(document.querySelector('#matrix button'))`,
+		chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		t.Fatalf("no matrix: %v", err)
+	}
+	revision, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('revision').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tab := func() (string, string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+		at, err := chromedp.Run(ctx, chromedp.Evaluate[string](focused))
+		if err != nil {
+			t.Fatal(err)
+		}
+		style, _ := chromedp.Run(ctx, chromedp.Evaluate[string](focusStyle))
+		return at, style
+	}
+	var path []string
+	for len(path) < 10 {
+		at, style := tab()
+		path = append(path, at)
+		if style == "" {
+			t.Errorf("%s has no visible focus outline", at)
+		}
+		if at == "lang" {
+			break
+		}
+	}
+	if path[len(path)-1] != "lang" {
+		t.Fatalf("Tab from the top goes %v, never to the language switch", path)
+	}
+	at, style := tab()
+	t.Logf("Tab goes %v, then %s (outline %s)", path, at, style)
+	if at != firstCell {
+		t.Fatalf("after the language switch Tab goes to %s, want the first cell (%s)", at, firstCell)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	if at, err := chromedp.Run(ctx, chromedp.Poll[string](
+		`!document.getElementById('details').hidden && document.getElementById('details-rationale') && `+focused,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil || at != "details-close" {
+		t.Fatalf("Enter on the cell: details shown with the focus on %q (%v), want details-close", at, err)
+	}
+	if style, _ := chromedp.Run(ctx, chromedp.Evaluate[string](focusStyle)); style == "" {
+		t.Error("the details' Close button has no visible focus outline")
+	}
+
+	// A change redraws the matrix (new buttons) while the details are open.
+	e.mustDo(t, e.analystA, `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "Meanwhile", visibility: PUBLIC}) { id } }`,
+		map[string]any{"id": e.prefix + "analysis-b", "t": e.target})
+	if _, err := chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(
+		`(r => Number(r) > %s && r)(document.getElementById('revision').textContent)`, revision),
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("no redraw after the change: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	back, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById('details').hidden && `+focused,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || back != firstCell {
+		t.Errorf("Escape: details hidden with the focus on %q (%v), want the cell that opened them (%s)", back, err, firstCell)
+	}
+}
+
+// contrasts computes, in the page, the WCAG contrast ratio of the text of
+// the first element of each selector against its background (the
+// backgrounds of it and its ancestors composed over white); an element
+// missing is reported with ratio 0.
+const contrasts = `(sels => {
+  const rgba = (c) => { const m = c.match(/[\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const over = (top, under) => top.slice(0, 3).map((v, i) => top[3] * v + (1 - top[3]) * under[i]).concat(1);
+  const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  return sels.map((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return { sel, ratio: 0 };
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) layers.push(rgba(getComputedStyle(e).backgroundColor));
+    const bg = layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+    const fg = over(rgba(getComputedStyle(el).color), bg);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    return { sel, ratio: (hi + 0.05) / (lo + 0.05), fg: String(fg.slice(0, 3).map(Math.round)), bg: String(bg.slice(0, 3).map(Math.round)) };
+  });
+})`
+
+// unlabelled lists the form controls of the page without an accessible
+// name (label element, aria-label, aria-labelledby, or a button's text).
+const unlabelled = `[...document.querySelectorAll('input, select, textarea, button')].filter((c) => {
+  const text = (s) => (s || '').trim();
+  const by = text(c.getAttribute('aria-labelledby')).split(/\s+/).filter(Boolean).map((id) => (document.getElementById(id) || {}).textContent).join('');
+  const labels = [...(c.labels || [])].map((l) => l.textContent).join('');
+  return !(text(c.getAttribute('aria-label')) || text(by) || text(labels) || (c.tagName === 'BUTTON' && text(c.textContent)));
+}).map((c) => c.outerHTML.slice(0, 120))`
+
+// TestComparisonPageContrastAndLabels measures, in the browser, the
+// contrast of the status line (normal and error), the headers and the
+// cells of each level and of a missing assessment, in both languages'
+// rendering, and fails under WCAG AA's 4.5:1; and checks that every form
+// control has an accessible name.
+func TestComparisonPageContrastAndLabels(t *testing.T) {
+	e := newComparisonEnv(t)
+	e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 2, 3, 4}, []int{2, 2, 4, 1})
+	partial := e.prefix + "analysis-b" // assesses one incident of four: the others are missing
+	e.mustDo(t, e.analystB, `mutation($id: ID!, $t: ID!) { createAnalysis(input: {id: $id, targetId: $t, title: "Partial", visibility: PUBLIC}) { id } }`,
+		map[string]any{"id": partial, "t": e.target})
+	e.mustDo(t, e.analystB, `mutation($a: ID!, $i: ID!) { assessIncident(input: {analysisId: $a, incidentId: $i, axis1: 2, axis2: 2, rationale: "r"}) { id } }`,
+		map[string]any{"a": partial, "i": e.incidents[0]})
+	ctx := headlessBrowser(t)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	signInPage(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('td.cell').length === 8 && document.querySelectorAll('td.missing').length === 3`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("no matrix with 8 cells, 3 of them missing: %v", err)
+	}
+	sels := []string{"#status", "h1", "nav a", "label", "#summary dt", "#summary dd", "#matrix thead th", "#matrix th[scope=row]",
+		"td.level-1 .cell-button", "td.level-2 .cell-button", "td.level-3 .cell-button", "td.level-4 .cell-button", "td.missing"}
+	selsJSON, _ := json.Marshal(sels)
+	type contrast struct {
+		Sel    string
+		Ratio  float64
+		FG, BG string
+	}
+	check := func(state string) {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]contrast](contrasts+"("+string(selsJSON)+")"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range got {
+			if c.Ratio < 4.5 {
+				t.Errorf("%s: %s has contrast %.2f:1 (text %s on %s), want at least 4.5:1", state, c.Sel, c.Ratio, c.FG, c.BG)
+			}
+		}
+		t.Logf("%s: %+v", state, got)
+	}
+	check("live")
+	// The status line as an error shows it (a refused mutation says the same way).
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('status').className = 'error'`)); err != nil {
+		t.Fatal(err)
+	}
+	sels = []string{"#status"}
+	selsJSON, _ = json.Marshal(sels)
+	check("error status")
+
+	bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](unlabelled))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("form controls without an accessible name: %q", bad)
+	}
+	n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input, select, textarea, button').length`))
+	if n < 8 { // the language switch, the token and its button, Close, and a button per assessed cell
+		t.Errorf("only %d form controls checked", n)
 	}
 }
