@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -381,4 +384,218 @@ func TestComparisonPageContrastAndLabels(t *testing.T) {
 	if n < 8 { // the language switch, the token and its button, Close, and a button per assessed cell
 		t.Errorf("only %d form controls checked", n)
 	}
+}
+
+// importComparison writes, through importDocument (one native document
+// per analysis, not a mutation per assessment), a target of org with
+// `incidents` incidents and `analyses` PUBLIC analyses that each assess
+// every incident (loaded as drafts and submitted, as only an admin may
+// load a submitted one), with ranks that differ between analyses. It
+// returns the target's id.
+func importComparison(t *testing.T, e *testEnv, token, org string, analyses, incidents int) string {
+	t.Helper()
+	target := e.p + "big-target"
+	var incs []map[string]any
+	for i := range incidents {
+		incs = append(incs, map[string]any{"id": fmt.Sprintf("%sbig-inc-%03d", e.p, i), "name": fmt.Sprintf("Incident %d: the shutter moves on a forged command", i), "consequence": "property"})
+	}
+	const load = `mutation($c: String!) { importDocument(content: $c, format: NATIVE) { nodes { kind created } } }`
+	start := time.Now()
+	for a := range analyses {
+		var assessments []map[string]any
+		for i := range incidents {
+			assessments = append(assessments, map[string]any{"incident": incs[i]["id"],
+				"axis1": 1 + (i+a*(i%3))%4, "axis2": 1 + (i*7+a*(i%2))%4, "rationale": fmt.Sprintf("Reason %d of analysis %d", i, a)})
+		}
+		doc, err := json.Marshal(map[string]any{
+			"apiVersion":   "ssfgraph/v1",
+			"kind":         "AnalysisDocument",
+			"organization": map[string]any{"id": org, "name": org, "sector": "home"},
+			"target":       map[string]any{"id": target, "name": "Smart window shutter fleet", "sector": "home", "incidents": incs},
+			"analysis": map[string]any{"id": fmt.Sprintf("%sbig-analysis-%02d", e.p, a), "title": fmt.Sprintf("Home appliance team's view %d", a),
+				"status": "DRAFT", "version": 1, "visibility": "PUBLIC", "assessments": assessments},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.must(t, token, load, map[string]any{"c": string(doc)}, nil)
+		e.must(t, token, `mutation($id: ID!) { submitAnalysis(id: $id) { status } }`, map[string]any{"id": fmt.Sprintf("%sbig-analysis-%02d", e.p, a)}, nil)
+	}
+	t.Logf("imported %d analyses × %d incidents in %s", analyses, incidents, time.Since(start).Round(time.Millisecond))
+	return target
+}
+
+// TestComparisonPageFirstRender opens the page of a target with 10
+// submitted analyses of 200 incidents each and measures, in the browser,
+// the time from the navigation's start to the first matrix drawn (the
+// page's ssfgraph:first-render mark), with its 2,000 cells; it logs that
+// time, the size of the first comparison the server sent, and the page's
+// weight (its own HTML, JavaScript and CSS).
+//
+//	NEO4J_URI=bolt://127.0.0.1:7687 go test -count=1 -run TestComparisonPageFirstRender -v ./resolvers
+func TestComparisonPageFirstRender(t *testing.T) {
+	const analyses, incidents = 10, 200
+	e := newEnv(t, resolvers.Options{})
+	org := e.org(t, "org", "home")
+	token := e.token(t, org, model.RoleAnalyst)
+	target := importComparison(t, e, token, org, analyses, incidents)
+
+	ctx := headlessBrowser(t)
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	defer cancel()
+	url := e.srv.URL + "/targets/" + target + "/compare"
+	signInPage(t, ctx, url, token)
+	const drawn = `(m => m.length && document.querySelectorAll('td.cell').length)(performance.getEntriesByName('ssfgraph:first-render'))`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[int](drawn, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		t.Fatalf("no matrix after signing in: %v", err)
+	}
+	type measure struct {
+		FirstRender, DOMContentLoaded float64
+		Cells                         int
+	}
+	var runs []measure
+	for range 3 { // signed in: each load draws from the server's comparison (the first also warms the caches)
+		if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+			t.Fatal(err)
+		}
+		m, err := chromedp.Run(ctx, chromedp.Poll[measure](`(m => m.length && {firstRender: m[0].startTime,
+			domContentLoaded: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+			cells: document.querySelectorAll('td.cell').length})(performance.getEntriesByName('ssfgraph:first-render'))`,
+			chromedp.WithPollingTimeout(60*time.Second)))
+		if err != nil {
+			t.Fatalf("no first-render mark after a reload: %v", err)
+		}
+		if m.Cells != analyses*incidents {
+			t.Fatalf("the first matrix drawn has %d cells, want %d", m.Cells, analyses*incidents)
+		}
+		runs = append(runs, m)
+	}
+	for i, m := range runs {
+		t.Logf("load %d: first matrix (%d cells) drawn %.0f ms after the navigation started (DOMContentLoaded at %.0f ms)", i+1, m.Cells, m.FirstRender, m.DOMContentLoaded)
+	}
+
+	// The page's own weight, as the browser loaded it, and as files.
+	type resource struct {
+		Name                                           string
+		TransferSize, EncodedBodySize, DecodedBodySize float64
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]resource](`[...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+		.filter((r) => r.name.startsWith(location.origin))
+		.map((r) => ({name: new URL(r.name).pathname, transferSize: r.transferSize, encodedBodySize: r.encodedBodySize, decodedBodySize: r.decodedBodySize}))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var encoded, decoded float64
+	seen := map[string]bool{}
+	for _, r := range res {
+		encoded += r.EncodedBodySize
+		decoded += r.DecodedBodySize
+		seen[filepath.Base(r.Name)] = true
+	}
+	for _, want := range []string{"compare.js", "common.js", "i18n.js", "app.css"} {
+		if !seen[want] {
+			t.Errorf("the page did not load %s: %+v", want, res)
+		}
+	}
+	var files int64
+	dir := filepath.Join("..", "web", "static", "app")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range entries {
+		if name := f.Name(); name == "compare.html" || strings.HasSuffix(name, ".js") || strings.HasSuffix(name, ".css") {
+			info, err := f.Info()
+			if err != nil {
+				t.Fatal(err)
+			}
+			files += info.Size()
+			names = append(names, name)
+		}
+	}
+	t.Logf("page weight: %.1f KiB over the wire (%d resources, %.1f KiB decoded); %s: %.1f KiB as files",
+		encoded/1024, len(res), decoded/1024, strings.Join(names, ", "), float64(files)/1024)
+}
+
+// TestComparisonPageAtTabletWidth opens a wide matrix (8 analyses) at
+// 768 × 1024: the page itself must not scroll sideways (the matrix scrolls
+// in its own box), the header must wrap within the width, and the text
+// keep a readable size. It writes the screenshot compare-tablet.
+func TestComparisonPageAtTabletWidth(t *testing.T) {
+	e := newEnv(t, resolvers.Options{})
+	org := e.org(t, "org", "home")
+	token := e.token(t, org, model.RoleAnalyst)
+	target := importComparison(t, e, token, org, 8, 12)
+
+	ctx := headlessBrowser(t)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(768, 1024)); err != nil {
+		t.Fatal(err)
+	}
+	signInPage(t, ctx, e.srv.URL+"/targets/"+target+"/compare", token)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('td.cell').length === 96`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("no matrix of 96 cells: %v", err)
+	}
+	type layout struct {
+		InnerWidth, PageWidth, ScrollWidth, ScrollClient, TableWidth int
+		OverflowX                                                    string
+		HeaderLines                                                  int
+		HeaderOut, Small                                             []string
+		NavGaps                                                      []int // between the header's links
+		RowLines                                                     int   // the most lines an incident's name takes
+		StuckAt                                                      int   // the first incident name's left edge less the box's, scrolled to the far right
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[layout](`(() => {
+  const scroll = document.querySelector('.scroll');
+  const header = [...document.querySelector('header').children];
+  const text = [...document.querySelectorAll('header *, main *')].filter((e) => e.offsetParent && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()));
+  return {
+    innerWidth, pageWidth: document.documentElement.scrollWidth,
+    scrollWidth: scroll.scrollWidth, scrollClient: scroll.clientWidth, tableWidth: document.getElementById('matrix').offsetWidth,
+    overflowX: getComputedStyle(scroll).overflowX,
+    headerLines: new Set(header.map((e) => Math.round(e.getBoundingClientRect().top))).size,
+    headerOut: header.filter((e) => e.getBoundingClientRect().right > innerWidth).map((e) => e.outerHTML.slice(0, 80)),
+    small: text.filter((e) => parseFloat(getComputedStyle(e).fontSize) < 12).map((e) => e.tagName + ' ' + getComputedStyle(e).fontSize),
+    navGaps: [...document.querySelectorAll('#nav a')].map((a) => a.getBoundingClientRect()).slice(1).map((r, i, rs) => Math.round(r.left - (i ? rs[i - 1] : document.querySelector('#nav a').getBoundingClientRect()).right)),
+    rowLines: Math.max(...[...document.querySelectorAll('#matrix th[scope=row]')].map((th) => { const s = getComputedStyle(th); return Math.round((th.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)) / parseFloat(s.lineHeight)); })),
+    stuckAt: (scroll.scrollLeft = scroll.scrollWidth, Math.round(document.querySelector('#matrix th[scope=row]').getBoundingClientRect().left - scroll.getBoundingClientRect().left)),
+  };
+})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("at 768 px: %+v", got)
+	if got.InnerWidth != 768 {
+		t.Fatalf("the viewport is %d px wide, want 768", got.InnerWidth)
+	}
+	if got.PageWidth > got.InnerWidth {
+		t.Errorf("the page is %d px wide in a %d px viewport: it scrolls sideways", got.PageWidth, got.InnerWidth)
+	}
+	if got.TableWidth > got.ScrollClient && (got.OverflowX != "auto" && got.OverflowX != "scroll" || got.ScrollWidth < got.TableWidth) {
+		t.Errorf("the %d px matrix does not scroll in its %d px box (overflow-x %s, scrollWidth %d)", got.TableWidth, got.ScrollClient, got.OverflowX, got.ScrollWidth)
+	}
+	if got.HeaderLines < 2 || len(got.HeaderOut) > 0 {
+		t.Errorf("the header is on %d line(s) with %q past the right edge; want it wrapped within the width", got.HeaderLines, got.HeaderOut)
+	}
+	if len(got.Small) > 0 {
+		t.Errorf("text under 12 px: %q", got.Small)
+	}
+	for _, g := range got.NavGaps {
+		if g < 8 {
+			t.Errorf("the header's links are %v px apart, want at least 8 px (they read as one word)", got.NavGaps)
+			break
+		}
+	}
+	if got.RowLines > 3 {
+		t.Errorf("an incident's name takes %d lines, want at most 3", got.RowLines)
+	}
+	if got.StuckAt < 0 || got.StuckAt > 2 {
+		t.Errorf("scrolled to the right, the incident names are %d px from the box's left edge: they scrolled out of view", got.StuckAt)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('.scroll').scrollLeft = 0`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "compare-tablet")
 }
