@@ -14,6 +14,7 @@ const query = `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDr
   hotspots { incident { id } score } } }`;
 
 let last = null; // the comparison shown, redrawn when the language changes
+let firstRender = 0; // the animation frame after the first render, when the mark is due
 
 const fmt = (s) => (s.value == null ? '—' : s.value.toFixed(2));
 const names = (list) => (list.length ? list.map((x) => x.name).join(', ') : t('none'));
@@ -48,7 +49,9 @@ function render(c) {
   });
   $('matrix').replaceChildren(el('thead', {}, head), el('tbody', {}, ...body));
   status('live', String(c.revision));
-  if (!performance.getEntriesByName('ssfgraph:first-render').length) performance.mark('ssfgraph:first-render');
+  // Marked once the first matrix is laid out and painted: a task queued
+  // from the next animation frame runs after that frame.
+  if (!firstRender) firstRender = requestAnimationFrame(() => setTimeout(() => performance.mark('ssfgraph:first-render')));
 }
 
 let shown = null; // the arguments of the details shown, redrawn when the language changes
