@@ -474,17 +474,21 @@ func TestComparisonPageFirstRender(t *testing.T) {
 		t.Logf("load %d: first matrix (%d cells) drawn %.0f ms after the navigation started (DOMContentLoaded at %.0f ms)", i+1, m.Cells, m.FirstRender, m.DOMContentLoaded)
 	}
 	// The drawing alone: the language switch redraws the matrix from the
-	// comparison the page holds, synchronously.
+	// comparison the page holds, synchronously (the median of 9).
 	redraw, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(s => {
-		const t0 = performance.now();
-		s.value = s.value === 'ja' ? 'en' : 'ja';
-		s.dispatchEvent(new Event('change'));
-		return performance.now() - t0;
+		const times = [];
+		for (let i = 0; i < 9; i++) {
+			const t0 = performance.now();
+			s.value = s.value === 'ja' ? 'en' : 'ja';
+			s.dispatchEvent(new Event('change'));
+			times.push(performance.now() - t0);
+		}
+		return times.sort((a, b) => a - b)[4];
 	})(document.getElementById('lang'))`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("redrawing the %d cells (language switch): %.0f ms", analyses*incidents, redraw)
+	t.Logf("redrawing the %d cells (language switch, median of 9): %.0f ms", analyses*incidents, redraw)
 
 	// The page's own weight, as the browser loaded it, and as files.
 	type resource struct {
