@@ -40,6 +40,7 @@ let selection = null; // null: the default selection; else the Set of analysis i
 let analyses = []; // every analysis of the target the reader may read, all versions
 let diffPair = null; // [a, b] of the diff shown, re-run on every change
 let lastDiff = null;
+let firstRender = 0; // the animation frame after the first render, when the mark is due
 
 const fmt = (s) => (s == null || s.value == null ? '—' : s.value.toFixed(2));
 const pct = (s) => (s == null || s.value == null ? '—' : `${Math.round(s.value * 100)}%`);
@@ -120,6 +121,9 @@ function render(c) {
   renderHeatmaps(c);
   renderChoice();
   status('live', String(c.revision));
+  // Marked once the first matrix is laid out and painted: a task queued
+  // from the next animation frame runs after that frame.
+  if (!firstRender) firstRender = requestAnimationFrame(() => setTimeout(() => performance.mark('ssfgraph:first-render')));
 }
 
 function renderMatrix(c) {
@@ -142,7 +146,7 @@ function renderMatrix(c) {
         return;
       }
       tr.append(el('td', { class: `cell level-${e.axis1 ?? 0}`, title: `${t('axis1')} ${e.axis1}, ${t('axis2')} ${e.axis2}, ${t('category')} ${e.category}` },
-        el('button', { type: 'button', class: 'cell-button', 'data-r': ri, 'data-c': ci }, `${e.axis1 ?? '–'} / ${e.axis2 ?? '–'} · ${e.category ?? '–'}`)));
+        el('button', { type: 'button', class: 'cell-button', 'data-r': ri, 'data-c': ci, 'data-incident': r.incident.id, 'data-analysis': a.analysis.id }, `${e.axis1 ?? '–'} / ${e.axis2 ?? '–'} · ${e.category ?? '–'}`)));
     });
     body.append(tr);
   });
@@ -208,10 +212,12 @@ function renderHeatmaps(c) {
 }
 
 let shown = null; // the arguments of the details shown, redrawn when the language changes
+let opener = null; // the ids of the cell whose details are shown, to give it the focus back
 
 // details shows what one analysis said of one incident.
 function details(incident, analysis, e) {
   shown = [incident, analysis, e];
+  opener = { incident: incident.id, analysis: analysis.id };
   $('details-title').textContent = `${incident.name} — ${analysis.title}`;
   const row = (key, value, id) => [el('dt', {}, t(key)), el('dd', id ? { id } : {}, value)];
   $('details-body').replaceChildren(
@@ -398,6 +404,23 @@ function resubscribe() {
   send({ id: subId, type: 'subscribe', payload: { query: subscription, variables: { t: targetId, d: includeDrafts } } });
 }
 
+// closeDetails hides the details and gives the focus back to the cell
+// that opened them (found again by its ids: a redraw replaces the buttons).
+function closeDetails() {
+  $('details').hidden = true;
+  shown = null;
+  if (!opener) return;
+  const b = $('matrix').querySelector(`button[data-incident="${CSS.escape(opener.incident)}"][data-analysis="${CSS.escape(opener.analysis)}"]`);
+  opener = null;
+  if (b) b.focus();
+}
+
+// The reconnection waits 1 s, 2 s, 4 s, … up to 10 s, each time between
+// half and all of it at random, so that a server coming back is not met by
+// every page at once; a connection the server accepts starts again at 1 s.
+let retries = 0;
+const retryDelay = () => Math.min(1000 * 2 ** retries++, 10000) * (0.5 + Math.random() / 2);
+
 function connect(token) {
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
   const send = (m) => ws.send(JSON.stringify(m));
@@ -405,6 +428,7 @@ function connect(token) {
   ws.onmessage = (ev) => {
     const m = JSON.parse(ev.data);
     if (m.type === 'connection_ack') {
+      retries = 0;
       socket = ws;
       subId = null;
       resubscribe();
@@ -421,11 +445,17 @@ function connect(token) {
       return;
     }
     status('gone', `(${ev.code})`, true);
-    setTimeout(() => connect(token), 1000);
+    setTimeout(() => connect(token), retryDelay());
   };
 }
 
-$('details-close').addEventListener('click', () => { $('details').hidden = true; shown = null; });
+$('details-close').addEventListener('click', closeDetails);
+document.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Escape' && !$('details').hidden) {
+    ev.preventDefault();
+    closeDetails();
+  }
+});
 
 tips();
 start(connect, () => {
