@@ -1,0 +1,370 @@
+package resolvers_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/resolvers"
+)
+
+// pageBrowser is a headless browser for one page test, with a deadline.
+func pageBrowser(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(headlessBrowser(t), 120*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// pollJS waits until the expression is truthy and returns its value; on
+// timeout it fails the test with the page's status line.
+func pollJS[T any](t *testing.T, ctx context.Context, what, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Poll[T](expr, chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.getElementById('status') || {}).textContent`))
+		t.Fatalf("%s: never came (status %q): %v", what, status, err)
+	}
+	return v
+}
+
+// evalJS evaluates an expression once.
+func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+// toJapanese switches the page's language to Japanese and returns the
+// text of the element sel then.
+func toJapanese(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return pollJS[string](t, ctx, "the Japanese labels", fmt.Sprintf(
+		`(s => (s.value = 'ja', s.dispatchEvent(new Event('change')), (e => e && document.documentElement.lang === 'ja' && e.textContent)(document.querySelector(%q))))(document.getElementById('lang'))`, sel))
+}
+
+// focusExplains focuses the term labelling the figure with id dd (by
+// keyboard focus, no pointer) and returns the explanation it shows.
+func focusExplains(t *testing.T, ctx context.Context, dd string) string {
+	t.Helper()
+	return evalJS[string](t, ctx, fmt.Sprintf(
+		`(term => { term.focus(); const tip = term.querySelector('[role=tooltip]'); return document.activeElement === term && getComputedStyle(tip).display !== 'none' && term.getAttribute('aria-describedby') === tip.id ? tip.textContent : ''; })(document.getElementById(%q).previousElementSibling.querySelector('.term'))`, dd))
+}
+
+// yenText is an amount as the pages print it in English.
+func yenText(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	s := strconv.FormatInt(int64(*v), 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return "¥" + s
+}
+
+// TestTargetsPage lists the targets of a sector of the test's own as the
+// API does, each with the analyses the token may see; the search box
+// narrows the list to what targets(text:) finds, puts the term (and never
+// the token) in the address, and the links lead to the coverage and
+// insurance pages.
+func TestTargetsPage(t *testing.T) {
+	w := newIGWorld(t, resolvers.Options{})
+	p := w.prefix
+	word := "kettle" + strings.Trim(p, "t-") // one full-text token no other test has
+	w.ok(w.tok[model.RoleAdmin], ppCreateTarget, map[string]any{"in": map[string]any{"id": p + "target2", "name": "Kettle " + word, "sector": p + "home", "description": "A kettle"}}, nil)
+	sector := p + "home"
+
+	type apiTargets struct {
+		Targets struct {
+			TotalCount int
+			Nodes      []struct {
+				ID       string
+				Analyses []idJSON
+			}
+		}
+	}
+	const q = `query($s: String, $text: String) { targets(first: 20, sector: $s, text: $text) { totalCount nodes { id analyses { id } } } }`
+	var all, found, other apiTargets
+	w.ok(w.tok[model.RoleViewer], q, map[string]any{"s": sector}, &all)
+	w.ok(w.tok[model.RoleViewer], q, map[string]any{"s": sector, "text": word}, &found)
+	w.ok(w.otok[model.RoleViewer], q, map[string]any{"s": sector}, &other)
+	if all.Targets.TotalCount != 2 || found.Targets.TotalCount != 1 || found.Targets.Nodes[0].ID != p+"target2" {
+		t.Fatalf("the API finds %+v in the sector and %+v for %q", all.Targets, found.Targets, word)
+	}
+	listed := func(a apiTargets) string {
+		var out []string
+		for _, n := range a.Targets.Nodes {
+			var as []string
+			for _, x := range n.Analyses {
+				as = append(as, x.ID)
+			}
+			out = append(out, n.ID+":"+strings.Join(as, ","))
+		}
+		return strings.Join(out, ";")
+	}
+	const shown = `[...document.querySelectorAll('#targets li.target')].map(li => li.dataset.id + ':' + [...li.querySelectorAll('li.analysis')].map(a => a.dataset.id).join(',')).join(';')`
+
+	ctx := pageBrowser(t)
+	signInPage(t, ctx, w.srv.URL+"/targets?sector="+sector, w.tok[model.RoleViewer])
+	got := pollJS[string](t, ctx, "the sector's targets", fmt.Sprintf(`(s => s.split(';').length === %d && s)(%s)`, len(all.Targets.Nodes), shown))
+	if want := listed(all); got != want || !strings.Contains(got, w.analysis) {
+		t.Errorf("the page lists %q, the API %q", got, want)
+	}
+	if count := evalJS[string](t, ctx, `document.getElementById('count').textContent`); !strings.HasPrefix(count, "2 targets match") {
+		t.Errorf("the count says %q", count)
+	}
+	// An explanation of the search is tied to the box.
+	if help := evalJS[string](t, ctx, `document.getElementById(document.getElementById('q').getAttribute('aria-describedby')).textContent`); !strings.Contains(help, "Full-text") {
+		t.Errorf("the search box is described by %q", help)
+	}
+	screenshot(t, ctx, "targets")
+
+	// Typing narrows the list (after the debounce) to what the API finds.
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`#q`), word)); err != nil {
+		t.Fatal(err)
+	}
+	got = pollJS[string](t, ctx, "the search's targets", fmt.Sprintf(`(s => s.split(';').length === 1 && s)(%s)`, shown))
+	if want := listed(found); got != want {
+		t.Errorf("after searching %q the page lists %q, the API %q", word, got, want)
+	}
+	url := evalJS[string](t, ctx, `location.href`)
+	if !strings.Contains(url, "q="+word) || strings.Contains(url, w.tok[model.RoleViewer]) {
+		t.Errorf("the address is %s: want the search term in it and never the token", url)
+	}
+
+	// In Japanese.
+	if ja := toJapanese(t, ctx, `#more`); ja != "さらに表示" {
+		t.Errorf("in Japanese the paging button says %q", ja)
+	}
+	if ja := evalJS[string](t, ctx, `document.querySelector('#targets .compare-link').textContent`); ja != "分析を比較" {
+		t.Errorf("in Japanese the comparison link says %q", ja)
+	}
+
+	// Another organization sees the targets but not this organization's PRIVATE analyses.
+	signInPage(t, ctx, w.srv.URL+"/targets?sector="+sector, w.otok[model.RoleViewer])
+	got = pollJS[string](t, ctx, "the other organization's targets", fmt.Sprintf(`(s => s.split(';').length === %d && s)(%s)`, len(other.Targets.Nodes), shown))
+	if want := listed(other); got != want || strings.Contains(got, w.analysis) {
+		t.Errorf("the other organization's page lists %q, the API %q", got, want)
+	}
+
+	// Without a filter the list pages: "more" follows endCursor and adds the next page.
+	signInPage(t, ctx, w.srv.URL+"/targets", w.tok[model.RoleViewer])
+	pollJS[int](t, ctx, "the first page", `document.querySelectorAll('#targets li.target').length`)
+	first := evalJS[int](t, ctx, `document.querySelectorAll('#targets li.target').length`)
+	if first != 20 {
+		t.Fatalf("the first page has %d targets, want 20 (the shared database holds more)", first)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#more`))); err != nil {
+		t.Fatal(err)
+	}
+	ids := pollJS[[]string](t, ctx, "the second page", `(l => l.length > 20 && l)([...document.querySelectorAll('#targets li.target')].map(li => li.dataset.id))`)
+	if slices.Sort(ids); len(slices.Compact(ids)) != len(ids) {
+		t.Errorf("after 'more' the list repeats targets: %v", ids)
+	}
+
+	// The links lead to the pages.
+	signInPage(t, ctx, w.srv.URL+"/targets?sector="+sector, w.tok[model.RoleViewer])
+	href := pollJS[string](t, ctx, "the coverage link", fmt.Sprintf(`(a => a && a.getAttribute('href'))(document.querySelector('li.analysis[data-id=%q] a.coverage-link'))`, w.analysis))
+	if href != "/analyses/"+w.analysis+"/coverage" {
+		t.Errorf("the coverage link goes to %s", href)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`li.analysis[data-id=%q] a.insurance-link`, w.analysis)))); err != nil {
+		t.Fatal(err)
+	}
+	pollJS[bool](t, ctx, "the insurance page", `location.pathname.endsWith('/insurance') && document.querySelectorAll('#entries tr.entry').length > 0`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#to-coverage`))); err != nil {
+		t.Fatal(err)
+	}
+	pollJS[bool](t, ctx, "the coverage page", `location.pathname.endsWith('/coverage') && !document.getElementById('chooser').hidden`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#to-compare`))); err != nil {
+		t.Fatal(err)
+	}
+	pollJS[bool](t, ctx, "the comparison page", fmt.Sprintf(`location.pathname === %q && document.querySelectorAll('#matrix th').length > 0`, "/targets/"+p+"target/compare"))
+}
+
+// coverageWorld is igWorld's guideline with a family of two sub-clauses
+// that nothing reaches, beside the clauses its measures meet directly and
+// through crosswalks.
+func coverageWorld(t *testing.T) *igWorld {
+	t.Helper()
+	w := newIGWorld(t, resolvers.Options{})
+	p := w.prefix
+	for _, c := range [][3]string{{"fam", "", "F"}, {"fam-a", "fam", "F.1"}, {"fam-b", "fam", "F.2"}} {
+		in := map[string]any{"id": p + c[0], "guidelineId": p + "gl", "ref": c[2], "title": c[0]}
+		if c[1] != "" {
+			in["parentId"] = p + c[1]
+		}
+		w.ok(w.tok[model.RoleAdmin], `mutation($in: ClauseInput!) { createClause(input: $in) { id } }`, map[string]any{"in": in}, nil)
+	}
+	return w
+}
+
+// TestCoveragePage shows what guidelineCoverage says: the summary, the
+// counts of each family's bar, every gap, and the path of a clause covered
+// through a crosswalk (measure → clause → mapping → clause); the figures
+// explain themselves on keyboard focus; another organization's PRIVATE
+// analysis gives a not-found message and no data.
+func TestCoveragePage(t *testing.T) {
+	w := coverageWorld(t)
+	p := w.prefix
+	var api struct {
+		GuidelineCoverage struct {
+			Summary  struct{ Gaps int }
+			Families []struct {
+				Family  idJSON
+				Summary struct{ Clauses, Covered, Partial, Planned, Gaps, NotApplicable int }
+			}
+			Clauses []struct {
+				Clause idJSON
+				Status string
+			}
+		}
+	}
+	w.ok(w.tok[model.RoleViewer], `query($a: ID!, $g: ID!) { guidelineCoverage(analysisId: $a, guidelineId: $g) { summary { gaps }
+  families { family { id } summary { clauses covered partial planned gaps notApplicable } } clauses { clause { id } status } } }`,
+		map[string]any{"a": w.analysis, "g": p + "gl"}, &api)
+	gc := api.GuidelineCoverage
+	if gc.Summary.Gaps != 3 {
+		t.Fatalf("the API finds %d gaps, want fam, fam-a and fam-b", gc.Summary.Gaps)
+	}
+
+	ctx := pageBrowser(t)
+	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage?guideline="+p+"gl", w.tok[model.RoleViewer])
+	families := pollJS[map[string]string](t, ctx, "the family bars", fmt.Sprintf(`(l => l.length === %d && Object.fromEntries(l.map(li => [li.dataset.family,
+  ['COVERED', 'PARTIAL', 'PLANNED', 'GAP', 'NOT_APPLICABLE'].map(s => li.querySelector('.n-' + s + ' b').textContent).join(' ')])))([...document.querySelectorAll('#families li.family')])`, len(gc.Families)))
+	for _, f := range gc.Families {
+		s := f.Summary
+		if want := fmt.Sprintf("%d %d %d %d %d", s.Covered, s.Partial, s.Planned, s.Gaps, s.NotApplicable); families[f.Family.ID] != want {
+			t.Errorf("family %s: the bar says %q, the API %q", f.Family.ID, families[f.Family.ID], want)
+		}
+	}
+	if segs := evalJS[int](t, ctx, fmt.Sprintf(`document.querySelectorAll('li.family[data-family=%q] .bar .seg.st-GAP').length`, p+"fam")); segs != 1 {
+		t.Errorf("the family of gaps has %d gap segments, want 1", segs)
+	}
+	if gaps := evalJS[string](t, ctx, `document.getElementById('sum-GAP').textContent`); !strings.HasPrefix(gaps, strconv.Itoa(gc.Summary.Gaps)+" (") {
+		t.Errorf("the summary's gaps say %q, the API %d", gaps, gc.Summary.Gaps)
+	}
+	listed := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#clauses li[data-status=GAP]')].map(li => li.dataset.clause + ' ' + li.querySelector('.why').textContent)`)
+	if len(listed) != gc.Summary.Gaps {
+		t.Errorf("the page lists %d gaps, the API %d: %q", len(listed), gc.Summary.Gaps, listed)
+	}
+	for _, l := range listed {
+		if !strings.Contains(l, "Nothing reaches this clause") {
+			t.Errorf("a gap does not say nothing reaches it: %q", l)
+		}
+	}
+	// c-mapped is covered through the crosswalk from c-met, which m-impl meets.
+	chain := evalJS[[]string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('li[data-clause=%q] .chain li')].map(li => li.className + '|' + li.textContent)`, p+"c-mapped"))
+	if len(chain) != 5 || !strings.Contains(chain[0], "measure|Measure: m-impl") || !strings.Contains(chain[1], "kind-SATISFIES") ||
+		!strings.Contains(chain[2], "c-met") || !strings.Contains(chain[3], "kind-MAPS_TO|→ maps to, superset of") || !strings.Contains(chain[4], "c-mapped") {
+		t.Errorf("the path of c-mapped reads %q, want m-impl → satisfies → c-met → maps to → c-mapped", chain)
+	}
+	if tip := focusExplains(t, ctx, "sum-score"); !strings.Contains(tip, "mean coverage") {
+		t.Errorf("the score's term, focused, explains %q", tip)
+	}
+	if links := evalJS[string](t, ctx, `document.getElementById('to-targets').getAttribute('href') + ' ' + document.getElementById('to-compare').getAttribute('href')`); links != "/targets /targets/"+p+"target/compare" {
+		t.Errorf("the links back are %q", links)
+	}
+	screenshot(t, ctx, "coverage")
+
+	if ja := toJapanese(t, ctx, `#sum-score`); ja == "" {
+		t.Fatal("no score in Japanese")
+	}
+	if label := evalJS[string](t, ctx, `document.getElementById('sum-score').previousElementSibling.querySelector('.term').firstChild.textContent`); label != "スコア" {
+		t.Errorf("in Japanese the score is labelled %q", label)
+	}
+	if gap := evalJS[string](t, ctx, `document.querySelector('#clauses li[data-status=GAP] .badge').textContent`); gap != "ギャップ" {
+		t.Errorf("in Japanese a gap is marked %q", gap)
+	}
+
+	// Another organization may not read the PRIVATE analysis: a message, no data.
+	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage?guideline="+p+"gl", w.otok[model.RoleAnalyst])
+	msg := pollJS[string](t, ctx, "the not-found message", `(s => s.classList.contains('error') && s.textContent)(document.getElementById('status'))`)
+	if !strings.Contains(msg, "no analysis with this id that you may read") && !strings.Contains(msg, "閲覧する権限がありません") {
+		t.Errorf("another organization's token sees %q", msg)
+	}
+	if n := evalJS[int](t, ctx, `document.querySelectorAll('#clauses li, #families li').length + (document.getElementById('report').hidden ? 0 : 1)`); n != 0 {
+		t.Errorf("another organization's token sees %d pieces of the report", n)
+	}
+}
+
+// TestInsurancePage shows what insuranceGaps says: the totals, each
+// incident's status, payments and residual, and a text marker on every
+// incident no line responds to or whose lines' conditions are unmet;
+// another organization's PRIVATE analysis gives a not-found message.
+func TestInsurancePage(t *testing.T) {
+	w := newIGWorld(t, resolvers.Options{})
+	r := w.report(w.tok[model.RoleViewer], w.analysis)
+
+	ctx := pageBrowser(t)
+	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/insurance", w.tok[model.RoleViewer])
+	rows := pollJS[map[string]string](t, ctx, "the entries", fmt.Sprintf(`(l => l.length === %d && Object.fromEntries(l.map(tr => [tr.dataset.incident,
+  [tr.dataset.status, tr.querySelector('.paid').textContent, tr.querySelector('.residual').firstChild.textContent,
+   tr.querySelector('.flag.no-line') ? 'no-line' : '-', tr.querySelector('.flag.cond-unmet') ? 'unmet' : '-', tr.classList.contains('attention')].join('|')])))([...document.querySelectorAll('#entries tbody tr.entry')])`, len(r.Entries)))
+	order := evalJS[[]string](t, ctx, `[...document.querySelectorAll('#entries tbody tr.entry')].map(tr => tr.dataset.incident)`)
+	flagged := 0
+	for i, e := range r.Entries {
+		noLine, unmet := "-", "-"
+		if len(e.Lines) == 0 {
+			noLine = "no-line"
+		}
+		if len(e.UnmetConditions) > 0 {
+			unmet = "unmet"
+		}
+		attention := noLine != "-" || unmet != "-"
+		if attention {
+			flagged++
+		}
+		want := strings.Join([]string{e.Status, yenText(e.PaidJPY), yenText(e.ResidualJPY), noLine, unmet, strconv.FormatBool(attention)}, "|")
+		if rows[e.Incident.ID] != want {
+			t.Errorf("%s: the row says %q, the API %q", e.Incident.ID, rows[e.Incident.ID], want)
+		}
+		if i < len(order) && order[i] != e.Incident.ID {
+			t.Errorf("row %d is %s, the API's entry %s", i, order[i], e.Incident.ID)
+		}
+	}
+	if flagged == 0 || flagged == len(r.Entries) {
+		t.Errorf("%d of %d entries flagged: the scene should have both kinds", flagged, len(r.Entries))
+	}
+	s := r.Summary
+	sums := evalJS[[]string](t, ctx, `['sum-assessments', 'sum-loss', 'sum-paid', 'sum-residual'].map(id => document.getElementById(id).textContent)`)
+	if want := []string{strconv.Itoa(s.Assessments), yenText(&s.TotalLossJPY), yenText(&s.TotalPaidJPY), yenText(&s.TotalResidualJPY)}; !slices.Equal(sums, want) {
+		t.Errorf("the summary says %q, the API %q", sums, want)
+	}
+	for _, c := range r.Summary.Counts {
+		if got := evalJS[string](t, ctx, fmt.Sprintf(`document.getElementById('count-%s').textContent`, c.Status)); got != strconv.Itoa(c.Count) {
+			t.Errorf("%s: the page counts %s, the API %d", c.Status, got, c.Count)
+		}
+	}
+	if tip := focusExplains(t, ctx, "sum-residual"); !strings.Contains(tip, "stays with the organization") {
+		t.Errorf("the residual risk's term, focused, explains %q", tip)
+	}
+	screenshot(t, ctx, "insurance")
+
+	if ja := toJapanese(t, ctx, `#entries tbody .flag.no-line`); ja != "⚠ 支払う補償なし" {
+		t.Errorf("in Japanese an incident without a responding line is marked %q", ja)
+	}
+	if label := evalJS[string](t, ctx, `document.getElementById('sum-residual').previousElementSibling.querySelector('.term').firstChild.textContent`); label != "残留リスク" {
+		t.Errorf("in Japanese the residual risk is labelled %q", label)
+	}
+
+	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/insurance", w.otok[model.RoleAnalyst])
+	msg := pollJS[string](t, ctx, "the not-found message", `(s => s.classList.contains('error') && s.textContent)(document.getElementById('status'))`)
+	if !strings.Contains(msg, "閲覧する権限がありません") && !strings.Contains(msg, "no analysis with this id that you may read") {
+		t.Errorf("another organization's token sees %q", msg)
+	}
+	if n := evalJS[int](t, ctx, `document.querySelectorAll('#entries tr').length + (document.getElementById('report').hidden ? 0 : 1)`); n != 0 {
+		t.Errorf("another organization's token sees %d pieces of the report", n)
+	}
+}
