@@ -54,8 +54,9 @@ function targetItem(x) {
       el('a', { href: `/analyses/${enc(a.id)}/insurance`, class: 'insurance-link' }, t('targets.insurance')))))
     : el('p', { class: 'note' }, t('targets.noAnalyses'));
   return el('li', { class: 'target', 'data-id': x.id },
-    el('h2', {}, el('span', { class: 'target-name' }, x.name), ' ', el('span', { class: 'sector' }, x.sector)),
-    el('a', { href: `/targets/${enc(x.id)}/compare`, class: 'compare-link' }, t('targets.compare')),
+    el('div', { class: 'target-head' },
+      el('h2', {}, el('span', { class: 'target-name' }, x.name), ' ', el('span', { class: 'sector' }, x.sector)),
+      el('a', { href: `/targets/${enc(x.id)}/compare`, class: 'compare-link' }, t('targets.compare'))),
     el('h3', { class: 'visually-hidden' }, t('targets.analyses')),
     analyses);
 }
