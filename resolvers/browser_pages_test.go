@@ -69,6 +69,25 @@ func focusExplains(t *testing.T, ctx context.Context, dd string) string {
 		`(term => { term.focus(); const tip = term.querySelector('[role=tooltip]'); return document.activeElement === term && getComputedStyle(tip).display !== 'none' && term.getAttribute('aria-describedby') === tip.id ? tip.textContent : ''; })(document.getElementById(%q).previousElementSibling.querySelector('.term'))`, dd))
 }
 
+// fitsTablet shows the page at a tablet's 768 px and fails the test when
+// the page, with the explanation of the focused figure open, is wider than
+// that (the insurance table scrolls in its own box); then it goes back to
+// the 1280×800 window.
+func fitsTablet(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(768, 1024)); err != nil {
+		t.Fatal(err)
+	}
+	w := pollJS[int](t, ctx, "the tablet width", `innerWidth === 768 && (a => (a.blur(), a.focus(), document.documentElement.scrollWidth))(document.activeElement)`)
+	if w > 768 {
+		wide := evalJS[[]string](t, ctx, `[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 768 && !e.closest('.scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`)
+		t.Errorf("at 768 px the page is %d px wide: %q", w, wide)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateReset()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // yenText is an amount as the pages print it in English.
 func yenText(v *float64) string {
 	if v == nil {
@@ -149,6 +168,10 @@ func TestTargetsPage(t *testing.T) {
 	if want := listed(page1); got != want || !strings.Contains(got, analysis) || strings.Contains(got, p+"secret") {
 		t.Errorf("the page lists %q, the API %q", got, want)
 	}
+	const requests = `performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/graphql').length`
+	if n := evalJS[int](t, ctx, requests); n != 2 { // the sectors, then the page of targets with their analyses
+		t.Errorf("the first page took %d requests, want 2: the sectors and one for the targets with their analyses", n)
+	}
 	if count := evalJS[string](t, ctx, `document.getElementById('count').textContent`); count != "22 targets match, 20 shown" {
 		t.Errorf("the count says %q", count)
 	}
@@ -163,12 +186,16 @@ func TestTargetsPage(t *testing.T) {
 	if more := evalJS[bool](t, ctx, `document.getElementById('more').hidden`); !more {
 		t.Error("the 'more' button stays after the last page")
 	}
+	if n := evalJS[int](t, ctx, requests); n != 3 {
+		t.Errorf("after 'more' the page made %d requests in all, want 3", n)
+	}
 	// An explanation of the search is tied to the box.
 	if help := evalJS[string](t, ctx, `document.getElementById(document.getElementById('q').getAttribute('aria-describedby')).textContent`); !strings.Contains(help, "Full-text") {
 		t.Errorf("the search box is described by %q", help)
 	}
 	evalJS[bool](t, ctx, `(window.scrollTo(0, 0), true)`)
 	screenshot(t, ctx, "targets")
+	fitsTablet(t, ctx)
 
 	// Typing narrows the list (after the debounce) to what the API finds.
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`#q`), word)); err != nil {
@@ -177,6 +204,12 @@ func TestTargetsPage(t *testing.T) {
 	got = pollJS[string](t, ctx, "the search's targets", fmt.Sprintf(`(s => s.split(';').length === 1 && s)(%s)`, shown))
 	if want := listed(found); got != want {
 		t.Errorf("after searching %q the page lists %q, the API %q", word, got, want)
+	}
+	// Typed at once, the search is debounced into one request (two if the typing straddled a pause).
+	if n := evalJS[int](t, ctx, requests) - 3; n < 1 || n > 2 {
+		t.Errorf("typing %d characters made %d requests", len(word), n)
+	} else {
+		t.Logf("typing %d characters made %d request(s)", len(word), n)
 	}
 	url := evalJS[string](t, ctx, `location.href`)
 	if !strings.Contains(url, "q="+word) || strings.Contains(url, w.tok[model.RoleViewer]) {
@@ -302,6 +335,10 @@ func TestCoveragePage(t *testing.T) {
 		t.Errorf("the links back are %q", links)
 	}
 	screenshot(t, ctx, "coverage")
+	evalJS[bool](t, ctx, `(document.getElementById('clauses').scrollIntoView(), true)`)
+	screenshot(t, ctx, "coverage-paths")
+	evalJS[bool](t, ctx, `(window.scrollTo(0, 0), true)`)
+	fitsTablet(t, ctx)
 
 	if ja := toJapanese(t, ctx, `#sum-score`); ja == "" {
 		t.Fatal("no score in Japanese")
@@ -376,6 +413,7 @@ func TestInsurancePage(t *testing.T) {
 		t.Errorf("the residual risk's term, focused, explains %q", tip)
 	}
 	screenshot(t, ctx, "insurance")
+	fitsTablet(t, ctx)
 
 	if ja := toJapanese(t, ctx, `#entries tbody .flag.no-line`); ja != "⚠ 支払う補償なし" {
 		t.Errorf("in Japanese an incident without a responding line is marked %q", ja)

@@ -14,9 +14,14 @@ export function term(label, explanation, attrs = {}) {
   const id = `tip-${++tips}`;
   const tip = el('span', { class: 'tip', role: 'tooltip', id }, explanation);
   const e = el('span', { ...attrs, class: `term${attrs.class ? ` ${attrs.class}` : ''}`, tabindex: '0', 'aria-describedby': id }, label, tip);
+  // open shows the tip, on the term's left when it would leave the window on the right.
+  const open = () => {
+    e.classList.remove('tip-closed', 'tip-end');
+    if (tip.getBoundingClientRect().right > document.documentElement.clientWidth) e.classList.add('tip-end');
+  };
   e.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') e.classList.add('tip-closed'); });
-  e.addEventListener('focus', () => e.classList.remove('tip-closed'));
-  e.addEventListener('mouseenter', () => e.classList.remove('tip-closed'));
+  e.addEventListener('focus', open);
+  e.addEventListener('mouseenter', open);
   return e;
 }
 
