@@ -3,6 +3,9 @@ package resolvers_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -429,5 +432,60 @@ func TestInsurancePage(t *testing.T) {
 	}
 	if n := evalJS[int](t, ctx, `document.querySelectorAll('#entries tr').length + (document.getElementById('report').hidden ? 0 : 1)`); n != 0 {
 		t.Errorf("another organization's token sees %d pieces of the report", n)
+	}
+}
+
+// TestPageLabelsInBothLanguages reads the pages' own labels (addLabels):
+// every key has an English and a Japanese text, and every fixed key a page
+// asks t() for is defined, by the page or by i18n.js.
+func TestPageLabelsInBothLanguages(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "web", "static", "app", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	keyRE := regexp.MustCompile(`'([A-Za-z0-9_.]+)':|\b([A-Za-z0-9_]+): '`)
+	keys := func(block string) map[string]bool {
+		out := map[string]bool{}
+		for _, m := range keyRE.FindAllStringSubmatch(block, -1) {
+			out[m[1]+m[2]] = true
+		}
+		return out
+	}
+	// block returns the text of the object after "name: {" up to its closing "},".
+	block := func(src, name string) string {
+		i := strings.Index(src, "\n  "+name+": {")
+		if i < 0 {
+			t.Fatalf("no %s labels", name)
+		}
+		j := strings.Index(src[i:], "\n  },")
+		return src[i : i+j]
+	}
+	common := read("i18n.js")
+	shared := keys(block(common, "en"))
+	used := regexp.MustCompile(`\bt\('([^']+)'\)`)
+	for _, page := range []string{"targets.js", "coverage.js", "insurance.js"} {
+		src := read(page)
+		en, ja := keys(block(src, "en")), keys(block(src, "ja"))
+		if len(en) < 10 {
+			t.Fatalf("%s: only %d English labels read: %v", page, len(en), en)
+		}
+		for k := range en {
+			if !ja[k] {
+				t.Errorf("%s: %q has no Japanese text", page, k)
+			}
+		}
+		for k := range ja {
+			if !en[k] {
+				t.Errorf("%s: %q has no English text", page, k)
+			}
+		}
+		for _, m := range used.FindAllStringSubmatch(src, -1) {
+			if !en[m[1]] && !shared[m[1]] {
+				t.Errorf("%s asks for %q, which no labels define", page, m[1])
+			}
+		}
 	}
 }
