@@ -353,6 +353,26 @@ func TestCoveragePage(t *testing.T) {
 		t.Errorf("in Japanese a gap is marked %q", gap)
 	}
 
+	// Without a guideline in the address the page asks for one; the chooser
+	// finds one by its title, and the choice goes into the address.
+	word := "checklist" + strings.Trim(p, "t-")
+	w.ok(w.tok[model.RoleAdmin], `mutation($in: GuidelineInput!) { createGuideline(input: $in) { id } }`, map[string]any{"in": map[string]any{"id": p + "gl2", "title": "Checklist " + word, "publisher": "METI", "version": "2"}}, nil)
+	w.ok(w.tok[model.RoleAdmin], `mutation($in: ClauseInput!) { createClause(input: $in) { id } }`, map[string]any{"in": map[string]any{"id": p + "gl2-1", "guidelineId": p + "gl2", "ref": "1", "title": "Keep a log"}}, nil)
+	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage", w.tok[model.RoleViewer])
+	pollJS[bool](t, ctx, "the request for a guideline", `document.getElementById('status').textContent.startsWith('Choose a guideline') && document.getElementById('report').hidden`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`#gtext`), word)); err != nil {
+		t.Fatal(err)
+	}
+	pollJS[bool](t, ctx, "the guideline found", fmt.Sprintf(`document.querySelectorAll('#guideline option').length === 2 && document.querySelector('#guideline option:last-child').value === %q`, p+"gl2"))
+	evalJS[bool](t, ctx, `(s => (s.value = s.options[1].value, s.dispatchEvent(new Event('change')), true))(document.getElementById('guideline'))`)
+	chosen := pollJS[string](t, ctx, "the chosen guideline's coverage", `!document.getElementById('report').hidden && document.getElementById('title').textContent.includes('Checklist') && document.getElementById('sum-GAP').textContent`)
+	if chosen != "1 (100.0%)" {
+		t.Errorf("the one clause of the chosen guideline: gaps %q, want 1 (100.0%%)", chosen)
+	}
+	if url := evalJS[string](t, ctx, `location.search`); url != "?guideline="+p+"gl2" {
+		t.Errorf("after choosing, the address says %q", url)
+	}
+
 	// Another organization may not read the PRIVATE analysis: a message, no data.
 	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage?guideline="+p+"gl", w.otok[model.RoleAnalyst])
 	msg := pollJS[string](t, ctx, "the not-found message", `(s => s.classList.contains('error') && s.textContent)(document.getElementById('status'))`)
