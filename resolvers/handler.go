@@ -133,6 +133,9 @@ func NewHandler(o Options) http.Handler {
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("GET /targets/{id}/compare", web.Page("compare.html"))
 	mux.Handle("GET /feedback", web.Page("feedback.html"))
+	mux.Handle("GET /targets", web.Page("targets.html"))
+	mux.Handle("GET /analyses/{id}/coverage", web.Page("coverage.html"))
+	mux.Handle("GET /analyses/{id}/insurance", web.Page("insurance.html"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
