@@ -1,7 +1,9 @@
 package neo4j_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -94,9 +96,21 @@ func TestFulltextMigrationReplacesOldAnalyzer(t *testing.T) {
 		t.Fatalf("the old analyzer found シャッター inside a katakana run: %v (the test no longer shows the migration's point)", got)
 	}
 
-	if err := neo4j.EnsureFulltext(ctx, db, name, "cjk", fulltextProbe); err != nil {
+	// A DB of the test's own, to read what the migration logs.
+	var logs bytes.Buffer
+	mdb := neo4jtest.Config(neo4j.NewDB(neo4jtest.URI()))
+	mdb.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	t.Cleanup(func() { _ = mdb.Close(context.Background()) })
+	if err := mdb.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := neo4j.EnsureFulltext(ctx, mdb, name, "cjk", fulltextProbe); err != nil {
 		t.Fatalf("migrating: %v", err)
 	}
+	if l := logs.String(); !strings.Contains(l, `msg="recreating full-text index" index=`+name+` analyzer=standard-no-stop-words want_analyzer=cjk`) {
+		t.Errorf("the migration logged %q, want that it recreated %s", l, name)
+	}
+	logs.Reset()
 	newID, analyzer, labels, props, found, err := neo4j.FulltextIndex(ctx, db, name)
 	if err != nil || !found || analyzer != "cjk" || newID == oldID {
 		t.Fatalf("migrated index: id %d (was %d), analyzer %q, found %v, %v; want a new index with cjk", newID, oldID, analyzer, found, err)
@@ -109,8 +123,11 @@ func TestFulltextMigrationReplacesOldAnalyzer(t *testing.T) {
 		t.Errorf("シャッター after the migration found %v, want [shutter]", got)
 	}
 
-	if err := neo4j.EnsureFulltext(ctx, db, name, "cjk", fulltextProbe); err != nil {
+	if err := neo4j.EnsureFulltext(ctx, mdb, name, "cjk", fulltextProbe); err != nil {
 		t.Fatalf("second run: %v", err)
+	}
+	if logs.Len() > 0 {
+		t.Errorf("the second run logged %q, want nothing", logs.String())
 	}
 	if id, _, _, _, _, err := neo4j.FulltextIndex(ctx, db, name); err != nil || id != newID {
 		t.Errorf("second run: index id %d (%v), want %d kept", id, err, newID)
