@@ -78,7 +78,10 @@ var demoDocuments = []string{"demo/maker.yaml", "demo/operator.yaml"}
 // hold goes through the store methods the API uses: the organizations
 // without an analysis, the guidelines and clauses that the measures cite
 // and a crosswalk between them, which threats the measures mitigate, and
-// feedback.
+// feedback. Names are in English and Japanese side by side ("English /
+// 日本語"), as a Japanese team might enter them; the threats of MITRE
+// ATT&CK for ICS keep their published names and say in Japanese what they
+// are in their descriptions.
 func seedDemo(ctx context.Context, db *neo4j.DB) (bool, error) {
 	if n, err := db.Nodes(ctx, []string{"demo-shutter"}); err != nil {
 		return false, err
@@ -95,8 +98,8 @@ func seedDemo(ctx context.Context, db *neo4j.DB) (bool, error) {
 	f := func(v float64) *float64 { return &v }
 
 	for _, o := range [][3]string{
-		{"demo-insurer", "Example Mutual (illustrative insurer)", "insurance"},
-		{"demo-committee", "Use-case committee (illustrative)", "cross-industry"},
+		{"demo-insurer", "Example Mutual (illustrative insurer) / 例示相互保険（架空の保険会社）", "insurance"},
+		{"demo-committee", "Use-case committee (illustrative) / ユースケース委員会（例示）", "cross-industry"},
 	} {
 		s.do(func() error {
 			_, err := db.CreateOrganization(ctx, model.OrganizationInput{ID: str(o[0]), Name: o[1], Sector: o[2]})
@@ -145,13 +148,15 @@ func seedDemo(ctx context.Context, db *neo4j.DB) (bool, error) {
 	insurer := &model.Principal{UserID: "demo-insurer-analyst", OrganizationID: "demo-insurer", Sector: "insurance", Role: model.RoleAnalyst}
 	s.do(func() error {
 		_, err := db.SubmitFeedback(ctx, insurer, model.FeedbackInput{Kind: model.FeedbackKindNewRisk, AboutID: "demo-analysis-maker",
-			Text: "The privacy incident (presence patterns) is missing from the manufacturer's analysis. (illustrative)"})
+			Text: "The privacy incident (presence patterns) is missing from the manufacturer's analysis. (illustrative) / " +
+				"製造事業者の分析には、プライバシーのインシデント（在宅パターンの漏えい）が含まれていない。（例示）"})
 		return err
 	})
 	operator := &model.Principal{UserID: "demo-operator-analyst", OrganizationID: "demo-operator", Sector: "home", Role: model.RoleAnalyst}
 	s.do(func() error {
 		_, err := db.SubmitFeedback(ctx, operator, model.FeedbackInput{Kind: model.FeedbackKindRevisionRequest, AboutID: "demo-analysis-maker",
-			Text: "Axis 2 for the crush incident looks low given product-liability claims. (illustrative)"})
+			Text: "Axis 2 for the crush incident looks low given product-liability claims. (illustrative) / " +
+				"製造物責任の請求を考えると、挟み込みインシデントの第2軸（経済的損失）の評価は低すぎるように見える。（例示）"})
 		return err
 	})
 	return true, s.err

@@ -72,7 +72,8 @@ func TestSeedDemo(t *testing.T) {
 	query := `{ compareAnalyses(targetId: "demo-shutter") { analyses { analysis { id organization { id } } }
 		hotspots { incident { name } score } partial { incident { id } } }
 		feedback { totalCount nodes { kind routedTo { id } } }
-		target(id: "demo-shutter") { name assets { id } incidents { id } } }`
+		target(id: "demo-shutter") { name assets { id } incidents { id } }
+		ja: targets(text: "電動窓シャッター") { nodes { id name } } crush: search(text: "人やペット") { node { id } } }`
 	body, _ := json.Marshal(map[string]any{"query": query})
 	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -98,6 +99,8 @@ func TestSeedDemo(t *testing.T) {
 				Assets    []struct{ ID string }
 				Incidents []struct{ ID string }
 			}
+			Ja    struct{ Nodes []struct{ ID, Name string } }
+			Crush []struct{ Node struct{ ID string } }
 		}
 		Errors []any
 	}
@@ -113,6 +116,16 @@ func TestSeedDemo(t *testing.T) {
 	}
 	if !strings.Contains(r.Data.Target.Name, "illustrative") || len(r.Data.Target.Assets) != 6 || len(r.Data.Target.Incidents) != 5 {
 		t.Errorf("demo target = %+v", r.Data.Target)
+	}
+
+	// Names are English and Japanese side by side, as entered, and the
+	// full-text index finds the Japanese.
+	if ja := r.Data.Ja.Nodes; len(ja) != 1 || ja[0].ID != "demo-shutter" ||
+		ja[0].Name != "Smart-home window-shutter service (illustrative demo) / スマートホーム電動窓シャッターサービス（例示用デモ）" {
+		t.Errorf("targets(text: 電動窓シャッター) = %+v, want demo-shutter with its name as entered", ja)
+	}
+	if len(r.Data.Crush) != 1 || r.Data.Crush[0].Node.ID != "demo-inc-crush" {
+		t.Errorf("search(text: 人やペット) = %+v, want demo-inc-crush alone", r.Data.Crush)
 	}
 
 	demoDueCare(t, m.URL(), tokens, in.URI)

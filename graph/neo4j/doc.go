@@ -62,6 +62,8 @@
 // the ids of the analyses (that one and its later versions) whose readers
 // alone may read it (model.InlineReadable).
 //
-// Names and texts carry the full-text index `ssf_text`; MAPS_TO carries an
+// Names and texts carry the full-text index `ssf_text`, with the cjk
+// analyzer (Japanese is found inside longer names; see fulltextAnalyzer and
+// luceneQuery); MAPS_TO carries an
 // index on `group` (the pairs of one OSCAL map share it).
 package neo4j

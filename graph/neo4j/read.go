@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -453,24 +454,57 @@ RETURN n.kind AS kind, coalesce(n.sector, '') AS sector, n.status AS status, cou
 	return out, nil
 }
 
-// luceneQuery turns user text into a Lucene query that matches its words
-// as plain terms: every Lucene special character is escaped, so no input
-// can change the query's syntax.
+// luceneQuery turns user text into a Lucene query that matches any of its
+// words as plain text, so that no input can change the query's syntax. The
+// words are split at Unicode white space (the ideographic space U+3000
+// too), and each is quoted as a phrase with only `\` and `"` escaped: the
+// index's analyzer (fulltextAnalyzer) splits the phrase as it split the
+// names, so 輸液ポンプ matches the adjacent bigrams of 輸液ポンプ制御装置,
+// infusion-pump the adjacent terms of "Infusion-pump", and AND, OR and NOT
+// are words like any other. A word of one Chinese, Japanese or Korean
+// character (and maybe punctuation: 窓、) equals no bigram, so it matches
+// the terms that start or end with that character instead (窓 finds
+// 窓シャッター).
 func luceneQuery(text string) string {
+	words := strings.Fields(text)
 	var b strings.Builder
-	for _, r := range text {
-		if strings.ContainsRune(`+-&|!(){}[]^"~*?:\/`, r) {
-			b.WriteRune('\\')
+	for i, w := range words {
+		if i > 0 {
+			b.WriteByte(' ')
 		}
-		b.WriteRune(r)
+		if r, ok := soleCJK(w); ok {
+			b.WriteString("(" + string(r) + "* OR *" + string(r) + ")")
+			continue
+		}
+		b.WriteByte('"')
+		for _, r := range w {
+			if r == '\\' || r == '"' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		b.WriteByte('"')
 	}
-	q := strings.TrimSpace(b.String())
-	// Lucene's AND/OR/NOT keywords are only special in upper case.
-	for _, kw := range []string{"AND", "OR", "NOT"} {
-		q = strings.ReplaceAll(" "+q+" ", " "+kw+" ", " "+strings.ToLower(kw)+" ")
-		q = strings.TrimSpace(q)
+	return b.String()
+}
+
+// soleCJK returns the one letter or digit of w when w has just one and it
+// is a Chinese, Japanese or Korean letter (isCJK).
+func soleCJK(w string) (rune, bool) {
+	var sole rune
+	n := 0
+	for _, r := range w {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			sole, n = r, n+1
+		}
 	}
-	return q
+	return sole, n == 1 && isCJK(sole)
+}
+
+// isCJK reports whether r is a Han, Hiragana, Katakana or Hangul letter,
+// one that the cjk analyzer puts into bigrams.
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) && unicode.IsLetter(r)
 }
 
 var searchCypher = `
