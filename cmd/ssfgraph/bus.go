@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/natsbus"
@@ -47,4 +48,32 @@ func (c *Config) dialChanges(ctx context.Context, name string, log *slog.Logger)
 		return nil, fmt.Errorf("--bus (SSFGRAPH_BUS): %w", err)
 	}
 	return b, nil
+}
+
+// announceChanges connects a command that writes outside any server to
+// the changes bus (c.Bus, which must be set): the returned ctx publishes
+// each change committed through it, so that every replica shows it as if
+// it had made it. done waits until the NATS server has them all and
+// closes the bus; failing that, the data is still committed, and it
+// warns that replicas show it only when their caches expire.
+func (c *Config) announceChanges(ctx context.Context, command string, log *slog.Logger) (_ context.Context, done func(), _ error) {
+	bus, err := c.dialChanges(ctx, command, log)
+	if err != nil {
+		return ctx, nil, err
+	}
+	host, _ := os.Hostname()
+	origin := fmt.Sprintf("%s-%s-%d", strings.ReplaceAll(command, " ", "-"), host, os.Getpid())
+	ctx = model.WithCommitHook(ctx, func(_ context.Context, ch *model.Change) {
+		if ev := model.NewChangeEvent(origin, ch); ev != nil {
+			bus.Publish(model.ChangesTopic, ev)
+		}
+	})
+	return ctx, func() {
+		defer bus.Close()
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := bus.Flush(fctx); err != nil {
+			log.Warn("the changes are committed, but the changes bus did not get their announcement: replicas show them when their caches expire", "err", err)
+		}
+	}, nil
 }

@@ -7,13 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/ssfgraph/ssfgraph/graph/model"
-	"github.com/ssfgraph/ssfgraph/graph/natsbus"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/ingest"
 )
@@ -134,13 +131,11 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		ctx = ingest.WithProgress(ctx, run.progress.Add)
 	}
 	if cfg.Bus != "" && !*dryRun {
-		bus, err := cfg.dialChanges(ctx, "ingest", log)
-		if err != nil {
+		var done func()
+		if ctx, done, err = cfg.announceChanges(ctx, "ingest", log); err != nil {
 			return run.failAll(docs, err)
 		}
-		defer bus.Close()
-		defer announced(ctx, bus, log)
-		ctx = model.WithCommitHook(ctx, publishChanges(bus))
+		defer done()
 	}
 	db.LoadBatches(ctx, batches, *dryRun, func(i int, r *ingest.Report, err error) {
 		if err != nil {
@@ -153,30 +148,6 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	})
 	return run.finish()
-}
-
-// publishChanges returns the commit hook of a command that writes outside
-// any server: it publishes each committed change on the changes bus, so
-// that every replica shows it as if it had made it.
-func publishChanges(bus model.EventBus[*model.ChangeEvent]) model.CommitHook {
-	host, _ := os.Hostname()
-	origin := fmt.Sprintf("ingest-%s-%d", host, os.Getpid())
-	return func(_ context.Context, c *model.Change) {
-		if ev := model.NewChangeEvent(origin, c); ev != nil {
-			bus.Publish(model.ChangesTopic, ev)
-		}
-	}
-}
-
-// announced waits until the NATS server has the changes published on
-// bus. Failing that, the data is still committed: it warns that replicas
-// show it only when their caches expire (live.BusCacheTTL).
-func announced(ctx context.Context, bus *natsbus.Bus[*model.ChangeEvent], log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := bus.Flush(ctx); err != nil {
-		log.Warn("the loaded data is committed, but the changes bus did not get its announcement: replicas show it when their caches expire", "err", err)
-	}
 }
 
 // detected returns the format of d as DetectFormat recognises it ("" when

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/natsbus"
 	"github.com/ssfgraph/ssfgraph/graph/natsbus/natstest"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
@@ -133,4 +134,37 @@ func comparedIDs(ctx context.Context, t *testing.T, c *wsclient.Client) []string
 		ids = append(ids, a.Analysis.ID)
 	}
 	return ids
+}
+
+// TestTokenRevokeWithBusAnnounces: `ssfgraph token revoke ID --bus`
+// publishes the revocation on the changes bus, so that every server on it
+// forgets the token at once.
+func TestTokenRevokeWithBusAnnounces(t *testing.T) {
+	nats := natstest.Start(t)
+	listener, err := natsbus.Dial[*model.ChangeEvent](t.Context(), nats.URL(), natsbus.Options{Name: "listener"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(listener.Close)
+	events := listener.Subscribe(t.Context(), model.ChangesTopic, 8)
+
+	db := neo4jtest.Open(t)
+	org := neo4jtest.Org(t, neo4jtest.Prefix(t)+"org", "home")
+	token := neo4jtest.Token(t, db, org, model.RoleViewer)
+	p, err := db.Authenticate(t.Context(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := mustRunToken(t, "revoke", p.TokenID, "--bus", nats.URL())
+	if !strings.Contains(out, "revoked token "+p.TokenID) {
+		t.Fatalf("token revoke: %q", out)
+	}
+	select {
+	case ev := <-events:
+		if len(ev.Tokens) != 1 || ev.Tokens[0] != p.TokenID || !strings.HasPrefix(ev.Origin, "token-revoke-") {
+			t.Errorf("change event %+v, want the revocation of %s", ev, p.TokenID)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no change event on the bus after token revoke --bus")
+	}
 }
