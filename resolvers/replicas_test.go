@@ -32,7 +32,8 @@ func newReplicas(t *testing.T) *replicas {
 	srv := natstest.Start(t)
 	store := neo4jtest.Open(t)
 	replica := func(name string) *testEnv {
-		changes, err := natsbus.Dial[*model.ChangeEvent](t.Context(), srv.URL(), natsbus.Options{Name: name, ReconnectWait: 50 * time.Millisecond})
+		changes, err := natsbus.Dial[*model.ChangeEvent](t.Context(), srv.URL(), natsbus.Options{Name: name, ReconnectWait: 50 * time.Millisecond,
+			Prefix: "ssfgraph.changes", Stream: "SSFGRAPH_CHANGES", MaxAge: time.Minute}) // as serve --bus has it
 		if err != nil {
 			t.Fatal(err)
 		}

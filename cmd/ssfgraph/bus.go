@@ -40,10 +40,18 @@ func validateBus(bus string) error {
 	return nil
 }
 
+// ChangesOptions are the natsbus options of the changes bus: its events go
+// on subjects under ssfgraph.changes, kept a minute by the JetStream
+// stream SSFGRAPH_CHANGES, so that a replica whose connection drops
+// briefly gets the changes it missed when it reconnects.
+var ChangesOptions = natsbus.Options{Prefix: "ssfgraph.changes", Stream: "SSFGRAPH_CHANGES", MaxAge: time.Minute}
+
 // dialChanges connects to the changes bus of c.Bus (which must be set).
 func (c *Config) dialChanges(ctx context.Context, name string, log *slog.Logger) (*natsbus.Bus[*model.ChangeEvent], error) {
 	host, _ := os.Hostname()
-	b, err := natsbus.Dial[*model.ChangeEvent](ctx, c.Bus, natsbus.Options{Name: fmt.Sprintf("ssfgraph %s %s/%d", name, host, os.Getpid()), Log: log})
+	o := ChangesOptions
+	o.Name, o.Log = fmt.Sprintf("ssfgraph %s %s/%d", name, host, os.Getpid()), log
+	b, err := natsbus.Dial[*model.ChangeEvent](ctx, c.Bus, o)
 	if err != nil {
 		return nil, fmt.Errorf("--bus (SSFGRAPH_BUS): %w", err)
 	}

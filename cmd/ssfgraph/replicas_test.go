@@ -141,7 +141,7 @@ func comparedIDs(ctx context.Context, t *testing.T, c *wsclient.Client) []string
 // forgets the token at once.
 func TestTokenRevokeWithBusAnnounces(t *testing.T) {
 	nats := natstest.Start(t)
-	listener, err := natsbus.Dial[*model.ChangeEvent](t.Context(), nats.URL(), natsbus.Options{Name: "listener"})
+	listener, err := natsbus.Dial[*model.ChangeEvent](t.Context(), nats.URL(), ChangesOptions)
 	if err != nil {
 		t.Fatal(err)
 	}

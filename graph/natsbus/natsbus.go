@@ -6,10 +6,18 @@
 // its subjects; the events it receives are fanned out to the process's own
 // subscribers by an in-process graph/broker, so Subscribe and
 // SubscribeLatest behave exactly as the broker's do. Events travel as JSON
-// on the subject ssfgraph.<topic> (see Subject). Delivery is core NATS: at
-// most once, in publication order per publisher; events published while a
-// process is cut off are lost to it, which Connection tells its consumer
-// so that it can reload what it serves.
+// on the subject <prefix>.<topic> (see Subject).
+//
+// Delivery is core NATS by default: at most once, in publication order per
+// publisher; events published while a process is cut off are lost to it.
+// With Options.Stream the events are kept in a JetStream stream for a short
+// while: publishes are acknowledged (Flush waits for the acknowledgements
+// and reports a loss), and each process reads through an ordered consumer
+// of new events that resumes after the last event it delivered when its
+// connection comes back, so a short loss of one process's connection loses
+// it nothing. Either way Connection tells a consumer when the connection
+// was lost and came back, so that it can reload what it serves: events
+// published while the NATS server itself was unreachable are lost.
 package natsbus
 
 import (
@@ -22,9 +30,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/model"
@@ -55,7 +65,18 @@ type Options struct {
 	// ReconnectWait is how long to wait between reconnection attempts
 	// (nats.go's default, 2 s, when zero).
 	ReconnectWait time.Duration
+	// Stream, if set, names the JetStream stream (created or updated by
+	// Dial, file storage, limits retention) that keeps the events of the
+	// bus's subjects for MaxAge; empty for core NATS.
+	Stream string
+	// MaxAge is how long the stream keeps an event (DefaultMaxAge when
+	// zero).
+	MaxAge time.Duration
 }
+
+// DefaultMaxAge is how long a stream keeps events by default: long enough
+// for a process to reconnect after a short loss.
+const DefaultMaxAge = 5 * time.Minute
 
 // Bus is a model.EventBus of events of type E over NATS. Build it with
 // Dial; its methods are safe for concurrent use.
@@ -67,6 +88,15 @@ type Bus[E any] struct {
 	log    *slog.Logger
 	local  *broker.Broker[E]
 	states *broker.Broker[bool] // connection states, for Connection
+
+	// With a stream (Options.Stream): js publishes and consumes; the
+	// consumer and the stream's creation time are guarded by jsMu.
+	js       jetstream.JetStream
+	stream   jetstream.StreamConfig
+	jsMu     sync.Mutex
+	consumer jetstream.ConsumeContext
+	created  time.Time
+	pubErr   atomic.Pointer[error] // the last failed publish since the last Flush
 
 	mu     sync.RWMutex // guards closed against sends on out
 	closed bool
@@ -104,6 +134,9 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			b.log.Info("natsbus: reconnected", "url", nc.ConnectedUrlRedacted())
+			if o.Stream != "" {
+				go b.reconnected()
+			}
 			b.states.Publish("state", true)
 		}),
 		nats.ClosedHandler(func(*nats.Conn) { b.log.Info("natsbus: connection closed", "url", b.url) }),
@@ -119,7 +152,9 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 		return nil, fmt.Errorf("natsbus: connecting to %s: %w", url, err)
 	}
 	b.nc = nc
-	if b.sub, err = nc.Subscribe(b.prefix+".>", b.receive); err == nil {
+	if o.Stream != "" {
+		err = b.openStream(ctx, o)
+	} else if b.sub, err = nc.Subscribe(b.prefix+".>", func(m *nats.Msg) { b.receive(m.Subject, m.Data) }); err == nil {
 		err = flush(ctx, nc) // the server knows the subscription before Dial returns
 	}
 	if err != nil {
@@ -130,18 +165,84 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 	return b, nil
 }
 
+// openStream creates or updates the stream and starts consuming it.
+func (b *Bus[E]) openStream(ctx context.Context, o Options) error {
+	js, err := jetstream.New(b.nc, jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
+		b.log.Error("natsbus: the stream did not take an event; lost", "subject", m.Subject, "err", err)
+		b.pubErr.Store(&err)
+	}))
+	if err != nil {
+		return err
+	}
+	b.js = js
+	b.stream = jetstream.StreamConfig{
+		Name: o.Stream, Subjects: []string{b.prefix + ".>"}, Retention: jetstream.LimitsPolicy,
+		MaxAge: cmp.Or(o.MaxAge, DefaultMaxAge), Storage: jetstream.FileStorage, Discard: jetstream.DiscardOld,
+	}
+	b.jsMu.Lock()
+	defer b.jsMu.Unlock()
+	return b.consumeLocked(ctx)
+}
+
+// consumeLocked ensures the stream and (re)starts consuming its new
+// events when there is no consumer yet or the stream was created anew
+// since (a NATS server that lost its storage): an ordered consumer resumes
+// after the last sequence it delivered, which means nothing in a new
+// stream. b.jsMu must be held.
+func (b *Bus[E]) consumeLocked(ctx context.Context) error {
+	ctx, cancel := withDeadline(ctx)
+	defer cancel()
+	st, err := b.js.CreateOrUpdateStream(ctx, b.stream)
+	if err != nil {
+		return fmt.Errorf("stream %s: %w", b.stream.Name, err)
+	}
+	created := st.CachedInfo().Created
+	if b.consumer != nil && created.Equal(b.created) {
+		return nil // the ordered consumer resumes by itself
+	}
+	if b.consumer != nil {
+		b.log.Warn("natsbus: the stream was created anew; consuming its new events", "stream", b.stream.Name)
+		b.consumer.Stop()
+	}
+	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverNewPolicy})
+	if err != nil {
+		return fmt.Errorf("stream %s: consumer: %w", b.stream.Name, err)
+	}
+	cc, err := cons.Consume(func(m jetstream.Msg) { b.receive(m.Subject(), m.Data()) },
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			b.log.Warn("natsbus: consuming the stream", "stream", b.stream.Name, "err", err)
+		}))
+	if err != nil {
+		return fmt.Errorf("stream %s: consume: %w", b.stream.Name, err)
+	}
+	b.consumer, b.created = cc, created
+	return nil
+}
+
+// reconnected checks the stream after the connection came back.
+func (b *Bus[E]) reconnected() {
+	b.jsMu.Lock()
+	defer b.jsMu.Unlock()
+	if b.consumer == nil {
+		return // closed
+	}
+	if err := b.consumeLocked(context.Background()); err != nil {
+		b.log.Error("natsbus: after reconnecting", "err", err)
+	}
+}
+
 // receive hands an event from NATS to the local subscribers of its topic.
-// NATS calls it in one goroutine per subscription, so events keep their
-// order.
-func (b *Bus[E]) receive(m *nats.Msg) {
-	topic, ok := Topic(b.prefix, m.Subject)
+// NATS calls it in one goroutine per subscription (or consumer), so events
+// keep their order.
+func (b *Bus[E]) receive(subject string, data []byte) {
+	topic, ok := Topic(b.prefix, subject)
 	if !ok {
-		b.log.Error("natsbus: event on a subject that names no topic; dropped", "subject", m.Subject)
+		b.log.Error("natsbus: event on a subject that names no topic; dropped", "subject", subject)
 		return
 	}
 	var ev E
-	if err := json.Unmarshal(m.Data, &ev); err != nil {
-		b.log.Error("natsbus: undecodable event; dropped", "subject", m.Subject, "err", err)
+	if err := json.Unmarshal(data, &ev); err != nil {
+		b.log.Error("natsbus: undecodable event; dropped", "subject", subject, "err", err)
 		return
 	}
 	b.local.Publish(topic, ev)
@@ -157,8 +258,15 @@ func (b *Bus[E]) send() {
 			close(m.handed)
 			continue
 		}
-		if err := b.nc.Publish(m.subject, m.data); err != nil {
+		var err error
+		if b.js != nil {
+			_, err = b.js.PublishAsync(m.subject, m.data) // acknowledged later; failures reach the error handler
+		} else {
+			err = b.nc.Publish(m.subject, m.data)
+		}
+		if err != nil {
 			b.log.Error("natsbus: publishing; event lost", "subject", m.subject, "err", err)
+			b.pubErr.Store(&err)
 		}
 	}
 }
@@ -185,8 +293,10 @@ func (b *Bus[E]) Publish(topic string, event E) {
 }
 
 // Flush returns once every event published before it has reached the NATS
-// server, or with an error when the server cannot be reached before ctx
-// ends. A writer that exits after publishing (`ssfgraph ingest`) calls it.
+// server (with a stream: was stored), or with an error when the server
+// cannot be reached before ctx ends or an event published since the last
+// Flush was lost. A writer that exits after publishing (`ssfgraph ingest`)
+// calls it.
 func (b *Bus[E]) Flush(ctx context.Context) error {
 	handed := make(chan struct{})
 	b.mu.RLock()
@@ -204,8 +314,17 @@ func (b *Bus[E]) Flush(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("natsbus: flush: %w", ctx.Err())
 	}
-	if err := flush(ctx, b.nc); err != nil {
+	if b.js != nil {
+		select {
+		case <-b.js.PublishAsyncComplete():
+		case <-ctx.Done():
+			return fmt.Errorf("natsbus: flush: waiting for the stream's acknowledgements: %w", ctx.Err())
+		}
+	} else if err := flush(ctx, b.nc); err != nil {
 		return fmt.Errorf("natsbus: flush to %s: %w", b.url, err)
+	}
+	if err := b.pubErr.Swap(nil); err != nil {
+		return fmt.Errorf("natsbus: flush: an event was lost: %w", *err)
 	}
 	return nil
 }
@@ -249,6 +368,12 @@ func (b *Bus[E]) Close() {
 	close(b.out)
 	b.mu.Unlock()
 	<-b.sent
+	b.jsMu.Lock()
+	if b.consumer != nil {
+		b.consumer.Stop()
+		b.consumer = nil
+	}
+	b.jsMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = flush(ctx, b.nc) // best effort: the server may be gone
@@ -260,14 +385,19 @@ func (b *Bus[E]) Close() {
 // flushTimeout bounds a flush whose context has no deadline.
 const flushTimeout = 10 * time.Second
 
+// withDeadline bounds a request whose context has no deadline.
+func withDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, flushTimeout)
+}
+
 // flush waits for the server to have processed everything sent on nc
 // (nats.go wants a deadline for it).
 func flush(ctx context.Context, nc *nats.Conn) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, flushTimeout)
-		defer cancel()
-	}
+	ctx, cancel := withDeadline(ctx)
+	defer cancel()
 	return nc.FlushWithContext(ctx)
 }
 

@@ -2,6 +2,12 @@ package natsbus_test
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,4 +132,136 @@ func waitState(t *testing.T, states <-chan bool, want bool) {
 			t.Fatalf("the bus did not report connected=%v within 10s", want)
 		}
 	}
+}
+
+var streams atomic.Int64
+
+// streamOptions returns options for a bus on a stream of its own.
+func streamOptions() natsbus.Options {
+	n := streams.Add(1)
+	return natsbus.Options{Prefix: fmt.Sprintf("stream%d", n), Stream: fmt.Sprintf("TEST_%d", n), ReconnectWait: 50 * time.Millisecond}
+}
+
+func TestContractWithStream(t *testing.T) {
+	srv := natstest.Start(t)
+	bustest.Run(t, func(t *testing.T) bustest.Bus {
+		return dial[bustest.Event](t, srv.URL(), streamOptions())
+	})
+}
+
+// TestStreamReplaysAfterReconnect cuts one process's connection (through
+// a proxy) while another publishes: when it reconnects, the stream gives
+// it the events it missed, in order.
+func TestStreamReplaysAfterReconnect(t *testing.T) {
+	srv := natstest.Start(t)
+	o := streamOptions()
+	a := dial[bustest.Event](t, srv.URL(), o)
+	px := newProxy(t, srv.URL())
+	b := dial[bustest.Event](t, px.url, o)
+	states := b.Connection(t.Context())
+	events := b.Subscribe(t.Context(), "x", 64)
+
+	a.Publish("x", bustest.Event{N: 1})
+	if ev := <-events; ev.N != 1 {
+		t.Fatalf("got %d, want 1", ev.N)
+	}
+	px.cut()
+	waitState(t, states, false)
+	for n := 2; n <= 4; n++ {
+		a.Publish("x", bustest.Event{N: n})
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if err := a.Flush(ctx); err != nil {
+		t.Fatalf("Flush with the server up: %v", err)
+	}
+	px.resume()
+	waitState(t, states, true)
+	for want := 2; want <= 4; want++ {
+		select {
+		case ev := <-events:
+			if ev.N != want {
+				t.Fatalf("after reconnecting B got %d, want %d", ev.N, want)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatalf("after reconnecting B did not get event %d", want)
+		}
+	}
+}
+
+// TestStreamFlushReportsLoss: Flush fails when the server cannot store
+// what was published.
+func TestStreamFlushReportsLoss(t *testing.T) {
+	srv := natstest.Start(t)
+	a := dial[bustest.Event](t, srv.URL(), streamOptions())
+	srv.Stop()
+	a.Publish("x", bustest.Event{N: 1})
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	if err := a.Flush(ctx); err == nil {
+		t.Fatal("Flush with the server down = nil, want an error")
+	}
+}
+
+// proxy forwards TCP connections to a NATS server until cut.
+type proxy struct {
+	url    string
+	target string
+	mu     sync.Mutex
+	open   bool
+	conns  []net.Conn
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	p := &proxy{url: "nats://" + ln.Addr().String(), target: strings.TrimPrefix(target, "nats://"), open: true}
+	t.Cleanup(p.cut)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			if !p.open {
+				p.mu.Unlock()
+				c.Close()
+				continue
+			}
+			s, err := net.Dial("tcp", p.target)
+			if err != nil {
+				p.mu.Unlock()
+				c.Close()
+				continue
+			}
+			p.conns = append(p.conns, c, s)
+			p.mu.Unlock()
+			go func() { io.Copy(s, c); s.Close() }()
+			go func() { io.Copy(c, s); c.Close() }()
+		}
+	}()
+	return p
+}
+
+// cut closes every forwarded connection and refuses new ones.
+func (p *proxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.open = false
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// resume forwards new connections again.
+func (p *proxy) resume() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.open = true
 }
