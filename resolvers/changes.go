@@ -28,10 +28,12 @@ func newOrigin() string { return "replica-" + rand.Text()[:12] }
 // process fell behind and its subscription was dropped) it resyncs the
 // comparisons (live.Comparisons.Resync); while the bus is disconnected,
 // cached comparisons expire after live.DefaultCacheTTL as without a bus,
-// and after live.BusCacheTTL while it is connected. Feedback and token
-// revocations published while disconnected are not replayed: token caches
-// expire within tokenCacheTTL and the socket sweep closes revoked tokens'
-// websockets anyway.
+// and after live.BusCacheTTL while it is connected. A bus on a stream
+// (natsbus with a Stream) replays what this process missed during a short
+// loss; events that were lost for good (published while no NATS server
+// was reachable) are covered by the resync for comparisons, by
+// tokenCacheTTL and the socket sweep for revoked tokens, and not at all
+// for feedback announcements.
 func (r *Resolver) followChanges() {
 	ctx := context.Background()
 	var states <-chan bool
