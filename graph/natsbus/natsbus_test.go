@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/model/bustest"
 	"github.com/ssfgraph/ssfgraph/graph/natsbus"
 	"github.com/ssfgraph/ssfgraph/graph/natsbus/natstest"
+	"github.com/ssfgraph/ssfgraph/internal/tstest"
 )
 
 func dial[E any](t *testing.T, url string, o natsbus.Options) *natsbus.Bus[E] {
@@ -264,4 +266,46 @@ func (p *proxy) resume() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.open = true
+}
+
+// TestCloseLeavesNoGoroutine: a bus, core or on a stream, ends every
+// goroutine it started (its sender, nats.go's, the consumer's) on Close.
+// The embedded server's goroutines (its streams and consumers live on)
+// are not counted.
+func TestCloseLeavesNoGoroutine(t *testing.T) {
+	srv := natstest.Start(t)
+	before := clientGoroutines()
+	for _, o := range []natsbus.Options{{Name: "core"}, streamOptions()} {
+		b, err := natsbus.Dial[bustest.Event](t.Context(), srv.URL(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch := b.Subscribe(t.Context(), "x", 8)
+		_ = b.Connection(t.Context())
+		b.Publish("x", bustest.Event{N: 1})
+		<-ch
+		if n := len(clientGoroutines()); n <= len(before) {
+			t.Fatalf("%d goroutines outside the server with a bus open, want more than the %d before", n, len(before))
+		}
+		b.Close()
+	}
+	tstest.WaitFor(t, 10*time.Second, func() error {
+		if now := clientGoroutines(); len(now) > len(before) {
+			return fmt.Errorf("%d goroutines outside the server, want at most %d:\n%s", len(now), len(before), strings.Join(now, "\n\n"))
+		}
+		return nil
+	})
+}
+
+// clientGoroutines returns the stacks of the goroutines that are not the
+// embedded NATS server's.
+func clientGoroutines() []string {
+	buf := make([]byte, 1<<22)
+	var out []string
+	for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+		if !strings.Contains(g, "nats-server/v2") {
+			out = append(out, g)
+		}
+	}
+	return out
 }
