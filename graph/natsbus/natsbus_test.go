@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -308,4 +309,41 @@ func clientGoroutines() []string {
 		}
 	}
 	return out
+}
+
+// BenchmarkHop measures one event from a publisher's Publish to a
+// subscriber on another connection, core NATS and on a stream, one event
+// at a time; it reports p50 and p99.
+func BenchmarkHop(b *testing.B) {
+	srv := natstest.Start(b)
+	for _, tt := range []struct {
+		name string
+		o    natsbus.Options
+	}{{"Core", natsbus.Options{Prefix: "hop"}}, {"Stream", streamOptions()}} {
+		b.Run(tt.name, func(b *testing.B) {
+			pub, err := natsbus.Dial[bustest.Event](b.Context(), srv.URL(), tt.o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer pub.Close()
+			sub, err := natsbus.Dial[bustest.Event](b.Context(), srv.URL(), tt.o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer sub.Close()
+			ch := sub.Subscribe(b.Context(), "hop", 16)
+			var hops []time.Duration
+			for i := 0; b.Loop(); i++ {
+				start := time.Now()
+				pub.Publish("hop", bustest.Event{N: i})
+				if ev := <-ch; ev.N != i {
+					b.Fatalf("got %d, want %d", ev.N, i)
+				}
+				hops = append(hops, time.Since(start))
+			}
+			slices.Sort(hops)
+			b.ReportMetric(float64(hops[len(hops)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(hops[len(hops)*99/100].Microseconds()), "p99-µs")
+		})
+	}
 }
