@@ -129,7 +129,7 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 		nats.Name(cmp.Or(o.Name, "ssfgraph")),
 		nats.MaxReconnects(-1),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			b.log.Warn("natsbus: disconnected; events published meanwhile by other processes are lost to this one", "url", b.url, "err", err)
+			b.log.Warn("natsbus: disconnected; reconnecting", "url", b.url, "err", err)
 			b.states.Publish("state", false)
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
@@ -184,11 +184,11 @@ func (b *Bus[E]) openStream(ctx context.Context, o Options) error {
 	return b.consumeLocked(ctx)
 }
 
-// consumeLocked ensures the stream and (re)starts consuming its new
-// events when there is no consumer yet or the stream was created anew
-// since (a NATS server that lost its storage): an ordered consumer resumes
-// after the last sequence it delivered, which means nothing in a new
-// stream. b.jsMu must be held.
+// consumeLocked ensures the stream and starts consuming its new events
+// when there is no consumer yet, or all of it when the stream was created
+// anew since (a NATS server that lost its storage): an ordered consumer
+// resumes after the last sequence it delivered, which in a new stream
+// would skip the first events. b.jsMu must be held.
 func (b *Bus[E]) consumeLocked(ctx context.Context) error {
 	ctx, cancel := withDeadline(ctx)
 	defer cancel()
@@ -200,11 +200,15 @@ func (b *Bus[E]) consumeLocked(ctx context.Context) error {
 	if b.consumer != nil && created.Equal(b.created) {
 		return nil // the ordered consumer resumes by itself
 	}
+	deliver := jetstream.DeliverNewPolicy
 	if b.consumer != nil {
-		b.log.Warn("natsbus: the stream was created anew; consuming its new events", "stream", b.stream.Name)
+		// Everything in the new stream came after the old one's last
+		// event, which may be before the stream was created.
+		b.log.Warn("natsbus: the stream was created anew; consuming it from its start", "stream", b.stream.Name)
 		b.consumer.Stop()
+		deliver = jetstream.DeliverAllPolicy
 	}
-	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverNewPolicy})
+	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: deliver})
 	if err != nil {
 		return fmt.Errorf("stream %s: consumer: %w", b.stream.Name, err)
 	}

@@ -347,3 +347,53 @@ func BenchmarkHop(b *testing.B) {
 		})
 	}
 }
+
+// TestStreamCreatedAnew: when the server comes back without its stream,
+// the bus creates it again and its consumer reads the new stream from its
+// start (an ordered consumer would resume after the old stream's last
+// sequence and skip the new stream's first events).
+func TestStreamCreatedAnew(t *testing.T) {
+	srv := natstest.Start(t)
+	o := streamOptions()
+	a := dial[bustest.Event](t, srv.URL(), o)
+	b := dial[bustest.Event](t, srv.URL(), o)
+	statesA, statesB := a.Connection(t.Context()), b.Connection(t.Context())
+	events := b.Subscribe(t.Context(), "x", 64)
+	for n := 1; n <= 3; n++ {
+		a.Publish("x", bustest.Event{N: n})
+		if ev := <-events; ev.N != n {
+			t.Fatalf("got %d, want %d", ev.N, n)
+		}
+	}
+	srv.Stop()
+	waitState(t, statesA, false)
+	waitState(t, statesB, false)
+	srv.RestartEmpty()
+	waitState(t, statesA, true)
+	waitState(t, statesB, true)
+
+	attempts, stored := 0, 0 // stored: the first event the new stream acknowledged
+	tstest.WaitFor(t, 10*time.Second, func() error {
+		attempts++
+		n := 100 + attempts
+		a.Publish("x", bustest.Event{N: n})
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		if err := a.Flush(ctx); err != nil {
+			return err // the stream is not there yet
+		}
+		stored = n
+		return nil
+	})
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case ev := <-events:
+			if ev.N == stored {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("B did not get event %d, the first the new stream stored", stored)
+		}
+	}
+}

@@ -58,8 +58,17 @@ func (s *Server) Stop() {
 	}
 }
 
-// Restart starts the server again on the same port after Stop.
+// Restart starts the server again on the same port after Stop, with the
+// streams it had.
 func (s *Server) Restart() {
 	s.tb.Helper()
+	s.start()
+}
+
+// RestartEmpty starts the server again on the same port after Stop, with
+// empty storage: a server that lost its streams.
+func (s *Server) RestartEmpty() {
+	s.tb.Helper()
+	s.opts.StoreDir = s.tb.TempDir()
 	s.start()
 }
