@@ -41,41 +41,43 @@ func (r *Resolver) followChanges() {
 		states = w.Connection(ctx)
 	}
 	r.Live.SetCacheTTL(live.BusCacheTTL)
+	events := r.Changes.Subscribe(ctx, model.ChangesTopic, changesBuffer)
 	for {
-		events := r.Changes.Subscribe(ctx, model.ChangesTopic, changesBuffer)
-		received := 0
-	subscribed:
-		for {
-			select {
-			case ev, ok := <-events:
-				if !ok {
-					break subscribed
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				// Dropped for falling behind, or the bus closed: a closed
+				// bus answers a new subscription with a closed channel.
+				events = r.Changes.Subscribe(ctx, model.ChangesTopic, changesBuffer)
+				select {
+				case ev, ok = <-events:
+					if !ok {
+						return
+					}
+				default:
 				}
-				received++
-				if ev != nil && ev.Origin != r.origin { // its own changes it applied as they committed
-					r.applyEvent(ev)
-				}
-			case up, ok := <-states:
-				if !ok {
-					states = nil // the bus is closing: events closes next
+				r.Log.Warn("changes bus: this process fell behind and missed changes: recomputing the comparisons with subscribers", "buffer", changesBuffer)
+				r.Live.Resync()
+				if ev == nil {
 					continue
 				}
-				if up {
-					r.Log.Info("changes bus reconnected: recomputing the comparisons with subscribers")
-					r.Live.SetCacheTTL(live.BusCacheTTL)
-					r.Live.Resync()
-				} else {
-					r.Live.SetCacheTTL(live.DefaultCacheTTL)
-				}
+			}
+			if ev != nil && ev.Origin != r.origin { // its own changes it applied as they committed
+				r.applyEvent(ev)
+			}
+		case up, ok := <-states:
+			if !ok {
+				states = nil // the bus is closing: events closes next
+				continue
+			}
+			if up {
+				r.Log.Info("changes bus reconnected: recomputing the comparisons with subscribers")
+				r.Live.SetCacheTTL(live.BusCacheTTL)
+				r.Live.Resync()
+			} else {
+				r.Live.SetCacheTTL(live.DefaultCacheTTL)
 			}
 		}
-		// A dropped subscriber finds its full buffer before the close; a
-		// closed bus closes a subscription that got nothing.
-		if received == 0 {
-			return
-		}
-		r.Log.Warn("changes bus: this process fell behind and missed changes: recomputing the comparisons with subscribers", "buffer", changesBuffer)
-		r.Live.Resync()
 	}
 }
 
