@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,6 +205,7 @@ func TestReplicasSurviveNATSRestart(t *testing.T) {
 	until(ctx, t, onB, r.fresh(t).Revision) // the bus works
 
 	r.nats.Stop()
+	tstest.WaitFor(t, 10*time.Second, func() error { return readyzSays(r.b, `"bus":"disconnected"`) })
 	for i := 1; i <= 3; i++ {
 		create(i) // commits and answers without NATS
 	}
@@ -212,6 +216,7 @@ func TestReplicasSurviveNATSRestart(t *testing.T) {
 	}
 	down := r.fresh(t)
 	r.nats.Restart()
+	tstest.WaitFor(t, 10*time.Second, func() error { return readyzSays(r.b, `"bus":"connected"`) })
 
 	for name, c := range map[string]*wsclient.Client{"A": onA, "B": onB} {
 		got := until(ctx, t, c, down.Revision)
@@ -227,4 +232,19 @@ func TestReplicasSurviveNATSRestart(t *testing.T) {
 			t.Errorf("subscriber on %s after a change past the restart: analyses %v, want %v", name, analysisIDs(got), analysisIDs(want))
 		}
 	}
+}
+
+// readyzSays returns nil when the env's /readyz answers 200 with want in
+// its body.
+func readyzSays(env *testEnv, want string) error {
+	resp, err := http.Get(env.srv.URL + "/readyz")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+		return fmt.Errorf("/readyz = %d %s, want 200 with %s", resp.StatusCode, body, want)
+	}
+	return nil
 }
