@@ -31,6 +31,12 @@ const DefaultWindow = 100 * time.Millisecond
 // processes (another replica, `ssfgraph ingest`) show within this time.
 const DefaultCacheTTL = 2 * time.Second
 
+// BusCacheTTL is the CacheTTL for a process whose changes reach it over a
+// bus shared with every other writer (see Resync): events keep the cache
+// current, so this only bounds how long a change by a writer outside the
+// bus (a command run without --bus) stays unseen.
+const BusCacheTTL = 30 * time.Second
+
 // Topic returns the bus topic of a target's comparisons.
 func Topic(targetID string) string { return "comparison/" + targetID }
 
@@ -145,6 +151,34 @@ func (c *Comparisons) refresh(targetID string) {
 		}
 		c.mu.Unlock()
 		time.Sleep(c.window) // gather the changes that arrived meanwhile
+	}
+}
+
+// SetCacheTTL changes CacheTTL while the Comparisons are in use.
+func (c *Comparisons) SetCacheTTL(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.CacheTTL = d
+}
+
+// Resync is for after changes may have been missed (the bus that brings
+// other processes' changes lost its connection): it forgets every cached
+// snapshot and refreshes each target that has subscribers now, once, so
+// that they see the current state.
+func (c *Comparisons) Resync() {
+	counter, _ := c.bus.(interface{ Subscribers(topic string) int }) // graph/broker's
+	c.mu.Lock()
+	var refresh []string
+	for id, st := range c.targets {
+		if counter == nil || counter.Subscribers(Topic(id)) > 0 {
+			refresh = append(refresh, id)
+		} else {
+			st.changes++ // the cached snapshot is stale
+		}
+	}
+	c.mu.Unlock()
+	for _, id := range refresh {
+		c.Changed(id)
 	}
 }
 

@@ -201,3 +201,45 @@ func TestCurrentServesCacheUntilAChange(t *testing.T) {
 		t.Fatal("with the cache off, Current served a cached snapshot")
 	}
 }
+
+// TestResyncRefreshesSubscribedTargetsAndForgetsTheRest: after changes may
+// have been missed, a target with subscribers is read and published once,
+// and one without is read again by the next Current instead of coming
+// from the cache.
+func TestResyncRefreshesSubscribedTargetsAndForgetsTheRest(t *testing.T) {
+	t.Parallel()
+	db := neo4jtest.Open(t)
+	prefix := neo4jtest.Prefix(t)
+	watched := neo4jtest.ComparisonFixture(t, prefix+"w-", 1, 2)
+	unwatched := neo4jtest.ComparisonFixture(t, prefix+"u-", 1, 2)
+	reader := &countingReader{DB: db}
+	bus := broker.New[*live.Snapshot]()
+	lv := live.New(reader, bus, 20*time.Millisecond, nil)
+	lv.SetCacheTTL(time.Hour) // only Resync may make Current read again
+	defer lv.Close()
+	for _, id := range []string{watched.TargetID, unwatched.TargetID} {
+		if _, err := lv.Current(t.Context(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := lv.Current(t.Context(), unwatched.TargetID); err != nil {
+		t.Fatal(err)
+	}
+	if n := reader.reads.Load(); n != 2 {
+		t.Fatalf("%d reads before Resync, want 2 (the third Current is cached)", n)
+	}
+	events := bus.Subscribe(t.Context(), live.Topic(watched.TargetID), 4)
+	lv.Resync()
+	if s := receive(t, events); s.TargetID != watched.TargetID {
+		t.Errorf("Resync published %s, want %s", s.TargetID, watched.TargetID)
+	}
+	if n := reader.reads.Load(); n != 3 {
+		t.Errorf("%d reads after Resync's refresh, want 3 (the unwatched target is not read until asked)", n)
+	}
+	if _, err := lv.Current(t.Context(), unwatched.TargetID); err != nil {
+		t.Fatal(err)
+	}
+	if n := reader.reads.Load(); n != 4 {
+		t.Errorf("%d reads after Current of the unwatched target, want 4: Resync forgets its cached snapshot", n)
+	}
+}

@@ -29,7 +29,12 @@ type comparisonEnv struct {
 
 func newComparisonEnv(t *testing.T) *comparisonEnv {
 	t.Helper()
-	env := newEnv(t, resolvers.Options{})
+	return comparisonEnvOn(t, newEnv(t, resolvers.Options{}))
+}
+
+// comparisonEnvOn is newComparisonEnv on a server env already serves.
+func comparisonEnvOn(t *testing.T, env *testEnv) *comparisonEnv {
+	t.Helper()
 	e := &comparisonEnv{testEnv: env, prefix: env.p}
 	e.analystA = e.token(t, e.org(t, "org-a", "home"), model.RoleAnalyst)
 	e.analystB = e.token(t, e.org(t, "org-b", "building"), model.RoleAnalyst)

@@ -18,20 +18,44 @@ const feedbackBuffer = 256
 // operation's context) after each write transaction that changed
 // something, with what it changed. It forgets the changed nodes in the
 // operation's loaders, so that the mutation's result reads them as they
-// are now; schedules the comparisons of the changed targets to be
-// recomputed and published to comparisonUpdated; and publishes submitted
-// feedback to feedbackAdded. No resolver calls it or publishes by itself.
+// are now; applies the change to this process at once (see apply); and
+// publishes it on the Changes bus, if any, for the other processes (see
+// followChanges). No resolver calls it or publishes by itself.
+//
+// The writer applies its own change synchronously instead of waiting for
+// the bus to bring it back, so that what the mutation's answer promises
+// holds when the client reads it: a revoked token is refused by the next
+// request, feedback is announced with the loaders that just read it.
 func (r *Resolver) committed(ctx context.Context, c *model.Change) {
 	l := loadersFrom(ctx)
 	for _, id := range c.Nodes {
 		l.nodes.Clear(id)
 		l.notApplicable.Clear(id) // keyed by analysis id: a changed analysis may have other marks
 	}
-	for _, target := range c.Targets {
+	r.apply(ctx, c.Targets, c.Feedback, c.Tokens)
+	if r.Changes != nil {
+		if ev := model.NewChangeEvent(r.origin, c); ev != nil {
+			r.Changes.Publish(model.ChangesTopic, ev)
+		}
+	}
+}
+
+// apply makes this process show a committed change, made by itself or
+// another: it schedules the comparisons of the changed targets to be
+// recomputed and published to comparisonUpdated (which also drops their
+// cached snapshots), publishes the feedback to feedbackAdded, and forgets
+// the revoked tokens, closing their websockets. ctx must hold loaders.
+func (r *Resolver) apply(ctx context.Context, targets []string, feedback []*model.Feedback, tokens []string) {
+	for _, target := range targets {
 		r.Live.Changed(target)
 	}
-	for _, fb := range c.Feedback {
+	for _, fb := range feedback {
 		r.FeedbackBus.Publish(feedbackTopic, feedbackEvent(ctx, fb))
+	}
+	if r.auth != nil {
+		for _, id := range tokens {
+			r.auth.revoked(id)
+		}
 	}
 }
 

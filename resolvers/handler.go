@@ -61,6 +61,13 @@ type Options struct {
 	Bus model.EventBus[*live.Snapshot]
 	// FeedbackBus carries submitted feedback to subscriptions, like Bus.
 	FeedbackBus model.EventBus[*model.FeedbackEvent]
+	// Changes, when set, is the bus shared by every process that writes
+	// to the same database (natsbus): each committed write is published
+	// on it, and the changes of the others are applied here, so that
+	// subscribers, cached comparisons and cached tokens follow writes
+	// made anywhere. Nil: this process is alone. The caller closes it on
+	// shutdown. A Changes bus with a Ready method is part of /readyz.
+	Changes model.EventBus[*model.ChangeEvent]
 	// Live recomputes comparisons; NewHandler makes one over Store and Bus
 	// when nil.
 	Live *live.Comparisons
@@ -148,12 +155,30 @@ func NewHandler(o Options) http.Handler {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": model.ErrorMessage(err)})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		ready := map[string]string{"status": "ready"}
+		if b, ok := o.Changes.(readier); ok {
+			// Reported, not failed on: writes still commit and every
+			// replica reads the same database; a lost bus costs
+			// freshness (see followChanges), and all replicas lose it
+			// alike, so taking them out of service would help no one.
+			ready["bus"] = "connected"
+			if err := b.Ready(r.Context()); err != nil {
+				ready["bus"] = "disconnected"
+				ready["busReason"] = model.ErrorMessage(err)
+			}
+		}
+		writeJSON(w, http.StatusOK, ready)
 	})
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
 	}
 	return mux
+}
+
+// readier is a Changes bus that can say whether it is connected
+// (natsbus.Bus).
+type readier interface {
+	Ready(ctx context.Context) error
 }
 
 func (o Options) withDefaults() Options {
@@ -207,7 +232,10 @@ func (o Options) withDefaults() Options {
 func newGraphQLServer(o Options, auth *authenticator, conns *connLimits, avail *availability) *handler.Server {
 	loader, _ := o.Store.(ingest.Loader)  // graph/neo4j's DB is one
 	reports, _ := o.Store.(report.Source) // and this
-	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Version: o.Version, Log: o.Log, auth: auth}
+	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Changes: o.Changes, Version: o.Version, Log: o.Log, auth: auth, origin: newOrigin()}
+	if o.Changes != nil {
+		go res.followChanges() // until the caller closes Changes
+	}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
 
 	srv.AddTransport(transport.Websocket{ // first: it claims any websocket upgrade

@@ -26,6 +26,9 @@ type Resolver struct {
 	Bus model.EventBus[*live.Snapshot]
 	// FeedbackBus carries submitted feedback to feedbackAdded subscriptions.
 	FeedbackBus model.EventBus[*model.FeedbackEvent]
+	// Changes, if set, carries committed changes between the processes
+	// that serve one database (see committed and followChanges).
+	Changes model.EventBus[*model.ChangeEvent]
 	// Live recomputes and publishes comparisons when analyses change.
 	Live *live.Comparisons
 	// Version is this build's version, shown by serverInfo.
@@ -34,4 +37,6 @@ type Resolver struct {
 	Log *slog.Logger
 	// auth forgets revoked tokens and closes their websockets (revokeToken).
 	auth *authenticator
+	// origin names this handler on the Changes bus.
+	origin string
 }

@@ -32,9 +32,9 @@ func (r *queryResolver) tokens(ctx context.Context, org *string) ([]*model.APITo
 
 // revokeToken revokes token id for an org-admin of its organization or an
 // admin (anyone else gets NOT_FOUND, as for a missing token: only they may
-// see it), then forgets it and closes its websockets in this process (other
-// processes notice within a second: see tokenCacheTTL and
-// socketSweepInterval).
+// see it). Once it commits, committed forgets it and closes its websockets
+// in this process and, over the Changes bus, in the others (without a bus,
+// they notice within a second: see tokenCacheTTL and socketSweepInterval).
 func (r *mutationResolver) revokeToken(ctx context.Context, id string) (*model.APIToken, error) {
 	if _, err := model.Require(ctx); err != nil {
 		return nil, err
@@ -46,13 +46,7 @@ func (r *mutationResolver) revokeToken(ctx context.Context, id string) (*model.A
 	if !t.ReadableBy(model.PrincipalFrom(ctx)) {
 		return nil, model.NotFound("id", "token", id) // as FindToken answers a missing one
 	}
-	if t, err = r.Store.RevokeToken(ctx, id); err != nil {
-		return nil, err
-	}
-	if r.auth != nil {
-		r.auth.revoked(t.ID)
-	}
-	return t, nil
+	return r.Store.RevokeToken(ctx, id) // committed forgets it, here and in the other processes
 }
 
 // tokenOrganization, tokenRevoked and tokenExpired resolve ApiToken fields.

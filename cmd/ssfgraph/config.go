@@ -49,6 +49,10 @@ type Config struct {
 
 	LogFormat string
 
+	// Bus is the NATS URL of the changes bus shared by replicas (serve
+	// and ingest only; see busFlag); empty for none.
+	Bus string
+
 	// Single sign-on (README, Tokens): JWT bearers checked against a JWKS.
 	OIDCIssuer, OIDCAudience, OIDCJWKS         string
 	OIDCUserClaim, OIDCOrgClaim, OIDCRoleClaim string
@@ -222,6 +226,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--oidc-leeway must not be negative, got %s", c.OIDCLeeway)
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if err := validateBus(c.Bus); err != nil {
 		return err
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {

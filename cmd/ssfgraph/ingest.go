@@ -32,6 +32,7 @@ const ingestWarningsShown = 20
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs, envs := cfg.flagSet("ingest", stdout, false)
+	cfg.busFlag(fs, envs)
 	formatName := fs.String("format", string(ingest.FormatAuto), "the `format` of every FILE: auto (recognise each from its content), native, stix, oscal-catalog, oscal-profile, oscal-mapping, csv-crosswalk or ciso-library")
 	dryRun := fs.Bool("dry-run", false, "check everything and count what would change, then write nothing")
 	asJSON := fs.Bool("json", false, "print the reports as one JSON document (the summary line goes to stderr)")
@@ -128,6 +129,13 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		run.progress = ingest.NewProgress(stderr, records)
 		run.progress.File(names[0])
 		ctx = ingest.WithProgress(ctx, run.progress.Add)
+	}
+	if cfg.Bus != "" && !*dryRun {
+		var done func()
+		if ctx, done, err = cfg.announceChanges(ctx, "ingest", log); err != nil {
+			return run.failAll(docs, err)
+		}
+		defer done()
 	}
 	db.LoadBatches(ctx, batches, *dryRun, func(i int, r *ingest.Report, err error) {
 		if err != nil {

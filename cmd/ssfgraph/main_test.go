@@ -48,6 +48,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{"OIDCMissingJWKS", []string{"serve", "--addr", "127.0.0.1:0", "--oidc-issuer", "https://sso.example", "--oidc-audience", "ssfgraph", "--oidc-jwks", "/nonexistent/keys.json"}, nil, exitError, "single sign-on: oidc: reading the JWKS"},
 		{"OIDCNoneAlgorithm", []string{"serve", "--addr", "127.0.0.1:0", "--oidc-issuer", "https://sso.example", "--oidc-audience", "ssfgraph", "--oidc-jwks", "keys.json", "--oidc-algorithms", "RS256,none"}, nil, exitError, `unknown signature algorithm "none"`},
 		{"MigrateNeo4jNeverUp", []string{"migrate", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-wait", "500ms"}, nil, exitError, "bolt://127.0.0.1:1"},
+		{"BadBus", []string{"serve"}, map[string]string{"SSFGRAPH_BUS": "redis://127.0.0.1:6379"}, exitUsage, "--bus: \"redis://127.0.0.1:6379\": the scheme must be nats"},
+		{"BusNeverUp", []string{"serve", "--addr", "127.0.0.1:0", "--bus", "nats://127.0.0.1:1"}, nil, exitError, "--bus (SSFGRAPH_BUS): natsbus: connecting to nats://127.0.0.1:1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("NEO4J_URI", "")
@@ -97,7 +99,7 @@ func TestHelpListsEveryCommandAndFlag(t *testing.T) {
 	if code := run(t.Context(), []string{"serve", "--help"}, &out, io.Discard); code != exitOK {
 		t.Fatalf("serve --help: exit %d", code)
 	}
-	for _, f := range []string{"-addr", "SSFGRAPH_ADDR", "-neo4j-uri", "NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"} {
+	for _, f := range []string{"-addr", "SSFGRAPH_ADDR", "-bus", "SSFGRAPH_BUS", "-neo4j-uri", "NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"} {
 		if !strings.Contains(out.String(), f) {
 			t.Errorf("serve --help does not mention %s", f)
 		}

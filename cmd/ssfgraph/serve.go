@@ -14,6 +14,7 @@ import (
 
 	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/natsbus"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
 	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/metrics"
@@ -27,6 +28,7 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs, envs := cfg.flagSet("serve", stdout, true)
+	cfg.busFlag(fs, envs)
 	if err := cfg.parse(fs, envs, args); err != nil {
 		return err
 	}
@@ -57,6 +59,9 @@ type Main struct {
 	Bus         *broker.Broker[*live.Snapshot]
 	FeedbackBus *broker.Broker[*model.FeedbackEvent]
 	Live        *live.Comparisons
+	// Changes is the changes bus shared with the other replicas, nil
+	// without Config.Bus; Run connects it.
+	Changes *natsbus.Bus[*model.ChangeEvent]
 
 	ln            net.Listener
 	srv           *http.Server
@@ -91,6 +96,15 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.ln = ln
 
+	var changes model.EventBus[*model.ChangeEvent] // a nil *natsbus.Bus would not be a nil interface
+	if m.Config.Bus != "" {
+		if m.Changes, err = m.Config.dialChanges(ctx, "serve", m.Log); err != nil {
+			return err
+		}
+		changes = m.Changes
+		m.Log.Info("changes bus connected", "url", m.Config.Bus)
+	}
+
 	var jwt resolvers.BearerVerifier
 	if cfg, ok := m.Config.oidcConfig(m.DB, m.Log); ok {
 		v, err := oidc.New(ctx, cfg)
@@ -112,6 +126,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Store:          m.DB,
 			Bus:            m.Bus,
 			FeedbackBus:    m.FeedbackBus,
+			Changes:        changes,
 			Live:           m.Live,
 			Version:        Version(),
 			Log:            m.Log,
@@ -191,6 +206,9 @@ func (m *Main) Close() error {
 	}
 	m.Bus.Close()
 	m.FeedbackBus.Close()
+	if m.Changes != nil {
+		m.Changes.Close() // after Shutdown: the last mutations have published
+	}
 	m.Live.Close()
 	if err := m.DB.Close(context.Background()); err != nil {
 		errs = append(errs, err)

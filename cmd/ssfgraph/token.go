@@ -26,7 +26,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, "       ssfgraph token list [--org ID] [--json] [flags]")
 		fmt.Fprintln(stdout, "       ssfgraph token revoke ID [flags]")
 		fmt.Fprintln(stdout, "\ncreate issues a bearer token and prints it on stdout (the only time it is shown); list shows")
-		fmt.Fprintln(stdout, "tokens without their secrets; revoke stops one (running servers notice within a second).")
+		fmt.Fprintln(stdout, "tokens without their secrets; revoke stops one (running servers notice within a second, at once with --bus).")
 		fmt.Fprintln(stdout, "Run 'ssfgraph token SUBCOMMAND --help' for the flags.")
 		return errHelp
 	case "create":
@@ -204,6 +204,7 @@ func tokenList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs, envs := cfg.flagSet("token revoke ID", stdout, false)
+	cfg.busFlag(fs, envs)
 	flags, pos := splitExportArgs(fs, args)
 	if err := cfg.parse(fs, envs, flags); err != nil {
 		return err
@@ -219,6 +220,13 @@ func tokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer db.Close(context.WithoutCancel(ctx))
+	if cfg.Bus != "" { // servers on the bus refuse the token at once
+		var done func()
+		if ctx, done, err = cfg.announceChanges(ctx, "token revoke", slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))); err != nil {
+			return err
+		}
+		defer done()
+	}
 	t, err := db.FindToken(ctx, pos[0])
 	if err == nil && t.RevokedAt == nil {
 		t, err = db.RevokeToken(ctx, pos[0])

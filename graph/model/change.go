@@ -19,6 +19,8 @@ type Change struct {
 	Nodes []string
 	// Feedback is the feedback submitted or answered.
 	Feedback []*Feedback
+	// Tokens are the ids of the API tokens revoked.
+	Tokens []string
 }
 
 // AddTargets adds target ids, skipping empty ones.
@@ -29,7 +31,7 @@ func (c *Change) AddNodes(ids ...string) { c.Nodes = appendIDs(c.Nodes, ids) }
 
 // Empty reports whether c records nothing.
 func (c *Change) Empty() bool {
-	return len(c.Targets) == 0 && len(c.Nodes) == 0 && len(c.Feedback) == 0
+	return len(c.Targets) == 0 && len(c.Nodes) == 0 && len(c.Feedback) == 0 && len(c.Tokens) == 0
 }
 
 // Normalize sorts the ids and drops repeats.
@@ -38,6 +40,8 @@ func (c *Change) Normalize() {
 	c.Targets = slices.Compact(c.Targets)
 	slices.Sort(c.Nodes)
 	c.Nodes = slices.Compact(c.Nodes)
+	slices.Sort(c.Tokens)
+	c.Tokens = slices.Compact(c.Tokens)
 }
 
 func appendIDs(dst, ids []string) []string {
@@ -67,4 +71,50 @@ func WithCommitHook(ctx context.Context, hook CommitHook) context.Context {
 func CommitHookFrom(ctx context.Context) CommitHook {
 	h, _ := ctx.Value(commitHookKey{}).(CommitHook)
 	return h
+}
+
+// ChangesTopic is the topic of ChangeEvents on a bus shared by the
+// processes that write to one database.
+const ChangesTopic = "changes"
+
+// ChangeEvent is what a committed write changed, as it goes from the
+// process that wrote (a server replica, `ssfgraph ingest`) to every other
+// process serving the same database, over a shared
+// EventBus[*ChangeEvent]. It carries ids only: a receiver reads what it
+// needs from the store, which already holds the committed state.
+type ChangeEvent struct {
+	// Origin names the process that wrote. A process applies its own
+	// changes as they commit and ignores them when the bus brings them
+	// back.
+	Origin string `json:"origin"`
+	// Targets are the targets whose comparisons changed.
+	Targets []string `json:"targets,omitempty"`
+	// Feedback are the ids of the feedback submitted or answered.
+	Feedback []string `json:"feedback,omitempty"`
+	// Tokens are the ids of the API tokens revoked.
+	Tokens []string `json:"tokens,omitempty"`
+}
+
+// NewChangeEvent returns the event of c from the process origin, or nil
+// when c changed nothing another process must know of (nodes alone live
+// only in the writer's per-operation loaders).
+func NewChangeEvent(origin string, c *Change) *ChangeEvent {
+	ev := &ChangeEvent{Origin: origin, Targets: slices.Clone(c.Targets), Tokens: slices.Clone(c.Tokens)}
+	for _, fb := range c.Feedback {
+		ev.Feedback = append(ev.Feedback, fb.ID)
+	}
+	if len(ev.Targets) == 0 && len(ev.Feedback) == 0 && len(ev.Tokens) == 0 {
+		return nil
+	}
+	return ev
+}
+
+// ConnectionWatcher is implemented by an EventBus that can be cut off
+// from its peers (a network bus), losing the events published meanwhile.
+// Connection returns a channel holding the newest connection state not
+// read yet: false when the connection was lost, true when it came back
+// (so that a consumer reloads what it serves). It closes when ctx ends or
+// the bus closes.
+type ConnectionWatcher interface {
+	Connection(ctx context.Context) <-chan bool
 }

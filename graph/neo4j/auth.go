@@ -202,14 +202,22 @@ func (db *DB) RevokeToken(ctx context.Context, id string) (*model.APIToken, erro
 	if err := checkTokenID(id); err != nil {
 		return nil, err
 	}
-	res, err := db.write(ctx, "neo4j.RevokeToken", "token "+id, revokeTokenCypher, map[string]any{"id": id})
+	tok, err := writeTx(ctx, db, "neo4j.RevokeToken", "token "+id, func(t *txn) (*model.APIToken, error) {
+		res, err := t.run(ctx, revokeTokenCypher, map[string]any{"id": id})
+		if err != nil || len(res) == 0 {
+			return nil, err
+		}
+		tok := decodeToken(res[0].AsMap())
+		t.change.Tokens = append(t.change.Tokens, tok.ID) // caches of every process forget it
+		return tok, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(res) == 0 {
+	if tok == nil {
 		return nil, model.NotFound("id", "token", id)
 	}
-	return decodeToken(res[0].AsMap()), nil
+	return tok, nil
 }
 
 // revokedTokensCypher returns, of the ids given, those that name no token
