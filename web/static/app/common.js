@@ -20,6 +20,9 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** pathId returns the {id} of the page's path /kind/{id}/... */
+export const pathId = () => decodeURIComponent(location.pathname.split('/')[2] || '');
+
 /** token is the signed-in token, or null. */
 export const token = () => sessionStorage.getItem(tokenKey);
 

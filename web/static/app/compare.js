@@ -7,6 +7,7 @@
 import './compare-labels.js';
 import { lang, t } from './i18n.js';
 import { $, ApiError, el, gql, showError, signOut, start, status } from './common.js';
+import { help as explainHelp } from './explain.js';
 
 const targetId = decodeURIComponent(location.pathname.split('/')[2] || '');
 
@@ -57,53 +58,10 @@ function label(a, superseded = false) {
 
 // ---------------------------------------------------------------- help
 
-const helpNames = ['alpha', 'kappa', 'percent', 'hotspot', 'revision', 'overlap'];
-const helpKey = (name) => `cmp.help${name[0].toUpperCase()}${name.slice(1)}`;
-
-/** tips fills the hidden tooltips, one per statistic, in the current language. */
-function tips() {
-  $('tips').replaceChildren(...helpNames.map((n) => el('div', { role: 'tooltip', id: `tip-${n}`, class: 'tip', hidden: true }, t(helpKey(n)))));
-}
-
-/**
- * help returns a "?" button that explains a statistic on hover and on
- * keyboard focus (its tooltip is also its accessible description). It has
- * no text of its own, so the label it sits in reads the same.
- */
 const helpOf = { alpha: 'α', kappa: 'cmp.kappa', percent: 'cmp.percent', hotspot: 'cmp.hotspot', revision: 'revision', overlap: 'cmp.overlap' };
-function help(name, id) {
-  return el('button', {
-    type: 'button', class: 'help', id: id || null, 'data-tip': name, 'aria-describedby': `tip-${name}`, 'aria-label': `${t('cmp.help')}: ${t(helpOf[name])}`,
-  });
-}
 
-let tipShown = null;
-function showTip(button) {
-  hideTip();
-  const tip = $(`tip-${button.dataset.tip}`);
-  if (!tip) return;
-  tip.hidden = false;
-  const r = button.getBoundingClientRect();
-  const width = Math.min(tip.offsetWidth, window.innerWidth - 16);
-  tip.style.left = `${Math.max(8, Math.min(r.left, window.innerWidth - width - 8)) + window.scrollX}px`;
-  tip.style.top = `${r.bottom + 6 + window.scrollY}px`;
-  tipShown = tip;
-}
-function hideTip() {
-  if (tipShown) tipShown.hidden = true;
-  tipShown = null;
-}
-document.addEventListener('focusin', (ev) => { if (ev.target.matches && ev.target.matches('.help')) showTip(ev.target); });
-document.addEventListener('focusout', (ev) => { if (ev.target.matches && ev.target.matches('.help')) hideTip(); });
-document.addEventListener('mouseover', (ev) => { const b = ev.target.closest && ev.target.closest('.help'); if (b) showTip(b); });
-document.addEventListener('mouseout', (ev) => {
-  // The pointer may move from the "?" onto its explanation (and back) without hiding it.
-  const from = ev.target.closest && ev.target.closest('.help, .tip');
-  const to = ev.relatedTarget && ev.relatedTarget.closest && ev.relatedTarget.closest('.help, .tip');
-  if (from && !to && !(document.activeElement && document.activeElement.matches('.help'))) hideTip();
-});
-document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') hideTip(); });
-document.addEventListener('click', (ev) => { const b = ev.target.closest && ev.target.closest('.help'); if (b) showTip(b); });
+/** help returns the "?" button that explains a statistic (see explain.js). */
+const help = (name, id) => explainHelp(name, `cmp.help${name[0].toUpperCase()}${name.slice(1)}`, helpOf[name], id);
 
 // ---------------------------------------------------------------- the comparison
 
@@ -457,9 +415,7 @@ document.addEventListener('keydown', (ev) => {
   }
 });
 
-tips();
 start(connect, () => {
-  tips();
   pickerKey = '';
   if (last) render(last);
   if (shown && !$('details').hidden) details(...shown);

@@ -2,8 +2,9 @@
 // guideline (guidelineCoverage), with the summary, a bar per clause family
 // and every clause with the path that explains its status.
 import { addLabels, t } from './i18n.js';
-import { $, el, gql, showError, start, status } from './common.js';
-import { num, pathId, pct, term } from './explain.js';
+import { $, el, gql, pathId, showError, start, status } from './common.js';
+import { term } from './explain.js';
+import { num, pct } from './format.js';
 
 addLabels({
   en: {

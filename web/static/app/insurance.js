@@ -3,8 +3,9 @@
 // lines and what each pays, the conditions not met, and the residual risk
 // that stays with the organization.
 import { addLabels, t } from './i18n.js';
-import { $, el, gql, showError, start, status } from './common.js';
-import { num, pathId, term, yen } from './explain.js';
+import { $, el, gql, pathId, showError, start, status } from './common.js';
+import { term } from './explain.js';
+import { num, yen } from './format.js';
 
 addLabels({
   en: {
