@@ -8,6 +8,7 @@ import './compare-labels.js';
 import { lang, t } from './i18n.js';
 import { $, ApiError, el, gql, showError, signOut, start, status } from './common.js';
 import { help as explainHelp } from './explain.js';
+import { date, num, pct as percent } from './format.js';
 
 const targetId = decodeURIComponent(location.pathname.split('/')[2] || '');
 
@@ -43,8 +44,9 @@ let diffPair = null; // [a, b] of the diff shown, re-run on every change
 let lastDiff = null;
 let firstRender = 0; // the animation frame after the first render, when the mark is due
 
-const fmt = (s) => (s == null || s.value == null ? '—' : s.value.toFixed(2));
-const pct = (s) => (s == null || s.value == null ? '—' : `${Math.round(s.value * 100)}%`);
+// A statistic ({value, n}): kappa and alpha with two decimals, percent agreement (a share) as a whole percent.
+const fmt = (s) => num(s && s.value, 2);
+const pct = (s) => percent(s && s.value != null ? s.value * 100 : null, 0);
 const names = (list) => (list.length ? list.map((x) => x.name).join(', ') : t('none'));
 const fill = (key, vars) => t(key).replace(/\{(\w+)\}/g, (_, k) => vars[k]);
 
@@ -70,7 +72,7 @@ function render(c) {
   $('title').textContent = `${t('comparison')}: ${c.target.name}`;
   $('summary').replaceChildren(
     el('dt', {}, t('revision'), help('revision', 'help-revision')), el('dd', { id: 'revision' }, String(c.revision)),
-    el('dt', {}, t('changed')), el('dd', {}, new Date(c.computedAt).toLocaleString(lang())),
+    el('dt', {}, t('changed')), el('dd', {}, date(c.computedAt)),
     el('dt', {}, t('alpha1'), help('alpha', 'help-alpha-axis1')), el('dd', { id: 'alpha-axis1' }, fmt(c.agreement.axis1)),
     el('dt', {}, t('alpha2'), help('alpha', 'help-alpha-axis2')), el('dd', { id: 'alpha-axis2' }, fmt(c.agreement.axis2)),
     el('dt', {}, t('alphaCategory'), help('alpha', 'help-alpha-category')), el('dd', { id: 'alpha-category' }, fmt(c.agreement.category)),
@@ -94,7 +96,7 @@ function renderMatrix(c) {
     const by = new Map(r.entries.map((e) => [e.analysisId, e]));
     const s = score.get(r.incident.id) ?? 0;
     const name = el('th', { scope: 'row' }, r.incident.name,
-      s > 0 ? el('span', { class: 'score', title: t('cmp.hotspot') }, s.toFixed(2)) : null);
+      s > 0 ? el('span', { class: 'score', title: t('cmp.hotspot') }, num(s, 2)) : null);
     if (r.divergent) name.title = t('divergent');
     const tr = el('tr', { class: r.divergent ? 'divergent' : '' }, name);
     c.analyses.forEach((a, ci) => {
@@ -306,7 +308,7 @@ function renderDiff(d) {
       el('td', { id: `diff-kappa-${axis}` }, fmt(d.pair[axis].kappa)), el('td', { id: `diff-percent-${axis}` }, pct(d.pair[axis].percent))))));
   const overlap = el('dl', { class: 'overlap' },
     ...['incidents', 'threats', 'assets', 'measures'].flatMap((k) => [el('dt', {}, `${t('cmp.overlap')}: ${t(`cmp.${k}`)}`),
-      el('dd', { id: `diff-overlap-${k}` }, d.pair[k].toFixed(2))]));
+      el('dd', { id: `diff-overlap-${k}` }, num(d.pair[k], 2))]));
   const changed = d.changed.length ? el('div', { class: 'scroll' }, el('table', { id: 'diff-changed' },
     el('thead', {}, el('tr', {}, ...['incident', 'axis1', 'axis2', 'category', 'cmp.threats', 'cmp.assets', 'cmp.measures', 'cmp.changeOf']
       .map((k) => el('th', { scope: 'col' }, t(k))))),

@@ -5,6 +5,7 @@
 // live through the feedbackAdded subscription over graphql-transport-ws.
 import { addLabels, lang, t } from './i18n.js';
 import { $, ApiError, el, errorText, gql, showError, signOut, start, status } from './common.js';
+import { date } from './format.js';
 
 addLabels({
   en: {
@@ -207,8 +208,6 @@ function renderSummary({ sectors, get }) {
   $('fb-summary').replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows), el('tfoot', {}, foot));
 }
 
-const dateText = (s) => (s ? new Date(s).toLocaleString(lang()) : '');
-
 // aboutText names what feedback is about, and the target whose comparison it concerns.
 function aboutOf(a) {
   if (!a) return { text: t('fb.aboutGone'), target: null };
@@ -240,9 +239,9 @@ function item(f) {
       about.target ? el('a', { href: `/targets/${encodeURIComponent(about.target.id)}/compare` }, `${t('fb.compare')} ${about.target.name}`) : null),
     ...(f.aboutVersion != null ? row('fb.version', `v${f.aboutVersion}`) : []),
     ...row('fb.owner', dept ? dept.name : t('none')),
-    ...row('fb.given', dateText(f.createdAt)),
+    ...row('fb.given', date(f.createdAt)),
     ...(f.answer != null ? row('fb.answer', f.answer) : []),
-    ...(f.respondedAt ? row('fb.answered', dateText(f.respondedAt)) : []),
+    ...(f.respondedAt ? row('fb.answered', date(f.respondedAt)) : []),
     ...(f.answeredBy ? row('fb.answeredBy', `v${f.answeredBy.version}`) : []),
   ];
   const head = el('p', { class: 'fb-head' },
