@@ -261,7 +261,7 @@ function respondForm(f) {
   const answer = el('textarea', { id, class: 'fb-answer', rows: '2', maxlength: '10000' });
   answer.value = drafts.get(f.id) ?? '';
   answer.addEventListener('input', () => drafts.set(f.id, answer.value));
-  const error = el('p', { class: 'fb-error', role: 'alert' }, errors.get(f.id) ?? '');
+  const error = el('p', { class: 'error fb-error', role: 'alert' }, errors.get(f.id) ?? '');
   const button = (to, key) => {
     const b = el('button', { type: 'button', class: `fb-respond-${to}`, 'data-action': to }, t(key));
     b.addEventListener('click', () => respond(f, to, answer, error, form));
@@ -322,7 +322,7 @@ function renderList() {
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   $('fb-shown').textContent = `${t('fb.shown')} ${shown.length} ${t('fb.of')} ${items.size}`;
   if (!items.size) {
-    $('fb-list').replaceChildren(el('p', { class: 'fb-note' }, t('fb.noFeedback')));
+    $('fb-list').replaceChildren(el('p', { class: 'note' }, t('fb.noFeedback')));
     return;
   }
   const groups = kinds.map((k) => {
@@ -339,7 +339,7 @@ function render() {
   if (!me) return;
   $('title').textContent = `${t('fb.titleOf')} ${me.organization.name}`;
   $('fb-viewer').replaceChildren(`${t('fb.viewer')} ${me.userId} (${me.organization.name}, ${me.organization.sector}; ${t('fb.role')} ${me.role})`,
-    ...(canRespond() ? [] : [el('span', { class: 'fb-note' }, ` — ${t('fb.readOnly')}`)]));
+    ...(canRespond() ? [] : [el('span', { class: 'note' }, ` — ${t('fb.readOnly')}`)]));
   const c = counts();
   renderFilters(c.sectors);
   renderSummary(c);
