@@ -6,11 +6,11 @@
 // over HTTP for exactly the analyses chosen.
 import './compare-labels.js';
 import { lang, t } from './i18n.js';
-import { $, ApiError, el, gql, showError, signOut, start, status } from './common.js';
+import { $, el, gql, pathId, showError, start, status, subscribe } from './common.js';
 import { help as explainHelp } from './explain.js';
 import { date, num, pct as percent } from './format.js';
 
-const targetId = decodeURIComponent(location.pathname.split('/')[2] || '');
+const targetId = pathId();
 
 const stat = '{ kappa { value n } percent { value n } }';
 const fields = `target { id name } revision computedAt
@@ -349,19 +349,18 @@ $('diff-form').addEventListener('submit', (ev) => {
 
 // ---------------------------------------------------------------- the subscription
 
-const apiError = (errors) => new ApiError(errors.map((e) => e.message).join('; '), errors[0].extensions && errors[0].extensions.code);
-
-let socket = null; // the open websocket, once acknowledged
-let subs = 0;
-let subId = null; // the live subscription's id; events of earlier ones are dropped
+let live = null; // the comparisonUpdated subscription
+const liveVariables = () => ({ t: targetId, d: includeDrafts });
 
 /** resubscribe starts the subscription again for the current choice of drafts. */
 function resubscribe() {
-  if (!socket) return;
-  const send = (m) => socket.send(JSON.stringify(m));
-  if (subId) send({ id: subId, type: 'complete' });
-  subId = `cmp-${++subs}`;
-  send({ id: subId, type: 'subscribe', payload: { query: subscription, variables: { t: targetId, d: includeDrafts } } });
+  if (live) live.restart(liveVariables());
+}
+
+/** connect subscribes (again after each sign-in); each event refreshes the page. */
+function connect() {
+  if (live) live.close();
+  live = subscribe(subscription, liveVariables(), { next: (data) => refresh(data.comparisonUpdated) });
 }
 
 // closeDetails hides the details and gives the focus back to the cell
@@ -373,40 +372,6 @@ function closeDetails() {
   const b = $('matrix').querySelector(`button[data-incident="${CSS.escape(opener.incident)}"][data-analysis="${CSS.escape(opener.analysis)}"]`);
   opener = null;
   if (b) b.focus();
-}
-
-// The reconnection waits 1 s, 2 s, 4 s, … up to 10 s, each time between
-// half and all of it at random, so that a server coming back is not met by
-// every page at once; a connection the server accepts starts again at 1 s.
-let retries = 0;
-const retryDelay = () => Math.min(1000 * 2 ** retries++, 10000) * (0.5 + Math.random() / 2);
-
-function connect(token) {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
-  const send = (m) => ws.send(JSON.stringify(m));
-  ws.onopen = () => send({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } });
-  ws.onmessage = (ev) => {
-    const m = JSON.parse(ev.data);
-    if (m.type === 'connection_ack') {
-      retries = 0;
-      socket = ws;
-      subId = null;
-      resubscribe();
-    } else if (m.type === 'ping') send({ type: 'pong' });
-    else if (m.id && m.id !== subId) return; // an earlier subscription's
-    else if (m.type === 'next' && m.payload.errors) showError(apiError(m.payload.errors));
-    else if (m.type === 'next') refresh(m.payload.data.comparisonUpdated);
-    else if (m.type === 'error') showError(apiError(m.payload));
-  };
-  ws.onclose = (ev) => {
-    if (socket === ws) socket = null;
-    if (ev.code === 4401 || ev.code === 4403) {
-      signOut(ev.reason);
-      return;
-    }
-    status('gone', `(${ev.code})`, true);
-    setTimeout(() => connect(token), retryDelay());
-  };
 }
 
 $('details-close').addEventListener('click', closeDetails);

@@ -4,7 +4,7 @@
 // for those who may answer, the owner's responses. New feedback arrives
 // live through the feedbackAdded subscription over graphql-transport-ws.
 import { addLabels, lang, t } from './i18n.js';
-import { $, ApiError, el, errorText, gql, showError, signOut, start, status } from './common.js';
+import { $, el, errorText, gql, showError, signOut, start, status, subscribe } from './common.js';
 import { date } from './format.js';
 
 addLabels({
@@ -346,39 +346,23 @@ function render() {
   renderList();
 }
 
-const apiError = (errs) => new ApiError(errs.map((e) => e.message).join('; '), errs[0].extensions && errs[0].extensions.code);
-
-let socket = null;
+let live = null; // the feedbackAdded subscription
 
 // listen subscribes to feedbackAdded; feedback routed to my organization in the chosen status joins the page.
 // After a lost connection it reloads, so that nothing given meanwhile is missed.
-function listen(token, reconnected) {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
-  socket = ws;
-  const send = (m) => ws.send(JSON.stringify(m));
-  ws.onopen = () => send({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } });
-  ws.onmessage = (ev) => {
-    const m = JSON.parse(ev.data);
-    if (m.type === 'connection_ack') {
-      send({ id: 'fb', type: 'subscribe', payload: { query: subscription } });
+function listen() {
+  live = subscribe(subscription, {}, {
+    next: (data) => added(data.feedbackAdded),
+    error: fail,
+    open: (again) => {
       $('fb-live').hidden = false;
-      if (reconnected) load().catch(fail);
-    } else if (m.type === 'ping') send({ type: 'pong' });
-    else if (m.type === 'next' && m.payload.errors) fail(apiError(m.payload.errors));
-    else if (m.type === 'next') added(m.payload.data.feedbackAdded);
-    else if (m.type === 'error') fail(apiError(m.payload));
-  };
-  ws.onclose = (ev) => {
-    if (socket !== ws) return; // replaced by a new sign-in
-    $('fb-live').hidden = true;
-    if (ev.code === 4401 || ev.code === 4403) {
-      signOut(ev.reason);
-      return;
-    }
-    announce = null;
-    status('gone', `(${ev.code})`, true);
-    setTimeout(() => { if (socket === ws) listen(token, true); }, 1000);
-  };
+      if (again) load().catch(fail);
+    },
+    lost: () => {
+      $('fb-live').hidden = true;
+      announce = null;
+    },
+  });
 }
 
 // added shows feedback that has just been given, when it is routed to my organization.
@@ -400,11 +384,10 @@ function added(f) {
 }
 
 // run signs in: who am I, then the list, then the live updates.
-async function run(token) {
-  if (socket) {
-    const old = socket;
-    socket = null;
-    old.close();
+async function run() {
+  if (live) {
+    live.close();
+    live = null;
   }
   try {
     const d = await gql('{ viewer { userId role organization { id name sector } } }');
@@ -415,7 +398,7 @@ async function run(token) {
     me = d.viewer;
     $('fb-main').hidden = false;
     await load();
-    listen(token, false);
+    listen();
   } catch (err) {
     if (err.code !== 'UNAUTHENTICATED') fail(err);
   }
