@@ -23,6 +23,21 @@ export function el(tag, attrs = {}, ...children) {
 /** pathId returns the {id} of the page's path /kind/{id}/... */
 export const pathId = () => decodeURIComponent(location.pathname.split('/')[2] || '');
 
+/**
+ * analysisContext says, in #analysis, which analysis of which target a
+ * page shows, with links to the target list, the target's comparison and
+ * one more page [id, href, labelKey]; its labels are the page's
+ * {prefix}.analysis, .by, .of, .toTargets and .toCompare.
+ */
+export function analysisContext(a, prefix, [id, href, key]) {
+  const k = (name) => t(`${prefix}.${name}`);
+  $('analysis').replaceChildren(
+    `${k('analysis')}: ${a.title} (${k('by')} ${a.organization.name}, v${a.version}) — ${k('of')}: ${a.target.name} · `,
+    el('a', { href: '/targets', id: 'to-targets' }, k('toTargets')), ' · ',
+    el('a', { href: `/targets/${encodeURIComponent(a.target.id)}/compare`, id: 'to-compare' }, k('toCompare')), ' · ',
+    el('a', { href, id }, t(key)));
+}
+
 /** token is the signed-in token, or null. */
 export const token = () => sessionStorage.getItem(tokenKey);
 

@@ -21,6 +21,9 @@ export function term(label, explanation, attrs = {}) {
   return el('span', { ...attrs, class: `term${attrs.class ? ` ${attrs.class}` : ''}`, tabindex: '0', 'aria-describedby': id }, label, tip);
 }
 
+/** figure returns a labelled figure of a summary: the label, a term with its explanation, and the value. */
+export const figure = (id, labelKey, explainKey, value) => [el('dt', {}, term(t(labelKey), t(explainKey))), el('dd', { id }, value)];
+
 /**
  * help returns a "?" button with no text of its own (the label it sits in
  * reads the same) that explains a statistic. Its tooltip, tip-{name}, is
