@@ -223,7 +223,7 @@ func TestComparisonPageKeyboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	firstCell, err := chromedp.Run(ctx, chromedp.Poll[string](
-		`document.querySelectorAll('td.cell').length === 4 && (b => 'cell ' + b.dataset.incident + ' ' + b.dataset.analysis)(document.querySelector('#matrix button'))`,
+		`document.querySelectorAll('td.cell').length === 4 && (b => 'cell ' + b.dataset.incident + ' ' + b.dataset.analysis)(document.querySelector('#matrix .cell-button'))`,
 		chromedp.WithPollingTimeout(30*time.Second)))
 	if err != nil {
 		t.Fatalf("no matrix: %v", err)
@@ -259,10 +259,26 @@ func TestComparisonPageKeyboard(t *testing.T) {
 	if path[len(path)-1] != "lang" {
 		t.Fatalf("Tab from the top goes %v, never to the language switch", path)
 	}
+	// After the language switch come the statistics' "?" buttons (each
+	// showing its explanation when focused) and the choice of analyses,
+	// and then the first cell, each with a visible focus.
+	var between []string
 	at, style := tab()
-	t.Logf("Tab goes %v, then %s (outline %s)", path, at, style)
+	for !strings.HasPrefix(at, "cell ") && len(between) < 20 {
+		if style == "" {
+			t.Errorf("%s has no visible focus outline", at)
+		}
+		if strings.HasPrefix(at, "help-") {
+			if shown, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`(t => !!t && !t.hidden)(document.getElementById(document.activeElement.getAttribute('aria-describedby')))`)); !shown {
+				t.Errorf("%s, focused, shows no explanation", at)
+			}
+		}
+		between = append(between, at)
+		at, style = tab()
+	}
+	t.Logf("Tab goes %v, then %v, then %s (outline %s)", path, between, at, style)
 	if at != firstCell {
-		t.Fatalf("after the language switch Tab goes to %s, want the first cell (%s)", at, firstCell)
+		t.Fatalf("after the language switch Tab goes through %v to %s, want the first cell (%s)", between, at, firstCell)
 	}
 
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {

@@ -20,6 +20,24 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** pathId returns the {id} of the page's path /kind/{id}/... */
+export const pathId = () => decodeURIComponent(location.pathname.split('/')[2] || '');
+
+/**
+ * analysisContext says, in #analysis, which analysis of which target a
+ * page shows, with links to the target list, the target's comparison and
+ * one more page [id, href, labelKey]; its labels are the page's
+ * {prefix}.analysis, .by, .of, .toTargets and .toCompare.
+ */
+export function analysisContext(a, prefix, [id, href, key]) {
+  const k = (name) => t(`${prefix}.${name}`);
+  $('analysis').replaceChildren(
+    `${k('analysis')}: ${a.title} (${k('by')} ${a.organization.name}, v${a.version}) — ${k('of')}: ${a.target.name} · `,
+    el('a', { href: '/targets', id: 'to-targets' }, k('toTargets')), ' · ',
+    el('a', { href: `/targets/${encodeURIComponent(a.target.id)}/compare`, id: 'to-compare' }, k('toCompare')), ' · ',
+    el('a', { href, id }, t(key)));
+}
+
 /** token is the signed-in token, or null. */
 export const token = () => sessionStorage.getItem(tokenKey);
 
@@ -95,6 +113,86 @@ export function status(key, detail = '', error = false) {
 /** showError puts an error in the status line. */
 export function showError(err) {
   status('error', errorText(err), true);
+}
+
+/** apiError makes one ApiError of a GraphQL errors list. */
+const apiError = (errors) => new ApiError(errors.map((e) => e.message).join('; '), errors[0].extensions && errors[0].extensions.code);
+
+// The reconnection waits 1 s, 2 s, 4 s, … up to 10 s, each time between
+// half and all of it at random, so that a server coming back is not met by
+// every page at once; a connection the server accepts starts again at 1 s.
+const backOff = (retries) => Math.min(1000 * 2 ** retries, 10000) * (0.5 + Math.random() / 2);
+
+/**
+ * subscribe keeps one GraphQL subscription live over graphql-transport-ws
+ * with the session token. next(data) gets each event, error(err) the
+ * errors the server sends, open(again) is called after each connection the
+ * server accepts (again: after a lost one, when events may have been
+ * missed) and lost() when the connection drops. It reconnects with
+ * back-off and signs out when the server refuses the token (4401, 4403).
+ * It returns restart(variables), which subscribes anew (events of the
+ * earlier subscription are dropped), and close().
+ */
+export function subscribe(query, variables, { next, error = showError, open = () => {}, lost = () => {} }) {
+  let ws = null; // the current websocket; null once closed on purpose
+  let acked = false;
+  let id = null; // the live subscription's id
+  let subs = 0;
+  let retries = 0;
+  let connections = 0;
+  let closed = false;
+  const send = (m) => ws.send(JSON.stringify(m));
+  const begin = () => {
+    id = `s${++subs}`;
+    send({ id, type: 'subscribe', payload: { query, variables } });
+  };
+  function connect() {
+    const me = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
+    ws = me;
+    acked = false;
+    me.onopen = () => me.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token()}` } }));
+    me.onmessage = (ev) => {
+      if (ws !== me) return;
+      const m = JSON.parse(ev.data);
+      if (m.type === 'connection_ack') {
+        retries = 0;
+        acked = true;
+        begin();
+        open(connections++ > 0);
+      } else if (m.type === 'ping') send({ type: 'pong' });
+      else if (m.id && m.id !== id) return; // an earlier subscription's
+      else if (m.type === 'next' && m.payload.errors) error(apiError(m.payload.errors));
+      else if (m.type === 'next') next(m.payload.data);
+      else if (m.type === 'error') error(apiError(m.payload));
+    };
+    me.onclose = (ev) => {
+      if (ws !== me) return; // closed on purpose
+      ws = null;
+      acked = false;
+      lost();
+      if (ev.code === 4401 || ev.code === 4403) {
+        signOut(ev.reason);
+        return;
+      }
+      status('gone', `(${ev.code})`, true);
+      setTimeout(() => { if (!closed) connect(); }, backOff(retries++));
+    };
+  }
+  connect();
+  return {
+    restart(more) {
+      variables = more;
+      if (!acked) return; // subscribed with these once the server accepts the connection
+      send({ id, type: 'complete' });
+      begin();
+    },
+    close() {
+      closed = true;
+      const w = ws;
+      ws = null;
+      if (w) w.close();
+    },
+  };
 }
 
 /**

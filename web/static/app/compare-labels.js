@@ -4,7 +4,6 @@ import { addLabels } from './i18n.js';
 
 addLabels({
   en: {
-    'cmp.help': 'Explain',
     'cmp.helpAlpha': "Krippendorff's alpha: how far all the analyses agree on the ratings, over every incident at once. 1 is full agreement, 0 is no better than chance, below 0 the analyses disagree systematically. It is undefined (—) with fewer than two ratings of an incident or when no rating varies.",
     'cmp.helpKappa': "Cohen's kappa (quadratic-weighted): how far two analyses agree on the incidents both assessed, corrected for chance; a near miss (2 against 3) counts less than a wide one (1 against 4). 1 is full agreement, 0 is chance, below 0 disagreement.",
     'cmp.helpPercent': 'Percent agreement: the share of the incidents both analyses assessed that they rated exactly the same. Easy to read, but not corrected for chance.',
@@ -40,7 +39,6 @@ addLabels({
     'cmp.threats': 'Threats', 'cmp.assets': 'Assets', 'cmp.measures': 'Measures',
   },
   ja: {
-    'cmp.help': '説明',
     'cmp.helpAlpha': 'クリッペンドルフのα：すべての分析がすべてのインシデントの評価でどれだけ一致しているかを表します。1 は完全な一致、0 は偶然と同程度、負の値は系統的な不一致です。評価が 2 件未満のときや評価にばらつきがないときは定義されません（—）。',
     'cmp.helpKappa': 'コーエンのκ（二次の重み付き）：2 つの分析が、両方が評価したインシデントについて偶然による一致を除いてどれだけ一致しているかを表します。近い食い違い（2 と 3）は大きな食い違い（1 と 4）より軽く数えます。1 は完全な一致、0 は偶然と同程度、負の値は不一致です。',
     'cmp.helpPercent': '一致率：両方の分析が評価したインシデントのうち、まったく同じ評価をした割合です。分かりやすい反面、偶然の一致は補正されません。',

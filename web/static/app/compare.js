@@ -6,9 +6,11 @@
 // over HTTP for exactly the analyses chosen.
 import './compare-labels.js';
 import { lang, t } from './i18n.js';
-import { $, ApiError, el, gql, showError, signOut, start, status } from './common.js';
+import { $, el, gql, pathId, showError, start, status, subscribe } from './common.js';
+import { help as explainHelp } from './explain.js';
+import { date, num, pct as percent } from './format.js';
 
-const targetId = decodeURIComponent(location.pathname.split('/')[2] || '');
+const targetId = pathId();
 
 const stat = '{ kappa { value n } percent { value n } }';
 const fields = `target { id name } revision computedAt
@@ -42,8 +44,9 @@ let diffPair = null; // [a, b] of the diff shown, re-run on every change
 let lastDiff = null;
 let firstRender = 0; // the animation frame after the first render, when the mark is due
 
-const fmt = (s) => (s == null || s.value == null ? '—' : s.value.toFixed(2));
-const pct = (s) => (s == null || s.value == null ? '—' : `${Math.round(s.value * 100)}%`);
+// A statistic ({value, n}): kappa and alpha with two decimals, percent agreement (a share) as a whole percent.
+const fmt = (s) => num(s && s.value, 2);
+const pct = (s) => percent(s && s.value != null ? s.value * 100 : null, 0);
 const names = (list) => (list.length ? list.map((x) => x.name).join(', ') : t('none'));
 const fill = (key, vars) => t(key).replace(/\{(\w+)\}/g, (_, k) => vars[k]);
 
@@ -57,53 +60,10 @@ function label(a, superseded = false) {
 
 // ---------------------------------------------------------------- help
 
-const helpNames = ['alpha', 'kappa', 'percent', 'hotspot', 'revision', 'overlap'];
-const helpKey = (name) => `cmp.help${name[0].toUpperCase()}${name.slice(1)}`;
-
-/** tips fills the hidden tooltips, one per statistic, in the current language. */
-function tips() {
-  $('tips').replaceChildren(...helpNames.map((n) => el('div', { role: 'tooltip', id: `tip-${n}`, class: 'tip', hidden: true }, t(helpKey(n)))));
-}
-
-/**
- * help returns a "?" button that explains a statistic on hover and on
- * keyboard focus (its tooltip is also its accessible description). It has
- * no text of its own, so the label it sits in reads the same.
- */
 const helpOf = { alpha: 'α', kappa: 'cmp.kappa', percent: 'cmp.percent', hotspot: 'cmp.hotspot', revision: 'revision', overlap: 'cmp.overlap' };
-function help(name, id) {
-  return el('button', {
-    type: 'button', class: 'help', id: id || null, 'data-tip': name, 'aria-describedby': `tip-${name}`, 'aria-label': `${t('cmp.help')}: ${t(helpOf[name])}`,
-  });
-}
 
-let tipShown = null;
-function showTip(button) {
-  hideTip();
-  const tip = $(`tip-${button.dataset.tip}`);
-  if (!tip) return;
-  tip.hidden = false;
-  const r = button.getBoundingClientRect();
-  const width = Math.min(tip.offsetWidth, window.innerWidth - 16);
-  tip.style.left = `${Math.max(8, Math.min(r.left, window.innerWidth - width - 8)) + window.scrollX}px`;
-  tip.style.top = `${r.bottom + 6 + window.scrollY}px`;
-  tipShown = tip;
-}
-function hideTip() {
-  if (tipShown) tipShown.hidden = true;
-  tipShown = null;
-}
-document.addEventListener('focusin', (ev) => { if (ev.target.matches && ev.target.matches('.help')) showTip(ev.target); });
-document.addEventListener('focusout', (ev) => { if (ev.target.matches && ev.target.matches('.help')) hideTip(); });
-document.addEventListener('mouseover', (ev) => { const b = ev.target.closest && ev.target.closest('.help'); if (b) showTip(b); });
-document.addEventListener('mouseout', (ev) => {
-  // The pointer may move from the "?" onto its explanation (and back) without hiding it.
-  const from = ev.target.closest && ev.target.closest('.help, .tip');
-  const to = ev.relatedTarget && ev.relatedTarget.closest && ev.relatedTarget.closest('.help, .tip');
-  if (from && !to && !(document.activeElement && document.activeElement.matches('.help'))) hideTip();
-});
-document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') hideTip(); });
-document.addEventListener('click', (ev) => { const b = ev.target.closest && ev.target.closest('.help'); if (b) showTip(b); });
+/** help returns the "?" button that explains a statistic (see explain.js). */
+const help = (name, id) => explainHelp(name, `cmp.help${name[0].toUpperCase()}${name.slice(1)}`, helpOf[name], id);
 
 // ---------------------------------------------------------------- the comparison
 
@@ -112,7 +72,7 @@ function render(c) {
   $('title').textContent = `${t('comparison')}: ${c.target.name}`;
   $('summary').replaceChildren(
     el('dt', {}, t('revision'), help('revision', 'help-revision')), el('dd', { id: 'revision' }, String(c.revision)),
-    el('dt', {}, t('changed')), el('dd', {}, new Date(c.computedAt).toLocaleString(lang())),
+    el('dt', {}, t('changed')), el('dd', {}, date(c.computedAt)),
     el('dt', {}, t('alpha1'), help('alpha', 'help-alpha-axis1')), el('dd', { id: 'alpha-axis1' }, fmt(c.agreement.axis1)),
     el('dt', {}, t('alpha2'), help('alpha', 'help-alpha-axis2')), el('dd', { id: 'alpha-axis2' }, fmt(c.agreement.axis2)),
     el('dt', {}, t('alphaCategory'), help('alpha', 'help-alpha-category')), el('dd', { id: 'alpha-category' }, fmt(c.agreement.category)),
@@ -136,7 +96,7 @@ function renderMatrix(c) {
     const by = new Map(r.entries.map((e) => [e.analysisId, e]));
     const s = score.get(r.incident.id) ?? 0;
     const name = el('th', { scope: 'row' }, r.incident.name,
-      s > 0 ? el('span', { class: 'score', title: t('cmp.hotspot') }, s.toFixed(2)) : null);
+      s > 0 ? el('span', { class: 'score', title: t('cmp.hotspot') }, num(s, 2)) : null);
     if (r.divergent) name.title = t('divergent');
     const tr = el('tr', { class: r.divergent ? 'divergent' : '' }, name);
     c.analyses.forEach((a, ci) => {
@@ -348,7 +308,7 @@ function renderDiff(d) {
       el('td', { id: `diff-kappa-${axis}` }, fmt(d.pair[axis].kappa)), el('td', { id: `diff-percent-${axis}` }, pct(d.pair[axis].percent))))));
   const overlap = el('dl', { class: 'overlap' },
     ...['incidents', 'threats', 'assets', 'measures'].flatMap((k) => [el('dt', {}, `${t('cmp.overlap')}: ${t(`cmp.${k}`)}`),
-      el('dd', { id: `diff-overlap-${k}` }, d.pair[k].toFixed(2))]));
+      el('dd', { id: `diff-overlap-${k}` }, num(d.pair[k], 2))]));
   const changed = d.changed.length ? el('div', { class: 'scroll' }, el('table', { id: 'diff-changed' },
     el('thead', {}, el('tr', {}, ...['incident', 'axis1', 'axis2', 'category', 'cmp.threats', 'cmp.assets', 'cmp.measures', 'cmp.changeOf']
       .map((k) => el('th', { scope: 'col' }, t(k))))),
@@ -389,19 +349,18 @@ $('diff-form').addEventListener('submit', (ev) => {
 
 // ---------------------------------------------------------------- the subscription
 
-const apiError = (errors) => new ApiError(errors.map((e) => e.message).join('; '), errors[0].extensions && errors[0].extensions.code);
-
-let socket = null; // the open websocket, once acknowledged
-let subs = 0;
-let subId = null; // the live subscription's id; events of earlier ones are dropped
+let live = null; // the comparisonUpdated subscription
+const liveVariables = () => ({ t: targetId, d: includeDrafts });
 
 /** resubscribe starts the subscription again for the current choice of drafts. */
 function resubscribe() {
-  if (!socket) return;
-  const send = (m) => socket.send(JSON.stringify(m));
-  if (subId) send({ id: subId, type: 'complete' });
-  subId = `cmp-${++subs}`;
-  send({ id: subId, type: 'subscribe', payload: { query: subscription, variables: { t: targetId, d: includeDrafts } } });
+  if (live) live.restart(liveVariables());
+}
+
+/** connect subscribes (again after each sign-in); each event refreshes the page. */
+function connect() {
+  if (live) live.close();
+  live = subscribe(subscription, liveVariables(), { next: (data) => refresh(data.comparisonUpdated) });
 }
 
 // closeDetails hides the details and gives the focus back to the cell
@@ -415,40 +374,6 @@ function closeDetails() {
   if (b) b.focus();
 }
 
-// The reconnection waits 1 s, 2 s, 4 s, … up to 10 s, each time between
-// half and all of it at random, so that a server coming back is not met by
-// every page at once; a connection the server accepts starts again at 1 s.
-let retries = 0;
-const retryDelay = () => Math.min(1000 * 2 ** retries++, 10000) * (0.5 + Math.random() / 2);
-
-function connect(token) {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
-  const send = (m) => ws.send(JSON.stringify(m));
-  ws.onopen = () => send({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } });
-  ws.onmessage = (ev) => {
-    const m = JSON.parse(ev.data);
-    if (m.type === 'connection_ack') {
-      retries = 0;
-      socket = ws;
-      subId = null;
-      resubscribe();
-    } else if (m.type === 'ping') send({ type: 'pong' });
-    else if (m.id && m.id !== subId) return; // an earlier subscription's
-    else if (m.type === 'next' && m.payload.errors) showError(apiError(m.payload.errors));
-    else if (m.type === 'next') refresh(m.payload.data.comparisonUpdated);
-    else if (m.type === 'error') showError(apiError(m.payload));
-  };
-  ws.onclose = (ev) => {
-    if (socket === ws) socket = null;
-    if (ev.code === 4401 || ev.code === 4403) {
-      signOut(ev.reason);
-      return;
-    }
-    status('gone', `(${ev.code})`, true);
-    setTimeout(() => connect(token), retryDelay());
-  };
-}
-
 $('details-close').addEventListener('click', closeDetails);
 document.addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape' && !$('details').hidden) {
@@ -457,9 +382,7 @@ document.addEventListener('keydown', (ev) => {
   }
 });
 
-tips();
 start(connect, () => {
-  tips();
   pickerKey = '';
   if (last) render(last);
   if (shown && !$('details').hidden) details(...shown);

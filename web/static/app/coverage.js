@@ -2,8 +2,9 @@
 // guideline (guidelineCoverage), with the summary, a bar per clause family
 // and every clause with the path that explains its status.
 import { addLabels, t } from './i18n.js';
-import { $, el, gql, showError, start, status } from './common.js';
-import { num, pathId, pct, term } from './explain.js';
+import { $, analysisContext, el, gql, pathId, showError, start, status } from './common.js';
+import { figure as stat } from './explain.js';
+import { num, pct } from './format.js';
 
 addLabels({
   en: {
@@ -68,7 +69,6 @@ const countOf = { COVERED: 'covered', PARTIAL: 'partial', PLANNED: 'planned', GA
 const pctOf = { COVERED: 'coveredPercent', PARTIAL: 'partialPercent', PLANNED: 'plannedPercent', GAP: 'gapPercent' };
 
 const analysisId = pathId();
-const enc = encodeURIComponent;
 
 const contextQuery = `query($a: ID!, $text: String, $g: ID!, $withG: Boolean!) {
   analysis(id: $a) { id title version organization { name } target { id name } }
@@ -98,11 +98,7 @@ function drawContext() {
   if (!analysis) return;
   const a = analysis;
   $('title').textContent = `${t('cov.title')}: ${a.title}`;
-  $('analysis').replaceChildren(
-    `${t('cov.analysis')}: ${a.title} (${t('cov.by')} ${a.organization.name}, v${a.version}) — ${t('cov.of')}: ${a.target.name} · `,
-    el('a', { href: '/targets', id: 'to-targets' }, t('cov.toTargets')), ' · ',
-    el('a', { href: `/targets/${enc(a.target.id)}/compare`, id: 'to-compare' }, t('cov.toCompare')), ' · ',
-    el('a', { href: `/analyses/${enc(a.id)}/insurance`, id: 'to-insurance' }, t('cov.toInsurance')));
+  analysisContext(a, 'cov', ['to-insurance', `/analyses/${encodeURIComponent(a.id)}/insurance`, 'cov.toInsurance']);
 }
 
 function fillGuidelines(nodes, chosen) {
@@ -111,10 +107,6 @@ function fillGuidelines(nodes, chosen) {
   const keep = select.value || (chosen && chosen.id) || '';
   select.replaceChildren(select.firstElementChild, ...list.map(option));
   select.value = keep;
-}
-
-function stat(id, labelKey, helpKey, value) {
-  return [el('dt', {}, term(t(labelKey), t(helpKey))), el('dd', { id }, value)];
 }
 
 function drawSummary(s) {

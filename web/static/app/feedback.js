@@ -4,7 +4,8 @@
 // for those who may answer, the owner's responses. New feedback arrives
 // live through the feedbackAdded subscription over graphql-transport-ws.
 import { addLabels, lang, t } from './i18n.js';
-import { $, ApiError, el, errorText, gql, showError, signOut, start, status } from './common.js';
+import { $, el, errorText, gql, showError, signOut, start, status, subscribe } from './common.js';
+import { date } from './format.js';
 
 addLabels({
   en: {
@@ -207,8 +208,6 @@ function renderSummary({ sectors, get }) {
   $('fb-summary').replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows), el('tfoot', {}, foot));
 }
 
-const dateText = (s) => (s ? new Date(s).toLocaleString(lang()) : '');
-
 // aboutText names what feedback is about, and the target whose comparison it concerns.
 function aboutOf(a) {
   if (!a) return { text: t('fb.aboutGone'), target: null };
@@ -240,9 +239,9 @@ function item(f) {
       about.target ? el('a', { href: `/targets/${encodeURIComponent(about.target.id)}/compare` }, `${t('fb.compare')} ${about.target.name}`) : null),
     ...(f.aboutVersion != null ? row('fb.version', `v${f.aboutVersion}`) : []),
     ...row('fb.owner', dept ? dept.name : t('none')),
-    ...row('fb.given', dateText(f.createdAt)),
+    ...row('fb.given', date(f.createdAt)),
     ...(f.answer != null ? row('fb.answer', f.answer) : []),
-    ...(f.respondedAt ? row('fb.answered', dateText(f.respondedAt)) : []),
+    ...(f.respondedAt ? row('fb.answered', date(f.respondedAt)) : []),
     ...(f.answeredBy ? row('fb.answeredBy', `v${f.answeredBy.version}`) : []),
   ];
   const head = el('p', { class: 'fb-head' },
@@ -262,7 +261,7 @@ function respondForm(f) {
   const answer = el('textarea', { id, class: 'fb-answer', rows: '2', maxlength: '10000' });
   answer.value = drafts.get(f.id) ?? '';
   answer.addEventListener('input', () => drafts.set(f.id, answer.value));
-  const error = el('p', { class: 'fb-error', role: 'alert' }, errors.get(f.id) ?? '');
+  const error = el('p', { class: 'error fb-error', role: 'alert' }, errors.get(f.id) ?? '');
   const button = (to, key) => {
     const b = el('button', { type: 'button', class: `fb-respond-${to}`, 'data-action': to }, t(key));
     b.addEventListener('click', () => respond(f, to, answer, error, form));
@@ -323,7 +322,7 @@ function renderList() {
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   $('fb-shown').textContent = `${t('fb.shown')} ${shown.length} ${t('fb.of')} ${items.size}`;
   if (!items.size) {
-    $('fb-list').replaceChildren(el('p', { class: 'fb-note' }, t('fb.noFeedback')));
+    $('fb-list').replaceChildren(el('p', { class: 'note' }, t('fb.noFeedback')));
     return;
   }
   const groups = kinds.map((k) => {
@@ -340,46 +339,30 @@ function render() {
   if (!me) return;
   $('title').textContent = `${t('fb.titleOf')} ${me.organization.name}`;
   $('fb-viewer').replaceChildren(`${t('fb.viewer')} ${me.userId} (${me.organization.name}, ${me.organization.sector}; ${t('fb.role')} ${me.role})`,
-    ...(canRespond() ? [] : [el('span', { class: 'fb-note' }, ` — ${t('fb.readOnly')}`)]));
+    ...(canRespond() ? [] : [el('span', { class: 'note' }, ` — ${t('fb.readOnly')}`)]));
   const c = counts();
   renderFilters(c.sectors);
   renderSummary(c);
   renderList();
 }
 
-const apiError = (errs) => new ApiError(errs.map((e) => e.message).join('; '), errs[0].extensions && errs[0].extensions.code);
-
-let socket = null;
+let live = null; // the feedbackAdded subscription
 
 // listen subscribes to feedbackAdded; feedback routed to my organization in the chosen status joins the page.
 // After a lost connection it reloads, so that nothing given meanwhile is missed.
-function listen(token, reconnected) {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
-  socket = ws;
-  const send = (m) => ws.send(JSON.stringify(m));
-  ws.onopen = () => send({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } });
-  ws.onmessage = (ev) => {
-    const m = JSON.parse(ev.data);
-    if (m.type === 'connection_ack') {
-      send({ id: 'fb', type: 'subscribe', payload: { query: subscription } });
+function listen() {
+  live = subscribe(subscription, {}, {
+    next: (data) => added(data.feedbackAdded),
+    error: fail,
+    open: (again) => {
       $('fb-live').hidden = false;
-      if (reconnected) load().catch(fail);
-    } else if (m.type === 'ping') send({ type: 'pong' });
-    else if (m.type === 'next' && m.payload.errors) fail(apiError(m.payload.errors));
-    else if (m.type === 'next') added(m.payload.data.feedbackAdded);
-    else if (m.type === 'error') fail(apiError(m.payload));
-  };
-  ws.onclose = (ev) => {
-    if (socket !== ws) return; // replaced by a new sign-in
-    $('fb-live').hidden = true;
-    if (ev.code === 4401 || ev.code === 4403) {
-      signOut(ev.reason);
-      return;
-    }
-    announce = null;
-    status('gone', `(${ev.code})`, true);
-    setTimeout(() => { if (socket === ws) listen(token, true); }, 1000);
-  };
+      if (again) load().catch(fail);
+    },
+    lost: () => {
+      $('fb-live').hidden = true;
+      announce = null;
+    },
+  });
 }
 
 // added shows feedback that has just been given, when it is routed to my organization.
@@ -401,11 +384,10 @@ function added(f) {
 }
 
 // run signs in: who am I, then the list, then the live updates.
-async function run(token) {
-  if (socket) {
-    const old = socket;
-    socket = null;
-    old.close();
+async function run() {
+  if (live) {
+    live.close();
+    live = null;
   }
   try {
     const d = await gql('{ viewer { userId role organization { id name sector } } }');
@@ -416,7 +398,7 @@ async function run(token) {
     me = d.viewer;
     $('fb-main').hidden = false;
     await load();
-    listen(token, false);
+    listen();
   } catch (err) {
     if (err.code !== 'UNAUTHENTICATED') fail(err);
   }

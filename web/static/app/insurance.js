@@ -3,8 +3,9 @@
 // lines and what each pays, the conditions not met, and the residual risk
 // that stays with the organization.
 import { addLabels, t } from './i18n.js';
-import { $, el, gql, showError, start, status } from './common.js';
-import { num, pathId, term, yen } from './explain.js';
+import { $, analysisContext, el, gql, pathId, showError, start, status } from './common.js';
+import { figure as stat, term } from './explain.js';
+import { num, yen } from './format.js';
 
 addLabels({
   en: {
@@ -74,7 +75,6 @@ addLabels({
 });
 
 const analysisId = pathId();
-const enc = encodeURIComponent;
 
 const query = `query($a: ID!) { insuranceGaps(analysisId: $a) {
   analysis { id title version organization { name } target { id name } }
@@ -87,7 +87,6 @@ const query = `query($a: ID!) { insuranceGaps(analysisId: $a) {
 
 let report = null; // the report shown, redrawn when the language changes
 
-const stat = (id, labelKey, helpKey, value) => [el('dt', {}, term(t(labelKey), t(helpKey))), el('dd', { id }, value)];
 const head = (labelKey, helpKey) => el('th', { scope: 'col' }, helpKey ? term(t(labelKey), t(helpKey)) : t(labelKey));
 
 function lineItem(l) {
@@ -126,11 +125,7 @@ function draw() {
   const r = report;
   const a = r.analysis;
   $('title').textContent = `${t('ins.title')}: ${a.title}`;
-  $('analysis').replaceChildren(
-    `${t('ins.analysis')}: ${a.title} (${t('ins.by')} ${a.organization.name}, v${a.version}) — ${t('ins.of')}: ${a.target.name} · `,
-    el('a', { href: '/targets', id: 'to-targets' }, t('ins.toTargets')), ' · ',
-    el('a', { href: `/targets/${enc(a.target.id)}/compare`, id: 'to-compare' }, t('ins.toCompare')), ' · ',
-    el('a', { href: `/analyses/${enc(a.id)}/coverage`, id: 'to-coverage' }, t('ins.toCoverage')));
+  analysisContext(a, 'ins', ['to-coverage', `/analyses/${encodeURIComponent(a.id)}/coverage`, 'ins.toCoverage']);
   $('source').textContent = `${t(`ins.source.${r.policySource}`)} ${r.policies.length ? r.policies.map((p) => `${p.insurer} ${p.product} (${yen(p.aggregateLimitJPY)})`).join(', ') : t('ins.noPolicy')}`;
   const s = r.summary;
   $('summary').replaceChildren(

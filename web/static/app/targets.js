@@ -4,7 +4,7 @@
 // page of targets: the analyses come nested in it.
 import { addLabels, t } from './i18n.js';
 import { $, el, gql, showError, start, status } from './common.js';
-import { num } from './explain.js';
+import { num } from './format.js';
 
 addLabels({
   en: {
