@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/ssfgraph/ssfgraph/internal/browsertest"
 	"github.com/ssfgraph/ssfgraph/internal/tstest"
 )
 
@@ -181,10 +182,10 @@ func TestComparisonPageAgreement(t *testing.T) {
 		t.Fatalf("the API compares %v with drafts and %v without; want 4 and 3", withDrafts.ids(), submitted.ids())
 	}
 
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
-	signInPage(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
+	browsertest.SignIn(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
 
 	// By default the page includes drafts, as its checkbox says.
 	h := waitHeat(t, ctx, withDrafts, withDrafts.Revision)
@@ -235,7 +236,7 @@ func TestComparisonPageAgreement(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('agreement').scrollIntoView()`)); err != nil {
 		t.Fatal(err)
 	}
-	screenshot(t, ctx, "compare-kappa")
+	browsertest.Screenshot(t, ctx, "compare-kappa")
 
 	// Back to the default selection.
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#selection-default`))); err != nil {
@@ -274,10 +275,10 @@ func TestComparisonPageDiffAndHelp(t *testing.T) {
 		return r.DiffAnalyses
 	}
 
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
-	signInPage(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
+	browsertest.SignIn(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('td.cell').length > 0 && document.querySelectorAll('#diff-a option').length === 3`,
 		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("the page shows no matrix or no analyses to diff: %v", err)
@@ -328,7 +329,7 @@ func TestComparisonPageDiffAndHelp(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('diff-section').scrollIntoView()`)); err != nil {
 		t.Fatal(err)
 	}
-	screenshot(t, ctx, "compare-diff")
+	browsertest.Screenshot(t, ctx, "compare-diff")
 
 	// The explanation of alpha, reached with the Tab key from the header's
 	// language switch.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/internal/browsertest"
 	"github.com/ssfgraph/ssfgraph/internal/tstest"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
@@ -132,10 +133,10 @@ func TestFeedbackPage(t *testing.T) {
 		want[k+"|*"] += 0 // every kind has a row, zeros included
 	}
 
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
-	signInPage(t, ctx, e.srv.URL+"/feedback", e.tokens["ownerAnalyst"])
+	browsertest.SignIn(t, ctx, e.srv.URL+"/feedback", e.tokens["ownerAnalyst"])
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(
 		`(t => t && t.textContent === '%d')(document.getElementById('fb-total'))`, len(ids)),
 		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
@@ -264,7 +265,7 @@ func TestFeedbackPage(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur(), window.scrollTo(0, 0)`)); err != nil {
 		t.Fatal(err)
 	}
-	screenshot(t, ctx, "feedback")
+	browsertest.Screenshot(t, ctx, "feedback")
 
 	// A count filters the list to its kind and sector.
 	cell := fmt.Sprintf(`#fb-summary td[data-kind="NEW_RISK"][data-sector=%q] button`, e.sectorA)
@@ -288,7 +289,7 @@ func TestFeedbackPage(t *testing.T) {
 	if w, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`)); w > 768 {
 		t.Errorf("at 768 px the page is %v px wide", w)
 	}
-	screenshot(t, ctx, "feedback-tablet")
+	browsertest.Screenshot(t, ctx, "feedback-tablet")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +302,7 @@ func TestFeedbackPage(t *testing.T) {
 	if err != nil || len(ja) != 2 || ja[0] != "種別" || ja[1] != "メリット・デメリット" {
 		t.Errorf("in Japanese the table says %q (%v), want 種別 and メリット・デメリット", ja, err)
 	}
-	screenshot(t, ctx, "feedback-ja")
+	browsertest.Screenshot(t, ctx, "feedback-ja")
 }
 
 // TestFeedbackPageReadOnlyRole signs the owner's viewer in: it reads the
@@ -309,10 +310,10 @@ func TestFeedbackPage(t *testing.T) {
 func TestFeedbackPageReadOnlyRole(t *testing.T) {
 	e := newFeedbackPageEnv(t)
 	id := e.submit(t, e.tokens["authorA"], "NEW_RISK", "Seen by a viewer", e.analysis)
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	signInPage(t, ctx, e.srv.URL+"/feedback", e.tokens["ownerViewer"])
+	browsertest.SignIn(t, ctx, e.srv.URL+"/feedback", e.tokens["ownerViewer"])
 	buttons, err := chromedp.Run(ctx, chromedp.Poll[float64](fmt.Sprintf(
 		`(a => a && a.querySelectorAll('button').length + 1)(document.querySelector('article[data-id=%q]'))`, id),
 		chromedp.WithPollingTimeout(30*time.Second)))

@@ -15,13 +15,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/internal/browsertest"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
 // pageBrowser is a headless browser for one page test, with a deadline.
 func pageBrowser(t *testing.T) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(headlessBrowser(t), 120*time.Second)
+	ctx, cancel := context.WithTimeout(browsertest.New(t), 120*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -166,7 +167,7 @@ func TestTargetsPage(t *testing.T) {
 	const shown = `[...document.querySelectorAll('#targets li.target')].map(li => li.dataset.id + ':' + [...li.querySelectorAll('li.analysis')].map(a => a.dataset.id).join(',')).join(';')`
 
 	ctx := pageBrowser(t)
-	signInPage(t, ctx, w.srv.URL+"/targets?sector="+sector, w.tok[model.RoleViewer])
+	browsertest.SignIn(t, ctx, w.srv.URL+"/targets?sector="+sector, w.tok[model.RoleViewer])
 	got := pollJS[string](t, ctx, "the sector's targets", fmt.Sprintf(`(s => s.split(';').length === 20 && s)(%s)`, shown))
 	if want := listed(page1); got != want || !strings.Contains(got, analysis) || strings.Contains(got, p+"secret") {
 		t.Errorf("the page lists %q, the API %q", got, want)
@@ -197,7 +198,7 @@ func TestTargetsPage(t *testing.T) {
 		t.Errorf("the search box is described by %q", help)
 	}
 	evalJS[bool](t, ctx, `(window.scrollTo(0, 0), true)`)
-	screenshot(t, ctx, "targets")
+	browsertest.Screenshot(t, ctx, "targets")
 	fitsTablet(t, ctx)
 
 	// Typing narrows the list (after the debounce) to what the API finds.
@@ -228,14 +229,14 @@ func TestTargetsPage(t *testing.T) {
 	}
 
 	// Another organization sees the targets but not this organization's PRIVATE analyses.
-	signInPage(t, ctx, w.srv.URL+"/targets?sector="+sector, w.otok[model.RoleViewer])
+	browsertest.SignIn(t, ctx, w.srv.URL+"/targets?sector="+sector, w.otok[model.RoleViewer])
 	got = pollJS[string](t, ctx, "the other organization's targets", fmt.Sprintf(`(s => s.split(';').length === 20 && s)(%s)`, shown))
 	if want := listed(other); got != want || strings.Contains(got, analysis) || !strings.Contains(got, p+"secret") {
 		t.Errorf("the other organization's page lists %q, the API %q", got, want)
 	}
 
 	// The links lead to the pages.
-	signInPage(t, ctx, w.srv.URL+"/targets?sector="+sector, w.tok[model.RoleViewer])
+	browsertest.SignIn(t, ctx, w.srv.URL+"/targets?sector="+sector, w.tok[model.RoleViewer])
 	href := pollJS[string](t, ctx, "the coverage link", fmt.Sprintf(`(a => a && a.getAttribute('href'))(document.querySelector('li.analysis[data-id=%q] a.coverage-link'))`, analysis))
 	if href != "/analyses/"+analysis+"/coverage" {
 		t.Errorf("the coverage link goes to %s", href)
@@ -301,7 +302,7 @@ func TestCoveragePage(t *testing.T) {
 	}
 
 	ctx := pageBrowser(t)
-	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage?guideline="+p+"gl", w.tok[model.RoleViewer])
+	browsertest.SignIn(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage?guideline="+p+"gl", w.tok[model.RoleViewer])
 	families := pollJS[map[string]string](t, ctx, "the family bars", fmt.Sprintf(`(l => l.length === %d && Object.fromEntries(l.map(li => [li.dataset.family,
   ['COVERED', 'PARTIAL', 'PLANNED', 'GAP', 'NOT_APPLICABLE'].map(s => li.querySelector('.n-' + s + ' b').textContent).join(' ')])))([...document.querySelectorAll('#families li.family')])`, len(gc.Families)))
 	for _, f := range gc.Families {
@@ -337,9 +338,9 @@ func TestCoveragePage(t *testing.T) {
 	if links := evalJS[string](t, ctx, `document.getElementById('to-targets').getAttribute('href') + ' ' + document.getElementById('to-compare').getAttribute('href')`); links != "/targets /targets/"+p+"target/compare" {
 		t.Errorf("the links back are %q", links)
 	}
-	screenshot(t, ctx, "coverage")
+	browsertest.Screenshot(t, ctx, "coverage")
 	evalJS[bool](t, ctx, `(document.getElementById('clauses').scrollIntoView(), true)`)
-	screenshot(t, ctx, "coverage-paths")
+	browsertest.Screenshot(t, ctx, "coverage-paths")
 	evalJS[bool](t, ctx, `(window.scrollTo(0, 0), true)`)
 	fitsTablet(t, ctx)
 
@@ -358,7 +359,7 @@ func TestCoveragePage(t *testing.T) {
 	word := "checklist" + strings.Trim(p, "t-")
 	w.ok(w.tok[model.RoleAdmin], `mutation($in: GuidelineInput!) { createGuideline(input: $in) { id } }`, map[string]any{"in": map[string]any{"id": p + "gl2", "title": "Checklist " + word, "publisher": "METI", "version": "2"}}, nil)
 	w.ok(w.tok[model.RoleAdmin], `mutation($in: ClauseInput!) { createClause(input: $in) { id } }`, map[string]any{"in": map[string]any{"id": p + "gl2-1", "guidelineId": p + "gl2", "ref": "1", "title": "Keep a log"}}, nil)
-	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage", w.tok[model.RoleViewer])
+	browsertest.SignIn(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage", w.tok[model.RoleViewer])
 	pollJS[bool](t, ctx, "the request for a guideline", `document.getElementById('status').textContent.startsWith('Choose a guideline') && document.getElementById('report').hidden`)
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`#gtext`), word)); err != nil {
 		t.Fatal(err)
@@ -374,7 +375,7 @@ func TestCoveragePage(t *testing.T) {
 	}
 
 	// Another organization may not read the PRIVATE analysis: a message, no data.
-	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage?guideline="+p+"gl", w.otok[model.RoleAnalyst])
+	browsertest.SignIn(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/coverage?guideline="+p+"gl", w.otok[model.RoleAnalyst])
 	msg := pollJS[string](t, ctx, "the not-found message", `(s => s.classList.contains('error') && s.textContent)(document.getElementById('status'))`)
 	if !strings.Contains(msg, "no analysis with this id that you may read") && !strings.Contains(msg, "閲覧する権限がありません") {
 		t.Errorf("another organization's token sees %q", msg)
@@ -393,7 +394,7 @@ func TestInsurancePage(t *testing.T) {
 	r := w.report(w.tok[model.RoleViewer], w.analysis)
 
 	ctx := pageBrowser(t)
-	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/insurance", w.tok[model.RoleViewer])
+	browsertest.SignIn(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/insurance", w.tok[model.RoleViewer])
 	rows := pollJS[map[string]string](t, ctx, "the entries", fmt.Sprintf(`(l => l.length === %d && Object.fromEntries(l.map(tr => [tr.dataset.incident,
   [tr.dataset.status, tr.querySelector('.paid').textContent, tr.querySelector('.residual').firstChild.textContent,
    tr.querySelector('.flag.no-line') ? 'no-line' : '-', tr.querySelector('.flag.cond-unmet') ? 'unmet' : '-', tr.classList.contains('attention')].join('|')])))([...document.querySelectorAll('#entries tbody tr.entry')])`, len(r.Entries)))
@@ -435,7 +436,7 @@ func TestInsurancePage(t *testing.T) {
 	if tip := focusExplains(t, ctx, "sum-residual"); !strings.Contains(tip, "stays with the organization") {
 		t.Errorf("the residual risk's term, focused, explains %q", tip)
 	}
-	screenshot(t, ctx, "insurance")
+	browsertest.Screenshot(t, ctx, "insurance")
 	fitsTablet(t, ctx)
 
 	if ja := toJapanese(t, ctx, `#entries tbody .flag.no-line`); ja != "⚠ 支払う補償なし" {
@@ -445,7 +446,7 @@ func TestInsurancePage(t *testing.T) {
 		t.Errorf("in Japanese the residual risk is labelled %q", label)
 	}
 
-	signInPage(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/insurance", w.otok[model.RoleAnalyst])
+	browsertest.SignIn(t, ctx, w.srv.URL+"/analyses/"+w.analysis+"/insurance", w.otok[model.RoleAnalyst])
 	msg := pollJS[string](t, ctx, "the not-found message", `(s => s.classList.contains('error') && s.textContent)(document.getElementById('status'))`)
 	if !strings.Contains(msg, "閲覧する権限がありません") && !strings.Contains(msg, "no analysis with this id that you may read") {
 		t.Errorf("another organization's token sees %q", msg)

@@ -21,6 +21,7 @@ import (
 	"github.com/ssfgraph/ssfgraph/graph/broker"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j"
+	"github.com/ssfgraph/ssfgraph/internal/browsertest"
 	"github.com/ssfgraph/ssfgraph/live"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
@@ -111,10 +112,10 @@ func TestComparisonPageReconnects(t *testing.T) {
 	first := startProcess(t, e.db, "127.0.0.1:0")
 	addr := first.Listener.Addr().String()
 
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
-	signInPage(t, ctx, first.URL+"/targets/"+e.target+"/compare", e.analystA)
+	browsertest.SignIn(t, ctx, first.URL+"/targets/"+e.target+"/compare", e.analystA)
 	// Every websocket the page opens from now on, by when (Date.now()).
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(W => {
 		window.dials = [];
@@ -214,10 +215,10 @@ const focusStyle = `(a => (s => a.matches(':focus-visible') && s.outlineStyle !=
 func TestComparisonPageKeyboard(t *testing.T) {
 	e := newComparisonEnv(t)
 	e.analyse(t, e.analystA, e.prefix+"analysis-a", []int{1, 2, 3, 4}, []int{2, 2, 4, 1})
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	signInPage(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
+	browsertest.SignIn(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
 	// Signed in, from the top of a fresh load.
 	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
 		t.Fatal(err)
@@ -352,10 +353,10 @@ func TestComparisonPageContrastAndLabels(t *testing.T) {
 		map[string]any{"id": partial, "t": e.target})
 	e.mustDo(t, e.analystB, `mutation($a: ID!, $i: ID!) { assessIncident(input: {analysisId: $a, incidentId: $i, axis1: 2, axis2: 2, rationale: "r"}) { id } }`,
 		map[string]any{"a": partial, "i": e.incidents[0]})
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	signInPage(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
+	browsertest.SignIn(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('td.cell').length === 8 && document.querySelectorAll('td.missing').length === 3`,
 		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("no matrix with 8 cells, 3 of them missing: %v", err)
@@ -454,11 +455,11 @@ func TestComparisonPageFirstRender(t *testing.T) {
 	token := e.token(t, org, model.RoleAnalyst)
 	target := importComparison(t, e, token, org, analyses, incidents)
 
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
 	url := e.srv.URL + "/targets/" + target + "/compare"
-	signInPage(t, ctx, url, token)
+	browsertest.SignIn(t, ctx, url, token)
 	const drawn = `(m => m.length && document.querySelectorAll('td.cell').length)(performance.getEntriesByName('ssfgraph:first-render'))`
 	if _, err := chromedp.Run(ctx, chromedp.Poll[int](drawn, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
 		t.Fatalf("no matrix after signing in: %v", err)
@@ -558,13 +559,13 @@ func TestComparisonPageAtTabletWidth(t *testing.T) {
 	token := e.token(t, org, model.RoleAnalyst)
 	target := importComparison(t, e, token, org, 8, 12)
 
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(768, 1024)); err != nil {
 		t.Fatal(err)
 	}
-	signInPage(t, ctx, e.srv.URL+"/targets/"+target+"/compare", token)
+	browsertest.SignIn(t, ctx, e.srv.URL+"/targets/"+target+"/compare", token)
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('td.cell').length === 96`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("no matrix of 96 cells: %v", err)
 	}
@@ -627,5 +628,5 @@ func TestComparisonPageAtTabletWidth(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('.scroll').scrollLeft = 0`)); err != nil {
 		t.Fatal(err)
 	}
-	screenshot(t, ctx, "compare-tablet")
+	browsertest.Screenshot(t, ctx, "compare-tablet")
 }

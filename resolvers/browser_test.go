@@ -3,9 +3,6 @@ package resolvers_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,87 +10,15 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/ssfgraph/ssfgraph/internal/browsertest"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
-
-// headlessBrowser starts Chromium (Debian's chromium-headless-shell, or
-// chromium) for a test, able to reach the loopback only: every other host
-// fails to resolve, as on a network without internet access. It fails the
-// test, naming the package to install, when there is none.
-func headlessBrowser(t *testing.T) context.Context {
-	t.Helper()
-	var path string
-	for _, name := range []string{"chromium-headless-shell", "chromium", "headless_shell", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		t.Fatal("no headless Chromium for the browser tests: sudo apt-get install chromium-headless-shell (.ci/run installs it)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.WindowSize(1280, 800),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	return ctx
-}
-
-// screenshotDir is where the browser tests write their screenshots:
-// $SSFGRAPH_SCREENSHOTS, else build/screenshots at the repository's root
-// (ignored by git).
-func screenshotDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("SSFGRAPH_SCREENSHOTS")
-	if dir == "" {
-		dir = filepath.Join("..", "build", "screenshots")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatalf("screenshot folder: %v", err)
-	}
-	return dir
-}
-
-// screenshot writes what the browser shows, at the window's 1280×800, to
-// <screenshotDir>/<name>.png.
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err == nil {
-		err = os.WriteFile(filepath.Join(screenshotDir(t), name+".png"), png, 0o644)
-	}
-	if err != nil {
-		t.Errorf("screenshot %s: %v", name, err)
-	}
-}
-
-// signInPage opens a page with an empty session storage and signs in on
-// its form with token.
-func signInPage(t *testing.T, ctx context.Context, url, token string) {
-	t.Helper()
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(url),
-		chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`),
-		chromedp.Reload(),
-		chromedp.WaitVisible(chromedp.CSS(`#signin`)),
-		chromedp.SendKeys(chromedp.CSS(`#token`), token),
-		chromedp.Click(chromedp.CSS(`#signin button`)),
-	)
-	if err != nil {
-		t.Fatalf("signing in on %s: %v", url, err)
-	}
-}
 
 // TestGraphiQLRunsOffline opens GraphiQL in a real browser that reaches
 // nothing but the server, runs a query and reads its answer.
 func TestGraphiQLRunsOffline(t *testing.T) {
 	srv := newServer(t, resolvers.Options{Version: "v-offline"})
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	err := chromedp.Do(ctx,
@@ -139,10 +64,10 @@ func TestComparisonPageIsLive(t *testing.T) {
 		t.Fatal("the API gives no alpha for axis 1")
 	}
 
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	signInPage(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
+	browsertest.SignIn(t, ctx, e.srv.URL+"/targets/"+e.target+"/compare", e.analystA)
 	cells := len(want.Analyses) * len(want.Incidents)
 	got, err := chromedp.Run(ctx, chromedp.Poll[map[string]any](fmt.Sprintf(
 		`document.querySelectorAll('td.cell').length === %d && {revision: document.getElementById('revision').textContent, alpha: document.getElementById('alpha-axis1').textContent, divergent: document.querySelectorAll('tr.divergent').length}`, cells),
@@ -161,7 +86,7 @@ func TestComparisonPageIsLive(t *testing.T) {
 	if err != nil || rationale != "r" {
 		t.Errorf("the cell's details show rationale %q (%v), want the assessment's %q", rationale, err, "r")
 	}
-	screenshot(t, ctx, "compare")
+	browsertest.Screenshot(t, ctx, "compare")
 
 	// In Japanese, with the same figures.
 	ja, err := chromedp.Run(ctx, chromedp.Poll[string](
@@ -197,12 +122,12 @@ func TestComparisonPageStates(t *testing.T) {
 	e.mustDo(t, e.analystB, `mutation($a: ID!, $i: ID!) { assessIncident(input: {analysisId: $a, incidentId: $i, axis1: 4, axis2: 4, rationale: "secret"}) { id } }`,
 		map[string]any{"a": e.prefix + "private-b", "i": e.incidents[0]})
 
-	ctx := headlessBrowser(t)
+	ctx := browsertest.New(t)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	signIn := func(path, token string) {
 		t.Helper()
-		signInPage(t, ctx, e.srv.URL+path, token)
+		browsertest.SignIn(t, ctx, e.srv.URL+path, token)
 	}
 	statusWith := func(want string) string {
 		t.Helper()

@@ -2,15 +2,20 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
+	"github.com/ssfgraph/ssfgraph/internal/browsertest"
 )
 
 // TestSeedDemo loads the demo into an empty private Neo4j (so that it never
@@ -129,6 +134,7 @@ func TestSeedDemo(t *testing.T) {
 	}
 
 	demoDueCare(t, m.URL(), tokens, in.URI)
+	demoComparisonPage(t, m.URL(), tokens["demo-maker"])
 
 	// --reset deletes the demo (and so the tokens of the two seeds above,
 	// and the feedback, whose ids are generated) and loads it afresh: then
@@ -258,4 +264,60 @@ func demoDueCare(t *testing.T, url string, tokens map[string]string, uri string)
 	if code := run(t.Context(), []string{"export", "report", "--analysis", "demo-analysis-operator", "--neo4j-uri", uri}, io.Discard, &stderr); code != exitUsage {
 		t.Errorf("export report without --guideline: exit %d, want %d", code, exitUsage)
 	}
+}
+
+// demoComparisonPage opens the demo target's comparison page in a real
+// browser, signed in as the maker: it shows as many cells as the API's
+// comparison has analyses × incidents, the same revision and alpha, and
+// the names as entered, Japanese included.
+func demoComparisonPage(t *testing.T, url, token string) {
+	t.Helper()
+	var api struct {
+		Data struct {
+			CompareAnalyses struct {
+				Revision  int
+				Analyses  []any
+				Incidents []any
+				Agreement struct{ Axis1 struct{ Value *float64 } }
+			}
+		}
+		Errors []any
+	}
+	body, _ := json.Marshal(map[string]any{"query": `{ compareAnalyses(targetId: "demo-shutter", includeDrafts: true) {
+		revision analyses { incidents } incidents { divergent } agreement { axis1 { value } } } }`})
+	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&api); err != nil || len(api.Errors) > 0 {
+		t.Fatalf("the demo's comparison: %v %v", err, api.Errors)
+	}
+	want := api.Data.CompareAnalyses
+	cells := len(want.Analyses) * len(want.Incidents)
+	alpha := "—"
+	if want.Agreement.Axis1.Value != nil {
+		alpha = strconv.FormatFloat(*want.Agreement.Axis1.Value, 'f', 2, 64)
+	}
+
+	ctx, cancel := context.WithTimeout(browsertest.New(t), 60*time.Second)
+	defer cancel()
+	browsertest.SignIn(t, ctx, url+"/targets/demo-shutter/compare", token)
+	got, err := chromedp.Run(ctx, chromedp.Poll[map[string]any](fmt.Sprintf(
+		`document.querySelectorAll('td.cell').length === %d && {revision: document.getElementById('revision').textContent, alpha: document.getElementById('alpha-axis1').textContent, text: document.getElementById('matrix').innerText}`, cells),
+		chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('status').textContent`))
+		t.Fatalf("the demo's comparison page never showed %d cells (status %q): %v", cells, status, err)
+	}
+	if got["revision"] != strconv.Itoa(want.Revision) || got["alpha"] != alpha {
+		t.Errorf("the demo's page shows revision %v, alpha %v; the API %d, %s", got["revision"], got["alpha"], want.Revision, alpha)
+	}
+	if text, _ := got["text"].(string); !strings.Contains(text, "シャッターが人やペットを挟む") {
+		t.Errorf("the demo's matrix does not show the incidents' Japanese names as entered:\n%s", text)
+	}
+	browsertest.Screenshot(t, ctx, "demo-compare")
 }
