@@ -269,6 +269,11 @@ func coverageWorld(t *testing.T) *igWorld {
 		}
 		w.ok(w.tok[model.RoleAdmin], `mutation($in: ClauseInput!) { createClause(input: $in) { id } }`, map[string]any{"in": in}, nil)
 	}
+	// A guideline with a title as long as real catalogs' (the chooser must
+	// not widen the page at tablet width for it).
+	w.ok(w.tok[model.RoleAdmin], `mutation($in: GuidelineInput!) { createGuideline(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"id": p + "gl-long", "publisher": "NIST", "version": "5",
+		"title": "Security and Privacy Controls for Information Systems and Organizations, with the Supplemental Guidance " + strings.Repeat("and its Overlays ", 6)}}, nil)
 	return w
 }
 

@@ -102,6 +102,7 @@ type Bus[E any] struct {
 	closed bool
 	out    chan outgoing
 	sent   chan struct{} // closed when the sender has ended
+	gone   chan struct{} // closed by the connection's last callback, after Close
 }
 
 // outgoing is an event waiting to be published, or (with handed set) a
@@ -123,12 +124,15 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 	b := &Bus[E]{
 		url: url, prefix: cmp.Or(o.Prefix, DefaultPrefix), log: o.Log,
 		local: broker.New[E](), states: broker.New[bool](),
-		out: make(chan outgoing, cmp.Or(max(o.Queue, 0), DefaultQueue)), sent: make(chan struct{}),
+		out: make(chan outgoing, cmp.Or(max(o.Queue, 0), DefaultQueue)), sent: make(chan struct{}), gone: make(chan struct{}),
 	}
 	opts := []nats.Option{
 		nats.Name(cmp.Or(o.Name, "ssfgraph")),
 		nats.MaxReconnects(-1),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+		nats.DisconnectErrHandler(func(nc *nats.Conn, err error) {
+			if nc.IsClosed() {
+				return // Close, not a loss
+			}
 			b.log.Warn("natsbus: disconnected; reconnecting", "url", b.url, "err", err)
 			b.states.Publish("state", false)
 		}),
@@ -139,7 +143,10 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 			}
 			b.states.Publish("state", true)
 		}),
-		nats.ClosedHandler(func(*nats.Conn) { b.log.Info("natsbus: connection closed", "url", b.url) }),
+		nats.ClosedHandler(func(*nats.Conn) {
+			b.log.Info("natsbus: connection closed", "url", b.url)
+			close(b.gone) // the last callback: Close waits for it, so none runs after
+		}),
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
 			b.log.Error("natsbus: asynchronous error (events may be lost)", "url", b.url, "err", err)
 		}),
@@ -158,7 +165,7 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 		err = flush(ctx, nc) // the server knows the subscription before Dial returns
 	}
 	if err != nil {
-		nc.Close()
+		b.closeConn()
 		return nil, fmt.Errorf("natsbus: subscribing at %s: %w", url, err)
 	}
 	go b.send()
@@ -381,9 +388,20 @@ func (b *Bus[E]) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = flush(ctx, b.nc) // best effort: the server may be gone
-	b.nc.Close()
+	b.closeConn()
 	b.local.Close()
 	b.states.Close()
+}
+
+// closeConn closes the connection and waits (up to a few seconds) until
+// its callbacks have run, so that none logs after Close returns.
+func (b *Bus[E]) closeConn() {
+	b.nc.Close()
+	select {
+	case <-b.gone:
+	case <-time.After(5 * time.Second):
+		b.log.Warn("natsbus: the connection's closing callbacks did not run within 5 s", "url", b.url)
+	}
 }
 
 // flushTimeout bounds a flush whose context has no deadline.
