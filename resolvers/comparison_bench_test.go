@@ -1,9 +1,12 @@
 package resolvers_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"runtime"
 	"slices"
 	"sync"
@@ -12,6 +15,8 @@ import (
 	"time"
 
 	"github.com/ssfgraph/ssfgraph/graph/broker"
+	"github.com/ssfgraph/ssfgraph/graph/model"
+	"github.com/ssfgraph/ssfgraph/graph/natsbus/natstest"
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
 	"github.com/ssfgraph/ssfgraph/live"
@@ -120,102 +125,244 @@ func BenchmarkCompareAnalyses(b *testing.B) {
 	})
 }
 
-// BenchmarkComparisonFanout measures how long one comparison update takes
-// to reach each of 1,000 websocket subscribers, from the moment it is
-// published (its computedAt) to the moment each client has decoded it,
-// and the server memory each subscriber holds.
+// BenchmarkComparisonFanout measures how long one change takes to reach
+// each of 1,000 websocket subscribers (graphql-transport-ws) of the
+// target's comparisonUpdated, with the server memory each subscriber
+// holds, in two sub-benchmarks run one after the other:
+//
+//   - one-replica-in-process: one server with the in-process bus, all 1,000
+//     subscribers on it;
+//   - two-replicas-nats: two servers on the same Neo4j sharing changes over
+//     an embedded NATS server with JetStream (as `serve --bus` has it), 500
+//     subscribers on each.
+//
+// Each iteration retitles a draft analysis with updateAnalysis through the
+// (first) server and waits until every subscriber has decoded the
+// comparison of the new revision. p50-ms and p99-ms run from the moment
+// the mutation's HTTP answer arrived (the write has committed) to each
+// subscriber's decoding; sent-p50-ms and sent-p99-ms from just before the
+// mutation was sent; publish-p99-ms from the comparison's computedAt (its
+// publication on the subscriber's own server) and so is the fan-out alone.
+// With two replicas, p99-A-ms and p99-B-ms split p99-ms by the replica the
+// subscriber is on (A took the write). Both cases gather changes for
+// live.DefaultWindow (100 ms) before recomputing, as a server does.
 func BenchmarkComparisonFanout(b *testing.B) {
 	const subscribers = 1000
 	db := neo4jtest.Open(b)
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 3, 20)
-	bus := broker.New[*live.Snapshot]()
-	lv := live.New(db, bus, 10*time.Millisecond, nil)
-	b.Cleanup(lv.Close)
-	b.Cleanup(bus.Close)
-	srv := newServer(b, resolvers.Options{Store: db, Bus: bus, Live: lv})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
+	org := prefix + "org-00" // the fixture's first analysis's
+	token := neo4jtest.Token(b, db, org, model.RoleAnalyst)
+	draft := prefix + "draft"
+	if _, err := db.CreateAnalysis(b.Context(), org, model.AnalysisInput{ID: new(draft), TargetID: fx.TargetID, Title: "Draft"}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("one-replica-in-process", func(b *testing.B) {
+		srv := newServer(b, resolvers.Options{Store: db}) // no rate or websocket limits: its Limits are zero
+		fanout(b, fx.TargetID, draft, token, subscribers, srv.URL, srv.URL)
+	})
+	b.Run("two-replicas-nats", func(b *testing.B) {
+		nats := natstest.Start(b)
+		a := natsReplica(b, nats, "a", resolvers.Options{Store: db})
+		bb := natsReplica(b, nats, "b", resolvers.Options{Store: db})
+		fanout(b, fx.TargetID, draft, token, subscribers, a.srv.URL, bb.srv.URL)
+	})
+}
 
+// fanoutSubscriber is one websocket of BenchmarkComparisonFanout.
+type fanoutSubscriber struct {
+	c        *wsclient.Client
+	replica  string // "A" or "B"
+	revision int    // the last one it decoded
+}
+
+// fanoutComparison is the part of a comparisonUpdated event fanout reads.
+type fanoutComparison struct {
+	Revision   int
+	ComputedAt time.Time
+	Analyses   []struct{ Analysis struct{ ID, Title string } }
+}
+
+// has reports whether the comparison shows analysis id titled title.
+func (c fanoutComparison) has(id, title string) bool {
+	for _, a := range c.Analyses {
+		if a.Analysis.ID == id && a.Analysis.Title == title {
+			return true
+		}
+	}
+	return false
+}
+
+// fanout is BenchmarkComparisonFanout on the servers at urlA and urlB
+// (the same for one replica): n subscribers, half on each, and the
+// mutations through urlA.
+func fanout(b *testing.B, target, draft, token string, n int, urlA, urlB string) {
+	ctx, cancel := context.WithTimeout(b.Context(), 10*time.Minute)
+	defer cancel()
+	auth := map[string]any{"Authorization": "Bearer " + token}
 	runtime.GC()
 	var ms0 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
-	clients := make([]*wsclient.Client, subscribers)
+	subs := make([]*fanoutSubscriber, n)
 	var wg sync.WaitGroup
-	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := wsclient.Dial(ctx, srv.URL+"/graphql", wsclient.TransportWS, nil)
+	for i := range subs {
+		wg.Go(func() {
+			url, replica := urlA, "A"
+			if i%2 == 1 && urlB != urlA {
+				url, replica = urlB, "B"
+			}
+			c, err := wsclient.Dial(ctx, url+"/graphql", wsclient.TransportWS, auth)
 			if err != nil {
 				b.Error(err)
 				return
 			}
-			if err := c.Subscribe("cmp", `subscription($t: ID!) { comparisonUpdated(targetId: $t) { revision computedAt agreement { axis1 { value } } } }`,
-				map[string]any{"t": fx.TargetID}); err != nil {
+			if err := c.Subscribe("cmp", `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) { revision computedAt analyses { analysis { id title } } } }`,
+				map[string]any{"t": target}); err != nil {
 				b.Error(err)
+				c.Close()
 				return
 			}
-			if _, _, err := c.NextData(ctx); err != nil {
+			s := &fanoutSubscriber{c: c, replica: replica}
+			subs[i] = s
+			if _, err := s.next(ctx); err != nil { // the current state
 				b.Error(err)
-				return
 			}
-			clients[i] = c
-		}()
+		})
 	}
 	wg.Wait()
+	b.Cleanup(func() {
+		for _, s := range subs {
+			if s != nil {
+				s.c.Close()
+			}
+		}
+	})
 	if b.Failed() {
 		b.FailNow()
 	}
-	defer func() {
-		for _, c := range clients {
-			c.Close()
-		}
-	}()
 	runtime.GC()
 	var ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms1)
 
+	type sample struct {
+		replica                   string
+		fromAnswer, fromSent, pub time.Duration
+	}
 	var (
-		mu        sync.Mutex
-		latencies []time.Duration
+		mu      sync.Mutex
+		samples []sample
+		round   int
 	)
-	b.ResetTimer()
 	for b.Loop() {
-		neo4jtest.Retitle(b, fx, fmt.Sprintf("Fixture %d", time.Now().UnixNano())) // a change every view sees: an unchanged comparison is not sent
-		lv.Changed(fx.TargetID)
-		var round sync.WaitGroup
-		for _, c := range clients {
-			round.Add(1)
-			go func() {
-				defer round.Done()
-				_, payload, err := c.NextData(ctx)
-				got := time.Now()
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				var ev struct {
-					Data struct {
-						ComparisonUpdated struct{ ComputedAt time.Time }
-					}
-				}
-				if err := json.Unmarshal(payload, &ev); err != nil {
-					b.Error(err)
-					return
-				}
-				mu.Lock()
-				latencies = append(latencies, got.Sub(ev.Data.ComparisonUpdated.ComputedAt))
-				mu.Unlock()
-			}()
+		round++
+		title := fmt.Sprintf("Draft %d", time.Now().UnixNano()) // a change every subscriber's view shows
+		body, _ := json.Marshal(map[string]any{
+			"query":     `mutation($id: ID!, $title: String!) { updateAnalysis(id: $id, input: {title: $title}) { id } }`,
+			"variables": map[string]any{"id": draft, "title": title},
+		})
+		sent := time.Now()
+		status, raw := postBytesAs(b, urlA+"/graphql", token, body)
+		answered := time.Now()
+		if status != 200 || bytes.Contains(raw, []byte(`"errors"`)) {
+			b.Fatalf("updateAnalysis: HTTP %d: %.300s", status, raw)
 		}
-		round.Wait()
+		var wait sync.WaitGroup
+		for _, s := range subs {
+			wait.Go(func() {
+				for {
+					ev, err := s.next(ctx)
+					got := time.Now()
+					if err != nil {
+						b.Errorf("round %d, subscriber on %s: %v", round, s.replica, err)
+						return
+					}
+					if !ev.has(draft, title) {
+						continue // an event of an earlier write (none is expected)
+					}
+					mu.Lock()
+					samples = append(samples, sample{s.replica, got.Sub(answered), got.Sub(sent), got.Sub(ev.ComputedAt)})
+					mu.Unlock()
+					return
+				}
+			})
+		}
+		wait.Wait()
+		if b.Failed() {
+			b.FailNow()
+		}
 	}
 	b.StopTimer()
-	slices.Sort(latencies)
-	if len(latencies) > 0 {
-		b.ReportMetric(float64(latencies[len(latencies)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
+	if want := round * n; len(samples) != want {
+		b.Fatalf("%d latencies, want %d", len(samples), want)
 	}
-	b.ReportMetric(float64(int64(ms1.HeapInuse)-int64(ms0.HeapInuse))/subscribers, "heap-B/subscriber")
+	ms := func(sel func(sample) time.Duration, keep func(sample) bool, q int) float64 {
+		var ds []time.Duration
+		for _, s := range samples {
+			if keep(s) {
+				ds = append(ds, sel(s))
+			}
+		}
+		slices.Sort(ds)
+		return float64(ds[len(ds)*q/100].Microseconds()) / 1000
+	}
+	all := func(sample) bool { return true }
+	fromAnswer := func(s sample) time.Duration { return s.fromAnswer }
+	b.ReportMetric(ms(fromAnswer, all, 50), "p50-ms")
+	b.ReportMetric(ms(fromAnswer, all, 99), "p99-ms")
+	b.ReportMetric(ms(func(s sample) time.Duration { return s.fromSent }, all, 50), "sent-p50-ms")
+	b.ReportMetric(ms(func(s sample) time.Duration { return s.fromSent }, all, 99), "sent-p99-ms")
+	b.ReportMetric(ms(func(s sample) time.Duration { return s.pub }, all, 99), "publish-p99-ms")
+	if urlB != urlA {
+		b.ReportMetric(ms(fromAnswer, func(s sample) bool { return s.replica == "A" }, 99), "p99-A-ms")
+		b.ReportMetric(ms(fromAnswer, func(s sample) bool { return s.replica == "B" }, 99), "p99-B-ms")
+	}
+	b.ReportMetric(float64(int64(ms1.HeapInuse)-int64(ms0.HeapInuse))/float64(n), "heap-B/subscriber")
+}
+
+// next reads s's next comparisonUpdated event and remembers its revision,
+// which must not go back.
+func (s *fanoutSubscriber) next(ctx context.Context) (fanoutComparison, error) {
+	var ev fanoutComparison
+	_, payload, err := s.c.NextData(ctx)
+	if err != nil {
+		return ev, err
+	}
+	var msg struct {
+		Data   struct{ ComparisonUpdated fanoutComparison }
+		Errors []any
+	}
+	if err := json.Unmarshal(payload, &msg); err != nil {
+		return ev, err
+	}
+	if len(msg.Errors) > 0 {
+		return ev, fmt.Errorf("comparisonUpdated: %s", payload)
+	}
+	ev = msg.Data.ComparisonUpdated
+	if ev.Revision < s.revision {
+		return ev, fmt.Errorf("revision %d after %d", ev.Revision, s.revision)
+	}
+	s.revision = ev.Revision
+	return ev, nil
+}
+
+// postBytesAs posts body to url with a bearer token and returns the
+// status and the response body.
+func postBytesAs(tb testing.TB, url, token string, body []byte) (int, []byte) {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp.StatusCode, raw
 }

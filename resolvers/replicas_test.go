@@ -34,18 +34,23 @@ func newReplicas(t *testing.T) *replicas {
 	t.Helper()
 	srv := natstest.Start(t)
 	store := neo4jtest.Open(t)
-	replica := func(name string) *testEnv {
-		changes, err := natsbus.Dial[*model.ChangeEvent](t.Context(), srv.URL(), natsbus.Options{Name: name, ReconnectWait: 50 * time.Millisecond,
-			Prefix: "ssfgraph.changes", Stream: "SSFGRAPH_CHANGES", MaxAge: time.Minute}) // as serve --bus has it
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(changes.Close) // after the server's and live's clean-ups
-		return newEnv(t, resolvers.Options{Store: store, Changes: changes})
-	}
-	r := &replicas{b: replica("b"), nats: srv}
-	r.a = comparisonEnvOn(t, replica("a"))
+	r := &replicas{b: natsReplica(t, srv, "b", resolvers.Options{Store: store}), nats: srv}
+	r.a = comparisonEnvOn(t, natsReplica(t, srv, "a", resolvers.Options{Store: store}))
 	return r
+}
+
+// natsReplica serves newEnv(o) with a Changes bus of its own connection
+// named name to the NATS server srv, as `ssfgraph serve --bus` has it.
+func natsReplica(tb testing.TB, srv *natstest.Server, name string, o resolvers.Options) *testEnv {
+	tb.Helper()
+	changes, err := natsbus.Dial[*model.ChangeEvent](tb.Context(), srv.URL(), natsbus.Options{Name: name, ReconnectWait: 50 * time.Millisecond,
+		Prefix: "ssfgraph.changes", Stream: "SSFGRAPH_CHANGES", MaxAge: time.Minute}) // as serve --bus has it
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(changes.Close) // after the server's and live's clean-ups
+	o.Changes = changes
+	return newEnv(tb, o)
 }
 
 const replicaSubscription = `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) { revision analyses { analysis { id } } } }`
