@@ -1,6 +1,7 @@
 // Package metrics holds ssfgraph's Prometheus metrics: GraphQL operations by
 // name and outcome, their latency, open websocket connections and Neo4j query
-// latency. It is served on /metrics.
+// latency, and the changes bus shared by replicas (events published, lost,
+// applied, their lag and the connection's state). It is served on /metrics.
 package metrics
 
 import (
@@ -34,8 +35,14 @@ type Metrics struct {
 	neo4j      *prometheus.HistogramVec
 	neo4jTx    *prometheus.HistogramVec
 
+	busPublished *prometheus.CounterVec
+	busApplied   prometheus.Counter
+	busLag       prometheus.Histogram
+	busConnected prometheus.Gauge
+
 	mu    sync.Mutex
 	names map[string]struct{}
+	bus   sync.Once // registers the bus metrics
 }
 
 // New returns a Metrics with every metric registered, plus the Go runtime and
@@ -70,6 +77,23 @@ func New() *Metrics {
 			Help:    "Time of each Neo4j transaction (its statements, retries and commit), by store operation and outcome.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}, []string{"op", "outcome"}),
+		busPublished: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ssfgraph_bus_events_published_total",
+			Help: "Change events this process published on the changes bus, by outcome: ok (handed to NATS; with a stream, then acknowledged unless an error follows), error (NATS or the stream refused it), dropped (the publish queue was full or the bus closed). Every event not ok is lost to the other replicas.",
+		}, []string{"outcome"}),
+		busApplied: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ssfgraph_bus_events_applied_total",
+			Help: "Change events of other processes that this process applied from the changes bus.",
+		}),
+		busLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "ssfgraph_bus_event_lag_seconds",
+			Help:    "Time from another process publishing a change event to this process having applied it (comparisons queued for recomputation, caches dropped), by the two processes' clocks.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 14),
+		}),
+		busConnected: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "ssfgraph_bus_connected",
+			Help: "1 while the changes bus's NATS connection is up, 0 while it is lost (events published meanwhile may be lost); absent without --bus.",
+		}),
 		names: map[string]struct{}{},
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.websockets, m.streams, m.neo4j, m.neo4jTx,
@@ -156,6 +180,49 @@ func (m *Metrics) ObserveQuery(op string, d time.Duration, err error) {
 func (m *Metrics) ObserveTransaction(op string, d time.Duration, err error) {
 	if m != nil {
 		m.neo4jTx.WithLabelValues(op, outcomeOf(err)).Observe(d.Seconds())
+	}
+}
+
+// BusEnabled adds the changes bus metrics to those served, once: they
+// appear only in a process with a bus, so that no gauge says
+// "disconnected" where there is no bus at all.
+func (m *Metrics) BusEnabled() {
+	if m != nil {
+		m.bus.Do(func() { m.registry.MustRegister(m.busPublished, m.busApplied, m.busLag, m.busConnected) })
+	}
+}
+
+// BusPublished counts one event published on the changes bus: outcome is
+// "ok", "error" or "dropped". It implements natsbus.Observer.
+func (m *Metrics) BusPublished(outcome string) {
+	if m != nil {
+		m.busPublished.WithLabelValues(outcome).Inc()
+	}
+}
+
+// BusConnection records the state of the changes bus's connection. It
+// implements natsbus.Observer.
+func (m *Metrics) BusConnection(up bool) {
+	if m == nil {
+		return
+	}
+	if up {
+		m.busConnected.Set(1)
+	} else {
+		m.busConnected.Set(0)
+	}
+}
+
+// BusApplied counts one change event of another process applied now, and
+// its lag from published (the zero time, from a writer that does not say
+// when it published, counts without a lag).
+func (m *Metrics) BusApplied(published time.Time) {
+	if m == nil {
+		return
+	}
+	m.busApplied.Inc()
+	if !published.IsZero() {
+		m.busLag.Observe(max(time.Since(published).Seconds(), 0))
 	}
 }
 

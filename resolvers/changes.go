@@ -100,4 +100,5 @@ func (r *Resolver) applyEvent(ev *model.ChangeEvent) {
 		}
 	}
 	r.apply(ctx, ev.Targets, feedback, ev.Tokens)
+	r.metrics.BusApplied(ev.Published)
 }

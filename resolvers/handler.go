@@ -232,8 +232,9 @@ func (o Options) withDefaults() Options {
 func newGraphQLServer(o Options, auth *authenticator, conns *connLimits, avail *availability) *handler.Server {
 	loader, _ := o.Store.(ingest.Loader)  // graph/neo4j's DB is one
 	reports, _ := o.Store.(report.Source) // and this
-	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Changes: o.Changes, Version: o.Version, Log: o.Log, auth: auth, origin: newOrigin()}
+	res := &Resolver{Store: o.Store, Loader: loader, Reports: reports, Bus: o.Bus, FeedbackBus: o.FeedbackBus, Live: o.Live, Changes: o.Changes, Version: o.Version, Log: o.Log, auth: auth, origin: newOrigin(), metrics: o.Metrics}
 	if o.Changes != nil {
+		o.Metrics.BusEnabled()
 		go res.followChanges() // until the caller closes Changes
 	}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))

@@ -8,6 +8,8 @@ package resolvers
 import (
 	"log/slog"
 
+	"github.com/ssfgraph/ssfgraph/metrics"
+
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 	"github.com/ssfgraph/ssfgraph/live"
@@ -39,4 +41,6 @@ type Resolver struct {
 	auth *authenticator
 	// origin names this handler on the Changes bus.
 	origin string
+	// metrics counts the changes applied from the Changes bus.
+	metrics *metrics.Metrics
 }

@@ -46,11 +46,12 @@ func validateBus(bus string) error {
 // briefly gets the changes it missed when it reconnects.
 var ChangesOptions = natsbus.Options{Prefix: "ssfgraph.changes", Stream: "SSFGRAPH_CHANGES", MaxAge: time.Minute}
 
-// dialChanges connects to the changes bus of c.Bus (which must be set).
-func (c *Config) dialChanges(ctx context.Context, name string, log *slog.Logger) (*natsbus.Bus[*model.ChangeEvent], error) {
+// dialChanges connects to the changes bus of c.Bus (which must be set);
+// obs, if not nil, is told of its publishes and connection states.
+func (c *Config) dialChanges(ctx context.Context, name string, log *slog.Logger, obs natsbus.Observer) (*natsbus.Bus[*model.ChangeEvent], error) {
 	host, _ := os.Hostname()
 	o := ChangesOptions
-	o.Name, o.Log = fmt.Sprintf("ssfgraph %s %s/%d", name, host, os.Getpid()), log
+	o.Name, o.Log, o.Observer = fmt.Sprintf("ssfgraph %s %s/%d", name, host, os.Getpid()), log, obs
 	b, err := natsbus.Dial[*model.ChangeEvent](ctx, c.Bus, o)
 	if err != nil {
 		return nil, fmt.Errorf("--bus (SSFGRAPH_BUS): %w", err)
@@ -65,7 +66,7 @@ func (c *Config) dialChanges(ctx context.Context, name string, log *slog.Logger)
 // closes the bus; failing that, the data is still committed, and it
 // warns that replicas show it only when their caches expire.
 func (c *Config) announceChanges(ctx context.Context, command string, log *slog.Logger) (_ context.Context, done func(), _ error) {
-	bus, err := c.dialChanges(ctx, command, log)
+	bus, err := c.dialChanges(ctx, command, log, nil)
 	if err != nil {
 		return ctx, nil, err
 	}

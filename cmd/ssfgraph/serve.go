@@ -98,7 +98,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	var changes model.EventBus[*model.ChangeEvent] // a nil *natsbus.Bus would not be a nil interface
 	if m.Config.Bus != "" {
-		if m.Changes, err = m.Config.dialChanges(ctx, "serve", m.Log); err != nil {
+		if m.Changes, err = m.Config.dialChanges(ctx, "serve", m.Log, m.Metrics); err != nil {
 			return err
 		}
 		changes = m.Changes

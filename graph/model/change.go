@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Change is what one committed write transaction changed, as the store
@@ -93,13 +94,16 @@ type ChangeEvent struct {
 	Feedback []string `json:"feedback,omitempty"`
 	// Tokens are the ids of the API tokens revoked.
 	Tokens []string `json:"tokens,omitempty"`
+	// Published is when the writer published the event (by its clock),
+	// for the bus lag metric; zero from a writer that does not say.
+	Published time.Time `json:"published,omitzero"`
 }
 
 // NewChangeEvent returns the event of c from the process origin, or nil
 // when c changed nothing another process must know of (nodes alone live
 // only in the writer's per-operation loaders).
 func NewChangeEvent(origin string, c *Change) *ChangeEvent {
-	ev := &ChangeEvent{Origin: origin, Targets: slices.Clone(c.Targets), Tokens: slices.Clone(c.Tokens)}
+	ev := &ChangeEvent{Origin: origin, Targets: slices.Clone(c.Targets), Tokens: slices.Clone(c.Tokens), Published: time.Now()}
 	for _, fb := range c.Feedback {
 		ev.Feedback = append(ev.Feedback, fb.ID)
 	}

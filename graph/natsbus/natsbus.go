@@ -72,7 +72,37 @@ type Options struct {
 	// MaxAge is how long the stream keeps an event (DefaultMaxAge when
 	// zero).
 	MaxAge time.Duration
+	// Observer, if set, is told of every publish's outcome and of the
+	// connection's states (metrics.Metrics is one).
+	Observer Observer
 }
+
+// Observer is told what a Bus does, for metrics. Its methods must not
+// block: they are called from the bus's goroutines and nats.go's callbacks.
+type Observer interface {
+	// BusPublished is called once per event published: outcome is "ok"
+	// (handed to NATS), "error" (NATS or the stream refused it: lost) or
+	// "dropped" (the queue was full or the bus closed: lost). With a
+	// stream an event handed to NATS may be refused later: it then counts
+	// as "ok" and then "error".
+	BusPublished(outcome string)
+	// BusConnection is called with true once connected in Dial and after
+	// each reconnection, and with false on each loss of the connection.
+	BusConnection(up bool)
+}
+
+// Publish outcomes given to Observer.BusPublished.
+const (
+	PublishOK      = "ok"
+	PublishError   = "error"
+	PublishDropped = "dropped"
+)
+
+// noObserver is the Observer of a Bus without one.
+type noObserver struct{}
+
+func (noObserver) BusPublished(string) {}
+func (noObserver) BusConnection(bool)  {}
 
 // DefaultMaxAge is how long a stream keeps events by default: long enough
 // for a process to reconnect after a short loss.
@@ -86,6 +116,7 @@ type Bus[E any] struct {
 	url    string
 	prefix string
 	log    *slog.Logger
+	obs    Observer
 	local  *broker.Broker[E]
 	states *broker.Broker[bool] // connection states, for Connection
 
@@ -121,8 +152,11 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	if o.Observer == nil {
+		o.Observer = noObserver{}
+	}
 	b := &Bus[E]{
-		url: url, prefix: cmp.Or(o.Prefix, DefaultPrefix), log: o.Log,
+		url: url, prefix: cmp.Or(o.Prefix, DefaultPrefix), log: o.Log, obs: o.Observer,
 		local: broker.New[E](), states: broker.New[bool](),
 		out: make(chan outgoing, cmp.Or(max(o.Queue, 0), DefaultQueue)), sent: make(chan struct{}), gone: make(chan struct{}),
 	}
@@ -134,6 +168,7 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 				return // Close, not a loss
 			}
 			b.log.Warn("natsbus: disconnected; reconnecting", "url", b.url, "err", err)
+			b.obs.BusConnection(false)
 			b.states.Publish("state", false)
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
@@ -141,6 +176,7 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 			if o.Stream != "" {
 				go b.reconnected()
 			}
+			b.obs.BusConnection(true)
 			b.states.Publish("state", true)
 		}),
 		nats.ClosedHandler(func(*nats.Conn) {
@@ -168,6 +204,7 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 		b.closeConn()
 		return nil, fmt.Errorf("natsbus: subscribing at %s: %w", url, err)
 	}
+	b.obs.BusConnection(true)
 	go b.send()
 	return b, nil
 }
@@ -176,6 +213,7 @@ func Dial[E any](ctx context.Context, url string, o Options) (*Bus[E], error) {
 func (b *Bus[E]) openStream(ctx context.Context, o Options) error {
 	js, err := jetstream.New(b.nc, jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
 		b.log.Error("natsbus: the stream did not take an event; lost", "subject", m.Subject, "err", err)
+		b.obs.BusPublished(PublishError)
 		b.pubErr.Store(&err)
 	}))
 	if err != nil {
@@ -277,7 +315,10 @@ func (b *Bus[E]) send() {
 		}
 		if err != nil {
 			b.log.Error("natsbus: publishing; event lost", "subject", m.subject, "err", err)
+			b.obs.BusPublished(PublishError)
 			b.pubErr.Store(&err)
+		} else {
+			b.obs.BusPublished(PublishOK)
 		}
 	}
 }
@@ -289,17 +330,20 @@ func (b *Bus[E]) Publish(topic string, event E) {
 	data, err := json.Marshal(event)
 	if err != nil {
 		b.log.Error("natsbus: unencodable event; dropped", "topic", topic, "err", err)
+		b.obs.BusPublished(PublishDropped)
 		return
 	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.closed {
+		b.obs.BusPublished(PublishDropped)
 		return
 	}
 	select {
 	case b.out <- outgoing{subject: Subject(b.prefix, topic), data: data}:
 	default:
 		b.log.Error("natsbus: publish queue full; event dropped", "topic", topic, "queue", cap(b.out))
+		b.obs.BusPublished(PublishDropped)
 	}
 }
 

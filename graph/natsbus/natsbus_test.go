@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"runtime"
 	"slices"
@@ -395,5 +396,73 @@ func TestStreamCreatedAnew(t *testing.T) {
 		case <-deadline:
 			t.Fatalf("B did not get event %d, the first the new stream stored", stored)
 		}
+	}
+}
+
+// observer records what a Bus tells its Observer.
+type observer struct {
+	mu        sync.Mutex
+	published map[string]int
+	states    []bool
+}
+
+func (o *observer) BusPublished(outcome string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.published[outcome]++
+}
+
+func (o *observer) BusConnection(up bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.states = append(o.states, up)
+}
+
+func (o *observer) get() (map[string]int, []bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return maps.Clone(o.published), slices.Clone(o.states)
+}
+
+// TestObserver: the Observer counts each publish once by outcome, and
+// follows the connection's states.
+func TestObserver(t *testing.T) {
+	srv := natstest.Start(t)
+	obs := &observer{published: map[string]int{}}
+	o := streamOptions()
+	o.Observer = obs
+	b, err := natsbus.Dial[bustest.Event](t.Context(), srv.URL(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	states := b.Connection(t.Context())
+	if _, s := obs.get(); !slices.Equal(s, []bool{true}) {
+		t.Errorf("states after Dial = %v, want [true]", s)
+	}
+	for i := range 3 {
+		b.Publish("x", bustest.Event{N: i})
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if err := b.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := obs.get(); p[natsbus.PublishOK] != 3 || len(p) != 1 {
+		t.Errorf("published = %v, want 3 ok", p)
+	}
+
+	srv.Stop()
+	waitState(t, states, false)
+	srv.Restart()
+	waitState(t, states, true)
+	if _, s := obs.get(); !slices.Equal(s, []bool{true, false, true}) {
+		t.Errorf("states = %v, want [true false true]", s)
+	}
+
+	b.Close()
+	b.Publish("x", bustest.Event{N: 9}) // closed: dropped
+	if p, _ := obs.get(); p[natsbus.PublishDropped] != 1 || p[natsbus.PublishOK] != 3 {
+		t.Errorf("published = %v after a publish on a closed bus, want 3 ok and 1 dropped", p)
 	}
 }
