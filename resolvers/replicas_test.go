@@ -49,8 +49,9 @@ func newReplicas(t *testing.T) *replicas {
 // named name to the NATS server srv, as `ssfgraph serve --bus` has it.
 func natsReplica(tb testing.TB, srv *natstest.Server, name string, o resolvers.Options) *testEnv {
 	tb.Helper()
-	changes, err := natsbus.Dial[*model.ChangeEvent](tb.Context(), srv.URL(), natsbus.Options{Name: name, ReconnectWait: 50 * time.Millisecond,
-		Prefix: "ssfgraph.changes", Stream: "SSFGRAPH_CHANGES", MaxAge: time.Minute, Observer: o.Metrics}) // as serve --bus has it
+	co := natsbus.ChangesOptions() // as serve --bus has it
+	co.Name, co.ReconnectWait, co.Observer = name, 50*time.Millisecond, o.Metrics
+	changes, err := natsbus.Dial[*model.ChangeEvent](tb.Context(), srv.URL(), co)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,11 +8,10 @@ package resolvers
 import (
 	"log/slog"
 
-	"github.com/ssfgraph/ssfgraph/metrics"
-
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/ingest"
 	"github.com/ssfgraph/ssfgraph/live"
+	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/report"
 )
 

@@ -40,17 +40,11 @@ func validateBus(bus string) error {
 	return nil
 }
 
-// ChangesOptions are the natsbus options of the changes bus: its events go
-// on subjects under ssfgraph.changes, kept a minute by the JetStream
-// stream SSFGRAPH_CHANGES, so that a replica whose connection drops
-// briefly gets the changes it missed when it reconnects.
-var ChangesOptions = natsbus.Options{Prefix: "ssfgraph.changes", Stream: "SSFGRAPH_CHANGES", MaxAge: time.Minute}
-
 // dialChanges connects to the changes bus of c.Bus (which must be set);
 // obs, if not nil, is told of its publishes and connection states.
 func (c *Config) dialChanges(ctx context.Context, name string, log *slog.Logger, obs natsbus.Observer) (*natsbus.Bus[*model.ChangeEvent], error) {
 	host, _ := os.Hostname()
-	o := ChangesOptions
+	o := natsbus.ChangesOptions()
 	o.Name, o.Log, o.Observer = fmt.Sprintf("ssfgraph %s %s/%d", name, host, os.Getpid()), log, obs
 	b, err := natsbus.Dial[*model.ChangeEvent](ctx, c.Bus, o)
 	if err != nil {

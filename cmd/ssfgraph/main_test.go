@@ -109,12 +109,23 @@ func TestHelpListsEveryCommandAndFlag(t *testing.T) {
 // startMain runs a server on a free port against the Neo4j at uri.
 func startMain(t *testing.T, uri string) *Main {
 	t.Helper()
-	cfg := Config{
+	return startConfig(t, testConfig(uri))
+}
+
+// testConfig is the configuration the tests serve with: a free loopback
+// port, the Neo4j at uri, short waits and quiet logs.
+func testConfig(uri string) Config {
+	return Config{
 		Addr: "127.0.0.1:0", Neo4jURI: uri, Neo4jDatabase: "neo4j",
 		Neo4jUsername: os.Getenv("NEO4J_USERNAME"), Neo4jPassword: os.Getenv("NEO4J_PASSWORD"),
 		Neo4jWait: 60 * time.Second, ShutdownTimeout: 5 * time.Second, MaxBodyBytes: 1 << 20,
 		LogLevel: "warn", LogFormat: "text",
 	}
+}
+
+// startConfig runs a server with cfg until the test ends.
+func startConfig(t *testing.T, cfg Config) *Main {
+	t.Helper()
 	m := NewMain(cfg, cfg.logger(io.Discard))
 	if err := m.Run(t.Context()); err != nil {
 		_ = m.Close()

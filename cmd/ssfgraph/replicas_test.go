@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,19 +21,9 @@ import (
 // startReplica is startMain with --bus.
 func startReplica(t *testing.T, bus string) *Main {
 	t.Helper()
-	cfg := Config{
-		Addr: "127.0.0.1:0", Neo4jURI: neo4jtest.URI(), Neo4jDatabase: "neo4j",
-		Neo4jUsername: os.Getenv("NEO4J_USERNAME"), Neo4jPassword: os.Getenv("NEO4J_PASSWORD"),
-		Neo4jWait: 60 * time.Second, ShutdownTimeout: 5 * time.Second, MaxBodyBytes: 1 << 20,
-		LogLevel: "warn", LogFormat: "text", Bus: bus,
-	}
-	m := NewMain(cfg, cfg.logger(io.Discard))
-	if err := m.Run(t.Context()); err != nil {
-		_ = m.Close()
-		t.Fatalf("Run: %v\nstart Neo4j with: make neo4j-start", err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
-	return m
+	cfg := testConfig(neo4jtest.URI())
+	cfg.Bus = bus
+	return startConfig(t, cfg)
 }
 
 // nativeDoc writes a native analysis document of analysis id by the
@@ -141,7 +130,7 @@ func comparedIDs(ctx context.Context, t *testing.T, c *wsclient.Client) []string
 // forgets the token at once.
 func TestTokenRevokeWithBusAnnounces(t *testing.T) {
 	nats := natstest.Start(t)
-	listener, err := natsbus.Dial[*model.ChangeEvent](t.Context(), nats.URL(), ChangesOptions)
+	listener, err := natsbus.Dial[*model.ChangeEvent](t.Context(), nats.URL(), natsbus.ChangesOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

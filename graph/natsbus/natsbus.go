@@ -52,6 +52,16 @@ const DefaultPrefix = "ssfgraph"
 // handed to the connection; more are dropped (and logged).
 const DefaultQueue = 4096
 
+// ChangesOptions are the options of ssfgraph's changes bus (the one
+// `--bus` names): its events go on subjects under ssfgraph.changes, kept a
+// minute by the JetStream stream SSFGRAPH_CHANGES, so that a replica whose
+// connection drops briefly gets the changes it missed when it reconnects.
+// Every process on the bus dials it with these, adding its own name, log
+// and observer.
+func ChangesOptions() Options {
+	return Options{Prefix: "ssfgraph.changes", Stream: "SSFGRAPH_CHANGES", MaxAge: time.Minute}
+}
+
 // Options configures Dial. All fields are optional.
 type Options struct {
 	// Name names the connection on the NATS server (its monitoring pages).
