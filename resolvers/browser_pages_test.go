@@ -38,13 +38,25 @@ func pollJS[T any](t *testing.T, ctx context.Context, what, expr string) T {
 		if err == nil {
 			return v
 		}
-		if strings.Contains(err.Error(), "Cannot find context") && time.Now().Before(deadline) {
+		if navigated(err) && time.Now().Before(deadline) {
 			time.Sleep(100 * time.Millisecond) // the page navigated: poll the new one
 			continue
 		}
 		status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.getElementById('status') || {}).textContent`))
 		t.Fatalf("%s: never came (status %q): %v", what, status, err)
 	}
+}
+
+// navigated reports whether err is Chromium's answer to an evaluation
+// that a navigation overtook: the old page's context is gone (or going) and
+// the new page's is the one to ask.
+func navigated(err error) bool {
+	for _, s := range []string{"Cannot find context", "Inspected target navigated or closed", "Execution context was destroyed"} {
+		if strings.Contains(err.Error(), s) {
+			return true
+		}
+	}
+	return false
 }
 
 // evalJS evaluates an expression once.
