@@ -51,6 +51,103 @@ type Snapshot struct {
 
 	memo    sync.Map // view key → *model.TargetComparison
 	digests sync.Map // selection key → digest (see Digest)
+
+	nodesMu sync.Mutex
+	nodes   *nodeLoad // the last load of Nodes
+}
+
+// NodesFresh is how long Snapshot.Nodes shares what it loaded: long enough
+// for one event's fan-out to every subscriber of a target, short enough
+// that a renamed incident or measure (which does not change the target's
+// revision) shows in the next event.
+const NodesFresh = time.Second
+
+// nodeLoad is one load of a snapshot's nodes; done is closed when nodes
+// and err are set.
+type nodeLoad struct {
+	done  chan struct{}
+	at    time.Time
+	nodes map[string]model.Node
+	err   error
+}
+
+// Nodes returns the nodes a comparison of s names: its target, its
+// analyses (as the snapshot holds them), and their organizations,
+// incidents, threats, assets, measures and owner departments, loaded with
+// load in one call. Callers within NodesFresh of a load share it, and
+// callers during a load wait for it (or for ctx), so that one event fanned
+// out to a thousand subscribers reads them once, not once per subscriber.
+// The map is shared: callers must not change it. Nodes are plain data:
+// whether a caller may see one is for the caller to decide, as with any
+// other read.
+func (s *Snapshot) Nodes(ctx context.Context, load model.NodeLoad) (map[string]model.Node, error) {
+	s.nodesMu.Lock()
+	l := s.nodes
+	if l == nil || l.stale() {
+		l = &nodeLoad{done: make(chan struct{})}
+		s.nodes = l
+		s.nodesMu.Unlock()
+		l.nodes, l.err = s.loadNodes(ctx, load)
+		l.at = time.Now()
+		close(l.done)
+	} else {
+		s.nodesMu.Unlock()
+	}
+	select {
+	case <-l.done:
+		return l.nodes, l.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// stale reports whether l is done and not to be shared any more: it failed
+// or is older than NodesFresh.
+func (l *nodeLoad) stale() bool {
+	select {
+	case <-l.done:
+		return l.err != nil || time.Since(l.at) > NodesFresh
+	default:
+		return false // in flight: wait for it
+	}
+}
+
+// loadNodes reads the nodes s names, but for its analyses, which it holds.
+func (s *Snapshot) loadNodes(ctx context.Context, load model.NodeLoad) (map[string]model.Node, error) {
+	seen := map[string]bool{s.TargetID: true}
+	ids := []string{s.TargetID}
+	add := func(more ...string) {
+		for _, id := range more {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, a := range s.Analyses {
+		add(a.Analysis.OrganizationID)
+		for i := range a.Assessments {
+			as := &a.Assessments[i]
+			add(as.IncidentID, as.OwnerDepartmentID)
+			add(as.ThreatIDs...)
+			add(as.AssetIDs...)
+			for _, t := range as.Treatments {
+				add(t.MeasureID)
+			}
+		}
+	}
+	nodes, err := load(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("nodes of target %s's comparison: %w", s.TargetID, err)
+	}
+	out := make(map[string]model.Node, len(nodes)+len(s.Analyses))
+	for id, n := range nodes {
+		out[id] = n
+	}
+	for _, a := range s.Analyses {
+		out[a.Analysis.ID] = a.Analysis
+	}
+	return out, nil
 }
 
 // Comparisons recomputes and publishes comparisons. Build it with New.
@@ -308,7 +405,7 @@ func selectionKey(selected []*model.AnalysisSnapshot) string {
 // computing it once per distinct selection and metric.
 func (s *Snapshot) Compare(v View) *model.TargetComparison {
 	selected := s.Select(v)
-	key := v.Metric.String() + "|" + selectionKey(selected)
+	key := viewKey(v, selected)
 	if c, ok := s.memo.Load(key); ok {
 		return c.(*model.TargetComparison)
 	}
@@ -322,6 +419,15 @@ func (s *Snapshot) Compare(v View) *model.TargetComparison {
 	}
 	actual, _ := s.memo.LoadOrStore(key, c)
 	return actual.(*model.TargetComparison)
+}
+
+// ViewKey names what Compare(v) compares: views with the same key get the
+// same comparison of s.
+func (s *Snapshot) ViewKey(v View) string { return viewKey(v, s.Select(v)) }
+
+// viewKey is ViewKey of the analyses v selects.
+func viewKey(v View, selected []*model.AnalysisSnapshot) string {
+	return v.Metric.String() + "|" + selectionKey(selected)
 }
 
 // ToCompare turns an analysis snapshot into compare's input. The ranks and

@@ -26,12 +26,15 @@ func newOrigin() string { return "replica-" + rand.Text()[:12] }
 //
 // When the bus may have lost events (its connection dropped, or this
 // process fell behind and its subscription was dropped) it resyncs the
-// comparisons (live.Comparisons.Resync); while the bus is disconnected,
-// cached comparisons expire after live.DefaultCacheTTL as without a bus,
-// and after live.BusCacheTTL while it is connected. A bus on a stream
+// comparisons (live.Comparisons.Resync). While the bus is disconnected,
+// no subscriber is left waiting for changes it cannot hear of: it resyncs
+// the comparisons with subscribers every live.DefaultCacheTTL (one read
+// per subscribed target; an event goes out only where the revision grew),
+// and cached comparisons expire after live.DefaultCacheTTL as without a
+// bus; after live.BusCacheTTL while it is connected. A bus on a stream
 // (natsbus with a Stream) replays what this process missed during a short
 // loss; events that were lost for good (published while no NATS server
-// was reachable) are covered by the resync for comparisons, by
+// was reachable) are covered by those resyncs for comparisons, by
 // tokenCacheTTL and the socket sweep for revoked tokens, and not at all
 // for feedback announcements.
 func (r *Resolver) followChanges() {
@@ -42,6 +45,18 @@ func (r *Resolver) followChanges() {
 	}
 	r.Live.SetCacheTTL(live.BusCacheTTL)
 	events := r.Changes.Subscribe(ctx, model.ChangesTopic, changesBuffer)
+	var poll *time.Ticker // while the bus is down
+	pollC := func() <-chan time.Time {
+		if poll == nil {
+			return nil
+		}
+		return poll.C
+	}
+	defer func() {
+		if poll != nil {
+			poll.Stop()
+		}
+	}()
 	for {
 		select {
 		case ev, ok := <-events:
@@ -72,20 +87,37 @@ func (r *Resolver) followChanges() {
 			}
 			if up {
 				r.Log.Info("changes bus reconnected: recomputing the comparisons with subscribers")
+				if poll != nil {
+					poll.Stop()
+					poll = nil
+				}
 				r.Live.SetCacheTTL(live.BusCacheTTL)
 				r.Live.Resync()
 			} else {
+				r.Log.Warn("changes bus disconnected: recomputing the comparisons with subscribers every interval until it is back", "interval", live.DefaultCacheTTL)
 				r.Live.SetCacheTTL(live.DefaultCacheTTL)
+				if poll == nil {
+					poll = time.NewTicker(live.DefaultCacheTTL)
+				}
 			}
+		case <-pollC():
+			r.Live.Resync()
 		}
 	}
 }
 
 // applyEvent applies a change another process committed, reading the
-// feedback it names from the store.
+// feedback it names from the store. Every read of this process from then
+// on begins after the change's bookmarks, so that on a Neo4j cluster the
+// comparisons it recomputes, and the feedback it reads, show the change.
 func (r *Resolver) applyEvent(ev *model.ChangeEvent) {
 	ctx, cancel := context.WithTimeout(context.Background(), applyTimeout)
 	defer cancel()
+	if f, ok := r.Store.(model.BookmarkFollower); ok {
+		if err := f.FollowBookmarks(ctx, ev.Bookmarks); err != nil {
+			r.Log.Error("changes bus: following a change's bookmarks; reads here may not show it yet", "origin", ev.Origin, "err", err)
+		}
+	}
 	ctx = withLoaders(ctx, r.Store)
 	var feedback []*model.Feedback
 	if len(ev.Feedback) > 0 {

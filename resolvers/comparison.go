@@ -116,11 +116,28 @@ func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID s
 		return nil, err
 	}
 	out := make(chan *model.TargetComparison, 1)
+	// Subscribers whose answers are bound to be the same share one
+	// execution of each event (eventshare.go).
+	gate := gateFrom(ctx)
+	sharing := gate.open()
+	var operation, principal string
+	if sharing {
+		operation, principal = operationKey(ctx), principalKey(v.Viewer)
+	}
+	emit := func(s *live.Snapshot) bool {
+		if sharing && !gate.offer(ctx, shareKey{snap: s, view: s.ViewKey(v), principal: principal, operation: operation}) {
+			return ctx.Err() == nil // answered from a shared answer
+		}
+		return send(ctx, out, shared(s, v))
+	}
 	go func() {
 		defer cancel()
 		defer close(out)
+		if sharing {
+			defer gate.end()
+		}
 		last, shown := snap.Revision, snap.Digest(v)
-		if !send(ctx, out, snap.Compare(v)) {
+		if !emit(snap) {
 			return
 		}
 		for s := range events {
@@ -133,12 +150,22 @@ func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID s
 				continue
 			}
 			shown = d
-			if !send(ctx, out, s.Compare(v)) {
+			if !emit(s) {
 				return
 			}
 		}
 	}()
 	return out, nil
+}
+
+// shared returns the snapshot's comparison for the view as a subscription
+// event: with the snapshot as its source of nodes, so that the receivers
+// of one event load the incidents, measures and organizations it names
+// once between them (live.Snapshot.Nodes).
+func shared(snap *live.Snapshot, v live.View) *model.TargetComparison {
+	c := *snap.Compare(v)
+	c.Shared = snap
+	return &c
 }
 
 // feedbackStream sends feedback as it is submitted, keeping what the

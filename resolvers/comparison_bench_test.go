@@ -148,7 +148,8 @@ func BenchmarkCompareAnalyses(b *testing.B) {
 // live.DefaultWindow (100 ms) before recomputing, as a server does.
 func BenchmarkComparisonFanout(b *testing.B) {
 	const subscribers = 1000
-	db := neo4jtest.Open(b)
+	trips := &neo4jtest.Counter{}
+	db := neo4jtest.OpenObserved(b, trips)
 	prefix := neo4jtest.Prefix(b)
 	fx := neo4jtest.ComparisonFixture(b, prefix, 3, 20)
 	org := prefix + "org-00" // the fixture's first analysis's
@@ -157,16 +158,21 @@ func BenchmarkComparisonFanout(b *testing.B) {
 	if _, err := db.CreateAnalysis(b.Context(), org, model.AnalysisInput{ID: new(draft), TargetID: fx.TargetID, Title: "Draft"}); err != nil {
 		b.Fatal(err)
 	}
-	b.Run("one-replica-in-process", func(b *testing.B) {
-		srv := newServer(b, resolvers.Options{Store: db}) // no rate or websocket limits: its Limits are zero
-		fanout(b, fx.TargetID, draft, token, subscribers, srv.URL, srv.URL)
-	})
-	b.Run("two-replicas-nats", func(b *testing.B) {
-		nats := natstest.Start(b)
-		a := natsReplica(b, nats, "a", resolvers.Options{Store: db})
-		bb := natsReplica(b, nats, "b", resolvers.Options{Store: db})
-		fanout(b, fx.TargetID, draft, token, subscribers, a.srv.URL, bb.srv.URL)
-	})
+	for _, sel := range []struct{ name, query string }{
+		{"summary", fanoutSummary},
+		{"page", fanoutPage},
+	} {
+		b.Run("one-replica-in-process/"+sel.name, func(b *testing.B) {
+			srv := newServer(b, resolvers.Options{Store: db}) // no rate or websocket limits: its Limits are zero
+			fanout(b, trips, sel.query, fx.TargetID, draft, token, subscribers, srv.URL, srv.URL)
+		})
+		b.Run("two-replicas-nats/"+sel.name, func(b *testing.B) {
+			nats := natstest.Start(b)
+			a := natsReplica(b, nats, "a", resolvers.Options{Store: db})
+			bb := natsReplica(b, nats, "b", resolvers.Options{Store: db})
+			fanout(b, trips, sel.query, fx.TargetID, draft, token, subscribers, a.srv.URL, bb.srv.URL)
+		})
+	}
 }
 
 // fanoutSubscriber is one websocket of BenchmarkComparisonFanout.
@@ -176,12 +182,23 @@ type fanoutSubscriber struct {
 	revision int    // the last one it decoded
 }
 
-// fanoutSubscription is what each subscriber of fanout selects: no
-// field that loads a node (such as analyses { analysis { title } }, which
-// the comparison page selects), since each of those is read from Neo4j
-// for each subscriber and each event, 1,000 reads per change here.
-const fanoutSubscription = `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) {
+// fanoutSummary is a subscription that selects no node: the revision,
+// a statistic and counts.
+const fanoutSummary = `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) {
 	revision computedAt agreement { axis1 { value } } analyses { incidents } } }`
+
+// fanoutPage is what the comparison page selects (web/static/app/compare.js):
+// the analyses, incidents, organizations, threats, assets, measures and
+// departments by name beside every cell, which each replica reads once
+// per event for all its subscribers (live.Snapshot.Nodes).
+const fanoutPage = `subscription($t: ID!) { comparisonUpdated(targetId: $t, includeDrafts: true) {
+	target { id name } revision computedAt
+	analyses { analysis { id title version status organization { name } } }
+	agreement { axis1 { value n } axis2 { value n } category { value n } }
+	pairs { a b axis1 { kappa { value n } percent { value n } } incidents }
+	incidents { incident { id name } divergent entries { analysisId axis1 axis2 category rationale
+		threats { name } assets { name } measures { perspective measure { name } } ownerDepartment { name } } }
+	hotspots { incident { id } score } } }`
 
 // fanoutComparison is the part of a comparisonUpdated event fanout reads.
 type fanoutComparison struct {
@@ -190,9 +207,11 @@ type fanoutComparison struct {
 }
 
 // fanout is BenchmarkComparisonFanout on the servers at urlA and urlB
-// (the same for one replica): n subscribers, half on each, and the
-// mutations through urlA. Each retitles the draft analysis.
-func fanout(b *testing.B, target, draft, token string, n int, urlA, urlB string) {
+// (the same for one replica): n subscribers of query, half on each, and
+// the mutations through urlA. Each retitles the draft analysis. It reports
+// the Neo4j round trips per change that trips counted (the write, each
+// replica's recomputation and whatever the events' fields read).
+func fanout(b *testing.B, trips *neo4jtest.Counter, query, target, draft, token string, n int, urlA, urlB string) {
 	ctx, cancel := context.WithTimeout(b.Context(), 10*time.Minute)
 	defer cancel()
 	auth := map[string]any{"Authorization": "Bearer " + token}
@@ -212,7 +231,7 @@ func fanout(b *testing.B, target, draft, token string, n int, urlA, urlB string)
 				b.Error(err)
 				return
 			}
-			if err := c.Subscribe("cmp", fanoutSubscription,
+			if err := c.Subscribe("cmp", query,
 				map[string]any{"t": target}); err != nil {
 				b.Error(err)
 				c.Close()
@@ -249,6 +268,7 @@ func fanout(b *testing.B, target, draft, token string, n int, urlA, urlB string)
 		samples []sample
 		round   int
 	)
+	trips.Take()
 	for b.Loop() {
 		round++
 		title := fmt.Sprintf("Draft %d", time.Now().UnixNano()) // a change every subscriber's view shows
@@ -289,6 +309,9 @@ func fanout(b *testing.B, target, draft, token string, n int, urlA, urlB string)
 		}
 	}
 	b.StopTimer()
+	reads, by := trips.Take()
+	b.Logf("%d changes, %d Neo4j statements: %s", round, reads, by)
+	b.ReportMetric(float64(reads)/float64(round), "neo4j-statements/change")
 	if want := round * n; len(samples) != want {
 		b.Fatalf("%d latencies, want %d", len(samples), want)
 	}

@@ -134,7 +134,7 @@ func NewHandler(o Options) http.Handler {
 	}
 	gql := newGraphQLServer(o, auth, conns, avail)
 	mux.Handle("/graphql", cors(o.AllowedOrigins, rateLimit(o.Limits, avail.middleware(conns.middleware(
-		limitBody(o.MaxBodyBytes, o.BodyReadTimeout, auth.middleware(gql)))))))
+		limitBody(o.MaxBodyBytes, o.BodyReadTimeout, auth.middleware(readAfterBookmarks(gql))))))))
 	mux.Handle("/schema.graphql", cors(o.AllowedOrigins, rateLimit(o.Limits, auth.middleware(schemaSDL(o.NoAnonymousIntrospection)))))
 	mux.Handle("GET /{$}", web.GraphiQL("ssfgraph", "/graphql"))
 	mux.Handle("GET /static/", web.Static())
@@ -275,10 +275,14 @@ func newGraphQLServer(o Options, auth *authenticator, conns *connLimits, avail *
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(context.WithValue(ctx, goneOnceKey{}, new(sync.Once)))
 	})
+	srv.AroundOperations(gateSubscriptions)
+	srv.AroundResponses((&sharedAnswers{}).middleware) // before the loaders: a shared answer needs none
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		// Fresh loaders per query, mutation or subscription event, and the
-		// publisher that follows each write's commit.
-		return next(model.WithCommitHook(withLoaders(ctx, o.Store), res.committed))
+		// Fresh loaders per query, mutation or subscription event, the
+		// publisher that follows each write's commit, and the bookmark
+		// of the last commit for the response.
+		var written committedBookmarks
+		return written.extend(next(model.WithCommitHook(withLoaders(ctx, o.Store), written.hook(res.committed))))
 	})
 	projector, _ := o.Store.(model.Projector) // graph/neo4j's DB is one
 	if o.resolverReads {

@@ -38,7 +38,8 @@ type loaders struct {
 
 	mu          sync.Mutex
 	related     map[model.Relation]*dataload.Loader[string, []model.Node]
-	comparisons map[*compare.Comparison]bool // recorded by rememberComparison
+	comparisons map[*compare.Comparison]*sync.Once // prepared by rememberComparison
+	shared      map[string]model.Node              // a subscription event's nodes (rememberComparison)
 
 	scalesOnce sync.Once
 	scales     *model.Scales
@@ -47,8 +48,8 @@ type loaders struct {
 
 func newLoaders(read model.ReadService) *loaders {
 	s := dataload.NewSiblings(resolving)
-	l := &loaders{read: read, siblings: s, related: map[model.Relation]*dataload.Loader[string, []model.Node]{}, comparisons: map[*compare.Comparison]bool{}}
-	l.nodes = dataload.New(dataload.GroupValues(s, read.Nodes), dataload.Limits{})
+	l := &loaders{read: read, siblings: s, related: map[model.Relation]*dataload.Loader[string, []model.Node]{}, comparisons: map[*compare.Comparison]*sync.Once{}}
+	l.nodes = dataload.New(dataload.GroupValues(s, l.fetchNodes), dataload.Limits{})
 	l.mappingsOut = listLoader(s, withFlag(read.ClauseMappings, false))
 	l.mappingsIn = listLoader(s, withFlag(read.ClauseMappings, true))
 	l.linksByMeasure = listLoader(s, withFlag(read.MeasureClauseLinks, false))
@@ -90,33 +91,83 @@ func (l *loaders) loadScales(ctx context.Context) (*model.Scales, error) {
 	return l.scales, l.scalesErr
 }
 
-// rememberComparison records the rows of a comparison, their entries and
-// the measures of those (and its analyses, hotspots and partial rows) as
-// sibling groups, so that resolving the objects they name (incidents,
-// organizations, measures) takes one batch per kind.
-func (l *loaders) rememberComparison(c *compare.Comparison) {
+// fetchNodes is the node loader's batch: the nodes the operation was given
+// (a subscription event's, see rememberComparison) without a round trip,
+// the rest in one.
+func (l *loaders) fetchNodes(ctx context.Context, ids []string) (map[string]model.Node, error) {
 	l.mu.Lock()
-	seen := l.comparisons[c]
-	l.comparisons[c] = true
+	shared := l.shared
 	l.mu.Unlock()
-	if seen {
-		return
+	if shared == nil {
+		return l.read.Nodes(ctx, ids)
 	}
-	rows := ptrs(c.Incidents)
-	var entries []*compare.Entry
-	for _, row := range rows {
-		entries = append(entries, ptrs(row.Entries)...)
+	out := make(map[string]model.Node, len(ids))
+	var rest []string
+	for _, id := range ids {
+		if n, ok := shared[id]; ok {
+			out[id] = n
+		} else {
+			rest = append(rest, id)
+		}
 	}
-	var measures []*compare.MeasureRef
-	for _, e := range entries {
-		measures = append(measures, ptrs(e.Measures)...)
+	if len(rest) == 0 {
+		return out, nil
 	}
-	dataload.Group(l.siblings, rows)
-	dataload.Group(l.siblings, entries)
-	dataload.Group(l.siblings, measures)
-	dataload.Group(l.siblings, ptrs(c.Analyses))
-	dataload.Group(l.siblings, ptrs(c.Hotspots))
-	dataload.Group(l.siblings, ptrs(c.Partial))
+	more, err := l.read.Nodes(ctx, rest)
+	if err != nil {
+		return nil, err
+	}
+	for id, n := range more {
+		out[id] = n
+	}
+	return out, nil
+}
+
+// rememberComparison prepares the loaders for the fields of a comparison.
+// It records the rows, their entries and the measures of those (and the
+// analyses, hotspots and partial rows) as sibling groups, so that
+// resolving the objects they name (incidents, organizations, measures)
+// takes one batch per kind; and for a subscription event it takes those
+// objects from the event's shared nodes (model.TargetComparison.Shared),
+// so that a thousand receivers of one event read them once between them.
+// The comparison's field resolvers call it before returning what they
+// resolve, so it is done before any of its objects' fields load.
+func (l *loaders) rememberComparison(ctx context.Context, tc *model.TargetComparison) {
+	c := &tc.Comparison
+	l.mu.Lock()
+	once, ok := l.comparisons[c]
+	if !ok {
+		once = new(sync.Once)
+		l.comparisons[c] = once
+	}
+	l.mu.Unlock()
+	// Sibling fields of the comparison wait for the first to finish.
+	once.Do(func() {
+		if tc.Shared != nil {
+			// Without them (the load failed or ctx ended), each receiver
+			// reads its own, as a query does.
+			if nodes, err := tc.Shared.Nodes(ctx, l.read.Nodes); err == nil {
+				l.mu.Lock()
+				l.shared = nodes
+				l.mu.Unlock()
+			}
+		}
+		rows := ptrs(c.Incidents)
+		var entries []*compare.Entry
+		for _, row := range rows {
+			entries = append(entries, ptrs(row.Entries)...)
+		}
+		var measures []*compare.MeasureRef
+		for _, e := range entries {
+			measures = append(measures, ptrs(e.Measures)...)
+		}
+		dataload.Group(l.siblings, rows)
+		dataload.Group(l.siblings, entries)
+		dataload.Group(l.siblings, measures)
+		dataload.Group(l.siblings, ptrs(c.Analyses))
+		dataload.Group(l.siblings, ptrs(c.Hotspots))
+		dataload.Group(l.siblings, ptrs(c.Partial))
+	})
 }
 
 // resolving tells dataload.Siblings which object's field ctx resolves: the
@@ -198,10 +249,13 @@ func loadOf[P node, V any](ctx context.Context, ld *dataload.Loader[string, V], 
 	return ignoreNotFound(dataload.LoadFor(ctx, loadersFrom(ctx).siblings, ld, parent, ownID[P]))
 }
 
-// loadNode returns the node with the given id when it is a *T, else nil.
-// It does not check visibility: callers that may reach an analysis or an
+// loadNode returns the node with the given id when it is a *T, else nil
+// (nil without a read for an empty id). It does not check visibility: callers that may reach an analysis or an
 // assessment use visibleNode.
 func loadNode[T any](ctx context.Context, id string) (*T, error) {
+	if id == "" {
+		return nil, nil
+	}
 	n, err := ignoreNotFound(loadersFrom(ctx).nodes.Load(ctx, id))
 	if err != nil || n == nil {
 		return nil, err

@@ -1128,18 +1128,19 @@ func (r *targetResolver) Analyses(ctx context.Context, obj *model.Target, status
 
 // Target is the resolver for the target field.
 func (r *targetComparisonResolver) Target(ctx context.Context, obj *model.TargetComparison) (*model.Target, error) {
+	loadersFrom(ctx).rememberComparison(ctx, obj)
 	return loadNode[model.Target](ctx, ref(ctx, obj, func(t *model.TargetComparison) string { return t.TargetID }))
 }
 
 // Analyses is the resolver for the analyses field.
 func (r *targetComparisonResolver) Analyses(ctx context.Context, obj *model.TargetComparison) ([]*compare.AnalysisSummary, error) {
-	loadersFrom(ctx).rememberComparison(&obj.Comparison)
+	loadersFrom(ctx).rememberComparison(ctx, obj)
 	return ptrs(obj.Comparison.Analyses), nil
 }
 
 // Incidents is the resolver for the incidents field.
 func (r *targetComparisonResolver) Incidents(ctx context.Context, obj *model.TargetComparison) ([]*compare.IncidentRow, error) {
-	loadersFrom(ctx).rememberComparison(&obj.Comparison)
+	loadersFrom(ctx).rememberComparison(ctx, obj)
 	return ptrs(obj.Comparison.Incidents), nil
 }
 
@@ -1155,13 +1156,13 @@ func (r *targetComparisonResolver) Pairs(ctx context.Context, obj *model.TargetC
 
 // Partial is the resolver for the partial field.
 func (r *targetComparisonResolver) Partial(ctx context.Context, obj *model.TargetComparison) ([]*compare.Coverage, error) {
-	loadersFrom(ctx).rememberComparison(&obj.Comparison)
+	loadersFrom(ctx).rememberComparison(ctx, obj)
 	return ptrs(obj.Comparison.Partial), nil
 }
 
 // Hotspots is the resolver for the hotspots field.
 func (r *targetComparisonResolver) Hotspots(ctx context.Context, obj *model.TargetComparison) ([]*compare.Hotspot, error) {
-	loadersFrom(ctx).rememberComparison(&obj.Comparison)
+	loadersFrom(ctx).rememberComparison(ctx, obj)
 	return ptrs(obj.Comparison.Hotspots), nil
 }
 

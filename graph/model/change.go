@@ -22,6 +22,9 @@ type Change struct {
 	Feedback []*Feedback
 	// Tokens are the ids of the API tokens revoked.
 	Tokens []string
+	// Bookmarks name the committed transaction, for reads elsewhere that
+	// must see it (see Bookmarks); empty from a store that has none.
+	Bookmarks Bookmarks
 }
 
 // AddTargets adds target ids, skipping empty ones.
@@ -94,6 +97,10 @@ type ChangeEvent struct {
 	Feedback []string `json:"feedback,omitempty"`
 	// Tokens are the ids of the API tokens revoked.
 	Tokens []string `json:"tokens,omitempty"`
+	// Bookmarks name the writer's transaction (Change.Bookmarks): a
+	// receiver's reads begin after them, so that on a cluster its
+	// recomputed comparison shows the change (BookmarkFollower).
+	Bookmarks Bookmarks `json:"bookmarks,omitempty"`
 	// Published is when the writer published the event (by its clock),
 	// for the bus lag metric; zero from a writer that does not say.
 	Published time.Time `json:"published,omitzero"`
@@ -103,7 +110,7 @@ type ChangeEvent struct {
 // when c changed nothing another process must know of (nodes alone live
 // only in the writer's per-operation loaders).
 func NewChangeEvent(origin string, c *Change) *ChangeEvent {
-	ev := &ChangeEvent{Origin: origin, Targets: slices.Clone(c.Targets), Tokens: slices.Clone(c.Tokens), Published: time.Now()}
+	ev := &ChangeEvent{Origin: origin, Targets: slices.Clone(c.Targets), Tokens: slices.Clone(c.Tokens), Bookmarks: slices.Clone(c.Bookmarks), Published: time.Now()}
 	for _, fb := range c.Feedback {
 		ev.Feedback = append(ev.Feedback, fb.ID)
 	}

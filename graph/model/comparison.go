@@ -108,4 +108,19 @@ type TargetComparison struct {
 	Revision   int
 	ComputedAt time.Time
 	Comparison compare.Comparison
+	// Shared, when set, holds the nodes the comparison names, loaded once
+	// for every receiver of one subscription event (live.Snapshot); the
+	// field resolvers take them from it instead of loading them for each
+	// receiver. Queries leave it nil and read their own.
+	Shared NodeSource
+}
+
+// NodeLoad loads nodes by id in one round trip (ReadService.Nodes).
+type NodeLoad func(ctx context.Context, ids []string) (map[string]Node, error)
+
+// NodeSource holds nodes loaded for many readers at once.
+type NodeSource interface {
+	// Nodes returns the nodes, loading them with load when it has none
+	// fresh; the map is shared and must not be changed.
+	Nodes(ctx context.Context, load NodeLoad) (map[string]Node, error)
 }

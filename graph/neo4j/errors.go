@@ -33,6 +33,9 @@ func formatError(op, subject string, err error) error {
 			return &wrapped{model.Errorf(model.EUNAUTHENTICATED, "Neo4j refused the credentials for %s", subject), err}
 		case strings.HasPrefix(e.Code, "Neo.ClientError.Security."):
 			return &wrapped{model.Errorf(model.EFORBIDDEN, "Neo4j refused %s: %s", op, e.Msg), err}
+		case strings.HasPrefix(e.Code, "Neo.ClientError.Transaction.InvalidBookmark"):
+			// A bookmark that came with the request (model.WithBookmarks).
+			return &wrapped{model.Errorf(model.EINVALID, "a bookmark (from the %s header or a change event) is not one this database issued: %s", model.BookmarkHeader, e.Msg), err}
 		case strings.Contains(e.Code, "TransactionTimedOut"):
 			return &wrapped{model.Errorf(model.ETIMEOUT, "%s timed out", op), err}
 		}
