@@ -156,7 +156,8 @@ func (s *sharedAnswers) middleware(ctx context.Context, next graphql.ResponseHan
 		}
 		if a.resp != nil {
 			g.decide(ctx, false)
-			return copyAnswer(a.resp)
+			out := *a.resp // its data is shared: transports only read it
+			return &out
 		}
 	}
 	g.decide(ctx, true)
@@ -199,7 +200,7 @@ func (s *sharedAnswers) claim(k shareKey) (*sharedAnswer, bool) {
 	return a, true
 }
 
-// copyAnswer returns a response of its own with resp's data.
+// copyAnswer returns a response with a copy of resp's data, to keep.
 func copyAnswer(resp *graphql.Response) *graphql.Response {
 	out := *resp
 	out.Data = append(json.RawMessage(nil), resp.Data...)

@@ -64,9 +64,16 @@ export class ApiError extends Error {
  * it throws an ApiError for the first error, and signs out when the
  * server refuses the token.
  */
+// The bookmark of this tab's last write (the answer's bookmark extension),
+// sent with every later request so that, behind a load balancer over
+// replicas on a Neo4j cluster, the tab reads its own writes.
+const bookmarkKey = 'ssfgraph.bookmark';
+
 export async function gql(query, variables = {}) {
   const headers = { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' };
   if (token()) headers.Authorization = `Bearer ${token()}`;
+  const bookmark = sessionStorage.getItem(bookmarkKey);
+  if (bookmark) headers['Ssfgraph-Bookmark'] = bookmark;
   let res;
   try {
     res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
@@ -79,8 +86,14 @@ export async function gql(query, variables = {}) {
   } catch {
     throw new ApiError(`HTTP ${res.status}`, 'UNREACHABLE');
   }
+  if (body.extensions && body.extensions.bookmark) sessionStorage.setItem(bookmarkKey, body.extensions.bookmark);
   if (body.errors && body.errors.length) {
     const first = body.errors[0];
+    if (bookmark && String(first.message).includes('Ssfgraph-Bookmark')) {
+      // A bookmark of another database (restored, replaced): forget it.
+      sessionStorage.removeItem(bookmarkKey);
+      return gql(query, variables);
+    }
     const err = new ApiError(first.message, first.extensions && first.extensions.code);
     if (err.code === 'UNAUTHENTICATED') signOut(first.message);
     throw err;
