@@ -34,6 +34,7 @@ type Metrics struct {
 	streams    prometheus.Gauge
 	neo4j      *prometheus.HistogramVec
 	neo4jTx    *prometheus.HistogramVec
+	events     *prometheus.CounterVec
 
 	busPublished *prometheus.CounterVec
 	busApplied   prometheus.Counter
@@ -77,6 +78,10 @@ func New() *Metrics {
 			Help:    "Time of each Neo4j transaction (its statements, retries and commit), by store operation and outcome.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}, []string{"op", "outcome"}),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ssfgraph_subscription_events_total",
+			Help: "comparisonUpdated events sent to subscribers, by answer: executed (the selection ran for this subscriber) or shared (the answer of a subscriber who asked the same of the same event).",
+		}, []string{"answer"}),
 		busPublished: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ssfgraph_bus_events_published_total",
 			Help: "Change events this process published on the changes bus, by outcome: ok (handed to NATS; with a stream, then acknowledged unless an error follows), error (NATS or the stream refused it), dropped (the publish queue was full or the bus closed). Every event not ok is lost to the other replicas.",
@@ -96,7 +101,7 @@ func New() *Metrics {
 		}),
 		names: map[string]struct{}{},
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.websockets, m.streams, m.neo4j, m.neo4jTx,
+	m.registry.MustRegister(m.requests, m.latency, m.websockets, m.streams, m.neo4j, m.neo4jTx, m.events,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -211,6 +216,19 @@ func (m *Metrics) BusConnection(up bool) {
 	} else {
 		m.busConnected.Set(0)
 	}
+}
+
+// SubscriptionEvent counts one comparisonUpdated event sent, its answer
+// shared with another subscriber's or executed for this one.
+func (m *Metrics) SubscriptionEvent(shared bool) {
+	if m == nil {
+		return
+	}
+	answer := "executed"
+	if shared {
+		answer = "shared"
+	}
+	m.events.WithLabelValues(answer).Inc()
 }
 
 // BusApplied counts one change event of another process applied now, and

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ssfgraph/ssfgraph/graph/model"
 	"github.com/ssfgraph/ssfgraph/live"
+	"github.com/ssfgraph/ssfgraph/metrics"
 )
 
 // A comparison event goes to every subscriber of its target, and many of
@@ -116,6 +117,8 @@ func (g *eventGate) decide(ctx context.Context, deliver bool) {
 // sharedAnswers keeps the answers of recent subscription events for the
 // subscribers that ask the same. Its methods are safe for concurrent use.
 type sharedAnswers struct {
+	metrics *metrics.Metrics // counts the answers shared and executed
+
 	mu      sync.Mutex
 	answers map[shareKey]*sharedAnswer
 }
@@ -156,12 +159,16 @@ func (s *sharedAnswers) middleware(ctx context.Context, next graphql.ResponseHan
 		}
 		if a.resp != nil {
 			g.decide(ctx, false)
+			s.metrics.SubscriptionEvent(true)
 			out := *a.resp // its data is shared: transports only read it
 			return &out
 		}
 	}
 	g.decide(ctx, true)
 	resp := next(ctx)
+	if resp != nil {
+		s.metrics.SubscriptionEvent(false)
+	}
 	if mine {
 		if resp != nil && len(resp.Errors) == 0 {
 			a.resp = copyAnswer(resp) // the generated code reuses its buffer

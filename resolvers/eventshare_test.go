@@ -10,6 +10,7 @@ import (
 
 	"github.com/ssfgraph/ssfgraph/graph/neo4j/neo4jtest"
 	"github.com/ssfgraph/ssfgraph/internal/wsclient"
+	"github.com/ssfgraph/ssfgraph/metrics"
 	"github.com/ssfgraph/ssfgraph/resolvers"
 )
 
@@ -22,7 +23,11 @@ import (
 // sees no PRIVATE analysis the analyst's answer holds.
 func TestComparisonEventAnswersShared(t *testing.T) {
 	counter := &neo4jtest.Counter{}
-	e := comparisonEnvOn(t, newEnv(t, resolvers.Options{Store: neo4jtest.OpenObserved(t, counter)}))
+	e := comparisonEnvOn(t, newEnv(t, resolvers.Options{Store: neo4jtest.OpenObserved(t, counter), Metrics: metrics.New()}))
+	const (
+		executed = `ssfgraph_subscription_events_total{answer="executed"}`
+		shared   = `ssfgraph_subscription_events_total{answer="shared"}`
+	)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	const query = `subscription($t: ID!, $d: Boolean) { comparisonUpdated(targetId: $t, includeDrafts: $d) {
@@ -70,6 +75,7 @@ func TestComparisonEventAnswersShared(t *testing.T) {
 		}
 	}
 	counter.Take()
+	executed0, shared0 := metricOn(t, e.testEnv, executed), metricOn(t, e.testEnv, shared)
 	// A PRIVATE draft of A's: an event for A's subscribers with drafts
 	// only (the others' views do not change).
 	draft := e.prefix + "private-draft"
@@ -83,6 +89,9 @@ func TestComparisonEventAnswersShared(t *testing.T) {
 	}
 	if n, by := statementsOf(counter, "neo4j.Related"); n != 1 {
 		t.Errorf("one change to 10 subscribers asking the same read the incidents %d times (%s), want once", n, by)
+	}
+	if x, s := metricOn(t, e.testEnv, executed)-executed0, metricOn(t, e.testEnv, shared)-shared0; x != 1 || s != 9 {
+		t.Errorf("/metrics counts %v answers executed and %v shared for the change, want 1 and 9", x, s)
 	}
 
 	// A PUBLIC analysis: every group sees it, A's with drafts beside the

@@ -276,7 +276,7 @@ func newGraphQLServer(o Options, auth *authenticator, conns *connLimits, avail *
 		return next(context.WithValue(ctx, goneOnceKey{}, new(sync.Once)))
 	})
 	srv.AroundOperations(gateSubscriptions)
-	srv.AroundResponses((&sharedAnswers{}).middleware) // before the loaders: a shared answer needs none
+	srv.AroundResponses((&sharedAnswers{metrics: o.Metrics}).middleware) // before the loaders: a shared answer needs none
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		// Fresh loaders per query, mutation or subscription event, the
 		// publisher that follows each write's commit, and the bookmark
