@@ -128,7 +128,7 @@ func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID s
 		if sharing && !gate.offer(ctx, shareKey{snap: s, view: s.ViewKey(v), principal: principal, operation: operation}) {
 			return ctx.Err() == nil // answered from a shared answer
 		}
-		return send(ctx, out, shared(s, v))
+		return send(ctx, out, eventOf(s, v))
 	}
 	go func() {
 		defer cancel()
@@ -158,11 +158,11 @@ func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID s
 	return out, nil
 }
 
-// shared returns the snapshot's comparison for the view as a subscription
-// event: with the snapshot as its source of nodes, so that the receivers
-// of one event load the incidents, measures and organizations it names
-// once between them (live.Snapshot.Nodes).
-func shared(snap *live.Snapshot, v live.View) *model.TargetComparison {
+// eventOf returns the snapshot's comparison for the view as a
+// subscription event: with the snapshot as its source of nodes, so that
+// the receivers of one event load the incidents, measures and
+// organizations it names once between them (live.Snapshot.Nodes).
+func eventOf(snap *live.Snapshot, v live.View) *model.TargetComparison {
 	c := *snap.Compare(v)
 	c.Shared = snap
 	return &c
