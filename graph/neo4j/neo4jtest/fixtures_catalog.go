@@ -47,6 +47,7 @@ CREATE (s)-[:TREATED_BY]->(tr)-[:APPLIES]->(me)`,
 	if err != nil {
 		t.Fatalf("neo4jtest.AnalysisUsing %s: %v", id, err)
 	}
+	storeComparisonRefs(t, ctx, u.AssessmentID)
 	return u
 }
 

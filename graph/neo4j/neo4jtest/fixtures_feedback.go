@@ -127,6 +127,9 @@ WITH s
 OPTIONAL MATCH (d:Department {id: $dept})
 FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | CREATE (s)-[:OWNED_BY]->(d))`,
 		map[string]any{"id": id, "analysis": analysis, "incident": incident, "dept": dept})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	storeComparisonRefs(f.t, ctx, id)
 	return id
 }
 

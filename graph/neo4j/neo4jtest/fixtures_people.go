@@ -88,6 +88,9 @@ func PeopleAnalysisFixture(t testing.TB, a PeopleAnalysis) string {
 	if err != nil {
 		t.Fatalf("neo4jtest.PeopleAnalysisFixture %s: %v", a.ID, err)
 	}
+	for _, x := range a.Assessments {
+		storeComparisonRefs(t, ctx, x.ID)
+	}
 	return a.ID
 }
 
