@@ -45,18 +45,10 @@ func (r *Resolver) followChanges() {
 	}
 	r.Live.SetCacheTTL(live.BusCacheTTL)
 	events := r.Changes.Subscribe(ctx, model.ChangesTopic, changesBuffer)
-	var poll *time.Ticker // while the bus is down
-	pollC := func() <-chan time.Time {
-		if poll == nil {
-			return nil
-		}
-		return poll.C
-	}
-	defer func() {
-		if poll != nil {
-			poll.Stop()
-		}
-	}()
+	poll := time.NewTicker(live.DefaultCacheTTL) // ticks while the bus is down
+	poll.Stop()
+	defer poll.Stop()
+	var polling <-chan time.Time // poll.C while the bus is down, else nil
 	for {
 		select {
 		case ev, ok := <-events:
@@ -87,20 +79,19 @@ func (r *Resolver) followChanges() {
 			}
 			if up {
 				r.Log.Info("changes bus reconnected: recomputing the comparisons with subscribers")
-				if poll != nil {
-					poll.Stop()
-					poll = nil
-				}
+				poll.Stop()
+				polling = nil
 				r.Live.SetCacheTTL(live.BusCacheTTL)
 				r.Live.Resync()
 			} else {
 				r.Log.Warn("changes bus disconnected: recomputing the comparisons with subscribers every interval until it is back", "interval", live.DefaultCacheTTL)
 				r.Live.SetCacheTTL(live.DefaultCacheTTL)
-				if poll == nil {
-					poll = time.NewTicker(live.DefaultCacheTTL)
+				if polling == nil {
+					poll.Reset(live.DefaultCacheTTL)
+					polling = poll.C
 				}
 			}
-		case <-pollC():
+		case <-polling:
 			r.Live.Resync()
 		}
 	}

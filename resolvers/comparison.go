@@ -120,12 +120,13 @@ func (r *subscriptionResolver) comparisonUpdated(ctx context.Context, targetID s
 	// execution of each event (eventshare.go).
 	gate := gateFrom(ctx)
 	sharing := gate.open()
-	var operation, principal string
+	var operation string
 	if sharing {
-		operation, principal = operationKey(ctx), principalKey(v.Viewer)
+		operation = operationKey(ctx)
 	}
+	who := askerOf(v.Viewer)
 	emit := func(s *live.Snapshot) bool {
-		if sharing && !gate.offer(ctx, shareKey{snap: s, view: s.ViewKey(v), principal: principal, operation: operation}) {
+		if sharing && !gate.offer(ctx, shareKey{snap: s, view: s.ViewKey(v), asker: who, operation: operation}) {
 			return ctx.Err() == nil // answered from a shared answer
 		}
 		return send(ctx, out, eventOf(s, v))

@@ -3,8 +3,8 @@ package resolvers
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -26,7 +26,7 @@ import (
 //
 // The protocol, per subscription: the resolver (comparisonUpdated)
 // offers each event's shareKey to the gate and waits; the response
-// middleware (shareAnswers), which the transport calls once per event,
+// middleware (sharedAnswers.middleware), which the transport calls once per event,
 // takes the key, and either tells the resolver to deliver the event to
 // gqlgen (a first or unshareable execution, whose answer it then keeps)
 // or to drop it (an answer kept already, which it returns instead).
@@ -35,19 +35,17 @@ import (
 type shareKey struct {
 	snap      *live.Snapshot // the comparison's snapshot (immutable)
 	view      string         // the analyses it compares and the metric
-	principal string         // who asks (what visibility rests on)
+	asker     asker          // who asks
 	operation string         // the document, operation name and variables
 }
 
 // eventGate carries one subscription's events' keys from its resolver to
 // the response middleware. It is made per subscription operation.
 type eventGate struct {
-	mu       sync.Mutex
-	on       bool // the resolver offers its events
+	on       atomic.Bool // the resolver offers its events
 	keys     chan shareKey
 	decision chan bool
-	ended    chan struct{}
-	endOnce  sync.Once
+	ended    chan struct{} // closed by end
 }
 
 type eventGateKey struct{}
@@ -69,25 +67,16 @@ func (g *eventGate) open() bool {
 	if g == nil {
 		return false
 	}
-	g.mu.Lock()
-	g.on = true
-	g.mu.Unlock()
+	g.on.Store(true)
 	return true
 }
 
 // isOpen reports whether the resolver offers its events.
-func (g *eventGate) isOpen() bool {
-	if g == nil {
-		return false
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.on
-}
+func (g *eventGate) isOpen() bool { return g != nil && g.on.Load() }
 
 // end tells the middleware that no more events come (the resolver's
-// channel closes next).
-func (g *eventGate) end() { g.endOnce.Do(func() { close(g.ended) }) }
+// channel closes next). The resolver calls it once, when it stops.
+func (g *eventGate) end() { close(g.ended) }
 
 // offer hands the middleware an event's key and returns whether to deliver
 // the event to gqlgen; false also when ctx ended.
@@ -121,6 +110,7 @@ type sharedAnswers struct {
 
 	mu      sync.Mutex
 	answers map[shareKey]*sharedAnswer
+	swept   time.Time // when answers older than keepAnswers were last dropped
 }
 
 // sharedAnswer is one execution's answer; done closes when resp is set
@@ -154,14 +144,14 @@ func (s *sharedAnswers) middleware(ctx context.Context, next graphql.ResponseHan
 	a, mine := s.claim(k)
 	if !mine {
 		select {
-		case <-a.done:
+		case <-a.done: // resp is set
+			if a.resp != nil {
+				g.decide(ctx, false)
+				s.metrics.SubscriptionEvent(true)
+				out := *a.resp // its data is shared: transports only read it
+				return &out
+			}
 		case <-ctx.Done():
-		}
-		if a.resp != nil {
-			g.decide(ctx, false)
-			s.metrics.SubscriptionEvent(true)
-			out := *a.resp // its data is shared: transports only read it
-			return &out
 		}
 	}
 	g.decide(ctx, true)
@@ -197,9 +187,12 @@ func (s *sharedAnswers) claim(k shareKey) (*sharedAnswer, bool) {
 	if s.answers == nil {
 		s.answers = map[shareKey]*sharedAnswer{}
 	}
-	for key, a := range s.answers {
-		if now.Sub(a.at) >= keepAnswers {
-			delete(s.answers, key)
+	if now.Sub(s.swept) >= keepAnswers {
+		s.swept = now
+		for key, a := range s.answers {
+			if now.Sub(a.at) >= keepAnswers {
+				delete(s.answers, key)
+			}
 		}
 	}
 	a := &sharedAnswer{done: make(chan struct{}), at: now}
@@ -221,12 +214,19 @@ func operationKey(ctx context.Context) string {
 	return oc.OperationName + "\x00" + oc.RawQuery + "\x00" + string(vars)
 }
 
-// principalKey names what visibility rests on of who asks.
-func principalKey(p *model.Principal) string {
+// asker is what visibility rests on of who asks: the principal but for
+// its token, which does not change what it may see.
+type asker struct {
+	user, organization, sector string
+	role                       model.Role
+}
+
+// askerOf returns the asker that p stands for (the zero asker for nobody).
+func askerOf(p *model.Principal) asker {
 	if p == nil {
-		return ""
+		return asker{}
 	}
-	return strings.Join([]string{p.UserID, p.OrganizationID, p.Sector, string(p.Role)}, "\x00")
+	return asker{user: p.UserID, organization: p.OrganizationID, sector: p.Sector, role: p.Role}
 }
 
 // gateSubscriptions is the operation middleware that gives each

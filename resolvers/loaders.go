@@ -250,8 +250,8 @@ func loadOf[P node, V any](ctx context.Context, ld *dataload.Loader[string, V], 
 }
 
 // loadNode returns the node with the given id when it is a *T, else nil
-// (nil without a read for an empty id). It does not check visibility: callers that may reach an analysis or an
-// assessment use visibleNode.
+// (nil without a read for an empty id). It does not check visibility:
+// callers that may reach an analysis or an assessment use visibleNode.
 func loadNode[T any](ctx context.Context, id string) (*T, error) {
 	if id == "" {
 		return nil, nil

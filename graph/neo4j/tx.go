@@ -180,37 +180,17 @@ func inTx[T any](ctx context.Context, db *DB, mode access, op, subject string, w
 // FollowBookmarks makes every transaction this DB begins from now on
 // begin after the given bookmarks, another process's writes (a change
 // event's): on a cluster, a read routed to a follower then waits until the
-// follower has them. It first begins one read after them alone, so that a
-// bookmark this database did not issue is refused here (EINVALID) instead
-// of failing every later transaction; the bookmark that read returns,
-// which covers them, joins the driver's bookmark manager, where the next
-// transaction's replaces it.
+// follower has them. It runs one read after them (inTx, with the process's
+// bookmark manager), whose own bookmark, covering them, the manager then
+// keeps for every later transaction; a bookmark this database did not
+// issue fails that read (EINVALID) and never reaches the manager, so it
+// cannot fail later transactions.
 func (db *DB) FollowBookmarks(ctx context.Context, b model.Bookmarks) error {
 	if len(b) == 0 {
 		return nil
 	}
-	if err := db.init(); err != nil {
-		return err
-	}
-	if err := db.enter(); err != nil {
-		return err
-	}
-	defer db.leave()
-	sess := db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.DatabaseName, AccessMode: neo4j.AccessModeRead, Bookmarks: neo4j.Bookmarks(b)})
-	defer sess.Close(context.WithoutCancel(ctx))
-	if _, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, "RETURN 1", nil)
-		if err != nil {
-			return nil, err
-		}
-		return res.Consume(ctx)
-	}); err != nil {
-		return formatError("neo4j.FollowBookmarks", fmt.Sprintf("%d bookmarks", len(b)), err)
-	}
-	if err := db.driver.ExecuteQueryBookmarkManager().UpdateBookmarks(ctx, nil, sess.LastBookmarks()); err != nil {
-		return fmt.Errorf("neo4j: following %d bookmarks: %w", len(b), err)
-	}
-	return nil
+	_, err := db.read(model.WithBookmarks(ctx, b), "neo4j.FollowBookmarks", fmt.Sprintf("%d bookmarks", len(b)), "RETURN 1", nil)
+	return err
 }
 
 // writeTx runs work in one write transaction (see inTx).
